@@ -1,0 +1,111 @@
+package simulator
+
+import (
+	"strconv"
+	"strings"
+)
+
+// FormatDuration renders ns in the largest unit that keeps the value at
+// least 1, with at most three decimals and no trailing zeros: 812ms,
+// 1.5s, 24us, 0. The output never depends on the locale or on %v.
+func FormatDuration(ns int64) string {
+	if ns == 0 {
+		return "0"
+	}
+	neg := ns < 0
+	if neg {
+		ns = -ns
+	}
+	var unit string
+	var scale int64
+	switch {
+	case ns >= 1_000_000_000:
+		unit, scale = "s", 1_000_000_000
+	case ns >= 1_000_000:
+		unit, scale = "ms", 1_000_000
+	case ns >= 1_000:
+		unit, scale = "us", 1_000
+	default:
+		unit, scale = "ns", 1
+	}
+	s := fixed3(ns, scale) + unit
+	if neg {
+		s = "-" + s
+	}
+	return s
+}
+
+// FormatSize renders bytes in B, KiB, MiB or GiB with at most three
+// decimals (KB in the language means 1024 bytes; the output says KiB to be
+// plain about it).
+func FormatSize(b int64) string {
+	if b == 0 {
+		return "0B"
+	}
+	neg := b < 0
+	if neg {
+		b = -b
+	}
+	var unit string
+	var scale int64
+	switch {
+	case b >= 1<<30:
+		unit, scale = "GiB", 1<<30
+	case b >= 1<<20:
+		unit, scale = "MiB", 1<<20
+	case b >= 1<<10:
+		unit, scale = "KiB", 1<<10
+	default:
+		unit, scale = "B", 1
+	}
+	s := fixed3(b, scale) + unit
+	if neg {
+		s = "-" + s
+	}
+	return s
+}
+
+// FormatNumber renders a plain number with at most three decimals.
+func FormatNumber(f float64) string {
+	s := strconv.FormatFloat(f, 'f', 3, 64)
+	s = strings.TrimRight(s, "0")
+	s = strings.TrimSuffix(s, ".")
+	if s == "-0" {
+		s = "0"
+	}
+	return s
+}
+
+// fixed3 divides v by scale and prints at most three decimals, rounding
+// half up, without going through floating point.
+func fixed3(v, scale int64) string {
+	if scale == 1 {
+		return strconv.FormatInt(v, 10)
+	}
+	// thousandths of the unit, rounded
+	var whole, frac int64
+	if scale >= 1000 {
+		step := scale / 1000
+		t := (v + step/2) / step
+		whole, frac = t/1000, t%1000
+	} else {
+		// scale is 1024-based and below 1000 never happens for sizes
+		// (KiB = 1024): compute with rational rounding.
+		t := (v*1000 + scale/2) / scale
+		whole, frac = t/1000, t%1000
+	}
+	if scale%1000 != 0 {
+		t := (v*1000 + scale/2) / scale
+		if v > (1<<62)/1000 {
+			t = v / scale * 1000
+		}
+		whole, frac = t/1000, t%1000
+	}
+	s := strconv.FormatInt(whole, 10)
+	if frac != 0 {
+		f := strconv.FormatInt(frac+1000, 10)[1:]
+		f = strings.TrimRight(f, "0")
+		s += "." + f
+	}
+	return s
+}

@@ -1,0 +1,50 @@
+package simulator
+
+// DefaultMachine returns the machine parameters gilsim uses unless a
+// scenario overrides them. Each default names where it comes from:
+// ../shared/semantics.md (section) or ../shared/calibration (entry), both
+// measured on a 2-vCPU Linux 6.18 VM with CPython 3.11.2.
+func DefaultMachine() Machine {
+	return Machine{
+		// semantics.md 6.3: 2.2-2.7 us for a same-core thread switch
+		// including two syscalls; the scenario language's default is 0 so
+		// that textbook answers come out exactly. Scenarios set it.
+		ContextSwitch: 0,
+		// semantics.md 6.3 and 9.3: OS wake-up on another core, 24 us
+		// measured on the calibration VM.
+		WakeupLatency: 24_000,
+		// Linux default timer slack for normal threads (50 us);
+		// calibration sleep_op_alone_us = 278 us for time.sleep(200 us)
+		// is 200 + 50 + wake-up + interpreter overhead.
+		TimerSlack: 50_000,
+		// calibration thread_start_join_empty_k1_ms = 0.119 ms; about
+		// 80-90 us of it is Thread.start (semantics.md 6.2).
+		ThreadStart: 85_000,
+		// Python 2.7: a tick is about one bytecode instruction; about
+		// 25 ns on the calibration VM's countdown loop (4 instructions per
+		// 10 ns iteration at 3.11 speed, ~2.5x slower on 2.7).
+		LegacyTick: 25,
+		// semantics.md 2: 2.7 runs two CPU threads 1.77x slower than
+		// sequential on 2 cores; a contended release that signals a
+		// sleeping waiter (futex wake, cache-line bounce) costs the
+		// releaser about this much per check.
+		LegacySignalCost: 1_900,
+		// semantics.md 8.1: 3.14t, about 8 % on x86-64 Linux.
+		FreeThreadingOverheadPermille: 1080,
+		// semantics.md 13.3 / 6.3 hand-off costs.
+		AsyncioSwitch:   1_500, // calibration asyncio_await_sleep0_us = 1.499
+		GeventSwitch:    1_170, // calibration gevent_sleep0_us_patched = 1.17
+		EventletSwitch:  2_600, // semantics.md 11.8: eventlet.sleep(0) 2.6 us
+		GreenletSwitch:  117,   // semantics.md 12.2: 0.117 us
+		GeneratorSwitch: 24,    // semantics.md 13.2: 0.024 us
+		// calibration e8 (RSS per idle unit at N = 10 000) and semantics.md.
+		MemProcess:     10 << 20, // a fresh CPython 3.11 interpreter, ~10 MiB RSS
+		MemThread:      16_527,   // 16.14 KiB (rss_kib_per_threads_10000)
+		MemCoroutine:   1_205,    // 1.177 KiB (rss_kib_per_tasks_10000)
+		MemGreenlet:    8_513,    // 8.314 KiB (rss_kib_per_greenlets_10000)
+		MemGreenthread: 7_567,    // 7.39 KiB (semantics.md 11.8)
+		MemRawGreenlet: 5_816,    // 5.68 KiB (semantics.md 12.2)
+		MemGenerator:   174,      // 0.17 KiB (semantics.md 13.2)
+		MemTotal:       24 << 30, // the reference machine: 24 GiB
+	}
+}

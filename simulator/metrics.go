@@ -1,0 +1,41 @@
+package simulator
+
+// ArgRule says whether a metric takes an entity name.
+type ArgRule uint8
+
+const (
+	ArgNone     ArgRule = iota // makespan
+	ArgRequired                // finish("name")
+	ArgOptional                // memory or memory("app")
+)
+
+// MetricInfo describes one metric that `expect` lines may test.
+type MetricInfo struct {
+	Kind ValueKind
+	Arg  ArgRule
+	Doc  string
+}
+
+// Metrics lists every metric an expectation may name. The dsl package
+// checks expectations against it; Evaluate computes them.
+var Metrics = map[string]MetricInfo{
+	"makespan":            {KindDuration, ArgNone, "the latest finish, counted from t = 0"},
+	"utilization":         {KindNumber, ArgNone, "percent (0-100) of all cores busy over the makespan"},
+	"events":              {KindNumber, ArgNone, "simulation events processed"},
+	"context_switches":    {KindNumber, ArgNone, "times a core started an entity other than the one it ran last"},
+	"warnings":            {KindNumber, ArgNone, "misuse warnings raised by the run"},
+	"finish":              {KindDuration, ArgRequired, "the instant the entity's last step ends (group: latest)"},
+	"start":               {KindDuration, ArgRequired, "the instant the entity's first step begins running (group: earliest)"},
+	"arrival":             {KindDuration, ArgRequired, "the instant the entity arrives (group: earliest)"},
+	"turnaround":          {KindDuration, ArgRequired, "finish minus arrival (group: largest)"},
+	"wait":                {KindDuration, ArgRequired, "time runnable but not running, GIL waits included (group: sum)"},
+	"gil_wait":            {KindDuration, ArgRequired, "time waiting for the GIL (group: sum)"},
+	"cpu":                 {KindDuration, ArgRequired, "core time spent on the entity's steps (group: sum)"},
+	"io":                  {KindDuration, ArgRequired, "time blocked in io/sleep (group: sum)"},
+	"switches":            {KindNumber, ArgRequired, "times the entity was put on a core or resumed (group: sum)"},
+	"gil_handoffs":        {KindNumber, ArgRequired, "times the process's GIL changed owner"},
+	"gil_forced_switches": {KindNumber, ArgRequired, "GIL drops forced by a drop request"},
+	"memory":              {KindSize, ArgOptional, "peak resident memory, of the machine or of one process"},
+	"lag":                 {KindDuration, ArgRequired, "worst lateness of a due timer or ready callback in the process's loops"},
+	"stall":               {KindDuration, ArgRequired, "longest stretch one step kept a loop's other units from running"},
+}

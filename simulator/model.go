@@ -1,0 +1,267 @@
+package simulator
+
+// This file holds the scenario model: what the dsl package lowers a .sim
+// file into and what Run consumes. It knows nothing of syntax; every name
+// and number in it is already checked.
+
+// Pos is a position in the scenario's source, kept so that run-time
+// findings (warnings, deadlocks) can point back at the file.
+type Pos struct {
+	Line int32
+	Col  int32
+}
+
+// DistKind says how a Dist draws a duration.
+type DistKind uint8
+
+const (
+	DistFixed   DistKind = iota // always A
+	DistUniform                 // uniform in [A, B]
+	DistExp                     // exponential with mean A
+	DistNormal                  // normal with mean A and deviation B, clamped at 0
+)
+
+// Dist is a duration, fixed or drawn from a distribution. All values are
+// integer nanoseconds.
+type Dist struct {
+	Kind DistKind
+	A, B int64
+}
+
+// Fixed returns a Dist that is always d nanoseconds.
+func Fixed(d int64) Dist { return Dist{Kind: DistFixed, A: d} }
+
+// Op is the kind of a step.
+type Op uint8
+
+const (
+	OpCPU        Op = iota // pure-Python bytecode (or plain CPU for a native task): core + GIL
+	OpNative               // C code that releases the GIL: core only
+	OpIO                   // blocking call for Dur
+	OpSleep                // time.sleep(Dur); behaves as OpIO
+	OpAwaitIO              // asyncio: non-blocking wait for Dur
+	OpAwaitSleep           // asyncio: asyncio.sleep(Dur)
+	OpYield                // hand control back (sleep(0) of the runtime)
+	OpOffload              // run Body on a worker thread of the process's pool
+	OpRepeat               // run Body Count times
+	OpLock                 // hold lock Lock while running Body
+	OpSwitch               // raw greenlet switch to member Target
+)
+
+var opNames = [...]string{"cpu", "native", "io", "sleep", "await io", "await sleep", "yield", "offload", "repeat", "lock", "switch"}
+
+func (o Op) String() string {
+	if int(o) < len(opNames) {
+		return opNames[o]
+	}
+	return "op?"
+}
+
+// Step is one instruction of an entity's program. Programs are shared by
+// all replicas of an entity and are never modified by a run.
+type Step struct {
+	Op     Op
+	Dur    Dist   // cpu, native, io, sleep, await io, await sleep
+	Count  int64  // repeat
+	Body   []Step // repeat, lock, offload
+	Lock   int    // lock: index into Process.Locks
+	Target int    // switch: index into Thread.Members
+	Pos    Pos
+}
+
+// PolicyKind is the OS scheduling policy.
+type PolicyKind uint8
+
+const (
+	PolicyFair PolicyKind = iota
+	PolicyFIFO
+	PolicySJF
+	PolicySRTF
+	PolicyPriority
+	PolicyRoundRobin
+)
+
+var policyNames = [...]string{"fair", "fifo", "sjf", "srtf", "priority", "round_robin"}
+
+func (p PolicyKind) String() string {
+	if int(p) < len(policyNames) {
+		return policyNames[p]
+	}
+	return "policy?"
+}
+
+// GILMode selects the interpreter's global lock.
+type GILMode uint8
+
+const (
+	GILInterval GILMode = iota // CPython >= 3.2: switch interval, drop requests, forced switching
+	GILLegacy                  // CPython 2.x / <= 3.1: release every Check ticks
+	GILOff                     // free-threaded build: no GIL
+)
+
+// GIL configures one process's interpreter lock.
+type GIL struct {
+	Mode     GILMode
+	Interval int64 // ns, GILInterval only
+	Check    int64 // ticks between releases, GILLegacy only
+}
+
+// Machine holds the costs of the real machine a scenario stands for. They
+// apply to CPython processes; native tasks only pay ContextSwitch.
+type Machine struct {
+	ContextSwitch int64 // charged when a core starts an entity other than the last one it ran
+	WakeupLatency int64 // OS wake-up of a sleeping thread (GIL signal, io completion) until it is runnable
+	TimerSlack    int64 // added to a CPython thread's sleep (Linux timer slack)
+	ThreadStart   int64 // CPU cost, on the creating side, of starting one more Python thread
+	// Legacy GIL: the time of one "tick" (about one bytecode instruction)
+	// and the cost a contended release adds for the releasing thread.
+	LegacyTick       int64
+	LegacySignalCost int64
+	// FreeThreadingOverheadPermille multiplies cpu steps of `gil off`
+	// processes (1000 = no overhead).
+	FreeThreadingOverheadPermille int64
+	// GILFIFO hands a forced GIL drop to the longest waiter instead of a
+	// seeded uniform choice.
+	GILFIFO bool
+	// Switch costs of the cooperative runtimes (CPU time on the loop thread).
+	AsyncioSwitch   int64
+	GeventSwitch    int64
+	EventletSwitch  int64
+	GreenletSwitch  int64
+	GeneratorSwitch int64
+	// Resident memory per unit, in bytes.
+	MemProcess     int64
+	MemThread      int64
+	MemCoroutine   int64
+	MemGreenlet    int64
+	MemGreenthread int64
+	MemRawGreenlet int64
+	MemGenerator   int64
+	MemTotal       int64 // the machine's memory; 0 = unlimited
+}
+
+// ThreadKind says what an OS thread runs.
+type ThreadKind uint8
+
+const (
+	ThreadPlain      ThreadKind = iota // a native task or a Python thread running Steps
+	ThreadAsyncio                      // an asyncio event loop running Members (coroutines)
+	ThreadGevent                       // a gevent hub running Members (greenlets)
+	ThreadEventlet                     // an eventlet hub running Members (greenthreads)
+	ThreadGreenlets                    // raw greenlets, no hub
+	ThreadCoroutines                   // generator coroutines on a trampoline
+)
+
+var threadKindNames = [...]string{"thread", "asyncio", "gevent", "eventlet", "greenlets", "coroutines"}
+
+func (k ThreadKind) String() string {
+	if int(k) < len(threadKindNames) {
+		return threadKindNames[k]
+	}
+	return "thread?"
+}
+
+// Scenario is one fully expanded, checked scenario.
+type Scenario struct {
+	Title   string
+	File    string
+	Seed    uint64
+	Cores   int
+	Policy  PolicyKind
+	Quantum int64 // ns; required for round_robin, otherwise 0 (policy default)
+	Machine Machine
+	// Processes holds the top-level entities in expanded file order. A
+	// native `task` is a Process with Native set and exactly one Thread.
+	Processes []*Process
+	Expects   []Expect
+}
+
+// Process is one OS process: a native task, or a CPython interpreter with
+// its own GIL.
+type Process struct {
+	Name    string
+	Native  bool
+	Arrival int64 // absolute
+	Nice    int
+	GIL     GIL
+	Startup int64 // CPU time on one core before the first thread runs
+	Threads []*Thread
+	Locks   []string // names of the process's locks, indexed by Step.Lock
+	Pos     Pos
+}
+
+// Thread is one OS thread of a process. For a native task it is the task.
+type Thread struct {
+	Name     string
+	Kind     ThreadKind
+	Patched  bool  // gevent/eventlet: monkey-patched
+	Arrival  int64 // native task: absolute; otherwise counted from the end of the process's startup
+	Priority int
+	Nice     int
+	Steps    []Step    // ThreadPlain
+	Members  []*Member // cooperative units of a runtime thread, expanded in file order
+	Pos      Pos
+}
+
+// Member is a coroutine, greenlet, greenthread or generator run by a
+// runtime thread.
+type Member struct {
+	Name    string
+	Arrival int64 // counted from the end of the process's startup
+	Steps   []Step
+	Pos     Pos
+}
+
+// CmpOp is the comparison of an expectation.
+type CmpOp uint8
+
+const (
+	CmpLT CmpOp = iota
+	CmpLE
+	CmpGT
+	CmpGE
+	CmpEQ
+	CmpApprox // ~= within Tol
+)
+
+var cmpNames = [...]string{"<", "<=", ">", ">=", "==", "~="}
+
+func (c CmpOp) String() string {
+	if int(c) < len(cmpNames) {
+		return cmpNames[c]
+	}
+	return "?"
+}
+
+// ValueKind is the type of a metric's value.
+type ValueKind uint8
+
+const (
+	KindDuration ValueKind = iota // integer nanoseconds
+	KindSize                      // integer bytes
+	KindNumber                    // a plain number (counts, percentages)
+)
+
+// Value is a typed number. Durations and sizes are exact integers in Int;
+// plain numbers are in Num.
+type Value struct {
+	Kind ValueKind
+	Int  int64
+	Num  float64
+}
+
+// Expect is one `expect` line.
+type Expect struct {
+	Text   string // source text with whitespace collapsed
+	Pos    Pos
+	Metric string // e.g. "makespan", "finish"
+	Arg    string // the metric's argument (entity name), "" when none
+	HasArg bool
+	Op     CmpOp
+	Value  Value
+	// Tolerance of ~=: a percentage (TolPercent) or an absolute value of the
+	// metric's type (TolAbs).
+	TolIsPercent bool
+	TolPercent   float64
+	TolAbs       Value
+}

@@ -1,0 +1,67 @@
+package simulator
+
+import "fmt"
+
+// Default limits of a run. They are large enough for a million entities
+// doing a few hundred steps each.
+const (
+	DefaultMaxEvents int64 = 2_000_000_000
+	DefaultMaxTime   int64 = 1 << 62 // ns of simulated time, about 146 years
+	// MaxEntities bounds a scenario after expansion (LANGUAGE.md, Limits).
+	MaxEntities = 1_000_000
+)
+
+// Options bound and observe a run.
+type Options struct {
+	MaxEvents int64 // stop with a *LimitError after this many events; 0 = DefaultMaxEvents
+	MaxTime   int64 // stop with a *LimitError past this simulated time; 0 = DefaultMaxTime
+	// Trace, when set, receives every stretch of time an entity spent in
+	// one state, in the order the stretches end. Used by timelines and by
+	// the invariant tests; a nil Trace costs nothing.
+	Trace func(Span)
+}
+
+// SpanKind is what an entity was doing during a Span.
+type SpanKind uint8
+
+const (
+	SpanRunning   SpanKind = iota // on a core, making progress on a step
+	SpanSwitching                 // on a core, paying the context-switch cost
+	SpanReady                     // runnable, waiting for a core
+	SpanGILWait                   // asleep, waiting for its process's GIL
+	SpanBlocked                   // in io, sleep, or waiting for a lock
+)
+
+var spanNames = [...]string{"running", "switching", "ready", "gil-wait", "blocked"}
+
+func (k SpanKind) String() string {
+	if int(k) < len(spanNames) {
+		return spanNames[k]
+	}
+	return "?"
+}
+
+// Span is one stretch [Start, End) of an entity in one state.
+type Span struct {
+	Entity  int // index into Result.Tasks
+	Process int // index into Result.Processes
+	Kind    SpanKind
+	Core    int  // core id for SpanRunning and SpanSwitching, else -1
+	HasGIL  bool // SpanRunning while holding the process's GIL
+	Start   int64
+	End     int64
+}
+
+// LimitError reports that a run hit --max-events or --max-time.
+type LimitError struct {
+	What  string // "events" or "time"
+	Limit int64
+	At    int64 // simulated time when it stopped
+}
+
+func (e *LimitError) Error() string {
+	if e.What == "events" {
+		return fmt.Sprintf("simulation stopped after %d events at t=%s (raise --max-events if the scenario really needs more)", e.Limit, FormatDuration(e.At))
+	}
+	return fmt.Sprintf("simulation passed the time limit of %s (raise --max-time if the scenario really runs that long)", FormatDuration(e.Limit))
+}
