@@ -1,0 +1,60 @@
+// Package report renders a simulator.Result for people and for programs.
+// It only formats: it never runs or re-runs anything, and the same Result
+// always gives the same bytes.
+//
+// # Tables
+//
+// Tables writes the text a terminal user sees, in this order:
+//
+//	== <scenario title> (<file>) ==
+//	summary       makespan, cpu time, utilization, context switches, events, peak memory
+//	processes     CPython processes only (native tasks have no GIL): GIL hand-offs,
+//	              forced switches, total GIL wait, peak memory, and the loop columns
+//	              (lag max, lag mean, stall max) when any process has a loop metric
+//	tasks         name, kind, process, arrival, start, finish, turnaround, cpu,
+//	              wait, gil wait, io, switches
+//	warnings:     one line each, file:line: process/entity: message
+//	DEADLOCK / FAILURE report, when the run ended in one
+//	expectations: PASS  expect makespan < 900ms  (actual 812ms)
+//
+// Replica groups. The replicas that `x N` makes (tasks of one Group and
+// Kind whose processes belong to one process group) share one row, named
+// like "w#1..4 (x4)". Instants (arrival, start, finish) and turnaround show
+// the range "min–max" (one value when all are equal), because that is what
+// answers "when did the group run"; accumulations (cpu, wait, gil wait,
+// io, switches) show the group's total, the same sum the `wait("w")`
+// expectation uses. A note under the table repeats this. Replicated
+// processes collapse the same way in the process table: counts and GIL
+// wait are totals, peak memory and the loop maxima are the largest
+// replica's, and the loop lag mean is the mean over replicas.
+// TableOptions.PerTask shows one row per task and per process instead.
+//
+// A start or finish that never happened (-1 in the Result) shows as "-";
+// in a group, the range covers the members that have one and says how
+// many never did.
+//
+// Numbers are formatted with simulator.FormatDuration, FormatSize and
+// FormatNumber, never with %v, so output does not depend on the locale or
+// on float printing.
+//
+// Every string that comes from a scenario (titles, file names, entity
+// names, messages) is untrusted: before it reaches the terminal, control
+// characters, DEL, C1 codes, line separators and bidi overrides are shown
+// as escapes (\x1b, \n, \u202e), which also makes ANSI escape sequences
+// inert. TermSafeText does the same for multi-line messages.
+//
+// # JSON
+//
+// JSON writes the contract of LANGUAGE.md ("JSON result"): one object for
+// one result, an array otherwise; the contract's fields first, in its
+// order, then extra fields: cpu_ns, switch_ns, context_switches, warnings
+// (line, col, process, entity, message), deadlock and failure (null when
+// the run had none); per task group and finished; per process
+// loop_lag_mean_ns, group and native; per expectation line and error (the
+// latter only when the metric could not be computed). Times are integer
+// nanoseconds; start_ns, finish_ns and turnaround_ns are -1 (never null)
+// for a task that never started or never finished. utilization is rounded
+// to three decimals and always written with a decimal point. Arrays are
+// [] rather than null when empty. Strings are escaped by encoding/json,
+// except that <, > and & are written as themselves.
+package report

@@ -1,0 +1,244 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/gilsim/gilsim/simulator"
+)
+
+// JSON writes results in the JSON contract of LANGUAGE.md: one object for
+// one result, an array for any other number (several files, or none). The
+// contract's fields come first and in its order; the extra fields follow.
+// Output is indented by two spaces and ends with a newline.
+func JSON(w io.Writer, rs []*simulator.Result) error {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("", "  ")
+	// Names are shown as written: "<" stays "<". Control characters are
+	// still escaped, as JSON requires.
+	enc.SetEscapeHTML(false)
+	var v any
+	if len(rs) == 1 {
+		v = toJSON(rs[0])
+	} else {
+		out := make([]jsonResult, len(rs))
+		for i, r := range rs {
+			out[i] = toJSON(r)
+		}
+		v = out
+	}
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	_, err := w.Write(escapeTerminalRunes(buf.Bytes()))
+	return err
+}
+
+// escapeTerminalRunes writes the non-ASCII characters that a terminal may
+// act on (C1 controls, bidi overrides; see needsEscape) as \uXXXX, so that
+// JSON shown with cat is as safe as the tables. encoding/json has already
+// escaped the ASCII ones and U+2028/U+2029. Outside strings JSON is pure
+// ASCII, so every such rune stands inside a string, where \uXXXX means the
+// same character: the document is unchanged for a parser.
+func escapeTerminalRunes(b []byte) []byte {
+	var out []byte
+	done := 0 // b[:done] is already in out
+	for i := 0; i < len(b); {
+		if b[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(b[i:])
+		if needsEscape(r) {
+			out = append(out, b[done:i]...)
+			out = fmt.Appendf(out, `\u%04x`, r)
+			done = i + size
+		}
+		i += size
+	}
+	if out == nil {
+		return b
+	}
+	return append(out, b[done:]...)
+}
+
+// jsonResult is one run. Field order is the contract's; do not reorder.
+type jsonResult struct {
+	Scenario        string        `json:"scenario"`
+	File            string        `json:"file"`
+	MakespanNS      int64         `json:"makespan_ns"`
+	Utilization     decimal3      `json:"utilization"`
+	Events          int64         `json:"events"`
+	MemoryPeakBytes int64         `json:"memory_peak_bytes"`
+	Tasks           []jsonTask    `json:"tasks"`
+	Processes       []jsonProcess `json:"processes"`
+	Cores           []jsonCore    `json:"cores"`
+	Expectations    []jsonExpect  `json:"expectations"`
+	// Extras.
+	CPUNS           int64         `json:"cpu_ns"`
+	SwitchNS        int64         `json:"switch_ns"`
+	ContextSwitches int64         `json:"context_switches"`
+	Warnings        []jsonWarning `json:"warnings"`
+	Deadlock        *jsonDeadlock `json:"deadlock"`
+	Failure         *jsonFailure  `json:"failure"`
+}
+
+type jsonTask struct {
+	Name         string `json:"name"`
+	Kind         string `json:"kind"`
+	Process      string `json:"process"`
+	ArrivalNS    int64  `json:"arrival_ns"`
+	StartNS      int64  `json:"start_ns"`
+	FinishNS     int64  `json:"finish_ns"`
+	TurnaroundNS int64  `json:"turnaround_ns"`
+	CPUNS        int64  `json:"cpu_ns"`
+	WaitNS       int64  `json:"wait_ns"`
+	GILWaitNS    int64  `json:"gil_wait_ns"`
+	IONS         int64  `json:"io_ns"`
+	Switches     int64  `json:"switches"`
+	// Extras.
+	Group    string `json:"group"`
+	Finished bool   `json:"finished"`
+}
+
+type jsonProcess struct {
+	Name              string `json:"name"`
+	GILHandoffs       int64  `json:"gil_handoffs"`
+	GILForcedSwitches int64  `json:"gil_forced_switches"`
+	GILWaitNS         int64  `json:"gil_wait_ns"`
+	MemoryPeakBytes   int64  `json:"memory_peak_bytes"`
+	LoopLagMaxNS      int64  `json:"loop_lag_max_ns"`
+	LoopStallMaxNS    int64  `json:"loop_stall_max_ns"`
+	// Extras.
+	LoopLagMeanNS int64  `json:"loop_lag_mean_ns"`
+	Group         string `json:"group"`
+	Native        bool   `json:"native"`
+}
+
+type jsonCore struct {
+	ID     int   `json:"id"`
+	BusyNS int64 `json:"busy_ns"`
+}
+
+type jsonExpect struct {
+	Text   string `json:"text"`
+	OK     bool   `json:"ok"`
+	Actual string `json:"actual"`
+	// Extras.
+	Line  int32  `json:"line"`
+	Error string `json:"error,omitempty"`
+}
+
+type jsonWarning struct {
+	Line    int32  `json:"line"`
+	Col     int32  `json:"col"`
+	Process string `json:"process"`
+	Entity  string `json:"entity"`
+	Message string `json:"message"`
+}
+
+type jsonDeadlock struct {
+	TimeNS  int64    `json:"time_ns"`
+	Blocked []string `json:"blocked"`
+	Locks   []string `json:"locks"`
+}
+
+type jsonFailure struct {
+	TimeNS  int64  `json:"time_ns"`
+	Entity  string `json:"entity"`
+	Message string `json:"message"`
+}
+
+// decimal3 is a number written with at most three decimals, rounded half
+// away from zero, and always with a decimal point (0.0, 81.25), so that
+// readers see a float whatever its value. NaN and infinities, which JSON
+// cannot carry, are written as 0.0.
+type decimal3 float64
+
+func (d decimal3) MarshalJSON() ([]byte, error) {
+	v := float64(d)
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		v = 0
+	}
+	v = math.Round(v*1000) / 1000
+	if v == 0 {
+		v = 0 // no "-0"
+	}
+	s := strconv.FormatFloat(v, 'f', -1, 64)
+	if !strings.Contains(s, ".") {
+		s += ".0"
+	}
+	return []byte(s), nil
+}
+
+func toJSON(r *simulator.Result) jsonResult {
+	out := jsonResult{
+		Scenario:        r.Scenario,
+		File:            r.File,
+		MakespanNS:      r.Makespan,
+		Utilization:     decimal3(r.Utilization),
+		Events:          r.Events,
+		MemoryPeakBytes: r.MemoryPeak,
+		Tasks:           make([]jsonTask, len(r.Tasks)),
+		Processes:       make([]jsonProcess, len(r.Processes)),
+		Cores:           make([]jsonCore, len(r.Cores)),
+		Expectations:    make([]jsonExpect, len(r.Expectations)),
+		CPUNS:           r.CPUTime,
+		SwitchNS:        r.SwitchTime,
+		ContextSwitches: r.ContextSwitches,
+		Warnings:        make([]jsonWarning, len(r.Warnings)),
+	}
+	for i, t := range r.Tasks {
+		start, finish, around := t.Start, t.Finish, t.Turnaround
+		if start < 0 {
+			start = -1
+		}
+		if finish < 0 {
+			finish, around = -1, -1
+		}
+		out.Tasks[i] = jsonTask{
+			Name: t.Name, Kind: t.Kind, Process: t.Process,
+			ArrivalNS: t.Arrival, StartNS: start, FinishNS: finish, TurnaroundNS: around,
+			CPUNS: t.CPU, WaitNS: t.Wait, GILWaitNS: t.GILWait, IONS: t.IO, Switches: t.Switches,
+			Group: groupOf(t.Group, t.Name), Finished: t.Finished,
+		}
+	}
+	for i, p := range r.Processes {
+		out.Processes[i] = jsonProcess{
+			Name: p.Name, GILHandoffs: p.GILHandoffs, GILForcedSwitches: p.GILForcedSwitches,
+			GILWaitNS: p.GILWait, MemoryPeakBytes: p.MemoryPeak,
+			LoopLagMaxNS: p.LoopLagMax, LoopStallMaxNS: p.LoopStallMax,
+			LoopLagMeanNS: p.LoopLagMean, Group: groupOf(p.Group, p.Name), Native: p.Native,
+		}
+	}
+	for i, c := range r.Cores {
+		out.Cores[i] = jsonCore{ID: c.ID, BusyNS: c.Busy}
+	}
+	for i, e := range r.Expectations {
+		out.Expectations[i] = jsonExpect{Text: e.Text, OK: e.OK, Actual: e.Actual, Line: e.Pos.Line, Error: e.Err}
+	}
+	for i, wr := range r.Warnings {
+		out.Warnings[i] = jsonWarning{Line: wr.Pos.Line, Col: wr.Pos.Col, Process: wr.Process, Entity: wr.Entity, Message: wr.Message}
+	}
+	if d := r.Deadlock; d != nil {
+		out.Deadlock = &jsonDeadlock{TimeNS: d.Time, Blocked: nonNil(d.Blocked), Locks: nonNil(d.Locks)}
+	}
+	if f := r.Failure; f != nil {
+		out.Failure = &jsonFailure{TimeNS: f.Time, Entity: f.Entity, Message: f.Message}
+	}
+	return out
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}

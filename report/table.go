@@ -1,0 +1,518 @@
+package report
+
+import (
+	"bufio"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/renderer"
+	"github.com/olekukonko/tablewriter/tw"
+
+	"github.com/gilsim/gilsim/simulator"
+)
+
+// TableOptions tune Tables.
+type TableOptions struct {
+	// PerTask shows one row per task and per process instead of one row
+	// per replica group.
+	PerTask bool
+}
+
+// Tables writes r as text for a terminal: a header line, the summary,
+// the CPython processes, the tasks, then warnings, the deadlock or failure
+// report, and the expectations. See the package comment for how replica
+// groups are shown.
+func Tables(w io.Writer, r *simulator.Result, o TableOptions) error {
+	bw := bufio.NewWriter(w)
+	sections := []func(io.Writer, *simulator.Result, TableOptions) error{
+		writeHeader,
+		writeSummary,
+		writeProcesses,
+		writeTasks,
+		writeWarnings,
+		writeDeadlock,
+		writeFailure,
+		writeExpectations,
+	}
+	for _, section := range sections {
+		if err := section(bw, r, o); err != nil {
+			return err
+		}
+	}
+	return bw.Flush()
+}
+
+func writeHeader(w io.Writer, r *simulator.Result, _ TableOptions) error {
+	line := "== " + termSafe(r.Scenario)
+	if r.File != "" {
+		line += " (" + termSafe(r.File) + ")"
+	}
+	_, err := io.WriteString(w, line+" ==\n")
+	return err
+}
+
+func writeSummary(w io.Writer, r *simulator.Result, _ TableOptions) error {
+	t := newTable(w, "rrrrrr")
+	t.Header("makespan", "cpu time", "utilization", "context switches", "events", "peak memory")
+	if err := t.Append([]string{
+		dur(r.Makespan),
+		dur(r.CPUTime),
+		simulator.FormatNumber(r.Utilization) + "%",
+		count(r.ContextSwitches),
+		count(r.Events),
+		simulator.FormatSize(r.MemoryPeak),
+	}); err != nil {
+		return err
+	}
+	return t.Render()
+}
+
+func writeProcesses(w io.Writer, r *simulator.Result, o TableOptions) error {
+	var procs []simulator.ProcessResult
+	loop := false
+	for _, p := range r.Processes {
+		if p.Native {
+			continue
+		}
+		procs = append(procs, p)
+		if p.LoopLagMax != 0 || p.LoopLagMean != 0 || p.LoopStallMax != 0 {
+			loop = true
+		}
+	}
+	if len(procs) == 0 {
+		return nil
+	}
+	header := []string{"process", "gil handoffs", "forced switches", "gil wait", "peak memory"}
+	align := "lrrrr"
+	if loop {
+		header = append(header, "loop lag max", "loop lag mean", "loop stall max")
+		align += "rrr"
+	}
+	if _, err := io.WriteString(w, "\n"); err != nil {
+		return err
+	}
+	t := newTable(w, align)
+	t.Header(header)
+	for _, g := range groupProcesses(procs, o.PerTask) {
+		row := processRow(g, loop)
+		if err := t.Append(row); err != nil {
+			return err
+		}
+	}
+	return t.Render()
+}
+
+// processRow renders one process, or a replica group of processes: counts
+// and waits are totals, peaks and maxima are the largest replica's, and the
+// loop lag mean is the mean over the replicas.
+func processRow(g []simulator.ProcessResult, loop bool) []string {
+	var handoffs, forced, gilWait, mem, lagMax, lagMean, stall int64
+	names := make([]string, len(g))
+	for i, p := range g {
+		names[i] = p.Name
+		handoffs += p.GILHandoffs
+		forced += p.GILForcedSwitches
+		gilWait += p.GILWait
+		mem = max(mem, p.MemoryPeak)
+		lagMax = max(lagMax, p.LoopLagMax)
+		lagMean += p.LoopLagMean
+		stall = max(stall, p.LoopStallMax)
+	}
+	name := g[0].Name
+	if len(g) > 1 {
+		name = replicaLabel(groupOf(g[0].Group, g[0].Name), names) + " (x" + strconv.Itoa(len(g)) + ")"
+		lagMean /= int64(len(g))
+	}
+	row := []string{termSafe(name), count(handoffs), count(forced), dur(gilWait), simulator.FormatSize(mem)}
+	if loop {
+		row = append(row, dur(lagMax), dur(lagMean), dur(stall))
+	}
+	return row
+}
+
+func writeTasks(w io.Writer, r *simulator.Result, o TableOptions) error {
+	if _, err := io.WriteString(w, "\n"); err != nil {
+		return err
+	}
+	t := newTable(w, "lllrrrrrrrrr")
+	t.Header("task", "kind", "process", "arrival", "start", "finish", "turnaround", "cpu", "wait", "gil wait", "io", "switches")
+	collapsed := false
+	for _, g := range groupTasks(r, o.PerTask) {
+		if len(g) > 1 {
+			collapsed = true
+		}
+		if err := t.Append(taskRow(r, g)); err != nil {
+			return err
+		}
+	}
+	if err := t.Render(); err != nil {
+		return err
+	}
+	if collapsed {
+		_, err := io.WriteString(w, "rows marked (xN) are replica groups: arrival, start, finish and turnaround show min–max;\n"+
+			"cpu, wait, gil wait, io and switches are totals (--per-task shows one row each)\n")
+		return err
+	}
+	return nil
+}
+
+// taskRow renders one task, or a replica group of tasks as described in
+// the package comment.
+func taskRow(r *simulator.Result, g []simulator.TaskResult) []string {
+	first := g[0]
+	if len(g) == 1 {
+		return []string{
+			termSafe(first.Name), termSafe(first.Kind), termSafe(first.Process),
+			dur(first.Arrival), instant(first.Start), instant(first.Finish), turnaround(first),
+			dur(first.CPU), dur(first.Wait), dur(first.GILWait), dur(first.IO), count(first.Switches),
+		}
+	}
+	var arrival, start, finish, around []int64
+	var cpu, wait, gilWait, ioTime, switches int64
+	names := make([]string, len(g))
+	var procs []string
+	for i, tr := range g {
+		names[i] = tr.Name
+		if len(procs) == 0 || procs[len(procs)-1] != tr.Process {
+			procs = append(procs, tr.Process)
+		}
+		arrival = append(arrival, tr.Arrival)
+		start = append(start, tr.Start)
+		finish = append(finish, tr.Finish)
+		if tr.Finish >= 0 {
+			around = append(around, tr.Turnaround)
+		} else {
+			around = append(around, -1)
+		}
+		cpu += tr.CPU
+		wait += tr.Wait
+		gilWait += tr.GILWait
+		ioTime += tr.IO
+		switches += tr.Switches
+	}
+	procs = dedupe(procs)
+	process := procs[0]
+	if len(procs) > 1 {
+		process = replicaLabel(processGroup(r, procs[0]), procs)
+	}
+	name := replicaLabel(groupOf(first.Group, first.Name), names) + " (x" + strconv.Itoa(len(g)) + ")"
+	return []string{
+		termSafe(name), termSafe(first.Kind), termSafe(process),
+		span(arrival), span(start), span(finish), span(around),
+		dur(cpu), dur(wait), dur(gilWait), dur(ioTime), count(switches),
+	}
+}
+
+func writeWarnings(w io.Writer, r *simulator.Result, _ TableOptions) error {
+	if len(r.Warnings) == 0 {
+		return nil
+	}
+	var b strings.Builder
+	b.WriteString("\nwarnings:\n")
+	for _, wr := range r.Warnings {
+		b.WriteString(termSafe(position(r.File, wr.Pos)))
+		b.WriteString(": ")
+		if e := entityName(wr.Process, wr.Entity); e != "" {
+			b.WriteString(termSafe(e))
+			b.WriteString(": ")
+		}
+		b.WriteString(termSafe(wr.Message))
+		b.WriteByte('\n')
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func writeDeadlock(w io.Writer, r *simulator.Result, _ TableOptions) error {
+	d := r.Deadlock
+	if d == nil {
+		return nil
+	}
+	var b strings.Builder
+	b.WriteString("\nDEADLOCK at " + dur(d.Time) + ": nothing can move while entities remain unfinished\n")
+	for _, e := range d.Blocked {
+		b.WriteString("  blocked: " + termSafe(e) + "\n")
+	}
+	for _, l := range d.Locks {
+		b.WriteString("  lock:    " + termSafe(l) + "\n")
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func writeFailure(w io.Writer, r *simulator.Result, _ TableOptions) error {
+	f := r.Failure
+	if f == nil {
+		return nil
+	}
+	line := "\nFAILURE at " + dur(f.Time) + ": "
+	if f.Entity != "" {
+		line += termSafe(f.Entity) + ": "
+	}
+	line += termSafe(f.Message) + "\n"
+	_, err := io.WriteString(w, line)
+	return err
+}
+
+func writeExpectations(w io.Writer, r *simulator.Result, _ TableOptions) error {
+	if len(r.Expectations) == 0 {
+		return nil
+	}
+	var b strings.Builder
+	b.WriteString("\nexpectations:\n")
+	for _, e := range r.Expectations {
+		if e.OK {
+			b.WriteString("PASS  ")
+		} else {
+			b.WriteString("FAIL  ")
+		}
+		b.WriteString("expect " + termSafe(e.Text))
+		switch {
+		case e.Err != "":
+			b.WriteString("  (" + termSafe(e.Err) + ")")
+		case e.Actual != "":
+			b.WriteString("  (actual " + termSafe(e.Actual) + ")")
+		}
+		b.WriteByte('\n')
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// newTable returns a plain ASCII table whose columns are aligned as align
+// says, one letter per column: l (left) or r (right).
+func newTable(w io.Writer, align string) *tablewriter.Table {
+	a := make(tw.Alignment, len(align))
+	for i, c := range align {
+		if c == 'r' {
+			a[i] = tw.AlignRight
+		} else {
+			a[i] = tw.AlignLeft
+		}
+	}
+	return tablewriter.NewTable(w,
+		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{Symbols: tw.NewSymbols(tw.StyleASCII)})),
+		tablewriter.WithHeaderAutoFormat(tw.Off),
+		tablewriter.WithRowAutoWrap(tw.WrapNone),
+		tablewriter.WithHeaderAutoWrap(tw.WrapNone),
+		tablewriter.WithTrimSpace(tw.Off),
+		tablewriter.WithAlignment(a),
+	)
+}
+
+// groupTasks splits r.Tasks into display rows: each replica group (tasks
+// of one Group and Kind whose processes belong to one process group) is
+// one row, placed where its first member stands; everything else is a row
+// of its own. With perTask every task is a row of its own.
+func groupTasks(r *simulator.Result, perTask bool) [][]simulator.TaskResult {
+	rows := make([][]simulator.TaskResult, 0, len(r.Tasks))
+	if perTask {
+		for _, t := range r.Tasks {
+			rows = append(rows, []simulator.TaskResult{t})
+		}
+		return rows
+	}
+	type key struct{ procGroup, kind, group string }
+	index := map[key]int{}
+	procGroups := processGroups(r)
+	for _, t := range r.Tasks {
+		if t.Group == "" {
+			rows = append(rows, []simulator.TaskResult{t})
+			continue
+		}
+		pg, ok := procGroups[t.Process]
+		if !ok {
+			pg = t.Process
+		}
+		k := key{pg, t.Kind, t.Group}
+		if i, ok := index[k]; ok {
+			rows[i] = append(rows[i], t)
+			continue
+		}
+		index[k] = len(rows)
+		rows = append(rows, []simulator.TaskResult{t})
+	}
+	return rows
+}
+
+// groupProcesses is groupTasks for processes: replicas of one process
+// (same Group) form one row.
+func groupProcesses(ps []simulator.ProcessResult, perTask bool) [][]simulator.ProcessResult {
+	rows := make([][]simulator.ProcessResult, 0, len(ps))
+	index := map[string]int{}
+	for _, p := range ps {
+		if perTask || p.Group == "" {
+			rows = append(rows, []simulator.ProcessResult{p})
+			continue
+		}
+		if i, ok := index[p.Group]; ok {
+			rows[i] = append(rows[i], p)
+			continue
+		}
+		index[p.Group] = len(rows)
+		rows = append(rows, []simulator.ProcessResult{p})
+	}
+	return rows
+}
+
+func processGroups(r *simulator.Result) map[string]string {
+	m := make(map[string]string, len(r.Processes))
+	for _, p := range r.Processes {
+		m[p.Name] = groupOf(p.Group, p.Name)
+	}
+	return m
+}
+
+func processGroup(r *simulator.Result, name string) string {
+	for _, p := range r.Processes {
+		if p.Name == name {
+			return groupOf(p.Group, p.Name)
+		}
+	}
+	return name
+}
+
+func groupOf(group, name string) string {
+	if group == "" {
+		return name
+	}
+	return group
+}
+
+// replicaLabel names a set of replicas of group compactly: w#1..4 when
+// every name is group#k (k from 1 to 4), the name itself when all are the
+// same, else first..last.
+func replicaLabel(group string, names []string) string {
+	lo, hi := int64(-1), int64(-1)
+	numbered := true
+	for _, n := range names {
+		k, ok := replicaIndex(group, n)
+		if !ok {
+			numbered = false
+			break
+		}
+		if lo < 0 || k < lo {
+			lo = k
+		}
+		if k > hi {
+			hi = k
+		}
+	}
+	if numbered && len(names) > 0 {
+		s := group + "#" + strconv.FormatInt(lo, 10)
+		if hi != lo {
+			s += ".." + strconv.FormatInt(hi, 10)
+		}
+		return s
+	}
+	same := true
+	for _, n := range names[1:] {
+		if n != names[0] {
+			same = false
+			break
+		}
+	}
+	if same {
+		return names[0]
+	}
+	return names[0] + ".." + names[len(names)-1]
+}
+
+func replicaIndex(group, name string) (int64, bool) {
+	rest, ok := strings.CutPrefix(name, group+"#")
+	if !ok || rest == "" {
+		return 0, false
+	}
+	for _, c := range rest {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+	}
+	k, err := strconv.ParseInt(rest, 10, 64)
+	return k, err == nil
+}
+
+func dedupe(s []string) []string {
+	seen := make(map[string]bool, len(s))
+	out := s[:0]
+	for _, v := range s {
+		if !seen[v] {
+			seen[v] = true
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// span shows the range of instants in vs as min–max (or one value when
+// they are equal). Negative values mean "never"; "-" when all are, and a
+// note of how many when only some are.
+func span(vs []int64) string {
+	lo, hi := int64(-1), int64(-1)
+	never := 0
+	for _, v := range vs {
+		if v < 0 {
+			never++
+			continue
+		}
+		if lo < 0 || v < lo {
+			lo = v
+		}
+		if v > hi {
+			hi = v
+		}
+	}
+	if lo < 0 {
+		return "-"
+	}
+	s := dur(lo)
+	if hi != lo {
+		s += "–" + dur(hi)
+	}
+	if never > 0 {
+		s += " (" + strconv.Itoa(never) + " never)"
+	}
+	return s
+}
+
+func instant(ns int64) string {
+	if ns < 0 {
+		return "-"
+	}
+	return dur(ns)
+}
+
+func turnaround(t simulator.TaskResult) string {
+	if t.Finish < 0 {
+		return "-"
+	}
+	return dur(t.Turnaround)
+}
+
+func position(file string, p simulator.Pos) string {
+	if file == "" {
+		file = "<scenario>"
+	}
+	if p.Line <= 0 {
+		return file
+	}
+	return file + ":" + strconv.Itoa(int(p.Line))
+}
+
+// entityName qualifies an entity with its process ("app/main") unless it
+// is a native task, whose process is itself.
+func entityName(process, entity string) string {
+	switch {
+	case entity == "":
+		return process
+	case process == "" || process == entity:
+		return entity
+	}
+	return process + "/" + entity
+}
+
+func dur(ns int64) string { return simulator.FormatDuration(ns) }
+
+func count(n int64) string { return strconv.FormatInt(n, 10) }
