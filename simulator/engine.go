@@ -1,9 +1,932 @@
 package simulator
 
-import "errors"
+import (
+	"math"
+	"math/rand/v2"
+	"sort"
+)
+
+// thState is where an OS thread is, as the OS sees it.
+type thState uint8
+
+const (
+	stNew   thState = iota // not arrived yet
+	stReady                // runnable, waiting for a core
+	stCore                 // on a core (running a segment, switching, or spinning)
+	stIO                   // blocked in io or sleep (including the wake-up after it)
+	stLock                 // blocked on a lock
+	stGIL                  // asleep waiting for the GIL (or in a forced drop's handshake)
+	stDone
+)
+
+// segKind is what a thread does on its core.
+type segKind uint8
+
+const (
+	segNone    segKind = iota
+	segCPU             // bytecode: progress needs the GIL
+	segNative          // GIL-free C code
+	segStartup         // interpreter start-up of a process
+	segSwitch          // the OS context-switch cost
+)
+
+// pendKind is an action a thread postponed because a forced GIL drop made
+// it wait until another thread took the GIL.
+type pendKind uint8
+
+const (
+	pendNone pendKind = iota
+	pendBlock
+	pendLock
+)
+
+// thread is one OS thread: a native task, a Python thread, or a hidden
+// start-up thread that runs a process's interpreter start-up.
+type thread struct {
+	idx     int32
+	file    int32 // expanded file order, for tie rules
+	proc    *proc
+	spec    *Thread
+	startup bool // the hidden start-up thread of proc
+	python  bool // runs under proc's GIL
+	state   thState
+	core    int32
+	prog    program
+	unit    *unitStats // nil for the start-up thread
+	uidx    int32      // index of unit in engine.units
+
+	seg      segKind
+	segLeft  int64
+	segStart int64
+	segGen   uint32
+	running  bool    // a segment end event is live
+	afterSw  segKind // segment to start once a switch cost is paid
+	spinning bool    // legacy GIL: awake on a core waiting for the holder's check
+
+	pend      pendKind
+	pendDur   int64
+	pendSleep bool
+	pendStep  *Step
+
+	// GIL
+	hasGIL     bool
+	gilWaiting bool // registered as a waiter
+	signalled  bool // woken by a signal or a timeout, on its way to try again
+	gilSaved   uint64
+	gilGen     uint32
+	sleepPos   int32 // index in gil.sleeping, -1 if not there
+	waitSince  int64
+	legacyGen  uint32
+
+	// OS policy
+	arrival   int64
+	priority  int
+	weight    int64
+	vruntime  int64
+	onSince   int64
+	sliceGen  uint32
+	burstLeft int64   // sjf/srtf: CPU left in the current burst
+	draws     []int64 // pre-drawn durations of the current burst
+	thrash    int64   // legacy GIL: CPU spent on contended releases, not on steps
+	inBurst   bool
+
+	stateSince int64
+	mem        int64
+}
+
+// unitStats accumulates one result row.
+type unitStats struct {
+	name, group, kind string
+	proc              int
+	arrival, start    int64
+	finish            int64
+	cpu, wait, gil    int64
+	io, lockWait      int64
+	switches          int64
+	done              bool
+}
+
+type core struct {
+	cur  int32
+	last int32
+	busy int64
+}
+
+type lockState struct {
+	name    string
+	holder  *thread
+	waiters []lockWaiter
+	head    int
+}
+
+type lockWaiter struct {
+	t *thread
+	s *Step
+}
+
+type proc struct {
+	idx      int
+	spec     *Process
+	name     string
+	gil      *gilState
+	locks    []lockState
+	startAt  int64 // when its threads' `at` starts counting
+	memNow   int64
+	memPeak  int64
+	nthreads int // threads not finished yet
+	started  bool // its memory is charged
+	threads  []*thread
+}
+
+type engine struct {
+	sc    *Scenario
+	m     Machine
+	opt   Options
+	rng   *rand.Rand
+	q     eventQueue
+	rq    readyQueue
+	now   int64
+	evs   int64
+	cores []core
+
+	threads []*thread
+	procs   []*proc
+	units   []*unitStats
+	idle    map[*Step]bool
+
+	readyNow []*thread
+	expired  []*thread
+
+	fair      fairParams
+	minV      int64
+	sumW      int64
+	nRunnable int
+
+	unfinished int
+	memNow     int64
+	memPeak    int64
+	ctxSwitch  int64
+	cpuTime    int64
+	swTime     int64
+	failure    *Failure
+	limit      *LimitError
+	warnings   []Warning
+	lastFinish int64
+}
 
 // Run simulates sc and returns what happened. It is deterministic: the same
 // scenario gives the same Result, whatever the machine or GOMAXPROCS.
 func Run(sc *Scenario, opt Options) (*Result, error) {
-	return nil, errors.New("engine not written yet")
+	if opt.MaxEvents <= 0 {
+		opt.MaxEvents = DefaultMaxEvents
+	}
+	if opt.MaxTime <= 0 {
+		opt.MaxTime = DefaultMaxTime
+	}
+	e := newEngine(sc, opt)
+	e.loop()
+	if e.limit != nil {
+		return nil, e.limit
+	}
+	res := e.result()
+	Evaluate(sc, res)
+	return res, nil
+}
+
+func newEngine(sc *Scenario, opt Options) *engine {
+	cores := sc.Cores
+	if cores < 1 {
+		cores = 1
+	}
+	e := &engine{
+		sc:    sc,
+		m:     sc.Machine,
+		opt:   opt,
+		rng:   rand.New(rand.NewPCG(sc.Seed, 0x9e3779b97f4a7c15)),
+		cores: make([]core, cores),
+		idle:  map[*Step]bool{},
+		fair:  newFairParams(cores),
+	}
+	for i := range e.cores {
+		e.cores[i] = core{cur: -1, last: -1}
+	}
+	seen := map[*Step]bool{}
+	var file int32
+	for pi, ps := range sc.Processes {
+		p := &proc{idx: pi, spec: ps, name: ps.Name, startAt: ps.Arrival}
+		if !ps.Native && ps.GIL.Mode != GILOff {
+			p.gil = &gilState{mode: ps.GIL.Mode, interval: ps.GIL.Interval, check: ps.GIL.Check}
+			if p.gil.interval <= 0 {
+				p.gil.interval = 5_000_000
+			}
+			if p.gil.check <= 0 {
+				p.gil.check = 100
+			}
+		}
+		p.locks = make([]lockState, len(ps.Locks))
+		for i, n := range ps.Locks {
+			p.locks[i].name = n
+		}
+		e.procs = append(e.procs, p)
+		if !ps.Native && ps.Startup > 0 {
+			t := e.newThread(p, nil, file)
+			t.startup = true
+			t.arrival = ps.Arrival
+			t.seg, t.segLeft = segStartup, ps.Startup
+			e.q.push(event{at: ps.Arrival, kind: evArrive, th: t.idx})
+			p.startAt = -1 // set when start-up ends
+		}
+		for _, ts := range ps.Threads {
+			file++
+			if len(ts.Steps) > 0 && !seen[&ts.Steps[0]] {
+				seen[&ts.Steps[0]] = true
+				markIdle(ts.Steps, e.idle)
+			}
+			t := e.newThread(p, ts, file)
+			kind := "thread"
+			if ps.Native {
+				kind = "task"
+			}
+			t.unit = &unitStats{name: ts.Name, group: groupName(ts.Name), kind: kind, proc: pi, start: -1, finish: -1}
+			t.uidx = int32(len(e.units))
+			e.units = append(e.units, t.unit)
+			p.threads = append(p.threads, t)
+			e.unfinished++
+			p.nthreads++
+			if p.startAt >= 0 {
+				t.arrival = p.startAt + ts.Arrival
+				if ps.Native {
+					t.arrival = ts.Arrival
+				}
+				e.q.push(event{at: t.arrival, kind: evArrive, th: t.idx})
+			}
+		}
+	}
+	return e
+}
+
+func (e *engine) newThread(p *proc, ts *Thread, file int32) *thread {
+	t := &thread{idx: int32(len(e.threads)), file: file, proc: p, spec: ts, core: -1, sleepPos: -1}
+	t.python = p.gil != nil
+	nice := p.spec.Nice
+	if ts != nil {
+		t.prog = newProgram(ts.Steps)
+		t.priority = ts.Priority
+		if ts.Nice != 0 {
+			nice = ts.Nice
+		}
+	}
+	t.weight = weightOf(nice)
+	e.threads = append(e.threads, t)
+	return t
+}
+
+// groupName strips a replica suffix: "w#3" -> "w".
+func groupName(n string) string {
+	for i := len(n) - 1; i >= 0; i-- {
+		if n[i] == '#' {
+			return n[:i]
+		}
+	}
+	return n
+}
+
+// loop pops events in (time, sequence) order. All events of an instant are
+// applied before the dispatch of that instant.
+func (e *engine) loop() {
+	for {
+		if e.q.len() == 0 {
+			if len(e.readyNow) > 0 || len(e.expired) > 0 {
+				e.dispatch()
+				continue
+			}
+			break
+		}
+		ev := e.q.pop()
+		if ev.at > e.opt.MaxTime {
+			e.limit = &LimitError{What: "time", Limit: e.opt.MaxTime, At: e.now}
+			return
+		}
+		t := e.threads[ev.th]
+		if !e.live(&ev, t) {
+			continue
+		}
+		e.now = ev.at
+		if e.tick() {
+			return
+		}
+		e.handle(&ev, t)
+		if e.failure != nil || e.limit != nil {
+			return
+		}
+		if e.q.len() == 0 || e.q.peek().at != e.now {
+			e.dispatch()
+		}
+	}
+}
+
+// tick counts one unit of simulation work and enforces --max-events.
+func (e *engine) tick() bool {
+	e.evs++
+	if e.evs > e.opt.MaxEvents {
+		e.limit = &LimitError{What: "events", Limit: e.opt.MaxEvents, At: e.now}
+		return true
+	}
+	return false
+}
+
+func (e *engine) live(ev *event, t *thread) bool {
+	switch ev.kind {
+	case evSegment:
+		return ev.gen == t.segGen && t.state == stCore && t.running
+	case evGILTimer:
+		return ev.gen == t.gilGen && t.gilWaiting && !t.signalled
+	case evSlice:
+		return ev.gen == t.sliceGen && t.state == stCore
+	case evLegacyCheck:
+		return ev.gen == t.legacyGen && t.state == stCore && t.running && t.seg == segCPU && t.hasGIL
+	}
+	return true
+}
+
+func (e *engine) handle(ev *event, t *thread) {
+	switch ev.kind {
+	case evArrive:
+		e.arrive(t)
+	case evSegment:
+		e.segmentDone(t)
+	case evBlockDone:
+		e.blockDone(t)
+	case evWake:
+		e.makeReady(t, true)
+	case evGILTimer:
+		e.gilTimer(t)
+	case evSlice:
+		e.expired = append(e.expired, t)
+	case evLegacyCheck:
+		e.legacyCheck(t)
+	}
+}
+
+func (e *engine) arrive(t *thread) {
+	p := t.proc
+	if !p.spec.Native && !p.started {
+		p.started = true
+		if !e.alloc(p, p.name, e.m.MemProcess) {
+			return
+		}
+	}
+	if t.unit != nil {
+		if !p.spec.Native {
+			if !e.alloc(p, p.name+"/"+t.unit.name, e.m.MemThread) {
+				return
+			}
+			t.mem = e.m.MemThread
+		}
+		t.unit.arrival = e.now
+	}
+	t.stateSince = e.now
+	e.makeReady(t, false)
+}
+
+// alloc charges n bytes of resident memory to p, and fails the run the way
+// the real system would when the machine has no room left.
+func (e *engine) alloc(p *proc, who string, n int64) bool {
+	if n <= 0 {
+		return true
+	}
+	if e.m.MemTotal > 0 && e.memNow+n > e.m.MemTotal {
+		e.failure = &Failure{Time: e.now, Entity: who,
+			Message: "out of memory: cannot create " + who + " (needs " + FormatSize(n) + ", " +
+				FormatSize(e.m.MemTotal-e.memNow) + " free of " + FormatSize(e.m.MemTotal) + ")"}
+		return false
+	}
+	e.memNow += n
+	p.memNow += n
+	if p.memNow > p.memPeak {
+		p.memPeak = p.memNow
+	}
+	if e.memNow > e.memPeak {
+		e.memPeak = e.memNow
+	}
+	return true
+}
+
+// release gives back n bytes of p's memory.
+func (e *engine) release(p *proc, n int64) {
+	e.memNow -= n
+	p.memNow -= n
+}
+
+// setState moves t to s and charges the time spent in the old state.
+func (e *engine) setState(t *thread, s thState) {
+	if u := t.unit; u != nil {
+		d := e.now - t.stateSince
+		switch t.state {
+		case stReady:
+			u.wait += d
+			e.span(t, SpanReady, t.stateSince)
+		case stIO:
+			u.io += d
+			e.span(t, SpanBlocked, t.stateSince)
+		case stLock:
+			u.lockWait += d
+			e.span(t, SpanBlocked, t.stateSince)
+		case stGIL:
+			u.gil += d
+			u.wait += d
+			e.span(t, SpanGILWait, t.stateSince)
+		}
+	}
+	t.state = s
+	t.stateSince = e.now
+}
+
+func (e *engine) span(t *thread, k SpanKind, start int64) {
+	if e.opt.Trace == nil || t.unit == nil || start == e.now {
+		return
+	}
+	c := -1
+	if k == SpanRunning || k == SpanSwitching {
+		c = int(t.core)
+	}
+	e.opt.Trace(Span{Entity: int(t.uidx), Process: t.proc.idx, Kind: k, Core: c, HasGIL: t.hasGIL && k == SpanRunning, Start: start, End: e.now})
+}
+
+// makeReady makes t runnable. woke says it comes back from sleeping (for
+// the fair policy's placement).
+func (e *engine) makeReady(t *thread, woke bool) {
+	if e.sc.Policy == PolicyFair {
+		if woke {
+			if v := e.minV - e.fair.latency/2; t.vruntime < v {
+				t.vruntime = v
+			}
+		} else if t.vruntime < e.minV {
+			t.vruntime = e.minV
+		}
+	}
+	e.setState(t, stReady)
+	e.readyNow = append(e.readyNow, t)
+}
+
+// dispatch gives idle cores to ready threads and applies preemption.
+func (e *engine) dispatch() {
+	for {
+		changed := false
+		if len(e.readyNow) > 0 {
+			rn := e.readyNow
+			sort.SliceStable(rn, func(i, j int) bool { return rn[i].file < rn[j].file })
+			for _, t := range rn {
+				e.enqueue(t)
+			}
+			e.readyNow = rn[:0]
+			changed = true
+		}
+		if len(e.expired) > 0 {
+			ex := e.expired
+			sort.SliceStable(ex, func(i, j int) bool { return ex[i].core < ex[j].core })
+			for _, t := range ex {
+				if t.state != stCore {
+					continue
+				}
+				if e.rq.len() > 0 {
+					e.preempt(t)
+				} else {
+					e.startSlice(t)
+				}
+			}
+			e.expired = ex[:0]
+			changed = true
+		}
+		for c := range e.cores {
+			if e.rq.len() == 0 {
+				break
+			}
+			if e.cores[c].cur < 0 {
+				it := e.rq.pop()
+				e.place(e.threads[it.th], c)
+				changed = true
+			}
+		}
+		if e.rq.len() > 0 && e.preemptForBetter() {
+			changed = true
+		}
+		if !changed && len(e.readyNow) == 0 && len(e.expired) == 0 {
+			return
+		}
+	}
+}
+
+func (e *engine) enqueue(t *thread) {
+	it := rqItem{th: t.idx}
+	switch e.sc.Policy {
+	case PolicySJF, PolicySRTF:
+		e.ensureBurst(t)
+		it.k1, it.k2, it.k3 = t.burstLeft, t.arrival, int64(t.file)
+	case PolicyPriority:
+		it.k1, it.k2, it.k3 = int64(t.priority), t.arrival, int64(t.file)
+	case PolicyFair:
+		it.k1 = t.vruntime
+	}
+	e.rq.push(it)
+}
+
+// preemptForBetter applies preemptive policies: the best ready thread
+// takes the core of the worst running one when it is strictly better.
+func (e *engine) preemptForBetter() bool {
+	pol := e.sc.Policy
+	if pol != PolicySRTF && pol != PolicyPriority && pol != PolicyFair {
+		return false
+	}
+	best := e.rq.peek()
+	bt := e.threads[best.th]
+	victim := -1
+	var worst int64 = math.MinInt64
+	for c := range e.cores {
+		id := e.cores[c].cur
+		if id < 0 {
+			return false
+		}
+		r := e.threads[id]
+		var k int64
+		switch pol {
+		case PolicySRTF:
+			k = e.remaining(r)
+		case PolicyPriority:
+			k = int64(r.priority)
+		case PolicyFair:
+			k = r.vruntime + (e.now-r.onSince)*1024/r.weight
+		}
+		if k >= worst {
+			worst, victim = k, c
+		}
+	}
+	better := false
+	switch pol {
+	case PolicySRTF, PolicyPriority:
+		better = best.k1 < worst
+	case PolicyFair:
+		better = worst-bt.vruntime > e.fair.wakeupGran*1024/bt.weight
+	}
+	if !better {
+		return false
+	}
+	e.preempt(e.threads[e.cores[victim].cur])
+	return true
+}
+
+// remaining is a running thread's CPU left in its burst (srtf).
+func (e *engine) remaining(t *thread) int64 {
+	r := t.burstLeft
+	if t.seg == segCPU || t.seg == segNative {
+		r -= e.now - t.segStart
+	}
+	return r
+}
+
+// place puts t on core c.
+func (e *engine) place(t *thread, c int) {
+	cr := &e.cores[c]
+	cr.cur = t.idx
+	t.core = int32(c)
+	e.setState(t, stCore)
+	t.onSince = e.now
+	if t.unit != nil {
+		t.unit.switches++
+	}
+	if e.sc.Policy == PolicyFair {
+		e.updateMinV()
+	}
+	switched := cr.last >= 0 && cr.last != t.idx
+	cr.last = t.idx
+	if switched {
+		e.ctxSwitch++
+	}
+	if switched && e.m.ContextSwitch > 0 {
+		t.afterSw = t.seg
+		left := t.segLeft
+		t.seg = segSwitch
+		t.segLeft = e.m.ContextSwitch
+		e.startSlice(t)
+		e.startSegment(t)
+		t.segLeft = left
+		return
+	}
+	e.startSlice(t)
+	e.runOnCore(t)
+}
+
+func (e *engine) updateMinV() {
+	v := int64(math.MaxInt64)
+	if e.rq.len() > 0 {
+		v = e.rq.peek().k1
+	}
+	for c := range e.cores {
+		if id := e.cores[c].cur; id >= 0 {
+			if r := e.threads[id]; r.vruntime < v {
+				v = r.vruntime
+			}
+		}
+	}
+	if v != math.MaxInt64 && v > e.minV {
+		e.minV = v
+	}
+}
+
+// startSlice arms the quantum (round_robin) or the fair slice of t.
+func (e *engine) startSlice(t *thread) {
+	var q int64
+	switch e.sc.Policy {
+	case PolicyRoundRobin:
+		q = e.sc.Quantum
+	case PolicyFair:
+		if e.sc.Quantum > 0 {
+			q = e.sc.Quantum
+			break
+		}
+		nr := int64(e.rq.len() + 1)
+		sumW := t.weight
+		for c := range e.cores {
+			if id := e.cores[c].cur; id >= 0 && id != t.idx {
+				nr++
+				sumW += e.threads[id].weight
+			}
+		}
+		for i := range e.rq.h {
+			sumW += e.threads[e.rq.h[i].th].weight
+		}
+		period := e.fair.latency
+		if p := nr * e.fair.minGran; p > period {
+			period = p
+		}
+		q = period * t.weight / sumW
+		if q < e.fair.minGran {
+			q = e.fair.minGran
+		}
+	default:
+		return
+	}
+	if q <= 0 {
+		return
+	}
+	t.sliceGen++
+	cs := int64(0)
+	if t.seg == segSwitch {
+		cs = t.segLeft
+	}
+	e.q.push(event{at: e.now + cs + q, kind: evSlice, th: t.idx, gen: t.sliceGen})
+}
+
+// startSegment runs t's current segment on its core until it ends.
+func (e *engine) startSegment(t *thread) {
+	t.running = true
+	t.segStart = e.now
+	t.segGen++
+	e.q.push(event{at: e.now + t.segLeft, kind: evSegment, th: t.idx, gen: t.segGen})
+}
+
+// stopSegment charges the part of t's running segment done so far and
+// cancels its end event. A thread with no running segment is left alone.
+func (e *engine) stopSegment(t *thread) {
+	if t.spinning {
+		e.stopSpin(t)
+	}
+	if !t.running {
+		return
+	}
+	t.running = false
+	d := e.now - t.segStart
+	t.segGen++
+	if t.core >= 0 {
+		e.cores[t.core].busy += d
+	}
+	switch t.seg {
+	case segCPU, segNative:
+		t.segLeft -= d
+		e.cpuTime += d
+		if t.unit != nil {
+			t.unit.cpu += d
+		}
+		if t.inBurst {
+			t.burstLeft -= d
+		}
+		e.span(t, SpanRunning, t.segStart)
+	case segStartup:
+		t.segLeft -= d
+		e.cpuTime += d
+	case segSwitch:
+		e.swTime += d
+		e.span(t, SpanSwitching, t.segStart)
+		// a switch cut short is paid again next time
+		t.seg = t.afterSw
+		t.afterSw = segNone
+		return
+	}
+	if t.segLeft <= 0 {
+		t.seg = segNone
+		t.segLeft = 0
+	}
+}
+
+// stopSpin ends a legacy waiter's spin on its core.
+func (e *engine) stopSpin(t *thread) {
+	t.spinning = false
+	d := e.now - t.segStart
+	if t.core >= 0 {
+		e.cores[t.core].busy += d
+	}
+	if t.unit != nil {
+		t.unit.gil += d
+		t.unit.wait += d
+	}
+	e.span(t, SpanGILWait, t.segStart)
+	if g := t.proc.gil; g != nil && g.spinner == t {
+		g.spinner = nil
+	}
+}
+
+// leaveCore takes t off its core without touching its state.
+func (e *engine) leaveCore(t *thread) {
+	if t.core < 0 {
+		return
+	}
+	e.cores[t.core].cur = -1
+	if e.sc.Policy == PolicyFair {
+		t.vruntime += (e.now - t.onSince) * 1024 / t.weight
+	}
+	t.core = -1
+	t.sliceGen++
+	t.legacyGen++
+}
+
+// preempt is the OS taking the core from t; t stays runnable.
+func (e *engine) preempt(t *thread) {
+	e.stopSegment(t)
+	e.leaveCore(t)
+	e.setState(t, stReady)
+	e.enqueue(t)
+}
+
+func (e *engine) segmentDone(t *thread) {
+	switch t.seg {
+	case segSwitch:
+		e.stopSegment(t)
+		e.runOnCore(t)
+		return
+	case segStartup:
+		e.stopSegment(t)
+		e.startupDone(t)
+		return
+	}
+	e.stopSegment(t)
+	e.runOnCore(t)
+}
+
+// startupDone releases a process's threads once its interpreter is up.
+func (e *engine) startupDone(t *thread) {
+	p := t.proc
+	p.startAt = e.now
+	e.leaveCore(t)
+	e.setState(t, stDone)
+	for _, th := range p.threads {
+		{
+			th.arrival = e.now + th.spec.Arrival
+			e.q.push(event{at: th.arrival, kind: evArrive, th: th.idx})
+		}
+	}
+}
+
+func (e *engine) blockDone(t *thread) {
+	if t.prog.atEnd() {
+		e.drainReleases(t)
+		e.finish(t)
+		return
+	}
+	if t.python && e.m.WakeupLatency > 0 {
+		e.q.push(event{at: e.now + e.m.WakeupLatency, kind: evWake, th: t.idx})
+		return
+	}
+	e.makeReady(t, true)
+}
+
+// block puts t to sleep for d (io or sleep).
+func (e *engine) block(t *thread, d int64) {
+	e.leaveCore(t)
+	e.setState(t, stIO)
+	e.q.push(event{at: e.now + d, kind: evBlockDone, th: t.idx})
+}
+
+// wake makes a sleeping thread runnable after the OS wake-up latency.
+func (e *engine) wake(t *thread) {
+	if t.python && e.m.WakeupLatency > 0 {
+		e.q.push(event{at: e.now + e.m.WakeupLatency, kind: evWake, th: t.idx})
+		return
+	}
+	e.makeReady(t, true)
+}
+
+// draw returns the duration of step s for t.
+func (e *engine) draw(t *thread, s *Step) int64 {
+	if s.Dur.Kind == DistFixed {
+		return s.Dur.A
+	}
+	if (s.Op == OpCPU || s.Op == OpNative) && len(t.draws) > 0 {
+		d := t.draws[0]
+		t.draws = t.draws[1:]
+		return d
+	}
+	return e.sample(s.Dur)
+}
+
+func (e *engine) sample(d Dist) int64 {
+	var v float64
+	switch d.Kind {
+	case DistFixed:
+		return d.A
+	case DistUniform:
+		if d.B <= d.A {
+			return d.A
+		}
+		return d.A + e.rng.Int64N(d.B-d.A+1)
+	case DistExp:
+		v = e.rng.ExpFloat64() * float64(d.A)
+	case DistNormal:
+		v = float64(d.A) + e.rng.NormFloat64()*float64(d.B)
+	}
+	if v < 0 || math.IsNaN(v) {
+		return 0
+	}
+	if v >= math.MaxInt64/2 {
+		return math.MaxInt64 / 2
+	}
+	return int64(math.Round(v))
+}
+
+// maxBurstDraws bounds how far ahead a burst is drawn for sjf/srtf; past
+// it the distributions' means stand in for the estimate.
+const maxBurstDraws = 1024
+
+// ensureBurst computes t's next CPU burst (sjf, srtf) when it is at the
+// start of one: the run of cpu/native steps up to the next blocking step,
+// with its distributions drawn now.
+func (e *engine) ensureBurst(t *thread) {
+	if t.inBurst || t.unit == nil {
+		if t.unit == nil && !t.inBurst {
+			t.burstLeft, t.inBurst = t.segLeft, true
+		}
+		return
+	}
+	t.inBurst = true
+	t.draws = t.draws[:0]
+	total := t.segLeft
+	cp := program{stack: append([]frame(nil), t.prog.stack...)}
+	n := 0
+	for n < 1<<20 {
+		n++
+		k, s, _ := cp.next(e.idle)
+		if k != leafStep || (s.Op != OpCPU && s.Op != OpNative) {
+			break
+		}
+		var d int64
+		if s.Dur.Kind == DistFixed {
+			d = s.Dur.A
+		} else if len(t.draws) < maxBurstDraws {
+			d = e.sample(s.Dur)
+			t.draws = append(t.draws, d)
+		} else {
+			d = mean(s.Dur)
+		}
+		total = satAdd(total, e.scaleCPU(t, s, d))
+	}
+	t.burstLeft = total
+}
+
+func mean(d Dist) int64 {
+	switch d.Kind {
+	case DistUniform:
+		return d.A + (d.B-d.A)/2
+	}
+	return d.A
+}
+
+func satAdd(a, b int64) int64 {
+	if a > math.MaxInt64-b {
+		return math.MaxInt64
+	}
+	return a + b
+}
+
+// scaleCPU applies the free-threaded build's overhead to bytecode.
+func (e *engine) scaleCPU(t *thread, s *Step, d int64) int64 {
+	if s.Op != OpCPU || t.proc.spec.Native || t.proc.spec.GIL.Mode != GILOff {
+		return d
+	}
+	pm := e.m.FreeThreadingOverheadPermille
+	if pm <= 0 || pm == 1000 {
+		return d
+	}
+	if d > math.MaxInt64/pm {
+		return math.MaxInt64 / 1000
+	}
+	return (d*pm + 500) / 1000
 }

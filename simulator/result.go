@@ -36,6 +36,7 @@ type TaskResult struct {
 	Wait       int64 // runnable but not on a core, plus GIL wait
 	GILWait    int64
 	IO         int64
+	LockWait   int64 // blocked waiting for a lock
 	Switches   int64
 	Finished   bool
 }

@@ -1,0 +1,127 @@
+package simulator
+
+import (
+	"testing"
+)
+
+const ms = int64(1_000_000)
+
+func cpu(d int64) Step    { return Step{Op: OpCPU, Dur: Fixed(d)} }
+func native(d int64) Step { return Step{Op: OpNative, Dur: Fixed(d)} }
+func io(d int64) Step     { return Step{Op: OpIO, Dur: Fixed(d)} }
+func sleepS(d int64) Step { return Step{Op: OpSleep, Dur: Fixed(d)} }
+func repeat(n int64, body ...Step) Step {
+	return Step{Op: OpRepeat, Count: n, Body: body}
+}
+
+// task builds a native task.
+func task(name string, at int64, prio int, steps ...Step) *Process {
+	return &Process{Name: name, Native: true, Arrival: at,
+		Threads: []*Thread{{Name: name, Arrival: at, Priority: prio, Steps: steps}}}
+}
+
+func pyproc(name string, gil GIL, threads ...*Thread) *Process {
+	return &Process{Name: name, GIL: gil, Threads: threads}
+}
+
+func th(name string, steps ...Step) *Thread { return &Thread{Name: name, Steps: steps} }
+
+func scenario(cores int, pol PolicyKind, q int64, ps ...*Process) *Scenario {
+	m := DefaultMachine()
+	return &Scenario{Title: "t", Seed: 1, Cores: cores, Policy: pol, Quantum: q, Machine: m, Processes: ps}
+}
+
+func mustRun(t *testing.T, sc *Scenario) *Result {
+	t.Helper()
+	r, err := Run(sc, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func finishes(r *Result) map[string]int64 {
+	m := map[string]int64{}
+	for _, t := range r.Tasks {
+		m[t.Name] = t.Finish
+	}
+	return m
+}
+
+func wantFinish(t *testing.T, r *Result, want map[string]int64) {
+	t.Helper()
+	got := finishes(r)
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("finish(%s) = %s, want %s", k, FormatDuration(got[k]), FormatDuration(v))
+		}
+	}
+}
+
+func TestFIFOConvoy(t *testing.T) {
+	r := mustRun(t, scenario(1, PolicyFIFO, 0,
+		task("P1", 0, 0, cpu(24*ms)), task("P2", 0, 0, cpu(3*ms)), task("P3", 0, 0, cpu(3*ms))))
+	wantFinish(t, r, map[string]int64{"P1": 24 * ms, "P2": 27 * ms, "P3": 30 * ms})
+	if r.Makespan != 30*ms {
+		t.Errorf("makespan %d", r.Makespan)
+	}
+}
+
+func TestSJF(t *testing.T) {
+	r := mustRun(t, scenario(1, PolicySJF, 0,
+		task("P1", 0, 0, cpu(24*ms)), task("P2", 0, 0, cpu(3*ms)), task("P3", 0, 0, cpu(3*ms))))
+	wantFinish(t, r, map[string]int64{"P1": 30 * ms, "P2": 3 * ms, "P3": 6 * ms})
+}
+
+func TestRoundRobin(t *testing.T) {
+	r := mustRun(t, scenario(1, PolicyRoundRobin, 4*ms,
+		task("P1", 0, 0, cpu(24*ms)), task("P2", 0, 0, cpu(3*ms)), task("P3", 0, 0, cpu(3*ms))))
+	wantFinish(t, r, map[string]int64{"P1": 30 * ms, "P2": 7 * ms, "P3": 10 * ms})
+}
+
+func TestSRTF(t *testing.T) {
+	r := mustRun(t, scenario(1, PolicySRTF, 0,
+		task("P1", 0, 0, cpu(8*ms)), task("P2", 1*ms, 0, cpu(4*ms)),
+		task("P3", 2*ms, 0, cpu(9*ms)), task("P4", 3*ms, 0, cpu(5*ms))))
+	wantFinish(t, r, map[string]int64{"P1": 17 * ms, "P2": 5 * ms, "P3": 26 * ms, "P4": 10 * ms})
+}
+
+func TestPriorityPreemptive(t *testing.T) {
+	r := mustRun(t, scenario(1, PolicyPriority, 0,
+		task("low", 0, 5, cpu(10*ms)), task("high", 2*ms, 1, cpu(3*ms))))
+	wantFinish(t, r, map[string]int64{"high": 5 * ms, "low": 13 * ms})
+}
+
+func TestGILSerialisesThreads(t *testing.T) {
+	sc := scenario(2, PolicyFair, 0, pyproc("app", GIL{Mode: GILInterval, Interval: 5 * ms},
+		th("a", cpu(100*ms)), th("b", cpu(100*ms))))
+	r := mustRun(t, sc)
+	if r.Makespan < 200*ms || r.Makespan > 202*ms {
+		t.Errorf("makespan %s, want about 200ms", FormatDuration(r.Makespan))
+	}
+	h := r.Processes[0].GILHandoffs
+	if h < 30 || h > 45 {
+		t.Errorf("handoffs %d, want about 40", h)
+	}
+	t.Logf("makespan %s handoffs %d forced %d events %d", FormatDuration(r.Makespan), h, r.Processes[0].GILForcedSwitches, r.Events)
+}
+
+func TestProcessesRunInParallel(t *testing.T) {
+	sc := scenario(2, PolicyFair, 0,
+		pyproc("a", GIL{Mode: GILInterval, Interval: 5 * ms}, th("main", cpu(100*ms))),
+		pyproc("b", GIL{Mode: GILInterval, Interval: 5 * ms}, th("main", cpu(100*ms))))
+	r := mustRun(t, sc)
+	if r.Makespan != 100*ms {
+		t.Errorf("makespan %s", FormatDuration(r.Makespan))
+	}
+}
+
+func TestConvoy(t *testing.T) {
+	for _, iv := range []int64{5 * ms, 1 * ms} {
+		sc := scenario(2, PolicyFair, 0, pyproc("app", GIL{Mode: GILInterval, Interval: iv},
+			th("cpu", cpu(2000*ms)), th("io", repeat(100, sleepS(200_000)))))
+		r := mustRun(t, sc)
+		f := finishes(r)
+		t.Logf("interval %s: io thread 100 ops in %s (%.0f ops/s)", FormatDuration(iv), FormatDuration(f["io"]), 100/(float64(f["io"])/1e9))
+	}
+}

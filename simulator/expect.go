@@ -1,0 +1,221 @@
+package simulator
+
+import "strings"
+
+// Evaluate computes every expectation of sc against res and stores the
+// outcomes in res.Expectations, in file order.
+func Evaluate(sc *Scenario, res *Result) {
+	res.Expectations = res.Expectations[:0]
+	for i := range sc.Expects {
+		x := &sc.Expects[i]
+		out := ExpectResult{Text: x.Text, Pos: x.Pos}
+		v, err := MetricValue(res, x.Metric, x.Arg, x.HasArg)
+		if err != "" {
+			out.Err = err
+			out.Actual = "?"
+		} else {
+			out.Actual = FormatValue(v)
+			out.OK = compare(v, x)
+		}
+		res.Expectations = append(res.Expectations, out)
+	}
+}
+
+// FormatValue renders a value in its unit.
+func FormatValue(v Value) string {
+	switch v.Kind {
+	case KindDuration:
+		return FormatDuration(v.Int)
+	case KindSize:
+		return FormatSize(v.Int)
+	}
+	return FormatNumber(v.Num)
+}
+
+func compare(a Value, x *Expect) bool {
+	if a.Kind == KindNumber {
+		b := x.Value.Num
+		switch x.Op {
+		case CmpLT:
+			return a.Num < b
+		case CmpLE:
+			return a.Num <= b
+		case CmpGT:
+			return a.Num > b
+		case CmpGE:
+			return a.Num >= b
+		case CmpEQ:
+			return a.Num == b
+		case CmpApprox:
+			tol := x.TolAbs.Num
+			if x.TolIsPercent {
+				tol = abs64f(b) * x.TolPercent / 100
+			}
+			return abs64f(a.Num-b) <= tol+1e-9*abs64f(b)
+		}
+		return false
+	}
+	b := x.Value.Int
+	switch x.Op {
+	case CmpLT:
+		return a.Int < b
+	case CmpLE:
+		return a.Int <= b
+	case CmpGT:
+		return a.Int > b
+	case CmpGE:
+		return a.Int >= b
+	case CmpEQ:
+		return a.Int == b
+	case CmpApprox:
+		diff := float64(a.Int) - float64(b)
+		if x.TolIsPercent {
+			return abs64f(diff) <= abs64f(float64(b))*x.TolPercent/100
+		}
+		return abs64f(diff) <= float64(x.TolAbs.Int)
+	}
+	return false
+}
+
+func abs64f(f float64) float64 {
+	if f < 0 {
+		return -f
+	}
+	return f
+}
+
+// MetricValue computes one metric of a result. arg names an entity or a
+// group (see MatchTasks). The error string is empty on success.
+func MetricValue(res *Result, metric, arg string, hasArg bool) (Value, string) {
+	info, ok := Metrics[metric]
+	if !ok {
+		return Value{}, "unknown metric " + metric
+	}
+	v := Value{Kind: info.Kind}
+	switch metric {
+	case "makespan":
+		v.Int = res.Makespan
+		return v, ""
+	case "utilization":
+		v.Num = res.Utilization
+		return v, ""
+	case "events":
+		v.Num = float64(res.Events)
+		return v, ""
+	case "context_switches":
+		v.Num = float64(res.ContextSwitches)
+		return v, ""
+	case "warnings":
+		v.Num = float64(len(res.Warnings))
+		return v, ""
+	case "memory":
+		if !hasArg {
+			v.Int = res.MemoryPeak
+			return v, ""
+		}
+	}
+	switch metric {
+	case "gil_handoffs", "gil_forced_switches", "memory", "lag", "stall":
+		ps := MatchProcesses(res, arg)
+		if len(ps) == 0 {
+			return v, "no process named \"" + arg + "\""
+		}
+		for _, i := range ps {
+			p := &res.Processes[i]
+			switch metric {
+			case "gil_handoffs":
+				v.Num += float64(p.GILHandoffs)
+			case "gil_forced_switches":
+				v.Num += float64(p.GILForcedSwitches)
+			case "memory":
+				v.Int += p.MemoryPeak
+			case "lag":
+				v.Int = max(v.Int, p.LoopLagMax)
+			case "stall":
+				v.Int = max(v.Int, p.LoopStallMax)
+			}
+		}
+		return v, ""
+	}
+	ts := MatchTasks(res, arg)
+	if len(ts) == 0 {
+		return v, "no task, thread or process named \"" + arg + "\""
+	}
+	first := true
+	for _, i := range ts {
+		t := &res.Tasks[i]
+		switch metric {
+		case "finish":
+			if !t.Finished {
+				return v, "\"" + t.Name + "\" never finished"
+			}
+			if first || t.Finish > v.Int {
+				v.Int = t.Finish
+			}
+		case "start":
+			if t.Start < 0 {
+				return v, "\"" + t.Name + "\" never started"
+			}
+			if first || t.Start < v.Int {
+				v.Int = t.Start
+			}
+		case "arrival":
+			if first || t.Arrival < v.Int {
+				v.Int = t.Arrival
+			}
+		case "turnaround":
+			if !t.Finished {
+				return v, "\"" + t.Name + "\" never finished"
+			}
+			if first || t.Turnaround > v.Int {
+				v.Int = t.Turnaround
+			}
+		case "wait":
+			v.Int += t.Wait
+		case "gil_wait":
+			v.Int += t.GILWait
+		case "cpu":
+			v.Int += t.CPU
+		case "io":
+			v.Int += t.IO
+		case "switches":
+			v.Num += float64(t.Switches)
+		}
+		first = false
+	}
+	return v, ""
+}
+
+// MatchTasks returns the indexes of the tasks an expectation's name means:
+// an exact name (`w#2`), a replica group (`w`), a process or process group
+// (all its tasks), or `proc/name` where either part may omit `#k`.
+func MatchTasks(res *Result, name string) []int {
+	var out []int
+	pname, tname, qualified := strings.Cut(name, "/")
+	for i := range res.Tasks {
+		t := &res.Tasks[i]
+		if qualified {
+			if (t.Process == pname || groupName(t.Process) == pname) && (t.Name == tname || t.Group == tname) {
+				out = append(out, i)
+			}
+			continue
+		}
+		if t.Name == name || t.Group == name || t.Process == name || groupName(t.Process) == name {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// MatchProcesses returns the indexes of the processes named name (exactly,
+// or as a replica group).
+func MatchProcesses(res *Result, name string) []int {
+	var out []int
+	for i := range res.Processes {
+		p := &res.Processes[i]
+		if p.Name == name || p.Group == name {
+			out = append(out, i)
+		}
+	}
+	return out
+}

@@ -1,0 +1,305 @@
+package simulator
+
+// This file is CPython's GIL as semantics.md sections 1 and 2 describe it.
+//
+// New GIL (3.2+): a thread that finds the GIL taken sleeps in timed waits
+// of one switch interval. When a wait times out with no change of owner
+// during the whole interval, it sets a drop request; the holder honours it
+// at its next eval-breaker check (at once while it runs bytecode), drops the
+// GIL and, by FORCE_SWITCHING, waits until another thread has taken it. A
+// release signals one sleeping waiter, which needs the OS wake-up latency
+// (and a core) before it can try; whoever finds the GIL free first takes
+// it, so a releaser whose blocking call is shorter than the wake-up wins it
+// back. Which sleeping waiter a release signals is drawn from the
+// scenario's seeded generator (uniform), or is the longest waiter with
+// `machine { gil_handoff fifo }`.
+//
+// Legacy GIL (2.x): the holder releases and re-takes every `check` ticks.
+// On a machine with an idle core the signalled waiter wakes there and
+// spins until the holder's next check, and every contended check costs
+// the holder LegacySignalCost; with no idle core the OS runs the woken
+// waiter in the releaser's place (wake-up preemption), which is the
+// orderly single-core behaviour.
+
+type gilState struct {
+	mode     GILMode
+	interval int64
+	check    int64
+
+	locked     bool
+	holder     *thread
+	lastHolder *thread
+	switchNo   uint64
+	dropReq    bool
+	forced     *thread   // a thread in the FORCE_SWITCHING handshake
+	sleeping   []*thread // waiters asleep on the condition variable
+	waiters    int       // all waiters, asleep or on their way to try
+	spinner    *thread   // legacy: a woken waiter spinning on a core
+
+	handoffs int64
+	forcedN  int64
+}
+
+func (g *gilState) addSleeping(t *thread) {
+	t.sleepPos = int32(len(g.sleeping))
+	g.sleeping = append(g.sleeping, t)
+}
+
+func (g *gilState) removeSleeping(t *thread) {
+	i := t.sleepPos
+	if i < 0 {
+		return
+	}
+	last := len(g.sleeping) - 1
+	if int(i) != last {
+		m := g.sleeping[last]
+		g.sleeping[i] = m
+		m.sleepPos = i
+	}
+	g.sleeping[last] = nil
+	g.sleeping = g.sleeping[:last]
+	t.sleepPos = -1
+}
+
+func (g *gilState) removeWaiter(t *thread) {
+	if !t.gilWaiting {
+		return
+	}
+	g.removeSleeping(t)
+	t.gilWaiting = false
+	t.signalled = false
+	t.gilGen++
+	g.waiters--
+}
+
+// takeGIL is take_gil() for t, which is on a core. It returns true when t
+// now holds the GIL; otherwise t has gone to sleep as a waiter.
+func (e *engine) takeGIL(t *thread) bool {
+	g := t.proc.gil
+	if !g.locked {
+		g.removeWaiter(t)
+		e.lockGIL(g, t)
+		return true
+	}
+	if g.mode == GILLegacy && g.holder != nil && g.holder.state == stCore && g.holder.running && t.signalled && g.spinner == nil {
+		// Woken on a core of its own while the holder runs: spin until the
+		// holder's next check hands the GIL over.
+		g.spinner = t
+		t.spinning = true
+		t.segStart = e.now
+		e.armLegacyCheck(g.holder)
+		return false
+	}
+	if !t.gilWaiting {
+		t.gilWaiting = true
+		t.waitSince = e.now
+		g.waiters++
+	}
+	t.signalled = false
+	e.stopSegment(t)
+	e.leaveCore(t)
+	e.setState(t, stGIL)
+	g.addSleeping(t)
+	t.gilSaved = g.switchNo
+	t.gilGen++
+	if g.mode == GILInterval {
+		e.q.push(event{at: e.now + g.interval, kind: evGILTimer, th: t.idx, gen: t.gilGen})
+	} else if g.holder != nil {
+		e.armLegacyCheck(g.holder)
+	}
+	return false
+}
+
+// lockGIL makes t the holder.
+func (e *engine) lockGIL(g *gilState, t *thread) {
+	g.locked = true
+	g.holder = t
+	t.hasGIL = true
+	if g.lastHolder != t {
+		g.lastHolder = t
+		g.switchNo++
+		g.handoffs++
+	}
+	g.dropReq = false
+	if f := g.forced; f != nil && f != t {
+		// FORCE_SWITCHING: another thread has the GIL; the dropper goes on.
+		g.forced = nil
+		e.wake(f)
+	}
+}
+
+// releaseGIL unlocks the GIL held by t and signals one sleeping waiter.
+func (e *engine) releaseGIL(t *thread) {
+	g := t.proc.gil
+	g.locked = false
+	g.holder = nil
+	g.lastHolder = t
+	t.hasGIL = false
+	if g.mode == GILLegacy && g.spinner != nil {
+		s := g.spinner
+		g.spinner = nil
+		e.stopSegment(s)
+		g.removeWaiter(s)
+		e.lockGIL(g, s)
+		e.runOnCore(s)
+		return
+	}
+	e.signal(g)
+}
+
+// signal wakes one sleeping waiter, chosen by the seeded generator (or the
+// longest waiter in FIFO mode).
+func (e *engine) signal(g *gilState) {
+	n := len(g.sleeping)
+	if n == 0 {
+		return
+	}
+	var w *thread
+	if e.m.GILFIFO {
+		w = g.sleeping[0]
+		for _, c := range g.sleeping[1:] {
+			if c.waitSince < w.waitSince || (c.waitSince == w.waitSince && c.file < w.file) {
+				w = c
+			}
+		}
+	} else if n == 1 {
+		w = g.sleeping[0]
+	} else {
+		w = g.sleeping[e.rng.IntN(n)]
+	}
+	g.removeSleeping(w)
+	w.signalled = true
+	w.gilGen++
+	e.wake(w)
+}
+
+// dropGIL is drop_gil() for t before a blocking call, a GIL-free C call,
+// or at the eval breaker. It returns true when a pending drop request
+// forces t to wait until another thread has taken the GIL; t is then off
+// its core and resumes (its pend action first) once released.
+func (e *engine) dropGIL(t *thread) bool {
+	g := t.proc.gil
+	forced := g.dropReq
+	g.dropReq = false
+	if forced {
+		g.forcedN++
+	}
+	e.releaseGIL(t)
+	if !forced || g.waiters == 0 || g.holder != nil {
+		// nobody could take it, or someone already has (legacy spinner)
+		return false
+	}
+	g.forced = t
+	e.stopSegment(t)
+	e.leaveCore(t)
+	e.setState(t, stGIL)
+	return true
+}
+
+// gilTimer is the end of waiter w's timed wait of one interval.
+func (e *engine) gilTimer(w *thread) {
+	g := w.proc.gil
+	if !g.locked {
+		// The wait timed out with the GIL free: w wakes and tries.
+		g.removeSleeping(w)
+		w.signalled = true
+		e.wake(w)
+		return
+	}
+	if g.switchNo == w.gilSaved && !g.dropReq {
+		g.dropReq = true
+		if h := g.holder; h != nil && h.state == stCore && h.running && h.seg == segCPU {
+			e.forceDrop(h)
+		}
+	}
+	w.gilSaved = g.switchNo
+	w.gilGen++
+	e.q.push(event{at: e.now + g.interval, kind: evGILTimer, th: w.idx, gen: w.gilGen})
+}
+
+// forceDrop makes the running holder h honour a drop request now.
+func (e *engine) forceDrop(h *thread) {
+	e.stopSegment(h)
+	if !e.dropGIL(h) {
+		// nobody to hand over to after all: keep running
+		e.runOnCore(h)
+	}
+}
+
+// armLegacyCheck schedules the holder's next check (legacy GIL) while there
+// are waiters.
+func (e *engine) armLegacyCheck(h *thread) {
+	g := h.proc.gil
+	if g == nil || g.mode != GILLegacy || g.waiters == 0 || h.state != stCore || !h.hasGIL {
+		return
+	}
+	h.legacyGen++
+	e.q.push(event{at: e.now + g.check*e.m.LegacyTick, kind: evLegacyCheck, th: h.idx, gen: h.legacyGen})
+}
+
+// legacyCheck is the holder's release-and-retake every `check` ticks.
+func (e *engine) legacyCheck(h *thread) {
+	g := h.proc.gil
+	if g.waiters == 0 {
+		return
+	}
+	if s := g.spinner; s != nil {
+		// an awake waiter grabs the GIL in the release window
+		e.stopSegment(h)
+		g.spinner = nil
+		e.stopSegment(s)
+		g.locked, g.holder, h.hasGIL = false, nil, false
+		g.lastHolder = h
+		g.removeWaiter(s)
+		e.lockGIL(g, s)
+		e.runOnCore(s)
+		// h tries again at once and finds it taken
+		e.takeGIL(h)
+		return
+	}
+	if len(g.sleeping) > 0 && !e.idleCore() {
+		// no core for the woken waiter: the OS runs it in h's place
+		var w *thread
+		if e.m.GILFIFO || len(g.sleeping) == 1 {
+			w = g.sleeping[0]
+		} else {
+			w = g.sleeping[e.rng.IntN(len(g.sleeping))]
+		}
+		c := int(h.core)
+		e.stopSegment(h)
+		g.locked, g.holder, h.hasGIL = false, nil, false
+		g.lastHolder = h
+		e.leaveCore(h)
+		e.setState(h, stReady)
+		e.enqueue(h)
+		g.removeWaiter(w)
+		e.setState(w, stReady)
+		e.lockGIL(g, w)
+		e.cores[c].cur = -1
+		e.place(w, c)
+		return
+	}
+	inFlight := g.waiters > len(g.sleeping)
+	if !inFlight && len(g.sleeping) > 0 {
+		e.signal(g)
+	}
+	// a contended release costs the holder the signal and the bounce
+	e.stopSegment(h)
+	if h.seg != segCPU {
+		return
+	}
+	h.segLeft += e.m.LegacySignalCost
+	h.thrash += e.m.LegacySignalCost
+	e.startSegment(h)
+	h.legacyGen++
+	e.q.push(event{at: e.now + e.m.LegacySignalCost + g.check*e.m.LegacyTick, kind: evLegacyCheck, th: h.idx, gen: h.legacyGen})
+}
+
+func (e *engine) idleCore() bool {
+	for c := range e.cores {
+		if e.cores[c].cur < 0 {
+			return true
+		}
+	}
+	return false
+}

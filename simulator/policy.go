@@ -1,0 +1,118 @@
+package simulator
+
+// This file is the OS layer's choice of which runnable thread runs next:
+// one ready queue for the whole machine, ordered by a policy-specific key.
+// (Linux keeps one queue per core and balances them; a single queue is the
+// textbook model and is what LANGUAGE.md's tie rules describe.)
+
+// readyQueue is a min-heap of runnable threads ordered by (k1, k2, k3, seq).
+type readyQueue struct {
+	h   []rqItem
+	seq uint64
+}
+
+type rqItem struct {
+	k1, k2, k3 int64
+	seq        uint64
+	th         int32
+}
+
+func rqLess(a, b *rqItem) bool {
+	if a.k1 != b.k1 {
+		return a.k1 < b.k1
+	}
+	if a.k2 != b.k2 {
+		return a.k2 < b.k2
+	}
+	if a.k3 != b.k3 {
+		return a.k3 < b.k3
+	}
+	return a.seq < b.seq
+}
+
+func (q *readyQueue) len() int { return len(q.h) }
+
+func (q *readyQueue) push(it rqItem) {
+	q.seq++
+	it.seq = q.seq
+	q.h = append(q.h, it)
+	i := len(q.h) - 1
+	for i > 0 {
+		p := (i - 1) / 2
+		if !rqLess(&q.h[i], &q.h[p]) {
+			break
+		}
+		q.h[i], q.h[p] = q.h[p], q.h[i]
+		i = p
+	}
+}
+
+func (q *readyQueue) peek() *rqItem { return &q.h[0] }
+
+func (q *readyQueue) pop() rqItem {
+	top := q.h[0]
+	n := len(q.h) - 1
+	q.h[0] = q.h[n]
+	q.h = q.h[:n]
+	i := 0
+	for {
+		l := 2*i + 1
+		if l >= n {
+			break
+		}
+		m := l
+		if r := l + 1; r < n && rqLess(&q.h[r], &q.h[l]) {
+			m = r
+		}
+		if !rqLess(&q.h[m], &q.h[i]) {
+			break
+		}
+		q.h[i], q.h[m] = q.h[m], q.h[i]
+		i = m
+	}
+	return top
+}
+
+// niceWeight is Linux's sched_prio_to_weight (kernel/sched/core.c), index
+// nice+20: nice 0 weighs 1024 and each step is about 1.25x.
+var niceWeight = [40]int64{
+	88761, 71755, 56483, 46273, 36291,
+	29154, 23254, 18705, 14949, 11916,
+	9548, 7620, 6100, 4904, 3906,
+	3121, 2501, 1991, 1586, 1277,
+	1024, 820, 655, 526, 423,
+	335, 272, 215, 172, 137,
+	110, 87, 70, 56, 45,
+	36, 29, 23, 18, 15,
+}
+
+func weightOf(nice int) int64 {
+	i := nice + 20
+	if i < 0 {
+		i = 0
+	}
+	if i > 39 {
+		i = 39
+	}
+	return niceWeight[i]
+}
+
+// fairParams are CFS's tunables scaled by the CPU count
+// (SCHED_TUNABLESCALING_LOG: f = 1 + floor(log2(min(ncpus, 8)))),
+// semantics.md 9.1.
+type fairParams struct {
+	latency, minGran, wakeupGran int64
+}
+
+func newFairParams(cores int) fairParams {
+	n := cores
+	if n > 8 {
+		n = 8
+	}
+	f := int64(1)
+	for n > 1 {
+		n >>= 1
+		f++
+	}
+	return fairParams{latency: 6_000_000 * f, minGran: 750_000 * f, wakeupGran: 1_000_000 * f}
+}

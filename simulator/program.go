@@ -1,0 +1,104 @@
+package simulator
+
+// frame is one level of a program counter: a step list being walked, and
+// what to do when it ends (loop again, release a lock).
+type frame struct {
+	steps []Step
+	i     int
+	left  int64 // repeat: iterations still to start after this one; -1 for a plain block
+	lock  int   // lock to release when the block ends; -1 for none
+}
+
+// program walks a step list with an explicit stack, so `repeat 1000000000`
+// costs one frame, never an expanded copy.
+type program struct {
+	stack []frame
+}
+
+func newProgram(steps []Step) program {
+	p := program{stack: make([]frame, 1, 2)}
+	p.stack[0] = frame{steps: steps, left: -1, lock: -1}
+	return p
+}
+
+// leafKind is what the program asks for next.
+type leafKind uint8
+
+const (
+	leafStep    leafKind = iota // a leaf step to carry out (cpu, io, lock acquire, ...)
+	leafRelease                 // a lock block ended: release lock
+	leafDone                    // the program has finished
+)
+
+// next returns the next thing the entity must do. For a leafStep the step
+// has been consumed; OpLock steps are returned so that the caller can
+// acquire the lock and then call enterLock.
+func (p *program) next(idle map[*Step]bool) (leafKind, *Step, int) {
+	for len(p.stack) > 0 {
+		f := &p.stack[len(p.stack)-1]
+		if f.i >= len(f.steps) {
+			if f.left > 0 {
+				f.left--
+				f.i = 0
+				continue
+			}
+			lock := f.lock
+			p.stack = p.stack[:len(p.stack)-1]
+			if lock >= 0 {
+				return leafRelease, nil, lock
+			}
+			continue
+		}
+		s := &f.steps[f.i]
+		f.i++
+		if s.Op == OpRepeat {
+			if s.Count <= 0 || len(s.Body) == 0 || idle[&s.Body[0]] {
+				continue
+			}
+			p.stack = append(p.stack, frame{steps: s.Body, left: s.Count - 1, lock: -1})
+			continue
+		}
+		return leafStep, s, 0
+	}
+	return leafDone, nil, 0
+}
+
+// enterLock starts the body of a lock step whose lock is now held.
+func (p *program) enterLock(s *Step) {
+	p.stack = append(p.stack, frame{steps: s.Body, left: -1, lock: s.Lock})
+}
+
+// enterBody starts a body that runs once with no lock (offload bodies run
+// elsewhere; this is for runtimes that inline a block).
+func (p *program) enterBody(body []Step) {
+	p.stack = append(p.stack, frame{steps: body, left: -1, lock: -1})
+}
+
+// markIdle finds every repeat body that can never produce a leaf step (it
+// holds only repeats of zero or of idle bodies), so that `repeat 10^12 {
+// repeat 0 { cpu 1ms } }` is skipped instead of spinning without time
+// passing. Keyed by the body's first step, which identifies the shared slice.
+func markIdle(steps []Step, idle map[*Step]bool) bool {
+	productive := false
+	for i := range steps {
+		s := &steps[i]
+		switch s.Op {
+		case OpRepeat:
+			if len(s.Body) == 0 {
+				continue
+			}
+			bodyIdle := !markIdle(s.Body, idle)
+			if bodyIdle {
+				idle[&s.Body[0]] = true
+			} else if s.Count > 0 {
+				productive = true
+			}
+		case OpLock, OpOffload:
+			markIdle(s.Body, idle)
+			productive = true
+		default:
+			productive = true
+		}
+	}
+	return productive
+}

@@ -1,0 +1,227 @@
+package simulator
+
+// This file is the step interpreter of a plain OS thread (a native task or
+// a Python thread): it turns steps into demands on the OS layer (a core)
+// and the GIL layer.
+
+// runOnCore advances t, which is on a core with nothing in progress, until
+// it starts a segment, blocks, waits for the GIL, or finishes.
+func (e *engine) runOnCore(t *thread) {
+	g := t.proc.gil
+	for {
+		if t.state != stCore {
+			return
+		}
+		switch t.pend {
+		case pendBlock:
+			t.pend = pendNone
+			e.block(t, t.pendDur)
+			return
+		case pendLock:
+			s := t.pendStep
+			t.pend, t.pendStep = pendNone, nil
+			if !e.tryLock(t, s) {
+				return
+			}
+			continue
+		}
+		if t.seg == segStartup {
+			e.startSegment(t)
+			return
+		}
+		if t.segLeft > 0 {
+			if t.seg == segCPU && g != nil {
+				if !t.hasGIL {
+					if !e.takeGIL(t) {
+						return
+					}
+				}
+				if g.dropReq && g.holder == t {
+					// the eval breaker: honour a drop request before running on
+					if e.dropGIL(t) {
+						return
+					}
+					continue
+				}
+				e.armLegacyCheck(t)
+			}
+			e.startSegment(t)
+			return
+		}
+		if t.prog.atEnd() {
+			e.drainReleases(t)
+			e.finish(t)
+			return
+		}
+		if g != nil && !t.hasGIL {
+			if !e.takeGIL(t) {
+				return
+			}
+		}
+		if e.tick() {
+			return
+		}
+		if t.unit != nil && t.unit.start < 0 {
+			t.unit.start = e.now
+		}
+		kind, s, lock := t.prog.next(e.idle)
+		switch kind {
+		case leafDone:
+			e.finish(t)
+			return
+		case leafRelease:
+			e.unlock(t, lock)
+			continue
+		}
+		switch s.Op {
+		case OpCPU, OpNative:
+			d := e.scaleCPU(t, s, e.draw(t, s))
+			if d <= 0 {
+				continue
+			}
+			if !t.inBurst {
+				t.inBurst, t.burstLeft = true, d
+			}
+			t.segLeft = d
+			if s.Op == OpCPU {
+				t.seg = segCPU
+				continue // the segment path above takes the GIL and checks drop requests
+			}
+			t.seg = segNative
+			if t.hasGIL && e.dropGIL(t) {
+				return
+			}
+			e.startSegment(t)
+			return
+		case OpIO, OpSleep:
+			d := e.draw(t, s)
+			if s.Op == OpSleep && t.python {
+				d = satAdd(d, e.m.TimerSlack)
+			}
+			t.inBurst = false
+			if t.hasGIL {
+				t.pend, t.pendDur = pendBlock, d
+				if e.dropGIL(t) {
+					return
+				}
+				t.pend = pendNone
+			}
+			e.block(t, d)
+			return
+		case OpYield:
+			// time.sleep(0): release and take again; the signalled waiter
+			// wakes too late to win unless a drop request forces the switch.
+			t.inBurst = false
+			if t.hasGIL && e.dropGIL(t) {
+				return
+			}
+			continue
+		case OpLock:
+			t.inBurst = false
+			if !e.tryLock(t, s) {
+				return
+			}
+			continue
+		default:
+			// await, offload and switch never reach a plain thread: the
+			// dsl rejects them. Treat them as no-ops rather than crash.
+			continue
+		}
+	}
+}
+
+// tryLock acquires s's lock for t, or makes t wait for it (releasing the
+// GIL first, since a blocking acquire does). It returns true when t holds
+// the lock and can go on.
+func (e *engine) tryLock(t *thread, s *Step) bool {
+	l := &t.proc.locks[s.Lock]
+	if l.holder == nil {
+		l.holder = t
+		t.prog.enterLock(s)
+		return true
+	}
+	if t.hasGIL {
+		t.pend, t.pendStep = pendLock, s
+		if e.dropGIL(t) {
+			return false
+		}
+		t.pend, t.pendStep = pendNone, nil
+	}
+	e.leaveCore(t)
+	e.setState(t, stLock)
+	l.waiters = append(l.waiters, lockWaiter{t: t, s: s})
+	return false
+}
+
+// unlock releases lock i held by t and hands it to the longest waiter.
+func (e *engine) unlock(t *thread, i int) {
+	l := &t.proc.locks[i]
+	l.holder = nil
+	if l.head < len(l.waiters) {
+		w := l.waiters[l.head]
+		l.waiters[l.head] = lockWaiter{}
+		l.head++
+		if l.head == len(l.waiters) {
+			l.waiters, l.head = l.waiters[:0], 0
+		}
+		l.holder = w.t
+		w.t.prog.enterLock(w.s)
+		e.wake(w.t)
+	}
+}
+
+// drainReleases releases the locks of blocks that end with the program.
+func (e *engine) drainReleases(t *thread) {
+	for {
+		k, _, lock := t.prog.next(e.idle)
+		if k != leafRelease {
+			return
+		}
+		e.unlock(t, lock)
+	}
+}
+
+// finish ends t at the current instant.
+func (e *engine) finish(t *thread) {
+	if t.hasGIL {
+		g := t.proc.gil
+		g.dropReq = false
+		e.releaseGIL(t)
+	}
+	if g := t.proc.gil; g != nil && t.gilWaiting {
+		g.removeWaiter(t)
+	}
+	e.leaveCore(t)
+	e.setState(t, stDone)
+	t.seg, t.segLeft = segNone, 0
+	p := t.proc
+	if u := t.unit; u != nil {
+		u.finish = e.now
+		u.done = true
+		e.unfinished--
+		if e.now > e.lastFinish {
+			e.lastFinish = e.now
+		}
+		e.release(p, t.mem)
+		t.mem = 0
+		p.nthreads--
+		if p.nthreads == 0 && p.started {
+			e.release(p, e.m.MemProcess)
+		}
+	}
+}
+
+// atEnd reports whether the program has no leaf step left (only lock
+// releases, which take no time).
+func (p *program) atEnd() bool {
+	for i := range p.stack {
+		f := &p.stack[i]
+		if f.i < len(f.steps) {
+			return false
+		}
+		if f.left > 0 {
+			return false
+		}
+	}
+	return true
+}
