@@ -267,3 +267,13 @@ func TestTablesDeterministic(t *testing.T) {
 		}
 	}
 }
+
+func TestTablesWithoutTasks(t *testing.T) {
+	var b bytes.Buffer
+	if err := Tables(&b, &simulator.Result{Scenario: "empty"}, TableOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasSuffix(b.String(), "+\n\n(no tasks)\n") {
+		t.Errorf("want the summary then (no tasks), got:\n%s", b.String())
+	}
+}

@@ -19,6 +19,10 @@ import (
 // alone, so an ordinary name like `C:\tmp` reads as written.
 func termSafe(s string) string { return sanitize(s, false) }
 
+// TermSafe is termSafe for callers outside the package (the CLI's one-line
+// error messages quote file names given on the command line).
+func TermSafe(s string) string { return termSafe(s) }
+
 // TermSafeText is termSafe for multi-line messages (for example parse
 // errors, which quote a source line and put a caret under it): it keeps
 // newlines and tabs, which carry the layout, and escapes everything else

@@ -133,6 +133,11 @@ func processRow(g []simulator.ProcessResult, loop bool) []string {
 }
 
 func writeTasks(w io.Writer, r *simulator.Result, o TableOptions) error {
+	if len(r.Tasks) == 0 {
+		// tablewriter draws no bottom border under a header alone.
+		_, err := io.WriteString(w, "\n(no tasks)\n")
+		return err
+	}
 	if _, err := io.WriteString(w, "\n"); err != nil {
 		return err
 	}
