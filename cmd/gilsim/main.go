@@ -1,0 +1,95 @@
+// Command gilsim simulates Python concurrency — OS scheduling on N cores,
+// CPython's GIL, asyncio, gevent — from scenario files (.sim), and prints
+// what happened.
+//
+//	gilsim run [flags] FILE...
+//	gilsim version
+//	gilsim help [COMMAND]
+//
+// Exit status: 0 when every run finished and every expectation held; 1 when
+// an expectation failed or a run ended in a deadlock or a modelled failure;
+// 2 for usage errors, files that do not parse, and runs stopped by
+// --max-events or --max-time.
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"strings"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// Exit codes.
+const (
+	exitOK     = 0 // every run finished, every expectation held
+	exitFailed = 1 // an expectation failed, or a run deadlocked or failed
+	exitUsage  = 2 // usage, parse, validation or limit error
+)
+
+const mainUsage = `gilsim simulates Python concurrency: OS scheduling on N cores, CPython's
+GIL, asyncio, gevent. It reads scenario files (.sim) and reports what
+happened.
+
+Usage:
+  gilsim run [flags] FILE...   simulate scenario files and print the results
+  gilsim version               print gilsim's version
+  gilsim help [COMMAND]        print this help, or a command's
+
+Exit status:
+  0  every run finished and every expectation held
+  1  an expectation failed, or a run ended in a deadlock or a modelled failure
+  2  usage error, a file that does not parse, or a run stopped by a limit
+
+Run "gilsim help run" for the flags of run.
+`
+
+// run is the whole command line: it returns the exit status instead of
+// exiting, so that tests can call it.
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		io.WriteString(stderr, mainUsage)
+		return exitUsage
+	}
+	switch cmd, rest := args[0], args[1:]; cmd {
+	case "run":
+		return runCommand(rest, stdout, stderr)
+	case "version":
+		return versionCommand(rest, stdout, stderr)
+	case "help", "-h", "-help", "--help":
+		if cmd == "help" && len(rest) > 0 {
+			return helpCommand(rest, stdout, stderr)
+		}
+		io.WriteString(stdout, mainUsage)
+		return exitOK
+	default:
+		msg := fmt.Sprintf("gilsim: unknown command %q", cmd)
+		if strings.HasSuffix(cmd, ".sim") {
+			msg += fmt.Sprintf(" (did you mean \"gilsim run %s\"?)", cmd)
+		}
+		fmt.Fprintf(stderr, "%s\nRun \"gilsim help\" for usage.\n", safe(msg))
+		return exitUsage
+	}
+}
+
+func helpCommand(args []string, stdout, stderr io.Writer) int {
+	if len(args) != 1 {
+		io.WriteString(stderr, "usage: gilsim help [COMMAND]\n")
+		return exitUsage
+	}
+	switch args[0] {
+	case "run":
+		io.WriteString(stdout, runUsage)
+	case "version":
+		io.WriteString(stdout, versionUsage)
+	case "help":
+		io.WriteString(stdout, mainUsage)
+	default:
+		fmt.Fprintf(stderr, "gilsim help: unknown command %s\nRun \"gilsim help\" for usage.\n", safe(fmt.Sprintf("%q", args[0])))
+		return exitUsage
+	}
+	return exitOK
+}

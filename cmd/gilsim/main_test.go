@@ -1,0 +1,291 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/gilsim/gilsim/simulator"
+)
+
+type cliCase struct {
+	name       string
+	args       []string
+	code       int
+	stdout     []string // substrings stdout must contain
+	stderr     []string // substrings stderr must contain
+	noStdout   bool     // stdout must be empty
+	stderrLine bool     // stderr must be exactly one line
+}
+
+func (c cliCase) check(t *testing.T) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := run(c.args, &out, &errb)
+	if code != c.code {
+		t.Errorf("run(%q) = %d, want %d\nstdout:\n%s\nstderr:\n%s", c.args, code, c.code, out.String(), errb.String())
+	}
+	for _, s := range c.stdout {
+		if !strings.Contains(out.String(), s) {
+			t.Errorf("run(%q): stdout lacks %q:\n%s", c.args, s, out.String())
+		}
+	}
+	for _, s := range c.stderr {
+		if !strings.Contains(errb.String(), s) {
+			t.Errorf("run(%q): stderr lacks %q:\n%s", c.args, s, errb.String())
+		}
+	}
+	if c.noStdout && out.Len() != 0 {
+		t.Errorf("run(%q): want no stdout, got:\n%s", c.args, out.String())
+	}
+	if c.stderrLine && strings.Count(errb.String(), "\n") != 1 {
+		t.Errorf("run(%q): want one line on stderr, got:\n%s", c.args, errb.String())
+	}
+}
+
+func TestUsage(t *testing.T) {
+	cases := []cliCase{
+		{name: "no arguments", args: nil, code: 2, stderr: []string{"Usage:", "gilsim run"}, noStdout: true},
+		{name: "help", args: []string{"help"}, code: 0, stdout: []string{"gilsim run [flags] FILE..."}},
+		{name: "-h", args: []string{"-h"}, code: 0, stdout: []string{"Usage:"}},
+		{name: "--help", args: []string{"--help"}, code: 0, stdout: []string{"Usage:"}},
+		{name: "help run", args: []string{"help", "run"}, code: 0, stdout: []string{"--max-time", "--per-task"}},
+		{name: "help version", args: []string{"help", "version"}, code: 0, stdout: []string{"gilsim version"}},
+		{name: "help unknown", args: []string{"help", "frobnicate"}, code: 2, stderr: []string{`unknown command "frobnicate"`}, noStdout: true},
+		{name: "unknown command", args: []string{"frobnicate"}, code: 2, stderr: []string{`unknown command "frobnicate"`}, noStdout: true},
+		{name: "file without run", args: []string{"x.sim"}, code: 2, stderr: []string{`did you mean "gilsim run x.sim"?`}},
+		{name: "hostile command", args: []string{"a\x1b[2Jb"}, code: 2, stderr: []string{`a\x1b[2Jb`}},
+		{name: "version", args: []string{"version"}, code: 0, stdout: []string{"gilsim "}},
+		{name: "version extra", args: []string{"version", "now"}, code: 2, stderr: []string{"takes no arguments"}, noStdout: true},
+		{name: "run without files", args: []string{"run"}, code: 2, stderr: []string{"no scenario file given", "Usage: gilsim run"}, noStdout: true},
+		{name: "run -h", args: []string{"run", "-h"}, code: 0, stdout: []string{"Usage: gilsim run"}},
+		{name: "run --help after file", args: []string{"run", "a.sim", "--help"}, code: 0, stdout: []string{"Usage: gilsim run"}},
+		{name: "unknown flag", args: []string{"run", "--colour", "a.sim"}, code: 2, stderr: []string{"flag provided but not defined: -colour", "Usage: gilsim run"}, noStdout: true},
+		{name: "unknown flag after file", args: []string{"run", "a.sim", "--bogus"}, code: 2, stderr: []string{"-bogus"}, noStdout: true},
+		{name: "bad format", args: []string{"run", "--format", "xml", "a.sim"}, code: 2, stderr: []string{`--format must be table or json, not "xml"`}, noStdout: true},
+		{name: "format without value", args: []string{"run", "a.sim", "--format"}, code: 2, stderr: []string{"flag needs an argument"}, noStdout: true},
+		{name: "bad max-time", args: []string{"run", "--max-time", "soon", "a.sim"}, code: 2, stderr: []string{`invalid value "soon" for flag -max-time`}, noStdout: true},
+		{name: "max-time in minutes", args: []string{"run", "--max-time=5min", "a.sim"}, code: 2, stderr: []string{`invalid value "5min"`}, noStdout: true},
+		{name: "max-time with space", args: []string{"run", "--max-time", "10 ms", "a.sim"}, code: 2, stderr: []string{"invalid value"}, noStdout: true},
+		{name: "max-time zero", args: []string{"run", "--max-time", "0", "a.sim"}, code: 2, stderr: []string{"--max-time must be more than 0"}, noStdout: true},
+		{name: "max-time fraction of ns", args: []string{"run", "--max-time", "0.5ns", "a.sim"}, code: 2, stderr: []string{"whole number of nanoseconds"}, noStdout: true},
+		{name: "max-events zero", args: []string{"run", "--max-events", "0", "a.sim"}, code: 2, stderr: []string{"--max-events must be at least 1"}, noStdout: true},
+		{name: "max-events not a number", args: []string{"run", "--max-events", "many", "a.sim"}, code: 2, stderr: []string{`invalid value "many"`}, noStdout: true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, c.check)
+	}
+}
+
+// TestMissingFiles goes through the real parser.
+func TestMissingFiles(t *testing.T) {
+	dir := t.TempDir()
+	missing := filepath.Join(dir, "missing.sim")
+	other := filepath.Join(dir, "other.sim")
+	cliCase{name: "one", args: []string{"run", missing}, code: 2, stderr: []string{missing}, noStdout: true, stderrLine: true}.check(t)
+
+	var out, errb bytes.Buffer
+	if code := run([]string{"run", "--format", "json", missing, other}, &out, &errb); code != 2 {
+		t.Errorf("exit %d, want 2", code)
+	}
+	lines := strings.Split(strings.TrimSuffix(errb.String(), "\n"), "\n")
+	if len(lines) != 2 || !strings.Contains(lines[0], missing) || !strings.Contains(lines[1], other) {
+		t.Errorf("want one line per missing file, in order; got:\n%s", errb.String())
+	}
+	if strings.TrimSpace(out.String()) != "[]" {
+		t.Errorf("several files in json give an array, even an empty one; got %q", out.String())
+	}
+}
+
+func TestParseDuration(t *testing.T) {
+	good := map[string]int64{
+		"0":                     0,
+		"0ms":                   0,
+		"1ns":                   1,
+		"24us":                  24_000,
+		"24µs":                  24_000,
+		"24μs":                  24_000,
+		"500ms":                 500_000_000,
+		"1.005ms":               1_005_000,
+		"10s":                   10_000_000_000,
+		"1.5s":                  1_500_000_000,
+		"0.000000001s":          1,
+		"2.50000000000000s":     2_500_000_000,
+		"9223372036.854775s":    9_223_372_036_854_775_000,
+		"9223372036854775807ns": 9_223_372_036_854_775_807,
+	}
+	for in, want := range good {
+		got, err := parseDuration(in)
+		if err != nil || got != want {
+			t.Errorf("parseDuration(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	bad := []string{"", "ms", "10", "1.ms", ".5ms", "-1ms", "+1ms", "1e3ms", "0x10ms", "10 ms",
+		"5min", "10sx", "1h", "0.5ns", "0.0000000001s", "1.0005us", "9223372036854775808ns", "9223372037s", "1_000ms"}
+	for _, in := range bad {
+		if got, err := parseDuration(in); err == nil {
+			t.Errorf("parseDuration(%q) = %d, want an error", in, got)
+		}
+	}
+}
+
+// fakeRun replaces the parser and the engine for one test: each file name
+// maps to what parsing and running it gives.
+type fakeFile struct {
+	parseErr error
+	runErr   error
+	result   *simulator.Result
+}
+
+func withFakes(t *testing.T, files map[string]fakeFile) *[]simulator.Options {
+	t.Helper()
+	var seen []simulator.Options
+	oldParse, oldSim := parseFile, simulate
+	t.Cleanup(func() { parseFile, simulate = oldParse, oldSim })
+	parseFile = func(path string) (*simulator.Scenario, error) {
+		f, ok := files[path]
+		if !ok {
+			return nil, &os.PathError{Op: "open", Path: path, Err: os.ErrNotExist}
+		}
+		if f.parseErr != nil {
+			return nil, f.parseErr
+		}
+		return &simulator.Scenario{Title: path, File: path}, nil
+	}
+	simulate = func(sc *simulator.Scenario, opt simulator.Options) (*simulator.Result, error) {
+		seen = append(seen, opt)
+		f := files[sc.File]
+		if f.runErr != nil {
+			return nil, f.runErr
+		}
+		r := *f.result
+		return &r, nil
+	}
+	return &seen
+}
+
+func okResult(title string) *simulator.Result {
+	return &simulator.Result{
+		Scenario: title, Makespan: 30_000_000, Utilization: 100,
+		Tasks:        []simulator.TaskResult{{Name: "P1", Group: "P1", Kind: "task", Process: "P1", Finish: 30_000_000, Turnaround: 30_000_000, CPU: 30_000_000, Finished: true}},
+		Processes:    []simulator.ProcessResult{{Name: "P1", Group: "P1", Native: true}},
+		Cores:        []simulator.CoreResult{{ID: 0, Busy: 30_000_000}},
+		Expectations: []simulator.ExpectResult{{Text: "makespan < 900ms", OK: true, Actual: "30ms"}},
+	}
+}
+
+func TestRunWithFakes(t *testing.T) {
+	failing := okResult("failing")
+	failing.Expectations = []simulator.ExpectResult{{Text: "makespan < 10ms", OK: false, Actual: "30ms"}}
+	deadlocked := okResult("deadlocked")
+	deadlocked.Deadlock = &simulator.Deadlock{Time: 5_000_000, Blocked: []string{"app/a", "app/b"}}
+	oom := okResult("oom")
+	oom.Failure = &simulator.Failure{Time: 1, Entity: "app", Message: "out of memory"}
+	parseErr := errors.New("bad.sim:3:7: unexpected \"}\"\n  cpu }\n      ^")
+	files := map[string]fakeFile{
+		"ok.sim":       {result: okResult("fine")},
+		"ok2.sim":      {result: okResult("also fine")},
+		"failing.sim":  {result: failing},
+		"deadlock.sim": {result: deadlocked},
+		"oom.sim":      {result: oom},
+		"bad.sim":      {parseErr: parseErr},
+		"endless.sim":  {runErr: &simulator.LimitError{What: "events", Limit: 10, At: 3_000_000}},
+	}
+	cases := []cliCase{
+		{name: "ok", args: []string{"run", "ok.sim"}, code: 0, stdout: []string{"== fine (ok.sim) ==", "PASS  expect makespan < 900ms  (actual 30ms)"}},
+		{name: "flags after file", args: []string{"run", "ok.sim", "--format", "json"}, code: 0, stdout: []string{`"scenario": "fine"`}},
+		{name: "failed expectation", args: []string{"run", "failing.sim"}, code: 1, stdout: []string{"FAIL  expect makespan < 10ms  (actual 30ms)"}},
+		{name: "deadlock", args: []string{"run", "deadlock.sim"}, code: 1, stdout: []string{"DEADLOCK at 5ms", "blocked: app/a"}},
+		{name: "deadlock json", args: []string{"run", "--format=json", "deadlock.sim"}, code: 1, stdout: []string{`"deadlock": {`}},
+		{name: "modelled failure", args: []string{"run", "oom.sim"}, code: 1, stdout: []string{"FAILURE at 1ns: app: out of memory"}},
+		{name: "parse error", args: []string{"run", "bad.sim"}, code: 2, stderr: []string{"bad.sim:3:7: unexpected \"}\"\n  cpu }\n      ^\n"}, noStdout: true},
+		{name: "parse error does not stop the others", args: []string{"run", "bad.sim", "ok.sim"}, code: 2, stdout: []string{"== fine (ok.sim) =="}, stderr: []string{"bad.sim:3:7"}},
+		{name: "limit", args: []string{"run", "endless.sim", "ok.sim"}, code: 2, stdout: []string{"== fine"}, stderr: []string{"endless.sim: simulation stopped after 10 events at t=3ms"}, stderrLine: true},
+		{name: "2 beats 1", args: []string{"run", "failing.sim", "endless.sim"}, code: 2},
+		{name: "1 beats 0", args: []string{"run", "ok.sim", "failing.sim", "ok2.sim"}, code: 1},
+		{name: "missing file beside good ones", args: []string{"run", "ok.sim", "gone.sim"}, code: 2, stderr: []string{"gone.sim: file does not exist"}, stderrLine: true},
+		{name: "double dash", args: []string{"run", "--", "--per-task"}, code: 2, stderr: []string{"--per-task: file does not exist"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			withFakes(t, files)
+			c.check(t)
+		})
+	}
+}
+
+func TestRunOutputOrderAndShape(t *testing.T) {
+	withFakes(t, map[string]fakeFile{
+		"a.sim": {result: okResult("first")},
+		"b.sim": {result: okResult("second")},
+	})
+	var out, errb bytes.Buffer
+	if code := run([]string{"run", "b.sim", "--format", "json", "a.sim"}, &out, &errb); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	var arr []struct{ Scenario, File string }
+	if err := json.Unmarshal(out.Bytes(), &arr); err != nil {
+		t.Fatalf("several files must give one JSON array: %v\n%s", err, out.String())
+	}
+	if len(arr) != 2 || arr[0].Scenario != "second" || arr[1].Scenario != "first" || arr[0].File != "b.sim" {
+		t.Errorf("want results in the order of the files; got %+v", arr)
+	}
+
+	out.Reset()
+	if code := run([]string{"run", "a.sim", "b.sim"}, &out, &errb); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	text := out.String()
+	i, j := strings.Index(text, "== second"), strings.Index(text, "== first")
+	if j < 0 || i < j || !strings.Contains(text, "\n\n== second") {
+		t.Errorf("want tables in file order, separated by a blank line:\n%s", text)
+	}
+
+	out.Reset()
+	if code := run([]string{"run", "--format", "json", "a.sim"}, &out, &errb); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	var obj map[string]any
+	if err := json.Unmarshal(out.Bytes(), &obj); err != nil {
+		t.Errorf("one file must give one JSON object: %v\n%s", err, out.String())
+	}
+}
+
+func TestRunPassesOptions(t *testing.T) {
+	seen := withFakes(t, map[string]fakeFile{"a.sim": {result: okResult("a")}})
+	var out, errb bytes.Buffer
+	if code := run([]string{"run", "--max-events", "5000", "a.sim", "--max-time", "1.5s"}, &out, &errb); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	if code := run([]string{"run", "a.sim"}, &out, &errb); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	want := []simulator.Options{
+		{MaxEvents: 5000, MaxTime: 1_500_000_000},
+		{MaxEvents: simulator.DefaultMaxEvents, MaxTime: simulator.DefaultMaxTime},
+	}
+	if len(*seen) != 2 {
+		t.Fatalf("simulate called %d times, want 2", len(*seen))
+	}
+	for i, w := range want {
+		if g := (*seen)[i]; g.MaxEvents != w.MaxEvents || g.MaxTime != w.MaxTime {
+			t.Errorf("run %d: options %+v, want %+v", i, g, w)
+		}
+	}
+}
+
+func TestRunPerTask(t *testing.T) {
+	r := okResult("replicas")
+	r.Tasks = nil
+	for _, n := range []string{"w#1", "w#2", "w#3"} {
+		r.Tasks = append(r.Tasks, simulator.TaskResult{Name: n, Group: "w", Kind: "thread", Process: "app", Finish: 1, Finished: true})
+	}
+	r.Processes = []simulator.ProcessResult{{Name: "app", Group: "app"}}
+	withFakes(t, map[string]fakeFile{"a.sim": {result: r}})
+	cliCase{args: []string{"run", "a.sim"}, stdout: []string{"w#1..3 (x3)"}}.check(t)
+	cliCase{args: []string{"run", "a.sim", "--per-task"}, stdout: []string{"| w#2 "}}.check(t)
+}
