@@ -133,7 +133,7 @@ type proc struct {
 	startAt  int64 // when its threads' `at` starts counting
 	memNow   int64
 	memPeak  int64
-	nthreads int // threads not finished yet
+	nthreads int  // threads not finished yet
 	started  bool // its memory is charged
 	threads  []*thread
 }
