@@ -12,7 +12,8 @@
 //	              forced switches, total GIL wait, peak memory, and the loop columns
 //	              (lag max, lag mean, stall max) when any process has a loop metric
 //	tasks         name, kind, process, arrival, start, finish, turnaround, cpu,
-//	              wait, gil wait, io, switches
+//	              wait, gil wait, io, [lock wait,] switches; lock wait only when
+//	              some task waited for a lock
 //	warnings:     one line each, file:line: process/entity: message
 //	DEADLOCK / FAILURE report, when the run ended in one
 //	expectations: PASS  expect makespan < 900ms  (actual 812ms)
@@ -23,7 +24,7 @@
 // the range "min–max" (one value when all are equal), because that is what
 // answers "when did the group run"; accumulations (cpu, wait, gil wait,
 // io, switches) show the group's total, the same sum the `wait("w")`
-// expectation uses. A note under the table repeats this. Replicated
+// expectation uses (lock wait likewise). A note under the table repeats this. Replicated
 // processes collapse the same way in the process table: counts and GIL
 // wait are totals, peak memory and the loop maxima are the largest
 // replica's, and the loop lag mean is the mean over replicas.
@@ -49,7 +50,7 @@
 // one result, an array otherwise; the contract's fields first, in its
 // order, then extra fields: cpu_ns, switch_ns, context_switches, warnings
 // (line, col, process, entity, message), deadlock and failure (null when
-// the run had none); per task group and finished; per process
+// the run had none); per task lock_wait_ns, group and finished; per process
 // loop_lag_mean_ns, group and native; per expectation line and error (the
 // latter only when the metric could not be computed). Times are integer
 // nanoseconds; start_ns, finish_ns and turnaround_ns are -1 (never null)

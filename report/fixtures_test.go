@@ -103,9 +103,9 @@ func evilResult() *simulator.Result {
 		Makespan: 40 * ms,
 		Events:   17,
 		Tasks: []simulator.TaskResult{
-			{Name: "red\x1b[31m", Group: "red\x1b[31m", Kind: "thread", Process: "app\r", Arrival: 0, Start: 0, Finish: -1, Turnaround: 0, CPU: 10 * ms, IO: 0, Switches: 2},
+			{Name: "red\x1b[31m", Group: "red\x1b[31m", Kind: "thread", Process: "app\r", Arrival: 0, Start: 0, Finish: -1, Turnaround: 0, CPU: 10 * ms, IO: 0, LockWait: 30 * ms, Switches: 2},
 			{Name: "tab\tname\u202e", Group: "tab\tname\u202e", Kind: "thread", Process: "app\r", Arrival: 0, Start: -1, Finish: -1, Switches: 0},
-			{Name: "x#1", Group: "x", Kind: "thread", Process: "app\r", Arrival: 0, Start: 1 * ms, Finish: 5 * ms, Turnaround: 5 * ms, CPU: 4 * ms, Switches: 1, Finished: true},
+			{Name: "x#1", Group: "x", Kind: "thread", Process: "app\r", Arrival: 0, Start: 1 * ms, Finish: 5 * ms, Turnaround: 5 * ms, CPU: 4 * ms, LockWait: 250_000, Switches: 1, Finished: true},
 			{Name: "x#2", Group: "x", Kind: "thread", Process: "app\r", Arrival: 0, Start: -1, Finish: -1, Switches: 0},
 		},
 		Processes: []simulator.ProcessResult{{Name: "app\r", Group: "app\r", GILHandoffs: 3, GILWait: 1 * ms}},
@@ -115,8 +115,8 @@ func evilResult() *simulator.Result {
 		},
 		Deadlock: &simulator.Deadlock{
 			Time:    40 * ms,
-			Blocked: []string{"app\r/red\x1b[31m", "app\r/tab\tname\u202e"},
-			Locks:   []string{"app\r/L\x00 held by red\x1b[31m"},
+			Blocked: []string{"app\r/red\x1b[31m (waiting for lock \"L\x00\")", "app\r/tab\tname\u202e (never started)"},
+			Locks:   []string{"lock \"app\r/L\x00\" held by red\x1b[31m"},
 		},
 		Failure:      &simulator.Failure{Time: 40 * ms, Entity: "app\r", Message: "out of memory\n"},
 		Expectations: []simulator.ExpectResult{{Text: "finish(\"red\x1b[31m\") < 1s", OK: false, Actual: "-"}},

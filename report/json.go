@@ -104,8 +104,9 @@ type jsonTask struct {
 	IONS         int64  `json:"io_ns"`
 	Switches     int64  `json:"switches"`
 	// Extras.
-	Group    string `json:"group"`
-	Finished bool   `json:"finished"`
+	LockWaitNS int64  `json:"lock_wait_ns"`
+	Group      string `json:"group"`
+	Finished   bool   `json:"finished"`
 }
 
 type jsonProcess struct {
@@ -207,7 +208,7 @@ func toJSON(r *simulator.Result) jsonResult {
 			Name: t.Name, Kind: t.Kind, Process: t.Process,
 			ArrivalNS: t.Arrival, StartNS: start, FinishNS: finish, TurnaroundNS: around,
 			CPUNS: t.CPU, WaitNS: t.Wait, GILWaitNS: t.GILWait, IONS: t.IO, Switches: t.Switches,
-			Group: groupOf(t.Group, t.Name), Finished: t.Finished,
+			LockWaitNS: t.LockWait, Group: groupOf(t.Group, t.Name), Finished: t.Finished,
 		}
 	}
 	for i, p := range r.Processes {

@@ -141,14 +141,29 @@ func writeTasks(w io.Writer, r *simulator.Result, o TableOptions) error {
 	if _, err := io.WriteString(w, "\n"); err != nil {
 		return err
 	}
-	t := newTable(w, "lllrrrrrrrrr")
-	t.Header("task", "kind", "process", "arrival", "start", "finish", "turnaround", "cpu", "wait", "gil wait", "io", "switches")
+	lockWait := false
+	for _, tr := range r.Tasks {
+		if tr.LockWait != 0 {
+			lockWait = true
+			break
+		}
+	}
+	header := []string{"task", "kind", "process", "arrival", "start", "finish", "turnaround", "cpu", "wait", "gil wait", "io"}
+	align := "lllrrrrrrrr"
+	if lockWait {
+		header = append(header, "lock wait")
+		align += "r"
+	}
+	header = append(header, "switches")
+	align += "r"
+	t := newTable(w, align)
+	t.Header(header)
 	collapsed := false
 	for _, g := range groupTasks(r, o.PerTask) {
 		if len(g) > 1 {
 			collapsed = true
 		}
-		if err := t.Append(taskRow(r, g)); err != nil {
+		if err := t.Append(taskRow(r, g, lockWait)); err != nil {
 			return err
 		}
 	}
@@ -156,33 +171,27 @@ func writeTasks(w io.Writer, r *simulator.Result, o TableOptions) error {
 		return err
 	}
 	if collapsed {
+		totals := "cpu, wait, gil wait, io and switches"
+		if lockWait {
+			totals = "cpu, wait, gil wait, io, lock wait and switches"
+		}
 		_, err := io.WriteString(w, "rows marked (xN) are replica groups: arrival, start, finish and turnaround show min–max;\n"+
-			"cpu, wait, gil wait, io and switches are totals (--per-task shows one row each)\n")
+			totals+" are totals (--per-task shows one row each)\n")
 		return err
 	}
 	return nil
 }
 
 // taskRow renders one task, or a replica group of tasks as described in
-// the package comment.
-func taskRow(r *simulator.Result, g []simulator.TaskResult) []string {
-	first := g[0]
-	if len(g) == 1 {
-		return []string{
-			termSafe(first.Name), termSafe(first.Kind), termSafe(first.Process),
-			dur(first.Arrival), instant(first.Start), instant(first.Finish), turnaround(first),
-			dur(first.CPU), dur(first.Wait), dur(first.GILWait), dur(first.IO), count(first.Switches),
-		}
-	}
+// the package comment. lockWait adds the lock wait column.
+func taskRow(r *simulator.Result, g []simulator.TaskResult, lockWait bool) []string {
 	var arrival, start, finish, around []int64
-	var cpu, wait, gilWait, ioTime, switches int64
+	var cpu, wait, gilWait, ioTime, lockTime, switches int64
 	names := make([]string, len(g))
 	var procs []string
 	for i, tr := range g {
 		names[i] = tr.Name
-		if len(procs) == 0 || procs[len(procs)-1] != tr.Process {
-			procs = append(procs, tr.Process)
-		}
+		procs = append(procs, tr.Process)
 		arrival = append(arrival, tr.Arrival)
 		start = append(start, tr.Start)
 		finish = append(finish, tr.Finish)
@@ -195,19 +204,26 @@ func taskRow(r *simulator.Result, g []simulator.TaskResult) []string {
 		wait += tr.Wait
 		gilWait += tr.GILWait
 		ioTime += tr.IO
+		lockTime += tr.LockWait
 		switches += tr.Switches
 	}
-	procs = dedupe(procs)
-	process := procs[0]
-	if len(procs) > 1 {
-		process = replicaLabel(processGroup(r, procs[0]), procs)
+	first := g[0]
+	name, process := first.Name, first.Process
+	if len(g) > 1 {
+		name = replicaLabel(groupOf(first.Group, first.Name), names) + " (x" + strconv.Itoa(len(g)) + ")"
+		if procs = dedupe(procs); len(procs) > 1 {
+			process = replicaLabel(processGroup(r, procs[0]), procs)
+		}
 	}
-	name := replicaLabel(groupOf(first.Group, first.Name), names) + " (x" + strconv.Itoa(len(g)) + ")"
-	return []string{
+	row := []string{
 		termSafe(name), termSafe(first.Kind), termSafe(process),
 		span(arrival), span(start), span(finish), span(around),
-		dur(cpu), dur(wait), dur(gilWait), dur(ioTime), count(switches),
+		dur(cpu), dur(wait), dur(gilWait), dur(ioTime),
 	}
+	if lockWait {
+		row = append(row, dur(lockTime))
+	}
+	return append(row, count(switches))
 }
 
 func writeWarnings(w io.Writer, r *simulator.Result, _ TableOptions) error {
@@ -241,7 +257,7 @@ func writeDeadlock(w io.Writer, r *simulator.Result, _ TableOptions) error {
 		b.WriteString("  blocked: " + termSafe(e) + "\n")
 	}
 	for _, l := range d.Locks {
-		b.WriteString("  lock:    " + termSafe(l) + "\n")
+		b.WriteString("  " + termSafe(l) + "\n")
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -480,20 +496,6 @@ func span(vs []int64) string {
 		s += " (" + strconv.Itoa(never) + " never)"
 	}
 	return s
-}
-
-func instant(ns int64) string {
-	if ns < 0 {
-		return "-"
-	}
-	return dur(ns)
-}
-
-func turnaround(t simulator.TaskResult) string {
-	if t.Finish < 0 {
-		return "-"
-	}
-	return dur(t.Turnaround)
 }
 
 func position(file string, p simulator.Pos) string {
