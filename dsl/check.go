@@ -1,0 +1,1502 @@
+package dsl
+
+import (
+	"math"
+	"math/big"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/alecthomas/participle/v2/lexer"
+
+	"github.com/gilsim/gilsim/simulator"
+)
+
+// check walks the syntax tree, reports every semantic error it finds and
+// builds the program: the scenario before replication, with values
+// converted and steps already in their simulator form (shared by all
+// replicas). lower then only expands.
+
+// program is a checked scenario before `x N` expansion.
+type program struct {
+	title    string
+	seed     uint64
+	cores    int
+	policy   simulator.PolicyKind
+	quantum  int64
+	machine  simulator.Machine
+	tops     []*topT
+	expects  []simulator.Expect
+	switches []switchFix
+}
+
+// topT is a top-level entity: a native task or a process.
+type topT struct {
+	native   bool
+	name     string
+	x        int64 // replicas; 0 when there is no `x`
+	at       simulator.Dist
+	nice     int
+	priority int // native task
+	gil      simulator.GIL
+	startup  int64
+	steps    []simulator.Step // native task
+	threads  []*threadT
+	locks    []string
+	pos      simulator.Pos
+	// names of the process's threads and members, for expect lines
+	inner map[string]*innerDef
+}
+
+// threadT is a thread of a process: a plain thread or a runtime block.
+type threadT struct {
+	name     string
+	kind     simulator.ThreadKind
+	patched  bool
+	x        int64
+	at       simulator.Dist
+	priority int
+	nice     int
+	steps    []simulator.Step
+	members  []*memberT
+	pos      simulator.Pos
+}
+
+// memberT is a coroutine, greenlet, greenthread or generator of a block.
+type memberT struct {
+	name  string
+	x     int64
+	at    simulator.Dist
+	steps []simulator.Step
+	pos   simulator.Pos
+}
+
+// switchFix is a `switch` whose target index lower computes, once the
+// position of every member after expansion is known.
+type switchFix struct {
+	step   *simulator.Step
+	block  *threadT
+	member int   // index into block.members
+	k      int64 // replica (1-based), 0 for an unreplicated member
+}
+
+type innerDef struct {
+	name string
+	x    int64
+	pos  lexer.Position
+}
+
+type checker struct {
+	errs *errorSink
+	toks []lexer.Token
+	prog *program
+
+	topNames  map[string]*topT
+	topDefs   map[string]lexer.Position
+	topOrder  []string
+	inner     map[string][]*topT // thread/member name -> processes defining it
+	innerList []string           // every thread/member name, first-definition order
+	innerSeen map[string]bool
+
+	blameX   int64 // largest `x`, for the entity-limit error
+	blamePos lexer.Position
+}
+
+func check(f *File, toks []lexer.Token, errs *errorSink) *program {
+	sc := f.Scenario
+	c := &checker{
+		errs:     errs,
+		toks:     toks,
+		prog:     &program{seed: 1, cores: 1, policy: simulator.PolicyFair, machine: simulator.DefaultMachine()},
+		topNames: map[string]*topT{},
+		topDefs:  map[string]lexer.Position{},
+		inner:    map[string][]*topT{},
+		innerSeen: map[string]bool{},
+		blamePos: sc.Pos,
+	}
+	c.prog.title = unquote(sc.Title.Raw)
+	c.scenario(sc)
+	return c.prog
+}
+
+func spos(p lexer.Position) simulator.Pos {
+	return simulator.Pos{Line: int32(p.Line), Col: int32(p.Column)}
+}
+
+func lineOf(p lexer.Position) string { return "line " + strconv.Itoa(p.Line) }
+
+// ---- scenario level ----
+
+func (c *checker) scenario(sc *Scenario) {
+	seen := map[string]lexer.Position{}
+	once := func(key string, pos lexer.Position) bool {
+		if first, ok := seen[key]; ok {
+			c.errs.add(pos, "`%s` is already set in this scenario (%s)", key, lineOf(first))
+			return false
+		}
+		seen[key] = pos
+		return true
+	}
+	var policyPos lexer.Position
+	var quantumPos *lexer.Position
+	var expects []*Expect
+	for _, it := range sc.Items {
+		switch {
+		case it.Setting != nil:
+			s := it.Setting
+			if !once(s.Key, s.Pos) {
+				continue
+			}
+			switch s.Key {
+			case "seed":
+				if v, ok := c.whole(s.Value, "`seed`", false); ok {
+					c.prog.seed = uint64(v)
+				}
+			case "cores":
+				if v, ok := c.whole(s.Value, "`cores`", false); ok {
+					switch {
+					case v < 1:
+						c.errs.add(s.Value.Pos, "`cores` must be at least 1")
+					case v > simulator.MaxEntities:
+						c.errs.add(s.Value.Pos, "`cores` must be at most %d", simulator.MaxEntities)
+					default:
+						c.prog.cores = int(v)
+					}
+				}
+			case "context_switch":
+				if v, ok := c.duration(s.Value, "`context_switch`"); ok {
+					c.prog.machine.ContextSwitch = v
+				}
+			case "quantum":
+				c.quantum(s.Value)
+				p := s.Pos
+				quantumPos = &p
+			}
+		case it.Policy != nil:
+			p := it.Policy
+			if !once("policy", p.Pos) {
+				continue
+			}
+			policyPos = p.Pos
+			c.policy(p.Name)
+			if p.Quantum != nil {
+				if !once("quantum", p.Quantum.Pos) {
+					continue
+				}
+				c.quantum(p.Quantum.Value)
+				qp := p.Quantum.Pos
+				quantumPos = &qp
+			}
+		case it.Machine != nil:
+			if !once("machine", it.Machine.Pos) {
+				continue
+			}
+			c.machine(it.Machine, seen)
+		case it.Process != nil:
+			if t := c.process(it.Process); t != nil {
+				c.prog.tops = append(c.prog.tops, t)
+			}
+		case it.Entity != nil:
+			if t := c.topEntity(it.Entity); t != nil {
+				c.prog.tops = append(c.prog.tops, t)
+			}
+		case it.Expect != nil:
+			expects = append(expects, it.Expect)
+		case it.Workload != nil:
+			w := it.Workload
+			c.defineTop(w.Name, w.Pos)
+			c.errs.add(w.Pos, "workload blocks run with `gilsim compare`, which is not available yet")
+		}
+	}
+	if c.prog.policy == simulator.PolicyRoundRobin && quantumPos == nil {
+		c.errs.add(policyPos, "`policy round_robin` needs a quantum: policy round_robin quantum 10ms")
+	}
+	if c.prog.policy != simulator.PolicyRoundRobin && quantumPos != nil {
+		c.errs.add(*quantumPos, "`quantum` goes with `policy round_robin` only")
+	}
+	for _, e := range expects {
+		c.expect(e)
+	}
+	c.checkEntityCount(sc)
+}
+
+var policies = []string{"fair", "fifo", "sjf", "srtf", "priority", "round_robin"}
+
+func (c *checker) policy(w *Word) {
+	for i, name := range policies {
+		if w.Text == name {
+			c.prog.policy = simulator.PolicyKind(i)
+			return
+		}
+	}
+	c.errs.add(w.Pos, "unknown policy %q%s (policies: %s)", w.Text, didYouMean(w.Text, policies), strings.Join(policies, ", "))
+}
+
+func (c *checker) quantum(q *Qty) {
+	if v, ok := c.duration(q, "`quantum`"); ok {
+		if v <= 0 {
+			c.errs.add(q.Pos, "`quantum` must be greater than 0")
+			return
+		}
+		c.prog.quantum = v
+	}
+}
+
+// ---- machine block ----
+
+var machineDurations = map[string]func(m *simulator.Machine) *int64{
+	"wakeup_latency":     func(m *simulator.Machine) *int64 { return &m.WakeupLatency },
+	"context_switch":     func(m *simulator.Machine) *int64 { return &m.ContextSwitch },
+	"timer_slack":        func(m *simulator.Machine) *int64 { return &m.TimerSlack },
+	"thread_start":       func(m *simulator.Machine) *int64 { return &m.ThreadStart },
+	"legacy_tick":        func(m *simulator.Machine) *int64 { return &m.LegacyTick },
+	"legacy_signal_cost": func(m *simulator.Machine) *int64 { return &m.LegacySignalCost },
+	"asyncio_switch":     func(m *simulator.Machine) *int64 { return &m.AsyncioSwitch },
+	"gevent_switch":      func(m *simulator.Machine) *int64 { return &m.GeventSwitch },
+	"eventlet_switch":    func(m *simulator.Machine) *int64 { return &m.EventletSwitch },
+	"greenlet_switch":    func(m *simulator.Machine) *int64 { return &m.GreenletSwitch },
+	"generator_switch":   func(m *simulator.Machine) *int64 { return &m.GeneratorSwitch },
+}
+
+var memoryKinds = map[string]func(m *simulator.Machine) *int64{
+	"process":      func(m *simulator.Machine) *int64 { return &m.MemProcess },
+	"thread":       func(m *simulator.Machine) *int64 { return &m.MemThread },
+	"coroutine":    func(m *simulator.Machine) *int64 { return &m.MemCoroutine },
+	"greenlet":     func(m *simulator.Machine) *int64 { return &m.MemGreenlet },
+	"greenthread":  func(m *simulator.Machine) *int64 { return &m.MemGreenthread },
+	"raw_greenlet": func(m *simulator.Machine) *int64 { return &m.MemRawGreenlet },
+	"gen":          func(m *simulator.Machine) *int64 { return &m.MemGenerator },
+}
+
+var machineKeys = []string{
+	"wakeup_latency", "context_switch", "timer_slack", "thread_start", "legacy_tick",
+	"legacy_signal_cost", "freethreading_overhead", "gil_handoff", "asyncio_switch",
+	"gevent_switch", "eventlet_switch", "greenlet_switch", "generator_switch", "memory",
+}
+
+var memoryKindNames = []string{"process", "thread", "coroutine", "greenlet", "greenthread", "raw_greenlet", "gen"}
+
+func (c *checker) machine(mb *Machine, scenarioSeen map[string]lexer.Position) {
+	seen := map[string]lexer.Position{}
+	m := &c.prog.machine
+	for _, e := range mb.Entries {
+		key := e.Key
+		setKey := key
+		if key == "memory" {
+			setKey = "memory"
+			if e.Word != nil {
+				setKey = "memory " + e.Word.Text
+			}
+		}
+		if first, ok := seen[setKey]; ok {
+			c.errs.add(e.Pos, "`%s` is already set in this machine block (%s)", setKey, lineOf(first))
+			continue
+		}
+		seen[setKey] = e.Pos
+		if key == "context_switch" {
+			if first, ok := scenarioSeen["context_switch"]; ok {
+				c.errs.add(e.Pos, "`context_switch` is already set at the top level (%s); give it once", lineOf(first))
+				continue
+			}
+			scenarioSeen["context_switch"] = e.Pos
+		}
+		if field, ok := machineDurations[key]; ok {
+			if e.Word != nil || e.Value == nil {
+				c.errs.add(e.Pos, "`%s` needs a duration: %s 10us", key, key)
+				continue
+			}
+			if v, ok := c.duration(e.Value, "`"+key+"`"); ok {
+				if key == "legacy_tick" && v == 0 {
+					c.errs.add(e.Value.Pos, "`legacy_tick` must be greater than 0")
+					continue
+				}
+				*field(m) = v
+			}
+			continue
+		}
+		switch key {
+		case "freethreading_overhead":
+			if e.Word != nil || e.Value == nil {
+				c.errs.add(e.Pos, "`freethreading_overhead` needs a factor: freethreading_overhead 1.08")
+				continue
+			}
+			c.overhead(e.Value)
+		case "gil_handoff":
+			if e.Word == nil || e.Value != nil {
+				c.errs.add(e.Pos, "`gil_handoff` needs `random` or `fifo`")
+				continue
+			}
+			switch e.Word.Text {
+			case "random":
+				m.GILFIFO = false
+			case "fifo":
+				m.GILFIFO = true
+			default:
+				c.errs.add(e.Word.Pos, "unknown `gil_handoff` %q%s: use random or fifo", e.Word.Text, didYouMean(e.Word.Text, []string{"random", "fifo"}))
+			}
+		case "memory":
+			if e.Value == nil {
+				c.errs.add(e.Pos, "`memory` needs a size: memory 8GB, or memory KIND SIZE (kinds: %s)", strings.Join(memoryKindNames, ", "))
+				continue
+			}
+			v, ok := c.size(e.Value, "`memory`")
+			if !ok {
+				continue
+			}
+			if e.Word == nil {
+				m.MemTotal = v
+				continue
+			}
+			field, ok := memoryKinds[e.Word.Text]
+			if !ok {
+				c.errs.add(e.Word.Pos, "unknown memory kind %q%s (kinds: %s)", e.Word.Text, didYouMean(e.Word.Text, memoryKindNames), strings.Join(memoryKindNames, ", "))
+				continue
+			}
+			*field(m) = v
+		default:
+			c.errs.add(e.Pos, "unknown machine key %q%s (keys: %s)", key, didYouMean(key, machineKeys), strings.Join(machineKeys, ", "))
+		}
+	}
+}
+
+// overhead converts a factor such as 1.08 to permille, exactly.
+func (c *checker) overhead(q *Qty) {
+	neg, digits, unit, _ := splitQuantity(q.Raw)
+	if neg {
+		c.errs.add(q.Pos, "a sign is only allowed after `nice` and `priority`")
+		return
+	}
+	if unit != "" {
+		c.errs.add(q.Pos, "`freethreading_overhead` needs a plain factor such as 1.08, not %s", q.Raw)
+		return
+	}
+	v, r := exactScaled(digits, 1000)
+	switch {
+	case r == convNotWhole:
+		c.errs.add(q.Pos, "`freethreading_overhead` takes at most 3 decimals, not %s", q.Raw)
+	case r == convTooLarge:
+		c.errs.add(q.Pos, "`freethreading_overhead` %s is too large", q.Raw)
+	case v < 1000:
+		c.errs.add(q.Pos, "`freethreading_overhead` must be at least 1 (1 = no overhead)")
+	default:
+		c.prog.machine.FreeThreadingOverheadPermille = v
+	}
+}
+
+// ---- names ----
+
+// entityName checks and returns an entity's name.
+func (c *checker) entityName(s *Str) (string, bool) {
+	name := unquote(s.Raw)
+	switch {
+	case name == "":
+		c.errs.add(s.Pos, "a name cannot be empty")
+	case strings.ContainsAny(name, "#/"):
+		c.errs.add(s.Pos, "a name cannot contain `#` or `/` (%q): they address replicas and threads", name)
+	default:
+		return name, true
+	}
+	return name, false
+}
+
+func (c *checker) defineTop(s *Str, pos lexer.Position) (string, bool) {
+	name, ok := c.entityName(s)
+	if !ok {
+		return name, false
+	}
+	if first, dup := c.topDefs[name]; dup {
+		c.errs.add(s.Pos, "%q is already defined at the top level (%s)", name, lineOf(first))
+		return name, false
+	}
+	c.topDefs[name] = pos
+	c.topOrder = append(c.topOrder, name)
+	return name, true
+}
+
+// ---- modifiers ----
+
+type modVals struct {
+	x        int64
+	xPos     lexer.Position
+	at       simulator.Dist
+	priority int
+	nice     int
+	hasNice  bool
+}
+
+// mods checks an entity's modifiers against the ones it takes.
+func (c *checker) mods(mods []*Mod, takes []string, who string) modVals {
+	var mv modVals
+	seen := map[string]bool{}
+	for _, m := range mods {
+		if !slices.Contains(takes, m.Key) {
+			c.errs.add(m.Pos, "`%s` is not taken by %s (it takes %s)", m.Key, who, listAnd(takes))
+			continue
+		}
+		if seen[m.Key] {
+			c.errs.add(m.Pos, "`%s` is given twice", m.Key)
+			continue
+		}
+		seen[m.Key] = true
+		if m.Key == "at" {
+			if d, ok := c.dist(m.Value, "`at`"); ok {
+				mv.at = d
+			}
+			continue
+		}
+		q := m.Value.Fixed
+		if q == nil {
+			c.errs.add(m.Value.Pos, "`%s` needs a number, not a distribution", m.Key)
+			continue
+		}
+		switch m.Key {
+		case "x":
+			v, ok := c.whole(q, "`x`", false)
+			if !ok {
+				continue
+			}
+			if v < 1 {
+				c.errs.add(q.Pos, "`x` must be at least 1")
+				continue
+			}
+			mv.x, mv.xPos = v, m.Pos
+			if v > c.blameX {
+				c.blameX, c.blamePos = v, m.Pos
+			}
+		case "priority":
+			if v, ok := c.whole(q, "`priority`", true); ok {
+				if v < math.MinInt32 || v > math.MaxInt32 {
+					c.errs.add(q.Pos, "`priority` must be within %d..%d", math.MinInt32, math.MaxInt32)
+					continue
+				}
+				mv.priority = int(v)
+			}
+		case "nice":
+			if v, ok := c.whole(q, "`nice`", true); ok {
+				if v < -20 || v > 19 {
+					c.errs.add(q.Pos, "`nice` must be within -20..19")
+					continue
+				}
+				mv.nice, mv.hasNice = int(v), true
+			}
+		}
+	}
+	return mv
+}
+
+func listAnd(words []string) string {
+	switch len(words) {
+	case 0:
+		return "none"
+	case 1:
+		return words[0]
+	}
+	return strings.Join(words[:len(words)-1], ", ") + " and " + words[len(words)-1]
+}
+
+var (
+	takesTask    = []string{"x", "at", "priority", "nice"}
+	takesProcess = []string{"x", "at", "nice"}
+	takesMember  = []string{"x", "at"}
+	takesGen     = []string{"x"}
+)
+
+// ---- top-level entities ----
+
+func (c *checker) topEntity(e *Entity) *topT {
+	switch e.Kind {
+	case "task":
+	case "thread":
+		c.errs.add(e.Pos, "a `thread` stands inside a `process` (a native single-threaded program is a `task`)")
+		return nil
+	default:
+		c.errs.add(e.Pos, "a `%s` stands inside a runtime block of a `process`", e.Kind)
+		return nil
+	}
+	name, ok := c.defineTop(e.Name, e.Pos)
+	mv := c.mods(e.Mods, takesTask, "a task")
+	ps := &procState{}
+	steps := c.steps(e.Body, ctxNative, ps, nil)
+	if !ok {
+		return nil
+	}
+	t := &topT{
+		native: true, name: name, x: mv.x, at: mv.at, nice: mv.nice, priority: mv.priority,
+		steps: steps, pos: spos(e.Pos),
+	}
+	c.topNames[name] = t
+	return t
+}
+
+// procState is what the walk of one process keeps.
+type procState struct {
+	top       *topT
+	names     map[string]lexer.Position
+	lockIndex map[string]int
+	pending   []pendingSwitch // switches of the greenlets block being walked
+	yieldPos  *lexer.Position // first yield of the gen being walked
+}
+
+type pendingSwitch struct {
+	step   *simulator.Step
+	target *Str
+}
+
+func (ps *procState) lock(name string) int {
+	if i, ok := ps.lockIndex[name]; ok {
+		return i
+	}
+	i := len(ps.top.locks)
+	ps.top.locks = append(ps.top.locks, name)
+	ps.lockIndex[name] = i
+	return i
+}
+
+var blockKinds = map[string]simulator.ThreadKind{
+	"asyncio":    simulator.ThreadAsyncio,
+	"gevent":     simulator.ThreadGevent,
+	"eventlet":   simulator.ThreadEventlet,
+	"greenlets":  simulator.ThreadGreenlets,
+	"coroutines": simulator.ThreadCoroutines,
+}
+
+// memberKind is the entity keyword each block holds.
+var memberKind = map[string]string{
+	"asyncio":    "task",
+	"gevent":     "greenlet",
+	"eventlet":   "greenthread",
+	"greenlets":  "greenlet",
+	"coroutines": "gen",
+}
+
+var memberCtx = map[string]ctxKind{
+	"asyncio":    ctxAsyncio,
+	"gevent":     ctxGevent,
+	"eventlet":   ctxEventlet,
+	"greenlets":  ctxRaw,
+	"coroutines": ctxGen,
+}
+
+func (c *checker) process(p *Process) *topT {
+	name, nameOK := c.defineTop(p.Name, p.Pos)
+	mv := c.mods(p.Mods, takesProcess, "a process")
+	t := &topT{
+		name: name, x: mv.x, at: mv.at, nice: mv.nice,
+		gil: simulator.GIL{Mode: simulator.GILInterval, Interval: 5_000_000},
+		pos: spos(p.Pos), inner: map[string]*innerDef{},
+	}
+	ps := &procState{top: t, names: map[string]lexer.Position{}, lockIndex: map[string]int{}}
+	var gilPos, startupPos *lexer.Position
+	blocks := map[string]*Block{}
+	var plainThreads []*Entity
+	var asyncioBlock *Block
+	var patched []*Block
+	for _, it := range p.Items {
+		switch {
+		case it.GIL != nil:
+			g := it.GIL
+			if gilPos != nil {
+				c.errs.add(g.Pos, "`gil` is already set in this process (%s)", lineOf(*gilPos))
+				continue
+			}
+			gilPos = &g.Pos
+			c.gil(g, t)
+		case it.Startup != nil:
+			s := it.Startup
+			if startupPos != nil {
+				c.errs.add(s.Pos, "`startup` is already set in this process (%s)", lineOf(*startupPos))
+				continue
+			}
+			startupPos = &s.Pos
+			if v, ok := c.duration(s.Value, "`startup`"); ok {
+				t.startup = v
+			}
+		case it.Entity != nil:
+			e := it.Entity
+			switch e.Kind {
+			case "thread":
+				plainThreads = append(plainThreads, e)
+				if th := c.thread(e, ps, mv); th != nil {
+					t.threads = append(t.threads, th)
+				}
+			case "task":
+				c.errs.add(e.Pos, "a `task` inside a process belongs in an `asyncio { }` block (use `thread` for an OS thread)")
+			case "greenlet":
+				c.errs.add(e.Pos, "a `greenlet` belongs in a `gevent` or `greenlets` block")
+			case "greenthread":
+				c.errs.add(e.Pos, "a `greenthread` belongs in an `eventlet` block")
+			case "gen":
+				c.errs.add(e.Pos, "a `gen` belongs in a `coroutines` block")
+			}
+		case it.Block != nil:
+			b := it.Block
+			if first, ok := blocks[b.Kind]; ok {
+				c.errs.add(b.Pos, "a process holds at most one `%s` block (the first is at %s)", b.Kind, lineOf(first.Pos))
+				continue
+			}
+			blocks[b.Kind] = b
+			if b.Kind == "asyncio" {
+				asyncioBlock = b
+			}
+			th := c.block(b, ps, mv)
+			if th != nil {
+				t.threads = append(t.threads, th)
+				if th.patched {
+					patched = append(patched, b)
+				}
+			}
+		}
+	}
+	// `gevent patched` and `eventlet patched` patch the whole process.
+	for _, pb := range patched {
+		for _, e := range plainThreads {
+			c.errs.add(e.Pos, "a `thread` cannot share a process with `%s patched` (%s): after monkey-patching, threads are green; use a %s", pb.Kind, lineOf(pb.Pos), memberKind[pb.Kind])
+		}
+		if asyncioBlock != nil {
+			c.errs.add(asyncioBlock.Pos, "an `asyncio` block cannot share a process with `%s patched` (%s)", pb.Kind, lineOf(pb.Pos))
+		}
+		other := "eventlet"
+		if pb.Kind == "eventlet" {
+			other = "gevent"
+		}
+		// When both are patched, report only the later block.
+		if ob, ok := blocks[other]; ok {
+			obPatched := ob.Patch != nil && ob.Patch.Text == "patched"
+			if !obPatched || ob.Pos.Offset > pb.Pos.Offset {
+				c.errs.add(ob.Pos, "a `%s` block cannot share a process with `%s patched` (%s)", other, pb.Kind, lineOf(pb.Pos))
+			}
+		}
+	}
+	if !nameOK {
+		return nil
+	}
+	c.topNames[name] = t
+	for n := range t.inner {
+		c.inner[n] = append(c.inner[n], t)
+	}
+	return t
+}
+
+func (c *checker) gil(g *GIL, t *topT) {
+	switch {
+	case g.Interval != nil:
+		if v, ok := c.duration(g.Interval, "`gil interval`"); ok {
+			if v <= 0 {
+				c.errs.add(g.Interval.Pos, "`gil interval` must be greater than 0")
+				return
+			}
+			t.gil = simulator.GIL{Mode: simulator.GILInterval, Interval: v}
+		}
+	case g.Legacy:
+		t.gil = simulator.GIL{Mode: simulator.GILLegacy, Check: 100}
+		if g.Check != nil {
+			if v, ok := c.whole(g.Check, "`check`", false); ok {
+				if v < 1 {
+					c.errs.add(g.Check.Pos, "`check` must be at least 1")
+					return
+				}
+				t.gil.Check = v
+			}
+		}
+	case g.Off:
+		t.gil = simulator.GIL{Mode: simulator.GILOff}
+	}
+}
+
+// defineInner registers a thread or member name in its process.
+func (c *checker) defineInner(ps *procState, name string, x int64, pos lexer.Position, block bool) bool {
+	if first, dup := ps.names[name]; dup {
+		if block {
+			c.errs.add(pos, "the thread of this block is named %q, which is already used in process %q (%s)", name, ps.top.name, lineOf(first))
+		} else {
+			c.errs.add(pos, "%q is already defined in process %q (%s)", name, ps.top.name, lineOf(first))
+		}
+		return false
+	}
+	ps.names[name] = pos
+	ps.top.inner[name] = &innerDef{name: name, x: x, pos: pos}
+	if !c.innerSeen[name] {
+		c.innerSeen[name] = true
+		c.innerList = append(c.innerList, name)
+	}
+	return true
+}
+
+func (c *checker) thread(e *Entity, ps *procState, pm modVals) *threadT {
+	name, ok := c.entityName(e.Name)
+	mv := c.mods(e.Mods, takesTask, "a thread")
+	if ok {
+		ok = c.defineInner(ps, name, mv.x, e.Name.Pos, false)
+	}
+	steps := c.steps(e.Body, ctxThread, ps, nil)
+	nice := pm.nice
+	if mv.hasNice {
+		nice = mv.nice
+	}
+	if !ok {
+		return nil
+	}
+	return &threadT{
+		name: name, kind: simulator.ThreadPlain, x: mv.x, at: mv.at,
+		priority: mv.priority, nice: nice, steps: steps, pos: spos(e.Pos),
+	}
+}
+
+func (c *checker) block(b *Block, ps *procState, pm modVals) *threadT {
+	th := &threadT{name: b.Kind, kind: blockKinds[b.Kind], nice: pm.nice, pos: spos(b.Pos)}
+	ok := c.defineInner(ps, b.Kind, 0, b.Pos, true)
+	switch b.Kind {
+	case "gevent", "eventlet":
+		switch {
+		case b.Patch == nil:
+			c.errs.add(b.Pos, "`%s` needs `patched` or `unpatched`: %s patched { ... }", b.Kind, b.Kind)
+		case b.Patch.Text == "patched":
+			th.patched = true
+		case b.Patch.Text == "unpatched":
+		default:
+			c.errs.add(b.Patch.Pos, "`%s` takes `patched` or `unpatched`, not %q%s", b.Kind, b.Patch.Text, didYouMean(b.Patch.Text, []string{"patched", "unpatched"}))
+		}
+	default:
+		if b.Patch != nil {
+			c.errs.add(b.Patch.Pos, "`%s` takes no %q: only gevent and eventlet are patched or unpatched", b.Kind, b.Patch.Text)
+		}
+	}
+	want := memberKind[b.Kind]
+	ctx := memberCtx[b.Kind]
+	takes := takesMember
+	if want == "gen" {
+		takes = takesGen
+	}
+	ps.pending = ps.pending[:0]
+	type genYield struct {
+		x   int64
+		pos *lexer.Position
+	}
+	var yields []genYield
+	for _, e := range b.Members {
+		if e.Kind != want {
+			c.errs.add(e.Pos, "a `%s` block holds `%s`s, not `%s`s", b.Kind, want, e.Kind)
+			continue
+		}
+		name, nameOK := c.entityName(e.Name)
+		mv := c.mods(e.Mods, takes, "a "+want)
+		if nameOK {
+			nameOK = c.defineInner(ps, name, mv.x, e.Name.Pos, false)
+		}
+		ps.yieldPos = nil
+		steps := c.steps(e.Body, ctx, ps, nil)
+		yields = append(yields, genYield{max(mv.x, 1), ps.yieldPos})
+		if nameOK {
+			th.members = append(th.members, &memberT{name: name, x: mv.x, at: mv.at, steps: steps, pos: spos(e.Pos)})
+		}
+	}
+	if b.Kind == "coroutines" && len(yields) == 1 && yields[0].x == 1 && yields[0].pos != nil {
+		c.errs.add(*yields[0].pos, "`yield` yields to nothing: this `coroutines` block has a single generator")
+	}
+	if b.Kind == "greenlets" {
+		c.resolveSwitches(th, ps.pending)
+	}
+	ps.pending = nil
+	if !ok {
+		return nil
+	}
+	return th
+}
+
+// resolveSwitches checks every `switch` of a greenlets block against the
+// block's greenlets.
+func (c *checker) resolveSwitches(th *threadT, pending []pendingSwitch) {
+	names := make([]string, len(th.members))
+	for i, m := range th.members {
+		names[i] = m.name
+	}
+	for _, p := range pending {
+		target := unquote(p.target.Raw)
+		base, k, err := splitReplica(target)
+		if err != "" {
+			c.errs.add(p.target.Pos, "bad greenlet name %q: %s", target, err)
+			continue
+		}
+		idx := slices.Index(names, base)
+		if idx < 0 {
+			c.errs.add(p.target.Pos, "`switch` to unknown greenlet %q%s", target, didYouMean(base, names))
+			continue
+		}
+		m := th.members[idx]
+		switch {
+		case k == 0 && m.x > 0:
+			c.errs.add(p.target.Pos, "`switch %q` is ambiguous: %q is replicated (x %d); use %q … %q", target, base, m.x, base+"#1", base+"#"+strconv.FormatInt(m.x, 10))
+			continue
+		case k > 0 && m.x == 0:
+			c.errs.add(p.target.Pos, "greenlet %q is not replicated, so there is no %q", base, target)
+			continue
+		case k > m.x:
+			c.errs.add(p.target.Pos, "greenlet %q has %d replicas, so there is no %q", base, m.x, target)
+			continue
+		}
+		c.prog.switches = append(c.prog.switches, switchFix{step: p.step, block: th, member: idx, k: k})
+	}
+}
+
+// splitReplica splits "w#3" into ("w", 3); "w" gives ("w", 0).
+func splitReplica(s string) (base string, k int64, problem string) {
+	base, suffix, ok := strings.Cut(s, "#")
+	if !ok {
+		return s, 0, ""
+	}
+	if base == "" {
+		return "", 0, "the name before `#` is empty"
+	}
+	if suffix == "" || suffix[0] == '0' || strings.Trim(suffix, "0123456789") != "" {
+		return "", 0, "a replica is addressed as name#k with k = 1, 2, …"
+	}
+	v, err := strconv.ParseInt(suffix, 10, 64)
+	if err != nil {
+		return "", 0, "the replica number is too large"
+	}
+	return base, v, ""
+}
+
+// ---- steps ----
+
+type ctxKind uint8
+
+const (
+	ctxNative ctxKind = iota
+	ctxThread
+	ctxAsyncio
+	ctxGevent
+	ctxEventlet
+	ctxRaw
+	ctxGen
+	ctxOffload
+)
+
+var ctxNames = [...]string{
+	"a native task", "a thread", "an asyncio task", "a gevent greenlet",
+	"an eventlet greenthread", "a greenlet of a `greenlets` block", "a `gen`", "`offload`",
+}
+
+type stepKind uint8
+
+const (
+	sCPU stepKind = iota
+	sNative
+	sIO
+	sSleep
+	sAwait
+	sYield
+	sOffload
+	sRepeat
+	sLock
+	sSwitch
+)
+
+var stepNames = [...]string{"cpu", "native", "io", "sleep", "await", "yield", "offload", "repeat", "lock", "switch"}
+
+func bitsOf(ks ...stepKind) uint16 {
+	var b uint16
+	for _, k := range ks {
+		b |= 1 << k
+	}
+	return b
+}
+
+// allowedSteps is the table "Where each may stand" of the language.
+var allowedSteps = [...]uint16{
+	ctxNative:   bitsOf(sCPU, sIO, sSleep, sRepeat),
+	ctxThread:   bitsOf(sCPU, sNative, sIO, sSleep, sYield, sRepeat, sLock),
+	ctxAsyncio:  bitsOf(sCPU, sNative, sIO, sSleep, sAwait, sYield, sOffload, sRepeat, sLock),
+	ctxGevent:   bitsOf(sCPU, sNative, sIO, sSleep, sYield, sOffload, sRepeat, sLock),
+	ctxEventlet: bitsOf(sCPU, sNative, sIO, sSleep, sYield, sOffload, sRepeat, sLock),
+	ctxRaw:      bitsOf(sCPU, sNative, sIO, sSleep, sRepeat, sLock, sSwitch),
+	ctxGen:      bitsOf(sCPU, sNative, sIO, sSleep, sRepeat, sYield),
+	ctxOffload:  bitsOf(sCPU, sNative, sIO, sSleep, sRepeat, sLock),
+}
+
+func kindOf(s *Step) stepKind {
+	switch {
+	case s.Timed != nil:
+		switch s.Timed.Op {
+		case "cpu":
+			return sCPU
+		case "native":
+			return sNative
+		case "io":
+			return sIO
+		}
+		return sSleep
+	case s.Await != nil:
+		return sAwait
+	case s.Yield:
+		return sYield
+	case s.Offload != nil:
+		return sOffload
+	case s.Repeat != nil:
+		return sRepeat
+	case s.Lock != nil:
+		return sLock
+	}
+	return sSwitch
+}
+
+func (c *checker) stepNotAllowed(pos lexer.Position, k stepKind, ctx ctxKind) {
+	switch {
+	case k == sAwait && ctx == ctxOffload:
+		c.errs.add(pos, "`await` cannot be used inside `offload`: its steps run on a worker thread")
+	case k == sAwait:
+		c.errs.add(pos, "`await` is only allowed inside an asyncio task")
+	case k == sSwitch:
+		c.errs.add(pos, "`switch` is only allowed inside a greenlet of a `greenlets` block")
+	case k == sOffload && ctx == ctxOffload:
+		c.errs.add(pos, "`offload` cannot be nested in `offload`")
+	case k == sOffload:
+		c.errs.add(pos, "`offload` is only allowed inside an asyncio task or a gevent/eventlet greenlet")
+	case k == sYield && ctx == ctxOffload:
+		c.errs.add(pos, "`yield` cannot be used inside `offload`: its steps run on a worker thread")
+	case k == sYield && ctx == ctxRaw:
+		c.errs.add(pos, "`yield` is not allowed in a greenlet of a `greenlets` block: use `switch \"name\"`")
+	case k == sNative && ctx == ctxNative:
+		c.errs.add(pos, "`native` is not allowed in a native task: it holds no GIL to release (use `cpu`)")
+	default:
+		var can []string
+		for s := sCPU; s <= sSwitch; s++ {
+			if allowedSteps[ctx]&(1<<s) != 0 {
+				can = append(can, stepNames[s])
+			}
+		}
+		c.errs.add(pos, "`%s` is not allowed in %s (it takes %s)", stepNames[k], ctxNames[ctx], listAnd(can))
+	}
+}
+
+var timedOps = map[string]simulator.Op{"cpu": simulator.OpCPU, "native": simulator.OpNative, "io": simulator.OpIO, "sleep": simulator.OpSleep}
+
+// steps checks a program and returns it in simulator form. held lists the
+// locks held around it, innermost last.
+func (c *checker) steps(body []*Step, ctx ctxKind, ps *procState, held []string) []simulator.Step {
+	if len(body) == 0 {
+		return nil
+	}
+	out := make([]simulator.Step, 0, len(body))
+	var switches []int
+	var targets []*Str
+	for _, s := range body {
+		k := kindOf(s)
+		if allowedSteps[ctx]&(1<<k) == 0 {
+			c.stepNotAllowed(s.Pos, k, ctx)
+			continue
+		}
+		st := simulator.Step{Pos: spos(s.Pos)}
+		switch k {
+		case sCPU, sNative, sIO, sSleep:
+			st.Op = timedOps[s.Timed.Op]
+			st.Dur, _ = c.dist(s.Timed.Dur, "`"+s.Timed.Op+"`")
+		case sAwait:
+			st.Op = simulator.OpAwaitIO
+			if s.Await.Op == "sleep" {
+				st.Op = simulator.OpAwaitSleep
+			}
+			st.Dur, _ = c.dist(s.Await.Dur, "`await "+s.Await.Op+"`")
+		case sYield:
+			st.Op = simulator.OpYield
+			if ctx == ctxGen && ps.yieldPos == nil {
+				p := s.Pos
+				ps.yieldPos = &p
+			}
+		case sOffload:
+			st.Op = simulator.OpOffload
+			st.Body = c.steps(s.Offload.Body, ctxOffload, ps, held)
+		case sRepeat:
+			st.Op = simulator.OpRepeat
+			if v, ok := c.whole(s.Repeat.Count, "`repeat`", false); ok {
+				st.Count = v
+			}
+			st.Body = c.steps(s.Repeat.Body, ctx, ps, held)
+		case sLock:
+			st.Op = simulator.OpLock
+			name := unquote(s.Lock.Name.Raw)
+			inner := held
+			switch {
+			case name == "":
+				c.errs.add(s.Lock.Name.Pos, "a lock name cannot be empty")
+			case slices.Contains(held, name):
+				c.errs.add(s.Pos, "lock %q is already held here; threading.Lock is not re-entrant", name)
+			default:
+				st.Lock = ps.lock(name)
+				inner = append(held[:len(held):len(held)], name)
+			}
+			st.Body = c.steps(s.Lock.Body, ctx, ps, inner)
+		case sSwitch:
+			st.Op = simulator.OpSwitch
+			switches = append(switches, len(out))
+			targets = append(targets, s.Switch.Target)
+		}
+		out = append(out, st)
+	}
+	// out is complete: pointers into it stay valid.
+	for i, at := range switches {
+		ps.pending = append(ps.pending, pendingSwitch{step: &out[at], target: targets[i]})
+	}
+	return out
+}
+
+// ---- values ----
+
+const signOnly = "a sign is only allowed after `nice` and `priority`"
+
+// duration converts a quantity that must be a duration (or a bare 0).
+func (c *checker) duration(q *Qty, what string) (int64, bool) {
+	neg, digits, unit, _ := splitQuantity(q.Raw)
+	if neg {
+		c.errs.add(q.Pos, signOnly)
+		return 0, false
+	}
+	u := units[unit]
+	switch {
+	case unit == "" && isZero(digits):
+		return 0, true
+	case unit == "":
+		c.errs.add(q.Pos, "%s needs a duration: a number glued to its unit, such as %sms (units: ns, us, µs, ms, s)", what, q.Raw)
+		return 0, false
+	case u.kind != unitDuration:
+		c.errs.add(q.Pos, "%s needs a duration, not %s %s", what, kindName(u.kind), q.Raw)
+		return 0, false
+	}
+	v, r := exactScaled(digits, u.scale)
+	switch r {
+	case convNotWhole:
+		c.errs.add(q.Pos, "%s is not a whole number of nanoseconds", q.Raw)
+		return 0, false
+	case convTooLarge:
+		c.errs.add(q.Pos, "%s is too long: durations must be below 2^63 ns (about 292 years)", q.Raw)
+		return 0, false
+	}
+	return v, true
+}
+
+// size converts a quantity that must be a size (or a bare 0).
+func (c *checker) size(q *Qty, what string) (int64, bool) {
+	neg, digits, unit, _ := splitQuantity(q.Raw)
+	if neg {
+		c.errs.add(q.Pos, signOnly)
+		return 0, false
+	}
+	u := units[unit]
+	switch {
+	case unit == "" && isZero(digits):
+		return 0, true
+	case unit == "":
+		c.errs.add(q.Pos, "%s needs a size: a number glued to its unit, such as %sKB (units: B, KB, MB, GB)", what, q.Raw)
+		return 0, false
+	case u.kind != unitSize:
+		c.errs.add(q.Pos, "%s needs a size, not %s %s", what, kindName(u.kind), q.Raw)
+		return 0, false
+	}
+	v, r := exactScaled(digits, u.scale)
+	switch r {
+	case convNotWhole:
+		c.errs.add(q.Pos, "%s is not a whole number of bytes", q.Raw)
+		return 0, false
+	case convTooLarge:
+		c.errs.add(q.Pos, "%s is too large: sizes must be below 2^63 bytes", q.Raw)
+		return 0, false
+	}
+	return v, true
+}
+
+func kindName(k unitKind) string {
+	switch k {
+	case unitDuration:
+		return "the duration"
+	case unitSize:
+		return "the size"
+	case unitPercent:
+		return "the percentage"
+	}
+	return "the number"
+}
+
+// whole converts a quantity that must be a plain whole number.
+func (c *checker) whole(q *Qty, what string, signed bool) (int64, bool) {
+	neg, digits, unit, _ := splitQuantity(q.Raw)
+	if neg && !signed {
+		c.errs.add(q.Pos, signOnly)
+		return 0, false
+	}
+	if unit != "" {
+		c.errs.add(q.Pos, "%s needs a plain whole number, not %s %s", what, kindName(units[unit].kind), q.Raw)
+		return 0, false
+	}
+	if strings.Contains(digits, ".") {
+		c.errs.add(q.Pos, "%s needs a whole number, not %s", what, q.Raw)
+		return 0, false
+	}
+	v, r := exactScaled(digits, 1)
+	if r != convOK {
+		c.errs.add(q.Pos, "%s does not fit in 63 bits", q.Raw)
+		return 0, false
+	}
+	if neg {
+		v = -v
+	}
+	return v, true
+}
+
+// plain converts a quantity that must be a plain number (a `%` is
+// accepted when percent is set).
+func (c *checker) plain(q *Qty, what string, percent bool) (float64, bool) {
+	neg, digits, unit, _ := splitQuantity(q.Raw)
+	if neg {
+		c.errs.add(q.Pos, signOnly)
+		return 0, false
+	}
+	if unit != "" && !(percent && unit == "%") {
+		c.errs.add(q.Pos, "%s needs a plain number, not %s %s", what, kindName(units[unit].kind), q.Raw)
+		return 0, false
+	}
+	intPart, _, _ := strings.Cut(digits, ".")
+	if _, r := exactScaled(intPart, 1); r != convOK {
+		c.errs.add(q.Pos, "%s does not fit in 63 bits", q.Raw)
+		return 0, false
+	}
+	f, err := strconv.ParseFloat(digits, 64)
+	if err != nil {
+		c.errs.add(q.Pos, "%s is not a number", q.Raw)
+		return 0, false
+	}
+	return f, true
+}
+
+var distNames = []string{"uniform", "exp", "normal"}
+
+// dist converts a duration that may be a distribution.
+func (c *checker) dist(d *Dur, what string) (simulator.Dist, bool) {
+	if d.Fixed != nil {
+		v, ok := c.duration(d.Fixed, what)
+		return simulator.Fixed(v), ok
+	}
+	ds := d.Dist
+	want := map[string]int{"uniform": 2, "exp": 1, "normal": 2}[ds.Name]
+	if want == 0 {
+		c.errs.add(ds.Pos, "unknown distribution %q%s (distributions: uniform(a, b), exp(mean), normal(mean, sd))", ds.Name, didYouMean(ds.Name, distNames))
+		return simulator.Dist{}, false
+	}
+	if len(ds.Args) != want {
+		forms := map[string]string{"uniform": "uniform(a, b)", "exp": "exp(mean)", "normal": "normal(mean, sd)"}
+		c.errs.add(ds.Pos, "`%s` takes %d argument%s: %s", ds.Name, want, map[bool]string{true: "s"}[want > 1], forms[ds.Name])
+		return simulator.Dist{}, false
+	}
+	vals := make([]int64, len(ds.Args))
+	ok := true
+	for i, a := range ds.Args {
+		v, aok := c.duration(a, "an argument of `"+ds.Name+"`")
+		vals[i], ok = v, ok && aok
+	}
+	if !ok {
+		return simulator.Dist{}, false
+	}
+	switch ds.Name {
+	case "uniform":
+		if vals[0] > vals[1] {
+			c.errs.add(ds.Pos, "`uniform(a, b)` needs a <= b")
+			return simulator.Dist{}, false
+		}
+		return simulator.Dist{Kind: simulator.DistUniform, A: vals[0], B: vals[1]}, true
+	case "exp":
+		return simulator.Dist{Kind: simulator.DistExp, A: vals[0]}, true
+	default:
+		return simulator.Dist{Kind: simulator.DistNormal, A: vals[0], B: vals[1]}, true
+	}
+}
+
+// ---- expectations ----
+
+var metricNames = func() []string {
+	names := make([]string, 0, len(simulator.Metrics))
+	for n := range simulator.Metrics {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}()
+
+var cmpOps = map[string]simulator.CmpOp{
+	"<": simulator.CmpLT, "<=": simulator.CmpLE, ">": simulator.CmpGT,
+	">=": simulator.CmpGE, "==": simulator.CmpEQ, "~=": simulator.CmpApprox,
+}
+
+func (c *checker) expect(e *Expect) {
+	metric := e.Metric.Text
+	info, ok := simulator.Metrics[metric]
+	if !ok {
+		c.errs.add(e.Metric.Pos, "unknown metric %q%s (metrics: %s)", metric, didYouMean(metric, metricNames), strings.Join(metricNames, ", "))
+		return
+	}
+	ex := simulator.Expect{Pos: spos(e.Pos), Metric: metric, Text: expectText(e.Tokens)}
+	good := true
+	switch {
+	case e.Arg == nil && info.Arg == simulator.ArgRequired:
+		c.errs.add(e.Metric.Pos, "`%s` needs an entity: %s(\"name\")", metric, metric)
+		good = false
+	case e.Arg != nil && info.Arg == simulator.ArgNone:
+		c.errs.add(e.Arg.Pos, "`%s` takes no argument", metric)
+		good = false
+	case e.Arg != nil:
+		var name string
+		if e.Arg.Str != nil {
+			name = unquote(*e.Arg.Str)
+		} else {
+			name = *e.Arg.Word
+			if keywordSet[name] {
+				c.errs.add(e.Arg.Pos, "`%s` is a keyword: write the name in quotes, %s(%q)", name, metric, name)
+				good = false
+				break
+			}
+		}
+		ex.Arg, ex.HasArg = name, true
+		if !c.resolveName(name, e.Arg.Pos) {
+			good = false
+		}
+	}
+	op, _ := cmpOps[e.Op.Text]
+	ex.Op = op
+	v, vok := c.metricValue(e.Value, metric, info.Kind)
+	ex.Value = v
+	good = good && vok
+	switch {
+	case op == simulator.CmpApprox && e.Within == nil:
+		c.errs.add(e.Op.Pos, "`~=` needs a tolerance: `within 5%%` (relative) or `within` a value of the metric's type (absolute)")
+		good = false
+	case op != simulator.CmpApprox && e.Within != nil:
+		c.errs.add(e.Within.Pos, "`within` goes with `~=` only")
+		good = false
+	case e.Within != nil:
+		q := e.Within.Value
+		if _, _, unit, _ := splitQuantity(q.Raw); unit == "%" {
+			p, ok := c.plain(q, "`within`", true)
+			ex.TolIsPercent, ex.TolPercent = true, p
+			good = good && ok
+		} else {
+			tv, ok := c.metricValue(q, metric, info.Kind)
+			ex.TolAbs = tv
+			good = good && ok
+		}
+	}
+	if good {
+		c.prog.expects = append(c.prog.expects, ex)
+	}
+}
+
+// metricValue converts an expectation value to the metric's type.
+func (c *checker) metricValue(q *Qty, metric string, kind simulator.ValueKind) (simulator.Value, bool) {
+	what := "`" + metric + "`"
+	switch kind {
+	case simulator.KindDuration:
+		v, ok := c.duration(q, what)
+		return simulator.Value{Kind: kind, Int: v}, ok
+	case simulator.KindSize:
+		v, ok := c.size(q, what)
+		return simulator.Value{Kind: kind, Int: v}, ok
+	default:
+		f, ok := c.plain(q, what, metric == "utilization")
+		return simulator.Value{Kind: kind, Num: f}, ok
+	}
+}
+
+// expectText is the source of an expect line after the keyword, with every
+// run of whitespace (and comments) between tokens collapsed to one space.
+func expectText(toks []lexer.Token) string {
+	var b strings.Builder
+	for i := 1; i < len(toks); i++ {
+		t := toks[i]
+		if i > 1 {
+			prev := toks[i-1]
+			if t.Pos.Offset > prev.Pos.Offset+len(prev.Value) {
+				b.WriteByte(' ')
+			}
+		}
+		b.WriteString(t.Value)
+	}
+	return b.String()
+}
+
+// resolveName checks that an expectation's entity name names something:
+// a top-level task or process (with or without #k), a thread or member
+// name that only one process defines, or "process/name".
+func (c *checker) resolveName(arg string, pos lexer.Position) bool {
+	if arg == "" {
+		c.errs.add(pos, "the entity name is empty")
+		return false
+	}
+	if strings.Count(arg, "/") > 1 {
+		c.errs.add(pos, "bad entity name %q: write \"process/name\" with one `/`", arg)
+		return false
+	}
+	if procPart, namePart, qualified := strings.Cut(arg, "/"); qualified {
+		pbase, pk, problem := splitReplica(procPart)
+		if problem != "" {
+			c.errs.add(pos, "bad process name %q: %s", procPart, problem)
+			return false
+		}
+		top := c.topNames[pbase]
+		if top == nil {
+			var procs []string
+			for _, n := range c.topOrder {
+				if t := c.topNames[n]; t != nil && !t.native {
+					procs = append(procs, n)
+				}
+			}
+			c.errs.add(pos, "unknown process %q in %q%s", pbase, arg, didYouMean(pbase, procs))
+			return false
+		}
+		if top.native {
+			c.errs.add(pos, "%q is a native task, not a process: write %q", pbase, procPart)
+			return false
+		}
+		if !c.replicaOK(pos, "process", pbase, top.x, pk, procPart) {
+			return false
+		}
+		tbase, tk, problem := splitReplica(namePart)
+		if problem != "" {
+			c.errs.add(pos, "bad name %q: %s", namePart, problem)
+			return false
+		}
+		d := top.inner[tbase]
+		if d == nil {
+			var names []string
+			for n := range top.inner {
+				names = append(names, n)
+			}
+			sort.Strings(names)
+			c.errs.add(pos, "process %q has no thread or member %q%s", pbase, tbase, didYouMean(tbase, names))
+			return false
+		}
+		return c.replicaOK(pos, "entity", tbase, d.x, tk, namePart)
+	}
+	base, k, problem := splitReplica(arg)
+	if problem != "" {
+		c.errs.add(pos, "bad entity name %q: %s", arg, problem)
+		return false
+	}
+	if top := c.topNames[base]; top != nil {
+		return c.replicaOK(pos, "entity", base, top.x, k, arg)
+	}
+	procs := c.inner[base]
+	switch len(procs) {
+	case 0:
+		all := append(slices.Clip(c.topOrder), c.innerList...)
+		c.errs.add(pos, "unknown entity %q%s", arg, didYouMean(base, all))
+		return false
+	case 1:
+		return c.replicaOK(pos, "entity", base, procs[0].inner[base].x, k, arg)
+	}
+	var qual []string
+	for _, p := range procs {
+		qual = append(qual, p.name+"/"+base)
+		if len(qual) == 3 && len(procs) > 3 {
+			qual = append(qual, "…")
+			break
+		}
+	}
+	c.errs.add(pos, "%q is ambiguous: several processes define it (%s); qualify it as \"process/name\"", base, strings.Join(qual, ", "))
+	return false
+}
+
+func (c *checker) replicaOK(pos lexer.Position, what, base string, x, k int64, written string) bool {
+	switch {
+	case k > 0 && x == 0:
+		c.errs.add(pos, "%s %q is not replicated (no `x`), so there is no %q", what, base, written)
+		return false
+	case k > x:
+		c.errs.add(pos, "%s %q has %d replicas, so there is no %q", what, base, x, written)
+		return false
+	}
+	return true
+}
+
+// ---- the entity limit ----
+
+// checkEntityCount refuses a scenario that would expand past
+// simulator.MaxEntities, before anything is expanded. Every task, process,
+// thread (runtime threads included) and member counts as one.
+func (c *checker) checkEntityCount(sc *Scenario) {
+	n, saturated := entityCount(c.prog.tops)
+	if !saturated && n <= simulator.MaxEntities {
+		return
+	}
+	count := strconv.FormatInt(n, 10)
+	if saturated {
+		count = bigEntityCount(c.prog.tops).String()
+	}
+	c.errs.add(c.blamePos, "scenario would expand to %s entities; the limit is %d", count, simulator.MaxEntities)
+}
+
+func reps(x int64) int64 { return max(x, 1) }
+
+func satAdd(a, b int64) (int64, bool) {
+	if a > math.MaxInt64-b {
+		return math.MaxInt64, true
+	}
+	return a + b, false
+}
+
+func satMul(a, b int64) (int64, bool) {
+	if a != 0 && b > math.MaxInt64/a {
+		return math.MaxInt64, true
+	}
+	return a * b, false
+}
+
+func entityCount(tops []*topT) (int64, bool) {
+	var total int64
+	var sat bool
+	add := func(a, b int64) int64 {
+		v, s := satAdd(a, b)
+		sat = sat || s
+		return v
+	}
+	mul := func(a, b int64) int64 {
+		v, s := satMul(a, b)
+		sat = sat || s
+		return v
+	}
+	for _, t := range tops {
+		per := int64(1)
+		for _, th := range t.threads {
+			if th.kind == simulator.ThreadPlain {
+				per = add(per, reps(th.x))
+				continue
+			}
+			per = add(per, 1)
+			for _, m := range th.members {
+				per = add(per, reps(m.x))
+			}
+		}
+		total = add(total, mul(reps(t.x), per))
+		if sat {
+			return math.MaxInt64, true
+		}
+	}
+	return total, sat
+}
+
+func bigEntityCount(tops []*topT) *big.Int {
+	total := new(big.Int)
+	for _, t := range tops {
+		per := big.NewInt(1)
+		for _, th := range t.threads {
+			if th.kind == simulator.ThreadPlain {
+				per.Add(per, big.NewInt(reps(th.x)))
+				continue
+			}
+			per.Add(per, big.NewInt(1))
+			for _, m := range th.members {
+				per.Add(per, big.NewInt(reps(m.x)))
+			}
+		}
+		total.Add(total, per.Mul(per, big.NewInt(reps(t.x))))
+	}
+	return total
+}
+

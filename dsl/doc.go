@@ -1,0 +1,2 @@
+// Package dsl reads gilsim scenario files.
+package dsl

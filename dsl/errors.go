@@ -1,0 +1,190 @@
+package dsl
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/alecthomas/participle/v2/lexer"
+)
+
+// MaxErrors is the most errors one Parse reports. Past it the list ends
+// with a "too many errors" entry.
+const MaxErrors = 20
+
+// collectLimit bounds the errors gathered before sorting, so that a file
+// with a million mistakes does not cost a million messages.
+const collectLimit = 200
+
+// Error is one problem in a scenario file, with the position it refers to.
+// Line and Col count from 1; Col counts runes (characters), not bytes. A
+// problem with the file as a whole (too large, unreadable) has Line 0.
+type Error struct {
+	File      string
+	Line, Col int
+	Msg       string
+	Source    string // the offending line, without its line ending
+}
+
+// Error renders e as file:line:col: message.
+func (e *Error) Error() string {
+	if e.Line <= 0 {
+		return e.File + ": " + e.Msg
+	}
+	return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Col, e.Msg)
+}
+
+// ErrorList is every problem Parse found, in file order, at most MaxErrors
+// of them (plus a final "too many errors" entry when there were more).
+type ErrorList []*Error
+
+// Error renders every error as `file:line:col: message`, then the source
+// line, then a caret under the column. Tabs of the source line are kept in
+// the caret line's padding so that the caret lines up in a terminal.
+func (l ErrorList) Error() string {
+	var b strings.Builder
+	for i, e := range l {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(e.Error())
+		if e.Line <= 0 || e.Source == "" && e.Col <= 1 {
+			continue
+		}
+		b.WriteByte('\n')
+		b.WriteString(e.Source)
+		b.WriteByte('\n')
+		b.WriteString(caretLine(e.Source, e.Col))
+	}
+	return b.String()
+}
+
+// Unwrap lets errors.As and errors.Is look at each error.
+func (l ErrorList) Unwrap() []error {
+	out := make([]error, len(l))
+	for i, e := range l {
+		out[i] = e
+	}
+	return out
+}
+
+// caretLine pads to rune column col of src, keeping tabs, then puts ^.
+func caretLine(src string, col int) string {
+	var b strings.Builder
+	n := 1
+	for _, r := range src {
+		if n >= col {
+			break
+		}
+		if r == '\t' {
+			b.WriteByte('\t')
+		} else {
+			b.WriteByte(' ')
+		}
+		n++
+	}
+	for ; n < col; n++ {
+		b.WriteByte(' ')
+	}
+	b.WriteByte('^')
+	return b.String()
+}
+
+// errorSink gathers positioned errors during one Parse.
+type errorSink struct {
+	file string
+	errs []*Error
+	more bool // errors were dropped past collectLimit
+}
+
+func (s *errorSink) add(pos lexer.Position, format string, args ...any) {
+	if len(s.errs) >= collectLimit {
+		s.more = true
+		return
+	}
+	line, col := pos.Line, pos.Column
+	if line < 1 {
+		line, col = 1, 1
+	}
+	s.errs = append(s.errs, &Error{File: s.file, Line: line, Col: col, Msg: fmt.Sprintf(format, args...)})
+}
+
+// addFile records an error about the whole file (no position).
+func (s *errorSink) addFile(format string, args ...any) {
+	s.errs = append(s.errs, &Error{File: s.file, Msg: fmt.Sprintf(format, args...)})
+}
+
+func (s *errorSink) full() bool { return len(s.errs) >= collectLimit }
+
+func (s *errorSink) empty() bool { return len(s.errs) == 0 }
+
+// list sorts the errors by position, drops duplicates, caps them at
+// MaxErrors and fills in their source lines.
+func (s *errorSink) list(src string) ErrorList {
+	if len(s.errs) == 0 {
+		return nil
+	}
+	sort.SliceStable(s.errs, func(i, j int) bool {
+		a, b := s.errs[i], s.errs[j]
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		return a.Col < b.Col
+	})
+	out := make(ErrorList, 0, len(s.errs))
+	for _, e := range s.errs {
+		if n := len(out); n > 0 && *out[n-1] == *e {
+			continue
+		}
+		out = append(out, e)
+	}
+	if len(out) > MaxErrors || s.more {
+		extra := out[min(MaxErrors, len(out)-1)]
+		if len(out) > MaxErrors {
+			out = out[:MaxErrors]
+		}
+		out = append(out, &Error{File: s.file, Line: extra.Line, Col: extra.Col, Msg: "too many errors"})
+	}
+	lines := sourceLines(src, out)
+	for _, e := range out {
+		if e.Line > 0 {
+			e.Source = lines[e.Line]
+		}
+	}
+	return out
+}
+
+// sourceLines returns the text of every line some error refers to, in one
+// pass over src.
+func sourceLines(src string, errs ErrorList) map[int]string {
+	want := make(map[int]string, len(errs))
+	maxLine := 0
+	for _, e := range errs {
+		if e.Line > 0 {
+			want[e.Line] = ""
+			maxLine = max(maxLine, e.Line)
+		}
+	}
+	line := 1
+	for line <= maxLine {
+		end := strings.IndexByte(src, '\n')
+		text := src
+		if end >= 0 {
+			text = src[:end]
+		}
+		if _, ok := want[line]; ok {
+			text = strings.TrimSuffix(text, "\r")
+			if !utf8.ValidString(text) {
+				text = strings.ToValidUTF8(text, "\uFFFD")
+			}
+			want[line] = text
+		}
+		if end < 0 {
+			break
+		}
+		src = src[end+1:]
+		line++
+	}
+	return want
+}

@@ -1,0 +1,255 @@
+package dsl
+
+import (
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/alecthomas/participle/v2/lexer"
+)
+
+// keywords are reserved: they never lex as identifiers. The list holds the
+// words of the core grammar plus the few reserved for the sketched parts of
+// the language (param, vary, in).
+var keywords = []string{
+	"scenario", "seed", "cores", "policy", "quantum", "context_switch",
+	"task", "process", "thread", "x", "at", "priority", "nice",
+	"gil", "interval", "legacy", "check", "off", "startup",
+	"asyncio", "gevent", "eventlet", "greenlets", "coroutines",
+	"patched", "unpatched", "greenlet", "greenthread", "gen",
+	"cpu", "native", "io", "sleep", "await", "yield", "offload", "repeat", "lock", "switch",
+	"uniform", "exp", "normal",
+	"expect", "within", "machine", "workload", "param", "vary", "in",
+}
+
+var keywordSet = func() map[string]bool {
+	m := make(map[string]bool, len(keywords))
+	for _, k := range keywords {
+		m[k] = true
+	}
+	return m
+}()
+
+// The lexer has one token for every number, glued to whatever letters
+// follow it (Quantity), so that `10sx`, `1e3ms` and `0x10ms` arrive as one
+// token that checkQuantityShape can reject with a precise message rather
+// than as a number followed by a stray identifier. Rules are tried in
+// order; lower-case rule names are skipped by the lexer.
+var lexerDef = lexer.MustSimple([]lexer.SimpleRule{
+	{Name: "whitespace", Pattern: `[ \t\r\n]+`},
+	{Name: "comment", Pattern: `#[^\n]*`},
+	{Name: "String", Pattern: `"(?:\\[^\n]|[^"\\\n])*"`},
+	{Name: "BadString", Pattern: `"(?:\\[^\n]|[^"\\\n])*\\?`},
+	{Name: "Quantity", Pattern: `-?[0-9][\p{L}\p{N}_.%]*`},
+	{Name: "Keyword", Pattern: `(?:` + strings.Join(keywords, "|") + `)\b`},
+	{Name: "Ident", Pattern: `[A-Za-z_][A-Za-z0-9_]*`},
+	{Name: "ParamRef", Pattern: `\$[A-Za-z_][A-Za-z0-9_]*`},
+	{Name: "Op", Pattern: `<=|>=|==|~=|<|>`},
+	{Name: "Punct", Pattern: `[{}(),=\[\]]`},
+	{Name: "Bad", Pattern: `.`},
+})
+
+// maxDepth bounds the nesting of { } blocks, so that the recursive parser
+// and checker never run out of stack on a hostile file.
+const maxDepth = 200
+
+var (
+	symbols      = lexerDef.Symbols()
+	tokString    = symbols["String"]
+	tokBadString = symbols["BadString"]
+	tokQuantity  = symbols["Quantity"]
+	tokKeyword   = symbols["Keyword"]
+	tokIdent     = symbols["Ident"]
+	tokParamRef  = symbols["ParamRef"]
+	tokPunct     = symbols["Punct"]
+	tokBad       = symbols["Bad"]
+)
+
+// lex turns src into tokens (without whitespace and comments, ending with
+// EOF) and reports every lexical error: bad characters, unterminated
+// strings, unknown escapes, malformed numbers and units, and the sketched
+// constructs that are not supported yet.
+func lex(filename string, src string, errs *errorSink) []lexer.Token {
+	l, err := lexerDef.LexString(filename, src)
+	if err != nil {
+		errs.add(lexer.Position{Filename: filename, Line: 1, Column: 1}, "%v", err)
+		return nil
+	}
+	toks := make([]lexer.Token, 0, len(src)/4+1)
+	depth := 0
+	for {
+		t, err := l.Next()
+		if err != nil {
+			// The Bad rule matches any character, so the lexer cannot
+			// fail; keep the guard for safety.
+			errs.add(t.Pos, "%v", err)
+			return nil
+		}
+		toks = append(toks, t)
+		if t.EOF() {
+			break
+		}
+		if errs.full() {
+			continue
+		}
+		switch t.Type {
+		case tokBad:
+			errs.add(t.Pos, "unexpected character %s", describeRune(t.Value))
+		case tokBadString:
+			errs.add(t.Pos, "unterminated string: a string ends with \" on the same line")
+		case tokString:
+			checkEscapes(t, errs)
+		case tokQuantity:
+			checkQuantityShape(t, errs)
+		case tokIdent, tokKeyword:
+			if i := len(toks) - 2; i >= 0 && toks[i].Type == tokQuantity && toks[i].Pos.Line == t.Pos.Line && isUnit(t.Value) {
+				if _, _, unit, ok := splitQuantity(toks[i].Value); ok && unit == "" {
+					errs.add(toks[i].Pos, "no space is allowed between a number and its unit: write %s%s", toks[i].Value, t.Value)
+				}
+			}
+			if t.Type == tokKeyword && (t.Value == "param" || t.Value == "vary") {
+				errs.add(t.Pos, "`%s` is not supported yet", t.Value)
+			}
+		case tokPunct:
+			switch t.Value {
+			case "{":
+				depth++
+				if depth == maxDepth+1 {
+					errs.add(t.Pos, "blocks are nested too deeply (the limit is %d)", maxDepth)
+				}
+			case "}":
+				depth--
+			}
+		case tokParamRef:
+			errs.add(t.Pos, "parameters (%s) are not supported yet", t.Value)
+		}
+	}
+	return toks
+}
+
+func describeRune(s string) string {
+	r, _ := utf8.DecodeRuneInString(s)
+	if r == '-' {
+		return "'-': a sign is written glued to its number (nice -5)"
+	}
+	if r == '.' {
+		return "'.': a number needs digits before its point (0.5, not .5)"
+	}
+	if unicode.IsPrint(r) && r != utf8.RuneError {
+		return fmt.Sprintf("%q", r)
+	}
+	return fmt.Sprintf("U+%04X", r)
+}
+
+// checkEscapes reports escapes other than \" and \\, at the backslash.
+func checkEscapes(t lexer.Token, errs *errorSink) {
+	s := t.Value
+	col := t.Pos.Column
+	for i := 1; i < len(s)-1; {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == '\\' {
+			next, m := utf8.DecodeRuneInString(s[i+1:])
+			if next != '"' && next != '\\' {
+				p := t.Pos
+				p.Column = col + 1
+				p.Offset = t.Pos.Offset + i
+				errs.add(p, "unknown escape \\%c in string: only \\\" and \\\\ are allowed", next)
+			}
+			i += n + m
+			col += 2
+			continue
+		}
+		i += n
+		col++
+	}
+}
+
+// unquote returns the value of a String token already checked by
+// checkEscapes.
+func unquote(raw string) string {
+	s := raw[1 : len(raw)-1]
+	if !strings.Contains(s, `\`) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\\' && i+1 < len(s) {
+			i++
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+var units = map[string]unitInfo{
+	"ns": {kind: unitDuration, scale: 1},
+	"us": {kind: unitDuration, scale: 1_000},
+	"µs": {kind: unitDuration, scale: 1_000}, // U+00B5 MICRO SIGN
+	"μs": {kind: unitDuration, scale: 1_000}, // U+03BC GREEK SMALL LETTER MU
+	"ms": {kind: unitDuration, scale: 1_000_000},
+	"s":  {kind: unitDuration, scale: 1_000_000_000},
+	"B":  {kind: unitSize, scale: 1},
+	"KB": {kind: unitSize, scale: 1 << 10},
+	"MB": {kind: unitSize, scale: 1 << 20},
+	"GB": {kind: unitSize, scale: 1 << 30},
+	"%":  {kind: unitPercent, scale: 1},
+}
+
+type unitKind uint8
+
+const (
+	unitNone unitKind = iota
+	unitDuration
+	unitSize
+	unitPercent
+)
+
+type unitInfo struct {
+	kind  unitKind
+	scale uint64
+}
+
+func isUnit(s string) bool { _, ok := units[s]; return ok }
+
+// splitQuantity splits a Quantity token into sign, digits (with the
+// decimal point, if any) and unit. ok is false when the digits are not
+// `[0-9]+(\.[0-9]+)?`.
+func splitQuantity(s string) (neg bool, digits, unit string, ok bool) {
+	if strings.HasPrefix(s, "-") {
+		neg, s = true, s[1:]
+	}
+	i := 0
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i++
+	}
+	if i < len(s) && s[i] == '.' {
+		j := i + 1
+		for j < len(s) && s[j] >= '0' && s[j] <= '9' {
+			j++
+		}
+		if j == i+1 {
+			return neg, s[:i], s[i:], false
+		}
+		i = j
+	}
+	return neg, s[:i], s[i:], i > 0
+}
+
+func checkQuantityShape(t lexer.Token, errs *errorSink) {
+	s := t.Value
+	_, _, unit, ok := splitQuantity(s)
+	switch {
+	case !ok || strings.HasPrefix(unit, "."):
+		errs.add(t.Pos, "malformed number %s: a number is digits with an optional decimal part (1, 2.5)", s)
+	case unit == "" || isUnit(unit):
+	case strings.HasPrefix(strings.TrimPrefix(s, "-"), "0x") || strings.HasPrefix(strings.TrimPrefix(s, "-"), "0X"):
+		errs.add(t.Pos, "hexadecimal numbers are not allowed: %s", s)
+	case strings.HasPrefix(unit, "_"):
+		errs.add(t.Pos, "`_` is not allowed in numbers: %s", s)
+	case len(unit) >= 2 && (unit[0] == 'e' || unit[0] == 'E') && (unit[1] >= '0' && unit[1] <= '9' || unit[1] == '-' || unit[1] == '+'):
+		errs.add(t.Pos, "exponents are not allowed in numbers: %s", s)
+	default:
+		errs.add(t.Pos, "unknown unit %q in %s: durations take ns, us, µs, ms or s; sizes B, KB, MB or GB", unit, s)
+	}
+}

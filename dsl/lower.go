@@ -1,0 +1,185 @@
+package dsl
+
+import (
+	"math"
+	"math/rand/v2"
+	"strconv"
+
+	"github.com/gilsim/gilsim/simulator"
+)
+
+// lower expands a checked program into the simulator's model: `x N`
+// becomes N entities named name#1 … name#N, in place and depth first.
+// Replicas share their []Step (programs are never copied) and a
+// replicated process's replicas share its lock names. check has already
+// refused anything past simulator.MaxEntities.
+func lower(p *program) *simulator.Scenario {
+	sc := &simulator.Scenario{
+		Title:   p.title,
+		Seed:    p.seed,
+		Cores:   p.cores,
+		Policy:  p.policy,
+		Quantum: p.quantum,
+		Machine: p.machine,
+		Expects: p.expects,
+	}
+	resolveSwitchTargets(p.switches)
+
+	nProc := 0
+	for _, t := range p.tops {
+		nProc += int(reps(t.x))
+	}
+	procs := make([]simulator.Process, nProc)
+	sc.Processes = make([]*simulator.Process, 0, nProc)
+	arrivals := newArrivals(p.seed)
+
+	for _, t := range p.tops {
+		for k := int64(1); k <= reps(t.x); k++ {
+			pr := &procs[len(sc.Processes)]
+			sc.Processes = append(sc.Processes, pr)
+			pr.Name = replicaName(t.name, t.x, k)
+			pr.Arrival = arrivals.draw(t.at)
+			pr.Nice = t.nice
+			pr.Pos = t.pos
+			if t.native {
+				pr.Native = true
+				pr.Threads = []*simulator.Thread{{
+					Name: pr.Name, Kind: simulator.ThreadPlain, Arrival: pr.Arrival,
+					Priority: t.priority, Nice: t.nice, Steps: t.steps, Pos: t.pos,
+				}}
+				continue
+			}
+			pr.GIL = t.gil
+			pr.Startup = t.startup
+			pr.Locks = t.locks
+			pr.Threads = lowerThreads(t.threads, arrivals)
+		}
+	}
+	return sc
+}
+
+func lowerThreads(ths []*threadT, arrivals *arrivals) []*simulator.Thread {
+	n := 0
+	for _, th := range ths {
+		if th.kind == simulator.ThreadPlain {
+			n += int(reps(th.x))
+		} else {
+			n++
+		}
+	}
+	block := make([]simulator.Thread, n)
+	out := make([]*simulator.Thread, n)
+	i := 0
+	for _, th := range ths {
+		if th.kind != simulator.ThreadPlain {
+			t := &block[i]
+			out[i] = t
+			i++
+			t.Name, t.Kind, t.Patched, t.Nice, t.Pos = th.name, th.kind, th.patched, th.nice, th.pos
+			t.Members = lowerMembers(th.members, arrivals)
+			continue
+		}
+		for k := int64(1); k <= reps(th.x); k++ {
+			t := &block[i]
+			out[i] = t
+			i++
+			t.Name = replicaName(th.name, th.x, k)
+			t.Kind = simulator.ThreadPlain
+			t.Arrival = arrivals.draw(th.at)
+			t.Priority, t.Nice, t.Steps, t.Pos = th.priority, th.nice, th.steps, th.pos
+		}
+	}
+	return out
+}
+
+func lowerMembers(ms []*memberT, arrivals *arrivals) []*simulator.Member {
+	n := 0
+	for _, m := range ms {
+		n += int(reps(m.x))
+	}
+	if n == 0 {
+		return nil
+	}
+	block := make([]simulator.Member, n)
+	out := make([]*simulator.Member, n)
+	i := 0
+	for _, m := range ms {
+		for k := int64(1); k <= reps(m.x); k++ {
+			mb := &block[i]
+			out[i] = mb
+			i++
+			mb.Name = replicaName(m.name, m.x, k)
+			mb.Arrival = arrivals.draw(m.at)
+			mb.Steps, mb.Pos = m.steps, m.pos
+		}
+	}
+	return out
+}
+
+// replicaName is name#k for a replicated entity (even with x 1), else name.
+func replicaName(name string, x, k int64) string {
+	if x == 0 {
+		return name
+	}
+	return name + "#" + strconv.FormatInt(k, 10)
+}
+
+// resolveSwitchTargets turns each `switch` into an index into its block's
+// expanded Members.
+func resolveSwitchTargets(fixes []switchFix) {
+	bases := map[*threadT][]int64{}
+	for _, f := range fixes {
+		base, ok := bases[f.block]
+		if !ok {
+			base = make([]int64, len(f.block.members))
+			var n int64
+			for i, m := range f.block.members {
+				base[i] = n
+				n += reps(m.x)
+			}
+			bases[f.block] = base
+		}
+		idx := base[f.member]
+		if f.k > 0 {
+			idx += f.k - 1
+		}
+		f.step.Target = int(idx)
+	}
+}
+
+// arrivals draws the `at` of each replica. The model holds arrivals as
+// instants, so a distribution in `at` is drawn here, once per replica in
+// expanded file order, from a generator seeded by the scenario's seed:
+// the same file gives the same arrivals.
+type arrivals struct {
+	rng *rand.Rand
+}
+
+func newArrivals(seed uint64) *arrivals {
+	return &arrivals{rng: rand.New(rand.NewPCG(seed, 0x67696c73696d /* "gilsim" */))}
+}
+
+func (a *arrivals) draw(d simulator.Dist) int64 {
+	switch d.Kind {
+	case simulator.DistUniform:
+		// check ensures 0 <= A <= B, so the span fits in a uint64.
+		return d.A + int64(a.rng.Uint64N(uint64(d.B-d.A)+1))
+	case simulator.DistExp:
+		return roundNS(float64(d.A) * a.rng.ExpFloat64())
+	case simulator.DistNormal:
+		return roundNS(float64(d.A) + float64(d.B)*a.rng.NormFloat64())
+	}
+	return d.A
+}
+
+// roundNS rounds a draw to whole nanoseconds, clamped to [0, MaxInt64).
+func roundNS(f float64) int64 {
+	f = math.Round(f)
+	switch {
+	case f <= 0 || math.IsNaN(f):
+		return 0
+	case f >= math.MaxInt64:
+		return math.MaxInt64 - 1
+	}
+	return int64(f)
+}
