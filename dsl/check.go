@@ -61,6 +61,7 @@ type threadT struct {
 	steps    []simulator.Step
 	members  []*memberT
 	pos      simulator.Pos
+	names    []string // replica names, computed once by lower
 }
 
 // memberT is a coroutine, greenlet, greenthread or generator of a block.
@@ -70,6 +71,7 @@ type memberT struct {
 	at    simulator.Dist
 	steps []simulator.Step
 	pos   simulator.Pos
+	names []string // replica names, computed once by lower
 }
 
 // switchFix is a `switch` whose target index lower computes, once the
@@ -106,14 +108,14 @@ type checker struct {
 func check(f *File, toks []lexer.Token, errs *errorSink) *program {
 	sc := f.Scenario
 	c := &checker{
-		errs:     errs,
-		toks:     toks,
-		prog:     &program{seed: 1, cores: 1, policy: simulator.PolicyFair, machine: simulator.DefaultMachine()},
-		topNames: map[string]*topT{},
-		topDefs:  map[string]lexer.Position{},
-		inner:    map[string][]*topT{},
+		errs:      errs,
+		toks:      toks,
+		prog:      &program{seed: 1, cores: 1, policy: simulator.PolicyFair, machine: simulator.DefaultMachine()},
+		topNames:  map[string]*topT{},
+		topDefs:   map[string]lexer.Position{},
+		inner:     map[string][]*topT{},
 		innerSeen: map[string]bool{},
-		blamePos: sc.Pos,
+		blamePos:  sc.Pos,
 	}
 	c.prog.title = unquote(sc.Title.Raw)
 	c.scenario(sc)
@@ -485,6 +487,13 @@ func (c *checker) mods(mods []*Mod, takes []string, who string) modVals {
 	return mv
 }
 
+func article(word string) string {
+	if strings.ContainsRune("aeio", rune(word[0])) {
+		return "an"
+	}
+	return "a"
+}
+
 func listAnd(words []string) string {
 	switch len(words) {
 	case 0:
@@ -664,7 +673,7 @@ func (c *checker) process(p *Process) *topT {
 		if ob, ok := blocks[other]; ok {
 			obPatched := ob.Patch != nil && ob.Patch.Text == "patched"
 			if !obPatched || ob.Pos.Offset > pb.Pos.Offset {
-				c.errs.add(ob.Pos, "a `%s` block cannot share a process with `%s patched` (%s)", other, pb.Kind, lineOf(pb.Pos))
+				c.errs.add(ob.Pos, "%s `%s` block cannot share a process with `%s patched` (%s)", article(other), other, pb.Kind, lineOf(pb.Pos))
 			}
 		}
 	}
@@ -776,7 +785,7 @@ func (c *checker) block(b *Block, ps *procState, pm modVals) *threadT {
 	var yields []genYield
 	for _, e := range b.Members {
 		if e.Kind != want {
-			c.errs.add(e.Pos, "a `%s` block holds `%s`s, not `%s`s", b.Kind, want, e.Kind)
+			c.errs.add(e.Pos, "%s `%s` block holds `%s`s, not `%s`s", article(b.Kind), b.Kind, want, e.Kind)
 			continue
 		}
 		name, nameOK := c.entityName(e.Name)
@@ -1499,4 +1508,3 @@ func bigEntityCount(tops []*topT) *big.Int {
 	}
 	return total
 }
-

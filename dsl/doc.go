@@ -1,2 +1,141 @@
-// Package dsl reads gilsim scenario files.
+// Package dsl reads gilsim scenario files (.sim) and turns them into a
+// checked, fully expanded *simulator.Scenario.
+//
+//	sc, err := dsl.ParseFile("pool.sim")
+//	if err != nil {
+//		fmt.Fprintln(os.Stderr, err) // file:line:col: message, the line, a caret
+//		os.Exit(2)
+//	}
+//
+// Parsing runs in phases: lex (lexer.go: tokens, and every lexical error),
+// parse (grammar.go, a participle grammar whose EBNF is kept in
+// testdata/grammar.ebnf), check (check.go: every semantic error, values
+// converted, steps built once) and lower (lower.go: `x N` expanded). Errors
+// come back as an ErrorList: the first syntax error, or up to MaxErrors
+// lexical or semantic errors, sorted by position.
+//
+// # The language in brief
+//
+// This is the reference for what the parser accepts; the full contract is
+// LANGUAGE.md of the project.
+//
+// Lexical. Files are UTF-8; a leading byte-order mark is skipped; `#`
+// starts a comment to the end of the line; whitespace only separates
+// tokens. Strings are double-quoted on one line with `\"` and `\\` as the
+// only escapes. Keywords are lower-case and reserved:
+//
+//	scenario seed cores policy quantum context_switch task process thread
+//	x at priority nice gil interval legacy check off startup asyncio gevent
+//	eventlet greenlets coroutines patched unpatched greenlet greenthread gen
+//	cpu native io sleep await yield offload repeat lock switch uniform exp
+//	normal expect within machine workload param vary in
+//
+// A number is `[0-9]+(\.[0-9]+)?`, glued to its unit: durations take ns,
+// us, µs (U+00B5 or U+03BC), ms or s; sizes B, KB, MB or GB (powers of
+// 1024); a percentage takes %. A bare 0 stands for any duration or size.
+// Values convert exactly as decimals (1.005ms is 1005000 ns); a duration
+// that is not a whole number of nanoseconds, a size that is not a whole
+// number of bytes, anything of 2^63 or more, `10 ms`, `5min`, `1e3ms`,
+// `0x10` and `1_000` are errors. Only the values of `nice` and `priority`
+// take a sign, glued to the number (`nice -5`).
+//
+// Structure:
+//
+//	scenario "title" {
+//	  seed 42                          # default 1
+//	  cores 2                          # default 1
+//	  policy round_robin quantum 10ms  # fair (default), fifo, sjf, srtf, priority, round_robin
+//	  context_switch 5us               # default 0
+//	  machine { wakeup_latency 24us  memory thread 16KB  memory 8GB }
+//
+//	  task "P1" x 2 at 0ms priority 3 nice 0 { cpu 24ms io 5ms }
+//	  process "app" x 2 at 0 nice 0 {
+//	    gil interval 5ms               # or: gil legacy [check 100], gil off
+//	    startup 30ms
+//	    thread "w" x 4 at 0 priority 0 nice 0 { cpu 1ms lock "db" { io 2ms } }
+//	    asyncio { task "c" x 10 at 1ms { await io 5ms offload { cpu 1ms } } }
+//	    gevent patched { greenlet "g" { io 5ms } }   # or unpatched
+//	    eventlet unpatched { greenthread "e" { sleep 1ms } }
+//	    greenlets { greenlet "A" { cpu 1ms switch "B" } greenlet "B" { switch "A" } }
+//	    coroutines { gen "a" { repeat 3 { cpu 1ms yield } } gen "b" { yield } }
+//	  }
+//
+//	  expect makespan < 900ms
+//	  expect finish("app#1/w#2") ~= 40ms within 5%
+//	}
+//
+// Settings, entities and expect lines come in any order; each setting at
+// most once in its scope. `quantum` goes with `policy round_robin`, which
+// requires it; it may follow the policy name or stand on its own. A
+// top-level `context_switch` and the machine block's are one setting.
+//
+// Modifiers follow a name in any order, each at most once: a top-level
+// `task` and a `thread` take x, at, priority and nice; a `process` takes x,
+// at and nice (its threads and runtime threads inherit its nice); an
+// asyncio `task`, a `greenlet` and a `greenthread` take x and at; a `gen`
+// takes x only. `x N` (N >= 1) names replicas name#1 … name#N, even for x 1,
+// expanded in place and depth first. `at` takes a duration or a
+// distribution; a process's `at` is absolute, other `at`s count from the
+// end of the process's startup. A distribution in `at` is drawn once per
+// replica when the file is loaded, in expanded file order, from a
+// generator seeded by `seed` (the model holds arrivals as instants).
+//
+// Names are non-empty and contain neither # nor /. They are unique at the
+// top level (tasks, processes, workloads) and within one process (its
+// threads, its members, and the thread of each runtime block, which is
+// named after the block: "asyncio", "gevent", "eventlet", "greenlets",
+// "coroutines").
+//
+// A process holds at most one block of each runtime. `gevent` and
+// `eventlet` need `patched` or `unpatched`; a patched one excludes plain
+// threads, `asyncio` and the other of the two in its process. A
+// `coroutines` block whose only generator yields is an error (it yields to
+// nothing).
+//
+// Steps: `cpu D`, `native D`, `io D`, `sleep D`, `await io D`,
+// `await sleep D` (D a duration or `uniform(a, b)`, `exp(mean)`,
+// `normal(mean, sd)`), `yield`, `offload { }`, `repeat N { }` (N >= 0,
+// never expanded), `lock "name" { }` (per process, not re-entrant: a lock
+// nested in itself is an error) and `switch "name"` (a greenlet of the
+// same `greenlets` block; a replicated one is named g#k). Where each may
+// stand:
+//
+//	native task                cpu io sleep repeat
+//	thread                     cpu native io sleep yield repeat lock
+//	asyncio task               all but switch
+//	gevent greenlet,
+//	eventlet greenthread       all but await and switch
+//	greenlet of greenlets      cpu native io sleep repeat lock switch
+//	gen                        cpu native io sleep repeat yield
+//	inside offload             cpu native io sleep repeat lock
+//
+// Expectations: `expect METRIC [ ("name") ] OP VALUE [within TOL]` with OP
+// one of < <= > >= == ~=. METRIC is a name of simulator.Metrics; its
+// argument is a string or a bare word (`memory(app)`). VALUE has the
+// metric's type: a duration, a size, or a plain number (`utilization` also
+// accepts a trailing %, which changes nothing: it is a percentage
+// already). `~=` requires `within P%` (relative to VALUE) or `within` a
+// value of the metric's type (absolute); `within` goes with `~=` only. The
+// argument names a top-level task or process (with or without #k), a
+// thread or member that only one process defines (with or without #k), or
+// "process/name" (either part with or without #k). A top-level name wins
+// over a thread of the same name. Expect.Text is the line after `expect`
+// with whitespace and comments between tokens collapsed to one space.
+//
+// The machine block takes wakeup_latency, context_switch, timer_slack,
+// thread_start, legacy_tick (> 0), legacy_signal_cost, asyncio_switch,
+// gevent_switch, eventlet_switch, greenlet_switch and generator_switch
+// (durations), freethreading_overhead F (a factor >= 1 with at most three
+// decimals: 1.08), gil_handoff random|fifo, `memory KIND SIZE` with KIND one
+// of process, thread, coroutine, greenlet, greenthread, raw_greenlet, gen,
+// and `memory SIZE` (the machine's total; 0 = unlimited). Each key at most
+// once; unset keys keep simulator.DefaultMachine.
+//
+// Limits: cores 1..1000000; at most simulator.MaxEntities entities after
+// expansion (every task, process, thread, runtime thread and member
+// counts one), refused before anything is expanded; files up to 16 MiB;
+// blocks nested at most 200 deep.
+//
+// Not yet: `workload` blocks (they run with `gilsim compare`), `param`,
+// `vary` and `$name` are reported as errors at their position.
 package dsl

@@ -15,7 +15,7 @@ type File struct {
 // Scenario is `scenario "title" { items }`.
 type Scenario struct {
 	Pos   lexer.Position
-	Title *Str      `parser:"'scenario' @@"`
+	Title *Str       `parser:"'scenario' @@"`
 	Items []*TopItem `parser:"'{' @@* '}'"`
 }
 

@@ -34,10 +34,11 @@ func lower(p *program) *simulator.Scenario {
 	arrivals := newArrivals(p.seed)
 
 	for _, t := range p.tops {
-		for k := int64(1); k <= reps(t.x); k++ {
+		names := replicaNames(t.name, t.x)
+		for _, name := range names {
 			pr := &procs[len(sc.Processes)]
 			sc.Processes = append(sc.Processes, pr)
-			pr.Name = replicaName(t.name, t.x, k)
+			pr.Name = name
 			pr.Arrival = arrivals.draw(t.at)
 			pr.Nice = t.nice
 			pr.Pos = t.pos
@@ -79,11 +80,14 @@ func lowerThreads(ths []*threadT, arrivals *arrivals) []*simulator.Thread {
 			t.Members = lowerMembers(th.members, arrivals)
 			continue
 		}
-		for k := int64(1); k <= reps(th.x); k++ {
+		if th.names == nil {
+			th.names = replicaNames(th.name, th.x)
+		}
+		for _, name := range th.names {
 			t := &block[i]
 			out[i] = t
 			i++
-			t.Name = replicaName(th.name, th.x, k)
+			t.Name = name
 			t.Kind = simulator.ThreadPlain
 			t.Arrival = arrivals.draw(th.at)
 			t.Priority, t.Nice, t.Steps, t.Pos = th.priority, th.nice, th.steps, th.pos
@@ -104,11 +108,14 @@ func lowerMembers(ms []*memberT, arrivals *arrivals) []*simulator.Member {
 	out := make([]*simulator.Member, n)
 	i := 0
 	for _, m := range ms {
-		for k := int64(1); k <= reps(m.x); k++ {
+		if m.names == nil {
+			m.names = replicaNames(m.name, m.x)
+		}
+		for _, name := range m.names {
 			mb := &block[i]
 			out[i] = mb
 			i++
-			mb.Name = replicaName(m.name, m.x, k)
+			mb.Name = name
 			mb.Arrival = arrivals.draw(m.at)
 			mb.Steps, mb.Pos = m.steps, m.pos
 		}
@@ -116,12 +123,29 @@ func lowerMembers(ms []*memberT, arrivals *arrivals) []*simulator.Member {
 	return out
 }
 
-// replicaName is name#k for a replicated entity (even with x 1), else name.
-func replicaName(name string, x, k int64) string {
+// replicaNames returns name#1 … name#x for a replicated entity (even
+// with x 1), else just name. The names are cut from one string so that a
+// million replicas cost one allocation, not a million.
+func replicaNames(name string, x int64) []string {
 	if x == 0 {
-		return name
+		return []string{name}
 	}
-	return name + "#" + strconv.FormatInt(k, 10)
+	var buf []byte
+	ends := make([]int, x)
+	for k := int64(1); k <= x; k++ {
+		buf = append(buf, name...)
+		buf = append(buf, '#')
+		buf = strconv.AppendInt(buf, k, 10)
+		ends[k-1] = len(buf)
+	}
+	all := string(buf)
+	out := make([]string, x)
+	start := 0
+	for i, end := range ends {
+		out[i] = all[start:end]
+		start = end
+	}
+	return out
 }
 
 // resolveSwitchTargets turns each `switch` into an index into its block's

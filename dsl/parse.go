@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -17,10 +18,46 @@ import (
 // MaxFileSize is the largest scenario file Parse and ParseFile accept.
 const MaxFileSize = 16 << 20
 
-var parser = participle.MustBuild[File](
+var parserOptions = []participle.Option{
 	participle.Lexer(lexerDef),
 	participle.UseLookahead(participle.MaxLookahead),
-)
+}
+
+var parser = participle.MustBuild[File](parserOptions...)
+
+// itemParsers re-parse one item on its own to find where it really went
+// wrong (see deepen).
+var itemParsers = func() map[string]func(*lexer.PeekingLexer) error {
+	m := map[string]func(*lexer.PeekingLexer) error{}
+	add := func(p func(*lexer.PeekingLexer) error, words ...string) {
+		for _, w := range words {
+			m[w] = p
+		}
+	}
+	add(itemParser[Entity](), "task", "thread", "greenlet", "greenthread", "gen")
+	add(itemParser[Process](), "process")
+	add(itemParser[Setting](), "seed", "cores", "context_switch", "quantum")
+	add(itemParser[Policy](), "policy")
+	add(itemParser[Machine](), "machine")
+	add(itemParser[Expect](), "expect")
+	add(itemParser[Workload](), "workload")
+	add(itemParser[GIL](), "gil")
+	add(itemParser[Startup](), "startup")
+	add(itemParser[Block](), "asyncio", "gevent", "eventlet", "greenlets", "coroutines")
+	add(itemParser[Step](), "cpu", "native", "io", "sleep", "await", "yield", "offload", "repeat", "lock", "switch")
+	add(itemParser[Mod](), "x", "at", "priority", "nice")
+	add(itemParser[MachineEntry](), machineKeys...)
+	add(itemParser[parenArg](), "(")
+	return m
+}()
+
+func itemParser[T any]() func(*lexer.PeekingLexer) error {
+	p := participle.MustBuild[T](parserOptions...)
+	return func(l *lexer.PeekingLexer) error {
+		_, err := p.ParseFromLexer(l, participle.AllowTrailing(true))
+		return err
+	}
+}
 
 // Grammar returns the EBNF of the scenario grammar, as participle sees it.
 func Grammar() string { return parser.String() }
@@ -177,32 +214,167 @@ func syntaxError(err error, toks []lexer.Token, errs *errorSink) {
 		errs.add(pos, "%s", perr.Message())
 		return
 	}
+	ute = deepen(ute, toks)
+	pos = ute.Unexpected.Pos
 	bad := ute.Unexpected
 	i := tokenIndex(toks, bad.Pos.Offset)
 	if i > 0 {
 		prev := toks[i-1]
-		if need, ok := valueAfter[prev.Value]; ok && prev.Type == tokKeyword && !(prev.Value == "repeat" && bad.Type == tokQuantity) {
+		if need, ok := valueAfter[prev.Value]; ok && prev.Type == tokKeyword {
 			errs.add(prev.Pos, "`%s` needs %s", prev.Value, need)
 			return
 		}
+		if prev.Type == tokIdent && slices.Contains(machineKeys, prev.Value) {
+			errs.add(prev.Pos, "`%s` needs a value", prev.Value)
+			return
+		}
 	}
+	hint := expected(ute)
 	switch {
+	case bad.EOF() && i == 0:
+		errs.add(pos, "the file is empty: it should hold scenario \"title\" { ... }")
 	case bad.EOF():
-		errs.add(pos, "unexpected end of file%s", expected(ute.Expect))
+		if open, ok := unclosed(toks); ok {
+			errs.add(pos, "unexpected end of file: the `{` at %d:%d is never closed", open.Line, open.Column)
+			return
+		}
+		errs.add(pos, "unexpected end of file%s", hint)
+	case bad.Type == tokKeyword && hint == " (expected `}`)" && belongs[bad.Value] != "":
+		errs.add(pos, "`%s` cannot stand here: %s", bad.Value, belongs[bad.Value])
+	case bad.Type == tokPunct && bad.Value == "}" && braceDepth(toks[:i]) == 0:
+		errs.add(pos, "this `}` closes nothing")
 	case bad.Type == tokKeyword && bad.Value == "scenario" && i > 0:
 		errs.add(pos, "a file holds exactly one scenario")
 	case bad.Type == tokIdent && keywordSet[strings.ToLower(bad.Value)]:
 		errs.add(pos, "unexpected %s: keywords are lower-case (%s)", describeToken(bad), strings.ToLower(bad.Value))
 	default:
-		errs.add(pos, "unexpected %s%s", describeToken(bad), expected(ute.Expect))
+		errs.add(pos, "unexpected %s%s", describeToken(bad), hint)
 	}
 }
 
-func expected(e string) string {
-	if e == "" || len(e) > 60 {
+// deepen finds the real place of a syntax error. With unlimited lookahead
+// participle gives up on a whole repeated item (a step, an entity) when it
+// fails partway, and reports the item's first token as unexpected. Parsing
+// that item again on its own yields the error inside it; repeat until the
+// error no longer moves.
+func deepen(ute *participle.UnexpectedTokenError, toks []lexer.Token) *participle.UnexpectedTokenError {
+	for range maxDepth + 2 {
+		t := ute.Unexpected
+		if t.Type != tokKeyword && t.Type != tokPunct && t.Type != tokIdent {
+			return ute
+		}
+		reparse, ok := itemParsers[t.Value]
+		if !ok {
+			return ute
+		}
+		i := tokenIndex(toks, t.Pos.Offset)
+		if i >= len(toks) || toks[i].Pos.Offset != t.Pos.Offset {
+			return ute
+		}
+		peek, err := lexer.Upgrade(&sliceLexer{toks: toks[i:]})
+		if err != nil {
+			return ute
+		}
+		err = reparse(peek)
+		var inner *participle.UnexpectedTokenError
+		if err == nil || !errors.As(err, &inner) || inner.Unexpected.Pos.Offset <= t.Pos.Offset {
+			return ute
+		}
+		ute = inner
+	}
+	return ute
+}
+
+// parenArg is the `( arg )` of a metric, for deepen.
+type parenArg struct {
+	Arg *MetricArg `parser:"'(' @@ ')'"`
+}
+
+// expected returns participle's "(expected ...)" hint when it is short
+// enough to help.
+func expected(ute *participle.UnexpectedTokenError) string {
+	msg := ute.Message()
+	i := strings.Index(msg, " (expected ")
+	if i < 0 {
 		return ""
 	}
-	return " (expected " + e + ")"
+	hint := strings.TrimSuffix(msg[i+len(" (expected "):], ")")
+	if strings.HasPrefix(hint, "OpTok") {
+		return " (expected a comparison: <, <=, >, >=, == or ~=)"
+	}
+	// Only literal tokens make a helpful hint; participle's node names
+	// (Qty, Dur, ...) mean nothing to a user.
+	for _, alt := range strings.Split(hint, " | ") {
+		if len(alt) < 3 || alt[0] != '"' || alt[len(alt)-1] != '"' {
+			return ""
+		}
+	}
+	return " (expected " + strings.ReplaceAll(hint, "\"", "`") + ")"
+}
+
+// belongs says where a keyword may stand, for a keyword met in a list of
+// items that cannot hold it.
+var belongs = func() map[string]string {
+	m := map[string]string{}
+	add := func(where string, words ...string) {
+		for _, w := range words {
+			m[w] = where
+		}
+	}
+	add("scenario settings stand at the top level of the scenario", "seed", "cores", "policy", "quantum", "context_switch", "machine")
+	add("`expect` lines stand at the top level of the scenario", "expect")
+	add("processes and workloads stand at the top level of the scenario", "process", "workload")
+	add("process settings stand in a process", "gil", "startup")
+	add("runtime blocks stand in a process", "asyncio", "gevent", "eventlet", "greenlets", "coroutines")
+	add("modifiers follow an entity's name, before its {", "x", "at", "priority", "nice")
+	add("steps stand in the { } of a task, thread, greenlet or gen", "cpu", "native", "io", "sleep", "yield", "repeat", "lock")
+	add("`await` stands in the { } of an asyncio task", "await")
+	add("`offload` stands in the { } of an asyncio task or a gevent/eventlet greenlet", "offload")
+	add("`switch` stands in the { } of a greenlet of a `greenlets` block", "switch")
+	add("a `task` stands at the top level or in an `asyncio` block", "task")
+	add("a `thread` stands in a process", "thread")
+	add("a `greenlet` stands in a `gevent` or `greenlets` block", "greenlet")
+	add("a `greenthread` stands in an `eventlet` block", "greenthread")
+	add("a `gen` stands in a `coroutines` block", "gen")
+	return m
+}()
+
+// braceDepth is how many `{` are open after toks.
+func braceDepth(toks []lexer.Token) int {
+	d := 0
+	for _, t := range toks {
+		if t.Type == tokPunct {
+			switch t.Value {
+			case "{":
+				d++
+			case "}":
+				d--
+			}
+		}
+	}
+	return d
+}
+
+// unclosed returns the innermost `{` that is never closed.
+func unclosed(toks []lexer.Token) (lexer.Position, bool) {
+	var stack []lexer.Position
+	for _, t := range toks {
+		if t.Type != tokPunct {
+			continue
+		}
+		switch t.Value {
+		case "{":
+			stack = append(stack, t.Pos)
+		case "}":
+			if len(stack) > 0 {
+				stack = stack[:len(stack)-1]
+			}
+		}
+	}
+	if len(stack) == 0 {
+		return lexer.Position{}, false
+	}
+	return stack[len(stack)-1], true
 }
 
 func describeToken(t lexer.Token) string {

@@ -1,0 +1,289 @@
+package dsl
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+// errCase is a scenario with a mistake and where the first error must be.
+type errCase struct {
+	name string
+	src  string
+	line int
+	col  int
+	msg  string // substring of the first error's message
+}
+
+// wrap puts steps in a native task; the steps start at line 1, column 27.
+func wrap(steps string) string { return `scenario "s" { task "t" { ` + steps + ` } }` }
+
+// inProc puts items in a process; they start at line 1, column 30.
+func inProc(items string) string { return `scenario "s" { process "p" { ` + items + ` } }` }
+
+var errCases = []errCase{
+	// Lexical.
+	{"unit min", wrap("cpu 5min"), 1, 31, `unknown unit "min"`},
+	{"unit sx", wrap("cpu 10sx"), 1, 31, `unknown unit "sx"`},
+	{"space before unit", wrap("cpu 10 ms"), 1, 31, "no space is allowed between a number and its unit"},
+	{"exponent", wrap("cpu 1e3ms"), 1, 31, "exponents are not allowed"},
+	{"hex", wrap("cpu 0x10ms"), 1, 31, "hexadecimal numbers are not allowed"},
+	{"underscore", wrap("cpu 1_000ms"), 1, 31, "`_` is not allowed in numbers"},
+	{"two points", wrap("cpu 1.5.3ms"), 1, 31, "malformed number"},
+	{"trailing point", wrap("cpu 1.ms"), 1, 31, "malformed number"},
+	{"bare dot", wrap("cpu .5ms"), 1, 31, "a number needs digits before its point"},
+	{"half ns", wrap("cpu 0.5ns"), 1, 31, "not a whole number of nanoseconds"},
+	{"too long", wrap("cpu 9223372036854775808ns"), 1, 31, "durations must be below 2^63 ns"},
+	{"too long s", wrap("cpu 9223372037s"), 1, 31, "durations must be below 2^63 ns"},
+	{"wide integer", wrap("repeat 9223372036854775808 { }"), 1, 34, "does not fit in 63 bits"},
+	{"bad char", wrap("cpu 1ms @"), 1, 35, "unexpected character '@'"},
+	{"sign alone", wrap("cpu - 1ms"), 1, 31, "a sign is written glued to its number"},
+	{"signed duration", wrap("cpu -1ms"), 1, 31, "a sign is only allowed after `nice` and `priority`"},
+	{"unterminated string", `scenario "s" { task "t { cpu 1ms } }`, 1, 21, "unterminated string"},
+	{"bad escape", `scenario "s" { task "a\tb" { } }`, 1, 23, `unknown escape \t`},
+	{"bad escape after unicode", `scenario "s" { task "µ\n" { } }`, 1, 23, `unknown escape \n`},
+	{"param", `scenario "s" { param w = 4 }`, 1, 16, "`param` is not supported yet"},
+	{"vary", `scenario "s" { vary w in [1, 2] }`, 1, 16, "`vary` is not supported yet"},
+	{"param ref", wrap("repeat $n { }"), 1, 34, "parameters ($n) are not supported yet"},
+	{"invalid utf8", "scenario \"s\" {\n  task \"\xff\" { } }", 2, 9, "not valid UTF-8"},
+	{"tab columns", "scenario \"s\" {\n\ttask \"t\" {\tcpu 5min } }", 2, 17, `unknown unit "min"`},
+	{"mu units columns", "scenario \"s\" { task \"µµ\" { cpu 5µs cpu 5μs cpu 5xs } }", 1, 48, `unknown unit "xs"`},
+	{"too deep", `scenario "s" {` + strings.Repeat(" offload {", 201) + strings.Repeat(" }", 202), 1, 14 + 200*10, "nested too deeply"},
+
+	// Syntax.
+	{"empty file", "", 1, 1, "the file is empty"},
+	{"comment only", "# nothing\n", 2, 1, "the file is empty"},
+	{"missing title", `scenario { }`, 1, 1, "`scenario` needs a title"},
+	{"missing duration", wrap("cpu }"), 1, 27, "`cpu` needs a duration"},
+	{"missing duration next line", "scenario \"s\" { task \"t\" {\n  cpu\n  io 5ms } }", 2, 3, "`cpu` needs a duration"},
+	{"missing await kind", wrap("await 5ms"), 1, 27, "`await` needs io or sleep"},
+	{"missing x count", `scenario "s" { task "t" x { } }`, 1, 25, "`x` needs a replica count"},
+	{"missing name", `scenario "s" { task t { } }`, 1, 16, "`task` needs a name in quotes"},
+	{"missing lock name", wrap(`lock { }`), 1, 27, "`lock` needs a name in quotes"},
+	{"missing repeat count", wrap(`repeat { }`), 1, 27, "`repeat` needs a count"},
+	{"missing gil mode", inProc(`gil fast`), 1, 30, "`gil` needs interval D"},
+	{"missing interval", inProc(`gil interval }`), 1, 34, "`interval` needs a duration"},
+	{"missing op", `scenario "s" { expect makespan 5ms }`, 1, 32, "expected a comparison"},
+	{"missing paren", `scenario "s" { expect finish("a" < 5ms }`, 1, 34, "unexpected `<` (expected `)`)"},
+	{"missing policy", `scenario "s" { policy }`, 1, 16, "`policy` needs a policy"},
+	{"missing machine value", `scenario "s" { machine { wakeup_latency } }`, 1, 26, "`wakeup_latency` needs a value"},
+	{"step at top", `scenario "s" { cpu 5ms }`, 1, 16, "`cpu` cannot stand here"},
+	{"step in process", inProc(`cpu 5ms`), 1, 30, "`cpu` cannot stand here"},
+	{"process in process", inProc(`process "q" { }`), 1, 30, "`process` cannot stand here"},
+	{"expect in process", inProc(`expect makespan < 1s`), 1, 30, "`expect` cannot stand here"},
+	{"upper-case keyword", wrap("Cpu 5ms"), 1, 27, "keywords are lower-case (cpu)"},
+	{"dist missing comma", wrap("cpu uniform(1ms 2ms)"), 1, 43, "expected `)`"},
+	{"unclosed brace", wrap("cpu 5ms")[:len(wrap("cpu 5ms"))-2], 1, 36, "the `{` at 1:14 is never closed"},
+	{"extra brace", wrap("cpu 5ms") + " }", 1, 39, "closes nothing"},
+	{"two scenarios", wrap("") + ` scenario "b" { }`, 1, 32, "exactly one scenario"},
+	{"sign on nice spaced", `scenario "s" { task "t" nice - 5 { } }`, 1, 30, "a sign is written glued"},
+
+	// Scenario settings.
+	{"seed twice", `scenario "s" { seed 1 seed 2 }`, 1, 23, "`seed` is already set in this scenario (line 1)"},
+	{"cores zero", `scenario "s" { cores 0 }`, 1, 22, "`cores` must be at least 1"},
+	{"cores fraction", `scenario "s" { cores 1.5 }`, 1, 22, "needs a whole number"},
+	{"cores duration", `scenario "s" { cores 2ms }`, 1, 22, "needs a plain whole number, not the duration 2ms"},
+	{"negative seed", `scenario "s" { seed -1 }`, 1, 21, "a sign is only allowed"},
+	{"unknown policy", `scenario "s" { policy round_robn quantum 1ms }`, 1, 23, "did you mean round_robin?"},
+	{"rr without quantum", `scenario "s" { policy round_robin }`, 1, 16, "`policy round_robin` needs a quantum"},
+	{"quantum with fifo", `scenario "s" { policy fifo quantum 10ms }`, 1, 28, "`quantum` goes with `policy round_robin` only"},
+	{"quantum alone twice", `scenario "s" { policy round_robin quantum 1ms quantum 2ms }`, 1, 47, "`quantum` is already set"},
+	{"quantum zero", `scenario "s" { policy round_robin quantum 0 }`, 1, 43, "`quantum` must be greater than 0"},
+	{"context_switch twice", `scenario "s" { context_switch 1us machine { context_switch 2us } }`, 1, 45, "`context_switch` is already set at the top level"},
+	{"context_switch machine first", `scenario "s" { machine { context_switch 2us } context_switch 1us }`, 1, 47, "`context_switch` is already set in this scenario"},
+	{"context_switch plain", `scenario "s" { context_switch 5 }`, 1, 31, "needs a duration"},
+	{"machine unknown key", `scenario "s" { machine { wakup_latency 5us } }`, 1, 26, "did you mean wakeup_latency?"},
+	{"machine key lists keys", `scenario "s" { machine { foo 5us } }`, 1, 26, "(keys: wakeup_latency, context_switch"},
+	{"machine key twice", `scenario "s" { machine { timer_slack 1us timer_slack 2us } }`, 1, 42, "`timer_slack` is already set"},
+	{"machine memory kind", `scenario "s" { machine { memory thrad 5KB } }`, 1, 33, "did you mean thread?"},
+	{"machine memory duration", `scenario "s" { machine { memory thread 5ms } }`, 1, 40, "needs a size, not the duration 5ms"},
+	{"machine memory fraction", `scenario "s" { machine { memory 0.3B } }`, 1, 33, "not a whole number of bytes"},
+	{"machine overhead low", `scenario "s" { machine { freethreading_overhead 0.9 } }`, 1, 49, "must be at least 1"},
+	{"machine overhead digits", `scenario "s" { machine { freethreading_overhead 1.0805 } }`, 1, 49, "at most 3 decimals"},
+	{"machine handoff", `scenario "s" { machine { gil_handoff fifoo } }`, 1, 38, "did you mean fifo?"},
+	{"machine handoff missing", `scenario "s" { machine { gil_handoff 5us } }`, 1, 26, "`gil_handoff` needs `random` or `fifo`"},
+	{"machine two blocks", `scenario "s" { machine { } machine { } }`, 1, 28, "`machine` is already set"},
+	{"machine legacy tick zero", `scenario "s" { machine { legacy_tick 0 } }`, 1, 38, "`legacy_tick` must be greater than 0"},
+	{"workload", `scenario "s" { workload "w" { task "r" { cpu 1ms } } }`, 1, 16, "workload blocks run with `gilsim compare`, which is not available yet"},
+
+	// Entities and modifiers.
+	{"duplicate top name", `scenario "s" { task "a" { } process "a" { } }`, 1, 37, `"a" is already defined at the top level (line 1)`},
+	{"empty name", `scenario "s" { task "" { } }`, 1, 21, "a name cannot be empty"},
+	{"hash in name", `scenario "s" { task "a#1" { } }`, 1, 21, "cannot contain `#` or `/`"},
+	{"slash in name", inProc(`thread "a/b" { }`), 1, 37, "cannot contain `#` or `/`"},
+	{"x zero", `scenario "s" { task "t" x 0 { } }`, 1, 27, "`x` must be at least 1"},
+	{"x twice", `scenario "s" { task "t" x 2 x 3 { } }`, 1, 29, "`x` is given twice"},
+	{"x distribution", `scenario "s" { task "t" x exp(1ms) { } }`, 1, 27, "`x` needs a number, not a distribution"},
+	{"nice range", `scenario "s" { task "t" nice 20 { } }`, 1, 30, "`nice` must be within -20..19"},
+	{"nice low", `scenario "s" { task "t" nice -21 { } }`, 1, 30, "`nice` must be within -20..19"},
+	{"priority on process", `scenario "s" { process "p" priority 1 { } }`, 1, 28, "`priority` is not taken by a process (it takes x, at and nice)"},
+	{"nice on asyncio task", inProc(`asyncio { task "c" nice 1 { } }`), 1, 49, "`nice` is not taken by a task (it takes x and at)"},
+	{"at on gen", inProc(`coroutines { gen "g" at 1ms { } gen "h" { } }`), 1, 51, "`at` is not taken by a gen (it takes x)"},
+	{"thread at top", `scenario "s" { thread "t" { } }`, 1, 16, "a `thread` stands inside a `process`"},
+	{"greenlet at top", `scenario "s" { greenlet "t" { } }`, 1, 16, "stands inside a runtime block"},
+	{"task in process", inProc(`task "t" { }`), 1, 30, "belongs in an `asyncio { }` block"},
+	{"gen in process", inProc(`gen "t" { }`), 1, 30, "belongs in a `coroutines` block"},
+	{"wrong member", inProc(`asyncio { greenlet "g" { } }`), 1, 40, "an `asyncio` block holds `task`s, not `greenlet`s"},
+	{"gil twice", inProc(`gil off gil off`), 1, 38, "`gil` is already set in this process"},
+	{"gil interval zero", inProc(`gil interval 0`), 1, 43, "`gil interval` must be greater than 0"},
+	{"gil check zero", inProc(`gil legacy check 0`), 1, 47, "`check` must be at least 1"},
+	{"startup twice", inProc(`startup 1ms startup 2ms`), 1, 42, "`startup` is already set"},
+	{"two asyncio", inProc(`asyncio { } asyncio { }`), 1, 42, "at most one `asyncio` block (the first is at line 1)"},
+	{"gevent needs patch", inProc(`gevent { }`), 1, 30, "`gevent` needs `patched` or `unpatched`"},
+	{"gevent bad patch", inProc(`gevent patchd { }`), 1, 37, "did you mean patched?"},
+	{"asyncio patched", inProc(`asyncio patched { }`), 1, 38, "`asyncio` takes no \"patched\""},
+	{"patched excludes thread", inProc(`gevent patched { } thread "t" { }`), 1, 49, "a `thread` cannot share a process with `gevent patched`"},
+	{"patched excludes asyncio", inProc(`asyncio { } eventlet patched { }`), 1, 30, "an `asyncio` block cannot share a process with `eventlet patched`"},
+	{"patched excludes other", inProc(`eventlet patched { } gevent unpatched { }`), 1, 51, "a `gevent` block cannot share a process with `eventlet patched`"},
+	{"duplicate thread", inProc(`thread "t" { } thread "t" { }`), 1, 52, `"t" is already defined in process "p"`},
+	{"thread vs member", inProc(`thread "t" { } asyncio { task "t" { } }`), 1, 60, `"t" is already defined in process "p"`},
+	{"thread named like block", inProc(`thread "asyncio" { } asyncio { }`), 1, 51, `the thread of this block is named "asyncio"`},
+
+	// Steps and contexts.
+	{"await in thread", inProc(`thread "t" { await io 1ms }`), 1, 43, "`await` is only allowed inside an asyncio task"},
+	{"await in offload", inProc(`asyncio { task "c" { offload { await io 1ms } } }`), 1, 61, "`await` cannot be used inside `offload`"},
+	{"offload in thread", inProc(`thread "t" { offload { } }`), 1, 43, "`offload` is only allowed inside an asyncio task"},
+	{"offload in offload", inProc(`gevent patched { greenlet "g" { offload { offload { } } } }`), 1, 72, "`offload` cannot be nested in `offload`"},
+	{"yield in offload", inProc(`asyncio { task "c" { offload { yield } } }`), 1, 61, "`yield` cannot be used inside `offload`"},
+	{"yield in native", wrap("yield"), 1, 27, "`yield` is not allowed in a native task"},
+	{"native in native", wrap("native 1ms"), 1, 27, "`native` is not allowed in a native task"},
+	{"lock in native", wrap(`lock "a" { }`), 1, 27, "`lock` is not allowed in a native task (it takes cpu, io, sleep and repeat)"},
+	{"switch in thread", inProc(`thread "t" { switch "a" }`), 1, 43, "`switch` is only allowed inside a greenlet of a `greenlets` block"},
+	{"yield in raw greenlet", inProc(`greenlets { greenlet "a" { yield } }`), 1, 57, "use `switch \"name\"`"},
+	{"lock in gen", inProc(`coroutines { gen "a" { lock "l" { } } gen "b" { } }`), 1, 53, "`lock` is not allowed in a `gen`"},
+	{"await in gevent", inProc(`gevent unpatched { greenlet "g" { await sleep 1ms } }`), 1, 64, "`await` is only allowed inside an asyncio task"},
+	{"reentrant lock", inProc(`thread "t" { lock "a" { cpu 1ms lock "a" { } } }`), 1, 62, `lock "a" is already held here; threading.Lock is not re-entrant`},
+	{"reentrant lock via repeat", inProc(`thread "t" { lock "a" { repeat 2 { lock "a" { } } } }`), 1, 65, `lock "a" is already held here`},
+	{"empty lock name", inProc(`thread "t" { lock "" { } }`), 1, 48, "a lock name cannot be empty"},
+	{"repeat negative", wrap("repeat -1 { }"), 1, 34, "a sign is only allowed"},
+	{"repeat duration", wrap("repeat 1ms { }"), 1, 34, "needs a plain whole number"},
+	{"plain number duration", wrap("cpu 5"), 1, 31, "`cpu` needs a duration"},
+	{"size as duration", wrap("io 5KB"), 1, 30, "`io` needs a duration, not the size 5KB"},
+	{"uniform order", wrap("cpu uniform(3ms, 1ms)"), 1, 31, "`uniform(a, b)` needs a <= b"},
+	{"unknown distribution", wrap("cpu unifrm(1ms, 2ms)"), 1, 31, "did you mean uniform?"},
+	{"distribution arity", wrap("cpu exp(1ms, 2ms)"), 1, 31, "`exp` takes 1 argument: exp(mean)"},
+	{"distribution plain arg", wrap("cpu normal(5, 1ms)"), 1, 38, "an argument of `normal` needs a duration"},
+	{"yield to nothing", inProc(`coroutines { gen "a" { repeat 3 { cpu 1ms yield } } }`), 1, 72, "`yield` yields to nothing"},
+	{"switch unknown", inProc(`greenlets { greenlet "alpha" { switch "alpah" } }`), 1, 68, `unknown greenlet "alpah"; did you mean alpha?`},
+	{"switch ambiguous", inProc(`greenlets { greenlet "g" x 2 { switch "g" } }`), 1, 68, "is ambiguous"},
+	{"switch replica too big", inProc(`greenlets { greenlet "g" x 2 { switch "g#3" } }`), 1, 68, `greenlet "g" has 2 replicas`},
+	{"switch replica not replicated", inProc(`greenlets { greenlet "g" { switch "g#1" } }`), 1, 64, "is not replicated"},
+	{"switch other block", inProc(`greenlets { greenlet "a" { } } thread "b" { } greenlets { greenlet "c" { switch "a" } }`), 1, 76, "at most one `greenlets` block"},
+
+	// Expectations.
+	{"unknown metric", `scenario "s" { expect makspan < 5ms }`, 1, 23, `unknown metric "makspan"; did you mean makespan?`},
+	{"metric needs arg", `scenario "s" { expect finish < 5ms }`, 1, 23, "`finish` needs an entity"},
+	{"metric takes no arg", `scenario "s" { expect makespan("a") < 5ms }`, 1, 32, "`makespan` takes no argument"},
+	{"metric value type", `scenario "s" { expect makespan < 5 }`, 1, 34, "`makespan` needs a duration"},
+	{"metric size type", `scenario "s" { expect memory < 5ms }`, 1, 32, "`memory` needs a size, not the duration 5ms"},
+	{"metric number type", `scenario "s" { expect events < 5ms }`, 1, 32, "`events` needs a plain number, not the duration 5ms"},
+	{"percent only utilization", `scenario "s" { expect events < 5% }`, 1, 32, "needs a plain number, not the percentage 5%"},
+	{"approx needs within", `scenario "s" { expect makespan ~= 5ms }`, 1, 32, "`~=` needs a tolerance"},
+	{"within needs approx", `scenario "s" { expect makespan < 5ms within 1ms }`, 1, 38, "`within` goes with `~=` only"},
+	{"within type", `scenario "s" { expect makespan ~= 5ms within 5KB }`, 1, 46, "`makespan` needs a duration, not the size 5KB"},
+	{"unknown entity", `scenario "s" { task "worker" { } expect finish("wroker") < 5ms }`, 1, 48, `unknown entity "wroker"; did you mean worker?`},
+	{"keyword arg", `scenario "s" { task "cpu" { } expect finish(cpu) < 5ms }`, 1, 45, "write the name in quotes"},
+	{"replica not replicated", `scenario "s" { task "t" { } expect finish("t#1") < 5ms }`, 1, 43, `entity "t" is not replicated`},
+	{"replica too big", `scenario "s" { task "t" x 2 { } expect finish("t#3") < 5ms }`, 1, 47, `entity "t" has 2 replicas`},
+	{"bad replica", `scenario "s" { task "t" x 2 { } expect finish("t#01") < 5ms }`, 1, 47, "name#k with k = 1, 2"},
+	{"ambiguous thread", `scenario "s" { process "a" { thread "m" { } } process "b" { thread "m" { } } expect finish("m") < 1s }`, 1, 92, `"m" is ambiguous: several processes define it (a/m, b/m)`},
+	{"unknown process", `scenario "s" { process "app" { thread "m" { } } expect finish("ap/m") < 1s }`, 1, 63, `unknown process "ap" in "ap/m"; did you mean app?`},
+	{"unknown thread in process", `scenario "s" { process "app" { thread "main" { } } expect finish("app/mian") < 1s }`, 1, 66, `process "app" has no thread or member "mian"; did you mean main?`},
+	{"qualified native", `scenario "s" { task "t" { } expect finish("t/t") < 1s }`, 1, 43, "is a native task, not a process"},
+	{"two slashes", `scenario "s" { expect finish("a/b/c") < 1s }`, 1, 30, "with one `/`"},
+	{"expect value sign", `scenario "s" { expect makespan < -5ms }`, 1, 34, "a sign is only allowed"},
+
+	// Limits.
+	{"entity limit", `scenario "s" { task "t" x 1000000000000 { } }`, 1, 25, "scenario would expand to 1000000000000 entities; the limit is 1000000"},
+	{"entity limit nested", `scenario "s" { process "p" x 1000 { thread "t" x 1000 { } } }`, 1, 28, "scenario would expand to 1001000 entities"},
+	{"entity limit huge", `scenario "s" { process "p" x 9223372036854775807 { thread "t" x 9223372036854775807 { } } }`, 1, 28, "scenario would expand to 85070591730234615856620279821087277056 entities"},
+	{"entity limit members", `scenario "s" { process "p" x 2 { asyncio { task "c" x 500000 { } } } }`, 1, 53, "scenario would expand to 1000004 entities"},
+}
+
+func TestErrors(t *testing.T) {
+	for _, tc := range errCases {
+		t.Run(tc.name, func(t *testing.T) {
+			sc, err := Parse("t.sim", []byte(tc.src))
+			if err == nil {
+				t.Fatalf("no error; scenario %+v", sc)
+			}
+			var list ErrorList
+			if !errors.As(err, &list) || len(list) == 0 {
+				t.Fatalf("error is %T, want a non-empty ErrorList: %v", err, err)
+			}
+			e := list[0]
+			if e.Line != tc.line || e.Col != tc.col || !strings.Contains(e.Msg, tc.msg) {
+				t.Errorf("first error\n  %d:%d: %s\nwant\n  %d:%d: …%s…\nall:\n%v", e.Line, e.Col, e.Msg, tc.line, tc.col, tc.msg, err)
+			}
+			if e.File != "t.sim" {
+				t.Errorf("File = %q", e.File)
+			}
+		})
+	}
+}
+
+func TestSeveralErrorsInOneRun(t *testing.T) {
+	src := `scenario "s" {
+  cores 0
+  task "a" x 0 { cpu 5 }
+  process "p" { thread "t" { await io 1ms } }
+  expect makspan < 1s
+}`
+	_, err := Parse("t.sim", []byte(src))
+	var list ErrorList
+	if !errors.As(err, &list) {
+		t.Fatalf("got %v", err)
+	}
+	want := [][2]int{{2, 9}, {3, 14}, {3, 22}, {4, 30}, {5, 10}}
+	if len(list) != len(want) {
+		t.Fatalf("got %d errors, want %d:\n%v", len(list), len(want), err)
+	}
+	for i, w := range want {
+		if list[i].Line != w[0] || list[i].Col != w[1] {
+			t.Errorf("error %d at %d:%d, want %d:%d (%s)", i, list[i].Line, list[i].Col, w[0], w[1], list[i].Msg)
+		}
+	}
+}
+
+func TestTooManyErrors(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("scenario \"s\" {\n")
+	for range 50 {
+		b.WriteString("  task \"\" { }\n")
+	}
+	b.WriteString("}\n")
+	_, err := Parse("t.sim", []byte(b.String()))
+	var list ErrorList
+	if !errors.As(err, &list) {
+		t.Fatalf("got %v", err)
+	}
+	if len(list) != MaxErrors+1 || list[MaxErrors].Msg != "too many errors" {
+		t.Fatalf("got %d errors, last %q", len(list), list[len(list)-1].Msg)
+	}
+	for i := 1; i < len(list); i++ {
+		if list[i].Line < list[i-1].Line {
+			t.Fatalf("errors not in file order")
+		}
+	}
+}
+
+func TestErrorRendering(t *testing.T) {
+	l := ErrorList{
+		{File: "a.sim", Line: 2, Col: 6, Msg: "bad", Source: "\tcpu\t5min"},
+		{File: "a.sim", Line: 3, Col: 3, Msg: "µ", Source: "µµx"},
+		{File: "a.sim", Msg: "whole file"},
+	}
+	want := "a.sim:2:6: bad\n\tcpu\t5min\n\t   \t^\n" +
+		"a.sim:3:3: µ\nµµx\n  ^\n" +
+		"a.sim: whole file"
+	if got := l.Error(); got != want {
+		t.Errorf("got\n%q\nwant\n%q", got, want)
+	}
+	if got := l[0].Error(); got != "a.sim:2:6: bad" {
+		t.Errorf("single error: %q", got)
+	}
+	var e *Error
+	if !errors.As(error(l), &e) || e.Msg != "bad" {
+		t.Errorf("errors.As through ErrorList: %v", e)
+	}
+}
