@@ -35,6 +35,18 @@ func (e *engine) result() *Result {
 			pr.GILHandoffs = g.handoffs
 			pr.GILForcedSwitches = g.forcedN
 		}
+		var lagSum, lagN int64
+		for _, t := range p.threads {
+			if l := t.lp; l != nil {
+				pr.LoopLagMax = max(pr.LoopLagMax, l.lagMax)
+				pr.LoopStallMax = max(pr.LoopStallMax, l.stallMax)
+				lagSum += l.lagSum
+				lagN += l.lagN
+			}
+		}
+		if lagN > 0 {
+			pr.LoopLagMean = lagSum / lagN
+		}
 		r.Processes = append(r.Processes, pr)
 	}
 	for _, u := range e.units {
@@ -59,32 +71,43 @@ func (e *engine) result() *Result {
 // deadlock names what could not move when the run ran out of events.
 func (e *engine) deadlock() *Deadlock {
 	d := &Deadlock{Time: e.now}
+	why := map[*unitStats]string{}
+	for _, p := range e.procs {
+		for i := range p.locks {
+			l := &p.locks[i]
+			for _, w := range l.waiters[l.head:] {
+				u := w.m.unitOr(w.t)
+				why[u] = "waiting for lock \"" + l.name + "\""
+			}
+		}
+	}
 	for _, t := range e.threads {
-		if t.unit == nil || t.unit.done {
+		if t.unit != nil && t.lp == nil && why[t.unit] == "" {
+			switch t.state {
+			case stGIL:
+				why[t.unit] = "waiting for the GIL"
+			case stNew:
+				why[t.unit] = "never started"
+			}
+		}
+	}
+	for _, u := range e.units {
+		if u.done {
 			continue
 		}
-		who := t.proc.name + "/" + t.unit.name
-		if t.proc.spec.Native {
-			who = t.unit.name
+		p := e.procs[u.proc]
+		who := p.name + "/" + u.name
+		if p.spec.Native {
+			who = u.name
 		}
-		what := "blocked"
-		switch t.state {
-		case stLock:
-			what = "waiting for a lock"
-			for i := range t.proc.locks {
-				l := &t.proc.locks[i]
-				for _, w := range l.waiters[l.head:] {
-					if w.t == t {
-						what = "waiting for lock \"" + l.name + "\""
-					}
-				}
+		w := why[u]
+		if w == "" {
+			w = "waiting"
+			if u.kind != "thread" && u.kind != "task" {
+				w = "parked"
 			}
-		case stGIL:
-			what = "waiting for the GIL"
-		case stNew:
-			what = "never started"
 		}
-		d.Blocked = append(d.Blocked, who+" ("+what+")")
+		d.Blocked = append(d.Blocked, who+" ("+w+")")
 	}
 	for _, p := range e.procs {
 		for i := range p.locks {
@@ -92,13 +115,20 @@ func (e *engine) deadlock() *Deadlock {
 			if l.holder == nil {
 				continue
 			}
-			h := l.holder.unit.name
 			name := p.name + "/" + l.name
 			if p.spec.Native {
 				name = l.name
 			}
-			d.Locks = append(d.Locks, "lock \""+name+"\" held by "+h)
+			d.Locks = append(d.Locks, "lock \""+name+"\" held by "+l.holder.name)
 		}
 	}
 	return d
+}
+
+// unitOr is m's unit, or t's when m is nil.
+func (m *member) unitOr(t *thread) *unitStats {
+	if m != nil {
+		return m.unit
+	}
+	return t.unit
 }

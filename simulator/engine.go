@@ -16,6 +16,7 @@ const (
 	stIO                   // blocked in io or sleep (including the wake-up after it)
 	stLock                 // blocked on a lock
 	stGIL                  // asleep waiting for the GIL (or in a forced drop's handshake)
+	stIdle                 // asleep with nothing to do (an idle pool worker, a loop polling with no timers)
 	stDone
 )
 
@@ -62,6 +63,12 @@ type thread struct {
 	running  bool    // a segment end event is live
 	afterSw  segKind // segment to start once a switch cost is paid
 	spinning bool    // legacy GIL: awake on a core waiting for the holder's check
+	ioGen    uint32  // generation of the block-done event (a poll can be cut short)
+	polling  bool    // a loop thread asleep in its poll
+
+	lp   *loop   // runtime threads: the scheduler they run
+	pool *pool   // pool workers: the pool they serve
+	jobM *member // pool workers: the unit waiting for the current job
 
 	pend      pendKind
 	pendDur   int64
@@ -114,13 +121,17 @@ type core struct {
 
 type lockState struct {
 	name    string
-	holder  *thread
+	holder  *unitStats // the thread or unit holding it
 	waiters []lockWaiter
 	head    int
 }
 
+// lockWaiter is a thread blocked on a lock (m set when it is a loop thread
+// blocked on behalf of its unit m), or a cooperative unit parked on it (t
+// nil).
 type lockWaiter struct {
 	t *thread
+	m *member
 	s *Step
 }
 
@@ -163,6 +174,7 @@ type engine struct {
 	nRunnable int
 
 	unfinished int
+	warned     map[warnKey]bool
 	memNow     int64
 	memPeak    int64
 	ctxSwitch  int64
@@ -238,21 +250,32 @@ func newEngine(sc *Scenario, opt Options) *engine {
 		}
 		for _, ts := range ps.Threads {
 			file++
-			if len(ts.Steps) > 0 && !seen[&ts.Steps[0]] {
-				seen[&ts.Steps[0]] = true
-				markIdle(ts.Steps, e.idle)
+			mark := func(steps []Step) {
+				if len(steps) > 0 && !seen[&steps[0]] {
+					seen[&steps[0]] = true
+					markIdle(steps, e.idle)
+				}
+			}
+			mark(ts.Steps)
+			for _, m := range ts.Members {
+				mark(m.Steps)
 			}
 			t := e.newThread(p, ts, file)
-			kind := "thread"
-			if ps.Native {
-				kind = "task"
-			}
-			t.unit = &unitStats{name: ts.Name, group: groupName(ts.Name), kind: kind, proc: pi, start: -1, finish: -1}
-			t.uidx = int32(len(e.units))
-			e.units = append(e.units, t.unit)
 			p.threads = append(p.threads, t)
-			e.unfinished++
 			p.nthreads++
+			if ts.Kind != ThreadPlain {
+				t.uidx = -1
+				e.newLoop(t, ts, p)
+			} else {
+				kind := "thread"
+				if ps.Native {
+					kind = "task"
+				}
+				t.unit = &unitStats{name: ts.Name, group: groupName(ts.Name), kind: kind, proc: pi, start: -1, finish: -1}
+				t.uidx = int32(len(e.units))
+				e.units = append(e.units, t.unit)
+				e.unfinished++
+			}
 			if p.startAt >= 0 {
 				t.arrival = p.startAt + ts.Arrival
 				if ps.Native {
@@ -343,6 +366,8 @@ func (e *engine) live(ev *event, t *thread) bool {
 		return ev.gen == t.gilGen && t.gilWaiting && !t.signalled
 	case evSlice:
 		return ev.gen == t.sliceGen && t.state == stCore
+	case evBlockDone:
+		return ev.gen == t.ioGen && t.state == stIO
 	case evLegacyCheck:
 		return ev.gen == t.legacyGen && t.state == stCore && t.running && t.seg == segCPU && t.hasGIL
 	}
@@ -376,13 +401,13 @@ func (e *engine) arrive(t *thread) {
 			return
 		}
 	}
-	if t.unit != nil {
-		if !p.spec.Native {
-			if !e.alloc(p, p.name+"/"+t.unit.name, e.m.MemThread) {
-				return
-			}
-			t.mem = e.m.MemThread
+	if !t.startup && !p.spec.Native {
+		if !e.alloc(p, p.name+"/"+t.name(), e.m.MemThread) {
+			return
 		}
+		t.mem = e.m.MemThread
+	}
+	if t.unit != nil {
 		t.unit.arrival = e.now
 	}
 	t.stateSince = e.now
@@ -613,7 +638,27 @@ func (e *engine) place(t *thread, c int) {
 		return
 	}
 	e.startSlice(t)
+	e.run(t)
+}
+
+// run advances t on its core with the interpreter its kind needs.
+func (e *engine) run(t *thread) {
+	if t.lp != nil {
+		e.runLoop(t)
+		return
+	}
 	e.runOnCore(t)
+}
+
+// name is how results and messages call t.
+func (t *thread) name() string {
+	switch {
+	case t.unit != nil && t.lp == nil:
+		return t.unit.name
+	case t.spec != nil:
+		return t.spec.Name
+	}
+	return "startup"
 }
 
 func (e *engine) updateMinV() {
@@ -771,7 +816,7 @@ func (e *engine) segmentDone(t *thread) {
 	switch t.seg {
 	case segSwitch:
 		e.stopSegment(t)
-		e.runOnCore(t)
+		e.run(t)
 		return
 	case segStartup:
 		e.stopSegment(t)
@@ -779,7 +824,7 @@ func (e *engine) segmentDone(t *thread) {
 		return
 	}
 	e.stopSegment(t)
-	e.runOnCore(t)
+	e.run(t)
 }
 
 // startupDone releases a process's threads once its interpreter is up.
@@ -797,11 +842,32 @@ func (e *engine) startupDone(t *thread) {
 }
 
 func (e *engine) blockDone(t *thread) {
-	if t.prog.atEnd() {
+	if l := t.lp; l != nil {
+		t.polling = false
+		if m := l.cur; m != nil && m.prog.atEnd() {
+			// the unit's last step ended with this blocking call
+			for {
+				k, _, lock := m.prog.next(e.idle)
+				if k != leafRelease {
+					break
+				}
+				e.unlock(t.proc, lock)
+			}
+			e.finishUnit(l, m)
+		}
+		e.wakeIO(t)
+		return
+	}
+	if t.pool == nil && t.prog.atEnd() {
 		e.drainReleases(t)
 		e.finish(t)
 		return
 	}
+	e.wakeIO(t)
+}
+
+// wakeIO wakes t after a blocking call returns.
+func (e *engine) wakeIO(t *thread) {
 	if t.python && e.m.WakeupLatency > 0 {
 		e.q.push(event{at: e.now + e.m.WakeupLatency, kind: evWake, th: t.idx})
 		return
@@ -813,7 +879,8 @@ func (e *engine) blockDone(t *thread) {
 func (e *engine) block(t *thread, d int64) {
 	e.leaveCore(t)
 	e.setState(t, stIO)
-	e.q.push(event{at: e.now + d, kind: evBlockDone, th: t.idx})
+	t.ioGen++
+	e.q.push(event{at: e.now + d, kind: evBlockDone, th: t.idx, gen: t.ioGen})
 }
 
 // wake makes a sleeping thread runnable after the OS wake-up latency.

@@ -50,6 +50,12 @@ func (e *engine) runOnCore(t *thread) {
 		}
 		if t.prog.atEnd() {
 			e.drainReleases(t)
+			if t.pool != nil {
+				if !e.jobDone(t) {
+					return
+				}
+				continue
+			}
 			e.finish(t)
 			return
 		}
@@ -67,10 +73,9 @@ func (e *engine) runOnCore(t *thread) {
 		kind, s, lock := t.prog.next(e.idle)
 		switch kind {
 		case leafDone:
-			e.finish(t)
-			return
+			continue // atEnd above decides
 		case leafRelease:
-			e.unlock(t, lock)
+			e.unlock(t.proc, lock)
 			continue
 		}
 		switch s.Op {
@@ -135,9 +140,15 @@ func (e *engine) runOnCore(t *thread) {
 // the lock and can go on.
 func (e *engine) tryLock(t *thread, s *Step) bool {
 	l := &t.proc.locks[s.Lock]
+	prog, who := &t.prog, t.unit
+	var m *member
+	if t.lp != nil {
+		m = t.lp.cur
+		prog, who = &m.prog, m.unit
+	}
 	if l.holder == nil {
-		l.holder = t
-		t.prog.enterLock(s)
+		l.holder = who
+		prog.enterLock(s)
 		return true
 	}
 	if t.hasGIL {
@@ -149,24 +160,43 @@ func (e *engine) tryLock(t *thread, s *Step) bool {
 	}
 	e.leaveCore(t)
 	e.setState(t, stLock)
-	l.waiters = append(l.waiters, lockWaiter{t: t, s: s})
+	l.waiters = append(l.waiters, lockWaiter{t: t, m: m, s: s})
 	return false
 }
 
-// unlock releases lock i held by t and hands it to the longest waiter.
-func (e *engine) unlock(t *thread, i int) {
-	l := &t.proc.locks[i]
+// unlock releases lock i of p and hands it to the longest waiter: a
+// thread (woken by the OS) or a cooperative unit (queued on its hub).
+func (e *engine) unlock(p *proc, i int) {
+	l := &p.locks[i]
 	l.holder = nil
-	if l.head < len(l.waiters) {
-		w := l.waiters[l.head]
-		l.waiters[l.head] = lockWaiter{}
-		l.head++
-		if l.head == len(l.waiters) {
-			l.waiters, l.head = l.waiters[:0], 0
-		}
-		l.holder = w.t
+	if l.head >= len(l.waiters) {
+		return
+	}
+	w := l.waiters[l.head]
+	l.waiters[l.head] = lockWaiter{}
+	l.head++
+	if l.head == len(l.waiters) {
+		l.waiters, l.head = l.waiters[:0], 0
+	}
+	switch {
+	case w.t != nil && w.m != nil: // a loop thread blocked on behalf of a unit
+		l.holder = w.m.unit
+		w.m.prog.enterLock(w.s)
+		e.wake(w.t)
+	case w.t != nil:
+		l.holder = w.t.unit
 		w.t.prog.enterLock(w.s)
 		e.wake(w.t)
+	default: // gevent/eventlet patched: a cooperative wait
+		l.holder = w.m.unit
+		w.m.prog.enterLock(w.s)
+		lp := w.m.lp
+		if lp.kind == ThreadEventlet {
+			e.park(lp, w.m, e.now, wakeTimer)
+		} else {
+			e.makeUnitReady(lp, w.m, false, e.now)
+		}
+		e.wakeLoop(lp)
 	}
 }
 
@@ -177,7 +207,7 @@ func (e *engine) drainReleases(t *thread) {
 		if k != leafRelease {
 			return
 		}
-		e.unlock(t, lock)
+		e.unlock(t.proc, lock)
 	}
 }
 
@@ -195,13 +225,15 @@ func (e *engine) finish(t *thread) {
 	e.setState(t, stDone)
 	t.seg, t.segLeft = segNone, 0
 	p := t.proc
-	if u := t.unit; u != nil {
+	if u := t.unit; u != nil && t.lp == nil {
 		u.finish = e.now
 		u.done = true
 		e.unfinished--
 		if e.now > e.lastFinish {
 			e.lastFinish = e.now
 		}
+	}
+	if !t.startup {
 		e.release(p, t.mem)
 		t.mem = 0
 		p.nthreads--

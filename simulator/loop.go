@@ -1,0 +1,528 @@
+package simulator
+
+// runLoop advances a runtime thread (asyncio loop, gevent or eventlet hub,
+// raw greenlets, generator trampoline) that is on a core with nothing in
+// progress: it picks the next unit the way the real scheduler does and
+// runs that unit's steps until the thread needs time, blocks or finishes.
+func (e *engine) runLoop(t *thread) {
+	l := t.lp
+	g := t.proc.gil
+	for {
+		if t.state != stCore {
+			return
+		}
+		if !e.runPending(t) {
+			return
+		}
+		if t.segLeft > 0 {
+			if !e.runSegment(t) {
+				return
+			}
+			continue
+		}
+		if g != nil && !t.hasGIL {
+			if !e.takeGIL(t) {
+				return
+			}
+		}
+		if e.tick() {
+			return
+		}
+		if !l.started && !e.startLoop(l) {
+			return
+		}
+		if l.pendingM != nil {
+			m := l.pendingM
+			l.pendingM = nil
+			e.resume(l, m)
+		}
+		m := l.cur
+		if m == nil {
+			next, ok := e.nextUnit(l)
+			if !ok {
+				return
+			}
+			if next == nil {
+				continue
+			}
+			if l.switchC > 0 {
+				// the scheduler's own work before the switch: bytecode on
+				// the loop thread, charged to no unit
+				l.pendingM = next
+				t.seg, t.segLeft = segCPU, l.switchC
+				continue
+			}
+			e.resume(l, next)
+			m = next
+		}
+		k, s, lock := m.prog.next(e.idle)
+		e.noteStep(l, s)
+		switch k {
+		case leafDone:
+			e.finishUnit(l, m)
+			continue
+		case leafRelease:
+			e.unlock(t.proc, lock)
+			continue
+		}
+		if !e.unitStep(l, m, s) {
+			return
+		}
+	}
+}
+
+// runPending carries out an action postponed by a forced GIL drop. It
+// returns false when t is no longer on its core.
+func (e *engine) runPending(t *thread) bool {
+	switch t.pend {
+	case pendBlock:
+		t.pend = pendNone
+		e.block(t, t.pendDur)
+		return false
+	case pendLock:
+		s := t.pendStep
+		t.pend, t.pendStep = pendNone, nil
+		return e.tryLock(t, s)
+	}
+	return true
+}
+
+// runSegment starts or resumes t's current segment, taking the GIL first
+// for bytecode. It returns false when t stops running here (segment
+// started, or waiting for the GIL); true means go on with the program.
+func (e *engine) runSegment(t *thread) bool {
+	g := t.proc.gil
+	if t.seg == segCPU && g != nil {
+		if !t.hasGIL && !e.takeGIL(t) {
+			return false
+		}
+		if g.dropReq && g.holder == t {
+			// the eval breaker: honour a drop request before running on
+			return !e.dropGIL(t)
+		}
+		e.armLegacyCheck(t)
+	}
+	e.startSegment(t)
+	return false
+}
+
+// cooperative says whether l's blocking calls yield to its scheduler.
+func (l *loop) cooperative() bool {
+	return (l.kind == ThreadGevent || l.kind == ThreadEventlet) && l.patched
+}
+
+// unitStep carries out one leaf step of unit m. It returns false when the
+// thread stops running here.
+func (e *engine) unitStep(l *loop, m *member, s *Step) bool {
+	t := l.t
+	switch s.Op {
+	case OpCPU, OpNative:
+		d := e.scaleCPU(t, s, e.draw(t, s))
+		if d <= 0 {
+			return true
+		}
+		t.segLeft = d
+		if s.Op == OpCPU {
+			t.seg = segCPU
+			return true
+		}
+		t.seg = segNative
+		if t.hasGIL && e.dropGIL(t) {
+			return false
+		}
+		e.startSegment(t)
+		return false
+	case OpIO, OpSleep:
+		d := e.draw(t, s)
+		if l.cooperative() {
+			kind := wakeIO
+			if s.Op == OpSleep {
+				kind = wakeTimer
+			}
+			e.park(l, m, e.now+d, kind)
+			e.suspend(l)
+			return true
+		}
+		if (l.kind == ThreadGevent || l.kind == ThreadEventlet) && !l.patched {
+			e.warn(s.Pos, t.proc, m.unit, "unpatched blocking "+s.Op.String()+" blocks the hub and every "+m.unit.kind+" of its thread")
+		}
+		if s.Op == OpSleep && t.python {
+			d = satAdd(d, e.m.TimerSlack)
+		}
+		return e.blockThread(t, d)
+	case OpAwaitIO, OpAwaitSleep:
+		d := e.draw(t, s)
+		if d == 0 {
+			e.yieldUnit(l, m)
+			return true
+		}
+		e.park(l, m, e.now+d, wakeIO)
+		e.suspend(l)
+		return true
+	case OpYield:
+		e.yieldUnit(l, m)
+		return true
+	case OpLock:
+		if l.cooperative() {
+			lk := &t.proc.locks[s.Lock]
+			if lk.holder == nil {
+				lk.holder = m.unit
+				m.prog.enterLock(s)
+				return true
+			}
+			m.state = mParked
+			lk.waiters = append(lk.waiters, lockWaiter{m: m, s: s})
+			e.suspend(l)
+			return true
+		}
+		return e.tryLock(t, s)
+	case OpOffload:
+		e.submit(l, m, s.Body)
+		m.state = mParked
+		e.suspend(l)
+		return true
+	case OpSwitch:
+		if int(s.Target) >= len(l.members) {
+			return true
+		}
+		to := l.members[s.Target]
+		if to == m {
+			return true
+		}
+		m.state = mParked
+		e.suspend(l)
+		if to.state == mDone {
+			// greenlet: switching to a dead greenlet goes to its parent
+			e.warn(s.Pos, t.proc, m.unit, "switch to \""+to.unit.name+"\", which has finished: control goes to the parent")
+			return true
+		}
+		if !to.started {
+			if !e.spawnRaw(l, to) {
+				return false
+			}
+		}
+		l.pendingM = to
+		if l.switchC > 0 {
+			t.seg, t.segLeft = segCPU, l.switchC
+		}
+		return true
+	}
+	return true
+}
+
+// blockThread blocks the whole loop thread in a blocking call of d.
+func (e *engine) blockThread(t *thread, d int64) bool {
+	if t.hasGIL {
+		t.pend, t.pendDur = pendBlock, d
+		if e.dropGIL(t) {
+			return false
+		}
+		t.pend = pendNone
+	}
+	e.block(t, d)
+	return false
+}
+
+// yieldUnit is the runtime's sleep(0).
+func (e *engine) yieldUnit(l *loop, m *member) {
+	switch l.kind {
+	case ThreadEventlet:
+		// a zero-delay timer: runs at the next pass, after a poll
+		e.park(l, m, e.now, wakeTimer)
+	default:
+		// asyncio: call_soon to the tail (next iteration); gevent:
+		// run_callback (may run in this pass); trampoline: next in turn
+		e.makeUnitReady(l, m, false, e.now)
+	}
+	e.suspend(l)
+}
+
+// nextUnit picks the unit l runs next. It returns (nil, true) when the
+// thread should go round again, (nil, false) when it stopped running here
+// (blocked in its poll, or finished).
+func (e *engine) nextUnit(l *loop) (*member, bool) {
+	switch l.kind {
+	case ThreadAsyncio:
+		return e.nextAsyncio(l)
+	case ThreadGevent:
+		return e.nextGevent(l)
+	case ThreadEventlet:
+		return e.nextEventlet(l)
+	case ThreadGreenlets:
+		return e.nextGreenlet(l)
+	}
+	return e.nextTrampoline(l)
+}
+
+// nextAsyncio is BaseEventLoop._run_once: poll, move due timers to the
+// ready queue, then run the callbacks that were ready when the iteration
+// began, FIFO. A due timer first runs its future's done-callback, which
+// schedules the task for the following iteration.
+func (e *engine) nextAsyncio(l *loop) (*member, bool) {
+	for {
+		if l.batch > 0 && l.ready.len() > 0 {
+			r := l.ready.pop()
+			l.batch--
+			if r.wakeup {
+				e.makeUnitReady(l, r.m, false, r.at)
+				continue
+			}
+			return r.m, true
+		}
+		if !l.polled {
+			l.polled = true
+			if l.ready.len() == 0 {
+				if stop, ok := e.pollBlock(l); stop {
+					return nil, ok
+				}
+			} else if e.pollRelease(l) {
+				return nil, false
+			}
+		}
+		l.polled = false
+		for len(l.timers.h) > 0 && l.timers.h[0].due <= e.now {
+			te := l.timers.pop()
+			if te.kind == wakeSpawn {
+				if !e.spawn(l, te.m) {
+					return nil, false
+				}
+				continue
+			}
+			l.ready.push(readyEntry{m: te.m, wakeup: true, at: te.due})
+		}
+		l.batch = l.ready.len()
+		if l.batch == 0 && l.left == 0 && len(l.timers.h) == 0 {
+			return e.loopDone(l)
+		}
+	}
+}
+
+// nextGevent is one libev iteration with gevent's hooks: the callback
+// queue first (spawns, sleep(0), wake-ups; FIFO, callbacks added meanwhile
+// run in the same pass, the pass checks the clock every 50 callbacks and
+// stops after one switch interval), then a poll, then the due watchers,
+// last queued first.
+func (e *engine) nextGevent(l *loop) (*member, bool) {
+	for {
+		if l.ready.len() > 0 && !(l.batch > 0 && l.batch%50 == 0 && e.now-l.passT >= 5_000_000) {
+			if l.batch == 0 {
+				l.passT = e.now
+			}
+			l.batch++
+			return l.ready.pop().m, true
+		}
+		if n := len(l.watch); n > 0 {
+			w := l.watch[n-1]
+			l.watch = l.watch[:n-1]
+			w.m.readyAt = w.due
+			return w.m, true
+		}
+		l.batch = 0
+		if l.ready.len() == 0 {
+			if stop, ok := e.pollBlock(l); stop {
+				return nil, ok
+			}
+		} else if e.pollRelease(l) {
+			return nil, false
+		}
+		var ios, tms []timerEntry
+		for len(l.timers.h) > 0 && l.timers.h[0].due <= e.now {
+			te := l.timers.pop()
+			if te.kind == wakeIO {
+				ios = append(ios, te)
+			} else {
+				if te.kind == wakeSpawn && !e.spawnWatcher(l, te.m) {
+					return nil, false
+				}
+				tms = append(tms, te)
+			}
+		}
+		l.watch = append(append(l.watch, ios...), tms...)
+		if len(l.watch) == 0 && l.ready.len() == 0 && l.left == 0 && len(l.timers.h) == 0 {
+			return e.loopDone(l)
+		}
+	}
+}
+
+// nextEventlet is one BaseHub.run iteration: fire the timers due at the
+// start of the pass (created in an earlier pass), in due order, each
+// greenthread running to its next switch; then poll and run the
+// greenthreads whose io completed.
+func (e *engine) nextEventlet(l *loop) (*member, bool) {
+	for {
+		if len(l.watch) > 0 {
+			w := l.watch[0]
+			l.watch = l.watch[1:]
+			w.m.readyAt = w.due
+			return w.m, true
+		}
+		l.pass++
+		var keep, tms, ios []timerEntry
+		for len(l.timers.h) > 0 && l.timers.h[0].due <= e.now {
+			te := l.timers.pop()
+			switch {
+			case te.pass >= l.pass-1 && te.pass == l.pass-1 && te.due == e.now && l.inPass:
+				keep = append(keep, te)
+			case te.kind == wakeIO:
+				ios = append(ios, te)
+			default:
+				if te.kind == wakeSpawn && !e.spawnWatcher(l, te.m) {
+					return nil, false
+				}
+				tms = append(tms, te)
+			}
+		}
+		for _, te := range keep {
+			l.timers.push(te)
+		}
+		l.watch = append(append(l.watch[:0], tms...), ios...)
+		l.inPass = true
+		if len(l.watch) > 0 {
+			if len(tms) == 0 && e.pollRelease(l) {
+				return nil, false
+			}
+			continue
+		}
+		if l.left == 0 && len(l.timers.h) == 0 {
+			return e.loopDone(l)
+		}
+		l.inPass = false
+		if stop, ok := e.pollBlock(l); stop {
+			return nil, ok
+		}
+	}
+}
+
+// nextGreenlet is the parent of a raw greenlet block: whenever control
+// comes back to it, it switches to the first unfinished greenlet in file
+// order.
+func (e *engine) nextGreenlet(l *loop) (*member, bool) {
+	var wait int64 = -1
+	for _, m := range l.members {
+		if m.state == mDone {
+			continue
+		}
+		due := l.t.proc.startAt + m.spec.Arrival
+		if due > e.now {
+			if wait < 0 || due < wait {
+				wait = due
+			}
+			continue
+		}
+		if !m.started && m.mem == 0 && !e.spawnRaw(l, m) {
+			return nil, false
+		}
+		return m, true
+	}
+	if wait < 0 {
+		return e.loopDone(l)
+	}
+	// nothing has arrived yet: the parent sleeps until the next one does
+	e.blockThread(l.t, wait-e.now)
+	return nil, false
+}
+
+// spawnRaw creates a raw greenlet or generator on first use.
+func (e *engine) spawnRaw(l *loop, m *member) bool {
+	if m.mem > 0 || m.started {
+		return true
+	}
+	n := e.memFor(l)
+	if !e.alloc(l.t.proc, l.t.proc.name+"/"+m.unit.name, n) {
+		return false
+	}
+	m.mem = n
+	m.unit.arrival = e.now
+	m.readyAt = e.now
+	return true
+}
+
+// spawnWatcher creates a unit whose spawn timer fired.
+func (e *engine) spawnWatcher(l *loop, m *member) bool {
+	if m.mem > 0 {
+		return true
+	}
+	n := e.memFor(l)
+	if !e.alloc(l.t.proc, l.t.proc.name+"/"+m.unit.name, n) {
+		return false
+	}
+	m.mem = n
+	m.unit.arrival = e.now
+	return true
+}
+
+// nextTrampoline is PEP 342's round-robin trampoline: pop the first
+// generator, run it to its next yield, append it again unless it finished.
+func (e *engine) nextTrampoline(l *loop) (*member, bool) {
+	if l.ready.len() > 0 {
+		return l.ready.pop().m, true
+	}
+	return e.loopDone(l)
+}
+
+// pollBlock is the loop's poll with a timeout: it sleeps (releasing the
+// GIL) until the earliest timer, rounded up to whole milliseconds as
+// epoll's timeout is, or until woken from outside. stop is true when the
+// thread stopped here; ok is false then, true when the caller may go on
+// at once (a timer is already due).
+func (e *engine) pollBlock(l *loop) (stop, ok bool) {
+	t := l.t
+	if len(l.timers.h) == 0 {
+		if l.left == 0 {
+			return false, true
+		}
+		// waiting only on other threads (offload, a lock): sleep until woken
+		t.polling = true
+		if t.hasGIL {
+			t.pend, t.pendDur = pendNone, 0
+			if e.dropGIL(t) {
+				t.polling = true
+				return true, false
+			}
+		}
+		e.leaveCore(t)
+		e.setState(t, stIdle)
+		return true, false
+	}
+	due := l.timers.h[0].due
+	if due <= e.now {
+		return false, true
+	}
+	d := due - e.now
+	if r := d % 1_000_000; r != 0 {
+		d += 1_000_000 - r
+	}
+	t.polling = true
+	e.blockThread(t, d)
+	return true, false
+}
+
+// pollRelease is a poll with timeout 0: select() releases the GIL around
+// the syscall even then, which matters when other threads want it. It
+// returns true when a forced switch took the thread off its core.
+func (e *engine) pollRelease(l *loop) bool {
+	t := l.t
+	g := t.proc.gil
+	if g == nil || !t.hasGIL || g.waiters == 0 {
+		return false
+	}
+	return e.dropGIL(t)
+}
+
+// loopDone finishes the loop thread once every unit has finished.
+func (e *engine) loopDone(l *loop) (*member, bool) {
+	if l.left > 0 {
+		// units remain but nothing can run them: they wait for something
+		// that never comes (a deadlock, reported at the end)
+		t := l.t
+		if t.hasGIL {
+			e.releaseGIL(t)
+		}
+		e.leaveCore(t)
+		e.setState(t, stIdle)
+		t.polling = true
+		return nil, false
+	}
+	e.finish(l.t)
+	return nil, false
+}

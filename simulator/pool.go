@@ -1,0 +1,160 @@
+package simulator
+
+import "strconv"
+
+// pool is a process's worker threads for `offload`: asyncio's default
+// executor (ThreadPoolExecutor, min(32, cpus + 4) workers, started lazily
+// one per submit that finds no idle worker), gevent's hub threadpool (10,
+// lazy) or eventlet's tpool (20, all started on first use). Workers are
+// ordinary Python threads of the process: they contend for its GIL.
+type pool struct {
+	prefix  string
+	max     int
+	eager   bool
+	workers []*thread
+	idle    []*thread
+	queue   []job
+	head    int
+}
+
+type job struct {
+	m    *member
+	body []Step
+}
+
+func (e *engine) poolFor(l *loop) *pool {
+	if l.pool != nil {
+		return l.pool
+	}
+	p := &pool{}
+	switch l.kind {
+	case ThreadGevent:
+		p.prefix, p.max = "threadpool_", 10
+	case ThreadEventlet:
+		p.prefix, p.max, p.eager = "tpool_", 20, true
+	default:
+		p.prefix, p.max = "asyncio_", min(32, len(e.cores)+4)
+	}
+	l.pool = p
+	if p.eager {
+		for len(p.workers) < p.max {
+			e.startWorker(l, p)
+		}
+	}
+	return p
+}
+
+// startWorker creates one worker thread; it arrives after the thread
+// start-up cost and then looks for work.
+func (e *engine) startWorker(l *loop, p *pool) *thread {
+	pr := l.t.proc
+	name := p.prefix + strconv.Itoa(len(p.workers))
+	ts := &Thread{Name: name, Kind: ThreadPlain}
+	t := e.newThread(pr, ts, int32(1<<30)+int32(len(e.threads)))
+	t.pool = p
+	t.unit = &unitStats{name: name, group: name, kind: "thread", proc: pr.idx, start: -1, finish: -1, done: true}
+	t.uidx = int32(len(e.units))
+	e.units = append(e.units, t.unit)
+	t.prog = newProgram(nil)
+	p.workers = append(p.workers, t)
+	t.arrival = e.now + e.m.ThreadStart
+	e.q.push(event{at: t.arrival, kind: evArrive, th: t.idx})
+	return t
+}
+
+// submit hands an offload body of unit m to l's pool.
+func (e *engine) submit(l *loop, m *member, body []Step) {
+	p := e.poolFor(l)
+	p.queue = append(p.queue, job{m: m, body: body})
+	if n := len(p.idle); n > 0 {
+		w := p.idle[n-1]
+		p.idle = p.idle[:n-1]
+		e.wake(w)
+		return
+	}
+	if !p.eager && len(p.workers) < p.max && len(p.queue)-p.head > e.starting(p) {
+		e.startWorker(l, p)
+	}
+}
+
+// starting counts workers created but not yet arrived.
+func (e *engine) starting(p *pool) int {
+	n := 0
+	for _, w := range p.workers {
+		if w.state == stNew {
+			n++
+		}
+	}
+	return n
+}
+
+// takeJob gives worker t the next queued job. It returns false when the
+// queue is empty.
+func (e *engine) takeJob(t *thread) bool {
+	p := t.pool
+	if p.head >= len(p.queue) {
+		return false
+	}
+	j := p.queue[p.head]
+	p.queue[p.head] = job{}
+	p.head++
+	if p.head == len(p.queue) {
+		p.queue, p.head = p.queue[:0], 0
+	}
+	t.prog = newProgram(j.body)
+	t.jobM = j.m
+	if u := t.unit; u.done {
+		u.done = false
+		e.unfinished++
+	}
+	if t.unit.start < 0 {
+		t.unit.start = e.now
+	}
+	return true
+}
+
+// jobDone is a worker finishing its job: the waiting unit is woken through
+// its loop, and the worker takes the next job or goes idle. It returns
+// true when the worker goes on running.
+func (e *engine) jobDone(t *thread) bool {
+	if m := t.jobM; m != nil {
+		t.jobM = nil
+		e.offloadDone(m)
+	}
+	if e.takeJob(t) {
+		return true
+	}
+	u := t.unit
+	if !u.done {
+		u.done = true
+		u.finish = e.now
+		e.unfinished--
+		if e.now > e.lastFinish {
+			e.lastFinish = e.now
+		}
+	}
+	// wait on the work queue: a blocking wait releases the GIL
+	if t.hasGIL {
+		e.releaseGIL(t)
+	}
+	e.leaveCore(t)
+	e.setState(t, stIdle)
+	t.pool.idle = append(t.pool.idle, t)
+	return false
+}
+
+// offloadDone brings a unit back after its offloaded work: asyncio through
+// call_soon_threadsafe (a done-callback, then the task next iteration),
+// gevent through an async watcher, eventlet through tpool's socket.
+func (e *engine) offloadDone(m *member) {
+	l := m.lp
+	switch l.kind {
+	case ThreadAsyncio:
+		l.ready.push(readyEntry{m: m, wakeup: true, at: e.now})
+		m.state = mReady
+		m.readyAt = e.now
+	default:
+		e.park(l, m, e.now, wakeIO)
+	}
+	e.wakeLoop(l)
+}

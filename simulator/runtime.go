@@ -1,0 +1,415 @@
+package simulator
+
+// This file is layer 3: the user-level schedulers that multiplex
+// coroutines, greenlets, greenthreads and generators on the one OS thread
+// they own (semantics.md sections 4, 5, 11, 12 and 13). The owning thread
+// asks layers 1 and 2 (a core, the GIL) for every step its current unit
+// runs, exactly as a plain Python thread does.
+
+// mState is where a cooperative unit is.
+type mState uint8
+
+const (
+	mNew     mState = iota // not spawned yet
+	mReady                 // queued to run
+	mRunning               // the loop thread is running it
+	mParked                // waiting on a timer, io, offload or a cooperative lock
+	mDone
+)
+
+// wakeKind distinguishes what a parked unit waits for (gevent orders timer
+// and io watchers differently).
+type wakeKind uint8
+
+const (
+	wakeTimer wakeKind = iota
+	wakeIO
+	wakeSpawn
+)
+
+type member struct {
+	idx     int32
+	lp      *loop
+	spec    *Member
+	unit    *unitStats
+	uidx    int32
+	prog    program
+	state   mState
+	readyAt int64 // when it last became ready, for lag and wait
+	started bool
+	mem     int64
+}
+
+// timerEntry is a parked unit's wake-up time in its loop.
+type timerEntry struct {
+	due  int64
+	seq  uint64
+	m    *member
+	kind wakeKind
+	pass uint64 // eventlet: the hub pass that created it
+}
+
+type timerHeap struct {
+	h   []timerEntry
+	seq uint64
+}
+
+func (q *timerHeap) less(i, j int) bool {
+	if q.h[i].due != q.h[j].due {
+		return q.h[i].due < q.h[j].due
+	}
+	return q.h[i].seq < q.h[j].seq
+}
+
+func (q *timerHeap) push(t timerEntry) {
+	q.seq++
+	t.seq = q.seq
+	q.h = append(q.h, t)
+	i := len(q.h) - 1
+	for i > 0 {
+		p := (i - 1) / 2
+		if !q.less(i, p) {
+			break
+		}
+		q.h[i], q.h[p] = q.h[p], q.h[i]
+		i = p
+	}
+}
+
+func (q *timerHeap) pop() timerEntry {
+	top := q.h[0]
+	n := len(q.h) - 1
+	q.h[0] = q.h[n]
+	q.h = q.h[:n]
+	i := 0
+	for {
+		l := 2*i + 1
+		if l >= n {
+			break
+		}
+		m := l
+		if r := l + 1; r < n && q.less(r, l) {
+			m = r
+		}
+		if !q.less(m, i) {
+			break
+		}
+		q.h[i], q.h[m] = q.h[m], q.h[i]
+		i = m
+	}
+	return top
+}
+
+// readyEntry is one callback in a loop's ready queue: a unit to resume,
+// or (asyncio) a future's done-callback that schedules the unit next.
+type readyEntry struct {
+	m      *member
+	wakeup bool
+	at     int64
+}
+
+type fifo struct {
+	q    []readyEntry
+	head int
+}
+
+func (f *fifo) len() int { return len(f.q) - f.head }
+func (f *fifo) push(r readyEntry) {
+	f.q = append(f.q, r)
+}
+func (f *fifo) front() *readyEntry { return &f.q[f.head] }
+func (f *fifo) pop() readyEntry {
+	r := f.q[f.head]
+	f.q[f.head] = readyEntry{}
+	f.head++
+	if f.head == len(f.q) {
+		f.q, f.head = f.q[:0], 0
+	} else if f.head > 1024 && f.head*2 > len(f.q) {
+		n := copy(f.q, f.q[f.head:])
+		f.q, f.head = f.q[:n], 0
+	}
+	return r
+}
+
+// loop is one runtime thread's scheduler.
+type loop struct {
+	kind     ThreadKind
+	patched  bool
+	t        *thread
+	members  []*member
+	cur      *member
+	ready    fifo
+	timers   timerHeap
+	batch    int          // asyncio: callbacks left in this iteration; gevent: callbacks run this pass
+	watch    []timerEntry // gevent/eventlet: watchers due this iteration, run last first (gevent) or in order (eventlet)
+	passT    int64        // gevent: when this callback pass began
+	pass     uint64       // eventlet: hub pass counter
+	left     int          // units not finished
+	started  bool
+	polled   bool    // asyncio: the poll of this iteration is done
+	inPass   bool    // eventlet: a timer pass is under way
+	pendingM *member // unit to resume once the switch overhead is paid
+	lastStep *Step
+	switchC  int64
+	pool     *pool
+
+	// metrics
+	cbStart  int64
+	lagMax   int64
+	lagSum   int64
+	lagN     int64
+	stallMax int64
+	longStep int64 // longest step of the current callback
+	longPos  Pos
+	longAt   int64
+}
+
+func (l *loop) proc() *proc { return l.t.proc }
+
+// newLoop builds the scheduler of a runtime thread.
+func (e *engine) newLoop(t *thread, ts *Thread, p *proc) {
+	l := &loop{kind: ts.Kind, patched: ts.Patched, t: t}
+	t.lp = l
+	switch ts.Kind {
+	case ThreadAsyncio:
+		l.switchC = e.m.AsyncioSwitch
+	case ThreadGevent:
+		l.switchC = e.m.GeventSwitch
+	case ThreadEventlet:
+		l.switchC = e.m.EventletSwitch
+	case ThreadGreenlets:
+		l.switchC = e.m.GreenletSwitch
+	case ThreadCoroutines:
+		l.switchC = e.m.GeneratorSwitch
+	}
+	kind := map[ThreadKind]string{ThreadAsyncio: "coroutine", ThreadGevent: "greenlet", ThreadEventlet: "greenthread", ThreadGreenlets: "greenlet", ThreadCoroutines: "gen"}[ts.Kind]
+	for i, ms := range ts.Members {
+		m := &member{idx: int32(i), lp: l, spec: ms, prog: newProgram(ms.Steps)}
+		m.unit = &unitStats{name: ms.Name, group: groupName(ms.Name), kind: kind, proc: p.idx, start: -1, finish: -1}
+		m.uidx = int32(len(e.units))
+		e.units = append(e.units, m.unit)
+		l.members = append(l.members, m)
+		e.unfinished++
+	}
+	l.left = len(l.members)
+}
+
+// memFor is the resident cost of one cooperative unit.
+func (e *engine) memFor(l *loop) int64 {
+	switch l.kind {
+	case ThreadAsyncio:
+		return e.m.MemCoroutine
+	case ThreadGevent:
+		return e.m.MemGreenlet
+	case ThreadEventlet:
+		return e.m.MemGreenthread
+	case ThreadGreenlets:
+		return e.m.MemRawGreenlet
+	}
+	return e.m.MemGenerator
+}
+
+// startLoop runs when the loop thread first gets a core: every unit is
+// created (spawned) at once, in file order; a unit with `at` is scheduled
+// for later (call_later / spawn_later).
+func (e *engine) startLoop(l *loop) bool {
+	l.started = true
+	base := l.t.proc.startAt
+	for _, m := range l.members {
+		due := base + m.spec.Arrival
+		if due <= e.now {
+			if !e.spawn(l, m) {
+				return false
+			}
+			continue
+		}
+		l.timers.push(timerEntry{due: due, m: m, kind: wakeSpawn})
+	}
+	return true
+}
+
+// spawn creates unit m (its memory and arrival) and queues its first run.
+func (e *engine) spawn(l *loop, m *member) bool {
+	p := l.t.proc
+	who := p.name + "/" + m.unit.name
+	n := e.memFor(l)
+	if !e.alloc(p, who, n) {
+		return false
+	}
+	m.mem = n
+	m.unit.arrival = e.now
+	switch l.kind {
+	case ThreadGreenlets:
+		// raw greenlets have no queue: the parent switches to them
+	case ThreadEventlet:
+		// spawn is a zero-delay timer: it runs at the next timer pass
+		m.state = mParked
+		l.timers.push(timerEntry{due: e.now, m: m, kind: wakeSpawn, pass: l.pass})
+	default:
+		e.makeUnitReady(l, m, false, e.now)
+	}
+	return true
+}
+
+// makeUnitReady queues m to run. wakeup marks an asyncio future's
+// done-callback, which schedules m one iteration later.
+func (e *engine) makeUnitReady(l *loop, m *member, wakeup bool, at int64) {
+	m.state = mReady
+	m.readyAt = at
+	l.ready.push(readyEntry{m: m, wakeup: wakeup, at: at})
+}
+
+// park suspends the current unit until due (kind says which watcher).
+func (e *engine) park(l *loop, m *member, due int64, kind wakeKind) {
+	m.state = mParked
+	l.timers.push(timerEntry{due: due, m: m, kind: kind, pass: l.pass})
+}
+
+// wakeLoop is called when something outside the loop thread (a pool
+// worker, a lock released by another thread) makes one of its units
+// runnable: a loop asleep in its poll wakes up.
+func (e *engine) wakeLoop(l *loop) {
+	t := l.t
+	if t.polling {
+		t.polling = false
+		t.ioGen++
+		if t.state == stIO || t.state == stIdle {
+			e.wake(t)
+		}
+	}
+}
+
+// resume makes m the unit running on l's thread.
+func (e *engine) resume(l *loop, m *member) {
+	t := l.t
+	l.cur = m
+	m.state = mRunning
+	u := m.unit
+	late := e.now - m.readyAt
+	if late > 0 {
+		u.wait += late
+		if e.opt.Trace != nil {
+			e.opt.Trace(Span{Entity: int(m.uidx), Process: t.proc.idx, Kind: SpanReady, Core: -1, Start: m.readyAt, End: e.now})
+		}
+	}
+	if l.kind == ThreadAsyncio || l.kind == ThreadGevent || l.kind == ThreadEventlet {
+		if late > l.lagMax {
+			l.lagMax = late
+		}
+		l.lagSum += late
+		l.lagN++
+	}
+	if !m.started {
+		m.started = true
+		u.start = e.now
+	}
+	u.switches++
+	t.unit, t.uidx = u, m.uidx
+	l.cbStart = e.now
+	l.longStep, l.longAt = 0, e.now
+}
+
+// suspend ends the current callback of l (m parked, queued or finished).
+func (e *engine) suspend(l *loop) {
+	m := l.cur
+	if m == nil {
+		return
+	}
+	e.noteStep(l, nil)
+	l.cur = nil
+	t := l.t
+	t.unit, t.uidx = nil, -1
+	// stall: how long this callback kept some other due unit waiting
+	earliest := int64(-1)
+	if l.ready.len() > 0 {
+		earliest = l.ready.front().at
+	}
+	if len(l.timers.h) > 0 && l.timers.h[0].kind != wakeSpawn {
+		if d := l.timers.h[0].due; earliest < 0 || d < earliest {
+			earliest = d
+		}
+	}
+	if earliest >= 0 && earliest < e.now {
+		from := l.cbStart
+		if earliest > from {
+			from = earliest
+		}
+		if s := e.now - from; s > l.stallMax {
+			l.stallMax = s
+		}
+	}
+	held := e.now - l.cbStart
+	var limit int64
+	var what string
+	switch l.kind {
+	case ThreadAsyncio:
+		limit, what = 100_000_000, "held its event loop for %s without awaiting (asyncio's slow_callback_duration is 100ms)"
+	case ThreadGevent:
+		limit, what = 100_000_000, "blocked its hub for %s without switching (gevent's max_blocking_time is 0.1s)"
+	}
+	if limit > 0 && held > limit {
+		e.warn(l.longPos, t.proc, m.unit, replaceD(what, FormatDuration(held)))
+	}
+}
+
+func replaceD(f, d string) string {
+	for i := 0; i+1 < len(f); i++ {
+		if f[i] == '%' && f[i+1] == 's' {
+			return f[:i] + d + f[i+2:]
+		}
+	}
+	return f
+}
+
+// noteStep tracks the longest step of the current callback, so a warning
+// about the callback can point at the step that made it long.
+func (e *engine) noteStep(l *loop, s *Step) {
+	if d := e.now - l.longAt; d > l.longStep || l.longStep == 0 {
+		if l.cur != nil && l.lastStep != nil {
+			l.longStep = d
+			l.longPos = l.lastStep.Pos
+		}
+	}
+	l.longAt = e.now
+	l.lastStep = s
+}
+
+// warn records a misuse warning once per step position and unit group.
+func (e *engine) warn(pos Pos, p *proc, u *unitStats, msg string) {
+	key := warnKey{pos: pos, proc: p.spec, group: u.group, msg: msg[:min(len(msg), 24)]}
+	if e.warned == nil {
+		e.warned = map[warnKey]bool{}
+	}
+	if e.warned[key] {
+		return
+	}
+	e.warned[key] = true
+	e.warnings = append(e.warnings, Warning{Pos: pos, Entity: u.name, Process: p.name, Message: msg})
+}
+
+type warnKey struct {
+	pos   Pos
+	proc  *Process
+	group string
+	msg   string
+}
+
+// finishUnit ends m at the current instant.
+func (e *engine) finishUnit(l *loop, m *member) {
+	e.suspend(l)
+	m.state = mDone
+	u := m.unit
+	u.finish = e.now
+	u.done = true
+	e.unfinished--
+	if e.now > e.lastFinish {
+		e.lastFinish = e.now
+	}
+	e.release(l.t.proc, m.mem)
+	m.mem = 0
+	l.left--
+	if l.kind == ThreadGreenlets {
+		// control goes back to the parent
+		return
+	}
+}

@@ -1,0 +1,120 @@
+package simulator
+
+import "testing"
+
+func unit(name string, steps ...Step) *Member { return &Member{Name: name, Steps: steps} }
+
+func members(n int, name string, steps ...Step) []*Member {
+	var out []*Member
+	for i := 1; i <= n; i++ {
+		out = append(out, &Member{Name: name + "#" + itoa(i), Steps: steps})
+	}
+	return out
+}
+
+func itoa(i int) string {
+	if i < 10 {
+		return string(rune('0' + i))
+	}
+	return itoa(i/10) + string(rune('0'+i%10))
+}
+
+func loopProc(kind ThreadKind, patched bool, ms []*Member, extra ...*Thread) *Process {
+	p := pyproc("app", GIL{Mode: GILInterval, Interval: 5 * ms0}, append([]*Thread{{Name: kind.String(), Kind: kind, Patched: patched, Members: ms}}, extra...)...)
+	return p
+}
+
+const ms0 = ms
+
+func awaitSleep(d int64) Step   { return Step{Op: OpAwaitSleep, Dur: Fixed(d)} }
+func offload(body ...Step) Step { return Step{Op: OpOffload, Body: body} }
+
+func runLoopScenario(t *testing.T, cores int, p *Process) *Result {
+	t.Helper()
+	return mustRun(t, scenario(cores, PolicyFair, 0, p))
+}
+
+func within(t *testing.T, what string, got, want, tolPct int64) {
+	t.Helper()
+	d := got - want
+	if d < 0 {
+		d = -d
+	}
+	if d*100 > want*tolPct {
+		t.Errorf("%s = %s, want %s ±%d%%", what, FormatDuration(got), FormatDuration(want), tolPct)
+	} else {
+		t.Logf("%s = %s (want %s)", what, FormatDuration(got), FormatDuration(want))
+	}
+}
+
+func TestAsyncioAwaitsOverlap(t *testing.T) {
+	r := runLoopScenario(t, 2, loopProc(ThreadAsyncio, false, members(100, "c", awaitSleep(50*ms))))
+	within(t, "100 x await sleep 50ms", r.Makespan, 50925*1000, 3) // E5: 50.9ms
+}
+
+func TestAsyncioBlockingSerialises(t *testing.T) {
+	r := runLoopScenario(t, 2, loopProc(ThreadAsyncio, false, members(100, "c", sleepS(5*ms))))
+	within(t, "100 x time.sleep 5ms", r.Makespan, 510829*1000, 3) // E5: 511ms
+	r = runLoopScenario(t, 2, loopProc(ThreadAsyncio, false, members(100, "c", sleepS(5*ms), awaitSleep(50*ms))))
+	within(t, "blocking then await", r.Makespan, 562772*1000, 5) // E5: 563ms
+}
+
+func TestAsyncioToThread(t *testing.T) {
+	r := runLoopScenario(t, 2, loopProc(ThreadAsyncio, false, members(4, "c", offload(cpu(50*ms)))))
+	within(t, "to_thread 4 x cpu 50ms", r.Makespan, 204496*1000, 5) // E5
+	r = runLoopScenario(t, 2, loopProc(ThreadAsyncio, false, members(4, "c", offload(sleepS(50*ms)))))
+	within(t, "to_thread 4 x sleep 50ms", r.Makespan, 50635*1000, 3) // E5
+	if n := len(r.Tasks); n != 8 {
+		t.Errorf("want 4 coroutines and 4 executor threads, got %d tasks", n)
+	}
+}
+
+func TestGeventPatchedVsUnpatched(t *testing.T) {
+	r := runLoopScenario(t, 2, loopProc(ThreadGevent, true, members(100, "g", sleepS(50*ms))))
+	within(t, "patched 100 x sleep 50ms", r.Makespan, 52047*1000, 5) // E6
+	r = runLoopScenario(t, 2, loopProc(ThreadGevent, false, members(100, "g", sleepS(50*ms))))
+	within(t, "unpatched 100 x sleep 50ms", r.Makespan, 5022337*1000, 3) // E6
+	if len(r.Warnings) != 1 {
+		t.Errorf("want one unpatched-call warning, got %d", len(r.Warnings))
+	}
+}
+
+func TestRawGreenletsExample(t *testing.T) {
+	p := loopProc(ThreadGreenlets, false, []*Member{
+		unit("A", cpu(1*ms), Step{Op: OpSwitch, Target: 1}, cpu(1*ms)),
+		unit("B", cpu(5*ms), Step{Op: OpSwitch, Target: 0}, cpu(1*ms)),
+	})
+	sc := scenario(1, PolicyFair, 0, p)
+	sc.Machine.GreenletSwitch = 0
+	r := mustRun(t, sc)
+	wantFinish(t, r, map[string]int64{"A": 7 * ms, "B": 8 * ms})
+}
+
+func TestTrampolineExample(t *testing.T) {
+	y := Step{Op: OpYield}
+	p := loopProc(ThreadCoroutines, false, []*Member{
+		unit("A", repeat(3, cpu(1*ms), y)),
+		unit("B", repeat(3, cpu(2*ms), y)),
+	})
+	sc := scenario(1, PolicyFair, 0, p)
+	sc.Machine.GeneratorSwitch = 0
+	r := mustRun(t, sc)
+	if r.Makespan != 9*ms {
+		t.Errorf("makespan %s", FormatDuration(r.Makespan))
+	}
+	// A's last step is a yield, so it ends when resumed after B's last burst
+	wantFinish(t, r, map[string]int64{"A": 9 * ms, "B": 9 * ms})
+}
+
+func TestCPUCoroutineStarvesTimers(t *testing.T) {
+	ms := append(members(10, "sleeper", awaitSleep(10*ms0)), unit("hog", cpu(100*ms0)))
+	r := runLoopScenario(t, 2, loopProc(ThreadAsyncio, false, ms))
+	lag := r.Processes[0].LoopLagMax
+	if lag < 85*ms0 {
+		t.Errorf("lag %s, want about 90ms", FormatDuration(lag))
+	}
+	if r.Processes[0].LoopStallMax < 85*ms0 {
+		t.Errorf("stall %s", FormatDuration(r.Processes[0].LoopStallMax))
+	}
+	t.Logf("lag %s stall %s", FormatDuration(lag), FormatDuration(r.Processes[0].LoopStallMax))
+}
