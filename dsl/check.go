@@ -103,6 +103,19 @@ type checker struct {
 
 	blameX   int64 // largest `x`, for the entity-limit error
 	blamePos lexer.Position
+
+	suggestions int // did-you-mean searches so far (they are bounded)
+}
+
+// didYouMean suggests a close candidate. Only the first few errors get a
+// suggestion: each search is linear in the candidates, and a file full of
+// mistakes must not turn that quadratic.
+func (c *checker) didYouMean(word string, candidates []string) string {
+	if c.suggestions >= MaxErrors+5 {
+		return ""
+	}
+	c.suggestions++
+	return didYouMean(word, candidates)
 }
 
 func check(f *File, toks []lexer.Token, errs *errorSink) *program {
@@ -232,7 +245,7 @@ func (c *checker) policy(w *Word) {
 			return
 		}
 	}
-	c.errs.add(w.Pos, "unknown policy %q%s (policies: %s)", w.Text, didYouMean(w.Text, policies), strings.Join(policies, ", "))
+	c.errs.add(w.Pos, "unknown policy %q%s (policies: %s)", w.Text, c.didYouMean(w.Text, policies), strings.Join(policies, ", "))
 }
 
 func (c *checker) quantum(q *Qty) {
@@ -335,7 +348,7 @@ func (c *checker) machine(mb *Machine, scenarioSeen map[string]lexer.Position) {
 			case "fifo":
 				m.GILFIFO = true
 			default:
-				c.errs.add(e.Word.Pos, "unknown `gil_handoff` %q%s: use random or fifo", e.Word.Text, didYouMean(e.Word.Text, []string{"random", "fifo"}))
+				c.errs.add(e.Word.Pos, "unknown `gil_handoff` %q%s: use random or fifo", e.Word.Text, c.didYouMean(e.Word.Text, []string{"random", "fifo"}))
 			}
 		case "memory":
 			if e.Value == nil {
@@ -352,12 +365,12 @@ func (c *checker) machine(mb *Machine, scenarioSeen map[string]lexer.Position) {
 			}
 			field, ok := memoryKinds[e.Word.Text]
 			if !ok {
-				c.errs.add(e.Word.Pos, "unknown memory kind %q%s (kinds: %s)", e.Word.Text, didYouMean(e.Word.Text, memoryKindNames), strings.Join(memoryKindNames, ", "))
+				c.errs.add(e.Word.Pos, "unknown memory kind %q%s (kinds: %s)", e.Word.Text, c.didYouMean(e.Word.Text, memoryKindNames), strings.Join(memoryKindNames, ", "))
 				continue
 			}
 			*field(m) = v
 		default:
-			c.errs.add(e.Pos, "unknown machine key %q%s (keys: %s)", key, didYouMean(key, machineKeys), strings.Join(machineKeys, ", "))
+			c.errs.add(e.Pos, "unknown machine key %q%s (keys: %s)", key, c.didYouMean(key, machineKeys), strings.Join(machineKeys, ", "))
 		}
 	}
 }
@@ -764,7 +777,7 @@ func (c *checker) block(b *Block, ps *procState, pm modVals) *threadT {
 			th.patched = true
 		case b.Patch.Text == "unpatched":
 		default:
-			c.errs.add(b.Patch.Pos, "`%s` takes `patched` or `unpatched`, not %q%s", b.Kind, b.Patch.Text, didYouMean(b.Patch.Text, []string{"patched", "unpatched"}))
+			c.errs.add(b.Patch.Pos, "`%s` takes `patched` or `unpatched`, not %q%s", b.Kind, b.Patch.Text, c.didYouMean(b.Patch.Text, []string{"patched", "unpatched"}))
 		}
 	default:
 		if b.Patch != nil {
@@ -817,8 +830,10 @@ func (c *checker) block(b *Block, ps *procState, pm modVals) *threadT {
 // block's greenlets.
 func (c *checker) resolveSwitches(th *threadT, pending []pendingSwitch) {
 	names := make([]string, len(th.members))
+	index := make(map[string]int, len(th.members))
 	for i, m := range th.members {
 		names[i] = m.name
+		index[m.name] = i
 	}
 	for _, p := range pending {
 		target := unquote(p.target.Raw)
@@ -827,9 +842,9 @@ func (c *checker) resolveSwitches(th *threadT, pending []pendingSwitch) {
 			c.errs.add(p.target.Pos, "bad greenlet name %q: %s", target, err)
 			continue
 		}
-		idx := slices.Index(names, base)
-		if idx < 0 {
-			c.errs.add(p.target.Pos, "`switch` to unknown greenlet %q%s", target, didYouMean(base, names))
+		idx, found := index[base]
+		if !found {
+			c.errs.add(p.target.Pos, "`switch` to unknown greenlet %q%s", target, c.didYouMean(base, names))
 			continue
 		}
 		m := th.members[idx]
@@ -1188,7 +1203,7 @@ func (c *checker) dist(d *Dur, what string) (simulator.Dist, bool) {
 	ds := d.Dist
 	want := map[string]int{"uniform": 2, "exp": 1, "normal": 2}[ds.Name]
 	if want == 0 {
-		c.errs.add(ds.Pos, "unknown distribution %q%s (distributions: uniform(a, b), exp(mean), normal(mean, sd))", ds.Name, didYouMean(ds.Name, distNames))
+		c.errs.add(ds.Pos, "unknown distribution %q%s (distributions: uniform(a, b), exp(mean), normal(mean, sd))", ds.Name, c.didYouMean(ds.Name, distNames))
 		return simulator.Dist{}, false
 	}
 	if len(ds.Args) != want {
@@ -1239,7 +1254,7 @@ func (c *checker) expect(e *Expect) {
 	metric := e.Metric.Text
 	info, ok := simulator.Metrics[metric]
 	if !ok {
-		c.errs.add(e.Metric.Pos, "unknown metric %q%s (metrics: %s)", metric, didYouMean(metric, metricNames), strings.Join(metricNames, ", "))
+		c.errs.add(e.Metric.Pos, "unknown metric %q%s (metrics: %s)", metric, c.didYouMean(metric, metricNames), strings.Join(metricNames, ", "))
 		return
 	}
 	ex := simulator.Expect{Pos: spos(e.Pos), Metric: metric, Text: expectText(e.Tokens)}
@@ -1356,7 +1371,7 @@ func (c *checker) resolveName(arg string, pos lexer.Position) bool {
 					procs = append(procs, n)
 				}
 			}
-			c.errs.add(pos, "unknown process %q in %q%s", pbase, arg, didYouMean(pbase, procs))
+			c.errs.add(pos, "unknown process %q in %q%s", pbase, arg, c.didYouMean(pbase, procs))
 			return false
 		}
 		if top.native {
@@ -1378,7 +1393,7 @@ func (c *checker) resolveName(arg string, pos lexer.Position) bool {
 				names = append(names, n)
 			}
 			sort.Strings(names)
-			c.errs.add(pos, "process %q has no thread or member %q%s", pbase, tbase, didYouMean(tbase, names))
+			c.errs.add(pos, "process %q has no thread or member %q%s", pbase, tbase, c.didYouMean(tbase, names))
 			return false
 		}
 		return c.replicaOK(pos, "entity", tbase, d.x, tk, namePart)
@@ -1395,7 +1410,7 @@ func (c *checker) resolveName(arg string, pos lexer.Position) bool {
 	switch len(procs) {
 	case 0:
 		all := append(slices.Clip(c.topOrder), c.innerList...)
-		c.errs.add(pos, "unknown entity %q%s", arg, didYouMean(base, all))
+		c.errs.add(pos, "unknown entity %q%s", arg, c.didYouMean(base, all))
 		return false
 	case 1:
 		return c.replicaOK(pos, "entity", base, procs[0].inner[base].x, k, arg)

@@ -20,13 +20,16 @@ type Scenario struct {
 }
 
 // TopItem is one setting, entity or expectation at the top level.
+//
+// The alternatives start with distinct keywords; the most frequent come
+// first because participle tries them in order.
 type TopItem struct {
-	Setting  *Setting  `parser:"  @@"`
+	Entity   *Entity   `parser:"  @@"`
+	Process  *Process  `parser:"| @@"`
+	Expect   *Expect   `parser:"| @@"`
+	Setting  *Setting  `parser:"| @@"`
 	Policy   *Policy   `parser:"| @@"`
 	Machine  *Machine  `parser:"| @@"`
-	Process  *Process  `parser:"| @@"`
-	Entity   *Entity   `parser:"| @@"`
-	Expect   *Expect   `parser:"| @@"`
 	Workload *Workload `parser:"| @@"`
 }
 
@@ -75,10 +78,10 @@ type Process struct {
 
 // ProcItem is one setting, thread or runtime block of a process.
 type ProcItem struct {
-	GIL     *GIL     `parser:"  @@"`
-	Startup *Startup `parser:"| @@"`
+	Entity  *Entity  `parser:"  @@"`
 	Block   *Block   `parser:"| @@"`
-	Entity  *Entity  `parser:"| @@"`
+	GIL     *GIL     `parser:"| @@"`
+	Startup *Startup `parser:"| @@"`
 }
 
 // GIL is `gil interval D`, `gil legacy [check N]` or `gil off`.

@@ -69,24 +69,11 @@ var (
 // lex turns src into tokens (without whitespace and comments, ending with
 // EOF) and reports every lexical error: bad characters, unterminated
 // strings, unknown escapes, malformed numbers and units, and the sketched
-// constructs that are not supported yet.
+// constructs that are not supported yet. src must be valid UTF-8.
 func lex(filename string, src string, errs *errorSink) []lexer.Token {
-	l, err := lexerDef.LexString(filename, src)
-	if err != nil {
-		errs.add(lexer.Position{Filename: filename, Line: 1, Column: 1}, "%v", err)
-		return nil
-	}
-	toks := make([]lexer.Token, 0, len(src)/4+1)
+	toks := scan(filename, src)
 	depth := 0
-	for {
-		t, err := l.Next()
-		if err != nil {
-			// The Bad rule matches any character, so the lexer cannot
-			// fail; keep the guard for safety.
-			errs.add(t.Pos, "%v", err)
-			return nil
-		}
-		toks = append(toks, t)
+	for ti, t := range toks {
 		if t.EOF() {
 			break
 		}
@@ -103,7 +90,7 @@ func lex(filename string, src string, errs *errorSink) []lexer.Token {
 		case tokQuantity:
 			checkQuantityShape(t, errs)
 		case tokIdent, tokKeyword:
-			if i := len(toks) - 2; i >= 0 && toks[i].Type == tokQuantity && toks[i].Pos.Line == t.Pos.Line && isUnit(t.Value) {
+			if i := ti - 1; i >= 0 && toks[i].Type == tokQuantity && toks[i].Pos.Line == t.Pos.Line && isUnit(t.Value) {
 				if _, _, unit, ok := splitQuantity(toks[i].Value); ok && unit == "" {
 					errs.add(toks[i].Pos, "no space is allowed between a number and its unit: write %s%s", toks[i].Value, t.Value)
 				}

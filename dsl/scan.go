@@ -1,0 +1,136 @@
+package dsl
+
+import (
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/alecthomas/participle/v2/lexer"
+)
+
+// scan is the fast path of lexerDef: a hand-written scanner that yields
+// exactly the tokens the regular-expression rules would (FuzzScan checks
+// this), about ten times faster. lexerDef stays the definition of the
+// tokens; scan is how they are found. src must be valid UTF-8.
+func scan(filename, src string) []lexer.Token {
+	toks := make([]lexer.Token, 0, len(src)/5+1)
+	pos := lexer.Position{Filename: filename, Line: 1, Column: 1}
+	i := 0
+	emit := func(typ lexer.TokenType, end int) {
+		toks = append(toks, lexer.Token{Type: typ, Value: src[i:end], Pos: pos})
+	}
+	for i < len(src) {
+		c := src[i]
+		end := i + 1
+		var typ lexer.TokenType
+		switch {
+		case c == ' ' || c == '\t' || c == '\r' || c == '\n':
+			for end < len(src) && (src[end] == ' ' || src[end] == '\t' || src[end] == '\r' || src[end] == '\n') {
+				end++
+			}
+			typ = lexer.EOF // skipped
+		case c == '#':
+			for end < len(src) && src[end] != '\n' {
+				end++
+			}
+			typ = lexer.EOF // skipped
+		case c == '"':
+			end, typ = scanString(src, i)
+		case isDigit(c) || c == '-' && i+1 < len(src) && isDigit(src[i+1]):
+			for end < len(src) {
+				r, n := utf8.DecodeRuneInString(src[end:])
+				if !(unicode.IsLetter(r) || unicode.IsNumber(r) || r == '_' || r == '.' || r == '%') {
+					break
+				}
+				end += n
+			}
+			typ = tokQuantity
+		case isLetter(c) || c == '_':
+			for end < len(src) && isWord(src[end]) {
+				end++
+			}
+			typ = tokIdent
+			if keywordSet[src[i:end]] {
+				typ = tokKeyword
+			}
+		case c == '$' && i+1 < len(src) && (isLetter(src[i+1]) || src[i+1] == '_'):
+			end = i + 2
+			for end < len(src) && isWord(src[end]) {
+				end++
+			}
+			typ = tokParamRef
+		case c == '<' || c == '>' || c == '=' || c == '~':
+			switch {
+			case end < len(src) && src[end] == '=':
+				end++
+				typ = symbols["Op"]
+			case c == '<' || c == '>':
+				typ = symbols["Op"]
+			case c == '=':
+				typ = tokPunct
+			default:
+				typ = tokBad
+			}
+		case c == '{' || c == '}' || c == '(' || c == ')' || c == ',' || c == '[' || c == ']':
+			typ = tokPunct
+		default:
+			_, n := utf8.DecodeRuneInString(src[i:])
+			end = i + n
+			typ = tokBad
+		}
+		if typ != lexer.EOF {
+			emit(typ, end)
+		}
+		advance(&pos, src[i:end])
+		i = end
+	}
+	return append(toks, lexer.EOFToken(pos))
+}
+
+// scanString scans a string from the quote at src[i]: a String when it is
+// closed on its line, else a BadString up to the end of the line (with a
+// trailing backslash, as the BadString rule has it).
+func scanString(src string, i int) (int, lexer.TokenType) {
+	j := i + 1
+	for j < len(src) {
+		switch src[j] {
+		case '"':
+			return j + 1, tokString
+		case '\n':
+			return j, tokBadString
+		case '\\':
+			if j+1 >= len(src) || src[j+1] == '\n' {
+				return j + 1, tokBadString
+			}
+			_, n := utf8.DecodeRuneInString(src[j+1:])
+			j += 1 + n
+		default:
+			_, n := utf8.DecodeRuneInString(src[j:])
+			j += n
+		}
+	}
+	return j, tokBadString
+}
+
+// advance moves pos over span, counting columns in runes.
+func advance(pos *lexer.Position, span string) {
+	pos.Offset += len(span)
+	for k := 0; k < len(span); {
+		if span[k] == '\n' {
+			pos.Line++
+			pos.Column = 1
+			k++
+			continue
+		}
+		if span[k] < utf8.RuneSelf {
+			k++
+		} else {
+			_, n := utf8.DecodeRuneInString(span[k:])
+			k += n
+		}
+		pos.Column++
+	}
+}
+
+func isDigit(c byte) bool  { return c >= '0' && c <= '9' }
+func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+func isWord(c byte) bool   { return isLetter(c) || isDigit(c) || c == '_' }

@@ -1,0 +1,65 @@
+package dsl
+
+import (
+	"reflect"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/alecthomas/participle/v2/lexer"
+)
+
+// regexTokens lexes src with the lexer.MustSimple definition, the
+// reference that scan must agree with.
+func regexTokens(t *testing.T, src string) []lexer.Token {
+	l, err := lexerDef.LexString("f.sim", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	toks, err := lexer.ConsumeAll(l)
+	if err != nil {
+		t.Fatalf("regex lexer: %v", err)
+	}
+	return toks
+}
+
+var scanSeeds = []string{
+	"",
+	`scenario "s" { task "t" at 1ms { cpu 1.005ms io 0 sleep uniform(1ms, 2ms) } }`,
+	"\"a\\\"b\\\\c\" \"unterminated\n\"x\\\n\"y\\",
+	"-5 - 5 -x 5min 10sx 1e3ms 0x10 1_000 1.5.3 1. .5 5µs 5μs 5% 3²",
+	"cpu cpus _cpu cpu_ xµ gen generator in interval Cpu",
+	"$x $ $1 <= >= == ~= < > = ~ { } ( ) , [ ] @ é \t\r\n # comment\n#",
+	"a\n\tb\n\n  é c",
+}
+
+func TestScanMatchesRegexLexer(t *testing.T) {
+	for _, s := range append(scanSeeds, fuzzSeeds...) {
+		compareScan(t, s)
+	}
+}
+
+func FuzzScan(f *testing.F) {
+	for _, s := range append(scanSeeds, fuzzSeeds...) {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if !utf8.ValidString(s) {
+			return
+		}
+		compareScan(t, s)
+	})
+}
+
+func compareScan(t *testing.T, src string) {
+	t.Helper()
+	want := regexTokens(t, src)
+	got := scan("f.sim", src)
+	if !reflect.DeepEqual(got, want) {
+		for i := range min(len(got), len(want)) {
+			if got[i] != want[i] {
+				t.Fatalf("%q: token %d\n got %#v\nwant %#v", src, i, got[i], want[i])
+			}
+		}
+		t.Fatalf("%q: %d tokens, want %d", src, len(got), len(want))
+	}
+}
