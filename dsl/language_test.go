@@ -1,0 +1,100 @@
+package dsl
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/gilsim/gilsim/simulator"
+)
+
+// The examples of LANGUAGE.md, as written there.
+
+const langStructure = `scenario "title" {
+  seed 42                          # optional, default 1
+  cores 2                          # default 1
+  policy round_robin quantum 10ms  # OS policy; see below; default fair
+  context_switch 5us               # OS switch cost charged on a core, default 0
+
+  task "P1" at 0ms priority 3 { cpu 24ms }   # a native single-threaded process: no GIL
+
+  process "app" {                  # a CPython process: one interpreter, one GIL
+    gil interval 5ms               # the default (CPython >= 3.2)
+    thread "worker" x 4 { cpu 200ms }
+  }
+
+  expect makespan < 900ms
+}`
+
+const langCooperative = `scenario "coop" {
+  process "a" {
+    eventlet patched { greenthread "g" x 100 { sleep 50ms } }      # or ` + "`eventlet unpatched`" + `
+  }
+  process "b" {
+    greenlets {                                                    # raw greenlets, no hub
+      greenlet "A" { cpu 1ms  switch "B"  cpu 1ms }
+      greenlet "B" { cpu 5ms  switch "A"  cpu 1ms }
+    }
+    coroutines {                                                   # generators, no loop
+      gen "A2" { repeat 3 { cpu 1ms  yield } }
+      gen "B2" { repeat 3 { cpu 2ms  yield } }
+    }
+  }
+}`
+
+const langMachine = `scenario "m" {
+  machine { wakeup_latency 24us  context_switch 3us  memory thread 16KB  memory 8GB }
+}`
+
+const langParams = `scenario "pool size" {
+  param workers = 4              # a number, a duration or a size; the literal fixes its type
+  param switch = 5ms
+  cores 2
+  process "app" {
+    gil interval $switch
+    thread "w" x $workers { repeat 10 { cpu 1ms  io 20ms } }
+  }
+  vary workers in [1, 2, 4, 8]   # one run per value; several vary lines make a cross product
+}`
+
+const langWorkload = `scenario "crawler" {
+  cores 4
+  workload "fetch" { task "req" x 200 { cpu 200us  io 100ms  cpu 100us } }
+}`
+
+func TestLanguageExamples(t *testing.T) {
+	sc := mustParse(t, langStructure)
+	if got := names(sc); got != "P1 app[worker#1 worker#2 worker#3 worker#4]" {
+		t.Errorf("structure example: %s", got)
+	}
+	if sc.Seed != 42 || sc.Cores != 2 || sc.Policy != simulator.PolicyRoundRobin || sc.Quantum != 10_000_000 || sc.Machine.ContextSwitch != 5000 {
+		t.Errorf("structure example settings: %+v", sc)
+	}
+	if sc.Expects[0].Text != "makespan < 900ms" {
+		t.Errorf("expect text %q", sc.Expects[0].Text)
+	}
+
+	sc = mustParse(t, langCooperative)
+	if got := len(sc.Processes[0].Threads[0].Members); got != 100 {
+		t.Errorf("%d greenthreads", got)
+	}
+	gl := sc.Processes[1].Threads[0]
+	if gl.Members[0].Steps[1].Target != 1 || gl.Members[1].Steps[1].Target != 0 {
+		t.Errorf("switch targets")
+	}
+
+	sc = mustParse(t, langMachine)
+	m := sc.Machine
+	if m.WakeupLatency != 24_000 || m.ContextSwitch != 3000 || m.MemThread != 16<<10 || m.MemTotal != 8<<30 {
+		t.Errorf("machine example: %+v", m)
+	}
+
+	for _, c := range []struct{ src, msg string }{
+		{langParams, "`param` is not supported yet"},
+		{langWorkload, "workload blocks run with `gilsim compare`, which is not available yet"},
+	} {
+		_, err := Parse("l.sim", []byte(c.src))
+		if err == nil || !strings.Contains(err.Error(), c.msg) {
+			t.Errorf("got %v, want %q", err, c.msg)
+		}
+	}
+}

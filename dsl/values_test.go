@@ -1,0 +1,112 @@
+package dsl
+
+import (
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestExactScaled(t *testing.T) {
+	cases := []struct {
+		digits string
+		scale  uint64
+		want   int64
+		res    convResult
+	}{
+		{"1.005", 1_000_000, 1_005_000, convOK},
+		{"0.5", 1, 0, convNotWhole},
+		{"0.001", 1000, 1, convOK},
+		{"0.0001", 1000, 0, convNotWhole},
+		{"1.500000000000000000000000", 1000, 1500, convOK},
+		{"000000000000000000000000012", 1, 12, convOK},
+		{"0.5", 1 << 10, 512, convOK},
+		{"0.3", 1, 0, convNotWhole},
+		{"9223372036854775807", 1, math.MaxInt64, convOK},
+		{"9223372036854775808", 1, 0, convTooLarge},
+		{"9223372036.854775807", 1_000_000_000, math.MaxInt64, convOK},
+		{"9223372036.854775808", 1_000_000_000, 0, convTooLarge},
+		{"99999999999999999999999999", 1, 0, convTooLarge},
+		{"8589934591.99999999906867742538452148437", 1 << 30, math.MaxInt64 - 1, convNotWhole},
+		{"0.0000000000000000000000000000009313225746154785156250", 1 << 30, 0, convNotWhole},
+		{"0.00000000000000000000000000000000000000000000000000000001", 1_000_000_000, 0, convNotWhole},
+		{"0", 1_000_000_000, 0, convOK},
+		{"0.000", 1, 0, convOK},
+	}
+	for _, c := range cases {
+		got, res := exactScaled(c.digits, c.scale)
+		if res != c.res || res == convOK && got != c.want {
+			t.Errorf("exactScaled(%s, %d) = %d, %d; want %d, %d", c.digits, c.scale, got, res, c.want, c.res)
+		}
+	}
+}
+
+func TestDurationUnits(t *testing.T) {
+	for _, c := range []struct {
+		src  string
+		want int64
+	}{
+		{"7ns", 7}, {"7us", 7000}, {"7µs", 7000}, {"7μs", 7000}, {"7ms", 7_000_000}, {"7s", 7_000_000_000},
+		{"0.000000001s", 1}, {"1.5us", 1500}, {"0", 0}, {"0.0", 0}, {"9223372036854775807ns", math.MaxInt64},
+	} {
+		sc := mustParse(t, `scenario "u" { task "t" { cpu `+c.src+` } }`)
+		if got := sc.Processes[0].Threads[0].Steps[0].Dur.A; got != c.want {
+			t.Errorf("%s = %d ns, want %d", c.src, got, c.want)
+		}
+	}
+	for _, c := range []struct {
+		src  string
+		want int64
+	}{
+		{"3B", 3}, {"3KB", 3 << 10}, {"3MB", 3 << 20}, {"3GB", 3 << 30}, {"1.5KB", 1536}, {"0", 0},
+	} {
+		sc := mustParse(t, `scenario "u" { machine { memory `+c.src+` } }`)
+		if got := sc.Machine.MemTotal; got != c.want {
+			t.Errorf("%s = %d bytes, want %d", c.src, got, c.want)
+		}
+	}
+}
+
+func TestSuggest(t *testing.T) {
+	cands := []string{"makespan", "finish", "start", "wait", "gil_wait"}
+	for word, want := range map[string]string{
+		"makspan": "makespan", "finsh": "finish", "MAKESPAN": "makespan", "strat": "start",
+		"xyz": "", "wiat": "wait", "gilwait": "gil_wait", "totally_different": "",
+	} {
+		if got := suggest(word, cands); got != want {
+			t.Errorf("suggest(%q) = %q, want %q", word, got, want)
+		}
+	}
+}
+
+func TestParseFile(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.sim")
+	if err := os.WriteFile(good, []byte(`scenario "f" { task "t" { cpu 1ms } }`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sc, err := ParseFile(good)
+	if err != nil || sc.File != good || sc.Title != "f" {
+		t.Fatalf("ParseFile: %v %+v", err, sc)
+	}
+	if _, err := ParseFile(filepath.Join(dir, "missing.sim")); err == nil {
+		t.Error("missing file: no error")
+	}
+	big := filepath.Join(dir, "big.sim")
+	f, err := os.Create(big)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Truncate(MaxFileSize + 1); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	_, err = ParseFile(big)
+	if err == nil || !strings.Contains(err.Error(), "file is too large") || !strings.HasPrefix(err.Error(), big+": ") {
+		t.Errorf("big file: %v", err)
+	}
+	if _, err := Parse("x.sim", make([]byte, MaxFileSize+1)); err == nil || !strings.Contains(err.Error(), "too large") {
+		t.Errorf("big source: %v", err)
+	}
+}
