@@ -118,3 +118,94 @@ func TestCPUCoroutineStarvesTimers(t *testing.T) {
 	}
 	t.Logf("lag %s stall %s", FormatDuration(lag), FormatDuration(r.Processes[0].LoopStallMax))
 }
+
+func yieldS() Step { return Step{Op: OpYield} }
+
+// order runs sc and returns the order in which units started their cpu
+// spans, as a string of their first letters.
+func order(t *testing.T, sc *Scenario) string {
+	t.Helper()
+	var s []byte
+	var names []string
+	r, err := Run(sc, Options{Trace: func(sp Span) {
+		if sp.Kind == SpanRunning {
+			names = append(names, "")
+			s = append(s, byte(sp.Entity))
+		}
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := make([]byte, len(s))
+	for i, e := range s {
+		out[i] = r.Tasks[e].Name[0]
+	}
+	return string(out)
+}
+
+func TestSleep0Interleaves(t *testing.T) {
+	for _, k := range []ThreadKind{ThreadAsyncio, ThreadGevent, ThreadEventlet} {
+		p := loopProc(k, true, []*Member{
+			unit("A", repeat(5, cpu(1*ms), yieldS())),
+			unit("B", repeat(5, cpu(1*ms), yieldS())),
+		})
+		got := order(t, scenario(1, PolicyFair, 0, p))
+		if got != "ABABABABAB" {
+			t.Errorf("%s: order %s, want ABABABABAB", k, got)
+		}
+	}
+}
+
+func TestEventletPatchedVsUnpatched(t *testing.T) {
+	r := runLoopScenario(t, 2, loopProc(ThreadEventlet, true, members(100, "g", sleepS(50*ms))))
+	within(t, "eventlet patched 100 x sleep 50ms", r.Makespan, 52*ms, 5) // E9: 52.0
+	r = runLoopScenario(t, 2, loopProc(ThreadEventlet, false, members(100, "g", sleepS(50*ms))))
+	within(t, "eventlet unpatched", r.Makespan, 5028*ms, 2) // E9: 5028
+}
+
+func TestEventletTpool(t *testing.T) {
+	r := runLoopScenario(t, 2, loopProc(ThreadEventlet, true, members(4, "g", offload(cpu(50*ms)))))
+	within(t, "tpool 4 x cpu 50ms", r.Makespan, 204*ms, 8) // E9: 204-226
+	r = runLoopScenario(t, 2, loopProc(ThreadEventlet, true, members(4, "g", offload(sleepS(50*ms)))))
+	within(t, "tpool 4 x sleep 50ms", r.Makespan, 50700*1000, 3) // E9: 50.7
+	threads := 0
+	for _, tr := range r.Tasks {
+		if tr.Kind == "thread" {
+			threads++
+		}
+	}
+	if threads != 20 {
+		t.Errorf("tpool started %d threads, want all 20 at first use", threads)
+	}
+}
+
+func TestExecutorPoolSize(t *testing.T) {
+	// 2 cores: min(32, 2+4) = 6 workers, so 10 jobs of 50 ms run in two waves
+	r := runLoopScenario(t, 2, loopProc(ThreadAsyncio, false, members(10, "c", offload(sleepS(50*ms)))))
+	threads := 0
+	for _, tr := range r.Tasks {
+		if tr.Kind == "thread" {
+			threads++
+		}
+	}
+	if threads != 6 {
+		t.Errorf("executor has %d threads, want 6", threads)
+	}
+	within(t, "10 jobs on 6 workers", r.Makespan, 100*ms+500*1000, 2)
+}
+
+func TestMemoryModel(t *testing.T) {
+	sc := scenario(1, PolicyFair, 0, loopProc(ThreadGevent, true, members(1000, "g", sleepS(10*ms))))
+	r := mustRun(t, sc)
+	m := sc.Machine
+	want := m.MemProcess + m.MemThread + 1000*m.MemGreenlet
+	if r.MemoryPeak != want {
+		t.Errorf("peak %d, want %d", r.MemoryPeak, want)
+	}
+	sc.Machine.MemTotal = m.MemProcess + m.MemThread + 500*m.MemGreenlet
+	r = mustRun(t, sc)
+	if r.Failure == nil {
+		t.Fatal("want an out-of-memory failure")
+	}
+	t.Log(r.Failure.Message)
+}
