@@ -3,7 +3,6 @@ package simulator
 import (
 	"math"
 	"math/rand/v2"
-	"sort"
 )
 
 // thState is where an OS thread is, as the OS sees it.
@@ -500,7 +499,7 @@ func (e *engine) dispatch() {
 		changed := false
 		if len(e.readyNow) > 0 {
 			rn := e.readyNow
-			sort.SliceStable(rn, func(i, j int) bool { return rn[i].file < rn[j].file })
+			sortThreads(rn, func(a, b *thread) bool { return a.file < b.file })
 			for _, t := range rn {
 				e.enqueue(t)
 			}
@@ -509,7 +508,7 @@ func (e *engine) dispatch() {
 		}
 		if len(e.expired) > 0 {
 			ex := e.expired
-			sort.SliceStable(ex, func(i, j int) bool { return ex[i].core < ex[j].core })
+			sortThreads(ex, func(a, b *thread) bool { return a.core < b.core })
 			for _, t := range ex {
 				if t.state != stCore {
 					continue
@@ -538,6 +537,16 @@ func (e *engine) dispatch() {
 		}
 		if !changed && len(e.readyNow) == 0 && len(e.expired) == 0 {
 			return
+		}
+	}
+}
+
+// sortThreads is a stable insertion sort: the lists sorted per instant are
+// short and mostly in order already, and it allocates nothing.
+func sortThreads(ts []*thread, less func(a, b *thread) bool) {
+	for i := 1; i < len(ts); i++ {
+		for j := i; j > 0 && less(ts[j], ts[j-1]); j-- {
+			ts[j], ts[j-1] = ts[j-1], ts[j]
 		}
 	}
 }

@@ -325,7 +325,9 @@ func (e *engine) nextGevent(l *loop) (*member, bool) {
 		} else if e.pollRelease(l) {
 			return nil, false
 		}
-		var ios, tms []timerEntry
+		// libev queues io watchers, then expired timers; pending watchers
+		// run last queued first
+		ios, tms := l.bufA[:0], l.bufB[:0]
 		for len(l.timers.h) > 0 && l.timers.h[0].due <= e.now {
 			te := l.timers.pop()
 			if te.kind == wakeIO {
@@ -338,6 +340,7 @@ func (e *engine) nextGevent(l *loop) (*member, bool) {
 			}
 		}
 		l.watch = append(append(l.watch, ios...), tms...)
+		l.bufA, l.bufB = ios[:0], tms[:0]
 		if len(l.watch) == 0 && l.ready.len() == 0 && l.left == 0 && len(l.timers.h) == 0 {
 			return e.loopDone(l)
 		}
@@ -350,14 +353,15 @@ func (e *engine) nextGevent(l *loop) (*member, bool) {
 // greenthreads whose io completed.
 func (e *engine) nextEventlet(l *loop) (*member, bool) {
 	for {
-		if len(l.watch) > 0 {
-			w := l.watch[0]
-			l.watch = l.watch[1:]
+		if l.wHead < len(l.watch) {
+			w := l.watch[l.wHead]
+			l.wHead++
 			w.m.readyAt = w.due
 			return w.m, true
 		}
+		l.watch, l.wHead = l.watch[:0], 0
 		l.pass++
-		var keep, tms, ios []timerEntry
+		keep, tms, ios := l.bufC[:0], l.bufA[:0], l.bufB[:0]
 		for len(l.timers.h) > 0 && l.timers.h[0].due <= e.now {
 			te := l.timers.pop()
 			switch {
@@ -376,6 +380,7 @@ func (e *engine) nextEventlet(l *loop) (*member, bool) {
 			l.timers.push(te)
 		}
 		l.watch = append(append(l.watch[:0], tms...), ios...)
+		l.bufA, l.bufB, l.bufC = tms[:0], ios[:0], keep[:0]
 		l.inPass = true
 		if len(l.watch) > 0 {
 			if len(tms) == 0 && e.pollRelease(l) {

@@ -149,6 +149,10 @@ type loop struct {
 	polled   bool    // asyncio: the poll of this iteration is done
 	inPass   bool    // eventlet: a timer pass is under way
 	pendingM *member // unit to resume once the switch overhead is paid
+	wHead    int     // eventlet: next watcher to run
+	bufA     []timerEntry
+	bufB     []timerEntry
+	bufC     []timerEntry
 	lastStep *Step
 	switchC  int64
 	pool     *pool
