@@ -211,7 +211,11 @@ func syntaxError(err error, toks []lexer.Token, errs *errorSink) {
 	pos := perr.Position()
 	var ute *participle.UnexpectedTokenError
 	if !errors.As(err, &ute) {
-		errs.add(pos, "%s", perr.Message())
+		msg := perr.Message()
+		if strings.HasPrefix(msg, "too many iterations") {
+			msg = "too many items in one block (the parser's limit is a million)"
+		}
+		errs.add(pos, "%s", msg)
 		return
 	}
 	ute = deepen(ute, toks)
