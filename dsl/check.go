@@ -521,7 +521,6 @@ var (
 	takesTask    = []string{"x", "at", "priority", "nice"}
 	takesProcess = []string{"x", "at", "nice"}
 	takesMember  = []string{"x", "at"}
-	takesGen     = []string{"x"}
 )
 
 // ---- top-level entities ----
@@ -787,9 +786,6 @@ func (c *checker) block(b *Block, ps *procState, pm modVals) *threadT {
 	want := memberKind[b.Kind]
 	ctx := memberCtx[b.Kind]
 	takes := takesMember
-	if want == "gen" {
-		takes = takesGen
-	}
 	ps.pending = ps.pending[:0]
 	type genYield struct {
 		x   int64
@@ -1279,7 +1275,11 @@ func (c *checker) expect(e *Expect) {
 			}
 		}
 		ex.Arg, ex.HasArg = name, true
-		if !c.resolveName(name, e.Arg.Pos) {
+		if processMetrics[metric] {
+			if !c.resolveProcess(metric, name, e.Arg.Pos) {
+				good = false
+			}
+		} else if !c.resolveName(name, e.Arg.Pos) {
 			good = false
 		}
 	}
@@ -1425,6 +1425,34 @@ func (c *checker) resolveName(arg string, pos lexer.Position) bool {
 	}
 	c.errs.add(pos, "%q is ambiguous: several processes define it (%s); qualify it as \"process/name\"", base, strings.Join(qual, ", "))
 	return false
+}
+
+// processMetrics are measured per process: their argument names a
+// top-level task or process (or a replica group of one).
+var processMetrics = map[string]bool{
+	"gil_handoffs": true, "gil_forced_switches": true, "memory": true, "lag": true, "stall": true,
+}
+
+func (c *checker) resolveProcess(metric, arg string, pos lexer.Position) bool {
+	base, k, problem := splitReplica(arg)
+	switch {
+	case strings.Contains(arg, "/"):
+		c.errs.add(pos, "`%s` is measured per process: name a process, not %q", metric, arg)
+		return false
+	case problem != "":
+		c.errs.add(pos, "bad process name %q: %s", arg, problem)
+		return false
+	}
+	top := c.topNames[base]
+	if top == nil {
+		hint := c.didYouMean(base, c.topOrder)
+		if len(c.inner[base]) > 0 {
+			hint = "; `" + metric + "` is measured per process, and " + strconv.Quote(base) + " is a thread"
+		}
+		c.errs.add(pos, "unknown process %q%s", arg, hint)
+		return false
+	}
+	return c.replicaOK(pos, "process", base, top.x, k, arg)
 }
 
 func (c *checker) replicaOK(pos lexer.Position, what, base string, x, k int64, written string) bool {

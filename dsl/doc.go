@@ -72,8 +72,8 @@
 // Modifiers follow a name in any order, each at most once: a top-level
 // `task` and a `thread` take x, at, priority and nice; a `process` takes x,
 // at and nice (its threads and runtime threads inherit its nice); an
-// asyncio `task`, a `greenlet` and a `greenthread` take x and at; a `gen`
-// takes x only. `x N` (N >= 1) names replicas name#1 … name#N, even for x 1,
+// asyncio `task`, a `greenlet`, a `greenthread` and a `gen` take x and
+// at. `x N` (N >= 1) names replicas name#1 … name#N, even for x 1,
 // expanded in place and depth first. `at` takes a duration or a
 // distribution; a process's `at` is absolute, other `at`s count from the
 // end of the process's startup. A distribution in `at` is drawn once per
@@ -118,9 +118,11 @@
 // value of the metric's type (absolute); `within` goes with `~=` only. The
 // argument names a top-level task or process (with or without #k), a
 // thread or member that only one process defines (with or without #k), or
-// "process/name" (either part with or without #k). A top-level name wins
-// over a thread of the same name. Expect.Text is the line after `expect`
-// with whitespace and comments between tokens collapsed to one space.
+// "process/name" (either part with or without #k); a top-level name is
+// accepted even when a thread shares it. The metrics measured per process
+// (gil_handoffs, gil_forced_switches, memory, lag, stall) take a
+// top-level name only. Expect.Text is the line after `expect` with
+// whitespace and comments between tokens collapsed to one space.
 //
 // The machine block takes wakeup_latency, context_switch, timer_slack,
 // thread_start, legacy_tick (> 0), legacy_signal_cost, asyncio_switch,
