@@ -167,10 +167,8 @@ type engine struct {
 	readyNow []*thread
 	expired  []*thread
 
-	fair      fairParams
-	minV      int64
-	sumW      int64
-	nRunnable int
+	fair fairParams
+	minV int64
 
 	unfinished int
 	warned     map[warnKey]bool
@@ -552,7 +550,7 @@ func sortThreads(ts []*thread, less func(a, b *thread) bool) {
 }
 
 func (e *engine) enqueue(t *thread) {
-	it := rqItem{th: t.idx}
+	it := rqItem{th: t.idx, w: t.weight}
 	switch e.sc.Policy {
 	case PolicySJF, PolicySRTF:
 		e.ensureBurst(t)
@@ -706,9 +704,7 @@ func (e *engine) startSlice(t *thread) {
 				sumW += e.threads[id].weight
 			}
 		}
-		for i := range e.rq.h {
-			sumW += e.threads[e.rq.h[i].th].weight
-		}
+		sumW += e.rq.weight
 		period := e.fair.latency
 		if p := nr * e.fair.minGran; p > period {
 			period = p

@@ -119,6 +119,7 @@ func (e *engine) lockGIL(g *gilState, t *thread) {
 		g.lastHolder = t
 		g.switchNo++
 		g.handoffs++
+		e.mark(MarkHandoff, t)
 	}
 	g.dropReq = false
 	if f := g.forced; f != nil && f != t {
@@ -183,6 +184,7 @@ func (e *engine) dropGIL(t *thread) bool {
 	g.dropReq = false
 	if forced {
 		g.forcedN++
+		e.mark(MarkForcedDrop, t)
 	}
 	e.releaseGIL(t)
 	if !forced || g.waiters == 0 || g.holder != nil {
@@ -208,6 +210,7 @@ func (e *engine) gilTimer(w *thread) {
 	}
 	if g.switchNo == w.gilSaved && !g.dropReq {
 		g.dropReq = true
+		e.mark(MarkDropRequest, w)
 		if h := g.holder; h != nil && h.state == stCore && h.running && h.seg == segCPU {
 			e.forceDrop(h)
 		}
@@ -302,4 +305,16 @@ func (e *engine) idleCore() bool {
 		}
 	}
 	return false
+}
+
+// mark reports an instant of note about t to Options.Mark.
+func (e *engine) mark(k MarkKind, t *thread) {
+	if e.opt.Mark == nil {
+		return
+	}
+	ent := -1
+	if t.unit != nil {
+		ent = int(t.uidx)
+	}
+	e.opt.Mark(Mark{Kind: k, At: e.now, Process: t.proc.idx, Entity: ent})
 }

@@ -7,14 +7,16 @@ package simulator
 
 // readyQueue is a min-heap of runnable threads ordered by (k1, k2, k3, seq).
 type readyQueue struct {
-	h   []rqItem
-	seq uint64
+	h      []rqItem
+	seq    uint64
+	weight int64 // sum of the queued threads' fair weights
 }
 
 type rqItem struct {
 	k1, k2, k3 int64
 	seq        uint64
 	th         int32
+	w          int64
 }
 
 func rqLess(a, b *rqItem) bool {
@@ -33,6 +35,7 @@ func rqLess(a, b *rqItem) bool {
 func (q *readyQueue) len() int { return len(q.h) }
 
 func (q *readyQueue) push(it rqItem) {
+	q.weight += it.w
 	q.seq++
 	it.seq = q.seq
 	q.h = append(q.h, it)
@@ -51,6 +54,7 @@ func (q *readyQueue) peek() *rqItem { return &q.h[0] }
 
 func (q *readyQueue) pop() rqItem {
 	top := q.h[0]
+	q.weight -= top.w
 	n := len(q.h) - 1
 	q.h[0] = q.h[n]
 	q.h = q.h[:n]

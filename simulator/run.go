@@ -19,6 +19,36 @@ type Options struct {
 	// one state, in the order the stretches end. Used by timelines and by
 	// the invariant tests; a nil Trace costs nothing.
 	Trace func(Span)
+	// Mark, when set, receives instants of note (GIL drop requests, forced
+	// switches, hand-offs) as they happen.
+	Mark func(Mark)
+}
+
+// MarkKind is what happened at a Mark.
+type MarkKind uint8
+
+const (
+	MarkDropRequest MarkKind = iota // a GIL waiter asked the holder to drop
+	MarkForcedDrop                  // the holder dropped the GIL because of a drop request
+	MarkHandoff                     // the GIL changed owner
+)
+
+var markNames = [...]string{"drop-request", "forced-drop", "gil-handoff"}
+
+func (k MarkKind) String() string {
+	if int(k) < len(markNames) {
+		return markNames[k]
+	}
+	return "?"
+}
+
+// Mark is one instant of note. Entity is an index into Result.Tasks, or -1
+// when no step-running entity is involved (a loop thread between units).
+type Mark struct {
+	Kind    MarkKind
+	At      int64
+	Process int
+	Entity  int
 }
 
 // SpanKind is what an entity was doing during a Span.
