@@ -6,6 +6,7 @@ package scenarios
 
 import (
 	"io/fs"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -54,5 +55,21 @@ func TestShippedScenarios(t *testing.T) {
 				t.Errorf("%s: run did not finish cleanly: deadlock=%v failure=%v", f, res.Deadlock, res.Failure)
 			}
 		})
+	}
+}
+
+// TestReadmeTour keeps the language tour in README.md identical to
+// scenarios/tour.sim, which TestShippedScenarios runs.
+func TestReadmeTour(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tour, err := os.ReadFile("tour.sim")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(readme), "```text\n"+string(tour)+"```") {
+		t.Error("README.md's language tour differs from scenarios/tour.sim; change both")
 	}
 }
