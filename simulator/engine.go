@@ -85,16 +85,18 @@ type thread struct {
 	legacyGen  uint32
 
 	// OS policy
-	arrival   int64
-	priority  int
-	weight    int64
-	vruntime  int64
-	onSince   int64
-	sliceGen  uint32
-	burstLeft int64   // sjf/srtf: CPU left in the current burst
-	draws     []int64 // pre-drawn durations of the current burst
-	thrash    int64   // legacy GIL: CPU spent on contended releases, not on steps
-	inBurst   bool
+	arrival    int64
+	priority   int
+	weight     int64
+	vruntime   int64
+	onSince    int64
+	sliceGen   uint32
+	sliceBase  int64   // when the current quantum/slice began counting
+	sliceArmed bool    // its expiry event is scheduled
+	burstLeft  int64   // sjf/srtf: CPU left in the current burst
+	draws      []int64 // pre-drawn durations of the current burst
+	thrash     int64   // legacy GIL: CPU spent on contended releases, not on steps
+	inBurst    bool
 
 	stateSince int64
 	mem        int64
@@ -514,7 +516,7 @@ func (e *engine) dispatch() {
 				if e.rq.len() > 0 {
 					e.preempt(t)
 				} else {
-					e.startSlice(t)
+					e.beginSlice(t, e.now)
 				}
 			}
 			e.expired = ex[:0]
@@ -530,8 +532,16 @@ func (e *engine) dispatch() {
 				changed = true
 			}
 		}
-		if e.rq.len() > 0 && e.preemptForBetter() {
-			changed = true
+		if e.rq.len() > 0 {
+			// someone waits for a core: every running slice now matters
+			for c := range e.cores {
+				if id := e.cores[c].cur; id >= 0 {
+					e.armSlice(e.threads[id])
+				}
+			}
+			if e.preemptForBetter() {
+				changed = true
+			}
 		}
 		if !changed && len(e.readyNow) == 0 && len(e.expired) == 0 {
 			return
@@ -639,12 +649,12 @@ func (e *engine) place(t *thread, c int) {
 		left := t.segLeft
 		t.seg = segSwitch
 		t.segLeft = e.m.ContextSwitch
-		e.startSlice(t)
+		e.beginSlice(t, e.now+e.m.ContextSwitch)
 		e.startSegment(t)
 		t.segLeft = left
 		return
 	}
-	e.startSlice(t)
+	e.beginSlice(t, e.now)
 	e.run(t)
 }
 
@@ -685,17 +695,48 @@ func (e *engine) updateMinV() {
 	}
 }
 
-// startSlice arms the quantum (round_robin) or the fair slice of t.
-func (e *engine) startSlice(t *thread) {
-	var q int64
+// beginSlice starts t's quantum (round_robin) or fair slice at from. Its
+// expiry is scheduled only once another thread waits for a core, so a
+// machine with spare cores spends no events on slices.
+func (e *engine) beginSlice(t *thread, from int64) {
+	t.sliceBase = from
+	t.sliceArmed = false
+	t.sliceGen++
+	if e.rq.len() > 0 {
+		e.armSlice(t)
+	}
+}
+
+// armSlice schedules the end of t's current slice. A round-robin quantum
+// ends on a multiple of the quantum since the slice began (the quantum
+// restarts whenever it expires with nobody waiting); a fair slice that is
+// already used up ends now.
+func (e *engine) armSlice(t *thread) {
+	if t.sliceArmed {
+		return
+	}
+	q := e.sliceLen(t)
+	if q <= 0 {
+		return
+	}
+	at := t.sliceBase + q
+	if e.sc.Policy == PolicyRoundRobin && at < e.now {
+		k := (e.now - t.sliceBase + q - 1) / q
+		at = t.sliceBase + k*q
+	}
+	if at < e.now {
+		at = e.now
+	}
+	t.sliceArmed = true
+	e.q.push(event{at: at, kind: evSlice, th: t.idx, gen: t.sliceGen})
+}
+
+// sliceLen is the length of t's quantum or fair slice (0: none).
+func (e *engine) sliceLen(t *thread) int64 {
 	switch e.sc.Policy {
 	case PolicyRoundRobin:
-		q = e.sc.Quantum
+		return e.sc.Quantum
 	case PolicyFair:
-		if e.sc.Quantum > 0 {
-			q = e.sc.Quantum
-			break
-		}
 		nr := int64(e.rq.len() + 1)
 		sumW := t.weight
 		for c := range e.cores {
@@ -709,22 +750,13 @@ func (e *engine) startSlice(t *thread) {
 		if p := nr * e.fair.minGran; p > period {
 			period = p
 		}
-		q = period * t.weight / sumW
+		q := period * t.weight / sumW
 		if q < e.fair.minGran {
 			q = e.fair.minGran
 		}
-	default:
-		return
+		return q
 	}
-	if q <= 0 {
-		return
-	}
-	t.sliceGen++
-	cs := int64(0)
-	if t.seg == segSwitch {
-		cs = t.segLeft
-	}
-	e.q.push(event{at: e.now + cs + q, kind: evSlice, th: t.idx, gen: t.sliceGen})
+	return 0
 }
 
 // startSegment runs t's current segment on its core until it ends.
