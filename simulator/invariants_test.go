@@ -1039,30 +1039,32 @@ func TestInvariantsRegressionLegacySignalCostLivelock(t *testing.T) {
 	}
 }
 
-// Round robin, 1 core, quantum 1ms: A starts at 0 (arming its quantum for
-// t=1ms) and blocks in io until 1.5ms, which leaves a stale evSlice at 1ms.
-// B arrives at 1ms on the idle core. engine.go loop() defers the dispatch
-// of an instant while the next event is at the same instant, and skips a
-// stale event with `continue` before its dispatch check: the arrival's
-// dispatch never happens and B waits, ready, on an idle core until the
-// next live event (A's io end at 1.5ms). B should run 1ms-2ms; it runs
-// 1.5ms-2.5ms. Any stale event (segment, slice, GIL timer, legacy check)
-// that is the last event of an instant loses that instant's dispatch.
+// Round robin, 1 core, quantum 1ms: A runs 0-0.5ms while B waits, so A's
+// quantum expiry is armed for 1ms; A then blocks in io until 2.5ms, which
+// leaves that expiry stale. B runs 0.5-0.7ms. C arrives at 1ms on the idle
+// core; its arrival event precedes the stale expiry at the same instant.
+// engine.go loop() defers the dispatch of an instant while the next event
+// is at the same instant, and skips a stale event with `continue` before
+// its dispatch check: the instant's dispatch never happens and C waits,
+// ready, on an idle core until the next live event (A's io end at 2.5ms).
+// C should run 1ms-2ms; it runs 2.5ms-3.5ms. Any stale event (segment,
+// slice, GIL timer, legacy check) that is the last event of an instant
+// loses that instant's dispatch.
 func TestInvariantsRegressionStaleEventSkipsDispatch(t *testing.T) {
-	sc := scenario(1, PolicyRoundRobin, 1*ms, task("A", 0, 0, io(1500_000)), task("B", 1*ms, 0, cpu(1*ms)))
+	sc := scenario(1, PolicyRoundRobin, 1*ms,
+		task("A", 0, 0, cpu(500_000), io(2*ms)), task("B", 0, 0, cpu(200_000)), task("C", 1*ms, 0, cpu(1*ms)))
 	invRegression(t, "a stale event that ends an instant skips that instant's dispatch (engine.go loop: `continue` on !live before the dispatch check)", sc,
 		func(r *Result) string {
-			if b := r.Tasks[1]; b.Start != 1*ms || b.Finish != 2*ms {
-				return fmt.Sprintf("B ran %s-%s, want 1ms-2ms", FormatDuration(b.Start), FormatDuration(b.Finish))
+			if c := r.Tasks[2]; c.Start != 1*ms || c.Finish != 2*ms {
+				return fmt.Sprintf("C ran %s-%s, want 1ms-2ms", FormatDuration(c.Start), FormatDuration(c.Finish))
 			}
 			return ""
 		})
 }
 
 // The same bug at the end of the run. Round robin, 1 core, quantum 1ms: A
-// runs 0-2ms; its quantum, re-armed at 1ms with nobody waiting, ends at
-// 2ms too but was queued after A's segment end. B arrives at 1.5ms and
-// waits in the ready queue. At 2ms A finishes; the dispatch waits for the
+// runs 0-2ms. B arrives at 1.5ms and waits in the ready queue, which arms
+// A's quantum expiry for 2ms, queued after A's segment end at 2ms. At 2ms A finishes; the dispatch waits for the
 // next event of the instant, the stale slice, which is skipped, and the
 // event queue is then empty. loop() only dispatches on an empty queue
 // when readyNow or expired is non-empty, not when the ready queue is: the
