@@ -105,6 +105,12 @@ type checker struct {
 	blamePos lexer.Position
 
 	suggestions int // did-you-mean searches so far (they are bounded)
+
+	env *runEnv // the parameter values of the run being built
+
+	// looseNames skips resolving the entity names of expectations, for
+	// ParseExpect, which has no scenario to resolve them in.
+	looseNames bool
 }
 
 // didYouMean suggests a close candidate. Only the first few errors get a
@@ -118,9 +124,13 @@ func (c *checker) didYouMean(word string, candidates []string) string {
 	return didYouMean(word, candidates)
 }
 
-func check(f *File, toks []lexer.Token, errs *errorSink) *program {
+// check checks the tree for one run of the scenario: env holds the value
+// of every parameter in that run (the tree's `$name` quantities already
+// carry them) and decides which `expect ... when` lines apply.
+func check(f *File, toks []lexer.Token, errs *errorSink, env *runEnv) *program {
 	sc := f.Scenario
 	c := &checker{
+		env:       env,
 		errs:      errs,
 		toks:      toks,
 		prog:      &program{seed: 1, cores: 1, policy: simulator.PolicyFair, machine: simulator.DefaultMachine()},
@@ -218,6 +228,8 @@ func (c *checker) scenario(sc *Scenario) {
 			}
 		case it.Expect != nil:
 			expects = append(expects, it.Expect)
+		case it.Param != nil, it.Vary != nil:
+			// Checked once for the whole sweep (sweep.go).
 		case it.Workload != nil:
 			w := it.Workload
 			c.defineTop(w.Name, w.Pos)
@@ -1275,6 +1287,9 @@ func (c *checker) expect(e *Expect) {
 			}
 		}
 		ex.Arg, ex.HasArg = name, true
+		if c.looseNames {
+			break
+		}
 		if processMetrics[metric] {
 			if !c.resolveProcess(metric, name, e.Arg.Pos) {
 				good = false
@@ -1307,7 +1322,7 @@ func (c *checker) expect(e *Expect) {
 			good = good && ok
 		}
 	}
-	if good {
+	if good && c.env.applies(e.When) {
 		c.prog.expects = append(c.prog.expects, ex)
 	}
 }

@@ -28,7 +28,7 @@
 //	x at priority nice gil interval legacy check off startup asyncio gevent
 //	eventlet greenlets coroutines patched unpatched greenlet greenthread gen
 //	cpu native io sleep await yield offload repeat lock switch uniform exp
-//	normal expect within machine workload param vary in
+//	normal expect within machine workload param vary in when and
 //
 // A number is `[0-9]+(\.[0-9]+)?`, glued to its unit: durations take ns,
 // us, µs (U+00B5 or U+03BC), ms or s; sizes B, KB, MB or GB (powers of
@@ -123,6 +123,8 @@
 // (gil_handoffs, gil_forced_switches, memory, lag, stall) take a
 // top-level name only. Expect.Text is the line after `expect` with
 // whitespace and comments between tokens collapsed to one space.
+// ParseExpect reads one expectation on its own, for Go tests that check a
+// result with simulator.Evaluate.
 //
 // The machine block takes wakeup_latency, context_switch, timer_slack,
 // thread_start, legacy_tick (> 0), legacy_signal_cost, asyncio_switch,
@@ -138,6 +140,53 @@
 // counts one), refused before anything is expanded; files up to 16 MiB;
 // blocks nested at most 200 deep.
 //
-// Not yet: `workload` blocks (they run with `gilsim compare`), `param`,
-// `vary` and `$name` are reported as errors at their position.
+// # Parameters and sweeps
+//
+//	scenario "pool size" {
+//	  param workers = 4        # a number, a duration, a size or a percentage
+//	  param switch = 5ms
+//	  process "app" {
+//	    gil interval $switch
+//	    thread "w" x $workers { repeat 10 { cpu 1ms io 20ms } }
+//	  }
+//	  vary workers in [1, 2, 4, 8]
+//	  vary switch in [1ms, 5ms]
+//	  expect makespan < 2s                       # holds in every run
+//	  expect makespan < 300ms when workers == 8  # in the runs that meet the condition
+//	}
+//
+// `param NAME = VALUE` declares a parameter and its default; VALUE is a
+// literal, and its unit fixes the parameter's kind (a bare 0 fits any
+// kind). The name may be a keyword (`switch`), since it is only used as
+// `$NAME`. `$NAME` stands wherever a quantity does: counts (`x`, `repeat`,
+// `cores`, `seed`, `check`, `priority`, `nice`), durations (steps, `at`,
+// the arguments of a distribution, `quantum`, `context_switch`, `gil
+// interval`, `startup`, machine keys), sizes (`memory`), and the value and
+// tolerance of an expectation. The slot checks the value as if it were
+// written there, and an error caused by a value names it: "`x` must be at
+// least 1 ($workers = 0)".
+//
+// `vary NAME in [v1, v2, ...]` makes one run per value; several vary lines
+// make the cross product, in the order of the vary lines, the first one
+// outermost. Values are literals of the parameter's kind, each listed
+// once. A sweep makes at most MaxRuns runs. Every run has the file's seed.
+// `param` and `vary` lines stand at the top level, in any order; a
+// parameter may be used before its `param` line.
+//
+// `expect ... when COND [and COND]...` applies only to the runs whose
+// parameters meet every condition: NAME (with or without `$`), one of ==
+// < <= > >=, and a literal of the parameter's kind; values compare by
+// magnitude (1s == 1000ms). An expectation without `when` must hold in
+// every run. A `when` that no run of the file meets is an error, unless
+// --set changed one of its parameters.
+//
+// ParseSweep returns every run (a plain file is a sweep of one run), with
+// --set style overrides: a value, or a comma-separated list that replaces
+// the parameter's vary list (a fixed parameter given a list becomes
+// varied, innermost). Parse and ParseFile return one scenario with every
+// parameter at its default: they check the vary lines but run none of
+// them, and keep the `when` expectations that the defaults meet.
+//
+// Not yet: `workload` blocks (they run with `gilsim compare`) are
+// reported as errors at their position.
 package dsl

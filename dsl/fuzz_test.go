@@ -26,12 +26,14 @@ var fuzzSeeds = []string{
 	`scenario "s" { task "t" { cpu 1ms } expect makespan < 1s expect finish("t") ~= 1ms within 5% expect utilization > 50% expect memory(t) < 1GB }`,
 	`scenario "s" { workload "w" { task "r" { cpu 1ms } } }`,
 	`scenario "s" { param w = 4 vary w in [1, 2] task "t" x $w { } }`,
+	`scenario "s" { param d = 5ms param n = 2 vary n in [1, 2] vary d in [1ms, 0] task "t" x $n at $d { cpu uniform($d, 9ms) } expect makespan < $d when n == 1 and $d >= 1ms }`,
+	`scenario "s" { param switch = 5ms process "p" { gil interval $switch } expect makespan < 1s when switch < 1s }`,
 	`scenario "s" { task "t" x 1000000000 { cpu 5min 10 ms 1e3ms 0x10ms µs } }`,
 	"scenario \"s\" {\n\ttask \"é\\\"\" {\tcpu 1ms }\n",
 }
 
-// FuzzParse checks that Parse never panics and that every error it returns
-// is an ErrorList whose positions lie inside the input.
+// FuzzParse checks that Parse and ParseSweep never panic and that every
+// error they return is an ErrorList whose positions lie inside the input.
 func FuzzParse(f *testing.F) {
 	for _, s := range fuzzSeeds {
 		f.Add([]byte(s))
@@ -50,28 +52,41 @@ func FuzzParse(f *testing.F) {
 			if sc == nil {
 				t.Fatal("nil scenario without an error")
 			}
-			return
 		}
-		var list ErrorList
-		if !errors.As(err, &list) || len(list) == 0 {
-			t.Fatalf("error %T is not a non-empty ErrorList: %v", err, err)
+		checkFuzzError(t, src, err)
+		// The sweep of the same file: every run, or errors of the same shape.
+		sw, serr := ParseSweep("f.sim", src, nil)
+		if serr == nil && (sw == nil || len(sw.Runs) == 0) {
+			t.Fatal("empty sweep without an error")
 		}
-		if len(list) > MaxErrors+1 {
-			t.Fatalf("%d errors", len(list))
-		}
-		text := strings.TrimPrefix(string(src), "\uFEFF")
-		lines := strings.Split(text, "\n")
-		for _, e := range list {
-			if e.Line < 1 || e.Line > len(lines) {
-				t.Fatalf("error line %d outside 1..%d: %v", e.Line, len(lines), e)
-			}
-			if n := utf8.RuneCountInString(lines[e.Line-1]); e.Col < 1 || e.Col > n+1 {
-				t.Fatalf("error column %d outside 1..%d on line %d: %v", e.Col, n+1, e.Line, e)
-			}
-			if e.Msg == "" || e.File != "f.sim" {
-				t.Fatalf("bad error %#v", e)
-			}
-		}
-		_ = err.Error()
+		checkFuzzError(t, src, serr)
 	})
+}
+
+func checkFuzzError(t *testing.T, src []byte, err error) {
+	t.Helper()
+	if err == nil {
+		return
+	}
+	var list ErrorList
+	if !errors.As(err, &list) || len(list) == 0 {
+		t.Fatalf("error %T is not a non-empty ErrorList: %v", err, err)
+	}
+	if len(list) > MaxErrors+1 {
+		t.Fatalf("%d errors", len(list))
+	}
+	text := strings.TrimPrefix(string(src), "\uFEFF")
+	lines := strings.Split(text, "\n")
+	for _, e := range list {
+		if e.Line < 1 || e.Line > len(lines) {
+			t.Fatalf("error line %d outside 1..%d: %v", e.Line, len(lines), e)
+		}
+		if n := utf8.RuneCountInString(lines[e.Line-1]); e.Col < 1 || e.Col > n+1 {
+			t.Fatalf("error column %d outside 1..%d on line %d: %v", e.Col, n+1, e.Line, e)
+		}
+		if e.Msg == "" || e.File != "f.sim" {
+			t.Fatalf("bad error %#v", e)
+		}
+	}
+	_ = err.Error()
 }

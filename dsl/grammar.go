@@ -24,13 +24,31 @@ type Scenario struct {
 // The alternatives start with distinct keywords; the most frequent come
 // first because participle tries them in order.
 type TopItem struct {
-	Entity   *Entity   `parser:"  @@"`
-	Process  *Process  `parser:"| @@"`
-	Expect   *Expect   `parser:"| @@"`
-	Setting  *Setting  `parser:"| @@"`
-	Policy   *Policy   `parser:"| @@"`
-	Machine  *Machine  `parser:"| @@"`
-	Workload *Workload `parser:"| @@"`
+	Entity   *Entity    `parser:"  @@"`
+	Process  *Process   `parser:"| @@"`
+	Expect   *Expect    `parser:"| @@"`
+	Setting  *Setting   `parser:"| @@"`
+	Policy   *Policy    `parser:"| @@"`
+	Machine  *Machine   `parser:"| @@"`
+	Workload *Workload  `parser:"| @@"`
+	Param    *ParamLine `parser:"| @@"`
+	Vary     *VaryLine  `parser:"| @@"`
+}
+
+// ParamLine is `param NAME = VALUE`: a parameter and its default. The name may
+// be a keyword (`param switch = 5ms`), because it is only ever referenced
+// as `$name`.
+type ParamLine struct {
+	Pos   lexer.Position
+	Name  *Word `parser:"'param' @@"`
+	Value *Qty  `parser:"'=' @@"`
+}
+
+// VaryLine is `vary NAME in [v1, v2, ...]`: one run per value.
+type VaryLine struct {
+	Pos    lexer.Position
+	Name   *Word  `parser:"'vary' @@ 'in'"`
+	Values []*Qty `parser:"'[' ( @@ ( ',' @@ )* )? ']'"`
 }
 
 // Setting is a scenario setting that takes one value.
@@ -187,7 +205,24 @@ type Expect struct {
 	Op     *OpTok     `parser:"@@"`
 	Value  *Qty       `parser:"@@"`
 	Within *Within    `parser:"@@?"`
+	When   *When      `parser:"@@?"`
 	Tokens []lexer.Token
+}
+
+// When restricts an expectation to the runs of a sweep whose parameters
+// meet every condition: `when workers == 8 and switch < 5ms`.
+type When struct {
+	Pos   lexer.Position
+	Conds []*Cond `parser:"'when' @@ ( 'and' @@ )*"`
+}
+
+// Cond is one condition of a When: a parameter (written with or without
+// `$`), a comparison and a literal value.
+type Cond struct {
+	Pos   lexer.Position
+	Name  string `parser:"@(Ident | Keyword | ParamRef)"`
+	Op    *OpTok `parser:"@@"`
+	Value *Qty   `parser:"@@"`
 }
 
 // OpTok is the comparison of an expectation.
@@ -230,10 +265,13 @@ type Str struct {
 	Raw string `parser:"@String"`
 }
 
-// Qty is a number token with its optional unit (`5ms`, `4`, `-5`, `8GB`).
+// Qty is a number token with its optional unit (`5ms`, `4`, `-5`, `8GB`),
+// or a parameter reference (`$workers`) that the sweep replaces with the
+// parameter's value of each run before the checker sees it.
 type Qty struct {
 	Pos lexer.Position
-	Raw string `parser:"@Quantity"`
+	Raw string `parser:"@(Quantity | ParamRef)"`
+	ref string // the `$name` this Qty was written as, once substituted
 }
 
 // Word is an identifier or keyword used as a value (`policy fair`).

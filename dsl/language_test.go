@@ -88,8 +88,20 @@ func TestLanguageExamples(t *testing.T) {
 		t.Errorf("machine example: %+v", m)
 	}
 
+	// Parse gives the defaults of a sweep; ParseSweep every run.
+	sc = mustParse(t, langParams)
+	if got := names(sc); got != "app[w#1 w#2 w#3 w#4]" || sc.Processes[0].GIL.Interval != 5_000_000 {
+		t.Errorf("params example, defaults: %s, interval %d", got, sc.Processes[0].GIL.Interval)
+	}
+	sw, err := ParseSweep("l.sim", []byte(langParams), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sw.Runs) != 4 || sw.Runs[3].Label() != "workers=8" || len(sw.Runs[3].Scenario.Processes[0].Threads) != 8 {
+		t.Errorf("params example: %d runs", len(sw.Runs))
+	}
+
 	for _, c := range []struct{ src, msg string }{
-		{langParams, "`param` is not supported yet"},
 		{langWorkload, "workload blocks run with `gilsim compare`, which is not available yet"},
 	} {
 		_, err := Parse("l.sim", []byte(c.src))

@@ -9,9 +9,7 @@ import (
 	"github.com/alecthomas/participle/v2/lexer"
 )
 
-// keywords are reserved: they never lex as identifiers. The list holds the
-// words of the core grammar plus the few reserved for the sketched parts of
-// the language (param, vary, in).
+// keywords are reserved: they never lex as identifiers.
 var keywords = []string{
 	"scenario", "seed", "cores", "policy", "quantum", "context_switch",
 	"task", "process", "thread", "x", "at", "priority", "nice",
@@ -20,7 +18,7 @@ var keywords = []string{
 	"patched", "unpatched", "greenlet", "greenthread", "gen",
 	"cpu", "native", "io", "sleep", "await", "yield", "offload", "repeat", "lock", "switch",
 	"uniform", "exp", "normal",
-	"expect", "within", "machine", "workload", "param", "vary", "in",
+	"expect", "within", "machine", "workload", "param", "vary", "in", "when", "and",
 }
 
 var keywordSet = func() map[string]bool {
@@ -68,8 +66,8 @@ var (
 
 // lex turns src into tokens (without whitespace and comments, ending with
 // EOF) and reports every lexical error: bad characters, unterminated
-// strings, unknown escapes, malformed numbers and units, and the sketched
-// constructs that are not supported yet. src must be valid UTF-8.
+// strings, unknown escapes, malformed numbers and units. src must be valid
+// UTF-8.
 func lex(filename string, src string, errs *errorSink) []lexer.Token {
 	toks := scan(filename, src)
 	depth := 0
@@ -95,9 +93,6 @@ func lex(filename string, src string, errs *errorSink) []lexer.Token {
 					errs.add(toks[i].Pos, "no space is allowed between a number and its unit: write %s%s", toks[i].Value, t.Value)
 				}
 			}
-			if t.Type == tokKeyword && (t.Value == "param" || t.Value == "vary") {
-				errs.add(t.Pos, "`%s` is not supported yet", t.Value)
-			}
 		case tokPunct:
 			switch t.Value {
 			case "{":
@@ -108,8 +103,6 @@ func lex(filename string, src string, errs *errorSink) []lexer.Token {
 			case "}":
 				depth--
 			}
-		case tokParamRef:
-			errs.add(t.Pos, "parameters (%s) are not supported yet", t.Value)
 		}
 	}
 	return toks

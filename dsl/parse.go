@@ -41,6 +41,9 @@ var itemParsers = func() map[string]func(*lexer.PeekingLexer) error {
 	add(itemParser[Machine](), "machine")
 	add(itemParser[Expect](), "expect")
 	add(itemParser[Workload](), "workload")
+	add(itemParser[ParamLine](), "param")
+	add(itemParser[VaryLine](), "vary")
+	add(itemParser[When](), "when")
 	add(itemParser[GIL](), "gil")
 	add(itemParser[Startup](), "startup")
 	add(itemParser[Block](), "asyncio", "gevent", "eventlet", "greenlets", "coroutines")
@@ -65,6 +68,16 @@ func Grammar() string { return parser.String() }
 // ParseFile reads the scenario file at path and parses it (see Parse).
 // Files larger than MaxFileSize are refused.
 func ParseFile(path string) (*simulator.Scenario, error) {
+	src, err := readSource(path)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(path, src)
+}
+
+// readSource reads a scenario file, refusing one past MaxFileSize. Errors
+// opening or reading it are returned as they are (*fs.PathError).
+func readSource(path string) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -80,7 +93,7 @@ func ParseFile(path string) (*simulator.Scenario, error) {
 	if len(src) > MaxFileSize {
 		return nil, tooLarge(path, int64(len(src)))
 	}
-	return Parse(path, src)
+	return src, nil
 }
 
 func tooLarge(file string, size int64) error {
@@ -91,33 +104,17 @@ func tooLarge(file string, size int64) error {
 // error positions only. On failure the error is an ErrorList: the first
 // syntax error, or every lexical or semantic error found (up to
 // MaxErrors), each with its position.
+//
+// A file with parameters gives the scenario with every parameter at its
+// default: Parse ignores `vary` lines (they are still checked), and keeps
+// the `expect ... when` lines whose condition the defaults meet. Use
+// ParseSweep to get every run of a sweep.
 func Parse(filename string, src []byte) (*simulator.Scenario, error) {
-	if len(src) > MaxFileSize {
-		return nil, tooLarge(filename, int64(len(src)))
-	}
-	text := string(src)
-	text = strings.TrimPrefix(text, "\uFEFF")
-	errs := &errorSink{file: filename}
-	if !utf8.ValidString(text) {
-		errs.add(invalidUTF8Pos(filename, text), "the file is not valid UTF-8")
-		return nil, errs.list(text)
-	}
-	toks := lex(filename, text, errs)
-	if !errs.empty() {
-		return nil, errs.list(text)
-	}
-	ast, err := parseTokens(toks)
+	pf, err := parseSource(filename, src)
 	if err != nil {
-		syntaxError(err, toks, errs)
-		return nil, errs.list(text)
+		return nil, err
 	}
-	prog := check(ast, toks, errs)
-	if !errs.empty() {
-		return nil, errs.list(text)
-	}
-	sc := lower(prog)
-	sc.File = filename
-	return sc, nil
+	return pf.defaultRun()
 }
 
 func invalidUTF8Pos(filename, text string) lexer.Position {
@@ -198,6 +195,11 @@ var valueAfter = map[string]string{
 	"expect":         "a metric: expect makespan < 1s",
 	"within":         "a tolerance: within 5% or within 2ms",
 	"machine":        "a block: machine { ... }",
+	"param":          "a name, `=` and a value: param workers = 4",
+	"vary":           "a parameter and a list of values: vary workers in [1, 2, 4]",
+	"in":             "a list of values in brackets: vary workers in [1, 2, 4]",
+	"when":           "a condition on a parameter: when workers == 8",
+	"and":            "another condition: when workers == 8 and switch == 5ms",
 }
 
 // syntaxError turns participle's error into one positioned Error with a
@@ -226,6 +228,10 @@ func syntaxError(err error, toks []lexer.Token, errs *errorSink) {
 		prev := toks[i-1]
 		if need, ok := valueAfter[prev.Value]; ok && prev.Type == tokKeyword {
 			errs.add(prev.Pos, "`%s` needs %s", prev.Value, need)
+			return
+		}
+		if prev.Type == tokPunct && prev.Value == "=" {
+			errs.add(prev.Pos, "`=` needs a value: param workers = 4")
 			return
 		}
 		if prev.Type == tokIdent && slices.Contains(machineKeys, prev.Value) {
@@ -327,6 +333,8 @@ var belongs = func() map[string]string {
 	}
 	add("scenario settings stand at the top level of the scenario", "seed", "cores", "policy", "quantum", "context_switch", "machine")
 	add("`expect` lines stand at the top level of the scenario", "expect")
+	add("`param` and `vary` lines stand at the top level of the scenario", "param", "vary")
+	add("`when` ends an expectation: expect makespan < 1s when workers == 8", "when", "and")
 	add("processes and workloads stand at the top level of the scenario", "process", "workload")
 	add("process settings stand in a process", "gil", "startup")
 	add("runtime blocks stand in a process", "asyncio", "gevent", "eventlet", "greenlets", "coroutines")
