@@ -1,0 +1,383 @@
+package fidelity
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"io/fs"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/gilsim/gilsim/dsl"
+	"github.com/gilsim/gilsim/scenarios/calibration"
+)
+
+var update = flag.Bool("update", false, "rewrite the README's fidelity section")
+
+var (
+	loadOnce sync.Once
+	loaded   []Result
+	loadErr  error
+)
+
+func results(t *testing.T) []Result {
+	t.Helper()
+	loadOnce.Do(func() {
+		runs, err := Load(calibration.Files)
+		if err != nil {
+			loadErr = err
+			return
+		}
+		loaded = Evaluate(runs)
+	})
+	if loadErr != nil {
+		t.Fatal(loadErr)
+	}
+	return loaded
+}
+
+// TestFidelity is the suite: every prediction within its band, except the
+// known limitations, which must still be outside theirs.
+func TestFidelity(t *testing.T) {
+	for _, r := range results(t) {
+		t.Run(r.Entry, func(t *testing.T) {
+			if r.Err != nil {
+				t.Fatalf("no prediction: %v", r.Err)
+			}
+			got := formatValue(r.Unit, r.Pred.Value, r.Pred.Text)
+			want := formatValue(r.Unit, r.Value, r.Text)
+			switch {
+			case r.Limit != nil && r.OK:
+				t.Errorf("known limitation %s, but gilsim now predicts %s for %s (measured %s, error %s, band ±%.1f %%): remove the row from fidelity.Known",
+					r.Limit.ID, got, r.Entry, want, formatError(r.Error), r.Band)
+			case r.Limit != nil:
+				t.Skipf("known limitation %s: %s", r.Limit.ID, r.Limit.Title)
+			case !r.OK && r.Unit.exact():
+				t.Errorf("%s: gilsim predicts %s, CPython measured %s", r.Behaviour, got, want)
+			case !r.OK:
+				t.Errorf("%s: gilsim predicts %s, CPython measured %s: error %s, outside the band of ±%.1f %%",
+					r.Behaviour, got, want, formatError(r.Error), r.Band)
+			}
+		})
+	}
+}
+
+func TestBands(t *testing.T) {
+	seen := map[string]bool{}
+	for _, r := range Rows {
+		if seen[r.Entry] {
+			t.Errorf("row %s twice", r.Entry)
+		}
+		seen[r.Entry] = true
+		if r.Unit.exact() {
+			if r.Text == "" {
+				t.Errorf("%s: an exact row needs its measured text", r.Entry)
+			}
+			continue
+		}
+		if b := Band(r); b < minBand || b > maxBand {
+			t.Errorf("%s: band ±%.1f %% outside [%v, %v]", r.Entry, b, minBand, maxBand)
+		}
+		for _, ref := range r.Refs {
+			if _, ok := rowByEntry(ref); !ok || ref == r.Entry {
+				t.Errorf("%s: reference %q is not another row", r.Entry, ref)
+			}
+		}
+	}
+	// the rule, on rows whose spreads are known
+	for entry, want := range map[string]float64{
+		"e2_threads_16_wall_ms":                          5.9,  // 11.8 / 2
+		"e2_sequential_16_wall_ms":                       5,    // 1.82 / 2 < 5
+		"e2_speedup_threads_vs_sequential_16":            6.81, // (11.8 + 1.82) / 2
+		"e1_processes_2_wall_over_unit":                  19.35,
+		"e4_threads_2_interval_0.01ms_wall_over_default": 13.07,
+	} {
+		r, _ := rowByEntry(entry)
+		if got := Band(r); math.Abs(got-want) > 0.01 {
+			t.Errorf("Band(%s) = %.2f, want %.2f", entry, got, want)
+		}
+	}
+}
+
+func TestKnownLimitations(t *testing.T) {
+	ids := map[string]bool{}
+	for _, l := range Known {
+		if ids[l.ID] || l.ID == "" {
+			t.Errorf("limitation id %q empty or twice", l.ID)
+		}
+		ids[l.ID] = true
+		if len(l.Rows) == 0 || len(l.Missing) < 100 || l.Title == "" {
+			t.Errorf("%s: a limitation names its rows, a title, and the missing rule in words", l.ID)
+		}
+		for _, e := range l.Rows {
+			if _, ok := rowByEntry(e); !ok {
+				t.Errorf("%s: row %q does not exist", l.ID, e)
+			}
+			if other, _ := limitOf(e); other.ID != l.ID {
+				t.Errorf("row %s is in %s and %s", e, other.ID, l.ID)
+			}
+		}
+	}
+}
+
+// TestScenarios checks that each row's scenario exists, that each
+// calibration scenario feeds some row, and that the configurations of a
+// file never overlap in time (each would disturb the next).
+func TestScenarios(t *testing.T) {
+	files, err := fs.Glob(calibration.Files, "*.sim")
+	if err != nil {
+		t.Fatal(err)
+	}
+	used := map[string]bool{}
+	for _, r := range Rows {
+		if !slices.Contains(files, r.Scenario) {
+			t.Errorf("%s: scenario %s is not in scenarios/calibration", r.Entry, r.Scenario)
+		}
+		used[r.Scenario] = true
+	}
+	for _, f := range files {
+		if !used[f] {
+			t.Errorf("scenarios/calibration/%s feeds no row", f)
+		}
+	}
+	runs, err := Load(calibration.Files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, r := range runs.files {
+		type span struct {
+			cfg        string
+			start, end int64
+		}
+		var spans []span
+		done := map[string]bool{}
+		for _, p := range r.sc.Processes {
+			cfg := group(p.Name)
+			if done[cfg] {
+				continue
+			}
+			done[cfg] = true
+			at, _ := r.origin(cfg)
+			w, err := r.wall(cfg)
+			if err != nil {
+				t.Errorf("%s: %v", name, err)
+				continue
+			}
+			spans = append(spans, span{cfg, at, at + w})
+		}
+		slices.SortFunc(spans, func(a, b span) int { return cmpInt64(a.start, b.start) })
+		for i := 1; i < len(spans); i++ {
+			if spans[i].start <= spans[i-1].end {
+				t.Errorf("%s: %s (from %d ns) starts before %s ends (%d ns)", name, spans[i].cfg, spans[i].start, spans[i-1].cfg, spans[i-1].end)
+			}
+		}
+	}
+}
+
+// TestREADME keeps the README's fidelity section identical to what
+// `gilsim fidelity` generates. Run `go test ./fidelity -update` (or
+// `gilsim fidelity --readme README.md`) after changing the engine, a
+// scenario or a row.
+func TestREADME(t *testing.T) {
+	path := filepath.Join("..", "README.md")
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Markdown(results(t))
+	if *update {
+		out, err := ReplaceSection(string(b), want)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(out), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	got, err := Section(string(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != want {
+		gl, wl := strings.Split(got, "\n"), strings.Split(want, "\n")
+		for i := range max(len(gl), len(wl)) {
+			var g, w string
+			if i < len(gl) {
+				g = gl[i]
+			}
+			if i < len(wl) {
+				w = wl[i]
+			}
+			if g != w {
+				t.Fatalf("README.md's fidelity section differs from `gilsim fidelity` at line %d:\nREADME:    %s\ngenerated: %s\nRun `go run ./cmd/gilsim fidelity --readme README.md` (or go test ./fidelity -update).", i+1, g, w)
+			}
+		}
+	}
+	if !strings.Contains(string(b), "## Fidelity against CPython") {
+		t.Error("README.md lacks the heading ## Fidelity against CPython")
+	}
+}
+
+func TestReplaceSection(t *testing.T) {
+	in := "# x\n\nintro\n" + BeginMarker + "\nold\n" + EndMarker + "\ntail\n"
+	out, err := ReplaceSection(in, "new\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "# x\n\nintro\n" + BeginMarker + "\nnew\n" + EndMarker + "\ntail\n"; out != want {
+		t.Errorf("got %q, want %q", out, want)
+	}
+	if s, _ := Section(out); s != "new\n" {
+		t.Errorf("Section = %q", s)
+	}
+	for _, bad := range []string{"no markers", EndMarker + BeginMarker, BeginMarker + BeginMarker + EndMarker} {
+		if _, err := ReplaceSection(bad, "x"); err == nil {
+			t.Errorf("ReplaceSection(%q) should fail", bad)
+		}
+	}
+}
+
+// TestParamsParse checks that every documented machine key is one the
+// language accepts.
+func TestParamsParse(t *testing.T) {
+	for _, p := range Params {
+		src := "scenario \"p\" { machine { " + p.Key + " " + p.Example + " } task \"t\" { cpu 1ms } expect makespan > 0 }"
+		if _, err := dsl.Parse("p.sim", []byte(src)); err != nil {
+			t.Errorf("machine key %q: %v", p.Key, err)
+		}
+	}
+}
+
+// sharedDir is ../shared/calibration, next to the repository.
+const sharedDir = "../../shared/calibration"
+
+type entry struct {
+	Value  json.RawMessage `json:"value"`
+	Spread *float64        `json:"spread_pct"`
+}
+
+func readData(t *testing.T, name string, v any) {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(sharedDir, name))
+	if errors.Is(err, fs.ErrNotExist) {
+		t.Skipf("%s not found: the cross-check needs ../shared/calibration next to the repository", name)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestRowsMatchData checks every copied value and spread against the data
+// files, and that every outcome there has a row.
+func TestRowsMatchData(t *testing.T) {
+	var out struct {
+		Entries map[string]entry `json:"entries"`
+	}
+	readData(t, outcomes, &out)
+	var eg map[string]json.RawMessage
+	readData(t, evgr, &eg)
+	flat := map[string]json.RawMessage{}
+	for _, sec := range []string{"e9_eventlet", "e10_greenlet_generators"} {
+		var m map[string]json.RawMessage
+		if err := json.Unmarshal(eg[sec], &m); err != nil {
+			t.Fatal(err)
+		}
+		for k, v := range m {
+			flat[sec+"."+k] = v
+		}
+	}
+	for _, r := range Rows {
+		switch r.Data {
+		case outcomes:
+			e, ok := out.Entries[r.Entry]
+			if !ok {
+				t.Errorf("%s is not in %s", r.Entry, outcomes)
+				continue
+			}
+			checkValue(t, r, e.Value)
+			spread := 0.0
+			if e.Spread != nil {
+				spread = *e.Spread
+			}
+			if r.Spread != spread {
+				t.Errorf("%s: spread %v, the data says %v", r.Entry, r.Spread, spread)
+			}
+		case evgr:
+			v, ok := flat[r.Entry]
+			if !ok {
+				t.Errorf("%s is not in %s", r.Entry, evgr)
+				continue
+			}
+			checkValue(t, r, v)
+		case issue:
+		default:
+			t.Errorf("%s: unknown data file %q", r.Entry, r.Data)
+		}
+	}
+	for name := range out.Entries {
+		if _, ok := rowByEntry(name); !ok {
+			t.Errorf("outcome %s has no row", name)
+		}
+	}
+	// E9/E10 keys that are unit costs (inputs of the machine), not outcomes
+	inputs := map[string]bool{
+		"e9_eventlet.rss_kib_per_greenthread_at_10000":                true,
+		"e10_greenlet_generators.greenlet_switch_us":                  true,
+		"e10_greenlet_generators.generator_send_us":                   true,
+		"e10_greenlet_generators.yield_from_resume_cost_per_level_us": true,
+		"e10_greenlet_generators.rss_kib_per_generator_at_10000":      true,
+		"e10_greenlet_generators.rss_kib_per_raw_greenlet_at_10000":   true,
+	}
+	for name := range flat {
+		if _, ok := rowByEntry(name); !ok && !inputs[name] {
+			t.Errorf("outcome %s has no row", name)
+		}
+	}
+}
+
+func checkValue(t *testing.T, r Row, raw json.RawMessage) {
+	t.Helper()
+	switch r.Unit {
+	case Order:
+		var s string
+		if err := json.Unmarshal(raw, &s); err != nil || s != r.Text {
+			t.Errorf("%s: %q, the data says %s", r.Entry, r.Text, raw)
+		}
+	case Bool:
+		var b bool
+		if err := json.Unmarshal(raw, &b); err != nil || map[bool]string{true: "yes", false: "no"}[b] != r.Text {
+			t.Errorf("%s: %q, the data says %s", r.Entry, r.Text, raw)
+		}
+	default:
+		var f float64
+		if err := json.Unmarshal(raw, &f); err != nil || f != r.Value {
+			t.Errorf("%s: %v, the data says %s", r.Entry, r.Value, raw)
+		}
+	}
+}
+
+func TestSig4(t *testing.T) {
+	for v, want := range map[float64]string{
+		1: "1.000", 0.73: "0.730", 5022.337: "5022", 50.935: "50.94", 212.215: "212.2",
+		96.67: "96.67", 14.6465: "14.65", 0.0238: "0.024", 12345.6: "12346",
+	} {
+		if got := sig4(v); got != want {
+			t.Errorf("sig4(%v) = %q, want %q", v, got, want)
+		}
+	}
+	if got := formatError(-0.01); got != "0.0 %" {
+		t.Errorf("formatError(-0.01) = %q", got)
+	}
+	if got := formatError(-5.25); got != "−5.2 %" && got != "−5.3 %" {
+		t.Errorf("formatError(-5.25) = %q", got)
+	}
+}
