@@ -3,6 +3,7 @@
 // what happened.
 //
 //	gilsim run [flags] FILE...
+//	gilsim fidelity [--readme FILE]
 //	gilsim version
 //	gilsim help [COMMAND]
 //
@@ -36,6 +37,7 @@ happened.
 
 Usage:
   gilsim run [flags] FILE...   simulate scenario files and print the results
+  gilsim fidelity              compare gilsim with CPython measured on a real machine
   gilsim version               print gilsim's version
   gilsim help [COMMAND]        print this help, or a command's
 
@@ -57,6 +59,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	switch cmd, rest := args[0], args[1:]; cmd {
 	case "run":
 		return runCommand(rest, stdout, stderr)
+	case "fidelity":
+		return fidelityCommand(rest, stdout, stderr)
 	case "version":
 		return versionCommand(rest, stdout, stderr)
 	case "help", "-h", "-help", "--help":
@@ -83,6 +87,8 @@ func helpCommand(args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "run":
 		io.WriteString(stdout, runUsage)
+	case "fidelity":
+		io.WriteString(stdout, fidelityUsage)
 	case "version":
 		io.WriteString(stdout, versionUsage)
 	case "help":

@@ -1,0 +1,87 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/gilsim/gilsim/fidelity"
+	"github.com/gilsim/gilsim/scenarios/calibration"
+)
+
+const fidelityUsage = `Usage: gilsim fidelity [--readme FILE]
+
+Runs the calibration scenarios (scenarios/calibration, built into gilsim)
+and compares each prediction with CPython measured on the reference
+machine (../shared/calibration: Debian CPython 3.11.2 on a 2-vCPU Linux
+VM). Prints the comparison as markdown: the fidelity table, the known
+limitations and the machine parameters, which is the README's "Fidelity
+against CPython" section.
+
+Flags:
+  --readme FILE   instead of printing, replace the text between
+                  <!-- fidelity:begin --> and <!-- fidelity:end --> in FILE,
+                  leaving the rest of FILE as it is
+
+Exit status:
+  0  every prediction within its band, or a known limitation
+  1  a prediction outside its band that is not a known limitation
+  2  usage error, or FILE cannot be read, has no markers, or cannot be written
+`
+
+func fidelityCommand(args []string, stdout, stderr io.Writer) int {
+	fset := flag.NewFlagSet("gilsim fidelity", flag.ContinueOnError)
+	fset.SetOutput(io.Discard)
+	readme := fset.String("readme", "", "")
+	if err := fset.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			io.WriteString(stdout, fidelityUsage)
+			return exitOK
+		}
+		fmt.Fprintf(stderr, "gilsim fidelity: %s\n%s", safe(err.Error()), fidelityUsage)
+		return exitUsage
+	}
+	if fset.NArg() > 0 {
+		fmt.Fprintf(stderr, "gilsim fidelity: unexpected argument %s\n%s", safe(fmt.Sprintf("%q", fset.Arg(0))), fidelityUsage)
+		return exitUsage
+	}
+
+	runs, err := fidelity.Load(calibration.Files)
+	if err != nil {
+		fmt.Fprintf(stderr, "gilsim fidelity: %s\n", safe(err.Error()))
+		return exitUsage
+	}
+	results := fidelity.Evaluate(runs)
+	status := exitOK
+	for _, r := range results {
+		if !r.OK && r.Limit == nil {
+			status = exitFailed
+			fmt.Fprintf(stderr, "gilsim fidelity: %s is outside its band and is not a known limitation\n", r.Entry)
+		}
+	}
+
+	section := fidelity.Markdown(results)
+	if *readme == "" {
+		io.WriteString(stdout, section)
+		return status
+	}
+	b, err := os.ReadFile(*readme)
+	if err != nil {
+		fmt.Fprintf(stderr, "gilsim fidelity: %s\n", safe(err.Error()))
+		return exitUsage
+	}
+	out, err := fidelity.ReplaceSection(string(b), section)
+	if err != nil {
+		fmt.Fprintf(stderr, "gilsim fidelity: %s: %s\n", safe(*readme), err)
+		return exitUsage
+	}
+	if out != string(b) {
+		if err := os.WriteFile(*readme, []byte(out), 0o644); err != nil {
+			fmt.Fprintf(stderr, "gilsim fidelity: %s\n", safe(err.Error()))
+			return exitUsage
+		}
+		fmt.Fprintf(stderr, "gilsim fidelity: updated the fidelity section of %s\n", safe(*readme))
+	}
+	return status
+}
