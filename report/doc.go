@@ -58,4 +58,31 @@
 // to three decimals and always written with a decimal point. Arrays are
 // [] rather than null when empty. Strings are escaped by encoding/json,
 // except that <, > and & are written as themselves.
+//
+// JSONRuns takes Runs, results with the sweep parameters that produced
+// them, and adds "params": {"workers": 4, "switch": "5ms"} (declaration
+// order; plain numbers as JSON numbers) after the other fields of a run
+// that has parameters; without parameters its bytes are JSON's.
+// JSONStream writes the same output one run at a time, and JSONLine one
+// compact object per line (JSON Lines), so that the outputs of several
+// machines concatenate.
+//
+// # Markdown, CSV and sweeps
+//
+// Markdown renders a result like Tables, as GitHub-flavoured Markdown.
+// SweepTable and SweepMarkdown render a sweep as one table: a row per run,
+// its varied parameters, then makespan, utilization, cpu time, context
+// switches, total GIL wait, peak memory (and the worst loop lag when a
+// run has one), and how the run went ("3/3", "1/3 FAIL", "DEADLOCK");
+// what went wrong follows the table, one line per failure.
+//
+// A Grid is a table of raw strings that writes itself as a terminal table,
+// Markdown or CSV, making each cell safe for that medium: TermSafe for
+// terminals; MarkdownEscape (TermSafe, then a backslash before every
+// character Markdown could read as markup, `|` included) for Markdown;
+// CSVSafe (TermSafe, then a ' before a leading = + - or @, so that a
+// spreadsheet does not run the cell as a formula) for the text columns of
+// CSV, which encoding/csv quotes. SummaryGrid (a row per run) and
+// TasksGrid (a row per task of every run) are the CSV outputs, in integer
+// nanoseconds and bytes, with one column per parameter of any run.
 package report
