@@ -75,14 +75,16 @@ type thread struct {
 	pendStep  *Step
 
 	// GIL
-	hasGIL     bool
-	gilWaiting bool // registered as a waiter
-	signalled  bool // woken by a signal or a timeout, on its way to try again
-	gilSaved   uint64
-	gilGen     uint32
-	sleepPos   int32 // index in gil.sleeping, -1 if not there
-	waitSince  int64
-	legacyGen  uint32
+	hasGIL      bool
+	gilWaiting  bool // registered as a waiter
+	signalled   bool // woken by a signal or a timeout, on its way to try again
+	gilSaved    uint64
+	gilGen      uint32
+	sleepPos    int32 // index in gil.sleeping, -1 if not there
+	waitSince   int64
+	legacyGen   uint32
+	legacyArmed uint32 // legacyGen of the pending check
+	legacyAt    int64  // when the pending check is due
 
 	// OS policy
 	arrival    int64
@@ -318,9 +320,11 @@ func groupName(n string) string {
 func (e *engine) loop() {
 	for {
 		if e.q.len() == 0 {
-			if len(e.readyNow) > 0 || len(e.expired) > 0 {
+			if len(e.readyNow) > 0 || len(e.expired) > 0 || (e.rq.len() > 0 && e.idleCore()) {
 				e.dispatch()
-				continue
+				if e.q.len() > 0 {
+					continue
+				}
 			}
 			break
 		}
@@ -329,18 +333,17 @@ func (e *engine) loop() {
 			e.limit = &LimitError{What: "time", Limit: e.opt.MaxTime, At: e.now}
 			return
 		}
-		t := e.threads[ev.th]
-		if !e.live(&ev, t) {
-			continue
+		if t := e.threads[ev.th]; e.live(&ev, t) {
+			e.now = ev.at
+			if e.tick() {
+				return
+			}
+			e.handle(&ev, t)
+			if e.failure != nil || e.limit != nil {
+				return
+			}
 		}
-		e.now = ev.at
-		if e.tick() {
-			return
-		}
-		e.handle(&ev, t)
-		if e.failure != nil || e.limit != nil {
-			return
-		}
+		// a stale last event of an instant must not skip its dispatch
 		if e.q.len() == 0 || e.q.peek().at != e.now {
 			e.dispatch()
 		}
@@ -845,6 +848,9 @@ func (e *engine) leaveCore(t *thread) {
 func (e *engine) preempt(t *thread) {
 	e.stopSegment(t)
 	e.leaveCore(t)
+	if g := t.proc.gil; g != nil && t.hasGIL && g.spinner != nil {
+		e.unspin(g)
+	}
 	e.setState(t, stReady)
 	e.enqueue(t)
 }

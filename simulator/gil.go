@@ -236,8 +236,16 @@ func (e *engine) armLegacyCheck(h *thread) {
 	if g == nil || g.mode != GILLegacy || g.waiters == 0 || h.state != stCore || !h.hasGIL {
 		return
 	}
+	if h.legacyArmed == h.legacyGen && h.legacyAt > e.now {
+		return // a check is already due; a new waiter does not postpone it
+	}
+	e.legacyArm(h, e.now+g.check*e.m.LegacyTick)
+}
+
+func (e *engine) legacyArm(h *thread, at int64) {
 	h.legacyGen++
-	e.q.push(event{at: e.now + g.check*e.m.LegacyTick, kind: evLegacyCheck, th: h.idx, gen: h.legacyGen})
+	h.legacyArmed, h.legacyAt = h.legacyGen, at
+	e.q.push(event{at: at, kind: evLegacyCheck, th: h.idx, gen: h.legacyGen})
 }
 
 // legacyCheck is the holder's release-and-retake every `check` ticks.
@@ -247,7 +255,8 @@ func (e *engine) legacyCheck(h *thread) {
 		return
 	}
 	if s := g.spinner; s != nil {
-		// an awake waiter grabs the GIL in the release window
+		// an awake waiter grabs the GIL in the release window; h tries
+		// again at once and finds it taken
 		e.stopSegment(h)
 		g.spinner = nil
 		e.stopSegment(s)
@@ -255,9 +264,8 @@ func (e *engine) legacyCheck(h *thread) {
 		g.lastHolder = h
 		g.removeWaiter(s)
 		e.lockGIL(g, s)
-		e.runOnCore(s)
-		// h tries again at once and finds it taken
 		e.takeGIL(h)
+		e.runOnCore(s)
 		return
 	}
 	if len(g.sleeping) > 0 && !e.idleCore() {
@@ -289,13 +297,29 @@ func (e *engine) legacyCheck(h *thread) {
 	// a contended release costs the holder the signal and the bounce
 	e.stopSegment(h)
 	if h.seg != segCPU {
+		// its bytecode ended at this very instant: it goes on with its
+		// program (the segment's end event is void now)
+		e.run(h)
 		return
 	}
 	h.segLeft += e.m.LegacySignalCost
 	h.thrash += e.m.LegacySignalCost
 	e.startSegment(h)
-	h.legacyGen++
-	e.q.push(event{at: e.now + e.m.LegacySignalCost + g.check*e.m.LegacyTick, kind: evLegacyCheck, th: h.idx, gen: h.legacyGen})
+	e.legacyArm(h, e.now+e.m.LegacySignalCost+g.check*e.m.LegacyTick)
+}
+
+// unspin sends a spinning legacy waiter to sleep: the holder it waited for
+// has left its core, so no check will come soon.
+func (e *engine) unspin(g *gilState) {
+	s := g.spinner
+	if s == nil {
+		return
+	}
+	e.stopSegment(s) // ends the spin and clears g.spinner
+	e.leaveCore(s)
+	s.signalled = false
+	e.setState(s, stGIL)
+	g.addSleeping(s)
 }
 
 func (e *engine) idleCore() bool {

@@ -27,10 +27,11 @@ import (
 // -rapid.checks cases, 100 by default) each.
 var invPolicies = []PolicyKind{PolicyFair, PolicyFIFO, PolicySJF, PolicySRTF, PolicyPriority, PolicyRoundRobin}
 
-// invStrict turns off the allowances for the engine bugs the regression
-// tests at the end of this file pin down: the generator no longer avoids
-// them and a case that hits them fails.
-var invStrict = flag.Bool("invariants.strict", false, "invariants: fail on known engine bugs too")
+// invStrict (on by default) makes a case fail even when its violations
+// match an engine bug that the regression tests at the end of this file
+// pin down (all fixed now); -invariants.strict=false restores the
+// allowances, which helps when triaging a new engine change.
+var invStrict = flag.Bool("invariants.strict", true, "invariants: fail on known engine bugs too")
 
 func TestInvariants(t *testing.T) {
 	for _, pol := range invPolicies {
@@ -968,7 +969,7 @@ func invRegression(t *testing.T, bug string, sc *Scenario, check func(*Result) s
 		problems = append(problems, msg)
 	}
 	if len(problems) > 0 {
-		t.Skipf("engine bug: %s\n  %s\nscenario:\n%s", bug, strings.Join(problems, "\n  "), invDump(sc))
+		t.Fatalf("regression (%s):\n  %s\nscenario:\n%s", bug, strings.Join(problems, "\n  "), invDump(sc))
 	}
 }
 
@@ -1032,7 +1033,7 @@ func TestInvariantsRegressionLegacySignalCostLivelock(t *testing.T) {
 		msg = fmt.Sprintf("makespan %s for 1ms of cpu", FormatDuration(r.Makespan))
 	}
 	if msg != "" {
-		t.Skipf("engine bug: legacy GIL livelocks when the check interval is shorter than LegacySignalCost (takeGIL's spin branch re-arms the holder's check and cuts the cost window short)\n  %s\nscenario:\n%s", msg, invDump(sc))
+		t.Fatalf("regression: legacy GIL livelock when the check interval is shorter than LegacySignalCost (a new spinner must not postpone the holder's pending check)\n  %s\nscenario:\n%s", msg, invDump(sc))
 	}
 	if v := invViolations(sc); len(v) > 0 {
 		t.Errorf("invariants: %v", v)
