@@ -1,0 +1,140 @@
+package report
+
+import (
+	"bytes"
+	"io"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/clipperhouse/displaywidth"
+
+	"github.com/gilsim/gilsim/dsl"
+	"github.com/gilsim/gilsim/simulator"
+)
+
+// record parses and runs a scenario file with a Recorder attached.
+func record(t *testing.T, path string, o RecorderOptions) (*Recorder, *simulator.Result) {
+	t.Helper()
+	sc, err := dsl.ParseFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := NewRecorder(sc, o)
+	res, err := simulator.Run(sc, simulator.Options{Trace: rec.Trace})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rec, res
+}
+
+func TestTimelineGolden(t *testing.T) {
+	cases := []struct {
+		golden, file string
+		width        int
+		o            RecorderOptions
+	}{
+		{"fcfs.txt", "fcfs.sim", 100, RecorderOptions{}},
+		{"gil.txt", "gil.sim", 100, RecorderOptions{}},
+		{"gil-40.txt", "gil.sim", 40, RecorderOptions{}},
+		{"asyncio.txt", "asyncio.sim", 100, RecorderOptions{}},
+		{"replicas.txt", "replicas.sim", 100, RecorderOptions{}},
+		// Two lines for the entities: the first group's first member and
+		// the rest of the group, then everything else on one more line.
+		{"replicas-capped.txt", "replicas.sim", 72, RecorderOptions{GroupLines: 1, MaxLines: 2}},
+	}
+	for _, c := range cases {
+		t.Run(c.golden, func(t *testing.T) {
+			rec, res := record(t, filepath.Join("testdata/timeline", c.file), c.o)
+			var b bytes.Buffer
+			if err := rec.Timeline(&b, res, c.width); err != nil {
+				t.Fatal(err)
+			}
+			for i, line := range strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n") {
+				if n := displaywidth.String(line); n > c.width {
+					t.Errorf("line %d is %d columns wide, more than %d: %q", i+1, n, c.width, line)
+				}
+			}
+			golden(t, filepath.Join("timeline", c.golden), b.Bytes())
+		})
+	}
+}
+
+func TestTimelineWidths(t *testing.T) {
+	rec, res := record(t, "testdata/timeline/gil.sim", RecorderOptions{Columns: MaxTimelineWidth})
+	for _, w := range []int{MinTimelineWidth, 41, 77, 200, MaxTimelineWidth} {
+		var b bytes.Buffer
+		if err := rec.Timeline(&b, res, w); err != nil {
+			t.Fatalf("width %d: %v", w, err)
+		}
+		lines := strings.Split(b.String(), "\n")
+		for _, line := range lines {
+			if displaywidth.String(line) > w {
+				t.Errorf("width %d: line too wide: %q", w, line)
+			}
+		}
+		// The chart lines are exactly as wide as asked.
+		if got := displaywidth.String(lines[3]); got != w {
+			t.Errorf("width %d: chart line is %d wide: %q", w, got, lines[3])
+		}
+	}
+	for _, w := range []int{0, MinTimelineWidth - 1, MaxTimelineWidth + 1} {
+		if err := rec.Timeline(io.Discard, res, w); err == nil {
+			t.Errorf("width %d: no error", w)
+		}
+	}
+}
+
+// TestRecorderKeepsTime checks that merging buckets loses no time: for
+// every entity on a line of its own, the running, GIL-wait and blocked
+// time in its buckets add up to the Result's cpu, gil wait, and io plus
+// lock wait. Columns 10 forces many merges.
+func TestRecorderKeepsTime(t *testing.T) {
+	files, _ := filepath.Glob("testdata/timeline/*.sim")
+	files = append(files, "../scenarios/gil/convoy-5ms.sim", "../scenarios/os/lock-across-io.sim", "../scenarios/asyncio/to-thread.sim")
+	for _, f := range files {
+		t.Run(f, func(t *testing.T) {
+			rec, res := record(t, f, RecorderOptions{Columns: 10})
+			if len(rec.rows) > 40+1 {
+				t.Errorf("%d lines, more than the default 40 and a shared one", len(rec.rows))
+			}
+			for _, row := range rec.rows {
+				if len(row.members) != 1 || row.t == nil {
+					continue
+				}
+				if len(row.t) != 4*10*spanKinds {
+					t.Fatalf("%d buckets, want %d", len(row.t)/spanKinds, 4*10)
+				}
+				var sum [spanKinds]int64
+				for i, v := range row.t {
+					sum[i%spanKinds] += v
+				}
+				tr := res.Tasks[row.members[0]]
+				if sum[simulator.SpanRunning] != tr.CPU || sum[simulator.SpanGILWait] != tr.GILWait || sum[simulator.SpanBlocked] != tr.IO+tr.LockWait {
+					t.Errorf("%s: buckets hold running %d, gil wait %d, blocked %d; the result says cpu %d, gil wait %d, io+lock %d",
+						tr.Name, sum[simulator.SpanRunning], sum[simulator.SpanGILWait], sum[simulator.SpanBlocked], tr.CPU, tr.GILWait, tr.IO+tr.LockWait)
+				}
+			}
+		})
+	}
+}
+
+func TestTimelineRefusesAnotherResult(t *testing.T) {
+	rec, _ := record(t, "testdata/timeline/gil.sim", RecorderOptions{})
+	_, other := record(t, "testdata/timeline/fcfs.sim", RecorderOptions{})
+	if err := rec.Timeline(io.Discard, other, 80); err == nil {
+		t.Error("a timeline drawn with another run's result")
+	}
+}
+
+func TestTimelineEscapesNames(t *testing.T) {
+	rec, res := record(t, "testdata/html/evil.sim", RecorderOptions{})
+	res.Tasks[0].Process = "app\x1b[31m"
+	var b bytes.Buffer
+	if err := rec.Timeline(&b, res, 120); err != nil {
+		t.Fatal(err)
+	}
+	if strings.ContainsRune(b.String(), 0x1b) {
+		t.Errorf("an escape character reached the terminal:\n%s", b.String())
+	}
+}
