@@ -4,6 +4,7 @@
 //
 //	gilsim run [flags] FILE...
 //	gilsim fidelity [--readme FILE]
+//	gilsim calibrate [--python PATH] [--budget DURATION]
 //	gilsim version
 //	gilsim help [COMMAND]
 //
@@ -38,6 +39,7 @@ happened.
 Usage:
   gilsim run [flags] FILE...   simulate scenario files and print the results
   gilsim fidelity              compare gilsim with CPython measured on a real machine
+  gilsim calibrate             measure this machine with python3, print a machine block
   gilsim version               print gilsim's version
   gilsim help [COMMAND]        print this help, or a command's
 
@@ -61,6 +63,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runCommand(rest, stdout, stderr)
 	case "fidelity":
 		return fidelityCommand(rest, stdout, stderr)
+	case "calibrate":
+		return calibrateCommand(rest, stdout, stderr)
 	case "version":
 		return versionCommand(rest, stdout, stderr)
 	case "help", "-h", "-help", "--help":
@@ -89,6 +93,8 @@ func helpCommand(args []string, stdout, stderr io.Writer) int {
 		io.WriteString(stdout, runUsage)
 	case "fidelity":
 		io.WriteString(stdout, fidelityUsage)
+	case "calibrate":
+		io.WriteString(stdout, calibrateUsage)
 	case "version":
 		io.WriteString(stdout, versionUsage)
 	case "help":

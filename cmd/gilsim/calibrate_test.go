@@ -1,0 +1,240 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/gilsim/gilsim/dsl"
+	"github.com/gilsim/gilsim/simulator"
+)
+
+// fakePython is a script of testdata/calibrate that stands in for python3
+// and prints a canned report, so that these tests do not depend on timing.
+func fakePython(t *testing.T, name string) string {
+	t.Helper()
+	if runtime.GOOS == "windows" {
+		t.Skip("the fake pythons are shell scripts")
+	}
+	p, err := filepath.Abs(filepath.Join("testdata", "calibrate", name+".sh"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func runCalibrate(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = run(append([]string{"calibrate"}, args...), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+// machineOf parses a printed block inside a scenario, as a user pastes it.
+func machineOf(t *testing.T, block string) simulator.Machine {
+	t.Helper()
+	src := "scenario \"pasted\" {\n" + block + "\ntask \"t\" { cpu 1ms }\nexpect makespan > 0\n}\n"
+	sc, err := dsl.Parse("pasted.sim", []byte(src))
+	if err != nil {
+		t.Fatalf("the printed block does not parse: %v\n%s", err, block)
+	}
+	return sc.Machine
+}
+
+func TestCalibrateFull(t *testing.T) {
+	code, out, errs := runCalibrate(t, "--python", fakePython(t, "full"), "--budget", "3s")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, errs)
+	}
+	m := machineOf(t, out)
+	want := simulator.Machine{
+		WakeupLatency: 24_000, ContextSwitch: 2_500,
+		TimerSlack:  54_420, // 278.42 us - 200 us - the 24 us wake-up
+		ThreadStart: 85_000, AsyncioSwitch: 1_499, GeneratorSwitch: 24,
+		GeventSwitch: 1_170, GreenletSwitch: 117, EventletSwitch: 2_600,
+		MemProcess: 10 << 20, MemThread: 16_527, MemCoroutine: 1_205, MemGenerator: 176,
+		MemGreenlet: 8_514, MemRawGreenlet: 5_820, MemGreenthread: 7_567, MemTotal: 24 << 30,
+	}
+	d := simulator.DefaultMachine()
+	want.LegacyTick, want.LegacySignalCost, want.FreeThreadingOverheadPermille = d.LegacyTick, d.LegacySignalCost, d.FreeThreadingOverheadPermille
+	if m != want {
+		t.Errorf("pasted block gives\n%+v\nwant\n%+v\n%s", m, want, out)
+	}
+	for _, s := range []string{
+		"# gilsim calibrate: CPython 3.11.2 (/usr/bin/python3)",
+		"machine {\n", "\n}\n",
+		"timer_slack 54.42us", "time.sleep(200us) took 278.42us",
+		"memory thread 16527B", "16.14 KiB",
+		"#   process_start 1.977ms", "give `startup 1.977ms`",
+		"#   gil_handoff_overhead 600ns", "#   effective_cores 1.83 of 2", "#   trampoline_step 59ns", "#   cores 2",
+	} {
+		if !strings.Contains(out, s) {
+			t.Errorf("output lacks %q:\n%s", s, out)
+		}
+	}
+	if strings.Contains(out, "skipped") {
+		t.Errorf("nothing was skipped:\n%s", out)
+	}
+	if !strings.Contains(errs, "  measuring (canned)\n") {
+		t.Errorf("the script's progress should pass through, indented:\n%s", errs)
+	}
+}
+
+// A relative --python works although the script runs in a directory of
+// its own.
+func TestCalibrateRelativePython(t *testing.T) {
+	code, out, errs := runCalibrate(t, "--python", filepath.Join("testdata", "calibrate", "full.sh"))
+	if code != 0 || !strings.Contains(out, "machine {") {
+		t.Errorf("exit %d\n%s\n%s", code, out, errs)
+	}
+}
+
+func TestCalibrateWithoutGevent(t *testing.T) {
+	code, out, errs := runCalibrate(t, "--python", fakePython(t, "nogevent"))
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, errs)
+	}
+	for _, s := range []string{
+		"# skipped: gevent not installed (gevent_switch, memory greenlet keep their defaults)",
+		"# skipped: greenlet not installed",
+		"# skipped: eventlet not installed",
+	} {
+		if !strings.Contains(out, s) {
+			t.Errorf("output lacks %q:\n%s", s, out)
+		}
+	}
+	for _, key := range []string{"gevent_switch 1", "memory greenlet ", "greenlet_switch 1", "eventlet_switch 2"} {
+		if strings.Contains(out, "  "+key) {
+			t.Errorf("a skipped key is in the block: %q\n%s", key, out)
+		}
+	}
+	m := machineOf(t, out)
+	d := simulator.DefaultMachine()
+	if m.GeventSwitch != d.GeventSwitch || m.MemGreenlet != d.MemGreenlet || m.GreenletSwitch != d.GreenletSwitch {
+		t.Errorf("skipped keys should keep the defaults: %+v", m)
+	}
+	if m.WakeupLatency != 24_000 {
+		t.Errorf("measured keys should be set: %+v", m)
+	}
+	if !strings.Contains(errs, "skipped gevent not installed (gevent_switch, memory greenlet keep gilsim's defaults)") {
+		t.Errorf("stderr should say what was skipped:\n%s", errs)
+	}
+}
+
+// A failed measurement the block needs: no block at all, and a list of
+// what failed and what was skipped.
+func TestCalibrateNeverHalfABlock(t *testing.T) {
+	for _, c := range []struct {
+		fake   string
+		stderr []string
+	}{
+		{"failed", []string{
+			"no machine block written",
+			"context_switch: OSError: [Errno 22] Invalid argument",
+			"memory_thread: RuntimeError: can't start new thread",
+			"Skipped, and not needed: gevent not installed (gevent_switch, memory greenlet keep gilsim's defaults)",
+		}},
+		// gevent is installed (not skipped), so its measurement is needed
+		{"pkgfail", []string{"gevent_switch: the measurement crashed"}},
+		{"crash", []string{"failed (exit status 1): SyntaxError: invalid syntax", "Python 3.7 or newer", "no machine block was written"}},
+		{"garbage", []string{"printed no calibration report", "not JSON", "no machine block was written"}},
+	} {
+		t.Run(c.fake, func(t *testing.T) {
+			code, out, errs := runCalibrate(t, "--python", fakePython(t, c.fake))
+			if code != 2 {
+				t.Errorf("exit %d, want 2", code)
+			}
+			if out != "" {
+				t.Errorf("printed something on stdout:\n%s", out)
+			}
+			for _, s := range c.stderr {
+				if !strings.Contains(errs, s) {
+					t.Errorf("stderr lacks %q:\n%s", s, errs)
+				}
+			}
+		})
+	}
+}
+
+func TestCalibrateNoPython(t *testing.T) {
+	t.Setenv("PATH", t.TempDir())
+	code, out, errs := runCalibrate(t)
+	if code != 2 || out != "" {
+		t.Errorf("exit %d, stdout %q", code, out)
+	}
+	for _, s := range []string{"python3 not found on PATH", "--python PATH", "Nothing was measured; no machine block was written."} {
+		if !strings.Contains(errs, s) {
+			t.Errorf("stderr lacks %q:\n%s", s, errs)
+		}
+	}
+
+	code, _, errs = runCalibrate(t, "--python", filepath.Join(t.TempDir(), "python9"))
+	if code != 2 || !strings.Contains(errs, "cannot run") || !strings.Contains(errs, "python9") {
+		t.Errorf("exit %d, stderr:\n%s", code, errs)
+	}
+}
+
+func TestCalibrateUsage(t *testing.T) {
+	cases := []cliCase{
+		{name: "help", args: []string{"calibrate", "-h"}, code: 0, stdout: []string{"Usage: gilsim calibrate", "--budget DURATION"}},
+		{name: "help command", args: []string{"help", "calibrate"}, code: 0, stdout: []string{"--python PATH"}},
+		{name: "main help", args: []string{"help"}, code: 0, stdout: []string{"gilsim calibrate", "gilsim fidelity"}},
+		{name: "short budget", args: []string{"calibrate", "--budget", "1s"}, code: 2, stderr: []string{"at least 2s"}, noStdout: true},
+		{name: "bad budget", args: []string{"calibrate", "--budget", "30"}, code: 2, stderr: []string{"want a duration"}, noStdout: true},
+		{name: "argument", args: []string{"calibrate", "now"}, code: 2, stderr: []string{`unexpected argument "now"`}, noStdout: true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, c.check)
+	}
+}
+
+func TestFmtDuration(t *testing.T) {
+	for ns, want := range map[int64]string{
+		0: "0ns", 24: "24ns", 999: "999ns", 1000: "1us", 1499: "1.499us", 54420: "54.42us",
+		999_999: "999.999us", 1_000_000: "1ms", 1_977_000: "1.977ms", 1_977_499: "1.977ms", 1_977_500: "1.978ms",
+		30_000_000_000: "30000ms",
+	} {
+		got := fmtDuration(ns)
+		if got != want {
+			t.Errorf("fmtDuration(%d) = %q, want %q", ns, got, want)
+		}
+		back, err := parseDuration(got)
+		if err != nil || (ns < 1_000_000 && back != ns) {
+			t.Errorf("parseDuration(%q) = %d, %v; want %d", got, back, err, ns)
+		}
+	}
+}
+
+// TestMeasureScript runs two quick measurements of the embedded script
+// with the python3 of this machine, when there is one: the script must
+// run and report in the format the Go side reads. Values are not checked
+// (they depend on the machine).
+func TestMeasureScript(t *testing.T) {
+	py, err := exec.LookPath("python3")
+	if err != nil {
+		t.Skip("no python3 on PATH")
+	}
+	dir := t.TempDir()
+	script := filepath.Join(dir, "measure.py")
+	if err := os.WriteFile(script, measureScript, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"generator_switch", "memory_total", "gevent_switch"} {
+		out, err := exec.Command(py, script, "--one", name, "0.05").Output()
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		var m measurement
+		if err := json.Unmarshal(out, &m); err != nil {
+			t.Fatalf("%s: %v in %q", name, err, out)
+		}
+		if m.Name != name || m.Error != "" || (m.Skipped == "" && (m.Value == nil || *m.Value <= 0)) {
+			t.Errorf("%s: %s", name, out)
+		}
+	}
+}
