@@ -2,7 +2,8 @@
 // CPython's GIL, asyncio, gevent — from scenario files (.sim), and prints
 // what happened.
 //
-//	gilsim run [flags] FILE...
+//	gilsim run [flags] PATH...
+//	gilsim test [flags] PATH...
 //	gilsim fidelity [--readme FILE]
 //	gilsim calibrate [--python PATH] [--budget DURATION]
 //	gilsim version
@@ -37,7 +38,8 @@ GIL, asyncio, gevent. It reads scenario files (.sim) and reports what
 happened.
 
 Usage:
-  gilsim run [flags] FILE...   simulate scenario files and print the results
+  gilsim run [flags] PATH...   simulate scenario files and print the results
+  gilsim test [flags] PATH...  check the expect lines of scenario files
   gilsim fidelity              compare gilsim with CPython measured on a real machine
   gilsim calibrate             measure this machine with python3, print a machine block
   gilsim version               print gilsim's version
@@ -48,7 +50,7 @@ Exit status:
   1  an expectation failed, or a run ended in a deadlock or a modelled failure
   2  usage error, a file that does not parse, or a run stopped by a limit
 
-Run "gilsim help run" for the flags of run.
+Run "gilsim help COMMAND" for the flags of a command.
 `
 
 // run is the whole command line: it returns the exit status instead of
@@ -61,6 +63,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	switch cmd, rest := args[0], args[1:]; cmd {
 	case "run":
 		return runCommand(rest, stdout, stderr)
+	case "test":
+		return testCommand(rest, stdout, stderr)
 	case "fidelity":
 		return fidelityCommand(rest, stdout, stderr)
 	case "calibrate":
@@ -91,6 +95,8 @@ func helpCommand(args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "run":
 		io.WriteString(stdout, runUsage)
+	case "test":
+		io.WriteString(stdout, testUsage)
 	case "fidelity":
 		io.WriteString(stdout, fidelityUsage)
 	case "calibrate":

@@ -7,8 +7,10 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
+	"github.com/gilsim/gilsim/dsl"
 	"github.com/gilsim/gilsim/simulator"
 )
 
@@ -50,7 +52,7 @@ func (c cliCase) check(t *testing.T) {
 func TestUsage(t *testing.T) {
 	cases := []cliCase{
 		{name: "no arguments", args: nil, code: 2, stderr: []string{"Usage:", "gilsim run"}, noStdout: true},
-		{name: "help", args: []string{"help"}, code: 0, stdout: []string{"gilsim run [flags] FILE..."}},
+		{name: "help", args: []string{"help"}, code: 0, stdout: []string{"gilsim run [flags] PATH...", "gilsim test [flags] PATH..."}},
 		{name: "-h", args: []string{"-h"}, code: 0, stdout: []string{"Usage:"}},
 		{name: "--help", args: []string{"--help"}, code: 0, stdout: []string{"Usage:"}},
 		{name: "help run", args: []string{"help", "run"}, code: 0, stdout: []string{"--max-time", "--per-task"}},
@@ -66,7 +68,7 @@ func TestUsage(t *testing.T) {
 		{name: "run --help after file", args: []string{"run", "a.sim", "--help"}, code: 0, stdout: []string{"Usage: gilsim run"}},
 		{name: "unknown flag", args: []string{"run", "--colour", "a.sim"}, code: 2, stderr: []string{"flag provided but not defined: -colour", "Usage: gilsim run"}, noStdout: true},
 		{name: "unknown flag after file", args: []string{"run", "a.sim", "--bogus"}, code: 2, stderr: []string{"-bogus"}, noStdout: true},
-		{name: "bad format", args: []string{"run", "--format", "xml", "a.sim"}, code: 2, stderr: []string{`--format must be table or json, not "xml"`}, noStdout: true},
+		{name: "bad format", args: []string{"run", "--format", "xml", "a.sim"}, code: 2, stderr: []string{`--format must be one of table, markdown, csv, json or jsonl, not "xml"`}, noStdout: true},
 		{name: "format without value", args: []string{"run", "a.sim", "--format"}, code: 2, stderr: []string{"flag needs an argument"}, noStdout: true},
 		{name: "bad max-time", args: []string{"run", "--max-time", "soon", "a.sim"}, code: 2, stderr: []string{`invalid value "soon" for flag -max-time`}, noStdout: true},
 		{name: "max-time in minutes", args: []string{"run", "--max-time=5min", "a.sim"}, code: 2, stderr: []string{`invalid value "5min"`}, noStdout: true},
@@ -144,9 +146,17 @@ type fakeFile struct {
 func withFakes(t *testing.T, files map[string]fakeFile) *[]simulator.Options {
 	t.Helper()
 	var seen []simulator.Options
-	oldParse, oldSim := parseFile, simulate
-	t.Cleanup(func() { parseFile, simulate = oldParse, oldSim })
-	parseFile = func(path string) (*simulator.Scenario, error) {
+	var mu sync.Mutex
+	oldExpand, oldLoad, oldSim := expand, loadSweep, simulate
+	t.Cleanup(func() { expand, loadSweep, simulate = oldExpand, oldLoad, oldSim })
+	expand = func(paths []string) []batchItem {
+		items := make([]batchItem, len(paths))
+		for i, p := range paths {
+			items[i] = batchItem{path: p}
+		}
+		return items
+	}
+	loadSweep = func(path string, _ map[string]string) (*dsl.Sweep, error) {
 		f, ok := files[path]
 		if !ok {
 			return nil, &os.PathError{Op: "open", Path: path, Err: os.ErrNotExist}
@@ -154,10 +164,13 @@ func withFakes(t *testing.T, files map[string]fakeFile) *[]simulator.Options {
 		if f.parseErr != nil {
 			return nil, f.parseErr
 		}
-		return &simulator.Scenario{Title: path, File: path}, nil
+		sc := &simulator.Scenario{Title: path, File: path}
+		return &dsl.Sweep{File: path, Title: path, Runs: []dsl.Run{{Scenario: sc}}}, nil
 	}
 	simulate = func(sc *simulator.Scenario, opt simulator.Options) (*simulator.Result, error) {
+		mu.Lock()
 		seen = append(seen, opt)
+		mu.Unlock()
 		f := files[sc.File]
 		if f.runErr != nil {
 			return nil, f.runErr

@@ -8,148 +8,265 @@ import (
 	"io/fs"
 	"strings"
 
-	"github.com/gilsim/gilsim/dsl"
 	"github.com/gilsim/gilsim/report"
 	"github.com/gilsim/gilsim/simulator"
 )
 
-const runUsage = `Usage: gilsim run [flags] FILE...
+const runUsage = `Usage: gilsim run [flags] PATH...
 
-Simulates each scenario file in turn and prints its results, in the order
-the files are given. A file that does not parse is reported on stderr and
-the others still run.
+Simulates scenario files and prints their results in the order of the
+list. A PATH is a file, a folder (every *.sim below it), or a glob.
+Files run concurrently on all cores; the output is the same as one by
+one. A file that does not parse is reported on stderr and the others
+still run. A file with vary lines (a sweep) prints one table with a row
+per run.
 
-Flags (before or after the files; "--" ends the flags):
-  --format table|json   output format (default table). json prints one
-                        object, or one array when several files are given
-  --per-task            one table row per task and process, instead of one
-                        row per replica group (x N)
+Flags (before or after the paths; "--" ends the flags):
+  --format FORMAT       table (default), markdown, csv, json or jsonl.
+                        json prints one object, or an array when there are
+                        several runs; jsonl one compact object per line;
+                        csv one row per run (per task with --per-task)
+  --out FILE            write the results to FILE instead of stdout, all
+                        at once: FILE is replaced only when they are
+                        complete (its folder must exist)
+  --per-task            one row per task and process, instead of one row
+                        per replica group (x N)
+  --set NAME=VALUE      override a parameter of the scenarios (repeatable);
+                        NAME=V1,V2,... makes it a sweep over those values
+  -j N                  run N simulations at a time (default: the number
+                        of cores)
+  --shard K/N           run only the K-th of N equal slices of the file
+                        list; the outputs of shards 1..N, concatenated,
+                        are the output of the whole list
   --max-events N        stop a run after N simulation events
                         (default 2000000000)
   --max-time DURATION   stop a run that passes DURATION of simulated time,
                         e.g. 500ms or 10s; units ns, us, µs, ms, s
                         (default: no practical limit)
 
+A progress bar is drawn on stderr when it is a terminal.
+
 Exit status:
   0  every run finished and every expectation held
   1  an expectation failed, or a run ended in a deadlock or a modelled failure
-  2  usage error, a file that does not parse, or a run stopped by a limit
+  2  usage error, a file that cannot be read or parsed, a bad --set, or a
+     run stopped by a limit
 `
 
-// The two phases a file goes through. Tests replace them to reach every
-// exit path with hand-built results.
-var (
-	parseFile = dsl.ParseFile
-	simulate  = simulator.Run
-)
-
-// runConfig is what the flags of `gilsim run` ask for.
-type runConfig struct {
-	format  string // "table" or "json"
-	perTask bool
-	opts    simulator.Options
-	files   []string
-}
+var runFormats = []string{"table", "markdown", "csv", "json", "jsonl"}
 
 func runCommand(args []string, stdout, stderr io.Writer) int {
-	cfg, code, ok := parseRunFlags(args, stdout, stderr)
+	cfg, code, ok := parseBatchFlags("run", runUsage, runFormats, args, stdout, stderr)
 	if !ok {
 		return code
 	}
+	return executeBatch("run", cfg, stdout, stderr, func(out io.Writer, items int) batchRenderer {
+		return &runRenderer{cfg: cfg, out: out, items: items}
+	})
+}
 
-	status := exitOK
-	worse := func(c int) { status = max(status, c) }
-	var results []*simulator.Result
-	for _, path := range cfg.files {
-		sc, err := parseFile(path)
-		if err != nil {
-			writeParseError(stderr, path, err)
-			worse(exitUsage)
-			continue
-		}
-		res, err := simulate(sc, cfg.opts)
-		if err != nil {
-			// A *simulator.LimitError, or a scenario the engine refused.
-			fmt.Fprintf(stderr, "%s: %s\n", safe(path), safe(oneLine(err.Error())))
-			worse(exitUsage)
-			continue
-		}
-		if res.File == "" {
-			res.File = path
-		}
-		if !succeeded(res) {
-			worse(exitFailed)
-		}
-		if cfg.format == "table" {
-			if len(results) > 0 {
-				io.WriteString(stdout, "\n")
-			}
-			if err := report.Tables(stdout, res, report.TableOptions{PerTask: cfg.perTask}); err != nil {
-				fmt.Fprintf(stderr, "gilsim: writing results: %s\n", safe(err.Error()))
-				return exitUsage
-			}
-		}
-		results = append(results, res)
+// parseBatchFlags reads the flags of `run` or `test`, which may come
+// before, between or after the paths. When ok is false the command is
+// over and code is its exit status (0 for -h).
+func parseBatchFlags(cmd, usage string, formats []string, args []string, stdout, stderr io.Writer) (cfg *batchConfig, code int, ok bool) {
+	fset := flag.NewFlagSet("gilsim "+cmd, flag.ContinueOnError)
+	fset.SetOutput(stderr)
+	fset.Usage = func() {} // printed below, to stdout for -h
+	cfg, check := batchFlags(fset, formats)
+	if cmd == "run" {
+		fset.BoolVar(&cfg.perTask, "per-task", false, "")
 	}
+	paths, err := parseInterleaved(fset, args)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		io.WriteString(stdout, usage)
+		return nil, exitOK, false
+	case err != nil:
+		// flag has already said what was wrong.
+		io.WriteString(stderr, usage)
+		return nil, exitUsage, false
+	}
+	usageError := func(msg string) (*batchConfig, int, bool) {
+		fmt.Fprintf(stderr, "gilsim %s: %s\n%s", cmd, msg, usage)
+		return nil, exitUsage, false
+	}
+	if err := check(); err != nil {
+		return usageError(err.Error())
+	}
+	if len(paths) == 0 {
+		return usageError("no scenario file given")
+	}
+	cfg.paths = paths
+	return cfg, exitOK, true
+}
 
-	if cfg.format == "json" && (len(cfg.files) > 1 || len(results) == 1) {
-		if err := report.JSON(stdout, results); err != nil {
-			fmt.Fprintf(stderr, "gilsim: writing results: %s\n", safe(err.Error()))
-			return exitUsage
+// batchRenderer turns the outcomes of a batch into output, one item at a
+// time and in list order. file returns the item's exit status.
+type batchRenderer interface {
+	file(o *fileOutcome, stderr io.Writer) int
+	close() error
+}
+
+// executeBatch runs cfg's batch and renders it; the shared body of `run`
+// and `test`.
+func executeBatch(cmd string, cfg *batchConfig, stdout, stderr io.Writer, newRenderer func(io.Writer, int) batchRenderer) int {
+	items := cfg.shard.slice(expand(cfg.paths))
+	out, file, err := openOutput(cfg, stdout)
+	if err != nil {
+		fmt.Fprintf(stderr, "gilsim %s: %s\n", cmd, safe(err.Error()))
+		return exitUsage
+	}
+	if file != nil {
+		defer abortOnInterrupt(file)()
+	}
+	bw := &errWriter{w: out}
+	prog := newProgress(stderr)
+	r := newRenderer(bw, len(items))
+	status := exitOK
+	runBatch(items, cfg.set, cfg.opts, cfg.jobs, prog, func(_ int, o *fileOutcome) {
+		status = max(status, r.file(o, prog))
+	})
+	prog.finish()
+	werr := r.close()
+	if werr == nil {
+		werr = bw.err
+	}
+	if file != nil {
+		if werr != nil {
+			file.Abort()
+		} else {
+			werr = file.Commit()
 		}
+	}
+	if werr != nil {
+		fmt.Fprintf(stderr, "gilsim %s: writing results: %s\n", cmd, safe(werr.Error()))
+		return exitUsage
 	}
 	return status
 }
 
-// parseRunFlags reads the flags of `gilsim run`, which may come before,
-// between or after the file names. When ok is false the command is over
-// and code is its exit status (0 for -h).
-func parseRunFlags(args []string, stdout, stderr io.Writer) (cfg runConfig, code int, ok bool) {
-	fset := flag.NewFlagSet("gilsim run", flag.ContinueOnError)
-	fset.SetOutput(stderr)
-	fset.Usage = func() {} // printed below, to stdout for -h
-	format := fset.String("format", "table", "")
-	perTask := fset.Bool("per-task", false, "")
-	maxEvents := fset.Int64("max-events", simulator.DefaultMaxEvents, "")
-	var maxTime durationFlag
-	fset.Var(&maxTime, "max-time", "")
+// errWriter remembers the first write error and drops everything after
+// it, so that renderers need not check every write.
+type errWriter struct {
+	w   io.Writer
+	err error
+}
 
-	files, err := parseInterleaved(fset, args)
-	switch {
-	case errors.Is(err, flag.ErrHelp):
-		io.WriteString(stdout, runUsage)
-		return cfg, exitOK, false
-	case err != nil:
-		// flag has already said what was wrong.
-		io.WriteString(stderr, runUsage)
-		return cfg, exitUsage, false
+func (e *errWriter) Write(b []byte) (int, error) {
+	if e.err != nil {
+		return len(b), nil
 	}
-	usageError := func(msg string) (runConfig, int, bool) {
-		fmt.Fprintf(stderr, "gilsim run: %s\n%s", msg, runUsage)
-		return cfg, exitUsage, false
+	n, err := e.w.Write(b)
+	if err != nil {
+		e.err = err
 	}
-	if *format != "table" && *format != "json" {
-		return usageError(fmt.Sprintf("--format must be table or json, not %s", safe(fmt.Sprintf("%q", *format))))
+	return n, nil
+}
+
+// reportRuns converts the finished runs of an outcome for the report
+// package, and reports the runs that stopped on a limit on stderr. code
+// is the item's exit status.
+func reportRuns(o *fileOutcome, stderr io.Writer) (runs []report.Run, code int) {
+	kinds := map[string]string{}
+	for _, p := range o.sweep.Params {
+		kinds[p.Name] = p.Kind
 	}
-	if *maxEvents <= 0 {
-		return usageError("--max-events must be at least 1")
+	for k, ro := range o.runs {
+		sr := o.sweep.Runs[k]
+		if ro.err != nil {
+			where := o.path
+			if l := sr.Label(); l != "" {
+				where += " [" + l + "]"
+			}
+			// A *simulator.LimitError, or a scenario the engine refused.
+			fmt.Fprintf(stderr, "%s: %s\n", safe(where), safe(oneLine(ro.err.Error())))
+			code = max(code, exitUsage)
+			continue
+		}
+		if !succeeded(ro.res) {
+			code = max(code, exitFailed)
+		}
+		run := report.Run{Result: ro.res}
+		for _, b := range sr.Params {
+			run.Params = append(run.Params, report.Param{Name: b.Name, Value: b.Value, Numeric: kinds[b.Name] == "number"})
+		}
+		runs = append(runs, run)
 	}
-	if maxTime.set && maxTime.ns <= 0 {
-		return usageError("--max-time must be more than 0")
+	return runs, code
+}
+
+// runRenderer writes the output of `gilsim run`.
+type runRenderer struct {
+	cfg    *batchConfig
+	out    io.Writer
+	items  int
+	blocks int                // table and markdown blocks written
+	json   *report.JSONStream // started by the first run
+	csv    []report.Run       // every run, written at the end
+}
+
+func (r *runRenderer) file(o *fileOutcome, stderr io.Writer) int {
+	if o.err != nil {
+		writeParseError(stderr, o.path, o.err)
+		return exitUsage
 	}
-	if len(files) == 0 {
-		return usageError("no scenario file given")
+	runs, code := reportRuns(o, stderr)
+	switch r.cfg.format {
+	case "table", "markdown":
+		sweep := len(o.sweep.Runs) > 1
+		for i, run := range runs {
+			if sweep && i > 0 {
+				break
+			}
+			if r.blocks > 0 {
+				io.WriteString(r.out, "\n")
+			}
+			r.blocks++
+			switch {
+			case sweep && r.cfg.format == "table":
+				report.SweepTable(r.out, runs, o.sweep.Varied)
+			case sweep:
+				report.SweepMarkdown(r.out, runs, o.sweep.Varied)
+			case r.cfg.format == "table":
+				report.Tables(r.out, run.Result, report.TableOptions{PerTask: r.cfg.perTask})
+			default:
+				report.Markdown(r.out, run.Result, report.TableOptions{PerTask: r.cfg.perTask})
+			}
+		}
+	case "json":
+		for _, run := range runs {
+			if r.json == nil {
+				r.json = report.NewJSONStream(r.out, r.items > 1 || len(o.sweep.Runs) > 1)
+			}
+			r.json.Write(run)
+		}
+	case "jsonl":
+		for _, run := range runs {
+			report.JSONLine(r.out, run)
+		}
+	case "csv":
+		r.csv = append(r.csv, runs...)
 	}
-	cfg = runConfig{
-		format:  *format,
-		perTask: *perTask,
-		opts:    simulator.Options{MaxEvents: *maxEvents, MaxTime: simulator.DefaultMaxTime},
-		files:   files,
+	return code
+}
+
+func (r *runRenderer) close() error {
+	switch r.cfg.format {
+	case "json":
+		if r.json == nil && r.items > 1 {
+			r.json = report.NewJSONStream(r.out, true)
+		}
+		if r.json != nil {
+			return r.json.Close()
+		}
+	case "csv":
+		g := report.SummaryGrid(r.csv)
+		if r.cfg.perTask {
+			g = report.TasksGrid(r.csv)
+		}
+		return g.WriteCSV(r.out)
 	}
-	if maxTime.set {
-		cfg.opts.MaxTime = maxTime.ns
-	}
-	return cfg, exitOK, true
+	return nil
 }
 
 // parseInterleaved parses fset's flags wherever they stand among the

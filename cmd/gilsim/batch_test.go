@@ -1,0 +1,170 @@
+package main
+
+import (
+	"bytes"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestBatchIsDeterministic runs the shipped scenarios and a sweep with one
+// worker and with many: every format must give the same bytes.
+func TestBatchIsDeterministic(t *testing.T) {
+	for _, format := range runFormats {
+		args := []string{"--format", format, "../../scenarios/os", "../../scenarios/gil", "testdata/sweep.sim", "testdata/failing.sim", "testdata/syntax.sim", "testdata/missing.sim"}
+		var outs, errs []string
+		for _, j := range []string{"1", "3", "16"} {
+			for _, cmd := range []string{"run", "test"} {
+				var out, errb bytes.Buffer
+				code := run(append([]string{cmd, "-j", j}, args...), &out, &errb)
+				if code != 2 {
+					t.Errorf("%s -j %s --format %s: exit %d, want 2\n%s", cmd, j, format, code, errb.String())
+				}
+				outs = append(outs, out.String())
+				errs = append(errs, errb.String())
+			}
+		}
+		for i := 2; i < len(outs); i++ {
+			if outs[i] != outs[i%2] || errs[i] != errs[i%2] {
+				t.Errorf("--format %s: output %d differs from a sequential run:\n%s\n--- sequential\n%s", format, i, outs[i], outs[i%2])
+			}
+		}
+	}
+}
+
+func TestShardsPartitionTheList(t *testing.T) {
+	var items []batchItem
+	for i := range 23 {
+		items = append(items, batchItem{path: string(rune('a' + i))})
+	}
+	for n := 1; n <= 30; n++ {
+		var all []string
+		for k := 1; k <= n; k++ {
+			part := shardSpec{k, n}.slice(items)
+			if len(part) > len(items)/n+1 || len(part) < len(items)/n {
+				t.Errorf("shard %d/%d has %d items", k, n, len(part))
+			}
+			for _, it := range part {
+				all = append(all, it.path)
+			}
+		}
+		var want []string
+		for _, it := range items {
+			want = append(want, it.path)
+		}
+		if strings.Join(all, "") != strings.Join(want, "") {
+			t.Errorf("%d shards, concatenated: %v", n, all)
+		}
+	}
+	for _, bad := range []string{"3/2", "0/2", "1/0", "x/2", "2", "1/2/3", "-1/2"} {
+		if _, err := parseShard(bad); err == nil {
+			t.Errorf("--shard %s accepted", bad)
+		}
+	}
+}
+
+// TestShardOutputsConcatenate: the jsonl of every shard, concatenated, is
+// the jsonl of the whole batch.
+func TestShardOutputsConcatenate(t *testing.T) {
+	args := []string{"--format", "jsonl", "../../scenarios/os", "testdata/sweep.sim", "testdata/fcfs.sim"}
+	var whole, errb bytes.Buffer
+	run(append([]string{"run"}, args...), &whole, &errb)
+	var joined bytes.Buffer
+	for k := 1; k <= 4; k++ {
+		run(append([]string{"run", "--shard", string(rune('0'+k)) + "/4"}, args...), &joined, &errb)
+	}
+	if whole.Len() == 0 || !bytes.Equal(whole.Bytes(), joined.Bytes()) {
+		t.Errorf("shards concatenated differ from the whole batch\n%s\n--- whole\n%s", joined.String(), whole.String())
+	}
+}
+
+func TestExpandPaths(t *testing.T) {
+	dir := t.TempDir()
+	for _, f := range []string{"b.sim", "a.sim", "sub/c.sim", "sub/notes.txt", "other/d.sim"} {
+		p := filepath.Join(dir, f)
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		os.WriteFile(p, []byte(`scenario "x" { }`), 0o644)
+	}
+	os.MkdirAll(filepath.Join(dir, "empty"), 0o755)
+	got := expandPaths([]string{dir, filepath.Join(dir, "other", "*.sim"), filepath.Join(dir, "nothing*.sim"), filepath.Join(dir, "gone.sim"), filepath.Join(dir, "empty"), filepath.Join(dir, "sub", "notes.txt")})
+	var lines []string
+	for _, it := range got {
+		l := strings.TrimPrefix(filepath.ToSlash(it.path), filepath.ToSlash(dir)+"/")
+		if it.err != nil {
+			l += " ! " + it.err.Error()
+			l = strings.ReplaceAll(l, filepath.ToSlash(dir)+"/", "")
+		}
+		lines = append(lines, l)
+	}
+	want := []string{
+		"a.sim", "b.sim", "other/d.sim", "sub/c.sim",
+		"other/d.sim",
+		"nothing*.sim ! no file matches this pattern",
+		"gone.sim ! stat gone.sim: no such file or directory",
+		"empty ! no .sim files in this folder",
+		"sub/notes.txt",
+	}
+	if strings.Join(lines, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(lines, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+func TestAtomicOut(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "results.json")
+	os.WriteFile(out, []byte("old"), 0o600)
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"run", "--format", "json", "--out", out, "testdata/fcfs.sim"}, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	b, _ := os.ReadFile(out)
+	if stdout.Len() != 0 || !strings.HasPrefix(string(b), "{\n  \"scenario\": \"fcfs convoy\"") {
+		t.Errorf("stdout %q, file %q", stdout.String(), b)
+	}
+	if st, _ := os.Stat(out); st.Mode().Perm() != 0o600 {
+		t.Errorf("the replaced file's mode is not kept: %v", st.Mode())
+	}
+	// A failed write leaves the old file and no temporary file.
+	os.WriteFile(out, []byte("old"), 0o644)
+	a, err := createAtomic(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Write([]byte("half"))
+	a.Abort()
+	if b, _ := os.ReadFile(out); string(b) != "old" {
+		t.Errorf("abort changed the destination: %q", b)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("temporary files left: %v", entries)
+	}
+	// A folder that does not exist is refused before anything runs.
+	stderr.Reset()
+	missing := filepath.Join(dir, "nope", "r.json")
+	if code := run([]string{"run", "--out", missing, "testdata/fcfs.sim"}, &stdout, &stderr); code != 2 || !strings.Contains(stderr.String(), "does not exist") || strings.Count(stderr.String(), "\n") != 1 {
+		t.Errorf("exit %d, stderr %q", code, stderr.String())
+	}
+}
+
+func TestProgressBar(t *testing.T) {
+	old := isTerminal
+	t.Cleanup(func() { isTerminal = old })
+	var out, errb bytes.Buffer
+	isTerminal = func(w io.Writer) bool { return w == &errb }
+	run([]string{"test", "../../scenarios/os", "testdata/syntax.sim"}, &out, &errb)
+	s := errb.String()
+	if !strings.Contains(s, "runs\x1b[K") || !strings.Contains(s, "\r\x1b[K") || !strings.Contains(s, "testdata/syntax.sim:3:9") {
+		t.Errorf("no bar, or no message under it: %q", s)
+	}
+	if strings.HasSuffix(s, "runs\x1b[K") {
+		t.Errorf("bar not cleared at the end: %q", s)
+	}
+	errb.Reset()
+	isTerminal = old
+	run([]string{"test", "../../scenarios/os"}, &out, &errb)
+	if errb.Len() != 0 {
+		t.Errorf("a bar on a pipe: %q", errb.String())
+	}
+}

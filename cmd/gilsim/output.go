@@ -1,0 +1,194 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"syscall"
+
+	"github.com/gilsim/gilsim/simulator"
+)
+
+// atomicFile is the --out file: output goes to a temporary file in the
+// same folder, which Commit syncs and renames into place. Until then the
+// destination is untouched, so an interrupted or failed batch never leaves
+// a half-written result.
+type atomicFile struct {
+	f    *os.File
+	path string
+	mode fs.FileMode
+}
+
+// createAtomic checks that path can be written (its folder exists, it is
+// not a folder) and opens the temporary file.
+func createAtomic(path string) (*atomicFile, error) {
+	dir := filepath.Dir(path)
+	st, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, fmt.Errorf("--out %s: the folder %s does not exist", path, dir)
+	case err != nil:
+		return nil, fmt.Errorf("--out %s: %v", path, unwrapPath(err))
+	case !st.IsDir():
+		return nil, fmt.Errorf("--out %s: %s is not a folder", path, dir)
+	}
+	mode := fs.FileMode(0o644)
+	if st, err := os.Stat(path); err == nil {
+		if st.IsDir() {
+			return nil, fmt.Errorf("--out %s: is a folder", path)
+		}
+		mode = st.Mode().Perm() // keep the mode of the file it replaces
+	}
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return nil, fmt.Errorf("--out %s: %v", path, unwrapPath(err))
+	}
+	return &atomicFile{f: f, path: path, mode: mode}, nil
+}
+
+func (a *atomicFile) Write(b []byte) (int, error) { return a.f.Write(b) }
+
+// Commit makes the output the destination file.
+func (a *atomicFile) Commit() error {
+	err := a.f.Chmod(a.mode)
+	if err == nil {
+		err = a.f.Sync()
+	}
+	if cerr := a.f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(a.f.Name(), a.path)
+	}
+	if err != nil {
+		os.Remove(a.f.Name())
+		return fmt.Errorf("--out %s: %v", a.path, unwrapPath(err))
+	}
+	return nil
+}
+
+// Abort removes the temporary file; the destination is left as it was.
+func (a *atomicFile) Abort() {
+	a.f.Close()
+	os.Remove(a.f.Name())
+}
+
+// abortOnInterrupt removes a's temporary file if the process is
+// interrupted, then exits with 130 as a shell would. stop undoes it.
+func abortOnInterrupt(a *atomicFile) (stop func()) {
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	quit := make(chan struct{})
+	go func() {
+		select {
+		case <-sig:
+			a.Abort()
+			os.Exit(130)
+		case <-quit:
+		}
+	}()
+	return func() {
+		signal.Stop(sig)
+		close(quit)
+	}
+}
+
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// batchConfig is what the flags shared by `run` and `test` ask for.
+type batchConfig struct {
+	format  string
+	out     string
+	jobs    int
+	shard   shardSpec
+	set     setFlag
+	opts    simulator.Options
+	perTask bool
+	paths   []string
+}
+
+// batchFlags registers the flags shared by `run` and `test` on fset; the
+// returned function checks them once parsed.
+func batchFlags(fset *flag.FlagSet, formats []string) (*batchConfig, func() error) {
+	cfg := &batchConfig{set: setFlag{}}
+	fset.StringVar(&cfg.format, "format", "table", "")
+	fset.StringVar(&cfg.out, "out", "", "")
+	fset.IntVar(&cfg.jobs, "j", runtime.GOMAXPROCS(0), "")
+	shard := fset.String("shard", "", "")
+	fset.Var(cfg.set, "set", "")
+	maxEvents := fset.Int64("max-events", simulator.DefaultMaxEvents, "")
+	var maxTime durationFlag
+	fset.Var(&maxTime, "max-time", "")
+	check := func() error {
+		known := false
+		for _, f := range formats {
+			known = known || f == cfg.format
+		}
+		if !known {
+			return fmt.Errorf("--format must be one of %s, not %s", joinOr(formats), safe(fmt.Sprintf("%q", cfg.format)))
+		}
+		if cfg.jobs < 1 {
+			return errors.New("-j must be at least 1")
+		}
+		if *shard != "" {
+			s, err := parseShard(*shard)
+			if err != nil {
+				return err
+			}
+			cfg.shard = s
+		}
+		if *maxEvents <= 0 {
+			return errors.New("--max-events must be at least 1")
+		}
+		if maxTime.set && maxTime.ns <= 0 {
+			return errors.New("--max-time must be more than 0")
+		}
+		cfg.opts = simulator.Options{MaxEvents: *maxEvents, MaxTime: simulator.DefaultMaxTime}
+		if maxTime.set {
+			cfg.opts.MaxTime = maxTime.ns
+		}
+		return nil
+	}
+	return cfg, check
+}
+
+func joinOr(words []string) string {
+	switch len(words) {
+	case 0:
+		return ""
+	case 1:
+		return words[0]
+	}
+	s := ""
+	for i, w := range words[:len(words)-1] {
+		if i > 0 {
+			s += ", "
+		}
+		s += w
+	}
+	return s + " or " + words[len(words)-1]
+}
+
+// openOutput returns where results go: stdout, or the --out file.
+func openOutput(cfg *batchConfig, stdout io.Writer) (io.Writer, *atomicFile, error) {
+	if cfg.out == "" {
+		return stdout, nil, nil
+	}
+	a, err := createAtomic(cfg.out)
+	if err != nil {
+		return nil, nil, err
+	}
+	return a, a, nil
+}
