@@ -1,60 +1,23 @@
 // Package scenarios holds the example scenarios shipped with gilsim. Its
-// test runs every .sim file below this folder and fails on any parse
-// error, run error or failed expectation, so a shipped claim can never
-// silently stop holding.
+// test runs every .sim file below this folder through gilsimtest.RunDir
+// and fails on any parse error, run error, deadlock or failed
+// expectation, so a shipped claim can never silently stop holding.
 package scenarios
 
 import (
-	"io/fs"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/gilsim/gilsim/dsl"
-	"github.com/gilsim/gilsim/simulator"
+	"github.com/gilsim/gilsim/gilsimtest"
 )
 
 func TestShippedScenarios(t *testing.T) {
-	var files []string
-	err := filepath.WalkDir(".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if !d.IsDir() && strings.HasSuffix(p, ".sim") {
-			files = append(files, p)
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	// Every shipped scenario states what it shows (expect lines) and
+	// finishes cleanly: RunDir fails a deadlock or a modelled failure.
+	files := gilsimtest.RunDir(t, ".", gilsimtest.RequireExpectations())
 	if len(files) < 10 {
 		t.Fatalf("found only %d scenarios", len(files))
-	}
-	for _, f := range files {
-		t.Run(f, func(t *testing.T) {
-			t.Parallel()
-			sc, err := dsl.ParseFile(f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(sc.Expects) == 0 {
-				t.Fatalf("%s has no expect lines: every shipped scenario states what it shows", f)
-			}
-			res, err := simulator.Run(sc, simulator.Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, x := range res.Expectations {
-				if !x.OK {
-					t.Errorf("%s:%d: expect %s — actual %s %s", f, x.Pos.Line, x.Text, x.Actual, x.Err)
-				}
-			}
-			if res.Deadlock != nil || res.Failure != nil {
-				t.Errorf("%s: run did not finish cleanly: deadlock=%v failure=%v", f, res.Deadlock, res.Failure)
-			}
-		})
 	}
 }
 

@@ -1,0 +1,296 @@
+// Package gilsimtest runs gilsim scenarios from Go tests.
+//
+// The one-line helper runs every .sim file under a folder as a subtest
+// and fails it with positioned messages, one per failed expectation,
+// deadlock or modelled failure:
+//
+//	func TestScenarios(t *testing.T) {
+//		gilsimtest.RunDir(t, "testdata/scenarios")
+//	}
+//
+//	--- FAIL: TestScenarios/pool.sim
+//	    pool.sim:14: expect makespan < 1s when workers == 8 — actual 1.2s [workers=8]
+//
+// For finer checks, Run and RunFile parse a scenario (a plain file or a
+// sweep) and run it, and a RunResult reads what happened: the makespan,
+// any metric of the scenario language (per task, per process, loop lag,
+// memory), the raw simulator.Result, and expectations written as in a
+// file (Check). Runs are deterministic: the same file gives the same
+// numbers on every machine.
+package gilsimtest
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gilsim/gilsim/dsl"
+	"github.com/gilsim/gilsim/simulator"
+)
+
+// Option tunes Run, RunFile, Test and RunDir.
+type Option func(*config)
+
+type config struct {
+	set           map[string]string
+	opts          simulator.Options
+	requireExpect bool
+}
+
+// Set overrides a parameter, as `gilsim --set name=value` does; a
+// comma-separated list makes it a sweep over those values.
+func Set(name, value string) Option {
+	return func(c *config) {
+		if c.set == nil {
+			c.set = map[string]string{}
+		}
+		c.set[name] = value
+	}
+}
+
+// Limits bounds every run (see simulator.Options).
+func Limits(maxEvents, maxTime int64) Option {
+	return func(c *config) { c.opts.MaxEvents, c.opts.MaxTime = maxEvents, maxTime }
+}
+
+// RequireExpectations makes Test and RunDir fail a scenario that has no
+// expect lines: for a folder of scenarios that each state what they show.
+func RequireExpectations() Option { return func(c *config) { c.requireExpect = true } }
+
+func configure(opts []Option) config {
+	var c config
+	for _, o := range opts {
+		o(&c)
+	}
+	return c
+}
+
+// Outcome is a scenario file after running it: one RunResult per run of
+// its sweep (one for a plain file).
+type Outcome struct {
+	File  string
+	Title string
+	Runs  []*RunResult
+}
+
+// RunResult is one run.
+type RunResult struct {
+	Label    string        // the varied parameters, "workers=8 switch=5ms"; "" outside a sweep
+	Params   []dsl.Binding // every parameter's value in this run
+	Scenario *simulator.Scenario
+	Result   *simulator.Result
+	file     string
+}
+
+// Run parses src (named name in messages) and runs every run. The error
+// is a dsl.ErrorList when src does not parse, or a *simulator.LimitError
+// when a run stops at a limit.
+func Run(name string, src []byte, opts ...Option) (*Outcome, error) {
+	c := configure(opts)
+	sw, err := dsl.ParseSweep(name, src, c.set)
+	if err != nil {
+		return nil, err
+	}
+	return run(sw, c)
+}
+
+// RunFile is Run for a file on disk.
+func RunFile(path string, opts ...Option) (*Outcome, error) {
+	c := configure(opts)
+	sw, err := dsl.ParseSweepFile(path, c.set)
+	if err != nil {
+		return nil, err
+	}
+	return run(sw, c)
+}
+
+func run(sw *dsl.Sweep, c config) (*Outcome, error) {
+	o := &Outcome{File: sw.File, Title: sw.Title}
+	for _, r := range sw.Runs {
+		res, err := simulator.Run(r.Scenario, c.opts)
+		if err != nil {
+			if l := r.Label(); l != "" {
+				return nil, fmt.Errorf("%s [%s]: %w", sw.File, l, err)
+			}
+			return nil, fmt.Errorf("%s: %w", sw.File, err)
+		}
+		if res.File == "" {
+			res.File = sw.File
+		}
+		o.Runs = append(o.Runs, &RunResult{Label: r.Label(), Params: r.Params, Scenario: r.Scenario, Result: res, file: sw.File})
+	}
+	return o, nil
+}
+
+// Failures lists what went wrong in every run, one positioned line each:
+// "pool.sim:14: expect makespan < 1s — actual 1.2s [workers=8]".
+func (o *Outcome) Failures() []string {
+	var out []string
+	for _, r := range o.Runs {
+		out = append(out, r.Failures()...)
+	}
+	return out
+}
+
+// Failures lists what went wrong in this run: failed expectations,
+// a deadlock, a modelled failure.
+func (r *RunResult) Failures() []string {
+	var out []string
+	suffix := ""
+	if r.Label != "" {
+		suffix = " [" + r.Label + "]"
+	}
+	res := r.Result
+	if d := res.Deadlock; d != nil {
+		out = append(out, fmt.Sprintf("%s: DEADLOCK at %s: blocked %s%s", r.file, simulator.FormatDuration(d.Time), strings.Join(d.Blocked, ", "), suffix))
+	}
+	if f := res.Failure; f != nil {
+		out = append(out, fmt.Sprintf("%s: FAILURE at %s: %s: %s%s", r.file, simulator.FormatDuration(f.Time), f.Entity, f.Message, suffix))
+	}
+	for _, e := range res.Expectations {
+		if e.OK {
+			continue
+		}
+		actual := "actual " + e.Actual
+		if e.Err != "" {
+			actual = e.Err
+		}
+		out = append(out, fmt.Sprintf("%s:%d: expect %s — %s%s", r.file, e.Pos.Line, e.Text, actual, suffix))
+	}
+	return out
+}
+
+// Makespan is the latest finish of the run.
+func (r *RunResult) Makespan() time.Duration { return time.Duration(r.Result.Makespan) }
+
+// Metric computes a metric of the scenario language: Metric("makespan"),
+// Metric("finish", "w#2"), Metric("lag", "app"), Metric("memory").
+// Names address entities as in expect lines (a group, "process/name").
+func (r *RunResult) Metric(metric string, arg ...string) (simulator.Value, error) {
+	if len(arg) > 1 {
+		return simulator.Value{}, errors.New("a metric takes at most one argument")
+	}
+	name := ""
+	if len(arg) == 1 {
+		name = arg[0]
+	}
+	v, msg := simulator.MetricValue(r.Result, metric, name, len(arg) == 1)
+	if msg != "" {
+		return v, errors.New(msg)
+	}
+	return v, nil
+}
+
+// Duration is Metric for the metrics measured in time.
+func (r *RunResult) Duration(metric string, arg ...string) (time.Duration, error) {
+	v, err := r.Metric(metric, arg...)
+	if err == nil && v.Kind != simulator.KindDuration {
+		err = fmt.Errorf("%s is not a duration", metric)
+	}
+	return time.Duration(v.Int), err
+}
+
+// Task returns the task, thread, coroutine or greenlet named exactly name
+// ("w#2"; a thread of a replicated process as "app#1/w").
+func (r *RunResult) Task(name string) (simulator.TaskResult, bool) {
+	proc, task, qualified := strings.Cut(name, "/")
+	for _, t := range r.Result.Tasks {
+		if qualified && t.Process == proc && t.Name == task || !qualified && t.Name == name {
+			return t, true
+		}
+	}
+	return simulator.TaskResult{}, false
+}
+
+// Process returns the process (or native task) named exactly name.
+func (r *RunResult) Process(name string) (simulator.ProcessResult, bool) {
+	for _, p := range r.Result.Processes {
+		if p.Name == name {
+			return p, true
+		}
+	}
+	return simulator.ProcessResult{}, false
+}
+
+// Check evaluates an expectation written as in a scenario file,
+// `finish("w") < 30ms`, against the run. The error is a dsl.ErrorList
+// when the text does not parse; an unknown entity name is reported in the
+// result's Err.
+func (r *RunResult) Check(expect string) (simulator.ExpectResult, error) {
+	x, err := dsl.ParseExpect(expect)
+	if err != nil {
+		return simulator.ExpectResult{}, err
+	}
+	res := *r.Result
+	res.Expectations = nil
+	simulator.Evaluate(&simulator.Scenario{Expects: []simulator.Expect{x}}, &res)
+	return res.Expectations[0], nil
+}
+
+// Test runs one scenario file and fails t with a line per failure (or the
+// parse error). It returns the outcome, nil when the file did not run.
+func Test(t testing.TB, path string, opts ...Option) *Outcome {
+	t.Helper()
+	c := configure(opts)
+	o, err := RunFile(path, opts...)
+	if err != nil {
+		t.Error(err)
+		return nil
+	}
+	if c.requireExpect {
+		n := 0
+		for _, r := range o.Runs {
+			n += len(r.Scenario.Expects)
+		}
+		if n == 0 {
+			t.Errorf("%s has no expect lines: it should state what it shows", path)
+		}
+	}
+	for _, f := range o.Failures() {
+		t.Error(f)
+	}
+	return o
+}
+
+// RunDir runs every .sim file below dir (recursively, in lexical order)
+// with Test, each as a parallel subtest named by its path relative to dir
+// when t is a *testing.T. It fails t when dir holds no .sim file, and
+// returns the files it ran.
+func RunDir(t testing.TB, dir string, opts ...Option) []string {
+	t.Helper()
+	var files []string
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() && strings.HasSuffix(p, ".sim") {
+			files = append(files, p)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) == 0 {
+		t.Fatalf("no .sim files below %s", dir)
+	}
+	for _, f := range files {
+		name, err := filepath.Rel(dir, f)
+		if err != nil {
+			name = f
+		}
+		if tt, ok := t.(*testing.T); ok {
+			tt.Run(filepath.ToSlash(name), func(t *testing.T) {
+				t.Parallel()
+				Test(t, f, opts...)
+			})
+			continue
+		}
+		Test(t, f, opts...)
+	}
+	return files
+}
