@@ -31,8 +31,9 @@ Flags (before or after the paths; "--" ends the flags):
                         complete (its folder must exist)
   --per-task            one row per task and process, instead of one row
                         per replica group (x N)
-  --set NAME=VALUE      override a parameter of the scenarios (repeatable);
-                        NAME=V1,V2,... makes it a sweep over those values
+  --set NAME=VALUE      override a parameter (repeatable); every file must
+                        declare NAME. NAME=V1,V2,... makes it a sweep over
+                        those values
   -j N                  run N simulations at a time (default: the number
                         of cores)
   --shard K/N           run only the K-th of N equal slices of the file

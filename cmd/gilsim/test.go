@@ -31,8 +31,9 @@ Flags (before or after the paths; "--" ends the flags):
   --format FORMAT       table (default), markdown, csv, json or jsonl
   --out FILE            write the report to FILE, replaced only once it is
                         complete (its folder must exist)
-  --set NAME=VALUE      override a parameter of the scenarios (repeatable);
-                        NAME=V1,V2,... makes it a sweep over those values
+  --set NAME=VALUE      override a parameter (repeatable); every file must
+                        declare NAME. NAME=V1,V2,... makes it a sweep over
+                        those values
   -j N                  run N simulations at a time (default: the number
                         of cores)
   --shard K/N           test only the K-th of N equal slices of the file list
