@@ -36,7 +36,9 @@ and resident memory per process, thread, task, greenlet and generator.
 Values it cannot set yet (process start-up, GIL hand-off overhead, the
 throughput of all cores busy, the trampoline step) follow as comments.
 
-It needs only python3. The gevent, greenlet and eventlet rows are measured
+It needs only python3 (3.7 or newer) on a system with fork(): Linux, where
+it pins processes to CPUs, or another Unix, where it cannot pin them and
+says so. The gevent, greenlet and eventlet rows are measured
 when those packages can be imported, and otherwise left out of the block
 with a "# skipped:" comment (their keys keep gilsim's defaults). The block
 is printed only when every measurement it needs succeeded: otherwise
