@@ -11,13 +11,6 @@ import (
 	"github.com/gilsim/gilsim/simulator"
 )
 
-// HTMLRun is one scenario of an HTML report: the Result of its run and
-// the Recorder that watched that run (made with HTMLRecorderOptions).
-type HTMLRun struct {
-	Result   *simulator.Result
-	Timeline *Recorder
-}
-
 // HTMLRecorderOptions size the Recorders whose runs go into HTML.
 var HTMLRecorderOptions = RecorderOptions{Columns: htmlChartWidth}
 
@@ -31,60 +24,76 @@ const (
 	htmlLabelChars = 28
 )
 
+// An HTMLSection is one run prepared for an HTML page: its tables and
+// its chart, laid out. Once it is made, the run's Recorder is no longer
+// needed, so a page of many runs holds one Recorder at a time.
+type HTMLSection struct {
+	s htmlScenario
+}
+
+// NewHTMLSection prepares the run that res describes and rec recorded
+// (made with HTMLRecorderOptions; nil for no chart). label names a run of
+// a sweep ("workers=8"), shown after the title; "" for none.
+func NewHTMLSection(res *simulator.Result, rec *Recorder, label string) (*HTMLSection, error) {
+	r := res
+	s := htmlScenario{
+		Title:    termSafe(r.Scenario),
+		Label:    termSafe(label),
+		File:     termSafe(r.File),
+		Summary:  summaryCells(r),
+		Warnings: warningLines(r),
+	}
+	s.ProcHeader, s.ProcRows = processTable(r)
+	s.TaskHeader, s.TaskRows, s.TaskNote = taskTable(r)
+	if d := r.Deadlock; d != nil {
+		s.Problem = "DEADLOCK at " + dur(d.Time) + ": nothing can move while entities remain unfinished"
+		for _, e := range d.Blocked {
+			s.ProblemLines = append(s.ProblemLines, "blocked: "+termSafe(e))
+		}
+		for _, l := range d.Locks {
+			s.ProblemLines = append(s.ProblemLines, termSafe(l))
+		}
+	}
+	if f := r.Failure; f != nil {
+		s.Problem = "FAILURE at " + dur(f.Time) + ": "
+		if f.Entity != "" {
+			s.Problem += termSafe(f.Entity) + ": "
+		}
+		s.Problem += termSafe(f.Message)
+	}
+	for _, e := range r.Expectations {
+		x := htmlExpect{OK: e.OK, Text: "expect " + termSafe(e.Text)}
+		switch {
+		case e.Err != "":
+			x.Note = termSafe(e.Err)
+		case e.Actual != "":
+			x.Note = "actual " + termSafe(e.Actual)
+		}
+		s.Expects = append(s.Expects, x)
+	}
+	if rec != nil {
+		c, err := rec.chart(r, htmlChartWidth)
+		if err != nil {
+			return nil, err
+		}
+		s.Chart = svgFor(c)
+	}
+	return &HTMLSection{s: s}, nil
+}
+
 // HTML writes a self-contained HTML page (inline CSS and SVG, no script,
-// nothing fetched from the network) with, for each run, the summary,
-// process and task tables of Tables, a Gantt chart of the run drawn as
-// SVG, and the warnings, deadlock or failure report and expectations.
-// Every name from a scenario is escaped by html/template, after the
-// TermSafe treatment the text tables give it.
-func HTML(w io.Writer, runs []HTMLRun) error {
+// nothing fetched from the network) with one section per run: the
+// summary, process and task tables of Tables, a Gantt chart of the run
+// drawn as SVG, and the warnings, deadlock or failure report and
+// expectations. Every name from a scenario is escaped by html/template,
+// after the TermSafe treatment the text tables give it.
+func HTML(w io.Writer, sections []*HTMLSection) error {
 	page := htmlPage{Title: "gilsim report"}
-	for i, run := range runs {
-		r := run.Result
-		s := htmlScenario{
-			ID:       "scenario-" + strconv.Itoa(i+1),
-			Title:    termSafe(r.Scenario),
-			File:     termSafe(r.File),
-			Summary:  summaryCells(r),
-			Warnings: warningLines(r),
-		}
-		if len(runs) == 1 {
+	for i, sec := range sections {
+		s := sec.s
+		s.ID = "run-" + strconv.Itoa(i+1)
+		if len(sections) == 1 {
 			page.Title = "gilsim: " + s.Title
-		}
-		s.ProcHeader, s.ProcRows = processTable(r)
-		s.TaskHeader, s.TaskRows, s.TaskNote = taskTable(r)
-		if d := r.Deadlock; d != nil {
-			s.Problem = "DEADLOCK at " + dur(d.Time) + ": nothing can move while entities remain unfinished"
-			for _, e := range d.Blocked {
-				s.ProblemLines = append(s.ProblemLines, "blocked: "+termSafe(e))
-			}
-			for _, l := range d.Locks {
-				s.ProblemLines = append(s.ProblemLines, termSafe(l))
-			}
-		}
-		if f := r.Failure; f != nil {
-			s.Problem = "FAILURE at " + dur(f.Time) + ": "
-			if f.Entity != "" {
-				s.Problem += termSafe(f.Entity) + ": "
-			}
-			s.Problem += termSafe(f.Message)
-		}
-		for _, e := range r.Expectations {
-			x := htmlExpect{OK: e.OK, Text: "expect " + termSafe(e.Text)}
-			switch {
-			case e.Err != "":
-				x.Note = termSafe(e.Err)
-			case e.Actual != "":
-				x.Note = "actual " + termSafe(e.Actual)
-			}
-			s.Expects = append(s.Expects, x)
-		}
-		if run.Timeline != nil {
-			c, err := run.Timeline.chart(r, htmlChartWidth)
-			if err != nil {
-				return err
-			}
-			s.Chart = svgFor(c)
 		}
 		page.Scenarios = append(page.Scenarios, s)
 	}
@@ -101,7 +110,7 @@ type htmlPage struct {
 }
 
 type htmlScenario struct {
-	ID, Title, File        string
+	ID, Title, Label, File string
 	Summary                []string
 	ProcHeader, TaskHeader []string
 	ProcRows, TaskRows     [][]string
@@ -285,6 +294,7 @@ body { font: 14px/1.4 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 
 h1 { font-size: 1.5em; margin: 0 0 .5em; }
 h2 { font-size: 1.25em; margin: 2em 0 .2em; border-bottom: 1px solid #d0d7de; padding-bottom: .2em; }
 h3 { font-size: 1em; margin: 1.2em 0 .4em; }
+h2 .label { font-weight: normal; color: #57606a; }
 .file { color: #57606a; margin: 0 0 1em; font-family: ui-monospace, monospace; }
 table { border-collapse: collapse; margin: .3em 0; font-variant-numeric: tabular-nums; }
 th, td { border: 1px solid #d0d7de; padding: .2em .6em; text-align: right; white-space: nowrap; }
@@ -315,10 +325,10 @@ nav ul { padding-left: 1.2em; }
 </head>
 <body>
 <h1>{{.Title}}</h1>
-{{if gt (len .Scenarios) 1}}<nav><ul>{{range .Scenarios}}<li><a href="#{{.ID}}">{{.Title}}</a></li>{{end}}</ul></nav>{{end}}
+{{if gt (len .Scenarios) 1}}<nav><ul>{{range .Scenarios}}<li><a href="#{{.ID}}">{{.Title}}{{with .Label}} [{{.}}]{{end}}</a></li>{{end}}</ul></nav>{{end}}
 {{range .Scenarios}}
 <section id="{{.ID}}">
-<h2>{{.Title}}</h2>
+<h2>{{.Title}}{{with .Label}} <span class="label">[{{.}}]</span>{{end}}</h2>
 {{if .File}}<p class="file">{{.File}}</p>{{end}}
 <table class="summary">
 <tr><th>makespan</th><th>cpu time</th><th>utilization</th><th>context switches</th><th>events</th><th>peak memory</th></tr>

@@ -20,7 +20,7 @@ import (
 // htmlReport runs scenario files and renders them as one page.
 func htmlReport(t *testing.T, files ...string) ([]byte, []*simulator.Result) {
 	t.Helper()
-	var runs []HTMLRun
+	var sections []*HTMLSection
 	var results []*simulator.Result
 	for _, f := range files {
 		sc, err := dsl.ParseFile(f)
@@ -32,11 +32,15 @@ func htmlReport(t *testing.T, files ...string) ([]byte, []*simulator.Result) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		runs = append(runs, HTMLRun{Result: res, Timeline: rec})
+		sec, err := NewHTMLSection(res, rec, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		sections = append(sections, sec)
 		results = append(results, res)
 	}
 	var b bytes.Buffer
-	if err := HTML(&b, runs); err != nil {
+	if err := HTML(&b, sections); err != nil {
 		t.Fatal(err)
 	}
 	return b.Bytes(), results
