@@ -4,6 +4,8 @@
 //
 //	gilsim run [flags] PATH...
 //	gilsim test [flags] PATH...
+//	gilsim trace [flags] FILE -o OUT
+//	gilsim report [flags] FILE... -o OUT
 //	gilsim fidelity [--readme FILE]
 //	gilsim calibrate [--python PATH] [--budget DURATION]
 //	gilsim version
@@ -40,6 +42,8 @@ happened.
 Usage:
   gilsim run [flags] PATH...   simulate scenario files and print the results
   gilsim test [flags] PATH...  check the expect lines of scenario files
+  gilsim trace FILE -o OUT     write a run as a Chrome trace (Perfetto, chrome://tracing)
+  gilsim report FILES -o OUT   write an HTML page: tables and a Gantt chart per run
   gilsim fidelity              compare gilsim with CPython measured on a real machine
   gilsim calibrate             measure this machine with python3, print a machine block
   gilsim version               print gilsim's version
@@ -65,6 +69,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runCommand(rest, stdout, stderr)
 	case "test":
 		return testCommand(rest, stdout, stderr)
+	case "trace":
+		return traceCommand(rest, stdout, stderr)
+	case "report":
+		return reportCommand(rest, stdout, stderr)
 	case "fidelity":
 		return fidelityCommand(rest, stdout, stderr)
 	case "calibrate":
@@ -97,6 +105,10 @@ func helpCommand(args []string, stdout, stderr io.Writer) int {
 		io.WriteString(stdout, runUsage)
 	case "test":
 		io.WriteString(stdout, testUsage)
+	case "trace":
+		io.WriteString(stdout, traceUsage)
+	case "report":
+		io.WriteString(stdout, reportUsage)
 	case "fidelity":
 		io.WriteString(stdout, fidelityUsage)
 	case "calibrate":

@@ -1,0 +1,119 @@
+package main
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/gilsim/gilsim/dsl"
+	"github.com/gilsim/gilsim/report"
+	"github.com/gilsim/gilsim/simulator"
+)
+
+const reportUsage = `Usage: gilsim report [flags] FILE... -o OUT
+
+Simulates scenario files and writes one HTML page with, for each run, the
+summary and task tables and a Gantt chart (SVG) of what every core and
+every thread, coroutine and greenlet did over time. The page is self-
+contained: no script, nothing fetched from the network, so it opens
+offline and can be mailed or archived as it is. A file with vary lines
+adds one section per run.
+
+Flags (before or after the files; "--" ends the flags):
+  -o, --out OUT         the HTML file to write ("-" for stdout). It is
+                        written all at once: OUT is replaced only when the
+                        page is complete, and its folder must exist
+  --set NAME=VALUE      set a parameter of the scenarios (repeatable)
+  --max-events N        stop a run after N simulation events
+                        (default 2000000000)
+  --max-time DURATION   stop a run that passes DURATION of simulated time,
+                        e.g. 500ms or 10s
+
+Every file is read and every run simulated before anything is written:
+a file that cannot be parsed, or a run stopped by a limit, is reported on
+stderr and nothing is written.
+
+Exit status:
+  0  the page was written; every run finished and every expectation held
+  1  the page was written; an expectation failed, or a run ended in a
+     deadlock or a modelled failure
+  2  usage error, a file that cannot be read or parsed, a run stopped by a
+     limit, or an output that cannot be written (nothing is written)
+`
+
+func reportCommand(args []string, stdout, stderr io.Writer) int {
+	f, files, code, ok := parseOutputFlags("report", reportUsage, args, stdout, stderr)
+	if !ok {
+		return code
+	}
+	if !checkOutput("report", f.out, stderr) {
+		return exitUsage
+	}
+
+	// Parse everything first, so that one go reports every bad file.
+	type job struct {
+		path string
+		run  dsl.Run
+	}
+	var jobs []job
+	bad := false
+	for _, path := range files {
+		runs, ok := loadRuns(path, f.set, stderr)
+		if !ok {
+			bad = true
+			continue
+		}
+		for _, r := range runs {
+			jobs = append(jobs, job{path, r})
+		}
+	}
+	if bad {
+		return exitUsage
+	}
+
+	status := exitOK
+	var sections []*report.HTMLSection
+	for _, j := range jobs {
+		rec := report.NewRecorder(j.run.Scenario, report.HTMLRecorderOptions)
+		opts := f.opts
+		opts.Trace = rec.Trace
+		res, err := simulator.Run(j.run.Scenario, opts)
+		if err != nil {
+			where := j.path
+			if l := j.run.Label(); l != "" {
+				where += " [" + l + "]"
+			}
+			// A *simulator.LimitError, or a scenario the engine refused.
+			fmt.Fprintf(stderr, "%s: %s\n", safe(where), safe(oneLine(err.Error())))
+			bad = true
+			continue
+		}
+		if res.File == "" {
+			res.File = j.path
+		}
+		if !succeeded(res) {
+			status = exitFailed
+		}
+		sec, err := report.NewHTMLSection(res, rec, j.run.Label())
+		if err != nil {
+			fmt.Fprintf(stderr, "%s: %s\n", safe(j.path), safe(err.Error()))
+			bad = true
+			continue
+		}
+		sections = append(sections, sec)
+	}
+	if bad {
+		return exitUsage
+	}
+
+	err := writeOutput(f.out, stdout, func(w io.Writer) error {
+		if err := report.HTML(w, sections); err != nil {
+			return writeError(f.out, err)
+		}
+		return nil
+	})
+	if err != nil {
+		fmt.Fprintf(stderr, "gilsim report: %s\n", safe(oneLine(err.Error())))
+		return exitUsage
+	}
+	return status
+}

@@ -1,0 +1,207 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/gilsim/gilsim/dsl"
+	"github.com/gilsim/gilsim/report"
+	"github.com/gilsim/gilsim/simulator"
+)
+
+const traceUsage = `Usage: gilsim trace [flags] FILE -o OUT
+
+Simulates one scenario file and writes the run as a trace in the Chrome
+Trace Event Format (JSON), for Perfetto UI (ui.perfetto.dev: "Open trace
+file") or chrome://tracing ("Load"). The trace has a track per core, named
+after what runs on it, and a track per thread, coroutine and greenlet
+grouped by process, showing when each ran, waited for a core, waited for
+the GIL, was blocked (io, sleep or a lock) or was parked; GIL drop
+requests, forced drops and hand-offs are instant marks.
+
+Flags (before or after the file; "--" ends the flags):
+  -o, --out OUT         the trace file to write ("-" for stdout). It is
+                        written all at once: OUT is replaced only when the
+                        trace is complete, and its folder must exist
+  --set NAME=VALUE      set a parameter of the scenario (repeatable); a
+                        file with vary lines must be narrowed to one run
+  --max-events N        stop the run after N simulation events
+                        (default 2000000000)
+  --max-time DURATION   stop a run that passes DURATION of simulated time,
+                        e.g. 500ms or 10s
+
+Exit status:
+  0  the trace was written; the run finished and every expectation held
+  1  the trace was written; an expectation failed, or the run ended in a
+     deadlock or a modelled failure
+  2  usage error, a file that cannot be read or parsed, a run stopped by a
+     limit, or an output that cannot be written (nothing is written)
+`
+
+// outputFlags are the flags `trace` and `report` share.
+type outputFlags struct {
+	out  string
+	set  map[string]string
+	opts simulator.Options
+}
+
+// parseOutputFlags reads the flags of `trace` or `report`. When ok is
+// false the command is over and code is its exit status (0 for -h).
+func parseOutputFlags(cmd, usage string, args []string, stdout, stderr io.Writer) (f outputFlags, files []string, code int, ok bool) {
+	fset := flag.NewFlagSet("gilsim "+cmd, flag.ContinueOnError)
+	fset.SetOutput(stderr)
+	fset.Usage = func() {}
+	fset.StringVar(&f.out, "o", "", "")
+	fset.StringVar(&f.out, "out", "", "")
+	f.set = map[string]string{}
+	fset.Func("set", "", func(s string) error {
+		name, value, found := strings.Cut(s, "=")
+		if !found || name == "" {
+			return errors.New("want NAME=VALUE")
+		}
+		f.set[name] = value
+		return nil
+	})
+	maxEvents := fset.Int64("max-events", simulator.DefaultMaxEvents, "")
+	var maxTime durationFlag
+	fset.Var(&maxTime, "max-time", "")
+
+	files, err := parseInterleaved(fset, args)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		io.WriteString(stdout, usage)
+		return f, nil, exitOK, false
+	case err != nil:
+		io.WriteString(stderr, usage)
+		return f, nil, exitUsage, false
+	}
+	usageError := func(msg string) (outputFlags, []string, int, bool) {
+		fmt.Fprintf(stderr, "gilsim %s: %s\n%s", cmd, msg, usage)
+		return f, nil, exitUsage, false
+	}
+	switch {
+	case f.out == "":
+		return usageError("no output file given (-o FILE, or -o - for stdout)")
+	case *maxEvents <= 0:
+		return usageError("--max-events must be at least 1")
+	case maxTime.set && maxTime.ns <= 0:
+		return usageError("--max-time must be more than 0")
+	case len(files) == 0:
+		return usageError("no scenario file given")
+	}
+	f.opts = simulator.Options{MaxEvents: *maxEvents, MaxTime: simulator.DefaultMaxTime}
+	if maxTime.set {
+		f.opts.MaxTime = maxTime.ns
+	}
+	return f, files, exitOK, true
+}
+
+// checkOutput refuses, before anything runs, an output whose folder is
+// missing or which is a folder.
+func checkOutput(cmd, path string, stderr io.Writer) bool {
+	if path == "-" {
+		return true
+	}
+	a, err := createAtomic(path)
+	if err != nil {
+		fmt.Fprintf(stderr, "gilsim %s: %s\n", cmd, safe(err.Error()))
+		return false
+	}
+	a.Abort()
+	return true
+}
+
+// writeOutput writes to path ("-" for stdout) with write, through an
+// atomicFile: when write fails or the process is interrupted, the
+// destination is left as it was. write's own errors come back as they
+// are.
+func writeOutput(path string, stdout io.Writer, write func(io.Writer) error) error {
+	if path == "-" {
+		return write(stdout)
+	}
+	a, err := createAtomic(path)
+	if err != nil {
+		return err
+	}
+	defer abortOnInterrupt(a)()
+	if err := write(a); err != nil {
+		a.Abort()
+		return err
+	}
+	return a.Commit()
+}
+
+// writeError is an error writing to path ("-" for stdout), as one line.
+func writeError(path string, err error) error {
+	if path == "-" {
+		return fmt.Errorf("writing to stdout: %v", err)
+	}
+	return fmt.Errorf("--out %s: %v", path, unwrapPath(err))
+}
+
+// loadRuns reads a scenario file with its parameters set, as one run per
+// combination of its vary lines. Errors are reported on stderr.
+func loadRuns(path string, set map[string]string, stderr io.Writer) ([]dsl.Run, bool) {
+	sw, err := dsl.ParseSweepFile(path, set)
+	if err != nil {
+		writeParseError(stderr, path, err)
+		return nil, false
+	}
+	return sw.Runs, true
+}
+
+func traceCommand(args []string, stdout, stderr io.Writer) int {
+	f, files, code, ok := parseOutputFlags("trace", traceUsage, args, stdout, stderr)
+	if !ok {
+		return code
+	}
+	if len(files) > 1 {
+		fmt.Fprintf(stderr, "gilsim trace: one scenario file at a time (got %d)\n%s", len(files), traceUsage)
+		return exitUsage
+	}
+	path := files[0]
+	if !checkOutput("trace", f.out, stderr) {
+		return exitUsage
+	}
+	runs, ok := loadRuns(path, f.set, stderr)
+	if !ok {
+		return exitUsage
+	}
+	if len(runs) != 1 {
+		fmt.Fprintf(stderr, "%s: a sweep of %d runs; a trace shows one (choose with --set NAME=VALUE)\n", safe(path), len(runs))
+		return exitUsage
+	}
+	sc := runs[0].Scenario
+
+	var res *simulator.Result
+	var runErr error
+	err := writeOutput(f.out, stdout, func(w io.Writer) error {
+		tw := report.NewTraceWriter(w, sc)
+		opts := f.opts
+		opts.Trace, opts.Mark = tw.Span, tw.Mark
+		res, runErr = simulator.Run(sc, opts)
+		if runErr != nil {
+			return runErr
+		}
+		if err := tw.Close(res); err != nil {
+			return writeError(f.out, err)
+		}
+		return nil
+	})
+	switch {
+	case runErr != nil:
+		// A *simulator.LimitError, or a scenario the engine refused.
+		fmt.Fprintf(stderr, "%s: %s\n", safe(path), safe(oneLine(runErr.Error())))
+		return exitUsage
+	case err != nil:
+		fmt.Fprintf(stderr, "gilsim trace: %s\n", safe(oneLine(err.Error())))
+		return exitUsage
+	}
+	if !succeeded(res) {
+		return exitFailed
+	}
+	return exitOK
+}

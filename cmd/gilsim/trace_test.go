@@ -1,0 +1,94 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// gilsim trace, with the real parser and engine.
+
+// dirEntries lists the names in dir, to show that a failed command left
+// nothing behind (no temporary file either).
+func dirEntries(t *testing.T, dir string) []string {
+	t.Helper()
+	es, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range es {
+		names = append(names, e.Name())
+	}
+	return names
+}
+
+func TestTraceCommand(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "trace.json")
+	cliCase{name: "trace", args: []string{"trace", "testdata/fcfs.sim", "-o", out}, code: 0, noStdout: true}.check(t)
+	data, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tf struct {
+		TraceEvents []struct {
+			Name string `json:"name"`
+			Ph   string `json:"ph"`
+		} `json:"traceEvents"`
+	}
+	if err := json.Unmarshal(data, &tf); err != nil {
+		t.Fatalf("not JSON: %v", err)
+	}
+	phases := map[string]int{}
+	for _, ev := range tf.TraceEvents {
+		phases[ev.Ph]++
+	}
+	if phases["X"] == 0 || phases["M"] == 0 {
+		t.Errorf("events by phase: %v", phases)
+	}
+	if got := dirEntries(t, dir); len(got) != 1 {
+		t.Errorf("the folder holds %q, want only trace.json", got)
+	}
+
+	old := []byte("the previous trace\n")
+	cases := []cliCase{
+		{name: "stdout", args: []string{"trace", "--out", "-", "testdata/fcfs.sim"}, code: 0, stdout: []string{`"traceEvents":[`, `"ph":"X"`}},
+		{name: "failed expectation still writes", args: []string{"trace", "testdata/failing.sim", "-o", filepath.Join(dir, "failing.json")}, code: 1},
+		{name: "missing folder", args: []string{"trace", "testdata/fcfs.sim", "-o", filepath.Join(dir, "nope", "t.json")}, code: 2,
+			stderr: []string{"gilsim trace: --out ", "the folder ", "does not exist"}, stderrLine: true, noStdout: true},
+		{name: "output is a folder", args: []string{"trace", "testdata/fcfs.sim", "-o", dir}, code: 2,
+			stderr: []string{"is a folder"}, stderrLine: true, noStdout: true},
+		{name: "no output", args: []string{"trace", "testdata/fcfs.sim"}, code: 2,
+			stderr: []string{"no output file given"}, noStdout: true},
+		{name: "two files", args: []string{"trace", "testdata/fcfs.sim", "testdata/failing.sim", "-o", out}, code: 2,
+			stderr: []string{"one scenario file at a time"}, noStdout: true},
+		{name: "sweep", args: []string{"trace", "testdata/sweep.sim", "-o", out}, code: 2,
+			stderr: []string{"a sweep of", "--set"}, stderrLine: true, noStdout: true},
+		{name: "syntax error", args: []string{"trace", "testdata/syntax.sim", "-o", filepath.Join(dir, "syntax.json")}, code: 2,
+			stderr: []string{"testdata/syntax.sim:3:"}, noStdout: true},
+		{name: "missing file", args: []string{"trace", "testdata/nope.sim", "-o", filepath.Join(dir, "nope.json")}, code: 2,
+			stderr: []string{"testdata/nope.sim: "}, stderrLine: true, noStdout: true},
+		{name: "bad set", args: []string{"trace", "--set", "x", "testdata/fcfs.sim", "-o", out}, code: 2,
+			stderr: []string{"want NAME=VALUE"}, noStdout: true},
+		{name: "help", args: []string{"help", "trace"}, code: 0, stdout: []string{"Usage: gilsim trace", "Perfetto"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, c.check)
+	}
+
+	// A run stopped by a limit leaves an existing trace as it was.
+	if err := os.WriteFile(out, old, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cliCase{name: "limit", args: []string{"trace", "testdata/fcfs.sim", "--max-events", "3", "-o", out}, code: 2,
+		stderr: []string{"testdata/fcfs.sim: simulation stopped after 3 events"}, stderrLine: true, noStdout: true}.check(t)
+	if data, _ := os.ReadFile(out); !bytes.Equal(data, old) {
+		t.Errorf("a failed trace changed the existing file:\n%s", data)
+	}
+	if got := dirEntries(t, dir); len(got) != 2 { // trace.json, failing.json
+		t.Errorf("the folder holds %q, want trace.json and failing.json", got)
+	}
+}
