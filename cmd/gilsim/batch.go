@@ -13,6 +13,7 @@ import (
 	"sync"
 
 	"github.com/gilsim/gilsim/dsl"
+	"github.com/gilsim/gilsim/report"
 	"github.com/gilsim/gilsim/simulator"
 )
 
@@ -127,7 +128,8 @@ type fileOutcome struct {
 
 type runOutcome struct {
 	res *simulator.Result
-	err error // a *simulator.LimitError, or a scenario the engine refused
+	err error            // a *simulator.LimitError, or a scenario the engine refused
+	rec *report.Recorder // the run's timeline, with --timeline
 }
 
 // The two phases a file goes through. Tests replace them to reach every
@@ -143,7 +145,7 @@ var (
 // goroutine, as soon as the items before it are done. Runs of a sweep
 // are spread over the workers too. Whatever the number of workers, emit
 // sees the same outcomes in the same order.
-func runBatch(items []batchItem, set map[string]string, opts simulator.Options, workers int, prog *progress, emit func(int, *fileOutcome)) {
+func runBatch(items []batchItem, set map[string]string, opts simulator.Options, workers int, record func(*simulator.Scenario) *report.Recorder, prog *progress, emit func(int, *fileOutcome)) {
 	n := len(items)
 	outcomes := make([]*fileOutcome, n)
 	done := make([]chan struct{}, n)
@@ -176,13 +178,18 @@ func runBatch(items []batchItem, set map[string]string, opts simulator.Options, 
 					mu.Unlock()
 					o := outcomes[job.file]
 					sc := o.sweep.Runs[job.run].Scenario
-					res, err := simulate(sc, opts)
+					runOpts, rec := opts, (*report.Recorder)(nil)
+					if record != nil {
+						rec = record(sc)
+						runOpts.Trace = rec.Trace
+					}
+					res, err := simulate(sc, runOpts)
 					if err == nil && res.File == "" {
 						res.File = o.path
 					}
 					o.sweep.Runs[job.run].Scenario = nil // free the model
 					mu.Lock()
-					o.runs[job.run] = runOutcome{res, err}
+					o.runs[job.run] = runOutcome{res, err, rec}
 					remaining[job.file]--
 					last := remaining[job.file] == 0
 					mu.Unlock()

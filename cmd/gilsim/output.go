@@ -117,6 +117,8 @@ type batchConfig struct {
 	opts    simulator.Options
 	perTask bool
 	paths   []string
+	// timeline is --timeline and --width (run only; nil for test).
+	timeline *timelineFlags
 }
 
 // batchFlags registers the flags shared by `run` and `test` on fset; the

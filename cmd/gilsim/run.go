@@ -31,6 +31,13 @@ Flags (before or after the paths; "--" ends the flags):
                         complete (its folder must exist)
   --per-task            one row per task and process, instead of one row
                         per replica group (x N)
+  --timeline            after each scenario's tables, draw its run: one
+                        line per core and per thread, coroutine or
+                        greenlet (large replica groups share a line),
+                        one column per slice of time (table format only)
+  --width N             the timeline's width in columns (40 to 1000;
+                        default: the terminal's, or 100 when stdout is not
+                        a terminal); wider than the terminal is refused
   --set NAME=VALUE      override a parameter (repeatable); every file must
                         declare NAME. NAME=V1,V2,... makes it a sweep over
                         those values
@@ -76,6 +83,7 @@ func parseBatchFlags(cmd, usage string, formats []string, args []string, stdout,
 	cfg, check := batchFlags(fset, formats)
 	if cmd == "run" {
 		fset.BoolVar(&cfg.perTask, "per-task", false, "")
+		cfg.timeline = addTimelineFlags(fset)
 	}
 	paths, err := parseInterleaved(fset, args)
 	switch {
@@ -92,6 +100,9 @@ func parseBatchFlags(cmd, usage string, formats []string, args []string, stdout,
 		return nil, exitUsage, false
 	}
 	if err := check(); err != nil {
+		return usageError(err.Error())
+	}
+	if err := cfg.timeline.resolve(cfg.format, cfg.out, stdout); err != nil {
 		return usageError(err.Error())
 	}
 	if len(paths) == 0 {
@@ -124,7 +135,7 @@ func executeBatch(cmd string, cfg *batchConfig, stdout, stderr io.Writer, newRen
 	prog := newProgress(stderr)
 	r := newRenderer(bw, len(items))
 	status := exitOK
-	runBatch(items, cfg.set, cfg.opts, cfg.jobs, prog, func(_ int, o *fileOutcome) {
+	runBatch(items, cfg.set, cfg.opts, cfg.jobs, cfg.timeline.recorder(), prog, func(_ int, o *fileOutcome) {
 		status = max(status, r.file(o, prog))
 	})
 	prog.finish()
@@ -234,6 +245,7 @@ func (r *runRenderer) file(o *fileOutcome, stderr io.Writer) int {
 				report.Markdown(r.out, run.Result, report.TableOptions{PerTask: r.cfg.perTask})
 			}
 		}
+		code = max(code, r.cfg.timeline.write(r.out, o, stderr))
 	case "json":
 		for _, run := range runs {
 			if r.json == nil {
