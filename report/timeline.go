@@ -34,6 +34,7 @@ type Recorder struct {
 	used   int   // buckets [0, used) may hold time
 	known  int   // entities the scenario declares
 	rowOf  []int32
+	last   []int64       // declared entity -> end of its last span, -1 before
 	extra  map[int]int32 // engine-made entities -> line
 	rows   []*bucketRow
 	cores  []*bucketRow
@@ -117,6 +118,10 @@ func NewRecorder(sc *simulator.Scenario, o RecorderOptions) *Recorder {
 	}
 	r.known = len(names)
 	r.rowOf = make([]int32, len(names))
+	r.last = make([]int64, len(names))
+	for i := range r.last {
+		r.last[i] = -1
+	}
 
 	lines := func(g []int32) int { return min(len(g), o.GroupLines+1) }
 	budget := o.MaxLines
@@ -166,6 +171,18 @@ func (r *Recorder) moreRow(e int32) int32 {
 func (r *Recorder) Trace(s simulator.Span) {
 	if s.End <= s.Start || s.Start < 0 || int(s.Kind) >= spanKinds {
 		return
+	}
+	if s.Entity >= 0 && s.Entity < r.known {
+		// A span that starts before the entity's previous one ended (the
+		// engine reports raw greenlets' waits for a switch from a stale
+		// instant) counts from where the previous one ended.
+		if last := r.last[s.Entity]; s.Start < last {
+			if s.End <= last {
+				return
+			}
+			s.Start = last
+		}
+		r.last[s.Entity] = s.End
 	}
 	r.fit(s.End)
 	if row := r.rowFor(s.Entity); row != nil {

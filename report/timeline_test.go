@@ -138,3 +138,27 @@ func TestTimelineEscapesNames(t *testing.T) {
 		t.Errorf("an escape character reached the terminal:\n%s", b.String())
 	}
 }
+
+// oneTask is a scenario of one native task, for feeding spans by hand.
+func oneTask() *simulator.Scenario {
+	return &simulator.Scenario{Cores: 1, Processes: []*simulator.Process{
+		{Name: "p", Native: true, Threads: []*simulator.Thread{{Name: "p"}}},
+	}}
+}
+
+// TestRecorderOverlap feeds a span that starts before the previous one
+// ended, as the engine reports raw greenlets' waits for a switch: only
+// its new part counts.
+func TestRecorderOverlap(t *testing.T) {
+	rec := NewRecorder(oneTask(), RecorderOptions{Columns: 10})
+	rec.Trace(simulator.Span{Entity: 0, Kind: simulator.SpanRunning, Core: 0, Start: 10, End: 20})
+	rec.Trace(simulator.Span{Entity: 0, Kind: simulator.SpanReady, Core: -1, Start: 0, End: 30})
+	rec.Trace(simulator.Span{Entity: 0, Kind: simulator.SpanReady, Core: -1, Start: 5, End: 25})
+	var sum [spanKinds]int64
+	for i, v := range rec.rows[0].t {
+		sum[i%spanKinds] += v
+	}
+	if sum[simulator.SpanRunning] != 10 || sum[simulator.SpanReady] != 10 {
+		t.Errorf("running %d, ready %d; want 10 and 10", sum[simulator.SpanRunning], sum[simulator.SpanReady])
+	}
+}

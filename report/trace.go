@@ -40,14 +40,13 @@ type TraceWriter struct {
 	names   []string // entity -> own name, for the entities the scenario declares
 	labels  []string // entity -> name qualified by its process
 	procOf  []int32  // entity -> process index
-	lastEnd []int64  // coroutines and greenlets: end of the last stretch; -1 before, noParked for threads
+	lastEnd []int64  // entity -> end of its last stretch, -1 before the first
+	member  []bool   // entity -> a coroutine, greenlet or generator (it parks)
 	procs   []*simulator.Process
 	extra   map[int]int32    // engine-made entity -> process index
 	pending []simulator.Span // core slices of engine-made entities
 	loopTID map[int32]bool   // processes whose loop thread track is used
 }
-
-const noParked = -2
 
 // NewTraceWriter starts the trace of a run of sc on w.
 func NewTraceWriter(w io.Writer, sc *simulator.Scenario) *TraceWriter {
@@ -64,7 +63,8 @@ func NewTraceWriter(w io.Writer, sc *simulator.Scenario) *TraceWriter {
 				t.names = append(t.names, th.Name)
 				t.labels = append(t.labels, entityName(p.Name, th.Name))
 				t.procOf = append(t.procOf, int32(pi))
-				t.lastEnd = append(t.lastEnd, noParked)
+				t.lastEnd = append(t.lastEnd, -1)
+				t.member = append(t.member, false)
 				continue
 			}
 			for _, m := range th.Members {
@@ -72,6 +72,7 @@ func NewTraceWriter(w io.Writer, sc *simulator.Scenario) *TraceWriter {
 				t.labels = append(t.labels, entityName(p.Name, m.Name))
 				t.procOf = append(t.procOf, int32(pi))
 				t.lastEnd = append(t.lastEnd, -1)
+				t.member = append(t.member, true)
 			}
 		}
 	}
@@ -116,12 +117,21 @@ func (t *TraceWriter) Span(s simulator.Span) {
 	proc := int32(s.Process)
 	if s.Entity < t.known {
 		proc = t.procOf[s.Entity]
-		if last := t.lastEnd[s.Entity]; last != noParked {
-			if last >= 0 && last < s.Start {
-				t.slice("parked", "state", procPID(proc), t.entityTID(s.Entity), last, s.Start, nil)
+		last := t.lastEnd[s.Entity]
+		if s.Start < last {
+			// A stretch that starts before the previous one ended (the
+			// engine reports raw greenlets' waits for a switch from a
+			// stale instant): keep what is new, as viewers drop
+			// overlapping slices.
+			if s.End <= last {
+				return
 			}
-			t.lastEnd[s.Entity] = s.End
+			s.Start = last
 		}
+		if t.member[s.Entity] && last >= 0 && last < s.Start {
+			t.slice("parked", "state", procPID(proc), t.entityTID(s.Entity), last, s.Start, nil)
+		}
+		t.lastEnd[s.Entity] = s.End
 	} else {
 		t.extra[s.Entity] = proc
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -87,6 +88,8 @@ func checkTrace(t *testing.T, data []byte, res *simulator.Result) traceFile {
 		t.Errorf("otherData.makespan_ns = %d, want %d", tf.OtherData.MakespanNS, res.Makespan)
 	}
 	type track struct{ pid, tid int }
+	type interval struct{ start, end int64 }
+	slices := map[track][]interval{}
 	used := map[track]bool{}
 	usedProc := map[int]bool{}
 	threadNames := map[track]int{}
@@ -103,6 +106,7 @@ func checkTrace(t *testing.T, data []byte, res *simulator.Result) traceFile {
 				t.Errorf("slice %q [%d, %d) ns lies outside [0, %d]", ev.Name, ts, ts+d, res.Makespan)
 			}
 			used[k], usedProc[k.pid] = true, true
+			slices[k] = append(slices[k], interval{ts, ts + d})
 		case "i":
 			if ev.S != "t" {
 				t.Errorf("instant %q has scope %q, want t", ev.Name, ev.S)
@@ -137,6 +141,17 @@ func checkTrace(t *testing.T, data []byte, res *simulator.Result) traceFile {
 			}
 		default:
 			t.Errorf("unexpected phase %q in %+v", ev.Ph, ev)
+		}
+	}
+	// Viewers drop slices that overlap without nesting; on a track of
+	// gilsim's they never overlap at all.
+	for k, iv := range slices {
+		sort.Slice(iv, func(i, j int) bool { return iv[i].start < iv[j].start })
+		for i := 1; i < len(iv); i++ {
+			if iv[i].start < iv[i-1].end {
+				t.Errorf("track pid %d tid %d: slices [%d, %d) and [%d, %d) overlap", k.pid, k.tid, iv[i-1].start, iv[i-1].end, iv[i].start, iv[i].end)
+				break
+			}
 		}
 	}
 	for k := range used {
@@ -253,5 +268,22 @@ func TestTraceEscapesNames(t *testing.T) {
 	checkTrace(t, data, res)
 	if !bytes.Contains(data, []byte(`"name":"t\"onload=alert(2)"`)) {
 		t.Errorf("the quote in a thread name is not escaped:\n%s", data)
+	}
+}
+
+func TestTraceOverlap(t *testing.T) {
+	var b bytes.Buffer
+	tw := NewTraceWriter(&b, oneTask())
+	tw.Span(simulator.Span{Entity: 0, Kind: simulator.SpanRunning, Core: 0, Start: 10_000, End: 20_000})
+	tw.Span(simulator.Span{Entity: 0, Kind: simulator.SpanReady, Core: -1, Start: 0, End: 30_000})
+	res := &simulator.Result{Makespan: 30_000, Tasks: []simulator.TaskResult{{Name: "p", Kind: "task", Process: "p"}}}
+	if err := tw.Close(res); err != nil {
+		t.Fatal(err)
+	}
+	tf := checkTrace(t, b.Bytes(), res)
+	for _, ev := range tf.TraceEvents {
+		if ev.Name == "waiting for a core" && (micros(t, ev.TS) != 20_000 || micros(t, ev.Dur) != 10_000) {
+			t.Errorf("ready slice at %s for %s µs; want 20 and 10", ev.TS, ev.Dur)
+		}
 	}
 }
