@@ -7,6 +7,7 @@
 //	gilsim trace [flags] FILE -o OUT
 //	gilsim report [flags] FILE... -o OUT
 //	gilsim fidelity [--readme FILE]
+//	gilsim atlas [--readme FILE] DIR
 //	gilsim calibrate [--python PATH] [--budget DURATION]
 //	gilsim version
 //	gilsim help [COMMAND]
@@ -45,6 +46,7 @@ Usage:
   gilsim trace FILE -o OUT     write a run as a Chrome trace (Perfetto, chrome://tracing)
   gilsim report FILES -o OUT   write an HTML page: tables and a Gantt chart per run
   gilsim fidelity              compare gilsim with CPython measured on a real machine
+  gilsim atlas DIR             run claim scenarios, print a table of claims and verdicts
   gilsim calibrate             measure this machine with python3, print a machine block
   gilsim version               print gilsim's version
   gilsim help [COMMAND]        print this help, or a command's
@@ -75,6 +77,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return reportCommand(rest, stdout, stderr)
 	case "fidelity":
 		return fidelityCommand(rest, stdout, stderr)
+	case "atlas":
+		return atlasCommand(rest, stdout, stderr)
 	case "calibrate":
 		return calibrateCommand(rest, stdout, stderr)
 	case "version":
@@ -111,6 +115,8 @@ func helpCommand(args []string, stdout, stderr io.Writer) int {
 		io.WriteString(stdout, reportUsage)
 	case "fidelity":
 		io.WriteString(stdout, fidelityUsage)
+	case "atlas":
+		io.WriteString(stdout, atlasUsage)
 	case "calibrate":
 		io.WriteString(stdout, calibrateUsage)
 	case "version":
