@@ -5,6 +5,7 @@ import (
 	"io"
 	"math"
 	"math/bits"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -39,6 +40,7 @@ type Recorder struct {
 	rows   []*bucketRow
 	cores  []*bucketRow
 	more   int32 // the shared last line, -1 until needed
+	fixed  int   // lines made before the run; engine-made entities' lines follow
 	maxRow int
 }
 
@@ -153,6 +155,7 @@ func NewRecorder(sc *simulator.Scenario, o RecorderOptions) *Recorder {
 			}
 		}
 	}
+	r.fixed = len(r.rows)
 	return r
 }
 
@@ -350,6 +353,17 @@ func (r *Recorder) labels(res *simulator.Result) ([]string, error) {
 	}
 	for e := r.known; e < len(res.Tasks); e++ {
 		r.rowFor(e)
+	}
+	// Lines of engine-made entities were made in the order they first
+	// did something; show them in the Result's order.
+	end := len(r.rows)
+	if r.more >= int32(r.fixed) {
+		end = int(r.more)
+	}
+	dyn := r.rows[r.fixed:end]
+	sort.Slice(dyn, func(i, j int) bool { return dyn[i].members[0] < dyn[j].members[0] })
+	for i, row := range dyn {
+		r.extra[int(row.members[0])] = int32(r.fixed + i)
 	}
 	var labels []string
 	for _, row := range r.cores {

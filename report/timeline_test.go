@@ -162,3 +162,28 @@ func TestRecorderOverlap(t *testing.T) {
 		t.Errorf("running %d, ready %d; want 10 and 10", sum[simulator.SpanRunning], sum[simulator.SpanReady])
 	}
 }
+
+// TestRecorderWorkerOrder checks that the lines of pool workers, which
+// the engine makes during the run, follow the Result's order rather than
+// the order in which they first ran.
+func TestRecorderWorkerOrder(t *testing.T) {
+	rec, res := record(t, "../scenarios/asyncio/to-thread.sim", RecorderOptions{})
+	labels, err := rec.labels(res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got, want []string
+	for _, l := range labels {
+		if strings.Contains(l, "asyncio_") {
+			got = append(got, l)
+		}
+	}
+	for _, tr := range res.Tasks {
+		if strings.HasPrefix(tr.Name, "asyncio_") {
+			want = append(want, tr.Process+"/"+tr.Name)
+		}
+	}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("worker lines %q, want %q", got, want)
+	}
+}
