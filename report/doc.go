@@ -85,4 +85,37 @@
 // CSV, which encoding/csv quotes. SummaryGrid (a row per run) and
 // TasksGrid (a row per task of every run) are the CSV outputs, in integer
 // nanoseconds and bytes, with one column per parameter of any run.
+//
+// # Timelines, traces and HTML
+//
+// These draw a run over time, so they need more than the Result: they
+// watch the run through simulator.Options.Trace (and Mark).
+//
+// A Recorder (NewRecorder, then its Trace method as Options.Trace) keeps,
+// for each line of the chart, a fixed number of time buckets of how long
+// its entities spent running, context switching, waiting for a core,
+// waiting for the GIL and blocked; memory does not grow with the run.
+// Lines are the cores, then the entities in Result.Tasks order; a replica
+// group of more than four shows three members and one "(xN)" line for the
+// rest, and past 40 entity lines the rest share a "+ N more" line.
+// Timeline writes it as text: a column shows the state that took most of
+// its time (# running, ~ context switch, - waiting for a core, g waiting
+// for the GIL, . blocked or parked, _ done, blank before arrival or for an
+// idle core), under a time axis and above a legend. Time no span covers
+// between an entity's arrival and finish counts as blocked: that is how a
+// coroutine or greenlet parked on an await, a sleep or a switch shows.
+// Span does not tell io, sleep and lock waits apart, so neither can the
+// timeline.
+//
+// A TraceWriter streams the run as Chrome Trace Event Format JSON for
+// Perfetto UI and chrome://tracing: a "cores" process with a track per
+// core, then a process per simulated process with a track per entity;
+// complete ("X") events per state stretch, with "parked" stretches
+// between a coroutine's or greenlet's spans; GIL drop requests, forced
+// drops and hand-offs as thread-scoped instants; names as metadata at the
+// end. Times are microseconds with three decimals (exact nanoseconds).
+//
+// HTML writes a self-contained page (no script, no URL fetched) of
+// HTMLSections, one per run: the tables above and the Recorder's chart as
+// an SVG Gantt chart, every scenario string escaped by html/template.
 package report
