@@ -31,31 +31,6 @@ var Known = []Limit{
 			"calibrate` prints it as effective_cores; E1's 1.09 implies 1.83 of 2 for the reference VM).",
 	},
 	{
-		ID:    "L2",
-		Title: "The GIL's timed wait expires late",
-		Rows: []string{
-			"e3_sleep_interval_1ms_cpu_1_ops_per_s",
-			"e3_sleep_interval_0.5ms_cpu_1_ops_per_s",
-			"e3_sleep_interval_0.5ms_cpu_1_slowdown",
-			"e3_sleep_interval_0.5ms_cpu_1_latency_p50_us",
-			"e4_threads_2_interval_0.2ms_wall_over_default",
-			"e4_threads_2_interval_0.05ms_wall_over_default",
-			"e4_threads_4_interval_0.05ms_wall_over_default",
-		},
-		Missing: "semantics.md 1.2 has a waiter sleep on the GIL's condition variable for one interval " +
-			"and then ask for a drop, and gilsim fires the request exactly one interval later. The " +
-			"wait is a pthread_cond_timedwait: an OS timer, which expires late by the timer slack " +
-			"(50 µs for a normal thread) and then needs the waiter's wake-up (24 µs) before it can " +
-			"set the request. So a convoyed IO thread waits about 74 µs more per operation than " +
-			"gilsim says (E3: 1298 against 1362 µs at 1 ms, 798 against 863 µs at 0.5 ms), and " +
-			"hand-offs never come faster than every ~0.1 ms (calibration.json " +
-			"gil_timeslice_observed_threads_2_interval_0.01ms_us = 89 µs), where gilsim hands off " +
-			"every 34 µs and pays a wake-up for each. The rule to add: a GIL waiter's timeout fires " +
-			"at interval + timer_slack + wakeup_latency (one line in the engine's take_gil). " +
-			"Emulated by lengthening each interval by those 74 µs (TestLimitL2Trial), every E3 row " +
-			"comes within 1.9 % of CPython and every E4 row within its band but L3's.",
-	},
-	{
 		ID:    "L3",
 		Title: "Hand-off to a thread whose core has just gone idle",
 		Rows: []string{
@@ -64,8 +39,7 @@ var Known = []Limit{
 		Missing: "Two CPU-bound threads at a 10 µs interval run only 3 % slower than at 5 ms on the " +
 			"reference VM: about 2 µs per hand-off. gilsim charges every hand-off the full " +
 			"cross-core wake-up (24 µs, semantics.md 6.3, measured between threads whose cores " +
-			"were asleep), during which neither thread runs; even with L2's rule it would predict " +
-			"1.22. A waiter that went back to sleep microseconds ago wakes much faster (its vCPU is " +
+			"were asleep), during which neither thread runs, and predicts 1.22. A waiter that went back to sleep microseconds ago wakes much faster (its vCPU is " +
 			"still polling, or in a shallow idle state). It would take a wake-up latency that " +
 			"depends on how long the target core has been idle: a second parameter (a hot " +
 			"wake-up of a few µs, measurable like wakeup_latency with a short ping-pong) and the " +

@@ -76,10 +76,10 @@ type thread struct {
 
 	// GIL
 	hasGIL      bool
-	gilWaiting  bool // registered as a waiter
-	signalled   bool // woken by a signal or a timeout, on its way to try again
-	gilSaved    uint64
-	gilGen      uint32
+	gilWaiting  bool  // registered as a waiter
+	signalled   bool  // woken by a signal or a timeout, on its way to try again
+	gilStart    int64 // when its current series of timed waits began
+	gilFresh    bool  // went to sleep after the GIL's last change of owner
 	sleepPos    int32 // index in gil.sleeping, -1 if not there
 	waitSince   int64
 	legacyGen   uint32
@@ -228,12 +228,16 @@ func newEngine(sc *Scenario, opt Options) *engine {
 	for pi, ps := range sc.Processes {
 		p := &proc{idx: pi, spec: ps, name: ps.Name, startAt: ps.Arrival}
 		if !ps.Native && ps.GIL.Mode != GILOff {
-			p.gil = &gilState{mode: ps.GIL.Mode, interval: ps.GIL.Interval, check: ps.GIL.Check}
+			p.gil = &gilState{mode: ps.GIL.Mode, interval: ps.GIL.Interval, check: ps.GIL.Check, proc: pi}
 			if p.gil.interval <= 0 {
 				p.gil.interval = 5_000_000
 			}
 			if p.gil.check <= 0 {
 				p.gil.check = 100
+			}
+			if p.gil.mode == GILInterval {
+				p.gil.period = p.gil.interval + e.m.TimerSlack + e.m.WakeupLatency
+				p.gil.initWaits()
 			}
 		}
 		p.locks = make([]lockState, len(ps.Locks))
@@ -333,7 +337,11 @@ func (e *engine) loop() {
 			e.limit = &LimitError{What: "time", Limit: e.opt.MaxTime, At: e.now}
 			return
 		}
-		if t := e.threads[ev.th]; e.live(&ev, t) {
+		var t *thread
+		if ev.kind != evGILCheck {
+			t = e.threads[ev.th]
+		}
+		if ev.kind == evGILCheck || e.live(&ev, t) {
 			e.now = ev.at
 			if e.tick() {
 				return
@@ -364,8 +372,6 @@ func (e *engine) live(ev *event, t *thread) bool {
 	switch ev.kind {
 	case evSegment:
 		return ev.gen == t.segGen && t.state == stCore && t.running
-	case evGILTimer:
-		return ev.gen == t.gilGen && t.gilWaiting && !t.signalled
 	case evSlice:
 		return ev.gen == t.sliceGen && t.state == stCore
 	case evBlockDone:
@@ -386,8 +392,10 @@ func (e *engine) handle(ev *event, t *thread) {
 		e.blockDone(t)
 	case evWake:
 		e.makeReady(t, true)
-	case evGILTimer:
-		e.gilTimer(t)
+	case evGILCheck:
+		if g := e.procs[ev.th].gil; g != nil && ev.gen == g.tw.gen {
+			e.gilCheck(g)
+		}
 	case evSlice:
 		e.expired = append(e.expired, t)
 	case evLegacyCheck:

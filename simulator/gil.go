@@ -38,6 +38,10 @@ type gilState struct {
 
 	handoffs int64
 	forcedN  int64
+
+	proc   int        // index of the process
+	period int64      // interval + timer slack + wake-up latency: one timed wait
+	tw     timedWaits // the waiters' timed waits (new GIL only)
 }
 
 func (g *gilState) addSleeping(t *thread) {
@@ -50,6 +54,7 @@ func (g *gilState) removeSleeping(t *thread) {
 	if i < 0 {
 		return
 	}
+	g.wakeTimed(t)
 	last := len(g.sleeping) - 1
 	if int(i) != last {
 		m := g.sleeping[last]
@@ -68,7 +73,6 @@ func (g *gilState) removeWaiter(t *thread) {
 	g.removeSleeping(t)
 	t.gilWaiting = false
 	t.signalled = false
-	t.gilGen++
 	g.waiters--
 }
 
@@ -100,10 +104,8 @@ func (e *engine) takeGIL(t *thread) bool {
 	e.leaveCore(t)
 	e.setState(t, stGIL)
 	g.addSleeping(t)
-	t.gilSaved = g.switchNo
-	t.gilGen++
 	if g.mode == GILInterval {
-		e.q.push(event{at: e.now + g.interval, kind: evGILTimer, th: t.idx, gen: t.gilGen})
+		e.sleepTimed(g, t)
 	} else if g.holder != nil {
 		e.armLegacyCheck(g.holder)
 	}
@@ -120,6 +122,8 @@ func (e *engine) lockGIL(g *gilState, t *thread) {
 		g.switchNo++
 		g.handoffs++
 		e.mark(MarkHandoff, t)
+		g.dropReq = false
+		e.ownerChanged(g)
 	}
 	g.dropReq = false
 	if f := g.forced; f != nil && f != t {
@@ -146,6 +150,7 @@ func (e *engine) releaseGIL(t *thread) {
 		return
 	}
 	e.signal(g)
+	e.released(g)
 }
 
 // signal wakes one sleeping waiter, chosen by the seeded generator (or the
@@ -170,7 +175,6 @@ func (e *engine) signal(g *gilState) {
 	}
 	g.removeSleeping(w)
 	w.signalled = true
-	w.gilGen++
 	e.wake(w)
 }
 
@@ -196,28 +200,6 @@ func (e *engine) dropGIL(t *thread) bool {
 	e.leaveCore(t)
 	e.setState(t, stGIL)
 	return true
-}
-
-// gilTimer is the end of waiter w's timed wait of one interval.
-func (e *engine) gilTimer(w *thread) {
-	g := w.proc.gil
-	if !g.locked {
-		// The wait timed out with the GIL free: w wakes and tries.
-		g.removeSleeping(w)
-		w.signalled = true
-		e.wake(w)
-		return
-	}
-	if g.switchNo == w.gilSaved && !g.dropReq {
-		g.dropReq = true
-		e.mark(MarkDropRequest, w)
-		if h := g.holder; h != nil && h.state == stCore && h.running && h.seg == segCPU {
-			e.forceDrop(h)
-		}
-	}
-	w.gilSaved = g.switchNo
-	w.gilGen++
-	e.q.push(event{at: e.now + g.interval, kind: evGILTimer, th: w.idx, gen: w.gilGen})
 }
 
 // forceDrop makes the running holder h honour a drop request now.

@@ -8,7 +8,7 @@ const (
 	evSegment                      // a thread's segment on a core ends
 	evBlockDone                    // io, sleep or a lock wait's wake-up completes
 	evWake                         // a sleeping thread becomes runnable after the OS wake-up latency
-	evGILTimer                     // a GIL waiter's timed wait of one interval ends
+	evGILCheck                     // a GIL's pending check: a waiter's timed wait that matters (th is the process index)
 	evSlice                        // a thread's quantum or fair slice ends
 	evLegacyCheck                  // legacy GIL: the holder reaches its next check
 )

@@ -1,0 +1,234 @@
+package simulator
+
+import "github.com/google/btree"
+
+// This file schedules the timed waits of the new GIL's waiters without an
+// event per waiter per interval.
+//
+// A timed wait of one switch interval is a futex wait with a timeout: the
+// kernel ends it late by the thread's timer slack, and the waiter then
+// needs the OS wake-up latency before it runs again to look at the GIL and
+// start its next wait. So the waits of a waiter come one every
+// I = interval + timer_slack + wakeup_latency, not every interval (this is
+// why CPython's observed time slices are longer than the interval).
+//
+// Every sleeping waiter w waits in timed waits of one interval I from the
+// instant it went to sleep, start(w): its deadlines are start(w) + k·I.
+// A deadline does something in only two cases:
+//
+//   - the GIL is locked, no drop request is pending, and the owner has not
+//     changed since w's previous deadline (or since start(w)): w sets the
+//     drop request;
+//   - the GIL is free: w wakes up and tries to take it.
+//
+// Every other deadline only re-arms the wait. So instead of firing them
+// all, each GIL keeps one event at the next instant where one of the two
+// cases can happen, computed from the waiters' phases (start mod I, in a
+// B-tree) and the time of the last change of owner h:
+//
+//   - drop request: min over waiters of (first deadline at or after h) + I,
+//     where a waiter that went to sleep after h counts from start(w);
+//   - GIL free since r: the first deadline at or after r.
+//
+// The event is recomputed when the owner changes, when the GIL is
+// released, and (cheaply, as a minimum) when a waiter goes to sleep; a
+// waiter leaving can only make it later, which the event discovers when it
+// fires and reschedules itself. The outcome is the same as firing every
+// timed wait, with a cost per change of owner of O(log waiters).
+
+// phaseKey orders sleeping waiters by the phase of their deadlines.
+type phaseKey struct {
+	phase int64
+	idx   int32
+	t     *thread
+}
+
+func phaseLess(a, b phaseKey) bool {
+	if a.phase != b.phase {
+		return a.phase < b.phase
+	}
+	return a.idx < b.idx
+}
+
+// timedWaits is the per-GIL bookkeeping.
+type timedWaits struct {
+	phases  *btree.BTreeG[phaseKey]
+	fresh   []*thread // waiters that went to sleep after the last change of owner, in order
+	head    int
+	h       int64 // the last change of owner
+	checkAt int64 // the pending check event's time (-1: none)
+	gen     uint32
+}
+
+func (g *gilState) initWaits() {
+	g.tw.phases = btree.NewG[phaseKey](16, phaseLess)
+	g.tw.checkAt = -1
+}
+
+func (g *gilState) key(t *thread) phaseKey {
+	return phaseKey{phase: t.gilStart % g.period, idx: t.idx, t: t}
+}
+
+// sleepTimed registers t as a sleeping waiter from now.
+func (e *engine) sleepTimed(g *gilState, t *thread) {
+	t.gilStart = e.now
+	g.tw.phases.ReplaceOrInsert(g.key(t))
+	t.gilFresh = true
+	g.tw.fresh = append(g.tw.fresh, t)
+	if g.locked && !g.dropReq {
+		e.scheduleGILCheck(g, e.now+g.period)
+	}
+}
+
+// wakeTimed removes t from the timed waits (signalled, or taking the GIL).
+func (g *gilState) wakeTimed(t *thread) {
+	if g.tw.phases == nil {
+		return
+	}
+	g.tw.phases.Delete(g.key(t))
+	t.gilFresh = false
+}
+
+// ownerChanged restarts the drop-request clock at a change of owner.
+func (e *engine) ownerChanged(g *gilState) {
+	if g.tw.phases == nil {
+		return
+	}
+	g.tw.h = e.now
+	for _, t := range g.tw.fresh[g.tw.head:] {
+		t.gilFresh = false
+	}
+	g.tw.fresh, g.tw.head = g.tw.fresh[:0], 0
+	if t, at := e.nextDropRequest(g); t != nil {
+		e.scheduleGILCheck(g, at)
+	}
+}
+
+// released notes that the GIL is free: a waiter whose deadline comes before
+// anyone takes it will wake and try.
+func (e *engine) released(g *gilState) {
+	if g.tw.phases == nil {
+		return
+	}
+	if t, at := e.nextDeadline(g, e.now); t != nil {
+		e.scheduleGILCheck(g, at)
+	}
+}
+
+func (e *engine) scheduleGILCheck(g *gilState, at int64) {
+	if g.tw.checkAt >= e.now && g.tw.checkAt <= at {
+		return // an earlier check is pending; it reschedules itself
+	}
+	g.tw.gen++
+	g.tw.checkAt = at
+	e.q.push(event{at: at, kind: evGILCheck, th: int32(g.proc), gen: g.tw.gen})
+}
+
+// nextDeadline is the first deadline at or after x of any sleeping waiter.
+// Walking the waiters in phase order from x's phase gives their deadlines
+// in increasing order, except for a waiter that went to sleep at x itself,
+// whose first deadline is a whole interval later.
+func (e *engine) nextDeadline(g *gilState, x int64) (*thread, int64) {
+	I := g.period
+	var best *thread
+	var bestAt int64
+	stopped := false
+	visit := func(k phaseKey) bool {
+		at := x + (k.phase-x%I+I)%I
+		if k.t.gilStart >= x {
+			at = k.t.gilStart + I
+		}
+		if best == nil || at < bestAt {
+			best, bestAt = k.t, at
+		}
+		if k.t.gilStart >= x {
+			return true
+		}
+		stopped = true
+		return false
+	}
+	pivot := phaseKey{phase: x % I, idx: -1 << 31}
+	g.tw.phases.AscendGreaterOrEqual(pivot, visit)
+	if !stopped {
+		g.tw.phases.AscendLessThan(pivot, visit)
+	}
+	return best, bestAt
+}
+
+// nextDropRequest is when the first waiter will have seen a whole interval
+// with no change of owner, and which waiter it is.
+func (e *engine) nextDropRequest(g *gilState) (*thread, int64) {
+	I := g.period
+	var best *thread
+	var bestAt int64
+	// waiters that went to sleep after the last change count from then
+	for g.tw.head < len(g.tw.fresh) && !g.tw.fresh[g.tw.head].gilFresh {
+		g.tw.head++
+	}
+	if g.tw.head < len(g.tw.fresh) {
+		t := g.tw.fresh[g.tw.head]
+		best, bestAt = t, t.gilStart+I
+	}
+	// the others save the new owner at their first deadline at or after h
+	h := g.tw.h
+	pivot := phaseKey{phase: h % I, idx: -1 << 31}
+	visit := func(k phaseKey) bool {
+		if k.t.gilFresh {
+			return true // counted above
+		}
+		at := h + (k.phase-h%I+I)%I + I
+		if best == nil || at < bestAt {
+			best, bestAt = k.t, at
+		}
+		return false
+	}
+	found := false
+	g.tw.phases.AscendGreaterOrEqual(pivot, func(k phaseKey) bool {
+		r := visit(k)
+		if !r {
+			found = true
+		}
+		return r
+	})
+	if !found {
+		g.tw.phases.AscendLessThan(pivot, visit)
+	}
+	return best, bestAt
+}
+
+// gilCheck is the GIL's pending check: a waiter's timed wait that matters.
+func (e *engine) gilCheck(g *gilState) {
+	g.tw.checkAt = -1
+	if !g.locked {
+		// deadlines while the GIL is free: those waiters wake and try
+		for {
+			t, at := e.nextDeadline(g, e.now)
+			if t == nil {
+				return
+			}
+			if at > e.now {
+				e.scheduleGILCheck(g, at)
+				return
+			}
+			g.removeSleeping(t)
+			t.signalled = true
+			e.wake(t)
+		}
+	}
+	if g.dropReq {
+		return // nothing more until the owner changes
+	}
+	t, at := e.nextDropRequest(g)
+	if t == nil {
+		return
+	}
+	if at > e.now {
+		e.scheduleGILCheck(g, at)
+		return
+	}
+	g.dropReq = true
+	e.mark(MarkDropRequest, t)
+	if h := g.holder; h != nil && h.state == stCore && h.running && h.seg == segCPU {
+		e.forceDrop(h)
+	}
+}
