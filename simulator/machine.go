@@ -38,13 +38,13 @@ func DefaultMachine() Machine {
 		GreenletSwitch:  117,   // semantics.md 12.2: 0.117 us
 		GeneratorSwitch: 24,    // semantics.md 13.2: 0.024 us
 		// calibration e8 (RSS per idle unit at N = 10 000) and semantics.md.
-		MemProcess:     10 << 20, // a fresh CPython 3.11 interpreter, ~10 MiB RSS
-		MemThread:      16_527,   // 16.14 KiB (rss_kib_per_threads_10000)
-		MemCoroutine:   1_205,    // 1.177 KiB (rss_kib_per_tasks_10000)
-		MemGreenlet:    8_513,    // 8.314 KiB (rss_kib_per_greenlets_10000)
-		MemGreenthread: 7_567,    // 7.39 KiB (semantics.md 11.8)
-		MemRawGreenlet: 5_816,    // 5.68 KiB (semantics.md 12.2)
-		MemGenerator:   174,      // 0.17 KiB (semantics.md 13.2)
-		MemTotal:       24 << 30, // the reference machine: 24 GiB
+		MemProcess:     9_199_616, // 8.8 MiB: RSS of a fresh Debian CPython 3.11.2 (`gilsim calibrate` on the reference VM)
+		MemThread:      16_527,    // 16.14 KiB (rss_kib_per_threads_10000)
+		MemCoroutine:   1_205,     // 1.177 KiB (rss_kib_per_tasks_10000)
+		MemGreenlet:    8_513,     // 8.314 KiB (rss_kib_per_greenlets_10000)
+		MemGreenthread: 7_567,     // 7.39 KiB (semantics.md 11.8)
+		MemRawGreenlet: 5_816,     // 5.68 KiB (semantics.md 12.2)
+		MemGenerator:   174,       // 0.17 KiB (semantics.md 13.2)
+		MemTotal:       24 << 30,  // the reference machine: 24 GiB
 	}
 }

@@ -333,6 +333,11 @@ func (e *engine) suspend(l *loop) {
 			earliest = d
 		}
 	}
+	if l.kind == ThreadGreenlets && l.left > 1 {
+		// raw greenlets have no queue: every other unfinished greenlet
+		// waits for this one to switch
+		earliest = l.cbStart
+	}
 	if earliest >= 0 && earliest < e.now {
 		from := l.cbStart
 		if earliest > from {
