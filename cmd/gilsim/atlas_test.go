@@ -116,7 +116,7 @@ func TestAtlasGolden(t *testing.T) {
 	}
 	// sorted by path, nested files included
 	a := strings.Index(out.String(), "a-fcfs.sim")
-	b := strings.Index(out.String(), "b-threads.sim")
+	b := strings.Index(out.String(), "b-pipes.sim")
 	c := strings.Index(out.String(), "more/c-nested.sim")
 	if !(a >= 0 && a < b && b < c) {
 		t.Errorf("rows not in path order:\n%s", out.String())
