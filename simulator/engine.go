@@ -64,6 +64,7 @@ type thread struct {
 	spinning bool    // legacy GIL: awake on a core waiting for the holder's check
 	ioGen    uint32  // generation of the block-done event (a poll can be cut short)
 	polling  bool    // a loop thread asleep in its poll
+	blockWhy BlockWhy
 
 	lp   *loop   // runtime threads: the scheduler they run
 	pool *pool   // pool workers: the pool they serve
@@ -463,10 +464,10 @@ func (e *engine) setState(t *thread, s thState) {
 			e.span(t, SpanReady, t.stateSince)
 		case stIO:
 			u.io += d
-			e.span(t, SpanBlocked, t.stateSince)
+			e.spanWhy(t, t.blockWhy, t.stateSince)
 		case stLock:
 			u.lockWait += d
-			e.span(t, SpanBlocked, t.stateSince)
+			e.spanWhy(t, BlockLock, t.stateSince)
 		case stGIL:
 			u.gil += d
 			u.wait += d
@@ -475,6 +476,13 @@ func (e *engine) setState(t *thread, s thState) {
 	}
 	t.state = s
 	t.stateSince = e.now
+}
+
+func (e *engine) spanWhy(t *thread, why BlockWhy, start int64) {
+	if e.opt.Trace == nil || t.unit == nil || start == e.now {
+		return
+	}
+	e.opt.Trace(Span{Entity: int(t.uidx), Process: t.proc.idx, Kind: SpanBlocked, Core: -1, Why: why, Start: start, End: e.now})
 }
 
 func (e *engine) span(t *thread, k SpanKind, start int64) {

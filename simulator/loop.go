@@ -139,7 +139,7 @@ func (e *engine) unitStep(l *loop, m *member, s *Step) bool {
 			if s.Op == OpSleep {
 				kind = wakeTimer
 			}
-			e.park(l, m, e.now+d, kind)
+			e.park(l, m, e.now+d, kind, blockWhyOf(s.Op))
 			e.suspend(l)
 			return true
 		}
@@ -149,6 +149,7 @@ func (e *engine) unitStep(l *loop, m *member, s *Step) bool {
 		if s.Op == OpSleep && t.python {
 			d = satAdd(d, e.m.TimerSlack)
 		}
+		t.blockWhy = blockWhyOf(s.Op)
 		return e.blockThread(t, d)
 	case OpAwaitIO, OpAwaitSleep:
 		d := e.draw(t, s)
@@ -156,7 +157,7 @@ func (e *engine) unitStep(l *loop, m *member, s *Step) bool {
 			e.yieldUnit(l, m)
 			return true
 		}
-		e.park(l, m, e.now+d, wakeIO)
+		e.park(l, m, e.now+d, wakeIO, blockWhyOf(s.Op))
 		e.suspend(l)
 		return true
 	case OpYield:
@@ -170,7 +171,7 @@ func (e *engine) unitStep(l *loop, m *member, s *Step) bool {
 				m.prog.enterLock(s)
 				return true
 			}
-			m.state = mParked
+			e.parkOn(m, BlockLock)
 			lk.waiters = append(lk.waiters, lockWaiter{m: m, s: s})
 			e.suspend(l)
 			return true
@@ -178,7 +179,7 @@ func (e *engine) unitStep(l *loop, m *member, s *Step) bool {
 		return e.tryLock(t, s)
 	case OpOffload:
 		e.submit(l, m, s.Body)
-		m.state = mParked
+		e.parkOn(m, BlockOffload)
 		e.suspend(l)
 		return true
 	case OpSwitch:
@@ -189,7 +190,7 @@ func (e *engine) unitStep(l *loop, m *member, s *Step) bool {
 		if to == m {
 			return true
 		}
-		m.state = mParked
+		e.parkOn(m, BlockParked)
 		e.suspend(l)
 		if to.state == mDone {
 			// greenlet: switching to a dead greenlet goes to its parent
@@ -201,6 +202,7 @@ func (e *engine) unitStep(l *loop, m *member, s *Step) bool {
 				return false
 			}
 		}
+		to.readyAt = e.now
 		l.pendingM = to
 		if l.switchC > 0 {
 			t.seg, t.segLeft = segCPU, l.switchC
@@ -228,7 +230,7 @@ func (e *engine) yieldUnit(l *loop, m *member) {
 	switch l.kind {
 	case ThreadEventlet:
 		// a zero-delay timer: runs at the next pass, after a poll
-		e.park(l, m, e.now, wakeTimer)
+		e.park(l, m, e.now, wakeTimer, BlockSleep)
 	default:
 		// asyncio: call_soon to the tail (next iteration); gevent:
 		// run_callback (may run in this pass); trampoline: next in turn
@@ -417,6 +419,7 @@ func (e *engine) nextGreenlet(l *loop) (*member, bool) {
 		if !m.started && m.mem == 0 && !e.spawnRaw(l, m) {
 			return nil, false
 		}
+		m.readyAt = e.now // a raw greenlet is never "ready": it runs when switched to
 		return m, true
 	}
 	if wait < 0 {

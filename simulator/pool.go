@@ -154,7 +154,7 @@ func (e *engine) offloadDone(m *member) {
 		m.state = mReady
 		m.readyAt = e.now
 	default:
-		e.park(l, m, e.now, wakeIO)
+		l.timers.push(timerEntry{due: e.now, m: m, kind: wakeIO, pass: l.pass})
 	}
 	e.wakeLoop(l)
 }

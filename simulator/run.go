@@ -71,13 +71,34 @@ func (k SpanKind) String() string {
 	return "?"
 }
 
+// BlockWhy says what a SpanBlocked waited for.
+type BlockWhy uint8
+
+const (
+	BlockIO      BlockWhy = iota // a blocking call (io), or an awaited/patched io for a unit
+	BlockSleep                   // sleep (time.sleep, asyncio.sleep, gevent.sleep)
+	BlockLock                    // a lock held by someone else
+	BlockOffload                 // a unit waiting for its offloaded work
+	BlockParked                  // a raw greenlet switched away from, or not started yet
+)
+
+var blockNames = [...]string{"io", "sleep", "lock", "offload", "parked"}
+
+func (w BlockWhy) String() string {
+	if int(w) < len(blockNames) {
+		return blockNames[w]
+	}
+	return "?"
+}
+
 // Span is one stretch [Start, End) of an entity in one state.
 type Span struct {
 	Entity  int // index into Result.Tasks
 	Process int // index into Result.Processes
 	Kind    SpanKind
-	Core    int  // core id for SpanRunning and SpanSwitching, else -1
-	HasGIL  bool // SpanRunning while holding the process's GIL
+	Core    int      // core id for SpanRunning and SpanSwitching, else -1
+	HasGIL  bool     // SpanRunning while holding the process's GIL
+	Why     BlockWhy // SpanBlocked: what it waited for
 	Start   int64
 	End     int64
 }

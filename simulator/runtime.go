@@ -28,16 +28,19 @@ const (
 )
 
 type member struct {
-	idx     int32
-	lp      *loop
-	spec    *Member
-	unit    *unitStats
-	uidx    int32
-	prog    program
-	state   mState
-	readyAt int64 // when it last became ready, for lag and wait
-	started bool
-	mem     int64
+	idx      int32
+	lp       *loop
+	spec     *Member
+	unit     *unitStats
+	uidx     int32
+	prog     program
+	state    mState
+	readyAt  int64 // when it last became ready, for lag and wait
+	parked   bool  // parkedAt/parkWhy describe a stretch not yet charged
+	parkedAt int64
+	parkWhy  BlockWhy
+	started  bool
+	mem      int64
 }
 
 // timerEntry is a parked unit's wake-up time in its loop.
@@ -264,9 +267,15 @@ func (e *engine) makeUnitReady(l *loop, m *member, wakeup bool, at int64) {
 }
 
 // park suspends the current unit until due (kind says which watcher).
-func (e *engine) park(l *loop, m *member, due int64, kind wakeKind) {
-	m.state = mParked
+func (e *engine) park(l *loop, m *member, due int64, kind wakeKind, why BlockWhy) {
+	e.parkOn(m, why)
 	l.timers.push(timerEntry{due: due, m: m, kind: kind, pass: l.pass})
+}
+
+// parkOn marks m parked from now, waiting for why.
+func (e *engine) parkOn(m *member, why BlockWhy) {
+	m.state = mParked
+	m.parked, m.parkedAt, m.parkWhy = true, e.now, why
 }
 
 // wakeLoop is called when something outside the loop thread (a pool
@@ -289,6 +298,21 @@ func (e *engine) resume(l *loop, m *member) {
 	l.cur = m
 	m.state = mRunning
 	u := m.unit
+	if m.parked {
+		// the parked stretch ends when m became ready
+		m.parked = false
+		end := max(m.readyAt, m.parkedAt)
+		d := end - m.parkedAt
+		switch m.parkWhy {
+		case BlockIO, BlockSleep:
+			u.io += d
+		case BlockLock:
+			u.lockWait += d
+		}
+		if d > 0 && e.opt.Trace != nil {
+			e.opt.Trace(Span{Entity: int(m.uidx), Process: t.proc.idx, Kind: SpanBlocked, Core: -1, Why: m.parkWhy, Start: m.parkedAt, End: end})
+		}
+	}
 	late := e.now - m.readyAt
 	if late > 0 {
 		u.wait += late

@@ -104,6 +104,7 @@ func (e *engine) runOnCore(t *thread) {
 				d = satAdd(d, e.m.TimerSlack)
 			}
 			t.inBurst = false
+			t.blockWhy = blockWhyOf(s.Op)
 			if t.hasGIL {
 				t.pend, t.pendDur = pendBlock, d
 				if e.dropGIL(t) {
@@ -192,7 +193,7 @@ func (e *engine) unlock(p *proc, i int) {
 		w.m.prog.enterLock(w.s)
 		lp := w.m.lp
 		if lp.kind == ThreadEventlet {
-			e.park(lp, w.m, e.now, wakeTimer)
+			lp.timers.push(timerEntry{due: e.now, m: w.m, kind: wakeTimer, pass: lp.pass})
 		} else {
 			e.makeUnitReady(lp, w.m, false, e.now)
 		}
@@ -256,4 +257,12 @@ func (p *program) atEnd() bool {
 		}
 	}
 	return true
+}
+
+// blockWhyOf is what a blocking step waits for.
+func blockWhyOf(op Op) BlockWhy {
+	if op == OpSleep || op == OpAwaitSleep {
+		return BlockSleep
+	}
+	return BlockIO
 }
