@@ -61,7 +61,7 @@ func ExampleRunResult_Check() {
 	// Output:
 	// true finish("batch") == 30ms — 30ms
 	// false makespan < 10ms — 30ms
-	// false memory(app) < 1MB — 10.048MiB
+	// false memory(app) < 1MB — 8.822MiB
 	// false finish("nobody") < 1s — ? no task, thread or process named "nobody"
 	// <expect>:1:12: `makespan` needs a duration: a number glued to its unit, such as 10ms (units: ns, us, µs, ms, s)
 	// makespan < 10

@@ -51,7 +51,7 @@ func (e *engine) result() *Result {
 	}
 	for _, u := range e.units {
 		tr := TaskResult{
-			Name: u.name, Group: u.group, Kind: u.kind, Process: e.procs[u.proc].name,
+			Name: u.name, Group: groupName(u.name), Kind: u.kind.String(), Process: e.procs[u.proc].name,
 			Arrival: u.arrival, Start: u.start, Finish: u.finish,
 			CPU: u.cpu, Wait: u.wait, GILWait: u.gil, IO: u.io, LockWait: u.lockWait,
 			Switches: u.switches, Finished: u.done,
@@ -103,7 +103,7 @@ func (e *engine) deadlock() *Deadlock {
 		w := why[u]
 		if w == "" {
 			w = "waiting"
-			if u.kind != "thread" && u.kind != "task" {
+			if u.kind != kindThread && u.kind != kindTask {
 				w = "parked"
 			}
 		}

@@ -43,79 +43,90 @@ const (
 // thread is one OS thread: a native task, a Python thread, or a hidden
 // start-up thread that runs a process's interpreter start-up.
 type thread struct {
-	idx     int32
-	file    int32 // expanded file order, for tie rules
-	proc    *proc
-	spec    *Thread
-	startup bool // the hidden start-up thread of proc
-	python  bool // runs under proc's GIL
-	state   thState
-	core    int32
-	prog    program
-	unit    *unitStats // nil for the start-up thread
-	uidx    int32      // index of unit in engine.units
+	proc     *proc
+	spec     *Thread
+	unit     *unitStats // the unit it runs now (its own, or a loop's current unit); nil for the start-up thread
+	lp       *loop      // runtime threads: the scheduler they run
+	pool     *worker    // pool workers: their pool and current job
+	pendStep *Step
+	draws    *[]int64 // sjf/srtf: pre-drawn durations of the current burst
+	prog     program
 
-	seg      segKind
-	segLeft  int64
-	segStart int64
-	segGen   uint32
-	running  bool    // a segment end event is live
-	afterSw  segKind // segment to start once a switch cost is paid
-	spinning bool    // legacy GIL: awake on a core waiting for the holder's check
-	ioGen    uint32  // generation of the block-done event (a poll can be cut short)
-	polling  bool    // a loop thread asleep in its poll
-	blockWhy BlockWhy
-
-	lp   *loop   // runtime threads: the scheduler they run
-	pool *pool   // pool workers: the pool they serve
-	jobM *member // pool workers: the unit waiting for the current job
-
-	pend      pendKind
-	pendDur   int64
-	pendSleep bool
-	pendStep  *Step
-
-	// GIL
-	hasGIL      bool
-	gilWaiting  bool  // registered as a waiter
-	signalled   bool  // woken by a signal or a timeout, on its way to try again
-	gilStart    int64 // when its current series of timed waits began
-	gilFresh    bool  // went to sleep after the GIL's last change of owner
-	sleepPos    int32 // index in gil.sleeping, -1 if not there
-	waitSince   int64
-	legacyGen   uint32
-	legacyArmed uint32 // legacyGen of the pending check
-	legacyAt    int64  // when the pending check is due
-
-	// OS policy
+	segLeft    int64
+	segStart   int64
+	pendDur    int64
+	gilStart   int64 // when its current series of timed waits began
 	arrival    int64
-	priority   int
-	weight     int64
 	vruntime   int64
 	onSince    int64
-	sliceGen   uint32
-	sliceBase  int64   // when the current quantum/slice began counting
-	sliceArmed bool    // its expiry event is scheduled
-	burstLeft  int64   // sjf/srtf: CPU left in the current burst
-	draws      []int64 // pre-drawn durations of the current burst
-	thrash     int64   // legacy GIL: CPU spent on contended releases, not on steps
-	inBurst    bool
-
+	sliceBase  int64 // when the current quantum/slice began counting
+	burstLeft  int64 // sjf/srtf: CPU left in the current burst
 	stateSince int64
-	mem        int64
+	weight     int64
+
+	idx      int32
+	file     int32 // expanded file order, for tie rules
+	core     int32
+	uidx     int32 // index of unit in engine.units
+	sleepPos int32 // index in gil.sleeping, -1 if not there
+	priority int32
+	segGen   uint32
+	ioGen    uint32 // generation of the block-done event (a poll can be cut short)
+	sliceGen uint32
+
+	state      thState
+	seg        segKind
+	afterSw    segKind // segment to start once a switch cost is paid
+	pend       pendKind
+	blockWhy   BlockWhy
+	startup    bool // the hidden start-up thread of proc
+	python     bool // runs under proc's GIL
+	running    bool // a segment end event is live
+	spinning   bool // legacy GIL: awake on a core waiting for the holder's check
+	polling    bool // a loop thread asleep in its poll
+	hasGIL     bool
+	gilWaiting bool // registered as a waiter
+	signalled  bool // woken by a signal or a timeout, on its way to try again
+	gilFresh   bool // went to sleep after the GIL's last change of owner
+	sliceArmed bool // its expiry event is scheduled
+	inBurst    bool
+	memCharged bool // its thread memory is charged to its process
+
+	own unitStats // the unit of a plain thread
 }
 
 // unitStats accumulates one result row.
 type unitStats struct {
-	name, group, kind string
-	proc              int
-	arrival, start    int64
-	finish            int64
-	cpu, wait, gil    int64
-	io, lockWait      int64
-	switches          int64
-	done              bool
+	name     string
+	arrival  int64
+	start    int64
+	finish   int64
+	cpu      int64
+	wait     int64
+	gil      int64
+	io       int64
+	lockWait int64
+	switches int64
+	proc     int32
+	kind     unitKind
+	done     bool
 }
+
+// unitKind is what a result row is.
+type unitKind uint8
+
+const (
+	kindTask unitKind = iota
+	kindThread
+	kindCoroutine
+	kindGreenlet
+	kindGreenthread
+	kindGen
+)
+
+var unitKindNames = [...]string{"task", "thread", "coroutine", "greenlet", "greenthread", "gen"}
+
+func (k unitKind) String() string { return unitKindNames[k] }
 
 type core struct {
 	cur  int32
@@ -273,11 +284,12 @@ func newEngine(sc *Scenario, opt Options) *engine {
 				t.uidx = -1
 				e.newLoop(t, ts, p)
 			} else {
-				kind := "thread"
+				kind := kindThread
 				if ps.Native {
-					kind = "task"
+					kind = kindTask
 				}
-				t.unit = &unitStats{name: ts.Name, group: groupName(ts.Name), kind: kind, proc: pi, start: -1, finish: -1}
+				t.own = unitStats{name: ts.Name, kind: kind, proc: int32(pi), start: -1, finish: -1}
+				t.unit = &t.own
 				t.uidx = int32(len(e.units))
 				e.units = append(e.units, t.unit)
 				e.unfinished++
@@ -300,7 +312,7 @@ func (e *engine) newThread(p *proc, ts *Thread, file int32) *thread {
 	nice := p.spec.Nice
 	if ts != nil {
 		t.prog = newProgram(ts.Steps)
-		t.priority = ts.Priority
+		t.priority = int32(ts.Priority)
 		if ts.Nice != 0 {
 			nice = ts.Nice
 		}
@@ -378,7 +390,7 @@ func (e *engine) live(ev *event, t *thread) bool {
 	case evBlockDone:
 		return ev.gen == t.ioGen && t.state == stIO
 	case evLegacyCheck:
-		return ev.gen == t.legacyGen && t.state == stCore && t.running && t.seg == segCPU && t.hasGIL
+		return t.proc.gil != nil && ev.gen == t.proc.gil.legacyGen && t.state == stCore && t.running && t.seg == segCPU && t.hasGIL
 	}
 	return true
 }
@@ -416,7 +428,7 @@ func (e *engine) arrive(t *thread) {
 		if !e.alloc(p, p.name+"/"+t.name(), e.m.MemThread) {
 			return
 		}
-		t.mem = e.m.MemThread
+		t.memCharged = true
 	}
 	if t.unit != nil {
 		t.unit.arrival = e.now
@@ -857,7 +869,9 @@ func (e *engine) leaveCore(t *thread) {
 	}
 	t.core = -1
 	t.sliceGen++
-	t.legacyGen++
+	if g := t.proc.gil; g != nil && t.hasGIL {
+		g.legacyGen++ // the holder's pending check is void off its core
+	}
 }
 
 // preempt is the OS taking the core from t; t stays runnable.
@@ -956,9 +970,9 @@ func (e *engine) draw(t *thread, s *Step) int64 {
 	if s.Dur.Kind == DistFixed {
 		return s.Dur.A
 	}
-	if (s.Op == OpCPU || s.Op == OpNative) && len(t.draws) > 0 {
-		d := t.draws[0]
-		t.draws = t.draws[1:]
+	if (s.Op == OpCPU || s.Op == OpNative) && t.draws != nil && len(*t.draws) > 0 {
+		d := (*t.draws)[0]
+		*t.draws = (*t.draws)[1:]
 		return d
 	}
 	return e.sample(s.Dur)
@@ -1003,7 +1017,11 @@ func (e *engine) ensureBurst(t *thread) {
 		return
 	}
 	t.inBurst = true
-	t.draws = t.draws[:0]
+	if t.draws == nil {
+		t.draws = new([]int64)
+	}
+	draws := (*t.draws)[:0]
+	defer func() { *t.draws = draws }()
 	total := t.segLeft
 	cp := program{stack: append([]frame(nil), t.prog.stack...)}
 	n := 0
@@ -1016,9 +1034,9 @@ func (e *engine) ensureBurst(t *thread) {
 		var d int64
 		if s.Dur.Kind == DistFixed {
 			d = s.Dur.A
-		} else if len(t.draws) < maxBurstDraws {
+		} else if len(draws) < maxBurstDraws {
 			d = e.sample(s.Dur)
-			t.draws = append(t.draws, d)
+			draws = append(draws, d)
 		} else {
 			d = mean(s.Dur)
 		}

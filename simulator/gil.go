@@ -39,6 +39,11 @@ type gilState struct {
 	handoffs int64
 	forcedN  int64
 
+	// legacy: the holder's pending check
+	legacyGen   uint32
+	legacyArmed uint32 // legacyGen of the pending check
+	legacyAt    int64
+
 	proc   int        // index of the process
 	period int64      // interval + timer slack + wake-up latency: one timed wait
 	tw     timedWaits // the waiters' timed waits (new GIL only)
@@ -96,7 +101,6 @@ func (e *engine) takeGIL(t *thread) bool {
 	}
 	if !t.gilWaiting {
 		t.gilWaiting = true
-		t.waitSince = e.now
 		g.waiters++
 	}
 	t.signalled = false
@@ -116,6 +120,7 @@ func (e *engine) takeGIL(t *thread) bool {
 func (e *engine) lockGIL(g *gilState, t *thread) {
 	g.locked = true
 	g.holder = t
+	g.legacyGen++ // a check armed for an earlier holder is void
 	t.hasGIL = true
 	if g.lastHolder != t {
 		g.lastHolder = t
@@ -164,7 +169,7 @@ func (e *engine) signal(g *gilState) {
 	if e.m.GILFIFO {
 		w = g.sleeping[0]
 		for _, c := range g.sleeping[1:] {
-			if c.waitSince < w.waitSince || (c.waitSince == w.waitSince && c.file < w.file) {
+			if c.gilStart < w.gilStart || (c.gilStart == w.gilStart && c.file < w.file) {
 				w = c
 			}
 		}
@@ -218,16 +223,17 @@ func (e *engine) armLegacyCheck(h *thread) {
 	if g == nil || g.mode != GILLegacy || g.waiters == 0 || h.state != stCore || !h.hasGIL {
 		return
 	}
-	if h.legacyArmed == h.legacyGen && h.legacyAt > e.now {
+	if g.legacyArmed == g.legacyGen && g.legacyAt > e.now {
 		return // a check is already due; a new waiter does not postpone it
 	}
 	e.legacyArm(h, e.now+g.check*e.m.LegacyTick)
 }
 
 func (e *engine) legacyArm(h *thread, at int64) {
-	h.legacyGen++
-	h.legacyArmed, h.legacyAt = h.legacyGen, at
-	e.q.push(event{at: at, kind: evLegacyCheck, th: h.idx, gen: h.legacyGen})
+	g := h.proc.gil
+	g.legacyGen++
+	g.legacyArmed, g.legacyAt = g.legacyGen, at
+	e.q.push(event{at: at, kind: evLegacyCheck, th: h.idx, gen: g.legacyGen})
 }
 
 // legacyCheck is the holder's release-and-retake every `check` ticks.
@@ -285,7 +291,6 @@ func (e *engine) legacyCheck(h *thread) {
 		return
 	}
 	h.segLeft += e.m.LegacySignalCost
-	h.thrash += e.m.LegacySignalCost
 	e.startSegment(h)
 	e.legacyArm(h, e.now+e.m.LegacySignalCost+g.check*e.m.LegacyTick)
 }

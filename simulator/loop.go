@@ -144,7 +144,7 @@ func (e *engine) unitStep(l *loop, m *member, s *Step) bool {
 			return true
 		}
 		if (l.kind == ThreadGevent || l.kind == ThreadEventlet) && !l.patched {
-			e.warn(s.Pos, t.proc, m.unit, "unpatched blocking "+s.Op.String()+" blocks the hub and every "+m.unit.kind+" of its thread")
+			e.warn(s.Pos, t.proc, m.unit, "unpatched blocking "+s.Op.String()+" blocks the hub and every "+m.unit.kind.String()+" of its thread")
 		}
 		if s.Op == OpSleep && t.python {
 			d = satAdd(d, e.m.TimerSlack)
@@ -306,6 +306,20 @@ func (e *engine) nextAsyncio(l *loop) (*member, bool) {
 // last queued first.
 func (e *engine) nextGevent(l *loop) (*member, bool) {
 	for {
+		if l.inPass {
+			// the watcher phase of this iteration: libev invokes pending
+			// watchers last fed first; expired timers are fed in reverse
+			// (feed_reverse), so they run earliest first, before the io
+			// watchers, which run in the reverse of the poll's order
+			if n := len(l.watch); n > 0 {
+				w := l.watch[n-1]
+				l.watch = l.watch[:n-1]
+				w.m.readyAt = w.due
+				return w.m, true
+			}
+			l.inPass = false
+			l.batch = 0 // the next iteration begins with a callback pass
+		}
 		if l.ready.len() > 0 && !(l.batch > 0 && l.batch%50 == 0 && e.now-l.passT >= 5_000_000) {
 			if l.batch == 0 {
 				l.passT = e.now
@@ -313,13 +327,6 @@ func (e *engine) nextGevent(l *loop) (*member, bool) {
 			l.batch++
 			return l.ready.pop().m, true
 		}
-		if n := len(l.watch); n > 0 {
-			w := l.watch[n-1]
-			l.watch = l.watch[:n-1]
-			w.m.readyAt = w.due
-			return w.m, true
-		}
-		l.batch = 0
 		if l.ready.len() == 0 {
 			if stop, ok := e.pollBlock(l); stop {
 				return nil, ok
@@ -327,8 +334,6 @@ func (e *engine) nextGevent(l *loop) (*member, bool) {
 		} else if e.pollRelease(l) {
 			return nil, false
 		}
-		// libev queues io watchers, then expired timers; pending watchers
-		// run last queued first
 		ios, tms := l.bufA[:0], l.bufB[:0]
 		for len(l.timers.h) > 0 && l.timers.h[0].due <= e.now {
 			te := l.timers.pop()
@@ -341,8 +346,12 @@ func (e *engine) nextGevent(l *loop) (*member, bool) {
 				tms = append(tms, te)
 			}
 		}
-		l.watch = append(append(l.watch, ios...), tms...)
+		l.watch = append(l.watch, ios...)
+		for i := len(tms) - 1; i >= 0; i-- {
+			l.watch = append(l.watch, tms[i])
+		}
 		l.bufA, l.bufB = ios[:0], tms[:0]
+		l.inPass = true
 		if len(l.watch) == 0 && l.ready.len() == 0 && l.left == 0 && len(l.timers.h) == 0 {
 			return e.loopDone(l)
 		}

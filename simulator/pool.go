@@ -17,6 +17,12 @@ type pool struct {
 	head    int
 }
 
+// worker is what a pool thread knows of its pool.
+type worker struct {
+	pool *pool
+	job  *member // the unit waiting for the current job
+}
+
 type job struct {
 	m    *member
 	body []Step
@@ -51,8 +57,9 @@ func (e *engine) startWorker(l *loop, p *pool) *thread {
 	name := p.prefix + strconv.Itoa(len(p.workers))
 	ts := &Thread{Name: name, Kind: ThreadPlain}
 	t := e.newThread(pr, ts, int32(1<<30)+int32(len(e.threads)))
-	t.pool = p
-	t.unit = &unitStats{name: name, group: name, kind: "thread", proc: pr.idx, start: -1, finish: -1, done: true}
+	t.pool = &worker{pool: p}
+	t.own = unitStats{name: name, kind: kindThread, proc: int32(pr.idx), start: -1, finish: -1, done: true}
+	t.unit = &t.own
 	t.uidx = int32(len(e.units))
 	e.units = append(e.units, t.unit)
 	t.prog = newProgram(nil)
@@ -91,7 +98,7 @@ func (e *engine) starting(p *pool) int {
 // takeJob gives worker t the next queued job. It returns false when the
 // queue is empty.
 func (e *engine) takeJob(t *thread) bool {
-	p := t.pool
+	p := t.pool.pool
 	if p.head >= len(p.queue) {
 		return false
 	}
@@ -102,7 +109,7 @@ func (e *engine) takeJob(t *thread) bool {
 		p.queue, p.head = p.queue[:0], 0
 	}
 	t.prog = newProgram(j.body)
-	t.jobM = j.m
+	t.pool.job = j.m
 	if u := t.unit; u.done {
 		u.done = false
 		e.unfinished++
@@ -117,8 +124,8 @@ func (e *engine) takeJob(t *thread) bool {
 // its loop, and the worker takes the next job or goes idle. It returns
 // true when the worker goes on running.
 func (e *engine) jobDone(t *thread) bool {
-	if m := t.jobM; m != nil {
-		t.jobM = nil
+	if m := t.pool.job; m != nil {
+		t.pool.job = nil
 		e.offloadDone(m)
 	}
 	if e.takeJob(t) {
@@ -139,7 +146,7 @@ func (e *engine) jobDone(t *thread) bool {
 	}
 	e.leaveCore(t)
 	e.setState(t, stIdle)
-	t.pool.idle = append(t.pool.idle, t)
+	t.pool.pool.idle = append(t.pool.pool.idle, t)
 	return false
 }
 

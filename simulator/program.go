@@ -4,9 +4,9 @@ package simulator
 // what to do when it ends (loop again, release a lock).
 type frame struct {
 	steps []Step
-	i     int
 	left  int64 // repeat: iterations still to start after this one; -1 for a plain block
-	lock  int   // lock to release when the block ends; -1 for none
+	i     int32
+	lock  int32 // lock to release when the block ends; -1 for none
 }
 
 // program walks a step list with an explicit stack, so `repeat 1000000000`
@@ -36,7 +36,7 @@ const (
 func (p *program) next(idle map[*Step]bool) (leafKind, *Step, int) {
 	for len(p.stack) > 0 {
 		f := &p.stack[len(p.stack)-1]
-		if f.i >= len(f.steps) {
+		if int(f.i) >= len(f.steps) {
 			if f.left > 0 {
 				f.left--
 				f.i = 0
@@ -45,7 +45,7 @@ func (p *program) next(idle map[*Step]bool) (leafKind, *Step, int) {
 			lock := f.lock
 			p.stack = p.stack[:len(p.stack)-1]
 			if lock >= 0 {
-				return leafRelease, nil, lock
+				return leafRelease, nil, int(lock)
 			}
 			continue
 		}
@@ -65,7 +65,7 @@ func (p *program) next(idle map[*Step]bool) (leafKind, *Step, int) {
 
 // enterLock starts the body of a lock step whose lock is now held.
 func (p *program) enterLock(s *Step) {
-	p.stack = append(p.stack, frame{steps: s.Body, left: -1, lock: s.Lock})
+	p.stack = append(p.stack, frame{steps: s.Body, left: -1, lock: int32(s.Lock)})
 }
 
 // enterBody starts a body that runs once with no lock (offload bodies run

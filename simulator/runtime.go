@@ -28,19 +28,20 @@ const (
 )
 
 type member struct {
-	idx      int32
 	lp       *loop
 	spec     *Member
-	unit     *unitStats
-	uidx     int32
+	unit     *unitStats // &own
 	prog     program
-	state    mState
 	readyAt  int64 // when it last became ready, for lag and wait
-	parked   bool  // parkedAt/parkWhy describe a stretch not yet charged
 	parkedAt int64
-	parkWhy  BlockWhy
-	started  bool
 	mem      int64
+	idx      int32
+	uidx     int32
+	state    mState
+	parkWhy  BlockWhy
+	parked   bool // parkedAt/parkWhy describe a stretch not yet charged
+	started  bool
+	own      unitStats
 }
 
 // timerEntry is a parked unit's wake-up time in its loop.
@@ -189,10 +190,11 @@ func (e *engine) newLoop(t *thread, ts *Thread, p *proc) {
 	case ThreadCoroutines:
 		l.switchC = e.m.GeneratorSwitch
 	}
-	kind := map[ThreadKind]string{ThreadAsyncio: "coroutine", ThreadGevent: "greenlet", ThreadEventlet: "greenthread", ThreadGreenlets: "greenlet", ThreadCoroutines: "gen"}[ts.Kind]
+	kind := map[ThreadKind]unitKind{ThreadAsyncio: kindCoroutine, ThreadGevent: kindGreenlet, ThreadEventlet: kindGreenthread, ThreadGreenlets: kindGreenlet, ThreadCoroutines: kindGen}[ts.Kind]
 	for i, ms := range ts.Members {
 		m := &member{idx: int32(i), lp: l, spec: ms, prog: newProgram(ms.Steps)}
-		m.unit = &unitStats{name: ms.Name, group: groupName(ms.Name), kind: kind, proc: p.idx, start: -1, finish: -1}
+		m.own = unitStats{name: ms.Name, kind: kind, proc: int32(p.idx), start: -1, finish: -1}
+		m.unit = &m.own
 		m.uidx = int32(len(e.units))
 		e.units = append(e.units, m.unit)
 		l.members = append(l.members, m)
@@ -409,7 +411,7 @@ func (e *engine) noteStep(l *loop, s *Step) {
 
 // warn records a misuse warning once per step position and unit group.
 func (e *engine) warn(pos Pos, p *proc, u *unitStats, msg string) {
-	key := warnKey{pos: pos, proc: p.spec, group: u.group, msg: msg[:min(len(msg), 24)]}
+	key := warnKey{pos: pos, proc: p.spec, group: groupName(u.name), msg: msg[:min(len(msg), 24)]}
 	if e.warned == nil {
 		e.warned = map[warnKey]bool{}
 	}

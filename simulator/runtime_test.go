@@ -209,3 +209,21 @@ func TestMemoryModel(t *testing.T) {
 	}
 	t.Log(r.Failure.Message)
 }
+
+func TestGeventWatcherOrder(t *testing.T) {
+	// libev feeds expired timers in reverse and invokes pending watchers
+	// last fed first, so equal timers run in due (spawn) order, before
+	// io watchers, which run in the reverse of the poll's order.
+	p := loopProc(ThreadGevent, true, []*Member{
+		unit("A", sleepS(10*ms), cpu(1*ms)),
+		unit("B", sleepS(10*ms), cpu(1*ms)),
+		unit("C", io(10*ms), cpu(1*ms)),
+		unit("D", io(10*ms), cpu(1*ms)),
+	})
+	sc := scenario(1, PolicyFair, 0, p)
+	sc.Machine.GeventSwitch = 0
+	sc.Machine.TimerSlack = 0
+	if got := order(t, sc); got != "ABDC" {
+		t.Errorf("order %s, want ABDC", got)
+	}
+}

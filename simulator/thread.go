@@ -235,8 +235,10 @@ func (e *engine) finish(t *thread) {
 		}
 	}
 	if !t.startup {
-		e.release(p, t.mem)
-		t.mem = 0
+		if t.memCharged {
+			e.release(p, e.m.MemThread)
+			t.memCharged = false
+		}
 		p.nthreads--
 		if p.nthreads == 0 && p.started {
 			e.release(p, e.m.MemProcess)
@@ -249,7 +251,7 @@ func (e *engine) finish(t *thread) {
 func (p *program) atEnd() bool {
 	for i := range p.stack {
 		f := &p.stack[i]
-		if f.i < len(f.steps) {
+		if int(f.i) < len(f.steps) {
 			return false
 		}
 		if f.left > 0 {
