@@ -58,7 +58,19 @@ type RecorderOptions struct {
 	MaxLines int
 }
 
-const spanKinds = 5 // SpanRunning … SpanBlocked
+// spanKinds is the number of time slots a bucket keeps: the span kinds
+// SpanRunning … SpanBlocked, and slotSleep for blocked spans that sleep.
+const spanKinds = 6
+
+const slotSleep = 5
+
+// slotOf is the bucket slot of a span.
+func slotOf(s simulator.Span) simulator.SpanKind {
+	if s.Kind == simulator.SpanBlocked && s.Why == simulator.BlockSleep {
+		return slotSleep
+	}
+	return s.Kind
+}
 
 // bucketRow is one line of the chart while the run goes on.
 type bucketRow struct {
@@ -172,7 +184,7 @@ func (r *Recorder) moreRow(e int32) int32 {
 
 // Trace takes one span of the run. Pass it as simulator.Options.Trace.
 func (r *Recorder) Trace(s simulator.Span) {
-	if s.End <= s.Start || s.Start < 0 || int(s.Kind) >= spanKinds {
+	if s.End <= s.Start || s.Start < 0 || int(s.Kind) >= slotSleep {
 		return
 	}
 	if s.Entity >= 0 && s.Entity < r.known {
@@ -189,7 +201,7 @@ func (r *Recorder) Trace(s simulator.Span) {
 	}
 	r.fit(s.End)
 	if row := r.rowFor(s.Entity); row != nil {
-		r.add(row, s.Kind, s.Start, s.End)
+		r.add(row, slotOf(s), s.Start, s.End)
 	}
 	if (s.Kind == simulator.SpanRunning || s.Kind == simulator.SpanSwitching) && s.Core >= 0 && s.Core < len(r.cores) {
 		r.add(r.cores[s.Core], s.Kind, s.Start, s.End)
@@ -291,7 +303,8 @@ const (
 	cellSwitching                  // on a core, paying a context switch
 	cellReady                      // runnable, waiting for a core
 	cellGILWait                    // waiting for the GIL
-	cellBlocked                    // io, sleep, a lock; parked coroutines and greenlets
+	cellBlocked                    // io, a lock; parked coroutines and greenlets
+	cellSleep                      // sleeping
 	cellDone                       // finished
 	cellStates
 )
@@ -299,7 +312,7 @@ const (
 // tiePriority breaks ties between states that filled a column equally:
 // the more telling state wins.
 var tiePriority = [cellStates]int{
-	cellNone: 0, cellDone: 1, cellBlocked: 2, cellSwitching: 3, cellReady: 4, cellGILWait: 5, cellRunning: 6,
+	cellNone: 0, cellDone: 1, cellBlocked: 2, cellSleep: 2, cellSwitching: 3, cellReady: 4, cellGILWait: 5, cellRunning: 6,
 }
 
 // fromSpan maps a span kind to the state it shows as.
@@ -309,6 +322,7 @@ var fromSpan = [spanKinds]cellState{
 	simulator.SpanReady:     cellReady,
 	simulator.SpanGILWait:   cellGILWait,
 	simulator.SpanBlocked:   cellBlocked,
+	slotSleep:               cellSleep,
 }
 
 // chart is a run drawn on a grid: one row per line, one cell per column,
@@ -578,6 +592,7 @@ var timelineMarks = [cellStates]byte{
 	cellReady:     '-',
 	cellGILWait:   'g',
 	cellBlocked:   '.',
+	cellSleep:     'z',
 	cellDone:      '_',
 }
 
@@ -691,14 +706,14 @@ var legend = []string{
 	"~ context switch",
 	"- waiting for a core",
 	"g waiting for the GIL",
-	". blocked (io, sleep, lock) or parked",
+	". blocked in io, on a lock, or parked",
+	"z sleeping",
 	"_ done",
 	"blank: not arrived, or core idle",
 }
 
 const legendNote = "A column shows the state that took most of its time; a (xN) line shows " +
-	"what most of its members were doing. io, sleep and lock waits share one mark: " +
-	"the engine's trace does not tell them apart."
+	"what most of its members were doing."
 
 func writeLegend(b *strings.Builder, width int) {
 	wrap(b, legend, "   ", width)

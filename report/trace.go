@@ -94,12 +94,21 @@ func (t *TraceWriter) entityTID(e int) int {
 }
 func (t *TraceWriter) loopThreadTID(p int32) int { return 1<<30 + int(p) }
 
-var spanTitles = [spanKinds]string{
+var spanTitles = [slotSleep]string{
 	simulator.SpanRunning:   "running",
 	simulator.SpanSwitching: "context switch",
 	simulator.SpanReady:     "waiting for a core",
 	simulator.SpanGILWait:   "waiting for the GIL",
-	simulator.SpanBlocked:   "blocked (io, sleep or lock)",
+	simulator.SpanBlocked:   "blocked",
+}
+
+// blockTitles name blocked stretches by what they wait for.
+var blockTitles = [...]string{
+	simulator.BlockIO:      "blocked in io",
+	simulator.BlockSleep:   "sleeping",
+	simulator.BlockLock:    "waiting for a lock",
+	simulator.BlockOffload: "waiting for offloaded work",
+	simulator.BlockParked:  "parked",
 }
 
 var markTitles = [...]string{
@@ -111,7 +120,7 @@ var markTitles = [...]string{
 // Span writes one stretch of an entity's time. Pass it as
 // simulator.Options.Trace.
 func (t *TraceWriter) Span(s simulator.Span) {
-	if s.End <= s.Start || int(s.Kind) >= spanKinds || s.Entity < 0 {
+	if s.End <= s.Start || int(s.Kind) >= slotSleep || s.Entity < 0 {
 		return
 	}
 	proc := int32(s.Process)
@@ -139,7 +148,11 @@ func (t *TraceWriter) Span(s simulator.Span) {
 	if s.Kind == simulator.SpanRunning {
 		args = []string{"core", strconv.Itoa(s.Core), "gil", strconv.FormatBool(s.HasGIL)}
 	}
-	t.slice(spanTitles[s.Kind], "state", procPID(proc), t.entityTID(s.Entity), s.Start, s.End, args)
+	title := spanTitles[s.Kind]
+	if s.Kind == simulator.SpanBlocked && int(s.Why) < len(blockTitles) {
+		title = blockTitles[s.Why]
+	}
+	t.slice(title, "state", procPID(proc), t.entityTID(s.Entity), s.Start, s.End, args)
 
 	if s.Core >= 0 && (s.Kind == simulator.SpanRunning || s.Kind == simulator.SpanSwitching) {
 		if s.Entity >= t.known {
