@@ -1,6 +1,7 @@
 package simulator
 
 import (
+	"runtime"
 	"strconv"
 	"testing"
 )
@@ -51,3 +52,42 @@ func BenchmarkThreadsGIL(b *testing.B)  { benchRun(b, genThreads(100, 100, GILIn
 func BenchmarkNativeTasks(b *testing.B) { benchRun(b, genThreads(100, 100, GILOff)) }
 func BenchmarkAsyncio(b *testing.B)     { benchRun(b, genLoop(ThreadAsyncio, 100, 100)) }
 func BenchmarkGevent(b *testing.B)      { benchRun(b, genLoop(ThreadGevent, 100, 100)) }
+
+func BenchmarkEventlet(b *testing.B) { benchRun(b, genLoop(ThreadEventlet, 100, 100)) }
+
+// benchScale runs a 100,000-entity scenario of 100 steps each (50 rounds
+// of cpu + io) and reports the engine's memory per entity before the run.
+func benchScale(b *testing.B, sc *Scenario, entities int) {
+	b.ReportAllocs()
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	e := newEngine(sc, Options{MaxEvents: DefaultMaxEvents, MaxTime: DefaultMaxTime})
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	perEntity := float64(int64(after.HeapInuse)-int64(before.HeapInuse)) / float64(entities)
+	runtime.KeepAlive(e)
+	var events int64
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		r, err := Run(sc, Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		events += r.Events
+	}
+	b.ReportMetric(float64(events)/b.Elapsed().Seconds(), "events/s")
+	b.ReportMetric(perEntity, "B/entity")
+}
+
+func BenchmarkScale100kThreads(b *testing.B) {
+	benchScale(b, genThreads(100_000, 50, GILOff), 100_000)
+}
+
+func BenchmarkScale100kGreenlets(b *testing.B) {
+	benchScale(b, genLoop(ThreadGevent, 100_000, 50), 100_000)
+}
+
+func BenchmarkScale100kCoroutines(b *testing.B) {
+	benchScale(b, genLoop(ThreadAsyncio, 100_000, 50), 100_000)
+}
