@@ -1,6 +1,7 @@
 package dsl
 
 import (
+	"fmt"
 	"math"
 	"math/big"
 	"slices"
@@ -29,6 +30,16 @@ type program struct {
 	tops     []*topT
 	expects  []simulator.Expect
 	switches []switchFix
+	workload *workloadT // a workload file's workload; nil in a scenario
+}
+
+// workloadT is a checked workload before `x N` expansion.
+type workloadT struct {
+	name  string
+	pos   simulator.Pos
+	lpos  lexer.Position
+	tasks []*memberT
+	locks []string
 }
 
 // topT is a top-level entity: a native task or a process.
@@ -166,6 +177,11 @@ func (c *checker) scenario(sc *Scenario) {
 	var policyPos lexer.Position
 	var quantumPos *lexer.Position
 	var expects []*Expect
+	type entityRef struct {
+		kind string
+		name *Str
+	}
+	var entities []entityRef // the tasks and processes, for a workload file
 	for _, it := range sc.Items {
 		switch {
 		case it.Setting != nil:
@@ -219,10 +235,12 @@ func (c *checker) scenario(sc *Scenario) {
 			}
 			c.machine(it.Machine, seen)
 		case it.Process != nil:
+			entities = append(entities, entityRef{"process", it.Process.Name})
 			if t := c.process(it.Process); t != nil {
 				c.prog.tops = append(c.prog.tops, t)
 			}
 		case it.Entity != nil:
+			entities = append(entities, entityRef{it.Entity.Kind, it.Entity.Name})
 			if t := c.topEntity(it.Entity); t != nil {
 				c.prog.tops = append(c.prog.tops, t)
 			}
@@ -231,10 +249,19 @@ func (c *checker) scenario(sc *Scenario) {
 		case it.Param != nil, it.Vary != nil:
 			// Checked once for the whole sweep (sweep.go).
 		case it.Workload != nil:
-			w := it.Workload
-			c.defineTop(w.Name, w.Pos)
-			c.errs.add(w.Pos, "workload blocks run with `gilsim compare`, which is not available yet")
+			c.workload(it.Workload)
 		}
+	}
+	if w := c.prog.workload; w != nil {
+		for _, e := range entities {
+			c.errs.add(e.name.Pos, "%s %s cannot stand beside workload %q (%s): a workload file describes only the work, which `gilsim compare` runs alone under each model; put the scenario in a file of its own", e.kind, e.name.Raw, w.name, lineOf(w.lpos))
+		}
+	}
+	switch mode := c.env.mode; {
+	case mode == modeScenario && c.prog.workload != nil:
+		c.errs.add(c.prog.workload.lpos, "this file holds a workload, which is compared, not run: `gilsim compare %s` runs it under each concurrency model", c.errs.file)
+	case mode == modeWorkload && c.prog.workload == nil:
+		c.errs.add(sc.Pos, "this scenario holds no workload: `gilsim compare` needs a `workload \"name\" { task \"t\" x N { steps } }` to run under each model")
 	}
 	if c.prog.policy == simulator.PolicyRoundRobin && quantumPos == nil {
 		c.errs.add(policyPos, "`policy round_robin` needs a quantum: policy round_robin quantum 10ms")
@@ -560,6 +587,47 @@ func (c *checker) topEntity(e *Entity) *topT {
 	}
 	c.topNames[name] = t
 	return t
+}
+
+// workload checks `workload "name" { task ... }`: tasks that take x and
+// at, with cpu, native, io, sleep, repeat and lock steps. Its locks are
+// the workload's, shared by every task.
+func (c *checker) workload(w *Workload) {
+	if first := c.prog.workload; first != nil {
+		c.errs.add(w.Pos, "a file holds one workload (the first is at %s)", lineOf(first.lpos))
+		return
+	}
+	name, _ := c.defineTop(w.Name, w.Pos)
+	wt := &workloadT{name: name, pos: spos(w.Pos), lpos: w.Pos}
+	c.prog.workload = wt
+	for _, m := range w.Mods {
+		c.errs.add(m.Pos, "a workload takes no modifiers: `x` and `at` go on its tasks")
+	}
+	ps := &procState{top: &topT{name: name, inner: map[string]*innerDef{}}, names: map[string]lexer.Position{}, lockIndex: map[string]int{}}
+	for _, e := range w.Body {
+		if e.Kind != "task" {
+			c.errs.add(e.Pos, "a workload holds `task`s, not `%s`s: `gilsim compare` decides what runs each task", e.Kind)
+			continue
+		}
+		tname, ok := c.entityName(e.Name)
+		mv := c.mods(e.Mods, takesMember, "a workload task")
+		if ok {
+			if first, dup := ps.names[tname]; dup {
+				c.errs.add(e.Name.Pos, "%q is already defined in workload %q (%s)", tname, name, lineOf(first))
+				ok = false
+			} else {
+				ps.names[tname] = e.Name.Pos
+			}
+		}
+		steps := c.steps(e.Body, ctxWorkload, ps, nil)
+		if ok {
+			wt.tasks = append(wt.tasks, &memberT{name: tname, x: mv.x, at: mv.at, steps: steps, pos: spos(e.Pos)})
+		}
+	}
+	if len(w.Body) == 0 {
+		c.errs.add(w.Pos, "workload %q has no tasks: add task \"name\" x N { steps }", name)
+	}
+	wt.locks = ps.top.locks
 }
 
 // procState is what the walk of one process keeps.
@@ -903,11 +971,13 @@ const (
 	ctxRaw
 	ctxGen
 	ctxOffload
+	ctxWorkload
 )
 
 var ctxNames = [...]string{
 	"a native task", "a thread", "an asyncio task", "a gevent greenlet",
 	"an eventlet greenthread", "a greenlet of a `greenlets` block", "a `gen`", "`offload`",
+	"a workload task",
 }
 
 type stepKind uint8
@@ -945,6 +1015,7 @@ var allowedSteps = [...]uint16{
 	ctxRaw:      bitsOf(sCPU, sNative, sIO, sSleep, sRepeat, sLock, sSwitch),
 	ctxGen:      bitsOf(sCPU, sNative, sIO, sSleep, sRepeat, sYield),
 	ctxOffload:  bitsOf(sCPU, sNative, sIO, sSleep, sRepeat, sLock),
+	ctxWorkload: bitsOf(sCPU, sNative, sIO, sSleep, sRepeat, sLock),
 }
 
 func kindOf(s *Step) stepKind {
@@ -975,6 +1046,10 @@ func kindOf(s *Step) stepKind {
 
 func (c *checker) stepNotAllowed(pos lexer.Position, k stepKind, ctx ctxKind) {
 	switch {
+	case k == sAwait && ctx == ctxWorkload:
+		c.errs.add(pos, "`await` has no place in a workload: write `io` or `sleep`, which `gilsim compare` turns into awaits under asyncio")
+	case k == sOffload && ctx == ctxWorkload:
+		c.errs.add(pos, "`offload` has no place in a workload: `gilsim compare` offloads cpu and native steps itself under asyncio+threads")
 	case k == sAwait && ctx == ctxOffload:
 		c.errs.add(pos, "`await` cannot be used inside `offload`: its steps run on a worker thread")
 	case k == sAwait:
@@ -1259,9 +1334,17 @@ var cmpOps = map[string]simulator.CmpOp{
 }
 
 func (c *checker) expect(e *Expect) {
+	if c.prog.workload != nil {
+		c.compareExpect(e)
+		return
+	}
 	metric := e.Metric.Text
 	info, ok := simulator.Metrics[metric]
 	if !ok {
+		if _, cmp := simulator.CompareMetrics[metric]; cmp {
+			c.errs.add(e.Metric.Pos, "`%s` compares concurrency models: it belongs in a file with a `workload`, which `gilsim compare` runs", metric)
+			return
+		}
 		c.errs.add(e.Metric.Pos, "unknown metric %q%s (metrics: %s)", metric, c.didYouMean(metric, metricNames), strings.Join(metricNames, ", "))
 		return
 	}
@@ -1272,7 +1355,11 @@ func (c *checker) expect(e *Expect) {
 		c.errs.add(e.Metric.Pos, "`%s` needs an entity: %s(\"name\")", metric, metric)
 		good = false
 	case e.Arg != nil && info.Arg == simulator.ArgNone:
-		c.errs.add(e.Arg.Pos, "`%s` takes no argument", metric)
+		hint := ""
+		if a := argText(e.Arg); simulator.IsModel(a) {
+			hint = fmt.Sprintf(" (%s(%s) compares models: it belongs in a file with a `workload`)", metric, a)
+		}
+		c.errs.add(e.Arg.Pos, "`%s` takes no argument%s", metric, hint)
 		good = false
 	case e.Arg != nil:
 		var name string
@@ -1298,6 +1385,60 @@ func (c *checker) expect(e *Expect) {
 			good = false
 		}
 	}
+	c.expectValue(e, &ex, info, good)
+}
+
+// argText is a metric's argument as written, without quotes.
+func argText(a *MetricArg) string {
+	if a.Str != nil {
+		return unquote(*a.Str)
+	}
+	return *a.Word
+}
+
+var compareMetricNames = func() []string {
+	names := make([]string, 0, len(simulator.CompareMetrics))
+	for n := range simulator.CompareMetrics {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}()
+
+// compareExpect checks an expectation of a workload file: a metric of
+// simulator.CompareMetrics about one model, `speedup(processes) > 3`.
+func (c *checker) compareExpect(e *Expect) {
+	metric := e.Metric.Text
+	info, ok := simulator.CompareMetrics[metric]
+	if !ok {
+		if _, scen := simulator.Metrics[metric]; scen {
+			c.errs.add(e.Metric.Pos, "`%s` is a scenario metric; a workload file's expectations compare models (metrics: %s)", metric, strings.Join(compareMetricNames, ", "))
+			return
+		}
+		c.errs.add(e.Metric.Pos, "unknown metric %q%s (a workload file's metrics: %s)", metric, c.didYouMean(metric, compareMetricNames), strings.Join(compareMetricNames, ", "))
+		return
+	}
+	ex := simulator.Expect{Pos: spos(e.Pos), Metric: metric, Text: expectText(e.Tokens)}
+	good := true
+	if e.Arg == nil {
+		c.errs.add(e.Metric.Pos, "`%s` needs a model: %s(threads) (models: %s)", metric, metric, strings.Join(simulator.Models, ", "))
+		good = false
+	} else {
+		// Bare keywords are fine here: `makespan(asyncio)`.
+		model := argText(e.Arg)
+		if !simulator.IsModel(model) {
+			c.errs.add(e.Arg.Pos, "unknown model %q%s (models: %s)", model, c.didYouMean(model, simulator.Models), strings.Join(simulator.Models, ", "))
+			good = false
+		}
+		ex.Arg, ex.HasArg = model, true
+	}
+	c.expectValue(e, &ex, info, good)
+}
+
+// expectValue checks the comparison, value and tolerance of an
+// expectation and keeps it when all is well and its `when` applies.
+func (c *checker) expectValue(e *Expect, ex *simulator.Expect, info simulator.MetricInfo, good bool) {
+	metric := ex.Metric
 	op, _ := cmpOps[e.Op.Text]
 	ex.Op = op
 	v, vok := c.metricValue(e.Value, metric, info.Kind)
@@ -1323,7 +1464,7 @@ func (c *checker) expect(e *Expect) {
 		}
 	}
 	if good && c.env.applies(e.When) {
-		c.prog.expects = append(c.prog.expects, ex)
+		c.prog.expects = append(c.prog.expects, *ex)
 	}
 }
 
@@ -1489,12 +1630,32 @@ func (c *checker) replicaOK(pos lexer.Position, what, base string, x, k int64, w
 // thread (runtime threads included) and member counts as one.
 func (c *checker) checkEntityCount(sc *Scenario) {
 	n, saturated := entityCount(c.prog.tops)
+	if w := c.prog.workload; w != nil {
+		// the largest lowering: a process, its thread, a thread or
+		// coroutine per task
+		wn := int64(2)
+		for _, t := range w.tasks {
+			wn, saturated = satAdd(wn, reps(t.x))
+			if saturated {
+				break
+			}
+		}
+		if !saturated {
+			n, saturated = satAdd(n, wn)
+		}
+	}
 	if !saturated && n <= simulator.MaxEntities {
 		return
 	}
 	count := strconv.FormatInt(n, 10)
 	if saturated {
-		count = bigEntityCount(c.prog.tops).String()
+		total := bigEntityCount(c.prog.tops)
+		if w := c.prog.workload; w != nil {
+			for _, t := range w.tasks {
+				total.Add(total, big.NewInt(reps(t.x)))
+			}
+		}
+		count = total.String()
 	}
 	c.errs.add(c.blamePos, "scenario would expand to %s entities; the limit is %d", count, simulator.MaxEntities)
 }

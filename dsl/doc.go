@@ -187,6 +187,37 @@
 // parameter at its default: they check the vary lines but run none of
 // them, and keep the `when` expectations that the defaults meet.
 //
-// Not yet: `workload` blocks (they run with `gilsim compare`) are
-// reported as errors at their position.
+// # Workloads
+//
+//	scenario "crawler" {
+//	  cores 4
+//	  workload "fetch" {
+//	    task "req" x 200 at uniform(0, 1s) { cpu 200us  io 100ms  lock "db" { cpu 100us } }
+//	  }
+//	  expect speedup(processes) > 3
+//	  expect makespan(asyncio) < 1s
+//	}
+//
+// A `workload` says what a program does without saying how it runs:
+// `gilsim compare` runs it under each concurrency model (simulator.Lower
+// says what each step becomes). It holds `task`s, which take x and at, and
+// whose steps are cpu, native, io, sleep, repeat and lock (a lock of the
+// workload, shared by every task); await, offload, yield and switch are
+// the models' business and errors here. A file holds at most one
+// workload, and nothing beside it but settings, param and vary lines and
+// expectations: a task or process next to it is an error. The
+// expectations of a workload file name a metric of
+// simulator.CompareMetrics (makespan, speedup, parallelism, gil_wait,
+// latency, lag, memory) and a model: sequential, threads, threads-nogil,
+// processes, asyncio, asyncio+threads, gevent or gevent-unpatched, bare
+// (keywords included: `lag(asyncio)`) or quoted (`"threads-nogil"`). A
+// scenario's expectations may not use them, nor a workload file's the
+// scenario metrics.
+//
+// Parse, ParseFile and ParseSweep take scenarios only: a workload file is
+// an error at its `workload` that says to compare it. ParseWorkload and
+// ParseWorkloadSweep take workload files only (Run.Workload set,
+// Run.Scenario nil); ParseAnySweep takes either (Sweep.IsWorkload says
+// which). Arrivals are drawn as for a scenario, once per replica in file
+// order.
 package dsl

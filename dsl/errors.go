@@ -188,3 +188,13 @@ func sourceLines(src string, errs ErrorList) map[int]string {
 	}
 	return want
 }
+
+// ErrorAt is a one-error ErrorList about line and col of src (1-based),
+// for problems found after parsing (`gilsim compare` lowering a workload):
+// it prints like a parse error, with the source line and a caret.
+func ErrorAt(file string, src []byte, line, col int, msg string) ErrorList {
+	s := &errorSink{file: file}
+	s.errs = append(s.errs, &Error{File: file, Line: line, Col: col, Msg: msg})
+	text := strings.TrimPrefix(string(src), "\uFEFF")
+	return s.list(text)
+}

@@ -101,7 +101,7 @@ var errCases = []errCase{
 	{"machine handoff missing", `scenario "s" { machine { gil_handoff 5us } }`, 1, 26, "`gil_handoff` needs `random` or `fifo`"},
 	{"machine two blocks", `scenario "s" { machine { } machine { } }`, 1, 28, "`machine` is already set"},
 	{"machine legacy tick zero", `scenario "s" { machine { legacy_tick 0 } }`, 1, 38, "`legacy_tick` must be greater than 0"},
-	{"workload", `scenario "s" { workload "w" { task "r" { cpu 1ms } } }`, 1, 16, "workload blocks run with `gilsim compare`, which is not available yet"},
+	{"workload", `scenario "s" { workload "w" { task "r" { cpu 1ms } } }`, 1, 16, "this file holds a workload, which is compared, not run: `gilsim compare t.sim` runs it"},
 
 	// Entities and modifiers.
 	{"duplicate top name", `scenario "s" { task "a" { } process "a" { } }`, 1, 37, `"a" is already defined at the top level (line 1)`},

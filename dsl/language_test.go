@@ -101,12 +101,16 @@ func TestLanguageExamples(t *testing.T) {
 		t.Errorf("params example: %d runs", len(sw.Runs))
 	}
 
-	for _, c := range []struct{ src, msg string }{
-		{langWorkload, "workload blocks run with `gilsim compare`, which is not available yet"},
-	} {
-		_, err := Parse("l.sim", []byte(c.src))
-		if err == nil || !strings.Contains(err.Error(), c.msg) {
-			t.Errorf("got %v, want %q", err, c.msg)
-		}
+	// A workload is compared, not run: Parse refuses it, ParseWorkload
+	// expands it.
+	if _, err := Parse("l.sim", []byte(langWorkload)); err == nil || !strings.Contains(err.Error(), "which is compared, not run: `gilsim compare l.sim`") {
+		t.Errorf("workload example: Parse gave %v", err)
+	}
+	w, err := ParseWorkload("l.sim", []byte(langWorkload))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w.Name != "fetch" || w.Cores != 4 || len(w.Tasks) != 200 || w.Tasks[199].Name != "req#200" || len(w.Tasks[0].Steps) != 3 {
+		t.Errorf("workload example: %q, %d cores, %d tasks", w.Name, w.Cores, len(w.Tasks))
 	}
 }

@@ -207,3 +207,29 @@ func roundNS(f float64) int64 {
 	}
 	return int64(f)
 }
+
+// lowerWorkload expands a checked workload file: its tasks' `x N` into
+// name#1 … name#N, in file order, each replica's `at` drawn as lower
+// draws it. Replicas share their steps.
+func lowerWorkload(p *program) *simulator.Workload {
+	wt := p.workload
+	w := &simulator.Workload{
+		Title: p.title, Name: wt.name, Seed: p.seed, Cores: p.cores, Policy: p.policy,
+		Quantum: p.quantum, Machine: p.machine, Locks: wt.locks, Expects: p.expects, Pos: wt.pos,
+	}
+	n := 0
+	for _, t := range wt.tasks {
+		n += int(reps(t.x))
+	}
+	w.Tasks = make([]simulator.WorkTask, 0, n)
+	arrivals := newArrivals(p.seed)
+	for _, t := range wt.tasks {
+		if t.names == nil {
+			t.names = replicaNames(t.name, t.x)
+		}
+		for _, name := range t.names {
+			w.Tasks = append(w.Tasks, simulator.WorkTask{Name: name, Arrival: arrivals.draw(t.at), Steps: t.steps, Pos: t.pos})
+		}
+	}
+	return w
+}

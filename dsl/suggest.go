@@ -77,3 +77,8 @@ func editDistance(a, b string, bound int) int {
 	}
 	return prev[len(rb)]
 }
+
+// Suggest returns the candidate closest to word, or "" when none is close
+// enough to be what was meant: the did-you-mean of the parser's errors,
+// for the command line's own names (`--models thread`).
+func Suggest(word string, candidates []string) string { return suggest(word, candidates) }

@@ -39,11 +39,13 @@ type Param struct {
 	Line    int      // the line of its `param`
 }
 
-// Run is one combination of a sweep.
+// Run is one combination of a sweep: a Scenario, or for a workload file
+// (see ParseWorkloadSweep) a Workload.
 type Run struct {
 	Params   []Binding // every parameter's value in this run, in declaration order
 	Varied   []Binding // the varied parameters only, outermost first
 	Scenario *simulator.Scenario
+	Workload *simulator.Workload
 }
 
 // Binding is a parameter's value in one run, as written in the file or on
@@ -66,6 +68,10 @@ func (r *Run) Label() string {
 // IsSweep reports whether the file varies anything (even over one value).
 func (s *Sweep) IsSweep() bool { return len(s.Varied) > 0 }
 
+// IsWorkload reports whether the file is a workload file, whose runs hold
+// a Workload instead of a Scenario.
+func (s *Sweep) IsWorkload() bool { return len(s.Runs) > 0 && s.Runs[0].Workload != nil }
+
 // ParseSweepFile reads the scenario file at path and expands it (see
 // ParseSweep).
 func ParseSweepFile(path string, set map[string]string) (*Sweep, error) {
@@ -84,11 +90,52 @@ func ParseSweepFile(path string, set map[string]string) (*Sweep, error) {
 // differs from the parameter's default, is an error about the file as a
 // whole (an Error with Line 0). Errors of a single run carry the value
 // that caused them: "`x` must be at least 1 ($workers = 0)".
+//
+// A workload file is an error here, at its `workload`, saying to compare
+// it: see ParseWorkloadSweep.
 func ParseSweep(filename string, src []byte, set map[string]string) (*Sweep, error) {
+	return parseSweepAs(filename, src, set, modeScenario)
+}
+
+// ParseWorkloadSweep is ParseSweep for a workload file, the input of
+// `gilsim compare`: each Run holds a Workload (and no Scenario). A file
+// without a workload is an error.
+func ParseWorkloadSweep(filename string, src []byte, set map[string]string) (*Sweep, error) {
+	return parseSweepAs(filename, src, set, modeWorkload)
+}
+
+// ParseWorkloadSweepFile reads the file at path and parses it with
+// ParseWorkloadSweep.
+func ParseWorkloadSweepFile(path string, set map[string]string) (*Sweep, error) {
+	src, err := readSource(path)
+	if err != nil {
+		return nil, err
+	}
+	return ParseWorkloadSweep(path, src, set)
+}
+
+// ParseAnySweep parses a scenario file or a workload file: its runs hold
+// Scenarios or Workloads (Sweep.IsWorkload tells which).
+func ParseAnySweep(filename string, src []byte, set map[string]string) (*Sweep, error) {
+	return parseSweepAs(filename, src, set, modeAny)
+}
+
+// ParseAnySweepFile reads the file at path and parses it with
+// ParseAnySweep.
+func ParseAnySweepFile(path string, set map[string]string) (*Sweep, error) {
+	src, err := readSource(path)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAnySweep(path, src, set)
+}
+
+func parseSweepAs(filename string, src []byte, set map[string]string, mode parseMode) (*Sweep, error) {
 	pf, err := parseSource(filename, src)
 	if err != nil {
 		return nil, err
 	}
+	pf.mode = mode
 	return pf.sweep(set)
 }
 
@@ -104,6 +151,7 @@ type parsedFile struct {
 	varies []*paramDecl // in vary-line order
 	refs   []*Qty       // every `$name` quantity outside param and vary lines
 	whens  []*When
+	mode   parseMode
 }
 
 type paramDecl struct {
@@ -119,7 +167,18 @@ type paramDecl struct {
 type runEnv struct {
 	values map[string]string // parameter -> literal
 	hit    map[*When]bool    // conditions that held in some run
+	mode   parseMode         // what kind of file the caller wants
 }
+
+// parseMode says which files a parse accepts: scenarios (a workload is
+// an error that says to compare it), workloads, or either.
+type parseMode uint8
+
+const (
+	modeScenario parseMode = iota
+	modeWorkload
+	modeAny
+)
 
 // applies reports whether an expectation with this condition belongs to
 // the run, and remembers the conditions that held.
@@ -424,9 +483,11 @@ func walkQty(v reflect.Value, out *[]*Qty) {
 	}
 }
 
-// build checks and lowers the tree for one run. Errors at a `$name` say
-// which value caused them.
-func (pf *parsedFile) build(env *runEnv, errs *errorSink) *simulator.Scenario {
+// build checks and lowers the tree for one run: a Scenario, or for a
+// workload file a Workload. Errors at a `$name` say which value caused
+// them.
+func (pf *parsedFile) build(env *runEnv, errs *errorSink) (*simulator.Scenario, *simulator.Workload) {
+	env.mode = pf.mode
 	at := make(map[[2]int]*Qty, len(pf.refs))
 	for _, q := range pf.refs {
 		q.Raw = env.values[q.ref]
@@ -440,26 +501,49 @@ func (pf *parsedFile) build(env *runEnv, errs *errorSink) *simulator.Scenario {
 		}
 	}
 	if len(errs.errs) > start {
-		return nil
+		return nil, nil
+	}
+	if prog.workload != nil {
+		w := lowerWorkload(prog)
+		w.File = pf.file
+		return nil, w
 	}
 	sc := lower(prog)
 	sc.File = pf.file
-	return sc
+	return sc, nil
 }
 
 // defaultRun is the scenario with every parameter at its default and the
 // vary lines ignored: what Parse returns.
 func (pf *parsedFile) defaultRun() (*simulator.Scenario, error) {
+	sc, _, err := pf.defaultBuild()
+	return sc, err
+}
+
+func (pf *parsedFile) defaultBuild() (*simulator.Scenario, *simulator.Workload, error) {
 	env := &runEnv{values: make(map[string]string, len(pf.params))}
 	for _, d := range pf.params {
 		env.values[d.name] = d.lit
 	}
 	errs := &errorSink{file: pf.file}
-	sc := pf.build(env, errs)
+	sc, w := pf.build(env, errs)
 	if !errs.empty() {
-		return nil, errs.list(pf.text)
+		return nil, nil, errs.list(pf.text)
 	}
-	return sc, nil
+	return sc, w, nil
+}
+
+// ParseWorkload parses a workload file, the input of `gilsim compare`,
+// with every parameter at its default (see Parse). A file without a
+// workload is an error.
+func ParseWorkload(filename string, src []byte) (*simulator.Workload, error) {
+	pf, err := parseSource(filename, src)
+	if err != nil {
+		return nil, err
+	}
+	pf.mode = modeWorkload
+	_, w, err := pf.defaultBuild()
+	return w, err
 }
 
 // override applies --set values.
@@ -572,7 +656,7 @@ func (pf *parsedFile) sweep(set map[string]string) (*Sweep, error) {
 			env.values[d.name] = d.values[idx[i]]
 		}
 		runErrs := &errorSink{file: pf.file}
-		sc := pf.build(env, runErrs)
+		sc, w := pf.build(env, runErrs)
 		for _, e := range runErrs.errs {
 			if !seen[*e] {
 				seen[*e] = true
@@ -580,8 +664,8 @@ func (pf *parsedFile) sweep(set map[string]string) (*Sweep, error) {
 			}
 		}
 		errs.more = errs.more || runErrs.more
-		if sc != nil {
-			run := Run{Scenario: sc}
+		if sc != nil || w != nil {
+			run := Run{Scenario: sc, Workload: w}
 			for _, d := range pf.params {
 				run.Params = append(run.Params, Binding{d.name, env.values[d.name]})
 			}
