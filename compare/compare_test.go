@@ -1,0 +1,259 @@
+package compare
+
+import (
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/gilsim/gilsim/dsl"
+	"github.com/gilsim/gilsim/simulator"
+)
+
+func workload(t *testing.T, src string) *simulator.Workload {
+	t.Helper()
+	w, err := dsl.ParseWorkload("w.sim", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+const cpuBound = `scenario "cpu" {
+  cores 4
+  workload "w" { task "job" x 4 { cpu 50ms } }
+  expect speedup(processes) > 3
+  expect speedup(threads) > 3
+  expect makespan(asyncio) ~= 200ms within 1%
+}`
+
+func TestRunRowsAndExpectations(t *testing.T) {
+	c, err := Run(workload(t, cpuBound), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var models []string
+	for _, r := range c.Rows {
+		models = append(models, r.Model)
+	}
+	if !reflect.DeepEqual(models, simulator.Models) {
+		t.Errorf("rows %v", models)
+	}
+	if c.Baseline != c.Rows[0] || c.Baseline.Makespan != 200_000_000 || c.Baseline.Speedup != 1 {
+		t.Errorf("baseline %+v", c.Baseline)
+	}
+	if c.Tasks != 4 || c.Cores != 4 || c.Workers != 4 || c.Workload != "w" || c.File != "w.sim" {
+		t.Errorf("header %+v", c)
+	}
+	byModel := map[string]*Row{}
+	for _, r := range c.Rows {
+		byModel[r.Model] = r
+		if !r.OK() || r.Result == nil || r.Verdict == "" {
+			t.Errorf("%s: %+v", r.Model, r)
+		}
+	}
+	p := byModel[simulator.ModelProcesses]
+	if p.Speedup < 3.8 || p.Parallelism < 3.8 || p.GILWait != 0 {
+		t.Errorf("processes: speedup %v parallelism %v", p.Speedup, p.Parallelism)
+	}
+	// Four worker interpreters and the parent.
+	m := simulator.DefaultMachine()
+	if want := 5*m.MemProcess + 5*m.MemThread; p.Memory != want {
+		t.Errorf("processes memory %d, want %d", p.Memory, want)
+	}
+	th := byModel[simulator.ModelThreads]
+	if th.Speedup > 1.01 || th.GILWait < 100_000_000 || th.HasLag {
+		t.Errorf("threads: %+v", th)
+	}
+	if a := byModel[simulator.ModelAsyncio]; !a.HasLag || a.LoopLag < 100_000_000 {
+		t.Errorf("asyncio lag %d", a.LoopLag)
+	}
+	if got := byModel[simulator.ModelSequential].Latency; got != 200_000_000 {
+		t.Errorf("sequential worst latency %d", got)
+	}
+	var status []string
+	for _, e := range c.Expectations {
+		s := "pass"
+		switch {
+		case e.Skipped:
+			s = "skip"
+		case !e.OK:
+			s = "fail"
+		}
+		status = append(status, e.Model+":"+s)
+	}
+	if got := strings.Join(status, " "); got != "processes:pass threads:fail asyncio:pass" {
+		t.Errorf("expectations %s", got)
+	}
+	if !c.Failed() {
+		t.Error("a failed expectation should fail the comparison")
+	}
+}
+
+func TestRunChosenModels(t *testing.T) {
+	w := workload(t, cpuBound)
+	c, err := Run(w, Options{Models: []string{"threads", "processes"}, Workers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Rows) != 2 || c.Rows[0].Model != "threads" || c.Rows[1].Model != "processes" {
+		t.Fatalf("rows %+v", c.Rows)
+	}
+	// sequential runs anyway, as the baseline
+	if c.Baseline == nil || c.Baseline.Makespan != 200_000_000 || c.Workers != 2 {
+		t.Errorf("baseline %+v, workers %d", c.Baseline, c.Workers)
+	}
+	if s := c.Rows[1].Speedup; s < 1.9 || s > 2 {
+		t.Errorf("2 workers: speedup %v", s)
+	}
+	// the asyncio expectation is skipped, the others evaluated
+	if e := c.Expectations[2]; !e.Skipped || e.Model != "asyncio" {
+		t.Errorf("asyncio expectation %+v", e)
+	}
+	// two workers: under 2x, so speedup(processes) > 3 fails
+	if c.Expectations[0].Skipped || c.Expectations[0].OK || c.Expectations[0].Actual != "1.955" || c.Expectations[1].OK {
+		t.Errorf("expectations %+v", c.Expectations)
+	}
+}
+
+func TestRunIsDeterministic(t *testing.T) {
+	w := workload(t, `scenario "m" {
+  cores 2
+  workload "w" { task "t" x 6 at uniform(0, 10ms) { repeat 3 { cpu exp(2ms)  io exp(5ms) } } }
+}`)
+	a, err := Run(w, Options{Jobs: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Run(w, Options{Jobs: 8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range a.Rows {
+		x, y := *a.Rows[i], *b.Rows[i]
+		x.Result, y.Result, x.Lowered, y.Lowered = nil, nil, nil, nil
+		if !reflect.DeepEqual(x, y) {
+			t.Errorf("%s differs:\n%+v\n%+v", x.Model, x, y)
+		}
+	}
+}
+
+const locked = `scenario "db" {
+  cores 2
+  workload "w" { task "q" x 4 { cpu 1ms  lock "db" { io 2ms } } }
+}`
+
+func TestRunModelsThatCannotRun(t *testing.T) {
+	// Left to the default list, they get a row that says why.
+	c, err := Run(workload(t, locked), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	notRun := map[string]bool{}
+	for _, r := range c.Rows {
+		if r.NotRun != "" {
+			notRun[r.Model] = true
+			if r.Result != nil || !strings.HasPrefix(r.Verdict, "not run: lock \"db\"") || r.NotPos.Line != 3 {
+				t.Errorf("%s: %+v", r.Model, r)
+			}
+		}
+	}
+	if !reflect.DeepEqual(notRun, map[string]bool{"processes": true, "asyncio": true, "asyncio+threads": true}) {
+		t.Errorf("not run: %v", notRun)
+	}
+	if c.Failed() {
+		t.Error("a model that cannot run is not a failure")
+	}
+	// Named in --models, or by an expectation: an error, nothing runs.
+	_, err = Run(workload(t, locked), Options{Models: []string{"threads", "asyncio"}})
+	var le *simulator.LowerError
+	if !errors.As(err, &le) || le.Model != "asyncio" {
+		t.Errorf("explicit asyncio: %v", err)
+	}
+	w := workload(t, strings.Replace(locked, "\n}", "\n  expect speedup(processes) > 1\n}", 1))
+	err = Plan(w, Options{})
+	if !errors.As(err, &le) || le.Model != "processes" || !strings.Contains(le.Msg, "(needed by `expect speedup(processes) > 1`, line 4)") {
+		t.Errorf("expected processes: %v", err)
+	}
+}
+
+func TestCheckModels(t *testing.T) {
+	var me *ModelError
+	if err := CheckModels([]string{"threads", "fibers"}); !errors.As(err, &me) || me.Name != "fibers" {
+		t.Errorf("got %v", err)
+	}
+	if err := CheckModels([]string{"threads", "threads"}); err == nil || !strings.Contains(err.Error(), "given twice") {
+		t.Errorf("got %v", err)
+	}
+	if err := CheckModels(simulator.Models); err != nil {
+		t.Error(err)
+	}
+	if _, err := Run(workload(t, cpuBound), Options{Models: []string{"fibers"}}); !errors.As(err, &me) {
+		t.Errorf("Run: %v", err)
+	}
+}
+
+func TestRunStopsAtALimit(t *testing.T) {
+	_, err := Run(workload(t, cpuBound), Options{Sim: simulator.Options{MaxEvents: 10}})
+	var re *RunError
+	var le *simulator.LimitError
+	if !errors.As(err, &re) || !errors.As(err, &le) {
+		t.Errorf("got %T %v", err, err)
+	}
+}
+
+func TestDeadlockIsAProblem(t *testing.T) {
+	// Crossed locks deadlock the threads model: its row says so and the
+	// comparison fails; the latency of a model that did not finish is not
+	// measured.
+	w := workload(t, `scenario "crossed" {
+  cores 2
+  workload "w" {
+    task "a" { lock "x" { cpu 10ms  lock "y" { cpu 1ms } } }
+    task "b" { lock "y" { cpu 10ms  lock "x" { cpu 1ms } } }
+  }
+}`)
+	c, err := Run(w, Options{Models: []string{"threads"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := c.Rows[0]
+	if !strings.HasPrefix(r.Problem, "deadlock at ") || !strings.HasPrefix(r.Verdict, "did not finish: deadlock") || !c.Failed() {
+		t.Errorf("row %+v", r)
+	}
+}
+
+func TestHolds(t *testing.T) {
+	num := func(op simulator.CmpOp, v float64) *simulator.Expect {
+		return &simulator.Expect{Op: op, Value: simulator.Value{Kind: simulator.KindNumber, Num: v}}
+	}
+	d := func(op simulator.CmpOp, v int64) *simulator.Expect {
+		return &simulator.Expect{Op: op, Value: simulator.Value{Kind: simulator.KindDuration, Int: v}}
+	}
+	n := func(f float64) simulator.Value { return simulator.Value{Kind: simulator.KindNumber, Num: f} }
+	ns := func(i int64) simulator.Value { return simulator.Value{Kind: simulator.KindDuration, Int: i} }
+	approx := d(simulator.CmpApprox, 100)
+	approx.TolIsPercent, approx.TolPercent = true, 10
+	approxN := num(simulator.CmpApprox, 4)
+	approxN.TolAbs = n(0.5)
+	for i, tc := range []struct {
+		v    simulator.Value
+		x    *simulator.Expect
+		want bool
+	}{
+		{n(3.5), num(simulator.CmpGT, 3), true},
+		{n(3), num(simulator.CmpGT, 3), false},
+		{n(3), num(simulator.CmpGE, 3), true},
+		{n(3), num(simulator.CmpEQ, 3), true},
+		{ns(5), d(simulator.CmpLT, 5), false},
+		{ns(5), d(simulator.CmpLE, 5), true},
+		{ns(110), approx, true},
+		{ns(111), approx, false},
+		{n(4.5), approxN, true},
+		{n(3.4), approxN, false},
+	} {
+		if got := holds(tc.v, tc.x); got != tc.want {
+			t.Errorf("case %d: holds = %v", i, got)
+		}
+	}
+}
