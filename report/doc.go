@@ -86,6 +86,32 @@
 // TasksGrid (a row per task of every run) are the CSV outputs, in integer
 // nanoseconds and bytes, with one column per parameter of any run.
 //
+// # Comparisons
+//
+// A Comparison is a workload run under several concurrency models by
+// compare.Run (`gilsim compare`), with the sweep parameters of its run.
+// CompareTable writes it for a terminal: a header line, what was compared
+// ("workload "fetch": 200 tasks on 4 cores; processes: a pool of 4
+// workers"), then one row per model with its makespan, speed-up against
+// sequential (two decimals and ×), CPU parallelism (CPU time / makespan,
+// two decimals), total GIL wait, worst task latency, loop lag (only for
+// asyncio and gevent models, "-" for the others) and peak memory; a model
+// that could not run shows "-" throughout, one that stopped in a deadlock
+// or failure "-" for its speed-up and latency. Then "verdicts:" (one plain
+// sentence per model), "notes:" (where a model changes what a step means)
+// and "expectations:" with PASS, FAIL or SKIP (a model left out of
+// --models). CompareMarkdown is the same in Markdown; CompareGrid one CSV
+// row per model of every comparison, integer nanoseconds and bytes (empty
+// where a number does not apply). CompareJSON writes one array with an
+// object per model: model, makespan_ns, speedup (sequential makespan /
+// the model's, three decimals), cpu_ns, parallelism, gil_wait_ns,
+// latency_ns, loop_lag_ns (null without a loop), memory_peak_bytes,
+// verdict, notes, ran and not_run, problem, the scenario, file, workload,
+// tasks, cores, workers (processes), the expectations about the model and
+// params. NewCompareHTMLSection lays a comparison out for HTML: the
+// table, two bar charts (makespan, peak memory) as inline SVG, verdicts,
+// notes and expectations.
+//
 // # Timelines, traces and HTML
 //
 // These draw a run over time, so they need more than the Result: they
@@ -117,5 +143,6 @@
 //
 // HTML writes a self-contained page (no script, no URL fetched) of
 // HTMLSections, one per run: the tables above and the Recorder's chart as
-// an SVG Gantt chart, every scenario string escaped by html/template.
+// an SVG Gantt chart, every scenario string escaped by html/template; or
+// one per comparison (NewCompareHTMLSection).
 package report

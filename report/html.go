@@ -120,6 +120,7 @@ type htmlScenario struct {
 	Problem                string
 	ProblemLines           []string
 	Expects                []htmlExpect
+	Compare                *htmlCompare // a comparison of models instead of a run
 }
 
 type htmlExpect struct {
@@ -321,6 +322,14 @@ svg.gantt .core .lane { fill: #eef2f6; }
 .fail, .problem { color: #cf222e; font-weight: 600; }
 ul.plain { list-style: none; padding-left: 0; font-family: ui-monospace, monospace; }
 nav ul { padding-left: 1.2em; }
+svg.bars { width: 100%; height: auto; max-width: 900px; display: block; }
+svg.bars text { font: 12px ui-monospace, monospace; fill: #1d232a; }
+svg.bars .bar { fill: #0969da; }
+svg.bars .base { fill: #8c959f; }
+svg.bars .bad { fill: #cf222e; }
+ul.models { list-style: none; padding-left: 0; }
+ul.models b { font-family: ui-monospace, monospace; font-weight: 600; }
+.skip { color: #57606a; font-weight: 600; }
 </style>
 </head>
 <body>
@@ -330,6 +339,30 @@ nav ul { padding-left: 1.2em; }
 <section id="{{.ID}}">
 <h2>{{.Title}}{{with .Label}} <span class="label">[{{.}}]</span>{{end}}</h2>
 {{if .File}}<p class="file">{{.File}}</p>{{end}}
+{{with .Compare}}
+<p>{{.Subtitle}}</p>
+<div class="wide"><table>
+<tr>{{range $i, $h := .Header}}<th{{if eq $i 0}} class="name"{{end}}>{{$h}}</th>{{end}}</tr>
+{{range .Rows}}<tr>{{range $i, $c := .}}<td{{if eq $i 0}} class="name"{{end}}>{{$c}}</td>{{end}}</tr>
+{{end}}</table></div>
+{{range $ch := .Charts}}<h3>{{.Title}}</h3>
+<figure>
+<svg class="bars" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {{.Width}} {{.Height}}" width="{{.Width}}" height="{{.Height}}" role="img" aria-label="bar chart: {{.Title}}">
+{{range .Bars}}<g><title>{{.Annotation}}</title>
+<text x="4" y="{{.TextY}}">{{.Label}}</text>
+<rect class="{{.Class}}" x="{{$ch.Left}}" y="{{.Y}}" width="{{.W}}" height="18"></rect>
+<text x="{{.ValueX}}" y="{{.TextY}}">{{.Value}}</text>
+</g>
+{{end}}</svg>
+</figure>
+{{end}}
+<h3>Verdicts</h3>
+<ul class="models">{{range .Verdicts}}<li><b>{{.Model}}</b>: {{.Text}}</li>{{end}}</ul>
+{{if .Notes}}<h3>Notes</h3>
+<ul class="models">{{range .Notes}}<li><b>{{.Model}}</b>: {{.Text}}</li>{{end}}</ul>{{end}}
+{{if .Expects}}<h3>Expectations</h3>
+<ul class="plain">{{range .Expects}}<li>{{if eq .Status "PASS"}}<span class="pass">PASS</span>{{else if eq .Status "SKIP"}}<span class="skip">SKIP</span>{{else}}<span class="fail">FAIL</span>{{end}} {{.Text}}</li>{{end}}</ul>{{end}}
+{{else}}
 <table class="summary">
 <tr><th>makespan</th><th>cpu time</th><th>utilization</th><th>context switches</th><th>events</th><th>peak memory</th></tr>
 <tr>{{range .Summary}}<td>{{.}}</td>{{end}}</tr>
@@ -371,6 +404,7 @@ nav ul { padding-left: 1.2em; }
 {{if .ProblemLines}}<ul class="plain">{{range .ProblemLines}}<li>{{.}}</li>{{end}}</ul>{{end}}{{end}}
 {{if .Expects}}<h3>Expectations</h3>
 <ul class="plain">{{range .Expects}}<li>{{if .OK}}<span class="pass">PASS</span>{{else}}<span class="fail">FAIL</span>{{end}} {{.Text}}{{with .Note}} ({{.}}){{end}}</li>{{end}}</ul>{{end}}
+{{end}}
 </section>
 {{end}}
 </body>
