@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/gilsim/gilsim/compare"
 	"github.com/gilsim/gilsim/dsl"
 	"github.com/gilsim/gilsim/report"
 	"github.com/gilsim/gilsim/simulator"
@@ -128,8 +129,9 @@ type fileOutcome struct {
 
 type runOutcome struct {
 	res *simulator.Result
-	err error            // a *simulator.LimitError, or a scenario the engine refused
-	rec *report.Recorder // the run's timeline, with --timeline
+	err error               // a *simulator.LimitError, or a scenario the engine refused
+	rec *report.Recorder    // the run's timeline, with --timeline
+	cmp *compare.Comparison // a workload file's run (gilsim test), instead of res
 }
 
 // The two phases a file goes through. Tests replace them to reach every
@@ -138,6 +140,9 @@ var (
 	expand    = expandPaths
 	loadSweep = dsl.ParseSweepFile
 	simulate  = simulator.Run
+	// gilsim test also takes workload files, and compares them.
+	loadAnySweep = dsl.ParseAnySweepFile
+	compareRun   = compare.Run
 )
 
 // runBatch parses and simulates every item on `workers` goroutines and
@@ -146,6 +151,13 @@ var (
 // are spread over the workers too. Whatever the number of workers, emit
 // sees the same outcomes in the same order.
 func runBatch(items []batchItem, set map[string]string, opts simulator.Options, workers int, record func(*simulator.Scenario) *report.Recorder, prog *progress, emit func(int, *fileOutcome)) {
+	runBatchWith(loadSweep, items, set, opts, workers, record, prog, emit)
+}
+
+// runBatchWith is runBatch with the files read by load: loadSweep takes
+// scenarios only, loadAnySweep workload files too, whose runs are compared
+// under every model (compare.Run) instead of simulated once.
+func runBatchWith(load func(string, map[string]string) (*dsl.Sweep, error), items []batchItem, set map[string]string, opts simulator.Options, workers int, record func(*simulator.Scenario) *report.Recorder, prog *progress, emit func(int, *fileOutcome)) {
 	n := len(items)
 	outcomes := make([]*fileOutcome, n)
 	done := make([]chan struct{}, n)
@@ -177,6 +189,19 @@ func runBatch(items []batchItem, set map[string]string, opts simulator.Options, 
 					job := heap.Pop(&runs).(runJob)
 					mu.Unlock()
 					o := outcomes[job.file]
+					if w := o.sweep.Runs[job.run].Workload; w != nil {
+						c, err := compareRun(w, compare.Options{Sim: opts})
+						mu.Lock()
+						o.runs[job.run] = runOutcome{cmp: c, err: err}
+						remaining[job.file]--
+						last := remaining[job.file] == 0
+						mu.Unlock()
+						prog.step(1)
+						if last {
+							close(done[job.file])
+						}
+						continue
+					}
 					sc := o.sweep.Runs[job.run].Scenario
 					runOpts, rec := opts, (*report.Recorder)(nil)
 					if record != nil {
@@ -189,7 +214,7 @@ func runBatch(items []batchItem, set map[string]string, opts simulator.Options, 
 					}
 					o.sweep.Runs[job.run].Scenario = nil // free the model
 					mu.Lock()
-					o.runs[job.run] = runOutcome{res, err, rec}
+					o.runs[job.run] = runOutcome{res: res, err: err, rec: rec}
 					remaining[job.file]--
 					last := remaining[job.file] == 0
 					mu.Unlock()
@@ -205,7 +230,7 @@ func runBatch(items []batchItem, set map[string]string, opts simulator.Options, 
 				mu.Unlock()
 				o := &fileOutcome{path: items[i].path, err: items[i].err}
 				if o.err == nil {
-					o.sweep, o.err = loadSweep(o.path, set)
+					o.sweep, o.err = load(o.path, set)
 				}
 				if o.err == nil {
 					o.runs = make([]runOutcome, len(o.sweep.Runs))

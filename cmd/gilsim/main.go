@@ -6,6 +6,7 @@
 //	gilsim test [flags] PATH...
 //	gilsim trace [flags] FILE -o OUT
 //	gilsim report [flags] FILE... -o OUT
+//	gilsim compare [flags] FILE...
 //	gilsim fidelity [--readme FILE]
 //	gilsim atlas [--readme FILE] DIR
 //	gilsim calibrate [--python PATH] [--budget DURATION]
@@ -45,6 +46,7 @@ Usage:
   gilsim test [flags] PATH...  check the expect lines of scenario files
   gilsim trace FILE -o OUT     write a run as a Chrome trace (Perfetto, chrome://tracing)
   gilsim report FILES -o OUT   write an HTML page: tables and a Gantt chart per run
+  gilsim compare FILE...       run a workload as threads, processes, asyncio, gevent...
   gilsim fidelity              compare gilsim with CPython measured on a real machine
   gilsim atlas DIR             run claim scenarios, print a table of claims and verdicts
   gilsim calibrate             measure this machine with python3, print a machine block
@@ -75,6 +77,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return traceCommand(rest, stdout, stderr)
 	case "report":
 		return reportCommand(rest, stdout, stderr)
+	case "compare":
+		return compareCommand(rest, stdout, stderr)
 	case "fidelity":
 		return fidelityCommand(rest, stdout, stderr)
 	case "atlas":
@@ -113,6 +117,8 @@ func helpCommand(args []string, stdout, stderr io.Writer) int {
 		io.WriteString(stdout, traceUsage)
 	case "report":
 		io.WriteString(stdout, reportUsage)
+	case "compare":
+		io.WriteString(stdout, compareUsage)
 	case "fidelity":
 		io.WriteString(stdout, fidelityUsage)
 	case "atlas":

@@ -3,7 +3,9 @@ package main
 import (
 	"fmt"
 	"io"
+	"os"
 
+	"github.com/gilsim/gilsim/compare"
 	"github.com/gilsim/gilsim/dsl"
 	"github.com/gilsim/gilsim/report"
 	"github.com/gilsim/gilsim/simulator"
@@ -13,7 +15,9 @@ const reportUsage = `Usage: gilsim report [flags] FILE... -o OUT
 
 Simulates scenario files and writes one HTML page with, for each run, the
 summary and task tables and a Gantt chart (SVG) of what every core and
-every thread, coroutine and greenlet did over time. The page is self-
+every thread, coroutine and greenlet did over time. A workload file (see
+"gilsim help compare") adds its comparison under every model: the table,
+bar charts of makespan and peak memory, and the verdicts. The page is self-
 contained: no script, nothing fetched from the network, so it opens
 offline and can be mailed or archived as it is. A file with vary lines
 adds one section per run.
@@ -51,19 +55,31 @@ func reportCommand(args []string, stdout, stderr io.Writer) int {
 
 	// Parse everything first, so that one go reports every bad file.
 	type job struct {
-		path string
-		run  dsl.Run
+		path  string
+		sweep *dsl.Sweep
+		run   dsl.Run
 	}
 	var jobs []job
 	bad := false
 	for _, path := range files {
-		runs, ok := loadRuns(path, f.set, stderr)
-		if !ok {
+		sw, err := dsl.ParseAnySweepFile(path, f.set)
+		if err != nil {
+			writeParseError(stderr, path, err)
 			bad = true
 			continue
 		}
-		for _, r := range runs {
-			jobs = append(jobs, job{path, r})
+		for _, r := range sw.Runs {
+			// A workload is compared under every model; lower them all
+			// now, so that one that cannot run stops nothing half-way.
+			if r.Workload != nil {
+				if err := compare.Plan(r.Workload, compare.Options{}); err != nil {
+					src, _ := os.ReadFile(path)
+					writeCompareError(stderr, path, src, r.Label(), nil, err)
+					bad = true
+					break
+				}
+			}
+			jobs = append(jobs, job{path, sw, r})
 		}
 	}
 	if bad {
@@ -73,6 +89,23 @@ func reportCommand(args []string, stdout, stderr io.Writer) int {
 	status := exitOK
 	var sections []*report.HTMLSection
 	for _, j := range jobs {
+		if w := j.run.Workload; w != nil {
+			c, err := compare.Run(w, compare.Options{Sim: f.opts})
+			if err != nil {
+				where := j.path
+				if l := j.run.Label(); l != "" {
+					where += " [" + l + "]"
+				}
+				fmt.Fprintf(stderr, "%s: %s\n", safe(where), safe(oneLine(err.Error())))
+				bad = true
+				continue
+			}
+			if c.Failed() {
+				status = exitFailed
+			}
+			sections = append(sections, report.NewCompareHTMLSection(reportComparison(&compareJob{path: j.path, sweep: j.sweep, run: j.run}, c)))
+			continue
+		}
 		rec := report.NewRecorder(j.run.Scenario, report.HTMLRecorderOptions)
 		opts := f.opts
 		opts.Trace = rec.Trace

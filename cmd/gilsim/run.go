@@ -135,7 +135,11 @@ func executeBatch(cmd string, cfg *batchConfig, stdout, stderr io.Writer, newRen
 	prog := newProgress(stderr)
 	r := newRenderer(bw, len(items))
 	status := exitOK
-	runBatch(items, cfg.set, cfg.opts, cfg.jobs, cfg.timeline.recorder(), prog, func(_ int, o *fileOutcome) {
+	load := loadSweep
+	if cmd == "test" {
+		load = loadAnySweep
+	}
+	runBatchWith(load, items, cfg.set, cfg.opts, cfg.jobs, cfg.timeline.recorder(), prog, func(_ int, o *fileOutcome) {
 		status = max(status, r.file(o, prog))
 	})
 	prog.finish()

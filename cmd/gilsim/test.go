@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/gilsim/gilsim/compare"
 	"github.com/gilsim/gilsim/dsl"
 	"github.com/gilsim/gilsim/report"
 	"github.com/gilsim/gilsim/simulator"
@@ -24,7 +26,9 @@ folder (every *.sim below it) or a glob. Prints one line per scenario:
         pool.sim:14: expect makespan < 1s when workers == 8 — actual 1.2s [workers=8]
 
 then a last line "N passed, N failed", counting scenarios. A sweep passes
-when every one of its runs does. A file that cannot be read or parsed
+when every one of its runs does. A workload file (see "gilsim help
+compare") is compared under every model, and passes when every model
+finishes and every expectation holds. A file that cannot be read or parsed
 counts as failed; its error goes to stderr, and the other files still run.
 
 Flags (before or after the paths; "--" ends the flags):
@@ -120,12 +124,13 @@ func judge(o *fileOutcome, stderr io.Writer) (t testResult, code int) {
 			}
 			fmt.Fprintf(stderr, "%s: %s\n", safe(where), safe(oneLine(ro.err.Error())))
 			t.Error = "stopped by a limit"
+			var le *simulator.LowerError
+			if errors.As(ro.err, &le) {
+				t.Error = "cannot compare"
+			}
 			code = exitUsage
 			continue
 		}
-		r := ro.res
-		t.SimulatedNS += r.Makespan
-		t.Expectations += len(r.Expectations)
 		add := func(f testFailure) {
 			f.label = sr.Label()
 			if len(sr.Varied) > 0 {
@@ -136,6 +141,13 @@ func judge(o *fileOutcome, stderr io.Writer) (t testResult, code int) {
 			}
 			t.Failures = append(t.Failures, f)
 		}
+		if c := ro.cmp; c != nil {
+			judgeComparison(c, &t, add)
+			continue
+		}
+		r := ro.res
+		t.SimulatedNS += r.Makespan
+		t.Expectations += len(r.Expectations)
 		if d := r.Deadlock; d != nil {
 			add(testFailure{Kind: "deadlock", Text: "DEADLOCK at " + simulator.FormatDuration(d.Time) + ": blocked " + strings.Join(d.Blocked, ", ")})
 		}
@@ -162,6 +174,39 @@ func judge(o *fileOutcome, stderr io.Writer) (t testResult, code int) {
 		t.Status = "pass"
 	}
 	return t, code
+}
+
+// judgeComparison adds a workload file's comparison to t: the models'
+// makespans to the simulated time, a failure per model that did not
+// finish and per expectation that failed (skipped ones never are: test
+// compares every model).
+func judgeComparison(c *compare.Comparison, t *testResult, add func(testFailure)) {
+	rows := append([]*compare.Row{}, c.Rows...)
+	if !slices.Contains(rows, c.Baseline) {
+		rows = append(rows, c.Baseline)
+	}
+	for _, r := range rows {
+		if r.Result == nil {
+			continue
+		}
+		t.SimulatedNS += r.Makespan
+		if r.Problem != "" {
+			kind := "failure"
+			if r.Result.Deadlock != nil {
+				kind = "deadlock"
+			}
+			add(testFailure{Kind: kind, Text: r.Model + ": " + r.Problem})
+		}
+	}
+	for _, e := range c.Expectations {
+		if e.Skipped {
+			continue
+		}
+		t.Expectations++
+		if !e.OK {
+			add(testFailure{Kind: "expect", Line: int(e.Pos.Line), Text: e.Text, Actual: e.Actual, Error: e.Err})
+		}
+	}
 }
 
 // errorKind says in a few words why a file did not run.
