@@ -17,6 +17,10 @@
 // memory), the raw simulator.Result, and expectations written as in a
 // file (Check). Runs are deterministic: the same file gives the same
 // numbers on every machine.
+//
+// A workload file (`gilsim compare`) is compared under every model
+// instead: its Outcome holds Comparisons rather than Runs, and fails on a
+// model that does not finish or an expectation that does not hold.
 package gilsimtest
 
 import (
@@ -28,6 +32,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gilsim/gilsim/compare"
 	"github.com/gilsim/gilsim/dsl"
 	"github.com/gilsim/gilsim/simulator"
 )
@@ -75,6 +80,16 @@ type Outcome struct {
 	File  string
 	Title string
 	Runs  []*RunResult
+	// Comparisons are a workload file's runs, each compared under every
+	// model (one per run of its sweep); Runs is empty then.
+	Comparisons []*Comparison
+}
+
+// Comparison is one run of a workload file, compared under every model.
+type Comparison struct {
+	Label string // the varied parameters; "" outside a sweep
+	*compare.Comparison
+	file string
 }
 
 // RunResult is one run.
@@ -91,7 +106,7 @@ type RunResult struct {
 // when a run stops at a limit.
 func Run(name string, src []byte, opts ...Option) (*Outcome, error) {
 	c := configure(opts)
-	sw, err := dsl.ParseSweep(name, src, c.set)
+	sw, err := dsl.ParseAnySweep(name, src, c.set)
 	if err != nil {
 		return nil, err
 	}
@@ -101,7 +116,7 @@ func Run(name string, src []byte, opts ...Option) (*Outcome, error) {
 // RunFile is Run for a file on disk.
 func RunFile(path string, opts ...Option) (*Outcome, error) {
 	c := configure(opts)
-	sw, err := dsl.ParseSweepFile(path, c.set)
+	sw, err := dsl.ParseAnySweepFile(path, c.set)
 	if err != nil {
 		return nil, err
 	}
@@ -111,6 +126,17 @@ func RunFile(path string, opts ...Option) (*Outcome, error) {
 func run(sw *dsl.Sweep, c config) (*Outcome, error) {
 	o := &Outcome{File: sw.File, Title: sw.Title}
 	for _, r := range sw.Runs {
+		if r.Workload != nil {
+			cmp, err := compare.Run(r.Workload, compare.Options{Sim: c.opts})
+			if err != nil {
+				if l := r.Label(); l != "" {
+					return nil, fmt.Errorf("%s [%s]: %w", sw.File, l, err)
+				}
+				return nil, fmt.Errorf("%s: %w", sw.File, err)
+			}
+			o.Comparisons = append(o.Comparisons, &Comparison{Label: r.Label(), Comparison: cmp, file: sw.File})
+			continue
+		}
 		res, err := simulator.Run(r.Scenario, c.opts)
 		if err != nil {
 			if l := r.Label(); l != "" {
@@ -133,7 +159,50 @@ func (o *Outcome) Failures() []string {
 	for _, r := range o.Runs {
 		out = append(out, r.Failures()...)
 	}
+	for _, c := range o.Comparisons {
+		out = append(out, c.Failures()...)
+	}
 	return out
+}
+
+// Failures lists what went wrong in a comparison: a shown model that did
+// not finish, an expectation that failed.
+func (c *Comparison) Failures() []string {
+	var out []string
+	suffix := ""
+	if c.Label != "" {
+		suffix = " [" + c.Label + "]"
+	}
+	for _, r := range c.Rows {
+		if r.Problem != "" {
+			out = append(out, fmt.Sprintf("%s: %s: %s%s", c.file, r.Model, r.Problem, suffix))
+		}
+	}
+	for _, e := range c.Expectations {
+		if e.Skipped || e.OK {
+			continue
+		}
+		actual := "actual " + e.Actual
+		if e.Err != "" {
+			actual = e.Err
+		}
+		out = append(out, fmt.Sprintf("%s:%d: expect %s — %s%s", c.file, e.Pos.Line, e.Text, actual, suffix))
+	}
+	return out
+}
+
+// Row returns the comparison's row of a model ("threads"), shown or the
+// sequential baseline.
+func (c *Comparison) Row(model string) (*compare.Row, bool) {
+	for _, r := range c.Rows {
+		if r.Model == model {
+			return r, true
+		}
+	}
+	if c.Baseline != nil && c.Baseline.Model == model {
+		return c.Baseline, true
+	}
+	return nil, false
 }
 
 // Failures lists what went wrong in this run: failed expectations,
@@ -245,6 +314,9 @@ func Test(t testing.TB, path string, opts ...Option) *Outcome {
 		n := 0
 		for _, r := range o.Runs {
 			n += len(r.Scenario.Expects)
+		}
+		for _, c := range o.Comparisons {
+			n += len(c.Expectations)
 		}
 		if n == 0 {
 			t.Errorf("%s has no expect lines: it should state what it shows", path)
