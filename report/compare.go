@@ -301,8 +301,9 @@ type jsonModel struct {
 // memory, the verdict and the notes, ran (false, with not_run saying why,
 // for a model the workload cannot run as), problem (a deadlock or a
 // failure), the scenario, file, workload, task and core counts, workers
-// (processes only), the expectations about the model ("skipped": true for
-// a model left out), and params for a run of a sweep.
+// (processes only), the expectations about the model (those about a
+// model left out of the comparison appear nowhere), and params for a run
+// of a sweep.
 func CompareJSON(w io.Writer, cs []Comparison) error {
 	out := []jsonModel{}
 	for _, c := range cs {

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"slices"
 	"strings"
 
 	"github.com/gilsim/gilsim/compare"
@@ -115,7 +116,7 @@ func compareCommand(args []string, stdout, stderr io.Writer) int {
 	opts := compare.Options{Jobs: *jobs}
 	set2 := map[string]string(set)
 	switch {
-	case !contains(compareFormats, *format):
+	case !slices.Contains(compareFormats, *format):
 		return usageError(fmt.Sprintf("--format must be one of %s, not %q", joinOr(compareFormats), *format))
 	case *jobs < 1:
 		return usageError("-j must be at least 1")
@@ -279,7 +280,7 @@ func writeCompareError(stderr io.Writer, path string, src []byte, label string, 
 	var le *simulator.LowerError
 	if errors.As(err, &le) && le.Pos.Line > 0 {
 		msg := "cannot run as " + le.Model + ": " + le.Msg
-		if contains(models, le.Model) {
+		if slices.Contains(models, le.Model) {
 			msg += " (leave " + le.Model + " out of --models)"
 		}
 		msg += suffix
@@ -287,13 +288,4 @@ func writeCompareError(stderr io.Writer, path string, src []byte, label string, 
 		return
 	}
 	fmt.Fprintf(stderr, "%s: %s%s\n", safe(path), safe(err.Error()), safe(suffix))
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
