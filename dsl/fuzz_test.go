@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/gilsim/gilsim/simulator"
 )
 
 // fuzzSeeds are small scenarios that reach most of the grammar.
@@ -25,6 +27,7 @@ var fuzzSeeds = []string{
 	`scenario "s" { process "p" { gil off coroutines { gen "A" { repeat 3 { cpu 1ms yield } } gen "B" { yield } } } }`,
 	`scenario "s" { task "t" { cpu 1ms } expect makespan < 1s expect finish("t") ~= 1ms within 5% expect utilization > 50% expect memory(t) < 1GB }`,
 	`scenario "s" { workload "w" { task "r" { cpu 1ms } } }`,
+	`scenario "s" { cores 2 workload "w" { task "r" x 3 at exp(1ms) { cpu 1ms lock "db" { native 1ms } repeat 2 { io 1ms sleep 0 } } } expect speedup(processes) > 1 expect lag(asyncio) < 1s }`,
 	`scenario "s" { param w = 4 vary w in [1, 2] task "t" x $w { } }`,
 	`scenario "s" { param d = 5ms param n = 2 vary n in [1, 2] vary d in [1ms, 0] task "t" x $n at $d { cpu uniform($d, 9ms) } expect makespan < $d when n == 1 and $d >= 1ms }`,
 	`scenario "s" { param switch = 5ms process "p" { gil interval $switch } expect makespan < 1s when switch < 1s }`,
@@ -60,6 +63,20 @@ func FuzzParse(f *testing.F) {
 			t.Fatal("empty sweep without an error")
 		}
 		checkFuzzError(t, src, serr)
+		// Either kind of file; a workload lowers under every model (or
+		// says why it cannot) without panicking.
+		aw, aerr := ParseAnySweep("f.sim", src, nil)
+		checkFuzzError(t, src, aerr)
+		if aerr == nil && aw.IsWorkload() {
+			for _, m := range simulator.Models {
+				if _, err := simulator.Lower(aw.Runs[0].Workload, m, 0); err != nil {
+					var le *simulator.LowerError
+					if !errors.As(err, &le) {
+						t.Fatalf("%s: %T %v", m, err, err)
+					}
+				}
+			}
+		}
 	})
 }
 
