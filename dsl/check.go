@@ -1657,10 +1657,34 @@ func (c *checker) checkEntityCount(sc *Scenario) {
 		}
 		count = total.String()
 	}
-	c.errs.add(c.blamePos, "scenario would expand to %s entities; the limit is %d", count, simulator.MaxEntities)
+	// what simulating them would take: the engine keeps about 500 bytes per
+	// entity at rest, the model about 200 more
+	est := new(big.Int).Mul(bigCount(count), big.NewInt(700))
+	c.errs.add(c.blamePos, "scenario would expand to %s entities (about %s of memory to simulate); the limit is %d", count, humanBytes(est), simulator.MaxEntities)
 }
 
 func reps(x int64) int64 { return max(x, 1) }
+
+func bigCount(s string) *big.Int {
+	n, _ := new(big.Int).SetString(s, 10)
+	if n == nil {
+		n = new(big.Int)
+	}
+	return n
+}
+
+// humanBytes renders a byte count in the largest binary unit (up to EiB).
+func humanBytes(n *big.Int) string {
+	units := []string{"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"}
+	v := new(big.Int).Set(n)
+	i := 0
+	k := big.NewInt(1024)
+	for i < len(units)-1 && v.Cmp(big.NewInt(10240)) >= 0 {
+		v.Div(v, k)
+		i++
+	}
+	return v.String() + " " + units[i]
+}
 
 func satAdd(a, b int64) (int64, bool) {
 	if a > math.MaxInt64-b {

@@ -5,7 +5,6 @@ import (
 	"reflect"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/gilsim/gilsim/simulator"
 )
@@ -472,7 +471,6 @@ func TestBOMAndComments(t *testing.T) {
 }
 
 func TestMillionEntities(t *testing.T) {
-	start := time.Now()
 	sc := mustParse(t, `scenario "big" { process "p" { thread "w" x 999998 { cpu 1ms } } }`)
 	if n := len(sc.Processes[0].Threads); n != 999998 {
 		t.Fatalf("%d threads", n)
@@ -480,19 +478,16 @@ func TestMillionEntities(t *testing.T) {
 	if sc.Processes[0].Threads[999997].Name != "w#999998" {
 		t.Errorf("last name %q", sc.Processes[0].Threads[999997].Name)
 	}
-	t.Logf("expanded a million entities in %v", time.Since(start))
 	// 999999 threads and their process are exactly the limit.
 	mustParse(t, `scenario "big" { process "p" { thread "w" x 999999 { } } }`)
 	_, err := Parse("t.sim", []byte(`scenario "big" { process "p" { thread "w" x 1000000 { } } }`))
 	if err == nil || !strings.Contains(err.Error(), "scenario would expand to 1000001 entities") {
 		t.Errorf("one past the limit: %v", err)
 	}
-	start = time.Now()
+	// refused before anything is expanded (BenchmarkExpandMillion measures
+	// the speed of expansion itself)
 	_, err = Parse("t.sim", []byte(`scenario "big" { task "t" x 1000000000 { cpu 1ms } }`))
-	if err == nil || !strings.Contains(err.Error(), "scenario would expand to 1000000000 entities; the limit is 1000000") {
+	if err == nil || !strings.Contains(err.Error(), "scenario would expand to 1000000000 entities (about 651 GiB of memory to simulate); the limit is 1000000") {
 		t.Errorf("got %v", err)
-	}
-	if d := time.Since(start); d > time.Second {
-		t.Errorf("refusing x 1000000000 took %v", d)
 	}
 }
