@@ -69,6 +69,9 @@ func (g *gilState) removeSleeping(t *thread) {
 	g.sleeping[last] = nil
 	g.sleeping = g.sleeping[:last]
 	t.sleepPos = -1
+	if g.tw.on {
+		g.treeMode()
+	}
 }
 
 func (g *gilState) removeWaiter(t *thread) {

@@ -50,29 +50,72 @@ func phaseLess(a, b phaseKey) bool {
 	return a.idx < b.idx
 }
 
+// Few waiters are simply scanned; past treeAbove sleeping waiters the
+// phases go into a B-tree, and back to scanning below treeBelow.
+const (
+	treeAbove = 64
+	treeBelow = 16
+)
+
 // timedWaits is the per-GIL bookkeeping.
 type timedWaits struct {
-	phases  *btree.BTreeG[phaseKey]
-	fresh   []*thread // waiters that went to sleep after the last change of owner, in order
+	phases  *btree.BTreeG[phaseKey] // nil while the waiters are few
+	fresh   []*thread               // waiters that went to sleep after the last change of owner, in order
 	head    int
 	h       int64 // the last change of owner
 	checkAt int64 // the pending check event's time (-1: none)
 	gen     uint32
+	on      bool // the new GIL: waiters wait in timed waits
 }
 
 func (g *gilState) initWaits() {
-	g.tw.phases = btree.NewG[phaseKey](16, phaseLess)
 	g.tw.checkAt = -1
+	g.tw.on = true
+}
+
+// treeMode switches between scanning and the B-tree as waiters come and go.
+func (g *gilState) treeMode() {
+	n := len(g.sleeping)
+	switch {
+	case g.tw.phases == nil && n > treeAbove:
+		g.tw.phases = btree.NewG[phaseKey](16, phaseLess)
+		for _, t := range g.sleeping {
+			if !t.gilFresh {
+				g.tw.phases.ReplaceOrInsert(g.key(t))
+			}
+		}
+	case g.tw.phases != nil && n < treeBelow:
+		g.tw.phases = nil
+	}
+}
+
+// ascendFrom visits the sleeping waiters in phase order starting at pivot's
+// phase and wrapping around, until visit returns false (tree mode only).
+func (g *gilState) ascendFrom(pivot int64, visit func(phaseKey) bool) {
+	stopped := false
+	p := phaseKey{phase: pivot, idx: -1 << 31}
+	g.tw.phases.AscendGreaterOrEqual(p, func(k phaseKey) bool {
+		if !visit(k) {
+			stopped = true
+			return false
+		}
+		return true
+	})
+	if !stopped {
+		g.tw.phases.AscendLessThan(p, visit)
+	}
 }
 
 func (g *gilState) key(t *thread) phaseKey {
 	return phaseKey{phase: t.gilStart % g.period, idx: t.idx, t: t}
 }
 
-// sleepTimed registers t as a sleeping waiter from now.
+// sleepTimed registers t as a sleeping waiter from now. Until the next
+// change of owner it is "fresh": kept in a list in the order waiters went
+// to sleep, out of the B-tree, since its clock starts from its own start.
 func (e *engine) sleepTimed(g *gilState, t *thread) {
 	t.gilStart = e.now
-	g.tw.phases.ReplaceOrInsert(g.key(t))
+	g.treeMode()
 	t.gilFresh = true
 	g.tw.fresh = append(g.tw.fresh, t)
 	if g.locked && !g.dropReq {
@@ -82,20 +125,25 @@ func (e *engine) sleepTimed(g *gilState, t *thread) {
 
 // wakeTimed removes t from the timed waits (signalled, or taking the GIL).
 func (g *gilState) wakeTimed(t *thread) {
-	if g.tw.phases == nil {
+	if !g.tw.on {
 		return
 	}
-	g.tw.phases.Delete(g.key(t))
+	if g.tw.phases != nil && !t.gilFresh {
+		g.tw.phases.Delete(g.key(t))
+	}
 	t.gilFresh = false
 }
 
 // ownerChanged restarts the drop-request clock at a change of owner.
 func (e *engine) ownerChanged(g *gilState) {
-	if g.tw.phases == nil {
+	if !g.tw.on {
 		return
 	}
 	g.tw.h = e.now
 	for _, t := range g.tw.fresh[g.tw.head:] {
+		if t.gilFresh && g.tw.phases != nil {
+			g.tw.phases.ReplaceOrInsert(g.key(t))
+		}
 		t.gilFresh = false
 	}
 	g.tw.fresh, g.tw.head = g.tw.fresh[:0], 0
@@ -107,7 +155,7 @@ func (e *engine) ownerChanged(g *gilState) {
 // released notes that the GIL is free: a waiter whose deadline comes before
 // anyone takes it will wake and try.
 func (e *engine) released(g *gilState) {
-	if g.tw.phases == nil {
+	if !g.tw.on {
 		return
 	}
 	if t, at := e.nextDeadline(g, e.now); t != nil {
@@ -129,28 +177,36 @@ func (e *engine) scheduleGILCheck(g *gilState, at int64) {
 // in increasing order, except for a waiter that went to sleep at x itself,
 // whose first deadline is a whole interval later.
 func (e *engine) nextDeadline(g *gilState, x int64) (*thread, int64) {
-	I := g.period
+	P := g.period
 	var best *thread
 	var bestAt int64
-	stopped := false
-	visit := func(k phaseKey) bool {
-		at := x + (k.phase-x%I+I)%I
-		if k.t.gilStart >= x {
-			at = k.t.gilStart + I
+	deadline := func(t *thread, phase int64) int64 {
+		if t.gilStart >= x {
+			return t.gilStart + P
 		}
-		if best == nil || at < bestAt {
-			best, bestAt = k.t, at
-		}
-		if k.t.gilStart >= x {
-			return true
-		}
-		stopped = true
-		return false
+		return x + (phase-x%P+P)%P
 	}
-	pivot := phaseKey{phase: x % I, idx: -1 << 31}
-	g.tw.phases.AscendGreaterOrEqual(pivot, visit)
-	if !stopped {
-		g.tw.phases.AscendLessThan(pivot, visit)
+	if g.tw.phases == nil {
+		for _, t := range g.sleeping {
+			if at := deadline(t, t.gilStart%P); best == nil || at < bestAt || (at == bestAt && t.idx < best.idx) {
+				best, bestAt = t, at
+			}
+		}
+		return best, bestAt
+	}
+	// the tree holds the waiters from before the last change of owner;
+	// the first in phase order from x has the earliest deadline of them
+	g.ascendFrom(x%P, func(k phaseKey) bool {
+		best, bestAt = k.t, deadline(k.t, k.phase)
+		return false
+	})
+	for _, t := range g.tw.fresh[g.tw.head:] {
+		if !t.gilFresh {
+			continue
+		}
+		if at := deadline(t, t.gilStart%P); best == nil || at < bestAt || (at == bestAt && t.idx < best.idx) {
+			best, bestAt = t, at
+		}
 	}
 	return best, bestAt
 }
@@ -158,41 +214,37 @@ func (e *engine) nextDeadline(g *gilState, x int64) (*thread, int64) {
 // nextDropRequest is when the first waiter will have seen a whole interval
 // with no change of owner, and which waiter it is.
 func (e *engine) nextDropRequest(g *gilState) (*thread, int64) {
-	I := g.period
+	P := g.period
 	var best *thread
 	var bestAt int64
+	h := g.tw.h
+	if g.tw.phases == nil {
+		for _, t := range g.sleeping {
+			at := t.gilStart + P
+			if !t.gilFresh {
+				at = h + (t.gilStart%P-h%P+P)%P + P
+			}
+			if best == nil || at < bestAt || (at == bestAt && t.idx < best.idx) {
+				best, bestAt = t, at
+			}
+		}
+		return best, bestAt
+	}
 	// waiters that went to sleep after the last change count from then
 	for g.tw.head < len(g.tw.fresh) && !g.tw.fresh[g.tw.head].gilFresh {
 		g.tw.head++
 	}
 	if g.tw.head < len(g.tw.fresh) {
 		t := g.tw.fresh[g.tw.head]
-		best, bestAt = t, t.gilStart+I
+		best, bestAt = t, t.gilStart+P
 	}
 	// the others save the new owner at their first deadline at or after h
-	h := g.tw.h
-	pivot := phaseKey{phase: h % I, idx: -1 << 31}
-	visit := func(k phaseKey) bool {
-		if k.t.gilFresh {
-			return true // counted above
-		}
-		at := h + (k.phase-h%I+I)%I + I
-		if best == nil || at < bestAt {
+	g.ascendFrom(h%P, func(k phaseKey) bool {
+		if at := h + (k.phase-h%P+P)%P + P; best == nil || at < bestAt {
 			best, bestAt = k.t, at
 		}
 		return false
-	}
-	found := false
-	g.tw.phases.AscendGreaterOrEqual(pivot, func(k phaseKey) bool {
-		r := visit(k)
-		if !r {
-			found = true
-		}
-		return r
 	})
-	if !found {
-		g.tw.phases.AscendLessThan(pivot, visit)
-	}
 	return best, bestAt
 }
 
