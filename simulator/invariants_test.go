@@ -2,10 +2,19 @@ package simulator
 
 // Property tests of the engine: random, bounded scenarios (native tasks and
 // CPython processes with the new GIL, the legacy GIL or no GIL; every OS
-// policy; cpu, native, io, sleep, yield, repeat and lock steps, fixed or
+// policy; plain threads and the runtime threads of asyncio, gevent and
+// eventlet (patched or not), raw greenlets and generator coroutines, with
+// their pool workers; every step where LANGUAGE.md allows it, fixed or
 // drawn durations) are run with a Trace, and invariants that must hold for
 // every scenario are checked against the Result and the Span stream.
 // A failure prints the scenario in a readable form.
+//
+// A cooperative unit (coroutine, greenlet, greenthread, gen) has the spans
+// of its runtime thread while it is the thread's current unit, a blocked
+// span (Span.Why) while it is parked, and a ready span from when it became
+// ready to when it is resumed: a finished unit's spans tile its life like
+// a thread's. The runtime's own work between units shows in no span; a
+// pool worker has no span while idle.
 //
 // Run more cases with -rapid.checks=N (per policy); reproduce a failure
 // with the -rapid.failfile or -rapid.seed the failure message gives.
@@ -28,22 +37,41 @@ import (
 var invPolicies = []PolicyKind{PolicyFair, PolicyFIFO, PolicySJF, PolicySRTF, PolicyPriority, PolicyRoundRobin}
 
 // invStrict (on by default) makes a case fail even when its violations
-// match an engine bug that the regression tests at the end of this file
-// pin down (all fixed now); -invariants.strict=false restores the
-// allowances, which helps when triaging a new engine change.
-var invStrict = flag.Bool("invariants.strict", true, "invariants: fail on known engine bugs too")
+// match a fixed engine bug that the regression tests at the end of this
+// file pin down; -invariants.strict=false restores the allowances for
+// every known bug, which helps when triaging a new engine change. Open
+// bugs (invOpenBugs) are always allowed: their regression tests fail
+// instead, and the property stays green.
+var invStrict = flag.Bool("invariants.strict", true, "invariants: fail on fixed known engine bugs too")
 
 func TestInvariants(t *testing.T) {
+	invCheck(t, false)
+}
+
+// TestInvariantsRuntimes runs the same properties on scenarios whose
+// CPython processes all hold runtime threads (asyncio, gevent, eventlet,
+// greenlets, coroutines), invRuntimeRounds times as many cases.
+func TestInvariantsRuntimes(t *testing.T) {
+	for r := range invRuntimeRounds {
+		t.Run(fmt.Sprint(r), func(t *testing.T) { invCheck(t, true) })
+	}
+}
+
+// invRuntimeRounds multiplies -rapid.checks for TestInvariantsRuntimes.
+const invRuntimeRounds = 6
+
+// invCheck runs the properties, one rapid.Check per policy.
+func invCheck(t *testing.T, runtimes bool) {
 	for _, pol := range invPolicies {
 		t.Run(pol.String(), func(t *testing.T) {
 			known := map[string]int{}
 			rapid.Check(t, func(rt *rapid.T) {
-				sc := invGenScenario(rt, pol, !*invStrict)
+				sc := invGenScenarioWith(rt, pol, !*invStrict, runtimes)
 				v := invViolations(sc)
 				if len(v) == 0 {
 					return
 				}
-				if k := invKnownOnly(v); k != "" && !*invStrict {
+				if k := invKnownOnly(v, invAllowed); k != "" {
 					known[k]++
 					return
 				}
@@ -54,17 +82,38 @@ func TestInvariants(t *testing.T) {
 				rt.Fatalf("%d invariant(s) violated:\n  %s\nscenario:\n%s", len(v), strings.Join(msgs, "\n  "), invDump(sc))
 			})
 			for k, n := range known {
-				t.Logf("%d case(s) hit only the known engine bug %q (see TestInvariantsRegression*; -invariants.strict fails them)", n, k)
+				t.Logf("%d case(s) hit only the known engine bug %q (see TestInvariantsRegression*)", n, k)
 			}
 		})
 	}
 }
 
-// Known engine bugs, each pinned down by a regression test below.
+// Known engine bugs, each pinned down by a regression test below. The
+// first two are fixed; the others are open (invOpenBugs).
 const (
-	invBugLegacyStuck   = "legacy-stuck"   // TestInvariantsRegressionLegacySpinnerStrandsHolder
-	invBugStaleDispatch = "stale-dispatch" // TestInvariantsRegressionStaleEvent*
+	invBugLegacyStuck   = "legacy-stuck"    // TestInvariantsRegressionLegacySpinnerStrandsHolder
+	invBugStaleDispatch = "stale-dispatch"  // TestInvariantsRegressionStaleEvent*
+	invBugRawStart      = "raw-start"       // TestInvariantsRegressionRawGreenletBeforeFirstRun
+	invBugLegacyLoop    = "legacy-loop"     // TestInvariantsRegressionLegacySpinnerLoopThread
+	invBugSpawnReady    = "spawn-ready"     // TestInvariantsRegressionSpawnLaterReadyBeforeArrival
+	invBugGenAt         = "gen-at"          // TestInvariantsRegressionTrampolineIgnoresAt
+	invBugWorkerFinish  = "worker-finish"   // TestInvariantsRegressionPoolWorkerFinish
+	invBugLastIO        = "last-io"         // TestInvariantsRegressionUnitLastBlockingIO
+	invBugGILOffMachine = "gil-off-machine" // TestInvariantsRegressionGILOffSleepCosts
+	invBugLoopTail      = "loop-tail"       // TestInvariantsRegressionLoopThreadWakesAfterLastUnit
 )
+
+// invOpenBugs are the known engine bugs not fixed yet. A case whose every
+// violation one of them explains passes (and is counted in the log); its
+// regression test fails until the bug is fixed. Take a bug out of here
+// when it is fixed, so that the property guards against its return.
+var invOpenBugs = map[string]bool{
+	invBugRawStart: true, invBugLegacyLoop: true, invBugSpawnReady: true, invBugGenAt: true,
+	invBugWorkerFinish: true, invBugLastIO: true, invBugGILOffMachine: true, invBugLoopTail: true,
+}
+
+// invAllowed says whether a case may pass when known bug explains it.
+func invAllowed(bug string) bool { return invOpenBugs[bug] || !*invStrict }
 
 // invViolation is one broken invariant; bug names the known engine bug
 // that explains it, if any.
@@ -81,11 +130,11 @@ func (v invViolation) String() string {
 }
 
 // invKnownOnly returns the known bug when every violation is explained by
-// one, else "".
-func invKnownOnly(v []invViolation) string {
+// one that allowed accepts, else "".
+func invKnownOnly(v []invViolation, allowed func(string) bool) string {
 	k := ""
 	for _, x := range v {
-		if x.bug == "" {
+		if x.bug == "" || !allowed(x.bug) {
 			return ""
 		}
 		if k == "" || x.bug < k {
@@ -165,44 +214,90 @@ func (g *invGen) dist(cpu bool, mult int64) Dist {
 	return d
 }
 
+// invCtx is where a step list stands: the table "Where each may stand" of
+// LANGUAGE.md decides which steps it may hold.
+type invCtx uint8
+
+const (
+	invCtxThread  invCtx = iota // a native task or a plain thread
+	invCtxAsyncio               // an asyncio task: every step
+	invCtxGreen                 // a gevent greenlet or an eventlet greenthread: all but await
+	invCtxRaw                   // a greenlet of a greenlets block
+	invCtxGen                   // a gen of a coroutines block
+	invCtxOffload               // inside offload: no await, offload or yield
+)
+
+// invOps are the steps each context draws from (repeated entries weigh
+// more); shrinking goes towards the first. invCtxThread keeps the original
+// draw of 0..7.
+var invOps = [...][]Op{
+	invCtxAsyncio: {OpCPU, OpAwaitSleep, OpNative, OpIO, OpAwaitIO, OpYield, OpRepeat, OpLock, OpOffload, OpSleep, OpAwaitSleep, OpCPU},
+	invCtxGreen:   {OpCPU, OpSleep, OpNative, OpIO, OpYield, OpRepeat, OpLock, OpOffload, OpSleep, OpCPU},
+	invCtxRaw:     {OpCPU, OpSwitch, OpNative, OpIO, OpSleep, OpRepeat, OpLock, OpSwitch},
+	invCtxGen:     {OpCPU, OpYield, OpNative, OpIO, OpSleep, OpRepeat, OpYield},
+	invCtxOffload: {OpCPU, OpNative, OpIO, OpSleep, OpRepeat, OpLock},
+}
+
+// invStepCtx carries what a step list may use besides its context.
+type invStepCtx struct {
+	ctx      invCtx
+	nlocks   int
+	nmembers int  // raw greenlets: switch targets
+	noYield  bool // a coroutines block with a single gen must not yield
+}
+
 // steps draws a step list. mult is how many times the list runs (enclosing
 // repeat counts); held marks the locks held around it.
 func (g *invGen) steps(depth int, mult int64, nlocks int, held []bool) []Step {
+	return g.ctxSteps(invStepCtx{ctx: invCtxThread, nlocks: nlocks}, depth, mult, held)
+}
+
+// ctxSteps draws a step list that may stand in c.
+func (g *invGen) ctxSteps(c invStepCtx, depth int, mult int64, held []bool) []Step {
 	maxN := 5
+	if c.ctx != invCtxThread {
+		maxN = 4
+	}
 	if depth > 0 {
 		maxN = 3
 	}
 	n := rapid.IntRange(1, maxN).Draw(g.t, "steps")
 	var out []Step
 	for range n {
-		op := rapid.IntRange(0, 7).Draw(g.t, "op")
+		var op Op
+		if c.ctx == invCtxThread {
+			op = []Op{OpCPU, OpNative, OpIO, OpSleep, OpYield, OpRepeat, OpLock, OpLock}[rapid.IntRange(0, 7).Draw(g.t, "op")]
+		} else {
+			op = rapid.SampledFrom(invOps[c.ctx]).Draw(g.t, "op")
+		}
+		if op == OpYield && c.noYield {
+			op = OpCPU
+		}
+		if depth >= 2 && (op == OpRepeat || op == OpLock || op == OpOffload) {
+			op = OpCPU
+		}
 		switch op {
-		case 0: // cpu
-			out = append(out, Step{Op: OpCPU, Dur: g.dist(true, mult)})
-		case 1:
-			out = append(out, Step{Op: OpNative, Dur: g.dist(true, mult)})
-		case 2:
-			out = append(out, Step{Op: OpIO, Dur: g.dist(false, mult)})
-		case 3:
-			out = append(out, Step{Op: OpSleep, Dur: g.dist(false, mult)})
-		case 4:
+		case OpCPU, OpNative:
+			out = append(out, Step{Op: op, Dur: g.dist(true, mult)})
+		case OpIO, OpSleep, OpAwaitIO, OpAwaitSleep:
+			out = append(out, Step{Op: op, Dur: g.dist(false, mult)})
+		case OpYield:
 			out = append(out, Step{Op: OpYield})
-		case 5, 6, 7: // repeat, lock; plain cpu where not possible
-			if depth >= 2 {
-				out = append(out, Step{Op: OpCPU, Dur: g.dist(true, mult)})
-				continue
+		case OpSwitch:
+			out = append(out, Step{Op: OpSwitch, Target: rapid.IntRange(0, max(c.nmembers-1, 0)).Draw(g.t, "target")})
+		case OpRepeat:
+			cnt := int64(rapid.IntRange(0, 3).Draw(g.t, "count"))
+			m := mult
+			if cnt > 1 {
+				m *= cnt
 			}
-			if op == 5 {
-				c := int64(rapid.IntRange(0, 3).Draw(g.t, "count"))
-				m := mult
-				if c > 1 {
-					m *= c
-				}
-				out = append(out, Step{Op: OpRepeat, Count: c, Body: g.steps(depth+1, m, nlocks, held)})
-				continue
-			}
+			out = append(out, Step{Op: OpRepeat, Count: cnt, Body: g.ctxSteps(c, depth+1, m, held)})
+		case OpOffload:
+			oc := invStepCtx{ctx: invCtxOffload, nlocks: c.nlocks}
+			out = append(out, Step{Op: OpOffload, Body: g.ctxSteps(oc, depth+1, mult, held)})
+		case OpLock:
 			var free []int
-			for i := range nlocks {
+			for i := range c.nlocks {
 				if !held[i] {
 					free = append(free, i)
 				}
@@ -214,27 +309,108 @@ func (g *invGen) steps(depth int, mult int64, nlocks int, held []bool) []Step {
 			l := free[rapid.IntRange(0, len(free)-1).Draw(g.t, "lock")]
 			h := append([]bool(nil), held...)
 			h[l] = true
-			out = append(out, Step{Op: OpLock, Lock: l, Body: g.steps(depth+1, mult, nlocks, h)})
+			out = append(out, Step{Op: OpLock, Lock: l, Body: g.ctxSteps(c, depth+1, mult, h)})
 		}
 	}
 	return out
 }
 
-// invGenScenario draws a scenario for policy pol. avoid keeps it clear of
-// the known engine bug that livelocks the legacy GIL (see
+// invBlock draws the runtime thread of kind k (patched for gevent and
+// eventlet) with its members.
+func (g *invGen) invBlock(k ThreadKind, patched bool, nlocks int, nice int) *Thread {
+	th := &Thread{Name: k.String(), Kind: k, Patched: patched, Nice: nice}
+	maxM := 4
+	if k == ThreadGreenlets {
+		maxM = 3
+	}
+	nm := rapid.IntRange(1, maxM).Draw(g.t, "members")
+	c := invStepCtx{nlocks: nlocks, nmembers: nm}
+	prefix := ""
+	switch k {
+	case ThreadAsyncio:
+		c.ctx, prefix = invCtxAsyncio, "c"
+	case ThreadGevent, ThreadEventlet:
+		c.ctx, prefix = invCtxGreen, "g"
+		if k == ThreadEventlet {
+			prefix = "e"
+		}
+	case ThreadGreenlets:
+		c.ctx, prefix = invCtxRaw, "r"
+	case ThreadCoroutines:
+		c.ctx, prefix, c.noYield = invCtxGen, "y", nm == 1
+	}
+	for i := range nm {
+		var at int64
+		if rapid.IntRange(0, 2).Draw(g.t, "member_at") == 2 {
+			at = g.dur("member_arrival", 10*ms)
+		}
+		th.Members = append(th.Members, &Member{Name: fmt.Sprintf("%s%d", prefix, i), Arrival: at,
+			Steps: g.ctxSteps(c, 0, 1, make([]bool, nlocks))})
+	}
+	return th
+}
+
+// invBlocks draws the runtime threads of a CPython process, within the
+// rules of LANGUAGE.md: at most one block of each runtime; `gevent
+// patched` or `eventlet patched` patches the whole process, which then
+// holds no plain thread, no asyncio and not the other of the two. It says
+// whether plain threads may share the process (they come after the
+// blocks in file order).
+func (g *invGen) invBlocks(nlocks, nice int) (blocks []*Thread, threadsOK bool) {
+	// (shrinking goes towards fewer blocks, none patched)
+	patch := rapid.IntRange(0, 5).Draw(g.t, "patched_runtime") // 4 gevent, 5 eventlet, else none
+	if patch >= 4 {
+		k := ThreadGevent
+		if patch == 5 {
+			k = ThreadEventlet
+		}
+		blocks = append(blocks, g.invBlock(k, true, nlocks, nice))
+	} else {
+		for i, k := range []ThreadKind{ThreadAsyncio, ThreadGevent, ThreadEventlet} {
+			n := min(i+1, 2) // asyncio half of the time, the others a third
+			if rapid.IntRange(0, n).Draw(g.t, "has_"+k.String()) == n {
+				blocks = append(blocks, g.invBlock(k, false, nlocks, nice))
+			}
+		}
+	}
+	for _, k := range []ThreadKind{ThreadGreenlets, ThreadCoroutines} {
+		if rapid.IntRange(0, 2).Draw(g.t, "has_"+k.String()) == 2 {
+			blocks = append(blocks, g.invBlock(k, false, nlocks, nice))
+		}
+	}
+	return blocks, patch < 4
+}
+
+// invGenScenarioWith draws a scenario for policy pol. avoid keeps it
+// clear of the known engine bug that livelocked the legacy GIL (see
 // TestInvariantsRegressionLegacySignalCostLivelock): a check interval no
-// longer than the signal cost.
-func invGenScenario(t *rapid.T, pol PolicyKind, avoid bool) *Scenario {
+// longer than the signal cost. runtimes puts runtime threads in every
+// CPython process, which otherwise has them half of the time.
+func invGenScenarioWith(t *rapid.T, pol PolicyKind, avoid, runtimes bool) *Scenario {
 	g := &invGen{t: t, budget: invCPUBudget}
 	g.grain = rapid.SampledFrom([]int64{500_000, 100_000, 1_000, 1}).Draw(t, "grain")
 	g.fixed = rapid.Bool().Draw(t, "all-fixed")
 	m := DefaultMachine()
 	m.ContextSwitch = int64(rapid.IntRange(0, 50).Draw(t, "context_switch_us")) * 1000
+	if runtimes && rapid.Bool().Draw(t, "no_context_switch") {
+		// without switch costs the spans show every use of a core, and
+		// work conservation is checked
+		m.ContextSwitch = 0
+	}
 	m.WakeupLatency = int64(rapid.IntRange(0, 50).Draw(t, "wakeup_us")) * 1000
 	m.TimerSlack = rapid.SampledFrom([]int64{0, 50_000}).Draw(t, "timer_slack")
 	m.FreeThreadingOverheadPermille = rapid.SampledFrom([]int64{1080, 1000, 1333, 0}).Draw(t, "ft_permille")
 	m.GILFIFO = rapid.Bool().Draw(t, "gil_fifo")
 	m.LegacySignalCost = rapid.SampledFrom([]int64{1_900, 0, 500}).Draw(t, "legacy_signal_cost")
+	// the cooperative runtimes' switch costs: the defaults (all different),
+	// none, or one cost for all
+	switch rapid.IntRange(0, 2).Draw(t, "loop_switch") {
+	case 1:
+		m.AsyncioSwitch, m.GeventSwitch, m.EventletSwitch, m.GreenletSwitch, m.GeneratorSwitch = 0, 0, 0, 0, 0
+	case 2:
+		c := g.grain * rapid.Int64Range(1, 3).Draw(t, "loop_switch_grains")
+		m.AsyncioSwitch, m.GeventSwitch, m.EventletSwitch, m.GreenletSwitch, m.GeneratorSwitch = c, c, c, c, c
+	}
 	sc := &Scenario{
 		Title:   "invariants",
 		Seed:    rapid.Uint64().Draw(t, "seed"),
@@ -281,6 +457,17 @@ func invGenScenario(t *rapid.T, pol PolicyKind, avoid bool) *Scenario {
 			p.Locks = append(p.Locks, fmt.Sprintf("L%d", l))
 		}
 		nt := rapid.IntRange(1, 6).Draw(t, "threads")
+		if runtimes || rapid.Bool().Draw(t, "runtimes") {
+			blocks, threadsOK := g.invBlocks(nl, p.Nice)
+			nt = 0
+			if threadsOK {
+				nt = rapid.IntRange(0, 3).Draw(t, "threads")
+			}
+			if nt == 0 && len(blocks) == 0 {
+				nt = 1
+			}
+			p.Threads = blocks
+		}
 		for j := range nt {
 			p.Threads = append(p.Threads, &Thread{
 				Name:     fmt.Sprintf("t%d", j),
@@ -318,23 +505,39 @@ func invDist(d Dist) string {
 	return invDur(d.A)
 }
 
-func invDumpSteps(b *strings.Builder, steps []Step, locks []string, indent string) {
+func invDumpSteps(b *strings.Builder, steps []Step, locks []string, members []*Member, indent string) {
 	for _, s := range steps {
 		switch s.Op {
-		case OpCPU, OpNative, OpIO, OpSleep:
+		case OpCPU, OpNative, OpIO, OpSleep, OpAwaitIO, OpAwaitSleep:
 			fmt.Fprintf(b, "%s%s %s\n", indent, s.Op, invDist(s.Dur))
 		case OpRepeat:
 			fmt.Fprintf(b, "%srepeat %d {\n", indent, s.Count)
-			invDumpSteps(b, s.Body, locks, indent+"  ")
+			invDumpSteps(b, s.Body, locks, members, indent+"  ")
 			fmt.Fprintf(b, "%s}\n", indent)
 		case OpLock:
 			fmt.Fprintf(b, "%slock %s {\n", indent, locks[s.Lock])
-			invDumpSteps(b, s.Body, locks, indent+"  ")
+			invDumpSteps(b, s.Body, locks, members, indent+"  ")
 			fmt.Fprintf(b, "%s}\n", indent)
+		case OpOffload:
+			fmt.Fprintf(b, "%soffload {\n", indent)
+			invDumpSteps(b, s.Body, locks, members, indent+"  ")
+			fmt.Fprintf(b, "%s}\n", indent)
+		case OpSwitch:
+			to := fmt.Sprintf("#%d", s.Target)
+			if s.Target >= 0 && s.Target < len(members) {
+				to = members[s.Target].Name
+			}
+			fmt.Fprintf(b, "%sswitch %q\n", indent, to)
 		default:
 			fmt.Fprintf(b, "%s%s\n", indent, s.Op)
 		}
 	}
+}
+
+// invMemberWord is the scenario language's keyword for a member of a
+// runtime block of kind k.
+func invMemberWord(k ThreadKind) string {
+	return map[ThreadKind]string{ThreadAsyncio: "task", ThreadGevent: "greenlet", ThreadEventlet: "greenthread", ThreadGreenlets: "greenlet", ThreadCoroutines: "gen"}[k]
 }
 
 // invDump renders sc in a form close to the scenario language.
@@ -345,9 +548,11 @@ func invDump(sc *Scenario) string {
 	if sc.Quantum > 0 {
 		fmt.Fprintf(&b, " quantum %s", invDur(sc.Quantum))
 	}
-	fmt.Fprintf(&b, "\nmachine { context_switch %s wakeup %s timer_slack %s ft_overhead %d‰ gil_fifo %v legacy_tick %s legacy_signal_cost %s }\n",
+	fmt.Fprintf(&b, "\nmachine { context_switch %s wakeup %s timer_slack %s ft_overhead %d‰ gil_fifo %v legacy_tick %s legacy_signal_cost %s thread_start %s\n",
 		invDur(m.ContextSwitch), invDur(m.WakeupLatency), invDur(m.TimerSlack), m.FreeThreadingOverheadPermille, m.GILFIFO,
-		invDur(m.LegacyTick), invDur(m.LegacySignalCost))
+		invDur(m.LegacyTick), invDur(m.LegacySignalCost), invDur(m.ThreadStart))
+	fmt.Fprintf(&b, "  switch asyncio %s gevent %s eventlet %s greenlet %s generator %s }\n",
+		invDur(m.AsyncioSwitch), invDur(m.GeventSwitch), invDur(m.EventletSwitch), invDur(m.GreenletSwitch), invDur(m.GeneratorSwitch))
 	for _, p := range sc.Processes {
 		if p.Native {
 			th := p.Threads[0]
@@ -356,7 +561,7 @@ func invDump(sc *Scenario) string {
 				fmt.Fprintf(&b, " locks %v", p.Locks)
 			}
 			b.WriteString(" {\n")
-			invDumpSteps(&b, th.Steps, p.Locks, "  ")
+			invDumpSteps(&b, th.Steps, p.Locks, nil, "  ")
 			b.WriteString("}\n")
 			continue
 		}
@@ -376,8 +581,25 @@ func invDump(sc *Scenario) string {
 		}
 		b.WriteString(" {\n")
 		for _, th := range p.Threads {
+			if th.Kind != ThreadPlain {
+				patch := ""
+				if th.Kind == ThreadGevent || th.Kind == ThreadEventlet {
+					patch = " unpatched"
+					if th.Patched {
+						patch = " patched"
+					}
+				}
+				fmt.Fprintf(&b, "  %s%s {\n", th.Kind, patch)
+				for _, m := range th.Members {
+					fmt.Fprintf(&b, "    %s %s at +%s {\n", invMemberWord(th.Kind), m.Name, invDur(m.Arrival))
+					invDumpSteps(&b, m.Steps, p.Locks, th.Members, "      ")
+					b.WriteString("    }\n")
+				}
+				b.WriteString("  }\n")
+				continue
+			}
 			fmt.Fprintf(&b, "  thread %s at +%s priority %d nice %d {\n", th.Name, invDur(th.Arrival), th.Priority, th.Nice)
-			invDumpSteps(&b, th.Steps, p.Locks, "    ")
+			invDumpSteps(&b, th.Steps, p.Locks, nil, "    ")
 			b.WriteString("  }\n")
 		}
 		b.WriteString("}\n")
@@ -405,15 +627,44 @@ func invRun(sc *Scenario, trace bool) (res *Result, spans []Span, err error) {
 
 // invStepSums walks a program: the CPU of its cpu and native steps when
 // every one of them is fixed (cpu scaled by scale), whether any cpu or
-// native step may take time, and whether it takes a lock.
+// native step may take time, whether it takes a lock or offloads, and the
+// least time its steps take one after the other.
 type invStepSums struct {
-	cpu, native         int64
-	fixed               bool
-	mayCPU, mayNative   bool
-	hasLock, hasDrawnIO bool
+	cpu, native       int64
+	fixed             bool
+	mayCPU, mayNative bool
+	hasLock, offloads bool
+	minTime           int64
+	io                int64 // least time in io, sleep and await steps
+	nIO, nSleep       int64 // io and sleep steps run that block the thread, sleep steps among them
 }
 
-func invWalk(steps []Step, mult int64, scale func(int64) int64, s *invStepSums) {
+// add folds the sums of another program (an offload body) into s.
+func (s *invStepSums) add(o invStepSums) {
+	s.cpu += o.cpu
+	s.native += o.native
+	s.fixed = s.fixed && o.fixed
+	s.mayCPU = s.mayCPU || o.mayCPU
+	s.mayNative = s.mayNative || o.mayNative
+	s.hasLock = s.hasLock || o.hasLock
+	s.io += o.io
+	s.nIO += o.nIO
+	s.nSleep += o.nSleep
+}
+
+// invMin is the least duration d draws.
+func invMin(d Dist) int64 {
+	if d.Kind == DistFixed || d.Kind == DistUniform {
+		return d.A
+	}
+	return 0
+}
+
+// invWalk adds steps, run mult times, to s; coop says that io and sleep
+// park the unit instead of blocking its thread (patched gevent and
+// eventlet). The bodies of offload steps run on a pool worker: their CPU
+// goes to off (the pool's sums) and their time to s's least time only.
+func invWalk(steps []Step, mult int64, scale func(int64) int64, coop bool, s, off *invStepSums) {
 	for _, st := range steps {
 		switch st.Op {
 		case OpCPU, OpNative:
@@ -434,19 +685,116 @@ func invWalk(steps []Step, mult int64, scale func(int64) int64, s *invStepSums) 
 					s.native += mult * st.Dur.A
 				}
 			}
+			if st.Op == OpCPU {
+				s.minTime += mult * scale(invMin(st.Dur))
+			} else {
+				s.minTime += mult * invMin(st.Dur)
+			}
+		case OpIO, OpSleep:
+			s.minTime += mult * invMin(st.Dur)
+			s.io += mult * invMin(st.Dur)
+			if !coop {
+				s.nIO += mult
+				if st.Op == OpSleep {
+					s.nSleep += mult
+				}
+			}
+		case OpAwaitIO, OpAwaitSleep:
+			s.minTime += mult * invMin(st.Dur)
+			s.io += mult * invMin(st.Dur)
 		case OpRepeat:
-			invWalk(st.Body, mult*st.Count, scale, s)
+			invWalk(st.Body, mult*st.Count, scale, coop, s, off)
 		case OpLock:
 			if mult > 0 {
 				s.hasLock = true
 			}
-			invWalk(st.Body, mult, scale, s)
+			invWalk(st.Body, mult, scale, coop, s, off)
+		case OpOffload:
+			b := invStepSums{fixed: true}
+			invWalk(st.Body, mult, scale, false, &b, nil)
+			s.minTime += b.minTime
+			if mult > 0 {
+				s.offloads = true
+				s.hasLock = s.hasLock || b.hasLock
+			}
+			if off != nil {
+				off.add(b)
+			}
 		}
 	}
 }
 
 type invSums struct {
 	run, runGIL, runNoGIL, sw, ready, gilWait, blocked int64
+	blockedIO, blockedLock                             int64 // blocked in io or sleep, on a lock
+}
+
+// invUnitKind is the TaskResult kind of a member of a runtime thread of
+// kind k.
+func invUnitKind(k ThreadKind) string {
+	return map[ThreadKind]string{ThreadAsyncio: "coroutine", ThreadGevent: "greenlet", ThreadEventlet: "greenthread", ThreadGreenlets: "greenlet", ThreadCoroutines: "gen"}[k]
+}
+
+// invPoolPrefix starts the names of the pool workers of a runtime thread
+// of kind k (pool.go poolFor).
+func invPoolPrefix(k ThreadKind) string {
+	switch k {
+	case ThreadGevent:
+		return "threadpool_"
+	case ThreadEventlet:
+		return "tpool_"
+	}
+	return "asyncio_"
+}
+
+// invSwitchCost is the runtime's own CPU per switch between units.
+func invSwitchCost(m *Machine, k ThreadKind) int64 {
+	switch k {
+	case ThreadAsyncio:
+		return m.AsyncioSwitch
+	case ThreadGevent:
+		return m.GeventSwitch
+	case ThreadEventlet:
+		return m.EventletSwitch
+	case ThreadGreenlets:
+		return m.GreenletSwitch
+	}
+	return m.GeneratorSwitch
+}
+
+// invEnt is one row of Result.Tasks: a native task, a plain thread, a
+// member (unit) of a runtime thread, or a pool worker.
+type invEnt struct {
+	p    int
+	proc *Process
+	th   *Thread  // the thread, or the runtime thread of a unit; nil for a pool worker
+	m    *Member  // the unit; nil for a thread
+	pool *invPool // a pool worker: the pool it belongs to
+	name string
+	kind string // the TaskResult kind it must have
+	sums invStepSums
+}
+
+func (e *invEnt) who() string {
+	if e.proc.Native {
+		return e.name
+	}
+	return e.proc.Name + "/" + e.name
+}
+
+// plain says whether e is a thread of the scenario (not a unit, not a
+// pool worker).
+func (e *invEnt) plain() bool { return e.m == nil && e.pool == nil }
+
+// invPool is the worker pool of one runtime thread: the offload bodies of
+// its units, the units that offload and the workers that ran them.
+type invPool struct {
+	lp      *Thread
+	prefix  string
+	bodies  invStepSums
+	users   []int
+	workers []int
+	jobless []int // workers that never had a job
 }
 
 // invViolations runs sc and returns every invariant it breaks.
@@ -501,15 +849,16 @@ func invViolations(sc *Scenario) []invViolation {
 	}
 
 	cores := max(sc.Cores, 1)
-	// the entities, in the order Result.Tasks lists them
-	type ent struct {
-		p    int
-		proc *Process
-		th   *Thread
-		sums invStepSums
-	}
-	var ents []ent
+	// the entities, in the order Result.Tasks lists them: the scenario's
+	// threads and units in file order, then the pool workers as they were
+	// started
+	var ents []invEnt
 	hasLocks, hasStartup, hasLegacy := false, false, false
+	// runtime threads: any, and the non-zero switch costs of those present
+	hasLoops, loopLegacy := false, false
+	loopCosts := map[int64]bool{}
+	pools := map[[2]string]*invPool{} // by process name and worker prefix
+	var poolList []*invPool
 	var startup int64
 	for pi, p := range sc.Processes {
 		if !p.Native && p.Startup > 0 {
@@ -527,29 +876,112 @@ func invViolations(sc *Scenario) []invViolation {
 			}
 		}
 		for _, th := range p.Threads {
-			e := ent{p: pi, proc: p, th: th, sums: invStepSums{fixed: true}}
-			invWalk(th.Steps, 1, scale, &e.sums)
-			if e.sums.hasLock {
-				hasLocks = true
+			if th.Kind == ThreadPlain {
+				kind := "thread"
+				if p.Native {
+					kind = "task"
+				}
+				e := invEnt{p: pi, proc: p, th: th, name: th.Name, kind: kind, sums: invStepSums{fixed: true}}
+				invWalk(th.Steps, 1, scale, false, &e.sums, nil)
+				hasLocks = hasLocks || e.sums.hasLock
+				ents = append(ents, e)
+				continue
 			}
-			ents = append(ents, e)
+			hasLoops = true
+			loopLegacy = loopLegacy || p.GIL.Mode == GILLegacy
+			if c := invSwitchCost(&sc.Machine, th.Kind); c > 0 {
+				loopCosts[c] = true
+			}
+			pl := &invPool{lp: th, prefix: invPoolPrefix(th.Kind), bodies: invStepSums{fixed: true}}
+			for _, m := range th.Members {
+				e := invEnt{p: pi, proc: p, th: th, m: m, name: m.Name, kind: invUnitKind(th.Kind), sums: invStepSums{fixed: true}}
+				invWalk(m.Steps, 1, scale, invCoop(th), &e.sums, &pl.bodies)
+				hasLocks = hasLocks || e.sums.hasLock
+				if e.sums.offloads {
+					pl.users = append(pl.users, len(ents))
+				}
+				ents = append(ents, e)
+			}
+			if len(pl.users) > 0 {
+				pools[[2]string{p.Name, pl.prefix}] = pl
+				poolList = append(poolList, pl)
+			}
 		}
 	}
+	nScenario := len(ents)
 	gilProc := func(p *Process) bool { return !p.Native && p.GIL.Mode != GILOff }
 
-	if len(res.Tasks) != len(ents) {
-		fail("%d task results for %d threads", len(res.Tasks), len(ents))
-		return bad
-	}
 	if len(res.Processes) != len(sc.Processes) || len(res.Cores) != cores {
 		fail("%d process results for %d processes, %d cores for %d", len(res.Processes), len(sc.Processes), len(res.Cores), cores)
 		return bad
 	}
+	if len(res.Tasks) < nScenario {
+		fail("%d task results for %d threads and units", len(res.Tasks), nScenario)
+		return bad
+	}
 	for i, e := range ents {
-		if tr := res.Tasks[i]; tr.Name != e.th.Name || tr.Process != e.proc.Name {
-			fail("task %d is %s/%s, want %s/%s", i, tr.Process, tr.Name, e.proc.Name, e.th.Name)
+		if tr := res.Tasks[i]; tr.Name != e.name || tr.Process != e.proc.Name || tr.Kind != e.kind {
+			fail("task %d is %s %s/%s, want %s %s/%s", i, tr.Kind, tr.Process, tr.Name, e.kind, e.proc.Name, e.name)
 		}
 	}
+	// the rest are pool workers: threads named after their pool, in a
+	// process whose runtime thread offloads
+	procByName := map[string]int{}
+	for pi, p := range sc.Processes {
+		procByName[p.Name] = pi
+	}
+	for i := nScenario; i < len(res.Tasks); i++ {
+		tr := res.Tasks[i]
+		pi, ok := procByName[tr.Process]
+		var pl *invPool
+		if ok {
+			for _, q := range poolList {
+				if strings.HasPrefix(tr.Name, q.prefix) && pools[[2]string{tr.Process, q.prefix}] == q {
+					pl = q
+				}
+			}
+		}
+		if pl == nil || tr.Kind != "thread" {
+			fail("task %d is %s %s/%s: not a worker of a pool that has work", i, tr.Kind, tr.Process, tr.Name)
+			return bad
+		}
+		pl.workers = append(pl.workers, i)
+		ents = append(ents, invEnt{p: pi, proc: sc.Processes[pi], pool: pl, name: tr.Name, kind: "thread", sums: invStepSums{fixed: true}})
+	}
+	// Known bug: a runtime thread whose last unit ends with a blocking
+	// call wakes up after it (the makespan), and pays a context switch
+	// before it finds nothing to do.
+	nLoops := int64(0)
+	for _, p := range sc.Processes {
+		for _, th := range p.Threads {
+			if th.Kind != ThreadPlain {
+				nLoops++
+			}
+		}
+	}
+	// Known bug too: pool workers that never had a job look for one after
+	// the makespan. tail names the bug that explains core time past the
+	// makespan (over), on core c or on all (-1).
+	tail := func(over int64, c int) string {
+		var late int64
+		for _, s := range spans {
+			if (s.Kind == SpanRunning || s.Kind == SpanSwitching) && (c < 0 || s.Core == c) &&
+				s.End > res.Makespan && s.Entity < len(res.Tasks) && res.Tasks[s.Entity].Kind == "thread" && res.Tasks[s.Entity].Start < 0 {
+				late += s.End - max(s.Start, res.Makespan)
+			}
+		}
+		switch {
+		case over > late+nLoops*sc.Machine.ContextSwitch:
+			return ""
+		case late > 0:
+			return invBugWorkerFinish
+		}
+		return invBugLoopTail
+	}
+	// invisible: core time that no span shows, beyond start-up and legacy
+	// spinning: a runtime thread's own switches between units, and OS
+	// context switches of a runtime thread with no unit current.
+	invisible := hasLoops && (len(loopCosts) > 0 || sc.Machine.ContextSwitch > 0)
 
 	unfinished := 0
 	for _, tr := range res.Tasks {
@@ -622,14 +1054,15 @@ func invViolations(sc *Scenario) []invViolation {
 			}
 		}
 		busy := res.Cores[c].Busy
-		if busy < sum || (!hasStartup && !hasLegacy && busy != sum) {
-			fail("core %d: Busy %d, running+switching spans on it %d (startup %v, legacy %v)", c, busy, sum, hasStartup, hasLegacy)
+		if busy < sum || (!hasStartup && !hasLegacy && !invisible && busy != sum) {
+			fail("core %d: Busy %d, running+switching spans on it %d (startup %v, legacy %v, unseen loop time %v)", c, busy, sum, hasStartup, hasLegacy, invisible)
 		}
 		if complete && busy > res.Makespan {
-			fail("core %d: Busy %d past the makespan %d", c, busy, res.Makespan)
+			failBug(tail(busy-res.Makespan, c), "core %d: Busy %d past the makespan %d", c, busy, res.Makespan)
 		}
 	}
-	// 2. at most one GIL holder per process at any instant.
+	// 2. at most one GIL holder per process at any instant: threads, units
+	// (their loop thread) and pool workers alike.
 	for p, ss := range perGIL {
 		byStart(ss)
 		for k := 1; k < len(ss); k++ {
@@ -638,16 +1071,55 @@ func invViolations(sc *Scenario) []invViolation {
 			}
 		}
 	}
+	// 9. one unit at a time per runtime thread: what its units do on its
+	// behalf (run, switch, wait for the GIL, block the thread) never
+	// overlaps. Ready spans are left out (a unit waiting in its loop's
+	// queue is ready while a sibling runs), and so are the blocked spans of
+	// a parked unit: those of patched gevent and eventlet, an asyncio
+	// task's io and sleep (which the span does not tell from an await), a
+	// wait for an offload, a raw greenlet switched away from.
+	perLoop := map[*Thread][]Span{}
+	for i, e := range ents {
+		if e.m == nil {
+			continue
+		}
+		for _, s := range perEnt[i] {
+			if s.Kind == SpanBlocked && (e.th.Patched || s.Why == BlockOffload || s.Why == BlockParked ||
+				(e.th.Kind == ThreadAsyncio && s.Why != BlockLock)) {
+				continue
+			}
+			if s.Kind != SpanReady {
+				perLoop[e.th] = append(perLoop[e.th], s)
+			}
+		}
+	}
+	for th, ss := range perLoop {
+		byStart(ss)
+		for k := 1; k < len(ss); k++ {
+			if ss[k].Start < ss[k-1].End {
+				fail("%s thread: two units at once: %s %+v and %s %+v", th.Name, ents[ss[k-1].Entity].who(), ss[k-1], ents[ss[k].Entity].who(), ss[k])
+			}
+		}
+	}
 
-	// Per entity: spans never overlap, and tile [Arrival, Finish) exactly
-	// for a finished entity; the Result's accounting matches the spans.
+	// Per entity: spans never overlap; they tile [Arrival, Finish)
+	// exactly for a finished thread or unit; a pool worker has gaps (idle)
+	// but no span outside [Arrival, Finish]; the Result's accounting
+	// matches the spans.
 	var sumCPU, maxFinish int64
 	procGILWait := make([]int64, len(sc.Processes))
+	entSums := make([]invSums, len(ents))
 	for i, e := range ents {
 		tr := res.Tasks[i]
-		who := e.proc.Name + "/" + e.th.Name
+		who := e.who()
 		ss := perEnt[i]
 		byStart(ss)
+		// Known bug: a pool worker that never had a job is finished with
+		// start and finish -1 (reported once per pool, below).
+		jobless := e.pool != nil && tr.Finished && tr.Start == -1 && tr.Finish == -1 && tr.CPU == 0
+		if jobless {
+			e.pool.jobless = append(e.pool.jobless, i)
+		}
 		var sm invSums
 		for k, s := range ss {
 			d := s.End - s.Start
@@ -659,7 +1131,7 @@ func invViolations(sc *Scenario) []invViolation {
 				} else {
 					sm.runNoGIL += d
 				}
-				if s.Start < tr.Start || (tr.Finished && s.End > tr.Finish) {
+				if tr.Start < 0 || s.Start < tr.Start || (tr.Finished && s.End > tr.Finish) {
 					fail("%s: running %+v outside [Start %d, Finish %d]", who, s, tr.Start, tr.Finish)
 				}
 			case SpanSwitching:
@@ -673,14 +1145,43 @@ func invViolations(sc *Scenario) []invViolation {
 				sm.gilWait += d
 			case SpanBlocked:
 				sm.blocked += d
+				switch s.Why {
+				case BlockIO, BlockSleep:
+					sm.blockedIO += d
+				case BlockLock:
+					sm.blockedLock += d
+				case BlockOffload, BlockParked:
+					if e.m == nil {
+						fail("%s: span %+v: only a unit waits for its offload or is parked", who, s)
+					}
+				default:
+					fail("%s: span %+v: unknown reason", who, s)
+				}
+			}
+			// Known bug: a gevent or eventlet unit spawned by its `at`
+			// timer arrives when the hub fires the timer, but is ready
+			// from the timer's due time.
+			spawnReady := ""
+			if e.m != nil && (e.th.Kind == ThreadGevent || e.th.Kind == ThreadEventlet) && s.Kind == SpanReady &&
+				e.m.Arrival > 0 && s.Start >= e.proc.Arrival+e.proc.Startup+e.m.Arrival && k == 0 {
+				spawnReady = invBugSpawnReady
 			}
 			if s.Start < tr.Arrival {
-				fail("%s: span %+v before its arrival %d", who, s, tr.Arrival)
+				failBug(spawnReady, "%s: span %+v before its arrival %d", who, s, tr.Arrival)
+			}
+			if !e.plain() && tr.Finished && s.End > tr.Finish && !jobless {
+				// Known bug: a pool worker that looked for work and found
+				// none keeps the finish of its last job.
+				idle := ""
+				if e.pool != nil && s.Kind != SpanRunning {
+					idle = invBugWorkerFinish
+				}
+				failBug(idle, "%s: span %+v after its finish %d", who, s, tr.Finish)
 			}
 			if k > 0 {
 				if p := ss[k-1]; s.Start < p.End {
 					fail("%s: overlapping spans %+v and %+v", who, p, s)
-				} else if tr.Finished && s.Start > p.End {
+				} else if e.pool == nil && tr.Finished && s.Start > p.End {
 					if invLegacyMulticore(sc) && invStranded(e.proc, ss[:k], TaskResult{}) {
 						// Known bug: stranded on its core (see invStranded)
 						// until the OS preempted it.
@@ -691,16 +1192,38 @@ func invViolations(sc *Scenario) []invViolation {
 				}
 			}
 		}
-		if tr.Finished {
+		entSums[i] = sm
+		if tr.Finished && e.pool == nil {
 			if len(ss) > 0 {
 				if ss[0].Start != tr.Arrival {
-					fail("%s: first span %+v does not start at its arrival %d", who, ss[0], tr.Arrival)
+					// Known bugs: a raw greenlet has no span before its first
+					// run; a gevent or eventlet unit spawned by its `at` timer
+					// is ready from before its arrival.
+					bug := ""
+					switch {
+					case e.m != nil && e.th.Kind == ThreadGreenlets && ss[0].Start > tr.Arrival:
+						bug = invBugRawStart
+					case e.m != nil && (e.th.Kind == ThreadGevent || e.th.Kind == ThreadEventlet) && ss[0].Kind == SpanReady && ss[0].Start < tr.Arrival:
+						bug = invBugSpawnReady
+					}
+					failBug(bug, "%s: first span %+v does not start at its arrival %d", who, ss[0], tr.Arrival)
 				}
 				if last := ss[len(ss)-1]; last.End != tr.Finish {
-					fail("%s: last span %+v does not end at its finish %d", who, last, tr.Finish)
+					// Known bug: a unit's final blocking call has no span.
+					bug := ""
+					if _, _, isIO := invLastLeaf(e.m); isIO && e.m != nil && last.End < tr.Finish {
+						bug = invBugLastIO
+					}
+					failBug(bug, "%s: last span %+v does not end at its finish %d", who, last, tr.Finish)
 				}
 			} else if tr.Finish != tr.Arrival {
-				fail("%s: no spans but finish %d != arrival %d", who, tr.Finish, tr.Arrival)
+				bug := ""
+				if _, _, isIO := invLastLeaf(e.m); isIO && e.m != nil {
+					bug = invBugLastIO
+				} else if e.m != nil && e.th.Kind == ThreadGreenlets {
+					bug = invBugRawStart
+				}
+				failBug(bug, "%s: no spans but finish %d != arrival %d", who, tr.Finish, tr.Arrival)
 			}
 		}
 		// accounting
@@ -713,16 +1236,47 @@ func invViolations(sc *Scenario) []invViolation {
 		if tr.Wait != sm.ready+sm.gilWait {
 			fail("%s: Wait %d, ready+gil-wait spans %d", who, tr.Wait, sm.ready+sm.gilWait)
 		}
-		if tr.IO+tr.LockWait != sm.blocked {
-			fail("%s: IO+LockWait %d, blocked spans %d", who, tr.IO+tr.LockWait, sm.blocked)
+		// a unit waiting for its offload or parked (a raw greenlet) is
+		// neither in io nor waiting for a lock
+		if tr.IO != sm.blockedIO || tr.LockWait != sm.blockedLock {
+			fail("%s: IO %d LockWait %d, blocked spans in io or sleep %d, on a lock %d", who, tr.IO, tr.LockWait, sm.blockedIO, sm.blockedLock)
 		}
 		// 8.
 		if tr.Wait < tr.GILWait || tr.GILWait < 0 || tr.IO < 0 || tr.LockWait < 0 || tr.CPU < 0 {
 			fail("%s: Wait %d GILWait %d IO %d LockWait %d CPU %d", who, tr.Wait, tr.GILWait, tr.IO, tr.LockWait, tr.CPU)
 		}
+		// io, sleep and await: at least their time is IO; when they block
+		// the OS thread (not in patched gevent and eventlet, where the hub
+		// parks the unit), in a CPython process, add the timer slack of
+		// each sleep and the OS wake-up after each call but the last.
+		if tr.Finished && e.pool == nil {
+			if want := invIOBound(e.proc, &sc.Machine, e.sums, 1); tr.IO < want {
+				// Known bugs: a unit's final blocking call is charged to
+				// nobody; a free-threaded process pays no wake-up latency
+				// and no timer slack.
+				bug := ""
+				last, lastSleep, isIO := invLastLeaf(e.m)
+				if !isIO || e.m == nil || invCoop(e.th) {
+					isIO = false
+					last, lastSleep = 0, false
+				}
+				lastCost := last
+				if lastSleep && !e.proc.Native {
+					lastCost += sc.Machine.TimerSlack
+				}
+				switch {
+				case e.proc.GIL.Mode == GILOff && tr.IO >= e.sums.io-last:
+					bug = invBugGILOffMachine
+				case isIO && e.m != nil && tr.IO >= want-lastCost:
+					bug = invBugLastIO
+				}
+				failBug(bug, "%s: IO %d, its io and sleep steps take at least %d (%d io, %d steps, %d sleeps)", who, tr.IO, want, e.sums.io, e.sums.nIO, e.sums.nSleep)
+			}
+		}
 		// 4. what the GIL allows: bytecode only with the GIL, C code only
-		// without it.
-		if gilProc(e.proc) {
+		// without it (a unit runs on its loop thread, which runs Python only
+		// while holding the GIL). Pool workers: per pool, below.
+		if gilProc(e.proc) && e.pool == nil {
 			if !e.sums.mayCPU && sm.runGIL != 0 {
 				fail("%s: %d running with the GIL but no cpu step", who, sm.runGIL)
 			}
@@ -730,69 +1284,210 @@ func invViolations(sc *Scenario) []invViolation {
 				fail("%s: %d running without the GIL but no native step", who, sm.runNoGIL)
 			}
 		}
-		// 5. CPU conserved, per task, when its cpu and native steps are fixed.
-		if tr.Finished && e.sums.fixed {
-			want := e.sums.cpu + e.sums.native
-			switch {
-			case !gilProc(e.proc):
-				if tr.CPU != want {
-					fail("%s: CPU %d, its cpu and native steps sum to %d (%d + %d)", who, tr.CPU, want, e.sums.cpu, e.sums.native)
-				}
-			case e.proc.GIL.Mode == GILInterval:
-				if sm.runGIL != e.sums.cpu || sm.runNoGIL != e.sums.native {
-					fail("%s: ran %d with the GIL and %d without, its cpu steps sum to %d and native steps to %d", who, sm.runGIL, sm.runNoGIL, e.sums.cpu, e.sums.native)
-				}
-			case e.proc.GIL.Mode == GILLegacy:
-				// contended checks add LegacySignalCost to the holder's cpu
-				extra := sm.runGIL - e.sums.cpu
-				c := sc.Machine.LegacySignalCost
-				if extra < 0 || (c == 0 && extra != 0) || (c > 0 && extra%c != 0) || sm.runNoGIL != e.sums.native {
-					fail("%s: legacy GIL: ran %d with the GIL and %d without, cpu steps %d native steps %d, signal cost %d", who, sm.runGIL, sm.runNoGIL, e.sums.cpu, e.sums.native, c)
-				}
+		// 5. CPU conserved, per thread and per unit (the runtime's own
+		// switches are charged to no unit, offload bodies to the workers),
+		// when its cpu and native steps are fixed.
+		if tr.Finished && e.sums.fixed && e.pool == nil {
+			if msg := invCPUConserved(e.proc, &sc.Machine, e.sums, sm, tr.CPU); msg != "" {
+				fail("%s: %s", who, msg)
 			}
 		}
 		// 6. times.
-		wantArr := e.th.Arrival
-		if !e.proc.Native {
-			wantArr += e.proc.Arrival
-			if e.proc.Startup > 0 {
-				wantArr += e.proc.Startup
+		switch {
+		case e.plain():
+			wantArr := e.th.Arrival
+			if !e.proc.Native {
+				wantArr += e.proc.Arrival
+				if e.proc.Startup > 0 {
+					wantArr += e.proc.Startup
+				}
+			}
+			if tr.Arrival != wantArr && (e.proc.Native || e.proc.Startup == 0 || tr.Arrival < wantArr) {
+				fail("%s: arrival %d, want %d", who, tr.Arrival, wantArr)
+			}
+		case e.m != nil:
+			// spawned once its loop thread runs and its `at` has come; a raw
+			// greenlet that another one switches to is created by the
+			// switch
+			// (a unit never spawned keeps arrival 0)
+			wantArr := e.proc.Arrival + e.proc.Startup + e.m.Arrival
+			if e.th.Kind == ThreadGreenlets && invSwitchTarget(e.th, e.m) {
+				wantArr = e.proc.Arrival + e.proc.Startup
+			}
+			if tr.Arrival < wantArr && (tr.Finished || tr.Start >= 0 || tr.Arrival != 0) {
+				fail("%s: arrival %d before %d (process start + its at)", who, tr.Arrival, wantArr)
+			}
+		default:
+			if wantArr := e.proc.Arrival + e.proc.Startup + sc.Machine.ThreadStart; tr.Arrival < wantArr {
+				fail("%s: pool worker arrives at %d, before the process start + thread start-up %d", who, tr.Arrival, wantArr)
 			}
 		}
-		if tr.Arrival != wantArr && (e.proc.Native || e.proc.Startup == 0 || tr.Arrival < wantArr) {
-			fail("%s: arrival %d, want %d", who, tr.Arrival, wantArr)
+		if tr.Start >= 0 && tr.Start < tr.Arrival {
+			fail("%s: start %d before arrival %d", who, tr.Start, tr.Arrival)
 		}
 		if tr.Finished {
-			if tr.Start < tr.Arrival || tr.Finish < tr.Start || tr.Finish > res.Makespan {
+			if jobless {
+				// reported below
+			} else if tr.Start < tr.Arrival || tr.Finish < tr.Start || tr.Finish > res.Makespan {
 				fail("%s: arrival %d start %d finish %d makespan %d", who, tr.Arrival, tr.Start, tr.Finish, res.Makespan)
 			}
-			if tr.Turnaround != tr.Finish-tr.Arrival {
+			if tr.Turnaround != tr.Finish-tr.Arrival && !jobless {
 				fail("%s: turnaround %d != finish %d - arrival %d", who, tr.Turnaround, tr.Finish, tr.Arrival)
+			}
+			// its steps run one after the other: an offload body before the
+			// unit goes on, an await for its whole duration
+			if e.pool == nil && tr.Turnaround < e.sums.minTime {
+				fail("%s: turnaround %d shorter than its steps one after the other (%d)", who, tr.Turnaround, e.sums.minTime)
 			}
 			maxFinish = max(maxFinish, tr.Finish)
 		} else if tr.Finish != -1 {
-			fail("%s: unfinished with finish %d", who, tr.Finish)
+			bug := ""
+			if e.pool != nil {
+				bug = invBugWorkerFinish // its finish of an earlier job stays
+			}
+			failBug(bug, "%s: unfinished with finish %d", who, tr.Finish)
 		}
 		sumCPU += tr.CPU
 		procGILWait[e.p] += tr.GILWait
 	}
+	// 10. pool workers: their names and number; together they run the
+	// offload bodies of their pool's units (CPU, io), bytecode with the
+	// GIL and C code without it, and only while a unit waits for an
+	// offload; a unit does nothing but wait while its own body runs, which
+	// the spans show when it is the pool's only user. (Other units of its
+	// loop may run meanwhile: the GIL alone keeps them and the workers
+	// apart.)
+	for _, pl := range poolList {
+		var sm invSums
+		var cpu, io int64
+		allDone := true
+		for k, w := range pl.workers {
+			s := entSums[w]
+			sm.run += s.run
+			sm.runGIL += s.runGIL
+			sm.runNoGIL += s.runNoGIL
+			cpu += res.Tasks[w].CPU
+			io += res.Tasks[w].IO
+			allDone = allDone && res.Tasks[w].Finished
+			if want := fmt.Sprintf("%s%d", pl.prefix, k); res.Tasks[w].Name != want {
+				fail("pool worker %d of %s is %s, want %s", k, pl.lp.Name, res.Tasks[w].Name, want)
+			}
+		}
+		p := ents[pl.users[0]].proc
+		who := fmt.Sprintf("%s/%s pool %s*", p.Name, pl.lp.Name, pl.prefix)
+		if n := len(pl.jobless); n > 0 {
+			tr := res.Tasks[pl.jobless[0]]
+			failBug(invBugWorkerFinish, "%s: %d workers that never had a job are finished with start -1 and finish -1 (%s: arrival %d, turnaround %d, spans %v)",
+				who, n, tr.Name, tr.Arrival, tr.Turnaround, perEnt[pl.jobless[0]])
+		}
+		// pool sizes: asyncio's default executor min(32, cores + 4),
+		// started lazily; gevent's threadpool 10, lazily; eventlet's tpool
+		// 20, all at first use
+		size := min(32, cores+4)
+		switch pl.lp.Kind {
+		case ThreadGevent:
+			size = 10
+		case ThreadEventlet:
+			size = 20
+		}
+		if n := len(pl.workers); n > size || (pl.lp.Kind == ThreadEventlet && n != 0 && n != size) {
+			fail("%s: %d workers, pool size %d", who, n, size)
+		}
+		if want := invIOBound(p, &sc.Machine, pl.bodies, 0); complete && allDone && io < want {
+			bug := ""
+			if p.GIL.Mode == GILOff && io >= pl.bodies.io {
+				bug = invBugGILOffMachine
+			}
+			failBug(bug, "%s: workers' IO %d, the offload bodies' io and sleep steps take at least %d", who, io, want)
+		}
+		if gilProc(p) {
+			if !pl.bodies.mayCPU && sm.runGIL != 0 {
+				fail("%s: %d running with the GIL but no cpu step in an offload body", who, sm.runGIL)
+			}
+			if !pl.bodies.mayNative && sm.runNoGIL != 0 {
+				fail("%s: %d running without the GIL but no native step in an offload body", who, sm.runNoGIL)
+			}
+		}
+		if complete && allDone && pl.bodies.fixed {
+			if msg := invCPUConserved(p, &sc.Machine, pl.bodies, sm, cpu); msg != "" {
+				fail("%s (offload bodies): %s", who, msg)
+			}
+		}
+		// every stretch a worker runs lies within a wait for an offload of
+		// one of the pool's units
+		if complete {
+			var waits []Span
+			for _, u := range pl.users {
+				for _, a := range perEnt[u] {
+					if a.Kind == SpanBlocked && a.Why == BlockOffload {
+						waits = append(waits, a)
+					}
+				}
+			}
+			for _, w := range pl.workers {
+				for _, b := range perEnt[w] {
+					if b.Kind != SpanRunning {
+						continue
+					}
+					in := false
+					for _, a := range waits {
+						in = in || (a.Start <= b.Start && b.End <= a.End)
+					}
+					if !in {
+						fail("%s runs %+v while no unit of its pool waits for an offload", ents[w].who(), b)
+					}
+				}
+			}
+		}
+		if len(pl.users) == 1 {
+			// the unit is parked while its body runs: none of its spans
+			// (its own or its loop thread's) but its wait for the offload
+			// meets a worker's running
+			u := pl.users[0]
+			var ws []Span
+			for _, w := range pl.workers {
+				for _, s := range perEnt[w] {
+					if s.Kind == SpanRunning {
+						ws = append(ws, s)
+					}
+				}
+			}
+			for _, a := range perEnt[u] {
+				if a.Kind == SpanBlocked && a.Why == BlockOffload {
+					continue
+				}
+				for _, b := range ws {
+					if a.Start < b.End && b.Start < a.End {
+						fail("%s is not parked (%+v) while a worker runs its offload body %+v", ents[u].who(), a, b)
+					}
+				}
+			}
+		}
+	}
+
 	// 6. every task finishes unless a deadlock, which needs locks; in a
-	// deadlock every stuck entity waits for a lock (GIL waiters always get
-	// the GIL in the end, and every arrival happens).
+	// deadlock every stuck thread waits for a lock (GIL waiters always get
+	// the GIL in the end, and every arrival happens), and a parked unit
+	// sits in a process where something waits for a lock (its loop thread
+	// blocked on one for a sibling, a cooperative lock, a worker).
 	if d := res.Deadlock; d != nil {
 		byName := map[string]int{}
 		for i, e := range ents {
-			who := e.proc.Name + "/" + e.th.Name
-			if e.proc.Native {
-				who = e.th.Name
-			}
-			byName[who] = i
+			byName[e.who()] = i
 		}
 		explained := true
-		stuck := map[int]bool{} // processes with a stranded legacy holder
+		stuck := map[int]bool{}    // processes with a stranded legacy holder
+		lockWait := map[int]bool{} // processes where something waits for a lock
 		for _, b := range d.Blocked {
 			who, _, _ := strings.Cut(b, " (")
-			if i, ok := byName[who]; ok && invStranded(ents[i].proc, perEnt[i], res.Tasks[i]) {
+			i, ok := byName[who]
+			if !ok {
+				continue
+			}
+			if strings.Contains(b, "(waiting for lock ") {
+				lockWait[ents[i].p] = true
+			}
+			if ents[i].plain() && invStranded(ents[i].proc, perEnt[i], res.Tasks[i]) {
 				stuck[ents[i].p] = true
 			}
 		}
@@ -807,11 +1502,28 @@ func invViolations(sc *Scenario) []invViolation {
 				fail("deadlock names an unknown entity %q", b)
 				continue
 			}
+			if ents[i].m != nil && strings.HasSuffix(b, " (parked)") {
+				// Known bugs: a runtime thread that takes the legacy GIL as
+				// a spinner is run as a plain thread and finishes at once; a
+				// gen whose `at` comes after its trampoline started is never
+				// spawned.
+				tr := res.Tasks[i]
+				switch {
+				case lockWait[ents[i].p]:
+				case ents[i].proc.GIL.Mode == GILLegacy && sc.Cores > 1:
+					failBug(invBugLegacyLoop, "deadlocked unit %q with nothing waiting for a lock in its legacy-GIL process (deadlock %+v)", b, *d)
+				case ents[i].th.Kind == ThreadCoroutines && ents[i].m.Arrival > 0 && tr.Start < 0 && tr.Arrival == 0:
+					failBug(invBugGenAt, "gen %q with at %d never spawned (deadlock %+v)", b, ents[i].m.Arrival, *d)
+				default:
+					fail("deadlocked unit %q with nothing waiting for a lock in its process (deadlock %+v)", b, *d)
+				}
+				continue
+			}
 			// Known bug: a legacy-GIL thread left on its core holding the
 			// GIL with nothing running when a spinner took the GIL and
 			// released it at once; its last span is running with the GIL.
 			ss := perEnt[i]
-			if invStranded(ents[i].proc, ss, res.Tasks[i]) {
+			if ents[i].plain() && invStranded(ents[i].proc, ss, res.Tasks[i]) {
 				failBug(invBugLegacyStuck, "%s stuck on a core holding the GIL with nothing running (deadlock %q, last span %+v)", who, b, ss[len(ss)-1])
 				continue
 			}
@@ -822,7 +1534,7 @@ func invViolations(sc *Scenario) []invViolation {
 			// Known bug: a runnable thread left in the ready queue when
 			// the run's last event was stale (engine.go loop skips the
 			// dispatch); the run ends as if it were deadlocked.
-			if strings.HasSuffix(b, " (waiting)") {
+			if strings.HasSuffix(b, " (waiting)") && ents[i].plain() {
 				failBug(invBugStaleDispatch, "%s never ran again: still runnable when the run ended (deadlock %+v)", who, *d)
 				continue
 			}
@@ -833,9 +1545,42 @@ func invViolations(sc *Scenario) []invViolation {
 		}
 	}
 	if res.Makespan != maxFinish {
-		fail("makespan %d, latest finish %d", res.Makespan, maxFinish)
+		// Known bug: a worker stuck in a later job keeps the finish of an
+		// earlier one, which counts in the makespan.
+		bug := ""
+		for i, e := range ents {
+			if tr := res.Tasks[i]; e.pool != nil && !tr.Finished && tr.Finish == res.Makespan {
+				bug = invBugWorkerFinish
+			}
+		}
+		failBug(bug, "makespan %d, latest finish %d", res.Makespan, maxFinish)
+	}
+	// loop lag: the longest lateness of a resume, which is the length of
+	// one of the units' ready spans, of asyncio, gevent or eventlet only;
+	// stall: in processes with a runtime thread only.
+	lagSpan := make([]map[int64]bool, len(sc.Processes))
+	hasUnits := make([]bool, len(sc.Processes))
+	for i, e := range ents {
+		if e.m != nil {
+			hasUnits[e.p] = true
+		}
+		if e.m == nil || (e.th.Kind != ThreadAsyncio && e.th.Kind != ThreadGevent && e.th.Kind != ThreadEventlet) {
+			continue
+		}
+		if lagSpan[e.p] == nil {
+			lagSpan[e.p] = map[int64]bool{}
+		}
+		for _, s := range perEnt[i] {
+			if s.Kind == SpanReady {
+				lagSpan[e.p][s.End-s.Start] = true
+			}
+		}
 	}
 	for p, pr := range res.Processes {
+		if pr.LoopLagMax < 0 || pr.LoopLagMean < 0 || pr.LoopLagMean > pr.LoopLagMax || pr.LoopStallMax < 0 ||
+			(pr.LoopLagMax > 0 && !lagSpan[p][pr.LoopLagMax]) || (!hasUnits[p] && pr.LoopStallMax != 0) {
+			fail("process %s: loop lag max %d mean %d stall max %d, its units' ready spans last %v", pr.Name, pr.LoopLagMax, pr.LoopLagMean, pr.LoopStallMax, lagSpan[p])
+		}
 		if pr.GILWait != procGILWait[p] {
 			fail("process %s: GILWait %d, its tasks' %d", pr.Name, pr.GILWait, procGILWait[p])
 		}
@@ -844,14 +1589,39 @@ func invViolations(sc *Scenario) []invViolation {
 		}
 	}
 
+	// memory: the machine's peak is at least each process's and at most
+	// their sum.
+	var memSum int64
+	for _, pr := range res.Processes {
+		if pr.MemoryPeak > res.MemoryPeak || pr.MemoryPeak < 0 {
+			fail("process %s: memory peak %d, the machine's %d", pr.Name, pr.MemoryPeak, res.MemoryPeak)
+		}
+		memSum += pr.MemoryPeak
+	}
+	if res.MemoryPeak > memSum {
+		fail("memory peak %d above the sum of the processes' peaks %d", res.MemoryPeak, memSum)
+	}
+
 	// 5. core time: CPUTime is the tasks' CPU plus the processes'
-	// start-up; Busy adds the switch costs (and legacy spinning).
+	// start-up plus the runtimes' own switches (bytecode on the loop thread
+	// charged to no unit: a whole number of switches when they all cost the
+	// same); Busy adds the switch costs (and legacy spinning).
 	var busy int64
 	for _, c := range res.Cores {
 		busy += c.Busy
 	}
-	if complete && res.CPUTime != sumCPU+startup {
-		fail("CPUTime %d, tasks' CPU %d + start-up %d = %d", res.CPUTime, sumCPU, startup, sumCPU+startup)
+	if complete {
+		over := res.CPUTime - sumCPU - startup
+		switch {
+		case over < 0 || (len(loopCosts) == 0 && over != 0):
+			fail("CPUTime %d, tasks' CPU %d + start-up %d = %d (runtime switch costs %v)", res.CPUTime, sumCPU, startup, sumCPU+startup, loopCosts)
+		case len(loopCosts) == 1 && !loopLegacy:
+			for c := range loopCosts {
+				if over%c != 0 {
+					fail("CPUTime %d, tasks' CPU %d + start-up %d leaves %d for the runtimes' switches, not a multiple of their cost %d", res.CPUTime, sumCPU, startup, over, c)
+				}
+			}
+		}
 	}
 	if res.CPUTime < sumCPU {
 		fail("CPUTime %d below the tasks' CPU %d", res.CPUTime, sumCPU)
@@ -871,7 +1641,7 @@ func invViolations(sc *Scenario) []invViolation {
 	if nSw > res.ContextSwitches {
 		fail("%d switching spans but %d context switches", nSw, res.ContextSwitches)
 	}
-	if res.SwitchTime < swSpans || (!hasStartup && res.SwitchTime != swSpans) {
+	if res.SwitchTime < swSpans || (!hasStartup && !hasLoops && res.SwitchTime != swSpans) {
 		fail("SwitchTime %d, switching spans %d", res.SwitchTime, swSpans)
 	}
 	if res.SwitchTime > res.ContextSwitches*sc.Machine.ContextSwitch {
@@ -885,7 +1655,7 @@ func invViolations(sc *Scenario) []invViolation {
 	if res.Makespan > 0 {
 		raw := float64(busy) * 100 / (float64(res.Makespan) * float64(cores))
 		if complete && raw > 100+1e-9 {
-			fail("cores busy %d over a makespan of %d on %d cores: %.3f%%", busy, res.Makespan, cores, raw)
+			failBug(tail(busy-res.Makespan*int64(cores), -1), "cores busy %d over a makespan of %d on %d cores: %.3f%%", busy, res.Makespan, cores, raw)
 		}
 		if math.Abs(math.Min(raw, 100)-res.Utilization) > 1e-9 {
 			fail("utilization %v, busy over makespan gives %v", res.Utilization, raw)
@@ -894,10 +1664,13 @@ func invViolations(sc *Scenario) []invViolation {
 		fail("utilization %v with a zero makespan", res.Utilization)
 	}
 
-	// Work conservation: a runnable entity never waits while a core is
-	// idle. The spans show every use of a core except start-up and legacy
-	// spinning, so the check is for scenarios without them.
-	if !hasStartup && !hasLegacy {
+	// Work conservation: a runnable thread never waits while a core is
+	// idle. The spans show every use of a core except start-up, legacy
+	// spinning and what a runtime thread does with no unit current, so the
+	// check is for scenarios without them. A unit's ready spans are left
+	// out: a unit ready in its loop's queue waits for its loop thread, not
+	// for a core.
+	if !hasStartup && !hasLegacy && !invisible {
 		type edge struct {
 			at           int64
 			dOcc, dReady int
@@ -908,7 +1681,9 @@ func invViolations(sc *Scenario) []invViolation {
 			case SpanRunning, SpanSwitching:
 				ed = append(ed, edge{s.Start, 1, 0}, edge{s.End, -1, 0})
 			case SpanReady:
-				ed = append(ed, edge{s.Start, 0, 1}, edge{s.End, 0, -1})
+				if ents[s.Entity].m == nil {
+					ed = append(ed, edge{s.Start, 0, 1}, edge{s.End, 0, -1})
+				}
 			}
 		}
 		sort.Slice(ed, func(i, j int) bool { return ed[i].at < ed[j].at })
@@ -927,6 +1702,106 @@ func invViolations(sc *Scenario) []invViolation {
 		}
 	}
 	return bad
+}
+
+// invCPUConserved checks the CPU of a thread, a unit or a pool's workers
+// (cpu on the CPU its spans show, sm their sums) against the fixed cpu and
+// native steps s it ran; "" when it holds.
+func invCPUConserved(p *Process, m *Machine, s invStepSums, sm invSums, cpu int64) string {
+	switch {
+	case p.Native || p.GIL.Mode == GILOff:
+		if want := s.cpu + s.native; cpu != want {
+			return fmt.Sprintf("CPU %d, its cpu and native steps sum to %d (%d + %d)", cpu, want, s.cpu, s.native)
+		}
+	case p.GIL.Mode == GILInterval:
+		if sm.runGIL != s.cpu || sm.runNoGIL != s.native {
+			return fmt.Sprintf("ran %d with the GIL and %d without, its cpu steps sum to %d and native steps to %d", sm.runGIL, sm.runNoGIL, s.cpu, s.native)
+		}
+	case p.GIL.Mode == GILLegacy:
+		// contended checks add LegacySignalCost to the holder's cpu
+		extra := sm.runGIL - s.cpu
+		c := m.LegacySignalCost
+		if extra < 0 || (c == 0 && extra != 0) || (c > 0 && extra%c != 0) || sm.runNoGIL != s.native {
+			return fmt.Sprintf("legacy GIL: ran %d with the GIL and %d without, cpu steps %d native steps %d, signal cost %d", sm.runGIL, sm.runNoGIL, s.cpu, s.native, c)
+		}
+	}
+	return ""
+}
+
+// invIOBound is the least IO of io and sleep steps s: their time, and in
+// a CPython process the timer slack of each sleep and the OS wake-up after
+// each call but the last `spare` ones (a thread's last call ends it).
+func invIOBound(p *Process, m *Machine, s invStepSums, spare int64) int64 {
+	b := s.io
+	if !p.Native {
+		b += s.nSleep * m.TimerSlack
+		b += max(s.nIO-spare, 0) * m.WakeupLatency
+	}
+	return b
+}
+
+// invLastLeaf finds the last leaf step of unit m's program: isIO when it
+// is an io or sleep step (sleep says which), last its least duration.
+func invLastLeaf(m *Member) (last int64, sleep, isIO bool) {
+	if m == nil {
+		return 0, false, false
+	}
+	// walk returns found = false when steps hold no leaf
+	var walk func([]Step) (last int64, sleep, isIO, found bool)
+	walk = func(steps []Step) (int64, bool, bool, bool) {
+		for i := len(steps) - 1; i >= 0; i-- {
+			s := steps[i]
+			switch s.Op {
+			case OpRepeat:
+				if s.Count <= 0 {
+					continue
+				}
+				if d, sl, io, ok := walk(s.Body); ok {
+					return d, sl, io, true
+				}
+			case OpLock:
+				if d, sl, io, ok := walk(s.Body); ok {
+					return d, sl, io, true
+				}
+				return 0, false, false, true // the acquire
+			case OpIO, OpSleep:
+				return invMin(s.Dur), s.Op == OpSleep, true, true
+			default:
+				return 0, false, false, true
+			}
+		}
+		return 0, false, false, false
+	}
+	last, sleep, isIO, _ = walk(m.Steps)
+	return last, sleep, isIO
+}
+
+// invCoop says whether io and sleep park the units of runtime thread th
+// (patched gevent and eventlet) rather than block it.
+func invCoop(th *Thread) bool {
+	return th.Patched && (th.Kind == ThreadGevent || th.Kind == ThreadEventlet)
+}
+
+// invSwitchTarget says whether a greenlet of th switches to m.
+func invSwitchTarget(th *Thread, m *Member) bool {
+	var walk func([]Step) bool
+	walk = func(steps []Step) bool {
+		for _, s := range steps {
+			if s.Op == OpSwitch && s.Target >= 0 && s.Target < len(th.Members) && th.Members[s.Target] == m {
+				return true
+			}
+			if walk(s.Body) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, o := range th.Members {
+		if o != m && walk(o.Steps) {
+			return true
+		}
+	}
+	return false
 }
 
 // invLegacyMulticore says whether sc has a legacy-GIL process on more than
@@ -951,10 +1826,10 @@ func invStranded(p *Process, ss []Span, tr TaskResult) bool {
 }
 
 // ---------------------------------------------------------------------
-// Regression tests for engine bugs the properties found. Each skips while
-// the bug is there (so the suite stays green) and passes once it is fixed.
+// Regression tests for engine bugs the properties found. Each fails while
+// its bug is there and passes once it is fixed.
 
-// invRegression runs sc, reports every invariant it breaks, and skips with
+// invRegression runs sc, reports every invariant it breaks, and fails with
 // the bug's description when check (or an invariant) fails.
 func invRegression(t *testing.T, bug string, sc *Scenario, check func(*Result) string) {
 	t.Helper()
@@ -1076,6 +1951,207 @@ func TestInvariantsRegressionStaleEventAbandonsReadyThread(t *testing.T) {
 		func(r *Result) string {
 			if b := r.Tasks[1]; !b.Finished || b.Start != 2*ms || b.Finish != 3*ms {
 				return fmt.Sprintf("B start %d finish %d finished %v (deadlock %+v), want 2ms-3ms", b.Start, b.Finish, b.Finished, r.Deadlock)
+			}
+			return ""
+		})
+}
+
+// ---------------------------------------------------------------------
+// Regression tests for the cooperative runtimes (open bugs).
+
+// invLoopThread is a runtime thread of kind k running ms.
+func invLoopThread(k ThreadKind, patched bool, ms ...*Member) *Thread {
+	return &Thread{Name: k.String(), Kind: k, Patched: patched, Members: ms}
+}
+
+// invWaitFits is a check that no task waited longer than it was neither
+// running nor blocked: Wait <= Turnaround - CPU - IO - LockWait.
+func invWaitFits(r *Result) string {
+	for _, tr := range r.Tasks {
+		if tr.Finished && tr.Wait > tr.Turnaround-tr.CPU-tr.IO-tr.LockWait {
+			return fmt.Sprintf("%s/%s: wait %s in a turnaround of %s with %s of CPU", tr.Process, tr.Name,
+				FormatDuration(tr.Wait), FormatDuration(tr.Turnaround), FormatDuration(tr.CPU))
+		}
+	}
+	return ""
+}
+
+// The greenlets example of LANGUAGE.md in a process that arrives at 10ms:
+// A runs 10-11ms, B 11-16ms, A 16-17ms, B 17-18ms. B is created when its
+// thread starts, at 10ms (runtime.go spawn: the ThreadGreenlets case only
+// charges its memory and arrival), and first runs at 11ms when A
+// switches to it; [10ms, 11ms) shows in no span and counts nowhere,
+// though BlockParked stands for "a raw greenlet switched away from, or
+// not started yet" (a parkOn(m, BlockParked) at creation would do). A
+// greenlet that never runs a step (its only step a switch to a finished
+// greenlet) has no span at all between its arrival and its finish.
+func TestInvariantsRegressionRawGreenletBeforeFirstRun(t *testing.T) {
+	p := pyproc("p", GIL{Mode: GILInterval, Interval: 5 * ms}, invLoopThread(ThreadGreenlets, false,
+		unit("A", cpu(1*ms), Step{Op: OpSwitch, Target: 1}, cpu(1*ms)),
+		unit("B", cpu(5*ms), Step{Op: OpSwitch, Target: 0}, cpu(1*ms))))
+	p.Arrival = 10 * ms
+	sc := scenario(1, PolicyFIFO, 0, p)
+	sc.Machine.GreenletSwitch = 0
+	invRegression(t, "a raw greenlet has no span before its first run (runtime.go spawn: no parked stretch for a greenlet not started yet)", sc,
+		func(r *Result) string {
+			if m := invAllFinished(r); m != "" {
+				return m
+			}
+			if a, b := r.Tasks[0], r.Tasks[1]; a.Finish != 17*ms || b.Finish != 18*ms {
+				return fmt.Sprintf("A finished at %s, B at %s: want 17ms and 18ms", FormatDuration(a.Finish), FormatDuration(b.Finish))
+			}
+			return invWaitFits(r)
+		})
+}
+
+// Legacy GIL, 2 cores: thread t holds the GIL; the asyncio thread, on the
+// other core, wakes as a spinner and takes the GIL at t's check
+// (gil.go legacyCheck, spinner branch), which then calls e.runOnCore(s) —
+// the plain-thread interpreter — for the loop thread. Its Steps are empty,
+// so runOnCore finds its program at its end and finishes the thread: the
+// loop never starts, coroutine c never runs, and the run ends in a
+// "deadlock" without any lock (p/c parked). releaseGIL's spinner branch
+// and forceDrop call runOnCore the same way; e.run(s) dispatches on t.lp.
+func TestInvariantsRegressionLegacySpinnerLoopThread(t *testing.T) {
+	p := pyproc("p", GIL{Mode: GILLegacy, Check: 100}, th("t", cpu(4*ms)),
+		invLoopThread(ThreadAsyncio, false, unit("c", cpu(4*ms))))
+	invRegression(t, "legacy GIL: a runtime thread that takes the GIL as a spinner is run by runOnCore and finishes at once (gil.go legacyCheck and releaseGIL call runOnCore, not run)", scenario(2, PolicyFIFO, 0, p),
+		invAllFinished)
+}
+
+// gevent patched, 1 core: g0 keeps the hub busy 0-4ms; g1's spawn_later
+// timer is due at 1ms and fires when the hub polls, at 4ms. spawnWatcher
+// sets g1's arrival to now (4.00117ms) but nextGevent then sets readyAt
+// to the timer's due time (1ms), so g1's first ready span is [1ms,
+// 4.00234ms), before its arrival, and its wait (3ms) exceeds its
+// turnaround minus its CPU (1.17us). asyncio's spawn uses now for both.
+// Eventlet (nextEventlet) does the same. Either arrival = due or readyAt =
+// arrival would be consistent.
+func TestInvariantsRegressionSpawnLaterReadyBeforeArrival(t *testing.T) {
+	p := pyproc("p", GIL{Mode: GILInterval, Interval: 5 * ms}, invLoopThread(ThreadGevent, true,
+		unit("g0", cpu(4*ms)), &Member{Name: "g1", Arrival: 1 * ms, Steps: []Step{cpu(1 * ms)}}))
+	invRegression(t, "a gevent/eventlet unit spawned late by its at timer arrives when the timer fires but is ready from the due time (runtime.go spawnWatcher vs loop.go nextGevent/nextEventlet readyAt = w.due)", scenario(1, PolicyFIFO, 0, p),
+		invWaitFits)
+}
+
+// coroutines: A yields once, B has `at 5ms` (the dsl accepts `at` on a
+// gen). startLoop puts B's spawn on the loop's timers, but nextTrampoline
+// only pops the ready queue and never looks at timers: when A finishes at
+// 2ms, loopDone finds a unit left and parks the thread for good. B never
+// runs and the run ends in a "deadlock" without any lock (p/B parked).
+func TestInvariantsRegressionTrampolineIgnoresAt(t *testing.T) {
+	p := pyproc("p", GIL{Mode: GILInterval, Interval: 5 * ms}, invLoopThread(ThreadCoroutines, false,
+		unit("A", cpu(1*ms), yieldS(), cpu(1*ms)), &Member{Name: "B", Arrival: 5 * ms, Steps: []Step{cpu(1 * ms)}}))
+	sc := scenario(1, PolicyFIFO, 0, p)
+	sc.Machine.GeneratorSwitch = 0
+	invRegression(t, "a gen with `at` after its trampoline started is never spawned (loop.go nextTrampoline ignores the spawn timers)", sc,
+		func(r *Result) string {
+			if m := invAllFinished(r); m != "" {
+				return m
+			}
+			if b := r.Tasks[1]; b.Start < 5*ms {
+				return fmt.Sprintf("B started at %s, before its at", FormatDuration(b.Start))
+			}
+			return ""
+		})
+}
+
+// A pool worker's done/finish track its jobs, not its life (pool.go
+// startWorker creates it done, takeJob clears done, jobDone sets it with
+// the finish):
+//   - eventlet's tpool starts all 20 workers at the first offload; the 19
+//     that never get a job are reported finished with start -1, finish -1
+//     and a negative turnaround (-1 - arrival), and the spans they have
+//     (ready, switching) come after that finish;
+//   - a worker that finished one job and is stuck in a second one (here
+//     on lock L, held across a yield by asyncio's c0 while c1 blocks the
+//     loop on it: a real deadlock) is unfinished with the finish of the
+//     first job, and that finish counts in the makespan (lastFinish);
+//   - a worker woken for a job that another worker took first keeps the
+//     finish of its last job while it has spans after it.
+func TestInvariantsRegressionPoolWorkerFinish(t *testing.T) {
+	check := func(r *Result) string {
+		for _, tr := range r.Tasks {
+			if tr.Finished && (tr.Start < tr.Arrival || tr.Finish < tr.Start || tr.Turnaround < 0) {
+				return fmt.Sprintf("%s/%s: finished with arrival %d start %d finish %d turnaround %d", tr.Process, tr.Name, tr.Arrival, tr.Start, tr.Finish, tr.Turnaround)
+			}
+			if !tr.Finished && tr.Finish != -1 {
+				return fmt.Sprintf("%s/%s: unfinished with finish %d", tr.Process, tr.Name, tr.Finish)
+			}
+		}
+		return ""
+	}
+	t.Run("never-had-a-job", func(t *testing.T) {
+		p := pyproc("p", GIL{Mode: GILInterval, Interval: 5 * ms}, invLoopThread(ThreadEventlet, true, unit("e", offload(cpu(1*ms)))))
+		invRegression(t, "tpool workers that never had a job are finished with finish -1", scenario(1, PolicyFIFO, 0, p), check)
+	})
+	t.Run("stuck-in-second-job", func(t *testing.T) {
+		lk := func(body ...Step) Step { return Step{Op: OpLock, Lock: 0, Body: body} }
+		p := pyproc("p", GIL{Mode: GILInterval, Interval: 5 * ms},
+			invLoopThread(ThreadAsyncio, false, unit("c0", lk(yieldS(), cpu(1*ms))), unit("c1", lk(cpu(1*ms)))),
+			invLoopThread(ThreadGevent, false, unit("g0", offload(cpu(1*ms))), unit("g1", sleepS(5*ms), offload(lk(cpu(1*ms))))))
+		p.Locks = []string{"L"}
+		invRegression(t, "a worker stuck in its second job keeps the finish of its first", scenario(2, PolicyFIFO, 0, p), check)
+	})
+}
+
+// asyncio, 1 core, context switch 10us: coroutine c runs cpu 1ms, then a
+// blocking io 5ms (1-6ms) while native task n runs until about 7.01ms. At 6ms
+// engine.go blockDone sees c's program at its end and calls finishUnit,
+// which suspends c (t.unit = nil), before wakeIO/makeReady charge the
+// loop thread's io: c's IO is 0 instead of 5ms and its spans stop at 1ms,
+// 5ms short of its finish (a plain thread's last io is charged by
+// finish). The same holds for every runtime whose io blocks its thread
+// (asyncio, unpatched gevent and eventlet, greenlets, coroutines).
+func TestInvariantsRegressionUnitLastBlockingIO(t *testing.T) {
+	p := pyproc("p", GIL{Mode: GILInterval, Interval: 5 * ms}, invLoopThread(ThreadAsyncio, false, unit("c", cpu(1*ms), io(5*ms))))
+	sc := scenario(1, PolicyFIFO, 0, p, task("n", 0, 0, cpu(6*ms)))
+	sc.Machine.ContextSwitch = 10_000
+	invRegression(t, "a unit's final blocking call is charged to nobody (engine.go blockDone: finishUnit before wakeIO)", sc,
+		func(r *Result) string {
+			if c := r.Tasks[0]; c.IO < 5*ms {
+				return fmt.Sprintf("c: IO %s, want 5ms", FormatDuration(c.IO))
+			}
+			return ""
+		})
+}
+
+// The same scenario: after c's io the loop thread has nothing left, but
+// blockDone wakes it (wake-up latency) and it waits for the core until n
+// finishes at 7.0115ms, the makespan; placed again, it pays a 10us context
+// switch to find its loop done. Core 0 is busy 7.0215ms in a makespan of
+// 7.0115ms (utilization clamped at 100%). A plain thread whose program ends
+// with io finishes in blockDone; a runtime thread whose last unit has just
+// finished there could too.
+func TestInvariantsRegressionLoopThreadWakesAfterLastUnit(t *testing.T) {
+	p := pyproc("p", GIL{Mode: GILInterval, Interval: 5 * ms}, invLoopThread(ThreadAsyncio, false, unit("c", cpu(1*ms), io(5*ms))))
+	sc := scenario(1, PolicyFIFO, 0, p, task("n", 0, 0, cpu(6*ms)))
+	sc.Machine.ContextSwitch = 10_000
+	res, _, err := invRun(sc, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b := res.Cores[0].Busy; b > res.Makespan {
+		t.Fatalf("regression: a runtime thread whose last unit ended with a blocking call is woken and switched in after the makespan (engine.go blockDone): core 0 busy %s in a makespan of %s\nscenario:\n%s",
+			FormatDuration(b), FormatDuration(res.Makespan), invDump(sc))
+	}
+}
+
+// A free-threaded process (gil off) is a CPython process, and the
+// machine's costs apply to CPython processes (LANGUAGE.md, model.go
+// Machine), but the engine gates wake-up latency and timer slack on
+// thread.python, which newThread sets to p.gil != nil: a `gil off`
+// thread's time.sleep(1ms) returns after exactly 1ms (a GIL process's
+// after 1ms + 50us slack + 24us wake-up), and its io wakes without
+// latency. engine.go wakeIO and wake, thread.go and loop.go (sleep's
+// TimerSlack).
+func TestInvariantsRegressionGILOffSleepCosts(t *testing.T) {
+	sc := scenario(1, PolicyFIFO, 0, pyproc("p", GIL{Mode: GILOff}, th("t", sleepS(1*ms), cpu(1*ms))))
+	invRegression(t, "no timer slack and no wake-up latency in a `gil off` process (thread.python means under a GIL)", sc,
+		func(r *Result) string {
+			m := sc.Machine
+			if want := 1*ms + m.TimerSlack + m.WakeupLatency; r.Tasks[0].IO < want {
+				return fmt.Sprintf("t: IO %s after sleep 1ms, want %s (slack %s, wake-up %s)", FormatDuration(r.Tasks[0].IO), FormatDuration(want), FormatDuration(m.TimerSlack), FormatDuration(m.WakeupLatency))
 			}
 			return ""
 		})
