@@ -14,6 +14,15 @@ func (e *engine) result() *Result {
 		Warnings:        e.warnings,
 		Failure:         e.failure,
 	}
+	// the latest finish of anything that finished (a pool worker can go
+	// idle and then take a job it never completes, so this is not the
+	// running maximum)
+	r.Makespan = 0
+	for _, u := range e.units {
+		if u.done && u.finish > r.Makespan {
+			r.Makespan = u.finish
+		}
+	}
 	if e.failure != nil && e.now > r.Makespan {
 		r.Makespan = e.now
 	}

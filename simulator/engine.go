@@ -81,6 +81,7 @@ type thread struct {
 	blockWhy   BlockWhy
 	startup    bool // the hidden start-up thread of proc
 	python     bool // runs under proc's GIL
+	cpython    bool // a thread of a CPython process (pays the machine's costs), GIL or not
 	running    bool // a segment end event is live
 	spinning   bool // legacy GIL: awake on a core waiting for the holder's check
 	polling    bool // a loop thread asleep in its poll
@@ -309,6 +310,7 @@ func newEngine(sc *Scenario, opt Options) *engine {
 func (e *engine) newThread(p *proc, ts *Thread, file int32) *thread {
 	t := &thread{idx: int32(len(e.threads)), file: file, proc: p, spec: ts, core: -1, sleepPos: -1}
 	t.python = p.gil != nil
+	t.cpython = !p.spec.Native
 	nice := p.spec.Nice
 	if ts != nil {
 		t.prog = newProgram(ts.Steps)
@@ -918,7 +920,9 @@ func (e *engine) blockDone(t *thread) {
 	if l := t.lp; l != nil {
 		t.polling = false
 		if m := l.cur; m != nil && m.prog.atEnd() {
-			// the unit's last step ended with this blocking call
+			// the unit's last step ended with this blocking call: charge
+			// the call to it, then finish it
+			e.setState(t, stIO)
 			for {
 				k, _, lock := m.prog.next(e.idle)
 				if k != leafRelease {
@@ -927,6 +931,10 @@ func (e *engine) blockDone(t *thread) {
 				e.unlock(t.proc, lock)
 			}
 			e.finishUnit(l, m)
+			if l.left == 0 && len(l.timers.h) == 0 && l.ready.len() == 0 {
+				e.finish(t) // nothing left for the loop: its thread ends here
+				return
+			}
 		}
 		e.wakeIO(t)
 		return
@@ -941,7 +949,7 @@ func (e *engine) blockDone(t *thread) {
 
 // wakeIO wakes t after a blocking call returns.
 func (e *engine) wakeIO(t *thread) {
-	if t.python && e.m.WakeupLatency > 0 {
+	if t.cpython && e.m.WakeupLatency > 0 {
 		e.q.push(event{at: e.now + e.m.WakeupLatency, kind: evWake, th: t.idx})
 		return
 	}
@@ -958,7 +966,7 @@ func (e *engine) block(t *thread, d int64) {
 
 // wake makes a sleeping thread runnable after the OS wake-up latency.
 func (e *engine) wake(t *thread) {
-	if t.python && e.m.WakeupLatency > 0 {
+	if t.cpython && e.m.WakeupLatency > 0 {
 		e.q.push(event{at: e.now + e.m.WakeupLatency, kind: evWake, th: t.idx})
 		return
 	}

@@ -154,7 +154,7 @@ func (e *engine) releaseGIL(t *thread) {
 		e.stopSegment(s)
 		g.removeWaiter(s)
 		e.lockGIL(g, s)
-		e.runOnCore(s)
+		e.run(s)
 		return
 	}
 	e.signal(g)
@@ -215,7 +215,7 @@ func (e *engine) forceDrop(h *thread) {
 	e.stopSegment(h)
 	if !e.dropGIL(h) {
 		// nobody to hand over to after all: keep running
-		e.runOnCore(h)
+		e.run(h)
 	}
 }
 
@@ -256,7 +256,7 @@ func (e *engine) legacyCheck(h *thread) {
 		g.removeWaiter(s)
 		e.lockGIL(g, s)
 		e.takeGIL(h)
-		e.runOnCore(s)
+		e.run(s)
 		return
 	}
 	if len(g.sleeping) > 0 && !e.idleCore() {

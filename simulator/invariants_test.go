@@ -89,7 +89,7 @@ func invCheck(t *testing.T, runtimes bool) {
 }
 
 // Known engine bugs, each pinned down by a regression test below. The
-// first two are fixed; the others are open (invOpenBugs).
+// all are fixed now (invOpenBugs is empty).
 const (
 	invBugLegacyStuck   = "legacy-stuck"    // TestInvariantsRegressionLegacySpinnerStrandsHolder
 	invBugStaleDispatch = "stale-dispatch"  // TestInvariantsRegressionStaleEvent*
@@ -107,10 +107,7 @@ const (
 // violation one of them explains passes (and is counted in the log); its
 // regression test fails until the bug is fixed. Take a bug out of here
 // when it is fixed, so that the property guards against its return.
-var invOpenBugs = map[string]bool{
-	invBugRawStart: true, invBugLegacyLoop: true, invBugSpawnReady: true, invBugGenAt: true,
-	invBugWorkerFinish: true, invBugLastIO: true, invBugGILOffMachine: true, invBugLoopTail: true,
-}
+var invOpenBugs = map[string]bool{}
 
 // invAllowed says whether a case may pass when known bug explains it.
 func invAllowed(bug string) bool { return invOpenBugs[bug] || !*invStrict }

@@ -146,7 +146,7 @@ func (e *engine) unitStep(l *loop, m *member, s *Step) bool {
 		if (l.kind == ThreadGevent || l.kind == ThreadEventlet) && !l.patched {
 			e.warn(s.Pos, t.proc, m.unit, "unpatched blocking "+s.Op.String()+" blocks the hub and every "+m.unit.kind.String()+" of its thread")
 		}
-		if s.Op == OpSleep && t.python {
+		if s.Op == OpSleep && t.cpython {
 			d = satAdd(d, e.m.TimerSlack)
 		}
 		t.blockWhy = blockWhyOf(s.Op)
@@ -314,7 +314,7 @@ func (e *engine) nextGevent(l *loop) (*member, bool) {
 			if n := len(l.watch); n > 0 {
 				w := l.watch[n-1]
 				l.watch = l.watch[:n-1]
-				w.m.readyAt = w.due
+				w.m.readyAt = max(w.due, w.m.unit.arrival)
 				return w.m, true
 			}
 			l.inPass = false
@@ -367,7 +367,7 @@ func (e *engine) nextEventlet(l *loop) (*member, bool) {
 		if l.wHead < len(l.watch) {
 			w := l.watch[l.wHead]
 			l.wHead++
-			w.m.readyAt = w.due
+			w.m.readyAt = max(w.due, w.m.unit.arrival)
 			return w.m, true
 		}
 		l.watch, l.wHead = l.watch[:0], 0
@@ -419,7 +419,7 @@ func (e *engine) nextGreenlet(l *loop) (*member, bool) {
 			continue
 		}
 		due := l.t.proc.startAt + m.spec.Arrival
-		if due > e.now {
+		if due > e.now && !m.started {
 			if wait < 0 || due < wait {
 				wait = due
 			}
@@ -451,6 +451,7 @@ func (e *engine) spawnRaw(l *loop, m *member) bool {
 	m.mem = n
 	m.unit.arrival = e.now
 	m.readyAt = e.now
+	e.parkOn(m, BlockParked)
 	return true
 }
 
@@ -471,8 +472,19 @@ func (e *engine) spawnWatcher(l *loop, m *member) bool {
 // nextTrampoline is PEP 342's round-robin trampoline: pop the first
 // generator, run it to its next yield, append it again unless it finished.
 func (e *engine) nextTrampoline(l *loop) (*member, bool) {
+	// generators created later (`at`) join the round when their time comes
+	for len(l.timers.h) > 0 && l.timers.h[0].due <= e.now {
+		if te := l.timers.pop(); !e.spawn(l, te.m) {
+			return nil, false
+		}
+	}
 	if l.ready.len() > 0 {
 		return l.ready.pop().m, true
+	}
+	if len(l.timers.h) > 0 {
+		// nothing to run yet: the driver sleeps until the next one exists
+		e.blockThread(l.t, l.timers.h[0].due-e.now)
+		return nil, false
 	}
 	return e.loopDone(l)
 }

@@ -112,6 +112,7 @@ func (e *engine) takeJob(t *thread) bool {
 	t.pool.job = j.m
 	if u := t.unit; u.done {
 		u.done = false
+		u.finish = -1
 		e.unfinished++
 	}
 	if t.unit.start < 0 {
@@ -131,14 +132,19 @@ func (e *engine) jobDone(t *thread) bool {
 	if e.takeJob(t) {
 		return true
 	}
+	// a worker's finish is when it last went idle (after its last job, or
+	// after a wake-up that found the queue empty)
 	u := t.unit
 	if !u.done {
 		u.done = true
-		u.finish = e.now
 		e.unfinished--
-		if e.now > e.lastFinish {
-			e.lastFinish = e.now
-		}
+	}
+	u.finish = e.now
+	if u.start < 0 {
+		u.start = e.now // a worker that never got a job ran only its wait for one
+	}
+	if e.now > e.lastFinish {
+		e.lastFinish = e.now
 	}
 	// wait on the work queue: a blocking wait releases the GIL
 	if t.hasGIL {

@@ -249,7 +249,9 @@ func (e *engine) spawn(l *loop, m *member) bool {
 	m.unit.arrival = e.now
 	switch l.kind {
 	case ThreadGreenlets:
-		// raw greenlets have no queue: the parent switches to them
+		// raw greenlets have no queue: one waits, parked, until the parent
+		// or another greenlet switches to it
+		e.parkOn(m, BlockParked)
 	case ThreadEventlet:
 		// spawn is a zero-delay timer: it runs at the next timer pass
 		m.state = mParked

@@ -100,7 +100,7 @@ func (e *engine) runOnCore(t *thread) {
 			return
 		case OpIO, OpSleep:
 			d := e.draw(t, s)
-			if s.Op == OpSleep && t.python {
+			if s.Op == OpSleep && t.cpython {
 				d = satAdd(d, e.m.TimerSlack)
 			}
 			t.inBurst = false
