@@ -1,6 +1,7 @@
 package simulator
 
 import (
+	"math/bits"
 	"strconv"
 	"strings"
 )
@@ -76,36 +77,22 @@ func FormatNumber(f float64) string {
 	return s
 }
 
-// fixed3 divides v by scale and prints at most three decimals, rounding
-// half up, without going through floating point.
+// fixed3 divides v (>= 0) by scale and prints at most three decimals,
+// rounding half up, without going through floating point.
 func fixed3(v, scale int64) string {
 	if scale == 1 {
 		return strconv.FormatInt(v, 10)
 	}
-	// thousandths of the unit, rounded
-	var whole, frac int64
-	if scale >= 1000 {
-		step := scale / 1000
-		t := (v + step/2) / step
-		whole, frac = t/1000, t%1000
-	} else {
-		// scale is 1024-based and below 1000 never happens for sizes
-		// (KiB = 1024): compute with rational rounding.
-		t := (v*1000 + scale/2) / scale
-		whole, frac = t/1000, t%1000
-	}
-	if scale%1000 != 0 {
-		t := (v*1000 + scale/2) / scale
-		if v > (1<<62)/1000 {
-			t = v / scale * 1000
-		}
-		whole, frac = t/1000, t%1000
-	}
-	s := strconv.FormatInt(whole, 10)
+	// thousandths of the unit, rounded; the 128-bit product keeps it exact
+	hi, lo := bits.Mul64(uint64(v), 1000)
+	lo, carry := bits.Add64(lo, uint64(scale/2), 0)
+	hi += carry
+	t, _ := bits.Div64(hi, lo, uint64(scale))
+	whole, frac := t/1000, t%1000
+	s := strconv.FormatUint(whole, 10)
 	if frac != 0 {
-		f := strconv.FormatInt(frac+1000, 10)[1:]
-		f = strings.TrimRight(f, "0")
-		s += "." + f
+		f := strconv.FormatUint(frac+1000, 10)[1:]
+		s += "." + strings.TrimRight(f, "0")
 	}
 	return s
 }
