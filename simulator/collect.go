@@ -23,7 +23,8 @@ func (e *engine) result() *Result {
 			r.Makespan = u.finish
 		}
 	}
-	if e.failure != nil && e.now > r.Makespan {
+	if (e.failure != nil || e.unfinished > 0) && e.now > r.Makespan {
+		// a run that stopped (failure) or stuck (deadlock) lasted until then
 		r.Makespan = e.now
 	}
 	var busy int64

@@ -188,6 +188,7 @@ type engine struct {
 	minV int64
 
 	unfinished int
+	compactAt  int // heap size at which stale events are swept out
 	warned     map[warnKey]bool
 	memNow     int64
 	memPeak    int64
@@ -210,6 +211,7 @@ func Run(sc *Scenario, opt Options) (*Result, error) {
 		opt.MaxTime = DefaultMaxTime
 	}
 	e := newEngine(sc, opt)
+	e.compactAt = max(minCompact, 4*e.q.len())
 	e.loop()
 	if e.limit != nil {
 		return nil, e.limit
@@ -249,7 +251,8 @@ func newEngine(sc *Scenario, opt Options) *engine {
 				p.gil.check = 100
 			}
 			if p.gil.mode == GILInterval {
-				p.gil.period = p.gil.interval + e.m.TimerSlack + e.m.WakeupLatency
+				// capped so that phase arithmetic cannot overflow
+				p.gil.period = min(satAdd(satAdd(p.gil.interval, e.m.TimerSlack), e.m.WakeupLatency), 1<<60)
 				p.gil.initWaits()
 			}
 		}
@@ -347,6 +350,10 @@ func (e *engine) loop() {
 			}
 			break
 		}
+		if e.q.len() > e.compactAt {
+			e.q.compact(e.stale)
+			e.compactAt = max(minCompact, 4*e.q.len())
+		}
 		ev := e.q.pop()
 		if ev.at > e.opt.MaxTime {
 			e.limit = &LimitError{What: "time", Limit: e.opt.MaxTime, At: e.now}
@@ -371,6 +378,34 @@ func (e *engine) loop() {
 			e.dispatch()
 		}
 	}
+}
+
+// minCompact is the event-heap size below which stale events are left to
+// come up on their own.
+const minCompact = 1 << 16
+
+// stale says whether ev was cancelled for good: its generation is behind
+// its target's (generations only grow).
+func (e *engine) stale(ev *event) bool {
+	switch ev.kind {
+	case evGILCheck:
+		g := e.procs[ev.th].gil
+		return g == nil || ev.gen != g.tw.gen
+	case evArrive, evWake:
+		return false
+	}
+	t := e.threads[ev.th]
+	switch ev.kind {
+	case evSegment:
+		return ev.gen != t.segGen
+	case evSlice:
+		return ev.gen != t.sliceGen
+	case evBlockDone:
+		return ev.gen != t.ioGen
+	case evLegacyCheck:
+		return t.proc.gil == nil || ev.gen != t.proc.gil.legacyGen
+	}
+	return false
 }
 
 // tick counts one unit of simulation work and enforces --max-events.
@@ -445,7 +480,7 @@ func (e *engine) alloc(p *proc, who string, n int64) bool {
 	if n <= 0 {
 		return true
 	}
-	if e.m.MemTotal > 0 && e.memNow+n > e.m.MemTotal {
+	if e.m.MemTotal > 0 && n > e.m.MemTotal-e.memNow {
 		e.failure = &Failure{Time: e.now, Entity: who,
 			Message: "out of memory: cannot create " + who + " (needs " + FormatSize(n) + ", " +
 				FormatSize(e.m.MemTotal-e.memNow) + " free of " + FormatSize(e.m.MemTotal) + ")"}
@@ -682,7 +717,7 @@ func (e *engine) place(t *thread, c int) {
 		left := t.segLeft
 		t.seg = segSwitch
 		t.segLeft = e.m.ContextSwitch
-		e.beginSlice(t, e.now+e.m.ContextSwitch)
+		e.beginSlice(t, e.after(e.m.ContextSwitch))
 		e.startSegment(t)
 		t.segLeft = left
 		return
@@ -797,7 +832,7 @@ func (e *engine) startSegment(t *thread) {
 	t.running = true
 	t.segStart = e.now
 	t.segGen++
-	e.q.push(event{at: e.now + t.segLeft, kind: evSegment, th: t.idx, gen: t.segGen})
+	e.q.push(event{at: e.after(t.segLeft), kind: evSegment, th: t.idx, gen: t.segGen})
 }
 
 // stopSegment charges the part of t's running segment done so far and
@@ -910,7 +945,7 @@ func (e *engine) startupDone(t *thread) {
 	e.setState(t, stDone)
 	for _, th := range p.threads {
 		{
-			th.arrival = e.now + th.spec.Arrival
+			th.arrival = e.after(th.spec.Arrival)
 			e.q.push(event{at: th.arrival, kind: evArrive, th: th.idx})
 		}
 	}
@@ -950,7 +985,7 @@ func (e *engine) blockDone(t *thread) {
 // wakeIO wakes t after a blocking call returns.
 func (e *engine) wakeIO(t *thread) {
 	if t.cpython && e.m.WakeupLatency > 0 {
-		e.q.push(event{at: e.now + e.m.WakeupLatency, kind: evWake, th: t.idx})
+		e.q.push(event{at: e.after(e.m.WakeupLatency), kind: evWake, th: t.idx})
 		return
 	}
 	e.makeReady(t, true)
@@ -961,13 +996,13 @@ func (e *engine) block(t *thread, d int64) {
 	e.leaveCore(t)
 	e.setState(t, stIO)
 	t.ioGen++
-	e.q.push(event{at: e.now + d, kind: evBlockDone, th: t.idx, gen: t.ioGen})
+	e.q.push(event{at: e.after(d), kind: evBlockDone, th: t.idx, gen: t.ioGen})
 }
 
 // wake makes a sleeping thread runnable after the OS wake-up latency.
 func (e *engine) wake(t *thread) {
 	if t.cpython && e.m.WakeupLatency > 0 {
-		e.q.push(event{at: e.now + e.m.WakeupLatency, kind: evWake, th: t.idx})
+		e.q.push(event{at: e.after(e.m.WakeupLatency), kind: evWake, th: t.idx})
 		return
 	}
 	e.makeReady(t, true)
@@ -995,7 +1030,7 @@ func (e *engine) sample(d Dist) int64 {
 		if d.B <= d.A {
 			return d.A
 		}
-		return d.A + e.rng.Int64N(d.B-d.A+1)
+		return d.A + int64(e.rng.Uint64N(uint64(d.B-d.A)+1))
 	case DistExp:
 		v = e.rng.ExpFloat64() * float64(d.A)
 	case DistNormal:
@@ -1059,6 +1094,18 @@ func mean(d Dist) int64 {
 		return d.A + (d.B-d.A)/2
 	}
 	return d.A
+}
+
+// after is the instant d from now, saturated so that an absurd duration
+// runs into the time limit instead of wrapping around.
+func (e *engine) after(d int64) int64 { return satAdd(e.now, d) }
+
+// satMul is a*b for a, b >= 0, saturated at MaxInt64.
+func satMul(a, b int64) int64 {
+	if a != 0 && b > math.MaxInt64/a {
+		return math.MaxInt64
+	}
+	return a * b
 }
 
 func satAdd(a, b int64) int64 {

@@ -7,7 +7,6 @@ import (
 const ms = int64(1_000_000)
 
 func cpu(d int64) Step    { return Step{Op: OpCPU, Dur: Fixed(d)} }
-func native(d int64) Step { return Step{Op: OpNative, Dur: Fixed(d)} }
 func io(d int64) Step     { return Step{Op: OpIO, Dur: Fixed(d)} }
 func sleepS(d int64) Step { return Step{Op: OpSleep, Dur: Fixed(d)} }
 func repeat(n int64, body ...Step) Step {

@@ -1,6 +1,9 @@
 package simulator
 
-import "strings"
+import (
+	"strconv"
+	"strings"
+)
 
 // Evaluate computes every expectation of sc against res and stores the
 // outcomes in res.Expectations, in file order.
@@ -16,6 +19,10 @@ func Evaluate(sc *Scenario, res *Result) {
 		} else {
 			out.Actual = FormatValue(v)
 			out.OK = compare(v, x)
+			if !out.OK && out.Actual == FormatValue(x.Value) && v.Kind != KindNumber {
+				// rounding hid the difference: show the exact value
+				out.Actual = exactValue(v)
+			}
 		}
 		res.Expectations = append(res.Expectations, out)
 	}
@@ -218,4 +225,12 @@ func MatchProcesses(res *Result, name string) []int {
 		}
 	}
 	return out
+}
+
+// exactValue renders a duration or size without rounding.
+func exactValue(v Value) string {
+	if v.Kind == KindSize {
+		return strconv.FormatInt(v.Int, 10) + "B"
+	}
+	return strconv.FormatInt(v.Int, 10) + "ns"
 }

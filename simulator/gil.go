@@ -229,7 +229,7 @@ func (e *engine) armLegacyCheck(h *thread) {
 	if g.legacyArmed == g.legacyGen && g.legacyAt > e.now {
 		return // a check is already due; a new waiter does not postpone it
 	}
-	e.legacyArm(h, e.now+g.check*e.m.LegacyTick)
+	e.legacyArm(h, e.after(satMul(g.check, e.m.LegacyTick)))
 }
 
 func (e *engine) legacyArm(h *thread, at int64) {
@@ -295,7 +295,7 @@ func (e *engine) legacyCheck(h *thread) {
 	}
 	h.segLeft += e.m.LegacySignalCost
 	e.startSegment(h)
-	e.legacyArm(h, e.now+e.m.LegacySignalCost+g.check*e.m.LegacyTick)
+	e.legacyArm(h, e.after(satAdd(e.m.LegacySignalCost, satMul(g.check, e.m.LegacyTick))))
 }
 
 // unspin sends a spinning legacy waiter to sleep: the holder it waited for

@@ -119,7 +119,7 @@ func (e *engine) sleepTimed(g *gilState, t *thread) {
 	t.gilFresh = true
 	g.tw.fresh = append(g.tw.fresh, t)
 	if g.locked && !g.dropReq {
-		e.scheduleGILCheck(g, e.now+g.period)
+		e.scheduleGILCheck(g, e.after(g.period))
 	}
 }
 

@@ -1541,7 +1541,12 @@ func invViolations(sc *Scenario) []invViolation {
 			fail("deadlock without any lock step: %+v", *d)
 		}
 	}
-	if res.Makespan != maxFinish {
+	if d := res.Deadlock; d != nil {
+		// a stuck run lasts until nothing could move any more
+		if res.Makespan != max(maxFinish, d.Time) {
+			fail("deadlocked run: makespan %d, latest finish %d, deadlock at %d", res.Makespan, maxFinish, d.Time)
+		}
+	} else if res.Makespan != maxFinish {
 		// Known bug: a worker stuck in a later job keeps the finish of an
 		// earlier one, which counts in the makespan.
 		bug := ""

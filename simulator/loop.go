@@ -139,7 +139,7 @@ func (e *engine) unitStep(l *loop, m *member, s *Step) bool {
 			if s.Op == OpSleep {
 				kind = wakeTimer
 			}
-			e.park(l, m, e.now+d, kind, blockWhyOf(s.Op))
+			e.park(l, m, e.after(d), kind, blockWhyOf(s.Op))
 			e.suspend(l)
 			return true
 		}
@@ -157,7 +157,7 @@ func (e *engine) unitStep(l *loop, m *member, s *Step) bool {
 			e.yieldUnit(l, m)
 			return true
 		}
-		e.park(l, m, e.now+d, wakeIO, blockWhyOf(s.Op))
+		e.park(l, m, e.after(d), wakeIO, blockWhyOf(s.Op))
 		e.suspend(l)
 		return true
 	case OpYield:

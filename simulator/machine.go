@@ -32,11 +32,16 @@ func DefaultMachine() Machine {
 		// semantics.md 8.1: 3.14t, about 8 % on x86-64 Linux.
 		FreeThreadingOverheadPermille: 1080,
 		// semantics.md 13.3 / 6.3 hand-off costs.
-		AsyncioSwitch:   1_500, // calibration asyncio_await_sleep0_us = 1.499
-		GeventSwitch:    1_170, // calibration gevent_sleep0_us_patched = 1.17
-		EventletSwitch:  2_600, // semantics.md 11.8: eventlet.sleep(0) 2.6 us
-		GreenletSwitch:  117,   // semantics.md 12.2: 0.117 us
-		GeneratorSwitch: 24,    // semantics.md 13.2: 0.024 us
+		AsyncioSwitch:  1_500, // calibration asyncio_await_sleep0_us = 1.499
+		GeventSwitch:   1_170, // calibration gevent_sleep0_us_patched = 1.17
+		EventletSwitch: 2_600, // semantics.md 11.8: eventlet.sleep(0) 2.6 us
+		// Raw greenlet and generator hand-offs cost 0.117 us and 0.024 us
+		// (semantics.md 12.2, 13.2), but default to 0, like context_switch,
+		// so that LANGUAGE.md's examples of `greenlets` and `coroutines`
+		// come out exactly as it states; set them in `machine { }` (the
+		// calibration scenarios do, and `gilsim calibrate` prints them).
+		GreenletSwitch:  0,
+		GeneratorSwitch: 0,
 		// calibration e8 (RSS per idle unit at N = 10 000) and semantics.md.
 		MemProcess:     9_199_616, // 8.8 MiB: RSS of a fresh Debian CPython 3.11.2 (`gilsim calibrate` on the reference VM)
 		MemThread:      16_527,    // 16.14 KiB (rss_kib_per_threads_10000)

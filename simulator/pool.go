@@ -64,7 +64,7 @@ func (e *engine) startWorker(l *loop, p *pool) *thread {
 	e.units = append(e.units, t.unit)
 	t.prog = newProgram(nil)
 	p.workers = append(p.workers, t)
-	t.arrival = e.now + e.m.ThreadStart
+	t.arrival = e.after(e.m.ThreadStart)
 	e.q.push(event{at: t.arrival, kind: evArrive, th: t.idx})
 	return t
 }

@@ -68,12 +68,6 @@ func (p *program) enterLock(s *Step) {
 	p.stack = append(p.stack, frame{steps: s.Body, left: -1, lock: int32(s.Lock)})
 }
 
-// enterBody starts a body that runs once with no lock (offload bodies run
-// elsewhere; this is for runtimes that inline a block).
-func (p *program) enterBody(body []Step) {
-	p.stack = append(p.stack, frame{steps: body, left: -1, lock: -1})
-}
-
 // markIdle finds every repeat body that can never produce a leaf step (it
 // holds only repeats of zero or of idle bodies), so that `repeat 10^12 {
 // repeat 0 { cpu 1ms } }` is skipped instead of spinning without time

@@ -58,26 +58,49 @@ func (q *eventQueue) less(i, j int) bool {
 
 func (q *eventQueue) peek() *event { return &q.h[0] }
 
-func (q *eventQueue) pop() event {
-	top := q.h[0]
-	n := len(q.h) - 1
-	q.h[0] = q.h[n]
+// compact drops the events for which stale says so and restores the heap
+// order. Cancelled events are otherwise only dropped when they come up,
+// which lets a long preempted segment's end sit in the heap for the whole
+// run.
+func (q *eventQueue) compact(stale func(*event) bool) {
+	n := 0
+	for i := range q.h {
+		if !stale(&q.h[i]) {
+			q.h[n] = q.h[i]
+			n++
+		}
+	}
+	clear(q.h[n:])
 	q.h = q.h[:n]
-	i := 0
+	for i := n/2 - 1; i >= 0; i-- {
+		q.down(i)
+	}
+}
+
+func (q *eventQueue) down(i int) {
+	n := len(q.h)
 	for {
 		l := 2*i + 1
 		if l >= n {
-			break
+			return
 		}
 		m := l
 		if r := l + 1; r < n && q.less(r, l) {
 			m = r
 		}
 		if !q.less(m, i) {
-			break
+			return
 		}
 		q.h[i], q.h[m] = q.h[m], q.h[i]
 		i = m
 	}
+}
+
+func (q *eventQueue) pop() event {
+	top := q.h[0]
+	n := len(q.h) - 1
+	q.h[0] = q.h[n]
+	q.h = q.h[:n]
+	q.down(0)
 	return top
 }

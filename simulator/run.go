@@ -5,7 +5,7 @@ import "fmt"
 // Default limits of a run. They are large enough for a million entities
 // doing a few hundred steps each.
 const (
-	DefaultMaxEvents int64 = 2_000_000_000
+	DefaultMaxEvents int64 = 1_000_000_000
 	DefaultMaxTime   int64 = 1 << 62 // ns of simulated time, about 146 years
 	// MaxEntities bounds a scenario after expansion (LANGUAGE.md, Limits).
 	MaxEntities = 1_000_000

@@ -172,8 +172,6 @@ type loop struct {
 	longAt   int64
 }
 
-func (l *loop) proc() *proc { return l.t.proc }
-
 // newLoop builds the scheduler of a runtime thread.
 func (e *engine) newLoop(t *thread, ts *Thread, p *proc) {
 	l := &loop{kind: ts.Kind, patched: ts.Patched, t: t}
