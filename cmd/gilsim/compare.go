@@ -153,7 +153,7 @@ func compareCommand(args []string, stdout, stderr io.Writer) int {
 			return exitUsage
 		}
 	}
-	if *out != "" && !checkOutput("compare", *out, stderr) {
+	if *out != "" && !checkOutput("compare", *out, files, stderr) {
 		return exitUsage
 	}
 

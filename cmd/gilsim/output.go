@@ -183,10 +183,32 @@ func joinOr(words []string) string {
 	return s + " or " + words[len(words)-1]
 }
 
+// notAnInput refuses an output path that is one of the input files (an
+// output written there would replace the scenario it came from).
+func notAnInput(out string, inputs []string) error {
+	ost, err := os.Stat(out)
+	if err != nil {
+		return nil // a new file cannot be an input
+	}
+	for _, in := range inputs {
+		if ist, err := os.Stat(in); err == nil && os.SameFile(ost, ist) {
+			return fmt.Errorf("--out %s: that is an input file; write the output somewhere else", out)
+		}
+	}
+	return nil
+}
+
 // openOutput returns where results go: stdout, or the --out file.
-func openOutput(cfg *batchConfig, stdout io.Writer) (io.Writer, *atomicFile, error) {
+func openOutput(cfg *batchConfig, items []batchItem, stdout io.Writer) (io.Writer, *atomicFile, error) {
 	if cfg.out == "" {
 		return stdout, nil, nil
+	}
+	inputs := make([]string, 0, len(items))
+	for _, it := range items {
+		inputs = append(inputs, it.path)
+	}
+	if err := notAnInput(cfg.out, inputs); err != nil {
+		return nil, nil, err
 	}
 	a, err := createAtomic(cfg.out)
 	if err != nil {

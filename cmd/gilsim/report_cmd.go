@@ -49,7 +49,7 @@ func reportCommand(args []string, stdout, stderr io.Writer) int {
 	if !ok {
 		return code
 	}
-	if !checkOutput("report", f.out, stderr) {
+	if !checkOutput("report", f.out, files, stderr) {
 		return exitUsage
 	}
 

@@ -122,8 +122,9 @@ type batchRenderer interface {
 // executeBatch runs cfg's batch and renders it; the shared body of `run`
 // and `test`.
 func executeBatch(cmd string, cfg *batchConfig, stdout, stderr io.Writer, newRenderer func(io.Writer, int) batchRenderer) int {
-	items := cfg.shard.slice(expand(cfg.paths))
-	out, file, err := openOutput(cfg, stdout)
+	all := expand(cfg.paths)
+	items := cfg.shard.slice(all)
+	out, file, err := openOutput(cfg, all, stdout)
 	if err != nil {
 		fmt.Fprintf(stderr, "gilsim %s: %s\n", cmd, safe(err.Error()))
 		return exitUsage

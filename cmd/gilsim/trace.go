@@ -101,9 +101,13 @@ func parseOutputFlags(cmd, usage string, args []string, stdout, stderr io.Writer
 
 // checkOutput refuses, before anything runs, an output whose folder is
 // missing or which is a folder.
-func checkOutput(cmd, path string, stderr io.Writer) bool {
+func checkOutput(cmd, path string, inputs []string, stderr io.Writer) bool {
 	if path == "-" {
 		return true
+	}
+	if err := notAnInput(path, inputs); err != nil {
+		fmt.Fprintf(stderr, "gilsim %s: %s\n", cmd, safe(err.Error()))
+		return false
 	}
 	a, err := createAtomic(path)
 	if err != nil {
@@ -163,7 +167,7 @@ func traceCommand(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	path := files[0]
-	if !checkOutput("trace", f.out, stderr) {
+	if !checkOutput("trace", f.out, files, stderr) {
 		return exitUsage
 	}
 	runs, ok := loadRuns(path, f.set, stderr)
