@@ -108,8 +108,8 @@ func parseShard(s string) (shardSpec, error) {
 }
 
 // slice returns the shard's part of items: contiguous slices of sizes that
-// differ by at most one, so that the outputs of shards 1..N, concatenated
-// in order, are the output of the whole list.
+// differ by at most one, so that the jsonl outputs of shards 1..N,
+// concatenated in order, are the output of the whole list.
 func (s shardSpec) slice(items []batchItem) []batchItem {
 	if s.n <= 1 {
 		return items

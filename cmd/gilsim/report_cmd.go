@@ -28,7 +28,7 @@ Flags (before or after the files; "--" ends the flags):
                         page is complete, and its folder must exist
   --set NAME=VALUE      set a parameter of the scenarios (repeatable)
   --max-events N        stop a run after N simulation events
-                        (default 2000000000)
+                        (default 1000000000)
   --max-time DURATION   stop a run that passes DURATION of simulated time,
                         e.g. 500ms or 10s
 

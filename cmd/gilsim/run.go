@@ -44,10 +44,11 @@ Flags (before or after the paths; "--" ends the flags):
   -j N                  run N simulations at a time (default: the number
                         of cores)
   --shard K/N           run only the K-th of N equal slices of the file
-                        list; the outputs of shards 1..N, concatenated,
-                        are the output of the whole list
+                        list; with --format jsonl the outputs of shards
+                        1..N, concatenated, are the output of the whole
+                        list (other formats are whole documents per shard)
   --max-events N        stop a run after N simulation events
-                        (default 2000000000)
+                        (default 1000000000)
   --max-time DURATION   stop a run that passes DURATION of simulated time,
                         e.g. 500ms or 10s; units ns, us, µs, ms, s
                         (default: no practical limit)

@@ -29,7 +29,7 @@ Flags (before or after the file; "--" ends the flags):
   --set NAME=VALUE      set a parameter of the scenario (repeatable); a
                         file with vary lines must be narrowed to one run
   --max-events N        stop the run after N simulation events
-                        (default 2000000000)
+                        (default 1000000000)
   --max-time DURATION   stop a run that passes DURATION of simulated time,
                         e.g. 500ms or 10s
 
