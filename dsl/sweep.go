@@ -19,6 +19,28 @@ import (
 // vary lists. A file past it is refused before anything runs.
 const MaxRuns = 10_000
 
+// MaxSweepEntities bounds the entities of all the runs of one sweep
+// together, since they are all built before any runs.
+const MaxSweepEntities = 4 * simulator.MaxEntities
+
+// entitiesOf counts what a run will simulate: processes, threads and units,
+// or a workload's tasks.
+func entitiesOf(sc *simulator.Scenario, w *simulator.Workload) int64 {
+	var n int64
+	if sc != nil {
+		for _, p := range sc.Processes {
+			n++
+			for _, t := range p.Threads {
+				n += 1 + int64(len(t.Members))
+			}
+		}
+	}
+	if w != nil {
+		n += int64(len(w.Tasks))
+	}
+	return n
+}
+
 // Sweep is a scenario file with its parameters resolved: one Run per
 // combination of its `vary` lines, or a single Run for a file without
 // any. Every Run has the same seed unless the file varies `seed` itself.
@@ -651,6 +673,7 @@ func (pf *parsedFile) sweep(set map[string]string) (*Sweep, error) {
 	// An odometer over the vary lists, the last one turning fastest.
 	idx := make([]int, len(pf.varies))
 	seen := map[Error]bool{}
+	var total int64
 	for {
 		for i, d := range pf.varies {
 			env.values[d.name] = d.values[idx[i]]
@@ -665,6 +688,11 @@ func (pf *parsedFile) sweep(set map[string]string) (*Sweep, error) {
 		}
 		errs.more = errs.more || runErrs.more
 		if sc != nil || w != nil {
+			total += entitiesOf(sc, w)
+			if total > MaxSweepEntities && len(pf.varies) > 0 {
+				errs.add(pf.varies[0].varyPos, "this sweep's runs would hold more than %d entities in all (every run is built before any runs); vary over fewer or smaller values", MaxSweepEntities)
+				return nil, errs.list(pf.text)
+			}
 			run := Run{Scenario: sc, Workload: w}
 			for _, d := range pf.params {
 				run.Params = append(run.Params, Binding{d.name, env.values[d.name]})
