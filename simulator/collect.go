@@ -129,7 +129,11 @@ func (e *engine) deadlock() *Deadlock {
 			if p.spec.Native {
 				name = l.name
 			}
-			d.Locks = append(d.Locks, "lock \""+name+"\" held by "+l.holder.name)
+			holder := l.holder.name
+			if !p.spec.Native {
+				holder = p.name + "/" + holder
+			}
+			d.Locks = append(d.Locks, "lock \""+name+"\" held by "+holder)
 		}
 	}
 	return d
