@@ -52,10 +52,11 @@ func (l ErrorList) Error() string {
 		if e.Line <= 0 || e.Source == "" && e.Col <= 1 {
 			continue
 		}
+		line, caret := excerpt(e.Source, e.Col)
 		b.WriteByte('\n')
-		b.WriteString(e.Source)
+		b.WriteString(line)
 		b.WriteByte('\n')
-		b.WriteString(caretLine(e.Source, e.Col))
+		b.WriteString(caret)
 	}
 	return b.String()
 }
@@ -69,26 +70,61 @@ func (l ErrorList) Unwrap() []error {
 	return out
 }
 
-// caretLine pads to rune column col of src, keeping tabs, then puts ^.
-func caretLine(src string, col int) string {
-	var b strings.Builder
-	n := 1
-	for _, r := range src {
-		if n >= col {
-			break
-		}
-		if r == '\t' {
-			b.WriteByte('\t')
-		} else {
-			b.WriteByte(' ')
-		}
-		n++
+// excerptHalf is how many runes of a long source line are shown on each
+// side of the error's column.
+const excerptHalf = 60
+
+// excerpt is the source line as shown under an error, and the caret line
+// under it. Characters a terminal would act on are shown escaped (\x1b,
+// \u202e), a line longer than about 120 runes is cut to the part around the
+// column, and the caret counts what is shown, keeping tabs, so that it
+// stands under the column however the line was escaped or cut.
+func excerpt(src string, col int) (line, caret string) {
+	runes := []rune(src)
+	c := col - 1 // 0-based rune index of the column
+	start, end := 0, len(runes)
+	if len(runes) > 2*excerptHalf+10 {
+		start = max(0, min(c, len(runes))-excerptHalf)
+		end = min(len(runes), max(c, 0)+excerptHalf)
 	}
-	for ; n < col; n++ {
-		b.WriteByte(' ')
+	var lb, cb strings.Builder
+	if start > 0 {
+		lb.WriteString("…")
+		cb.WriteByte(' ')
 	}
-	b.WriteByte('^')
-	return b.String()
+	for i := start; i < end; i++ {
+		shown := visible(runes[i])
+		lb.WriteString(shown)
+		if i < c {
+			if runes[i] == '\t' {
+				cb.WriteByte('\t')
+			} else {
+				cb.WriteString(strings.Repeat(" ", utf8.RuneCountInString(shown)))
+			}
+		}
+	}
+	if end < len(runes) {
+		lb.WriteString("…")
+	}
+	for i := max(end, start); i < c; i++ {
+		cb.WriteByte(' ') // a column past the end of the line
+	}
+	cb.WriteByte('^')
+	return lb.String(), cb.String()
+}
+
+// visible is r as an error excerpt shows it: itself, or an escape for the
+// control, bidi and line-separator characters a terminal would act on.
+func visible(r rune) string {
+	switch {
+	case r == '\t':
+		return "\t"
+	case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0):
+		return fmt.Sprintf("\\x%02x", r)
+	case r == utf8.RuneError, r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069, r == 0x2028, r == 0x2029, r == 0x200e, r == 0x200f:
+		return fmt.Sprintf("\\u%04x", r)
+	}
+	return string(r)
 }
 
 // errorSink gathers positioned errors during one Parse.
