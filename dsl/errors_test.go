@@ -313,3 +313,22 @@ func TestErrorRendering(t *testing.T) {
 		t.Errorf("errors.As through ErrorList: %v", e)
 	}
 }
+
+func TestExcerptEscapesAndCuts(t *testing.T) {
+	line, caret := excerpt("a\x1bb c", 5)
+	if line != `a\x1bb c` || caret != "       ^" {
+		t.Errorf("escape: %q %q", line, caret)
+	}
+	long := strings.Repeat("x", 500) + "BAD" + strings.Repeat("y", 500)
+	line, caret = excerpt(long, 501)
+	if !strings.HasPrefix(line, "…") || !strings.HasSuffix(line, "…") || len([]rune(line)) > 2*excerptHalf+2 {
+		t.Errorf("cut: %d runes", len([]rune(line)))
+	}
+	if i := strings.IndexRune(caret, '^'); []rune(line)[len([]rune(caret))-1] != 'B' || i < 0 {
+		t.Errorf("caret not under BAD: %q / %q", line, caret)
+	}
+	line, caret = excerpt("ab", 5)
+	if line != "ab" || caret != "    ^" {
+		t.Errorf("past the end: %q %q", line, caret)
+	}
+}
