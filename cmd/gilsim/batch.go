@@ -172,7 +172,8 @@ func runBatchWith(load func(string, map[string]string) (*dsl.Sweep, error), item
 	var runs runHeap // ready runs, earliest file first
 	nextParse := 0   // next item to parse
 	parsing := 0     // parses in flight, which may still add runs
-	for range max(1, workers) {
+	// more goroutines than this only wait: -j is capped
+	for range min(max(1, workers), 1024) {
 		go func() {
 			for {
 				mu.Lock()
