@@ -117,7 +117,7 @@ func verdict(r *Row, shown []*Row, f facts) string {
 	case r.Speedup >= overlapAtLeast:
 		main = "the waits overlap: " + oneDecimal(r.Speedup) + "× faster than sequential"
 	default:
-		main = "little gain over sequential (" + oneDecimal(r.Speedup) + "×)"
+		main = "little gain over sequential (" + strconv.FormatFloat(r.Speedup, 'f', 2, 64) + "×)"
 	}
 	parts := []string{main}
 	if !gilSaid && r.GILWait > r.Makespan {

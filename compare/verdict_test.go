@@ -33,7 +33,7 @@ func TestVerdictRules(t *testing.T) {
 		{"not parallel", row("threads-nogil", 1, 1, 0), cpu, "CPU work does not run in parallel"},
 		{"overlap", row("threads", 71.25, 0.4, 0), io, "the waits overlap: 71.2× faster than sequential"},
 		{"overlap per worker", row("processes", 3.6, 0.03, 0), io, "the waits overlap, but only one per worker process at a time: 3.6× faster than sequential"},
-		{"little gain", row("threads", 1.3, 0.4, 0), io, "little gain over sequential (1.3×)"},
+		{"little gain", row("threads", 1.3, 0.4, 0), io, "little gain over sequential (1.30×)"},
 		{"gil queue", row("threads", 4.6, 0.9, 2_000_000_000), io, "the waits overlap: 4.6× faster than sequential; CPU bursts queue for the GIL"},
 	} {
 		if got := verdict(tc.r, []*Row{tc.r}, tc.f); got != tc.want {
