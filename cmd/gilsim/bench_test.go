@@ -13,6 +13,7 @@ import (
 // test DIR` does, with one worker and with two: the ratio of the two is
 // how the batch scales with cores.
 func BenchmarkBatch1000(b *testing.B) {
+	tuneGC() // as the command does
 	dir := b.TempDir()
 	for i := range 1000 {
 		src := fmt.Sprintf(`scenario "s%d" {

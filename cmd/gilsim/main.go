@@ -23,11 +23,28 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"strings"
 )
 
 func main() {
+	tuneGC()
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// tuneGC lets the heap grow to five times what is live before collecting,
+// unless GOGC says otherwise: parsing allocates a lot of short-lived
+// garbage, and with the default the collector, not the work, limits how
+// well a batch scales with cores (BenchmarkBatch1000: 1.5x on 2 workers
+// at GOGC=100, 1.9x at 400). A soft limit of 4 GiB (unless GOMEMLIMIT is
+// set) makes it collect harder before a big run runs out of memory.
+func tuneGC() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(4 << 30)
+	}
 }
 
 // Exit codes.
