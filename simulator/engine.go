@@ -944,13 +944,12 @@ func (e *engine) startupDone(t *thread) {
 	e.leaveCore(t)
 	e.setState(t, stDone)
 	for _, th := range p.threads {
-		{
-			th.arrival = e.after(th.spec.Arrival)
-			e.q.push(event{at: th.arrival, kind: evArrive, th: th.idx})
-		}
+		th.arrival = e.after(th.spec.Arrival)
+		e.q.push(event{at: th.arrival, kind: evArrive, th: th.idx})
 	}
 }
 
+// blockDone is the end of t's blocking call (or of a loop's poll).
 func (e *engine) blockDone(t *thread) {
 	if l := t.lp; l != nil {
 		t.polling = false
