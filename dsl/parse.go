@@ -262,12 +262,19 @@ func syntaxError(err error, toks []lexer.Token, errs *errorSink) {
 	}
 }
 
+// deepenBudget bounds the tokens deepen may re-parse for one error.
+const deepenBudget = 4_000_000
+
 // deepen finds the real place of a syntax error. With unlimited lookahead
 // participle gives up on a whole repeated item (a step, an entity) when it
 // fails partway, and reports the item's first token as unexpected. Parsing
 // that item again on its own yields the error inside it; repeat until the
 // error no longer moves.
 func deepen(ute *participle.UnexpectedTokenError, toks []lexer.Token) *participle.UnexpectedTokenError {
+	// Each round copies and re-parses the rest of the file; a budget of
+	// tokens keeps a huge hostile file from costing maxDepth full passes
+	// (its error then stays at the item's first token).
+	budget := deepenBudget
 	for range maxDepth + 2 {
 		t := ute.Unexpected
 		if t.Type != tokKeyword && t.Type != tokPunct && t.Type != tokIdent {
@@ -279,6 +286,9 @@ func deepen(ute *participle.UnexpectedTokenError, toks []lexer.Token) *participl
 		}
 		i := tokenIndex(toks, t.Pos.Offset)
 		if i >= len(toks) || toks[i].Pos.Offset != t.Pos.Offset {
+			return ute
+		}
+		if budget -= len(toks) - i; budget < 0 {
 			return ute
 		}
 		peek, err := lexer.Upgrade(&sliceLexer{toks: toks[i:]})
