@@ -397,7 +397,7 @@ func evaluate(x *simulator.Expect, r *Row) simulator.ExpectResult {
 		return out
 	}
 	out.Actual = simulator.FormatValue(v)
-	out.OK = holds(v, x)
+	out.OK = simulator.Holds(v, x)
 	return out
 }
 
@@ -427,67 +427,4 @@ func Metric(r *Row, metric string) (simulator.Value, bool) {
 		return v, false
 	}
 	return v, true
-}
-
-// holds compares a value with an expectation, as simulator.Evaluate does:
-// bounds inclusive, ~= within a percentage of the expected value or an
-// absolute tolerance.
-func holds(a simulator.Value, x *simulator.Expect) bool {
-	if a.Kind == simulator.KindNumber {
-		b := x.Value.Num
-		tol := x.TolAbs.Num
-		if x.TolIsPercent {
-			tol = abs(b) * x.TolPercent / 100
-		}
-		return cmp(a.Num, b, x.Op, tol+1e-9*abs(b))
-	}
-	tol := float64(x.TolAbs.Int)
-	if x.TolIsPercent {
-		tol = abs(float64(x.Value.Int)) * x.TolPercent / 100
-	}
-	if x.Op == simulator.CmpApprox {
-		return abs(float64(a.Int)-float64(x.Value.Int)) <= tol
-	}
-	return cmpInt(a.Int, x.Value.Int, x.Op)
-}
-
-func cmp(a, b float64, op simulator.CmpOp, tol float64) bool {
-	switch op {
-	case simulator.CmpLT:
-		return a < b
-	case simulator.CmpLE:
-		return a <= b
-	case simulator.CmpGT:
-		return a > b
-	case simulator.CmpGE:
-		return a >= b
-	case simulator.CmpEQ:
-		return a == b
-	case simulator.CmpApprox:
-		return abs(a-b) <= tol
-	}
-	return false
-}
-
-func cmpInt(a, b int64, op simulator.CmpOp) bool {
-	switch op {
-	case simulator.CmpLT:
-		return a < b
-	case simulator.CmpLE:
-		return a <= b
-	case simulator.CmpGT:
-		return a > b
-	case simulator.CmpGE:
-		return a >= b
-	case simulator.CmpEQ:
-		return a == b
-	}
-	return false
-}
-
-func abs(f float64) float64 {
-	if f < 0 {
-		return -f
-	}
-	return f
 }

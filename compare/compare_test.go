@@ -252,7 +252,7 @@ func TestHolds(t *testing.T) {
 		{n(4.5), approxN, true},
 		{n(3.4), approxN, false},
 	} {
-		if got := holds(tc.v, tc.x); got != tc.want {
+		if got := simulator.Holds(tc.v, tc.x); got != tc.want {
 			t.Errorf("case %d: holds = %v", i, got)
 		}
 	}

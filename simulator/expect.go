@@ -18,7 +18,7 @@ func Evaluate(sc *Scenario, res *Result) {
 			out.Actual = "?"
 		} else {
 			out.Actual = FormatValue(v)
-			out.OK = compare(v, x)
+			out.OK = Holds(v, x)
 			if !out.OK && out.Actual == FormatValue(x.Value) && v.Kind != KindNumber {
 				// rounding hid the difference: show the exact value
 				out.Actual = exactValue(v)
@@ -39,47 +39,47 @@ func FormatValue(v Value) string {
 	return FormatNumber(v.Num)
 }
 
-func compare(a Value, x *Expect) bool {
+// Holds says whether actual value a meets expectation x: bounds are
+// inclusive; ~= allows a percentage of the expected value or an absolute
+// tolerance of the metric's type. Durations and sizes compare exactly as
+// integers; plain numbers allow a relative 1e-9 for rounding.
+func Holds(a Value, x *Expect) bool {
 	if a.Kind == KindNumber {
-		b := x.Value.Num
-		switch x.Op {
-		case CmpLT:
-			return a.Num < b
-		case CmpLE:
-			return a.Num <= b
-		case CmpGT:
-			return a.Num > b
-		case CmpGE:
-			return a.Num >= b
-		case CmpEQ:
-			return a.Num == b
-		case CmpApprox:
-			tol := x.TolAbs.Num
-			if x.TolIsPercent {
-				tol = abs64f(b) * x.TolPercent / 100
-			}
-			return abs64f(a.Num-b) <= tol+1e-9*abs64f(b)
-		}
-		return false
-	}
-	b := x.Value.Int
-	switch x.Op {
-	case CmpLT:
-		return a.Int < b
-	case CmpLE:
-		return a.Int <= b
-	case CmpGT:
-		return a.Int > b
-	case CmpGE:
-		return a.Int >= b
-	case CmpEQ:
-		return a.Int == b
-	case CmpApprox:
-		diff := float64(a.Int) - float64(b)
+		tol := x.TolAbs.Num
 		if x.TolIsPercent {
-			return abs64f(diff) <= abs64f(float64(b))*x.TolPercent/100
+			tol = abs64f(x.Value.Num) * x.TolPercent / 100
 		}
-		return abs64f(diff) <= float64(x.TolAbs.Int)
+		return cmpOrdered(a.Num, x.Value.Num, x.Op, tol+1e-9*abs64f(x.Value.Num))
+	}
+	if x.Op == CmpApprox {
+		tol := float64(x.TolAbs.Int)
+		if x.TolIsPercent {
+			tol = abs64f(float64(x.Value.Int)) * x.TolPercent / 100
+		}
+		return abs64f(float64(a.Int)-float64(x.Value.Int)) <= tol
+	}
+	return cmpOrdered(a.Int, x.Value.Int, x.Op, 0)
+}
+
+// cmpOrdered applies op; tol is used by ~= only.
+func cmpOrdered[T int64 | float64](a, b T, op CmpOp, tol T) bool {
+	switch op {
+	case CmpLT:
+		return a < b
+	case CmpLE:
+		return a <= b
+	case CmpGT:
+		return a > b
+	case CmpGE:
+		return a >= b
+	case CmpEQ:
+		return a == b
+	case CmpApprox:
+		d := a - b
+		if d < 0 {
+			d = -d
+		}
+		return d <= tol
 	}
 	return false
 }
