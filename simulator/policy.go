@@ -39,41 +39,14 @@ func (q *readyQueue) push(it rqItem) {
 	q.seq++
 	it.seq = q.seq
 	q.h = append(q.h, it)
-	i := len(q.h) - 1
-	for i > 0 {
-		p := (i - 1) / 2
-		if !rqLess(&q.h[i], &q.h[p]) {
-			break
-		}
-		q.h[i], q.h[p] = q.h[p], q.h[i]
-		i = p
-	}
+	heapUp(q.h, len(q.h)-1, rqLess)
 }
 
 func (q *readyQueue) peek() *rqItem { return &q.h[0] }
 
 func (q *readyQueue) pop() rqItem {
-	top := q.h[0]
+	top := heapPop(&q.h, rqLess)
 	q.weight -= top.w
-	n := len(q.h) - 1
-	q.h[0] = q.h[n]
-	q.h = q.h[:n]
-	i := 0
-	for {
-		l := 2*i + 1
-		if l >= n {
-			break
-		}
-		m := l
-		if r := l + 1; r < n && rqLess(&q.h[r], &q.h[l]) {
-			m = r
-		}
-		if !rqLess(&q.h[m], &q.h[i]) {
-			break
-		}
-		q.h[i], q.h[m] = q.h[m], q.h[i]
-		i = m
-	}
 	return top
 }
 

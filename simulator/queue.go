@@ -23,7 +23,9 @@ type event struct {
 	gen  uint32 // must match the thread's generation for the kind, else the event is stale
 }
 
-// eventQueue is a binary min-heap ordered by (at, seq). seq is assigned at
+// eventQueue is a binary min-heap ordered by (at, seq). It is the engine's
+// hottest structure, so it keeps its own sift code with an inlined
+// comparison rather than the generic heapUp/heapDown of heap.go. seq is assigned at
 // push time, so events at the same instant fire in the order they were
 // scheduled: deterministic whatever the machine.
 type eventQueue struct {

@@ -58,51 +58,21 @@ type timerHeap struct {
 	seq uint64
 }
 
-func (q *timerHeap) less(i, j int) bool {
-	if q.h[i].due != q.h[j].due {
-		return q.h[i].due < q.h[j].due
+func timerBefore(a, b *timerEntry) bool {
+	if a.due != b.due {
+		return a.due < b.due
 	}
-	return q.h[i].seq < q.h[j].seq
+	return a.seq < b.seq
 }
 
 func (q *timerHeap) push(t timerEntry) {
 	q.seq++
 	t.seq = q.seq
 	q.h = append(q.h, t)
-	i := len(q.h) - 1
-	for i > 0 {
-		p := (i - 1) / 2
-		if !q.less(i, p) {
-			break
-		}
-		q.h[i], q.h[p] = q.h[p], q.h[i]
-		i = p
-	}
+	heapUp(q.h, len(q.h)-1, timerBefore)
 }
 
-func (q *timerHeap) pop() timerEntry {
-	top := q.h[0]
-	n := len(q.h) - 1
-	q.h[0] = q.h[n]
-	q.h = q.h[:n]
-	i := 0
-	for {
-		l := 2*i + 1
-		if l >= n {
-			break
-		}
-		m := l
-		if r := l + 1; r < n && q.less(r, l) {
-			m = r
-		}
-		if !q.less(m, i) {
-			break
-		}
-		q.h[i], q.h[m] = q.h[m], q.h[i]
-		i = m
-	}
-	return top
-}
+func (q *timerHeap) pop() timerEntry { return heapPop(&q.h, timerBefore) }
 
 // readyEntry is one callback in a loop's ready queue: a unit to resume,
 // or (asyncio) a future's done-callback that schedules the unit next.
