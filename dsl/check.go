@@ -1152,38 +1152,32 @@ func (c *checker) steps(body []*Step, ctx ctxKind, ps *procState, held []string)
 
 const signOnly = "a sign is only allowed after `nice` and `priority`"
 
+// quantityKind is what duration and size need to say about their kind.
+type quantityKind struct {
+	kind               unitKind
+	noun, eg, units    string // "a duration", "ms", "ns, us, µs, ms, s"
+	unitWord, tooLarge string
+}
+
+var (
+	durationKind = quantityKind{unitDuration, "a duration", "ms", "ns, us, µs, ms, s",
+		"nanoseconds", "is too long: durations must be below 2^63 ns (about 292 years)"}
+	sizeKind = quantityKind{unitSize, "a size", "KB", "B, KB, MB, GB",
+		"bytes", "is too large: sizes must be below 2^63 bytes"}
+)
+
 // duration converts a quantity that must be a duration (or a bare 0).
 func (c *checker) duration(q *Qty, what string) (int64, bool) {
-	neg, digits, unit, _ := splitQuantity(q.Raw)
-	if neg {
-		c.errs.add(q.Pos, signOnly)
-		return 0, false
-	}
-	u := units[unit]
-	switch {
-	case unit == "" && isZero(digits):
-		return 0, true
-	case unit == "":
-		c.errs.add(q.Pos, "%s needs a duration: a number glued to its unit, such as %sms (units: ns, us, µs, ms, s)", what, q.Raw)
-		return 0, false
-	case u.kind != unitDuration:
-		c.errs.add(q.Pos, "%s needs a duration, not %s %s", what, kindName(u.kind), q.Raw)
-		return 0, false
-	}
-	v, r := exactScaled(digits, u.scale)
-	switch r {
-	case convNotWhole:
-		c.errs.add(q.Pos, "%s is not a whole number of nanoseconds", q.Raw)
-		return 0, false
-	case convTooLarge:
-		c.errs.add(q.Pos, "%s is too long: durations must be below 2^63 ns (about 292 years)", q.Raw)
-		return 0, false
-	}
-	return v, true
+	return c.quantity(q, what, &durationKind)
 }
 
 // size converts a quantity that must be a size (or a bare 0).
 func (c *checker) size(q *Qty, what string) (int64, bool) {
+	return c.quantity(q, what, &sizeKind)
+}
+
+// quantity converts q to an exact integer of kind k's base unit.
+func (c *checker) quantity(q *Qty, what string, k *quantityKind) (int64, bool) {
 	neg, digits, unit, _ := splitQuantity(q.Raw)
 	if neg {
 		c.errs.add(q.Pos, signOnly)
@@ -1194,19 +1188,19 @@ func (c *checker) size(q *Qty, what string) (int64, bool) {
 	case unit == "" && isZero(digits):
 		return 0, true
 	case unit == "":
-		c.errs.add(q.Pos, "%s needs a size: a number glued to its unit, such as %sKB (units: B, KB, MB, GB)", what, q.Raw)
+		c.errs.add(q.Pos, "%s needs %s: a number glued to its unit, such as %s%s (units: %s)", what, k.noun, q.Raw, k.eg, k.units)
 		return 0, false
-	case u.kind != unitSize:
-		c.errs.add(q.Pos, "%s needs a size, not %s %s", what, kindName(u.kind), q.Raw)
+	case u.kind != k.kind:
+		c.errs.add(q.Pos, "%s needs %s, not %s %s", what, k.noun, kindName(u.kind), q.Raw)
 		return 0, false
 	}
 	v, r := exactScaled(digits, u.scale)
 	switch r {
 	case convNotWhole:
-		c.errs.add(q.Pos, "%s is not a whole number of bytes", q.Raw)
+		c.errs.add(q.Pos, "%s is not a whole number of %s", q.Raw, k.unitWord)
 		return 0, false
 	case convTooLarge:
-		c.errs.add(q.Pos, "%s is too large: sizes must be below 2^63 bytes", q.Raw)
+		c.errs.add(q.Pos, "%s %s", q.Raw, k.tooLarge)
 		return 0, false
 	}
 	return v, true
