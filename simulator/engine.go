@@ -1063,7 +1063,6 @@ func (e *engine) ensureBurst(t *thread) {
 		t.draws = new([]int64)
 	}
 	draws := (*t.draws)[:0]
-	defer func() { *t.draws = draws }()
 	total := t.segLeft
 	cp := program{stack: append([]frame(nil), t.prog.stack...)}
 	n := 0
@@ -1084,6 +1083,7 @@ func (e *engine) ensureBurst(t *thread) {
 		}
 		total = satAdd(total, e.scaleCPU(t, s, d))
 	}
+	*t.draws = draws
 	t.burstLeft = total
 }
 
