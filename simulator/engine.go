@@ -211,7 +211,7 @@ func Run(sc *Scenario, opt Options) (*Result, error) {
 		opt.MaxTime = DefaultMaxTime
 	}
 	e := newEngine(sc, opt)
-	e.compactAt = max(minCompact, 4*e.q.len())
+	e.compactAt = max(minCompact, 4*e.q.heapLen())
 	e.loop()
 	if e.limit != nil {
 		return nil, e.limit
@@ -350,9 +350,9 @@ func (e *engine) loop() {
 			}
 			break
 		}
-		if e.q.len() > e.compactAt {
+		if e.q.heapLen() > e.compactAt {
 			e.q.compact(e.stale)
-			e.compactAt = max(minCompact, 4*e.q.len())
+			e.compactAt = max(minCompact, 4*e.q.heapLen())
 		}
 		ev := e.q.pop()
 		if ev.at > e.opt.MaxTime {
@@ -970,7 +970,7 @@ func (e *engine) blockDone(t *thread) {
 				return
 			}
 		}
-		e.wakeIO(t)
+		e.wake(t)
 		return
 	}
 	if t.pool == nil && t.prog.atEnd() {
@@ -978,16 +978,7 @@ func (e *engine) blockDone(t *thread) {
 		e.finish(t)
 		return
 	}
-	e.wakeIO(t)
-}
-
-// wakeIO wakes t after a blocking call returns.
-func (e *engine) wakeIO(t *thread) {
-	if t.cpython && e.m.WakeupLatency > 0 {
-		e.q.push(event{at: e.after(e.m.WakeupLatency), kind: evWake, th: t.idx})
-		return
-	}
-	e.makeReady(t, true)
+	e.wake(t)
 }
 
 // block puts t to sleep for d (io or sleep).
@@ -998,10 +989,12 @@ func (e *engine) block(t *thread, d int64) {
 	e.q.push(event{at: e.after(d), kind: evBlockDone, th: t.idx, gen: t.ioGen})
 }
 
-// wake makes a sleeping thread runnable after the OS wake-up latency.
+// wake makes a sleeping thread runnable after the OS wake-up latency (a
+// blocking call returned, or a GIL waiter was signalled). The latency is
+// one constant, so wake-ups are pushed in time order.
 func (e *engine) wake(t *thread) {
 	if t.cpython && e.m.WakeupLatency > 0 {
-		e.q.push(event{at: e.after(e.m.WakeupLatency), kind: evWake, th: t.idx})
+		e.q.pushInOrder(event{at: e.after(e.m.WakeupLatency), kind: evWake, th: t.idx})
 		return
 	}
 	e.makeReady(t, true)

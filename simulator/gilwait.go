@@ -1,7 +1,5 @@
 package simulator
 
-import "github.com/google/btree"
-
 // This file schedules the timed waits of the new GIL's waiters without an
 // event per waiter per interval.
 //
@@ -34,13 +32,12 @@ import "github.com/google/btree"
 // released, and (cheaply, as a minimum) when a waiter goes to sleep; a
 // waiter leaving can only make it later, which the event discovers when it
 // fires and reschedules itself. The outcome is the same as firing every
-// timed wait, with a cost per change of owner of O(log waiters).
+// timed wait, with a cost per change of owner of O(log waiters) (phaseset.go).
 
 // phaseKey orders sleeping waiters by the phase of their deadlines.
 type phaseKey struct {
 	phase int64
-	idx   int32
-	t     *thread
+	idx   int32 // the thread's index
 }
 
 func phaseLess(a, b phaseKey) bool {
@@ -51,7 +48,7 @@ func phaseLess(a, b phaseKey) bool {
 }
 
 // Few waiters are simply scanned; past treeAbove sleeping waiters the
-// phases go into a B-tree, and back to scanning below treeBelow.
+// phases go into an ordered set, and back to scanning below treeBelow.
 const (
 	treeAbove = 64
 	treeBelow = 16
@@ -59,8 +56,8 @@ const (
 
 // timedWaits is the per-GIL bookkeeping.
 type timedWaits struct {
-	phases  *btree.BTreeG[phaseKey] // nil while the waiters are few
-	fresh   []*thread               // waiters that went to sleep after the last change of owner, in order
+	phases  *phaseSet // nil while the waiters are few
+	fresh   []*thread // waiters that went to sleep after the last change of owner, in order
 	head    int
 	h       int64 // the last change of owner
 	checkAt int64 // the pending check event's time (-1: none)
@@ -78,10 +75,10 @@ func (g *gilState) treeMode() {
 	n := len(g.sleeping)
 	switch {
 	case g.tw.phases == nil && n > treeAbove:
-		g.tw.phases = btree.NewG[phaseKey](16, phaseLess)
+		g.tw.phases = &phaseSet{}
 		for _, t := range g.sleeping {
 			if !t.gilFresh {
-				g.tw.phases.ReplaceOrInsert(g.key(t))
+				g.tw.phases.insert(g.key(t))
 			}
 		}
 	case g.tw.phases != nil && n < treeBelow:
@@ -89,25 +86,8 @@ func (g *gilState) treeMode() {
 	}
 }
 
-// ascendFrom visits the sleeping waiters in phase order starting at pivot's
-// phase and wrapping around, until visit returns false (tree mode only).
-func (g *gilState) ascendFrom(pivot int64, visit func(phaseKey) bool) {
-	stopped := false
-	p := phaseKey{phase: pivot, idx: -1 << 31}
-	g.tw.phases.AscendGreaterOrEqual(p, func(k phaseKey) bool {
-		if !visit(k) {
-			stopped = true
-			return false
-		}
-		return true
-	})
-	if !stopped {
-		g.tw.phases.AscendLessThan(p, visit)
-	}
-}
-
 func (g *gilState) key(t *thread) phaseKey {
-	return phaseKey{phase: t.gilStart % g.period, idx: t.idx, t: t}
+	return phaseKey{phase: t.gilStart % g.period, idx: t.idx}
 }
 
 // sleepTimed registers t as a sleeping waiter from now. Until the next
@@ -129,7 +109,7 @@ func (g *gilState) wakeTimed(t *thread) {
 		return
 	}
 	if g.tw.phases != nil && !t.gilFresh {
-		g.tw.phases.Delete(g.key(t))
+		g.tw.phases.delete(g.key(t))
 	}
 	t.gilFresh = false
 }
@@ -142,7 +122,7 @@ func (e *engine) ownerChanged(g *gilState) {
 	g.tw.h = e.now
 	for _, t := range g.tw.fresh[g.tw.head:] {
 		if t.gilFresh && g.tw.phases != nil {
-			g.tw.phases.ReplaceOrInsert(g.key(t))
+			g.tw.phases.insert(g.key(t))
 		}
 		t.gilFresh = false
 	}
@@ -196,10 +176,10 @@ func (e *engine) nextDeadline(g *gilState, x int64) (*thread, int64) {
 	}
 	// the tree holds the waiters from before the last change of owner;
 	// the first in phase order from x has the earliest deadline of them
-	g.ascendFrom(x%P, func(k phaseKey) bool {
-		best, bestAt = k.t, deadline(k.t, k.phase)
-		return false
-	})
+	if k, ok := g.tw.phases.from(x % P); ok {
+		best = e.threads[k.idx]
+		bestAt = deadline(best, k.phase)
+	}
 	for _, t := range g.tw.fresh[g.tw.head:] {
 		if !t.gilFresh {
 			continue
@@ -239,12 +219,11 @@ func (e *engine) nextDropRequest(g *gilState) (*thread, int64) {
 		best, bestAt = t, t.gilStart+P
 	}
 	// the others save the new owner at their first deadline at or after h
-	g.ascendFrom(h%P, func(k phaseKey) bool {
+	if k, ok := g.tw.phases.from(h % P); ok {
 		if at := h + (k.phase-h%P+P)%P + P; best == nil || at < bestAt {
-			best, bestAt = k.t, at
+			best, bestAt = e.threads[k.idx], at
 		}
-		return false
-	})
+	}
 	return best, bestAt
 }
 

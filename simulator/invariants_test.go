@@ -2145,7 +2145,7 @@ func TestInvariantsRegressionLoopThreadWakesAfterLastUnit(t *testing.T) {
 // thread.python, which newThread sets to p.gil != nil: a `gil off`
 // thread's time.sleep(1ms) returns after exactly 1ms (a GIL process's
 // after 1ms + 50us slack + 24us wake-up), and its io wakes without
-// latency. engine.go wakeIO and wake, thread.go and loop.go (sleep's
+// latency. engine.go wake, thread.go and loop.go (sleep's
 // TimerSlack).
 func TestInvariantsRegressionGILOffSleepCosts(t *testing.T) {
 	sc := scenario(1, PolicyFIFO, 0, pyproc("p", GIL{Mode: GILOff}, th("t", sleepS(1*ms), cpu(1*ms))))
