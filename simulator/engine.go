@@ -428,6 +428,8 @@ func (e *engine) live(ev *event, t *thread) bool {
 		return ev.gen == t.ioGen && t.state == stIO
 	case evLegacyCheck:
 		return t.proc.gil != nil && ev.gen == t.proc.gil.legacyGen && t.state == stCore && t.running && t.seg == segCPU && t.hasGIL
+	case evGoOn:
+		return ev.gen == t.segGen && t.state == stCore && !t.running && !t.spinning
 	}
 	return true
 }
@@ -450,6 +452,8 @@ func (e *engine) handle(ev *event, t *thread) {
 		e.expired = append(e.expired, t)
 	case evLegacyCheck:
 		e.legacyCheck(t)
+	case evGoOn:
+		e.run(t)
 	}
 }
 

@@ -149,12 +149,17 @@ func (e *engine) releaseGIL(t *thread) {
 	g.lastHolder = t
 	t.hasGIL = false
 	if g.mode == GILLegacy && g.spinner != nil {
+		// the spinning waiter grabs it at once, and goes on with its
+		// program once t has finished what it is doing at this instant
+		// (t is mid-step: running s here could act on t's behalf, e.g. a
+		// pool worker waking a loop thread that is about to go to sleep)
 		s := g.spinner
 		g.spinner = nil
 		e.stopSegment(s)
 		g.removeWaiter(s)
 		e.lockGIL(g, s)
-		e.run(s)
+		s.segGen++
+		e.q.push(event{at: e.now, kind: evGoOn, th: s.idx, gen: s.segGen})
 		return
 	}
 	e.signal(g)

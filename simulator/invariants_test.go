@@ -2021,6 +2021,36 @@ func TestInvariantsRegressionLegacySpinnerLoopThread(t *testing.T) {
 		invAllFinished)
 }
 
+// Legacy GIL, 2 cores: c0 offloads an empty job and c1 runs 100us on the
+// loop thread. The executor's worker starts at 85us and sleeps on the GIL;
+// c1's check at 95us signals it and it spins on the other core (c1 pays
+// the 1.9us signal cost). At 101.9us c1 ends and the loop, with nothing
+// ready, goes to poll: pollBlock drops the GIL, and releaseGIL handed it
+// to the spinner and ran the worker there and then, inside the loop
+// thread's step. The worker finished the job and woke the loop, which was
+// still on its core (wakeLoop cleared polling and did nothing), and then
+// pollBlock put the loop thread to sleep for good: c0 never came back
+// (found by TestInvariantsRuntimes: a "deadlock" with no lock). Now the
+// spinner goes on in an event at the same instant (gil.go releaseGIL).
+func TestInvariantsRegressionLegacySpinnerRunsInsideRelease(t *testing.T) {
+	p := pyproc("p", GIL{Mode: GILLegacy, Check: 400}, invLoopThread(ThreadAsyncio, false,
+		unit("c0", Step{Op: OpOffload, Body: []Step{cpu(0)}}),
+		unit("c1", cpu(100_000))))
+	sc := scenario(2, PolicyFIFO, 0, p)
+	sc.Machine.WakeupLatency = 0
+	sc.Machine.AsyncioSwitch = 0
+	invRegression(t, "legacy GIL: a spinner handed the GIL in releaseGIL runs inside the releasing thread's step and can wake a loop that then goes to sleep (gil.go releaseGIL)", sc,
+		func(r *Result) string {
+			if m := invAllFinished(r); m != "" {
+				return m
+			}
+			if a, b := r.Tasks[0], r.Tasks[1]; a.Finish != 101_900 || b.Finish != 101_900 {
+				return fmt.Sprintf("c0 finished at %s, c1 at %s: want both at 101.9us", FormatDuration(a.Finish), FormatDuration(b.Finish))
+			}
+			return ""
+		})
+}
+
 // gevent patched, 1 core: g0 keeps the hub busy 0-4ms; g1's spawn_later
 // timer is due at 1ms and fires when the hub polls, at 4ms. spawnWatcher
 // sets g1's arrival to now (4.00117ms) but nextGevent then sets readyAt

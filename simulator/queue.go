@@ -11,6 +11,7 @@ const (
 	evGILCheck                     // a GIL's pending check: a waiter's timed wait that matters (th is the process index)
 	evSlice                        // a thread's quantum or fair slice ends
 	evLegacyCheck                  // legacy GIL: the holder reaches its next check
+	evGoOn                         // a thread handed the GIL on its core goes on with its program, at this instant
 )
 
 // event is one entry of the queue. It is a small value type so the queue
