@@ -21,8 +21,8 @@ package simulator
 //
 // Every other deadline only re-arms the wait. So instead of firing them
 // all, each GIL keeps one event at the next instant where one of the two
-// cases can happen, computed from the waiters' phases (start mod I, in a
-// B-tree) and the time of the last change of owner h:
+// cases can happen, computed from the waiters' phases (start mod I, in an
+// ordered set) and the time of the last change of owner h:
 //
 //   - drop request: min over waiters of (first deadline at or after h) + I,
 //     where a waiter that went to sleep after h counts from start(w);
@@ -32,7 +32,8 @@ package simulator
 // released, and (cheaply, as a minimum) when a waiter goes to sleep; a
 // waiter leaving can only make it later, which the event discovers when it
 // fires and reschedules itself. The outcome is the same as firing every
-// timed wait, with a cost per change of owner of O(log waiters) (phaseset.go).
+// timed wait, at the cost of a few searches of the ordered set per change
+// of owner (phaseset.go).
 
 // phaseKey orders sleeping waiters by the phase of their deadlines.
 type phaseKey struct {
@@ -70,7 +71,7 @@ func (g *gilState) initWaits() {
 	g.tw.on = true
 }
 
-// treeMode switches between scanning and the B-tree as waiters come and go.
+// treeMode switches between scanning and the ordered set as waiters come and go.
 func (g *gilState) treeMode() {
 	n := len(g.sleeping)
 	switch {
@@ -92,7 +93,7 @@ func (g *gilState) key(t *thread) phaseKey {
 
 // sleepTimed registers t as a sleeping waiter from now. Until the next
 // change of owner it is "fresh": kept in a list in the order waiters went
-// to sleep, out of the B-tree, since its clock starts from its own start.
+// to sleep, out of the ordered set, since its clock starts from its own start.
 func (e *engine) sleepTimed(g *gilState, t *thread) {
 	t.gilStart = e.now
 	g.treeMode()
