@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -166,5 +167,73 @@ func TestProgressBar(t *testing.T) {
 	run([]string{"test", "../../scenarios/os"}, &out, &errb)
 	if errb.Len() != 0 {
 		t.Errorf("a bar on a pipe: %q", errb.String())
+	}
+}
+
+func TestAtomicOutThroughLink(t *testing.T) {
+	dir := t.TempDir()
+	real := filepath.Join(dir, "results", "r.json")
+	os.MkdirAll(filepath.Dir(real), 0o755)
+	os.WriteFile(real, []byte("old"), 0o600)
+	links := filepath.Join(dir, "links")
+	os.MkdirAll(links, 0o755)
+	link := filepath.Join(links, "latest.json")
+	if err := os.Symlink(filepath.Join("..", "results", "r.json"), link); err != nil {
+		t.Skipf("no symbolic links here: %v", err)
+	}
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"run", "--format", "json", "--out", link, "testdata/fcfs.sim"}, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	if st, err := os.Lstat(link); err != nil || st.Mode()&fs.ModeSymlink == 0 {
+		t.Errorf("the link was replaced: %v, %v", st.Mode(), err)
+	}
+	b, _ := os.ReadFile(real)
+	if !strings.HasPrefix(string(b), "{\n  \"scenario\": \"fcfs convoy\"") {
+		t.Errorf("the link's target holds %q", b)
+	}
+	if st, _ := os.Stat(real); st.Mode().Perm() != 0o600 {
+		t.Errorf("the target's mode is not kept: %v", st.Mode())
+	}
+	for _, d := range []string{links, filepath.Dir(real)} {
+		if got := dirEntries(t, d); len(got) != 1 {
+			t.Errorf("%s holds %q, want one file", d, got)
+		}
+	}
+
+	// A dangling link: the write creates its target.
+	dangling := filepath.Join(links, "new.json")
+	os.Symlink(filepath.Join("..", "results", "new.json"), dangling)
+	if code := run([]string{"run", "--format", "json", "--out", dangling, "testdata/fcfs.sim"}, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, "results", "new.json")); err != nil || !strings.Contains(string(b), "fcfs convoy") {
+		t.Errorf("the dangling link's target: %q, %v", b, err)
+	}
+	if st, err := os.Lstat(dangling); err != nil || st.Mode()&fs.ModeSymlink == 0 {
+		t.Errorf("the dangling link was replaced: %v", err)
+	}
+
+	// --out that is an input, through a link on either side: refused,
+	// nothing written.
+	input := filepath.Join(dir, "in.sim")
+	src, _ := os.ReadFile("testdata/fcfs.sim")
+	os.WriteFile(input, src, 0o644)
+	toInput := filepath.Join(links, "in-link.sim")
+	os.Symlink(input, toInput)
+	for _, args := range [][]string{
+		{"run", "--out", toInput, input},
+		{"run", "--out", input, toInput},
+		{"test", "--out", toInput, input},
+		{"report", "-o", toInput, input},
+		{"trace", "-o", toInput, input},
+	} {
+		stderr.Reset()
+		if code := run(args, &stdout, &stderr); code != 2 || !strings.Contains(stderr.String(), "input file") || strings.Count(stderr.String(), "\n") != 1 {
+			t.Errorf("%q: exit %d, stderr %q", args, code, stderr.String())
+		}
+		if b, _ := os.ReadFile(input); !bytes.Equal(b, src) {
+			t.Fatalf("%q replaced the input file", args)
+		}
 	}
 }

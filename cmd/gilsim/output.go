@@ -21,14 +21,21 @@ import (
 // a half-written result.
 type atomicFile struct {
 	f    *os.File
-	path string
+	path string // as given, for messages
+	dest string // the file replaced: path, or the target of its link
 	mode fs.FileMode
 }
 
 // createAtomic checks that path can be written (its folder exists, it is
-// not a folder) and opens the temporary file.
+// not a folder) and opens the temporary file. When path is a symbolic
+// link, the file it points to is written and the link kept: the temporary
+// file goes beside the target, and is renamed onto it.
 func createAtomic(path string) (*atomicFile, error) {
-	dir := filepath.Dir(path)
+	dest, err := resolveLink(path)
+	if err != nil {
+		return nil, fmt.Errorf("--out %s: %v", path, unwrapPath(err))
+	}
+	dir := filepath.Dir(dest)
 	st, err := os.Stat(dir)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
@@ -39,17 +46,57 @@ func createAtomic(path string) (*atomicFile, error) {
 		return nil, fmt.Errorf("--out %s: %s is not a folder", path, dir)
 	}
 	mode := fs.FileMode(0o644)
-	if st, err := os.Stat(path); err == nil {
+	if st, err := os.Stat(dest); err == nil {
 		if st.IsDir() {
 			return nil, fmt.Errorf("--out %s: is a folder", path)
 		}
 		mode = st.Mode().Perm() // keep the mode of the file it replaces
 	}
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	f, err := os.CreateTemp(dir, "."+filepath.Base(dest)+".tmp-*")
 	if err != nil {
 		return nil, fmt.Errorf("--out %s: %v", path, unwrapPath(err))
 	}
-	return &atomicFile{f: f, path: path, mode: mode}, nil
+	return &atomicFile{f: f, path: path, dest: dest, mode: mode}, nil
+}
+
+// maxLinks bounds the symbolic links resolveLink follows, as the kernel
+// bounds them (ELOOP).
+const maxLinks = 40
+
+// resolveLink returns the file that writing to path writes: path itself,
+// or when path is a symbolic link the file at the end of its chain of
+// links, which need not exist yet (a dangling link, whose target the
+// write creates).
+func resolveLink(path string) (string, error) {
+	st, err := os.Lstat(path)
+	if err != nil || st.Mode()&fs.ModeSymlink == 0 {
+		return path, nil
+	}
+	if real, err := filepath.EvalSymlinks(path); err == nil {
+		return real, nil
+	}
+	// A dangling link: follow it by hand to the name that does not exist.
+	for range maxLinks {
+		target, err := os.Readlink(path)
+		if err != nil {
+			return "", err
+		}
+		if !filepath.IsAbs(target) {
+			// Relative to the link's folder, with that folder's own links
+			// resolved first, so that ".." means what the kernel takes it to.
+			dir, err := filepath.EvalSymlinks(filepath.Dir(path))
+			if err != nil {
+				return "", err
+			}
+			target = filepath.Join(dir, target)
+		}
+		path = target
+		st, err := os.Lstat(path)
+		if err != nil || st.Mode()&fs.ModeSymlink == 0 {
+			return path, nil
+		}
+	}
+	return "", errors.New("too many levels of symbolic links")
 }
 
 func (a *atomicFile) Write(b []byte) (int, error) { return a.f.Write(b) }
@@ -64,7 +111,7 @@ func (a *atomicFile) Commit() error {
 		err = cerr
 	}
 	if err == nil {
-		err = os.Rename(a.f.Name(), a.path)
+		err = os.Rename(a.f.Name(), a.dest)
 	}
 	if err != nil {
 		os.Remove(a.f.Name())
@@ -184,7 +231,8 @@ func joinOr(words []string) string {
 }
 
 // notAnInput refuses an output path that is one of the input files (an
-// output written there would replace the scenario it came from).
+// output written there would replace the scenario it came from). Links
+// are followed on both sides: what is compared is the files themselves.
 func notAnInput(out string, inputs []string) error {
 	ost, err := os.Stat(out)
 	if err != nil {
@@ -192,6 +240,9 @@ func notAnInput(out string, inputs []string) error {
 	}
 	for _, in := range inputs {
 		if ist, err := os.Stat(in); err == nil && os.SameFile(ost, ist) {
+			if dest, err := resolveLink(out); err == nil && dest != out {
+				return fmt.Errorf("--out %s: a link to %s, which is the input file %s; write the output somewhere else", out, dest, in)
+			}
 			return fmt.Errorf("--out %s: that is an input file; write the output somewhere else", out)
 		}
 	}
