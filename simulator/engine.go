@@ -360,10 +360,14 @@ func (e *engine) loop() {
 			return
 		}
 		var t *thread
-		if ev.kind != evGILCheck {
+		var live bool
+		if ev.kind == evGILCheck {
+			live = true // moved, never left stale (queue.go)
+		} else {
 			t = e.threads[ev.th]
+			live = e.live(&ev, t)
 		}
-		if ev.kind == evGILCheck || e.live(&ev, t) {
+		if live {
 			e.now = ev.at
 			if e.tick() {
 				return
@@ -388,10 +392,7 @@ const minCompact = 1 << 16
 // its target's (generations only grow).
 func (e *engine) stale(ev *event) bool {
 	switch ev.kind {
-	case evGILCheck:
-		g := e.procs[ev.th].gil
-		return g == nil || ev.gen != g.tw.gen
-	case evArrive, evWake:
+	case evArrive, evWake, evGILCheck:
 		return false
 	}
 	t := e.threads[ev.th]
@@ -445,9 +446,7 @@ func (e *engine) handle(ev *event, t *thread) {
 	case evWake:
 		e.makeReady(t, true)
 	case evGILCheck:
-		if g := e.procs[ev.th].gil; g != nil && ev.gen == g.tw.gen {
-			e.gilCheck(g)
-		}
+		e.gilCheck(e.procs[ev.th].gil)
 	case evSlice:
 		e.expired = append(e.expired, t)
 	case evLegacyCheck:

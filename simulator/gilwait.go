@@ -62,8 +62,7 @@ type timedWaits struct {
 	head    int
 	h       int64 // the last change of owner
 	checkAt int64 // the pending check event's time (-1: none)
-	gen     uint32
-	on      bool // the new GIL: waiters wait in timed waits
+	on      bool  // the new GIL: waiters wait in timed waits
 }
 
 func (g *gilState) initWaits() {
@@ -148,9 +147,8 @@ func (e *engine) scheduleGILCheck(g *gilState, at int64) {
 	if g.tw.checkAt >= e.now && g.tw.checkAt <= at {
 		return // an earlier check is pending; it reschedules itself
 	}
-	g.tw.gen++
 	g.tw.checkAt = at
-	e.q.push(event{at: at, kind: evGILCheck, th: int32(g.proc), gen: g.tw.gen})
+	e.q.setCheck(int32(g.proc), at)
 }
 
 // nextDeadline is the first deadline at or after x of any sleeping waiter.
