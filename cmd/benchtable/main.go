@@ -4,8 +4,10 @@
 //
 //	go run ./cmd/benchtable            # from the repository's root
 //
-// Benchmarks on a shared machine are noisy: run it on a quiet one, and
-// more than once (-count) when comparing.
+// Benchmarks on a shared machine are noisy: every benchmark runs -count
+// times (3 by default) and the table shows the median of each figure. The
+// 100,000-entity benchmarks take seconds, so they run -benchtime iterations
+// (1 by default); the others are short and run for -eventtime (1s) each.
 package main
 
 import (
@@ -16,8 +18,10 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // target is one row of the table: a benchmark, the metric read from it,
@@ -26,6 +30,7 @@ type target struct {
 	measure string
 	pkg     string
 	bench   string // the benchmark's name as go test prints it, without -N
+	scale   bool   // a 100,000-entity run: -benchtime iterations rather than -eventtime
 	metric  string // unit of the metric to read ("ns/op", "events/s", ...)
 	goal    string
 	ok      func(v float64) bool
@@ -33,56 +38,73 @@ type target struct {
 }
 
 func main() {
-	count := flag.Int("benchtime", 3, "iterations per benchmark (go test -benchtime Nx)")
+	iters := flag.Int("benchtime", 1, "iterations per run of a 100,000-entity benchmark (go test -benchtime Nx)")
+	eventTime := flag.Duration("eventtime", time.Second, "time per run of the other benchmarks (go test -benchtime)")
+	count := flag.Int("count", 3, "runs of each benchmark; the table shows the median (go test -count)")
 	flag.Parse()
+	if *iters < 1 || *count < 1 || *eventTime <= 0 {
+		fmt.Fprintln(os.Stderr, "benchtable: -benchtime, -count and -eventtime must be positive")
+		os.Exit(2)
+	}
 
 	events := func(v float64) string { return fmt.Sprintf("%.1f M/s", v/1e6) }
 	secs := func(v float64) string { return fmt.Sprintf("%.2f s", v/1e9) }
 	bytesPer := func(v float64) string { return fmt.Sprintf("%.0f B", v) }
 	targets := []target{
-		{"events/s, threads + GIL (100 threads, short cpu/io steps)", "./simulator", "BenchmarkThreadsGIL", "events/s", "≥ 10 M/s", func(v float64) bool { return v >= 10e6 }, events},
-		{"events/s, asyncio (100 coroutines)", "./simulator", "BenchmarkAsyncio", "events/s", "≥ 10 M/s", func(v float64) bool { return v >= 10e6 }, events},
-		{"events/s, gevent (100 greenlets)", "./simulator", "BenchmarkGevent", "events/s", "≥ 10 M/s", func(v float64) bool { return v >= 10e6 }, events},
-		{"events/s, eventlet (100 greenthreads)", "./simulator", "BenchmarkEventlet", "events/s", "≥ 10 M/s", func(v float64) bool { return v >= 10e6 }, events},
-		{"100,000 threads × 100 steps", "./simulator", "BenchmarkScale100kThreads", "ns/op", "< 5 s", func(v float64) bool { return v < 5e9 }, secs},
-		{"100,000 greenlets × 100 steps", "./simulator", "BenchmarkScale100kGreenlets", "ns/op", "< 5 s", func(v float64) bool { return v < 5e9 }, secs},
-		{"100,000 coroutines × 100 steps", "./simulator", "BenchmarkScale100kCoroutines", "ns/op", "< 5 s", func(v float64) bool { return v < 5e9 }, secs},
-		{"memory per thread at rest", "./simulator", "BenchmarkScale100kThreads", "B/entity", "< 500 B", func(v float64) bool { return v < 500 }, bytesPer},
-		{"memory per greenlet at rest", "./simulator", "BenchmarkScale100kGreenlets", "B/entity", "< 500 B", func(v float64) bool { return v < 500 }, bytesPer},
-		{"peak heap of a 100,000-greenlet run (allocated per run)", "./simulator", "BenchmarkScale100kGreenlets", "B/op", "< 1 GB", func(v float64) bool { return v < 1<<30 }, func(v float64) string { return fmt.Sprintf("%.0f MB", v/(1<<20)) }},
-		{"parse speed (10,000 tasks)", "./dsl", "BenchmarkParse10kTasks", "MB/s", "—", func(float64) bool { return true }, func(v float64) string { return fmt.Sprintf("%.2f MB/s", v) }},
-		{"batch of 1,000 scenarios, 1 worker", "./cmd/gilsim", "BenchmarkBatch1000/workers=1", "ns/op", "—", func(float64) bool { return true }, secs},
-		{"batch of 1,000 scenarios, 2 workers", "./cmd/gilsim", "BenchmarkBatch1000/workers=2", "ns/op", "—", func(float64) bool { return true }, secs},
+		{"events/s, threads + GIL (100 threads, short cpu/io steps)", "./simulator", "BenchmarkThreadsGIL", false, "events/s", "≥ 10 M/s", func(v float64) bool { return v >= 10e6 }, events},
+		{"events/s, asyncio (100 coroutines)", "./simulator", "BenchmarkAsyncio", false, "events/s", "≥ 10 M/s", func(v float64) bool { return v >= 10e6 }, events},
+		{"events/s, gevent (100 greenlets)", "./simulator", "BenchmarkGevent", false, "events/s", "≥ 10 M/s", func(v float64) bool { return v >= 10e6 }, events},
+		{"events/s, eventlet (100 greenthreads)", "./simulator", "BenchmarkEventlet", false, "events/s", "≥ 10 M/s", func(v float64) bool { return v >= 10e6 }, events},
+		{"100,000 threads × 100 steps", "./simulator", "BenchmarkScale100kThreads", true, "ns/op", "< 5 s", func(v float64) bool { return v < 5e9 }, secs},
+		{"100,000 greenlets × 100 steps", "./simulator", "BenchmarkScale100kGreenlets", true, "ns/op", "< 5 s", func(v float64) bool { return v < 5e9 }, secs},
+		{"100,000 coroutines × 100 steps", "./simulator", "BenchmarkScale100kCoroutines", true, "ns/op", "< 5 s", func(v float64) bool { return v < 5e9 }, secs},
+		{"memory per thread at rest", "./simulator", "BenchmarkScale100kThreads", true, "B/entity", "< 500 B", func(v float64) bool { return v < 500 }, bytesPer},
+		{"memory per greenlet at rest", "./simulator", "BenchmarkScale100kGreenlets", true, "B/entity", "< 500 B", func(v float64) bool { return v < 500 }, bytesPer},
+		{"peak heap of a 100,000-greenlet run (allocated per run)", "./simulator", "BenchmarkScale100kGreenlets", true, "B/op", "< 1 GB", func(v float64) bool { return v < 1<<30 }, func(v float64) string { return fmt.Sprintf("%.0f MB", v/(1<<20)) }},
+		{"parse speed (10,000 tasks)", "./dsl", "BenchmarkParse10kTasks", false, "MB/s", "—", func(float64) bool { return true }, func(v float64) string { return fmt.Sprintf("%.2f MB/s", v) }},
+		{"batch of 1,000 scenarios, 1 worker", "./cmd/gilsim", "BenchmarkBatch1000/workers=1", false, "ns/op", "—", func(float64) bool { return true }, secs},
+		{"batch of 1,000 scenarios, 2 workers", "./cmd/gilsim", "BenchmarkBatch1000/workers=2", false, "ns/op", "—", func(float64) bool { return true }, secs},
 	}
 
-	results := map[string]map[string]float64{} // bench -> unit -> value
-	pkgs := map[string][]string{}
-	var order []string
+	// one go test per package and kind of run, -count times over
+	results := map[string]map[string][]float64{} // bench -> unit -> one value per run
+	type group struct {
+		pkg   string
+		scale bool
+	}
+	names := map[group][]string{}
+	var order []group
 	for _, t := range targets {
-		if _, ok := pkgs[t.pkg]; !ok {
-			order = append(order, t.pkg)
+		g := group{t.pkg, t.scale}
+		if _, ok := names[g]; !ok {
+			order = append(order, g)
 		}
 		name := strings.SplitN(strings.TrimPrefix(t.bench, "Benchmark"), "/", 2)[0]
-		pkgs[t.pkg] = append(pkgs[t.pkg], name)
+		names[g] = append(names[g], name)
 	}
-	for _, pkg := range order {
-		pattern := "^Benchmark(" + strings.Join(uniq(pkgs[pkg]), "|") + ")$"
-		cmd := exec.Command("go", "test", "-run", "^$", "-bench", pattern, "-benchmem", "-benchtime", strconv.Itoa(*count)+"x", pkg)
+	for _, g := range order {
+		pattern := "^Benchmark(" + strings.Join(uniq(names[g]), "|") + ")$"
+		benchtime := eventTime.String()
+		if g.scale {
+			benchtime = strconv.Itoa(*iters) + "x"
+		}
+		cmd := exec.Command("go", "test", "-run", "^$", "-bench", pattern, "-benchmem",
+			"-benchtime", benchtime, "-count", strconv.Itoa(*count), g.pkg)
 		cmd.Stderr = os.Stderr
 		out, err := cmd.Output()
 		if err != nil {
-			fmt.Fprintf(os.Stderr, "benchtable: go test %s: %v\n%s", pkg, err, out)
+			fmt.Fprintf(os.Stderr, "benchtable: go test %s: %v\n%s", g.pkg, err, out)
 			os.Exit(2)
 		}
 		parse(out, results)
 	}
 
-	fmt.Printf("Machine: %s/%s, %d CPUs, %s (go run ./cmd/benchtable, -benchtime %dx)\n\n", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), cpuModel(), *count)
+	fmt.Printf("Machine: %s/%s, %d CPUs, %s (go run ./cmd/benchtable: median of %d runs)\n\n", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), cpuModel(), *count)
 	fmt.Println("| measure | target | measured | |")
 	fmt.Println("| --- | --- | --- | --- |")
 	var one, two float64
 	for _, t := range targets {
-		v, ok := results[t.bench][t.metric]
+		v, ok := median(results[t.bench][t.metric])
 		cell, mark := "missing", "✗"
 		if ok {
 			cell = t.show(v)
@@ -111,8 +133,24 @@ func main() {
 	}
 }
 
-// parse reads `go test -bench` output: "BenchmarkX-2  N  v unit  v unit ...".
-func parse(out []byte, into map[string]map[string]float64) {
+// median is the middle of vs (the mean of the two middle ones for an even
+// count); ok is false for none.
+func median(vs []float64) (v float64, ok bool) {
+	if len(vs) == 0 {
+		return 0, false
+	}
+	s := slices.Clone(vs)
+	slices.Sort(s)
+	n := len(s)
+	if n%2 == 1 {
+		return s[n/2], true
+	}
+	return (s[n/2-1] + s[n/2]) / 2, true
+}
+
+// parse reads `go test -bench` output: "BenchmarkX-2  N  v unit  v unit ...",
+// a line per run.
+func parse(out []byte, into map[string]map[string][]float64) {
 	sc := bufio.NewScanner(bytes.NewReader(out))
 	for sc.Scan() {
 		f := strings.Fields(sc.Text())
@@ -125,12 +163,12 @@ func parse(out []byte, into map[string]map[string]float64) {
 		}
 		m := into[name]
 		if m == nil {
-			m = map[string]float64{}
+			m = map[string][]float64{}
 			into[name] = m
 		}
 		for i := 2; i+1 < len(f); i += 2 {
 			if v, err := strconv.ParseFloat(f[i], 64); err == nil {
-				m[f[i+1]] = v
+				m[f[i+1]] = append(m[f[i+1]], v)
 			}
 		}
 	}
