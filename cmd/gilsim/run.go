@@ -279,6 +279,11 @@ func (r *runRenderer) close() error {
 			return r.json.Close()
 		}
 	case "csv":
+		if len(r.csv) == 0 && r.items > 0 {
+			// Every file failed (on stderr): a header alone would read as
+			// a run that found nothing.
+			return nil
+		}
 		g := report.SummaryGrid(r.csv)
 		if r.cfg.perTask {
 			g = report.TasksGrid(r.csv)
