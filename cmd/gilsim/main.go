@@ -5,7 +5,7 @@
 //	gilsim run [flags] PATH...
 //	gilsim test [flags] PATH...
 //	gilsim trace [flags] FILE -o OUT
-//	gilsim report [flags] FILE... -o OUT
+//	gilsim report [flags] PATH... -o OUT
 //	gilsim compare [flags] FILE...
 //	gilsim fidelity [--readme FILE]
 //	gilsim atlas [--readme FILE] DIR
@@ -62,7 +62,7 @@ Usage:
   gilsim run [flags] PATH...   simulate scenario files and print the results
   gilsim test [flags] PATH...  check the expect lines of scenario files
   gilsim trace FILE -o OUT     write a run as a Chrome trace (Perfetto, chrome://tracing)
-  gilsim report FILES -o OUT   write an HTML page: tables and a Gantt chart per run
+  gilsim report PATHS -o OUT   write an HTML page: tables and a Gantt chart per run
   gilsim compare FILE...       run a workload as threads, processes, asyncio, gevent...
   gilsim fidelity              compare gilsim with CPython measured on a real machine
   gilsim atlas DIR             run claim scenarios, print a table of claims and verdicts

@@ -11,7 +11,7 @@ import (
 	"github.com/gilsim/gilsim/simulator"
 )
 
-const reportUsage = `Usage: gilsim report [flags] FILE... -o OUT
+const reportUsage = `Usage: gilsim report [flags] PATH... -o OUT
 
 Simulates scenario files and writes one HTML page with, for each run, the
 summary and task tables and a Gantt chart (SVG) of what every core and
@@ -20,9 +20,10 @@ every thread, coroutine and greenlet did over time. A workload file (see
 bar charts of makespan and peak memory, and the verdicts. The page is self-
 contained: no script, nothing fetched from the network, so it opens
 offline and can be mailed or archived as it is. A file with vary lines
-adds one section per run.
+adds one section per run. A PATH is a file, a folder (every *.sim below
+it), or a glob, as for gilsim run.
 
-Flags (before or after the files; "--" ends the flags):
+Flags (before or after the paths; "--" ends the flags):
   -o, --out OUT         the HTML file to write ("-" for stdout). It is
                         written all at once: OUT is replaced only when the
                         page is complete, and its folder must exist
@@ -45,9 +46,16 @@ Exit status:
 `
 
 func reportCommand(args []string, stdout, stderr io.Writer) int {
-	f, files, code, ok := parseOutputFlags("report", reportUsage, args, stdout, stderr)
+	f, paths, code, ok := parseOutputFlags("report", reportUsage, args, stdout, stderr)
 	if !ok {
 		return code
+	}
+	// Folders and globs expand as for run and test; a path that names no
+	// file is reported with the files that do not parse.
+	items := expand(paths)
+	files := make([]string, len(items))
+	for i, it := range items {
+		files[i] = it.path
 	}
 	if !checkOutput("report", f.out, files, stderr) {
 		return exitUsage
@@ -61,7 +69,13 @@ func reportCommand(args []string, stdout, stderr io.Writer) int {
 	}
 	var jobs []job
 	bad := false
-	for _, path := range files {
+	for _, it := range items {
+		path := it.path
+		if it.err != nil {
+			writeParseError(stderr, path, it.err)
+			bad = true
+			continue
+		}
 		sw, err := dsl.ParseAnySweepFile(path, f.set)
 		if err != nil {
 			writeParseError(stderr, path, err)

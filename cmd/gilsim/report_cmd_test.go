@@ -53,3 +53,41 @@ func TestReportCommand(t *testing.T) {
 	cliCase{name: "failed expectation", args: []string{"report", "-o", "-", "testdata/failing.sim"}, code: 1,
 		stdout: []string{"FAIL", "too optimistic"}}.check(t)
 }
+
+// gilsim report takes folders and globs, as run and test do.
+func TestReportFolders(t *testing.T) {
+	dir := t.TempDir()
+	for name, title := range map[string]string{"a.sim": "alpha", "sub/b.sim": "beta", "other/c.sim": "gamma"} {
+		p := filepath.Join(dir, name)
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		os.WriteFile(p, []byte(`scenario "`+title+`" { task "t" { cpu 1ms } expect makespan == 1ms }`), 0o644)
+	}
+	os.WriteFile(filepath.Join(dir, "sub", "notes.txt"), []byte("not a scenario"), 0o644)
+	os.MkdirAll(filepath.Join(dir, "empty"), 0o755)
+	out := filepath.Join(t.TempDir(), "r.html")
+
+	cliCase{name: "folder and glob", args: []string{"report", "-o", out, filepath.Join(dir, "sub"), filepath.Join(dir, "*.sim")}, code: 0, noStdout: true}.check(t)
+	page, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"alpha", "beta"} {
+		if !bytes.Contains(page, []byte(want)) {
+			t.Errorf("the page lacks %q", want)
+		}
+	}
+	if bytes.Contains(page, []byte("gamma")) {
+		t.Errorf("the page holds a file no path named")
+	}
+	if i, j := bytes.Index(page, []byte("beta")), bytes.Index(page, []byte("alpha")); i > j {
+		t.Errorf("want the sections in the order of the paths (beta, then alpha)")
+	}
+
+	cliCase{name: "folder without scenarios", args: []string{"report", "-o", "-", dir, filepath.Join(dir, "empty")}, code: 2,
+		stderr: []string{"empty: no .sim files in this folder"}, stderrLine: true, noStdout: true}.check(t)
+	cliCase{name: "glob without matches", args: []string{"report", "-o", "-", filepath.Join(dir, "*.txt")}, code: 2,
+		stderr: []string{"*.txt: no file matches this pattern"}, stderrLine: true, noStdout: true}.check(t)
+	// --out inside the folder, as one of its files: refused.
+	cliCase{name: "out is a file of the folder", args: []string{"report", "-o", filepath.Join(dir, "a.sim"), dir}, code: 2,
+		stderr: []string{"that is an input file"}, stderrLine: true, noStdout: true}.check(t)
+}
