@@ -16,8 +16,10 @@ package simulator
 // a thread's. The runtime's own work between units shows in no span; a
 // pool worker has no span while idle.
 //
-// Run more cases with -rapid.checks=N (per policy); reproduce a failure
-// with the -rapid.failfile or -rapid.seed the failure message gives.
+// `go test` checks the same cases on every run (main_test.go pins the
+// seed); look for new ones with -rapid.seed=0 (random) and more of them
+// with -rapid.checks=N (per policy); reproduce a failure with the
+// -rapid.failfile or -rapid.seed the failure message gives.
 
 import (
 	"flag"
