@@ -26,8 +26,9 @@ import (
 // argument that names none (missing, unreadable, a glob that matches
 // nothing), which is reported in its place.
 type batchItem struct {
-	path string
-	err  error
+	path  string
+	err   error
+	found bool // found by walking a folder, not named by an argument
 }
 
 // expandPaths turns path arguments into the file list: a file as it is
@@ -41,9 +42,9 @@ func expandPaths(args []string) []batchItem {
 				matches, gerr := filepath.Glob(arg)
 				switch {
 				case gerr != nil:
-					items = append(items, batchItem{arg, fmt.Errorf("bad pattern: %v", gerr)})
+					items = append(items, batchItem{path: arg, err: fmt.Errorf("bad pattern: %v", gerr)})
 				case len(matches) == 0:
-					items = append(items, batchItem{arg, errors.New("no file matches this pattern")})
+					items = append(items, batchItem{path: arg, err: errors.New("no file matches this pattern")})
 				}
 				for _, m := range matches {
 					items = append(items, expandPath(m)...)
@@ -59,7 +60,7 @@ func expandPaths(args []string) []batchItem {
 func expandPath(path string) []batchItem {
 	st, err := os.Stat(path)
 	if err != nil {
-		return []batchItem{{path, err}}
+		return []batchItem{{path: path, err: err}}
 	}
 	if !st.IsDir() {
 		return []batchItem{{path: path}}
@@ -69,22 +70,22 @@ func expandPath(path string) []batchItem {
 		if err != nil {
 			// An unreadable folder is reported in its place; the walk
 			// goes on with its siblings.
-			items = append(items, batchItem{p, err})
+			items = append(items, batchItem{path: p, err: err})
 			if d != nil && d.IsDir() && p != path {
 				return fs.SkipDir
 			}
 			return nil
 		}
 		if !d.IsDir() && strings.HasSuffix(d.Name(), ".sim") {
-			items = append(items, batchItem{path: p})
+			items = append(items, batchItem{path: p, found: true})
 		}
 		return nil
 	})
 	if walkErr != nil {
-		items = append(items, batchItem{path, walkErr})
+		items = append(items, batchItem{path: path, err: walkErr})
 	}
 	if len(items) == 0 {
-		items = append(items, batchItem{path, errors.New("no .sim files in this folder")})
+		items = append(items, batchItem{path: path, err: errors.New("no .sim files in this folder")})
 	}
 	return items
 }
@@ -145,19 +146,58 @@ var (
 	compareRun   = compare.Run
 )
 
+// errSkippedWorkload is the outcome of a workload file that `gilsim run`
+// found in a folder: not an error, a file that is not its to run.
+var errSkippedWorkload = errors.New("a workload, skipped")
+
+// loadScenario reads an item for `gilsim run`, which runs scenarios. A
+// workload file named by an argument is the parser's error, which says to
+// compare it; one found by walking a folder is skipped
+// (errSkippedWorkload), so that a folder of scenarios may hold workloads
+// too. A found file is parsed once, accepting either kind.
+func loadScenario(it batchItem, set map[string]string) (*dsl.Sweep, error) {
+	if !it.found {
+		return loadSweep(it.path, set)
+	}
+	sw, err := loadAnySweep(it.path, set)
+	if err == nil && sw.IsWorkload() {
+		return nil, errSkippedWorkload
+	}
+	if err != nil && isSetError(err) {
+		// --set is checked before the kind of file is known: a workload
+		// without the parameter is still skipped, not a bad --set.
+		if w, werr := loadAnySweep(it.path, nil); werr == nil && w.IsWorkload() {
+			return nil, errSkippedWorkload
+		}
+	}
+	return sw, err
+}
+
+// loadAny reads an item for `gilsim test`: a scenario or a workload file.
+func loadAny(it batchItem, set map[string]string) (*dsl.Sweep, error) {
+	return loadAnySweep(it.path, set)
+}
+
+// isSetError reports whether err is about --set (a name the file does
+// not declare, a value of the wrong kind), not about the file's text.
+func isSetError(err error) bool {
+	var list dsl.ErrorList
+	return errors.As(err, &list) && len(list) > 0 && list[0].Line == 0 && strings.HasPrefix(list[0].Msg, "--set")
+}
+
 // runBatch parses and simulates every item on `workers` goroutines and
 // calls emit(i, outcome) for each item in list order, on the calling
 // goroutine, as soon as the items before it are done. Runs of a sweep
 // are spread over the workers too. Whatever the number of workers, emit
 // sees the same outcomes in the same order.
 func runBatch(items []batchItem, set map[string]string, opts simulator.Options, workers int, record func(*simulator.Scenario) *report.Recorder, prog *progress, emit func(int, *fileOutcome)) {
-	runBatchWith(loadSweep, items, set, opts, workers, record, prog, emit)
+	runBatchWith(loadScenario, items, set, opts, workers, record, prog, emit)
 }
 
-// runBatchWith is runBatch with the files read by load: loadSweep takes
-// scenarios only, loadAnySweep workload files too, whose runs are compared
+// runBatchWith is runBatch with the items read by load: loadScenario takes
+// scenarios only, loadAny workload files too, whose runs are compared
 // under every model (compare.Run) instead of simulated once.
-func runBatchWith(load func(string, map[string]string) (*dsl.Sweep, error), items []batchItem, set map[string]string, opts simulator.Options, workers int, record func(*simulator.Scenario) *report.Recorder, prog *progress, emit func(int, *fileOutcome)) {
+func runBatchWith(load func(batchItem, map[string]string) (*dsl.Sweep, error), items []batchItem, set map[string]string, opts simulator.Options, workers int, record func(*simulator.Scenario) *report.Recorder, prog *progress, emit func(int, *fileOutcome)) {
 	n := len(items)
 	outcomes := make([]*fileOutcome, n)
 	done := make([]chan struct{}, n)
@@ -231,7 +271,7 @@ func runBatchWith(load func(string, map[string]string) (*dsl.Sweep, error), item
 				mu.Unlock()
 				o := &fileOutcome{path: items[i].path, err: items[i].err}
 				if o.err == nil {
-					o.sweep, o.err = load(o.path, set)
+					o.sweep, o.err = load(items[i], set)
 				}
 				if o.err == nil {
 					o.runs = make([]runOutcome, len(o.sweep.Runs))

@@ -97,10 +97,13 @@ func TestExpandPaths(t *testing.T) {
 			l += " ! " + it.err.Error()
 			l = strings.ReplaceAll(l, filepath.ToSlash(dir)+"/", "")
 		}
+		if it.found {
+			l += " (found)"
+		}
 		lines = append(lines, l)
 	}
 	want := []string{
-		"a.sim", "b.sim", "other/d.sim", "sub/c.sim",
+		"a.sim (found)", "b.sim (found)", "other/d.sim (found)", "sub/c.sim (found)",
 		"other/d.sim",
 		"nothing*.sim ! no file matches this pattern",
 		"gone.sim ! stat gone.sim: no such file or directory",
@@ -235,5 +238,31 @@ func TestAtomicOutThroughLink(t *testing.T) {
 		if b, _ := os.ReadFile(input); !bytes.Equal(b, src) {
 			t.Fatalf("%q replaced the input file", args)
 		}
+	}
+}
+
+// gilsim run skips the workload files it finds in a folder, naming each
+// on one escaped line of stderr; gilsim test compares them.
+func TestRunSkipsFoundWorkloads(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "a.sim"), []byte(`scenario "a" { task "t" { cpu 1ms } expect makespan == 1ms }`), 0o644)
+	hostile := filepath.Join(dir, "w\x1b[2J.sim")
+	if err := os.WriteFile(hostile, []byte(`scenario "w" { workload "w" { task "t" x 2 { cpu 1ms } } }`), 0o644); err != nil {
+		t.Skipf("no such file names here: %v", err)
+	}
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"run", "--format", "jsonl", dir}, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	if want := "gilsim run: skipping " + filepath.Join(dir, `w\x1b[2J.sim`) + ": a workload (use gilsim compare)\n"; stderr.String() != want {
+		t.Errorf("stderr %q, want %q", stderr.String(), want)
+	}
+	if n := strings.Count(stdout.String(), "\n"); n != 1 || !strings.Contains(stdout.String(), `"scenario":"a"`) {
+		t.Errorf("want the scenario's one line, got:\n%s", stdout.String())
+	}
+	stdout.Reset()
+	stderr.Reset()
+	if code := run([]string{"test", dir}, &stdout, &stderr); code != 0 || stderr.Len() != 0 || !strings.Contains(stdout.String(), "2 passed, 0 failed") {
+		t.Errorf("test: exit %d, stdout %q, stderr %q", code, stdout.String(), stderr.String())
 	}
 }

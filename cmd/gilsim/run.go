@@ -15,7 +15,9 @@ import (
 const runUsage = `Usage: gilsim run [flags] PATH...
 
 Simulates scenario files and prints their results in the order of the
-list. A PATH is a file, a folder (every *.sim below it), or a glob.
+list. A PATH is a file, a folder (every *.sim below it), or a glob. A
+workload file (see "gilsim help compare") found in a folder is skipped
+with a note on stderr; named by a PATH, it is an error.
 Files run concurrently on all cores; the output is the same as one by
 one. A file that does not parse is reported on stderr and the others
 still run. A file with vary lines (a sweep) prints one table with a row
@@ -137,9 +139,9 @@ func executeBatch(cmd string, cfg *batchConfig, stdout, stderr io.Writer, newRen
 	prog := newProgress(stderr)
 	r := newRenderer(bw, len(items))
 	status := exitOK
-	load := loadSweep
+	load := loadScenario
 	if cmd == "test" {
-		load = loadAnySweep
+		load = loadAny
 	}
 	runBatchWith(load, items, cfg.set, cfg.opts, cfg.jobs, cfg.timeline.recorder(), prog, func(_ int, o *fileOutcome) {
 		status = max(status, r.file(o, prog))
@@ -224,6 +226,10 @@ type runRenderer struct {
 }
 
 func (r *runRenderer) file(o *fileOutcome, stderr io.Writer) int {
+	if o.err == errSkippedWorkload {
+		fmt.Fprintf(stderr, "gilsim run: skipping %s: a workload (use gilsim compare)\n", safe(o.path))
+		return exitOK
+	}
 	if o.err != nil {
 		writeParseError(stderr, o.path, o.err)
 		return exitUsage

@@ -216,7 +216,7 @@ func errorKind(err error) string {
 	switch {
 	case errors.As(err, &pathErr):
 		return "cannot read"
-	case errors.As(err, &list) && len(list) > 0 && list[0].Line == 0 && strings.HasPrefix(list[0].Msg, "--set"):
+	case isSetError(err):
 		return "bad --set"
 	case errors.As(err, &list) && len(list) > 0 && list[0].Line == 0:
 		return "cannot read"
