@@ -23,12 +23,21 @@ func genLoop(kind ThreadKind, n int, rounds int64) *Scenario {
 	switch kind {
 	case ThreadAsyncio:
 		body = []Step{repeat(rounds, cpu(100_000), Step{Op: OpAwaitIO, Dur: Fixed(1_000_000)})}
+	case ThreadCoroutines:
+		// a trampoline's generators only yield: a blocking call would
+		// stop them all
+		body = []Step{repeat(rounds, cpu(100_000), Step{Op: OpYield})}
 	default:
 		body = []Step{repeat(rounds, cpu(100_000), io(1_000_000))}
 	}
 	var ms []*Member
 	for i := 0; i < n; i++ {
-		ms = append(ms, &Member{Name: "u#" + strconv.Itoa(i+1), Steps: body})
+		steps := body
+		if kind == ThreadGreenlets {
+			// raw greenlets in a ring, each switching to the next
+			steps = []Step{repeat(rounds, cpu(100_000), Step{Op: OpSwitch, Target: (i + 1) % n})}
+		}
+		ms = append(ms, &Member{Name: "u#" + strconv.Itoa(i+1), Steps: steps})
 	}
 	p := &Process{Name: "app", GIL: GIL{Mode: GILInterval, Interval: 5_000_000},
 		Threads: []*Thread{{Name: kind.String(), Kind: kind, Patched: true, Members: ms}}}
@@ -53,7 +62,9 @@ func BenchmarkNativeTasks(b *testing.B) { benchRun(b, genThreads(100, 100, GILOf
 func BenchmarkAsyncio(b *testing.B)     { benchRun(b, genLoop(ThreadAsyncio, 100, 100)) }
 func BenchmarkGevent(b *testing.B)      { benchRun(b, genLoop(ThreadGevent, 100, 100)) }
 
-func BenchmarkEventlet(b *testing.B) { benchRun(b, genLoop(ThreadEventlet, 100, 100)) }
+func BenchmarkEventlet(b *testing.B)   { benchRun(b, genLoop(ThreadEventlet, 100, 100)) }
+func BenchmarkGreenlets(b *testing.B)  { benchRun(b, genLoop(ThreadGreenlets, 100, 100)) }
+func BenchmarkCoroutines(b *testing.B) { benchRun(b, genLoop(ThreadCoroutines, 100, 100)) }
 
 // benchScale runs a 100,000-entity scenario of 100 steps each (50 rounds
 // of cpu + io) and reports the engine's memory per entity before the run.

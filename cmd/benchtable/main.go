@@ -55,6 +55,8 @@ func main() {
 		{"events/s, asyncio (100 coroutines)", "./simulator", "BenchmarkAsyncio", false, "events/s", "≥ 10 M/s", func(v float64) bool { return v >= 10e6 }, events},
 		{"events/s, gevent (100 greenlets)", "./simulator", "BenchmarkGevent", false, "events/s", "≥ 10 M/s", func(v float64) bool { return v >= 10e6 }, events},
 		{"events/s, eventlet (100 greenthreads)", "./simulator", "BenchmarkEventlet", false, "events/s", "≥ 10 M/s", func(v float64) bool { return v >= 10e6 }, events},
+		{"events/s, raw greenlets (100, switching in a ring)", "./simulator", "BenchmarkGreenlets", false, "events/s", "≥ 10 M/s", func(v float64) bool { return v >= 10e6 }, events},
+		{"events/s, generator trampoline (100 generators)", "./simulator", "BenchmarkCoroutines", false, "events/s", "≥ 10 M/s", func(v float64) bool { return v >= 10e6 }, events},
 		{"100,000 threads × 100 steps", "./simulator", "BenchmarkScale100kThreads", true, "ns/op", "< 5 s", func(v float64) bool { return v < 5e9 }, secs},
 		{"100,000 greenlets × 100 steps", "./simulator", "BenchmarkScale100kGreenlets", true, "ns/op", "< 5 s", func(v float64) bool { return v < 5e9 }, secs},
 		{"100,000 coroutines × 100 steps", "./simulator", "BenchmarkScale100kCoroutines", true, "ns/op", "< 5 s", func(v float64) bool { return v < 5e9 }, secs},
