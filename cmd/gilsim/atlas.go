@@ -85,12 +85,10 @@ func atlasCommand(args []string, stdout, stderr io.Writer) int {
 			io.WriteString(stdout, atlasUsage)
 			return exitOK
 		}
-		fmt.Fprintf(stderr, "gilsim atlas: %s\n%s", safe(err.Error()), atlasUsage)
-		return exitUsage
+		return badUsage(stderr, "atlas", atlasUsage, err.Error())
 	}
 	if len(dirs) != 1 {
-		fmt.Fprintf(stderr, "gilsim atlas: want one directory, got %d arguments\n%s", len(dirs), atlasUsage)
-		return exitUsage
+		return badUsage(stderr, "atlas", atlasUsage, fmt.Sprintf("want one directory, got %d arguments", len(dirs)))
 	}
 
 	rows, errs := buildAtlas(dirs[0])

@@ -74,12 +74,10 @@ func calibrateCommand(args []string, stdout, stderr io.Writer) int {
 			io.WriteString(stdout, calibrateUsage)
 			return exitOK
 		}
-		fmt.Fprintf(stderr, "gilsim calibrate: %s\n%s", safe(err.Error()), calibrateUsage)
-		return exitUsage
+		return badUsage(stderr, "calibrate", calibrateUsage, err.Error())
 	}
 	if fset.NArg() > 0 {
-		fmt.Fprintf(stderr, "gilsim calibrate: unexpected argument %s\n%s", safe(strconv.Quote(fset.Arg(0))), calibrateUsage)
-		return exitUsage
+		return badUsage(stderr, "calibrate", calibrateUsage, "unexpected argument "+strconv.Quote(fset.Arg(0)))
 	}
 	budget := int64(30_000_000_000)
 	if budgetFlag.set {

@@ -88,7 +88,7 @@ type compareJob struct {
 
 func compareCommand(args []string, stdout, stderr io.Writer) int {
 	fset := flag.NewFlagSet("gilsim compare", flag.ContinueOnError)
-	fset.SetOutput(stderr)
+	fset.SetOutput(io.Discard) // its errors are reported below
 	fset.Usage = func() {}
 	format := fset.String("format", "table", "")
 	out := fset.String("out", "", "")
@@ -100,18 +100,16 @@ func compareCommand(args []string, stdout, stderr io.Writer) int {
 	maxEvents := fset.Int64("max-events", simulator.DefaultMaxEvents, "")
 	var maxTime durationFlag
 	fset.Var(&maxTime, "max-time", "")
+	usageError := func(msg string) int {
+		return badUsage(stderr, "compare", compareUsage, msg)
+	}
 	files, err := parseInterleaved(fset, args)
 	switch {
 	case errors.Is(err, flag.ErrHelp):
 		io.WriteString(stdout, compareUsage)
 		return exitOK
 	case err != nil:
-		io.WriteString(stderr, compareUsage)
-		return exitUsage
-	}
-	usageError := func(msg string) int {
-		fmt.Fprintf(stderr, "gilsim compare: %s\n%s", safe(msg), compareUsage)
-		return exitUsage
+		return usageError(err.Error())
 	}
 	opts := compare.Options{Jobs: *jobs}
 	set2 := map[string]string(set)

@@ -39,12 +39,10 @@ func fidelityCommand(args []string, stdout, stderr io.Writer) int {
 			io.WriteString(stdout, fidelityUsage)
 			return exitOK
 		}
-		fmt.Fprintf(stderr, "gilsim fidelity: %s\n%s", safe(err.Error()), fidelityUsage)
-		return exitUsage
+		return badUsage(stderr, "fidelity", fidelityUsage, err.Error())
 	}
 	if fset.NArg() > 0 {
-		fmt.Fprintf(stderr, "gilsim fidelity: unexpected argument %s\n%s", safe(fmt.Sprintf("%q", fset.Arg(0))), fidelityUsage)
-		return exitUsage
+		return badUsage(stderr, "fidelity", fidelityUsage, fmt.Sprintf("unexpected argument %q", fset.Arg(0)))
 	}
 
 	runs, err := fidelity.Load(calibration.Files)

@@ -120,6 +120,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 }
 
+// badUsage reports a mistake on the command line of cmd: what is wrong,
+// the command's synopsis (the first line of its help) and where to read
+// the rest, not the whole help. It returns exitUsage.
+func badUsage(stderr io.Writer, cmd, usage, msg string) int {
+	synopsis, _, _ := strings.Cut(usage, "\n")
+	fmt.Fprintf(stderr, "gilsim %s: %s\n%s\nRun \"gilsim help %s\" for more.\n", cmd, safe(msg), synopsis, cmd)
+	return exitUsage
+}
+
 func helpCommand(args []string, stdout, stderr io.Writer) int {
 	if len(args) != 1 {
 		io.WriteString(stderr, "usage: gilsim help [COMMAND]\n")

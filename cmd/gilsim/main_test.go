@@ -83,6 +83,41 @@ func TestUsage(t *testing.T) {
 	}
 }
 
+// A usage error prints what is wrong, the command's synopsis and where to
+// read more: three lines, not the whole help.
+func TestUsageErrorsAreShort(t *testing.T) {
+	cases := []struct {
+		args []string
+		msg  string
+	}{
+		{[]string{"run", "--colour", "a.sim"}, "gilsim run: flag provided but not defined: -colour"},
+		{[]string{"run"}, "gilsim run: no scenario file given"},
+		{[]string{"run", "a.sim", "--format"}, "gilsim run: flag needs an argument: -format"},
+		{[]string{"run", "--shard", "9/x\x1b[2J", "a.sim"}, `gilsim run: --shard 9/x\x1b[2J: want K/N, such as 2/4`},
+		{[]string{"run", "--\x1b[31mred", "a.sim"}, `gilsim run: flag provided but not defined: -\x1b[31mred`},
+		{[]string{"test", "-j", "0", "a.sim"}, "gilsim test: -j must be at least 1"},
+		{[]string{"trace", "a.sim"}, "gilsim trace: no output file given (-o FILE, or -o - for stdout)"},
+		{[]string{"trace", "-o", "-", "a.sim", "b.sim"}, "gilsim trace: one scenario file at a time (got 2)"},
+		{[]string{"report", "-o", "-", "--bogus"}, "gilsim report: flag provided but not defined: -bogus"},
+		{[]string{"compare", "--workers", "-1", "a.sim"}, "gilsim compare: --workers must be between 1 and 4096"},
+		{[]string{"atlas"}, "gilsim atlas: want one directory, got 0 arguments"},
+		{[]string{"calibrate", "now"}, `gilsim calibrate: unexpected argument "now"`},
+		{[]string{"fidelity", "--nope"}, "gilsim fidelity: flag provided but not defined: -nope"},
+		{[]string{"version", "now"}, "gilsim version: takes no arguments"},
+	}
+	for _, c := range cases {
+		var out, errb bytes.Buffer
+		code := run(c.args, &out, &errb)
+		cmd := c.args[0]
+		want := c.msg + "\nUsage: gilsim " + cmd
+		lines := strings.Split(strings.TrimSuffix(errb.String(), "\n"), "\n")
+		if code != exitUsage || out.Len() != 0 || len(lines) != 3 || !strings.HasPrefix(errb.String(), want) ||
+			lines[2] != `Run "gilsim help `+cmd+`" for more.` {
+			t.Errorf("run(%q): exit %d, stdout %q, stderr:\n%s\nwant exit 2, no stdout, and three lines starting\n%s", c.args, code, out.String(), errb.String(), want)
+		}
+	}
+}
+
 // TestMissingFiles goes through the real parser.
 func TestMissingFiles(t *testing.T) {
 	dir := t.TempDir()

@@ -81,12 +81,15 @@ func runCommand(args []string, stdout, stderr io.Writer) int {
 // over and code is its exit status (0 for -h).
 func parseBatchFlags(cmd, usage string, formats []string, args []string, stdout, stderr io.Writer) (cfg *batchConfig, code int, ok bool) {
 	fset := flag.NewFlagSet("gilsim "+cmd, flag.ContinueOnError)
-	fset.SetOutput(stderr)
-	fset.Usage = func() {} // printed below, to stdout for -h
+	fset.SetOutput(io.Discard) // its errors are reported below
+	fset.Usage = func() {}     // printed below, to stdout for -h
 	cfg, check := batchFlags(fset, formats)
 	if cmd == "run" {
 		fset.BoolVar(&cfg.perTask, "per-task", false, "")
 		cfg.timeline = addTimelineFlags(fset)
+	}
+	usageError := func(msg string) (*batchConfig, int, bool) {
+		return nil, badUsage(stderr, cmd, usage, msg), false
 	}
 	paths, err := parseInterleaved(fset, args)
 	switch {
@@ -94,13 +97,7 @@ func parseBatchFlags(cmd, usage string, formats []string, args []string, stdout,
 		io.WriteString(stdout, usage)
 		return nil, exitOK, false
 	case err != nil:
-		// flag has already said what was wrong.
-		io.WriteString(stderr, usage)
-		return nil, exitUsage, false
-	}
-	usageError := func(msg string) (*batchConfig, int, bool) {
-		fmt.Fprintf(stderr, "gilsim %s: %s\n%s", cmd, msg, usage)
-		return nil, exitUsage, false
+		return usageError(err.Error())
 	}
 	if err := check(); err != nil {
 		return usageError(err.Error())

@@ -52,7 +52,7 @@ type outputFlags struct {
 // false the command is over and code is its exit status (0 for -h).
 func parseOutputFlags(cmd, usage string, args []string, stdout, stderr io.Writer) (f outputFlags, files []string, code int, ok bool) {
 	fset := flag.NewFlagSet("gilsim "+cmd, flag.ContinueOnError)
-	fset.SetOutput(stderr)
+	fset.SetOutput(io.Discard) // its errors are reported below
 	fset.Usage = func() {}
 	fset.StringVar(&f.out, "o", "", "")
 	fset.StringVar(&f.out, "out", "", "")
@@ -69,18 +69,16 @@ func parseOutputFlags(cmd, usage string, args []string, stdout, stderr io.Writer
 	var maxTime durationFlag
 	fset.Var(&maxTime, "max-time", "")
 
+	usageError := func(msg string) (outputFlags, []string, int, bool) {
+		return f, nil, badUsage(stderr, cmd, usage, msg), false
+	}
 	files, err := parseInterleaved(fset, args)
 	switch {
 	case errors.Is(err, flag.ErrHelp):
 		io.WriteString(stdout, usage)
 		return f, nil, exitOK, false
 	case err != nil:
-		io.WriteString(stderr, usage)
-		return f, nil, exitUsage, false
-	}
-	usageError := func(msg string) (outputFlags, []string, int, bool) {
-		fmt.Fprintf(stderr, "gilsim %s: %s\n%s", cmd, msg, usage)
-		return f, nil, exitUsage, false
+		return usageError(err.Error())
 	}
 	switch {
 	case f.out == "":
@@ -163,8 +161,7 @@ func traceCommand(args []string, stdout, stderr io.Writer) int {
 		return code
 	}
 	if len(files) > 1 {
-		fmt.Fprintf(stderr, "gilsim trace: one scenario file at a time (got %d)\n%s", len(files), traceUsage)
-		return exitUsage
+		return badUsage(stderr, "trace", traceUsage, fmt.Sprintf("one scenario file at a time (got %d)", len(files)))
 	}
 	path := files[0]
 	if !checkOutput("trace", f.out, files, stderr) {

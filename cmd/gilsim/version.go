@@ -34,8 +34,7 @@ func versionCommand(args []string, stdout, stderr io.Writer) int {
 			io.WriteString(stdout, versionUsage)
 			return exitOK
 		}
-		io.WriteString(stderr, "gilsim version: takes no arguments\n"+versionUsage)
-		return exitUsage
+		return badUsage(stderr, "version", versionUsage, "takes no arguments")
 	}
 	fmt.Fprintln(stdout, versionString())
 	return exitOK
