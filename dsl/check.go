@@ -300,17 +300,18 @@ func (c *checker) quantum(q *Qty) {
 // ---- machine block ----
 
 var machineDurations = map[string]func(m *simulator.Machine) *int64{
-	"wakeup_latency":     func(m *simulator.Machine) *int64 { return &m.WakeupLatency },
-	"context_switch":     func(m *simulator.Machine) *int64 { return &m.ContextSwitch },
-	"timer_slack":        func(m *simulator.Machine) *int64 { return &m.TimerSlack },
-	"thread_start":       func(m *simulator.Machine) *int64 { return &m.ThreadStart },
-	"legacy_tick":        func(m *simulator.Machine) *int64 { return &m.LegacyTick },
-	"legacy_signal_cost": func(m *simulator.Machine) *int64 { return &m.LegacySignalCost },
-	"asyncio_switch":     func(m *simulator.Machine) *int64 { return &m.AsyncioSwitch },
-	"gevent_switch":      func(m *simulator.Machine) *int64 { return &m.GeventSwitch },
-	"eventlet_switch":    func(m *simulator.Machine) *int64 { return &m.EventletSwitch },
-	"greenlet_switch":    func(m *simulator.Machine) *int64 { return &m.GreenletSwitch },
-	"generator_switch":   func(m *simulator.Machine) *int64 { return &m.GeneratorSwitch },
+	"wakeup_latency":      func(m *simulator.Machine) *int64 { return &m.WakeupLatency },
+	"context_switch":      func(m *simulator.Machine) *int64 { return &m.ContextSwitch },
+	"timer_slack":         func(m *simulator.Machine) *int64 { return &m.TimerSlack },
+	"thread_start":        func(m *simulator.Machine) *int64 { return &m.ThreadStart },
+	"legacy_tick":         func(m *simulator.Machine) *int64 { return &m.LegacyTick },
+	"legacy_signal_cost":  func(m *simulator.Machine) *int64 { return &m.LegacySignalCost },
+	"asyncio_switch":      func(m *simulator.Machine) *int64 { return &m.AsyncioSwitch },
+	"gevent_switch":       func(m *simulator.Machine) *int64 { return &m.GeventSwitch },
+	"eventlet_switch":     func(m *simulator.Machine) *int64 { return &m.EventletSwitch },
+	"greenlet_switch":     func(m *simulator.Machine) *int64 { return &m.GreenletSwitch },
+	"generator_switch":    func(m *simulator.Machine) *int64 { return &m.GeneratorSwitch },
+	"trampoline_dispatch": func(m *simulator.Machine) *int64 { return &m.TrampolineDispatch },
 }
 
 var memoryKinds = map[string]func(m *simulator.Machine) *int64{
@@ -326,7 +327,8 @@ var memoryKinds = map[string]func(m *simulator.Machine) *int64{
 var machineKeys = []string{
 	"wakeup_latency", "context_switch", "timer_slack", "thread_start", "legacy_tick",
 	"legacy_signal_cost", "freethreading_overhead", "gil_handoff", "asyncio_switch",
-	"gevent_switch", "eventlet_switch", "greenlet_switch", "generator_switch", "memory",
+	"gevent_switch", "eventlet_switch", "greenlet_switch", "generator_switch",
+	"trampoline_dispatch", "memory",
 }
 
 var memoryKindNames = []string{"process", "thread", "coroutine", "greenlet", "greenthread", "raw_greenlet", "gen"}

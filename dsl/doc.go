@@ -128,9 +128,9 @@
 //
 // The machine block takes wakeup_latency, context_switch, timer_slack,
 // thread_start, legacy_tick (> 0), legacy_signal_cost, asyncio_switch,
-// gevent_switch, eventlet_switch, greenlet_switch and generator_switch
-// (durations), freethreading_overhead F (a factor >= 1 with at most three
-// decimals: 1.08), gil_handoff random|fifo, `memory KIND SIZE` with KIND one
+// gevent_switch, eventlet_switch, greenlet_switch, generator_switch and
+// trampoline_dispatch (durations), freethreading_overhead F (a factor >= 1
+// with at most three decimals: 1.08), gil_handoff random|fifo, `memory KIND SIZE` with KIND one
 // of process, thread, coroutine, greenlet, greenthread, raw_greenlet, gen,
 // and `memory SIZE` (the machine's total; 0 = unlimited). Each key at most
 // once; unset keys keep simulator.DefaultMachine.

@@ -45,23 +45,6 @@ var Known = []Limit{
 			"wake-up of a few µs, measurable like wakeup_latency with a short ping-pong) and the " +
 			"idle time after which the cold figure applies.",
 	},
-	{
-		ID:    "L4",
-		Title: "The trampoline's own dispatch",
-		Rows: []string{
-			"e10_greenlet_generators.trampoline_1000x100_ms",
-		},
-		Missing: "gilsim charges a `coroutines` hand-off the cost of one generator send " +
-			"(generator_switch, 24 ns, semantics.md 13.2). A round-robin trampoline (semantics.md " +
-			"13.1, the PEP 342 example that `coroutines` models) also pops the generator from a " +
-			"deque, catches StopIteration and appends it again: 59 ns a step in all (semantics.md " +
-			"13.2: 10⁵ steps in 5.9 ms). It would take a trampoline dispatch cost (about 35 ns a " +
-			"step, measured by `gilsim calibrate` as the trampoline step minus the send) charged " +
-			"by the `coroutines` scheduler on top of generator_switch. (The E10 " +
-			"greenlet/generator row holds because its workload is a bare driver loop, " +
-			"`v = a.send(v); v = b.send(v)`, with no deque; with the dispatch cost added it " +
-			"would need a spelling of its own.)",
-	},
 }
 
 func limitOf(entry string) (Limit, bool) {

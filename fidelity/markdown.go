@@ -43,7 +43,11 @@ func Markdown(results []Result) string {
 	w("Error = (predicted − measured) / measured. Band = the row's tolerance: half the published spread ")
 	w("(max − min over the runs, relative to the median) of the measurement and of every measurement it is ")
 	w("divided by, at least 5 %% and at most 25 %%; orders and yes/no rows must match exactly.\n\n")
-	w("**%d of %d rows within their band**; %d outside it, all known limitations (L1–L%d below)", within, len(results), limited, len(Known))
+	ids := make([]string, len(Known))
+	for i, l := range Known {
+		ids[i] = l.ID
+	}
+	w("**%d of %d rows within their band**; %d outside it, all known limitations (%s below)", within, len(results), limited, andList(ids))
 	if failing > 0 {
 		w("; **%d outside it and not explained**", failing)
 	}
@@ -189,4 +193,15 @@ func Section(readme string) (string, error) {
 		return "", errors.New("the file has no " + BeginMarker + " … " + EndMarker + " section")
 	}
 	return strings.TrimPrefix(readme[i+len(BeginMarker):j], "\n"), nil
+}
+
+// andList joins words as prose: "a", "a and b", "a, b and c".
+func andList(words []string) string {
+	switch len(words) {
+	case 0:
+		return "none"
+	case 1:
+		return words[0]
+	}
+	return strings.Join(words[:len(words)-1], ", ") + " and " + words[len(words)-1]
 }

@@ -57,15 +57,16 @@ const (
 
 // Scenario files.
 const (
-	e1File  = "e1-cpu-threads-vs-processes.sim"
-	e2File  = "e2-io-bound-threads.sim"
-	e3File  = "e3-convoy.sim"
-	e4File  = "e4-switch-interval.sim"
-	e4PFile = "e4-switch-interval-pinned.sim"
-	e5File  = "e5-asyncio.sim"
-	e6File  = "e6-gevent.sim"
-	e9File  = "e9-eventlet.sim"
-	e10File = "e10-greenlets-generators.sim"
+	e1File   = "e1-cpu-threads-vs-processes.sim"
+	e2File   = "e2-io-bound-threads.sim"
+	e3File   = "e3-convoy.sim"
+	e4File   = "e4-switch-interval.sim"
+	e4PFile  = "e4-switch-interval-pinned.sim"
+	e5File   = "e5-asyncio.sim"
+	e6File   = "e6-gevent.sim"
+	e9File   = "e9-eventlet.sim"
+	e10File  = "e10-greenlets-generators.sim"
+	e10TFile = "e10-trampoline.sim"
 )
 
 // e1UnitMS is E1's unit of work: countdown alone, calibration.json
@@ -264,13 +265,13 @@ func buildRows() []Row {
 		Value: 4.933, Scenario: e10File, predict: wallRatio(e10File, "g1_pingpong", "s2_handoff")})
 	add(Row{Exp: "E10", Entry: "e10_greenlet_generators.trampoline_1000x100_ms", Data: evgr,
 		Behaviour: "round-robin trampoline, 1000 generators × 100 yields: wall", Unit: MS,
-		Value: 5.9209, Scenario: e10File, predict: wallMS(e10File, "s3_trampoline")})
+		Value: 5.9209, Scenario: e10TFile, predict: wallMS(e10TFile, "s3_trampoline")})
 	add(Row{Exp: "E10", Entry: "e10_greenlet_generators.greenlet_blocking_sleep_gap_ms", Data: evgr,
 		Behaviour: "3 greenlets, one calls time.sleep(0.05): the others' stall", Unit: MS,
 		Value: 50.131, Scenario: e10File, predict: maxStepGap(e10File, "g3_greenlet_blocking", "B")})
 	add(Row{Exp: "E10", Entry: "e10_greenlet_generators.trampoline_blocking_sleep_gap_ms", Data: evgr,
 		Behaviour: "10 generators, one calls time.sleep(0.05): the others' stall", Unit: MS,
-		Value: 50.134, Scenario: e10File, predict: maxStepGap(e10File, "s4_trampoline_blocking", "blocker")})
+		Value: 50.134, Scenario: e10TFile, predict: maxStepGap(e10TFile, "s4_trampoline_blocking", "blocker")})
 	return rs
 }
 

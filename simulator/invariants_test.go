@@ -409,6 +409,8 @@ func invGenScenarioWith(t *rapid.T, pol PolicyKind, avoid, runtimes bool) *Scena
 	case 2:
 		c := g.grain * rapid.Int64Range(1, 3).Draw(t, "loop_switch_grains")
 		m.AsyncioSwitch, m.GeventSwitch, m.EventletSwitch, m.GreenletSwitch, m.GeneratorSwitch = c, c, c, c, c
+		// a trampoline's dispatch comes on top of its send
+		m.TrampolineDispatch = g.grain * rapid.Int64Range(0, 1).Draw(t, "trampoline_dispatch_grains")
 	}
 	sc := &Scenario{
 		Title:   "invariants",
@@ -550,8 +552,8 @@ func invDump(sc *Scenario) string {
 	fmt.Fprintf(&b, "\nmachine { context_switch %s wakeup %s timer_slack %s ft_overhead %d‰ gil_fifo %v legacy_tick %s legacy_signal_cost %s thread_start %s\n",
 		invDur(m.ContextSwitch), invDur(m.WakeupLatency), invDur(m.TimerSlack), m.FreeThreadingOverheadPermille, m.GILFIFO,
 		invDur(m.LegacyTick), invDur(m.LegacySignalCost), invDur(m.ThreadStart))
-	fmt.Fprintf(&b, "  switch asyncio %s gevent %s eventlet %s greenlet %s generator %s }\n",
-		invDur(m.AsyncioSwitch), invDur(m.GeventSwitch), invDur(m.EventletSwitch), invDur(m.GreenletSwitch), invDur(m.GeneratorSwitch))
+	fmt.Fprintf(&b, "  switch asyncio %s gevent %s eventlet %s greenlet %s generator %s trampoline_dispatch %s }\n",
+		invDur(m.AsyncioSwitch), invDur(m.GeventSwitch), invDur(m.EventletSwitch), invDur(m.GreenletSwitch), invDur(m.GeneratorSwitch), invDur(m.TrampolineDispatch))
 	for _, p := range sc.Processes {
 		if p.Native {
 			th := p.Threads[0]
@@ -758,7 +760,7 @@ func invSwitchCost(m *Machine, k ThreadKind) int64 {
 	case ThreadGreenlets:
 		return m.GreenletSwitch
 	}
-	return m.GeneratorSwitch
+	return m.GeneratorSwitch + m.TrampolineDispatch
 }
 
 // invEnt is one row of Result.Tasks: a native task, a plain thread, a

@@ -129,6 +129,10 @@ type Machine struct {
 	EventletSwitch  int64
 	GreenletSwitch  int64
 	GeneratorSwitch int64
+	// TrampolineDispatch is the `coroutines` scheduler's own work per
+	// step on top of the send (pop the generator from its deque, catch
+	// StopIteration, append it again), CPU time on the thread.
+	TrampolineDispatch int64
 	// Resident memory per unit, in bytes.
 	MemProcess     int64
 	MemThread      int64

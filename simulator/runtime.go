@@ -156,7 +156,7 @@ func (e *engine) newLoop(t *thread, ts *Thread, p *proc) {
 	case ThreadGreenlets:
 		l.switchC = e.m.GreenletSwitch
 	case ThreadCoroutines:
-		l.switchC = e.m.GeneratorSwitch
+		l.switchC = satAdd(e.m.GeneratorSwitch, e.m.TrampolineDispatch)
 	}
 	kind := map[ThreadKind]unitKind{ThreadAsyncio: kindCoroutine, ThreadGevent: kindGreenlet, ThreadEventlet: kindGreenthread, ThreadGreenlets: kindGreenlet, ThreadCoroutines: kindGen}[ts.Kind]
 	for i, ms := range ts.Members {
