@@ -346,6 +346,41 @@ func (s setFlag) Set(v string) error {
 	if _, dup := s[name]; dup {
 		return fmt.Errorf("%s is set twice", name)
 	}
+	if err := distinctValues(name, value); err != nil {
+		return err
+	}
 	s[name] = value
 	return nil
+}
+
+// distinctValues refuses a list of values that names one twice, which
+// would run the same simulation twice (a vary list may not either).
+// Durations are compared by value (1s is 1000ms), other values as written.
+// The error suggests the list without its repeats.
+func distinctValues(name, list string) error {
+	var keep []string
+	seen := map[string]string{} // a value's key -> its first spelling
+	problem := ""
+	for v := range strings.SplitSeq(list, ",") {
+		v = strings.TrimSpace(v)
+		key := v
+		if ns, err := parseDuration(v); err == nil {
+			key = "duration " + strconv.FormatInt(ns, 10)
+		}
+		first, dup := seen[key]
+		switch {
+		case !dup:
+			seen[key] = v
+			keep = append(keep, v)
+		case problem != "":
+		case first == v:
+			problem = v + " is listed twice"
+		default:
+			problem = v + " is the same as " + first
+		}
+	}
+	if problem == "" {
+		return nil
+	}
+	return fmt.Errorf("%s; give each value once: %s=%s", problem, name, strings.Join(keep, ","))
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -114,6 +115,34 @@ func TestUsageErrorsAreShort(t *testing.T) {
 		if code != exitUsage || out.Len() != 0 || len(lines) != 3 || !strings.HasPrefix(errb.String(), want) ||
 			lines[2] != `Run "gilsim help `+cmd+`" for more.` {
 			t.Errorf("run(%q): exit %d, stdout %q, stderr:\n%s\nwant exit 2, no stdout, and three lines starting\n%s", c.args, code, out.String(), errb.String(), want)
+		}
+	}
+}
+
+// Every command that takes --set refuses a list that repeats a value.
+func TestSetRefusesRepeatedValues(t *testing.T) {
+	for _, args := range [][]string{
+		{"run", "--set", "w=1,1", "a.sim"},
+		{"test", "--set", "w=1, 1", "a.sim"},
+		{"compare", "--set", "w=1,1", "a.sim"},
+		{"report", "-o", "-", "--set", "w=1,1", "a.sim"},
+		{"trace", "-o", "-", "--set", "w=1,1", "a.sim"},
+	} {
+		cliCase{args: args, code: 2, stderr: []string{"1 is listed twice; give each value once: w=1\n"}, noStdout: true}.check(t)
+	}
+	cliCase{args: []string{"run", "--set", "w=1,2", "--set", "w=3", "a.sim"}, code: 2, stderr: []string{"w is set twice"}, noStdout: true}.check(t)
+	cliCase{args: []string{"trace", "-o", "-", "--set", "w=1", "--set", "w=3", "a.sim"}, code: 2, stderr: []string{"w is set twice"}, noStdout: true}.check(t)
+	for list, want := range map[string]string{
+		"1,2,3":            "",
+		"5ms,1s,5000us":    "5000us is the same as 5ms; give each value once: w=5ms,1s",
+		"0,0ms":            "0ms is the same as 0; give each value once: w=0",
+		"a,b,a,b,c":        "a is listed twice; give each value once: w=a,b,c",
+		"10%,10%":          "10% is listed twice; give each value once: w=10%",
+		"1.5s, 1500ms ,2s": "1500ms is the same as 1.5s; give each value once: w=1.5s,2s",
+	} {
+		err := distinctValues("w", list)
+		if got := fmt.Sprint(err); (err == nil) != (want == "") || err != nil && got != want {
+			t.Errorf("distinctValues(w, %q) = %v, want %q", list, err, want)
 		}
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/gilsim/gilsim/dsl"
 	"github.com/gilsim/gilsim/report"
@@ -57,14 +56,7 @@ func parseOutputFlags(cmd, usage string, args []string, stdout, stderr io.Writer
 	fset.StringVar(&f.out, "o", "", "")
 	fset.StringVar(&f.out, "out", "", "")
 	f.set = map[string]string{}
-	fset.Func("set", "", func(s string) error {
-		name, value, found := strings.Cut(s, "=")
-		if !found || name == "" {
-			return errors.New("want NAME=VALUE")
-		}
-		f.set[name] = value
-		return nil
-	})
+	fset.Var(setFlag(f.set), "set", "")
 	maxEvents := fset.Int64("max-events", simulator.DefaultMaxEvents, "")
 	var maxTime durationFlag
 	fset.Var(&maxTime, "max-time", "")
