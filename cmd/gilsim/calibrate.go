@@ -281,6 +281,7 @@ var blockKeys = []blockKey{
 	{"thread_start", "thread_start", "ns", ""},
 	{"asyncio_switch", "asyncio_switch", "ns", ""},
 	{"generator_switch", "generator_switch", "ns", ""},
+	{"trampoline_dispatch", "trampoline_step", "ns", ""}, // minus the send
 	{"gevent_switch", "gevent_switch", "ns", "gevent"},
 	{"greenlet_switch", "greenlet_switch", "ns", "greenlet"},
 	{"eventlet_switch", "eventlet_switch", "ns", "eventlet"},
@@ -358,6 +359,18 @@ func (c *calReport) machineBlock() (string, []string) {
 				note += " (clamped at 0)"
 			}
 			v = slack
+		case "trampoline_dispatch":
+			send, why := c.get("generator_switch", "ns")
+			if why != "" {
+				problems = append(problems, why)
+				continue
+			}
+			note = fmt.Sprintf("a round-robin trampoline's step took %s: minus the send (generator_switch)", fmtDuration(int64(math.Round(v))))
+			v -= send
+			if v < 0 {
+				v = 0
+				note += " (clamped at 0)"
+			}
 		}
 		if strings.HasPrefix(k.key, "memory") {
 			if v < 1 {
@@ -443,11 +456,6 @@ func (c *calReport) extraComments() string {
 		row("effective_cores", strconv.FormatFloat(v, 'f', 2, 64)+" of 2", "two CPU-bound processes at once run this much faster than one")
 	} else {
 		row("effective_cores", "?", "not measured: "+why)
-	}
-	if v, why := c.get("trampoline_step", "ns"); why == "" {
-		row("trampoline_step", fmtDuration(int64(math.Round(v))), "a round-robin generator trampoline's step (generator_switch is only the send)")
-	} else {
-		row("trampoline_step", "?", "not measured: "+why)
 	}
 	if c.CPUs > 0 {
 		row("cores", strconv.Itoa(c.CPUs), "CPUs this process may use: write `cores "+strconv.Itoa(c.CPUs)+"` in a scenario of this machine")
