@@ -13,7 +13,7 @@
 //
 //	runs, err := fidelity.Load(calibration.Files)
 //	results := fidelity.Evaluate(runs)
-//	fidelity.WriteMarkdown(os.Stdout, results)
+//	io.WriteString(os.Stdout, fidelity.Markdown(results))
 //
 // The README's "Fidelity against CPython" section is the output of
 // Markdown (`gilsim fidelity`), and a test keeps the two identical.

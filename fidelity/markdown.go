@@ -3,7 +3,6 @@ package fidelity
 import (
 	"errors"
 	"fmt"
-	"io"
 	"math"
 	"strconv"
 	"strings"
@@ -118,12 +117,6 @@ func Markdown(results []Result) string {
 		w("- **%s** (%s): %s.\n", p.Name, p.Reference, p.Note)
 	}
 	return b.String()
-}
-
-// WriteMarkdown writes Markdown(results) to w.
-func WriteMarkdown(w io.Writer, results []Result) error {
-	_, err := io.WriteString(w, Markdown(results))
-	return err
 }
 
 // cell makes text safe inside a markdown table cell.
