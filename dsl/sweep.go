@@ -126,16 +126,6 @@ func ParseWorkloadSweep(filename string, src []byte, set map[string]string) (*Sw
 	return parseSweepAs(filename, src, set, modeWorkload)
 }
 
-// ParseWorkloadSweepFile reads the file at path and parses it with
-// ParseWorkloadSweep.
-func ParseWorkloadSweepFile(path string, set map[string]string) (*Sweep, error) {
-	src, err := readSource(path)
-	if err != nil {
-		return nil, err
-	}
-	return ParseWorkloadSweep(path, src, set)
-}
-
 // ParseAnySweep parses a scenario file or a workload file: its runs hold
 // Scenarios or Workloads (Sweep.IsWorkload tells which).
 func ParseAnySweep(filename string, src []byte, set map[string]string) (*Sweep, error) {
