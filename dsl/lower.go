@@ -1,7 +1,6 @@
 package dsl
 
 import (
-	"math"
 	"math/rand/v2"
 	"strconv"
 
@@ -183,30 +182,7 @@ func newArrivals(seed uint64) *arrivals {
 	return &arrivals{rng: rand.New(rand.NewPCG(seed, 0x67696c73696d /* "gilsim" */))}
 }
 
-func (a *arrivals) draw(d simulator.Dist) int64 {
-	switch d.Kind {
-	case simulator.DistUniform:
-		// check ensures 0 <= A <= B, so the span fits in a uint64.
-		return d.A + int64(a.rng.Uint64N(uint64(d.B-d.A)+1))
-	case simulator.DistExp:
-		return roundNS(float64(d.A) * a.rng.ExpFloat64())
-	case simulator.DistNormal:
-		return roundNS(float64(d.A) + float64(d.B)*a.rng.NormFloat64())
-	}
-	return d.A
-}
-
-// roundNS rounds a draw to whole nanoseconds, clamped to [0, MaxInt64).
-func roundNS(f float64) int64 {
-	f = math.Round(f)
-	switch {
-	case f <= 0 || math.IsNaN(f):
-		return 0
-	case f >= math.MaxInt64:
-		return math.MaxInt64 - 1
-	}
-	return int64(f)
-}
+func (a *arrivals) draw(d simulator.Dist) int64 { return simulator.Draw(d, a.rng) }
 
 // lowerWorkload expands a checked workload file: its tasks' `x N` into
 // name#1 … name#N, in file order, each replica's `at` drawn as lower

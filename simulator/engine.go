@@ -1016,7 +1016,14 @@ func (e *engine) draw(t *thread, s *Step) int64 {
 	return e.sample(s.Dur)
 }
 
-func (e *engine) sample(d Dist) int64 {
+func (e *engine) sample(d Dist) int64 { return Draw(d, e.rng) }
+
+// Draw draws one duration of d from r, in whole nanoseconds: uniform
+// over [A, B] inclusive, exponential of mean A, normal of mean A and
+// deviation B; negative draws are 0 and huge ones are cut at MaxInt64/2.
+// The engine draws steps with it from the run's generator, and the dsl
+// draws `at` distributions with it when a file is loaded.
+func Draw(d Dist, r *rand.Rand) int64 {
 	var v float64
 	switch d.Kind {
 	case DistFixed:
@@ -1025,11 +1032,11 @@ func (e *engine) sample(d Dist) int64 {
 		if d.B <= d.A {
 			return d.A
 		}
-		return d.A + int64(e.rng.Uint64N(uint64(d.B-d.A)+1))
+		return d.A + int64(r.Uint64N(uint64(d.B-d.A)+1))
 	case DistExp:
-		v = e.rng.ExpFloat64() * float64(d.A)
+		v = r.ExpFloat64() * float64(d.A)
 	case DistNormal:
-		v = float64(d.A) + e.rng.NormFloat64()*float64(d.B)
+		v = float64(d.A) + r.NormFloat64()*float64(d.B)
 	}
 	if v < 0 || math.IsNaN(v) {
 		return 0
