@@ -340,6 +340,7 @@ func groupName(n string) string {
 // loop pops events in (time, sequence) order. All events of an instant are
 // applied before the dispatch of that instant.
 func (e *engine) loop() {
+	var ev event
 	for {
 		if e.q.len() == 0 {
 			if len(e.readyNow) > 0 || len(e.expired) > 0 || (e.rq.len() > 0 && e.idleCore()) {
@@ -354,7 +355,7 @@ func (e *engine) loop() {
 			e.q.compact(e.stale)
 			e.compactAt = max(minCompact, 4*e.q.heapLen())
 		}
-		ev := e.q.pop()
+		e.q.pop(&ev)
 		if ev.at > e.opt.MaxTime {
 			e.limit = &LimitError{What: "time", Limit: e.opt.MaxTime, At: e.now}
 			return
@@ -362,7 +363,8 @@ func (e *engine) loop() {
 		var t *thread
 		var live bool
 		if ev.kind == evGILCheck {
-			live = true // moved, never left stale (queue.go)
+			g := e.procs[ev.th].gil
+			live = g != nil && ev.gen == g.tw.gen
 		} else {
 			t = e.threads[ev.th]
 			live = e.live(&ev, t)
@@ -392,7 +394,10 @@ const minCompact = 1 << 16
 // its target's (generations only grow).
 func (e *engine) stale(ev *event) bool {
 	switch ev.kind {
-	case evArrive, evWake, evGILCheck:
+	case evGILCheck:
+		g := e.procs[ev.th].gil
+		return g == nil || ev.gen != g.tw.gen
+	case evArrive, evWake:
 		return false
 	}
 	t := e.threads[ev.th]

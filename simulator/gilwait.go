@@ -60,9 +60,10 @@ type timedWaits struct {
 	phases  *phaseSet // nil while the waiters are few
 	fresh   []*thread // waiters that went to sleep after the last change of owner, in order
 	head    int
-	h       int64 // the last change of owner
-	checkAt int64 // the pending check event's time (-1: none)
-	on      bool  // the new GIL: waiters wait in timed waits
+	h       int64  // the last change of owner
+	checkAt int64  // the pending check event's time (-1: none)
+	gen     uint32 // the pending check's generation: an earlier one is stale
+	on      bool   // the new GIL: waiters wait in timed waits
 }
 
 func (g *gilState) initWaits() {
@@ -75,7 +76,7 @@ func (g *gilState) treeMode() {
 	n := len(g.sleeping)
 	switch {
 	case g.tw.phases == nil && n > treeAbove:
-		g.tw.phases = &phaseSet{}
+		g.tw.phases = newPhaseSet(g.period)
 		for _, t := range g.sleeping {
 			if !t.gilFresh {
 				g.tw.phases.insert(g.key(t))
@@ -147,8 +148,9 @@ func (e *engine) scheduleGILCheck(g *gilState, at int64) {
 	if g.tw.checkAt >= e.now && g.tw.checkAt <= at {
 		return // an earlier check is pending; it reschedules itself
 	}
+	g.tw.gen++
 	g.tw.checkAt = at
-	e.q.setCheck(int32(g.proc), at)
+	e.q.push(event{at: at, kind: evGILCheck, th: int32(g.proc), gen: g.tw.gen})
 }
 
 // nextDeadline is the first deadline at or after x of any sleeping waiter.

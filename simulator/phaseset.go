@@ -4,13 +4,17 @@ import "github.com/google/btree"
 
 // phaseSet is the ordered set of sleeping GIL waiters' phases, with the one
 // query the timed waits need: the first phase at or after a pivot, wrapping
-// around. Up to sliceMax waiters it is a sorted slice (a binary search and
-// a short memmove beat a tree's pointer chasing at these sizes); past it
-// the phases move to a B-tree, and back below sliceMin.
+// around. Up to sliceMax waiters it is a sorted slice of packed keys,
+// phase<<bits | thread index (a binary search and a short memmove beat a
+// tree's pointer chasing at these sizes); past it the phases move to a
+// B-tree, and back below sliceMin. A period too long to pack with the
+// thread indexes (past 2^41 ns, about 37 minutes, for indexes of 21
+// bits), or a thread index too large, moves it to the B-tree for good.
 type phaseSet struct {
-	ph []int64                 // phases, ascending
-	ix []int32                 // the waiters' thread indexes: ix[i]'s phase is ph[i]; equal phases in index order
-	bt *btree.BTreeG[phaseKey] // non-nil in tree form
+	keys []int64                 // packed keys, ascending
+	bt   *btree.BTreeG[phaseKey] // non-nil in tree form
+	bits uint                    // low bits of a packed key, which hold the thread index
+	wide bool                    // phases do not fit a packed key
 	// hint is the answer of the last search. Successive searches are
 	// mostly for nearby phases (the pivots follow the clock, and waiters
 	// come and go near it), so a short walk from it usually replaces the
@@ -23,46 +27,51 @@ const (
 	sliceMin = 512
 )
 
-// lower is the index of the first phase not less than x. Phases and x are
-// in [0, period), so ph-x cannot overflow and its sign bit is ph < x; the
-// loop adds with a mask instead of branching, since the outcome of each
+// newPhaseSet is an empty set for phases in [0, period). Packed keys stay
+// below 2^62, which leaves room for the branch-free search below.
+func newPhaseSet(period int64) *phaseSet {
+	const b = 21 // thread indexes: MaxEntities and then some
+	p := &phaseSet{bits: b, wide: period > 1<<(62-b)}
+	if p.wide {
+		p.bt = btree.NewG[phaseKey](16, phaseLess)
+	}
+	return p
+}
+
+func (p *phaseSet) pack(k phaseKey) int64 { return k.phase<<p.bits | int64(k.idx) }
+
+func (p *phaseSet) unpack(v int64) phaseKey {
+	return phaseKey{phase: v >> p.bits, idx: int32(v & (1<<p.bits - 1))}
+}
+
+// lower is the index of the first key not less than x. Keys and x are in
+// [0, 2^62], so k-x cannot overflow and its sign bit is k < x; the loop
+// adds with a mask instead of branching, since the outcome of each
 // halving is unpredictable and a missed branch costs more than the search.
 func (p *phaseSet) lower(x int64) int {
-	ph := p.ph
-	n := len(ph)
+	ks := p.keys
+	n := len(ks)
 	i := min(p.hint, n)
 	for range 4 {
 		switch {
-		case i < n && ph[i] < x:
+		case i < n && ks[i] < x:
 			i++
-		case i > 0 && ph[i-1] >= x:
+		case i > 0 && ks[i-1] >= x:
 			i--
 		default:
 			p.hint = i
 			return i
 		}
 	}
-	if n == 0 {
-		return 0
-	}
 	base := 0
 	for n > 1 {
 		half := n >> 1
-		lt := int(uint64(ph[base+half-1]-x) >> 63)
+		lt := int(uint64(ks[base+half-1]-x) >> 63)
 		base += half & -lt
 		n -= half
 	}
-	p.hint = base + int(uint64(ph[base]-x)>>63)
+	p.hint = base + int(uint64(ks[base]-x)>>63)
 	return p.hint
-}
-
-// find is where k is, or would go, in the slice form.
-func (p *phaseSet) find(k phaseKey) int {
-	i := p.lower(k.phase)
-	for i < len(p.ph) && p.ph[i] == k.phase && p.ix[i] < k.idx {
-		i++
-	}
-	return i
 }
 
 func (p *phaseSet) insert(k phaseKey) {
@@ -70,43 +79,50 @@ func (p *phaseSet) insert(k phaseKey) {
 		p.bt.ReplaceOrInsert(k)
 		return
 	}
-	i := p.find(k)
-	if i < len(p.ph) && p.ph[i] == k.phase && p.ix[i] == k.idx {
+	if int64(k.idx)>>p.bits != 0 {
+		p.toTree()
+		p.wide = true
+		p.bt.ReplaceOrInsert(k)
 		return
 	}
-	p.ph = append(p.ph, 0)
-	p.ix = append(p.ix, 0)
-	copy(p.ph[i+1:], p.ph[i:])
-	copy(p.ix[i+1:], p.ix[i:])
-	p.ph[i], p.ix[i] = k.phase, k.idx
-	if len(p.ph) > sliceMax {
-		p.bt = btree.NewG[phaseKey](16, phaseLess)
-		for i, x := range p.ix {
-			p.bt.ReplaceOrInsert(phaseKey{phase: p.ph[i], idx: x})
-		}
-		p.ph, p.ix = nil, nil
+	v := p.pack(k)
+	i := p.lower(v)
+	if i < len(p.keys) && p.keys[i] == v {
+		return
 	}
+	p.keys = append(p.keys, 0)
+	copy(p.keys[i+1:], p.keys[i:])
+	p.keys[i] = v
+	if len(p.keys) > sliceMax {
+		p.toTree()
+	}
+}
+
+// toTree moves the slice form's keys to a B-tree.
+func (p *phaseSet) toTree() {
+	p.bt = btree.NewG[phaseKey](16, phaseLess)
+	for _, v := range p.keys {
+		p.bt.ReplaceOrInsert(p.unpack(v))
+	}
+	p.keys = nil
 }
 
 func (p *phaseSet) delete(k phaseKey) {
 	if p.bt != nil {
 		p.bt.Delete(k)
-		if p.bt.Len() < sliceMin {
+		if !p.wide && p.bt.Len() < sliceMin {
 			p.bt.Ascend(func(k phaseKey) bool {
-				p.ph = append(p.ph, k.phase)
-				p.ix = append(p.ix, k.idx)
+				p.keys = append(p.keys, p.pack(k))
 				return true
 			})
 			p.bt = nil
 		}
 		return
 	}
-	i := p.find(k)
-	if i < len(p.ph) && p.ph[i] == k.phase && p.ix[i] == k.idx {
-		copy(p.ph[i:], p.ph[i+1:])
-		copy(p.ix[i:], p.ix[i+1:])
-		n := len(p.ph) - 1
-		p.ph, p.ix = p.ph[:n], p.ix[:n]
+	v := p.pack(k)
+	i := p.lower(v)
+	if i < len(p.keys) && p.keys[i] == v {
+		p.keys = append(p.keys[:i], p.keys[i+1:]...)
 	}
 }
 
@@ -114,14 +130,14 @@ func (p *phaseSet) delete(k phaseKey) {
 // to the smallest; ok is false when the set is empty.
 func (p *phaseSet) from(pivot int64) (k phaseKey, ok bool) {
 	if p.bt == nil {
-		if len(p.ph) == 0 {
+		if len(p.keys) == 0 {
 			return k, false
 		}
-		i := p.lower(pivot)
-		if i == len(p.ph) {
+		i := p.lower(pivot << p.bits)
+		if i == len(p.keys) {
 			i = 0
 		}
-		return phaseKey{phase: p.ph[i], idx: p.ix[i]}, true
+		return p.unpack(p.keys[i]), true
 	}
 	piv := phaseKey{phase: pivot, idx: -1 << 31}
 	p.bt.AscendGreaterOrEqual(piv, func(x phaseKey) bool {

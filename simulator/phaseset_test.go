@@ -13,7 +13,10 @@ import (
 func TestPhaseSet(t *testing.T) {
 	rapid.Check(t, func(rt *rapid.T) {
 		const period = 50
-		var p phaseSet
+		p := newPhaseSet(period)
+		if rapid.Bool().Draw(rt, "wide") {
+			p = newPhaseSet(1 << 62) // phases too long to pack: the B-tree throughout
+		}
 		var model []phaseKey // sorted by phaseLess
 		present := map[int32]phaseKey{}
 		big := rapid.Bool().Draw(rt, "big") // cross sliceMax and back
@@ -52,7 +55,7 @@ func TestPhaseSet(t *testing.T) {
 				delete(present, k.idx)
 				model = slices.Delete(model, j, j+1)
 			}
-			if big && filled && p.bt == nil && len(model) > sliceMax {
+			if p.wide && p.bt == nil || big && filled && p.bt == nil && len(model) > sliceMax {
 				rt.Fatalf("still slices at %d phases", len(model))
 			}
 			wasTree = wasTree || p.bt != nil
@@ -63,7 +66,7 @@ func TestPhaseSet(t *testing.T) {
 				rt.Fatalf("step %d: from(%d) = %v %v, want %v %v (size %d, tree %v)", i, pivot, got, ok, want, wok, len(model), p.bt != nil)
 			}
 		}
-		if big && (!wasTree || p.bt != nil) {
+		if big && !p.wide && (!wasTree || p.bt != nil) {
 			rt.Fatalf("the set did not go to a tree and back (tree now: %v)", p.bt != nil)
 		}
 	})
@@ -89,4 +92,27 @@ func modelFrom(model []phaseKey, pivot int64) (phaseKey, bool) {
 		return model[0], true
 	}
 	return phaseKey{}, false
+}
+
+// TestPhaseSetHugeIndex: a thread index too large to pack moves the set to
+// its B-tree for good, keeping what it held.
+func TestPhaseSetHugeIndex(t *testing.T) {
+	p := newPhaseSet(100)
+	p.insert(phaseKey{phase: 10, idx: 3})
+	p.insert(phaseKey{phase: 50, idx: 1 << 22})
+	if p.bt == nil || !p.wide {
+		t.Fatal("still slices after an index of 2^22")
+	}
+	for _, c := range []struct {
+		pivot int64
+		want  phaseKey
+	}{{0, phaseKey{10, 3}}, {11, phaseKey{50, 1 << 22}}, {51, phaseKey{10, 3}}} {
+		if k, ok := p.from(c.pivot); !ok || k != c.want {
+			t.Errorf("from(%d) = %v %v, want %v", c.pivot, k, ok, c.want)
+		}
+	}
+	p.delete(phaseKey{phase: 50, idx: 1 << 22})
+	if k, ok := p.from(11); !ok || k != (phaseKey{10, 3}) {
+		t.Errorf("after delete: from(11) = %v %v", k, ok)
+	}
 }

@@ -20,7 +20,7 @@ type event struct {
 	at   int64
 	seq  uint64
 	kind eventKind
-	th   int32  // thread index (process index for evGILCheck)
+	th   int32  // thread index
 	gen  uint32 // must match the thread's generation for the kind, else the event is stale
 }
 
@@ -28,32 +28,24 @@ func (a *event) before(b *event) bool {
 	return a.at < b.at || (a.at == b.at && a.seq < b.seq)
 }
 
-// eventQueue orders events by (at, seq). seq is assigned when an event is
-// scheduled, so events at the same instant fire in the order they were
-// scheduled: deterministic whatever the machine.
+// eventQueue orders events by (at, seq). seq is assigned at push time, so
+// events at the same instant fire in the order they were scheduled:
+// deterministic whatever the machine.
 //
-// It has three lanes, and pop takes the earliest of their heads:
-//
-//   - a binary min-heap for most events;
-//   - a FIFO for events that come a fixed delay after the instant they are
-//     scheduled (the OS wake-up latency): they arrive in time order and
-//     need no heap;
-//   - a small indexed heap of GIL checks, at most one per process, which
-//     are moved rather than cancelled and pushed again when a GIL's next
-//     check changes (they are about half of what a busy GIL schedules).
-//
-// The heaps are the engine's hottest structures, so they keep their own
-// sift code (moving a hole rather than swapping) instead of heap.go's.
+// It has two lanes. Most events go into a binary min-heap. Events that
+// come a fixed delay after the instant they are scheduled (the OS wake-up
+// latency) are pushed in time order, so they need no heap: they wait in a
+// FIFO, and pop takes the earlier of the two heads. The heap is the
+// engine's hottest structure, so it keeps its own sift code (moving a hole
+// rather than swapping) instead of the generic heap.go.
 type eventQueue struct {
-	h        []event
-	fifo     []event // sorted by (at, seq); fifo[head:] are pending
-	head     int
-	checks   []event // GIL checks; th is the process
-	checkPos []int32 // process -> its check's index in checks, or -1
-	seq      uint64
+	h    []event
+	fifo []event // sorted by (at, seq); fifo[head:] are pending
+	head int
+	seq  uint64
 }
 
-func (q *eventQueue) len() int { return len(q.h) + len(q.fifo) - q.head + len(q.checks) }
+func (q *eventQueue) len() int { return len(q.h) + len(q.fifo) - q.head }
 
 // heapLen is the size of the heap lane, the part compact works on.
 func (q *eventQueue) heapLen() int { return len(q.h) }
@@ -62,7 +54,17 @@ func (q *eventQueue) push(e event) {
 	q.seq++
 	e.seq = q.seq
 	q.h = append(q.h, e)
-	siftUp(q.h, len(q.h)-1, e, nil)
+	h := q.h
+	i := len(h) - 1
+	for i > 0 {
+		p := (i - 1) / 2
+		if !e.before(&h[p]) {
+			break
+		}
+		h[i] = h[p]
+		i = p
+	}
+	h[i] = e
 }
 
 // pushInOrder queues an event no earlier than any event pushed in order
@@ -83,104 +85,35 @@ func (q *eventQueue) pushInOrder(e event) {
 	q.fifo = append(q.fifo, e)
 }
 
-// setCheck schedules process p's GIL check at at, replacing its pending
-// one if any (the replaced check takes the order of a new event).
-func (q *eventQueue) setCheck(p int32, at int64) {
-	for int(p) >= len(q.checkPos) {
-		q.checkPos = append(q.checkPos, -1)
-	}
-	q.seq++
-	e := event{at: at, seq: q.seq, kind: evGILCheck, th: p}
-	i := int(q.checkPos[p])
-	if i < 0 {
-		q.checks = append(q.checks, e)
-		siftUp(q.checks, len(q.checks)-1, e, q.checkPos)
-		return
-	}
-	if e.before(&q.checks[i]) {
-		siftUp(q.checks, i, e, q.checkPos)
-	} else {
-		siftDown(q.checks, i, e, q.checkPos)
-	}
-}
-
 // peek is the next event; the queue must not be empty.
 func (q *eventQueue) peek() *event {
-	var best *event
-	if len(q.h) > 0 {
-		best = &q.h[0]
+	if q.head < len(q.fifo) && (len(q.h) == 0 || q.fifo[q.head].before(&q.h[0])) {
+		return &q.fifo[q.head]
 	}
-	if q.head < len(q.fifo) && (best == nil || q.fifo[q.head].before(best)) {
-		best = &q.fifo[q.head]
-	}
-	if len(q.checks) > 0 && (best == nil || q.checks[0].before(best)) {
-		best = &q.checks[0]
-	}
-	return best
+	return &q.h[0]
 }
 
-// pop removes and returns the next event; the queue must not be empty.
-func (q *eventQueue) pop() event {
-	lane := 0
-	var best *event
-	if len(q.h) > 0 {
-		best = &q.h[0]
-	}
-	if q.head < len(q.fifo) && (best == nil || q.fifo[q.head].before(best)) {
-		best, lane = &q.fifo[q.head], 1
-	}
-	if len(q.checks) > 0 && (best == nil || q.checks[0].before(best)) {
-		lane = 2
-	}
-	switch lane {
-	case 1:
-		e := q.fifo[q.head]
+// pop moves the next event into ev; the queue must not be empty. (It
+// fills the caller's event rather than returning one: the copies of a
+// returned struct showed in profiles of the engine's loop.)
+func (q *eventQueue) pop(ev *event) {
+	if q.head < len(q.fifo) && (len(q.h) == 0 || q.fifo[q.head].before(&q.h[0])) {
+		*ev = q.fifo[q.head]
 		q.head++
-		return e
-	case 2:
-		return popHeap(&q.checks, q.checkPos)
+		return
 	}
-	return popHeap(&q.h, nil)
-}
-
-// popHeap removes the root of the heap *hp. pos, when not nil, tracks
-// where each event (by th) is.
-func popHeap(hp *[]event, pos []int32) event {
-	h := *hp
-	top := h[0]
-	n := len(h) - 1
-	last := h[n]
-	*hp = h[:n]
-	if pos != nil {
-		pos[top.th] = -1
-	}
+	*ev = q.h[0]
+	n := len(q.h) - 1
+	last := q.h[n]
+	q.h = q.h[:n]
 	if n > 0 {
-		siftDown(h[:n], 0, last, pos)
-	}
-	return top
-}
-
-// siftUp places e at the hole i, moving larger parents down.
-func siftUp(h []event, i int, e event, pos []int32) {
-	for i > 0 {
-		p := (i - 1) / 2
-		if !e.before(&h[p]) {
-			break
-		}
-		h[i] = h[p]
-		if pos != nil {
-			pos[h[i].th] = int32(i)
-		}
-		i = p
-	}
-	h[i] = e
-	if pos != nil {
-		pos[e.th] = int32(i)
+		q.siftDown(0, last)
 	}
 }
 
 // siftDown places e at the hole i, moving smaller children up.
-func siftDown(h []event, i int, e event, pos []int32) {
+func (q *eventQueue) siftDown(i int, e event) {
+	h := q.h
 	n := len(h)
 	for {
 		l := 2*i + 1
@@ -195,22 +128,16 @@ func siftDown(h []event, i int, e event, pos []int32) {
 			break
 		}
 		h[i] = h[m]
-		if pos != nil {
-			pos[h[i].th] = int32(i)
-		}
 		i = m
 	}
 	h[i] = e
-	if pos != nil {
-		pos[e.th] = int32(i)
-	}
 }
 
-// compact drops the main heap's events for which stale says so and
-// restores the heap order. Cancelled events are otherwise only dropped
-// when they come up, which lets a long preempted segment's end sit in the
-// heap for the whole run. (The other lanes hold no stale events: wake-ups
-// are never cancelled, and GIL checks are moved in place.)
+// compact drops the heap's events for which stale says so and restores
+// the heap order. Cancelled events are otherwise only dropped when they
+// come up, which lets a long preempted segment's end sit in the heap for
+// the whole run. (The FIFO lane holds only wake-ups, which are never
+// cancelled.)
 func (q *eventQueue) compact(stale func(*event) bool) {
 	n := 0
 	for i := range q.h {
@@ -222,6 +149,6 @@ func (q *eventQueue) compact(stale func(*event) bool) {
 	clear(q.h[n:])
 	q.h = q.h[:n]
 	for i := n/2 - 1; i >= 0; i-- {
-		siftDown(q.h, i, q.h[i], nil)
+		q.siftDown(i, q.h[i])
 	}
 }
