@@ -55,7 +55,9 @@ func Load(fsys fs.FS) (*Runs, error) {
 		r.res = res
 		r.spans = make([][]simulator.Span, len(res.Tasks))
 		for _, s := range spans {
-			r.spans[s.Entity] = append(r.spans[s.Entity], s)
+			if s.Entity >= 0 { // not a process's own work
+				r.spans[s.Entity] = append(r.spans[s.Entity], s)
+			}
 		}
 		for i := range r.spans {
 			slices.SortStableFunc(r.spans[i], func(a, b simulator.Span) int {

@@ -52,6 +52,8 @@ func TestTimelineGolden(t *testing.T) {
 		{"gil-40.txt", "gil.sim", 40, RecorderOptions{}},
 		{"asyncio.txt", "asyncio.sim", 100, RecorderOptions{}},
 		{"replicas.txt", "replicas.sim", 100, RecorderOptions{}},
+		// the cores are busy during the start-up, which no task shows
+		{"startup.txt", "startup.sim", 100, RecorderOptions{}},
 		// Two lines for the entities: the first group's first member and
 		// the rest of the group, then everything else on one more line.
 		{"replicas-capped.txt", "replicas.sim", 72, RecorderOptions{GroupLines: 1, MaxLines: 2}},

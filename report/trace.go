@@ -120,7 +120,11 @@ var markTitles = [...]string{
 // Span writes one stretch of an entity's time. Pass it as
 // simulator.Options.Trace.
 func (t *TraceWriter) Span(s simulator.Span) {
-	if s.End <= s.Start || int(s.Kind) >= slotSleep || s.Entity < 0 {
+	if s.End <= s.Start || int(s.Kind) >= slotSleep {
+		return
+	}
+	if s.Entity < 0 {
+		t.ownWork(s)
 		return
 	}
 	proc := int32(s.Process)
@@ -161,6 +165,23 @@ func (t *TraceWriter) Span(s simulator.Span) {
 		}
 		t.coreSlice(s, t.labels[s.Entity])
 	}
+}
+
+// ownWork writes a process's own work (start-up, a scheduler between
+// units) on the process's own track and on its core.
+func (t *TraceWriter) ownWork(s simulator.Span) {
+	if s.Core < 0 || s.Process < 0 || s.Process >= len(t.procs) {
+		return
+	}
+	proc := int32(s.Process)
+	t.loopTID[proc] = true
+	title := "start-up or scheduler"
+	if s.Kind == simulator.SpanSwitching {
+		title = spanTitles[s.Kind]
+	}
+	t.slice(title, "state", procPID(proc), t.loopThreadTID(proc), s.Start, s.End,
+		[]string{"core", strconv.Itoa(s.Core), "gil", strconv.FormatBool(s.HasGIL)})
+	t.coreSlice(s, t.procs[proc].Name+" (own work)")
 }
 
 func (t *TraceWriter) coreSlice(s simulator.Span, label string) {
@@ -295,7 +316,7 @@ func (t *TraceWriter) Close(res *simulator.Result) error {
 		t.meta("process_name", pid, 0, name, false)
 		t.meta("process_sort_index", pid, 0, strconv.Itoa(pi+1), true)
 		if t.loopTID[int32(pi)] {
-			t.meta("thread_name", pid, t.loopThreadTID(int32(pi)), "loop thread (between tasks)", false)
+			t.meta("thread_name", pid, t.loopThreadTID(int32(pi)), "own work (start-up, scheduler between tasks)", false)
 			t.meta("thread_sort_index", pid, t.loopThreadTID(int32(pi)), "-1", true)
 		}
 	}

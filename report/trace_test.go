@@ -288,3 +288,28 @@ func TestTraceOverlap(t *testing.T) {
 		}
 	}
 }
+
+// TestTraceOwnWork: a process's start-up is on a track of the process's
+// own and on its core, labelled with the process.
+func TestTraceOwnWork(t *testing.T) {
+	data, res := writeTrace(t, "testdata/timeline/startup.sim")
+	tf := checkTrace(t, data, res)
+	var own, core int
+	for _, ev := range tf.TraceEvents {
+		if ev.Ph != "X" {
+			continue
+		}
+		switch {
+		case ev.Name == "start-up or scheduler" && *ev.PID >= 2:
+			own++
+			if d := micros(t, ev.Dur); d != 20_000_000 {
+				t.Errorf("start-up slice of %d ns, want 20ms", d)
+			}
+		case strings.HasSuffix(ev.Name, " (own work)") && *ev.PID == 1:
+			core++
+		}
+	}
+	if own != 2 || core != 2 {
+		t.Errorf("%d own-work slices on the processes and %d on the cores, want 2 and 2", own, core)
+	}
+}

@@ -543,14 +543,20 @@ func (e *engine) spanWhy(t *thread, why BlockWhy, start int64) {
 }
 
 func (e *engine) span(t *thread, k SpanKind, start int64) {
-	if e.opt.Trace == nil || t.unit == nil || start == e.now {
+	if e.opt.Trace == nil || start == e.now {
 		return
 	}
 	c := -1
 	if k == SpanRunning || k == SpanSwitching {
 		c = int(t.core)
 	}
-	e.opt.Trace(Span{Entity: int(t.uidx), Process: t.proc.idx, Kind: k, Core: c, HasGIL: t.hasGIL && k == SpanRunning, Start: start, End: e.now})
+	ent := -1
+	if t.unit != nil {
+		ent = int(t.uidx)
+	} else if c < 0 {
+		return // only the core time of a process's own work is shown
+	}
+	e.opt.Trace(Span{Entity: ent, Process: t.proc.idx, Kind: k, Core: c, HasGIL: t.hasGIL && k == SpanRunning, Start: start, End: e.now})
 }
 
 // makeReady makes t runnable. woke says it comes back from sleeping (for
@@ -872,6 +878,7 @@ func (e *engine) stopSegment(t *thread) {
 	case segStartup:
 		t.segLeft -= d
 		e.cpuTime += d
+		e.span(t, SpanRunning, t.segStart)
 	case segSwitch:
 		e.swTime += d
 		e.span(t, SpanSwitching, t.segStart)

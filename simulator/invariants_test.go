@@ -854,16 +854,15 @@ func invViolations(sc *Scenario) []invViolation {
 	// threads and units in file order, then the pool workers as they were
 	// started
 	var ents []invEnt
-	hasLocks, hasStartup, hasLegacy := false, false, false
+	hasLocks, hasLegacy := false, false
 	// runtime threads: any, and the non-zero switch costs of those present
-	hasLoops, loopLegacy := false, false
+	loopLegacy := false
 	loopCosts := map[int64]bool{}
 	pools := map[[2]string]*invPool{} // by process name and worker prefix
 	var poolList []*invPool
 	var startup int64
 	for pi, p := range sc.Processes {
 		if !p.Native && p.Startup > 0 {
-			hasStartup = true
 			startup += p.Startup
 		}
 		if !p.Native && p.GIL.Mode == GILLegacy {
@@ -888,7 +887,6 @@ func invViolations(sc *Scenario) []invViolation {
 				ents = append(ents, e)
 				continue
 			}
-			hasLoops = true
 			loopLegacy = loopLegacy || p.GIL.Mode == GILLegacy
 			if c := invSwitchCost(&sc.Machine, th.Kind); c > 0 {
 				loopCosts[c] = true
@@ -967,7 +965,7 @@ func invViolations(sc *Scenario) []invViolation {
 		var late int64
 		for _, s := range spans {
 			if (s.Kind == SpanRunning || s.Kind == SpanSwitching) && (c < 0 || s.Core == c) &&
-				s.End > res.Makespan && s.Entity < len(res.Tasks) && res.Tasks[s.Entity].Kind == "thread" && res.Tasks[s.Entity].Start < 0 {
+				s.End > res.Makespan && s.Entity >= 0 && s.Entity < len(res.Tasks) && res.Tasks[s.Entity].Kind == "thread" && res.Tasks[s.Entity].Start < 0 {
 				late += s.End - max(s.Start, res.Makespan)
 			}
 		}
@@ -979,10 +977,6 @@ func invViolations(sc *Scenario) []invViolation {
 		}
 		return invBugLoopTail
 	}
-	// invisible: core time that no span shows, beyond start-up and legacy
-	// spinning: a runtime thread's own switches between units, and OS
-	// context switches of a runtime thread with no unit current.
-	invisible := hasLoops && (len(loopCosts) > 0 || sc.Machine.ContextSwitch > 0)
 
 	unfinished := 0
 	for _, tr := range res.Tasks {
@@ -1002,7 +996,34 @@ func invViolations(sc *Scenario) []invViolation {
 	perEnt := make([][]Span, len(ents))
 	perCore := make([][]Span, cores)
 	perGIL := make([][]Span, len(sc.Processes))
+	var ownSw int64 // switching spans of the processes' own work
 	for _, s := range spans {
+		if s.Entity == -1 {
+			// a process's own work (start-up, a scheduler between units):
+			// core time only
+			switch {
+			case s.Process < 0 || s.Process >= len(sc.Processes):
+				fail("span %+v: process out of range", s)
+			case s.Kind != SpanRunning && s.Kind != SpanSwitching:
+				fail("span %+v: a process's own work off a core", s)
+			case s.Start >= s.End || s.Start < 0:
+				fail("span %+v: empty or negative", s)
+			case s.Core < 0 || s.Core >= cores:
+				fail("span %+v: core out of [0, %d)", s, cores)
+			default:
+				perCore[s.Core] = append(perCore[s.Core], s)
+				if s.Kind == SpanSwitching {
+					ownSw += s.End - s.Start
+				}
+				if s.HasGIL {
+					if !gilProc(sc.Processes[s.Process]) {
+						fail("span %+v: HasGIL in a process without a GIL", s)
+					}
+					perGIL[s.Process] = append(perGIL[s.Process], s)
+				}
+			}
+			continue
+		}
 		if s.Entity < 0 || s.Entity >= len(ents) {
 			fail("span %+v: entity out of range", s)
 			continue
@@ -1055,8 +1076,8 @@ func invViolations(sc *Scenario) []invViolation {
 			}
 		}
 		busy := res.Cores[c].Busy
-		if busy < sum || (!hasStartup && !hasLegacy && !invisible && busy != sum) {
-			fail("core %d: Busy %d, running+switching spans on it %d (startup %v, legacy %v, unseen loop time %v)", c, busy, sum, hasStartup, hasLegacy, invisible)
+		if busy < sum || (!hasLegacy && busy != sum) {
+			fail("core %d: Busy %d, running+switching spans on it %d (legacy %v)", c, busy, sum, hasLegacy)
 		}
 		if complete && busy > res.Makespan {
 			failBug(tail(busy-res.Makespan, c), "core %d: Busy %d past the makespan %d", c, busy, res.Makespan)
@@ -1635,7 +1656,7 @@ func invViolations(sc *Scenario) []invViolation {
 	if busy < res.CPUTime+res.SwitchTime || (!hasLegacy && busy != res.CPUTime+res.SwitchTime) {
 		fail("cores busy %d, CPUTime %d + SwitchTime %d = %d (legacy GIL %v)", busy, res.CPUTime, res.SwitchTime, res.CPUTime+res.SwitchTime, hasLegacy)
 	}
-	var swSpans, nSw int64
+	swSpans, nSw := ownSw, int64(0)
 	for _, ss := range perEnt {
 		for _, s := range ss {
 			if s.Kind == SpanSwitching {
@@ -1647,7 +1668,7 @@ func invViolations(sc *Scenario) []invViolation {
 	if nSw > res.ContextSwitches {
 		fail("%d switching spans but %d context switches", nSw, res.ContextSwitches)
 	}
-	if res.SwitchTime < swSpans || (!hasStartup && !hasLoops && res.SwitchTime != swSpans) {
+	if res.SwitchTime != swSpans {
 		fail("SwitchTime %d, switching spans %d", res.SwitchTime, swSpans)
 	}
 	if res.SwitchTime > res.ContextSwitches*sc.Machine.ContextSwitch {
@@ -1671,12 +1692,11 @@ func invViolations(sc *Scenario) []invViolation {
 	}
 
 	// Work conservation: a runnable thread never waits while a core is
-	// idle. The spans show every use of a core except start-up, legacy
-	// spinning and what a runtime thread does with no unit current, so the
-	// check is for scenarios without them. A unit's ready spans are left
-	// out: a unit ready in its loop's queue waits for its loop thread, not
-	// for a core.
-	if !hasStartup && !hasLegacy && !invisible {
+	// idle. The spans show every use of a core except legacy spinning, so
+	// the check is for scenarios without a legacy GIL. A unit's ready spans
+	// are left out: a unit ready in its loop's queue waits for its loop
+	// thread, not for a core.
+	if !hasLegacy {
 		type edge struct {
 			at           int64
 			dOcc, dReady int

@@ -91,9 +91,15 @@ func (w BlockWhy) String() string {
 	return "?"
 }
 
-// Span is one stretch [Start, End) of an entity in one state.
+// Span is one stretch [Start, End) of an entity in one state. Entity -1
+// is a process's own work on a core, done for no task: its interpreter's
+// start-up, or a runtime thread's scheduler (an asyncio loop, a gevent or
+// eventlet hub, a trampoline) between units, and the context switches to
+// it; such spans are SpanRunning or SpanSwitching. With them, the running
+// and switching spans on a core add up to its busy time (except a legacy
+// GIL waiter's spin, which shows as its SpanGILWait).
 type Span struct {
-	Entity  int // index into Result.Tasks
+	Entity  int // index into Result.Tasks, or -1 (see above)
 	Process int // index into Result.Processes
 	Kind    SpanKind
 	Core    int      // core id for SpanRunning and SpanSwitching, else -1

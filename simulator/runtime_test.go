@@ -128,7 +128,7 @@ func order(t *testing.T, sc *Scenario) string {
 	var s []byte
 	var names []string
 	r, err := Run(sc, Options{Trace: func(sp Span) {
-		if sp.Kind == SpanRunning {
+		if sp.Kind == SpanRunning && sp.Entity >= 0 {
 			names = append(names, "")
 			s = append(s, byte(sp.Entity))
 		}
@@ -225,5 +225,40 @@ func TestGeventWatcherOrder(t *testing.T) {
 	sc.Machine.TimerSlack = 0
 	if got := order(t, sc); got != "ABDC" {
 		t.Errorf("order %s, want ABDC", got)
+	}
+}
+
+// TestOwnWorkSpans: a process's start-up and its event loop's own work
+// between tasks show as spans of entity -1 on the cores, so the spans on
+// a core add up to its busy time. Hand-computed: 2 coroutines of one
+// `cpu 1ms` each, a 30ms start-up and a 1.5us switch before each of the
+// 2 tasks' runs: own work 30ms + 2 x 1.5us, on core 0, all with nothing
+// else to run.
+func TestOwnWorkSpans(t *testing.T) {
+	p := loopProc(ThreadAsyncio, false, members(2, "c", cpu(1*ms)))
+	p.Startup = 30 * ms
+	sc := scenario(1, PolicyFIFO, 0, p)
+	sc.Machine.AsyncioSwitch = 1500
+	var own, all int64
+	r, err := Run(sc, Options{Trace: func(s Span) {
+		if s.Kind != SpanRunning && s.Kind != SpanSwitching {
+			return
+		}
+		all += s.End - s.Start
+		if s.Entity == -1 {
+			if s.Core != 0 || s.Process != 0 {
+				t.Errorf("own-work span %+v: want core 0, process 0", s)
+			}
+			own += s.End - s.Start
+		}
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := 30*ms + 2*1500; own != want {
+		t.Errorf("own work %s, want %s", FormatDuration(own), FormatDuration(want))
+	}
+	if all != r.Cores[0].Busy {
+		t.Errorf("spans on core 0 add up to %s, its busy time is %s", FormatDuration(all), FormatDuration(r.Cores[0].Busy))
 	}
 }

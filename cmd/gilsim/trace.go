@@ -19,7 +19,9 @@ file") or chrome://tracing ("Load"). The trace has a track per core, named
 after what runs on it, and a track per thread, coroutine and greenlet
 grouped by process, showing when each ran, waited for a core, waited for
 the GIL, was blocked (io, sleep or a lock) or was parked; GIL drop
-requests, forced drops and hand-offs are instant marks.
+requests, forced drops and hand-offs are instant marks. A process's own
+work on a core, done for no task (its interpreter's start-up, a loop's
+scheduler between tasks), is on a track of its own in the process.
 
 Flags (before or after the file; "--" ends the flags):
   -o, --out OUT         the trace file to write ("-" for stdout). It is
