@@ -326,7 +326,7 @@ var memoryKinds = map[string]func(m *simulator.Machine) *int64{
 
 var machineKeys = []string{
 	"wakeup_latency", "context_switch", "timer_slack", "thread_start", "legacy_tick",
-	"legacy_signal_cost", "freethreading_overhead", "gil_handoff", "asyncio_switch",
+	"legacy_signal_cost", "freethreading_overhead", "multicore_speed", "gil_handoff", "asyncio_switch",
 	"gevent_switch", "eventlet_switch", "greenlet_switch", "generator_switch",
 	"trampoline_dispatch", "memory",
 }
@@ -378,6 +378,12 @@ func (c *checker) machine(mb *Machine, scenarioSeen map[string]lexer.Position) {
 				continue
 			}
 			c.overhead(e.Value)
+		case "multicore_speed":
+			if e.Word != nil || e.Value == nil {
+				c.errs.add(e.Pos, "`multicore_speed` needs a factor: multicore_speed 0.917")
+				continue
+			}
+			c.multicoreSpeed(e.Value)
 		case "gil_handoff":
 			if e.Word == nil || e.Value != nil {
 				c.errs.add(e.Pos, "`gil_handoff` needs `random` or `fifo`")
@@ -416,27 +422,51 @@ func (c *checker) machine(mb *Machine, scenarioSeen map[string]lexer.Position) {
 	}
 }
 
-// overhead converts a factor such as 1.08 to permille, exactly.
-func (c *checker) overhead(q *Qty) {
+// factor converts a plain factor such as 1.08 to permille, exactly; key
+// names the setting in errors and example is a sensible value of it.
+func (c *checker) factor(q *Qty, key, example string) (int64, bool) {
 	neg, digits, unit, _ := splitQuantity(q.Raw)
 	if neg {
 		c.errs.add(q.Pos, "a sign is only allowed after `nice` and `priority`")
-		return
+		return 0, false
 	}
 	if unit != "" {
-		c.errs.add(q.Pos, "`freethreading_overhead` needs a plain factor such as 1.08, not %s", q.Raw)
-		return
+		c.errs.add(q.Pos, "`%s` needs a plain factor such as %s, not %s", key, example, q.Raw)
+		return 0, false
 	}
 	v, r := exactScaled(digits, 1000)
 	switch {
 	case r == convNotWhole:
-		c.errs.add(q.Pos, "`freethreading_overhead` takes at most 3 decimals, not %s", q.Raw)
+		c.errs.add(q.Pos, "`%s` takes at most 3 decimals, not %s", key, q.Raw)
 	case r == convTooLarge:
-		c.errs.add(q.Pos, "`freethreading_overhead` %s is too large", q.Raw)
+		c.errs.add(q.Pos, "`%s` %s is too large", key, q.Raw)
+	default:
+		return v, true
+	}
+	return 0, false
+}
+
+// overhead reads freethreading_overhead: at least 1.
+func (c *checker) overhead(q *Qty) {
+	v, ok := c.factor(q, "freethreading_overhead", "1.08")
+	switch {
+	case !ok:
 	case v < 1000:
 		c.errs.add(q.Pos, "`freethreading_overhead` must be at least 1 (1 = no overhead)")
 	default:
 		c.prog.machine.FreeThreadingOverheadPermille = v
+	}
+}
+
+// multicoreSpeed reads multicore_speed: above 0, at most 1.
+func (c *checker) multicoreSpeed(q *Qty) {
+	v, ok := c.factor(q, "multicore_speed", "0.917")
+	switch {
+	case !ok:
+	case v <= 0 || v > 1000:
+		c.errs.add(q.Pos, "`multicore_speed` must be above 0 and at most 1 (1 = no slowdown)")
+	default:
+		c.prog.machine.MulticoreSpeedPermille = v
 	}
 }
 

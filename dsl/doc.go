@@ -130,9 +130,10 @@
 // thread_start, legacy_tick (> 0), legacy_signal_cost, asyncio_switch,
 // gevent_switch, eventlet_switch, greenlet_switch, generator_switch and
 // trampoline_dispatch (durations), freethreading_overhead F (a factor >= 1
-// with at most three decimals: 1.08), gil_handoff random|fifo, `memory KIND SIZE` with KIND one
-// of process, thread, coroutine, greenlet, greenthread, raw_greenlet, gen,
-// and `memory SIZE` (the machine's total; 0 = unlimited). Each key at most
+// with at most three decimals: 1.08), multicore_speed F (a factor in
+// (0, 1] with at most three decimals: 0.917), gil_handoff random|fifo,
+// `memory KIND SIZE` with KIND one of process, thread, coroutine, greenlet,
+// greenthread, raw_greenlet, gen, and `memory SIZE` (the machine's total; 0 = unlimited). Each key at most
 // once; unset keys keep simulator.DefaultMachine.
 //
 // Limits: cores 1..1000000; at most simulator.MaxEntities entities after

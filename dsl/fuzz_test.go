@@ -18,7 +18,7 @@ var fuzzSeeds = []string{
 	`scenario "s" { task "t" { cpu 1ms } }`,
 	"\uFEFFscenario \"s\" { # c\n task \"t\" at 1ms priority -3 nice -5 x 2 { cpu 1.005ms io 0 sleep 2s repeat 3 { cpu 1us } } }",
 	`scenario "s" { seed 3 cores 2 policy round_robin quantum 10ms context_switch 5us }`,
-	`scenario "s" { machine { wakeup_latency 24us memory thread 16KB memory 8GB gil_handoff fifo freethreading_overhead 1.08 } }`,
+	`scenario "s" { machine { wakeup_latency 24us memory thread 16KB memory 8GB gil_handoff fifo freethreading_overhead 1.08 multicore_speed 0.917 } }`,
 	`scenario "s" { process "p" x 2 at exp(1ms) nice 1 { gil legacy check 50 startup 30ms thread "w" x 4 { lock "a" { cpu 1ms } yield native 1ms } } }`,
 	`scenario "s" { process "p" { asyncio { task "c" x 3 at uniform(0, 1ms) { await io 5ms await sleep 0 offload { cpu 1ms } } } } }`,
 	`scenario "s" { process "p" { gevent patched { greenlet "g" { io 1ms offload { native 1ms } } } } }`,

@@ -78,7 +78,8 @@ func TestMachineBlock(t *testing.T) {
     wakeup_latency 30us  context_switch 3us  timer_slack 1us  thread_start 90us
     legacy_tick 20ns  legacy_signal_cost 2us  freethreading_overhead 1.25
     gil_handoff fifo  asyncio_switch 1us  gevent_switch 2us  eventlet_switch 3us
-    greenlet_switch 100ns  generator_switch 20ns
+    greenlet_switch 100ns  generator_switch 20ns  trampoline_dispatch 30ns
+    multicore_speed 0.9
     memory process 20MB  memory thread 16KB  memory coroutine 1KB  memory greenlet 8KB
     memory greenthread 7KB  memory raw_greenlet 5KB  memory gen 0.5KB  memory 8GB
   }
@@ -87,6 +88,7 @@ func TestMachineBlock(t *testing.T) {
 		ContextSwitch: 3000, WakeupLatency: 30_000, TimerSlack: 1000, ThreadStart: 90_000,
 		LegacyTick: 20, LegacySignalCost: 2000, FreeThreadingOverheadPermille: 1250, GILFIFO: true,
 		AsyncioSwitch: 1000, GeventSwitch: 2000, EventletSwitch: 3000, GreenletSwitch: 100, GeneratorSwitch: 20,
+		TrampolineDispatch: 30, MulticoreSpeedPermille: 900,
 		MemProcess: 20 << 20, MemThread: 16 << 10, MemCoroutine: 1 << 10, MemGreenlet: 8 << 10,
 		MemGreenthread: 7 << 10, MemRawGreenlet: 5 << 10, MemGenerator: 512, MemTotal: 8 << 30,
 	}

@@ -74,6 +74,7 @@ type thread struct {
 	ioGen    uint32 // generation of the block-done event (a poll can be cut short)
 	sliceGen uint32
 
+	segSpeed   uint16 // the running work segment's speed in thousandths (multicore_speed); 0 = full
 	state      thState
 	seg        segKind
 	afterSw    segKind // segment to start once a switch cost is paid
@@ -199,6 +200,10 @@ type engine struct {
 	limit      *LimitError
 	warnings   []Warning
 	lastFinish int64
+	// multicore_speed (multicore.go)
+	busyCores   int    // cores with a thread on them
+	lastSpeed   uint16 // the speed at the last retime
+	mixedSpeeds bool   // a segment started at another speed since
 }
 
 // Run simulates sc and returns what happened. It is deterministic: the same
@@ -227,13 +232,14 @@ func newEngine(sc *Scenario, opt Options) *engine {
 		cores = 1
 	}
 	e := &engine{
-		sc:    sc,
-		m:     sc.Machine,
-		opt:   opt,
-		rng:   rand.New(rand.NewPCG(sc.Seed, 0x9e3779b97f4a7c15)),
-		cores: make([]core, cores),
-		idle:  map[*Step]bool{},
-		fair:  newFairParams(cores),
+		sc:        sc,
+		m:         sc.Machine,
+		opt:       opt,
+		rng:       rand.New(rand.NewPCG(sc.Seed, 0x9e3779b97f4a7c15)),
+		lastSpeed: 1000,
+		cores:     make([]core, cores),
+		idle:      map[*Step]bool{},
+		fair:      newFairParams(cores),
 	}
 	for i := range e.cores {
 		e.cores[i] = core{cur: -1, last: -1}
@@ -345,6 +351,9 @@ func (e *engine) loop() {
 		if e.q.len() == 0 {
 			if len(e.readyNow) > 0 || len(e.expired) > 0 || (e.rq.len() > 0 && e.idleCore()) {
 				e.dispatch()
+				if e.slowed() {
+					e.retime()
+				}
 				if e.q.len() > 0 {
 					continue
 				}
@@ -382,6 +391,9 @@ func (e *engine) loop() {
 		// a stale last event of an instant must not skip its dispatch
 		if e.q.len() == 0 || e.q.peek().at != e.now {
 			e.dispatch()
+			if e.slowed() {
+				e.retime()
+			}
 		}
 	}
 }
@@ -703,7 +715,7 @@ func (e *engine) preemptForBetter() bool {
 func (e *engine) remaining(t *thread) int64 {
 	r := t.burstLeft
 	if t.seg == segCPU || t.seg == segNative {
-		r -= e.now - t.segStart
+		r -= e.segWork(t)
 	}
 	return r
 }
@@ -711,6 +723,9 @@ func (e *engine) remaining(t *thread) int64 {
 // place puts t on core c.
 func (e *engine) place(t *thread, c int) {
 	cr := &e.cores[c]
+	if cr.cur < 0 {
+		e.busyCores++
+	}
 	cr.cur = t.idx
 	t.core = int32(c)
 	e.setState(t, stCore)
@@ -846,7 +861,18 @@ func (e *engine) startSegment(t *thread) {
 	t.running = true
 	t.segStart = e.now
 	t.segGen++
-	e.q.push(event{at: e.after(t.segLeft), kind: evSegment, th: t.idx, gen: t.segGen})
+	d := t.segLeft
+	t.segSpeed = 0
+	if e.slowed() && t.scalable() {
+		if s := e.speedNow(); s < 1000 {
+			t.segSpeed = s
+			d = wallFor(d, s)
+		}
+		if e.speedNow() != e.lastSpeed {
+			e.mixedSpeeds = true
+		}
+	}
+	e.q.push(event{at: e.after(d), kind: evSegment, th: t.idx, gen: t.segGen})
 }
 
 // stopSegment charges the part of t's running segment done so far and
@@ -860,23 +886,25 @@ func (e *engine) stopSegment(t *thread) {
 	}
 	t.running = false
 	d := e.now - t.segStart
+	w := e.segWork(t) // d, unless multicore_speed slows the segment
+	t.segSpeed = 0
 	t.segGen++
 	if t.core >= 0 {
 		e.cores[t.core].busy += d
 	}
 	switch t.seg {
 	case segCPU, segNative:
-		t.segLeft -= d
+		t.segLeft -= w
 		e.cpuTime += d
 		if t.unit != nil {
 			t.unit.cpu += d
 		}
 		if t.inBurst {
-			t.burstLeft -= d
+			t.burstLeft -= w
 		}
 		e.span(t, SpanRunning, t.segStart)
 	case segStartup:
-		t.segLeft -= d
+		t.segLeft -= w
 		e.cpuTime += d
 		e.span(t, SpanRunning, t.segStart)
 	case segSwitch:
@@ -916,6 +944,7 @@ func (e *engine) leaveCore(t *thread) {
 		return
 	}
 	e.cores[t.core].cur = -1
+	e.busyCores--
 	if e.sc.Policy == PolicyFair {
 		t.vruntime += (e.now - t.onSince) * 1024 / t.weight
 	}

@@ -234,7 +234,7 @@ func (e *engine) armLegacyCheck(h *thread) {
 	if g.legacyArmed == g.legacyGen && g.legacyAt > e.now {
 		return // a check is already due; a new waiter does not postpone it
 	}
-	e.legacyArm(h, e.after(satMul(g.check, e.m.LegacyTick)))
+	e.legacyArm(h, e.after(e.wallNow(satMul(g.check, e.m.LegacyTick))))
 }
 
 func (e *engine) legacyArm(h *thread, at int64) {
@@ -283,6 +283,7 @@ func (e *engine) legacyCheck(h *thread) {
 		e.setState(w, stReady)
 		e.lockGIL(g, w)
 		e.cores[c].cur = -1
+		e.busyCores--
 		e.place(w, c)
 		return
 	}
@@ -300,7 +301,7 @@ func (e *engine) legacyCheck(h *thread) {
 	}
 	h.segLeft += e.m.LegacySignalCost
 	e.startSegment(h)
-	e.legacyArm(h, e.after(satAdd(e.m.LegacySignalCost, satMul(g.check, e.m.LegacyTick))))
+	e.legacyArm(h, e.after(e.wallNow(satAdd(e.m.LegacySignalCost, satMul(g.check, e.m.LegacyTick)))))
 }
 
 // unspin sends a spinning legacy waiter to sleep: the holder it waited for

@@ -399,6 +399,7 @@ func invGenScenarioWith(t *rapid.T, pol PolicyKind, avoid, runtimes bool) *Scena
 	m.WakeupLatency = int64(rapid.IntRange(0, 50).Draw(t, "wakeup_us")) * 1000
 	m.TimerSlack = rapid.SampledFrom([]int64{0, 50_000}).Draw(t, "timer_slack")
 	m.FreeThreadingOverheadPermille = rapid.SampledFrom([]int64{1080, 1000, 1333, 0}).Draw(t, "ft_permille")
+	m.MulticoreSpeedPermille = rapid.SampledFrom([]int64{1000, 1000, 900, 500}).Draw(t, "multicore_permille")
 	m.GILFIFO = rapid.Bool().Draw(t, "gil_fifo")
 	m.LegacySignalCost = rapid.SampledFrom([]int64{1_900, 0, 500}).Draw(t, "legacy_signal_cost")
 	// the cooperative runtimes' switch costs: the defaults (all different),
@@ -1637,9 +1638,15 @@ func invViolations(sc *Scenario) []invViolation {
 	for _, c := range res.Cores {
 		busy += c.Busy
 	}
+	slowed := sc.Machine.MulticoreSpeedPermille > 0 && sc.Machine.MulticoreSpeedPermille < 1000 && cores > 1
 	if complete {
 		over := res.CPUTime - sumCPU - startup
 		switch {
+		case slowed:
+			// start-up and the runtimes' switches run slower too
+			if over < 0 {
+				fail("CPUTime %d, tasks' CPU %d + start-up %d = %d (multicore speed)", res.CPUTime, sumCPU, startup, sumCPU+startup)
+			}
 		case over < 0 || (len(loopCosts) == 0 && over != 0):
 			fail("CPUTime %d, tasks' CPU %d + start-up %d = %d (runtime switch costs %v)", res.CPUTime, sumCPU, startup, sumCPU+startup, loopCosts)
 		case len(loopCosts) == 1 && !loopLegacy:
@@ -1734,6 +1741,22 @@ func invViolations(sc *Scenario) []invViolation {
 // (cpu on the CPU its spans show, sm their sums) against the fixed cpu and
 // native steps s it ran; "" when it holds.
 func invCPUConserved(p *Process, m *Machine, s invStepSums, sm invSums, cpu int64) string {
+	if sp := m.MulticoreSpeedPermille; !p.Native && sp > 0 && sp < 1000 {
+		// multicore_speed: time on a core is the work, or up to 1/speed
+		// of it (plus a ns of rounding per stretch)
+		in := func(got, work int64) bool { return got >= work && got <= wallFor(work, uint16(sp))+got/1000 }
+		extra := int64(0)
+		if p.GIL.Mode == GILLegacy {
+			extra = max(sm.runGIL-wallFor(s.cpu, uint16(sp)), 0) // contended checks' signal cost
+		}
+		switch {
+		case p.GIL.Mode == GILOff && !in(cpu, s.cpu+s.native):
+			return fmt.Sprintf("multicore speed %d‰: CPU %d for cpu and native steps of %d", sp, cpu, s.cpu+s.native)
+		case p.GIL.Mode != GILOff && (!in(sm.runGIL-extra, s.cpu) || !in(sm.runNoGIL, s.native)):
+			return fmt.Sprintf("multicore speed %d‰: ran %d with the GIL and %d without, its cpu steps sum to %d and native steps to %d", sp, sm.runGIL, sm.runNoGIL, s.cpu, s.native)
+		}
+		return ""
+	}
 	switch {
 	case p.Native || p.GIL.Mode == GILOff:
 		if want := s.cpu + s.native; cpu != want {

@@ -120,6 +120,12 @@ type Machine struct {
 	// FreeThreadingOverheadPermille multiplies cpu steps of `gil off`
 	// processes (1000 = no overhead).
 	FreeThreadingOverheadPermille int64
+	// MulticoreSpeedPermille is how fast a core runs a CPython thread's
+	// work while another core is busy too, in thousandths of its speed
+	// alone (shared caches and memory bandwidth, a VM's vCPUs sharing
+	// physical cores); 1000, or 0, is no slowdown. Native tasks keep
+	// textbook speed.
+	MulticoreSpeedPermille int64
 	// GILFIFO hands a forced GIL drop to the longest waiter instead of a
 	// seeded uniform choice.
 	GILFIFO bool

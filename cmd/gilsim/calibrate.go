@@ -282,6 +282,7 @@ var blockKeys = []blockKey{
 	{"asyncio_switch", "asyncio_switch", "ns", ""},
 	{"generator_switch", "generator_switch", "ns", ""},
 	{"trampoline_dispatch", "trampoline_step", "ns", ""}, // minus the send
+	{"multicore_speed", "effective_cores", "cores", ""},  // over 2
 	{"gevent_switch", "gevent_switch", "ns", "gevent"},
 	{"greenlet_switch", "greenlet_switch", "ns", "greenlet"},
 	{"eventlet_switch", "eventlet_switch", "ns", "eventlet"},
@@ -343,6 +344,11 @@ func (c *calReport) machineBlock() (string, []string) {
 			}
 			continue
 		}
+		if m, ok := c.byName[k.from]; ok && k.key == "multicore_speed" && m.Skipped != "" {
+			// one CPU, or no fork(): nothing to slow down here
+			lines = append(lines, line{"# multicore_speed not measured (" + m.Skipped + "): it keeps its default", ""})
+			continue
+		}
 		v, why := c.get(k.from, k.unit)
 		if why != "" {
 			problems = append(problems, why)
@@ -371,6 +377,13 @@ func (c *calReport) machineBlock() (string, []string) {
 				v = 0
 				note += " (clamped at 0)"
 			}
+		}
+		if k.key == "multicore_speed" {
+			// effective_cores is 2 t1 / t2: each of two busy cores runs at t1 / t2
+			speed := min(max(v/2, 0.001), 1)
+			lines = append(lines, line{k.key + " " + strconv.FormatFloat(speed, 'f', 3, 64),
+				fmt.Sprintf("two CPU-bound processes at once run %.2f times as fast as one (t1 / t2 = %.3f each)", v, v/2) + spreadNote(m)})
+			continue
 		}
 		if strings.HasPrefix(k.key, "memory") {
 			if v < 1 {
@@ -451,11 +464,6 @@ func (c *calReport) extraComments() string {
 		row("gil_handoff_overhead", fmtDuration(int64(math.Round(math.Max(0, hop-cs)))), "a thread hop ("+fmtDuration(int64(math.Round(hop)))+") minus a process hop on one CPU: the GIL's take/drop")
 	} else {
 		row("gil_handoff_overhead", "?", "not measured: "+firstNonEmpty(why1, why2))
-	}
-	if v, why := c.get("effective_cores", "cores"); why == "" {
-		row("effective_cores", strconv.FormatFloat(v, 'f', 2, 64)+" of 2", "two CPU-bound processes at once run this much faster than one")
-	} else {
-		row("effective_cores", "?", "not measured: "+why)
 	}
 	if c.CPUs > 0 {
 		row("cores", strconv.Itoa(c.CPUs), "CPUs this process may use: write `cores "+strconv.Itoa(c.CPUs)+"` in a scenario of this machine")

@@ -60,6 +60,7 @@ func TestCalibrateFull(t *testing.T) {
 		GeventSwitch:       1_170, GreenletSwitch: 117, EventletSwitch: 2_600,
 		MemProcess: 10 << 20, MemThread: 16_527, MemCoroutine: 1_205, MemGenerator: 176,
 		MemGreenlet: 8_514, MemRawGreenlet: 5_820, MemGreenthread: 7_567, MemTotal: 24 << 30,
+		MulticoreSpeedPermille: 915, // effective_cores 1.83 of 2
 	}
 	d := simulator.DefaultMachine()
 	want.LegacyTick, want.LegacySignalCost, want.FreeThreadingOverheadPermille = d.LegacyTick, d.LegacySignalCost, d.FreeThreadingOverheadPermille
@@ -72,7 +73,7 @@ func TestCalibrateFull(t *testing.T) {
 		"timer_slack 54.42us", "time.sleep(200us) took 278.42us",
 		"memory thread 16527B", "16.14 KiB",
 		"#   process_start 1.977ms", "give `startup 1.977ms`",
-		"#   gil_handoff_overhead 600ns", "#   effective_cores 1.83 of 2", "#   cores 2",
+		"#   gil_handoff_overhead 600ns", "multicore_speed 0.915", "run 1.83 times as fast as one", "#   cores 2",
 	} {
 		if !strings.Contains(out, s) {
 			t.Errorf("output lacks %q:\n%s", s, out)
@@ -237,5 +238,20 @@ func TestMeasureScript(t *testing.T) {
 		if m.Name != name || m.Error != "" || (m.Skipped == "" && (m.Value == nil || *m.Value <= 0)) {
 			t.Errorf("%s: %s", name, out)
 		}
+	}
+}
+
+// TestCalibrateOneCPU: on one CPU there is no multicore speed to measure;
+// the block says so and keeps the default, instead of failing.
+func TestCalibrateOneCPU(t *testing.T) {
+	code, out, errs := runCalibrate(t, "--python", fakePython(t, "onecpu"), "--budget", "3s")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, errs)
+	}
+	if m := machineOf(t, out); m.MulticoreSpeedPermille != simulator.DefaultMachine().MulticoreSpeedPermille {
+		t.Errorf("multicore speed %d‰ from a machine where it was not measured", m.MulticoreSpeedPermille)
+	}
+	if !strings.Contains(out, "# multicore_speed not measured (one CPU): it keeps its default") {
+		t.Errorf("no note on multicore_speed:\n%s", out)
 	}
 }

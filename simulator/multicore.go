@@ -1,0 +1,95 @@
+package simulator
+
+// This file is multicore_speed: a core runs a CPython thread's work
+// (bytecode, C code, an interpreter's start-up) slower while another core
+// is busy too. A segment's length is then work, not time: it ends after
+// ceil(work / speed) of time, and a segment cut short has done
+// floor(elapsed * speed) of its work. When the number of busy cores
+// crosses 2 the running segments are re-timed at the end of the instant.
+
+// slowed says whether e slows work down at all.
+func (e *engine) slowed() bool {
+	s := e.m.MulticoreSpeedPermille
+	return s > 0 && s < 1000 && len(e.cores) > 1
+}
+
+// speedNow is the speed, in thousandths, of work that starts now.
+func (e *engine) speedNow() uint16 {
+	if e.busyCores >= 2 {
+		return uint16(e.m.MulticoreSpeedPermille)
+	}
+	return 1000
+}
+
+// scalable says whether t's current segment runs at the cores' speed.
+func (t *thread) scalable() bool {
+	return t.cpython && (t.seg == segCPU || t.seg == segNative || t.seg == segStartup)
+}
+
+// wallFor is the time work takes at speed (thousandths), rounded up.
+func wallFor(work int64, speed uint16) int64 {
+	if speed == 0 || speed >= 1000 {
+		return work
+	}
+	s := int64(speed)
+	q, r := work/s, work%s // work*1000/s without overflowing
+	return satAdd(satMul(q, 1000), (r*1000+s-1)/s)
+}
+
+// workIn is the work done in d of time at speed, rounded down.
+func workIn(d int64, speed uint16) int64 {
+	if speed == 0 || speed >= 1000 {
+		return d
+	}
+	s := int64(speed)
+	return d/1000*s + d%1000*s/1000
+}
+
+// wallNow is the time work of a CPython thread that starts now takes
+// (the legacy GIL's ticks are bytecode too).
+func (e *engine) wallNow(work int64) int64 {
+	if !e.slowed() {
+		return work
+	}
+	return wallFor(work, e.speedNow())
+}
+
+// segWork is the work t's running segment has done by now.
+func (e *engine) segWork(t *thread) int64 {
+	d := e.now - t.segStart
+	if t.segSpeed == 0 {
+		return d
+	}
+	if d >= wallFor(t.segLeft, t.segSpeed) {
+		return t.segLeft // its end: done, whatever the rounding
+	}
+	return workIn(d, t.segSpeed)
+}
+
+// retime restarts the running work segments whose speed is not the
+// speed now (at the end of an instant, once the cores are settled).
+func (e *engine) retime() {
+	s := e.speedNow()
+	if s == e.lastSpeed && !e.mixedSpeeds {
+		return
+	}
+	e.lastSpeed, e.mixedSpeeds = s, false
+	for c := range e.cores {
+		id := e.cores[c].cur
+		if id < 0 {
+			continue
+		}
+		t := e.threads[id]
+		if !t.running || !t.scalable() {
+			continue
+		}
+		cur := t.segSpeed
+		if cur == 0 {
+			cur = 1000
+		}
+		if cur != s {
+			e.stopSegment(t)
+			e.startSegment(t)
+		}
+	}
+}
