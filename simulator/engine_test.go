@@ -124,28 +124,3 @@ func TestConvoy(t *testing.T) {
 		t.Logf("interval %s: io thread 100 ops in %s (%.0f ops/s)", FormatDuration(iv), FormatDuration(f["io"]), 100/(float64(f["io"])/1e9))
 	}
 }
-
-// TestLockBarging: threading.Lock has no hand-off (a semaphore in 3.11).
-// A takes L three times in a row, each time for 1ms of bytecode and 1ms of
-// io (the GIL is free during the io, the lock is not). B gets the GIL at
-// 1.024ms (A's io began at 1ms; B's wake-up took 24us), asks for L and
-// sleeps. A's io ends at 2ms and A runs again at 2.024ms, leaves the block
-// (waking B) and takes L again at once; B runs at 2.048ms, finds L taken
-// and sleeps again, and so on: B gets L only after A's last release, at
-// 6.048ms + 24us, then runs its 1ms. (With a hand-off, B would have had
-// L at 2.024ms.)
-func TestLockBarging(t *testing.T) {
-	lk := func(body ...Step) Step { return Step{Op: OpLock, Lock: 0, Body: body} }
-	round := lk(cpu(1*ms), io(1*ms))
-	a := th("A", round, round, round)
-	b := &Thread{Name: "B", Arrival: ms / 2, Steps: []Step{lk(cpu(1 * ms))}}
-	p := pyproc("p", GIL{Mode: GILInterval, Interval: 5 * ms}, a, b)
-	p.Locks = []string{"L"}
-	r := mustRun(t, scenario(2, PolicyFIFO, 0, p))
-	wantFinish(t, r, map[string]int64{"A": 6*ms + 48_000, "B": 7*ms + 72_000})
-	for _, tr := range r.Tasks {
-		if tr.Name == "B" && tr.LockWait != 5*ms+48_000 {
-			t.Errorf("B waited %s for the lock, want 5.048ms", FormatDuration(tr.LockWait))
-		}
-	}
-}

@@ -55,14 +55,6 @@ func (e *engine) runLoop(t *thread) {
 			e.resume(l, next)
 			m = next
 		}
-		if s := m.lockTry; s != nil {
-			// woken by a release: try the lock again
-			m.lockTry = nil
-			if !e.unitStep(l, m, s) {
-				return
-			}
-			continue
-		}
 		k, s, lock := m.prog.next(e.idle)
 		e.noteStep(l, s)
 		switch k {

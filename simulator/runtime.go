@@ -32,7 +32,6 @@ type member struct {
 	spec     *Member
 	unit     *unitStats // &own
 	prog     program
-	lockTry  *Step // a lock step to try again when it resumes (woken by a release)
 	readyAt  int64 // when it last became ready, for lag and wait
 	parkedAt int64
 	mem      int64

@@ -262,24 +262,3 @@ func TestOwnWorkSpans(t *testing.T) {
 		t.Errorf("spans on core 0 add up to %s, its busy time is %s", FormatDuration(all), FormatDuration(r.Cores[0].Busy))
 	}
 }
-
-// TestGeventLockBarging: under gevent patched a released lock goes to
-// whoever asks first, too. g1 holds L over a cooperative sleep three times
-// in a row; g2 asks at 0.5ms. Each release queues g2's wake-up on the hub,
-// but g1 runs on and takes L again before the hub gets to g2, which finds
-// L taken and parks again: g2 gets it only once g1 is done.
-func TestGeventLockBarging(t *testing.T) {
-	lk := func(body ...Step) Step { return Step{Op: OpLock, Lock: 0, Body: body} }
-	round := lk(cpu(1*ms), sleepS(1*ms))
-	g1 := unit("g1", round, round, round)
-	g2 := &Member{Name: "g2", Arrival: ms / 2, Steps: []Step{lk(cpu(1 * ms))}}
-	p := loopProc(ThreadGevent, true, []*Member{g1, g2})
-	p.Locks = []string{"L"}
-	sc := scenario(1, PolicyFIFO, 0, p)
-	sc.Machine.GeventSwitch = 0
-	r := mustRun(t, sc)
-	f := finishes(r)
-	if f["g2"] <= f["g1"] {
-		t.Errorf("g2 finished at %s, before g1 (%s): the lock was handed over", FormatDuration(f["g2"]), FormatDuration(f["g1"]))
-	}
-}

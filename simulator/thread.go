@@ -165,13 +165,8 @@ func (e *engine) tryLock(t *thread, s *Step) bool {
 	return false
 }
 
-// unlock releases lock i of p and wakes its longest waiter, which tries
-// again when it runs: the lock is free meanwhile, and whoever asks first
-// takes it (CPython 3.11's Lock is a POSIX semaphore: sem_post wakes one
-// sleeper of sem_wait, with no hand-off, so a thread that releases and
-// acquires again usually wins; gevent's Semaphore notifies its waiters
-// from a hub callback, after a releasing greenlet has run on). A waiter
-// that loses waits again, last in line.
+// unlock releases lock i of p and hands it to the longest waiter: a
+// thread (woken by the OS) or a cooperative unit (queued on its hub).
 func (e *engine) unlock(p *proc, i int) {
 	l := &p.locks[i]
 	l.holder = nil
@@ -185,11 +180,17 @@ func (e *engine) unlock(p *proc, i int) {
 		l.waiters, l.head = l.waiters[:0], 0
 	}
 	switch {
-	case w.t != nil: // a thread, or a loop thread blocked on behalf of its unit
-		w.t.pend, w.t.pendStep = pendLock, w.s
+	case w.t != nil && w.m != nil: // a loop thread blocked on behalf of a unit
+		l.holder = w.m.unit
+		w.m.prog.enterLock(w.s)
+		e.wake(w.t)
+	case w.t != nil:
+		l.holder = w.t.unit
+		w.t.prog.enterLock(w.s)
 		e.wake(w.t)
 	default: // gevent/eventlet patched: a cooperative wait
-		w.m.lockTry = w.s
+		l.holder = w.m.unit
+		w.m.prog.enterLock(w.s)
 		lp := w.m.lp
 		if lp.kind == ThreadEventlet {
 			lp.timers.push(timerEntry{due: e.now, m: w.m, kind: wakeTimer, pass: lp.pass})
