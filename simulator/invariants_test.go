@@ -728,6 +728,7 @@ func invWalk(steps []Step, mult int64, scale func(int64) int64, coop bool, s, of
 
 type invSums struct {
 	run, runGIL, runNoGIL, sw, ready, gilWait, blocked int64
+	nRun                                               int64 // running spans
 	blockedIO, blockedLock                             int64 // blocked in io or sleep, on a lock
 }
 
@@ -1149,6 +1150,7 @@ func invViolations(sc *Scenario) []invViolation {
 			switch s.Kind {
 			case SpanRunning:
 				sm.run += d
+				sm.nRun++
 				if s.HasGIL {
 					sm.runGIL += d
 				} else {
@@ -1389,6 +1391,7 @@ func invViolations(sc *Scenario) []invViolation {
 			sm.run += s.run
 			sm.runGIL += s.runGIL
 			sm.runNoGIL += s.runNoGIL
+			sm.nRun += s.nRun
 			cpu += res.Tasks[w].CPU
 			io += res.Tasks[w].IO
 			allDone = allDone && res.Tasks[w].Finished
@@ -1743,8 +1746,8 @@ func invViolations(sc *Scenario) []invViolation {
 func invCPUConserved(p *Process, m *Machine, s invStepSums, sm invSums, cpu int64) string {
 	if sp := m.MulticoreSpeedPermille; !p.Native && sp > 0 && sp < 1000 {
 		// multicore_speed: time on a core is the work, or up to 1/speed
-		// of it (plus a ns of rounding per stretch)
-		in := func(got, work int64) bool { return got >= work && got <= wallFor(work, uint16(sp))+got/1000 }
+		// of it (plus a ns of rounding per running stretch)
+		in := func(got, work int64) bool { return got >= work && got <= wallFor(work, uint16(sp))+sm.nRun }
 		extra := int64(0)
 		if p.GIL.Mode == GILLegacy {
 			extra = max(sm.runGIL-wallFor(s.cpu, uint16(sp)), 0) // contended checks' signal cost

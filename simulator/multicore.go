@@ -90,6 +90,20 @@ func (e *engine) retime() {
 		if cur != s {
 			e.stopSegment(t)
 			e.startSegment(t)
+			e.retimeLegacyCheck(t, cur, s)
 		}
 	}
+}
+
+// retimeLegacyCheck moves a legacy-GIL holder's pending check when its
+// bytecode changes speed: the check comes after a number of ticks, which
+// is work, not time. (Left at the old speed, a check armed at full speed
+// would come before a slowed holder had done the signal cost it adds,
+// and the holder would never get through its segment.)
+func (e *engine) retimeLegacyCheck(h *thread, from, to uint16) {
+	g := h.proc.gil
+	if g == nil || g.mode != GILLegacy || !h.hasGIL || g.legacyArmed != g.legacyGen || g.legacyAt <= e.now {
+		return
+	}
+	e.legacyArm(h, e.after(wallFor(workIn(g.legacyAt-e.now, from), to)))
 }

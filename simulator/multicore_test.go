@@ -52,3 +52,27 @@ func TestMulticoreSpeedPreempted(t *testing.T) {
 		t.Errorf("cores busy %s, CPU %s", FormatDuration(r.Cores[0].Busy+r.Cores[1].Busy), FormatDuration(work))
 	}
 }
+
+// TestMulticoreLegacyCheckRetimed: a legacy-GIL holder's pending check is
+// moved with its speed. Here the native task makes the busy cores go
+// from 2 to 3 and back every 10us, so the holder's bytecode keeps
+// changing speed; a check armed at full speed and left there came before
+// the slowed holder had done the signal cost it adds, and the holder
+// never got through its 2ms (found by the invariant suite: millions of
+// checks).
+func TestMulticoreLegacyCheckRetimed(t *testing.T) {
+	p := pyproc("p", GIL{Mode: GILLegacy, Check: 23}, th("a", cpu(2*ms)), th("b", cpu(2*ms)))
+	n := task("n", 0, 0, repeat(200, cpu(10_000), io(10_000)))
+	sc := scenario(3, PolicyFIFO, 0, p, n)
+	sc.Machine.MulticoreSpeedPermille = 500
+	sc.Machine.WakeupLatency = 0
+	r, err := Run(sc, Options{MaxEvents: 1_000_000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 4ms of bytecode at half speed, plus the 1.9us signal cost of each
+	// check every 575ns of it: about 17ms
+	if r.Makespan > 25*ms {
+		t.Errorf("makespan %s", FormatDuration(r.Makespan))
+	}
+}
