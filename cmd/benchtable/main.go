@@ -5,7 +5,7 @@
 //	go run ./cmd/benchtable            # from the repository's root
 //
 // Benchmarks on a shared machine are noisy: every benchmark runs -count
-// times (3 by default) and the table shows the median of each figure. The
+// times (5 by default) and the table shows the median of each figure. The
 // 100,000-entity benchmarks take seconds, so they run -benchtime iterations
 // (1 by default); the others are short and run for -eventtime (1s) each.
 package main
@@ -40,7 +40,7 @@ type target struct {
 func main() {
 	iters := flag.Int("benchtime", 1, "iterations per run of a 100,000-entity benchmark (go test -benchtime Nx)")
 	eventTime := flag.Duration("eventtime", time.Second, "time per run of the other benchmarks (go test -benchtime)")
-	count := flag.Int("count", 3, "runs of each benchmark; the table shows the median (go test -count)")
+	count := flag.Int("count", 5, "runs of each benchmark; the table shows the median (go test -count)")
 	flag.Parse()
 	if *iters < 1 || *count < 1 || *eventTime <= 0 {
 		fmt.Fprintln(os.Stderr, "benchtable: -benchtime, -count and -eventtime must be positive")
