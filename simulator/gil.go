@@ -282,8 +282,6 @@ func (e *engine) legacyCheck(h *thread) {
 		g.removeWaiter(w)
 		e.setState(w, stReady)
 		e.lockGIL(g, w)
-		e.cores[c].cur = -1
-		e.busyCores--
 		e.place(w, c)
 		return
 	}

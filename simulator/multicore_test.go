@@ -76,3 +76,26 @@ func TestMulticoreLegacyCheckRetimed(t *testing.T) {
 		t.Errorf("makespan %s", FormatDuration(r.Makespan))
 	}
 }
+
+// TestBusyCoresCounted: the count of busy cores behind multicore_speed
+// matches the cores, through every way a thread gets on and off one
+// (here the legacy GIL running a woken waiter in its holder's place, on a
+// machine with no idle core), and is 0 once everything is done.
+func TestBusyCoresCounted(t *testing.T) {
+	p := pyproc("p", GIL{Mode: GILLegacy, Check: 100}, th("a", cpu(3*ms)), th("b", cpu(3*ms)))
+	q := pyproc("q", GIL{Mode: GILLegacy, Check: 100}, th("c", cpu(3*ms)), th("d", cpu(3*ms)))
+	sc := scenario(2, PolicyFair, 0, p, q)
+	sc.Machine.MulticoreSpeedPermille = 900
+	e := newEngine(sc, Options{MaxEvents: DefaultMaxEvents, MaxTime: DefaultMaxTime})
+	e.compactAt = max(minCompact, 4*e.q.heapLen())
+	e.loop()
+	busy := 0
+	for _, c := range e.cores {
+		if c.cur >= 0 {
+			busy++
+		}
+	}
+	if e.busyCores != busy || busy != 0 || e.unfinished != 0 {
+		t.Errorf("busy cores counted %d, cores busy %d, unfinished %d", e.busyCores, busy, e.unfinished)
+	}
+}
