@@ -102,3 +102,16 @@ func BenchmarkScale100kGreenlets(b *testing.B) {
 func BenchmarkScale100kCoroutines(b *testing.B) {
 	benchScale(b, genLoop(ThreadAsyncio, 100_000, 50), 100_000)
 }
+
+// BenchmarkManyCores: 2,000 processes of short cpu/io rounds on a million
+// cores under the fair policy. The fair slice and minimum vruntime come
+// from running aggregates, not a pass over every core at every placement
+// (which took minutes here).
+func BenchmarkManyCores(b *testing.B) {
+	var ps []*Process
+	for i := 0; i < 2000; i++ {
+		ps = append(ps, &Process{Name: "p#" + strconv.Itoa(i+1), GIL: GIL{Mode: GILInterval, Interval: 5_000_000},
+			Threads: []*Thread{{Name: "w", Steps: []Step{repeat(50, cpu(500_000), io(1_000_000))}}}})
+	}
+	benchRun(b, scenario(MaxEntities, PolicyFair, 0, ps...))
+}

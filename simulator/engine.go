@@ -200,8 +200,10 @@ type engine struct {
 	limit      *LimitError
 	warnings   []Warning
 	lastFinish int64
+	busyCores  int    // cores with a thread on them
+	runWeight  int64  // the fair weights of the threads on cores
+	runV       []runV // fair: the vruntimes of threads on cores, a min-heap with stale entries
 	// multicore_speed (multicore.go)
-	busyCores   int    // cores with a thread on them
 	lastSpeed   uint16 // the speed at the last retime
 	mixedSpeeds bool   // a segment started at another speed since
 }
@@ -725,7 +727,10 @@ func (e *engine) place(t *thread, c int) {
 	cr := &e.cores[c]
 	if cr.cur < 0 {
 		e.busyCores++
+	} else {
+		e.runWeight -= e.threads[cr.cur].weight
 	}
+	e.runWeight += t.weight
 	cr.cur = t.idx
 	t.core = int32(c)
 	e.setState(t, stCore)
@@ -734,6 +739,7 @@ func (e *engine) place(t *thread, c int) {
 		t.unit.switches++
 	}
 	if e.sc.Policy == PolicyFair {
+		e.pushRunV(t)
 		e.updateMinV()
 	}
 	switched := cr.last >= 0 && cr.last != t.idx
@@ -780,12 +786,8 @@ func (e *engine) updateMinV() {
 	if e.rq.len() > 0 {
 		v = e.rq.peek().k1
 	}
-	for c := range e.cores {
-		if id := e.cores[c].cur; id >= 0 {
-			if r := e.threads[id]; r.vruntime < v {
-				v = r.vruntime
-			}
-		}
+	if r, ok := e.minRunV(); ok && r < v {
+		v = r
 	}
 	if v != math.MaxInt64 && v > e.minV {
 		e.minV = v
@@ -834,15 +836,13 @@ func (e *engine) sliceLen(t *thread) int64 {
 	case PolicyRoundRobin:
 		return e.sc.Quantum
 	case PolicyFair:
-		nr := int64(e.rq.len() + 1)
-		sumW := t.weight
-		for c := range e.cores {
-			if id := e.cores[c].cur; id >= 0 && id != t.idx {
-				nr++
-				sumW += e.threads[id].weight
-			}
+		// t and every other thread on a core or waiting for one
+		others, othersW := int64(e.busyCores), e.runWeight
+		if t.core >= 0 && e.cores[t.core].cur == t.idx {
+			others, othersW = others-1, othersW-t.weight
 		}
-		sumW += e.rq.weight
+		nr := int64(e.rq.len()+1) + others
+		sumW := t.weight + othersW + e.rq.weight
 		period := e.fair.latency
 		if p := nr * e.fair.minGran; p > period {
 			period = p
@@ -945,6 +945,7 @@ func (e *engine) leaveCore(t *thread) {
 	}
 	e.cores[t.core].cur = -1
 	e.busyCores--
+	e.runWeight -= t.weight
 	if e.sc.Policy == PolicyFair {
 		t.vruntime += (e.now - t.onSince) * 1024 / t.weight
 	}

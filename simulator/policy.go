@@ -93,3 +93,52 @@ func newFairParams(cores int) fairParams {
 	}
 	return fairParams{latency: 6_000_000 * f, minGran: 750_000 * f, wakeupGran: 1_000_000 * f}
 }
+
+// runV is a thread's vruntime when it was put on its core (it changes
+// only when the thread leaves the core). The fair policy's minimum
+// vruntime needs the least of those of the threads on cores; a min-heap
+// of them, whose stale entries (threads gone from their core since, or
+// with another vruntime) are dropped when they come to the top, gives it
+// without a pass over every core at every placement.
+type runV struct {
+	v  int64
+	th int32
+}
+
+func runVLess(a, b *runV) bool { return a.v < b.v || (a.v == b.v && a.th < b.th) }
+
+// pushRunV records that t went on a core (fair policy).
+func (e *engine) pushRunV(t *thread) {
+	e.runV = append(e.runV, runV{v: t.vruntime, th: t.idx})
+	heapUp(e.runV, len(e.runV)-1, runVLess)
+	if len(e.runV) > 2*e.busyCores+64 {
+		// drop the stale entries that have not come up yet
+		n := 0
+		for _, r := range e.runV {
+			if e.runVLive(r) {
+				e.runV[n] = r
+				n++
+			}
+		}
+		e.runV = e.runV[:n]
+		for i := n/2 - 1; i >= 0; i-- {
+			heapDown(e.runV, i, runVLess)
+		}
+	}
+}
+
+func (e *engine) runVLive(r runV) bool {
+	t := e.threads[r.th]
+	return t.core >= 0 && e.cores[t.core].cur == t.idx && t.vruntime == r.v
+}
+
+// minRunV is the least vruntime of the threads on cores.
+func (e *engine) minRunV() (int64, bool) {
+	for len(e.runV) > 0 {
+		if r := e.runV[0]; e.runVLive(r) {
+			return r.v, true
+		}
+		heapPop(&e.runV, runVLess)
+	}
+	return 0, false
+}
