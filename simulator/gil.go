@@ -316,14 +316,8 @@ func (e *engine) unspin(g *gilState) {
 	g.addSleeping(s)
 }
 
-func (e *engine) idleCore() bool {
-	for c := range e.cores {
-		if e.cores[c].cur < 0 {
-			return true
-		}
-	}
-	return false
-}
+// idleCore says whether some core has no thread on it.
+func (e *engine) idleCore() bool { return e.busyCores < len(e.cores) }
 
 // mark reports an instant of note about t to Options.Mark.
 func (e *engine) mark(k MarkKind, t *thread) {
