@@ -739,7 +739,9 @@ func (e *engine) place(t *thread, c int) {
 		t.unit.switches++
 	}
 	if e.sc.Policy == PolicyFair {
-		e.pushRunV(t)
+		if len(e.cores) > runVScanMax {
+			e.pushRunV(t)
+		}
 		e.updateMinV()
 	}
 	switched := cr.last >= 0 && cr.last != t.idx

@@ -1,6 +1,7 @@
 package simulator
 
 import (
+	"reflect"
 	"testing"
 )
 
@@ -122,5 +123,32 @@ func TestConvoy(t *testing.T) {
 		r := mustRun(t, sc)
 		f := finishes(r)
 		t.Logf("interval %s: io thread 100 ops in %s (%.0f ops/s)", FormatDuration(iv), FormatDuration(f["io"]), 100/(float64(f["io"])/1e9))
+	}
+}
+
+// TestFairManyCoresHeap: on more than runVScanMax cores the fair policy
+// keeps the running threads' vruntimes in a heap instead of scanning the
+// cores; the result must be the same either way. 70 cores and 300 tasks
+// of mixed nice values, cpu/io rounds and arrivals up to 120ms, so that
+// the minimum vruntime, which places late arrivals and sleepers, moves
+// (a heap that kept stale entries would hold it back and change the run).
+func TestFairManyCoresHeap(t *testing.T) {
+	var ps []*Process
+	for i := 0; i < 300; i++ {
+		ps = append(ps, &Process{Name: "p" + itoa(i), Native: true,
+			Threads: []*Thread{{Name: "t" + itoa(i), Nice: i%5 - 2, Arrival: int64(i%13) * 10_000_000,
+				Steps: []Step{repeat(int64(3+i%4), cpu(int64(1+i%9)*3_000_000), io(int64(1+i%11)*2_000_000))}}}})
+	}
+	sc := scenario(70, PolicyFair, 0, ps...)
+	heap := mustRun(t, sc)
+	old := runVScanMax
+	runVScanMax = 1 << 30
+	defer func() { runVScanMax = old }()
+	scan := mustRun(t, sc)
+	if !reflect.DeepEqual(heap, scan) {
+		t.Errorf("the heap and the scan disagree: makespan %d vs %d, %d vs %d context switches", heap.Makespan, scan.Makespan, heap.ContextSwitches, scan.ContextSwitches)
+	}
+	if heap.ContextSwitches <= 300 {
+		t.Errorf("%d context switches: the cores were never contended", heap.ContextSwitches)
 	}
 }

@@ -96,10 +96,10 @@ func newFairParams(cores int) fairParams {
 
 // runV is a thread's vruntime when it was put on its core (it changes
 // only when the thread leaves the core). The fair policy's minimum
-// vruntime needs the least of those of the threads on cores; a min-heap
-// of them, whose stale entries (threads gone from their core since, or
-// with another vruntime) are dropped when they come to the top, gives it
-// without a pass over every core at every placement.
+// vruntime needs the least of those of the threads on cores. On a machine
+// of many cores a min-heap of them, whose stale entries (threads gone from
+// their core since, or with another vruntime) are dropped when they come
+// to the top, gives it without a pass over every core at every placement.
 type runV struct {
 	v  int64
 	th int32
@@ -132,8 +132,23 @@ func (e *engine) runVLive(r runV) bool {
 	return t.core >= 0 && e.cores[t.core].cur == t.idx && t.vruntime == r.v
 }
 
+// runVScanMax is the most cores whose threads' vruntimes are simply
+// scanned; past it they are kept in the runV heap.
+var runVScanMax = 64 // a variable for the tests, which compare the two ways
+
 // minRunV is the least vruntime of the threads on cores.
 func (e *engine) minRunV() (int64, bool) {
+	if len(e.cores) <= runVScanMax {
+		v, ok := int64(0), false
+		for c := range e.cores {
+			if id := e.cores[c].cur; id >= 0 {
+				if r := e.threads[id]; !ok || r.vruntime < v {
+					v, ok = r.vruntime, true
+				}
+			}
+		}
+		return v, ok
+	}
 	for len(e.runV) > 0 {
 		if r := e.runV[0]; e.runVLive(r) {
 			return r.v, true
