@@ -115,3 +115,18 @@ func BenchmarkManyCores(b *testing.B) {
 	}
 	benchRun(b, scenario(MaxEntities, PolicyFair, 0, ps...))
 }
+
+// BenchmarkMoreThreadsThanCores: 4,000 tasks of drawn cpu/io rounds on
+// 2,000 cores under the fair policy, so that threads wait for cores at
+// most instants. The expiries of running slices are scheduled once, when
+// someone starts waiting, not at every dispatch; the wake-up preemption
+// check still looks at every core (see the README's Speed section).
+func BenchmarkMoreThreadsThanCores(b *testing.B) {
+	p := &Process{Name: "t", Native: true}
+	round := []Step{repeat(20, Step{Op: OpCPU, Dur: Dist{Kind: DistUniform, A: 100_000, B: 2_000_000}},
+		Step{Op: OpIO, Dur: Dist{Kind: DistUniform, A: 100_000, B: 2_000_000}})}
+	for i := 0; i < 4000; i++ {
+		p.Threads = append(p.Threads, &Thread{Name: "t#" + strconv.Itoa(i+1), Steps: round})
+	}
+	benchRun(b, scenario(2000, PolicyFair, 0, p))
+}

@@ -201,6 +201,7 @@ type engine struct {
 	warnings   []Warning
 	lastFinish int64
 	busyCores  int    // cores with a thread on them
+	unarmed    bool   // a slice began while nobody waited: its expiry is not scheduled
 	runWeight  int64  // the fair weights of the threads on cores
 	runV       []runV // fair: the vruntimes of threads on cores, a min-heap with stale entries
 	// multicore_speed (multicore.go)
@@ -630,9 +631,13 @@ func (e *engine) dispatch() {
 		}
 		if e.rq.len() > 0 {
 			// someone waits for a core: every running slice now matters
-			for c := range e.cores {
-				if id := e.cores[c].cur; id >= 0 {
-					e.armSlice(e.threads[id])
+			// (those begun while nobody waited are not scheduled yet)
+			if e.unarmed {
+				e.unarmed = false
+				for c := range e.cores {
+					if id := e.cores[c].cur; id >= 0 {
+						e.armSlice(e.threads[id])
+					}
 				}
 			}
 			if e.preemptForBetter() {
@@ -805,6 +810,8 @@ func (e *engine) beginSlice(t *thread, from int64) {
 	t.sliceGen++
 	if e.rq.len() > 0 {
 		e.armSlice(t)
+	} else {
+		e.unarmed = true
 	}
 }
 
