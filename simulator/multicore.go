@@ -15,7 +15,7 @@ func (e *engine) slowed() bool {
 
 // speedNow is the speed, in thousandths, of work that starts now.
 func (e *engine) speedNow() uint16 {
-	if e.busyCores >= 2 {
+	if e.busyCores >= 2 && e.slowed() {
 		return uint16(e.m.MulticoreSpeedPermille)
 	}
 	return 1000
