@@ -205,6 +205,7 @@ type engine struct {
 	runWeight  int64  // the fair weights of the threads on cores
 	runV       []runV // fair: the vruntimes of threads on cores, a min-heap with stale entries
 	// multicore_speed (multicore.go)
+	slowed      bool   // it slows work down at all (set once)
 	lastSpeed   uint16 // the speed at the last retime
 	mixedSpeeds bool   // a segment started at another speed since
 }
@@ -240,6 +241,7 @@ func newEngine(sc *Scenario, opt Options) *engine {
 		opt:       opt,
 		rng:       rand.New(rand.NewPCG(sc.Seed, 0x9e3779b97f4a7c15)),
 		lastSpeed: 1000,
+		slowed:    sc.Machine.MulticoreSpeedPermille > 0 && sc.Machine.MulticoreSpeedPermille < 1000 && cores > 1,
 		cores:     make([]core, cores),
 		idle:      map[*Step]bool{},
 		fair:      newFairParams(cores),
@@ -354,7 +356,7 @@ func (e *engine) loop() {
 		if e.q.len() == 0 {
 			if len(e.readyNow) > 0 || len(e.expired) > 0 || (e.rq.len() > 0 && e.idleCore()) {
 				e.dispatch()
-				if e.slowed() {
+				if e.slowed {
 					e.retime()
 				}
 				if e.q.len() > 0 {
@@ -394,7 +396,7 @@ func (e *engine) loop() {
 		// a stale last event of an instant must not skip its dispatch
 		if e.q.len() == 0 || e.q.peek().at != e.now {
 			e.dispatch()
-			if e.slowed() {
+			if e.slowed {
 				e.retime()
 			}
 		}
@@ -872,12 +874,13 @@ func (e *engine) startSegment(t *thread) {
 	t.segGen++
 	d := t.segLeft
 	t.segSpeed = 0
-	if e.slowed() && t.scalable() {
-		if s := e.speedNow(); s < 1000 {
+	if e.slowed && t.scalable() {
+		s := e.speedNow()
+		if s < 1000 {
 			t.segSpeed = s
 			d = wallFor(d, s)
 		}
-		if e.speedNow() != e.lastSpeed {
+		if s != e.lastSpeed {
 			e.mixedSpeeds = true
 		}
 	}
@@ -1064,10 +1067,8 @@ func (e *engine) draw(t *thread, s *Step) int64 {
 		*t.draws = (*t.draws)[1:]
 		return d
 	}
-	return e.sample(s.Dur)
+	return Draw(s.Dur, e.rng)
 }
-
-func (e *engine) sample(d Dist) int64 { return Draw(d, e.rng) }
 
 // Draw draws one duration of d from r, in whole nanoseconds: uniform
 // over [A, B] inclusive, exponential of mean A, normal of mean A and
@@ -1130,7 +1131,7 @@ func (e *engine) ensureBurst(t *thread) {
 		if s.Dur.Kind == DistFixed {
 			d = s.Dur.A
 		} else if len(draws) < maxBurstDraws {
-			d = e.sample(s.Dur)
+			d = Draw(s.Dur, e.rng)
 			draws = append(draws, d)
 		} else {
 			d = mean(s.Dur)

@@ -7,15 +7,9 @@ package simulator
 // floor(elapsed * speed) of its work. When the number of busy cores
 // crosses 2 the running segments are re-timed at the end of the instant.
 
-// slowed says whether e slows work down at all.
-func (e *engine) slowed() bool {
-	s := e.m.MulticoreSpeedPermille
-	return s > 0 && s < 1000 && len(e.cores) > 1
-}
-
 // speedNow is the speed, in thousandths, of work that starts now.
 func (e *engine) speedNow() uint16 {
-	if e.busyCores >= 2 && e.slowed() {
+	if e.busyCores >= 2 && e.slowed {
 		return uint16(e.m.MulticoreSpeedPermille)
 	}
 	return 1000
@@ -48,7 +42,7 @@ func workIn(d int64, speed uint16) int64 {
 // wallNow is the time work of a CPython thread that starts now takes
 // (the legacy GIL's ticks are bytecode too).
 func (e *engine) wallNow(work int64) int64 {
-	if !e.slowed() {
+	if !e.slowed {
 		return work
 	}
 	return wallFor(work, e.speedNow())
