@@ -46,7 +46,7 @@ func Markdown(results []Result) string {
 	for i, l := range Known {
 		ids[i] = l.ID
 	}
-	w("**%d of %d rows within their band**; %d outside it, all known limitations (%s below)", within, len(results), limited, andList(ids))
+	w("**%d of %d rows within their band**; %d outside it, all known limitations (%s below)", within, len(results), limited, strings.Join(ids, ", "))
 	if failing > 0 {
 		w("; **%d outside it and not explained**", failing)
 	}
@@ -186,15 +186,4 @@ func Section(readme string) (string, error) {
 		return "", errors.New("the file has no " + BeginMarker + " … " + EndMarker + " section")
 	}
 	return strings.TrimPrefix(readme[i+len(BeginMarker):j], "\n"), nil
-}
-
-// andList joins words as prose: "a", "a and b", "a, b and c".
-func andList(words []string) string {
-	switch len(words) {
-	case 0:
-		return "none"
-	case 1:
-		return words[0]
-	}
-	return strings.Join(words[:len(words)-1], ", ") + " and " + words[len(words)-1]
 }
