@@ -160,47 +160,44 @@ func sweepTitle(runs []Run) string {
 // SweepTable writes a sweep for a terminal: a header line, the fixed
 // parameters, the SweepGrid, then what went wrong in each run that failed.
 func SweepTable(w io.Writer, runs []Run, varied []string) error {
-	if len(runs) == 0 {
-		return nil
-	}
-	var b strings.Builder
-	b.WriteString("== " + termSafe(sweepTitle(runs)) + " ==\n")
-	if fixed := fixedParams(runs, varied); len(fixed) > 0 {
-		b.WriteString("params: " + termSafe(strings.Join(fixed, ", ")) + "\n")
-	}
-	if _, err := io.WriteString(w, b.String()); err != nil {
-		return err
-	}
-	if err := SweepGrid(runs, varied).WriteTable(w); err != nil {
-		return err
-	}
-	notes := sweepNotes(runs, varied)
-	if len(notes) == 0 {
-		return nil
-	}
-	b.Reset()
-	b.WriteByte('\n')
-	for _, n := range notes {
-		b.WriteString(termSafe(n) + "\n")
-	}
-	_, err := io.WriteString(w, b.String())
-	return err
+	return writeSweep(w, runs, varied, sweepStyle{
+		head:   func(title string) string { return "== " + termSafe(title) + " ==\n" },
+		params: func(p string) string { return "params: " + termSafe(p) + "\n" },
+		grid:   (*Grid).WriteTable,
+		note:   func(n string) string { return termSafe(n) + "\n" },
+	})
 }
 
 // SweepMarkdown is SweepTable in Markdown.
 func SweepMarkdown(w io.Writer, runs []Run, varied []string) error {
+	return writeSweep(w, runs, varied, sweepStyle{
+		head:   func(title string) string { return "### " + MarkdownEscape(title) + "\n\n" },
+		params: func(p string) string { return "Parameters: " + MarkdownEscape(p) + "\n\n" },
+		grid:   (*Grid).WriteMarkdown,
+		note:   func(n string) string { return "- " + MarkdownEscape(n) + "\n" },
+	})
+}
+
+// sweepStyle is how one output format spells the parts of a sweep, each
+// escaped for it.
+type sweepStyle struct {
+	head, params, note func(string) string
+	grid               func(*Grid, io.Writer) error
+}
+
+func writeSweep(w io.Writer, runs []Run, varied []string, st sweepStyle) error {
 	if len(runs) == 0 {
 		return nil
 	}
 	var b strings.Builder
-	b.WriteString("### " + MarkdownEscape(sweepTitle(runs)) + "\n\n")
+	b.WriteString(st.head(sweepTitle(runs)))
 	if fixed := fixedParams(runs, varied); len(fixed) > 0 {
-		b.WriteString("Parameters: " + MarkdownEscape(strings.Join(fixed, ", ")) + "\n\n")
+		b.WriteString(st.params(strings.Join(fixed, ", ")))
 	}
 	if _, err := io.WriteString(w, b.String()); err != nil {
 		return err
 	}
-	if err := SweepGrid(runs, varied).WriteMarkdown(w); err != nil {
+	if err := st.grid(SweepGrid(runs, varied), w); err != nil {
 		return err
 	}
 	notes := sweepNotes(runs, varied)
@@ -210,7 +207,7 @@ func SweepMarkdown(w io.Writer, runs []Run, varied []string) error {
 	b.Reset()
 	b.WriteByte('\n')
 	for _, n := range notes {
-		b.WriteString("- " + MarkdownEscape(n) + "\n")
+		b.WriteString(st.note(n))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
