@@ -85,25 +85,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 		io.WriteString(stderr, mainUsage)
 		return exitUsage
 	}
-	switch cmd, rest := args[0], args[1:]; cmd {
-	case "run":
-		return runCommand(rest, stdout, stderr)
-	case "test":
-		return testCommand(rest, stdout, stderr)
-	case "trace":
-		return traceCommand(rest, stdout, stderr)
-	case "report":
-		return reportCommand(rest, stdout, stderr)
-	case "compare":
-		return compareCommand(rest, stdout, stderr)
-	case "fidelity":
-		return fidelityCommand(rest, stdout, stderr)
-	case "atlas":
-		return atlasCommand(rest, stdout, stderr)
-	case "calibrate":
-		return calibrateCommand(rest, stdout, stderr)
-	case "version":
-		return versionCommand(rest, stdout, stderr)
+	cmd, rest := args[0], args[1:]
+	if c, ok := commands[cmd]; ok {
+		return c.run(rest, stdout, stderr)
+	}
+	switch cmd {
 	case "help", "-h", "-help", "--help":
 		if cmd == "help" && len(rest) > 0 {
 			return helpCommand(rest, stdout, stderr)
@@ -129,31 +115,34 @@ func badUsage(stderr io.Writer, cmd, usage, msg string) int {
 	return exitUsage
 }
 
+// command is a subcommand and its help text.
+type command struct {
+	run   func(args []string, stdout, stderr io.Writer) int
+	usage string
+}
+
+// commands are gilsim's subcommands by name (help is apart).
+var commands = map[string]command{
+	"run":       {runCommand, runUsage},
+	"test":      {testCommand, testUsage},
+	"trace":     {traceCommand, traceUsage},
+	"report":    {reportCommand, reportUsage},
+	"compare":   {compareCommand, compareUsage},
+	"fidelity":  {fidelityCommand, fidelityUsage},
+	"atlas":     {atlasCommand, atlasUsage},
+	"calibrate": {calibrateCommand, calibrateUsage},
+	"version":   {versionCommand, versionUsage},
+}
+
 func helpCommand(args []string, stdout, stderr io.Writer) int {
 	if len(args) != 1 {
 		io.WriteString(stderr, "usage: gilsim help [COMMAND]\n")
 		return exitUsage
 	}
-	switch args[0] {
-	case "run":
-		io.WriteString(stdout, runUsage)
-	case "test":
-		io.WriteString(stdout, testUsage)
-	case "trace":
-		io.WriteString(stdout, traceUsage)
-	case "report":
-		io.WriteString(stdout, reportUsage)
-	case "compare":
-		io.WriteString(stdout, compareUsage)
-	case "fidelity":
-		io.WriteString(stdout, fidelityUsage)
-	case "atlas":
-		io.WriteString(stdout, atlasUsage)
-	case "calibrate":
-		io.WriteString(stdout, calibrateUsage)
-	case "version":
-		io.WriteString(stdout, versionUsage)
-	case "help":
+	switch c, ok := commands[args[0]]; {
+	case ok:
+		io.WriteString(stdout, c.usage)
+	case args[0] == "help":
 		io.WriteString(stdout, mainUsage)
 	default:
 		fmt.Fprintf(stderr, "gilsim help: unknown command %s\nRun \"gilsim help\" for usage.\n", safe(fmt.Sprintf("%q", args[0])))
