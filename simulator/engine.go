@@ -175,6 +175,8 @@ type engine struct {
 	rq    readyQueue
 	now   int64
 	evs   int64
+	inner int64 // passes of loops inside events (spin)
+	scans int64 // candidates looked at by the schedulers' searches: the complexity tests bound it
 	cores []core
 
 	threads []*thread
@@ -356,6 +358,9 @@ func (e *engine) loop() {
 		if e.q.len() == 0 {
 			if len(e.readyNow) > 0 || len(e.expired) > 0 || (e.rq.len() > 0 && e.idleCore()) {
 				e.dispatch()
+				if e.failure != nil || e.limit != nil {
+					return
+				}
 				if e.slowed {
 					e.retime()
 				}
@@ -396,6 +401,9 @@ func (e *engine) loop() {
 		// a stale last event of an instant must not skip its dispatch
 		if e.q.len() == 0 || e.q.peek().at != e.now {
 			e.dispatch()
+			if e.failure != nil || e.limit != nil {
+				return
+			}
 			if e.slowed {
 				e.retime()
 			}
@@ -434,8 +442,23 @@ func (e *engine) stale(ev *event) bool {
 // tick counts one unit of simulation work and enforces --max-events.
 func (e *engine) tick() bool {
 	e.evs++
-	if e.evs > e.opt.MaxEvents {
+	if e.evs+e.inner > e.opt.MaxEvents {
 		e.limit = &LimitError{What: "events", Limit: e.opt.MaxEvents, At: e.now}
+		return true
+	}
+	return false
+}
+
+// spin counts one pass of a loop inside an event that is not an event of
+// its own (a GIL check waking several waiters), so that
+// --max-events bounds the work of a run even if such a loop were to go on
+// without end. The passes are not reported as events.
+func (e *engine) spin() bool {
+	e.inner++
+	if e.evs+e.inner > e.opt.MaxEvents {
+		if e.limit == nil {
+			e.limit = &LimitError{What: "events", Limit: e.opt.MaxEvents, At: e.now}
+		}
 		return true
 	}
 	return false

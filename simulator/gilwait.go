@@ -96,8 +96,11 @@ func (g *gilState) key(t *thread) phaseKey {
 // to sleep, out of the ordered set, since its clock starts from its own start.
 func (e *engine) sleepTimed(g *gilState, t *thread) {
 	t.gilStart = e.now
-	g.treeMode()
+	// fresh before treeMode: a move to the ordered set at this instant
+	// must leave t out of it, as it does every other fresh waiter (in
+	// the set and marked fresh, t would never be taken out again)
 	t.gilFresh = true
+	g.treeMode()
 	g.tw.fresh = append(g.tw.fresh, t)
 	if g.locked && !g.dropReq {
 		e.scheduleGILCheck(g, e.after(g.period))
@@ -233,7 +236,10 @@ func (e *engine) gilCheck(g *gilState) {
 	g.tw.checkAt = -1
 	if !g.locked {
 		// deadlines while the GIL is free: those waiters wake and try
-		for {
+		for pass := 0; ; pass++ {
+			if pass > 0 && e.spin() {
+				return
+			}
 			t, at := e.nextDeadline(g, e.now)
 			if t == nil {
 				return
