@@ -411,18 +411,33 @@ func (e *engine) nextEventlet(l *loop) (*member, bool) {
 
 // nextGreenlet is the parent of a raw greenlet block: whenever control
 // comes back to it, it switches to the first unfinished greenlet in file
-// order.
+// order, of those that have arrived or were started by a switch. The
+// candidates are kept in a min-heap of file indexes, fed from a heap of
+// arrivals, so that finding the next one does not rescan the finished
+// ones (finished members leave the heap when they come to its top).
 func (e *engine) nextGreenlet(l *loop) (*member, bool) {
-	var wait int64 = -1
-	for _, m := range l.members {
-		if m.state == mDone {
-			continue
-		}
-		due := l.t.proc.startAt + m.spec.Arrival
-		if due > e.now && !m.started {
-			if wait < 0 || due < wait {
-				wait = due
+	if !l.rawInit {
+		l.rawInit = true
+		for _, m := range l.members {
+			l.rawDue = append(l.rawDue, rawArrival{due: l.t.proc.startAt + m.spec.Arrival, idx: m.idx})
+			if m.started {
+				l.pushRawCandidate(m.idx)
 			}
+		}
+		for i := len(l.rawDue)/2 - 1; i >= 0; i-- {
+			heapDown(l.rawDue, i, rawArrivalLess)
+		}
+	}
+	for len(l.rawDue) > 0 && l.rawDue[0].due <= e.now {
+		e.scans++
+		a := heapPop(&l.rawDue, rawArrivalLess)
+		l.pushRawCandidate(a.idx)
+	}
+	for len(l.rawElig) > 0 {
+		e.scans++
+		m := l.members[l.rawElig[0]]
+		if m.state == mDone {
+			heapPop(&l.rawElig, int32Less)
 			continue
 		}
 		if !m.started && m.mem == 0 && !e.spawnRaw(l, m) {
@@ -431,12 +446,40 @@ func (e *engine) nextGreenlet(l *loop) (*member, bool) {
 		m.readyAt = e.now // a raw greenlet is never "ready": it runs when switched to
 		return m, true
 	}
-	if wait < 0 {
+	// arrivals of members already started by a switch (or finished) do
+	// not make the parent wait
+	for len(l.rawDue) > 0 {
+		e.scans++
+		if m := l.members[l.rawDue[0].idx]; m.state == mDone || m.started {
+			heapPop(&l.rawDue, rawArrivalLess)
+			continue
+		}
+		break
+	}
+	if len(l.rawDue) == 0 {
 		return e.loopDone(l)
 	}
 	// nothing has arrived yet: the parent sleeps until the next one does
-	e.blockThread(l.t, wait-e.now)
+	e.blockThread(l.t, l.rawDue[0].due-e.now)
 	return nil, false
+}
+
+// rawArrival is when a raw greenlet becomes one the parent may switch to.
+type rawArrival struct {
+	due int64
+	idx int32
+}
+
+func rawArrivalLess(a, b *rawArrival) bool { return a.due < b.due || (a.due == b.due && a.idx < b.idx) }
+
+func int32Less(a, b *int32) bool { return *a < *b }
+
+// pushRawCandidate makes the raw greenlet of index i one the parent may
+// switch to (it arrived, or a switch started it). A member can be pushed
+// twice (arrived, and started before that); the copy is harmless.
+func (l *loop) pushRawCandidate(i int32) {
+	l.rawElig = append(l.rawElig, i)
+	heapUp(l.rawElig, len(l.rawElig)-1, int32Less)
 }
 
 // spawnRaw creates a raw greenlet or generator on first use.

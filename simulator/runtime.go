@@ -130,6 +130,11 @@ type loop struct {
 	lastStep *Step
 	switchC  int64
 	pool     *pool
+	// raw greenlets: the members the parent may switch to (file indexes,
+	// a min-heap) and the arrivals not yet among them
+	rawElig []int32
+	rawDue  []rawArrival
+	rawInit bool
 
 	// metrics
 	cbStart  int64
@@ -302,6 +307,9 @@ func (e *engine) resume(l *loop, m *member) {
 	if !m.started {
 		m.started = true
 		u.start = e.now
+		if l.kind == ThreadGreenlets && l.rawInit {
+			l.pushRawCandidate(m.idx)
+		}
 	}
 	u.switches++
 	t.unit, t.uidx = u, m.uidx
