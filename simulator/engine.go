@@ -723,7 +723,7 @@ func (e *engine) preemptForBetter() bool {
 		case PolicyPriority:
 			k = int64(r.priority)
 		case PolicyFair:
-			k = r.vruntime + (e.now-r.onSince)*1024/r.weight
+			k = r.vruntime + max(e.now-r.onSince, 0)*1024/r.weight
 		}
 		if k >= worst {
 			worst, victim = k, c
@@ -780,6 +780,12 @@ func (e *engine) place(t *thread, c int) {
 		e.ctxSwitch++
 	}
 	if switched && e.m.ContextSwitch > 0 {
+		// the fair policy counts t's run from the end of the switch: the
+		// cost is the kernel's, and charged to t's vruntime it made t look
+		// worse than the thread it replaced, which then took the core back
+		// the instant the switch ended (a switch cost of a slice or more
+		// livelocked two threads, each paying it without ever running)
+		t.onSince = e.after(e.m.ContextSwitch)
 		t.afterSw = t.seg
 		left := t.segLeft
 		t.seg = segSwitch
@@ -982,7 +988,7 @@ func (e *engine) leaveCore(t *thread) {
 	e.busyCores--
 	e.runWeight -= t.weight
 	if e.sc.Policy == PolicyFair {
-		t.vruntime += (e.now - t.onSince) * 1024 / t.weight
+		t.vruntime += max(e.now-t.onSince, 0) * 1024 / t.weight
 	}
 	t.core = -1
 	t.sliceGen++

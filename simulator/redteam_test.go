@@ -108,3 +108,50 @@ func TestRawGreenletParentLinear(t *testing.T) {
 		}
 	})
 }
+
+// Every task makes progress whatever the context-switch cost, under the
+// time-slicing policies: under fair, a switch of a slice or more was
+// charged to the incoming thread's vruntime, which then lost the core the
+// instant its switch ended, again and again (two `cpu 10ms` tasks and a
+// 5 ms switch never finished).
+func TestSwitchCostNeverLivelocks(t *testing.T) {
+	for _, c := range []struct {
+		tasks int
+		sw    int64
+	}{{2, 5 * ms}, {8, 2 * ms}, {2, 50 * ms}} {
+		var ps []*Process
+		for i := range c.tasks {
+			ps = append(ps, task(fmt.Sprintf("t%d", i), 0, 0, cpu(10*ms)))
+		}
+		sc := scenario(1, PolicyFair, 0, ps...)
+		sc.Machine.ContextSwitch = c.sw
+		r, err := Run(sc, Options{MaxEvents: 100_000})
+		if err != nil {
+			t.Fatalf("%d tasks, switch %d: %v", c.tasks, c.sw, err)
+		}
+		if r.CPUTime != int64(c.tasks)*10*ms {
+			t.Errorf("%d tasks, switch %d: cpu %d", c.tasks, c.sw, r.CPUTime)
+		}
+	}
+	rapid.Check(t, func(rt *rapid.T) {
+		pol := rapid.SampledFrom([]PolicyKind{PolicyFair, PolicyRoundRobin}).Draw(rt, "policy")
+		n := rapid.IntRange(1, 16).Draw(rt, "tasks")
+		var ps []*Process
+		var work int64
+		for i := range n {
+			d := int64(rapid.IntRange(1, 20).Draw(rt, "cpu_ms")) * ms
+			work += d
+			ps = append(ps, task(fmt.Sprintf("t%d", i), int64(rapid.IntRange(0, 5).Draw(rt, "at_ms"))*ms, 0, cpu(d), io(ms), cpu(d)))
+			work += d
+		}
+		sc := scenario(rapid.IntRange(1, 3).Draw(rt, "cores"), pol, int64(rapid.IntRange(1, 10).Draw(rt, "quantum_ms"))*ms, ps...)
+		sc.Machine.ContextSwitch = rapid.SampledFrom([]int64{0, 1_000, ms, 3 * ms, 6 * ms, 20 * ms, 100 * ms}).Draw(rt, "switch")
+		r, err := Run(sc, Options{MaxEvents: 1_000_000})
+		if err != nil {
+			rt.Fatalf("%v", err)
+		}
+		if r.CPUTime != work {
+			rt.Fatalf("cpu %d, want %d", r.CPUTime, work)
+		}
+	})
+}
