@@ -218,7 +218,9 @@ func Run(sc *Scenario, opt Options) (*Result, error) {
 	if opt.MaxEvents <= 0 {
 		opt.MaxEvents = DefaultMaxEvents
 	}
-	if opt.MaxTime <= 0 {
+	if opt.MaxTime <= 0 || opt.MaxTime > DefaultMaxTime {
+		// past 2^62 ns a time that saturates at MaxInt64 would not pass
+		// the limit, and the clock would stand still there
 		opt.MaxTime = DefaultMaxTime
 	}
 	e := newEngine(sc, opt)
@@ -1101,7 +1103,9 @@ func (e *engine) draw(t *thread, s *Step) int64 {
 
 // Draw draws one duration of d from r, in whole nanoseconds: uniform
 // over [A, B] inclusive, exponential of mean A, normal of mean A and
-// deviation B; negative draws are 0 and huge ones are cut at MaxInt64/2.
+// deviation B; negative draws are 0, and huge ones are cut at drawCap,
+// which is past every time limit: such a draw stops the run at the time
+// limit, as a fixed duration of that size does.
 // The engine draws steps with it from the run's generator, and the dsl
 // draws `at` distributions with it when a file is loaded.
 func Draw(d Dist, r *rand.Rand) int64 {
@@ -1122,11 +1126,16 @@ func Draw(d Dist, r *rand.Rand) int64 {
 	if v < 0 || math.IsNaN(v) {
 		return 0
 	}
-	if v >= math.MaxInt64/2 {
-		return math.MaxInt64 / 2
+	if v >= float64(drawCap) {
+		return drawCap
 	}
 	return int64(math.Round(v))
 }
+
+// drawCap is the largest duration Draw returns: one past the longest time
+// limit (DefaultMaxTime). The engine adds durations to times with
+// saturating arithmetic, so a capped draw runs into the time limit.
+const drawCap = DefaultMaxTime + 1
 
 // maxBurstDraws bounds how far ahead a burst is drawn for sjf/srtf; past
 // it the distributions' means stand in for the estimate.

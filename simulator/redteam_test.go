@@ -3,6 +3,7 @@ package simulator
 import (
 	"errors"
 	"fmt"
+	"math"
 	"testing"
 
 	"pgregory.net/rapid"
@@ -154,4 +155,26 @@ func TestSwitchCostNeverLivelocks(t *testing.T) {
 			rt.Fatalf("cpu %d, want %d", r.CPUTime, work)
 		}
 	})
+}
+
+// A drawn duration past the time limit stops the run at the time limit,
+// as a fixed one does (a huge draw was cut just below the default limit,
+// and the run finished 146 years later); a limit past the clock's range
+// is the clock's range, so a saturated time cannot slip under it.
+func TestHugeDurationsDrawnOrFixedHitTheTimeLimit(t *testing.T) {
+	over := DefaultMaxTime + 1
+	for name, d := range map[string]Dist{
+		"fixed":  Fixed(over),
+		"normal": {Kind: DistNormal, A: over, B: 1},
+		"exp":    {Kind: DistExp, A: math.MaxInt64},
+	} {
+		for _, limit := range []int64{0, DefaultMaxTime, math.MaxInt64} {
+			sc := scenario(1, PolicyFIFO, 0, task("t", 0, 0, Step{Op: OpCPU, Dur: d}), task("u", 0, 0, cpu(ms)))
+			_, err := Run(sc, Options{MaxTime: limit, MaxEvents: 1000})
+			var le *LimitError
+			if !errors.As(err, &le) || le.What != "time" {
+				t.Errorf("%s, limit %d: want the time limit, got %v", name, limit, err)
+			}
+		}
+	}
 }

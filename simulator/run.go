@@ -6,7 +6,7 @@ import "fmt"
 // doing a few hundred steps each.
 const (
 	DefaultMaxEvents int64 = 1_000_000_000
-	DefaultMaxTime   int64 = 1 << 62 // ns of simulated time, about 146 years
+	DefaultMaxTime   int64 = 1 << 62 // ns of simulated time, about 146 years; also the most a run allows
 	// MaxEntities bounds a scenario after expansion (LANGUAGE.md, Limits).
 	MaxEntities = 1_000_000
 )
@@ -14,7 +14,7 @@ const (
 // Options bound and observe a run.
 type Options struct {
 	MaxEvents int64 // stop with a *LimitError after this many events; 0 = DefaultMaxEvents
-	MaxTime   int64 // stop with a *LimitError past this simulated time; 0 = DefaultMaxTime
+	MaxTime   int64 // stop with a *LimitError past this simulated time; 0 (or more than DefaultMaxTime) = DefaultMaxTime
 	// Trace, when set, receives every stretch of time an entity spent in
 	// one state, in the order the stretches end. Used by timelines and by
 	// the invariant tests; a nil Trace costs nothing.

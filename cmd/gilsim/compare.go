@@ -122,8 +122,8 @@ func compareCommand(args []string, stdout, stderr io.Writer) int {
 		return usageError("--workers must be between 1 and 4096")
 	case *maxEvents <= 0:
 		return usageError("--max-events must be at least 1")
-	case maxTime.set && maxTime.ns <= 0:
-		return usageError("--max-time must be more than 0")
+	case maxTime.set && maxTimeError(maxTime.ns) != nil:
+		return usageError(maxTimeError(maxTime.ns).Error())
 	case len(files) == 0:
 		return usageError("no workload file given")
 	}

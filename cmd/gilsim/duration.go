@@ -5,6 +5,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/gilsim/gilsim/simulator"
 )
 
 // durationUnits are the units of the scenario language, in nanoseconds.
@@ -115,5 +117,20 @@ func (d *durationFlag) Set(s string) error {
 		return err
 	}
 	d.ns, d.set = ns, true
+	return nil
+}
+
+// maxTimeError says what is wrong with a --max-time of ns, or nil. The
+// simulated clock holds times up to simulator.DefaultMaxTime (2^62 ns,
+// about 146 years); a limit past it could not stop a run whose times
+// saturate, so it is refused rather than accepted and never reached.
+func maxTimeError(ns int64) error {
+	switch {
+	case ns <= 0:
+		return errors.New("--max-time must be more than 0")
+	case ns > simulator.DefaultMaxTime:
+		return errors.New("--max-time must be at most " + strconv.FormatInt(simulator.DefaultMaxTime, 10) +
+			"ns (2^62 ns, about 146 years: the simulated clock's range)")
+	}
 	return nil
 }

@@ -201,8 +201,10 @@ func batchFlags(fset *flag.FlagSet, formats []string) (*batchConfig, func() erro
 		if *maxEvents <= 0 {
 			return errors.New("--max-events must be at least 1")
 		}
-		if maxTime.set && maxTime.ns <= 0 {
-			return errors.New("--max-time must be more than 0")
+		if maxTime.set {
+			if err := maxTimeError(maxTime.ns); err != nil {
+				return err
+			}
 		}
 		cfg.opts = simulator.Options{MaxEvents: *maxEvents, MaxTime: simulator.DefaultMaxTime}
 		if maxTime.set {

@@ -53,7 +53,7 @@ Flags (before or after the paths; "--" ends the flags):
                         (default 1000000000)
   --max-time DURATION   stop a run that passes DURATION of simulated time,
                         e.g. 500ms or 10s; units ns, us, µs, ms, s
-                        (default: no practical limit)
+                        (default and most: 4611686018.427s, 2^62 ns)
 
 A progress bar is drawn on stderr when it is a terminal.
 

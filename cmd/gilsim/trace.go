@@ -79,8 +79,8 @@ func parseOutputFlags(cmd, usage string, args []string, stdout, stderr io.Writer
 		return usageError("no output file given (-o FILE, or -o - for stdout)")
 	case *maxEvents <= 0:
 		return usageError("--max-events must be at least 1")
-	case maxTime.set && maxTime.ns <= 0:
-		return usageError("--max-time must be more than 0")
+	case maxTime.set && maxTimeError(maxTime.ns) != nil:
+		return usageError(maxTimeError(maxTime.ns).Error())
 	case len(files) == 0:
 		return usageError("no scenario file given")
 	}
