@@ -1683,13 +1683,49 @@ func (c *checker) checkEntityCount(sc *Scenario) {
 		}
 		count = total.String()
 	}
-	// what simulating them would take: the engine keeps about 500 bytes per
-	// entity at rest, the model about 200 more
-	est := new(big.Int).Mul(bigCount(count), big.NewInt(700))
+	est := bigFootprint(c.prog.tops, c.prog.workload)
 	c.errs.add(c.blamePos, "scenario would expand to %s entities (about %s of memory to simulate); the limit is %d", count, humanBytes(est), simulator.MaxEntities)
 }
 
 func reps(x int64) int64 { return max(x, 1) }
+
+// bigFootprint is what simulating the scenario would take, by the
+// simulator's measured cost of each kind of entity (simulator.Footprint),
+// for counts that may not fit an int64.
+func bigFootprint(tops []*topT, w *workloadT) *big.Int {
+	procs, threads, members := new(big.Int), new(big.Int), new(big.Int)
+	for _, t := range tops {
+		x := big.NewInt(reps(t.x))
+		procs.Add(procs, x)
+		if t.native {
+			threads.Add(threads, x)
+			continue
+		}
+		th, mb := new(big.Int), new(big.Int)
+		for _, tt := range t.threads {
+			if tt.kind == simulator.ThreadPlain {
+				th.Add(th, big.NewInt(reps(tt.x)))
+				continue
+			}
+			th.Add(th, big.NewInt(1))
+			for _, m := range tt.members {
+				mb.Add(mb, big.NewInt(reps(m.x)))
+			}
+		}
+		threads.Add(threads, th.Mul(th, x))
+		members.Add(members, mb.Mul(mb, x))
+	}
+	if w != nil {
+		// the largest lowering: a thread per task in one process
+		procs.Add(procs, big.NewInt(1))
+		for _, t := range w.tasks {
+			threads.Add(threads, big.NewInt(reps(t.x)))
+		}
+	}
+	est := new(big.Int).Mul(procs, big.NewInt(simulator.FootprintProcess))
+	est.Add(est, threads.Mul(threads, big.NewInt(simulator.FootprintThread)))
+	return est.Add(est, members.Mul(members, big.NewInt(simulator.FootprintMember)))
+}
 
 func bigCount(s string) *big.Int {
 	n, _ := new(big.Int).SetString(s, 10)

@@ -489,7 +489,7 @@ func TestMillionEntities(t *testing.T) {
 	// refused before anything is expanded (BenchmarkExpandMillion measures
 	// the speed of expansion itself)
 	_, err = Parse("t.sim", []byte(`scenario "big" { task "t" x 1000000000 { cpu 1ms } }`))
-	if err == nil || !strings.Contains(err.Error(), "scenario would expand to 1000000000 entities (about 651 GiB of memory to simulate); the limit is 1000000") {
+	if err == nil || !strings.Contains(err.Error(), "scenario would expand to 1000000000 entities (about 1145 GiB of memory to simulate); the limit is 1000000") {
 		t.Errorf("got %v", err)
 	}
 }

@@ -30,6 +30,9 @@ func entitiesOf(sc *simulator.Scenario, w *simulator.Workload) int64 {
 	if sc != nil {
 		for _, p := range sc.Processes {
 			n++
+			if p.Native {
+				continue // a native task is one entity, its thread is itself
+			}
 			for _, t := range p.Threads {
 				n += 1 + int64(len(t.Members))
 			}

@@ -279,3 +279,12 @@ func TestParseExpect(t *testing.T) {
 		}
 	}
 }
+
+// A sweep's entity bound counts as the scenario's own limit does: a
+// native task is one entity (its process and thread were counted twice).
+func TestSweepCountsNativeTasksOnce(t *testing.T) {
+	sc := mustParse(t, `scenario "s" { task "t" x 10 { cpu 1ms } process "p" { thread "w" x 3 { cpu 1ms } } }`)
+	if n := entitiesOf(sc, nil); n != 10+1+3 {
+		t.Errorf("entitiesOf = %d, want 14", n)
+	}
+}

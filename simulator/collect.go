@@ -28,6 +28,9 @@ func (e *engine) result() *Result {
 		r.Makespan = e.now
 	}
 	var busy int64
+	r.Cores = make([]CoreResult, 0, len(e.cores))
+	r.Processes = make([]ProcessResult, 0, len(e.procs))
+	r.Tasks = make([]TaskResult, 0, len(e.units))
 	for i := range e.cores {
 		r.Cores = append(r.Cores, CoreResult{ID: i, Busy: e.cores[i].busy})
 		busy += e.cores[i].busy

@@ -212,12 +212,17 @@ func runBatchWith(load func(batchItem, map[string]string) (*dsl.Sweep, error), i
 	var runs runHeap // ready runs, earliest file first
 	nextParse := 0   // next item to parse
 	parsing := 0     // parses in flight, which may still add runs
+	// the memory of the runs under way (simulator.Footprint), which
+	// budget bounds: a run that does not fit waits until others end,
+	// unless nothing else runs
+	budget, inUse := memBudget(), int64(0)
+	fits := func(j runJob) bool { return inUse == 0 || inUse+j.need <= budget }
 	// more goroutines than this only wait: -j is capped
 	for range min(max(1, workers), 1024) {
 		go func() {
 			for {
 				mu.Lock()
-				for runs.Len() == 0 && nextParse >= n && parsing > 0 {
+				for (runs.Len() == 0 && nextParse >= n && parsing > 0) || (runs.Len() > 0 && !fits(runs[0])) {
 					cond.Wait()
 				}
 				if runs.Len() == 0 && nextParse >= n {
@@ -228,6 +233,7 @@ func runBatchWith(load func(batchItem, map[string]string) (*dsl.Sweep, error), i
 				// bounded and output flows in order.
 				if runs.Len() > 0 {
 					job := heap.Pop(&runs).(runJob)
+					inUse += job.need
 					mu.Unlock()
 					o := outcomes[job.file]
 					if w := o.sweep.Runs[job.run].Workload; w != nil {
@@ -236,6 +242,8 @@ func runBatchWith(load func(batchItem, map[string]string) (*dsl.Sweep, error), i
 						o.runs[job.run] = runOutcome{cmp: c, err: err}
 						remaining[job.file]--
 						last := remaining[job.file] == 0
+						inUse -= job.need
+						cond.Broadcast()
 						mu.Unlock()
 						prog.step(1)
 						if last {
@@ -258,6 +266,8 @@ func runBatchWith(load func(batchItem, map[string]string) (*dsl.Sweep, error), i
 					o.runs[job.run] = runOutcome{res: res, err: err, rec: rec}
 					remaining[job.file]--
 					last := remaining[job.file] == 0
+					inUse -= job.need
+					cond.Broadcast()
 					mu.Unlock()
 					prog.step(1)
 					if last {
@@ -273,9 +283,13 @@ func runBatchWith(load func(batchItem, map[string]string) (*dsl.Sweep, error), i
 				if o.err == nil {
 					o.sweep, o.err = load(items[i], set)
 				}
+				var needs []int64
 				if o.err == nil {
 					o.runs = make([]runOutcome, len(o.sweep.Runs))
 					prog.add(len(o.sweep.Runs) - 1) // the file counted one
+					for _, r := range o.sweep.Runs {
+						needs = append(needs, runFootprint(r))
+					}
 				}
 				mu.Lock()
 				outcomes[i] = o
@@ -283,7 +297,7 @@ func runBatchWith(load func(batchItem, map[string]string) (*dsl.Sweep, error), i
 				if o.err == nil {
 					remaining[i] = len(o.sweep.Runs)
 					for k := range o.sweep.Runs {
-						heap.Push(&runs, runJob{i, k})
+						heap.Push(&runs, runJob{i, k, needs[k]})
 					}
 				}
 				cond.Broadcast()
@@ -305,7 +319,28 @@ func runBatchWith(load func(batchItem, map[string]string) (*dsl.Sweep, error), i
 	}
 }
 
-type runJob struct{ file, run int }
+type runJob struct {
+	file, run int
+	need      int64 // its memory (runFootprint)
+}
+
+// memBudget is the memory a batch's concurrent runs may hold together
+// (runBudget); tests replace it.
+var memBudget = runBudget
+
+// runFootprint is the memory a run of a sweep needs: simulator.Footprint
+// of its scenario, or for a workload that of its largest lowering (a
+// thread or coroutine per task), once per model run at a time.
+func runFootprint(r dsl.Run) int64 {
+	if r.Scenario != nil {
+		return simulator.Footprint(r.Scenario)
+	}
+	if w := r.Workload; w != nil {
+		n := int64(len(w.Tasks))
+		return simulator.FootprintOf(1, 1+n, n)
+	}
+	return 0
+}
 
 type runHeap []runJob
 

@@ -7,7 +7,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
+
+	"github.com/gilsim/gilsim/simulator"
 )
 
 // TestBatchIsDeterministic runs the shipped scenarios and a sweep with one
@@ -264,5 +268,47 @@ func TestRunSkipsFoundWorkloads(t *testing.T) {
 	stderr.Reset()
 	if code := run([]string{"test", dir}, &stdout, &stderr); code != 0 || stderr.Len() != 0 || !strings.Contains(stdout.String(), "2 passed, 0 failed") {
 		t.Errorf("test: exit %d, stdout %q, stderr %q", code, stdout.String(), stderr.String())
+	}
+}
+
+// A batch runs at once only as many runs as its memory budget holds: a
+// sweep of two runs each bigger than half the budget runs them one after
+// the other, whatever -j says (a sweep of two million-task runs crashed
+// with -j 2 under 4 GiB). A run bigger than the whole budget still runs.
+func TestBatchRunsFitTheMemoryBudget(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "sweep.sim")
+	src := `scenario "s" { param n = 3000 task "t" x $n { cpu 1ms } vary n in [3000, 2999, 2998, 2997] }`
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	one := simulator.FootprintOf(3000, 3000, 0)
+	for _, c := range []struct {
+		budget int64
+		most   int32
+	}{{one + one/2, 1}, {one / 10, 1}, {3*one + one/2, 3}} {
+		var now, peak atomic.Int32
+		saveSim, saveBudget := simulate, memBudget
+		simulate = func(sc *simulator.Scenario, o simulator.Options) (*simulator.Result, error) {
+			n := now.Add(1)
+			for p := peak.Load(); n > p && !peak.CompareAndSwap(p, n); p = peak.Load() {
+			}
+			defer now.Add(-1)
+			time.Sleep(20 * time.Millisecond) // let the other workers try to start theirs
+			return saveSim(sc, o)
+		}
+		memBudget = func() int64 { return c.budget }
+		var out, errb bytes.Buffer
+		code := run([]string{"run", "-j", "4", "--format", "csv", path}, &out, &errb)
+		simulate, memBudget = saveSim, saveBudget
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, errb.String())
+		}
+		if p := peak.Load(); p > c.most {
+			t.Errorf("budget %d: %d runs at once, want at most %d", c.budget, p, c.most)
+		}
+		if got := strings.Count(out.String(), "\n"); got != 5 {
+			t.Errorf("budget %d: %d lines of csv, want a header and 4 runs:\n%s", c.budget, got, out.String())
+		}
 	}
 }

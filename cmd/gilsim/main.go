@@ -36,14 +36,15 @@ func main() {
 // unless GOGC says otherwise: parsing allocates a lot of short-lived
 // garbage, and with the default the collector, not the work, limits how
 // well a batch scales with cores (BenchmarkBatch1000: 1.5x on 2 workers
-// at GOGC=100, 1.9x at 400). A soft limit of 4 GiB (unless GOMEMLIMIT is
-// set) makes it collect harder before a big run runs out of memory.
+// at GOGC=100, 1.9x at 400). A soft limit (unless GOMEMLIMIT is set: 4
+// GiB, or half the memory this process may use if less, memory.go) makes
+// it collect harder before a big run runs out of memory.
 func tuneGC() {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(400)
 	}
 	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(4 << 30)
+		debug.SetMemoryLimit(defaultSoftLimit())
 	}
 }
 
