@@ -55,6 +55,8 @@ Flags (before or after the files; "--" ends the flags):
                         self-contained page with a bar chart)
   --out FILE            write to FILE instead of stdout, all at once:
                         FILE is replaced only when the output is complete
+                        (a device or FIFO is written into, not replaced;
+                        a read-only FILE is refused)
   --set NAME=VALUE      override a parameter (repeatable); NAME=V1,V2,...
                         makes a sweep: one comparison per value
   -j N                  run N simulations at a time (default: the number

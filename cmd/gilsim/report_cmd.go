@@ -26,7 +26,9 @@ it), or a glob, as for gilsim run.
 Flags (before or after the paths; "--" ends the flags):
   -o, --out OUT         the HTML file to write ("-" for stdout). It is
                         written all at once: OUT is replaced only when the
-                        page is complete, and its folder must exist
+                        page is complete, and its folder must exist (a
+                        device or FIFO is written into, not replaced; a
+                        read-only OUT is refused)
   --set NAME=VALUE      set a parameter of the scenarios (repeatable)
   --max-events N        stop a run after N simulation events
                         (default 1000000000)

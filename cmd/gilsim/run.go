@@ -30,7 +30,9 @@ Flags (before or after the paths; "--" ends the flags):
                         csv one row per run (per task with --per-task)
   --out FILE            write the results to FILE instead of stdout, all
                         at once: FILE is replaced only when they are
-                        complete (its folder must exist)
+                        complete (its folder must exist). A device or
+                        FIFO is written into, not replaced; a read-only
+                        FILE is refused
   --per-task            one row per task and process, instead of one row
                         per replica group (x N)
   --timeline            after each scenario's tables, draw its run: one

@@ -34,7 +34,8 @@ counts as failed; its error goes to stderr, and the other files still run.
 Flags (before or after the paths; "--" ends the flags):
   --format FORMAT       table (default), markdown, csv, json or jsonl
   --out FILE            write the report to FILE, replaced only once it is
-                        complete (its folder must exist)
+                        complete (its folder must exist; a device or FIFO
+                        is written into, a read-only FILE refused)
   --set NAME=VALUE      override a parameter (repeatable); every file must
                         declare NAME. NAME=V1,V2,... makes it a sweep over
                         those values

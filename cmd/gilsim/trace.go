@@ -26,7 +26,9 @@ scheduler between tasks), is on a track of its own in the process.
 Flags (before or after the file; "--" ends the flags):
   -o, --out OUT         the trace file to write ("-" for stdout). It is
                         written all at once: OUT is replaced only when the
-                        trace is complete, and its folder must exist
+                        trace is complete, and its folder must exist (a
+                        device or FIFO is written into, not replaced; a
+                        read-only OUT is refused)
   --set NAME=VALUE      set a parameter of the scenario (repeatable); a
                         file with vary lines must be narrowed to one run
   --max-events N        stop the run after N simulation events
