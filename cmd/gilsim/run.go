@@ -32,7 +32,8 @@ Flags (before or after the paths; "--" ends the flags):
                         at once: FILE is replaced only when they are
                         complete (its folder must exist). A device or
                         FIFO is written into, not replaced; a read-only
-                        FILE is refused
+                        FILE is refused. When no file runs, FILE is left
+                        as it was
   --per-task            one row per task and process, instead of one row
                         per replica group (x N)
   --timeline            after each scenario's tables, draw its run: one
@@ -142,8 +143,10 @@ func executeBatch(cmd string, cfg *batchConfig, stdout, stderr io.Writer, newRen
 	if cmd == "test" {
 		load = loadAny
 	}
+	ran := false // some run of some file finished, and has results to show
 	runBatchWith(load, items, cfg.set, cfg.opts, cfg.jobs, cfg.timeline.recorder(), prog, func(_ int, o *fileOutcome) {
 		status = max(status, r.file(o, prog))
+		ran = ran || finishedRun(o)
 	})
 	prog.finish()
 	werr := r.close()
@@ -151,9 +154,15 @@ func executeBatch(cmd string, cfg *batchConfig, stdout, stderr io.Writer, newRen
 		werr = bw.err
 	}
 	if file != nil {
-		if werr != nil {
+		switch {
+		case werr != nil:
 			file.Abort()
-		} else {
+		case !ran && status == exitUsage:
+			// Every file failed, on stderr: an empty document would
+			// replace the results of an earlier run for nothing.
+			file.Abort()
+			fmt.Fprintf(stderr, "gilsim %s: no file ran; %s is left as it was\n", cmd, safe(cfg.out))
+		default:
 			werr = file.Commit()
 		}
 	}
@@ -162,6 +171,20 @@ func executeBatch(cmd string, cfg *batchConfig, stdout, stderr io.Writer, newRen
 		return exitUsage
 	}
 	return status
+}
+
+// finishedRun reports whether some run of o finished (with or without
+// its expectations met), rather than stopping on an error.
+func finishedRun(o *fileOutcome) bool {
+	if o.err != nil {
+		return false
+	}
+	for _, ro := range o.runs {
+		if ro.err == nil {
+			return true
+		}
+	}
+	return false
 }
 
 // errWriter remembers the first write error and drops everything after

@@ -35,7 +35,9 @@ Flags (before or after the paths; "--" ends the flags):
   --format FORMAT       table (default), markdown, csv, json or jsonl
   --out FILE            write the report to FILE, replaced only once it is
                         complete (its folder must exist; a device or FIFO
-                        is written into, a read-only FILE refused)
+                        is written into, a read-only FILE refused). When
+                        no file runs, FILE is left as it was, and csv
+                        prints nothing
   --set NAME=VALUE      override a parameter (repeatable); every file must
                         declare NAME. NAME=V1,V2,... makes it a sweep over
                         those values
@@ -247,6 +249,7 @@ type testRenderer struct {
 	format         string
 	out            io.Writer
 	passed, failed int
+	ran            int          // files that ran (passed or failed, not an error)
 	all            []testResult // markdown and csv are written at the end
 	json           *report.JSONStream
 	jsonN          int
@@ -258,6 +261,9 @@ func (r *testRenderer) file(o *fileOutcome, stderr io.Writer) int {
 		r.passed++
 	} else {
 		r.failed++
+	}
+	if t.Status != "error" {
+		r.ran++
 	}
 	switch r.format {
 	case "table":
@@ -309,6 +315,11 @@ func (r *testRenderer) close() error {
 		_, err := io.WriteString(r.out, "\n"+counts)
 		return err
 	case "csv":
+		if r.ran == 0 && len(r.all) > 0 {
+			// Every file failed to run (on stderr), as with gilsim run:
+			// rows of errors alone would read as results.
+			return nil
+		}
 		return r.grid(true).WriteCSV(r.out)
 	}
 	return nil
