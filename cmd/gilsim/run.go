@@ -198,11 +198,12 @@ func (e *errWriter) Write(b []byte) (int, error) {
 	if e.err != nil {
 		return len(b), nil
 	}
-	n, err := e.w.Write(b)
-	if err != nil {
+	if _, err := e.w.Write(b); err != nil {
 		e.err = err
 	}
-	return n, nil
+	// All of b counts as written, so that a writer above (bufio, csv)
+	// does not report a short write instead of the error kept here.
+	return len(b), nil
 }
 
 // reportRuns converts the finished runs of an outcome for the report

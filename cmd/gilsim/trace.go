@@ -135,7 +135,7 @@ func writeOutput(path string, stdout io.Writer, write func(io.Writer) error) err
 // writeError is an error writing to path ("-" for stdout), as one line.
 func writeError(path string, err error) error {
 	if path == "-" {
-		return fmt.Errorf("writing to stdout: %v", err)
+		return fmt.Errorf("writing to stdout: %v", unwrapPath(err))
 	}
 	return fmt.Errorf("--out %s: %v", path, unwrapPath(err))
 }
