@@ -68,7 +68,9 @@ Every file is parsed, and every model lowered, before anything runs:
 a file that cannot be parsed, an unknown model, or a workload step that
 has no meaning under a model named in --models (or in an expectation)
 is reported on stderr, exit 2, and nothing is written. With the default
-models, a model the workload cannot run as gets a row that says why.
+models, a model the workload cannot run as gets a row that says why. A
+run stopped by --max-events or --max-time is reported on stderr (exit
+2) and the other files' comparisons are still written.
 
 Exit status:
   0  every model finished and every expectation held
@@ -186,6 +188,8 @@ func compareCommand(args []string, stdout, stderr io.Writer) int {
 	if bad {
 		return exitUsage
 	}
+	// A run stopped by a limit is reported in its place, and the others
+	// are still shown, as gilsim run does.
 	status := exitOK
 	var cs []report.Comparison
 	for _, j := range todo {
@@ -196,12 +200,19 @@ func compareCommand(args []string, stdout, stderr io.Writer) int {
 				where += " [" + l + "]"
 			}
 			fmt.Fprintf(stderr, "%s: %s\n", safe(where), safe(oneLine(err.Error())))
-			return exitUsage
+			status = exitUsage
+			continue
 		}
 		if c.Failed() {
-			status = exitFailed
+			status = max(status, exitFailed)
 		}
 		cs = append(cs, reportComparison(j, c))
+	}
+	if len(cs) == 0 {
+		if *out != "" {
+			fmt.Fprintf(stderr, "gilsim compare: no comparison ran; %s is left as it was\n", safe(*out))
+		}
+		return status
 	}
 
 	var buf bytes.Buffer
