@@ -204,25 +204,34 @@ func sourceLines(src string, errs ErrorList) map[int]string {
 	}
 	line := 1
 	for line <= maxLine {
-		end := strings.IndexByte(src, '\n')
-		text := src
-		if end >= 0 {
-			text = src[:end]
-		}
+		text, rest, more := cutLine(src)
 		if _, ok := want[line]; ok {
-			text = strings.TrimSuffix(text, "\r")
 			if !utf8.ValidString(text) {
 				text = strings.ToValidUTF8(text, "\uFFFD")
 			}
 			want[line] = text
 		}
-		if end < 0 {
+		if !more {
 			break
 		}
-		src = src[end+1:]
+		src = rest
 		line++
 	}
 	return want
+}
+
+// cutLine splits the first line off src, without its ending: \n, \r\n or
+// a lone \r, as the scanner counts lines. more is false on the last line.
+func cutLine(src string) (line, rest string, more bool) {
+	end := strings.IndexAny(src, "\r\n")
+	if end < 0 {
+		return src, "", false
+	}
+	next := end + 1
+	if src[end] == '\r' && next < len(src) && src[next] == '\n' {
+		next++
+	}
+	return src[:end], src[next:], true
 }
 
 // ErrorAt is a one-error ErrorList about line and col of src (1-based),
