@@ -6,6 +6,9 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/gilsim/gilsim/dsl"
+	"github.com/gilsim/gilsim/report"
 )
 
 // fullWriter fails every write, as /dev/full does.
@@ -63,5 +66,26 @@ func TestStdoutDevFull(t *testing.T) {
 		if code := run(args, full, &errb); code != exitUsage || !strings.Contains(errb.String(), "no space left on device") || strings.Count(errb.String(), "\n") != 1 {
 			t.Errorf("%q > /dev/full: exit %d, stderr %q", args, code, errb.String())
 		}
+	}
+}
+
+// A parse error's excerpt is escaped by dsl, and the whole message again
+// by report.TermSafeText on its way to stderr: the second must find
+// nothing left to escape, or the caret would no longer stand under its
+// column.
+func TestExcerptNeedsNoMoreEscaping(t *testing.T) {
+	check := func(r rune) {
+		msg := dsl.ErrorAt("f.sim", []byte("a"+string(r)+"bc"), 1, 4, "m").Error()
+		if got := report.TermSafeText(msg); got != msg {
+			t.Fatalf("%U: dsl shows %q, the terminal gets %q", r, msg, got)
+		}
+	}
+	for r := rune(0); r < 0x30000; r++ {
+		if r != '\n' && r != '\r' && (r < 0xd800 || r > 0xdfff) {
+			check(r)
+		}
+	}
+	for r := rune(0xe0000); r < 0xe1000; r++ {
+		check(r)
 	}
 }
