@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -284,10 +283,10 @@ func (r *testRenderer) file(o *fileOutcome, stderr io.Writer) int {
 			io.WriteString(r.out, ",\n  ")
 		}
 		r.jsonN++
-		b, _ := json.MarshalIndent(t, "  ", "  ")
+		b, _ := report.MarshalJSON(t, "  ", "  ")
 		r.out.Write(b)
 	case "jsonl":
-		b, _ := json.Marshal(t)
+		b, _ := report.MarshalJSON(t, "", "")
 		r.out.Write(append(b, '\n'))
 	default:
 		r.all = append(r.all, t)
