@@ -116,14 +116,23 @@ func createThrough(path string, st fs.FileInfo) (*atomicFile, error) {
 	if err := canWrite(path); err != nil {
 		return nil, fmt.Errorf("--out %s: %v", path, unwrapPath(err))
 	}
+	f, err := spoolFile()
+	if err != nil {
+		return nil, fmt.Errorf("--out %s: %v", path, err)
+	}
+	return &atomicFile{f: f, path: path, dest: path, through: true}, nil
+}
+
+// spoolFile is a temporary file in the system's temporary folder to hold
+// an output until it is complete. It is unlinked at once: the open file
+// holds the output, and nothing is left behind whatever ends the process.
+func spoolFile() (*os.File, error) {
 	f, err := os.CreateTemp("", "gilsim-out-*")
 	if err != nil {
-		return nil, fmt.Errorf("--out %s: a temporary file to hold the output: %v", path, err)
+		return nil, fmt.Errorf("a temporary file to hold the output: %v", unwrapPath(err))
 	}
-	// Unlinked at once: the open file holds the output, and nothing is
-	// left behind whatever ends the process.
 	os.Remove(f.Name())
-	return &atomicFile{f: f, path: path, dest: path, through: true}, nil
+	return f, nil
 }
 
 // maxLinks bounds the symbolic links resolveLink follows, as the kernel
