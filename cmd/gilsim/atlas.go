@@ -122,7 +122,7 @@ func atlasCommand(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	if out != string(b) {
-		if err := os.WriteFile(*readme, []byte(out), 0o644); err != nil {
+		if err := replaceFile("--readme", *readme, []byte(out)); err != nil {
 			fmt.Fprintf(stderr, "gilsim atlas: %s\n", safe(err.Error()))
 			return exitUsage
 		}

@@ -203,3 +203,28 @@ func TestAtlasReadmeFlag(t *testing.T) {
 		}
 	}
 }
+
+// --readme is written as --out is: all at once, and a read-only file is
+// refused, unchanged.
+func TestReadmeFlagReadOnly(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "README.md")
+	before := atlasBegin + "\nold\n" + atlasEnd + "\n<!-- fidelity:begin -->\nold\n<!-- fidelity:end -->\n"
+	os.WriteFile(path, []byte(before), 0o444)
+	for _, args := range [][]string{
+		{"atlas", "--readme", path, "testdata/atlas/ok"},
+		{"fidelity", "--readme", path},
+	} {
+		var out, errb bytes.Buffer
+		want := "gilsim " + args[0] + ": --readme " + path + ": the file is read-only (mode 0444)"
+		if code := run(args, &out, &errb); code != 2 || !strings.HasPrefix(errb.String(), want) {
+			t.Errorf("%q: exit %d, stderr %q", args, code, errb.String())
+		}
+		if b, _ := os.ReadFile(path); string(b) != before {
+			t.Errorf("%q changed the read-only file", args)
+		}
+	}
+	if got := dirEntries(t, dir); len(got) != 1 {
+		t.Errorf("left behind: %q", got)
+	}
+}

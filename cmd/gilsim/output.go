@@ -32,7 +32,7 @@ import (
 // regular file (a block device, a socket) is refused.
 type atomicFile struct {
 	f       *os.File
-	path    string // as given, for messages
+	name    string // the flag and the path as given, for messages
 	dest    string // the file replaced: path, or the target of its link
 	mode    fs.FileMode
 	through bool // dest is a device or a FIFO: written into, not replaced
@@ -43,31 +43,38 @@ type atomicFile struct {
 // a symbolic link, the file it points to is written and the link kept: the
 // temporary file goes beside the target, and is renamed onto it.
 func createAtomic(path string) (*atomicFile, error) {
+	return createAtomicFor("--out", path)
+}
+
+// createAtomicFor is createAtomic for the file of another flag (--readme),
+// which its messages name.
+func createAtomicFor(flag, path string) (*atomicFile, error) {
+	name := flag + " " + path
 	// Stat follows links all the way, through /proc's links too: it is
 	// how /dev/stdout is found to be a pipe.
 	if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() {
-		return createThrough(path, st)
+		return createThrough(name, path, st)
 	}
 	dest, err := resolveLink(path)
 	if err != nil {
-		return nil, fmt.Errorf("--out %s: %v", path, unwrapPath(err))
+		return nil, fmt.Errorf("%s: %v", name, unwrapPath(err))
 	}
 	dir := filepath.Dir(dest)
 	st, err := os.Stat(dir)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return nil, fmt.Errorf("--out %s: the folder %s does not exist", path, dir)
+		return nil, fmt.Errorf("%s: the folder %s does not exist", name, dir)
 	case err != nil:
-		return nil, fmt.Errorf("--out %s: %v", path, unwrapPath(err))
+		return nil, fmt.Errorf("%s: %v", name, unwrapPath(err))
 	case !st.IsDir():
-		return nil, fmt.Errorf("--out %s: %s is not a folder", path, dir)
+		return nil, fmt.Errorf("%s: %s is not a folder", name, dir)
 	}
 	mode := fs.FileMode(0o644)
 	if st, err := os.Stat(dest); err == nil {
 		if st.IsDir() {
-			return nil, fmt.Errorf("--out %s: is a folder", path)
+			return nil, fmt.Errorf("%s: is a folder", name)
 		}
-		if err := checkWritable(path, dest, st); err != nil {
+		if err := checkWritable(name, dest, st); err != nil {
 			return nil, err
 		}
 		mode = st.Mode().Perm() // keep the mode of the file it replaces
@@ -75,9 +82,9 @@ func createAtomic(path string) (*atomicFile, error) {
 	removeStaleTemps(dir, filepath.Base(dest))
 	f, err := os.CreateTemp(dir, tempPattern(filepath.Base(dest)))
 	if err != nil {
-		return nil, fmt.Errorf("--out %s: %v", path, unwrapPath(err))
+		return nil, fmt.Errorf("%s: %v", name, unwrapPath(err))
 	}
-	return &atomicFile{f: f, path: path, dest: dest, mode: mode}, nil
+	return &atomicFile{f: f, name: name, dest: dest, mode: mode}, nil
 }
 
 // checkWritable refuses to replace a file that may not be written: one
@@ -85,23 +92,23 @@ func createAtomic(path string) (*atomicFile, error) {
 // marked read-only is meant to stay as it is), or one this user may not
 // write. The rename would succeed in both cases, as it needs only the
 // folder to be writable, so it must be asked.
-func checkWritable(path, dest string, st fs.FileInfo) error {
+func checkWritable(name, dest string, st fs.FileInfo) error {
 	if st.Mode().Perm()&0o222 == 0 {
-		return fmt.Errorf("--out %s: the file is read-only (mode %04o); make it writable (chmod u+w) or write the output elsewhere", path, st.Mode().Perm())
+		return fmt.Errorf("%s: the file is read-only (mode %04o); make it writable (chmod u+w) or write the output elsewhere", name, st.Mode().Perm())
 	}
 	if err := canWrite(dest); err != nil {
-		return fmt.Errorf("--out %s: %v; the file is not this user's to replace", path, unwrapPath(err))
+		return fmt.Errorf("%s: %v; the file is not this user's to replace", name, unwrapPath(err))
 	}
 	return nil
 }
 
 // createThrough prepares writing into a file that is not a regular file,
 // whose Stat is st.
-func createThrough(path string, st fs.FileInfo) (*atomicFile, error) {
+func createThrough(name, path string, st fs.FileInfo) (*atomicFile, error) {
 	m := st.Mode()
 	switch {
 	case m.IsDir():
-		return nil, fmt.Errorf("--out %s: is a folder", path)
+		return nil, fmt.Errorf("%s: is a folder", name)
 	case m&fs.ModeCharDevice != 0, m&fs.ModeNamedPipe != 0:
 	default:
 		kind := "not a regular file"
@@ -111,16 +118,16 @@ func createThrough(path string, st fs.FileInfo) (*atomicFile, error) {
 		case m&fs.ModeSocket != 0:
 			kind = "a socket"
 		}
-		return nil, fmt.Errorf("--out %s: is %s; gilsim writes to regular files, character devices (such as /dev/null) and FIFOs", path, kind)
+		return nil, fmt.Errorf("%s: is %s; gilsim writes to regular files, character devices (such as /dev/null) and FIFOs", name, kind)
 	}
 	if err := canWrite(path); err != nil {
-		return nil, fmt.Errorf("--out %s: %v", path, unwrapPath(err))
+		return nil, fmt.Errorf("%s: %v", name, unwrapPath(err))
 	}
 	f, err := spoolFile()
 	if err != nil {
-		return nil, fmt.Errorf("--out %s: %v", path, err)
+		return nil, fmt.Errorf("%s: %v", name, err)
 	}
-	return &atomicFile{f: f, path: path, dest: path, through: true}, nil
+	return &atomicFile{f: f, name: name, dest: path, through: true}, nil
 }
 
 // spoolFile is a temporary file in the system's temporary folder to hold
@@ -183,7 +190,7 @@ func (a *atomicFile) Commit() error {
 		err := a.copyThrough()
 		a.f.Close()
 		if err != nil {
-			return fmt.Errorf("--out %s: %v", a.path, unwrapPath(err))
+			return fmt.Errorf("%s: %v", a.name, unwrapPath(err))
 		}
 		return nil
 	}
@@ -199,7 +206,7 @@ func (a *atomicFile) Commit() error {
 	}
 	if err != nil {
 		os.Remove(a.f.Name())
-		return fmt.Errorf("--out %s: %v", a.path, unwrapPath(err))
+		return fmt.Errorf("%s: %v", a.name, unwrapPath(err))
 	}
 	return nil
 }
@@ -434,4 +441,19 @@ func removeStaleTemps(dir, base string) {
 		}
 		os.Remove(filepath.Join(dir, e.Name()))
 	}
+}
+
+// replaceFile writes data to path (the file of flag) through an
+// atomicFile: all of it, or nothing.
+func replaceFile(flag, path string, data []byte) error {
+	a, err := createAtomicFor(flag, path)
+	if err != nil {
+		return err
+	}
+	defer abortOnInterrupt(a)()
+	if _, err := a.Write(data); err != nil {
+		a.Abort()
+		return fmt.Errorf("%s %s: %v", flag, path, unwrapPath(err))
+	}
+	return a.Commit()
 }
