@@ -144,6 +144,20 @@ func TestOutRemovesStaleTemps(t *testing.T) {
 	dead := deadPID(t)
 	host := hostTag()
 	stale := ".r.csv.tmp-" + host + "-" + dead + "-123"
+	// A writer killed but not yet reaped (a zombie) is dead too.
+	z, err := os.StartProcess("/bin/true", []string{"true"}, &os.ProcAttr{})
+	if err != nil {
+		t.Skipf("cannot start a process: %v", err)
+	}
+	defer z.Wait()
+	for i := 0; !zombie(z.Pid); i++ {
+		if i == 500 {
+			t.Fatal("the child never became a zombie")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	staleZombie := ".r.csv.tmp-" + host + "-" + strconv.Itoa(z.Pid) + "-5"
+	os.WriteFile(filepath.Join(dir, staleZombie), []byte("half"), 0o644)
 	keep := []string{
 		".r.csv.tmp-" + host + "-1-456",          // pid 1 is alive
 		".r.csv.tmp-00000000-" + dead + "-7",     // another machine's (unless this one hashes to 0)
@@ -167,8 +181,10 @@ func TestOutRemovesStaleTemps(t *testing.T) {
 	if code := run([]string{"run", "--format", "csv", "--out", out, "testdata/fcfs.sim"}, &stdout, &stderr); code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr.String())
 	}
-	if _, err := os.Lstat(filepath.Join(dir, stale)); !errors.Is(err, fs.ErrNotExist) {
-		t.Errorf("the stale temporary file is still there: %v", err)
+	for _, name := range []string{stale, staleZombie} {
+		if _, err := os.Lstat(filepath.Join(dir, name)); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("the stale temporary file %s is still there: %v", name, err)
+		}
 	}
 	for _, name := range append(keep, "r.csv") {
 		if _, err := os.Lstat(filepath.Join(dir, name)); err != nil {
