@@ -19,10 +19,13 @@
 // This is the reference for what the parser accepts; the full contract is
 // LANGUAGE.md of the project.
 //
-// Lexical. Files are UTF-8; a leading byte-order mark is skipped; `#`
-// starts a comment to the end of the line; whitespace only separates
-// tokens. Strings are double-quoted on one line with `\"` and `\\` as the
-// only escapes. Keywords are lower-case and reserved:
+// Lexical. Files are UTF-8; a leading byte-order mark is skipped; a line
+// ends at \n, \r\n or a lone \r (positions count lines the same way
+// whatever the file's line endings); `#` starts a comment to the end of
+// the line; whitespace only separates tokens. Strings are double-quoted on
+// one line with `\"` and `\\` as the only escapes, and hold no control
+// character (C0, DEL, C1, U+2028, U+2029; a tab neither): each is an error
+// at its column. Keywords are lower-case and reserved:
 //
 //	scenario seed cores policy quantum context_switch task process thread
 //	x at priority nice gil interval legacy check off startup asyncio gevent

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/alecthomas/participle/v2/lexer"
@@ -114,17 +115,41 @@ func excerpt(src string, col int) (line, caret string) {
 }
 
 // visible is r as an error excerpt shows it: itself, or an escape for the
-// control, bidi and line-separator characters a terminal would act on.
+// control, bidi, line-separator and invisible characters a terminal would
+// act on or show as nothing. It escapes what the report package's
+// TermSafeText escapes, which the CLI applies to the whole message, so
+// that the caret, placed by this escaping, stays under its column.
 func visible(r rune) string {
 	switch {
 	case r == '\t':
 		return "\t"
-	case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0):
+	case r < 0x20 || r == 0x7f:
 		return fmt.Sprintf("\\x%02x", r)
-	case r == utf8.RuneError, r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069, r == 0x2028, r == 0x2029, r == 0x200e, r == 0x200f:
+	case r >= 0x80 && r < 0xa0, r == utf8.RuneError, r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069, r == 0x2028, r == 0x2029, r == 0x200e, r == 0x200f, r == 0x061c:
+		return fmt.Sprintf("\\u%04x", r)
+	case invisible(r) && r > 0xffff:
+		return fmt.Sprintf("\\U%08x", r)
+	case invisible(r):
 		return fmt.Sprintf("\\u%04x", r)
 	}
 	return string(r)
+}
+
+// invisible reports whether r is a default-ignorable code point: a
+// character shown as nothing (zero-width space, soft hyphen, variation
+// selectors, tag characters), derived from Go's tables as the standard
+// derives the property.
+func invisible(r rune) bool {
+	switch {
+	case r < 0xad:
+		return false
+	case r >= 0xfff9 && r <= 0xfffb, r >= 0x13430 && r <= 0x13440:
+		return false
+	case unicode.Is(unicode.Other_Default_Ignorable_Code_Point, r),
+		unicode.Is(unicode.Variation_Selector, r):
+		return true
+	}
+	return unicode.Is(unicode.Cf, r) && !unicode.Is(unicode.Prepended_Concatenation_Mark, r)
 }
 
 // errorSink gathers positioned errors during one Parse.
@@ -204,25 +229,34 @@ func sourceLines(src string, errs ErrorList) map[int]string {
 	}
 	line := 1
 	for line <= maxLine {
-		end := strings.IndexByte(src, '\n')
-		text := src
-		if end >= 0 {
-			text = src[:end]
-		}
+		text, rest, more := cutLine(src)
 		if _, ok := want[line]; ok {
-			text = strings.TrimSuffix(text, "\r")
 			if !utf8.ValidString(text) {
 				text = strings.ToValidUTF8(text, "\uFFFD")
 			}
 			want[line] = text
 		}
-		if end < 0 {
+		if !more {
 			break
 		}
-		src = src[end+1:]
+		src = rest
 		line++
 	}
 	return want
+}
+
+// cutLine splits the first line off src, without its ending: \n, \r\n or
+// a lone \r, as the scanner counts lines. more is false on the last line.
+func cutLine(src string) (line, rest string, more bool) {
+	end := strings.IndexAny(src, "\r\n")
+	if end < 0 {
+		return src, "", false
+	}
+	next := end + 1
+	if src[end] == '\r' && next < len(src) && src[next] == '\n' {
+		next++
+	}
+	return src[:end], src[next:], true
 }
 
 // ErrorAt is a one-error ErrorList about line and col of src (1-based),

@@ -42,6 +42,19 @@ var errCases = []errCase{
 	{"unterminated string", `scenario "s" { task "t { cpu 1ms } }`, 1, 21, "unterminated string"},
 	{"bad escape", `scenario "s" { task "a\tb" { } }`, 1, 23, `unknown escape \t`},
 	{"bad escape after unicode", `scenario "s" { task "µ\n" { } }`, 1, 23, `unknown escape \n`},
+	{"NUL in name", "scenario \"s\" { task \"a\x00b\" { } }", 1, 23, "the control character U+0000 (NUL) in a string: names and titles cannot hold control characters"},
+	{"escape in title", "scenario \"s\x1b[2J\" { }", 1, 12, "the control character U+001B (escape) in a string"},
+	{"tab in name", "scenario \"s\" { task \"a\tb\" { } }", 1, 23, "U+0009 (tab) in a string"},
+	{"C1 in name", "scenario \"s\" { task \"a\u0085\" { } }", 1, 23, "U+0085 (next line) in a string"},
+	{"DEL in lock name", inProc("thread \"t\" { lock \"\x7f\" { } }"), 1, 49, "U+007F (delete) in a string"},
+	{"line separator in name", "scenario \"s\" { task \"\u2028\" { } }", 1, 22, "U+2028 (line separator) in a string"},
+	{"control in expect argument", "scenario \"s\" { task \"t\" { } expect finish(\"t\x01\") < 1s }", 1, 45, "U+0001 in a string"},
+	{"raw CR in name", "scenario \"s\" { task \"a\rb\" { } }", 1, 23, "a carriage return (U+000D) in a string: it ends the line"},
+	{"bare CR lines", "scenario \"s\" {\r  task \"t\" { cpu 5min }\r}\r", 2, 18, `unknown unit "min"`},
+	{"CRLF lines", "scenario \"s\" {\r\n  task \"t\" { cpu 5min }\r\n}\r\n", 2, 18, `unknown unit "min"`},
+	{"mixed line endings", "scenario \"s\" {\r\n\r\n\r\n  task \"t\" { }\n  task \"t\" { }\r}", 5, 8, `"t" is already defined`},
+	{"comment ends at bare CR", "# a comment\rscenario \"s\" {\r  cores 0\r}\r", 3, 9, "`cores` must be at least 1"},
+	{"bare CR before invalid utf8", "scenario \"s\" {\r\r  task \"\xff\" { } }", 3, 9, "not valid UTF-8"},
 	{"invalid utf8", "scenario \"s\" {\n  task \"\xff\" { } }", 2, 9, "not valid UTF-8"},
 	{"tab columns", "scenario \"s\" {\n\ttask \"t\" {\tcpu 5min } }", 2, 17, `unknown unit "min"`},
 	{"mu units columns", "scenario \"s\" { task \"µµ\" { cpu 5µs cpu 5μs cpu 5xs } }", 1, 48, `unknown unit "xs"`},
@@ -315,6 +328,19 @@ func TestErrorRendering(t *testing.T) {
 	var e *Error
 	if !errors.As(error(l), &e) || e.Msg != "bad" {
 		t.Errorf("errors.As through ErrorList: %v", e)
+	}
+}
+
+// An error in a file whose lines end with a lone CR shows its own line
+// under the message, not the whole file.
+func TestBareCRSourceLine(t *testing.T) {
+	src := "scenario \"s\" {\r  cores 2\r  task \"t\" { cpu 5min }\r}\r"
+	_, err := Parse("cr.sim", []byte(src))
+	want := "cr.sim:3:18: unknown unit \"min\" in 5min: durations take ns, us, µs, ms or s; sizes B, KB, MB or GB\n" +
+		"  task \"t\" { cpu 5min }\n" +
+		"                 ^"
+	if err == nil || err.Error() != want {
+		t.Errorf("got\n%v\nwant\n%s", err, want)
 	}
 }
 

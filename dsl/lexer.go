@@ -36,9 +36,9 @@ var keywordSet = func() map[string]bool {
 // order; lower-case rule names are skipped by the lexer.
 var lexerDef = lexer.MustSimple([]lexer.SimpleRule{
 	{Name: "whitespace", Pattern: `[ \t\r\n]+`},
-	{Name: "comment", Pattern: `#[^\n]*`},
-	{Name: "String", Pattern: `"(?:\\[^\n]|[^"\\\n])*"`},
-	{Name: "BadString", Pattern: `"(?:\\[^\n]|[^"\\\n])*\\?`},
+	{Name: "comment", Pattern: `#[^\r\n]*`},
+	{Name: "String", Pattern: `"(?:\\[^\r\n]|[^"\\\r\n])*"`},
+	{Name: "BadString", Pattern: `"(?:\\[^\r\n]|[^"\\\r\n])*\\?`},
 	{Name: "Quantity", Pattern: `-?[0-9][\p{L}\p{N}_.%]*`},
 	{Name: "Keyword", Pattern: `(?:` + strings.Join(keywords, "|") + `)\b`},
 	{Name: "Ident", Pattern: `[A-Za-z_][A-Za-z0-9_]*`},
@@ -82,9 +82,18 @@ func lex(filename string, src string, errs *errorSink) []lexer.Token {
 		case tokBad:
 			errs.add(t.Pos, "unexpected character %s", describeRune(t.Value))
 		case tokBadString:
+			end := t.Pos.Offset + len(t.Value)
+			if end < len(src) && src[end] == '\r' && !strings.HasPrefix(src[end:], "\r\n") {
+				// A lone CR ends a line, as it does in old Mac files, but
+				// in the middle of a name it is more likely a stray byte.
+				p := t.Pos
+				advance(&p, t.Value)
+				errs.add(p, "a carriage return (U+000D) in a string: it ends the line, and a string ends with \" on its line")
+				break
+			}
 			errs.add(t.Pos, "unterminated string: a string ends with \" on the same line")
 		case tokString:
-			checkEscapes(t, errs)
+			checkString(t, errs)
 		case tokQuantity:
 			checkQuantityShape(t, errs)
 		case tokIdent, tokKeyword:
@@ -122,12 +131,20 @@ func describeRune(s string) string {
 	return fmt.Sprintf("U+%04X", r)
 }
 
-// checkEscapes reports escapes other than \" and \\, at the backslash.
-func checkEscapes(t lexer.Token, errs *errorSink) {
+// checkString reports escapes other than \" and \\, at the backslash,
+// and control characters, which no name or title may hold: a terminal
+// would act on them, and they would print differently in every format.
+func checkString(t lexer.Token, errs *errorSink) {
 	s := t.Value
 	col := t.Pos.Column
 	for i := 1; i < len(s)-1; {
 		r, n := utf8.DecodeRuneInString(s[i:])
+		if isControl(r) {
+			p := t.Pos
+			p.Column = col + 1
+			p.Offset = t.Pos.Offset + i
+			errs.add(p, "%s in a string: names and titles cannot hold control characters", describeControl(r))
+		}
 		if r == '\\' {
 			next, m := utf8.DecodeRuneInString(s[i+1:])
 			if next != '"' && next != '\\' {
@@ -145,8 +162,31 @@ func checkEscapes(t lexer.Token, errs *errorSink) {
 	}
 }
 
+// isControl reports whether r is a control character (C0, DEL, C1) or a
+// line or paragraph separator, which some editors break lines at.
+func isControl(r rune) bool {
+	return unicode.IsControl(r) || r == 0x2028 || r == 0x2029
+}
+
+// controlNames are the control characters people know by name.
+var controlNames = map[rune]string{
+	0x00: "NUL", 0x07: "bell", 0x08: "backspace", 0x09: "tab", 0x0a: "line feed",
+	0x0b: "vertical tab", 0x0c: "form feed", 0x0d: "carriage return", 0x1b: "escape",
+	0x7f: "delete", 0x85: "next line", 0x2028: "line separator", 0x2029: "paragraph separator",
+}
+
+// describeControl names a control character: "the control character
+// U+001B (escape)".
+func describeControl(r rune) string {
+	s := fmt.Sprintf("the control character U+%04X", r)
+	if name, ok := controlNames[r]; ok {
+		s += " (" + name + ")"
+	}
+	return s
+}
+
 // unquote returns the value of a String token already checked by
-// checkEscapes.
+// checkString.
 func unquote(raw string) string {
 	s := raw[1 : len(raw)-1]
 	if !strings.Contains(s, `\`) {

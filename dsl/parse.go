@@ -122,15 +122,10 @@ func invalidUTF8Pos(filename, text string) lexer.Position {
 	for i, r := range text {
 		if r == utf8.RuneError {
 			if _, n := utf8.DecodeRuneInString(text[i:]); n == 1 {
-				pos.Offset = i
+				pos.Offset = 0
+				advance(&pos, text[:i])
 				return pos
 			}
-		}
-		if r == '\n' {
-			pos.Line++
-			pos.Column = 1
-		} else {
-			pos.Column++
 		}
 	}
 	return pos

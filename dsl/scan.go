@@ -29,7 +29,7 @@ func scan(filename, src string) []lexer.Token {
 			}
 			typ = lexer.EOF // skipped
 		case c == '#':
-			for end < len(src) && src[end] != '\n' {
+			for end < len(src) && src[end] != '\n' && src[end] != '\r' {
 				end++
 			}
 			typ = lexer.EOF // skipped
@@ -88,17 +88,18 @@ func scan(filename, src string) []lexer.Token {
 
 // scanString scans a string from the quote at src[i]: a String when it is
 // closed on its line, else a BadString up to the end of the line (with a
-// trailing backslash, as the BadString rule has it).
+// trailing backslash, as the BadString rule has it). A line ends at \n,
+// \r\n or a lone \r.
 func scanString(src string, i int) (int, lexer.TokenType) {
 	j := i + 1
 	for j < len(src) {
 		switch src[j] {
 		case '"':
 			return j + 1, tokString
-		case '\n':
+		case '\n', '\r':
 			return j, tokBadString
 		case '\\':
-			if j+1 >= len(src) || src[j+1] == '\n' {
+			if j+1 >= len(src) || src[j+1] == '\n' || src[j+1] == '\r' {
 				return j + 1, tokBadString
 			}
 			_, n := utf8.DecodeRuneInString(src[j+1:])
@@ -111,10 +112,18 @@ func scanString(src string, i int) (int, lexer.TokenType) {
 	return j, tokBadString
 }
 
-// advance moves pos over span, counting columns in runes.
+// advance moves pos over span, counting columns in runes and lines at
+// each \n, \r\n or lone \r (the three line endings; a file that ends its
+// lines with \r alone is still a file of many lines).
 func advance(pos *lexer.Position, span string) {
 	pos.Offset += len(span)
 	for k := 0; k < len(span); {
+		if span[k] == '\r' && (k+1 >= len(span) || span[k+1] != '\n') {
+			pos.Line++
+			pos.Column = 1
+			k++
+			continue
+		}
 		if span[k] == '\n' {
 			pos.Line++
 			pos.Column = 1

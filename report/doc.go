@@ -39,10 +39,8 @@
 // on float printing.
 //
 // Every string that comes from a scenario (titles, file names, entity
-// names, messages) is untrusted: before it reaches the terminal, control
-// characters, DEL, C1 codes, line separators and bidi overrides are shown
-// as escapes (\x1b, \n, \u202e), which also makes ANSI escape sequences
-// inert. TermSafeText does the same for multi-line messages.
+// names, messages) is untrusted, and each format escapes it by one rule;
+// see Escaping below.
 //
 // # JSON
 //
@@ -56,8 +54,8 @@
 // nanoseconds; start_ns, finish_ns and turnaround_ns are -1 (never null)
 // for a task that never started or never finished. utilization is rounded
 // to three decimals and always written with a decimal point. Arrays are
-// [] rather than null when empty. Strings are escaped by encoding/json,
-// except that <, > and & are written as themselves.
+// [] rather than null when empty. Strings follow the JSON rule of
+// Escaping below.
 //
 // JSONRuns takes Runs, results with the sweep parameters that produced
 // them, and adds "params": {"workers": 4, "switch": "5ms"} (declaration
@@ -77,14 +75,47 @@
 // what went wrong follows the table, one line per failure.
 //
 // A Grid is a table of raw strings that writes itself as a terminal table,
-// Markdown or CSV, making each cell safe for that medium: TermSafe for
-// terminals; MarkdownEscape (TermSafe, then a backslash before every
-// character Markdown could read as markup, `|` included) for Markdown;
-// CSVSafe (TermSafe, then a ' before a leading = + - or @, so that a
-// spreadsheet does not run the cell as a formula) for the text columns of
-// CSV, which encoding/csv quotes. SummaryGrid (a row per run) and
-// TasksGrid (a row per task of every run) are the CSV outputs, in integer
-// nanoseconds and bytes, with one column per parameter of any run.
+// Markdown or CSV, making each cell safe for that medium by the rules of
+// Escaping below. SummaryGrid (a row per run) and TasksGrid (a row per
+// task of every run) are the CSV outputs, in integer nanoseconds and
+// bytes, with one column per parameter of any run.
+//
+// # Escaping
+//
+// The language refuses control characters in names and titles, but
+// other text reaches the output too (file names, hand-built Results), and
+// names may hold bidirectional controls and invisible characters. Each
+// format has one rule, for every string of every kind:
+//
+//   - Terminal (Tables, SweepTable, CompareTable, Timeline, Grid.WriteTable,
+//     the CLI's messages): TermSafe. Characters a terminal would act on or
+//     show as nothing become visible Go-style escapes: C0 and C1 controls
+//     and DEL (\x1b, \n, \u0085), U+2028 and U+2029, bidi controls
+//     (\u202e), invisible characters (Unicode's default-ignorable code
+//     points: \u200b, \u00ad, \ufe0f, \U000e0041), and bytes that are not
+//     UTF-8 (\xff). A backslash stays as it is. Everything else is shown
+//     as written, and table columns are measured per character as
+//     terminals measure them (wide CJK and emoji take two columns, a
+//     combining accent none), never from the locale, so the padding is the
+//     same on every machine.
+//   - Markdown (Markdown, SweepMarkdown, CompareMarkdown,
+//     Grid.WriteMarkdown): MarkdownEscape, which is TermSafe and then a
+//     backslash before each character Markdown could read as markup
+//     (\ ` * _ [ ] < > | ~ & # !).
+//   - HTML (HTML's page): TermSafe, then html/template's escaping for the
+//     place the text stands (element text or attribute).
+//   - CSV (Grid.WriteCSV): the text exactly, quoted as RFC 4180 needs by
+//     encoding/csv, so that a name reads the same in CSV as in JSON; the one
+//     change is CSVSafe's formula guard: a text cell that starts with = + -
+//     @, a tab, a carriage return or ' gets one ' in front (remove one
+//     leading ' to read it back). Numeric cells are numbers and unguarded.
+//   - JSON (JSON, JSONRuns, JSONStream, JSONLine, CompareJSON) and the
+//     trace (TraceWriter): the text exactly, as a JSON string that decodes
+//     to it. <, > and & are written as themselves; the characters the
+//     terminal rule escapes are written as JSON escapes (\u001b, \u202e,
+//     \u200b, a surrogate pair past U+FFFF), so that the document is as
+//     inert as a table when printed; bytes that are not UTF-8 become
+//     \ufffd.
 //
 // # Comparisons
 //

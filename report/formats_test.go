@@ -135,8 +135,12 @@ func TestCSVSafe(t *testing.T) {
 		"-2+3":               "'-2+3",
 		"@SUM(A1)":           "'@SUM(A1)",
 		"a=b":                "a=b",
-		"\x1b[31mred":        `\x1b[31mred`,
-		"\t=x":               `\t=x`,
+		"'quoted":            "''quoted",
+		"\t=x":               "'\t=x",
+		"\r=x":               "'\r=x",
+		"rtl \u202e":         "rtl \u202e",
+		"zero\u200bwidth":    "zero\u200bwidth",
+		"":                   "",
 	}
 	for in, want := range cases {
 		if got := CSVSafe(in); got != want {
@@ -154,7 +158,7 @@ func TestCSVSafe(t *testing.T) {
 		t.Fatal(err)
 	}
 	recs, err := csv.NewReader(&b).ReadAll()
-	if err != nil || len(recs) != 3 || recs[1][0] != "'-evil" || recs[1][1] != "-1" || recs[2][0] != `a,"b"\nc` {
+	if err != nil || len(recs) != 3 || recs[1][0] != "'-evil" || recs[1][1] != "-1" || recs[2][0] != "a,\"b\"\nc" {
 		t.Errorf("csv: %q %v", recs, err)
 	}
 }

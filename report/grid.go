@@ -83,8 +83,8 @@ func (g *Grid) WriteMarkdown(w io.Writer) error {
 }
 
 // WriteCSV writes g as CSV (RFC 4180, by encoding/csv) with a header
-// row. Text cells are TermSafe and guarded by CSVSafe against formula
-// injection; numeric cells are written as they are.
+// row. Text cells hold their text exactly, guarded by CSVSafe against
+// formula injection; numeric cells are written as they are.
 func (g *Grid) WriteCSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
 	header := make([]string, len(g.Columns))
@@ -111,13 +111,21 @@ func (g *Grid) WriteCSV(w io.Writer) error {
 	return cw.Error()
 }
 
-// CSVSafe makes untrusted text safe for a CSV cell that a spreadsheet
-// may open: terminal controls are escaped as by TermSafe, and a cell that
-// starts with = + - or @ (which a spreadsheet would run as a formula) is
-// prefixed with a single quote.
+// csvGuarded are the first characters that make CSVSafe add a quote: the
+// ones a spreadsheet reads as the start of a formula (= + - @, and tab and
+// carriage return, which some strip before looking), and the quote itself,
+// so that the rule can be undone.
+const csvGuarded = "=+-@\t\r'"
+
+// CSVSafe is untrusted text as a CSV cell that a spreadsheet may open:
+// the text exactly as it is (CSV is data, and a name must read the same in
+// CSV as in JSON; encoding/csv quotes what needs quoting), except that a
+// cell starting with one of = + - @, a tab, a carriage return or ' gets a
+// ' in front, so that a spreadsheet shows it instead of running it as a
+// formula. The rule is reversible: a cell that starts with ' lost nothing
+// but that first quote.
 func CSVSafe(s string) string {
-	s = termSafe(s)
-	if s != "" && strings.ContainsRune("=+-@", rune(s[0])) {
+	if s != "" && strings.IndexByte(csvGuarded, s[0]) >= 0 {
 		return "'" + s
 	}
 	return s

@@ -8,6 +8,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/gilsim/gilsim/simulator"
@@ -42,23 +43,24 @@ func JSON(w io.Writer, rs []*simulator.Result) error {
 }
 
 // escapeTerminalRunes writes the non-ASCII characters that a terminal may
-// act on (C1 controls, bidi overrides; see needsEscape) as \uXXXX, so that
-// JSON shown with cat is as safe as the tables. encoding/json has already
-// escaped the ASCII ones and U+2028/U+2029. Outside strings JSON is pure
-// ASCII, so every such rune stands inside a string, where \uXXXX means the
-// same character: the document is unchanged for a parser.
+// act on or show as nothing (DEL, C1 controls, bidi overrides, invisible
+// characters; see needsEscape) as \uXXXX, so that JSON shown with cat is
+// as safe as the tables. encoding/json has already escaped the other
+// ASCII controls and U+2028/U+2029. Outside strings JSON is pure ASCII, so every such
+// rune stands inside a string, where \uXXXX means the same character: the
+// document is unchanged for a parser.
 func escapeTerminalRunes(b []byte) []byte {
 	var out []byte
 	done := 0 // b[:done] is already in out
 	for i := 0; i < len(b); {
-		if b[i] < utf8.RuneSelf {
+		if b[i] < utf8.RuneSelf && b[i] != 0x7f {
 			i++
 			continue
 		}
 		r, size := utf8.DecodeRune(b[i:])
 		if needsEscape(r) {
 			out = append(out, b[done:i]...)
-			out = fmt.Appendf(out, `\u%04x`, r)
+			out = appendJSONEscape(out, r)
 			done = i + size
 		}
 		i += size
@@ -67,6 +69,16 @@ func escapeTerminalRunes(b []byte) []byte {
 		return b
 	}
 	return append(out, b[done:]...)
+}
+
+// appendJSONEscape appends r as a JSON escape: \uXXXX, or a UTF-16
+// surrogate pair past U+FFFF (JSON has no longer escape).
+func appendJSONEscape(out []byte, r rune) []byte {
+	if r > 0xffff {
+		hi, lo := utf16.EncodeRune(r)
+		return fmt.Appendf(out, `\u%04x\u%04x`, hi, lo)
+	}
+	return fmt.Appendf(out, `\u%04x`, r)
 }
 
 // jsonResult is one run. Field order is the contract's; do not reorder.
@@ -242,4 +254,21 @@ func nonNil(s []string) []string {
 		return []string{}
 	}
 	return s
+}
+
+// MarshalJSON encodes v (with Go's encoding/json, indented by indent after
+// prefix when indent is not empty) by the JSON rule of the package
+// comment, for JSON documents the CLI builds itself: <, > and & as
+// themselves, and what a terminal would act on as JSON escapes.
+func MarshalJSON(v any, prefix, indent string) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if indent != "" {
+		enc.SetIndent(prefix, indent)
+	}
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return escapeTerminalRunes(bytes.TrimSuffix(b.Bytes(), []byte("\n"))), nil
 }

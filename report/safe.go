@@ -2,21 +2,28 @@ package report
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
 // termSafe makes one line of untrusted text (an entity name, a scenario
 // title, a file name) safe to print on a terminal. Every character that a
-// terminal could act on instead of showing is replaced by a visible Go-style
-// escape: C0 and C1 control characters and DEL (\n, \t, \r, \x1b, \u0085),
-// the Unicode line and paragraph separators, and the bidirectional
-// formatting characters that can reorder what the reader sees. Bytes that
-// are not valid UTF-8 become \xNN.
+// terminal could act on instead of showing, or would show as nothing, is
+// replaced by a visible Go-style escape: C0 and C1 control characters and
+// DEL (\n, \t, \r, \x1b, \u0085), the Unicode line and paragraph
+// separators, the bidirectional formatting characters that can reorder
+// what the reader sees (\u202e), and the invisible characters (Unicode's
+// default-ignorable code points: zero-width space and joiners, soft
+// hyphen, variation selectors, \ufeff, tag characters as \U000e0041).
+// Bytes that are not valid UTF-8 become \xNN.
 //
 // ANSI escape sequences are neutralised rather than removed: their ESC
 // byte is shown as \x1b and the rest of the sequence as the printable text
-// it is, so two different names never look the same. Backslashes are left
-// alone, so an ordinary name like `C:\tmp` reads as written.
+// it is, so two different names never look the same; an invisible
+// character shown as its escape likewise makes "a" and "a\u200b" look
+// different, and keeps table columns aligned, since terminals disagree on
+// how wide an invisible character is. Backslashes are left alone, so an
+// ordinary name like `C:\tmp` reads as written.
 func termSafe(s string) string { return sanitize(s, false) }
 
 // TermSafe is termSafe for callers outside the package (the CLI's one-line
@@ -72,24 +79,48 @@ func isClean(s string, keepLayout bool) bool {
 }
 
 // needsEscape reports whether a terminal might act on r instead of
-// showing it.
+// showing it, or show nothing for it.
 func needsEscape(r rune) bool {
 	switch {
 	case r < 0x20, r == 0x7f, r >= 0x80 && r < 0xa0:
 		return true // C0, DEL, C1 (0x9b is a one-byte CSI on some terminals)
+	case r < 0xa0:
+		return false // the fast path: printable ASCII
 	case r == 0x2028, r == 0x2029:
 		return true // line and paragraph separators
 	case r == 0x061c, r == 0x200e, r == 0x200f,
 		r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069:
 		return true // bidi marks, embeddings, overrides and isolates
 	}
-	return false
+	return invisible(r)
+}
+
+// invisible reports whether r is a default-ignorable code point (Unicode's
+// DerivedCoreProperties): a character a renderer shows as nothing when it
+// does not support it, such as U+200B ZERO WIDTH SPACE, U+00AD SOFT
+// HYPHEN, U+FE0F VARIATION SELECTOR-16 or U+3164 HANGUL FILLER. Terminals
+// give these 0, 1 or 2 columns, so a name holding one misaligns a table
+// unless it is escaped. The property is derived from the tables Go has:
+// the format characters, the variation selectors and the "other" default
+// ignorables, less the prepended concatenation marks and the other
+// visible exceptions the standard lists.
+func invisible(r rune) bool {
+	switch {
+	case r < 0xad:
+		return false
+	case r >= 0xfff9 && r <= 0xfffb, r >= 0x13430 && r <= 0x13440:
+		return false // interlinear annotation, Egyptian format controls: shown
+	case unicode.Is(unicode.Other_Default_Ignorable_Code_Point, r),
+		unicode.Is(unicode.Variation_Selector, r):
+		return true
+	}
+	return unicode.Is(unicode.Cf, r) && !unicode.Is(unicode.Prepended_Concatenation_Mark, r)
 }
 
 const hexDigits = "0123456789abcdef"
 
 // writeEscape writes r as \n, \t, \r, \xNN (a control character below
-// 0x100, or a raw byte when rawByte is set) or \uNNNN.
+// 0x80, or a raw byte when rawByte is set), \uNNNN or \UNNNNNNNN.
 func writeEscape(b *strings.Builder, r rune, rawByte bool) {
 	if !rawByte {
 		switch r {
@@ -104,14 +135,18 @@ func writeEscape(b *strings.Builder, r rune, rawByte bool) {
 			return
 		}
 	}
-	if r < 0x100 && (rawByte || r < 0x80) {
+	digits := 4
+	switch {
+	case r < 0x100 && (rawByte || r < 0x80):
 		b.WriteString(`\x`)
-		b.WriteByte(hexDigits[r>>4])
-		b.WriteByte(hexDigits[r&0xf])
-		return
+		digits = 2
+	case r > 0xffff:
+		b.WriteString(`\U`)
+		digits = 8
+	default:
+		b.WriteString(`\u`)
 	}
-	b.WriteString(`\u`)
-	for shift := 12; shift >= 0; shift -= 4 {
+	for shift := 4 * (digits - 1); shift >= 0; shift -= 4 {
 		b.WriteByte(hexDigits[(r>>uint(shift))&0xf])
 	}
 }

@@ -26,6 +26,11 @@ func TestTermSafe(t *testing.T) {
 		{"rtl \u202eevil\u202c", `rtl \u202eevil\u202c`},
 		{"isolate \u2066x\u2069 mark \u200f", `isolate \u2066x\u2069 mark \u200f`},
 		{"sep\u2028para\u2029", `sep\u2028para\u2029`},
+		{"zero\u200bwidth\u200d\u2060", `zero\u200bwidth\u200d\u2060`},
+		{"soft\u00adhyphen bom\ufeff", `soft\u00adhyphen bom\ufeff`},
+		{"vs\ufe0f filler\u3164", `vs\ufe0f filler\u3164`},
+		{"tag\U000e0041", `tag\U000e0041`},
+		{"e\u0301 kept, \u0600 shown", "e\u0301 kept, \u0600 shown"},
 	}
 	for _, c := range cases {
 		if got := termSafe(c.in); got != c.want {
@@ -36,7 +41,7 @@ func TestTermSafe(t *testing.T) {
 
 func TestTermSafeOutputIsInert(t *testing.T) {
 	var all strings.Builder
-	for r := rune(0); r < 0x3000; r++ {
+	for r := rune(0); r < 0x30000; r++ {
 		all.WriteRune(r)
 	}
 	all.WriteString("\xff\xc0")

@@ -5,8 +5,10 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/pkg/twwidth"
 	"github.com/olekukonko/tablewriter/renderer"
 	"github.com/olekukonko/tablewriter/tw"
 
@@ -302,9 +304,20 @@ func writeExpectations(w io.Writer, r *simulator.Result, _ TableOptions) error {
 	return err
 }
 
+// pinWidths makes tablewriter measure text the same way everywhere. It
+// would otherwise guess from the locale (LANG, LC_ALL) and TERM whether
+// East Asian ambiguous characters (such as the en dash of a "min–max"
+// range) take two columns, so the same result would pad differently on
+// another machine. Terminals give them one column outside CJK locales,
+// and output must not depend on the environment.
+var pinWidths = sync.OnceFunc(func() {
+	twwidth.SetOptions(twwidth.Options{EastAsianWidth: false})
+})
+
 // newTable returns a plain ASCII table whose columns are aligned as align
 // says, one letter per column: l (left) or r (right).
 func newTable(w io.Writer, align string) *tablewriter.Table {
+	pinWidths()
 	a := make(tw.Alignment, len(align))
 	for i, c := range align {
 		if c == 'r' {

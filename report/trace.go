@@ -374,9 +374,10 @@ type byteStringWriter interface {
 	WriteString(string) (int, error)
 }
 
-// writeJSONString writes s as a JSON string. Invalid UTF-8 becomes U+FFFD;
-// control characters and the line separators JavaScript mishandles are
-// escaped.
+// writeJSONString writes s as a JSON string, by the rule of the JSON
+// results: invalid UTF-8 becomes U+FFFD; control characters, the line
+// separators JavaScript mishandles and what a terminal would act on or
+// show as nothing (needsEscape) are escaped, so the string decodes to s.
 func writeJSONString(w byteStringWriter, s string) {
 	w.WriteByte('"')
 	for i := 0; i < len(s); {
@@ -400,9 +401,8 @@ func writeJSONString(w byteStringWriter, s string) {
 		switch {
 		case r == utf8.RuneError && size == 1:
 			w.WriteString(`\ufffd`)
-		case r == 0x2028 || r == 0x2029:
-			w.WriteString(`\u202`)
-			w.WriteByte(hexDigits[r&0xf])
+		case needsEscape(r):
+			w.WriteString(string(appendJSONEscape(nil, r)))
 		default:
 			w.WriteString(s[i : i+size])
 		}

@@ -122,7 +122,7 @@ func atlasCommand(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	if out != string(b) {
-		if err := os.WriteFile(*readme, []byte(out), 0o644); err != nil {
+		if err := replaceFile("--readme", *readme, []byte(out)); err != nil {
 			fmt.Fprintf(stderr, "gilsim atlas: %s\n", safe(err.Error()))
 			return exitUsage
 		}
@@ -221,14 +221,15 @@ func atlasFile(path, shown string) (atlasRow, string) {
 // parseClaimHeader reads the header fields at the top of src (see
 // atlasUsage). Errors are "file:line: message".
 func parseClaimHeader(file string, src []byte) (claimHeader, error) {
-	lines := strings.Split(strings.TrimPrefix(string(src), "\uFEFF"), "\n")
+	// Lines end as the scenario's own lines do: \n, \r\n or a lone \r.
+	text := strings.NewReplacer("\r\n", "\n", "\r", "\n").Replace(strings.TrimPrefix(string(src), "\uFEFF"))
+	lines := strings.Split(text, "\n")
 	values := map[string]string{}
 	at := map[string]int{} // line of each field
 	last := ""             // the field a continuation line extends
 	end := len(lines) + 1  // the first line after the header
 	for i, line := range lines {
 		n := i + 1
-		line = strings.TrimRight(line, "\r")
 		body, isComment := strings.CutPrefix(line, "#")
 		if !isComment || strings.TrimSpace(body) == "" {
 			end = n

@@ -23,6 +23,7 @@ func TestParseClaimHeader(t *testing.T) {
 			claimHeader{"C", "S", "does not hold", "One, two and three."}},
 		{"byte-order mark and CRLF", "\uFEFF# claim: C\r\n# source: S\r\n# verdict: holds with a caveat\r\n# why: W\r\n#\r\n",
 			claimHeader{"C", "S", "holds with a caveat", "W"}},
+		{"lone CR line endings", "# claim: C\r# source: S\r# verdict: holds\r# why: W\r#   more\r#\r", claimHeader{"C", "S", "holds", "W more"}},
 		{"no space after #", "#claim: C\n#source: S\n#verdict: holds\n#why: W\n", claimHeader{"C", "S", "holds", "W"}},
 		{"colon in a value", "# claim: a: b\n# source: S\n# verdict: holds\n# why: c: d\n", claimHeader{"a: b", "S", "holds", "c: d"}},
 	}
@@ -47,6 +48,7 @@ func TestParseClaimHeader(t *testing.T) {
 		{"second field", "# claim: C\n# claim: D\n", `f.sim:2: second "# claim:" (the first is on line 1)`},
 		{"unknown verdict", "# claim: C\n# source: S\n# verdict: mostly\n# why: W\n", `f.sim:3: verdict must be "holds", "holds with a caveat" or "does not hold", not "mostly"`},
 		{"unknown field", "# claim: C\n# note: N\n", `f.sim:2: want a header field`},
+		{"lone CR: lines counted", "# claim: C\r# source: S\r# verdict: maybe\r# why: W\r", `f.sim:3: verdict must be`},
 		{"plain comment without the bare #", "# claim: C\n# source: S\n# verdict: holds\n# why: W\n# Two threads.\n", `f.sim:5: want a header field`},
 	}
 	for _, c := range bad {
@@ -199,5 +201,30 @@ func TestAtlasReadmeFlag(t *testing.T) {
 		if b, _ := os.ReadFile(plain); string(b) != text {
 			t.Errorf("%q was changed to %q", text, b)
 		}
+	}
+}
+
+// --readme is written as --out is: all at once, and a read-only file is
+// refused, unchanged.
+func TestReadmeFlagReadOnly(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "README.md")
+	before := atlasBegin + "\nold\n" + atlasEnd + "\n<!-- fidelity:begin -->\nold\n<!-- fidelity:end -->\n"
+	os.WriteFile(path, []byte(before), 0o444)
+	for _, args := range [][]string{
+		{"atlas", "--readme", path, "testdata/atlas/ok"},
+		{"fidelity", "--readme", path},
+	} {
+		var out, errb bytes.Buffer
+		want := "gilsim " + args[0] + ": --readme " + path + ": the file is read-only (mode 0444)"
+		if code := run(args, &out, &errb); code != 2 || !strings.HasPrefix(errb.String(), want) {
+			t.Errorf("%q: exit %d, stderr %q", args, code, errb.String())
+		}
+		if b, _ := os.ReadFile(path); string(b) != before {
+			t.Errorf("%q changed the read-only file", args)
+		}
+	}
+	if got := dirEntries(t, dir); len(got) != 1 {
+		t.Errorf("left behind: %q", got)
 	}
 }

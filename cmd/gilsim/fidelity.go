@@ -75,7 +75,7 @@ func fidelityCommand(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	if out != string(b) {
-		if err := os.WriteFile(*readme, []byte(out), 0o644); err != nil {
+		if err := replaceFile("--readme", *readme, []byte(out)); err != nil {
 			fmt.Fprintf(stderr, "gilsim fidelity: %s\n", safe(err.Error()))
 			return exitUsage
 		}

@@ -88,15 +88,20 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	cmd, rest := args[0], args[1:]
 	if c, ok := commands[cmd]; ok {
-		return c.run(rest, stdout, stderr)
+		out := &stdoutWriter{w: stdout}
+		code := c.run(rest, out, stderr)
+		return checkStdout(cmd, out, code, stderr)
 	}
 	switch cmd {
 	case "help", "-h", "-help", "--help":
+		out := &stdoutWriter{w: stdout}
+		code := exitOK
 		if cmd == "help" && len(rest) > 0 {
-			return helpCommand(rest, stdout, stderr)
+			code = helpCommand(rest, out, stderr)
+		} else {
+			io.WriteString(out, mainUsage)
 		}
-		io.WriteString(stdout, mainUsage)
-		return exitOK
+		return checkStdout("help", out, code, stderr)
 	default:
 		msg := fmt.Sprintf("gilsim: unknown command %q", cmd)
 		if strings.HasSuffix(cmd, ".sim") {
@@ -150,4 +155,48 @@ func helpCommand(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	return exitOK
+}
+
+// stdoutWriter is stdout as the commands see it: it remembers the first
+// error writing to it (a full disk, a closed pipe), so that no command
+// can end with exit 0 when its output was lost.
+type stdoutWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (s *stdoutWriter) Write(b []byte) (int, error) {
+	n, err := s.w.Write(b)
+	if err != nil && s.err == nil {
+		s.err = err
+	}
+	return n, err
+}
+
+// Unwrap is the writer underneath, for asking whether it is a terminal.
+func (s *stdoutWriter) Unwrap() io.Writer { return s.w }
+
+// checkStdout turns a command's exit status into exitUsage, with a message,
+// when writing to stdout failed and the command did not say so itself
+// (the commands that do exit with exitUsage).
+func checkStdout(cmd string, out *stdoutWriter, code int, stderr io.Writer) int {
+	if out.err == nil || code == exitUsage {
+		return code
+	}
+	fmt.Fprintf(stderr, "gilsim %s: writing to stdout: %s\n", cmd, safe(unwrapPath(out.err).Error()))
+	return exitUsage
+}
+
+// osFile is the file behind w, through the writers that wrap stdout.
+func osFile(w io.Writer) (*os.File, bool) {
+	for {
+		switch v := w.(type) {
+		case *os.File:
+			return v, true
+		case interface{ Unwrap() io.Writer }:
+			w = v.Unwrap()
+		default:
+			return nil, false
+		}
+	}
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"sync"
 	"time"
@@ -32,13 +31,13 @@ const minProgressRuns = 4
 
 // isTerminal reports whether w is a terminal. Tests replace it.
 var isTerminal = func(w io.Writer) bool {
-	f, ok := w.(*os.File)
+	f, ok := osFile(w)
 	return ok && term.IsTerminal(int(f.Fd()))
 }
 
 // terminalWidth is the width of the terminal behind w (80 when unknown).
 var terminalWidth = func(w io.Writer) int {
-	if f, ok := w.(*os.File); ok {
+	if f, ok := osFile(w); ok {
 		if cols, _, err := term.GetSize(int(f.Fd())); err == nil && cols > 20 {
 			return cols
 		}

@@ -26,10 +26,16 @@ it), or a glob, as for gilsim run.
 Flags (before or after the paths; "--" ends the flags):
   -o, --out OUT         the HTML file to write ("-" for stdout). It is
                         written all at once: OUT is replaced only when the
-                        page is complete, and its folder must exist
+                        page is complete, and its folder must exist (a
+                        device or FIFO is written into, not replaced; a
+                        read-only OUT is refused)
   --set NAME=VALUE      set a parameter of the scenarios (repeatable)
   --max-events N        stop a run after N simulation events
-                        (default 1000000000)
+                        (default 1000000000). An event costs about
+                        0.15 to 0.2 µs when threads time-slice (fair,
+                        round_robin, the GIL's switch interval), 0.02
+                        to 0.1 µs otherwise: the default limit is 2.5 to
+                        4 minutes of a time-slicing run
   --max-time DURATION   stop a run that passes DURATION of simulated time,
                         e.g. 500ms or 10s
 

@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 
 	"golang.org/x/term"
@@ -46,7 +45,7 @@ func addTimelineFlags(fset *flag.FlagSet) *timelineFlags {
 // terminalColumns is the width of the terminal behind w, and whether w is
 // a terminal at all. Tests replace it.
 var terminalColumns = func(w io.Writer) (int, bool) {
-	f, ok := w.(*os.File)
+	f, ok := osFile(w)
 	if !ok || !term.IsTerminal(int(f.Fd())) {
 		return 0, false
 	}

@@ -92,3 +92,63 @@ func TestTraceCommand(t *testing.T) {
 		t.Errorf("the folder holds %q, want trace.json and failing.json", got)
 	}
 }
+
+// A trace larger than --max-trace-size stops the run and writes nothing:
+// the existing file stays, stdout gets nothing, no temporary file is
+// left. So does a run stopped by --max-events into stdout.
+func TestTraceSizeLimit(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "trace.json")
+	old := []byte("the previous trace\n")
+	os.WriteFile(out, old, 0o644)
+	big := filepath.Join(dir, "big.sim")
+	os.WriteFile(big, []byte(`scenario "big" { cores 4 task "t" x 8 { repeat 100000000 { cpu 1us io 1us } } }`), 0o644)
+	cases := []cliCase{
+		{name: "file", args: []string{"trace", big, "-o", out, "--max-trace-size", "1MB"}, code: 2, noStdout: true, stderrLine: true,
+			stderr: []string{"gilsim trace: " + big + ": the trace would be larger than --max-trace-size 1MB; raise it (--max-trace-size 2MB)"}},
+		{name: "stdout", args: []string{"trace", big, "-o", "-", "--max-trace-size", "64KB"}, code: 2, noStdout: true, stderrLine: true,
+			stderr: []string{"larger than --max-trace-size 64KB"}},
+		{name: "default", args: []string{"trace", big, "-o", out}, code: 2, noStdout: true, stderrLine: true,
+			stderr: []string{"larger than --max-trace-size 256MB"}},
+		{name: "small trace, large enough", args: []string{"trace", "testdata/fcfs.sim", "-o", "-", "--max-trace-size", "3KB"}, code: 0,
+			stdout: []string{`"traceEvents":[`}},
+		{name: "close past the limit", args: []string{"trace", "testdata/fcfs.sim", "-o", "-", "--max-trace-size", "2KB"}, code: 2, noStdout: true,
+			stderr: []string{"larger than --max-trace-size 2KB"}},
+		{name: "event limit into stdout", args: []string{"trace", big, "-o", "-", "--max-events", "1000"}, code: 2, noStdout: true, stderrLine: true,
+			stderr: []string{"simulation stopped after 1000 events"}},
+		{name: "too small", args: []string{"trace", big, "-o", out, "--max-trace-size", "100B"}, code: 2, noStdout: true,
+			stderr: []string{"--max-trace-size must be at least 1KB"}},
+		{name: "not a size", args: []string{"trace", big, "-o", out, "--max-trace-size", "1.5MB"}, code: 2, noStdout: true,
+			stderr: []string{"want a size like 256MB or 2GB"}},
+		{name: "report has no such flag", args: []string{"report", big, "-o", out, "--max-trace-size", "1MB"}, code: 2, noStdout: true,
+			stderr: []string{"flag provided but not defined: -max-trace-size"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, c.check)
+	}
+	if b, _ := os.ReadFile(out); !bytes.Equal(b, old) {
+		t.Errorf("the existing trace was changed: %.100q", b)
+	}
+	if got := dirEntries(t, dir); len(got) != 2 {
+		t.Errorf("the folder holds %q, want big.sim and trace.json", got)
+	}
+}
+
+func TestParseSize(t *testing.T) {
+	good := map[string]int64{"1KB": 1024, "256MB": 256 << 20, "2GB": 2 << 30, "1500B": 1500, "0B": 0}
+	for in, want := range good {
+		if got, err := parseSize(in); err != nil || got != want {
+			t.Errorf("parseSize(%q) = %d, %v; want %d", in, got, err, want)
+		}
+		if in != "1500B" && in != "0B" {
+			if s := formatSize(want); s != in {
+				t.Errorf("formatSize(%d) = %q, want %q", want, s, in)
+			}
+		}
+	}
+	for _, in := range []string{"", "MB", "1 MB", "1.5MB", "-1MB", "1mb", "1TB", "9999999999999GB", "1e3KB"} {
+		if got, err := parseSize(in); err == nil {
+			t.Errorf("parseSize(%q) = %d, want an error", in, got)
+		}
+	}
+}
