@@ -117,6 +117,40 @@ func Parse(filename string, src []byte) (*simulator.Scenario, error) {
 	return pf.defaultRun()
 }
 
+// syntax is a file that lexes and parses: its text (without a leading
+// byte-order mark), its tokens (without comments, ending with EOF) and its
+// tree, not yet checked.
+type syntax struct {
+	text string
+	toks []lexer.Token
+	ast  *File
+}
+
+// parseSyntax lexes and parses src: every lexical error, or the first
+// syntax error, comes back as an ErrorList. Nothing is checked yet.
+func parseSyntax(filename string, src []byte) (*syntax, error) {
+	if len(src) > MaxFileSize {
+		return nil, tooLarge(filename, int64(len(src)))
+	}
+	text := string(src)
+	text = strings.TrimPrefix(text, "\uFEFF")
+	errs := &errorSink{file: filename}
+	if !utf8.ValidString(text) {
+		errs.add(invalidUTF8Pos(filename, text), "the file is not valid UTF-8")
+		return nil, errs.list(text)
+	}
+	toks := lex(filename, text, errs)
+	if !errs.empty() {
+		return nil, errs.list(text)
+	}
+	ast, err := parseTokens(toks)
+	if err != nil {
+		syntaxError(err, toks, errs)
+		return nil, errs.list(text)
+	}
+	return &syntax{text: text, toks: toks, ast: ast}, nil
+}
+
 func invalidUTF8Pos(filename, text string) lexer.Position {
 	pos := lexer.Position{Filename: filename, Line: 1, Column: 1}
 	for i, r := range text {
