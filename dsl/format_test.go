@@ -13,15 +13,16 @@ import (
 	"github.com/gilsim/gilsim/simulator"
 )
 
-// TestFormatGoldens formats every testdata/format/*.sim into the matching
-// .golden file (go test ./dsl -update rewrites them).
+// TestFormatGoldens formats every testdata/format/*.in into the matching
+// .golden file (go test ./dsl -update rewrites them). The inputs are not
+// named .sim so that `gilsim fmt -l` over the repository passes them by.
 func TestFormatGoldens(t *testing.T) {
-	files, err := filepath.Glob(filepath.Join("testdata", "format", "*.sim"))
+	files, err := filepath.Glob(filepath.Join("testdata", "format", "*.in"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no format cases: %v", err)
 	}
 	for _, f := range files {
-		name := strings.TrimSuffix(filepath.Base(f), ".sim")
+		name := strings.TrimSuffix(filepath.Base(f), ".in")
 		t.Run(name, func(t *testing.T) {
 			src, err := os.ReadFile(f)
 			if err != nil {
@@ -88,7 +89,7 @@ func formatCorpus(t testing.TB) [][]byte {
 	for _, s := range fuzzSeeds {
 		out = append(out, []byte(s))
 	}
-	for _, pattern := range []string{"../scenarios/*.sim", "../scenarios/*/*.sim", "testdata/errors/*.sim", "testdata/format/*.sim"} {
+	for _, pattern := range []string{"../scenarios/*.sim", "../scenarios/*/*.sim", "testdata/errors/*.sim", "testdata/format/*.in"} {
 		files, _ := filepath.Glob(pattern)
 		for _, f := range files {
 			if src, err := os.ReadFile(f); err == nil {

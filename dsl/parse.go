@@ -75,6 +75,12 @@ func ParseFile(path string) (*simulator.Scenario, error) {
 	return Parse(path, src)
 }
 
+// ReadFile reads the scenario file at path as Parse and ParseFile would:
+// a file past MaxFileSize is refused with an ErrorList about the whole
+// file, and an error opening or reading it comes back as it is
+// (*fs.PathError).
+func ReadFile(path string) ([]byte, error) { return readSource(path) }
+
 // readSource reads a scenario file, refusing one past MaxFileSize. Errors
 // opening or reading it are returned as they are (*fs.PathError).
 func readSource(path string) ([]byte, error) {

@@ -20,10 +20,11 @@ import (
 // destination is untouched, so an interrupted or failed batch never leaves
 // a half-written result.
 type atomicFile struct {
-	f    *os.File
-	path string // as given, for messages
-	dest string // the file replaced: path, or the target of its link
-	mode fs.FileMode
+	f     *os.File
+	label string // what the file is, for messages: "--out FILE"
+	path  string // as given, for messages
+	dest  string // the file replaced: path, or the target of its link
+	mode  fs.FileMode
 }
 
 // createAtomic checks that path can be written (its folder exists, it is
@@ -31,32 +32,38 @@ type atomicFile struct {
 // link, the file it points to is written and the link kept: the temporary
 // file goes beside the target, and is renamed onto it.
 func createAtomic(path string) (*atomicFile, error) {
+	return createAtomicAs("--out "+path, path)
+}
+
+// createAtomicAs is createAtomic with label naming the file in errors
+// ("--out report.html", or just the path when rewriting a file in place).
+func createAtomicAs(label, path string) (*atomicFile, error) {
 	dest, err := resolveLink(path)
 	if err != nil {
-		return nil, fmt.Errorf("--out %s: %v", path, unwrapPath(err))
+		return nil, fmt.Errorf("%s: %v", label, unwrapPath(err))
 	}
 	dir := filepath.Dir(dest)
 	st, err := os.Stat(dir)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return nil, fmt.Errorf("--out %s: the folder %s does not exist", path, dir)
+		return nil, fmt.Errorf("%s: the folder %s does not exist", label, dir)
 	case err != nil:
-		return nil, fmt.Errorf("--out %s: %v", path, unwrapPath(err))
+		return nil, fmt.Errorf("%s: %v", label, unwrapPath(err))
 	case !st.IsDir():
-		return nil, fmt.Errorf("--out %s: %s is not a folder", path, dir)
+		return nil, fmt.Errorf("%s: %s is not a folder", label, dir)
 	}
 	mode := fs.FileMode(0o644)
 	if st, err := os.Stat(dest); err == nil {
 		if st.IsDir() {
-			return nil, fmt.Errorf("--out %s: is a folder", path)
+			return nil, fmt.Errorf("%s: is a folder", label)
 		}
 		mode = st.Mode().Perm() // keep the mode of the file it replaces
 	}
 	f, err := os.CreateTemp(dir, "."+filepath.Base(dest)+".tmp-*")
 	if err != nil {
-		return nil, fmt.Errorf("--out %s: %v", path, unwrapPath(err))
+		return nil, fmt.Errorf("%s: %v", label, unwrapPath(err))
 	}
-	return &atomicFile{f: f, path: path, dest: dest, mode: mode}, nil
+	return &atomicFile{f: f, label: label, path: path, dest: dest, mode: mode}, nil
 }
 
 // maxLinks bounds the symbolic links resolveLink follows, as the kernel
@@ -115,7 +122,7 @@ func (a *atomicFile) Commit() error {
 	}
 	if err != nil {
 		os.Remove(a.f.Name())
-		return fmt.Errorf("--out %s: %v", a.path, unwrapPath(err))
+		return fmt.Errorf("%s: %v", a.label, unwrapPath(err))
 	}
 	return nil
 }
