@@ -135,6 +135,7 @@ var commands = map[string]command{
 	"report":    {reportCommand, reportUsage},
 	"compare":   {compareCommand, compareUsage},
 	"fmt":       {fmtCommand, fmtUsage},
+	"check":     {checkCommand, checkUsage},
 	"fidelity":  {fidelityCommand, fidelityUsage},
 	"atlas":     {atlasCommand, atlasUsage},
 	"calibrate": {calibrateCommand, calibrateUsage},
