@@ -131,16 +131,11 @@ func stepContext(scopes []Scope) ctxKind {
 // (its exact value), an entity's name (what it is, and its replicas) or
 // a parameter. ok is false where there is nothing to say.
 func (o *Outline) HelpAt(offset int) (h Help, tok Token, ok bool) {
-	i := o.TokenAt(offset)
-	if i < 0 || o.Tokens[i].Kind == TokenComment {
+	w, found := o.wordAt(offset)
+	if !found {
 		return Help{}, Token{}, false
 	}
-	t := o.Tokens[i]
-	k := o.codeIndex(i)
-	scopes := o.ScopesAt(t.Offset)
-	scope := innermost(scopes)
-	start := o.itemStart(k, scope)
-	head := o.tok(start).Text
+	t, k, start, head, scope := w.t, w.k, w.start, w.head, w.scope
 	prev := o.tok(k - 1)
 	switch t.Kind {
 	case TokenQuantity:
@@ -156,34 +151,93 @@ func (o *Outline) HelpAt(offset int) (h Help, tok Token, ok bool) {
 	default:
 		return Help{}, Token{}, false
 	}
-	w := t.Text
+	word := t.Text
 	switch {
 	case head == "expect" && k == start+1:
-		h, ok = MetricHelp(w, o.Workload)
+		h, ok = MetricHelp(word, o.Workload)
 	case head == "expect" && isPunct(prev, "(") && k == start+3:
 		if o.Workload {
-			h, ok = ModelHelp(w)
+			h, ok = ModelHelp(word)
 		} else {
-			h, ok = o.entityHelp(o.Resolve(w))
+			h, ok = o.entityHelp(o.Resolve(word))
 		}
 	case head == "expect" && (prev.Text == "when" || prev.Text == "and") && t.Kind != TokenKeyword || head == "vary" && k == start+1:
-		h, ok = o.paramHelp(w)
+		h, ok = o.paramHelp(word)
 	case scope == "machine" && k == start:
-		h, ok = MachineKeyHelp(w)
+		h, ok = MachineKeyHelp(word)
 	case scope == "machine" && head == "memory" && k == start+1:
-		h, ok = MemoryKindHelp(w)
+		h, ok = MemoryKindHelp(word)
 	case scope == "machine" && head == "gil_handoff" && k == start+1:
 		h, ok = MachineKeyHelp("gil_handoff")
 	case head == "policy" && k == start+1:
-		h, ok = PolicyHelp(w)
+		h, ok = PolicyHelp(word)
 	case head == "param" && k == start+1:
-		h, ok = o.paramHelp(w)
-	case (w == "io" || w == "sleep") && prev.Text == "await":
+		h, ok = o.paramHelp(word)
+	case (word == "io" || word == "sleep") && prev.Text == "await":
 		h, ok = KeywordHelp("await")
 	case t.Kind == TokenKeyword:
-		h, ok = KeywordHelp(w)
+		h, ok = KeywordHelp(word)
 	}
 	return h, t, ok
+}
+
+// wordInfo is a token with what surrounds it: its code index, the item
+// it belongs to (the code index of its first token, and that token) and
+// the kind of the innermost block.
+type wordInfo struct {
+	t           Token
+	k, start    int
+	head, scope string
+}
+
+func (o *Outline) wordAt(offset int) (wordInfo, bool) {
+	i := o.TokenAt(offset)
+	if i < 0 || o.Tokens[i].Kind == TokenComment {
+		return wordInfo{}, false
+	}
+	t := o.Tokens[i]
+	k := o.codeIndex(i)
+	scope := innermost(o.ScopesAt(t.Offset))
+	start := o.itemStart(k, scope)
+	return wordInfo{t: t, k: k, start: start, head: o.tok(start).Text, scope: scope}, true
+}
+
+// DefinitionAt returns the declarations that the word at offset names,
+// and that word: an entity named by an expectation, a greenlet named by a
+// switch, a parameter (`$name`, or the name of a vary line or a when
+// condition). A declaration's own name gives itself.
+func (o *Outline) DefinitionAt(offset int) ([]*Symbol, Token) {
+	w, ok := o.wordAt(offset)
+	if !ok {
+		return nil, Token{}
+	}
+	t := w.t
+	prev := o.tok(w.k - 1)
+	var out []*Symbol
+	switch {
+	case t.Kind == TokenParamRef:
+		out = append(out, o.Param(t.Text[1:]))
+	case w.head == "expect" && w.k == w.start+3 && isPunct(prev, "(") && !o.Workload:
+		name := t.Text
+		if t.Kind == TokenString {
+			name = unquoteLoose(t.Text)
+		}
+		out = o.Resolve(name)
+	case w.head == "switch" && t.Kind == TokenString:
+		out = o.ResolveSwitch(t.Offset, unquoteLoose(t.Text))
+	case isWordTok(t) && (w.head == "vary" && w.k == w.start+1 || w.head == "expect" && (prev.Text == "when" || prev.Text == "and")):
+		out = append(out, o.Param(t.Text))
+	case t.Kind == TokenString:
+		o.Walk(func(s *Symbol) {
+			if s.NameStart == t.Offset {
+				out = append(out, s)
+			}
+		})
+	}
+	if len(out) == 1 && out[0] == nil {
+		out = nil
+	}
+	return out, t
 }
 
 // quantityHelp gives the exact value of a duration or a size.

@@ -224,3 +224,22 @@ func FuzzAssist(f *testing.F) {
 		})
 	})
 }
+
+func TestDefinitionAt(t *testing.T) {
+	o := NewOutline([]byte(assistFile))
+	for _, tc := range []struct{ at, want string }{
+		{`"app/db"`, "thread db"},
+		{`switch "B"`, "greenlet B"},
+		{`when workers`, "param workers"},
+		{`vary workers`, "param workers"},
+	} {
+		i := strings.Index(assistFile, tc.at)
+		if j := strings.LastIndexAny(tc.at, " "); j >= 0 {
+			i += j + 1
+		}
+		syms, _ := o.DefinitionAt(i + 1)
+		if len(syms) != 1 || syms[0].Kind+" "+syms[0].Name != tc.want {
+			t.Errorf("definition of %q: %v, want %s", tc.at, syms, tc.want)
+		}
+	}
+}

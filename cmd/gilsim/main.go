@@ -136,6 +136,7 @@ var commands = map[string]command{
 	"compare":   {compareCommand, compareUsage},
 	"fmt":       {fmtCommand, fmtUsage},
 	"check":     {checkCommand, checkUsage},
+	"lsp":       {lspCommand, lspUsage},
 	"fidelity":  {fidelityCommand, fidelityUsage},
 	"atlas":     {atlasCommand, atlasUsage},
 	"calibrate": {calibrateCommand, calibrateUsage},
