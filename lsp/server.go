@@ -46,7 +46,7 @@ type Options struct {
 // DefaultMaxEvents bounds the dry run behind the warnings of one version
 // of a document: a few tenths of a second at most, so that a heavy
 // scenario cannot stall the diagnostics of the next keystroke.
-const DefaultMaxEvents = 2_000_000
+const DefaultMaxEvents = 500_000
 
 // Server is one session with one client.
 type Server struct {
