@@ -4,10 +4,13 @@ go 1.26.8
 
 require (
 	github.com/alecthomas/participle/v2 v2.1.4
+	github.com/aymanbagabas/go-udiff v0.4.2
 	github.com/clipperhouse/displaywidth v0.10.0
 	github.com/google/btree v1.1.3
 	github.com/olekukonko/tablewriter v1.1.5
 	github.com/rogpeppe/go-internal v1.14.1
+	github.com/sourcegraph/jsonrpc2 v0.2.0
+	github.com/tliron/glsp v0.2.2
 	golang.org/x/net v0.35.0
 	golang.org/x/term v0.29.0
 	pgregory.net/rapid v1.3.0

@@ -224,4 +224,15 @@
 // Run.Scenario nil); ParseAnySweep takes either (Sweep.IsWorkload says
 // which). Arrivals are drawn as for a scenario, once per replica in file
 // order.
+//
+// # Tools
+//
+// Format lays a file that parses out canonically (`gilsim fmt`), keeping
+// its comments and its meaning: only the space between tokens changes.
+// Tokens lexes any text, comments included, without failing. NewOutline
+// reads the structure of a file from its tokens, so that it works on a
+// half-typed file too; its Complete, HelpAt and DefinitionAt tell an
+// editor which words may stand at a point, what a word means (with the
+// defaults of settings and machine keys), and what a name in an
+// expectation or a switch refers to (`gilsim lsp`).
 package dsl

@@ -62,6 +62,8 @@ var (
 	tokParamRef  = symbols["ParamRef"]
 	tokPunct     = symbols["Punct"]
 	tokBad       = symbols["Bad"]
+	tokComment   = symbols["comment"]
+	tokOp        = symbols["Op"]
 )
 
 // lex turns src into tokens (without whitespace and comments, ending with

@@ -75,6 +75,12 @@ func ParseFile(path string) (*simulator.Scenario, error) {
 	return Parse(path, src)
 }
 
+// ReadFile reads the scenario file at path as Parse and ParseFile would:
+// a file past MaxFileSize is refused with an ErrorList about the whole
+// file, and an error opening or reading it comes back as it is
+// (*fs.PathError).
+func ReadFile(path string) ([]byte, error) { return readSource(path) }
+
 // readSource reads a scenario file, refusing one past MaxFileSize. Errors
 // opening or reading it are returned as they are (*fs.PathError).
 func readSource(path string) ([]byte, error) {
@@ -115,6 +121,40 @@ func Parse(filename string, src []byte) (*simulator.Scenario, error) {
 		return nil, err
 	}
 	return pf.defaultRun()
+}
+
+// syntax is a file that lexes and parses: its text (without a leading
+// byte-order mark), its tokens (without comments, ending with EOF) and its
+// tree, not yet checked.
+type syntax struct {
+	text string
+	toks []lexer.Token
+	ast  *File
+}
+
+// parseSyntax lexes and parses src: every lexical error, or the first
+// syntax error, comes back as an ErrorList. Nothing is checked yet.
+func parseSyntax(filename string, src []byte) (*syntax, error) {
+	if len(src) > MaxFileSize {
+		return nil, tooLarge(filename, int64(len(src)))
+	}
+	text := string(src)
+	text = strings.TrimPrefix(text, "\uFEFF")
+	errs := &errorSink{file: filename}
+	if !utf8.ValidString(text) {
+		errs.add(invalidUTF8Pos(filename, text), "the file is not valid UTF-8")
+		return nil, errs.list(text)
+	}
+	toks := lex(filename, text, errs)
+	if !errs.empty() {
+		return nil, errs.list(text)
+	}
+	ast, err := parseTokens(toks)
+	if err != nil {
+		syntaxError(err, toks, errs)
+		return nil, errs.list(text)
+	}
+	return &syntax{text: text, toks: toks, ast: ast}, nil
 }
 
 func invalidUTF8Pos(filename, text string) lexer.Position {

@@ -12,6 +12,13 @@ import (
 // this), about ten times faster. lexerDef stays the definition of the
 // tokens; scan is how they are found. src must be valid UTF-8.
 func scan(filename, src string) []lexer.Token {
+	return scanTokens(filename, src, false)
+}
+
+// scanTokens is scan, with the comments kept as tokens of type
+// tokComment when comments is set (the formatter and editors need them;
+// the parser does not).
+func scanTokens(filename, src string, comments bool) []lexer.Token {
 	toks := make([]lexer.Token, 0, len(src)/5+1)
 	pos := lexer.Position{Filename: filename, Line: 1, Column: 1}
 	i := 0
@@ -33,6 +40,9 @@ func scan(filename, src string) []lexer.Token {
 				end++
 			}
 			typ = lexer.EOF // skipped
+			if comments {
+				typ = tokComment
+			}
 		case c == '"':
 			end, typ = scanString(src, i)
 		case isDigit(c) || c == '-' && i+1 < len(src) && isDigit(src[i+1]):
@@ -62,9 +72,9 @@ func scan(filename, src string) []lexer.Token {
 			switch {
 			case end < len(src) && src[end] == '=':
 				end++
-				typ = symbols["Op"]
+				typ = tokOp
 			case c == '<' || c == '>':
-				typ = symbols["Op"]
+				typ = tokOp
 			case c == '=':
 				typ = tokPunct
 			default:

@@ -238,25 +238,12 @@ func opHolds(op string, cmp int) bool {
 // parseSource lexes and parses src and checks what does not depend on
 // parameter values: the param and vary lines, every `$name`, every `when`.
 func parseSource(filename string, src []byte) (*parsedFile, error) {
-	if len(src) > MaxFileSize {
-		return nil, tooLarge(filename, int64(len(src)))
-	}
-	text := string(src)
-	text = strings.TrimPrefix(text, "\uFEFF")
-	errs := &errorSink{file: filename}
-	if !utf8.ValidString(text) {
-		errs.add(invalidUTF8Pos(filename, text), "the file is not valid UTF-8")
-		return nil, errs.list(text)
-	}
-	toks := lex(filename, text, errs)
-	if !errs.empty() {
-		return nil, errs.list(text)
-	}
-	ast, err := parseTokens(toks)
+	syn, err := parseSyntax(filename, src)
 	if err != nil {
-		syntaxError(err, toks, errs)
-		return nil, errs.list(text)
+		return nil, err
 	}
+	text, toks, ast := syn.text, syn.toks, syn.ast
+	errs := &errorSink{file: filename}
 	pf := &parsedFile{file: filename, text: text, toks: toks, ast: ast, byName: map[string]*paramDecl{}}
 	pf.analyse(errs)
 	if !errs.empty() {

@@ -42,3 +42,46 @@ func BenchmarkBatch1000(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkCheckShipped checks every shipped scenario, as a save hook
+// running `gilsim check scenarios` would.
+func BenchmarkCheckShipped(b *testing.B) {
+	tuneGC()
+	items := expandPaths([]string{"../../scenarios"})
+	for b.Loop() {
+		checkFiles(items, 2, func(r string) { b.Fatalf("a shipped scenario does not check: %s", r) })
+	}
+	b.ReportMetric(float64(len(items)), "files")
+}
+
+// BenchmarkCheck500 checks 500 small files of a few processes each, with
+// one worker and with two.
+func BenchmarkCheck500(b *testing.B) {
+	tuneGC() // as the command does
+	dir := b.TempDir()
+	for i := range 500 {
+		src := fmt.Sprintf(`scenario "s%d" {
+  cores 2
+  param workers = 4
+  process "app" x 3 {
+    thread "w" x $workers { repeat 20 { cpu uniform(100us, 300us)  io 1ms  lock "db" { cpu 10us } } }
+    asyncio { task "c" x 50 { await io 5ms  offload { native 1ms } } }
+  }
+  vary workers in [1, 2, 4, 8]
+  expect makespan < 1s
+  expect finish("app#1/w") < 1s when workers < 8
+}
+`, i)
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("s%04d.sim", i)), []byte(src), 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+	items := expandPaths([]string{dir})
+	for _, workers := range []int{1, 2} {
+		b.Run(fmt.Sprintf("workers=%d", workers), func(b *testing.B) {
+			for b.Loop() {
+				checkFiles(items, workers, func(r string) { b.Fatal(r) })
+			}
+		})
+	}
+}

@@ -7,6 +7,9 @@
 //	gilsim trace [flags] FILE -o OUT
 //	gilsim report [flags] PATH... -o OUT
 //	gilsim compare [flags] FILE...
+//	gilsim fmt [-l] [-d] [-w] [PATH...]
+//	gilsim check PATH...
+//	gilsim lsp
 //	gilsim fidelity [--readme FILE]
 //	gilsim atlas [--readme FILE] DIR
 //	gilsim calibrate [--python PATH] [--budget DURATION]
@@ -65,6 +68,9 @@ Usage:
   gilsim trace FILE -o OUT     write a run as a Chrome trace (Perfetto, chrome://tracing)
   gilsim report PATHS -o OUT   write an HTML page: tables and a Gantt chart per run
   gilsim compare FILE...       run a workload as threads, processes, asyncio, gevent...
+  gilsim fmt [-l|-d|-w] PATH   lay scenario files out canonically (gofmt's flags)
+  gilsim check PATH...         report every error of scenario files without running them
+  gilsim lsp                   serve the Language Server Protocol on stdin/stdout, for editors
   gilsim fidelity              compare gilsim with CPython measured on a real machine
   gilsim atlas DIR             run claim scenarios, print a table of claims and verdicts
   gilsim calibrate             measure this machine with python3, print a machine block
@@ -134,6 +140,9 @@ var commands = map[string]command{
 	"trace":     {traceCommand, traceUsage},
 	"report":    {reportCommand, reportUsage},
 	"compare":   {compareCommand, compareUsage},
+	"fmt":       {fmtCommand, fmtUsage},
+	"check":     {checkCommand, checkUsage},
+	"lsp":       {lspCommand, lspUsage},
 	"fidelity":  {fidelityCommand, fidelityUsage},
 	"atlas":     {atlasCommand, atlasUsage},
 	"calibrate": {calibrateCommand, calibrateUsage},

@@ -49,7 +49,12 @@ func createAtomic(path string) (*atomicFile, error) {
 // createAtomicFor is createAtomic for the file of another flag (--readme),
 // which its messages name.
 func createAtomicFor(flag, path string) (*atomicFile, error) {
-	name := flag + " " + path
+	return createAtomicAs(flag+" "+path, path)
+}
+
+// createAtomicAs is createAtomic with name naming the file in errors
+// ("--out report.html", or just the path when rewriting a file in place).
+func createAtomicAs(name, path string) (*atomicFile, error) {
 	// Stat follows links all the way, through /proc's links too: it is
 	// how /dev/stdout is found to be a pipe.
 	if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() {

@@ -1,0 +1,252 @@
+package dsl
+
+import (
+	"sort"
+
+	"github.com/gilsim/gilsim/simulator"
+)
+
+// Help describes a word of the language, for an editor's hover and
+// completion: how it is written, what it means, and its default when it
+// has one, with where that default comes from.
+type Help struct {
+	Syntax  string // `cpu D`
+	Doc     string
+	Default string // the value when the word is not given; "" when it has none
+	Source  string // where the default comes from
+}
+
+// keywordHelp documents every keyword in its main role. A keyword with
+// another role somewhere (`thread` as a memory kind, `cpu` as a metric,
+// `context_switch` as a machine key) is documented there too; see
+// HelpAt.
+var keywordHelp = map[string]Help{
+	"scenario":       {Syntax: `scenario "title" { ... }`, Doc: "The file's one scenario: settings, entities and expectations in any order."},
+	"seed":           {Syntax: "seed N", Doc: "Seeds the one random generator that every draw of the run comes from (distributions, `at`, the GIL hand-off among waiters). Same file, same seed: same result.", Default: "1", Source: "LANGUAGE.md"},
+	"cores":          {Syntax: "cores N", Doc: "How many cores the machine has (1 to 1,000,000).", Default: "1", Source: "LANGUAGE.md"},
+	"policy":         {Syntax: "policy fair|fifo|sjf|srtf|priority|round_robin [quantum D]", Doc: "The OS scheduling policy: which runnable OS thread runs on which core.", Default: "fair", Source: "LANGUAGE.md (Linux's CFS/EEVDF)"},
+	"quantum":        {Syntax: "quantum D", Doc: "The time slice of `policy round_robin`, which needs it; no other policy takes one."},
+	"context_switch": {Syntax: "context_switch D", Doc: "Core time charged whenever a core starts an entity other than the one it ran last. The same setting as `machine { context_switch D }`.", Default: "0", Source: "LANGUAGE.md: 0 so that textbook answers come out exactly (a real same-core switch costs 2.2-2.7 us, semantics.md 6.3)"},
+	"task":           {Syntax: `task "name" [x N] [at T] [priority P] [nice N] { steps }`, Doc: "At the top level, a native single-threaded process: no interpreter, no GIL. In an `asyncio` block, a coroutine (asyncio task), which takes `x` and `at`. In a `workload`, one task of the work to compare."},
+	"process":        {Syntax: `process "name" [x N] [at T] [nice N] { ... }`, Doc: "A CPython process: one interpreter with one GIL, holding threads and at most one block of each runtime. Its `at` is absolute; its threads inherit its `nice`."},
+	"thread":         {Syntax: `thread "name" [x N] [at T] [priority P] [nice N] { steps }`, Doc: "A Python thread of its process (an OS thread): it needs the process's GIL for `cpu` steps."},
+	"x":              {Syntax: "x N", Doc: "Replicas: N copies named name#1 ... name#N (even for x 1), expanded in place, depth first."},
+	"at":             {Syntax: "at T", Doc: "Arrival: a duration or a distribution (drawn once per replica when the file is loaded). A process's `at` is absolute; inside a process `at` counts from the end of its startup.", Default: "0"},
+	"priority":       {Syntax: "priority P", Doc: "The entity's priority under `policy priority` and the tie rules: smaller is more urgent. Takes a sign.", Default: "0"},
+	"nice":           {Syntax: "nice N", Doc: "The Linux nice value, -20..19: the weight of the entity under `policy fair`. Takes a sign.", Default: "0"},
+	"gil":            {Syntax: "gil interval D | gil legacy [check N] | gil off", Doc: "The process's GIL: the new GIL of CPython 3.2+ with its switch interval, the Python 2 GIL that checks every N ticks, or none (the free-threaded build, 3.13t+).", Default: "interval 5ms", Source: "CPython >= 3.2: sys.getswitchinterval() is 0.005 (semantics.md 1.2)"},
+	"interval":       {Syntax: "gil interval D", Doc: "The switch interval: how long a GIL waiter waits before asking the holder to drop it (must be > 0).", Default: "5ms", Source: "CPython's sys.setswitchinterval default"},
+	"legacy":         {Syntax: "gil legacy [check N]", Doc: "The Python 2 GIL: the holder drops it every N ticks (about a bytecode each), and waiters race for it."},
+	"check":          {Syntax: "gil legacy check N", Doc: "Ticks between the legacy GIL's checks (sys.setcheckinterval).", Default: "100", Source: "Python 2's sys.getcheckinterval()"},
+	"off":            {Syntax: "gil off", Doc: "No GIL: the free-threaded build (3.13t+), whose bytecode runs slower by `freethreading_overhead`."},
+	"startup":        {Syntax: "startup D", Doc: "Interpreter start-up: CPU time on one core that each replica of the process pays before its first entity runs.", Default: "0"},
+	"asyncio":        {Syntax: `asyncio { task "c" ... }`, Doc: "An asyncio event loop on a thread of its own (named asyncio), running coroutines. Excluded by `gevent patched` and `eventlet patched`."},
+	"gevent":         {Syntax: `gevent patched|unpatched { greenlet "g" ... }`, Doc: "A gevent hub on a thread of its own, running greenlets. Patched, blocking io and sleep are cooperative (and plain threads and asyncio are excluded from the process); unpatched, they block the hub."},
+	"eventlet":       {Syntax: `eventlet patched|unpatched { greenthread "g" ... }`, Doc: "An eventlet hub on a thread of its own, running greenthreads; `offload` goes to its tpool of 20 threads. Patched, it excludes plain threads, asyncio and gevent."},
+	"greenlets":      {Syntax: `greenlets { greenlet "A" ... }`, Doc: "Raw greenlets without a hub: control moves only by `switch`; the block's thread resumes the first unfinished greenlet whenever control comes back to it."},
+	"coroutines":     {Syntax: `coroutines { gen "g" ... }`, Doc: "Generators driven by a round-robin trampoline in file order: `yield` hands control to the next unfinished one."},
+	"patched":        {Syntax: "gevent patched", Doc: "After monkey-patching: blocking io and sleep switch to the hub instead of blocking its thread."},
+	"unpatched":      {Syntax: "gevent unpatched", Doc: "Without monkey-patching: a blocking io or sleep blocks the hub and every greenlet of its thread."},
+	"greenlet":       {Syntax: `greenlet "name" [x N] [at T] { steps }`, Doc: "A greenlet of a `gevent` block (run by the hub) or of a `greenlets` block (moved by `switch`)."},
+	"greenthread":    {Syntax: `greenthread "name" [x N] [at T] { steps }`, Doc: "A greenthread of an `eventlet` block."},
+	"gen":            {Syntax: `gen "name" [x N] [at T] { steps }`, Doc: "A generator of a `coroutines` block."},
+	"cpu":            {Syntax: "cpu D", Doc: "Pure-Python bytecode for D of core time: needs a core and the process's GIL (a native task needs only the core)."},
+	"native":         {Syntax: "native D", Doc: "C code that releases the GIL (hashlib, zlib, numpy) for D: needs a core, not the GIL."},
+	"io":             {Syntax: "io D", Doc: "A blocking call that completes after D. A thread releases the GIL while it waits; in asyncio it blocks the loop; under `gevent patched` or `eventlet patched` it is cooperative."},
+	"sleep":          {Syntax: "sleep D", Doc: "time.sleep(D): behaves as `io D`."},
+	"await":          {Syntax: "await io D | await sleep D", Doc: "asyncio only: a non-blocking wait; the loop runs other coroutines meanwhile. `await sleep 0` is `yield`."},
+	"yield":          {Syntax: "yield", Doc: "asyncio: await asyncio.sleep(0); gevent: gevent.sleep(0); a generator: hand control to the next one; a thread: time.sleep(0), which drops and retakes the GIL."},
+	"offload":        {Syntax: "offload { steps }", Doc: "asyncio's to_thread (the default executor: min(32, cores + 4) threads), gevent's threadpool (10) or eventlet's tpool (20): the steps run on a worker thread of the same process, under its GIL, while the caller waits cooperatively."},
+	"repeat":         {Syntax: "repeat N { steps }", Doc: "Runs the steps N times (N >= 0); looped, never expanded in memory."},
+	"lock":           {Syntax: `lock "name" { steps }`, Doc: "Holds a threading.Lock of the process instance while the steps run; waiters block. Not re-entrant."},
+	"switch":         {Syntax: `switch "name"`, Doc: "Moves control at once to a greenlet of the same `greenlets` block (a replica is g#k)."},
+	"uniform":        {Syntax: "uniform(a, b)", Doc: "A duration drawn uniformly between a and b, from the scenario's seeded generator."},
+	"exp":            {Syntax: "exp(mean)", Doc: "A duration drawn from an exponential distribution of that mean."},
+	"normal":         {Syntax: "normal(mean, sd)", Doc: "A duration drawn from a normal distribution, clamped at 0."},
+	"expect":         {Syntax: `expect METRIC[("name")] OP VALUE [within TOL] [when COND]`, Doc: "An expectation that `gilsim test` checks after the run: OP is < <= > >= == or ~=, VALUE has the metric's type."},
+	"within":         {Syntax: "within P% | within VALUE", Doc: "The tolerance of `~=`: relative to the value, or absolute in the metric's type. Goes with `~=` only."},
+	"machine":        {Syntax: "machine { key value ... }", Doc: "The costs of the machine the scenario stands for; unset keys keep their calibrated defaults."},
+	"workload":       {Syntax: `workload "name" { task "t" x N { steps } }`, Doc: "What a program does, without how it runs: `gilsim compare` runs it as threads, processes, asyncio, gevent... Alone in its file, beside settings, params and expectations."},
+	"param":          {Syntax: "param NAME = VALUE", Doc: "A parameter and its default; `$NAME` stands for it wherever a quantity does. Its unit fixes its kind."},
+	"vary":           {Syntax: "vary NAME in [v1, v2, ...]", Doc: "One run per value; several vary lines make the cross product, the first outermost."},
+	"in":             {Syntax: "vary NAME in [v1, v2, ...]", Doc: "The list of values a parameter takes in a sweep."},
+	"when":           {Syntax: "expect ... when NAME OP VALUE [and ...]", Doc: "Restricts an expectation to the runs of a sweep whose parameters meet every condition."},
+	"and":            {Syntax: "when A == 1 and B < 5ms", Doc: "Joins the conditions of a `when`."},
+}
+
+// machineHelp documents the keys of the machine block; their defaults are
+// read from simulator.DefaultMachine.
+var machineHelp = map[string]Help{
+	"wakeup_latency":         {Syntax: "wakeup_latency D", Doc: "How long the OS takes to wake a thread on another core.", Source: "semantics.md 6.3 and 9.3: 24 us measured on the calibration VM"},
+	"context_switch":         {Syntax: "context_switch D", Doc: "Core time charged whenever a core starts an entity other than the one it ran last (the top-level `context_switch` is the same setting).", Source: "0 so that textbook answers come out exactly; a same-core switch costs 2.2-2.7 us (semantics.md 6.3)"},
+	"timer_slack":            {Syntax: "timer_slack D", Doc: "How late a timed sleep may wake.", Source: "Linux's default timer slack for normal threads, 50 us"},
+	"thread_start":           {Syntax: "thread_start D", Doc: "What Thread.start costs.", Source: "calibration: starting and joining an empty thread takes 0.119 ms, about 85 us of it Thread.start (semantics.md 6.2)"},
+	"legacy_tick":            {Syntax: "legacy_tick D", Doc: "The time of one tick (about one bytecode) of the Python 2 GIL's check counter; > 0.", Source: "about 25 ns on the calibration VM's countdown loop at 2.7 speed"},
+	"legacy_signal_cost":     {Syntax: "legacy_signal_cost D", Doc: "What a contended release of the Python 2 GIL costs the releaser per check (a futex wake, a cache-line bounce).", Source: "semantics.md 2: 2.7 runs two CPU threads 1.77x slower than one on 2 cores"},
+	"freethreading_overhead": {Syntax: "freethreading_overhead F", Doc: "How much slower bytecode runs under `gil off` (a factor >= 1, at most 3 decimals).", Source: "semantics.md 8.1: 3.14t is about 8 % slower on x86-64 Linux"},
+	"multicore_speed":        {Syntax: "multicore_speed F", Doc: "The speed of a core running CPython work while another core is busy too (a factor in (0, 1], at most 3 decimals).", Source: "1 so that textbook answers come out exactly; the reference VM's two vCPUs measure 0.917 (calibration E1, `gilsim calibrate`)"},
+	"gil_handoff":            {Syntax: "gil_handoff random|fifo", Doc: "Which GIL waiter gets the GIL when it is dropped: a random one (as the OS wake-up race has it) or the longest waiting.", Source: "random, as the waiters' wake-up race has it"},
+	"asyncio_switch":         {Syntax: "asyncio_switch D", Doc: "What an asyncio hand-off costs: a task that awaits sleep(0) and is resumed.", Source: "calibration: asyncio_await_sleep0_us = 1.499"},
+	"gevent_switch":          {Syntax: "gevent_switch D", Doc: "What a switch through the gevent hub costs.", Source: "calibration: gevent_sleep0_us_patched = 1.17"},
+	"eventlet_switch":        {Syntax: "eventlet_switch D", Doc: "What a switch through the eventlet hub costs.", Source: "semantics.md 11.8: eventlet.sleep(0) takes 2.6 us"},
+	"greenlet_switch":        {Syntax: "greenlet_switch D", Doc: "What a raw greenlet switch costs.", Source: "0 so that the language's examples come out exactly; measured 0.117 us (semantics.md 12.2)"},
+	"generator_switch":       {Syntax: "generator_switch D", Doc: "What resuming a generator costs.", Source: "0 so that the language's examples come out exactly; measured 0.024 us (semantics.md 13.2)"},
+	"trampoline_dispatch":    {Syntax: "trampoline_dispatch D", Doc: "What the trampoline of a `coroutines` block costs per step, besides the switch.", Source: "0 by default, as generator_switch; measured 35 ns (semantics.md 13.2)"},
+	"memory":                 {Syntax: "memory SIZE | memory KIND SIZE", Doc: "The machine's total memory (0 = unlimited), or what one unit of a kind takes: process, thread, coroutine, greenlet, greenthread, raw_greenlet, gen.", Source: "the reference machine has 24 GiB"},
+}
+
+var memoryHelp = map[string]Help{
+	"process":      {Doc: "Resident memory of one CPython process.", Source: "RSS of a fresh CPython 3.11.2 (`gilsim calibrate` on the reference VM)"},
+	"thread":       {Doc: "Memory of one thread.", Source: "calibration E8: RSS per thread at 10,000 threads"},
+	"coroutine":    {Doc: "Memory of one asyncio task.", Source: "calibration E8: RSS per task at 10,000 tasks"},
+	"greenlet":     {Doc: "Memory of one gevent greenlet.", Source: "calibration E8: RSS per greenlet at 10,000 greenlets"},
+	"greenthread":  {Doc: "Memory of one eventlet greenthread.", Source: "semantics.md 11.8"},
+	"raw_greenlet": {Doc: "Memory of one greenlet of a `greenlets` block.", Source: "semantics.md 12.2"},
+	"gen":          {Doc: "Memory of one generator.", Source: "semantics.md 13.2"},
+}
+
+var policyHelp = map[string]string{
+	"fair":        "Linux's fair scheduler (CFS/EEVDF-like): weighted fair shares by nice.",
+	"fifo":        "First come, first served: no preemption by the OS.",
+	"sjf":         "Shortest next CPU burst first, not preemptive.",
+	"srtf":        "Shortest remaining time first, preemptive.",
+	"priority":    "Preemptive by priority: smaller is more urgent; equal priorities never preempt.",
+	"round_robin": "Time slices of `quantum` in turn; needs `quantum D`.",
+}
+
+var modelHelp = map[string]string{
+	simulator.ModelSequential:      "one Python thread runs the tasks one after another: the baseline of speedup",
+	simulator.ModelThreads:         "one process, a thread per task, sharing one GIL",
+	simulator.ModelThreadsNoGIL:    "threads of the free-threaded build (gil off)",
+	simulator.ModelProcesses:       "a pool of worker processes (one per core) to which the tasks are dealt in chunks, like Pool.map",
+	simulator.ModelAsyncio:         "coroutines on one asyncio loop; io and sleep become awaits",
+	simulator.ModelAsyncioThreads:  "asyncio, with every burst of cpu and native steps sent to the default executor (to_thread)",
+	simulator.ModelGevent:          "greenlets on a patched gevent hub",
+	simulator.ModelGeventUnpatched: "greenlets on an unpatched gevent hub: blocking calls block it",
+}
+
+// machineDefault is a machine key's default as written in a file.
+func machineDefault(key string) string {
+	m := simulator.DefaultMachine()
+	if f, ok := machineDurations[key]; ok {
+		return simulator.FormatDuration(*f(&m))
+	}
+	switch key {
+	case "freethreading_overhead":
+		return permille(m.FreeThreadingOverheadPermille)
+	case "multicore_speed":
+		return permille(m.MulticoreSpeedPermille)
+	case "gil_handoff":
+		if m.GILFIFO {
+			return "fifo"
+		}
+		return "random"
+	case "memory":
+		return simulator.FormatSize(m.MemTotal)
+	}
+	return ""
+}
+
+func permille(v int64) string {
+	return simulator.FormatNumber(float64(v) / 1000)
+}
+
+// KeywordHelp documents a keyword in its main role.
+func KeywordHelp(word string) (Help, bool) {
+	h, ok := keywordHelp[word]
+	return h, ok
+}
+
+// MachineKeyHelp documents a key of the machine block, with its default.
+func MachineKeyHelp(key string) (Help, bool) {
+	h, ok := machineHelp[key]
+	if ok {
+		h.Default = machineDefault(key)
+	}
+	return h, ok
+}
+
+// MemoryKindHelp documents a KIND of `memory KIND SIZE`, with its default.
+func MemoryKindHelp(kind string) (Help, bool) {
+	h, ok := memoryHelp[kind]
+	if !ok {
+		return h, false
+	}
+	m := simulator.DefaultMachine()
+	h.Syntax = "memory " + kind + " SIZE"
+	h.Default = simulator.FormatSize(*memoryKinds[kind](&m))
+	return h, true
+}
+
+// MetricHelp documents a metric of a scenario's expectations, or with
+// workload set of a workload file's.
+func MetricHelp(name string, workload bool) (Help, bool) {
+	table := simulator.Metrics
+	if workload {
+		table = simulator.CompareMetrics
+	}
+	info, ok := table[name]
+	if !ok {
+		return Help{}, false
+	}
+	syntax := name
+	switch {
+	case workload:
+		syntax += "(model)"
+	case info.Arg == simulator.ArgRequired:
+		syntax += `("name")`
+	case info.Arg == simulator.ArgOptional:
+		syntax += `[("name")]`
+	}
+	return Help{Syntax: syntax + " OP " + valueKindName(info.Kind), Doc: info.Doc}, true
+}
+
+func valueKindName(k simulator.ValueKind) string {
+	switch k {
+	case simulator.KindDuration:
+		return "DURATION"
+	case simulator.KindSize:
+		return "SIZE"
+	}
+	return "NUMBER"
+}
+
+// PolicyHelp documents an OS policy.
+func PolicyHelp(name string) (Help, bool) {
+	d, ok := policyHelp[name]
+	return Help{Syntax: "policy " + name, Doc: d}, ok
+}
+
+// ModelHelp documents a concurrency model of `gilsim compare`.
+func ModelHelp(name string) (Help, bool) {
+	d, ok := modelHelp[name]
+	return Help{Syntax: name, Doc: "The " + name + " model: " + d + "."}, ok
+}
+
+// MetricNames returns the metrics of a scenario's expectations, or with
+// workload set of a workload file's, sorted.
+func MetricNames(workload bool) []string {
+	if workload {
+		return append([]string(nil), compareMetricNames...)
+	}
+	return append([]string(nil), metricNames...)
+}
+
+// MachineKeys returns the keys of the machine block.
+func MachineKeys() []string { return append([]string(nil), machineKeys...) }
+
+// MemoryKinds returns the kinds of `memory KIND SIZE`.
+func MemoryKinds() []string { return append([]string(nil), memoryKindNames...) }
+
+// Policies returns the OS policies.
+func Policies() []string { return append([]string(nil), policies...) }
+
+// helpedKeywords lists the keywords keywordHelp documents, for tests.
+func helpedKeywords() []string {
+	out := make([]string, 0, len(keywordHelp))
+	for k := range keywordHelp {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
