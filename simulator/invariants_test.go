@@ -391,6 +391,11 @@ func invGenScenarioWith(t *rapid.T, pol PolicyKind, avoid, runtimes bool) *Scena
 	g.fixed = rapid.Bool().Draw(t, "all-fixed")
 	m := DefaultMachine()
 	m.ContextSwitch = int64(rapid.IntRange(0, 50).Draw(t, "context_switch_us")) * 1000
+	if rapid.IntRange(0, 3).Draw(t, "slow_switch") == 0 {
+		// a switch as long as a fair slice or a quantum, or longer: every
+		// thread must still make progress (fair livelocked at 5 ms)
+		m.ContextSwitch = rapid.SampledFrom([]int64{ms, 3 * ms, 5 * ms, 20 * ms}).Draw(t, "context_switch_ms")
+	}
 	if runtimes && rapid.Bool().Draw(t, "no_context_switch") {
 		// without switch costs the spans show every use of a core, and
 		// work conservation is checked
