@@ -41,61 +41,89 @@ const (
 )
 
 // thread is one OS thread: a native task, a Python thread, or a hidden
-// start-up thread that runs a process's interpreter start-up.
+// start-up thread that runs a process's interpreter start-up. Its state is
+// split by the layer that owns it: what the OS knows of it (os), its place
+// in its process's GIL (gil), and what its interpreter or runtime is doing
+// (rt); a plain thread's result row is its own.
 type thread struct {
-	proc     *proc
-	spec     *Thread
-	unit     *unitStats // the unit it runs now (its own, or a loop's current unit); nil for the start-up thread
-	lp       *loop      // runtime threads: the scheduler they run
-	pool     *worker    // pool workers: their pool and current job
-	pendStep *Step
-	draws    *[]int64 // sjf/srtf: pre-drawn durations of the current burst
-	prog     program
+	proc *proc
+	spec *Thread
+	idx  int32
+	file int32 // expanded file order, for tie rules
+
+	os  threadOS
+	gil threadGIL
+	rt  threadRT
+	own unitStats // the result row of a plain thread
+}
+
+// threadOS is layer 1's view of a thread: where it is, what it runs on its
+// core, and the policy's bookkeeping. (The fields of the thread's parts are
+// ordered to pack: a thread is 320 bytes, and a million of them are the
+// biggest scenario allowed.)
+type threadOS struct {
+	draws *[]int64 // sjf/srtf: pre-drawn durations of the current burst
 
 	segLeft    int64
 	segStart   int64
-	pendDur    int64
-	gilStart   int64 // when its current series of timed waits began
 	arrival    int64
 	vruntime   int64
 	onSince    int64
 	sliceBase  int64 // when the current quantum/slice began counting
 	burstLeft  int64 // sjf/srtf: CPU left in the current burst
-	stateSince int64
-	weight     int64
-
-	idx      int32
-	file     int32 // expanded file order, for tie rules
-	core     int32
-	uidx     int32 // index of unit in engine.units
-	sleepPos int32 // index in gil.sleeping, -1 if not there
-	priority int32
-	segGen   uint32
-	ioGen    uint32 // generation of the block-done event (a poll can be cut short)
-	sliceGen uint32
-
+	since      int64 // when it entered its state
+	core       int32
+	priority   int32
+	segGen     uint32
+	ioGen      uint32 // generation of the block-done event (a poll can be cut short)
+	sliceGen   uint32
 	segSpeed   uint16 // the running work segment's speed in thousandths (multicore_speed); 0 = full
 	state      thState
 	seg        segKind
 	afterSw    segKind // segment to start once a switch cost is paid
-	pend       pendKind
 	blockWhy   BlockWhy
-	startup    bool // the hidden start-up thread of proc
-	python     bool // runs under proc's GIL
-	cpython    bool // a thread of a CPython process (pays the machine's costs), GIL or not
+	nice       int8 // -20..19; its fair weight is weight()
 	running    bool // a segment end event is live
-	spinning   bool // legacy GIL: awake on a core waiting for the holder's check
-	polling    bool // a loop thread asleep in its poll
-	hasGIL     bool
-	gilWaiting bool // registered as a waiter
-	signalled  bool // woken by a signal or a timeout, on its way to try again
-	gilFresh   bool // went to sleep after the GIL's last change of owner
 	sliceArmed bool // its expiry event is scheduled
 	inBurst    bool
-	memCharged bool // its thread memory is charged to its process
-
-	own unitStats // the unit of a plain thread
+	memCharged bool // its stack's memory is charged to its process
 }
+
+// threadGIL is layer 2's view of a thread: whether it holds its process's
+// GIL, how it waits for it, and what it will do once through a forced
+// drop's handshake.
+type threadGIL struct {
+	since     int64 // when its current series of timed waits began
+	pendDur   int64
+	pendStep  *Step
+	sleepPos  int32 // index in gilState.sleeping, -1 if not there
+	pend      pendKind
+	python    bool // runs under its process's GIL
+	held      bool
+	waiting   bool // registered as a waiter
+	signalled bool // woken by a signal or a timeout, on its way to try again
+	fresh     bool // went to sleep after the GIL's last change of owner
+	spinning  bool // legacy GIL: awake on a core waiting for the holder's check
+}
+
+// threadRT is what runs on the thread: its program, or the runtime (loop,
+// hub, pool) it serves, and the unit whose result row it charges now.
+type threadRT struct {
+	lp      *loop      // runtime threads: the scheduler they run
+	pool    *worker    // pool workers: their pool and current job
+	unit    *unitStats // the unit it runs now (own, or a loop's current unit); nil for the start-up thread
+	prog    program
+	uidx    int32 // index of unit in engine.units
+	polling bool  // a loop thread asleep in its poll
+	startup bool  // the hidden start-up thread of its process
+	cpython bool  // a thread of a CPython process (pays the machine's costs), GIL or not
+}
+
+// weight is the thread's fair weight (its nice level's).
+func (t *thread) weight() int64 { return niceWeight[int(t.os.nice)+20] }
+
+// clampNice is a nice level within Linux's range.
+func clampNice(n int) int8 { return int8(max(-20, min(19, n))) }
 
 // unitStats accumulates one result row.
 type unitStats struct {
@@ -290,9 +318,9 @@ func newEngine(sc *Scenario, opt Options) *engine {
 		e.procs = append(e.procs, p)
 		if !ps.Native && ps.Startup > 0 {
 			t := e.newThread(p, nil, file)
-			t.startup = true
-			t.arrival = ps.Arrival
-			t.seg, t.segLeft = segStartup, ps.Startup
+			t.rt.startup = true
+			t.os.arrival = ps.Arrival
+			t.os.seg, t.os.segLeft = segStartup, ps.Startup
 			e.q.push(event{at: ps.Arrival, kind: evArrive, th: t.idx})
 			p.startAt = -1 // set when start-up ends
 		}
@@ -312,7 +340,7 @@ func newEngine(sc *Scenario, opt Options) *engine {
 			p.threads = append(p.threads, t)
 			p.nthreads++
 			if ts.Kind != ThreadPlain {
-				t.uidx = -1
+				t.rt.uidx = -1
 				e.newLoop(t, ts, p)
 			} else {
 				kind := kindThread
@@ -320,17 +348,17 @@ func newEngine(sc *Scenario, opt Options) *engine {
 					kind = kindTask
 				}
 				t.own = unitStats{name: ts.Name, kind: kind, proc: int32(pi), start: -1, finish: -1}
-				t.unit = &t.own
-				t.uidx = int32(len(e.units))
-				e.units = append(e.units, t.unit)
+				t.rt.unit = &t.own
+				t.rt.uidx = int32(len(e.units))
+				e.units = append(e.units, t.rt.unit)
 				e.unfinished++
 			}
 			if p.startAt >= 0 {
-				t.arrival = p.startAt + ts.Arrival
+				t.os.arrival = p.startAt + ts.Arrival
 				if ps.Native {
-					t.arrival = ts.Arrival
+					t.os.arrival = ts.Arrival
 				}
-				e.q.push(event{at: t.arrival, kind: evArrive, th: t.idx})
+				e.q.push(event{at: t.os.arrival, kind: evArrive, th: t.idx})
 			}
 		}
 	}
@@ -338,18 +366,19 @@ func newEngine(sc *Scenario, opt Options) *engine {
 }
 
 func (e *engine) newThread(p *proc, ts *Thread, file int32) *thread {
-	t := &thread{idx: int32(len(e.threads)), file: file, proc: p, spec: ts, core: -1, sleepPos: -1}
-	t.python = p.gil != nil
-	t.cpython = !p.spec.Native
+	t := &thread{idx: int32(len(e.threads)), file: file, proc: p, spec: ts}
+	t.os.core, t.gil.sleepPos = -1, -1
+	t.gil.python = p.gil != nil
+	t.rt.cpython = !p.spec.Native
 	nice := p.spec.Nice
 	if ts != nil {
-		t.prog = newProgram(ts.Steps)
-		t.priority = int32(ts.Priority)
+		t.rt.prog = newProgram(ts.Steps)
+		t.os.priority = int32(ts.Priority)
 		if ts.Nice != 0 {
 			nice = ts.Nice
 		}
 	}
-	t.weight = weightOf(nice)
+	t.os.nice = clampNice(nice)
 	e.threads = append(e.threads, t)
 	return t
 }
@@ -442,11 +471,11 @@ func (e *engine) stale(ev *event) bool {
 	t := e.threads[ev.th]
 	switch ev.kind {
 	case evSegment:
-		return ev.gen != t.segGen
+		return ev.gen != t.os.segGen
 	case evSlice:
-		return ev.gen != t.sliceGen
+		return ev.gen != t.os.sliceGen
 	case evBlockDone:
-		return ev.gen != t.ioGen
+		return ev.gen != t.os.ioGen
 	case evLegacyCheck:
 		return t.proc.gil == nil || ev.gen != t.proc.gil.legacyGen
 	}
@@ -481,15 +510,15 @@ func (e *engine) spin() bool {
 func (e *engine) live(ev *event, t *thread) bool {
 	switch ev.kind {
 	case evSegment:
-		return ev.gen == t.segGen && t.state == stCore && t.running
+		return ev.gen == t.os.segGen && t.os.state == stCore && t.os.running
 	case evSlice:
-		return ev.gen == t.sliceGen && t.state == stCore
+		return ev.gen == t.os.sliceGen && t.os.state == stCore
 	case evBlockDone:
-		return ev.gen == t.ioGen && t.state == stIO
+		return ev.gen == t.os.ioGen && t.os.state == stIO
 	case evLegacyCheck:
-		return t.proc.gil != nil && ev.gen == t.proc.gil.legacyGen && t.state == stCore && t.running && t.seg == segCPU && t.hasGIL
+		return t.proc.gil != nil && ev.gen == t.proc.gil.legacyGen && t.os.state == stCore && t.os.running && t.os.seg == segCPU && t.gil.held
 	case evGoOn:
-		return ev.gen == t.segGen && t.state == stCore && !t.running && !t.spinning
+		return ev.gen == t.os.segGen && t.os.state == stCore && !t.os.running && !t.gil.spinning
 	}
 	return true
 }
@@ -523,16 +552,16 @@ func (e *engine) arrive(t *thread) {
 			return
 		}
 	}
-	if !t.startup && !p.spec.Native {
+	if !t.rt.startup && !p.spec.Native {
 		if !e.alloc(p, p.name+"/"+t.name(), e.m.MemThread) {
 			return
 		}
-		t.memCharged = true
+		t.os.memCharged = true
 	}
-	if t.unit != nil {
-		t.unit.arrival = e.now
+	if t.rt.unit != nil {
+		t.rt.unit.arrival = e.now
 	}
-	t.stateSince = e.now
+	t.os.since = e.now
 	e.makeReady(t, false)
 }
 
@@ -567,33 +596,33 @@ func (e *engine) release(p *proc, n int64) {
 
 // setState moves t to s and charges the time spent in the old state.
 func (e *engine) setState(t *thread, s thState) {
-	if u := t.unit; u != nil {
-		d := e.now - t.stateSince
-		switch t.state {
+	if u := t.rt.unit; u != nil {
+		d := e.now - t.os.since
+		switch t.os.state {
 		case stReady:
 			u.wait += d
-			e.span(t, SpanReady, t.stateSince)
+			e.span(t, SpanReady, t.os.since)
 		case stIO:
 			u.io += d
-			e.spanWhy(t, t.blockWhy, t.stateSince)
+			e.spanWhy(t, t.os.blockWhy, t.os.since)
 		case stLock:
 			u.lockWait += d
-			e.spanWhy(t, BlockLock, t.stateSince)
+			e.spanWhy(t, BlockLock, t.os.since)
 		case stGIL:
 			u.gil += d
 			u.wait += d
-			e.span(t, SpanGILWait, t.stateSince)
+			e.span(t, SpanGILWait, t.os.since)
 		}
 	}
-	t.state = s
-	t.stateSince = e.now
+	t.os.state = s
+	t.os.since = e.now
 }
 
 func (e *engine) spanWhy(t *thread, why BlockWhy, start int64) {
-	if e.opt.Trace == nil || t.unit == nil || start == e.now {
+	if e.opt.Trace == nil || t.rt.unit == nil || start == e.now {
 		return
 	}
-	e.opt.Trace(Span{Entity: int(t.uidx), Process: t.proc.idx, Kind: SpanBlocked, Core: -1, Why: why, Start: start, End: e.now})
+	e.opt.Trace(Span{Entity: int(t.rt.uidx), Process: t.proc.idx, Kind: SpanBlocked, Core: -1, Why: why, Start: start, End: e.now})
 }
 
 func (e *engine) span(t *thread, k SpanKind, start int64) {
@@ -602,15 +631,15 @@ func (e *engine) span(t *thread, k SpanKind, start int64) {
 	}
 	c := -1
 	if k == SpanRunning || k == SpanSwitching {
-		c = int(t.core)
+		c = int(t.os.core)
 	}
 	ent := -1
-	if t.unit != nil {
-		ent = int(t.uidx)
+	if t.rt.unit != nil {
+		ent = int(t.rt.uidx)
 	} else if c < 0 {
 		return // only the core time of a process's own work is shown
 	}
-	e.opt.Trace(Span{Entity: ent, Process: t.proc.idx, Kind: k, Core: c, HasGIL: t.hasGIL && k == SpanRunning, Start: start, End: e.now})
+	e.opt.Trace(Span{Entity: ent, Process: t.proc.idx, Kind: k, Core: c, HasGIL: t.gil.held && k == SpanRunning, Start: start, End: e.now})
 }
 
 // makeReady makes t runnable. woke says it comes back from sleeping (for
@@ -618,11 +647,11 @@ func (e *engine) span(t *thread, k SpanKind, start int64) {
 func (e *engine) makeReady(t *thread, woke bool) {
 	if e.sc.Policy == PolicyFair {
 		if woke {
-			if v := e.minV - e.fair.latency/2; t.vruntime < v {
-				t.vruntime = v
+			if v := e.minV - e.fair.latency/2; t.os.vruntime < v {
+				t.os.vruntime = v
 			}
-		} else if t.vruntime < e.minV {
-			t.vruntime = e.minV
+		} else if t.os.vruntime < e.minV {
+			t.os.vruntime = e.minV
 		}
 	}
 	e.setState(t, stReady)
@@ -644,9 +673,9 @@ func (e *engine) dispatch() {
 		}
 		if len(e.expired) > 0 {
 			ex := e.expired
-			sortThreads(ex, func(a, b *thread) bool { return a.core < b.core })
+			sortThreads(ex, func(a, b *thread) bool { return a.os.core < b.os.core })
 			for _, t := range ex {
-				if t.state != stCore {
+				if t.os.state != stCore {
 					continue
 				}
 				if e.rq.len() > 0 {
@@ -700,15 +729,15 @@ func sortThreads(ts []*thread, less func(a, b *thread) bool) {
 }
 
 func (e *engine) enqueue(t *thread) {
-	it := rqItem{th: t.idx, w: t.weight}
+	it := rqItem{th: t.idx, w: t.weight()}
 	switch e.sc.Policy {
 	case PolicySJF, PolicySRTF:
 		e.ensureBurst(t)
-		it.k1, it.k2, it.k3 = t.burstLeft, t.arrival, int64(t.file)
+		it.k1, it.k2, it.k3 = t.os.burstLeft, t.os.arrival, int64(t.file)
 	case PolicyPriority:
-		it.k1, it.k2, it.k3 = int64(t.priority), t.arrival, int64(t.file)
+		it.k1, it.k2, it.k3 = int64(t.os.priority), t.os.arrival, int64(t.file)
 	case PolicyFair:
-		it.k1 = t.vruntime
+		it.k1 = t.os.vruntime
 	}
 	e.rq.push(it)
 }
@@ -735,9 +764,9 @@ func (e *engine) preemptForBetter() bool {
 		case PolicySRTF:
 			k = e.remaining(r)
 		case PolicyPriority:
-			k = int64(r.priority)
+			k = int64(r.os.priority)
 		case PolicyFair:
-			k = r.vruntime + max(e.now-r.onSince, 0)*1024/r.weight
+			k = r.os.vruntime + max(e.now-r.os.onSince, 0)*1024/r.weight()
 		}
 		if k >= worst {
 			worst, victim = k, c
@@ -748,7 +777,7 @@ func (e *engine) preemptForBetter() bool {
 	case PolicySRTF, PolicyPriority:
 		better = best.k1 < worst
 	case PolicyFair:
-		better = worst-bt.vruntime > e.fair.wakeupGran*1024/bt.weight
+		better = worst-bt.os.vruntime > e.fair.wakeupGran*1024/bt.weight()
 	}
 	if !better {
 		return false
@@ -759,8 +788,8 @@ func (e *engine) preemptForBetter() bool {
 
 // remaining is a running thread's CPU left in its burst (srtf).
 func (e *engine) remaining(t *thread) int64 {
-	r := t.burstLeft
-	if t.seg == segCPU || t.seg == segNative {
+	r := t.os.burstLeft
+	if t.os.seg == segCPU || t.os.seg == segNative {
 		r -= e.segWork(t)
 	}
 	return r
@@ -772,15 +801,15 @@ func (e *engine) place(t *thread, c int) {
 	if cr.cur < 0 {
 		e.busyCores++
 	} else {
-		e.runWeight -= e.threads[cr.cur].weight
+		e.runWeight -= e.threads[cr.cur].weight()
 	}
-	e.runWeight += t.weight
+	e.runWeight += t.weight()
 	cr.cur = t.idx
-	t.core = int32(c)
+	t.os.core = int32(c)
 	e.setState(t, stCore)
-	t.onSince = e.now
-	if t.unit != nil {
-		t.unit.switches++
+	t.os.onSince = e.now
+	if t.rt.unit != nil {
+		t.rt.unit.switches++
 	}
 	if e.sc.Policy == PolicyFair {
 		if len(e.cores) > runVScanMax {
@@ -799,14 +828,14 @@ func (e *engine) place(t *thread, c int) {
 		// worse than the thread it replaced, which then took the core back
 		// the instant the switch ended (a switch cost of a slice or more
 		// livelocked two threads, each paying it without ever running)
-		t.onSince = e.after(e.m.ContextSwitch)
-		t.afterSw = t.seg
-		left := t.segLeft
-		t.seg = segSwitch
-		t.segLeft = e.m.ContextSwitch
+		t.os.onSince = e.after(e.m.ContextSwitch)
+		t.os.afterSw = t.os.seg
+		left := t.os.segLeft
+		t.os.seg = segSwitch
+		t.os.segLeft = e.m.ContextSwitch
 		e.beginSlice(t, e.after(e.m.ContextSwitch))
 		e.startSegment(t)
-		t.segLeft = left
+		t.os.segLeft = left
 		return
 	}
 	e.beginSlice(t, e.now)
@@ -815,7 +844,7 @@ func (e *engine) place(t *thread, c int) {
 
 // run advances t on its core with the interpreter its kind needs.
 func (e *engine) run(t *thread) {
-	if t.lp != nil {
+	if t.rt.lp != nil {
 		e.runLoop(t)
 		return
 	}
@@ -825,8 +854,8 @@ func (e *engine) run(t *thread) {
 // name is how results and messages call t.
 func (t *thread) name() string {
 	switch {
-	case t.unit != nil && t.lp == nil:
-		return t.unit.name
+	case t.rt.unit != nil && t.rt.lp == nil:
+		return t.rt.unit.name
 	case t.spec != nil:
 		return t.spec.Name
 	}
@@ -850,9 +879,9 @@ func (e *engine) updateMinV() {
 // expiry is scheduled only once another thread waits for a core, so a
 // machine with spare cores spends no events on slices.
 func (e *engine) beginSlice(t *thread, from int64) {
-	t.sliceBase = from
-	t.sliceArmed = false
-	t.sliceGen++
+	t.os.sliceBase = from
+	t.os.sliceArmed = false
+	t.os.sliceGen++
 	if e.rq.len() > 0 {
 		e.armSlice(t)
 	} else {
@@ -865,23 +894,23 @@ func (e *engine) beginSlice(t *thread, from int64) {
 // restarts whenever it expires with nobody waiting); a fair slice that is
 // already used up ends now.
 func (e *engine) armSlice(t *thread) {
-	if t.sliceArmed {
+	if t.os.sliceArmed {
 		return
 	}
 	q := e.sliceLen(t)
 	if q <= 0 {
 		return
 	}
-	at := t.sliceBase + q
+	at := t.os.sliceBase + q
 	if e.sc.Policy == PolicyRoundRobin && at < e.now {
-		k := (e.now - t.sliceBase + q - 1) / q
-		at = t.sliceBase + k*q
+		k := (e.now - t.os.sliceBase + q - 1) / q
+		at = t.os.sliceBase + k*q
 	}
 	if at < e.now {
 		at = e.now
 	}
-	t.sliceArmed = true
-	e.q.push(event{at: at, kind: evSlice, th: t.idx, gen: t.sliceGen})
+	t.os.sliceArmed = true
+	e.q.push(event{at: at, kind: evSlice, th: t.idx, gen: t.os.sliceGen})
 }
 
 // sliceLen is the length of t's quantum or fair slice (0: none).
@@ -892,16 +921,16 @@ func (e *engine) sliceLen(t *thread) int64 {
 	case PolicyFair:
 		// t and every other thread on a core or waiting for one
 		others, othersW := int64(e.busyCores), e.runWeight
-		if t.core >= 0 && e.cores[t.core].cur == t.idx {
-			others, othersW = others-1, othersW-t.weight
+		if t.os.core >= 0 && e.cores[t.os.core].cur == t.idx {
+			others, othersW = others-1, othersW-t.weight()
 		}
 		nr := int64(e.rq.len()+1) + others
-		sumW := t.weight + othersW + e.rq.weight
+		sumW := t.weight() + othersW + e.rq.weight
 		period := e.fair.latency
 		if p := nr * e.fair.minGran; p > period {
 			period = p
 		}
-		q := period * t.weight / sumW
+		q := period * t.weight() / sumW
 		if q < e.fair.minGran {
 			q = e.fair.minGran
 		}
@@ -912,82 +941,82 @@ func (e *engine) sliceLen(t *thread) int64 {
 
 // startSegment runs t's current segment on its core until it ends.
 func (e *engine) startSegment(t *thread) {
-	t.running = true
-	t.segStart = e.now
-	t.segGen++
-	d := t.segLeft
-	t.segSpeed = 0
+	t.os.running = true
+	t.os.segStart = e.now
+	t.os.segGen++
+	d := t.os.segLeft
+	t.os.segSpeed = 0
 	if e.slowed && t.scalable() {
 		s := e.speedNow()
 		if s < 1000 {
-			t.segSpeed = s
+			t.os.segSpeed = s
 			d = wallFor(d, s)
 		}
 		if s != e.lastSpeed {
 			e.mixedSpeeds = true
 		}
 	}
-	e.q.push(event{at: e.after(d), kind: evSegment, th: t.idx, gen: t.segGen})
+	e.q.push(event{at: e.after(d), kind: evSegment, th: t.idx, gen: t.os.segGen})
 }
 
 // stopSegment charges the part of t's running segment done so far and
 // cancels its end event. A thread with no running segment is left alone.
 func (e *engine) stopSegment(t *thread) {
-	if t.spinning {
+	if t.gil.spinning {
 		e.stopSpin(t)
 	}
-	if !t.running {
+	if !t.os.running {
 		return
 	}
-	t.running = false
-	d := e.now - t.segStart
+	t.os.running = false
+	d := e.now - t.os.segStart
 	w := e.segWork(t) // d, unless multicore_speed slows the segment
-	t.segSpeed = 0
-	t.segGen++
-	if t.core >= 0 {
-		e.cores[t.core].busy += d
+	t.os.segSpeed = 0
+	t.os.segGen++
+	if t.os.core >= 0 {
+		e.cores[t.os.core].busy += d
 	}
-	switch t.seg {
+	switch t.os.seg {
 	case segCPU, segNative:
-		t.segLeft -= w
+		t.os.segLeft -= w
 		e.cpuTime += d
-		if t.unit != nil {
-			t.unit.cpu += d
+		if t.rt.unit != nil {
+			t.rt.unit.cpu += d
 		}
-		if t.inBurst {
-			t.burstLeft -= w
+		if t.os.inBurst {
+			t.os.burstLeft -= w
 		}
-		e.span(t, SpanRunning, t.segStart)
+		e.span(t, SpanRunning, t.os.segStart)
 	case segStartup:
-		t.segLeft -= w
+		t.os.segLeft -= w
 		e.cpuTime += d
-		e.span(t, SpanRunning, t.segStart)
+		e.span(t, SpanRunning, t.os.segStart)
 	case segSwitch:
 		e.swTime += d
-		e.span(t, SpanSwitching, t.segStart)
+		e.span(t, SpanSwitching, t.os.segStart)
 		// a switch cut short is paid again next time
-		t.seg = t.afterSw
-		t.afterSw = segNone
+		t.os.seg = t.os.afterSw
+		t.os.afterSw = segNone
 		return
 	}
-	if t.segLeft <= 0 {
-		t.seg = segNone
-		t.segLeft = 0
+	if t.os.segLeft <= 0 {
+		t.os.seg = segNone
+		t.os.segLeft = 0
 	}
 }
 
 // stopSpin ends a legacy waiter's spin on its core.
 func (e *engine) stopSpin(t *thread) {
-	t.spinning = false
-	d := e.now - t.segStart
-	if t.core >= 0 {
-		e.cores[t.core].busy += d
+	t.gil.spinning = false
+	d := e.now - t.os.segStart
+	if t.os.core >= 0 {
+		e.cores[t.os.core].busy += d
 	}
-	if t.unit != nil {
-		t.unit.gil += d
-		t.unit.wait += d
+	if t.rt.unit != nil {
+		t.rt.unit.gil += d
+		t.rt.unit.wait += d
 	}
-	e.span(t, SpanGILWait, t.segStart)
+	e.span(t, SpanGILWait, t.os.segStart)
 	if g := t.proc.gil; g != nil && g.spinner == t {
 		g.spinner = nil
 	}
@@ -995,18 +1024,18 @@ func (e *engine) stopSpin(t *thread) {
 
 // leaveCore takes t off its core without touching its state.
 func (e *engine) leaveCore(t *thread) {
-	if t.core < 0 {
+	if t.os.core < 0 {
 		return
 	}
-	e.cores[t.core].cur = -1
+	e.cores[t.os.core].cur = -1
 	e.busyCores--
-	e.runWeight -= t.weight
+	e.runWeight -= t.weight()
 	if e.sc.Policy == PolicyFair {
-		t.vruntime += max(e.now-t.onSince, 0) * 1024 / t.weight
+		t.os.vruntime += max(e.now-t.os.onSince, 0) * 1024 / t.weight()
 	}
-	t.core = -1
-	t.sliceGen++
-	if g := t.proc.gil; g != nil && t.hasGIL {
+	t.os.core = -1
+	t.os.sliceGen++
+	if g := t.proc.gil; g != nil && t.gil.held {
 		g.legacyGen++ // the holder's pending check is void off its core
 	}
 }
@@ -1015,7 +1044,7 @@ func (e *engine) leaveCore(t *thread) {
 func (e *engine) preempt(t *thread) {
 	e.stopSegment(t)
 	e.leaveCore(t)
-	if g := t.proc.gil; g != nil && t.hasGIL && g.spinner != nil {
+	if g := t.proc.gil; g != nil && t.gil.held && g.spinner != nil {
 		e.unspin(g)
 	}
 	e.setState(t, stReady)
@@ -1023,7 +1052,7 @@ func (e *engine) preempt(t *thread) {
 }
 
 func (e *engine) segmentDone(t *thread) {
-	switch t.seg {
+	switch t.os.seg {
 	case segSwitch:
 		e.stopSegment(t)
 		e.run(t)
@@ -1044,15 +1073,15 @@ func (e *engine) startupDone(t *thread) {
 	e.leaveCore(t)
 	e.setState(t, stDone)
 	for _, th := range p.threads {
-		th.arrival = e.after(th.spec.Arrival)
-		e.q.push(event{at: th.arrival, kind: evArrive, th: th.idx})
+		th.os.arrival = e.after(th.spec.Arrival)
+		e.q.push(event{at: th.os.arrival, kind: evArrive, th: th.idx})
 	}
 }
 
 // blockDone is the end of t's blocking call (or of a loop's poll).
 func (e *engine) blockDone(t *thread) {
-	if l := t.lp; l != nil {
-		t.polling = false
+	if l := t.rt.lp; l != nil {
+		t.rt.polling = false
 		if m := l.cur; m != nil && m.prog.atEnd() {
 			// the unit's last step ended with this blocking call: charge
 			// the call to it, then finish it
@@ -1073,7 +1102,7 @@ func (e *engine) blockDone(t *thread) {
 		e.wake(t)
 		return
 	}
-	if t.pool == nil && t.prog.atEnd() {
+	if t.rt.pool == nil && t.rt.prog.atEnd() {
 		e.drainReleases(t)
 		e.finish(t)
 		return
@@ -1085,15 +1114,15 @@ func (e *engine) blockDone(t *thread) {
 func (e *engine) block(t *thread, d int64) {
 	e.leaveCore(t)
 	e.setState(t, stIO)
-	t.ioGen++
-	e.q.push(event{at: e.after(d), kind: evBlockDone, th: t.idx, gen: t.ioGen})
+	t.os.ioGen++
+	e.q.push(event{at: e.after(d), kind: evBlockDone, th: t.idx, gen: t.os.ioGen})
 }
 
 // wake makes a sleeping thread runnable after the OS wake-up latency (a
 // blocking call returned, or a GIL waiter was signalled). The latency is
 // one constant, so wake-ups are pushed in time order.
 func (e *engine) wake(t *thread) {
-	if t.cpython && e.m.WakeupLatency > 0 {
+	if t.rt.cpython && e.m.WakeupLatency > 0 {
 		e.q.pushInOrder(event{at: e.after(e.m.WakeupLatency), kind: evWake, th: t.idx})
 		return
 	}
@@ -1105,9 +1134,9 @@ func (e *engine) draw(t *thread, s *Step) int64 {
 	if s.Dur.Kind == DistFixed {
 		return s.Dur.A
 	}
-	if (s.Op == OpCPU || s.Op == OpNative) && t.draws != nil && len(*t.draws) > 0 {
-		d := (*t.draws)[0]
-		*t.draws = (*t.draws)[1:]
+	if (s.Op == OpCPU || s.Op == OpNative) && t.os.draws != nil && len(*t.os.draws) > 0 {
+		d := (*t.os.draws)[0]
+		*t.os.draws = (*t.os.draws)[1:]
 		return d
 	}
 	return Draw(s.Dur, e.rng)
@@ -1157,19 +1186,19 @@ const maxBurstDraws = 1024
 // start of one: the run of cpu/native steps up to the next blocking step,
 // with its distributions drawn now.
 func (e *engine) ensureBurst(t *thread) {
-	if t.inBurst || t.unit == nil {
-		if t.unit == nil && !t.inBurst {
-			t.burstLeft, t.inBurst = t.segLeft, true
+	if t.os.inBurst || t.rt.unit == nil {
+		if t.rt.unit == nil && !t.os.inBurst {
+			t.os.burstLeft, t.os.inBurst = t.os.segLeft, true
 		}
 		return
 	}
-	t.inBurst = true
-	if t.draws == nil {
-		t.draws = new([]int64)
+	t.os.inBurst = true
+	if t.os.draws == nil {
+		t.os.draws = new([]int64)
 	}
-	draws := (*t.draws)[:0]
-	total := t.segLeft
-	cp := program{stack: append([]frame(nil), t.prog.stack...)}
+	draws := (*t.os.draws)[:0]
+	total := t.os.segLeft
+	cp := program{stack: append([]frame(nil), t.rt.prog.stack...)}
 	n := 0
 	for n < 1<<20 {
 		n++
@@ -1188,8 +1217,8 @@ func (e *engine) ensureBurst(t *thread) {
 		}
 		total = satAdd(total, e.scaleCPU(t, s, d))
 	}
-	*t.draws = draws
-	t.burstLeft = total
+	*t.os.draws = draws
+	t.os.burstLeft = total
 }
 
 func mean(d Dist) int64 {

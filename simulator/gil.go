@@ -50,12 +50,12 @@ type gilState struct {
 }
 
 func (g *gilState) addSleeping(t *thread) {
-	t.sleepPos = int32(len(g.sleeping))
+	t.gil.sleepPos = int32(len(g.sleeping))
 	g.sleeping = append(g.sleeping, t)
 }
 
 func (g *gilState) removeSleeping(t *thread) {
-	i := t.sleepPos
+	i := t.gil.sleepPos
 	if i < 0 {
 		return
 	}
@@ -64,23 +64,23 @@ func (g *gilState) removeSleeping(t *thread) {
 	if int(i) != last {
 		m := g.sleeping[last]
 		g.sleeping[i] = m
-		m.sleepPos = i
+		m.gil.sleepPos = i
 	}
 	g.sleeping[last] = nil
 	g.sleeping = g.sleeping[:last]
-	t.sleepPos = -1
+	t.gil.sleepPos = -1
 	if g.tw.on {
 		g.treeMode()
 	}
 }
 
 func (g *gilState) removeWaiter(t *thread) {
-	if !t.gilWaiting {
+	if !t.gil.waiting {
 		return
 	}
 	g.removeSleeping(t)
-	t.gilWaiting = false
-	t.signalled = false
+	t.gil.waiting = false
+	t.gil.signalled = false
 	g.waiters--
 }
 
@@ -93,20 +93,20 @@ func (e *engine) takeGIL(t *thread) bool {
 		e.lockGIL(g, t)
 		return true
 	}
-	if g.mode == GILLegacy && g.holder != nil && g.holder.state == stCore && g.holder.running && t.signalled && g.spinner == nil {
+	if g.mode == GILLegacy && g.holder != nil && g.holder.os.state == stCore && g.holder.os.running && t.gil.signalled && g.spinner == nil {
 		// Woken on a core of its own while the holder runs: spin until the
 		// holder's next check hands the GIL over.
 		g.spinner = t
-		t.spinning = true
-		t.segStart = e.now
+		t.gil.spinning = true
+		t.os.segStart = e.now
 		e.armLegacyCheck(g.holder)
 		return false
 	}
-	if !t.gilWaiting {
-		t.gilWaiting = true
+	if !t.gil.waiting {
+		t.gil.waiting = true
 		g.waiters++
 	}
-	t.signalled = false
+	t.gil.signalled = false
 	e.stopSegment(t)
 	e.leaveCore(t)
 	e.setState(t, stGIL)
@@ -124,7 +124,7 @@ func (e *engine) lockGIL(g *gilState, t *thread) {
 	g.locked = true
 	g.holder = t
 	g.legacyGen++ // a check armed for an earlier holder is void
-	t.hasGIL = true
+	t.gil.held = true
 	if g.lastHolder != t {
 		g.lastHolder = t
 		g.switchNo++
@@ -147,7 +147,7 @@ func (e *engine) releaseGIL(t *thread) {
 	g.locked = false
 	g.holder = nil
 	g.lastHolder = t
-	t.hasGIL = false
+	t.gil.held = false
 	if g.mode == GILLegacy && g.spinner != nil {
 		// the spinning waiter grabs it at once, and goes on with its
 		// program once t has finished what it is doing at this instant
@@ -158,8 +158,8 @@ func (e *engine) releaseGIL(t *thread) {
 		e.stopSegment(s)
 		g.removeWaiter(s)
 		e.lockGIL(g, s)
-		s.segGen++
-		e.q.push(event{at: e.now, kind: evGoOn, th: s.idx, gen: s.segGen})
+		s.os.segGen++
+		e.q.push(event{at: e.now, kind: evGoOn, th: s.idx, gen: s.os.segGen})
 		return
 	}
 	e.signal(g)
@@ -177,7 +177,7 @@ func (e *engine) signal(g *gilState) {
 	if e.m.GILFIFO {
 		w = g.sleeping[0]
 		for _, c := range g.sleeping[1:] {
-			if c.gilStart < w.gilStart || (c.gilStart == w.gilStart && c.file < w.file) {
+			if c.gil.since < w.gil.since || (c.gil.since == w.gil.since && c.file < w.file) {
 				w = c
 			}
 		}
@@ -187,7 +187,7 @@ func (e *engine) signal(g *gilState) {
 		w = g.sleeping[e.rng.IntN(n)]
 	}
 	g.removeSleeping(w)
-	w.signalled = true
+	w.gil.signalled = true
 	e.wake(w)
 }
 
@@ -228,7 +228,7 @@ func (e *engine) forceDrop(h *thread) {
 // are waiters.
 func (e *engine) armLegacyCheck(h *thread) {
 	g := h.proc.gil
-	if g == nil || g.mode != GILLegacy || g.waiters == 0 || h.state != stCore || !h.hasGIL {
+	if g == nil || g.mode != GILLegacy || g.waiters == 0 || h.os.state != stCore || !h.gil.held {
 		return
 	}
 	if g.legacyArmed == g.legacyGen && g.legacyAt > e.now {
@@ -256,7 +256,7 @@ func (e *engine) legacyCheck(h *thread) {
 		e.stopSegment(h)
 		g.spinner = nil
 		e.stopSegment(s)
-		g.locked, g.holder, h.hasGIL = false, nil, false
+		g.locked, g.holder, h.gil.held = false, nil, false
 		g.lastHolder = h
 		g.removeWaiter(s)
 		e.lockGIL(g, s)
@@ -272,9 +272,9 @@ func (e *engine) legacyCheck(h *thread) {
 		} else {
 			w = g.sleeping[e.rng.IntN(len(g.sleeping))]
 		}
-		c := int(h.core)
+		c := int(h.os.core)
 		e.stopSegment(h)
-		g.locked, g.holder, h.hasGIL = false, nil, false
+		g.locked, g.holder, h.gil.held = false, nil, false
 		g.lastHolder = h
 		e.leaveCore(h)
 		e.setState(h, stReady)
@@ -291,13 +291,13 @@ func (e *engine) legacyCheck(h *thread) {
 	}
 	// a contended release costs the holder the signal and the bounce
 	e.stopSegment(h)
-	if h.seg != segCPU {
+	if h.os.seg != segCPU {
 		// its bytecode ended at this very instant: it goes on with its
 		// program (the segment's end event is void now)
 		e.run(h)
 		return
 	}
-	h.segLeft += e.m.LegacySignalCost
+	h.os.segLeft += e.m.LegacySignalCost
 	e.startSegment(h)
 	e.legacyArm(h, e.after(e.wallNow(satAdd(e.m.LegacySignalCost, satMul(g.check, e.m.LegacyTick)))))
 }
@@ -311,7 +311,7 @@ func (e *engine) unspin(g *gilState) {
 	}
 	e.stopSegment(s) // ends the spin and clears g.spinner
 	e.leaveCore(s)
-	s.signalled = false
+	s.gil.signalled = false
 	e.setState(s, stGIL)
 	g.addSleeping(s)
 }
@@ -325,8 +325,8 @@ func (e *engine) mark(k MarkKind, t *thread) {
 		return
 	}
 	ent := -1
-	if t.unit != nil {
-		ent = int(t.uidx)
+	if t.rt.unit != nil {
+		ent = int(t.rt.uidx)
 	}
 	e.opt.Mark(Mark{Kind: k, At: e.now, Process: t.proc.idx, Entity: ent})
 }

@@ -5,22 +5,22 @@ package simulator
 // progress: it picks the next unit the way the real scheduler does and
 // runs that unit's steps until the thread needs time, blocks or finishes.
 func (e *engine) runLoop(t *thread) {
-	l := t.lp
+	l := t.rt.lp
 	g := t.proc.gil
 	for {
-		if t.state != stCore {
+		if t.os.state != stCore {
 			return
 		}
 		if !e.runPending(t) {
 			return
 		}
-		if t.segLeft > 0 {
+		if t.os.segLeft > 0 {
 			if !e.runSegment(t) {
 				return
 			}
 			continue
 		}
-		if g != nil && !t.hasGIL {
+		if g != nil && !t.gil.held {
 			if !e.takeGIL(t) {
 				return
 			}
@@ -49,7 +49,7 @@ func (e *engine) runLoop(t *thread) {
 				// the scheduler's own work before the switch: bytecode on
 				// the loop thread, charged to no unit
 				l.pendingM = next
-				t.seg, t.segLeft = segCPU, l.switchC
+				t.os.seg, t.os.segLeft = segCPU, l.switchC
 				continue
 			}
 			e.resume(l, next)
@@ -74,14 +74,14 @@ func (e *engine) runLoop(t *thread) {
 // runPending carries out an action postponed by a forced GIL drop. It
 // returns false when t is no longer on its core.
 func (e *engine) runPending(t *thread) bool {
-	switch t.pend {
+	switch t.gil.pend {
 	case pendBlock:
-		t.pend = pendNone
-		e.block(t, t.pendDur)
+		t.gil.pend = pendNone
+		e.block(t, t.gil.pendDur)
 		return false
 	case pendLock:
-		s := t.pendStep
-		t.pend, t.pendStep = pendNone, nil
+		s := t.gil.pendStep
+		t.gil.pend, t.gil.pendStep = pendNone, nil
 		return e.tryLock(t, s)
 	}
 	return true
@@ -92,8 +92,8 @@ func (e *engine) runPending(t *thread) bool {
 // started, or waiting for the GIL); true means go on with the program.
 func (e *engine) runSegment(t *thread) bool {
 	g := t.proc.gil
-	if t.seg == segCPU && g != nil {
-		if !t.hasGIL && !e.takeGIL(t) {
+	if t.os.seg == segCPU && g != nil {
+		if !t.gil.held && !e.takeGIL(t) {
 			return false
 		}
 		if g.dropReq && g.holder == t {
@@ -121,13 +121,13 @@ func (e *engine) unitStep(l *loop, m *member, s *Step) bool {
 		if d <= 0 {
 			return true
 		}
-		t.segLeft = d
+		t.os.segLeft = d
 		if s.Op == OpCPU {
-			t.seg = segCPU
+			t.os.seg = segCPU
 			return true
 		}
-		t.seg = segNative
-		if t.hasGIL && e.dropGIL(t) {
+		t.os.seg = segNative
+		if t.gil.held && e.dropGIL(t) {
 			return false
 		}
 		e.startSegment(t)
@@ -146,10 +146,10 @@ func (e *engine) unitStep(l *loop, m *member, s *Step) bool {
 		if (l.kind == ThreadGevent || l.kind == ThreadEventlet) && !l.patched {
 			e.warn(s.Pos, t.proc, m.unit, "unpatched blocking "+s.Op.String()+" blocks the hub and every "+m.unit.kind.String()+" of its thread")
 		}
-		if s.Op == OpSleep && t.cpython {
+		if s.Op == OpSleep && t.rt.cpython {
 			d = satAdd(d, e.m.TimerSlack)
 		}
-		t.blockWhy = blockWhyOf(s.Op)
+		t.os.blockWhy = blockWhyOf(s.Op)
 		return e.blockThread(t, d)
 	case OpAwaitIO, OpAwaitSleep:
 		d := e.draw(t, s)
@@ -205,7 +205,7 @@ func (e *engine) unitStep(l *loop, m *member, s *Step) bool {
 		to.readyAt = e.now
 		l.pendingM = to
 		if l.switchC > 0 {
-			t.seg, t.segLeft = segCPU, l.switchC
+			t.os.seg, t.os.segLeft = segCPU, l.switchC
 		}
 		return true
 	}
@@ -214,12 +214,12 @@ func (e *engine) unitStep(l *loop, m *member, s *Step) bool {
 
 // blockThread blocks the whole loop thread in a blocking call of d.
 func (e *engine) blockThread(t *thread, d int64) bool {
-	if t.hasGIL {
-		t.pend, t.pendDur = pendBlock, d
+	if t.gil.held {
+		t.gil.pend, t.gil.pendDur = pendBlock, d
 		if e.dropGIL(t) {
 			return false
 		}
-		t.pend = pendNone
+		t.gil.pend = pendNone
 	}
 	e.block(t, d)
 	return false
@@ -544,11 +544,11 @@ func (e *engine) pollBlock(l *loop) (stop, ok bool) {
 			return false, true
 		}
 		// waiting only on other threads (offload, a lock): sleep until woken
-		t.polling = true
-		if t.hasGIL {
-			t.pend, t.pendDur = pendNone, 0
+		t.rt.polling = true
+		if t.gil.held {
+			t.gil.pend, t.gil.pendDur = pendNone, 0
 			if e.dropGIL(t) {
-				t.polling = true
+				t.rt.polling = true
 				return true, false
 			}
 		}
@@ -564,7 +564,7 @@ func (e *engine) pollBlock(l *loop) (stop, ok bool) {
 	if r := d % 1_000_000; r != 0 {
 		d += 1_000_000 - r
 	}
-	t.polling = true
+	t.rt.polling = true
 	e.blockThread(t, d)
 	return true, false
 }
@@ -575,7 +575,7 @@ func (e *engine) pollBlock(l *loop) (stop, ok bool) {
 func (e *engine) pollRelease(l *loop) bool {
 	t := l.t
 	g := t.proc.gil
-	if g == nil || !t.hasGIL || g.waiters == 0 {
+	if g == nil || !t.gil.held || g.waiters == 0 {
 		return false
 	}
 	return e.dropGIL(t)
@@ -587,12 +587,12 @@ func (e *engine) loopDone(l *loop) (*member, bool) {
 		// units remain but nothing can run them: they wait for something
 		// that never comes (a deadlock, reported at the end)
 		t := l.t
-		if t.hasGIL {
+		if t.gil.held {
 			e.releaseGIL(t)
 		}
 		e.leaveCore(t)
 		e.setState(t, stIdle)
-		t.polling = true
+		t.rt.polling = true
 		return nil, false
 	}
 	e.finish(l.t)

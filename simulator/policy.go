@@ -63,16 +63,6 @@ var niceWeight = [40]int64{
 	36, 29, 23, 18, 15,
 }
 
-func weightOf(nice int) int64 {
-	i := nice + 20
-	if i < 0 {
-		i = 0
-	}
-	if i > 39 {
-		i = 39
-	}
-	return niceWeight[i]
-}
 
 // fairParams are CFS's tunables scaled by the CPU count
 // (SCHED_TUNABLESCALING_LOG: f = 1 + floor(log2(min(ncpus, 8)))),
@@ -109,7 +99,7 @@ func runVLess(a, b *runV) bool { return a.v < b.v || (a.v == b.v && a.th < b.th)
 
 // pushRunV records that t went on a core (fair policy).
 func (e *engine) pushRunV(t *thread) {
-	e.runV = append(e.runV, runV{v: t.vruntime, th: t.idx})
+	e.runV = append(e.runV, runV{v: t.os.vruntime, th: t.idx})
 	heapUp(e.runV, len(e.runV)-1, runVLess)
 	if len(e.runV) > 2*e.busyCores+64 {
 		// drop the stale entries that have not come up yet
@@ -129,7 +119,7 @@ func (e *engine) pushRunV(t *thread) {
 
 func (e *engine) runVLive(r runV) bool {
 	t := e.threads[r.th]
-	return t.core >= 0 && e.cores[t.core].cur == t.idx && t.vruntime == r.v
+	return t.os.core >= 0 && e.cores[t.os.core].cur == t.idx && t.os.vruntime == r.v
 }
 
 // runVScanMax is the most cores whose threads' vruntimes are simply
@@ -142,8 +132,8 @@ func (e *engine) minRunV() (int64, bool) {
 		v, ok := int64(0), false
 		for c := range e.cores {
 			if id := e.cores[c].cur; id >= 0 {
-				if r := e.threads[id]; !ok || r.vruntime < v {
-					v, ok = r.vruntime, true
+				if r := e.threads[id]; !ok || r.os.vruntime < v {
+					v, ok = r.os.vruntime, true
 				}
 			}
 		}

@@ -57,15 +57,15 @@ func (e *engine) startWorker(l *loop, p *pool) *thread {
 	name := p.prefix + strconv.Itoa(len(p.workers))
 	ts := &Thread{Name: name, Kind: ThreadPlain}
 	t := e.newThread(pr, ts, int32(1<<30)+int32(len(e.threads)))
-	t.pool = &worker{pool: p}
+	t.rt.pool = &worker{pool: p}
 	t.own = unitStats{name: name, kind: kindThread, proc: int32(pr.idx), start: -1, finish: -1, done: true}
-	t.unit = &t.own
-	t.uidx = int32(len(e.units))
-	e.units = append(e.units, t.unit)
-	t.prog = newProgram(nil)
+	t.rt.unit = &t.own
+	t.rt.uidx = int32(len(e.units))
+	e.units = append(e.units, t.rt.unit)
+	t.rt.prog = newProgram(nil)
 	p.workers = append(p.workers, t)
-	t.arrival = e.after(e.m.ThreadStart)
-	e.q.push(event{at: t.arrival, kind: evArrive, th: t.idx})
+	t.os.arrival = e.after(e.m.ThreadStart)
+	e.q.push(event{at: t.os.arrival, kind: evArrive, th: t.idx})
 	return t
 }
 
@@ -88,7 +88,7 @@ func (e *engine) submit(l *loop, m *member, body []Step) {
 func (e *engine) starting(p *pool) int {
 	n := 0
 	for _, w := range p.workers {
-		if w.state == stNew {
+		if w.os.state == stNew {
 			n++
 		}
 	}
@@ -98,7 +98,7 @@ func (e *engine) starting(p *pool) int {
 // takeJob gives worker t the next queued job. It returns false when the
 // queue is empty.
 func (e *engine) takeJob(t *thread) bool {
-	p := t.pool.pool
+	p := t.rt.pool.pool
 	if p.head >= len(p.queue) {
 		return false
 	}
@@ -108,15 +108,15 @@ func (e *engine) takeJob(t *thread) bool {
 	if p.head == len(p.queue) {
 		p.queue, p.head = p.queue[:0], 0
 	}
-	t.prog = newProgram(j.body)
-	t.pool.job = j.m
-	if u := t.unit; u.done {
+	t.rt.prog = newProgram(j.body)
+	t.rt.pool.job = j.m
+	if u := t.rt.unit; u.done {
 		u.done = false
 		u.finish = -1
 		e.unfinished++
 	}
-	if t.unit.start < 0 {
-		t.unit.start = e.now
+	if t.rt.unit.start < 0 {
+		t.rt.unit.start = e.now
 	}
 	return true
 }
@@ -125,8 +125,8 @@ func (e *engine) takeJob(t *thread) bool {
 // its loop, and the worker takes the next job or goes idle. It returns
 // true when the worker goes on running.
 func (e *engine) jobDone(t *thread) bool {
-	if m := t.pool.job; m != nil {
-		t.pool.job = nil
+	if m := t.rt.pool.job; m != nil {
+		t.rt.pool.job = nil
 		e.offloadDone(m)
 	}
 	if e.takeJob(t) {
@@ -134,7 +134,7 @@ func (e *engine) jobDone(t *thread) bool {
 	}
 	// a worker's finish is when it last went idle (after its last job, or
 	// after a wake-up that found the queue empty)
-	u := t.unit
+	u := t.rt.unit
 	if !u.done {
 		u.done = true
 		e.unfinished--
@@ -147,12 +147,12 @@ func (e *engine) jobDone(t *thread) bool {
 		e.lastFinish = e.now
 	}
 	// wait on the work queue: a blocking wait releases the GIL
-	if t.hasGIL {
+	if t.gil.held {
 		e.releaseGIL(t)
 	}
 	e.leaveCore(t)
 	e.setState(t, stIdle)
-	t.pool.pool.idle = append(t.pool.pool.idle, t)
+	t.rt.pool.pool.idle = append(t.rt.pool.pool.idle, t)
 	return false
 }
 

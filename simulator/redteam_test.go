@@ -64,7 +64,7 @@ func TestMaxEventsBoundsWorkInsideAnEvent(t *testing.T) {
 		ghost = g.lastHolder
 	}
 	// a ghost whose deadline is now: the check wakes it, and finds it again
-	ghost.gilStart = e.now - g.period
+	ghost.gil.since = e.now - g.period
 	g.tw.phases.insert(phaseKey{phase: e.now % g.period, idx: ghost.idx})
 	g.locked, g.holder = false, nil
 	e.limit, e.evs, e.inner = nil, 0, 0

@@ -150,7 +150,7 @@ type loop struct {
 // newLoop builds the scheduler of a runtime thread.
 func (e *engine) newLoop(t *thread, ts *Thread, p *proc) {
 	l := &loop{kind: ts.Kind, patched: ts.Patched, t: t}
-	t.lp = l
+	t.rt.lp = l
 	switch ts.Kind {
 	case ThreadAsyncio:
 		l.switchC = e.m.AsyncioSwitch
@@ -260,10 +260,10 @@ func (e *engine) parkOn(m *member, why BlockWhy) {
 // runnable: a loop asleep in its poll wakes up.
 func (e *engine) wakeLoop(l *loop) {
 	t := l.t
-	if t.polling {
-		t.polling = false
-		t.ioGen++
-		if t.state == stIO || t.state == stIdle {
+	if t.rt.polling {
+		t.rt.polling = false
+		t.os.ioGen++
+		if t.os.state == stIO || t.os.state == stIdle {
 			e.wake(t)
 		}
 	}
@@ -312,7 +312,7 @@ func (e *engine) resume(l *loop, m *member) {
 		}
 	}
 	u.switches++
-	t.unit, t.uidx = u, m.uidx
+	t.rt.unit, t.rt.uidx = u, m.uidx
 	l.cbStart = e.now
 	l.longStep, l.longAt = 0, e.now
 }
@@ -326,7 +326,7 @@ func (e *engine) suspend(l *loop) {
 	e.noteStep(l, nil)
 	l.cur = nil
 	t := l.t
-	t.unit, t.uidx = nil, -1
+	t.rt.unit, t.rt.uidx = nil, -1
 	// stall: how long this callback kept some other due unit waiting
 	earliest := int64(-1)
 	if l.ready.len() > 0 {

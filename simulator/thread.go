@@ -9,29 +9,29 @@ package simulator
 func (e *engine) runOnCore(t *thread) {
 	g := t.proc.gil
 	for {
-		if t.state != stCore {
+		if t.os.state != stCore {
 			return
 		}
-		switch t.pend {
+		switch t.gil.pend {
 		case pendBlock:
-			t.pend = pendNone
-			e.block(t, t.pendDur)
+			t.gil.pend = pendNone
+			e.block(t, t.gil.pendDur)
 			return
 		case pendLock:
-			s := t.pendStep
-			t.pend, t.pendStep = pendNone, nil
+			s := t.gil.pendStep
+			t.gil.pend, t.gil.pendStep = pendNone, nil
 			if !e.tryLock(t, s) {
 				return
 			}
 			continue
 		}
-		if t.seg == segStartup {
+		if t.os.seg == segStartup {
 			e.startSegment(t)
 			return
 		}
-		if t.segLeft > 0 {
-			if t.seg == segCPU && g != nil {
-				if !t.hasGIL {
+		if t.os.segLeft > 0 {
+			if t.os.seg == segCPU && g != nil {
+				if !t.gil.held {
 					if !e.takeGIL(t) {
 						return
 					}
@@ -48,9 +48,9 @@ func (e *engine) runOnCore(t *thread) {
 			e.startSegment(t)
 			return
 		}
-		if t.prog.atEnd() {
+		if t.rt.prog.atEnd() {
 			e.drainReleases(t)
-			if t.pool != nil {
+			if t.rt.pool != nil {
 				if !e.jobDone(t) {
 					return
 				}
@@ -59,7 +59,7 @@ func (e *engine) runOnCore(t *thread) {
 			e.finish(t)
 			return
 		}
-		if g != nil && !t.hasGIL {
+		if g != nil && !t.gil.held {
 			if !e.takeGIL(t) {
 				return
 			}
@@ -67,10 +67,10 @@ func (e *engine) runOnCore(t *thread) {
 		if e.tick() {
 			return
 		}
-		if t.unit != nil && t.unit.start < 0 {
-			t.unit.start = e.now
+		if t.rt.unit != nil && t.rt.unit.start < 0 {
+			t.rt.unit.start = e.now
 		}
-		kind, s, lock := t.prog.next(e.idle)
+		kind, s, lock := t.rt.prog.next(e.idle)
 		switch kind {
 		case leafDone:
 			continue // atEnd above decides
@@ -84,46 +84,46 @@ func (e *engine) runOnCore(t *thread) {
 			if d <= 0 {
 				continue
 			}
-			if !t.inBurst {
-				t.inBurst, t.burstLeft = true, d
+			if !t.os.inBurst {
+				t.os.inBurst, t.os.burstLeft = true, d
 			}
-			t.segLeft = d
+			t.os.segLeft = d
 			if s.Op == OpCPU {
-				t.seg = segCPU
+				t.os.seg = segCPU
 				continue // the segment path above takes the GIL and checks drop requests
 			}
-			t.seg = segNative
-			if t.hasGIL && e.dropGIL(t) {
+			t.os.seg = segNative
+			if t.gil.held && e.dropGIL(t) {
 				return
 			}
 			e.startSegment(t)
 			return
 		case OpIO, OpSleep:
 			d := e.draw(t, s)
-			if s.Op == OpSleep && t.cpython {
+			if s.Op == OpSleep && t.rt.cpython {
 				d = satAdd(d, e.m.TimerSlack)
 			}
-			t.inBurst = false
-			t.blockWhy = blockWhyOf(s.Op)
-			if t.hasGIL {
-				t.pend, t.pendDur = pendBlock, d
+			t.os.inBurst = false
+			t.os.blockWhy = blockWhyOf(s.Op)
+			if t.gil.held {
+				t.gil.pend, t.gil.pendDur = pendBlock, d
 				if e.dropGIL(t) {
 					return
 				}
-				t.pend = pendNone
+				t.gil.pend = pendNone
 			}
 			e.block(t, d)
 			return
 		case OpYield:
 			// time.sleep(0): release and take again; the signalled waiter
 			// wakes too late to win unless a drop request forces the switch.
-			t.inBurst = false
-			if t.hasGIL && e.dropGIL(t) {
+			t.os.inBurst = false
+			if t.gil.held && e.dropGIL(t) {
 				return
 			}
 			continue
 		case OpLock:
-			t.inBurst = false
+			t.os.inBurst = false
 			if !e.tryLock(t, s) {
 				return
 			}
@@ -141,10 +141,10 @@ func (e *engine) runOnCore(t *thread) {
 // the lock and can go on.
 func (e *engine) tryLock(t *thread, s *Step) bool {
 	l := &t.proc.locks[s.Lock]
-	prog, who := &t.prog, t.unit
+	prog, who := &t.rt.prog, t.rt.unit
 	var m *member
-	if t.lp != nil {
-		m = t.lp.cur
+	if t.rt.lp != nil {
+		m = t.rt.lp.cur
 		prog, who = &m.prog, m.unit
 	}
 	if l.holder == nil {
@@ -152,12 +152,12 @@ func (e *engine) tryLock(t *thread, s *Step) bool {
 		prog.enterLock(s)
 		return true
 	}
-	if t.hasGIL {
-		t.pend, t.pendStep = pendLock, s
+	if t.gil.held {
+		t.gil.pend, t.gil.pendStep = pendLock, s
 		if e.dropGIL(t) {
 			return false
 		}
-		t.pend, t.pendStep = pendNone, nil
+		t.gil.pend, t.gil.pendStep = pendNone, nil
 	}
 	e.leaveCore(t)
 	e.setState(t, stLock)
@@ -185,8 +185,8 @@ func (e *engine) unlock(p *proc, i int) {
 		w.m.prog.enterLock(w.s)
 		e.wake(w.t)
 	case w.t != nil:
-		l.holder = w.t.unit
-		w.t.prog.enterLock(w.s)
+		l.holder = w.t.rt.unit
+		w.t.rt.prog.enterLock(w.s)
 		e.wake(w.t)
 	default: // gevent/eventlet patched: a cooperative wait
 		l.holder = w.m.unit
@@ -204,7 +204,7 @@ func (e *engine) unlock(p *proc, i int) {
 // drainReleases releases the locks of blocks that end with the program.
 func (e *engine) drainReleases(t *thread) {
 	for {
-		k, _, lock := t.prog.next(e.idle)
+		k, _, lock := t.rt.prog.next(e.idle)
 		if k != leafRelease {
 			return
 		}
@@ -214,19 +214,19 @@ func (e *engine) drainReleases(t *thread) {
 
 // finish ends t at the current instant.
 func (e *engine) finish(t *thread) {
-	if t.hasGIL {
+	if t.gil.held {
 		g := t.proc.gil
 		g.dropReq = false
 		e.releaseGIL(t)
 	}
-	if g := t.proc.gil; g != nil && t.gilWaiting {
+	if g := t.proc.gil; g != nil && t.gil.waiting {
 		g.removeWaiter(t)
 	}
 	e.leaveCore(t)
 	e.setState(t, stDone)
-	t.seg, t.segLeft = segNone, 0
+	t.os.seg, t.os.segLeft = segNone, 0
 	p := t.proc
-	if u := t.unit; u != nil && t.lp == nil {
+	if u := t.rt.unit; u != nil && t.rt.lp == nil {
 		u.finish = e.now
 		u.done = true
 		e.unfinished--
@@ -234,10 +234,10 @@ func (e *engine) finish(t *thread) {
 			e.lastFinish = e.now
 		}
 	}
-	if !t.startup {
-		if t.memCharged {
+	if !t.rt.startup {
+		if t.os.memCharged {
 			e.release(p, e.m.MemThread)
-			t.memCharged = false
+			t.os.memCharged = false
 		}
 		p.nthreads--
 		if p.nthreads == 0 && p.started {
