@@ -63,7 +63,6 @@ var niceWeight = [40]int64{
 	36, 29, 23, 18, 15,
 }
 
-
 // fairParams are CFS's tunables scaled by the CPU count
 // (SCHED_TUNABLESCALING_LOG: f = 1 + floor(log2(min(ncpus, 8)))),
 // semantics.md 9.1.
