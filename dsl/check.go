@@ -263,11 +263,11 @@ func (c *checker) scenario(sc *Scenario) {
 	case mode == modeWorkload && c.prog.workload == nil:
 		c.errs.add(sc.Pos, "this scenario holds no workload: `gilsim compare` needs a `workload \"name\" { task \"t\" x N { steps } }` to run under each model")
 	}
-	if c.prog.policy == simulator.PolicyRoundRobin && quantumPos == nil {
-		c.errs.add(policyPos, "`policy round_robin` needs a quantum: policy round_robin quantum 10ms")
+	if c.prog.policy.TakesQuantum() && quantumPos == nil {
+		c.errs.add(policyPos, "`policy %s` needs a quantum: policy %s quantum 10ms", c.prog.policy, c.prog.policy)
 	}
-	if c.prog.policy != simulator.PolicyRoundRobin && quantumPos != nil {
-		c.errs.add(*quantumPos, "`quantum` goes with `policy round_robin` only")
+	if !c.prog.policy.TakesQuantum() && quantumPos != nil {
+		c.errs.add(*quantumPos, "`quantum` goes with `policy %s` only", strings.Join(quantumPolicies(), "` or `policy "))
 	}
 	for _, e := range expects {
 		c.expect(e)
@@ -275,14 +275,24 @@ func (c *checker) scenario(sc *Scenario) {
 	c.checkEntityCount(sc)
 }
 
-var policies = []string{"fair", "fifo", "sjf", "srtf", "priority", "round_robin"}
+// policies are the OS policies' names, as the simulator registers them.
+var policies = simulator.PolicyNames()
+
+// quantumPolicies are the policies that take `quantum D`.
+func quantumPolicies() []string {
+	var out []string
+	for _, name := range policies {
+		if k, _ := simulator.PolicyByName(name); k.TakesQuantum() {
+			out = append(out, name)
+		}
+	}
+	return out
+}
 
 func (c *checker) policy(w *Word) {
-	for i, name := range policies {
-		if w.Text == name {
-			c.prog.policy = simulator.PolicyKind(i)
-			return
-		}
+	if k, ok := simulator.PolicyByName(w.Text); ok {
+		c.prog.policy = k
+		return
 	}
 	c.errs.add(w.Pos, "unknown policy %q%s (policies: %s)", w.Text, c.didYouMean(w.Text, policies), strings.Join(policies, ", "))
 }

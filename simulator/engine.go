@@ -200,7 +200,7 @@ type engine struct {
 	opt   Options
 	rng   *rand.Rand
 	q     eventQueue
-	rq    readyQueue
+	pol   osPolicy // layer 1's scheduling policy
 	now   int64
 	evs   int64
 	inner int64 // passes of loops inside events (spin)
@@ -214,9 +214,6 @@ type engine struct {
 
 	readyNow []*thread
 	expired  []*thread
-
-	fair fairParams
-	minV int64
 
 	unfinished int
 	compactAt  int // heap size at which stale events are swept out
@@ -232,8 +229,6 @@ type engine struct {
 	lastFinish int64
 	busyCores  int    // cores with a thread on them
 	unarmed    bool   // a slice began while nobody waited: its expiry is not scheduled
-	runWeight  int64  // the fair weights of the threads on cores
-	runV       []runV // fair: the vruntimes of threads on cores, a min-heap with stale entries
 	// multicore_speed (multicore.go)
 	slowed      bool   // it slows work down at all (set once)
 	lastSpeed   uint16 // the speed at the last retime
@@ -276,11 +271,11 @@ func newEngine(sc *Scenario, opt Options) *engine {
 		slowed:    sc.Machine.MulticoreSpeedPermille > 0 && sc.Machine.MulticoreSpeedPermille < 1000 && cores > 1,
 		cores:     make([]core, cores),
 		idle:      map[*Step]bool{},
-		fair:      newFairParams(cores),
 	}
 	for i := range e.cores {
 		e.cores[i] = core{cur: -1, last: -1}
 	}
+	e.pol = newPolicy(e)
 	// the entities' slices at their final sizes: grown by appends, their
 	// copies were a third of a big run's allocations
 	nt, nu := 0, 0
@@ -399,7 +394,7 @@ func (e *engine) loop() {
 	var ev event
 	for {
 		if e.q.len() == 0 {
-			if len(e.readyNow) > 0 || len(e.expired) > 0 || (e.rq.len() > 0 && e.idleCore()) {
+			if len(e.readyNow) > 0 || len(e.expired) > 0 || (e.pol.waiting() > 0 && e.idleCore()) {
 				e.dispatch()
 				if e.failure != nil || e.limit != nil {
 					return
@@ -645,15 +640,7 @@ func (e *engine) span(t *thread, k SpanKind, start int64) {
 // makeReady makes t runnable. woke says it comes back from sleeping (for
 // the fair policy's placement).
 func (e *engine) makeReady(t *thread, woke bool) {
-	if e.sc.Policy == PolicyFair {
-		if woke {
-			if v := e.minV - e.fair.latency/2; t.os.vruntime < v {
-				t.os.vruntime = v
-			}
-		} else if t.os.vruntime < e.minV {
-			t.os.vruntime = e.minV
-		}
-	}
+	e.pol.admit(t, woke)
 	e.setState(t, stReady)
 	e.readyNow = append(e.readyNow, t)
 }
@@ -666,7 +653,7 @@ func (e *engine) dispatch() {
 			rn := e.readyNow
 			sortThreads(rn, func(a, b *thread) bool { return a.file < b.file })
 			for _, t := range rn {
-				e.enqueue(t)
+				e.pol.enqueue(t)
 			}
 			e.readyNow = rn[:0]
 			changed = true
@@ -678,7 +665,7 @@ func (e *engine) dispatch() {
 				if t.os.state != stCore {
 					continue
 				}
-				if e.rq.len() > 0 {
+				if e.pol.waiting() > 0 {
 					e.preempt(t)
 				} else {
 					e.beginSlice(t, e.now)
@@ -688,16 +675,17 @@ func (e *engine) dispatch() {
 			changed = true
 		}
 		for c := range e.cores {
-			if e.rq.len() == 0 {
+			if e.pol.waiting() == 0 {
 				break
 			}
 			if e.cores[c].cur < 0 {
-				it := e.rq.pop()
-				e.place(e.threads[it.th], c)
-				changed = true
+				if t := e.pol.next(c); t != nil {
+					e.place(t, c)
+					changed = true
+				}
 			}
 		}
-		if e.rq.len() > 0 {
+		if e.pol.waiting() > 0 {
 			// someone waits for a core: every running slice now matters
 			// (those begun while nobody waited are not scheduled yet)
 			if e.unarmed {
@@ -708,7 +696,8 @@ func (e *engine) dispatch() {
 					}
 				}
 			}
-			if e.preemptForBetter() {
+			if v := e.pol.victim(); v != nil {
+				e.preempt(v)
 				changed = true
 			}
 		}
@@ -728,64 +717,6 @@ func sortThreads(ts []*thread, less func(a, b *thread) bool) {
 	}
 }
 
-func (e *engine) enqueue(t *thread) {
-	it := rqItem{th: t.idx, w: t.weight()}
-	switch e.sc.Policy {
-	case PolicySJF, PolicySRTF:
-		e.ensureBurst(t)
-		it.k1, it.k2, it.k3 = t.os.burstLeft, t.os.arrival, int64(t.file)
-	case PolicyPriority:
-		it.k1, it.k2, it.k3 = int64(t.os.priority), t.os.arrival, int64(t.file)
-	case PolicyFair:
-		it.k1 = t.os.vruntime
-	}
-	e.rq.push(it)
-}
-
-// preemptForBetter applies preemptive policies: the best ready thread
-// takes the core of the worst running one when it is strictly better.
-func (e *engine) preemptForBetter() bool {
-	pol := e.sc.Policy
-	if pol != PolicySRTF && pol != PolicyPriority && pol != PolicyFair {
-		return false
-	}
-	best := e.rq.peek()
-	bt := e.threads[best.th]
-	victim := -1
-	var worst int64 = math.MinInt64
-	for c := range e.cores {
-		id := e.cores[c].cur
-		if id < 0 {
-			return false
-		}
-		r := e.threads[id]
-		var k int64
-		switch pol {
-		case PolicySRTF:
-			k = e.remaining(r)
-		case PolicyPriority:
-			k = int64(r.os.priority)
-		case PolicyFair:
-			k = r.os.vruntime + max(e.now-r.os.onSince, 0)*1024/r.weight()
-		}
-		if k >= worst {
-			worst, victim = k, c
-		}
-	}
-	better := false
-	switch pol {
-	case PolicySRTF, PolicyPriority:
-		better = best.k1 < worst
-	case PolicyFair:
-		better = worst-bt.os.vruntime > e.fair.wakeupGran*1024/bt.weight()
-	}
-	if !better {
-		return false
-	}
-	e.preempt(e.threads[e.cores[victim].cur])
-	return true
-}
-
 // remaining is a running thread's CPU left in its burst (srtf).
 func (e *engine) remaining(t *thread) int64 {
 	r := t.os.burstLeft
@@ -797,13 +728,8 @@ func (e *engine) remaining(t *thread) int64 {
 
 // place puts t on core c.
 func (e *engine) place(t *thread, c int) {
-	cr := &e.cores[c]
-	if cr.cur < 0 {
-		e.busyCores++
-	} else {
-		e.runWeight -= e.threads[cr.cur].weight()
-	}
-	e.runWeight += t.weight()
+	cr := &e.cores[c] // idle: dispatch and the legacy GIL's hand-over place on idle cores only
+	e.busyCores++
 	cr.cur = t.idx
 	t.os.core = int32(c)
 	e.setState(t, stCore)
@@ -811,12 +737,7 @@ func (e *engine) place(t *thread, c int) {
 	if t.rt.unit != nil {
 		t.rt.unit.switches++
 	}
-	if e.sc.Policy == PolicyFair {
-		if len(e.cores) > runVScanMax {
-			e.pushRunV(t)
-		}
-		e.updateMinV()
-	}
+	e.pol.onCore(t)
 	switched := cr.last >= 0 && cr.last != t.idx
 	cr.last = t.idx
 	if switched {
@@ -862,19 +783,6 @@ func (t *thread) name() string {
 	return "startup"
 }
 
-func (e *engine) updateMinV() {
-	v := int64(math.MaxInt64)
-	if e.rq.len() > 0 {
-		v = e.rq.peek().k1
-	}
-	if r, ok := e.minRunV(); ok && r < v {
-		v = r
-	}
-	if v != math.MaxInt64 && v > e.minV {
-		e.minV = v
-	}
-}
-
 // beginSlice starts t's quantum (round_robin) or fair slice at from. Its
 // expiry is scheduled only once another thread waits for a core, so a
 // machine with spare cores spends no events on slices.
@@ -882,61 +790,28 @@ func (e *engine) beginSlice(t *thread, from int64) {
 	t.os.sliceBase = from
 	t.os.sliceArmed = false
 	t.os.sliceGen++
-	if e.rq.len() > 0 {
+	if e.pol.waiting() > 0 {
 		e.armSlice(t)
 	} else {
 		e.unarmed = true
 	}
 }
 
-// armSlice schedules the end of t's current slice. A round-robin quantum
-// ends on a multiple of the quantum since the slice began (the quantum
-// restarts whenever it expires with nobody waiting); a fair slice that is
-// already used up ends now.
+// armSlice schedules the end of t's current slice, if its policy has
+// slices; a slice already used up ends now.
 func (e *engine) armSlice(t *thread) {
 	if t.os.sliceArmed {
 		return
 	}
-	q := e.sliceLen(t)
-	if q <= 0 {
+	at, ok := e.pol.sliceEnd(t)
+	if !ok {
 		return
-	}
-	at := t.os.sliceBase + q
-	if e.sc.Policy == PolicyRoundRobin && at < e.now {
-		k := (e.now - t.os.sliceBase + q - 1) / q
-		at = t.os.sliceBase + k*q
 	}
 	if at < e.now {
 		at = e.now
 	}
 	t.os.sliceArmed = true
 	e.q.push(event{at: at, kind: evSlice, th: t.idx, gen: t.os.sliceGen})
-}
-
-// sliceLen is the length of t's quantum or fair slice (0: none).
-func (e *engine) sliceLen(t *thread) int64 {
-	switch e.sc.Policy {
-	case PolicyRoundRobin:
-		return e.sc.Quantum
-	case PolicyFair:
-		// t and every other thread on a core or waiting for one
-		others, othersW := int64(e.busyCores), e.runWeight
-		if t.os.core >= 0 && e.cores[t.os.core].cur == t.idx {
-			others, othersW = others-1, othersW-t.weight()
-		}
-		nr := int64(e.rq.len()+1) + others
-		sumW := t.weight() + othersW + e.rq.weight
-		period := e.fair.latency
-		if p := nr * e.fair.minGran; p > period {
-			period = p
-		}
-		q := period * t.weight() / sumW
-		if q < e.fair.minGran {
-			q = e.fair.minGran
-		}
-		return q
-	}
-	return 0
 }
 
 // startSegment runs t's current segment on its core until it ends.
@@ -1029,10 +904,7 @@ func (e *engine) leaveCore(t *thread) {
 	}
 	e.cores[t.os.core].cur = -1
 	e.busyCores--
-	e.runWeight -= t.weight()
-	if e.sc.Policy == PolicyFair {
-		t.os.vruntime += max(e.now-t.os.onSince, 0) * 1024 / t.weight()
-	}
+	e.pol.offCore(t)
 	t.os.core = -1
 	t.os.sliceGen++
 	if g := t.proc.gil; g != nil && t.gil.held {
@@ -1048,7 +920,7 @@ func (e *engine) preempt(t *thread) {
 		e.unspin(g)
 	}
 	e.setState(t, stReady)
-	e.enqueue(t)
+	e.pol.enqueue(t)
 }
 
 func (e *engine) segmentDone(t *thread) {

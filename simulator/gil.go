@@ -278,7 +278,7 @@ func (e *engine) legacyCheck(h *thread) {
 		g.lastHolder = h
 		e.leaveCore(h)
 		e.setState(h, stReady)
-		e.enqueue(h)
+		e.pol.enqueue(h)
 		g.removeWaiter(w)
 		e.setState(w, stReady)
 		e.lockGIL(g, w)

@@ -81,15 +81,6 @@ const (
 	PolicyRoundRobin
 )
 
-var policyNames = [...]string{"fair", "fifo", "sjf", "srtf", "priority", "round_robin"}
-
-func (p PolicyKind) String() string {
-	if int(p) < len(policyNames) {
-		return policyNames[p]
-	}
-	return "policy?"
-}
-
 // GILMode selects the interpreter's global lock.
 type GILMode uint8
 
