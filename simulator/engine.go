@@ -227,8 +227,8 @@ type engine struct {
 	limit      *LimitError
 	warnings   []Warning
 	lastFinish int64
-	busyCores  int    // cores with a thread on them
-	unarmed    bool   // a slice began while nobody waited: its expiry is not scheduled
+	busyCores  int  // cores with a thread on them
+	unarmed    bool // a slice began while nobody waited: its expiry is not scheduled
 	// multicore_speed (multicore.go)
 	slowed      bool   // it slows work down at all (set once)
 	lastSpeed   uint16 // the speed at the last retime

@@ -2,11 +2,9 @@ package simulator
 
 import "strconv"
 
-// pool is a process's worker threads for `offload`: asyncio's default
-// executor (ThreadPoolExecutor, min(32, cpus + 4) workers, started lazily
-// one per submit that finds no idle worker), gevent's hub threadpool (10,
-// lazy) or eventlet's tpool (20, all started on first use). Workers are
-// ordinary Python threads of the process: they contend for its GIL.
+// pool is a process's worker threads for `offload`, of the kind its
+// runtime uses (workerPool). Workers are ordinary Python threads of the
+// process: they contend for its GIL.
 type pool struct {
 	prefix  string
 	max     int
@@ -16,6 +14,37 @@ type pool struct {
 	queue   []job
 	head    int
 }
+
+// workerPool is a kind of pool: how its workers are named, how many there
+// may be, and whether they all start at once.
+type workerPool interface {
+	prefix() string
+	size(cores int) int
+	eager() bool
+}
+
+// executorPool is asyncio's default executor (ThreadPoolExecutor):
+// min(32, cpus + 4) workers, started lazily, one per submit that finds no
+// idle worker.
+type executorPool struct{}
+
+func (executorPool) prefix() string     { return "asyncio_" }
+func (executorPool) size(cores int) int { return min(32, cores+4) }
+func (executorPool) eager() bool        { return false }
+
+// hubThreadpool is gevent's hub threadpool: 10 workers, started lazily.
+type hubThreadpool struct{}
+
+func (hubThreadpool) prefix() string { return "threadpool_" }
+func (hubThreadpool) size(int) int   { return 10 }
+func (hubThreadpool) eager() bool    { return false }
+
+// tpool is eventlet's tpool: 20 workers, all started on first use.
+type tpool struct{}
+
+func (tpool) prefix() string { return "tpool_" }
+func (tpool) size(int) int   { return 20 }
+func (tpool) eager() bool    { return true }
 
 // worker is what a pool thread knows of its pool.
 type worker struct {
@@ -32,15 +61,8 @@ func (e *engine) poolFor(l *loop) *pool {
 	if l.pool != nil {
 		return l.pool
 	}
-	p := &pool{}
-	switch l.kind {
-	case ThreadGevent:
-		p.prefix, p.max = "threadpool_", 10
-	case ThreadEventlet:
-		p.prefix, p.max, p.eager = "tpool_", 20, true
-	default:
-		p.prefix, p.max = "asyncio_", min(32, len(e.cores)+4)
-	}
+	w := l.workers
+	p := &pool{prefix: w.prefix(), max: w.size(len(e.cores)), eager: w.eager()}
 	l.pool = p
 	if p.eager {
 		for len(p.workers) < p.max {
@@ -161,13 +183,6 @@ func (e *engine) jobDone(t *thread) bool {
 // gevent through an async watcher, eventlet through tpool's socket.
 func (e *engine) offloadDone(m *member) {
 	l := m.lp
-	switch l.kind {
-	case ThreadAsyncio:
-		l.ready.push(readyEntry{m: m, wakeup: true, at: e.now})
-		m.state = mReady
-		m.readyAt = e.now
-	default:
-		l.timers.push(timerEntry{due: e.now, m: m, kind: wakeIO, pass: l.pass})
-	}
+	l.sched.offloaded(e, m)
 	e.wakeLoop(l)
 }

@@ -192,11 +192,7 @@ func (e *engine) unlock(p *proc, i int) {
 		l.holder = w.m.unit
 		w.m.prog.enterLock(w.s)
 		lp := w.m.lp
-		if lp.kind == ThreadEventlet {
-			lp.timers.push(timerEntry{due: e.now, m: w.m, kind: wakeTimer, pass: lp.pass})
-		} else {
-			e.makeUnitReady(lp, w.m, false, e.now)
-		}
+		lp.sched.woken(e, w.m)
 		e.wakeLoop(lp)
 	}
 }
