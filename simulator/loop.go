@@ -6,26 +6,8 @@ package simulator
 // runs that unit's steps until the thread needs time, blocks or finishes.
 func (e *engine) runLoop(t *thread) {
 	l := t.rt.lp
-	g := t.proc.gil
 	for {
-		if t.os.state != stCore {
-			return
-		}
-		if !e.runPending(t) {
-			return
-		}
-		if t.os.segLeft > 0 {
-			if !e.runSegment(t) {
-				return
-			}
-			continue
-		}
-		if g != nil && !t.gil.held {
-			if !e.takeGIL(t) {
-				return
-			}
-		}
-		if e.tick() {
+		if !e.prologue(t) || !e.stepBegins(t) {
 			return
 		}
 		if !l.started && !e.startLoop(l) {
@@ -69,41 +51,6 @@ func (e *engine) runLoop(t *thread) {
 			return
 		}
 	}
-}
-
-// runPending carries out an action postponed by a forced GIL drop. It
-// returns false when t is no longer on its core.
-func (e *engine) runPending(t *thread) bool {
-	switch t.gil.pend {
-	case pendBlock:
-		t.gil.pend = pendNone
-		e.block(t, t.gil.pendDur)
-		return false
-	case pendLock:
-		s := t.gil.pendStep
-		t.gil.pend, t.gil.pendStep = pendNone, nil
-		return e.tryLock(t, s)
-	}
-	return true
-}
-
-// runSegment starts or resumes t's current segment, taking the GIL first
-// for bytecode. It returns false when t stops running here (segment
-// started, or waiting for the GIL); true means go on with the program.
-func (e *engine) runSegment(t *thread) bool {
-	g := t.proc.gil
-	if t.os.seg == segCPU && g != nil {
-		if !t.gil.held && !e.takeGIL(t) {
-			return false
-		}
-		if g.dropReq && g.holder == t {
-			// the eval breaker: honour a drop request before running on
-			return !e.dropGIL(t)
-		}
-		e.armLegacyCheck(t)
-	}
-	e.startSegment(t)
-	return false
 }
 
 // unitStep carries out one leaf step of unit m. It returns false when the

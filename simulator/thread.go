@@ -7,45 +7,8 @@ package simulator
 // runOnCore advances t, which is on a core with nothing in progress, until
 // it starts a segment, blocks, waits for the GIL, or finishes.
 func (e *engine) runOnCore(t *thread) {
-	g := t.proc.gil
 	for {
-		if t.os.state != stCore {
-			return
-		}
-		switch t.gil.pend {
-		case pendBlock:
-			t.gil.pend = pendNone
-			e.block(t, t.gil.pendDur)
-			return
-		case pendLock:
-			s := t.gil.pendStep
-			t.gil.pend, t.gil.pendStep = pendNone, nil
-			if !e.tryLock(t, s) {
-				return
-			}
-			continue
-		}
-		if t.os.seg == segStartup {
-			e.startSegment(t)
-			return
-		}
-		if t.os.segLeft > 0 {
-			if t.os.seg == segCPU && g != nil {
-				if !t.gil.held {
-					if !e.takeGIL(t) {
-						return
-					}
-				}
-				if g.dropReq && g.holder == t {
-					// the eval breaker: honour a drop request before running on
-					if e.dropGIL(t) {
-						return
-					}
-					continue
-				}
-				e.armLegacyCheck(t)
-			}
-			e.startSegment(t)
+		if !e.prologue(t) {
 			return
 		}
 		if t.rt.prog.atEnd() {
@@ -59,12 +22,7 @@ func (e *engine) runOnCore(t *thread) {
 			e.finish(t)
 			return
 		}
-		if g != nil && !t.gil.held {
-			if !e.takeGIL(t) {
-				return
-			}
-		}
-		if e.tick() {
+		if !e.stepBegins(t) {
 			return
 		}
 		if t.rt.unit != nil && t.rt.unit.start < 0 {
