@@ -63,6 +63,9 @@ type engine struct {
 // Run simulates sc and returns what happened. It is deterministic: the same
 // scenario gives the same Result, whatever the machine or GOMAXPROCS.
 func Run(sc *Scenario, opt Options) (*Result, error) {
+	if err := Validate(sc); err != nil {
+		return nil, err
+	}
 	if opt.MaxEvents <= 0 {
 		opt.MaxEvents = DefaultMaxEvents
 	}
@@ -116,73 +119,93 @@ func newEngine(sc *Scenario, opt Options) *engine {
 	seen := map[*Step]bool{}
 	var file int32
 	for pi, ps := range sc.Processes {
-		p := &proc{idx: pi, spec: ps, name: ps.Name, startAt: ps.Arrival}
-		if !ps.Native && ps.GIL.Mode != GILOff {
-			p.gil = &gilState{mode: ps.GIL.Mode, interval: ps.GIL.Interval, check: ps.GIL.Check, proc: pi}
-			if p.gil.interval <= 0 {
-				p.gil.interval = 5_000_000
-			}
-			if p.gil.check <= 0 {
-				p.gil.check = 100
-			}
-			if p.gil.mode == GILInterval {
-				// capped so that phase arithmetic cannot overflow
-				p.gil.period = min(satAdd(satAdd(p.gil.interval, e.m.TimerSlack), e.m.WakeupLatency), 1<<60)
-				p.gil.initWaits()
-			}
-		}
-		p.locks = make([]lockState, len(ps.Locks))
-		for i, n := range ps.Locks {
-			p.locks[i].name = n
-		}
-		e.procs = append(e.procs, p)
-		if !ps.Native && ps.Startup > 0 {
-			t := e.newThread(p, nil, file)
-			t.rt.startup = true
-			t.os.arrival = ps.Arrival
-			t.os.seg, t.os.segLeft = segStartup, ps.Startup
-			e.q.push(event{at: ps.Arrival, kind: evArrive, th: t.idx})
-			p.startAt = -1 // set when start-up ends
-		}
+		p := e.newProc(pi, ps, file)
 		for _, ts := range ps.Threads {
 			file++
-			mark := func(steps []Step) {
-				if len(steps) > 0 && !seen[&steps[0]] {
-					seen[&steps[0]] = true
-					markIdle(steps, e.idle)
-				}
-			}
-			mark(ts.Steps)
-			for _, m := range ts.Members {
-				mark(m.Steps)
-			}
-			t := e.newThread(p, ts, file)
-			p.threads = append(p.threads, t)
-			p.nthreads++
-			if ts.Kind != ThreadPlain {
-				t.rt.uidx = -1
-				e.newLoop(t, ts, p)
-			} else {
-				kind := kindThread
-				if ps.Native {
-					kind = kindTask
-				}
-				t.own = unitStats{name: ts.Name, kind: kind, proc: int32(pi), start: -1, finish: -1}
-				t.rt.unit = &t.own
-				t.rt.uidx = int32(len(e.units))
-				e.units = append(e.units, t.rt.unit)
-				e.unfinished++
-			}
-			if p.startAt >= 0 {
-				t.os.arrival = p.startAt + ts.Arrival
-				if ps.Native {
-					t.os.arrival = ts.Arrival
-				}
-				e.q.push(event{at: t.os.arrival, kind: evArrive, th: t.idx})
-			}
+			e.markIdleOnce(ts, seen)
+			e.addThread(p, ts, file)
 		}
 	}
 	return e
+}
+
+// newProc builds process pi: its GIL, its locks, and the hidden thread of
+// its interpreter's start-up.
+func (e *engine) newProc(pi int, ps *Process, file int32) *proc {
+	p := &proc{idx: pi, spec: ps, name: ps.Name, startAt: ps.Arrival}
+	if !ps.Native && ps.GIL.Mode != GILOff {
+		p.gil = &gilState{mode: ps.GIL.Mode, interval: ps.GIL.Interval, check: ps.GIL.Check, proc: pi}
+		if p.gil.interval <= 0 {
+			p.gil.interval = 5_000_000
+		}
+		if p.gil.check <= 0 {
+			p.gil.check = 100
+		}
+		if p.gil.mode == GILInterval {
+			// capped so that phase arithmetic cannot overflow
+			p.gil.period = min(satAdd(satAdd(p.gil.interval, e.m.TimerSlack), e.m.WakeupLatency), 1<<60)
+			p.gil.initWaits()
+		}
+	}
+	p.locks = make([]lockState, len(ps.Locks))
+	for i, n := range ps.Locks {
+		p.locks[i].name = n
+	}
+	e.procs = append(e.procs, p)
+	if !ps.Native && ps.Startup > 0 {
+		t := e.newThread(p, nil, file)
+		t.rt.startup = true
+		t.os.arrival = ps.Arrival
+		t.os.seg, t.os.segLeft = segStartup, ps.Startup
+		e.q.push(event{at: ps.Arrival, kind: evArrive, th: t.idx})
+		p.startAt = -1 // set when start-up ends
+	}
+	return p
+}
+
+// markIdleOnce finds the idle repeat bodies of ts's programs (shared by
+// replicas: each list is looked at once).
+func (e *engine) markIdleOnce(ts *Thread, seen map[*Step]bool) {
+	mark := func(steps []Step) {
+		if len(steps) > 0 && !seen[&steps[0]] {
+			seen[&steps[0]] = true
+			markIdle(steps, e.idle)
+		}
+	}
+	mark(ts.Steps)
+	for _, m := range ts.Members {
+		mark(m.Steps)
+	}
+}
+
+// addThread builds thread ts of p, its result row or its runtime's, and
+// schedules its arrival (after p's start-up, when p has one).
+func (e *engine) addThread(p *proc, ts *Thread, file int32) {
+	ps := p.spec
+	t := e.newThread(p, ts, file)
+	p.threads = append(p.threads, t)
+	p.nthreads++
+	if ts.Kind != ThreadPlain {
+		t.rt.uidx = -1
+		e.newLoop(t, ts, p)
+	} else {
+		kind := kindThread
+		if ps.Native {
+			kind = kindTask
+		}
+		t.own = unitStats{name: ts.Name, kind: kind, proc: int32(p.idx), start: -1, finish: -1}
+		t.rt.unit = &t.own
+		t.rt.uidx = int32(len(e.units))
+		e.units = append(e.units, t.rt.unit)
+		e.unfinished++
+	}
+	if p.startAt >= 0 {
+		t.os.arrival = p.startAt + ts.Arrival
+		if ps.Native {
+			t.os.arrival = ts.Arrival
+		}
+		e.q.push(event{at: t.os.arrival, kind: evArrive, th: t.idx})
+	}
 }
 
 func (e *engine) newThread(p *proc, ts *Thread, file int32) *thread {
