@@ -26,6 +26,9 @@ type engine struct {
 	rng   *rand.Rand
 	q     eventQueue
 	pol   osPolicy // layer 1's scheduling policy
+	// waiting counts the threads in the policy's queue (enqueue, and the
+	// dispatch's next): the engine asks it at every instant
+	waiting int
 	now   int64
 	evs   int64
 	inner int64 // passes of loops inside events (spin)
@@ -232,7 +235,7 @@ func (e *engine) loop() {
 	var ev event
 	for {
 		if e.q.len() == 0 {
-			if len(e.readyNow) > 0 || len(e.expired) > 0 || (e.pol.waiting() > 0 && e.idleCore()) {
+			if len(e.readyNow) > 0 || len(e.expired) > 0 || (e.waiting > 0 && e.idleCore()) {
 				e.dispatch()
 				if e.failure != nil || e.limit != nil {
 					return
@@ -318,11 +321,15 @@ func (e *engine) stale(ev *event) bool {
 // tick counts one unit of simulation work and enforces --max-events.
 func (e *engine) tick() bool {
 	e.evs++
-	if e.evs+e.inner > e.opt.MaxEvents {
+	return e.evs+e.inner > e.opt.MaxEvents && e.eventLimit()
+}
+
+// eventLimit stops the run at --max-events.
+func (e *engine) eventLimit() bool {
+	if e.limit == nil {
 		e.limit = &LimitError{What: "events", Limit: e.opt.MaxEvents, At: e.now}
-		return true
 	}
-	return false
+	return true
 }
 
 // spin counts one pass of a loop inside an event that is not an event of
@@ -331,13 +338,7 @@ func (e *engine) tick() bool {
 // without end. The passes are not reported as events.
 func (e *engine) spin() bool {
 	e.inner++
-	if e.evs+e.inner > e.opt.MaxEvents {
-		if e.limit == nil {
-			e.limit = &LimitError{What: "events", Limit: e.opt.MaxEvents, At: e.now}
-		}
-		return true
-	}
-	return false
+	return e.evs+e.inner > e.opt.MaxEvents && e.eventLimit()
 }
 
 func (e *engine) live(ev *event, t *thread) bool {

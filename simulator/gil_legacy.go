@@ -61,7 +61,7 @@ func (e *engine) legacyCheck(h *thread) {
 		g.lastHolder = h
 		e.leaveCore(h)
 		e.setState(h, stReady)
-		e.pol.enqueue(h)
+		e.enqueue(h)
 		g.removeWaiter(w)
 		e.setState(w, stReady)
 		e.lockGIL(g, w)

@@ -8,6 +8,13 @@ package simulator
 // GIL and counts a step (stepBegins), then takes its next step in its own
 // way.
 
+// busy says whether t has something in progress that prologue must
+// finish before t's next step. Callers ask it first: on the common path
+// (nothing in progress) it costs a few compares, inline.
+func (t *thread) busy() bool {
+	return t.os.segLeft > 0 || t.os.state != stCore || t.gil.pend != pendNone
+}
+
 // prologue carries out what is in progress on t, which is on a core: an
 // action a forced GIL drop postponed, the interpreter's start-up, or the
 // current segment (cpu or native work, or the scheduler's own work). It
@@ -35,7 +42,7 @@ func (e *engine) prologue(t *thread) bool {
 // run any bytecode) and counts the step against --max-events. It returns
 // false when t must wait for the GIL, or the event limit is reached.
 func (e *engine) stepBegins(t *thread) bool {
-	if g := t.proc.gil; g != nil && !t.gil.held && !e.takeGIL(t) {
+	if !t.gil.held && t.gil.python && !e.takeGIL(t) {
 		return false
 	}
 	return !e.tick()

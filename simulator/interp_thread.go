@@ -8,7 +8,7 @@ package simulator
 // it starts a segment, blocks, waits for the GIL, or finishes.
 func (e *engine) runOnCore(t *thread) {
 	for {
-		if !e.prologue(t) {
+		if t.busy() && !e.prologue(t) {
 			return
 		}
 		if t.rt.prog.atEnd() {

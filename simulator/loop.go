@@ -7,7 +7,7 @@ package simulator
 func (e *engine) runLoop(t *thread) {
 	l := t.rt.lp
 	for {
-		if !e.prologue(t) || !e.stepBegins(t) {
+		if (t.busy() && !e.prologue(t)) || !e.stepBegins(t) {
 			return
 		}
 		if !l.started && !e.startLoop(l) {

@@ -75,7 +75,7 @@ func (e *engine) dispatch() {
 			rn := e.readyNow
 			sortThreads(rn, func(a, b *thread) bool { return a.file < b.file })
 			for _, t := range rn {
-				e.pol.enqueue(t)
+				e.enqueue(t)
 			}
 			e.readyNow = rn[:0]
 			changed = true
@@ -87,7 +87,7 @@ func (e *engine) dispatch() {
 				if t.os.state != stCore {
 					continue
 				}
-				if e.pol.waiting() > 0 {
+				if e.waiting > 0 {
 					e.preempt(t)
 				} else {
 					e.beginSlice(t, e.now)
@@ -96,18 +96,20 @@ func (e *engine) dispatch() {
 			e.expired = ex[:0]
 			changed = true
 		}
-		for c := range e.cores {
-			if e.pol.waiting() == 0 {
+		for c := 0; c < len(e.cores) && e.busyCores < len(e.cores); c++ {
+			if e.cores[c].cur >= 0 {
+				continue
+			}
+			if e.waiting == 0 {
 				break
 			}
-			if e.cores[c].cur < 0 {
-				if t := e.pol.next(c); t != nil {
-					e.place(t, c)
-					changed = true
-				}
+			if t := e.pol.next(c); t != nil {
+				e.waiting--
+				e.place(t, c)
+				changed = true
 			}
 		}
-		if e.pol.waiting() > 0 {
+		if e.waiting > 0 {
 			// someone waits for a core: every running slice now matters
 			// (those begun while nobody waited are not scheduled yet)
 			if e.unarmed {
@@ -127,6 +129,12 @@ func (e *engine) dispatch() {
 			return
 		}
 	}
+}
+
+// enqueue hands runnable t to the policy's queue.
+func (e *engine) enqueue(t *thread) {
+	e.pol.enqueue(t)
+	e.waiting++
 }
 
 // sortThreads is a stable insertion sort: the lists sorted per instant are
@@ -192,7 +200,7 @@ func (e *engine) beginSlice(t *thread, from int64) {
 	t.os.sliceBase = from
 	t.os.sliceArmed = false
 	t.os.sliceGen++
-	if e.pol.waiting() > 0 {
+	if e.waiting > 0 {
 		e.armSlice(t)
 	} else {
 		e.unarmed = true
@@ -322,7 +330,7 @@ func (e *engine) preempt(t *thread) {
 		e.unspin(g)
 	}
 	e.setState(t, stReady)
-	e.pol.enqueue(t)
+	e.enqueue(t)
 }
 
 func (e *engine) segmentDone(t *thread) {

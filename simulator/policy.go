@@ -13,8 +13,6 @@ type osPolicy interface {
 	admit(t *thread, woke bool)
 	// enqueue queues runnable t.
 	enqueue(t *thread)
-	// waiting is how many queued threads wait for a core.
-	waiting() int
 	// next takes the thread that runs next on idle core c (nil: none).
 	next(c int) *thread
 	// victim is the running thread whose core the best waiting thread
@@ -137,7 +135,6 @@ func (q *readyQueue) pop() rqItem {
 }
 
 // What every global-queue policy does the same way.
-func (q *readyQueue) waiting() int                   { return len(q.h) }
 func (q *readyQueue) next(int) *thread               { return q.e.threads[q.pop().th] }
 func (q *readyQueue) admit(*thread, bool)            {}
 func (q *readyQueue) onCore(*thread)                 {}

@@ -61,9 +61,18 @@ func (p *fairPolicy) vruntimeNow(r *thread) int64 {
 }
 
 func (p *fairPolicy) victim() *thread {
-	worst, v := p.e.worstRunning(p.vruntimeNow)
-	if worst == nil {
-		return nil
+	e := p.e
+	var worst *thread
+	var v int64
+	for c := range e.cores {
+		id := e.cores[c].cur
+		if id < 0 {
+			return nil // the best waiting thread takes the idle core instead
+		}
+		r := e.threads[id]
+		if k := p.vruntimeNow(r); worst == nil || k >= v {
+			worst, v = r, k
+		}
 	}
 	bt := p.e.threads[p.peek().th]
 	if v-bt.os.vruntime <= p.wakeupGran*1024/bt.weight() {
