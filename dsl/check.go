@@ -144,7 +144,7 @@ func check(f *File, toks []lexer.Token, errs *errorSink, env *runEnv) *program {
 		env:       env,
 		errs:      errs,
 		toks:      toks,
-		prog:      &program{seed: 1, cores: 1, policy: simulator.PolicyFair, machine: simulator.DefaultMachine()},
+		prog:      &program{seed: 1, cores: 1, policy: simulator.PolicyLinux, machine: simulator.DefaultMachine()},
 		topNames:  map[string]*topT{},
 		topDefs:   map[string]lexer.Position{},
 		inner:     map[string][]*topT{},
@@ -322,6 +322,14 @@ var machineDurations = map[string]func(m *simulator.Machine) *int64{
 	"greenlet_switch":     func(m *simulator.Machine) *int64 { return &m.GreenletSwitch },
 	"generator_switch":    func(m *simulator.Machine) *int64 { return &m.GeneratorSwitch },
 	"trampoline_dispatch": func(m *simulator.Machine) *int64 { return &m.TrampolineDispatch },
+	"gil_reentry":         func(m *simulator.Machine) *int64 { return &m.GILReentry },
+	"gil_steal_cost":      func(m *simulator.Machine) *int64 { return &m.GILStealCost },
+	"tick":                func(m *simulator.Machine) *int64 { return &m.Tick },
+	"base_slice":          func(m *simulator.Machine) *int64 { return &m.BaseSlice },
+	"fork_ramp":           func(m *simulator.Machine) *int64 { return &m.ForkRamp },
+	"balance_idle":        func(m *simulator.Machine) *int64 { return &m.BalanceIdle },
+	"balance_busy":        func(m *simulator.Machine) *int64 { return &m.BalanceBusy },
+	"balance_flip":        func(m *simulator.Machine) *int64 { return &m.BalanceFlip },
 }
 
 var memoryKinds = map[string]func(m *simulator.Machine) *int64{
@@ -336,8 +344,8 @@ var memoryKinds = map[string]func(m *simulator.Machine) *int64{
 
 var machineKeys = []string{
 	"wakeup_latency", "context_switch", "timer_slack", "thread_start", "legacy_tick",
-	"legacy_signal_cost", "freethreading_overhead", "multicore_speed", "gil_handoff", "asyncio_switch",
-	"gevent_switch", "eventlet_switch", "greenlet_switch", "generator_switch",
+	"legacy_signal_cost", "freethreading_overhead", "multicore_speed", "gil_handoff", "gil_signal_race",
+	"gil_reentry", "gil_steal_cost", "tick", "base_slice", "fork_ramp", "balance_idle", "balance_busy", "balance_flip", "asyncio_switch", "gevent_switch", "eventlet_switch", "greenlet_switch", "generator_switch",
 	"trampoline_dispatch", "memory",
 }
 
@@ -395,17 +403,28 @@ func (c *checker) machine(mb *Machine, scenarioSeen map[string]lexer.Position) {
 			}
 			c.multicoreSpeed(e.Value)
 		case "gil_handoff":
+			names := simulator.GILHandoffNames()
 			if e.Word == nil || e.Value != nil {
-				c.errs.add(e.Pos, "`gil_handoff` needs `random` or `fifo`")
+				c.errs.add(e.Pos, "`gil_handoff` needs one of %s", strings.Join(names, ", "))
 				continue
 			}
-			switch e.Word.Text {
-			case "random":
-				m.GILFIFO = false
-			case "fifo":
-				m.GILFIFO = true
-			default:
-				c.errs.add(e.Word.Pos, "unknown `gil_handoff` %q%s: use random or fifo", e.Word.Text, c.didYouMean(e.Word.Text, []string{"random", "fifo"}))
+			h, ok := simulator.GILHandoffByName(e.Word.Text)
+			if !ok {
+				c.errs.add(e.Word.Pos, "unknown `gil_handoff` %q%s: use %s", e.Word.Text, c.didYouMean(e.Word.Text, names), strings.Join(names, ", "))
+				continue
+			}
+			m.GILHandoff = h
+		case "gil_signal_race":
+			if e.Word != nil || e.Value == nil {
+				c.errs.add(e.Pos, "`gil_signal_race` needs a chance: gil_signal_race 0.77")
+				continue
+			}
+			if v, ok := c.factor(e.Value, "gil_signal_race", "0.77"); ok {
+				if v > 1000 {
+					c.errs.add(e.Value.Pos, "`gil_signal_race` is a chance: at most 1")
+					continue
+				}
+				m.GILSignalRace = v
 			}
 		case "memory":
 			if e.Value == nil {

@@ -85,7 +85,16 @@ var machineHelp = map[string]Help{
 	"legacy_signal_cost":     {Syntax: "legacy_signal_cost D", Doc: "What a contended release of the Python 2 GIL costs the releaser per check (a futex wake, a cache-line bounce).", Source: "semantics.md 2: 2.7 runs two CPU threads 1.77x slower than one on 2 cores"},
 	"freethreading_overhead": {Syntax: "freethreading_overhead F", Doc: "How much slower bytecode runs under `gil off` (a factor >= 1, at most 3 decimals).", Source: "semantics.md 8.1: 3.14t is about 8 % slower on x86-64 Linux"},
 	"multicore_speed":        {Syntax: "multicore_speed F", Doc: "The speed of a core running CPython work while another core is busy too (a factor in (0, 1], at most 3 decimals).", Source: "1 so that textbook answers come out exactly; the reference VM's two vCPUs measure 0.917 (calibration E1, `gilsim calibrate`)"},
-	"gil_handoff":            {Syntax: "gil_handoff random|fifo", Doc: "Which GIL waiter gets the GIL when it is dropped: a random one (as the OS wake-up race has it) or the longest waiting.", Source: "random, as the waiters' wake-up race has it"},
+	"gil_handoff":            {Syntax: "gil_handoff futex|random|fifo", Doc: "Which waiter a release of the new GIL wakes: as the futex and glibc do (at a forced drop the requester may take the signal while still awake; otherwise the waiter blocked longest since its latest timed-wait re-entry), a random one, or the one that began waiting first.", Source: "futex: CPython 3.11 take_gil/drop_gil, glibc pthread_cond_*, Linux futex wake order (semantics.md 14.1)"},
+	"gil_signal_race":        {Syntax: "gil_signal_race P", Doc: "The chance that a requester still awake on a core of its own takes a forced drop's signal before the futex wakes a sleeper (a probability, at most 3 decimals).", Source: "fitted to the convoy rows beside one and two CPU-bound threads (calibration E3); the traced share was 73-80 % with one other waiter (semantics.md 14.1)"},
+	"tick":                   {Syntax: "tick D", Doc: "The scheduler tick of the linux policy: a CPU-bound task gives its core up to another waiting on the same core only at a tick.", Source: "4ms: HZ=250 on the reference VM; CPU-bound tasks on one CPU alternated in 4.11-4.15 ms turns (semantics.md 14.3)"},
+	"base_slice":             {Syntax: "base_slice D", Doc: "EEVDF's base slice of the linux policy, multiplied by 1 + ilog2(cores): a task keeps its core at least that long in a turn.", Source: "0.7ms: Linux 6.15+ sysctl_sched_base_slice (semantics.md 14.3)"},
+	"fork_ramp":              {Syntax: "fork_ramp D", Doc: "How long a new task must have been on a core before the linux policy's fork placement counts it there: children forked closer together than this pile up on one core.", Source: "10ms, fitted to the traced placements of the reference VM (PELT ramps over ~32 ms; semantics.md 14.3)"},
+	"balance_idle":           {Syntax: "balance_idle D", Doc: "How long an idle core waits before it pulls a task waiting on a core busy with two or more (linux policy).", Source: "5ms: an idle CPU pulled after 3-8 ms on the reference VM (semantics.md 14.3)"},
+	"balance_busy":           {Syntax: "balance_busy D", Doc: "How long a busy core stays two or more tasks behind another before the balancer pulls one (linux policy).", Source: "100ms: a 3-vs-1 imbalance lasted 56-120 ms on the reference VM (semantics.md 14.3)"},
+	"balance_flip":           {Syntax: "balance_flip D", Doc: "The mean time, drawn within ±15 %, before a core one task behind pulls a waiting task from the other (linux policy): three CPU-bound tasks on two cores change pairs this often.", Source: "130ms: 116-148 ms on the reference VM (semantics.md 14.3)"},
+	"gil_steal_cost":         {Syntax: "gil_steal_cost D", Doc: "How long after a forced drop a requester that took the signal runs with the GIL (the drop, the signal, the take; no OS wake-up).", Source: "5us, fitted to the E4 rows of two CPU-bound threads at 0.05 and 0.01 ms intervals (calibration E4)"},
+	"gil_reentry":            {Syntax: "gil_reentry D", Doc: "How long after its timed wait expired a GIL waiter is still awake re-entering the wait: a forced drop later than that finds it blocked again.", Source: "a few hundred ns to a µs between the request and the holder's signal (semantics.md 14.1); fitted with gil_signal_race"},
 	"asyncio_switch":         {Syntax: "asyncio_switch D", Doc: "What an asyncio hand-off costs: a task that awaits sleep(0) and is resumed.", Source: "calibration: asyncio_await_sleep0_us = 1.499"},
 	"gevent_switch":          {Syntax: "gevent_switch D", Doc: "What a switch through the gevent hub costs.", Source: "calibration: gevent_sleep0_us_patched = 1.17"},
 	"eventlet_switch":        {Syntax: "eventlet_switch D", Doc: "What a switch through the eventlet hub costs.", Source: "semantics.md 11.8: eventlet.sleep(0) takes 2.6 us"},
@@ -137,10 +146,9 @@ func machineDefault(key string) string {
 	case "multicore_speed":
 		return permille(m.MulticoreSpeedPermille)
 	case "gil_handoff":
-		if m.GILFIFO {
-			return "fifo"
-		}
-		return "random"
+		return m.GILHandoff.String()
+	case "gil_signal_race":
+		return permille(m.GILSignalRace)
 	case "memory":
 		return simulator.FormatSize(m.MemTotal)
 	}

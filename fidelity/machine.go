@@ -77,13 +77,16 @@ var Params = []Param{
 	},
 		"1 (no slowdown) so that textbook answers come out exact; on the reference VM two CPU-bound processes take 1.091 units of one (calibration.json E1 processes_2), 0.917 of one's speed each, which the E1 calibration scenario sets",
 		"a countdown in 1 process, then in 2 processes at once: t1 / t2"},
-	{"gil_handoff", "random", func(m simulator.Machine) string {
-		if m.GILFIFO {
-			return "fifo"
-		}
-		return "random"
+	{"gil_handoff", "futex", func(m simulator.Machine) string { return m.GILHandoff.String() },
+		"semantics.md 14.1: CPython 3.11 take_gil/drop_gil, glibc's condition variable (a waiter not yet blocked consumes a signal) and the futex's FIFO wake order",
+		"not measured"},
+	{"gil_signal_race", "0.77", func(m simulator.Machine) string {
+		return fmt.Sprintf("%d.%03d", m.GILSignalRace/1000, m.GILSignalRace%1000)
 	},
-		"semantics.md 1.5: who wins a forced hand-off fits a uniform choice better than FIFO",
+		"fitted to the E3 convoy rows beside one and two CPU-bound threads; semantics.md 14.1 traced 73–80 % for a requester on another core with one other waiter",
+		"convoy runs beside one, two and three CPU-bound threads"},
+	{"gil_reentry", "2us", func(m simulator.Machine) string { return simulator.FormatDuration(m.GILReentry) },
+		"semantics.md 14.1: the holder signals about a microsecond after the request; fitted with gil_signal_race",
 		"not measured"},
 	{"memory process", "10MB", size(func(m simulator.Machine) int64 { return m.MemProcess }),
 		"an estimate of a fresh CPython 3.11 interpreter's RSS (not in the calibration data)",

@@ -17,23 +17,30 @@ type proc struct {
 	nthreads int  // threads not finished yet
 	started  bool // its memory is charged
 	threads  []*thread
+	// its hidden main thread (start-up, then Thread.start of its plain
+	// threads), the threads it starts in order, and the next one
+	main      *thread
+	toStart   []*thread
+	nextStart int
+	announced int // started threads that have run their bootstrap
 }
 
 type engine struct {
-	sc    *Scenario
-	m     Machine
-	opt   Options
-	rng   *rand.Rand
-	q     eventQueue
-	pol   osPolicy // layer 1's scheduling policy
+	sc  *Scenario
+	m   Machine
+	opt Options
+	rng *rand.Rand
+	q   eventQueue
+	pol osPolicy // layer 1's scheduling policy
 	// waiting counts the threads in the policy's queue (enqueue, and the
 	// dispatch's next): the engine asks it at every instant
-	waiting int
-	now   int64
-	evs   int64
-	inner int64 // passes of loops inside events (spin)
-	scans int64 // candidates looked at by the schedulers' searches: the complexity tests bound it
-	cores []core
+	waiting   int
+	now       int64
+	evs       int64
+	inner     int64  // passes of loops inside events (spin)
+	scans     int64  // candidates looked at by the schedulers' searches: the complexity tests bound it
+	mainSteps []Step // the main threads' program (start.go)
+	cores     []core
 
 	threads []*thread
 	procs   []*proc
@@ -155,15 +162,25 @@ func (e *engine) newProc(pi int, ps *Process, file int32) *proc {
 		p.locks[i].name = n
 	}
 	e.procs = append(e.procs, p)
-	if !ps.Native && ps.Startup > 0 {
+	if !ps.Native && (ps.Startup > 0 || (startsThreads(ps) && hasPlainThread(ps))) {
 		t := e.newThread(p, nil, file)
 		t.rt.startup = true
 		t.os.arrival = ps.Arrival
 		t.os.seg, t.os.segLeft = segStartup, ps.Startup
 		e.q.push(event{at: ps.Arrival, kind: evArrive, th: t.idx})
 		p.startAt = -1 // set when start-up ends
+		p.main = t
 	}
 	return p
+}
+
+func hasPlainThread(ps *Process) bool {
+	for _, ts := range ps.Threads {
+		if ts.Kind == ThreadPlain {
+			return true
+		}
+	}
+	return false
 }
 
 // markIdleOnce finds the idle repeat bodies of ts's programs (shared by
@@ -263,6 +280,8 @@ func (e *engine) loop() {
 		if ev.kind == evGILCheck {
 			g := e.procs[ev.th].gil
 			live = g != nil && ev.gen == g.tw.gen
+		} else if ev.kind == evTick {
+			live = true
 		} else {
 			t = e.threads[ev.th]
 			live = e.live(&ev, t)
@@ -301,7 +320,7 @@ func (e *engine) stale(ev *event) bool {
 	case evGILCheck:
 		g := e.procs[ev.th].gil
 		return g == nil || ev.gen != g.tw.gen
-	case evArrive, evWake:
+	case evArrive, evWake, evTick:
 		return false
 	}
 	t := e.threads[ev.th]
@@ -375,6 +394,8 @@ func (e *engine) handle(ev *event, t *thread) {
 		e.legacyCheck(t)
 	case evGoOn:
 		e.run(t)
+	case evTick:
+		e.pol.tick()
 	}
 }
 
@@ -396,6 +417,14 @@ func (e *engine) arrive(t *thread) {
 		t.rt.unit.arrival = e.now
 	}
 	t.os.since = e.now
+	if t.rt.announce {
+		// started by its process's main thread: it arrived when its `at`
+		// came, and waited to be started since (start.go)
+		u := t.rt.unit
+		u.arrival = t.os.arrival
+		u.wait += e.now - t.os.arrival
+		e.spanWhy(t, BlockStart, t.os.arrival)
+	}
 	e.makeReady(t, false)
 }
 
@@ -449,7 +478,7 @@ func satAdd(a, b int64) int64 {
 
 // scaleCPU applies the free-threaded build's overhead to bytecode.
 func (e *engine) scaleCPU(t *thread, s *Step, d int64) int64 {
-	if s.Op != OpCPU || t.proc.spec.Native || t.proc.spec.GIL.Mode != GILOff {
+	if s.Op != OpCPU || t.proc.spec.Native || t.proc.spec.GIL.Mode != GILOff || t.rt.startup {
 		return d
 	}
 	pm := e.m.FreeThreadingOverheadPermille

@@ -50,7 +50,7 @@ func (e *engine) legacyCheck(h *thread) {
 	if len(g.sleeping) > 0 && !e.idleCore() {
 		// no core for the woken waiter: the OS runs it in h's place
 		var w *thread
-		if e.m.GILFIFO || len(g.sleeping) == 1 {
+		if e.m.GILHandoff == GILHandoffFIFO || len(g.sleeping) == 1 {
 			w = g.sleeping[0]
 		} else {
 			w = g.sleeping[e.rng.IntN(len(g.sleeping))]

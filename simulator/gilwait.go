@@ -265,6 +265,7 @@ func (e *engine) gilCheck(g *gilState) {
 		return
 	}
 	g.dropReq = true
+	g.requester, g.requestAt = t, e.now
 	e.mark(MarkDropRequest, t)
 	if h := g.holder; h != nil && h.os.state == stCore && h.os.running && h.os.seg == segCPU {
 		e.forceDrop(h)

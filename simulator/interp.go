@@ -12,7 +12,7 @@ package simulator
 // finish before t's next step. Callers ask it first: on the common path
 // (nothing in progress) it costs a few compares, inline.
 func (t *thread) busy() bool {
-	return t.os.segLeft > 0 || t.os.state != stCore || t.gil.pend != pendNone
+	return t.os.segLeft > 0 || t.os.state != stCore || t.gil.pend != pendNone || t.os.seg == segStartup
 }
 
 // prologue carries out what is in progress on t, which is on a core: an
@@ -26,6 +26,12 @@ func (e *engine) prologue(t *thread) bool {
 			return false
 		}
 		if t.os.seg == segStartup {
+			if t.os.segLeft <= 0 {
+				// a main thread whose process has no start-up to run
+				t.os.seg = segNone
+				e.startupDone(t)
+				return false
+			}
 			e.startSegment(t)
 			return false
 		}
@@ -45,6 +51,9 @@ func (e *engine) stepBegins(t *thread) bool {
 	if !t.gil.held && t.gil.python && !e.takeGIL(t) {
 		return false
 	}
+	if t.rt.announce {
+		e.announce(t) // its bootstrap, holding the GIL, sets start()'s Event
+	}
 	return !e.tick()
 }
 
@@ -60,6 +69,14 @@ func (e *engine) runPending(t *thread) bool {
 		s := t.gil.pendStep
 		t.gil.pend, t.gil.pendStep = pendNone, nil
 		return e.tryLock(t, s)
+	case pendIdle:
+		t.gil.pend = pendNone
+		if p := t.proc; p.announced >= p.nextStart {
+			return true // the thread it started ran already: go on
+		}
+		e.leaveCore(t)
+		e.setState(t, stIdle)
+		return false
 	}
 	return true
 }

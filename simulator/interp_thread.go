@@ -86,9 +86,15 @@ func (e *engine) runOnCore(t *thread) {
 				return
 			}
 			continue
+		case opAwaitStartTime, opStartThread:
+			t.os.inBurst = false
+			if !e.mainStep(t, s) {
+				return
+			}
+			continue
 		default:
-			// await, offload and switch never reach a plain thread: the
-			// dsl rejects them. Treat them as no-ops rather than crash.
+			// await, offload and switch never reach a plain thread:
+			// Validate refuses them.
 			continue
 		}
 	}
@@ -96,6 +102,9 @@ func (e *engine) runOnCore(t *thread) {
 
 // finish ends t at the current instant.
 func (e *engine) finish(t *thread) {
+	if t.rt.announce {
+		e.announce(t) // a thread with nothing to run still sets start()'s Event
+	}
 	if t.gil.held {
 		g := t.proc.gil
 		g.dropReq = false

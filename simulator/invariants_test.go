@@ -36,7 +36,7 @@ import (
 
 // invPolicies are the policies TestInvariants runs, one rapid.Check (of
 // -rapid.checks cases, 100 by default) each.
-var invPolicies = []PolicyKind{PolicyFair, PolicyFIFO, PolicySJF, PolicySRTF, PolicyPriority, PolicyRoundRobin}
+var invPolicies = []PolicyKind{PolicyLinux, PolicyFair, PolicyFIFO, PolicySJF, PolicySRTF, PolicyPriority, PolicyRoundRobin}
 
 // invStrict (on by default) makes a case fail even when its violations
 // match a fixed engine bug that the regression tests at the end of this
@@ -405,7 +405,7 @@ func invGenScenarioWith(t *rapid.T, pol PolicyKind, avoid, runtimes bool) *Scena
 	m.TimerSlack = rapid.SampledFrom([]int64{0, 50_000}).Draw(t, "timer_slack")
 	m.FreeThreadingOverheadPermille = rapid.SampledFrom([]int64{1080, 1000, 1333, 0}).Draw(t, "ft_permille")
 	m.MulticoreSpeedPermille = rapid.SampledFrom([]int64{1000, 1000, 900, 500}).Draw(t, "multicore_permille")
-	m.GILFIFO = rapid.Bool().Draw(t, "gil_fifo")
+	m.GILHandoff = GILHandoff(rapid.IntRange(0, 2).Draw(t, "gil_handoff"))
 	m.LegacySignalCost = rapid.SampledFrom([]int64{1_900, 0, 500}).Draw(t, "legacy_signal_cost")
 	// the cooperative runtimes' switch costs: the defaults (all different),
 	// none, or one cost for all
@@ -556,7 +556,7 @@ func invDump(sc *Scenario) string {
 		fmt.Fprintf(&b, " quantum %s", invDur(sc.Quantum))
 	}
 	fmt.Fprintf(&b, "\nmachine { context_switch %s wakeup %s timer_slack %s ft_overhead %d‰ gil_fifo %v legacy_tick %s legacy_signal_cost %s thread_start %s\n",
-		invDur(m.ContextSwitch), invDur(m.WakeupLatency), invDur(m.TimerSlack), m.FreeThreadingOverheadPermille, m.GILFIFO,
+		invDur(m.ContextSwitch), invDur(m.WakeupLatency), invDur(m.TimerSlack), m.FreeThreadingOverheadPermille, m.GILHandoff,
 		invDur(m.LegacyTick), invDur(m.LegacySignalCost), invDur(m.ThreadStart))
 	fmt.Fprintf(&b, "  switch asyncio %s gevent %s eventlet %s greenlet %s generator %s trampoline_dispatch %s }\n",
 		invDur(m.AsyncioSwitch), invDur(m.GeventSwitch), invDur(m.EventletSwitch), invDur(m.GreenletSwitch), invDur(m.GeneratorSwitch), invDur(m.TrampolineDispatch))
@@ -735,6 +735,7 @@ type invSums struct {
 	run, runGIL, runNoGIL, sw, ready, gilWait, blocked int64
 	nRun                                               int64 // running spans
 	blockedIO, blockedLock                             int64 // blocked in io or sleep, on a lock
+	starting                                           int64 // waiting to be started (Thread.start)
 }
 
 // invUnitKind is the TaskResult kind of a member of a runtime thread of
@@ -871,6 +872,14 @@ func invViolations(sc *Scenario) []invViolation {
 	for pi, p := range sc.Processes {
 		if !p.Native && p.Startup > 0 {
 			startup += p.Startup
+		}
+		if !p.Native {
+			// the main thread's Thread.start of each plain thread
+			for _, t := range p.Threads {
+				if t.Kind == ThreadPlain {
+					startup += sc.Machine.ThreadStart
+				}
+			}
 		}
 		if !p.Native && p.GIL.Mode == GILLegacy {
 			hasLegacy = true
@@ -1184,6 +1193,12 @@ func invViolations(sc *Scenario) []invViolation {
 					if e.m == nil {
 						fail("%s: span %+v: only a unit waits for its offload or is parked", who, s)
 					}
+				case BlockStart:
+					// being started by its process's main thread: counted as wait
+					sm.starting += d
+					if e.m != nil || e.pool != nil || s.Start != tr.Arrival {
+						fail("%s: span %+v: only a plain thread waits to be started, from its arrival", who, s)
+					}
 				default:
 					fail("%s: span %+v: unknown reason", who, s)
 				}
@@ -1263,8 +1278,8 @@ func invViolations(sc *Scenario) []invViolation {
 		if tr.GILWait != sm.gilWait {
 			fail("%s: GILWait %d, gil-wait spans %d", who, tr.GILWait, sm.gilWait)
 		}
-		if tr.Wait != sm.ready+sm.gilWait {
-			fail("%s: Wait %d, ready+gil-wait spans %d", who, tr.Wait, sm.ready+sm.gilWait)
+		if tr.Wait != sm.ready+sm.gilWait+sm.starting {
+			fail("%s: Wait %d, ready+gil-wait+start spans %d", who, tr.Wait, sm.ready+sm.gilWait+sm.starting)
 		}
 		// a unit waiting for its offload or parked (a raw greenlet) is
 		// neither in io nor waiting for a lock
@@ -1655,6 +1670,12 @@ func invViolations(sc *Scenario) []invViolation {
 			if over < 0 {
 				fail("CPUTime %d, tasks' CPU %d + start-up %d = %d (multicore speed)", res.CPUTime, sumCPU, startup, sumCPU+startup)
 			}
+		case hasLegacy && len(loopCosts) == 0 && sc.Machine.LegacySignalCost > 0:
+			// a legacy main thread pays the signal cost of its contended
+			// checks while it starts threads, as any holder does
+			if c := sc.Machine.LegacySignalCost; over < 0 || over%c != 0 {
+				fail("CPUTime %d, tasks' CPU %d + start-up %d leaves %d, not a multiple of the legacy signal cost %d", res.CPUTime, sumCPU, startup, over, c)
+			}
 		case over < 0 || (len(loopCosts) == 0 && over != 0):
 			fail("CPUTime %d, tasks' CPU %d + start-up %d = %d (runtime switch costs %v)", res.CPUTime, sumCPU, startup, sumCPU+startup, loopCosts)
 		case len(loopCosts) == 1 && !loopLegacy:
@@ -1728,13 +1749,31 @@ func invViolations(sc *Scenario) []invViolation {
 			}
 		}
 		sort.Slice(ed, func(i, j int) bool { return ed[i].at < ed[j].at })
+		// the linux policy keeps a run queue per core: a task may wait on
+		// a busy core while another is idle, until the idle core's
+		// balancer pulls it (balance_idle, at a tick)
+		allowIdle := int64(0)
+		if sc.Policy == PolicyLinux {
+			allowIdle = sc.Machine.BalanceIdle + 2*sc.Machine.Tick
+		}
 		occ, ready := 0, 0
+		idleSince := int64(-1)
 		for k := 0; k < len(ed); {
 			at := ed[k].at
 			for k < len(ed) && ed[k].at == at {
 				occ += ed[k].dOcc
 				ready += ed[k].dReady
 				k++
+			}
+			if k < len(ed) && ready > 0 && occ < cores && allowIdle > 0 {
+				if idleSince < 0 {
+					idleSince = at
+				}
+				if ed[k].at-idleSince <= allowIdle {
+					continue
+				}
+			} else {
+				idleSince = -1
 			}
 			if k < len(ed) && ready > 0 && occ < cores {
 				failBug(invBugStaleDispatch, "[%d, %d): %d entities ready but only %d of %d cores in use", at, ed[k].at, ready, occ, cores)

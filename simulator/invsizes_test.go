@@ -54,7 +54,7 @@ func invGenSized(t *rapid.T) *Scenario {
 	m.ContextSwitch = int64(rapid.IntRange(0, 20).Draw(t, "context_switch_us")) * 1000
 	m.WakeupLatency = int64(rapid.IntRange(0, 50).Draw(t, "wakeup_us")) * 1000
 	m.TimerSlack = rapid.SampledFrom([]int64{0, 50_000}).Draw(t, "timer_slack")
-	m.GILFIFO = rapid.Bool().Draw(t, "gil_fifo")
+	m.GILHandoff = GILHandoff(rapid.IntRange(0, 2).Draw(t, "gil_handoff"))
 	sizes := invThresholds()
 	n := rapid.SampledFrom(sizes).Draw(t, "entities")
 	cores := rapid.SampledFrom(append([]int{1, 2, 3}, sizes...)).Draw(t, "cores")

@@ -37,6 +37,23 @@ func DefaultMachine() Machine {
 		// units; `gilsim calibrate` measures it), which the calibration
 		// scenarios set.
 		MulticoreSpeedPermille: 1000,
+		// semantics.md 14.3: Linux 6.18 with HZ=250 on the reference VM;
+		// the balancer's delays are those traced there (an idle CPU pulls
+		// after 3-8 ms, a 3-vs-1 imbalance lasts 56-120 ms, three tasks on
+		// two CPUs change pairs every 116-148 ms).
+		Tick:        4_000_000,
+		BaseSlice:   700_000,
+		ForkRamp:    10_000_000,
+		BalanceIdle: 5_000_000,
+		BalanceBusy: 100_000_000,
+		BalanceFlip: 130_000_000,
+		// semantics.md 14.1: who takes the new GIL at a forced drop; the
+		// chance and window are fitted to the convoy rows (calibration
+		// E3 beside one and two CPU-bound threads).
+		GILHandoff:    GILHandoffFutex,
+		GILSignalRace: 770,
+		GILReentry:    2_000,
+		GILStealCost:  5_000,
 		// semantics.md 13.3 / 6.3 hand-off costs.
 		AsyncioSwitch:  1_500, // calibration asyncio_await_sleep0_us = 1.499
 		GeventSwitch:   1_170, // calibration gevent_sleep0_us_patched = 1.17

@@ -87,7 +87,7 @@ func (e *engine) dispatch() {
 				if t.os.state != stCore {
 					continue
 				}
-				if e.waiting > 0 {
+				if e.pol.contended(t) {
 					e.preempt(t)
 				} else {
 					e.beginSlice(t, e.now)
@@ -352,12 +352,23 @@ func (e *engine) segmentDone(t *thread) {
 func (e *engine) startupDone(t *thread) {
 	p := t.proc
 	p.startAt = e.now
-	e.leaveCore(t)
-	e.setState(t, stDone)
+	if p.spec.Startup == 0 {
+		p.startAt = p.spec.Arrival // no start-up: `at` counts from the process's arrival
+	}
+	starts := startsThreads(p.spec)
 	for _, th := range p.threads {
+		if starts && th.spec.Kind == ThreadPlain {
+			continue // the main thread starts it (start.go)
+		}
 		th.os.arrival = e.after(th.spec.Arrival)
 		e.q.push(event{at: th.os.arrival, kind: evArrive, th: th.idx})
 	}
+	if starts && e.beginStarts(t) {
+		e.run(t)
+		return
+	}
+	e.leaveCore(t)
+	e.setState(t, stDone)
 }
 
 // blockDone is the end of t's blocking call (or of a loop's poll).
@@ -387,6 +398,11 @@ func (e *engine) blockDone(t *thread) {
 	if t.rt.pool == nil && t.rt.prog.atEnd() {
 		e.drainReleases(t)
 		e.finish(t)
+		return
+	}
+	if t.rt.startup {
+		// a main thread waited for a thread's `at`: it calls start() then
+		e.makeReady(t, true)
 		return
 	}
 	e.wake(t)

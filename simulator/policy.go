@@ -21,10 +21,15 @@ type osPolicy interface {
 	// sliceEnd is when t's current time slice, begun at t.os.sliceBase,
 	// ends; ok is false for a policy without time slices.
 	sliceEnd(t *thread) (at int64, ok bool)
+	// contended says whether another thread waits for t's core (its
+	// slice's end then preempts it).
+	contended(t *thread) bool
 	// onCore and offCore see t put on a core (its core and onSince set)
 	// and taken off it.
 	onCore(t *thread)
 	offCore(t *thread)
+	// tick is a scheduler tick the policy asked for (an evTick event).
+	tick()
 }
 
 // policies is every OS policy, by its PolicyKind: its name in scenario
@@ -35,6 +40,7 @@ var policies = [...]struct {
 	quantum bool
 	build   func(e *engine) osPolicy
 }{
+	PolicyLinux:      {"linux", false, newLinuxPolicy},
 	PolicyFair:       {"fair", false, newFairPolicy},
 	PolicyFIFO:       {"fifo", false, newFIFOPolicy},
 	PolicySJF:        {"sjf", false, newSJFPolicy},
@@ -139,6 +145,8 @@ func (q *readyQueue) next(int) *thread               { return q.e.threads[q.pop(
 func (q *readyQueue) admit(*thread, bool)            {}
 func (q *readyQueue) onCore(*thread)                 {}
 func (q *readyQueue) offCore(*thread)                {}
+func (q *readyQueue) contended(*thread) bool         { return len(q.h) > 0 }
+func (q *readyQueue) tick()                          {}
 func (q *readyQueue) victim() *thread                { return nil }
 func (q *readyQueue) sliceEnd(*thread) (int64, bool) { return 0, false }
 

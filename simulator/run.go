@@ -80,9 +80,10 @@ const (
 	BlockLock                    // a lock held by someone else
 	BlockOffload                 // a unit waiting for its offloaded work
 	BlockParked                  // a raw greenlet switched away from, or not started yet
+	BlockStart                   // a thread that its process's main thread is starting (Thread.start), counted as wait
 )
 
-var blockNames = [...]string{"io", "sleep", "lock", "offload", "parked"}
+var blockNames = [...]string{"io", "sleep", "lock", "offload", "parked", "start"}
 
 func (w BlockWhy) String() string {
 	if int(w) < len(blockNames) {

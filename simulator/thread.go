@@ -33,6 +33,7 @@ const (
 	pendNone pendKind = iota
 	pendBlock
 	pendLock
+	pendIdle // a main thread waiting in Thread.start for the thread it started
 )
 
 // thread is one OS thread: a native task, a Python thread, or a hidden
@@ -82,6 +83,7 @@ type threadOS struct {
 	sliceArmed bool // its expiry event is scheduled
 	inBurst    bool
 	memCharged bool // its stack's memory is charged to its process
+	wokeUp     bool // linux policy: it is being queued after a sleep
 }
 
 // threadGIL is layer 2's view of a thread: whether it holds its process's
@@ -104,14 +106,15 @@ type threadGIL struct {
 // threadRT is what runs on the thread: its program, or the runtime (loop,
 // hub, pool) it serves, and the unit whose result row it charges now.
 type threadRT struct {
-	lp      *loop      // runtime threads: the scheduler they run
-	pool    *worker    // pool workers: their pool and current job
-	unit    *unitStats // the unit it runs now (own, or a loop's current unit); nil for the start-up thread
-	prog    program
-	uidx    int32 // index of unit in engine.units
-	polling bool  // a loop thread asleep in its poll
-	startup bool  // the hidden start-up thread of its process
-	cpython bool  // a thread of a CPython process (pays the machine's costs), GIL or not
+	lp       *loop      // runtime threads: the scheduler they run
+	pool     *worker    // pool workers: their pool and current job
+	unit     *unitStats // the unit it runs now (own, or a loop's current unit); nil for the start-up thread
+	prog     program
+	uidx     int32 // index of unit in engine.units
+	polling  bool  // a loop thread asleep in its poll
+	startup  bool  // its process's hidden main thread: start-up, then Thread.start of the others
+	announce bool  // started by the main thread, whose start() waits for its first step
+	cpython  bool  // a thread of a CPython process (pays the machine's costs), GIL or not
 }
 
 // weight is the thread's fair weight (its nice level's).

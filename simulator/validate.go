@@ -187,8 +187,16 @@ func (v *validator) machine(m *Machine) {
 		{"GreenletSwitch", m.GreenletSwitch}, {"GeneratorSwitch", m.GeneratorSwitch}, {"TrampolineDispatch", m.TrampolineDispatch},
 		{"MemProcess", m.MemProcess}, {"MemThread", m.MemThread}, {"MemCoroutine", m.MemCoroutine}, {"MemGreenlet", m.MemGreenlet},
 		{"MemGreenthread", m.MemGreenthread}, {"MemRawGreenlet", m.MemRawGreenlet}, {"MemGenerator", m.MemGenerator}, {"MemTotal", m.MemTotal},
+		{"Tick", m.Tick}, {"BaseSlice", m.BaseSlice}, {"ForkRamp", m.ForkRamp}, {"BalanceIdle", m.BalanceIdle},
+		{"BalanceBusy", m.BalanceBusy}, {"BalanceFlip", m.BalanceFlip}, {"GILSignalRace", m.GILSignalRace}, {"GILReentry", m.GILReentry}, {"GILStealCost", m.GILStealCost},
 	} {
 		v.nonNeg("Machine."+f.name, f.n)
+	}
+	if m.GILSignalRace > 1000 {
+		v.add("Machine.GILSignalRace", "is %d; a chance is at most 1000 thousandths", m.GILSignalRace)
+	}
+	if int(m.GILHandoff) >= len(gilHandoffNames) {
+		v.add("Machine.GILHandoff", "%d is no hand-off", m.GILHandoff)
 	}
 	if m.MulticoreSpeedPermille > 1000 {
 		v.add("Machine.MulticoreSpeedPermille", "is %d; a busy machine is no faster than an idle one (at most 1000)", m.MulticoreSpeedPermille)

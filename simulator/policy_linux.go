@@ -1,0 +1,301 @@
+package simulator
+
+// linuxPolicy is Linux's scheduler as it behaves on a small machine
+// (semantics.md 14.3): a run queue per core, FIFO, in which CPU-bound
+// tasks take turns at the scheduler tick; a new task placed at fork by
+// the load its candidates have shown for a while (so that children forked
+// close together pile up on one core); a woken task on its previous core
+// if idle, else an idle core, else its previous core's queue, where it
+// preempts a task that has had its base slice; and a load balancer that
+// moves a waiting task between cores only after an imbalance has lasted:
+// at once an idle core's balance, slowly a busy core's.
+type linuxPolicy struct {
+	e         *engine
+	queues    []coreQueue
+	qcore     []int32 // per thread: the core whose queue holds it, or which it last ran on (-1: none yet)
+	baseSlice int64
+	// balancing: the imbalance being timed, and when it started
+	imbKind  int8 // 0 none, 2 behind by 2 or more, 3 behind by 1
+	imbSince int64
+	imbDelay int64 // the delay drawn for this imbalance
+	tickAt   int64 // the pending tick event's time (-1: none)
+}
+
+// coreQueue is one core's run queue: the threads waiting for that core,
+// in order, and how many threads it has (waiting or running), and the
+// arrival times of those placed there at fork lately.
+type coreQueue struct {
+	q         []*thread
+	head      int
+	woke      []bool // q[i] woke from a sleep (it may preempt)
+	load      int    // waiting + running
+	idleSince int64  // when load last fell to 0
+	recent    []int64
+	rHead     int
+}
+
+func newLinuxPolicy(e *engine) osPolicy {
+	n := len(e.cores)
+	f := int64(1)
+	for k := n; k > 1; k >>= 1 {
+		f++
+	}
+	return &linuxPolicy{e: e, queues: make([]coreQueue, n), baseSlice: e.m.BaseSlice * f, tickAt: -1}
+}
+
+func (p *linuxPolicy) coreOf(t *thread) int32 {
+	for int(t.idx) >= len(p.qcore) {
+		p.qcore = append(p.qcore, -1)
+	}
+	return p.qcore[t.idx]
+}
+
+// admit places t on a core's queue: at fork by the established load,
+// at a wake-up on its previous core if idle, else on an idle core, else
+// on its previous core.
+func (p *linuxPolicy) admit(t *thread, woke bool) {
+	prev := p.coreOf(t)
+	c := prev
+	e := p.e
+	switch {
+	case !woke && prev < 0 && t.rt.announce && t.proc.main != nil && p.coreOf(t.proc.main) >= 0:
+		// a thread its process's main thread starts: where the main
+		// thread ran (one OS process of one Python thread is one task)
+		c = p.qcore[t.proc.main.idx]
+	case !woke && prev < 0:
+		c = p.forkTarget()
+		cq := &p.queues[c]
+		cq.recent = append(cq.recent, e.now)
+	case prev >= 0 && e.cores[prev].cur < 0 && p.queues[prev].load == 0:
+		// its previous core is idle
+	default:
+		if idle := p.idleCore(); idle >= 0 {
+			c = int32(idle)
+		} else if c < 0 {
+			c = p.forkTarget()
+		}
+	}
+	p.qcore[t.idx] = c
+	p.pendingWoke(t, woke)
+}
+
+// pendingWoke remembers, until t is queued, whether it woke from a sleep.
+func (p *linuxPolicy) pendingWoke(t *thread, woke bool) { t.os.wokeUp = woke }
+
+// forkTarget is the core a new task goes to: the one with the fewest
+// tasks that have been there longer than the fork ramp (the utilisation
+// averages the kernel compares ramp up over tens of ms, so children forked
+// close together look alike and pile up), the lowest on a tie.
+func (p *linuxPolicy) forkTarget() int32 {
+	best, bestN := int32(0), int(^uint(0)>>1)
+	for c := range p.queues {
+		cq := &p.queues[c]
+		for cq.rHead < len(cq.recent) && cq.recent[cq.rHead] <= p.e.now-p.e.m.ForkRamp {
+			cq.rHead++
+		}
+		if cq.rHead == len(cq.recent) {
+			cq.recent, cq.rHead = cq.recent[:0], 0
+		}
+		n := max(cq.load-(len(cq.recent)-cq.rHead), 0)
+		if n < bestN {
+			best, bestN = int32(c), n
+		}
+	}
+	return best
+}
+
+// idleCore is a core with nothing to run, or -1.
+func (p *linuxPolicy) idleCore() int {
+	for c := range p.queues {
+		if p.queues[c].load == 0 && p.e.cores[c].cur < 0 {
+			return c
+		}
+	}
+	return -1
+}
+
+func (p *linuxPolicy) enqueue(t *thread) {
+	c := p.coreOf(t)
+	if c < 0 {
+		c = p.forkTarget()
+		p.qcore[t.idx] = c
+	}
+	cq := &p.queues[c]
+	cq.q = append(cq.q, t)
+	cq.woke = append(cq.woke, t.os.wokeUp)
+	t.os.wokeUp = false
+	cq.load++
+	p.armTick()
+}
+
+// next takes the head of core c's own queue: nothing moves between cores
+// but placement and the balancer.
+func (p *linuxPolicy) next(c int) *thread {
+	cq := &p.queues[c]
+	if cq.head >= len(cq.q) {
+		return nil
+	}
+	t := cq.q[cq.head]
+	cq.q[cq.head] = nil
+	cq.head++
+	if cq.head == len(cq.q) {
+		cq.q, cq.woke, cq.head = cq.q[:0], cq.woke[:0], 0
+	}
+	cq.load-- // onCore counts it again
+	return t
+}
+
+// victim: a task that woke from a sleep preempts the task on its core
+// once that one has had its base slice in this turn (EEVDF's wake-up
+// preemption past run-to-parity).
+func (p *linuxPolicy) victim() *thread {
+	e := p.e
+	for c := range p.queues {
+		cq := &p.queues[c]
+		if cq.head >= len(cq.q) || !cq.woke[cq.head] {
+			continue
+		}
+		if id := e.cores[c].cur; id >= 0 {
+			if r := e.threads[id]; e.now-r.os.sliceBase >= p.baseSlice {
+				return r
+			}
+		}
+	}
+	return nil
+}
+
+// sliceEnd is the first scheduler tick after t has had its base slice:
+// with no high-resolution tick, a CPU-bound task gives its core up only
+// at a tick.
+func (p *linuxPolicy) sliceEnd(t *thread) (int64, bool) {
+	tick := p.e.m.Tick
+	if tick <= 0 {
+		return 0, false
+	}
+	at := t.os.sliceBase + p.baseSlice
+	if r := at % tick; r != 0 {
+		at += tick - r
+	}
+	return at, true
+}
+
+func (p *linuxPolicy) contended(t *thread) bool {
+	c := p.coreOf(t)
+	return c >= 0 && p.queues[c].head < len(p.queues[c].q)
+}
+
+func (p *linuxPolicy) onCore(t *thread) {
+	p.coreOf(t)
+	p.qcore[t.idx] = t.os.core
+	p.queues[t.os.core].load++
+}
+
+func (p *linuxPolicy) offCore(t *thread) {
+	cq := &p.queues[t.os.core]
+	cq.load--
+	if cq.load == 0 {
+		cq.idleSince = p.e.now
+	}
+}
+
+// armTick keeps a balancing tick pending while a task waits somewhere.
+func (p *linuxPolicy) armTick() {
+	if p.tickAt >= p.e.now || p.e.m.Tick <= 0 {
+		return
+	}
+	tick := p.e.m.Tick
+	at := p.e.now - p.e.now%tick + tick
+	p.tickAt = at
+	p.e.q.push(event{at: at, kind: evTick})
+}
+
+// tick is a scheduler tick while tasks wait: the balancer's turn.
+func (p *linuxPolicy) tick() {
+	p.tickAt = -1
+	p.balance()
+	if p.e.waiting > 0 {
+		p.armTick()
+	}
+}
+
+// balance moves the longest-waiting task of the busiest core to the least
+// loaded one once the imbalance has lasted long enough: an idle core
+// behind by two or more pulls after BalanceIdle; a busy core behind by two
+// or more after BalanceBusy; behind by one, with a task waiting on the
+// other core, after a delay drawn around BalanceFlip (so that three
+// CPU-bound tasks on two cores change pairs now and then).
+func (p *linuxPolicy) balance() {
+	e := p.e
+	busy, least := 0, 0
+	for c := range p.queues {
+		if p.queues[c].load > p.queues[busy].load {
+			busy = c
+		}
+		if p.queues[c].load < p.queues[least].load {
+			least = c
+		}
+	}
+	hi, lo := p.queues[busy].load, p.queues[least].load
+	if lo == 0 && hi >= 2 {
+		// every core idle for a while pulls from the busiest that has a
+		// task waiting
+		for c := range p.queues {
+			if p.queues[c].load != 0 || e.now-p.queues[c].idleSince < e.m.BalanceIdle {
+				continue
+			}
+			from := -1
+			for d := range p.queues {
+				if dq := &p.queues[d]; dq.head < len(dq.q) && (from < 0 || dq.load > p.queues[from].load) {
+					from = d
+				}
+			}
+			if from < 0 {
+				break
+			}
+			p.pull(from, c)
+		}
+		return
+	}
+	kind := int8(0)
+	switch {
+	case hi-lo >= 2:
+		kind = 2
+	case hi-lo == 1 && hi >= 2:
+		kind = 3
+	}
+	if kind != p.imbKind {
+		p.imbKind, p.imbSince = kind, e.now
+		switch kind {
+		case 2:
+			p.imbDelay = e.m.BalanceBusy
+		case 3:
+			p.imbDelay = e.m.BalanceFlip*85/100 + e.rng.Int64N(e.m.BalanceFlip*30/100+1)
+		}
+	}
+	if kind == 0 || e.now-p.imbSince < p.imbDelay {
+		return
+	}
+	p.pull(busy, least)
+	p.imbKind = 0 // a new imbalance, if any, is timed afresh
+}
+
+// pull moves the longest-waiting task of core from to core to's queue.
+func (p *linuxPolicy) pull(from, to int) {
+	cq := &p.queues[from]
+	if cq.head >= len(cq.q) {
+		return // all running: nothing waits to be moved
+	}
+	t := cq.q[cq.head]
+	woke := cq.woke[cq.head]
+	cq.q[cq.head] = nil
+	cq.head++
+	if cq.head == len(cq.q) {
+		cq.q, cq.woke, cq.head = cq.q[:0], cq.woke[:0], 0
+	}
+	cq.load--
+	dst := &p.queues[to]
+	dst.q = append(dst.q, t)
+	dst.woke = append(dst.woke, woke)
+	dst.load++
+	p.qcore[t.idx] = int32(to)
+}
