@@ -84,15 +84,26 @@ func Run(sc *Scenario, opt Options) (*Result, error) {
 		// the limit, and the clock would stand still there
 		opt.MaxTime = DefaultMaxTime
 	}
+	e, res := runEngine(sc, opt)
+	if e.limit != nil {
+		return nil, e.limit
+	}
+	return res, nil
+}
+
+// runEngine runs a validated sc with opt's limits set, and returns the
+// engine after the run (for the benchmarks' measures) and its Result (nil
+// when a limit stopped it).
+func runEngine(sc *Scenario, opt Options) (*engine, *Result) {
 	e := newEngine(sc, opt)
 	e.compactAt = max(minCompact, 4*e.q.heapLen())
 	e.loop()
 	if e.limit != nil {
-		return nil, e.limit
+		return e, nil
 	}
 	res := e.result()
 	Evaluate(sc, res)
-	return res, nil
+	return e, res
 }
 
 func newEngine(sc *Scenario, opt Options) *engine {

@@ -35,8 +35,9 @@ type gilState struct {
 	waiters    int       // all waiters, asleep or on their way to try
 	spinner    *thread   // legacy: a woken waiter spinning on a core
 
-	handoffs int64
-	forcedN  int64
+	handoffs     int64
+	forcedN      int64
+	peakSleeping int // the most waiters asleep at once (what the benchmarks' sizes reach)
 
 	// legacy: the holder's pending check
 	legacyGen   uint32
@@ -51,6 +52,7 @@ type gilState struct {
 func (g *gilState) addSleeping(t *thread) {
 	t.gil.sleepPos = int32(len(g.sleeping))
 	g.sleeping = append(g.sleeping, t)
+	g.peakSleeping = max(g.peakSleeping, len(g.sleeping))
 }
 
 func (g *gilState) removeSleeping(t *thread) {
