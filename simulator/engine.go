@@ -155,7 +155,11 @@ func newEngine(sc *Scenario, opt Options) *engine {
 func (e *engine) newProc(pi int, ps *Process, file int32) *proc {
 	p := &proc{idx: pi, spec: ps, name: ps.Name, startAt: ps.Arrival}
 	if !ps.Native && ps.GIL.Mode != GILOff {
-		p.gil = &gilState{mode: ps.GIL.Mode, interval: ps.GIL.Interval, check: ps.GIL.Check, proc: pi}
+		p.gil = &gilState{mode: ps.GIL.Mode, interval: ps.GIL.Interval, check: ps.GIL.Check, proc: pi,
+			listed: ps.GIL.Mode != GILInterval || e.m.GILHandoff == GILHandoffRandom}
+		if e.m.GILHandoff == GILHandoffFIFO {
+			p.gil.fifo = []fifoWaiter{}
+		}
 		if p.gil.interval <= 0 {
 			p.gil.interval = 5_000_000
 		}

@@ -31,9 +31,12 @@ type gilState struct {
 	requestAt  int64     // when it did
 	stealer    *thread   // the requester, at a forced drop whose signal it takes
 	forced     *thread   // a thread in the FORCE_SWITCHING handshake
-	sleeping   []*thread // waiters asleep on the condition variable
-	waiters    int       // all waiters, asleep or on their way to try
-	spinner    *thread   // legacy: a woken waiter spinning on a core
+	sleeping   []*thread // waiters asleep on the condition variable, when listed (gilsleep.go)
+	nsleep     int       // how many there are
+	listed     bool      // the sleeping waiters are listed: the legacy GIL, or a random hand-off
+	fifo       []fifoWaiter
+	waiters    int     // all waiters, asleep or on their way to try
+	spinner    *thread // legacy: a woken waiter spinning on a core
 
 	handoffs     int64
 	forcedN      int64
@@ -47,32 +50,6 @@ type gilState struct {
 	proc   int        // index of the process
 	period int64      // interval + timer slack + wake-up latency: one timed wait
 	tw     timedWaits // the waiters' timed waits (new GIL only)
-}
-
-func (g *gilState) addSleeping(t *thread) {
-	t.gil.sleepPos = int32(len(g.sleeping))
-	g.sleeping = append(g.sleeping, t)
-	g.peakSleeping = max(g.peakSleeping, len(g.sleeping))
-}
-
-func (g *gilState) removeSleeping(t *thread) {
-	i := t.gil.sleepPos
-	if i < 0 {
-		return
-	}
-	g.wakeTimed(t)
-	last := len(g.sleeping) - 1
-	if int(i) != last {
-		m := g.sleeping[last]
-		g.sleeping[i] = m
-		m.gil.sleepPos = i
-	}
-	g.sleeping[last] = nil
-	g.sleeping = g.sleeping[:last]
-	t.gil.sleepPos = -1
-	if g.tw.on {
-		g.treeMode()
-	}
 }
 
 func (g *gilState) removeWaiter(t *thread) {
@@ -111,7 +88,14 @@ func (e *engine) takeGIL(t *thread) bool {
 	e.stopSegment(t)
 	e.leaveCore(t)
 	e.setState(t, stGIL)
-	g.addSleeping(t)
+	since := t.gil.since
+	if g.mode == GILInterval {
+		since = e.now // sleepTimed's
+	}
+	g.addSleeping(t, since)
+	if g.fifoOn() {
+		g.compactFIFO(e)
+	}
 	if g.mode == GILInterval {
 		e.sleepTimed(g, t)
 	} else if g.holder != nil {
@@ -185,21 +169,16 @@ func (e *engine) releaseGIL(t *thread) {
 // wait re-enters it); or, as the machine says, one drawn uniformly by the
 // seeded generator, or the one that began waiting first.
 func (e *engine) signal(g *gilState) {
-	n := len(g.sleeping)
+	n := g.nsleep
 	if n == 0 {
 		return
 	}
 	var w *thread
 	switch {
-	case n == 1:
-		w = g.sleeping[0]
 	case e.m.GILHandoff == GILHandoffFIFO:
+		w = g.firstAsleep(e)
+	case n == 1 && g.listed:
 		w = g.sleeping[0]
-		for _, c := range g.sleeping[1:] {
-			if c.gil.since < w.gil.since || (c.gil.since == w.gil.since && c.file < w.file) {
-				w = c
-			}
-		}
 	case e.m.GILHandoff == GILHandoffRandom || g.mode != GILInterval:
 		w = g.sleeping[e.rng.IntN(n)]
 	default:
@@ -235,11 +214,11 @@ func (e *engine) requesterTakesSignal(g *gilState) *thread {
 	if free <= 0 {
 		return nil
 	}
-	awake := 1 + int64(g.waiters-len(g.sleeping)) + int64(e.waiting)
+	awake := 1 + int64(g.waiters-g.nsleep) + int64(e.waiting)
 	chance := 1000 * min(free, awake) / awake
 	// each other waiter blocked in the futex is one the wake may reach
 	// first: the requester must beat them all
-	for range min(len(g.sleeping)-1, 8) {
+	for range min(g.nsleep-1, 8) {
 		chance = chance * e.m.GILSignalRace / 1000
 	}
 	if e.rng.Int64N(1000) >= chance {

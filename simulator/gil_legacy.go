@@ -96,5 +96,8 @@ func (e *engine) unspin(g *gilState) {
 	e.leaveCore(s)
 	s.gil.signalled = false
 	e.setState(s, stGIL)
-	g.addSleeping(s)
+	g.addSleeping(s, s.gil.since)
+	if g.fifoOn() {
+		g.compactFIFO(e)
+	}
 }

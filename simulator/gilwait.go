@@ -35,7 +35,9 @@ package simulator
 // timed wait, at the cost of a few searches of the ordered set per change
 // of owner (phaseset.go).
 
-// phaseKey orders sleeping waiters by the phase of their deadlines.
+// phaseKey orders sleeping waiters by the phase of their deadlines (or,
+// in timedWaits.fSince, by when they went to sleep after the last change
+// of owner).
 type phaseKey struct {
 	phase int64
 	idx   int32 // the thread's index
@@ -48,8 +50,16 @@ func phaseLess(a, b phaseKey) bool {
 	return a.idx < b.idx
 }
 
-// Few waiters are simply scanned; past treeAbove sleeping waiters the
-// phases go into an ordered set, and back to scanning below treeBelow.
+// The queries' tie rules come in two modes. With few sleeping waiters
+// ("scan" mode, up to treeAbove, back below treeBelow) a query is the
+// earliest instant over every waiter, the lower thread index on a tie.
+// Past treeAbove ("tree" mode) the waiters from before the last change of
+// owner are taken in phase order from the pivot, their first counting as
+// the earliest (even when it went to sleep at the pivot itself), and the
+// drop request's fresh waiter is the first in the order they went to
+// sleep, winning a tie. Both modes are answered from the same sets, in
+// O(log n); the mode only picks the rule (the results of every scenario
+// depend on it).
 const (
 	treeAbove = 64
 	treeBelow = 16
@@ -57,13 +67,33 @@ const (
 
 // timedWaits is the per-GIL bookkeeping.
 type timedWaits struct {
-	phases  *phaseSet // nil while the waiters are few
+	sets    *waitSets // the sleeping waiters, in ordered sets (nil until the first)
 	fresh   []*thread // waiters that went to sleep after the last change of owner, in order
 	head    int
 	h       int64  // the last change of owner
 	checkAt int64  // the pending check event's time (-1: none)
 	gen     uint32 // the pending check's generation: an earlier one is stale
 	on      bool   // the new GIL: waiters wait in timed waits
+	tree    bool   // tree mode (past treeAbove sleeping waiters)
+}
+
+// waitSets holds the sleeping waiters. The fresh ones (asleep since the
+// last change of owner h) are ordered by when they went to sleep, in
+// fSince: while the owner has held for at most one period, that is also
+// the order of their next deadlines, each one period after it went to
+// sleep. The others are ordered by phase, in nOld, or in nNow when they
+// went to sleep at nowT, the instant of the last change of owner (their
+// first deadline is a whole period away when the pivot is that instant;
+// they join nOld once the clock has moved on). When an owner holds for
+// longer than a period (preempted by the OS, say), the fresh waiters are
+// put in phase order too, in fOld and fNow ("long" until the next
+// change of owner).
+type waitSets struct {
+	nOld, nNow phaseSet // not fresh: (since mod period, index)
+	fSince     phaseSet // fresh: (since - h, index)
+	fOld, fNow phaseSet // fresh, while long: as nOld and nNow
+	nowT       int64    // -1: nNow and fNow are empty
+	long       bool
 }
 
 func (g *gilState) initWaits() {
@@ -71,19 +101,53 @@ func (g *gilState) initWaits() {
 	g.tw.on = true
 }
 
-// treeMode switches between scanning and the ordered set as waiters come and go.
-func (g *gilState) treeMode() {
-	n := len(g.sleeping)
-	switch {
-	case g.tw.phases == nil && n > treeAbove:
-		g.tw.phases = newPhaseSet(g.period)
-		for _, t := range g.sleeping {
-			if !t.gil.fresh {
-				g.tw.phases.insert(g.key(t))
-			}
+// waitSets are g's sets, made on first use.
+func (g *gilState) waitSets() *waitSets {
+	if w := g.tw.sets; w != nil {
+		return w
+	}
+	w := &waitSets{nowT: -1}
+	for _, s := range []*phaseSet{&w.nOld, &w.nNow, &w.fOld, &w.fNow} {
+		s.init(g.period)
+	}
+	g.tw.sets = w
+	return w
+}
+
+// settle moves the waiters of an instant now past into the old sets.
+func (w *waitSets) settle(now int64) {
+	if w.nowT >= 0 && w.nowT < now {
+		w.nNow.moveTo(&w.nOld)
+		w.fNow.moveTo(&w.fOld)
+		w.nowT = -1
+	}
+}
+
+// goLong puts the fresh waiters in phase order as well, h being the last
+// change of owner.
+func (g *gilState) goLong(now int64) {
+	w := g.tw.sets
+	w.long = true
+	w.fSince.each(func(k phaseKey) {
+		since := g.tw.h + k.phase
+		pk := phaseKey{phase: since % g.period, idx: k.idx}
+		if since == now {
+			w.nowT = now
+			w.fNow.insert(pk)
+		} else {
+			w.fOld.insert(pk)
 		}
-	case g.tw.phases != nil && n < treeBelow:
-		g.tw.phases = nil
+	})
+}
+
+// treeMode switches between the two modes' rules as waiters come and go.
+func (g *gilState) treeMode() {
+	n := g.nsleep
+	switch {
+	case !g.tw.tree && n > treeAbove:
+		g.tw.tree = true
+	case g.tw.tree && n < treeBelow:
+		g.tw.tree = false
 	}
 }
 
@@ -92,16 +156,19 @@ func (g *gilState) key(t *thread) phaseKey {
 }
 
 // sleepTimed registers t as a sleeping waiter from now. Until the next
-// change of owner it is "fresh": kept in a list in the order waiters went
-// to sleep, out of the ordered set, since its clock starts from its own start.
+// change of owner it is "fresh": its clock starts from its own start.
 func (e *engine) sleepTimed(g *gilState, t *thread) {
 	t.gil.since = e.now
-	// fresh before treeMode: a move to the ordered set at this instant
-	// must leave t out of it, as it does every other fresh waiter (in
-	// the set and marked fresh, t would never be taken out again)
 	t.gil.fresh = true
 	g.treeMode()
 	g.tw.fresh = append(g.tw.fresh, t)
+	w := g.waitSets()
+	w.fSince.insert(phaseKey{phase: e.now - g.tw.h, idx: t.idx})
+	if w.long {
+		w.settle(e.now)
+		w.nowT = e.now
+		w.fNow.insert(g.key(t))
+	}
 	if g.locked && !g.dropReq {
 		e.scheduleGILCheck(g, e.after(g.period))
 	}
@@ -112,8 +179,20 @@ func (g *gilState) wakeTimed(t *thread) {
 	if !g.tw.on {
 		return
 	}
-	if g.tw.phases != nil && !t.gil.fresh {
-		g.tw.phases.delete(g.key(t))
+	w := g.tw.sets
+	now := w.nowT >= 0 && t.gil.since == w.nowT
+	switch {
+	case t.gil.fresh:
+		w.fSince.delete(phaseKey{phase: t.gil.since - g.tw.h, idx: t.idx})
+		if w.long && now {
+			w.fNow.delete(g.key(t))
+		} else if w.long {
+			w.fOld.delete(g.key(t))
+		}
+	case now:
+		w.nNow.delete(g.key(t))
+	default:
+		w.nOld.delete(g.key(t))
 	}
 	t.gil.fresh = false
 }
@@ -123,13 +202,29 @@ func (e *engine) ownerChanged(g *gilState) {
 	if !g.tw.on {
 		return
 	}
-	g.tw.h = e.now
-	for _, t := range g.tw.fresh[g.tw.head:] {
-		if t.gil.fresh && g.tw.phases != nil {
-			g.tw.phases.insert(g.key(t))
+	if w := g.tw.sets; w != nil {
+		w.settle(e.now)
+		// the fresh waiters join the others (those asleep since this very
+		// instant in nNow)
+		for _, t := range g.tw.fresh[g.tw.head:] {
+			if !t.gil.fresh {
+				continue
+			}
+			t.gil.fresh = false
+			if t.gil.since == e.now {
+				w.nowT = e.now
+				w.nNow.insert(g.key(t))
+			} else {
+				w.nOld.insert(g.key(t))
+			}
 		}
-		t.gil.fresh = false
+		w.fSince.clear()
+		w.fOld.clear()
+		w.fNow.clear()
+		w.long = false
 	}
+	g.tw.h = e.now
+	clear(g.tw.fresh)
 	g.tw.fresh, g.tw.head = g.tw.fresh[:0], 0
 	if t, at := e.nextDropRequest(g); t != nil {
 		e.scheduleGILCheck(g, at)
@@ -156,79 +251,142 @@ func (e *engine) scheduleGILCheck(g *gilState, at int64) {
 	e.q.push(event{at: at, kind: evGILCheck, th: int32(g.proc), gen: g.tw.gen})
 }
 
-// nextDeadline is the first deadline at or after x of any sleeping waiter.
-// Walking the waiters in phase order from x's phase gives their deadlines
-// in increasing order, except for a waiter that went to sleep at x itself,
-// whose first deadline is a whole interval later.
+// firstFrom is the first waiter of a or b in phase order from pivot: the
+// least distance forward from the pivot, then the lower index; inB says
+// it is b's.
+func firstFrom(a, b *phaseSet, pivot, P int64) (k phaseKey, inB, ok bool) {
+	ka, oka := a.from(pivot)
+	kb, okb := b.from(pivot)
+	if !okb {
+		return ka, false, oka
+	}
+	if !oka {
+		return kb, true, true
+	}
+	da, db := ahead(ka.phase, pivot, P), ahead(kb.phase, pivot, P)
+	if db < da || (db == da && kb.idx < ka.idx) {
+		return kb, true, true
+	}
+	return ka, false, true
+}
+
+// ahead is how far phase is past pivot, both in [0, P), going round.
+func ahead(phase, pivot, P int64) int64 {
+	if d := phase - pivot; d >= 0 {
+		return d
+	}
+	return phase - pivot + P
+}
+
+// soonest is the earliest of the candidates (index, instant) offered to
+// it, the lower index on a tie. It looks at no thread: with thousands of
+// waiters, their threads are far apart in memory.
+type soonest struct {
+	idx int32
+	at  int64
+	ok  bool
+}
+
+func (s *soonest) offer(idx int32, at int64) {
+	if !s.ok || at < s.at || (at == s.at && idx < s.idx) {
+		s.idx, s.at, s.ok = idx, at, true
+	}
+}
+
+// deadline is the first deadline at or after x (of phase xp) of waiter k
+// of an old set, or of a now set (asleep since nowT).
+func (w *waitSets) deadline(k phaseKey, inNow bool, x, xp, P int64) int64 {
+	if inNow && w.nowT >= x {
+		return w.nowT + P
+	}
+	return x + ahead(k.phase, xp, P)
+}
+
+// nextDeadline is the first deadline at or after x (now or the instant
+// after) of any sleeping waiter. Walking the waiters in phase order from
+// x's phase gives their deadlines in increasing order, except for a waiter
+// that went to sleep at x itself, whose first deadline is a whole interval
+// later. (The waiters of the old sets went to sleep before now; those of
+// the now sets, at nowT, which is now.)
 func (e *engine) nextDeadline(g *gilState, x int64) (*thread, int64) {
+	w := g.tw.sets
+	if w == nil {
+		return nil, 0
+	}
+	w.settle(e.now)
 	P := g.period
-	var best *thread
-	var bestAt int64
-	deadline := func(t *thread, phase int64) int64 {
-		if t.gil.since >= x {
-			return t.gil.since + P
-		}
-		return x + (phase-x%P+P)%P
+	if !w.long && x-g.tw.h > P {
+		g.goLong(e.now)
 	}
-	if g.tw.phases == nil {
-		for _, t := range g.sleeping {
-			if at := deadline(t, t.gil.since%P); best == nil || at < bestAt || (at == bestAt && t.idx < best.idx) {
-				best, bestAt = t, at
-			}
+	var best soonest
+	xp := x % P
+	if g.tw.tree {
+		// the first of the waiters from before the last change of owner
+		// in phase order counts as their earliest
+		if k, inNow, ok := firstFrom(&w.nOld, &w.nNow, xp, P); ok {
+			best.offer(k.idx, w.deadline(k, inNow, x, xp, P))
 		}
-		return best, bestAt
-	}
-	// the tree holds the waiters from before the last change of owner;
-	// the first in phase order from x has the earliest deadline of them
-	if k, ok := g.tw.phases.from(x % P); ok {
-		best = e.threads[k.idx]
-		bestAt = deadline(best, k.phase)
-	}
-	for _, t := range g.tw.fresh[g.tw.head:] {
-		if !t.gil.fresh {
-			continue
+	} else {
+		if k, ok := w.nOld.from(xp); ok {
+			best.offer(k.idx, w.deadline(k, false, x, xp, P))
 		}
-		if at := deadline(t, t.gil.since%P); best == nil || at < bestAt || (at == bestAt && t.idx < best.idx) {
-			best, bestAt = t, at
+		if k, ok := w.nNow.from(xp); ok {
+			best.offer(k.idx, w.deadline(k, true, x, xp, P))
 		}
 	}
-	return best, bestAt
+	if w.long {
+		if k, ok := w.fOld.from(xp); ok {
+			best.offer(k.idx, w.deadline(k, false, x, xp, P))
+		}
+		if k, ok := w.fNow.from(xp); ok {
+			best.offer(k.idx, w.deadline(k, true, x, xp, P))
+		}
+	} else if k, ok := w.fSince.min(); ok {
+		// asleep at or after x-P: each one's next deadline is a period
+		// after it went to sleep
+		best.offer(k.idx, g.tw.h+k.phase+P)
+	}
+	if !best.ok {
+		return nil, 0
+	}
+	return e.threads[best.idx], best.at
 }
 
 // nextDropRequest is when the first waiter will have seen a whole interval
-// with no change of owner, and which waiter it is.
+// with no change of owner, and which waiter it is: a fresh waiter an
+// interval after it went to sleep, another at its first deadline at or
+// after the last change of owner h, plus an interval.
 func (e *engine) nextDropRequest(g *gilState) (*thread, int64) {
-	P := g.period
-	var best *thread
-	var bestAt int64
-	h := g.tw.h
-	if g.tw.phases == nil {
-		for _, t := range g.sleeping {
-			at := t.gil.since + P
-			if !t.gil.fresh {
-				at = h + (t.gil.since%P-h%P+P)%P + P
-			}
-			if best == nil || at < bestAt || (at == bestAt && t.idx < best.idx) {
-				best, bestAt = t, at
-			}
+	w := g.tw.sets
+	if w == nil {
+		return nil, 0
+	}
+	w.settle(e.now)
+	P, h := g.period, g.tw.h
+	var best soonest
+	if g.tw.tree {
+		// the first fresh waiter in the order they went to sleep
+		for g.tw.head < len(g.tw.fresh) && !g.tw.fresh[g.tw.head].gil.fresh {
+			g.tw.head++
 		}
-		return best, bestAt
+		if g.tw.head < len(g.tw.fresh) {
+			t := g.tw.fresh[g.tw.head]
+			best.offer(t.idx, t.gil.since+P)
+		}
+	} else if k, ok := w.fSince.min(); ok {
+		best.offer(k.idx, h+k.phase+P)
 	}
-	// waiters that went to sleep after the last change count from then
-	for g.tw.head < len(g.tw.fresh) && !g.tw.fresh[g.tw.head].gil.fresh {
-		g.tw.head++
-	}
-	if g.tw.head < len(g.tw.fresh) {
-		t := g.tw.fresh[g.tw.head]
-		best, bestAt = t, t.gil.since+P
-	}
-	// the others save the new owner at their first deadline at or after h
-	if k, ok := g.tw.phases.from(h % P); ok {
-		if at := h + (k.phase-h%P+P)%P + P; best == nil || at < bestAt {
-			best, bestAt = e.threads[k.idx], at
+	hp := h % P
+	if k, _, ok := firstFrom(&w.nOld, &w.nNow, hp, P); ok {
+		// the tree rule: a fresh waiter wins a tie
+		if at := h + ahead(k.phase, hp, P) + P; !g.tw.tree || !best.ok || at < best.at {
+			best.offer(k.idx, at)
 		}
 	}
-	return best, bestAt
+	if !best.ok {
+		return nil, 0
+	}
+	return e.threads[best.idx], best.at
 }
 
 // gilCheck is the GIL's pending check: a waiter's timed wait that matters.

@@ -9,19 +9,24 @@ import (
 )
 
 // The engine switches representations at sizes: the GIL's sleeping
-// waiters are scanned up to treeAbove (back below treeBelow) and kept in a
-// phase set past it, a sorted slice up to sliceMax (back below sliceMin)
-// and a B-tree past it; the fair policy scans the running vruntimes on up
+// waiters follow the scan rules up to treeAbove (back below treeBelow)
+// and the tree rules past it, in phase sets that are one sorted leaf up to
+// bsetMax and a B+ tree of two levels past it, three from bsetTwoLevels;
+// the fair policy scans the running vruntimes on up
 // to runVScanMax cores and keeps a heap past them. The invariants of
 // TestInvariants draw at most six threads on four cores, so none of these
 // switches was ever crossed there (72 threads hung the engine). This
 // property draws thread, member and core counts around every threshold,
 // with small programs, and checks the same invariants.
 
+// bsetTwoLevels is the fewest keys a bset may hold in three levels (its
+// root split: 65 leaves of at least 33 keys).
+const bsetTwoLevels = (bsetMax + 1) * (bsetMax/2 + 1)
+
 // invThresholds are sizes on both sides of every switch of representation.
 func invThresholds() []int {
 	var out []int
-	for _, t := range []int{treeBelow, treeAbove, sliceMin, sliceMax, runVScanMax} {
+	for _, t := range []int{treeBelow, treeAbove, bsetMax, bsetTwoLevels, runVScanMax} {
 		out = append(out, t-1, t, t+1, t+2)
 	}
 	return append(out, 72, 100)

@@ -2,142 +2,101 @@ package simulator
 
 import "github.com/google/btree"
 
-// phaseSet is the ordered set of sleeping GIL waiters' phases, with the one
-// query the timed waits need: the first phase at or after a pivot, wrapping
-// around. Up to sliceMax waiters it is a sorted slice of packed keys,
-// phase<<bits | thread index (a binary search and a short memmove beat a
-// tree's pointer chasing at these sizes); past it the phases move to a
-// B-tree, and back below sliceMin. A period too long to pack with the
-// thread indexes (past 2^41 ns, about 37 minutes, for indexes of 21
-// bits), or a thread index too large, moves it to the B-tree for good.
+// phaseSet is an ordered set of pairs (a, thread index), ordered by a then
+// index, with the query the timed waits need: the first pair whose a is at
+// or after a pivot, wrapping around to the least. For the GIL's waiters a
+// is a phase (when in each timed wait it ends) or how long after the last
+// change of owner a waiter went to sleep.
+//
+// The pairs are packed into one integer, a<<21 | index, and kept in a
+// B+ tree of integers (bset: O(log n) at every size, a single sorted array
+// up to 64 pairs). A pair that does not pack (a past 2^41 ns, about 37
+// minutes, or an index past 2^21) moves the set to a B-tree of pairs for
+// good, or until it is cleared; so does a set made for phases of a period
+// that long.
 type phaseSet struct {
-	keys []int64                 // packed keys, ascending
-	bt   *btree.BTreeG[phaseKey] // non-nil in tree form
-	bits uint                    // low bits of a packed key, which hold the thread index
-	wide bool                    // phases do not fit a packed key
-	// hint is the answer of the last search. Successive searches are
-	// mostly for nearby phases (the pivots follow the clock, and waiters
-	// come and go near it), so a short walk from it usually replaces the
-	// binary search.
-	hint int
+	s    bset
+	bt   *btree.BTreeG[phaseKey] // non-nil: the pairs do not pack
+	wide bool                    // made for a period too long to pack: the B-tree throughout
 }
 
 const (
-	sliceMax = 2048
-	sliceMin = 512
+	phaseIdxBits = 21
+	phaseAMax    = 1 << (62 - phaseIdxBits) // a packed pair's a is below it
 )
 
-// newPhaseSet is an empty set for phases in [0, period). Packed keys stay
-// below 2^62, which leaves room for the branch-free search below.
-func newPhaseSet(period int64) *phaseSet {
-	const b = 21 // thread indexes: MaxEntities and then some
-	p := &phaseSet{bits: b, wide: period > 1<<(62-b)}
-	if p.wide {
-		p.bt = btree.NewG[phaseKey](16, phaseLess)
-	}
+// newPhaseSet is an empty set for a in [0, limit) (0: no known limit).
+func newPhaseSet(limit int64) *phaseSet {
+	p := &phaseSet{}
+	p.init(limit)
 	return p
 }
 
-func (p *phaseSet) pack(k phaseKey) int64 { return k.phase<<p.bits | int64(k.idx) }
-
-func (p *phaseSet) unpack(v int64) phaseKey {
-	return phaseKey{phase: v >> p.bits, idx: int32(v & (1<<p.bits - 1))}
+func (p *phaseSet) init(limit int64) {
+	p.wide = limit > phaseAMax
+	if p.wide {
+		p.bt = btree.NewG[phaseKey](16, phaseLess)
+	}
 }
 
-// lower is the index of the first key not less than x. Keys and x are in
-// [0, 2^62], so k-x cannot overflow and its sign bit is k < x; the loop
-// adds with a mask instead of branching, since the outcome of each
-// halving is unpredictable and a missed branch costs more than the search.
-func (p *phaseSet) lower(x int64) int {
-	ks := p.keys
-	n := len(ks)
-	i := min(p.hint, n)
-	for range 4 {
-		switch {
-		case i < n && ks[i] < x:
-			i++
-		case i > 0 && ks[i-1] >= x:
-			i--
-		default:
-			p.hint = i
-			return i
-		}
+func packs(k phaseKey) bool {
+	return k.phase < phaseAMax && k.phase >= 0 && k.idx >= 0 && k.idx < 1<<phaseIdxBits
+}
+
+func pack(k phaseKey) int64 { return k.phase<<phaseIdxBits | int64(k.idx) }
+
+func unpack(v int64) phaseKey {
+	return phaseKey{phase: v >> phaseIdxBits, idx: int32(v & (1<<phaseIdxBits - 1))}
+}
+
+func (p *phaseSet) len() int {
+	if p.bt != nil {
+		return p.bt.Len()
 	}
-	base := 0
-	for n > 1 {
-		half := n >> 1
-		lt := int(uint64(ks[base+half-1]-x) >> 63)
-		base += half & -lt
-		n -= half
-	}
-	p.hint = base + int(uint64(ks[base]-x)>>63)
-	return p.hint
+	return p.s.len()
 }
 
 func (p *phaseSet) insert(k phaseKey) {
+	if p.bt == nil && !packs(k) {
+		p.toTree()
+	}
 	if p.bt != nil {
 		p.bt.ReplaceOrInsert(k)
 		return
 	}
-	if int64(k.idx)>>p.bits != 0 {
-		p.toTree()
-		p.wide = true
-		p.bt.ReplaceOrInsert(k)
-		return
-	}
-	v := p.pack(k)
-	i := p.lower(v)
-	if i < len(p.keys) && p.keys[i] == v {
-		return
-	}
-	p.keys = append(p.keys, 0)
-	copy(p.keys[i+1:], p.keys[i:])
-	p.keys[i] = v
-	if len(p.keys) > sliceMax {
-		p.toTree()
-	}
+	p.s.insert(pack(k))
 }
 
-// toTree moves the slice form's keys to a B-tree.
+// toTree moves the packed pairs to a B-tree of pairs.
 func (p *phaseSet) toTree() {
 	p.bt = btree.NewG[phaseKey](16, phaseLess)
-	for _, v := range p.keys {
-		p.bt.ReplaceOrInsert(p.unpack(v))
-	}
-	p.keys = nil
+	p.s.each(func(v int64) { p.bt.ReplaceOrInsert(unpack(v)) })
+	p.s = bset{}
 }
 
 func (p *phaseSet) delete(k phaseKey) {
 	if p.bt != nil {
 		p.bt.Delete(k)
-		if !p.wide && p.bt.Len() < sliceMin {
-			p.bt.Ascend(func(k phaseKey) bool {
-				p.keys = append(p.keys, p.pack(k))
-				return true
-			})
-			p.bt = nil
-		}
 		return
 	}
-	v := p.pack(k)
-	i := p.lower(v)
-	if i < len(p.keys) && p.keys[i] == v {
-		p.keys = append(p.keys[:i], p.keys[i+1:]...)
+	if packs(k) {
+		p.s.delete(pack(k))
 	}
 }
 
-// from is the first key whose phase is at or after pivot, wrapping around
-// to the smallest; ok is false when the set is empty.
+// from is the first pair whose a is at or after pivot (in [0, 2^41) unless
+// the set is wide), wrapping around to the least; ok is false when the set
+// is empty.
 func (p *phaseSet) from(pivot int64) (k phaseKey, ok bool) {
 	if p.bt == nil {
-		if len(p.keys) == 0 {
+		if p.s.n == 0 {
 			return k, false
 		}
-		i := p.lower(pivot << p.bits)
-		if i == len(p.keys) {
-			i = 0
+		v, ok := p.s.ceil(pivot << phaseIdxBits)
+		if !ok {
+			v, ok = p.s.min()
 		}
-		return p.unpack(p.keys[i]), true
+		return unpack(v), ok
 	}
 	piv := phaseKey{phase: pivot, idx: -1 << 31}
 	p.bt.AscendGreaterOrEqual(piv, func(x phaseKey) bool {
@@ -148,4 +107,48 @@ func (p *phaseSet) from(pivot int64) (k phaseKey, ok bool) {
 		k, ok = p.bt.Min()
 	}
 	return k, ok
+}
+
+// min is the least pair.
+func (p *phaseSet) min() (phaseKey, bool) {
+	if p.bt == nil {
+		v, ok := p.s.min()
+		return unpack(v), ok
+	}
+	return p.bt.Min()
+}
+
+// each calls f with every pair, in order.
+func (p *phaseSet) each(f func(phaseKey)) {
+	if p.bt != nil {
+		p.bt.Ascend(func(k phaseKey) bool { f(k); return true })
+		return
+	}
+	p.s.each(func(v int64) { f(unpack(v)) })
+}
+
+// clear empties the set; one that went to a B-tree only because a pair
+// did not pack packs again.
+func (p *phaseSet) clear() {
+	p.s.clear()
+	if p.bt != nil {
+		if p.wide {
+			p.bt.Clear(false)
+		} else {
+			p.bt = nil
+		}
+	}
+}
+
+// moveTo moves every pair of p into q and empties p.
+func (p *phaseSet) moveTo(q *phaseSet) {
+	if p.len() == 0 {
+		return
+	}
+	if p.bt == nil && q.bt == nil {
+		p.s.each(func(v int64) { q.s.insert(v) })
+	} else {
+		p.each(q.insert)
+	}
+	p.clear()
 }

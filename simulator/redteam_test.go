@@ -59,16 +59,16 @@ func TestMaxEventsBoundsWorkInsideAnEvent(t *testing.T) {
 	if e.limit == nil || g.holder == nil && g.lastHolder == nil {
 		t.Fatalf("setup: want a run stopped with the GIL taken (limit %v, %d events)", e.limit, e.evs)
 	}
-	if g.tw.phases == nil {
-		g.tw.phases = newPhaseSet(g.period) // the waiters' ordered set, as past treeAbove
-	}
+	g.tw.tree = true // as past treeAbove
 	ghost := g.holder
 	if ghost == nil {
 		ghost = g.lastHolder
 	}
 	// a ghost whose deadline is now: the check wakes it, and finds it again
 	ghost.gil.since = e.now - g.period
-	g.tw.phases.insert(phaseKey{phase: e.now % g.period, idx: ghost.idx})
+	w := g.waitSets()
+	w.settle(e.now)
+	w.nOld.insert(phaseKey{phase: e.now % g.period, idx: ghost.idx})
 	g.locked, g.holder = false, nil
 	e.limit, e.evs, e.inner = nil, 0, 0
 	e.opt.MaxEvents = 1000

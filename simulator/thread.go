@@ -93,7 +93,8 @@ type threadGIL struct {
 	since     int64 // when its current series of timed waits began
 	pendDur   int64
 	pendStep  *Step
-	sleepPos  int32 // index in gilState.sleeping, -1 if not there
+	sleepPos  int32  // index in gilState.sleeping (0 when not listed), -1 if not asleep
+	sleeps    uint32 // times it went to sleep as a waiter (gilState.fifo's entries)
 	pend      pendKind
 	python    bool // runs under its process's GIL
 	held      bool
