@@ -35,22 +35,26 @@ func genStaggered(n int, rounds int64) *Scenario {
 	return scenario(2, PolicyFair, 0, p)
 }
 
-// genNative builds n native tasks (one process, n OS threads) of rounds
-// of drawn CPU and blocking times on cores cores under policy pol: the
-// OS layer alone, with a ready queue of thousands.
+// genNative builds n native tasks (a process of one thread each) of
+// rounds of drawn CPU and blocking times on cores cores under policy pol:
+// the OS layer alone, with a ready queue of thousands.
 func genNative(pol PolicyKind, cores, n int, rounds int64) *Scenario {
-	p := &Process{Name: "t", Native: true}
 	body := []Step{repeat(rounds, Step{Op: OpCPU, Dur: Dist{Kind: DistUniform, A: 50_000, B: 150_000}},
 		Step{Op: OpIO, Dur: Dist{Kind: DistUniform, A: 500_000, B: 1_500_000}})}
-	for i := 0; i < n; i++ {
-		p.Threads = append(p.Threads, &Thread{Name: "t#" + strconv.Itoa(i+1), Steps: body})
+	ps := make([]*Process, n)
+	for i := range ps {
+		name := "t#" + strconv.Itoa(i+1)
+		ps[i] = &Process{Name: name, Native: true, Threads: []*Thread{{Name: name, Steps: body}}}
 	}
-	return scenario(cores, pol, 0, p)
+	return scenario(cores, pol, 0, ps...)
 }
 
 // benchSized runs sc b.N times and reports events/s and the peak of
 // sleeping GIL waiters.
 func benchSized(b *testing.B, sc *Scenario) {
+	if err := Validate(sc); err != nil {
+		b.Fatal(err)
+	}
 	b.ReportAllocs()
 	var events int64
 	peak := 0

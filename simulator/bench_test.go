@@ -122,11 +122,12 @@ func BenchmarkManyCores(b *testing.B) {
 // someone starts waiting, not at every dispatch; the wake-up preemption
 // check still looks at every core (see the README's Speed section).
 func BenchmarkMoreThreadsThanCores(b *testing.B) {
-	p := &Process{Name: "t", Native: true}
 	round := []Step{repeat(20, Step{Op: OpCPU, Dur: Dist{Kind: DistUniform, A: 100_000, B: 2_000_000}},
 		Step{Op: OpIO, Dur: Dist{Kind: DistUniform, A: 100_000, B: 2_000_000}})}
+	var ps []*Process
 	for i := 0; i < 4000; i++ {
-		p.Threads = append(p.Threads, &Thread{Name: "t#" + strconv.Itoa(i+1), Steps: round})
+		name := "t#" + strconv.Itoa(i+1)
+		ps = append(ps, &Process{Name: name, Native: true, Threads: []*Thread{{Name: name, Steps: round}}})
 	}
-	benchRun(b, scenario(2000, PolicyFair, 0, p))
+	benchRun(b, scenario(2000, PolicyFair, 0, ps...))
 }
