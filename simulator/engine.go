@@ -62,8 +62,10 @@ type engine struct {
 	limit      *LimitError
 	warnings   []Warning
 	lastFinish int64
-	busyCores  int  // cores with a thread on them
-	unarmed    bool // a slice began while nobody waited: its expiry is not scheduled
+	busyCores  int       // cores with a thread on them
+	unarmed    []*thread // threads whose slice began while nobody waited: its expiry is not scheduled
+	idleCores  coreSet   // the cores with no thread on them
+	busySet    coreSet   // the others (kept for multicore_speed only)
 	// multicore_speed (multicore.go)
 	slowed      bool   // it slows work down at all (set once)
 	lastSpeed   uint16 // the speed at the last retime
@@ -121,8 +123,13 @@ func newEngine(sc *Scenario, opt Options) *engine {
 		cores:     make([]core, cores),
 		idle:      map[*Step]bool{},
 	}
+	e.idleCores = newCoreSet(cores)
+	if e.slowed {
+		e.busySet = newCoreSet(cores)
+	}
 	for i := range e.cores {
 		e.cores[i] = core{cur: -1, last: -1}
+		e.idleCores.add(i)
 	}
 	e.pol = newPolicy(e)
 	// the entities' slices at their final sizes: grown by appends, their
@@ -430,6 +437,9 @@ func (e *engine) arrive(t *thread) {
 	}
 	if t.rt.unit != nil {
 		t.rt.unit.arrival = e.now
+	}
+	if w := t.rt.pool; w != nil && t.os.state == stNew {
+		w.pool.starting--
 	}
 	t.os.since = e.now
 	if t.rt.announce {

@@ -12,7 +12,8 @@ import (
 // waiters follow the scan rules up to treeAbove (back below treeBelow)
 // and the tree rules past it, in phase sets that are one sorted leaf up to
 // bsetMax and a B+ tree of two levels past it, three from bsetTwoLevels;
-// the fair policy scans the running vruntimes on up
+// the linux policy passes over up to linuxScanMax cores and keeps an
+// index past them; the fair policy scans the running vruntimes on up
 // to runVScanMax cores and keeps a heap past them. The invariants of
 // TestInvariants draw at most six threads on four cores, so none of these
 // switches was ever crossed there (72 threads hung the engine). This
@@ -26,7 +27,7 @@ const bsetTwoLevels = (bsetMax + 1) * (bsetMax/2 + 1)
 // invThresholds are sizes on both sides of every switch of representation.
 func invThresholds() []int {
 	var out []int
-	for _, t := range []int{treeBelow, treeAbove, bsetMax, bsetTwoLevels, runVScanMax} {
+	for _, t := range []int{treeBelow, treeAbove, bsetMax, bsetTwoLevels, runVScanMax, linuxScanMax} {
 		out = append(out, t-1, t, t+1, t+2)
 	}
 	return append(out, 72, 100)

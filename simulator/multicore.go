@@ -68,12 +68,8 @@ func (e *engine) retime() {
 		return
 	}
 	e.lastSpeed, e.mixedSpeeds = s, false
-	for c := range e.cores {
-		id := e.cores[c].cur
-		if id < 0 {
-			continue
-		}
-		t := e.threads[id]
+	for c := e.busySet.next(0); c >= 0; c = e.busySet.next(c + 1) {
+		t := e.threads[e.cores[c].cur]
 		if !t.os.running || !t.scalable() {
 			continue
 		}

@@ -1,5 +1,10 @@
 package simulator
 
+import (
+	"cmp"
+	"slices"
+)
+
 // This file is layer 1, the machine and the OS: cores, which thread runs
 // where (dispatch, placement, preemption, time slices; the policy itself
 // is osPolicy, policy.go), the segments a thread runs on its core, and
@@ -96,13 +101,9 @@ func (e *engine) dispatch() {
 			e.expired = ex[:0]
 			changed = true
 		}
-		for c := 0; c < len(e.cores) && e.busyCores < len(e.cores); c++ {
-			if e.cores[c].cur >= 0 {
-				continue
-			}
-			if e.waiting == 0 {
-				break
-			}
+		// the idle cores in order, each offered the thread the policy
+		// has for it (the policy names only cores it may have one for)
+		for c := e.firstCore(); c >= 0 && e.waiting > 0; c = e.pol.nextCore(c + 1) {
 			if t := e.pol.next(c); t != nil {
 				e.waiting--
 				e.place(t, c)
@@ -112,13 +113,8 @@ func (e *engine) dispatch() {
 		if e.waiting > 0 {
 			// someone waits for a core: every running slice now matters
 			// (those begun while nobody waited are not scheduled yet)
-			if e.unarmed {
-				e.unarmed = false
-				for c := range e.cores {
-					if id := e.cores[c].cur; id >= 0 {
-						e.armSlice(e.threads[id])
-					}
-				}
+			if len(e.unarmed) > 0 {
+				e.armUnarmed()
 			}
 			if v := e.pol.victim(); v != nil {
 				e.preempt(v)
@@ -131,15 +127,43 @@ func (e *engine) dispatch() {
 	}
 }
 
+// firstCore is the policy's first idle core that may have a thread to
+// run, or -1 (at once when no core is idle or nobody waits).
+func (e *engine) firstCore() int {
+	if e.busyCores == len(e.cores) || e.waiting == 0 {
+		return -1
+	}
+	return e.pol.nextCore(0)
+}
+
 // enqueue hands runnable t to the policy's queue.
 func (e *engine) enqueue(t *thread) {
 	e.pol.enqueue(t)
 	e.waiting++
 }
 
-// sortThreads is a stable insertion sort: the lists sorted per instant are
-// short and mostly in order already, and it allocates nothing.
+// sortThreads is a stable sort: an insertion sort for the short lists
+// sorted per instant, mostly in order already (it allocates nothing), and
+// a merge sort, O(n log n), for a long one out of order (many threads
+// made ready at one instant, or started in reverse order of `at`).
 func sortThreads(ts []*thread, less func(a, b *thread) bool) {
+	if len(ts) > 32 {
+		for i := 1; i < len(ts); i++ {
+			if less(ts[i], ts[i-1]) {
+				slices.SortStableFunc(ts, func(a, b *thread) int {
+					switch {
+					case less(a, b):
+						return -1
+					case less(b, a):
+						return 1
+					}
+					return 0
+				})
+				return
+			}
+		}
+		return
+	}
 	for i := 1; i < len(ts); i++ {
 		for j := i; j > 0 && less(ts[j], ts[j-1]); j-- {
 			ts[j], ts[j-1] = ts[j-1], ts[j]
@@ -151,6 +175,10 @@ func sortThreads(ts []*thread, less func(a, b *thread) bool) {
 func (e *engine) place(t *thread, c int) {
 	cr := &e.cores[c] // idle: dispatch and the legacy GIL's hand-over place on idle cores only
 	e.busyCores++
+	e.idleCores.remove(c)
+	if e.slowed {
+		e.busySet.add(c)
+	}
 	cr.cur = t.idx
 	t.os.core = int32(c)
 	e.setState(t, stCore)
@@ -200,11 +228,42 @@ func (e *engine) beginSlice(t *thread, from int64) {
 	t.os.sliceBase = from
 	t.os.sliceArmed = false
 	t.os.sliceGen++
+	e.pol.sliceBegan(t)
 	if e.waiting > 0 {
 		e.armSlice(t)
-	} else {
-		e.unarmed = true
+		return
 	}
+	e.unarmed = append(e.unarmed, t)
+	if len(e.unarmed) > 2*e.busyCores+64 {
+		e.unarmed = e.stillUnarmed()
+	}
+}
+
+// stillUnarmed is e.unarmed without the threads gone from their cores or
+// armed since, each once, in core order.
+func (e *engine) stillUnarmed() []*thread {
+	n := 0
+	for _, t := range e.unarmed {
+		if c := t.os.core; c >= 0 && e.cores[c].cur == t.idx && !t.os.sliceArmed {
+			e.unarmed[n] = t
+			n++
+		}
+	}
+	clear(e.unarmed[n:])
+	ts := e.unarmed[:n]
+	slices.SortFunc(ts, func(a, b *thread) int { return cmp.Compare(a.os.core, b.os.core) })
+	return slices.CompactFunc(ts, func(a, b *thread) bool { return a == b })
+}
+
+// armUnarmed schedules the ends of the running slices begun while nobody
+// waited, in core order.
+func (e *engine) armUnarmed() {
+	ts := e.stillUnarmed()
+	for _, t := range ts {
+		e.armSlice(t)
+	}
+	clear(ts)
+	e.unarmed = ts[:0]
 }
 
 // armSlice schedules the end of t's current slice, if its policy has
@@ -314,6 +373,10 @@ func (e *engine) leaveCore(t *thread) {
 	}
 	e.cores[t.os.core].cur = -1
 	e.busyCores--
+	e.idleCores.add(int(t.os.core))
+	if e.slowed {
+		e.busySet.remove(int(t.os.core))
+	}
 	e.pol.offCore(t)
 	t.os.core = -1
 	t.os.sliceGen++

@@ -13,6 +13,9 @@ type osPolicy interface {
 	admit(t *thread, woke bool)
 	// enqueue queues runnable t.
 	enqueue(t *thread)
+	// nextCore is the lowest idle core at or after from for which next
+	// may have a thread, or -1.
+	nextCore(from int) int
 	// next takes the thread that runs next on idle core c (nil: none).
 	next(c int) *thread
 	// victim is the running thread whose core the best waiting thread
@@ -24,6 +27,8 @@ type osPolicy interface {
 	// contended says whether another thread waits for t's core (its
 	// slice's end then preempts it).
 	contended(t *thread) bool
+	// sliceBegan sees t, on a core, begin a time slice (sliceBase set).
+	sliceBegan(t *thread)
 	// onCore and offCore see t put on a core (its core and onSince set)
 	// and taken off it.
 	onCore(t *thread)
@@ -142,8 +147,10 @@ func (q *readyQueue) pop() rqItem {
 
 // What every global-queue policy does the same way.
 func (q *readyQueue) next(int) *thread               { return q.e.threads[q.pop().th] }
+func (q *readyQueue) nextCore(from int) int          { return q.e.idleCores.next(from) }
 func (q *readyQueue) admit(*thread, bool)            {}
 func (q *readyQueue) onCore(*thread)                 {}
+func (q *readyQueue) sliceBegan(*thread)             {}
 func (q *readyQueue) offCore(*thread)                {}
 func (q *readyQueue) contended(*thread) bool         { return len(q.h) > 0 }
 func (q *readyQueue) tick()                          {}

@@ -13,13 +13,18 @@ import "math"
 type fairPolicy struct {
 	readyQueue
 	fairParams
-	minV      int64  // the least vruntime, never going back
-	runWeight int64  // the fair weights of the threads on cores
-	runV      []runV // past runVScanMax cores: the vruntimes of threads on cores, a min-heap with stale entries
+	minV      int64        // the least vruntime, never going back
+	runWeight int64        // the fair weights of the threads on cores
+	runV      []runV       // past runVScanMax cores: the vruntimes of threads on cores, a min-heap with stale entries
+	run       *fairRunning // past runVScanMax cores: the threads on cores, for the victim (policy_fair_index.go)
 }
 
 func newFairPolicy(e *engine) osPolicy {
-	return &fairPolicy{readyQueue: readyQueue{e: e}, fairParams: newFairParams(len(e.cores))}
+	p := &fairPolicy{readyQueue: readyQueue{e: e}, fairParams: newFairParams(len(e.cores))}
+	if len(e.cores) > runVScanMax {
+		p.run = newFairRunning(len(e.cores))
+	}
+	return p
 }
 
 // fairParams are CFS's tunables scaled by the CPU count
@@ -62,6 +67,14 @@ func (p *fairPolicy) vruntimeNow(r *thread) int64 {
 
 func (p *fairPolicy) victim() *thread {
 	e := p.e
+	if p.run != nil {
+		if e.busyCores < len(e.cores) {
+			return nil // the best waiting thread takes the idle core instead
+		}
+		bt := p.e.threads[p.peek().th]
+		worst, _ := p.furthest(func(v int64) bool { return v-bt.os.vruntime > p.wakeupGran*1024/bt.weight() })
+		return worst
+	}
 	var worst *thread
 	var v int64
 	for c := range e.cores {
@@ -112,7 +125,19 @@ func (p *fairPolicy) onCore(t *thread) {
 	p.updateMinV()
 }
 
+// sliceBegan files t, on its core, in the victim's index: its onSince is
+// final once its slice begins (after a context switch's cost).
+func (p *fairPolicy) sliceBegan(t *thread) {
+	if p.run != nil && t.os.core >= 0 && p.e.cores[t.os.core].cur == t.idx {
+		p.run.remove(t.os.core)
+		p.run.add(t, t.os.core, p.e.now)
+	}
+}
+
 func (p *fairPolicy) offCore(t *thread) {
+	if p.run != nil {
+		p.run.remove(t.os.core)
+	}
 	p.runWeight -= t.weight()
 	t.os.vruntime += max(p.e.now-t.os.onSince, 0) * 1024 / t.weight()
 }

@@ -1,5 +1,7 @@
 package simulator
 
+import "math"
+
 // linuxPolicy is Linux's scheduler as it behaves on a small machine
 // (semantics.md 14.3): a run queue per core, FIFO, in which CPU-bound
 // tasks take turns at the scheduler tick; a new task placed at fork by
@@ -19,19 +21,25 @@ type linuxPolicy struct {
 	imbSince int64
 	imbDelay int64 // the delay drawn for this imbalance
 	tickAt   int64 // the pending tick event's time (-1: none)
+	// past linuxScanMax cores, the answers about the cores come from an
+	// index (policy_linux_index.go) rather than a pass over them
+	indexed bool
+	x       linuxIndex
+	matured []bool // per core: idle since BalanceIdle ago or more (its idleSince)
 }
 
+// linuxScanMax is the most cores the linux policy passes over; past it,
+// it keeps its index. (A variable for the tests, which run both ways.)
+var linuxScanMax = 16
+
 // coreQueue is one core's run queue: the threads waiting for that core,
-// in order, and how many threads it has (waiting or running), and the
-// arrival times of those placed there at fork lately.
+// in order, and how many threads it has (waiting or running).
 type coreQueue struct {
 	q         []*thread
 	head      int
 	woke      []bool // q[i] woke from a sleep (it may preempt)
 	load      int    // waiting + running
 	idleSince int64  // when load last fell to 0
-	recent    []int64
-	rHead     int
 }
 
 func newLinuxPolicy(e *engine) osPolicy {
@@ -40,7 +48,13 @@ func newLinuxPolicy(e *engine) osPolicy {
 	for k := n; k > 1; k >>= 1 {
 		f++
 	}
-	return &linuxPolicy{e: e, queues: make([]coreQueue, n), baseSlice: e.m.BaseSlice * f, tickAt: -1}
+	p := &linuxPolicy{e: e, queues: make([]coreQueue, n), baseSlice: e.m.BaseSlice * f, tickAt: -1,
+		indexed: n > linuxScanMax}
+	p.x = newLinuxIndex(n, p.indexed)
+	if p.indexed {
+		p.matured = make([]bool, n)
+	}
+	return p
 }
 
 func (p *linuxPolicy) coreOf(t *thread) int32 {
@@ -64,8 +78,11 @@ func (p *linuxPolicy) admit(t *thread, woke bool) {
 		c = p.qcore[t.proc.main.idx]
 	case !woke && prev < 0:
 		c = p.forkTarget()
-		cq := &p.queues[c]
-		cq.recent = append(cq.recent, e.now)
+		p.x.recent = append(p.x.recent, recentFork{at: e.now, c: c})
+		p.x.nRecent[c]++
+		if p.indexed {
+			p.x.tree.mark(int(c))
+		}
 	case prev >= 0 && e.cores[prev].cur < 0 && p.queues[prev].load == 0:
 		// its previous core is idle
 	default:
@@ -87,17 +104,27 @@ func (p *linuxPolicy) pendingWoke(t *thread, woke bool) { t.os.wokeUp = woke }
 // averages the kernel compares ramp up over tens of ms, so children forked
 // close together look alike and pile up), the lowest on a tie.
 func (p *linuxPolicy) forkTarget() int32 {
-	best, bestN := int32(0), int(^uint(0)>>1)
+	x := &p.x
+	for x.recentH < len(x.recent) && x.recent[x.recentH].at <= p.e.now-p.e.m.ForkRamp {
+		c := x.recent[x.recentH].c
+		x.nRecent[c]--
+		if p.indexed {
+			x.tree.mark(int(c))
+		}
+		x.recentH++
+	}
+	if x.recentH == len(x.recent) {
+		x.recent, x.recentH = x.recent[:0], 0
+	} else if x.recentH >= 1024 && 2*x.recentH >= len(x.recent) {
+		n := copy(x.recent, x.recent[x.recentH:])
+		x.recent, x.recentH = x.recent[:n], 0
+	}
+	if p.indexed {
+		return int32(unpackCore(p.root().minFork, false))
+	}
+	best, bestN := int32(0), int32(math.MaxInt32)
 	for c := range p.queues {
-		cq := &p.queues[c]
-		for cq.rHead < len(cq.recent) && cq.recent[cq.rHead] <= p.e.now-p.e.m.ForkRamp {
-			cq.rHead++
-		}
-		if cq.rHead == len(cq.recent) {
-			cq.recent, cq.rHead = cq.recent[:0], 0
-		}
-		n := max(cq.load-(len(cq.recent)-cq.rHead), 0)
-		if n < bestN {
+		if n := max(int32(p.queues[c].load)-x.nRecent[c], 0); n < bestN {
 			best, bestN = int32(c), n
 		}
 	}
@@ -106,8 +133,24 @@ func (p *linuxPolicy) forkTarget() int32 {
 
 // idleCore is a core with nothing to run, or -1.
 func (p *linuxPolicy) idleCore() int {
+	if p.indexed {
+		return p.x.empty.next(0)
+	}
 	for c := range p.queues {
 		if p.queues[c].load == 0 && p.e.cores[c].cur < 0 {
+			return c
+		}
+	}
+	return -1
+}
+
+// nextCore is the lowest idle core at or after from with a task queued.
+func (p *linuxPolicy) nextCore(from int) int {
+	if p.indexed {
+		return p.x.avail.next(from)
+	}
+	for c := p.e.idleCores.next(from); c >= 0; c = p.e.idleCores.next(c + 1) {
+		if cq := &p.queues[c]; cq.head < len(cq.q) {
 			return c
 		}
 	}
@@ -125,6 +168,7 @@ func (p *linuxPolicy) enqueue(t *thread) {
 	cq.woke = append(cq.woke, t.os.wokeUp)
 	t.os.wokeUp = false
 	cq.load++
+	p.changed(int(c))
 	p.armTick()
 }
 
@@ -142,6 +186,7 @@ func (p *linuxPolicy) next(c int) *thread {
 		cq.q, cq.woke, cq.head = cq.q[:0], cq.woke[:0], 0
 	}
 	cq.load-- // onCore counts it again
+	p.changed(c)
 	return t
 }
 
@@ -149,19 +194,33 @@ func (p *linuxPolicy) next(c int) *thread {
 // once that one has had its base slice in this turn (EEVDF's wake-up
 // preemption past run-to-parity).
 func (p *linuxPolicy) victim() *thread {
-	e := p.e
-	for c := range p.queues {
-		cq := &p.queues[c]
-		if cq.head >= len(cq.q) || !cq.woke[cq.head] {
-			continue
-		}
-		if id := e.cores[c].cur; id >= 0 {
-			if r := e.threads[id]; e.now-r.os.sliceBase >= p.baseSlice {
-				return r
+	if !p.indexed {
+		e := p.e
+		for c := range p.queues {
+			cq := &p.queues[c]
+			if cq.head >= len(cq.q) || !cq.woke[cq.head] {
+				continue
+			}
+			if id := e.cores[c].cur; id >= 0 {
+				if r := e.threads[id]; e.now-r.os.sliceBase >= p.baseSlice {
+					return r
+				}
 			}
 		}
+		return nil
 	}
-	return nil
+	x := &p.x
+	for len(x.ripeAt) > 0 && x.ripeAt[0].at <= p.e.now {
+		r := heapPop(&x.ripeAt, ripeLess)
+		if r.ver == x.ver[r.c] {
+			x.ripe.add(int(r.c))
+		}
+	}
+	c := x.ripe.next(0)
+	if c < 0 {
+		return nil
+	}
+	return p.e.threads[p.e.cores[c].cur]
 }
 
 // sliceEnd is the first scheduler tick after t has had its base slice:
@@ -188,14 +247,21 @@ func (p *linuxPolicy) onCore(t *thread) {
 	p.coreOf(t)
 	p.qcore[t.idx] = t.os.core
 	p.queues[t.os.core].load++
+	p.changed(int(t.os.core))
 }
 
 func (p *linuxPolicy) offCore(t *thread) {
-	cq := &p.queues[t.os.core]
+	c := int(t.os.core)
+	cq := &p.queues[c]
 	cq.load--
 	if cq.load == 0 {
 		cq.idleSince = p.e.now
+		if p.indexed {
+			p.matured[c] = false
+			p.x.idleQ = append(p.x.idleQ, settleEntry{at: p.e.now, c: int32(c)})
+		}
 	}
+	p.changed(c)
 }
 
 // armTick keeps a balancing tick pending while a task waits somewhere.
@@ -226,34 +292,12 @@ func (p *linuxPolicy) tick() {
 // CPU-bound tasks on two cores change pairs now and then).
 func (p *linuxPolicy) balance() {
 	e := p.e
-	busy, least := 0, 0
-	for c := range p.queues {
-		if p.queues[c].load > p.queues[busy].load {
-			busy = c
-		}
-		if p.queues[c].load < p.queues[least].load {
-			least = c
-		}
-	}
+	busy, least := p.extremes()
 	hi, lo := p.queues[busy].load, p.queues[least].load
 	if lo == 0 && hi >= 2 {
 		// every core idle for a while pulls from the busiest that has a
 		// task waiting
-		for c := range p.queues {
-			if p.queues[c].load != 0 || e.now-p.queues[c].idleSince < e.m.BalanceIdle {
-				continue
-			}
-			from := -1
-			for d := range p.queues {
-				if dq := &p.queues[d]; dq.head < len(dq.q) && (from < 0 || dq.load > p.queues[from].load) {
-					from = d
-				}
-			}
-			if from < 0 {
-				break
-			}
-			p.pull(from, c)
-		}
+		p.pullToIdle()
 		return
 	}
 	kind := int8(0)
@@ -279,6 +323,55 @@ func (p *linuxPolicy) balance() {
 	p.imbKind = 0 // a new imbalance, if any, is timed afresh
 }
 
+// extremes are the first core of the most load and the first of the least.
+func (p *linuxPolicy) extremes() (busy, least int) {
+	if p.indexed {
+		rt := p.root()
+		return unpackCore(rt.maxLoad, true), unpackCore(rt.minLoad, false)
+	}
+	for c := range p.queues {
+		if p.queues[c].load > p.queues[busy].load {
+			busy = c
+		}
+		if p.queues[c].load < p.queues[least].load {
+			least = c
+		}
+	}
+	return busy, least
+}
+
+// pullToIdle has each core idle for BalanceIdle or longer, in order, pull
+// a task from the busiest core with one waiting (the first of them).
+func (p *linuxPolicy) pullToIdle() {
+	e := p.e
+	if p.indexed {
+		p.matureIdle()
+		for c := p.x.settled.next(0); c >= 0; c = p.x.settled.next(c + 1) {
+			w := p.root().maxWaiting
+			if w == emptyNode.maxWaiting {
+				break
+			}
+			p.pull(unpackCore(w, true), c)
+		}
+		return
+	}
+	for c := range p.queues {
+		if p.queues[c].load != 0 || e.now-p.queues[c].idleSince < e.m.BalanceIdle {
+			continue
+		}
+		from := -1
+		for d := range p.queues {
+			if dq := &p.queues[d]; dq.head < len(dq.q) && (from < 0 || dq.load > p.queues[from].load) {
+				from = d
+			}
+		}
+		if from < 0 {
+			break
+		}
+		p.pull(from, c)
+	}
+}
+
 // pull moves the longest-waiting task of core from to core to's queue.
 func (p *linuxPolicy) pull(from, to int) {
 	cq := &p.queues[from]
@@ -298,4 +391,6 @@ func (p *linuxPolicy) pull(from, to int) {
 	dst.woke = append(dst.woke, woke)
 	dst.load++
 	p.qcore[t.idx] = int32(to)
+	p.changed(from)
+	p.changed(to)
 }

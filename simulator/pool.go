@@ -13,6 +13,8 @@ type pool struct {
 	idle    []*thread
 	queue   []job
 	head    int
+	// workers created that have not arrived yet
+	starting int
 }
 
 // workerPool is a kind of pool: how its workers are named, how many there
@@ -86,6 +88,7 @@ func (e *engine) startWorker(l *loop, p *pool) *thread {
 	e.units = append(e.units, t.rt.unit)
 	t.rt.prog = newProgram(nil)
 	p.workers = append(p.workers, t)
+	p.starting++
 	t.os.arrival = e.after(e.m.ThreadStart)
 	e.q.push(event{at: t.os.arrival, kind: evArrive, th: t.idx})
 	return t
@@ -101,20 +104,9 @@ func (e *engine) submit(l *loop, m *member, body []Step) {
 		e.wake(w)
 		return
 	}
-	if !p.eager && len(p.workers) < p.max && len(p.queue)-p.head > e.starting(p) {
+	if !p.eager && len(p.workers) < p.max && len(p.queue)-p.head > p.starting {
 		e.startWorker(l, p)
 	}
-}
-
-// starting counts workers created but not yet arrived.
-func (e *engine) starting(p *pool) int {
-	n := 0
-	for _, w := range p.workers {
-		if w.os.state == stNew {
-			n++
-		}
-	}
-	return n
 }
 
 // takeJob gives worker t the next queued job. It returns false when the
