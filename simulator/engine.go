@@ -257,7 +257,7 @@ func (e *engine) newThread(p *proc, ts *Thread, file int32) *thread {
 	t.rt.cpython = !p.spec.Native
 	nice := p.spec.Nice
 	if ts != nil {
-		t.rt.prog = newProgram(ts.Steps)
+		t.rt.prog = programIn(ts.Steps, &t.frames)
 		t.os.priority = int32(ts.Priority)
 		if ts.Nice != 0 {
 			nice = ts.Nice

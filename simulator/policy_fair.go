@@ -62,7 +62,7 @@ func (p *fairPolicy) enqueue(t *thread) { p.push(t, t.os.vruntime, 0, 0) }
 // vruntimeNow is a running thread's virtual runtime with its time on the
 // core so far.
 func (p *fairPolicy) vruntimeNow(r *thread) int64 {
-	return r.os.vruntime + max(p.e.now-r.os.onSince, 0)*1024/r.weight()
+	return r.os.vruntime + byWeight(max(p.e.now-r.os.onSince, 0), r.weight())
 }
 
 func (p *fairPolicy) victim() *thread {
@@ -72,7 +72,7 @@ func (p *fairPolicy) victim() *thread {
 			return nil // the best waiting thread takes the idle core instead
 		}
 		bt := p.e.threads[p.peek().th]
-		worst, _ := p.furthest(func(v int64) bool { return v-bt.os.vruntime > p.wakeupGran*1024/bt.weight() })
+		worst, _ := p.furthest(func(v int64) bool { return v-bt.os.vruntime > byWeight(p.wakeupGran, bt.weight()) })
 		return worst
 	}
 	var worst *thread
@@ -88,10 +88,19 @@ func (p *fairPolicy) victim() *thread {
 		}
 	}
 	bt := p.e.threads[p.peek().th]
-	if v-bt.os.vruntime <= p.wakeupGran*1024/bt.weight() {
+	if v-bt.os.vruntime <= byWeight(p.wakeupGran, bt.weight()) {
 		return nil
 	}
 	return worst
+}
+
+// byWeight is d·1024/w, d ≥ 0: d itself at weight 1024 (nice 0), with no
+// division, the same integer while d·1024 does not overflow.
+func byWeight(d, w int64) int64 {
+	if w == 1024 && d < 1<<53 {
+		return d
+	}
+	return d * 1024 / w
 }
 
 // sliceEnd is the end of t's share of the scheduling period: the period
@@ -139,7 +148,7 @@ func (p *fairPolicy) offCore(t *thread) {
 		p.run.remove(t.os.core)
 	}
 	p.runWeight -= t.weight()
-	t.os.vruntime += max(p.e.now-t.os.onSince, 0) * 1024 / t.weight()
+	t.os.vruntime += byWeight(max(p.e.now-t.os.onSince, 0), t.weight())
 }
 
 // updateMinV moves the minimum vruntime up to the least of the waiting

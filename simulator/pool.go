@@ -86,7 +86,7 @@ func (e *engine) startWorker(l *loop, p *pool) *thread {
 	t.rt.unit = &t.own
 	t.rt.uidx = int32(len(e.units))
 	e.units = append(e.units, t.rt.unit)
-	t.rt.prog = newProgram(nil)
+	t.rt.prog = programIn(nil, &t.frames)
 	p.workers = append(p.workers, t)
 	p.starting++
 	t.os.arrival = e.after(e.m.ThreadStart)
@@ -122,7 +122,7 @@ func (e *engine) takeJob(t *thread) bool {
 	if p.head == len(p.queue) {
 		p.queue, p.head = p.queue[:0], 0
 	}
-	t.rt.prog = newProgram(j.body)
+	t.rt.prog = programIn(j.body, &t.frames)
 	t.rt.pool.job = j.m
 	if u := t.rt.unit; u.done {
 		u.done = false

@@ -15,10 +15,14 @@ type program struct {
 	stack []frame
 }
 
-func newProgram(steps []Step) program {
-	p := program{stack: make([]frame, 1, 2)}
-	p.stack[0] = frame{steps: steps, left: -1, lock: -1}
-	return p
+// programIn is a program at the start of steps, its first frames in
+// room, which the entity that owns the program holds: walking a thread's
+// or a unit's steps then touches the entity's own memory, not an
+// allocation of its own (at 100,000 entities, a cache miss less per step).
+func programIn(steps []Step, room *[2]frame) program {
+	room[0] = frame{steps: steps, left: -1, lock: -1}
+	room[1] = frame{}
+	return program{stack: room[:1:2]}
 }
 
 // leafKind is what the program asks for next.

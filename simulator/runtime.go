@@ -32,7 +32,8 @@ type member struct {
 	spec     *Member
 	unit     *unitStats // &own
 	prog     program
-	readyAt  int64 // when it last became ready, for lag and wait
+	frames   [2]frame // prog's first frames
+	readyAt  int64    // when it last became ready, for lag and wait
 	parkedAt int64
 	mem      int64
 	idx      int32
@@ -181,7 +182,8 @@ func (e *engine) newLoop(t *thread, ts *Thread, p *proc) {
 	l.sched = build(e, l)
 	l.coop = l.hub && ts.Patched
 	for i, ms := range ts.Members {
-		m := &member{idx: int32(i), lp: l, spec: ms, prog: newProgram(ms.Steps)}
+		m := &member{idx: int32(i), lp: l, spec: ms}
+		m.prog = programIn(ms.Steps, &m.frames)
 		m.own = unitStats{name: ms.Name, kind: l.unitKind, proc: int32(p.idx), start: -1, finish: -1}
 		m.unit = &m.own
 		m.uidx = int32(len(e.units))

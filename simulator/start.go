@@ -49,7 +49,7 @@ func (e *engine) beginStarts(t *thread) bool {
 		return false
 	}
 	sortThreads(p.toStart, func(a, b *thread) bool { return a.spec.Arrival < b.spec.Arrival })
-	t.rt.prog = newProgram(e.mainProgram())
+	t.rt.prog = programIn(e.mainProgram(), &t.frames)
 	t.rt.prog.stack[0].left = int64(len(p.toStart)) - 1
 	return true
 }

@@ -47,10 +47,11 @@ type thread struct {
 	idx  int32
 	file int32 // expanded file order, for tie rules
 
-	os  threadOS
-	gil threadGIL
-	rt  threadRT
-	own unitStats // the result row of a plain thread
+	os     threadOS
+	gil    threadGIL
+	rt     threadRT
+	frames [2]frame  // rt.prog's first frames
+	own    unitStats // the result row of a plain thread
 }
 
 // threadOS is layer 1's view of a thread: where it is, what it runs on its
