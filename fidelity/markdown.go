@@ -77,7 +77,7 @@ func Markdown(results []Result) string {
 			errS = map[bool]string{true: "match", false: "differs"}[r.OK]
 		}
 		src := ""
-		if r.Data == issue {
+		if r.Data == quoted {
 			src = ", from the issue"
 		}
 		w("| %s | %s <br>`%s`%s | %s | %s | %s | %s | %s |\n",

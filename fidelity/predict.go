@@ -26,6 +26,9 @@ type run struct {
 
 // Load parses and runs every .sim file at the top of fsys.
 func Load(fsys fs.FS) (*Runs, error) {
+	if rowsErr != nil {
+		return nil, rowsErr
+	}
 	names, err := fs.Glob(fsys, "*.sim")
 	if err != nil {
 		return nil, err
