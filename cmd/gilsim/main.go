@@ -15,6 +15,7 @@
 //	gilsim calibrate [--python PATH] [--budget DURATION]
 //	gilsim version
 //	gilsim help [COMMAND]
+//	gilsim help language
 //
 // Exit status: 0 when every run finished and every expectation held; 1 when
 // an expectation failed or a run ended in a deadlock or a modelled failure;
@@ -28,6 +29,8 @@ import (
 	"os"
 	"runtime/debug"
 	"strings"
+
+	"github.com/gilsim/gilsim/docs"
 )
 
 func main() {
@@ -76,6 +79,7 @@ Usage:
   gilsim calibrate             measure this machine with python3, print a machine block
   gilsim version               print gilsim's version
   gilsim help [COMMAND]        print this help, or a command's
+  gilsim help language         print the reference of the scenario language
 
 Exit status:
   0  every run finished and every expectation held
@@ -159,6 +163,8 @@ func helpCommand(args []string, stdout, stderr io.Writer) int {
 		io.WriteString(stdout, c.usage)
 	case args[0] == "help":
 		io.WriteString(stdout, mainUsage)
+	case args[0] == "language":
+		io.WriteString(stdout, docs.Language)
 	default:
 		fmt.Fprintf(stderr, "gilsim help: unknown command %s\nRun \"gilsim help\" for usage.\n", safe(fmt.Sprintf("%q", args[0])))
 		return exitUsage

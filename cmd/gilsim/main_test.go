@@ -58,6 +58,7 @@ func TestUsage(t *testing.T) {
 		{name: "--help", args: []string{"--help"}, code: 0, stdout: []string{"Usage:"}},
 		{name: "help run", args: []string{"help", "run"}, code: 0, stdout: []string{"--max-time", "--per-task"}},
 		{name: "help version", args: []string{"help", "version"}, code: 0, stdout: []string{"gilsim version"}},
+		{name: "help language", args: []string{"help", "language"}, code: 0, stdout: []string{"# The scenario language", "## The machine block", "`wakeup_latency`"}},
 		{name: "help unknown", args: []string{"help", "frobnicate"}, code: 2, stderr: []string{`unknown command "frobnicate"`}, noStdout: true},
 		{name: "unknown command", args: []string{"frobnicate"}, code: 2, stderr: []string{`unknown command "frobnicate"`}, noStdout: true},
 		{name: "file without run", args: []string{"x.sim"}, code: 2, stderr: []string{`did you mean "gilsim run x.sim"?`}},
