@@ -18,6 +18,6 @@
 //	results := fidelity.Evaluate(runs)
 //	io.WriteString(os.Stdout, fidelity.Markdown(results))
 //
-// The README's "Fidelity against CPython" section is the output of
+// The generated section of docs/fidelity.md is the output of
 // Markdown (`gilsim fidelity`), and a test keeps the two identical.
 package fidelity

@@ -15,10 +15,11 @@ import (
 	"testing"
 
 	"github.com/gilsim/gilsim/dsl"
+	"github.com/gilsim/gilsim/internal/app"
 	"github.com/gilsim/gilsim/scenarios/calibration"
 )
 
-var update = flag.Bool("update", false, "rewrite the README's fidelity section")
+var update = flag.Bool("update", false, "rewrite the generated section of docs/fidelity.md")
 
 var (
 	loadOnce sync.Once
@@ -180,19 +181,19 @@ func TestScenarios(t *testing.T) {
 	}
 }
 
-// TestREADME keeps the README's fidelity section identical to what
-// `gilsim fidelity` generates. Run `go test ./fidelity -update` (or
-// `gilsim fidelity --readme README.md`) after changing the engine, a
+// TestDoc keeps the generated section of docs/fidelity.md identical to
+// what `gilsim fidelity` prints. Run `go test ./fidelity -update` (or
+// `gilsim fidelity --doc docs/fidelity.md`) after changing the engine, a
 // scenario or a row.
-func TestREADME(t *testing.T) {
-	path := filepath.Join("..", "README.md")
+func TestDoc(t *testing.T) {
+	path := filepath.Join("..", "docs", "fidelity.md")
 	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := Markdown(results(t))
 	if *update {
-		out, err := ReplaceSection(string(b), want)
+		out, err := app.ReplaceSection(string(b), SectionName, want)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -201,46 +202,12 @@ func TestREADME(t *testing.T) {
 		}
 		return
 	}
-	got, err := Section(string(b))
+	got, err := app.Section(string(b), SectionName)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got != want {
-		gl, wl := strings.Split(got, "\n"), strings.Split(want, "\n")
-		for i := range max(len(gl), len(wl)) {
-			var g, w string
-			if i < len(gl) {
-				g = gl[i]
-			}
-			if i < len(wl) {
-				w = wl[i]
-			}
-			if g != w {
-				t.Fatalf("README.md's fidelity section differs from `gilsim fidelity` at line %d:\nREADME:    %s\ngenerated: %s\nRun `go run ./cmd/gilsim fidelity --readme README.md` (or go test ./fidelity -update).", i+1, g, w)
-			}
-		}
-	}
-	if !strings.Contains(string(b), "## Fidelity against CPython") {
-		t.Error("README.md lacks the heading ## Fidelity against CPython")
-	}
-}
-
-func TestReplaceSection(t *testing.T) {
-	in := "# x\n\nintro\n" + BeginMarker + "\nold\n" + EndMarker + "\ntail\n"
-	out, err := ReplaceSection(in, "new\n")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want := "# x\n\nintro\n" + BeginMarker + "\nnew\n" + EndMarker + "\ntail\n"; out != want {
-		t.Errorf("got %q, want %q", out, want)
-	}
-	if s, _ := Section(out); s != "new\n" {
-		t.Errorf("Section = %q", s)
-	}
-	for _, bad := range []string{"no markers", EndMarker + BeginMarker, BeginMarker + BeginMarker + EndMarker} {
-		if _, err := ReplaceSection(bad, "x"); err == nil {
-			t.Errorf("ReplaceSection(%q) should fail", bad)
-		}
+	if line, g, w := app.FirstDifference(got, want); line > 0 {
+		t.Fatalf("docs/fidelity.md's generated section differs from `gilsim fidelity` at its line %d:\ndoc:       %s\ngenerated: %s\nRun `go run ./cmd/gilsim fidelity --doc docs/fidelity.md` (or go test ./fidelity -update).", line, g, w)
 	}
 }
 

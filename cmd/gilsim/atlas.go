@@ -14,23 +14,25 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/gilsim/gilsim/docs"
 	"github.com/gilsim/gilsim/dsl"
 	"github.com/gilsim/gilsim/simulator"
 )
 
-const atlasUsage = `Usage: gilsim atlas [--readme FILE] DIR
+const atlasUsage = `Usage: gilsim atlas [--doc FILE] DIR
 
 Runs every scenario file (.sim) below DIR and prints a markdown table of
 the claims they check, one row per file, sorted by path: the claim, the
 scenario, what gilsim shows (the actual value of each expect line) and
-the verdict with its reason. It is the README's "The seed's claims,
-checked" section when DIR is scenarios/seed.
+the verdict with its reason. It is the generated section of
+docs/claims.md when DIR is scenarios/seed (citations of
+docs/semantics.md become links relative to docs/).
 
 Each file opens with a header of comment lines, one field each, in any
 order:
 
   # claim: the claim, in the words of its source
-  # source: where it comes from (seed-notes.txt, line 3)
+  # source: where it comes from (docs/seed-notes.txt, line 3)
   # verdict: holds | holds with a caveat | does not hold
   # why: the reason for the verdict
   #   (a line of "#" and at least two spaces continues the field above)
@@ -39,9 +41,10 @@ The header ends at the first line that is not a field or a continuation
 (usually a bare "#"); the scenario's own comment follows.
 
 Flags:
-  --readme FILE   instead of printing, replace the text between
+  --doc FILE      instead of printing, replace the text between
                   <!-- atlas:begin --> and <!-- atlas:end --> in FILE,
-                  leaving the rest of FILE as it is
+                  leaving the rest of FILE as it is (--readme is the
+                  former name of this flag)
 
 Exit status:
   0  every scenario ran and every expectation held
@@ -50,11 +53,9 @@ Exit status:
      not parse, or FILE cannot be read, has no markers, or cannot be written
 `
 
-// The markers around the generated section of a README.
-const (
-	atlasBegin = "<!-- atlas:begin -->"
-	atlasEnd   = "<!-- atlas:end -->"
-)
+// atlasSection names the generated section of a page: the text between
+// <!-- atlas:begin --> and <!-- atlas:end -->.
+const atlasSection = "atlas"
 
 // The verdicts a header may give.
 var atlasVerdicts = []string{"holds", "holds with a caveat", "does not hold"}
@@ -78,7 +79,7 @@ type atlasRow struct {
 func atlasCommand(args []string, stdout, stderr io.Writer) int {
 	fset := flag.NewFlagSet("gilsim atlas", flag.ContinueOnError)
 	fset.SetOutput(io.Discard)
-	readme := fset.String("readme", "", "")
+	doc := docFlag(fset)
 	dirs, err := parseInterleaved(fset, args)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -107,26 +108,12 @@ func atlasCommand(args []string, stdout, stderr io.Writer) int {
 	}
 
 	section := atlasMarkdown(dirs[0], rows)
-	if *readme == "" {
+	if doc.path == "" {
 		io.WriteString(stdout, section)
 		return status
 	}
-	b, err := os.ReadFile(*readme)
-	if err != nil {
-		fmt.Fprintf(stderr, "gilsim atlas: %s\n", safe(err.Error()))
-		return exitUsage
-	}
-	out, err := replaceAtlasSection(string(b), section)
-	if err != nil {
-		fmt.Fprintf(stderr, "gilsim atlas: %s: %s\n", safe(*readme), err)
-		return exitUsage
-	}
-	if out != string(b) {
-		if err := replaceFile("--readme", *readme, []byte(out)); err != nil {
-			fmt.Fprintf(stderr, "gilsim atlas: %s\n", safe(err.Error()))
-			return exitUsage
-		}
-		fmt.Fprintf(stderr, "gilsim atlas: updated the atlas section of %s\n", safe(*readme))
+	if code := writeSection("atlas", doc, atlasSection, section, stderr); code != exitOK {
+		return code
 	}
 	return status
 }
@@ -341,7 +328,7 @@ func atlasMarkdown(dir string, rows []atlasRow) string {
 	b.WriteString("|---|---|---|---|\n")
 	for _, r := range rows {
 		claim := mdCell(r.header.Claim) + " <br>*" + mdCell(r.header.Source) + "*"
-		verdict := "**" + mdCell(r.header.Verdict) + "**: " + mdCell(r.header.Why)
+		verdict := "**" + mdCell(r.header.Verdict) + "**: " + docs.LinkCitations(mdCell(r.header.Why))
 		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", claim, mdCell(codeSpan(r.path)), mdCell(codeSpan(r.shows)), verdict)
 	}
 	return b.String()
@@ -382,29 +369,4 @@ func codeSpan(s string) string {
 		s = " " + s + " "
 	}
 	return fence + s + fence
-}
-
-// replaceAtlasSection puts section between the atlas markers of readme,
-// which must hold each marker once, begin before end.
-func replaceAtlasSection(readme, section string) (string, error) {
-	i := strings.Index(readme, atlasBegin)
-	j := strings.Index(readme, atlasEnd)
-	if i < 0 || j < 0 || j < i {
-		return "", errors.New("the file has no " + atlasBegin + " … " + atlasEnd + " section")
-	}
-	if strings.Count(readme, atlasBegin) != 1 || strings.Count(readme, atlasEnd) != 1 {
-		return "", errors.New("the file has more than one atlas section")
-	}
-	return readme[:i+len(atlasBegin)] + "\n" + section + readme[j:], nil
-}
-
-// atlasSection returns the text between the atlas markers of readme, as
-// replaceAtlasSection writes it.
-func atlasSection(readme string) (string, error) {
-	i := strings.Index(readme, atlasBegin)
-	j := strings.Index(readme, atlasEnd)
-	if i < 0 || j < 0 || j < i {
-		return "", errors.New("the file has no " + atlasBegin + " … " + atlasEnd + " section")
-	}
-	return strings.TrimPrefix(readme[i+len(atlasBegin):j], "\n"), nil
 }

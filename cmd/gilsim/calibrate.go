@@ -448,7 +448,7 @@ func humanSize(v float64) string {
 // extraComments are the measurements no machine key takes yet.
 func (c *calReport) extraComments() string {
 	var b strings.Builder
-	b.WriteString("# Not machine keys yet (see the README, Fidelity against CPython):\n")
+	b.WriteString("# Not machine keys yet (see docs/fidelity.md, machine parameters):\n")
 	row := func(name, value, note string) {
 		fmt.Fprintf(&b, "#   %-30s %s\n", name+" "+value, note)
 	}
