@@ -32,7 +32,7 @@ func TestReadmeTour(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(string(readme), "```text\n"+string(tour)+"```") {
+	if !strings.Contains(string(readme), "```sim\n"+string(tour)+"```") {
 		t.Error("README.md's language tour differs from scenarios/tour.sim; change both")
 	}
 }

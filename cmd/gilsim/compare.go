@@ -32,8 +32,7 @@ no other entity; its expect lines are about models:
   expect makespan(asyncio) < 1s
 (metrics: makespan, speedup, parallelism, gil_wait, latency, lag, memory).
 
-Models (README.md, "Comparing concurrency models", says what each step
-becomes under each):
+Models (docs/compare.md says what each step becomes under each):
   sequential        one thread runs the tasks one after another
   threads           one process, a thread per task, one GIL
   threads-nogil     the same on the free-threaded build (no GIL)

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -74,26 +73,5 @@ func TestEndToEndJSON(t *testing.T) {
 	}
 	if len(got[1].Expectations) != 1 || got[1].Expectations[0].OK {
 		t.Errorf("failing.sim: want one failed expectation, got %+v", got[1].Expectations)
-	}
-}
-
-// TestReadmeQuickStart keeps the output quoted in README.md's quick start
-// equal to what the command prints today.
-func TestReadmeQuickStart(t *testing.T) {
-	readme, err := os.ReadFile("../../README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, after, ok := strings.Cut(string(readme), "expectations:\n\n```text\n")
-	quoted, _, ok2 := strings.Cut(after, "```")
-	if !ok || !ok2 {
-		t.Fatal("README.md has no quick-start output block")
-	}
-	var out, errb bytes.Buffer
-	run([]string{"run", "../../scenarios/gil/cpu-threads-vs-processes.sim"}, &out, &errb)
-	for _, line := range strings.Split(strings.TrimSpace(quoted), "\n") {
-		if line != "..." && !strings.Contains(out.String(), line) {
-			t.Errorf("README.md quotes %q, which the command no longer prints", line)
-		}
 	}
 }

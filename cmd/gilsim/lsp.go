@@ -16,8 +16,8 @@ the misuse warnings of a short dry run of the scenario), hover
 documentation of keywords, steps, metrics and machine keys (with their
 defaults), completion, go to definition from a name in expect or switch,
 formatting (as gilsim fmt) and an outline of the file's processes,
-threads and tasks. Internal errors are logged on stderr. README.md says
-how to set it up in VS Code, Neovim and Helix.
+threads and tasks. Internal errors are logged on stderr. docs/cli.md
+says how to set it up in VS Code, Neovim and Helix.
 
 Exit status:
   0  the client asked to shut down, then to exit
