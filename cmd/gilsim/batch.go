@@ -399,7 +399,7 @@ func distinctValues(name, list string) error {
 	for v := range strings.SplitSeq(list, ",") {
 		v = strings.TrimSpace(v)
 		key := v
-		if ns, err := parseDuration(v); err == nil {
+		if ns, err := dsl.ParseDuration(v); err == nil {
 			key = "duration " + strconv.FormatInt(ns, 10)
 		}
 		first, dup := seen[key]

@@ -205,9 +205,9 @@ func TestFmtDuration(t *testing.T) {
 		if got != want {
 			t.Errorf("fmtDuration(%d) = %q, want %q", ns, got, want)
 		}
-		back, err := parseDuration(got)
+		back, err := dsl.ParseDuration(got)
 		if err != nil || (ns < 1_000_000 && back != ns) {
-			t.Errorf("parseDuration(%q) = %d, %v; want %d", got, back, err, ns)
+			t.Errorf("dsl.ParseDuration(%q) = %d, %v; want %d", got, back, err, ns)
 		}
 	}
 }
