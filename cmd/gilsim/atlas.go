@@ -7,15 +7,16 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"runtime"
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 
 	"github.com/gilsim/gilsim/docs"
 	"github.com/gilsim/gilsim/dsl"
+	"github.com/gilsim/gilsim/internal/app"
 	"github.com/gilsim/gilsim/simulator"
 )
 
@@ -76,7 +77,7 @@ type atlasRow struct {
 	failed bool   // an expectation failed, or the run did not finish cleanly
 }
 
-func atlasCommand(args []string, stdout, stderr io.Writer) int {
+func atlasCommand(e *env, args []string, stdout, stderr io.Writer) int {
 	fset := flag.NewFlagSet("gilsim atlas", flag.ContinueOnError)
 	fset.SetOutput(io.Discard)
 	doc := docFlag(fset)
@@ -92,7 +93,7 @@ func atlasCommand(args []string, stdout, stderr io.Writer) int {
 		return badUsage(stderr, "atlas", atlasUsage, fmt.Sprintf("want one directory, got %d arguments", len(dirs)))
 	}
 
-	rows, errs := buildAtlas(dirs[0])
+	rows, errs := buildAtlas(dirs[0], dirs[0])
 	if len(errs) > 0 {
 		for _, e := range errs {
 			fmt.Fprintf(stderr, "%s\n", safe(e))
@@ -120,55 +121,51 @@ func atlasCommand(args []string, stdout, stderr io.Writer) int {
 
 // buildAtlas reads, checks and runs every .sim file below dir. It returns
 // the rows sorted by path, or every header, parse and run error found
-// (then the rows are of no use).
-func buildAtlas(dir string) ([]atlasRow, []string) {
+// (then the rows are of no use). shown is how to name dir in the rows
+// (dir itself, for the command).
+func buildAtlas(dir, shown string) ([]atlasRow, []string) {
 	var rels []string
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+	for _, it := range app.Expand([]string{dir}) {
+		switch {
+		case errors.Is(it.Err, app.ErrNoScenarios):
+			return nil, []string{"gilsim atlas: no .sim files below " + dir}
+		case it.Err != nil:
+			return nil, []string{"gilsim atlas: " + pathError(it.Path, it.Err)}
+		case !it.Found:
+			return nil, []string{"gilsim atlas: " + dir + " is not a directory"}
+		}
+		rel, err := filepath.Rel(dir, it.Path)
 		if err != nil {
-			return err
+			return nil, []string{"gilsim atlas: " + err.Error()}
 		}
-		if !d.IsDir() && strings.HasSuffix(p, ".sim") {
-			rel, err := filepath.Rel(dir, p)
-			if err != nil {
-				return err
-			}
-			rels = append(rels, filepath.ToSlash(rel))
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, []string{"gilsim atlas: " + err.Error()}
-	}
-	if len(rels) == 0 {
-		return nil, []string{"gilsim atlas: no .sim files below " + dir}
+		rels = append(rels, filepath.ToSlash(rel))
 	}
 	sort.Strings(rels)
 
+	// Runs are independent and deterministic: they run side by side, and
+	// each row lands in its file's place.
 	rows := make([]atlasRow, len(rels))
-	errs := make([]string, len(rels))
-	// Runs are independent and deterministic: run them side by side and
-	// keep each result in its file's slot, so the order never depends on
-	// which finishes first.
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
-	for i, rel := range rels {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			shown := filepath.ToSlash(filepath.Join(dir, filepath.FromSlash(rel)))
-			rows[i], errs[i] = atlasFile(filepath.Join(dir, filepath.FromSlash(rel)), shown)
-		}()
-	}
-	wg.Wait()
-	var all []string
-	for _, e := range errs {
-		if e != "" {
-			all = append(all, e)
+	var errs []string
+	app.InOrder(len(rels), runtime.GOMAXPROCS(0), func(i int) string {
+		var msg string
+		rows[i], msg = atlasFile(filepath.Join(dir, filepath.FromSlash(rels[i])), path.Join(filepath.ToSlash(shown), rels[i]))
+		return msg
+	}, func(_ int, msg string) {
+		if msg != "" {
+			errs = append(errs, msg)
 		}
+	})
+	return rows, errs
+}
+
+// pathError is err about path as "path: problem", the way WalkDir's and
+// Stat's errors read.
+func pathError(p string, err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Error()
 	}
-	return rows, all
+	return p + ": " + err.Error()
 }
 
 // atlasFile checks the header of one file and runs its scenario. path is

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -17,6 +16,7 @@ import (
 // seed scenario or the engine, run
 // `go run ./cmd/gilsim atlas --doc docs/claims.md scenarios/seed`.
 func TestClaimsDoc(t *testing.T) {
+	t.Parallel()
 	root := repoRoot(t)
 	page, err := os.ReadFile(filepath.Join(root, "docs", "claims.md"))
 	if err != nil {
@@ -26,12 +26,17 @@ func TestClaimsDoc(t *testing.T) {
 	if err != nil {
 		t.Fatalf("docs/claims.md: %v", err)
 	}
-	t.Chdir(root) // the paths in the table are relative to the repository's root
-	var out, errb bytes.Buffer
-	if code := run([]string{"atlas", "scenarios/seed"}, &out, &errb); code != exitOK {
-		t.Fatalf("gilsim atlas scenarios/seed: exit %d\n%s", code, errb.String())
+	// the paths in the table are relative to the repository's root
+	rows, errs := buildAtlas(filepath.Join(root, "scenarios", "seed"), "scenarios/seed")
+	if len(errs) > 0 {
+		t.Fatalf("gilsim atlas scenarios/seed: %s", strings.Join(errs, "\n"))
 	}
-	if line, g, w := app.FirstDifference(got, out.String()); line > 0 {
+	for _, r := range rows {
+		if r.failed {
+			t.Errorf("%s: an expectation failed or the run did not finish: %s", r.path, r.shows)
+		}
+	}
+	if line, g, w := app.FirstDifference(got, atlasMarkdown("scenarios/seed", rows)); line > 0 {
 		t.Fatalf("docs/claims.md's table differs from `gilsim atlas scenarios/seed` at its line %d:\ndoc:       %s\ngenerated: %s\nRun `go run ./cmd/gilsim atlas --doc docs/claims.md scenarios/seed`.", line, g, w)
 	}
 }
@@ -42,6 +47,7 @@ func TestClaimsDoc(t *testing.T) {
 // no other line more. A claim from the notes' table names its row's
 // line; its column's name is on the table's header line, hence "mostly".
 func TestClaimsQuoteTheNotes(t *testing.T) {
+	t.Parallel()
 	root := repoRoot(t)
 	notes, err := os.ReadFile(filepath.Join(root, "docs", "seed-notes.txt"))
 	if err != nil {

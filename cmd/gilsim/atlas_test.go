@@ -14,6 +14,7 @@ import (
 var updateAtlas = flag.Bool("update-atlas", false, "rewrite testdata/atlas/ok.md")
 
 func TestParseClaimHeader(t *testing.T) {
+	t.Parallel()
 	const full = "# claim: A claim.\n# source: notes, line 3\n# verdict: holds\n# why: Because.\n#\nscenario \"s\" {}\n"
 	good := []struct {
 		name, src string
@@ -62,6 +63,7 @@ func TestParseClaimHeader(t *testing.T) {
 }
 
 func TestMarkdownEscaping(t *testing.T) {
+	t.Parallel()
 	cells := []struct{ in, want string }{
 		{"plain", "plain"},
 		{"a|b", `a\|b`},
@@ -100,6 +102,7 @@ func TestMarkdownEscaping(t *testing.T) {
 }
 
 func TestAtlasGolden(t *testing.T) {
+	t.Parallel()
 	var out, errb bytes.Buffer
 	code := run([]string{"atlas", "testdata/atlas/ok"}, &out, &errb)
 	if code != exitOK || errb.Len() != 0 {
@@ -128,6 +131,7 @@ func TestAtlasGolden(t *testing.T) {
 }
 
 func TestAtlasCommand(t *testing.T) {
+	t.Parallel()
 	cases := []cliCase{
 		{name: "help", args: []string{"atlas", "-h"}, code: 0, stdout: []string{"Usage: gilsim atlas", "# verdict: holds | holds with a caveat | does not hold"}},
 		{name: "help command", args: []string{"help", "atlas"}, code: 0, stdout: []string{"--doc FILE"}},
@@ -150,6 +154,7 @@ func TestAtlasCommand(t *testing.T) {
 }
 
 func TestAtlasFileErrors(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	header := "# claim: C\n# source: S\n# verdict: holds\n# why: W\n#\n"
 	os.WriteFile(filepath.Join(dir, "a-syntax.sim"), []byte(header+"scenario \"x\" { task \"t\" { cpu 5min } }\n"), 0o644)
@@ -169,6 +174,7 @@ func TestAtlasFileErrors(t *testing.T) {
 }
 
 func TestAtlasDocFlag(t *testing.T) {
+	t.Parallel()
 	atlasBegin, atlasEnd := app.Markers(atlasSection)
 	dir := t.TempDir()
 	path := filepath.Join(dir, "README.md")
@@ -210,6 +216,7 @@ func TestAtlasDocFlag(t *testing.T) {
 // --doc (and --readme, its former name) is written as --out is: all at
 // once, and a read-only file is refused, unchanged.
 func TestDocFlagReadOnly(t *testing.T) {
+	t.Parallel()
 	atlasBegin, atlasEnd := app.Markers(atlasSection)
 	dir := t.TempDir()
 	path := filepath.Join(dir, "README.md")

@@ -63,7 +63,7 @@ func calibrateTimeout(budget time.Duration) time.Duration {
 	return 3*budget + 3*time.Minute
 }
 
-func calibrateCommand(args []string, stdout, stderr io.Writer) int {
+func calibrateCommand(e *env, args []string, stdout, stderr io.Writer) int {
 	fset := flag.NewFlagSet("gilsim calibrate", flag.ContinueOnError)
 	fset.SetOutput(io.Discard)
 	python := fset.String("python", "python3", "")

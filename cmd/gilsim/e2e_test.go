@@ -11,6 +11,7 @@ import (
 // These tests run the real parser and engine on the files in testdata/.
 
 func TestEndToEnd(t *testing.T) {
+	t.Parallel()
 	cases := []cliCase{
 		{name: "textbook fcfs", args: []string{"run", "testdata/fcfs.sim"}, code: 0,
 			stdout: []string{"== fcfs convoy (testdata/fcfs.sim) ==", "PASS  expect makespan == 30ms", "PASS  expect finish(\"P2\") == 27ms"}},
@@ -35,6 +36,7 @@ func TestEndToEnd(t *testing.T) {
 }
 
 func TestEndToEndJSON(t *testing.T) {
+	t.Parallel()
 	var out, errb bytes.Buffer
 	code := run([]string{"run", "--format", "json", "testdata/fcfs.sim", "testdata/failing.sim"}, &out, &errb)
 	if code != 1 {

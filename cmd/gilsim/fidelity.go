@@ -30,7 +30,7 @@ Exit status:
   2  usage error, or FILE cannot be read, has no markers, or cannot be written
 `
 
-func fidelityCommand(args []string, stdout, stderr io.Writer) int {
+func fidelityCommand(e *env, args []string, stdout, stderr io.Writer) int {
 	fset := flag.NewFlagSet("gilsim fidelity", flag.ContinueOnError)
 	fset.SetOutput(io.Discard)
 	doc := docFlag(fset)

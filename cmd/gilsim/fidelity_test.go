@@ -9,6 +9,7 @@ import (
 )
 
 func TestFidelityCommand(t *testing.T) {
+	t.Parallel()
 	cases := []cliCase{
 		{name: "prints the section", args: []string{"fidelity"}, code: 0,
 			stdout: []string{"| E1 |", "## Known limitations", "## Machine parameters", "`wakeup_latency`"}},
@@ -24,6 +25,7 @@ func TestFidelityCommand(t *testing.T) {
 }
 
 func TestFidelityDocFlag(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "README.md")
 	before := "# x\n\n## Fidelity against CPython\n\n<!-- fidelity:begin -->\nold\n<!-- fidelity:end -->\n\n## After\n"

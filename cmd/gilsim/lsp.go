@@ -24,7 +24,7 @@ Exit status:
   1  the input ended (or exit came) without a shutdown request
 `
 
-func lspCommand(args []string, stdout, stderr io.Writer) int {
+func lspCommand(e *env, args []string, stdout, stderr io.Writer) int {
 	if len(args) > 0 {
 		if len(args) == 1 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {
 			io.WriteString(stdout, lspUsage)
@@ -36,7 +36,7 @@ func lspCommand(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	v := strings.TrimPrefix(versionString(), "gilsim ")
-	return lsp.Serve(context.Background(), stdio{stdin, stdout}, lsp.Options{Version: v, Log: stderr})
+	return lsp.Serve(context.Background(), stdio{e.stdin, stdout}, lsp.Options{Version: v, Log: stderr})
 }
 
 // stdio is standard input and output as one stream; closing it closes

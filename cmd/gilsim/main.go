@@ -92,6 +92,11 @@ Run "gilsim help COMMAND" for the flags of a command.
 // run is the whole command line: it returns the exit status instead of
 // exiting, so that tests can call it.
 func run(args []string, stdout, stderr io.Writer) int {
+	return realEnv().run(args, stdout, stderr)
+}
+
+// run is the command line in the env e.
+func (e *env) run(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		io.WriteString(stderr, mainUsage)
 		return exitUsage
@@ -99,7 +104,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	cmd, rest := args[0], args[1:]
 	if c, ok := commands[cmd]; ok {
 		out := &stdoutWriter{w: stdout}
-		code := c.run(rest, out, stderr)
+		code := c.run(e, rest, out, stderr)
 		return checkStdout(cmd, out, code, stderr)
 	}
 	switch cmd {
@@ -133,7 +138,7 @@ func badUsage(stderr io.Writer, cmd, usage, msg string) int {
 
 // command is a subcommand and its help text.
 type command struct {
-	run   func(args []string, stdout, stderr io.Writer) int
+	run   func(e *env, args []string, stdout, stderr io.Writer) int
 	usage string
 }
 

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/gilsim/gilsim/dsl"
+	"github.com/gilsim/gilsim/internal/app"
 	"github.com/gilsim/gilsim/simulator"
 )
 
@@ -23,12 +24,17 @@ type cliCase struct {
 	stderr     []string // substrings stderr must contain
 	noStdout   bool     // stdout must be empty
 	stderrLine bool     // stderr must be exactly one line
+	env        *env     // the command's env; nil: the real one
 }
 
 func (c cliCase) check(t *testing.T) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	code := run(c.args, &out, &errb)
+	e := c.env
+	if e == nil {
+		e = realEnv()
+	}
+	code := e.run(c.args, &out, &errb)
 	if code != c.code {
 		t.Errorf("run(%q) = %d, want %d\nstdout:\n%s\nstderr:\n%s", c.args, code, c.code, out.String(), errb.String())
 	}
@@ -51,6 +57,7 @@ func (c cliCase) check(t *testing.T) {
 }
 
 func TestUsage(t *testing.T) {
+	t.Parallel()
 	cases := []cliCase{
 		{name: "no arguments", args: nil, code: 2, stderr: []string{"Usage:", "gilsim run"}, noStdout: true},
 		{name: "help", args: []string{"help"}, code: 0, stdout: []string{"gilsim run [flags] PATH...", "gilsim test [flags] PATH..."}},
@@ -91,6 +98,7 @@ func TestUsage(t *testing.T) {
 // A usage error prints what is wrong, the command's synopsis and where to
 // read more: three lines, not the whole help.
 func TestUsageErrorsAreShort(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		args []string
 		msg  string
@@ -125,6 +133,7 @@ func TestUsageErrorsAreShort(t *testing.T) {
 
 // Every command that takes --set refuses a list that repeats a value.
 func TestSetRefusesRepeatedValues(t *testing.T) {
+	t.Parallel()
 	for _, args := range [][]string{
 		{"run", "--set", "w=1,1", "a.sim"},
 		{"test", "--set", "w=1, 1", "a.sim"},
@@ -153,6 +162,7 @@ func TestSetRefusesRepeatedValues(t *testing.T) {
 
 // TestMissingFiles goes through the real parser.
 func TestMissingFiles(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	missing := filepath.Join(dir, "missing.sim")
 	other := filepath.Join(dir, "other.sim")
@@ -174,6 +184,7 @@ func TestMissingFiles(t *testing.T) {
 // --max-time reads durations as the language does (dsl.ParseDuration,
 // whose tests hold the cases), and refuses what the clock cannot hold.
 func TestDurationFlag(t *testing.T) {
+	t.Parallel()
 	var d durationFlag
 	if err := d.Set("1.5s"); err != nil || d.ns != 1_500_000_000 || !d.set {
 		t.Errorf("Set(1.5s): %+v, %v", d, err)
@@ -194,20 +205,24 @@ type fakeFile struct {
 	result   *simulator.Result
 }
 
-func withFakes(t *testing.T, files map[string]fakeFile) *[]simulator.Options {
-	t.Helper()
-	var seen []simulator.Options
-	var mu sync.Mutex
-	oldExpand, oldLoad, oldSim := expand, loadSweep, simulate
-	t.Cleanup(func() { expand, loadSweep, simulate = oldExpand, oldLoad, oldSim })
-	expand = func(paths []string) []batchItem {
-		items := make([]batchItem, len(paths))
+// fakes is an env whose parser and engine are fakes; seen collects the
+// options of every run.
+type fakes struct {
+	*env
+	mu   sync.Mutex
+	seen []simulator.Options
+}
+
+func withFakes(files map[string]fakeFile) *fakes {
+	f := &fakes{env: realEnv()}
+	f.expand = func(paths []string) []app.Item {
+		items := make([]app.Item, len(paths))
 		for i, p := range paths {
-			items[i] = batchItem{path: p}
+			items[i] = app.Item{Path: p}
 		}
 		return items
 	}
-	loadSweep = func(path string, _ map[string]string) (*dsl.Sweep, error) {
+	f.parse = func(path string, _ map[string]string) (*dsl.Sweep, error) {
 		f, ok := files[path]
 		if !ok {
 			return nil, &os.PathError{Op: "open", Path: path, Err: os.ErrNotExist}
@@ -218,18 +233,18 @@ func withFakes(t *testing.T, files map[string]fakeFile) *[]simulator.Options {
 		sc := &simulator.Scenario{Title: path, File: path}
 		return &dsl.Sweep{File: path, Title: path, Runs: []dsl.Run{{Scenario: sc}}}, nil
 	}
-	simulate = func(sc *simulator.Scenario, opt simulator.Options) (*simulator.Result, error) {
-		mu.Lock()
-		seen = append(seen, opt)
-		mu.Unlock()
-		f := files[sc.File]
-		if f.runErr != nil {
-			return nil, f.runErr
+	f.simulate = func(sc *simulator.Scenario, opt simulator.Options) (*simulator.Result, error) {
+		f.mu.Lock()
+		f.seen = append(f.seen, opt)
+		f.mu.Unlock()
+		file := files[sc.File]
+		if file.runErr != nil {
+			return nil, file.runErr
 		}
-		r := *f.result
+		r := *file.result
 		return &r, nil
 	}
-	return &seen
+	return f
 }
 
 func okResult(title string) *simulator.Result {
@@ -243,6 +258,7 @@ func okResult(title string) *simulator.Result {
 }
 
 func TestRunWithFakes(t *testing.T) {
+	t.Parallel()
 	failing := okResult("failing")
 	failing.Expectations = []simulator.ExpectResult{{Text: "makespan < 10ms", OK: false, Actual: "30ms"}}
 	deadlocked := okResult("deadlocked")
@@ -276,17 +292,19 @@ func TestRunWithFakes(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			withFakes(t, files)
+			t.Parallel()
+			c.env = withFakes(files).env
 			c.check(t)
 		})
 	}
 }
 
 func TestRunOutputOrderAndShape(t *testing.T) {
-	withFakes(t, map[string]fakeFile{
+	t.Parallel()
+	run := withFakes(map[string]fakeFile{
 		"a.sim": {result: okResult("first")},
 		"b.sim": {result: okResult("second")},
-	})
+	}).run
 	var out, errb bytes.Buffer
 	if code := run([]string{"run", "b.sim", "--format", "json", "a.sim"}, &out, &errb); code != 0 {
 		t.Fatalf("exit %d: %s", code, errb.String())
@@ -320,7 +338,9 @@ func TestRunOutputOrderAndShape(t *testing.T) {
 }
 
 func TestRunPassesOptions(t *testing.T) {
-	seen := withFakes(t, map[string]fakeFile{"a.sim": {result: okResult("a")}})
+	t.Parallel()
+	f := withFakes(map[string]fakeFile{"a.sim": {result: okResult("a")}})
+	run, seen := f.run, &f.seen
 	var out, errb bytes.Buffer
 	if code := run([]string{"run", "--max-events", "5000", "a.sim", "--max-time", "1.5s"}, &out, &errb); code != 0 {
 		t.Fatalf("exit %d: %s", code, errb.String())
@@ -343,13 +363,14 @@ func TestRunPassesOptions(t *testing.T) {
 }
 
 func TestRunPerTask(t *testing.T) {
+	t.Parallel()
 	r := okResult("replicas")
 	r.Tasks = nil
 	for _, n := range []string{"w#1", "w#2", "w#3"} {
 		r.Tasks = append(r.Tasks, simulator.TaskResult{Name: n, Group: "w", Kind: "thread", Process: "app", Finish: 1, Finished: true})
 	}
 	r.Processes = []simulator.ProcessResult{{Name: "app", Group: "app"}}
-	withFakes(t, map[string]fakeFile{"a.sim": {result: r}})
-	cliCase{args: []string{"run", "a.sim"}, stdout: []string{"w#1..3 (x3)"}}.check(t)
-	cliCase{args: []string{"run", "a.sim", "--per-task"}, stdout: []string{"| w#2 "}}.check(t)
+	e := withFakes(map[string]fakeFile{"a.sim": {result: r}}).env
+	cliCase{args: []string{"run", "a.sim"}, stdout: []string{"w#1..3 (x3)"}, env: e}.check(t)
+	cliCase{args: []string{"run", "a.sim", "--per-task"}, stdout: []string{"| w#2 "}, env: e}.check(t)
 }

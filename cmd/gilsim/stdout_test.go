@@ -19,6 +19,7 @@ func (fullWriter) Write([]byte) (int, error) { return 0, syscall.ENOSPC }
 // Every command whose output is lost reports it and exits 2, whatever
 // the run found.
 func TestStdoutWriteErrors(t *testing.T) {
+	t.Parallel()
 	cases := [][]string{
 		{"help"},
 		{"help", "run"},
@@ -56,6 +57,7 @@ func TestStdoutWriteErrors(t *testing.T) {
 
 // The same with the real /dev/full, where there is one.
 func TestStdoutDevFull(t *testing.T) {
+	t.Parallel()
 	full, err := os.OpenFile("/dev/full", os.O_WRONLY, 0)
 	if err != nil {
 		t.Skipf("no /dev/full: %v", err)
@@ -74,6 +76,7 @@ func TestStdoutDevFull(t *testing.T) {
 // nothing left to escape, or the caret would no longer stand under its
 // column.
 func TestExcerptNeedsNoMoreEscaping(t *testing.T) {
+	t.Parallel()
 	check := func(r rune) {
 		msg := dsl.ErrorAt("f.sim", []byte("a"+string(r)+"bc"), 1, 4, "m").Error()
 		if got := report.TermSafeText(msg); got != msg {

@@ -26,6 +26,7 @@ func dirEntries(t *testing.T, dir string) []string {
 }
 
 func TestTraceCommand(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	out := filepath.Join(dir, "trace.json")
 	cliCase{name: "trace", args: []string{"trace", "testdata/fcfs.sim", "-o", out}, code: 0, noStdout: true}.check(t)
@@ -97,6 +98,7 @@ func TestTraceCommand(t *testing.T) {
 // the existing file stays, stdout gets nothing, no temporary file is
 // left. So does a run stopped by --max-events into stdout.
 func TestTraceSizeLimit(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	out := filepath.Join(dir, "trace.json")
 	old := []byte("the previous trace\n")
@@ -137,6 +139,7 @@ func TestTraceSizeLimit(t *testing.T) {
 // --max-trace-size reads sizes as the language does (dsl.ParseSize), and
 // formatSize writes them back.
 func TestSizeFlag(t *testing.T) {
+	t.Parallel()
 	good := map[string]int64{"1KB": 1024, "256MB": 256 << 20, "2GB": 2 << 30, "1500B": 1500, "0B": 0, "1.5MB": 3 << 19}
 	for in, want := range good {
 		var f sizeFlag
