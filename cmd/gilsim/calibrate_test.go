@@ -2,9 +2,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -197,54 +194,6 @@ func TestCalibrateUsage(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, c.check)
-	}
-}
-
-func TestFmtDuration(t *testing.T) {
-	t.Parallel()
-	for ns, want := range map[int64]string{
-		0: "0ns", 24: "24ns", 999: "999ns", 1000: "1us", 1499: "1.499us", 54420: "54.42us",
-		999_999: "999.999us", 1_000_000: "1ms", 1_977_000: "1.977ms", 1_977_499: "1.977ms", 1_977_500: "1.978ms",
-		30_000_000_000: "30000ms",
-	} {
-		got := fmtDuration(ns)
-		if got != want {
-			t.Errorf("fmtDuration(%d) = %q, want %q", ns, got, want)
-		}
-		back, err := dsl.ParseDuration(got)
-		if err != nil || (ns < 1_000_000 && back != ns) {
-			t.Errorf("dsl.ParseDuration(%q) = %d, %v; want %d", got, back, err, ns)
-		}
-	}
-}
-
-// TestMeasureScript runs two quick measurements of the embedded script
-// with the python3 of this machine, when there is one: the script must
-// run and report in the format the Go side reads. Values are not checked
-// (they depend on the machine).
-func TestMeasureScript(t *testing.T) {
-	t.Parallel()
-	py, err := exec.LookPath("python3")
-	if err != nil {
-		t.Skip("no python3 on PATH")
-	}
-	dir := t.TempDir()
-	script := filepath.Join(dir, "measure.py")
-	if err := os.WriteFile(script, measureScript, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	for _, name := range []string{"generator_switch", "memory_total", "gevent_switch"} {
-		out, err := exec.Command(py, script, "--one", name, "0.05").Output()
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		var m measurement
-		if err := json.Unmarshal(out, &m); err != nil {
-			t.Fatalf("%s: %v in %q", name, err, out)
-		}
-		if m.Name != name || m.Error != "" || (m.Skipped == "" && (m.Value == nil || *m.Value <= 0)) {
-			t.Errorf("%s: %s", name, out)
-		}
 	}
 }
 
