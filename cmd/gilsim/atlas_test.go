@@ -230,7 +230,7 @@ func TestDocFlagReadOnly(t *testing.T) {
 	} {
 		var out, errb bytes.Buffer
 		want := "gilsim " + args[0] + ": " + args[1] + " " + path + ": the file is read-only (mode 0444)"
-		if code := run(args, &out, &errb); code != 2 || !strings.HasPrefix(errb.String(), want) {
+		if code := testEnv().run(args, &out, &errb); code != 2 || !strings.HasPrefix(errb.String(), want) {
 			t.Errorf("%q: exit %d, stderr %q", args, code, errb.String())
 		}
 		if b, _ := os.ReadFile(path); string(b) != before {

@@ -8,7 +8,9 @@ import (
 
 	"github.com/gilsim/gilsim/compare"
 	"github.com/gilsim/gilsim/dsl"
+	"github.com/gilsim/gilsim/fidelity"
 	"github.com/gilsim/gilsim/internal/app"
+	"github.com/gilsim/gilsim/scenarios/calibration"
 	"github.com/gilsim/gilsim/simulator"
 )
 
@@ -28,6 +30,8 @@ type env struct {
 	// terminal returns the width of the terminal behind w, and whether w
 	// is a terminal at all.
 	terminal func(w io.Writer) (cols int, ok bool)
+	// fidelity runs the calibration scenarios and evaluates every row.
+	fidelity func() ([]fidelity.Result, error)
 }
 
 // realEnv is the env of the gilsim command.
@@ -41,7 +45,18 @@ func realEnv() *env {
 		budget:   runBudget,
 		stdin:    os.Stdin,
 		terminal: terminalSize,
+		fidelity: evaluateFidelity,
 	}
+}
+
+// evaluateFidelity is gilsim fidelity's work: the built-in calibration
+// scenarios, run and set against the built-in measurements.
+func evaluateFidelity() ([]fidelity.Result, error) {
+	runs, err := fidelity.Load(calibration.Files)
+	if err != nil {
+		return nil, err
+	}
+	return fidelity.Evaluate(runs), nil
 }
 
 // terminalSize is the width of the terminal behind w, and whether w is a

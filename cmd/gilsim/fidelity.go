@@ -6,7 +6,6 @@ import (
 	"io"
 
 	"github.com/gilsim/gilsim/fidelity"
-	"github.com/gilsim/gilsim/scenarios/calibration"
 )
 
 const fidelityUsage = `Usage: gilsim fidelity [--doc FILE]
@@ -45,12 +44,11 @@ func fidelityCommand(e *env, args []string, stdout, stderr io.Writer) int {
 		return badUsage(stderr, "fidelity", fidelityUsage, fmt.Sprintf("unexpected argument %q", fset.Arg(0)))
 	}
 
-	runs, err := fidelity.Load(calibration.Files)
+	results, err := e.fidelity()
 	if err != nil {
 		fmt.Fprintf(stderr, "gilsim fidelity: %s\n", safe(err.Error()))
 		return exitUsage
 	}
-	results := fidelity.Evaluate(runs)
 	status := exitOK
 	for _, r := range results {
 		if !r.OK && r.Limit == nil {

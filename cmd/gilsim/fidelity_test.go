@@ -33,7 +33,7 @@ func TestFidelityDocFlag(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out, errb bytes.Buffer
-	if code := run([]string{"fidelity", "--doc", path}, &out, &errb); code != 0 {
+	if code := testEnv().run([]string{"fidelity", "--doc", path}, &out, &errb); code != 0 {
 		t.Fatalf("exit %d: %s", code, errb.String())
 	}
 	b, _ := os.ReadFile(path)
@@ -51,7 +51,7 @@ func TestFidelityDocFlag(t *testing.T) {
 	plain := filepath.Join(dir, "plain.md")
 	os.WriteFile(plain, []byte("# nothing\n"), 0o644)
 	errb.Reset()
-	if code := run([]string{"fidelity", "--readme", plain}, &out, &errb); code != 2 || !strings.Contains(errb.String(), "fidelity:begin") {
+	if code := testEnv().run([]string{"fidelity", "--readme", plain}, &out, &errb); code != 2 || !strings.Contains(errb.String(), "fidelity:begin") {
 		t.Errorf("no markers: exit %d, stderr %q", code, errb.String())
 	}
 	if b, _ := os.ReadFile(plain); string(b) != "# nothing\n" {

@@ -27,12 +27,24 @@ type cliCase struct {
 	env        *env     // the command's env; nil: the real one
 }
 
+// sharedFidelity evaluates the calibration suite once for every test that
+// runs gilsim fidelity (the results are only read).
+var sharedFidelity = sync.OnceValues(evaluateFidelity)
+
+// testEnv is the real env, but for the calibration suite, which it runs
+// once for all the tests.
+func testEnv() *env {
+	e := realEnv()
+	e.fidelity = sharedFidelity
+	return e
+}
+
 func (c cliCase) check(t *testing.T) {
 	t.Helper()
 	var out, errb bytes.Buffer
 	e := c.env
 	if e == nil {
-		e = realEnv()
+		e = testEnv()
 	}
 	code := e.run(c.args, &out, &errb)
 	if code != c.code {

@@ -40,7 +40,7 @@ func TestStdoutWriteErrors(t *testing.T) {
 	}
 	for _, args := range cases {
 		var errb bytes.Buffer
-		code := run(args, fullWriter{}, &errb)
+		code := testEnv().run(args, fullWriter{}, &errb)
 		if code != exitUsage || !strings.Contains(errb.String(), "no space left on device") {
 			t.Errorf("%q into a full disk: exit %d, stderr %q; want exit 2 and the error", args, code, errb.String())
 		}
@@ -50,7 +50,7 @@ func TestStdoutWriteErrors(t *testing.T) {
 	}
 	calibrate := []string{"calibrate", "--python", fakePython(t, "full"), "--budget", "3s"}
 	var errb bytes.Buffer
-	if code := run(calibrate, fullWriter{}, &errb); code != exitUsage || !strings.Contains(errb.String(), "no space left on device") {
+	if code := testEnv().run(calibrate, fullWriter{}, &errb); code != exitUsage || !strings.Contains(errb.String(), "no space left on device") {
 		t.Errorf("%q into a full disk: exit %d, stderr %q", calibrate, code, errb.String())
 	}
 }
@@ -65,7 +65,7 @@ func TestStdoutDevFull(t *testing.T) {
 	defer full.Close()
 	for _, args := range [][]string{{"fidelity"}, {"atlas", "testdata/atlas/ok"}, {"run", "testdata/fcfs.sim"}} {
 		var errb bytes.Buffer
-		if code := run(args, full, &errb); code != exitUsage || !strings.Contains(errb.String(), "no space left on device") || strings.Count(errb.String(), "\n") != 1 {
+		if code := testEnv().run(args, full, &errb); code != exitUsage || !strings.Contains(errb.String(), "no space left on device") || strings.Count(errb.String(), "\n") != 1 {
 			t.Errorf("%q > /dev/full: exit %d, stderr %q", args, code, errb.String())
 		}
 	}
