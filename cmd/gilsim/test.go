@@ -169,7 +169,6 @@ type testRenderer struct {
 	passed, failed int
 	ran            int          // files that ran (passed or failed, not an error)
 	all            []testResult // markdown and csv are written at the end
-	json           *report.JSONStream
 	jsonN          int
 }
 
