@@ -83,17 +83,6 @@ func expandPath(path string) []Item {
 // ErrNoScenarios is the error of a folder with no .sim file below it.
 var ErrNoScenarios = errors.New("no .sim files in this folder")
 
-// Errs returns the items that name no file, or nil.
-func Errs(items []Item) []Item {
-	var bad []Item
-	for _, it := range items {
-		if it.Err != nil {
-			bad = append(bad, it)
-		}
-	}
-	return bad
-}
-
 // Shard is --shard K/N: the K-th (1-based) of N contiguous slices of a
 // file list. The zero Shard is the whole list.
 type Shard struct{ K, N int }
