@@ -1756,14 +1756,6 @@ func bigFootprint(tops []*topT, w *workloadT) *big.Int {
 	return est.Add(est, members.Mul(members, big.NewInt(simulator.FootprintMember)))
 }
 
-func bigCount(s string) *big.Int {
-	n, _ := new(big.Int).SetString(s, 10)
-	if n == nil {
-		n = new(big.Int)
-	}
-	return n
-}
-
 // humanBytes renders a byte count in the largest binary unit (up to EiB).
 func humanBytes(n *big.Int) string {
 	units := []string{"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"}

@@ -2,22 +2,24 @@ package fidelity
 
 import (
 	"encoding/json"
-	"errors"
 	"flag"
 	"io/fs"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/gilsim/gilsim/dsl"
+	"github.com/gilsim/gilsim/internal/app"
 	"github.com/gilsim/gilsim/scenarios/calibration"
 )
 
-var update = flag.Bool("update", false, "rewrite the README's fidelity section")
+var update = flag.Bool("update", false, "rewrite the generated section of docs/fidelity.md")
 
 var (
 	loadOnce sync.Once
@@ -179,19 +181,19 @@ func TestScenarios(t *testing.T) {
 	}
 }
 
-// TestREADME keeps the README's fidelity section identical to what
-// `gilsim fidelity` generates. Run `go test ./fidelity -update` (or
-// `gilsim fidelity --readme README.md`) after changing the engine, a
+// TestDoc keeps the generated section of docs/fidelity.md identical to
+// what `gilsim fidelity` prints. Run `go test ./fidelity -update` (or
+// `gilsim fidelity --doc docs/fidelity.md`) after changing the engine, a
 // scenario or a row.
-func TestREADME(t *testing.T) {
-	path := filepath.Join("..", "README.md")
+func TestDoc(t *testing.T) {
+	path := filepath.Join("..", "docs", "fidelity.md")
 	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := Markdown(results(t))
 	if *update {
-		out, err := ReplaceSection(string(b), want)
+		out, err := app.ReplaceSection(string(b), SectionName, want)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -200,46 +202,12 @@ func TestREADME(t *testing.T) {
 		}
 		return
 	}
-	got, err := Section(string(b))
+	got, err := app.Section(string(b), SectionName)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got != want {
-		gl, wl := strings.Split(got, "\n"), strings.Split(want, "\n")
-		for i := range max(len(gl), len(wl)) {
-			var g, w string
-			if i < len(gl) {
-				g = gl[i]
-			}
-			if i < len(wl) {
-				w = wl[i]
-			}
-			if g != w {
-				t.Fatalf("README.md's fidelity section differs from `gilsim fidelity` at line %d:\nREADME:    %s\ngenerated: %s\nRun `go run ./cmd/gilsim fidelity --readme README.md` (or go test ./fidelity -update).", i+1, g, w)
-			}
-		}
-	}
-	if !strings.Contains(string(b), "## Fidelity against CPython") {
-		t.Error("README.md lacks the heading ## Fidelity against CPython")
-	}
-}
-
-func TestReplaceSection(t *testing.T) {
-	in := "# x\n\nintro\n" + BeginMarker + "\nold\n" + EndMarker + "\ntail\n"
-	out, err := ReplaceSection(in, "new\n")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want := "# x\n\nintro\n" + BeginMarker + "\nnew\n" + EndMarker + "\ntail\n"; out != want {
-		t.Errorf("got %q, want %q", out, want)
-	}
-	if s, _ := Section(out); s != "new\n" {
-		t.Errorf("Section = %q", s)
-	}
-	for _, bad := range []string{"no markers", EndMarker + BeginMarker, BeginMarker + BeginMarker + EndMarker} {
-		if _, err := ReplaceSection(bad, "x"); err == nil {
-			t.Errorf("ReplaceSection(%q) should fail", bad)
-		}
+	if line, g, w := app.FirstDifference(got, want); line > 0 {
+		t.Fatalf("docs/fidelity.md's generated section differs from `gilsim fidelity` at its line %d:\ndoc:       %s\ngenerated: %s\nRun `go run ./cmd/gilsim fidelity --doc docs/fidelity.md` (or go test ./fidelity -update).", line, g, w)
 	}
 }
 
@@ -254,76 +222,30 @@ func TestParamsParse(t *testing.T) {
 	}
 }
 
-// sharedDir is ../shared/calibration, next to the repository.
-const sharedDir = "../../shared/calibration"
-
-type entry struct {
-	Value  json.RawMessage `json:"value"`
-	Spread *float64        `json:"spread_pct"`
-}
-
-func readData(t *testing.T, name string, v any) {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join(sharedDir, name))
-	if errors.Is(err, fs.ErrNotExist) {
-		t.Skipf("%s not found: the cross-check needs ../shared/calibration next to the repository", name)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(b, v); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// TestRowsMatchData checks every copied value and spread against the data
-// files, and that every outcome there has a row.
+// TestRowsMatchData checks the rows against the measurements of
+// fidelity/data: every row names an entry that is there, with a value of
+// the row's kind, and every outcome there has a row (outcomes.json in
+// full; of eventlet_greenlet.json every entry but the unit costs that
+// the calibration scenarios take as inputs).
 func TestRowsMatchData(t *testing.T) {
-	var out struct {
-		Entries map[string]entry `json:"entries"`
-	}
-	readData(t, outcomes, &out)
-	var eg map[string]json.RawMessage
-	readData(t, evgr, &eg)
-	flat := map[string]json.RawMessage{}
-	for _, sec := range []string{"e9_eventlet", "e10_greenlet_generators"} {
-		var m map[string]json.RawMessage
-		if err := json.Unmarshal(eg[sec], &m); err != nil {
-			t.Fatal(err)
-		}
-		for k, v := range m {
-			flat[sec+"."+k] = v
-		}
+	if rowsErr != nil {
+		t.Fatal(rowsErr)
 	}
 	for _, r := range Rows {
-		switch r.Data {
-		case outcomes:
-			e, ok := out.Entries[r.Entry]
-			if !ok {
-				t.Errorf("%s is not in %s", r.Entry, outcomes)
-				continue
-			}
-			checkValue(t, r, e.Value)
-			spread := 0.0
-			if e.Spread != nil {
-				spread = *e.Spread
-			}
-			if r.Spread != spread {
-				t.Errorf("%s: spread %v, the data says %v", r.Entry, r.Spread, spread)
-			}
-		case evgr:
-			v, ok := flat[r.Entry]
-			if !ok {
-				t.Errorf("%s is not in %s", r.Entry, evgr)
-				continue
-			}
-			checkValue(t, r, v)
-		case issue:
-		default:
-			t.Errorf("%s: unknown data file %q", r.Entry, r.Data)
+		m, ok := Measured(r.Data, r.Entry)
+		if !ok {
+			t.Errorf("%s is not in data/%s", r.Entry, r.Data)
+			continue
+		}
+		checkValue(t, r, m.Value)
+		if r.Spread != m.Spread {
+			t.Errorf("%s: spread %v, the data says %v", r.Entry, r.Spread, m.Spread)
+		}
+		if r.Unit.exact() == (r.Value != 0) {
+			t.Errorf("%s: a %s row with value %v and text %q", r.Entry, r.Unit, r.Value, r.Text)
 		}
 	}
-	for name := range out.Entries {
+	for _, name := range data.entries(outcomes) {
 		if _, ok := rowByEntry(name); !ok {
 			t.Errorf("outcome %s has no row", name)
 		}
@@ -337,10 +259,34 @@ func TestRowsMatchData(t *testing.T) {
 		"e10_greenlet_generators.rss_kib_per_generator_at_10000":      true,
 		"e10_greenlet_generators.rss_kib_per_raw_greenlet_at_10000":   true,
 	}
-	for name := range flat {
+	for _, name := range data.entries(evgr) {
 		if _, ok := rowByEntry(name); !ok && !inputs[name] {
 			t.Errorf("outcome %s has no row", name)
 		}
+	}
+	if len(data.entries(released)) == 0 || len(data.entries(calibrationFile)) == 0 {
+		t.Error("data/outcomes-released.json or data/calibration.json holds no entries")
+	}
+}
+
+// TestDataOnDisk checks that the embedded measurements are the files of
+// fidelity/data, and that a row whose entry is missing is an error, not a
+// zero.
+func TestDataOnDisk(t *testing.T) {
+	disk, err := loadData(os.DirFS("data"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(disk, data) {
+		t.Error("the embedded data differs from fidelity/data")
+	}
+	broken := dataset{}
+	for f, m := range data {
+		broken[f] = maps.Clone(m)
+	}
+	delete(broken[outcomes], "e2_threads_4_wall_ms")
+	if _, err := buildRows(broken, nil); err == nil || !strings.Contains(err.Error(), "e2_threads_4_wall_ms") {
+		t.Errorf("a missing entry: err = %v", err)
 	}
 }
 

@@ -21,7 +21,7 @@ var Known = []Limit{
 		},
 		Missing: "gilsim's OS layer is one global fair queue, so 4 processes on 2 cores share them " +
 			"evenly and finish together. On Linux each core has its own run queue: a forked child " +
-			"is placed on a core at fork (semantics.md 9.3, placement) and periodic load balancing " +
+			"is placed on a core at fork (docs/semantics.md §9.3, placement) and periodic load balancing " +
 			"moves tasks only when the imbalance is large, so one process can keep a core to " +
 			"itself for a while and finish early. It would take per-core run queues with " +
 			"fork/wake-up placement and a load balancer in the OS layer. (The total, 4 processes " +
@@ -36,7 +36,7 @@ var Known = []Limit{
 		},
 		Missing: "Two CPU-bound threads at a 10 µs interval run only 3 % slower than at 5 ms on the " +
 			"reference VM: about 2 µs per hand-off. gilsim charges every hand-off the full " +
-			"cross-core wake-up (24 µs, semantics.md 6.3, measured between threads whose cores " +
+			"cross-core wake-up (24 µs, docs/semantics.md §6.3, measured between threads whose cores " +
 			"were asleep), during which neither thread runs, and predicts 1.22. A waiter that went back to sleep microseconds ago wakes much faster (its vCPU is " +
 			"still polling, or in a shallow idle state). It would take a wake-up latency that " +
 			"depends on how long the target core has been idle: a second parameter (a hot " +

@@ -4,10 +4,12 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"runtime"
 	"slices"
 	"strings"
 
 	"github.com/gilsim/gilsim/dsl"
+	"github.com/gilsim/gilsim/internal/app"
 	"github.com/gilsim/gilsim/simulator"
 )
 
@@ -24,8 +26,12 @@ type run struct {
 	spans [][]simulator.Span // per index of res.Tasks, sorted by Start
 }
 
-// Load parses and runs every .sim file at the top of fsys.
+// Load parses and runs every .sim file at the top of fsys, side by side
+// (the application layer's runner), each with the trace of its spans.
 func Load(fsys fs.FS) (*Runs, error) {
+	if rowsErr != nil {
+		return nil, rowsErr
+	}
 	names, err := fs.Glob(fsys, "*.sim")
 	if err != nil {
 		return nil, err
@@ -33,28 +39,51 @@ func Load(fsys fs.FS) (*Runs, error) {
 	if len(names) == 0 {
 		return nil, fmt.Errorf("no .sim files")
 	}
+	items := make([]app.Item, len(names))
+	for i, name := range names {
+		items[i] = app.Item{Path: name}
+	}
+	runner := app.Runner{
+		Workers: runtime.GOMAXPROCS(0),
+		Load: func(it app.Item) (*dsl.Sweep, error) {
+			src, err := fs.ReadFile(fsys, it.Path)
+			if err != nil {
+				return nil, err
+			}
+			return dsl.ParseSweep(path.Join("scenarios/calibration", it.Path), src, nil)
+		},
+		Observe: func(*simulator.Scenario) (func(simulator.Span), any) {
+			spans := &[]simulator.Span{}
+			return func(s simulator.Span) { *spans = append(*spans, s) }, spans
+		},
+		KeepScenarios: true,
+	}
 	rs := &Runs{files: map[string]*run{}}
-	for _, name := range names {
-		src, err := fs.ReadFile(fsys, name)
-		if err != nil {
-			return nil, err
+	var firstErr error
+	runner.Run(items, func(_ int, f *app.File) {
+		if firstErr != nil {
+			return
 		}
-		sc, err := dsl.Parse(path.Join("scenarios/calibration", name), src)
-		if err != nil {
-			return nil, err
+		if f.Err != nil {
+			firstErr = f.Err
+			return
 		}
-		r := &run{sc: sc}
-		var spans []simulator.Span
-		res, err := simulator.Run(sc, simulator.Options{Trace: func(s simulator.Span) { spans = append(spans, s) }})
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
+		if len(f.Runs) != 1 {
+			firstErr = fmt.Errorf("%s: a calibration scenario is one run, not a sweep of %d", f.Path, len(f.Runs))
+			return
 		}
-		if res.Deadlock != nil || res.Failure != nil {
-			return nil, fmt.Errorf("%s: the run did not finish cleanly", name)
+		o := f.Runs[0]
+		switch {
+		case o.Err != nil:
+			firstErr = fmt.Errorf("%s: %w", f.Path, o.Err)
+			return
+		case o.Result.Deadlock != nil || o.Result.Failure != nil:
+			firstErr = fmt.Errorf("%s: the run did not finish cleanly", f.Path)
+			return
 		}
-		r.res = res
-		r.spans = make([][]simulator.Span, len(res.Tasks))
-		for _, s := range spans {
+		r := &run{sc: f.Sweep.Runs[0].Scenario, res: o.Result}
+		r.spans = make([][]simulator.Span, len(o.Result.Tasks))
+		for _, s := range *o.Kept.(*[]simulator.Span) {
 			if s.Entity >= 0 { // not a process's own work
 				r.spans[s.Entity] = append(r.spans[s.Entity], s)
 			}
@@ -64,7 +93,10 @@ func Load(fsys fs.FS) (*Runs, error) {
 				return cmpInt64(a.Start, b.Start)
 			})
 		}
-		rs.files[name] = r
+		rs.files[f.Path] = r
+	})
+	if firstErr != nil {
+		return nil, firstErr
 	}
 	return rs, nil
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/gilsim/gilsim/dsl"
+	"github.com/gilsim/gilsim/internal/longtest"
 	"github.com/gilsim/gilsim/simulator"
 )
 
@@ -178,6 +179,9 @@ func TestTraceStructure(t *testing.T) {
 	for _, f := range append(files, more...) {
 		if strings.Contains(f, "30k") {
 			continue // 60,000 tasks: seconds of engine time, a 60 MB trace
+		}
+		if strings.Contains(f, "calibration/e10-") && !longtest.Enabled {
+			continue // 10^5 switches and more: seconds of tracing (go test -tags long)
 		}
 		t.Run(f, func(t *testing.T) {
 			if _, err := dsl.ParseFile(f); err != nil {

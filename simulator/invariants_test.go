@@ -32,6 +32,8 @@ import (
 	"testing"
 
 	"pgregory.net/rapid"
+
+	"github.com/gilsim/gilsim/internal/longtest"
 )
 
 // invPolicies are the policies TestInvariants runs, one rapid.Check (of
@@ -55,7 +57,12 @@ func TestInvariants(t *testing.T) {
 // greenlets, coroutines), invRuntimeRounds times as many cases.
 func TestInvariantsRuntimes(t *testing.T) {
 	for r := range invRuntimeRounds {
-		t.Run(fmt.Sprint(r), func(t *testing.T) { invCheck(t, true) })
+		t.Run(fmt.Sprint(r), func(t *testing.T) {
+			if r > 0 && !longtest.Enabled {
+				t.Skip("one round runs by default; " + longtest.Reason)
+			}
+			invCheck(t, true)
+		})
 	}
 }
 

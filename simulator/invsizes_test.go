@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"pgregory.net/rapid"
+
+	"github.com/gilsim/gilsim/internal/longtest"
 )
 
 // The engine switches representations at sizes: the GIL's sleeping
@@ -28,8 +30,8 @@ func invThresholds() []int {
 }
 
 func TestInvariantsAtThresholds(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs scenarios of up to 2,050 threads")
+	if testing.Short() || !longtest.Enabled {
+		t.Skip("runs scenarios of up to 2,050 threads; " + longtest.Reason)
 	}
 	rapid.Check(t, func(rt *rapid.T) {
 		sc := invGenSized(rt)
