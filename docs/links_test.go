@@ -84,13 +84,8 @@ var citedSection = regexp.MustCompile(`semantics\.md[,)\x60]?\s+(?:#\s+)?(?:§|s
 // halves, so that this file does not refer to it itself).
 const outsidePrefix = "../" + "shared" + "/"
 
-// outsideRefs are the files that still refer to that folder and may not
-// yet be changed here: simulator/machine.go belongs to the engine's
-// restructuring under way, and its comment is to say docs/semantics.md
-// and fidelity/data instead.
-var outsideRefs = map[string]bool{
-	"simulator/machine.go": true,
-}
+// outsideRefs are the files that may still refer to that folder: none.
+var outsideRefs = map[string]bool{}
 
 // TestCitations checks every citation of semantics.md in the repository's
 // code, scenarios and pages: each section it names exists, and none

@@ -293,27 +293,26 @@ func TestTraceOverlap(t *testing.T) {
 	}
 }
 
-// TestTraceOwnWork: a process's start-up is on a track of the process's
-// own and on its core, labelled with the process.
+// TestTraceOwnWork: a process's own work (its start-up, then its main
+// thread's Thread.start of "w") is on a track of the process's own and on
+// its core, labelled with the process: 20 ms and thread_start each.
 func TestTraceOwnWork(t *testing.T) {
 	data, res := writeTrace(t, "testdata/timeline/startup.sim")
 	tf := checkTrace(t, data, res)
-	var own, core int
+	var own, core int64
 	for _, ev := range tf.TraceEvents {
 		if ev.Ph != "X" {
 			continue
 		}
 		switch {
 		case ev.Name == "start-up or scheduler" && *ev.PID >= 2:
-			own++
-			if d := micros(t, ev.Dur); d != 20_000_000 {
-				t.Errorf("start-up slice of %d ns, want 20ms", d)
-			}
+			own += micros(t, ev.Dur)
 		case strings.HasSuffix(ev.Name, " (own work)") && *ev.PID == 1:
-			core++
+			core += micros(t, ev.Dur)
 		}
 	}
-	if own != 2 || core != 2 {
-		t.Errorf("%d own-work slices on the processes and %d on the cores, want 2 and 2", own, core)
+	want := 2 * (20_000_000 + simulator.DefaultMachine().ThreadStart)
+	if own != want || core != want {
+		t.Errorf("own work of %d ns on the processes' tracks and %d on the cores, want %d", own, core, want)
 	}
 }

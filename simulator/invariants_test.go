@@ -4,7 +4,7 @@ package simulator
 // CPython processes with the new GIL, the legacy GIL or no GIL; every OS
 // policy; plain threads and the runtime threads of asyncio, gevent and
 // eventlet (patched or not), raw greenlets and generator coroutines, with
-// their pool workers; every step where LANGUAGE.md allows it, fixed or
+// their pool workers; every step where docs/language.md allows it, fixed or
 // drawn durations) are run with a Trace, and invariants that must hold for
 // every scenario are checked against the Result and the Span stream.
 // A failure prints the scenario in a readable form.
@@ -221,7 +221,7 @@ func (g *invGen) dist(cpu bool, mult int64) Dist {
 }
 
 // invCtx is where a step list stands: the table "Where each may stand" of
-// LANGUAGE.md decides which steps it may hold.
+// docs/language.md decides which steps it may hold.
 type invCtx uint8
 
 const (
@@ -357,7 +357,7 @@ func (g *invGen) invBlock(k ThreadKind, patched bool, nlocks int, nice int) *Thr
 }
 
 // invBlocks draws the runtime threads of a CPython process, within the
-// rules of LANGUAGE.md: at most one block of each runtime; `gevent
+// rules of docs/language.md: at most one block of each runtime; `gevent
 // patched` or `eventlet patched` patches the whole process, which then
 // holds no plain thread, no asyncio and not the other of the two. It says
 // whether plain threads may share the process (they come after the
@@ -2079,7 +2079,7 @@ func invWaitFits(r *Result) string {
 	return ""
 }
 
-// The greenlets example of LANGUAGE.md in a process that arrives at 10ms:
+// The greenlets example of docs/language.md in a process that arrives at 10ms:
 // A runs 10-11ms, B 11-16ms, A 16-17ms, B 17-18ms. B is created when its
 // thread starts, at 10ms (runtime.go spawn: the ThreadGreenlets case only
 // charges its memory and arrival), and first runs at 11ms when A
@@ -2271,7 +2271,7 @@ func TestInvariantsRegressionLoopThreadWakesAfterLastUnit(t *testing.T) {
 }
 
 // A free-threaded process (gil off) is a CPython process, and the
-// machine's costs apply to CPython processes (LANGUAGE.md, model.go
+// machine's costs apply to CPython processes (docs/language.md, model.go
 // Machine), but the engine gates wake-up latency and timer slack on
 // thread.python, which newThread sets to p.gil != nil: a `gil off`
 // thread's time.sleep(1ms) returns after exactly 1ms (a GIL process's
