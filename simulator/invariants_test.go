@@ -884,7 +884,7 @@ func invViolations(sc *Scenario) []invViolation {
 			// the main thread's Thread.start of each plain thread
 			for _, t := range p.Threads {
 				if t.Kind == ThreadPlain {
-					startup += sc.Machine.ThreadStart
+					startup += max(sc.Machine.ThreadStart-2*sc.Machine.WakeupLatency, 0)
 				}
 			}
 		}

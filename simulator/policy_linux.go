@@ -17,9 +17,10 @@ type linuxPolicy struct {
 	// balancing: the imbalance being timed, and when it started
 	imbKind  int8 // 0 none, 2 behind by 2 or more, 3 behind by 1
 	imbSince int64
-	imbDelay int64 // the delay drawn for this imbalance
-	tickAt   int64 // the pending tick event's time (-1: none)
-	lastFork int32 // the core the latest fork placement chose
+	imbDelay int64  // the delay drawn for this imbalance
+	tickAt   int64  // the pending tick event's time (-1: none)
+	lastFork int32  // the core the latest fork placement chose
+	toPlace  []bool // per thread: admitted, to be placed when queued
 }
 
 // coreQueue is one core's run queue: the threads waiting for that core,
@@ -46,41 +47,52 @@ func newLinuxPolicy(e *engine) osPolicy {
 func (p *linuxPolicy) coreOf(t *thread) int32 {
 	for int(t.idx) >= len(p.qcore) {
 		p.qcore = append(p.qcore, -1)
+		p.toPlace = append(p.toPlace, false)
 	}
 	return p.qcore[t.idx]
 }
 
-// admit places t on a core's queue: at fork by the established load,
-// at a wake-up on its previous core if idle, else on an idle core, else
-// on its previous core.
+// admit notes that t becomes runnable, and how; enqueue places it (at
+// the dispatch, in file order, so that the tasks made runnable at one
+// instant see one another's placements).
 func (p *linuxPolicy) admit(t *thread, woke bool) {
+	p.coreOf(t)
+	t.os.wokeUp = woke
+	p.toPlace[t.idx] = true
+}
+
+// place chooses t's core: at fork by the established load (a thread that
+// its process's main thread starts goes to an idle core, else where the
+// main thread ran: one OS process of one Python thread is one task), at a wake-up its previous
+// core if idle, else an idle core, else its previous core.
+func (p *linuxPolicy) place(t *thread) int32 {
 	prev := p.coreOf(t)
-	c := prev
+	woke := t.os.wokeUp
 	e := p.e
 	switch {
 	case !woke && prev < 0 && t.rt.announce && t.proc.main != nil && p.coreOf(t.proc.main) >= 0:
-		// a thread its process's main thread starts: where the main
-		// thread ran (one OS process of one Python thread is one task)
-		c = p.qcore[t.proc.main.idx]
+		// a new thread: an idle core if there is one, else where the main
+		// thread that started it ran
+		if idle := p.idleCore(); idle >= 0 {
+			return int32(idle)
+		}
+		return p.qcore[t.proc.main.idx]
 	case !woke && prev < 0:
-		c = p.forkTarget()
+		c := p.forkTarget()
 		cq := &p.queues[c]
 		cq.recent = append(cq.recent, e.now)
+		return c
 	case prev >= 0 && e.cores[prev].cur < 0 && p.queues[prev].load == 0:
-		// its previous core is idle
-	default:
-		if idle := p.idleCore(); idle >= 0 {
-			c = int32(idle)
-		} else if c < 0 {
-			c = p.forkTarget()
-		}
+		return prev // its previous core is idle
 	}
-	p.qcore[t.idx] = c
-	p.pendingWoke(t, woke)
+	if idle := p.idleCore(); idle >= 0 {
+		return int32(idle)
+	}
+	if prev < 0 {
+		return p.forkTarget()
+	}
+	return prev
 }
-
-// pendingWoke remembers, until t is queued, whether it woke from a sleep.
-func (p *linuxPolicy) pendingWoke(t *thread, woke bool) { t.os.wokeUp = woke }
 
 // forkTarget is the core a new task goes to: an idle one if any (the
 // lowest); otherwise the one with the fewest tasks that have been there
@@ -123,8 +135,9 @@ func (p *linuxPolicy) idleCore() int {
 
 func (p *linuxPolicy) enqueue(t *thread) {
 	c := p.coreOf(t)
-	if c < 0 {
-		c = p.forkTarget()
+	if p.toPlace[t.idx] || c < 0 {
+		p.toPlace[t.idx] = false
+		c = p.place(t)
 		p.qcore[t.idx] = c
 	}
 	cq := &p.queues[c]
@@ -229,15 +242,7 @@ func (p *linuxPolicy) tick() {
 // CPU-bound tasks on two cores change pairs now and then).
 func (p *linuxPolicy) balance() {
 	e := p.e
-	busy, least := 0, 0
-	for c := range p.queues {
-		if p.queues[c].load > p.queues[busy].load {
-			busy = c
-		}
-		if p.queues[c].load < p.queues[least].load {
-			least = c
-		}
-	}
+	busy, least := p.extremes()
 	hi, lo := p.queues[busy].load, p.queues[least].load
 	if lo == 0 && hi >= 2 {
 		// every idle core pulls from the busiest core whose longest
@@ -280,14 +285,37 @@ func (p *linuxPolicy) balance() {
 		return
 	}
 	p.pull(busy, least)
+	if kind == 2 {
+		// the balancer moves enough waiting tasks to even the loads out
+		for {
+			busy, least = p.extremes()
+			if p.queues[busy].load-p.queues[least].load < 2 || !p.pull(busy, least) {
+				break
+			}
+		}
+	}
 	p.imbKind = 0 // a new imbalance, if any, is timed afresh
 }
 
-// pull moves the longest-waiting task of core from to core to's queue.
-func (p *linuxPolicy) pull(from, to int) {
+// extremes are the most and the least loaded cores (the lowest on a tie).
+func (p *linuxPolicy) extremes() (busy, least int) {
+	for c := range p.queues {
+		if p.queues[c].load > p.queues[busy].load {
+			busy = c
+		}
+		if p.queues[c].load < p.queues[least].load {
+			least = c
+		}
+	}
+	return busy, least
+}
+
+// pull moves the longest-waiting task of core from to core to's queue;
+// false when nothing waits there.
+func (p *linuxPolicy) pull(from, to int) bool {
 	cq := &p.queues[from]
 	if cq.head >= len(cq.q) {
-		return // all running: nothing waits to be moved
+		return false // all running: nothing waits to be moved
 	}
 	t := cq.q[cq.head]
 	woke := cq.woke[cq.head]
@@ -302,4 +330,5 @@ func (p *linuxPolicy) pull(from, to int) {
 	dst.woke = append(dst.woke, woke)
 	dst.load++
 	p.qcore[t.idx] = int32(to)
+	return true
 }
