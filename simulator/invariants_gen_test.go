@@ -248,12 +248,10 @@ func (g *invGen) invBlocks(nlocks, nice int) (blocks []*Thread, threadsOK bool) 
 	return blocks, patch < 4
 }
 
-// invGenScenarioWith draws a scenario for policy pol. avoid keeps it
-// clear of the known engine bug that livelocked the legacy GIL (see
-// TestInvariantsRegressionLegacySignalCostLivelock): a check interval no
-// longer than the signal cost. runtimes puts runtime threads in every
-// CPython process, which otherwise has them half of the time.
-func invGenScenarioWith(t *rapid.T, pol PolicyKind, avoid, runtimes bool) *Scenario {
+// invGenScenarioWith draws a scenario for policy pol. runtimes puts
+// runtime threads in every CPython process, which otherwise has them half
+// of the time.
+func invGenScenarioWith(t *rapid.T, pol PolicyKind, runtimes bool) *Scenario {
 	g := &invGen{t: t, budget: invCPUBudget}
 	g.grain = rapid.SampledFrom([]int64{500_000, 100_000, 1_000, 1}).Draw(t, "grain")
 	g.fixed = rapid.Bool().Draw(t, "all-fixed")
@@ -317,9 +315,6 @@ func invGenScenarioWith(t *rapid.T, pol PolicyKind, avoid, runtimes bool) *Scena
 			p.GIL = GIL{Mode: GILInterval, Interval: int64(rapid.IntRange(1, 20).Draw(t, "interval_500us")) * 500_000}
 		case 1:
 			p.GIL = GIL{Mode: GILLegacy, Check: int64(rapid.IntRange(20, 400).Draw(t, "check"))}
-			if avoid && p.GIL.Check*m.LegacyTick < 2*m.LegacySignalCost {
-				p.GIL.Check += 2 * m.LegacySignalCost / m.LegacyTick
-			}
 		case 2:
 			p.GIL = GIL{Mode: GILOff}
 		}

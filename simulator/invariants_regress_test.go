@@ -138,7 +138,7 @@ func TestInvariantsRegressionStaleEventAbandonsReadyThread(t *testing.T) {
 }
 
 // ---------------------------------------------------------------------
-// Regression tests for the cooperative runtimes (open bugs).
+// Regression tests for the cooperative runtimes.
 
 // invLoopThread is a runtime thread of kind k running ms.
 func invLoopThread(k ThreadKind, patched bool, ms ...*Member) *Thread {

@@ -22,7 +22,6 @@ package simulator
 // -rapid.failfile or -rapid.seed the failure message gives.
 
 import (
-	"flag"
 	"fmt"
 	"math"
 	"reflect"
@@ -37,14 +36,6 @@ import (
 // invPolicies are the policies TestInvariants runs, one rapid.Check (of
 // -rapid.checks cases, 100 by default) each.
 var invPolicies = []PolicyKind{PolicyFair, PolicyFIFO, PolicySJF, PolicySRTF, PolicyPriority, PolicyRoundRobin}
-
-// invStrict (on by default) makes a case fail even when its violations
-// match a fixed engine bug that the regression tests at the end of this
-// file pin down; -invariants.strict=false restores the allowances for
-// every known bug, which helps when triaging a new engine change. Open
-// bugs (invOpenBugs) are always allowed: their regression tests fail
-// instead, and the property stays green.
-var invStrict = flag.Bool("invariants.strict", true, "invariants: fail on fixed known engine bugs too")
 
 func TestInvariants(t *testing.T) {
 	invCheck(t, false)
@@ -66,82 +57,26 @@ const invRuntimeRounds = 6
 func invCheck(t *testing.T, runtimes bool) {
 	for _, pol := range invPolicies {
 		t.Run(pol.String(), func(t *testing.T) {
-			known := map[string]int{}
 			rapid.Check(t, func(rt *rapid.T) {
-				sc := invGenScenarioWith(rt, pol, !*invStrict, runtimes)
-				v := invViolations(sc)
-				if len(v) == 0 {
-					return
+				sc := invGenScenarioWith(rt, pol, runtimes)
+				if v := invViolations(sc); len(v) > 0 {
+					var msgs []string
+					for _, x := range v {
+						msgs = append(msgs, x.String())
+					}
+					rt.Fatalf("%d invariant(s) violated:\n  %s\nscenario:\n%s", len(v), strings.Join(msgs, "\n  "), invDump(sc))
 				}
-				if k := invKnownOnly(v, invAllowed); k != "" {
-					known[k]++
-					return
-				}
-				var msgs []string
-				for _, x := range v {
-					msgs = append(msgs, x.String())
-				}
-				rt.Fatalf("%d invariant(s) violated:\n  %s\nscenario:\n%s", len(v), strings.Join(msgs, "\n  "), invDump(sc))
 			})
-			for k, n := range known {
-				t.Logf("%d case(s) hit only the known engine bug %q (see TestInvariantsRegression*)", n, k)
-			}
 		})
 	}
 }
 
-// Known engine bugs, each pinned down by a regression test below. The
-// all are fixed now (invOpenBugs is empty).
-const (
-	invBugLegacyStuck   = "legacy-stuck"    // TestInvariantsRegressionLegacySpinnerStrandsHolder
-	invBugStaleDispatch = "stale-dispatch"  // TestInvariantsRegressionStaleEvent*
-	invBugRawStart      = "raw-start"       // TestInvariantsRegressionRawGreenletBeforeFirstRun
-	invBugLegacyLoop    = "legacy-loop"     // TestInvariantsRegressionLegacySpinnerLoopThread
-	invBugSpawnReady    = "spawn-ready"     // TestInvariantsRegressionSpawnLaterReadyBeforeArrival
-	invBugGenAt         = "gen-at"          // TestInvariantsRegressionTrampolineIgnoresAt
-	invBugWorkerFinish  = "worker-finish"   // TestInvariantsRegressionPoolWorkerFinish
-	invBugLastIO        = "last-io"         // TestInvariantsRegressionUnitLastBlockingIO
-	invBugGILOffMachine = "gil-off-machine" // TestInvariantsRegressionGILOffSleepCosts
-	invBugLoopTail      = "loop-tail"       // TestInvariantsRegressionLoopThreadWakesAfterLastUnit
-)
-
-// invOpenBugs are the known engine bugs not fixed yet. A case whose every
-// violation one of them explains passes (and is counted in the log); its
-// regression test fails until the bug is fixed. Take a bug out of here
-// when it is fixed, so that the property guards against its return.
-var invOpenBugs = map[string]bool{}
-
-// invAllowed says whether a case may pass when known bug explains it.
-func invAllowed(bug string) bool { return invOpenBugs[bug] || !*invStrict }
-
-// invViolation is one broken invariant; bug names the known engine bug
-// that explains it, if any.
+// invViolation is one broken invariant.
 type invViolation struct {
-	bug string
 	msg string
 }
 
-func (v invViolation) String() string {
-	if v.bug != "" {
-		return "[known bug " + v.bug + "] " + v.msg
-	}
-	return v.msg
-}
-
-// invKnownOnly returns the known bug when every violation is explained by
-// one that allowed accepts, else "".
-func invKnownOnly(v []invViolation, allowed func(string) bool) string {
-	k := ""
-	for _, x := range v {
-		if x.bug == "" || !allowed(x.bug) {
-			return ""
-		}
-		if k == "" || x.bug < k {
-			k = x.bug
-		}
-	}
-	return k
-}
+func (v invViolation) String() string { return v.msg }
 
 // ---------------------------------------------------------------------
 // Invariants
@@ -331,35 +266,20 @@ type invPool struct {
 	bodies  invStepSums
 	users   []int
 	workers []int
-	jobless []int // workers that never had a job
 }
 
 // invViolations runs sc and returns every invariant it breaks.
 func invViolations(sc *Scenario) []invViolation {
 	var bad []invViolation
-	failBug := func(bug, format string, args ...any) {
+	fail := func(format string, args ...any) {
 		if len(bad) < 40 {
-			bad = append(bad, invViolation{bug: bug, msg: fmt.Sprintf(format, args...)})
+			bad = append(bad, invViolation{msg: fmt.Sprintf(format, args...)})
 		}
 	}
-	fail := func(format string, args ...any) { failBug("", format, args...) }
 
 	// 1. no panic, no error (a LimitError included).
 	res, spans, err := invRun(sc, true)
 	if err != nil {
-		// Known bug: with time slices (fair, round_robin) a legacy-GIL
-		// thread stranded on its core (see the deadlock check below) gets
-		// a new slice forever instead of ending the run in a deadlock.
-		// Then nothing shows in the spans long before the limit.
-		if le, ok := err.(*LimitError); ok && le.At > 100*1000*ms && invLegacyMulticore(sc) {
-			var last int64
-			for _, s := range spans {
-				last = max(last, s.End)
-			}
-			if last < le.At/2 {
-				return []invViolation{{bug: invBugLegacyStuck, msg: fmt.Sprintf("Run: %v; nothing happened after t=%d", err, last)}}
-			}
-		}
 		return []invViolation{{msg: "Run: " + err.Error()}}
 	}
 	if res.Failure != nil {
@@ -483,37 +403,6 @@ func invViolations(sc *Scenario) []invViolation {
 		pl.workers = append(pl.workers, i)
 		ents = append(ents, invEnt{p: pi, proc: sc.Processes[pi], pool: pl, name: tr.Name, kind: "thread", sums: invStepSums{fixed: true}})
 	}
-	// Known bug: a runtime thread whose last unit ends with a blocking
-	// call wakes up after it (the makespan), and pays a context switch
-	// before it finds nothing to do.
-	nLoops := int64(0)
-	for _, p := range sc.Processes {
-		for _, th := range p.Threads {
-			if th.Kind != ThreadPlain {
-				nLoops++
-			}
-		}
-	}
-	// Known bug too: pool workers that never had a job look for one after
-	// the makespan. tail names the bug that explains core time past the
-	// makespan (over), on core c or on all (-1).
-	tail := func(over int64, c int) string {
-		var late int64
-		for _, s := range spans {
-			if (s.Kind == SpanRunning || s.Kind == SpanSwitching) && (c < 0 || s.Core == c) &&
-				s.End > res.Makespan && s.Entity >= 0 && s.Entity < len(res.Tasks) && res.Tasks[s.Entity].Kind == "thread" && res.Tasks[s.Entity].Start < 0 {
-				late += s.End - max(s.Start, res.Makespan)
-			}
-		}
-		switch {
-		case over > late+nLoops*sc.Machine.ContextSwitch:
-			return ""
-		case late > 0:
-			return invBugWorkerFinish
-		}
-		return invBugLoopTail
-	}
-
 	unfinished := 0
 	for _, tr := range res.Tasks {
 		if !tr.Finished {
@@ -616,7 +505,7 @@ func invViolations(sc *Scenario) []invViolation {
 			fail("core %d: Busy %d, running+switching spans on it %d (legacy %v)", c, busy, sum, hasLegacy)
 		}
 		if complete && busy > res.Makespan {
-			failBug(tail(busy-res.Makespan, c), "core %d: Busy %d past the makespan %d", c, busy, res.Makespan)
+			fail("core %d: Busy %d past the makespan %d", c, busy, res.Makespan)
 		}
 	}
 	// 2. at most one GIL holder per process at any instant: threads, units
@@ -672,12 +561,6 @@ func invViolations(sc *Scenario) []invViolation {
 		who := e.who()
 		ss := perEnt[i]
 		byStart(ss)
-		// Known bug: a pool worker that never had a job is finished with
-		// start and finish -1 (reported once per pool, below).
-		jobless := e.pool != nil && tr.Finished && tr.Start == -1 && tr.Finish == -1 && tr.CPU == 0
-		if jobless {
-			e.pool.jobless = append(e.pool.jobless, i)
-		}
 		var sm invSums
 		for k, s := range ss {
 			d := s.End - s.Start
@@ -717,37 +600,17 @@ func invViolations(sc *Scenario) []invViolation {
 					fail("%s: span %+v: unknown reason", who, s)
 				}
 			}
-			// Known bug: a gevent or eventlet unit spawned by its `at`
-			// timer arrives when the hub fires the timer, but is ready
-			// from the timer's due time.
-			spawnReady := ""
-			if e.m != nil && (e.th.Kind == ThreadGevent || e.th.Kind == ThreadEventlet) && s.Kind == SpanReady &&
-				e.m.Arrival > 0 && s.Start >= e.proc.Arrival+e.proc.Startup+e.m.Arrival && k == 0 {
-				spawnReady = invBugSpawnReady
-			}
 			if s.Start < tr.Arrival {
-				failBug(spawnReady, "%s: span %+v before its arrival %d", who, s, tr.Arrival)
+				fail("%s: span %+v before its arrival %d", who, s, tr.Arrival)
 			}
-			if !e.plain() && tr.Finished && s.End > tr.Finish && !jobless {
-				// Known bug: a pool worker that looked for work and found
-				// none keeps the finish of its last job.
-				idle := ""
-				if e.pool != nil && s.Kind != SpanRunning {
-					idle = invBugWorkerFinish
-				}
-				failBug(idle, "%s: span %+v after its finish %d", who, s, tr.Finish)
+			if !e.plain() && tr.Finished && s.End > tr.Finish {
+				fail("%s: span %+v after its finish %d", who, s, tr.Finish)
 			}
 			if k > 0 {
 				if p := ss[k-1]; s.Start < p.End {
 					fail("%s: overlapping spans %+v and %+v", who, p, s)
 				} else if e.pool == nil && tr.Finished && s.Start > p.End {
-					if invLegacyMulticore(sc) && invStranded(e.proc, ss[:k], TaskResult{}) {
-						// Known bug: stranded on its core (see invStranded)
-						// until the OS preempted it.
-						failBug(invBugLegacyStuck, "%s: on its core with nothing running during [%d, %d) after %+v", who, p.End, s.Start, p)
-					} else {
-						fail("%s: gap [%d, %d) between spans %+v and %+v", who, p.End, s.Start, p, s)
-					}
+					fail("%s: gap [%d, %d) between spans %+v and %+v", who, p.End, s.Start, p, s)
 				}
 			}
 		}
@@ -755,34 +618,13 @@ func invViolations(sc *Scenario) []invViolation {
 		if tr.Finished && e.pool == nil {
 			if len(ss) > 0 {
 				if ss[0].Start != tr.Arrival {
-					// Known bugs: a raw greenlet has no span before its first
-					// run; a gevent or eventlet unit spawned by its `at` timer
-					// is ready from before its arrival.
-					bug := ""
-					switch {
-					case e.m != nil && e.th.Kind == ThreadGreenlets && ss[0].Start > tr.Arrival:
-						bug = invBugRawStart
-					case e.m != nil && (e.th.Kind == ThreadGevent || e.th.Kind == ThreadEventlet) && ss[0].Kind == SpanReady && ss[0].Start < tr.Arrival:
-						bug = invBugSpawnReady
-					}
-					failBug(bug, "%s: first span %+v does not start at its arrival %d", who, ss[0], tr.Arrival)
+					fail("%s: first span %+v does not start at its arrival %d", who, ss[0], tr.Arrival)
 				}
 				if last := ss[len(ss)-1]; last.End != tr.Finish {
-					// Known bug: a unit's final blocking call has no span.
-					bug := ""
-					if _, _, isIO := invLastLeaf(e.m); isIO && e.m != nil && last.End < tr.Finish {
-						bug = invBugLastIO
-					}
-					failBug(bug, "%s: last span %+v does not end at its finish %d", who, last, tr.Finish)
+					fail("%s: last span %+v does not end at its finish %d", who, last, tr.Finish)
 				}
 			} else if tr.Finish != tr.Arrival {
-				bug := ""
-				if _, _, isIO := invLastLeaf(e.m); isIO && e.m != nil {
-					bug = invBugLastIO
-				} else if e.m != nil && e.th.Kind == ThreadGreenlets {
-					bug = invBugRawStart
-				}
-				failBug(bug, "%s: no spans but finish %d != arrival %d", who, tr.Finish, tr.Arrival)
+				fail("%s: no spans but finish %d != arrival %d", who, tr.Finish, tr.Arrival)
 			}
 		}
 		// accounting
@@ -810,26 +652,7 @@ func invViolations(sc *Scenario) []invViolation {
 		// each sleep and the OS wake-up after each call but the last.
 		if tr.Finished && e.pool == nil {
 			if want := invIOBound(e.proc, &sc.Machine, e.sums, 1); tr.IO < want {
-				// Known bugs: a unit's final blocking call is charged to
-				// nobody; a free-threaded process pays no wake-up latency
-				// and no timer slack.
-				bug := ""
-				last, lastSleep, isIO := invLastLeaf(e.m)
-				if !isIO || e.m == nil || invCoop(e.th) {
-					isIO = false
-					last, lastSleep = 0, false
-				}
-				lastCost := last
-				if lastSleep && !e.proc.Native {
-					lastCost += sc.Machine.TimerSlack
-				}
-				switch {
-				case e.proc.GIL.Mode == GILOff && tr.IO >= e.sums.io-last:
-					bug = invBugGILOffMachine
-				case isIO && e.m != nil && tr.IO >= want-lastCost:
-					bug = invBugLastIO
-				}
-				failBug(bug, "%s: IO %d, its io and sleep steps take at least %d (%d io, %d steps, %d sleeps)", who, tr.IO, want, e.sums.io, e.sums.nIO, e.sums.nSleep)
+				fail("%s: IO %d, its io and sleep steps take at least %d (%d io, %d steps, %d sleeps)", who, tr.IO, want, e.sums.io, e.sums.nIO, e.sums.nSleep)
 			}
 		}
 		// 4. what the GIL allows: bytecode only with the GIL, C code only
@@ -885,12 +708,10 @@ func invViolations(sc *Scenario) []invViolation {
 			fail("%s: start %d before arrival %d", who, tr.Start, tr.Arrival)
 		}
 		if tr.Finished {
-			if jobless {
-				// reported below
-			} else if tr.Start < tr.Arrival || tr.Finish < tr.Start || tr.Finish > res.Makespan {
+			if tr.Start < tr.Arrival || tr.Finish < tr.Start || tr.Finish > res.Makespan {
 				fail("%s: arrival %d start %d finish %d makespan %d", who, tr.Arrival, tr.Start, tr.Finish, res.Makespan)
 			}
-			if tr.Turnaround != tr.Finish-tr.Arrival && !jobless {
+			if tr.Turnaround != tr.Finish-tr.Arrival {
 				fail("%s: turnaround %d != finish %d - arrival %d", who, tr.Turnaround, tr.Finish, tr.Arrival)
 			}
 			// its steps run one after the other: an offload body before the
@@ -900,11 +721,7 @@ func invViolations(sc *Scenario) []invViolation {
 			}
 			maxFinish = max(maxFinish, tr.Finish)
 		} else if tr.Finish != -1 {
-			bug := ""
-			if e.pool != nil {
-				bug = invBugWorkerFinish // its finish of an earlier job stays
-			}
-			failBug(bug, "%s: unfinished with finish %d", who, tr.Finish)
+			fail("%s: unfinished with finish %d", who, tr.Finish)
 		}
 		sumCPU += tr.CPU
 		procGILWait[e.p] += tr.GILWait
@@ -935,11 +752,6 @@ func invViolations(sc *Scenario) []invViolation {
 		}
 		p := ents[pl.users[0]].proc
 		who := fmt.Sprintf("%s/%s pool %s*", p.Name, pl.lp.Name, pl.prefix)
-		if n := len(pl.jobless); n > 0 {
-			tr := res.Tasks[pl.jobless[0]]
-			failBug(invBugWorkerFinish, "%s: %d workers that never had a job are finished with start -1 and finish -1 (%s: arrival %d, turnaround %d, spans %v)",
-				who, n, tr.Name, tr.Arrival, tr.Turnaround, perEnt[pl.jobless[0]])
-		}
 		// pool sizes: asyncio's default executor min(32, cores + 4),
 		// started lazily; gevent's threadpool 10, lazily; eventlet's tpool
 		// 20, all at first use
@@ -954,11 +766,7 @@ func invViolations(sc *Scenario) []invViolation {
 			fail("%s: %d workers, pool size %d", who, n, size)
 		}
 		if want := invIOBound(p, &sc.Machine, pl.bodies, 0); complete && allDone && io < want {
-			bug := ""
-			if p.GIL.Mode == GILOff && io >= pl.bodies.io {
-				bug = invBugGILOffMachine
-			}
-			failBug(bug, "%s: workers' IO %d, the offload bodies' io and sleep steps take at least %d", who, io, want)
+			fail("%s: workers' IO %d, the offload bodies' io and sleep steps take at least %d", who, io, want)
 		}
 		if gilProc(p) {
 			if !pl.bodies.mayCPU && sm.runGIL != 0 {
@@ -1036,7 +844,6 @@ func invViolations(sc *Scenario) []invViolation {
 			byName[e.who()] = i
 		}
 		explained := true
-		stuck := map[int]bool{}    // processes with a stranded legacy holder
 		lockWait := map[int]bool{} // processes where something waits for a lock
 		for _, b := range d.Blocked {
 			who, _, _ := strings.Cut(b, " (")
@@ -1046,9 +853,6 @@ func invViolations(sc *Scenario) []invViolation {
 			}
 			if strings.Contains(b, "(waiting for lock ") {
 				lockWait[ents[i].p] = true
-			}
-			if ents[i].plain() && invStranded(ents[i].proc, perEnt[i], res.Tasks[i]) {
-				stuck[ents[i].p] = true
 			}
 		}
 		for _, b := range d.Blocked {
@@ -1063,39 +867,9 @@ func invViolations(sc *Scenario) []invViolation {
 				continue
 			}
 			if ents[i].m != nil && strings.HasSuffix(b, " (parked)") {
-				// Known bugs: a runtime thread that takes the legacy GIL as
-				// a spinner is run as a plain thread and finishes at once; a
-				// gen whose `at` comes after its trampoline started is never
-				// spawned.
-				tr := res.Tasks[i]
-				switch {
-				case lockWait[ents[i].p]:
-				case ents[i].proc.GIL.Mode == GILLegacy && sc.Cores > 1:
-					failBug(invBugLegacyLoop, "deadlocked unit %q with nothing waiting for a lock in its legacy-GIL process (deadlock %+v)", b, *d)
-				case ents[i].th.Kind == ThreadCoroutines && ents[i].m.Arrival > 0 && tr.Start < 0 && tr.Arrival == 0:
-					failBug(invBugGenAt, "gen %q with at %d never spawned (deadlock %+v)", b, ents[i].m.Arrival, *d)
-				default:
+				if !lockWait[ents[i].p] {
 					fail("deadlocked unit %q with nothing waiting for a lock in its process (deadlock %+v)", b, *d)
 				}
-				continue
-			}
-			// Known bug: a legacy-GIL thread left on its core holding the
-			// GIL with nothing running when a spinner took the GIL and
-			// released it at once; its last span is running with the GIL.
-			ss := perEnt[i]
-			if ents[i].plain() && invStranded(ents[i].proc, ss, res.Tasks[i]) {
-				failBug(invBugLegacyStuck, "%s stuck on a core holding the GIL with nothing running (deadlock %q, last span %+v)", who, b, ss[len(ss)-1])
-				continue
-			}
-			if stuck[ents[i].p] && strings.HasSuffix(b, "(waiting for the GIL)") {
-				failBug(invBugLegacyStuck, "%s waits for the GIL of a stranded holder", who)
-				continue
-			}
-			// Known bug: a runnable thread left in the ready queue when
-			// the run's last event was stale (engine.go loop skips the
-			// dispatch); the run ends as if it were deadlocked.
-			if strings.HasSuffix(b, " (waiting)") && ents[i].plain() {
-				failBug(invBugStaleDispatch, "%s never ran again: still runnable when the run ended (deadlock %+v)", who, *d)
 				continue
 			}
 			fail("deadlocked entity not waiting for a lock: %q (deadlock %+v)", b, *d)
@@ -1110,15 +884,7 @@ func invViolations(sc *Scenario) []invViolation {
 			fail("deadlocked run: makespan %d, latest finish %d, deadlock at %d", res.Makespan, maxFinish, d.Time)
 		}
 	} else if res.Makespan != maxFinish {
-		// Known bug: a worker stuck in a later job keeps the finish of an
-		// earlier one, which counts in the makespan.
-		bug := ""
-		for i, e := range ents {
-			if tr := res.Tasks[i]; e.pool != nil && !tr.Finished && tr.Finish == res.Makespan {
-				bug = invBugWorkerFinish
-			}
-		}
-		failBug(bug, "makespan %d, latest finish %d", res.Makespan, maxFinish)
+		fail("makespan %d, latest finish %d", res.Makespan, maxFinish)
 	}
 	// loop lag: the longest lateness of a resume, which is the length of
 	// one of the units' ready spans, of asyncio, gevent or eventlet only;
@@ -1226,7 +992,7 @@ func invViolations(sc *Scenario) []invViolation {
 	if res.Makespan > 0 {
 		raw := float64(busy) * 100 / (float64(res.Makespan) * float64(cores))
 		if complete && raw > 100+1e-9 {
-			failBug(tail(busy-res.Makespan*int64(cores), -1), "cores busy %d over a makespan of %d on %d cores: %.3f%%", busy, res.Makespan, cores, raw)
+			fail("cores busy %d over a makespan of %d on %d cores: %.3f%%", busy, res.Makespan, cores, raw)
 		}
 		if math.Abs(math.Min(raw, 100)-res.Utilization) > 1e-9 {
 			fail("utilization %v, busy over makespan gives %v", res.Utilization, raw)
@@ -1266,7 +1032,7 @@ func invViolations(sc *Scenario) []invViolation {
 				k++
 			}
 			if k < len(ed) && ready > 0 && occ < cores {
-				failBug(invBugStaleDispatch, "[%d, %d): %d entities ready but only %d of %d cores in use", at, ed[k].at, ready, occ, cores)
+				fail("[%d, %d): %d entities ready but only %d of %d cores in use", at, ed[k].at, ready, occ, cores)
 				break
 			}
 		}
@@ -1326,42 +1092,6 @@ func invIOBound(p *Process, m *Machine, s invStepSums, spare int64) int64 {
 	return b
 }
 
-// invLastLeaf finds the last leaf step of unit m's program: isIO when it
-// is an io or sleep step (sleep says which), last its least duration.
-func invLastLeaf(m *Member) (last int64, sleep, isIO bool) {
-	if m == nil {
-		return 0, false, false
-	}
-	// walk returns found = false when steps hold no leaf
-	var walk func([]Step) (last int64, sleep, isIO, found bool)
-	walk = func(steps []Step) (int64, bool, bool, bool) {
-		for i := len(steps) - 1; i >= 0; i-- {
-			s := steps[i]
-			switch s.Op {
-			case OpRepeat:
-				if s.Count <= 0 {
-					continue
-				}
-				if d, sl, io, ok := walk(s.Body); ok {
-					return d, sl, io, true
-				}
-			case OpLock:
-				if d, sl, io, ok := walk(s.Body); ok {
-					return d, sl, io, true
-				}
-				return 0, false, false, true // the acquire
-			case OpIO, OpSleep:
-				return invMin(s.Dur), s.Op == OpSleep, true, true
-			default:
-				return 0, false, false, true
-			}
-		}
-		return 0, false, false, false
-	}
-	last, sleep, isIO, _ = walk(m.Steps)
-	return last, sleep, isIO
-}
-
 // invCoop says whether io and sleep park the units of runtime thread th
 // (patched gevent and eventlet) rather than block it.
 func invCoop(th *Thread) bool {
@@ -1388,25 +1118,4 @@ func invSwitchTarget(th *Thread, m *Member) bool {
 		}
 	}
 	return false
-}
-
-// invLegacyMulticore says whether sc has a legacy-GIL process on more than
-// one core, where a holder can be stranded (known bug legacy-stuck).
-func invLegacyMulticore(sc *Scenario) bool {
-	if sc.Cores < 2 {
-		return false
-	}
-	for _, p := range sc.Processes {
-		if !p.Native && p.GIL.Mode == GILLegacy {
-			return true
-		}
-	}
-	return false
-}
-
-// invStranded recognises the known bug legacy-stuck: an unfinished thread
-// of a legacy-GIL process whose last span is running with the GIL.
-func invStranded(p *Process, ss []Span, tr TaskResult) bool {
-	return !p.Native && p.GIL.Mode == GILLegacy && !tr.Finished && len(ss) > 0 &&
-		ss[len(ss)-1].Kind == SpanRunning && ss[len(ss)-1].HasGIL
 }
