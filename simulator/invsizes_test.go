@@ -2,7 +2,6 @@ package simulator
 
 import (
 	"fmt"
-	"strings"
 	"testing"
 
 	"pgregory.net/rapid"
@@ -36,12 +35,8 @@ func TestInvariantsAtThresholds(t *testing.T) {
 	rapid.Check(t, func(rt *rapid.T) {
 		sc := invGenSized(rt)
 		if v := invViolations(sc); len(v) > 0 {
-			var msgs []string
-			for _, x := range v {
-				msgs = append(msgs, x.String())
-			}
-			rt.Fatalf("%d invariant(s) violated:\n  %s\nscenario: %d processes, %d threads in the first, %d cores, policy %v",
-				len(v), strings.Join(msgs, "\n  "), len(sc.Processes), len(sc.Processes[0].Threads), sc.Cores, sc.Policy)
+			rt.Fatalf("%s\nscenario: %d processes, %d threads in the first, %d cores, policy %v",
+				invReport(v), len(sc.Processes), len(sc.Processes[0].Threads), sc.Cores, sc.Policy)
 		}
 	})
 }
