@@ -24,15 +24,19 @@ type linuxPolicy struct {
 }
 
 // coreQueue is one core's run queue: the threads waiting for that core,
-// in order, and how many threads it has (waiting or running), and the
-// arrival times of those placed there at fork lately.
+// those that woke from a sleep (or were just started) ahead of those
+// that were preempted, each in order; how many threads it has (waiting
+// or running); and the arrival times of those placed there at fork
+// lately. EEVDF places a waking task at the average virtual runtime
+// with a fresh deadline, ahead of tasks that have used their slices.
 type coreQueue struct {
-	q      []*thread
-	head   int
-	woke   []bool // q[i] woke from a sleep (it may preempt)
-	load   int    // waiting + running
+	woken  queue[*thread] // woke up (or started): picked first, may preempt
+	q      queue[*thread] // preempted or moved
+	load   int            // waiting + running
 	recent []int64
 	rHead  int
+	// idleSince is when the core last ran out of tasks
+	idleSince int64
 }
 
 func newLinuxPolicy(e *engine) osPolicy {
@@ -70,7 +74,7 @@ func (p *linuxPolicy) place(t *thread) int32 {
 	woke := t.os.wokeUp
 	e := p.e
 	switch {
-	case !woke && prev < 0 && t.rt.announce && t.proc.main != nil && p.coreOf(t.proc.main) >= 0:
+	case !woke && prev < 0 && p.startedThread(t):
 		// a new thread: an idle core if there is one, else where the main
 		// thread that started it ran
 		if idle := p.idleCore(); idle >= 0 {
@@ -123,6 +127,12 @@ func (p *linuxPolicy) forkTarget() int32 {
 	return best
 }
 
+// startedThread: t is a thread its process's main thread starts, which
+// has not run yet.
+func (p *linuxPolicy) startedThread(t *thread) bool {
+	return t.rt.announce && t.proc.main != nil && p.coreOf(t.proc.main) >= 0
+}
+
 // idleCore is a core with nothing to run, or -1.
 func (p *linuxPolicy) idleCore() int {
 	for c := range p.queues {
@@ -135,14 +145,21 @@ func (p *linuxPolicy) idleCore() int {
 
 func (p *linuxPolicy) enqueue(t *thread) {
 	c := p.coreOf(t)
+	preempts := t.os.wokeUp
 	if p.toPlace[t.idx] || c < 0 {
 		p.toPlace[t.idx] = false
+		// a thread just started preempts as a woken one does
+		// (wake_up_new_task checks wake-up preemption too)
+		preempts = preempts || (c < 0 && p.startedThread(t))
 		c = p.place(t)
 		p.qcore[t.idx] = c
 	}
 	cq := &p.queues[c]
-	cq.q = append(cq.q, t)
-	cq.woke = append(cq.woke, t.os.wokeUp)
+	if preempts {
+		cq.woken.push(t)
+	} else {
+		cq.q.push(t)
+	}
 	t.os.wokeUp = false
 	cq.load++
 	p.armTick()
@@ -152,14 +169,14 @@ func (p *linuxPolicy) enqueue(t *thread) {
 // but placement and the balancer.
 func (p *linuxPolicy) next(c int) *thread {
 	cq := &p.queues[c]
-	if cq.head >= len(cq.q) {
+	var t *thread
+	switch {
+	case cq.woken.len() > 0:
+		t = cq.woken.pop()
+	case cq.q.len() > 0:
+		t = cq.q.pop()
+	default:
 		return nil
-	}
-	t := cq.q[cq.head]
-	cq.q[cq.head] = nil
-	cq.head++
-	if cq.head == len(cq.q) {
-		cq.q, cq.woke, cq.head = cq.q[:0], cq.woke[:0], 0
 	}
 	cq.load-- // onCore counts it again
 	return t
@@ -172,7 +189,7 @@ func (p *linuxPolicy) victim() *thread {
 	e := p.e
 	for c := range p.queues {
 		cq := &p.queues[c]
-		if cq.head >= len(cq.q) || !cq.woke[cq.head] {
+		if cq.woken.len() == 0 {
 			continue
 		}
 		if id := e.cores[c].cur; id >= 0 {
@@ -201,7 +218,7 @@ func (p *linuxPolicy) sliceEnd(t *thread) (int64, bool) {
 
 func (p *linuxPolicy) contended(t *thread) bool {
 	c := p.coreOf(t)
-	return c >= 0 && p.queues[c].head < len(p.queues[c].q)
+	return c >= 0 && p.queues[c].waiting()
 }
 
 func (p *linuxPolicy) onCore(t *thread) {
@@ -211,7 +228,10 @@ func (p *linuxPolicy) onCore(t *thread) {
 }
 
 func (p *linuxPolicy) offCore(t *thread) {
-	p.queues[t.os.core].load--
+	cq := &p.queues[t.os.core]
+	if cq.load--; cq.load == 0 {
+		cq.idleSince = p.e.now
+	}
 }
 
 // armTick keeps a balancing tick pending while a task waits somewhere.
@@ -235,8 +255,10 @@ func (p *linuxPolicy) tick() {
 }
 
 // balance moves the longest-waiting task of the busiest core to the least
-// loaded one once the imbalance has lasted long enough: an idle core pulls
-// a task that has waited BalanceIdle; a busy core behind by two or more
+// loaded one once the imbalance has lasted long enough: a core idle for
+// BalanceIdle, or one idle while a task has waited that long, pulls a
+// waiting task (the kernel's idle balance, kicked by a busy core's
+// tick); a busy core behind by two or more
 // pulls after BalanceBusy; behind by one, with a task waiting on the
 // other core, after a delay drawn around BalanceFlip (so that three
 // CPU-bound tasks on two cores change pairs now and then).
@@ -245,16 +267,18 @@ func (p *linuxPolicy) balance() {
 	busy, least := p.extremes()
 	hi, lo := p.queues[busy].load, p.queues[least].load
 	if lo == 0 && hi >= 2 {
-		// every idle core pulls from the busiest core whose longest
-		// waiting task has waited balance_idle
+		// every idle core pulls from the busiest core with a task
+		// waiting, once it has been idle for balance_idle or the task
+		// has waited that long
 		for c := range p.queues {
 			if p.queues[c].load != 0 {
 				continue
 			}
+			long := e.now-p.queues[c].idleSince >= e.m.BalanceIdle
 			from := -1
 			for d := range p.queues {
 				dq := &p.queues[d]
-				if dq.head < len(dq.q) && e.now-dq.q[dq.head].os.since >= e.m.BalanceIdle && (from < 0 || dq.load > p.queues[from].load) {
+				if dq.waiting() && (long || e.now-dq.longestWait() >= e.m.BalanceIdle) && (from < 0 || dq.load > p.queues[from].load) {
 					from = d
 				}
 			}
@@ -310,25 +334,38 @@ func (p *linuxPolicy) extremes() (busy, least int) {
 	return busy, least
 }
 
-// pull moves the longest-waiting task of core from to core to's queue;
+// pull moves the first task waiting on core from (a preempted one before
+// a woken one) to core to's queue;
 // false when nothing waits there.
 func (p *linuxPolicy) pull(from, to int) bool {
 	cq := &p.queues[from]
-	if cq.head >= len(cq.q) {
+	var t *thread
+	switch {
+	case cq.q.len() > 0:
+		t = cq.q.pop()
+	case cq.woken.len() > 0:
+		t = cq.woken.pop()
+	default:
 		return false // all running: nothing waits to be moved
-	}
-	t := cq.q[cq.head]
-	woke := cq.woke[cq.head]
-	cq.q[cq.head] = nil
-	cq.head++
-	if cq.head == len(cq.q) {
-		cq.q, cq.woke, cq.head = cq.q[:0], cq.woke[:0], 0
 	}
 	cq.load--
 	dst := &p.queues[to]
-	dst.q = append(dst.q, t)
-	dst.woke = append(dst.woke, woke)
+	dst.q.push(t)
 	dst.load++
 	p.qcore[t.idx] = int32(to)
 	return true
+}
+
+func (cq *coreQueue) waiting() bool { return cq.woken.len() > 0 || cq.q.len() > 0 }
+
+// longestWait is when the task that has waited longest on the core
+// began to wait (the queues' heads; the core must have a task waiting).
+func (cq *coreQueue) longestWait() int64 {
+	switch {
+	case cq.q.len() == 0:
+		return (*cq.woken.front()).os.since
+	case cq.woken.len() == 0:
+		return (*cq.q.front()).os.since
+	}
+	return min((*cq.q.front()).os.since, (*cq.woken.front()).os.since)
 }
