@@ -875,10 +875,11 @@ func invCPUTime(c *invCase) (bad invFails) {
 			if over < 0 {
 				bad.add("CPUTime %d, tasks' CPU %d + start-up %d = %d (multicore speed)", res.CPUTime, sumCPU, c.startup, sumCPU+c.startup)
 			}
-		case c.hasLegacy && len(c.loopCosts) == 0 && m.LegacySignalCost > 0:
+		case c.hasLegacy && m.LegacySignalCost > 0:
 			// a legacy main thread pays the signal cost of its contended
-			// checks while it starts threads, as any holder does
-			if over < 0 || over%m.LegacySignalCost != 0 {
+			// checks while it starts threads, as any holder does: a
+			// multiple of it, beside the runtimes' switches
+			if over < 0 || (len(c.loopCosts) == 0 && over%m.LegacySignalCost != 0) {
 				bad.add("CPUTime %d, tasks' CPU %d + start-up %d leaves %d, not a multiple of the legacy signal cost %d", res.CPUTime, sumCPU, c.startup, over, m.LegacySignalCost)
 			}
 		case over < 0 || (len(c.loopCosts) == 0 && over != 0):
@@ -998,8 +999,8 @@ func invWorkConserving(c *invCase) (bad invFails) {
 	}
 	sort.Slice(ed, func(i, j int) bool { return ed[i].at < ed[j].at })
 	// the linux policy keeps a run queue per core: a task may wait on a
-	// busy core while another is idle, until the balancer pulls it (it
-	// has waited balance_idle, at a tick)
+	// busy core while another is idle, until the balancer pulls it (the
+	// core has been idle balance_idle, at a tick)
 	allowIdle := int64(0)
 	if c.sc.Policy == PolicyLinux {
 		allowIdle = c.sc.Machine.BalanceIdle + 2*c.sc.Machine.Tick

@@ -50,18 +50,16 @@ func TestCalibrateFull(t *testing.T) {
 		t.Fatalf("exit %d\n%s", code, errs)
 	}
 	m := machineOf(t, out)
-	want := simulator.Machine{
-		WakeupLatency: 24_000, ContextSwitch: 2_500,
-		TimerSlack:  54_420, // 278.42 us - 200 us - the 24 us wake-up
-		ThreadStart: 85_000, AsyncioSwitch: 1_499, GeneratorSwitch: 24,
-		TrampolineDispatch: 35, // the 59 ns step - the 24 ns send
-		GeventSwitch:       1_170, GreenletSwitch: 117, EventletSwitch: 2_600,
-		MemProcess: 10 << 20, MemThread: 16_527, MemCoroutine: 1_205, MemGenerator: 176,
-		MemGreenlet: 8_514, MemRawGreenlet: 5_820, MemGreenthread: 7_567, MemTotal: 24 << 30,
-		MulticoreSpeedPermille: 915, // effective_cores 1.83 of 2
-	}
-	d := simulator.DefaultMachine()
-	want.LegacyTick, want.LegacySignalCost, want.FreeThreadingOverheadPermille = d.LegacyTick, d.LegacySignalCost, d.FreeThreadingOverheadPermille
+	// Keys calibrate does not measure keep gilsim's defaults.
+	want := simulator.DefaultMachine()
+	want.WakeupLatency, want.ContextSwitch = 24_000, 2_500
+	want.TimerSlack = 54_420 // 278.42 us - 200 us - the 24 us wake-up
+	want.ThreadStart, want.AsyncioSwitch, want.GeneratorSwitch = 85_000, 1_499, 24
+	want.TrampolineDispatch = 35 // the 59 ns step - the 24 ns send
+	want.GeventSwitch, want.GreenletSwitch, want.EventletSwitch = 1_170, 117, 2_600
+	want.MemProcess, want.MemThread, want.MemCoroutine, want.MemGenerator = 10<<20, 16_527, 1_205, 176
+	want.MemGreenlet, want.MemRawGreenlet, want.MemGreenthread, want.MemTotal = 8_514, 5_820, 7_567, 24<<30
+	want.MulticoreSpeedPermille = 915 // effective_cores 1.83 of 2
 	if m != want {
 		t.Errorf("pasted block gives\n%+v\nwant\n%+v\n%s", m, want, out)
 	}
