@@ -396,6 +396,20 @@ func TestMedianError(t *testing.T) {
 	}
 }
 
+func TestOrdinal(t *testing.T) {
+	for _, c := range []struct {
+		i, n int
+		want string
+	}{
+		{0, 1, "the worker"}, {0, 4, "earliest"}, {3, 4, "latest"}, {1, 4, "2nd earliest"},
+		{2, 4, "3rd earliest"}, {3, 9, "4th earliest"}, {10, 20, "11th earliest"}, {21, 30, "22nd earliest"},
+	} {
+		if got := ordinal(c.i, c.n); got != c.want {
+			t.Errorf("ordinal(%d, %d) = %q, want %q", c.i, c.n, got, c.want)
+		}
+	}
+}
+
 // TestListRows checks the row machinery on a list entry: one row per
 // element, in order, each with the element's value.
 func TestListRows(t *testing.T) {

@@ -298,7 +298,7 @@ func (r *run) reps(cfg string) []string {
 	var out []string
 	for _, p := range r.sc.Processes {
 		name := group(p.Name)
-		if name == cfg || strings.HasPrefix(name, cfg+"_rep") && !slices.Contains(out, name) {
+		if (name == cfg || strings.HasPrefix(name, cfg+"_rep")) && !slices.Contains(out, name) {
 			out = append(out, name)
 		}
 	}

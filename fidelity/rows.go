@@ -432,7 +432,17 @@ func ordinal(i, n int) string {
 	case i == n-1:
 		return "latest"
 	}
-	return []string{"", "2nd", "3rd"}[i] + " earliest"
+	suffix := "th"
+	switch (i + 1) % 10 {
+	case 2:
+		suffix = "nd"
+	case 3:
+		suffix = "rd"
+	}
+	if (i+1)%100 >= 11 && (i+1)%100 <= 13 {
+		suffix = "th"
+	}
+	return fmt.Sprintf("%d%s earliest", i+1, suffix)
 }
 
 func plural(n int, what string) string {
