@@ -123,5 +123,5 @@ var Missing = []struct{ Name, Reference, Note string }{
 	{"process start-up", "1.977 ms",
 		"no machine key: each `process` sets `startup` (CPU time on one core before its threads run). Reference: calibration.json process_start_join_empty_k1_ms (fork, start + join of an empty target). `gilsim calibrate` prints it as `# process_start`"},
 	{"wake-up of a core that just went idle", "≈ 2 µs",
-		"limitation L3: inferred from E4 (2 threads at a 10 µs interval, 3 % slower than at 5 ms)"},
+		"inferred from E4 (2 threads at a 10 µs interval, 3 % slower than at 5 ms)"},
 }
