@@ -942,17 +942,22 @@ def m_balance_flip(seconds):
     start = time.perf_counter() + 0.03
     until = start + seconds
     outs = collect([spawn(lambda: watch(until, 0.001)) for _ in range(3)])
-    # the spinner alone on its CPU, every millisecond; a change of it is
-    # a pull (the 3 start on whatever CPUs fork gave them: skip 50 ms)
+    # the spinner alone on its CPU, every millisecond; a change of it that
+    # lasts 10 ms (two turns of the pair: a CPU is seen late while its
+    # spinner waits) is a pull. The 3 start on whatever CPUs fork gave
+    # them: skip 50 ms.
     lone, flips, t = None, [], start + 0.05
+    cand, since = None, 0.0
     while t < until:
         where = [cpu_at(ch, t) for ch in outs]
         alone = [i for i, c in enumerate(where) if c is not None and where.count(c) == 1]
-        if len(alone) == 1 and len(set(where)) == 2:
-            if alone[0] != lone:
-                if lone is not None:
-                    flips.append(t)
-                lone = alone[0]
+        now = alone[0] if len(alone) == 1 and len(set(where)) == 2 else None
+        if now != cand:
+            cand, since = now, t
+        if cand is not None and cand != lone and t - since >= 0.01:
+            if lone is not None:
+                flips.append(since)
+            lone = cand
         t += 0.001
     gaps = [y - x for x, y in zip(flips, flips[1:])]
     if len(gaps) < 3:
