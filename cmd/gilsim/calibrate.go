@@ -46,7 +46,8 @@ with a "# skipped:" comment (their keys keep gilsim's defaults). The block
 is printed only when every measurement it needs succeeded: otherwise
 gilsim calibrate says what failed and exits 2, printing no block. The
 contention keys are the exception: with one CPU, a budget too short for
-their runs (they need about 21s; the cheaper ones run first), or on a
+their runs (the default 30s fits them all; tick needs 9s, balance_idle
+12s, balance_busy 19s, gil_signal_race 21s, balance_flip 23s), or on a
 machine too busy to see them, they keep their defaults with a comment.
 
 Flags:

@@ -274,8 +274,17 @@ func TestCalibrateOneCPU(t *testing.T) {
 			t.Errorf("no note on %s:\n%s", key, out)
 		}
 	}
-	if m := machineOf(t, out); m.Tick != 4_000_000 || m.BalanceIdle != simulator.DefaultMachine().BalanceIdle {
-		t.Errorf("tick %d, balance_idle %d", m.Tick, m.BalanceIdle)
+	if m := machineOf(t, out); m.Tick != 4_000_000 || m.BalanceIdle != simulator.DefaultMachine().BalanceIdle ||
+		m.GILSignalRace != simulator.DefaultMachine().GILSignalRace {
+		t.Errorf("tick %d, balance_idle %d, gil_signal_race %d", m.Tick, m.BalanceIdle, m.GILSignalRace)
+	}
+	// on one core the model's convoy does not depend on gil_signal_race:
+	// nothing to fit
+	if !strings.Contains(out, "# gil_signal_race not fitted (gilsim's model does 0/0 ops/s beside 2/3 CPU threads on this machine whatever its value): it keeps its default\n") {
+		t.Errorf("no note on gil_signal_race:\n%s", out)
+	}
+	if !strings.Contains(errs, "balance_flip (one CPU); gil_signal_race (not fitted: gilsim's model does 0/0 ops/s") {
+		t.Errorf("stderr should list what keeps its default:\n%s", errs)
 	}
 }
 

@@ -46,7 +46,8 @@ type Report struct {
 	Budget       float64       `json:"budget_s"`
 	Measurements []Measurement `json:"measurements"`
 
-	byName map[string]Measurement
+	byName    map[string]Measurement
+	notFitted string // why Block could not fit gil_signal_race
 }
 
 // Measurement is one entry of a Report: a value with its unit, or why
@@ -301,6 +302,7 @@ func (c *Report) Block() (string, []string) {
 			}
 		}
 		text, note, why := c.fitRace(machine)
+		c.notFitted = why
 		if why != "" {
 			lines[raceAt] = line{"# gil_signal_race not fitted (" + why + "): it keeps its default", ""}
 		} else {
@@ -376,14 +378,19 @@ func (c *Report) loadUnchecked() string {
 }
 
 // NotMeasured lists the contention keys that keep their defaults, each
-// with why (a short budget, one CPU, a busy machine).
+// with why (a short budget, one CPU, a busy machine; after Block, a
+// gil_signal_race that could not be fitted).
 func (c *Report) NotMeasured() []string {
 	var out []string
 	for _, k := range Keys {
 		if !contention[k.Key] {
 			continue
 		}
-		if _, _, why := c.contentionKey(k); why != "" {
+		_, _, why := c.contentionKey(k)
+		if why == "" && k.Key == "gil_signal_race" && c.notFitted != "" {
+			why = "not fitted: " + c.notFitted
+		}
+		if why != "" {
 			out = append(out, k.Key+" ("+why+")")
 		}
 	}

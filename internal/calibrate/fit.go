@@ -125,7 +125,10 @@ type Fit struct {
 // FitSignalRace searches gil_signal_race over [0, 1] for the least sum of
 // squared log errors against measured[1] and measured[2] (ops/s beside 2
 // and 3 CPU threads): every 0.05, then every 0.01 around the best. The
-// lowest value wins a tie. Deterministic: the model's seeds are fixed.
+// lowest value wins a tie. Deterministic: the model's seeds are fixed. It
+// fails when the model's ops/s do not depend on the value at all (so on
+// one core, where the model starts the sleeping thread only once a CPU
+// thread ends).
 func (cm *ConvoyModel) FitSignalRace(measured [3]float64) (Fit, error) {
 	cost := func(race int64) (float64, error) {
 		c := 0.0
@@ -139,7 +142,7 @@ func (cm *ConvoyModel) FitSignalRace(measured [3]float64) (Fit, error) {
 		}
 		return c, nil
 	}
-	best, bestCost := int64(-1), math.Inf(1)
+	best, bestCost, worst := int64(-1), math.Inf(1), math.Inf(-1)
 	try := func(race int64) error {
 		if race < 0 || race > 1000 {
 			return nil
@@ -148,6 +151,7 @@ func (cm *ConvoyModel) FitSignalRace(measured [3]float64) (Fit, error) {
 		if err != nil {
 			return err
 		}
+		worst = max(worst, c)
 		if c < bestCost || (c == bestCost && race < best) {
 			best, bestCost = race, c
 		}
@@ -157,6 +161,18 @@ func (cm *ConvoyModel) FitSignalRace(measured [3]float64) (Fit, error) {
 		if err := try(race); err != nil {
 			return Fit{}, err
 		}
+	}
+	if worst-bestCost < 1e-9 {
+		// nothing to fit: every value gives the same ops/s
+		two, err := cm.Ops(2, best)
+		if err != nil {
+			return Fit{}, err
+		}
+		three, err := cm.Ops(3, best)
+		if err != nil {
+			return Fit{}, err
+		}
+		return Fit{}, fmt.Errorf("gilsim's model does %.0f/%.0f ops/s beside 2/3 CPU threads on this machine whatever its value", two, three)
 	}
 	coarse := best
 	for race := coarse - 40; race <= coarse+40; race += 10 {
