@@ -21,16 +21,17 @@ import (
 
 // program is a checked scenario before `x N` expansion.
 type program struct {
-	title    string
-	seed     uint64
-	cores    int
-	policy   simulator.PolicyKind
-	quantum  int64
-	machine  simulator.Machine
-	tops     []*topT
-	expects  []simulator.Expect
-	switches []switchFix
-	workload *workloadT // a workload file's workload; nil in a scenario
+	title     string
+	seed      uint64
+	cores     int
+	policy    simulator.PolicyKind
+	policySet bool // `policy` given; otherwise lower picks the default
+	quantum   int64
+	machine   simulator.Machine
+	tops      []*topT
+	expects   []simulator.Expect
+	switches  []switchFix
+	workload  *workloadT // a workload file's workload; nil in a scenario
 }
 
 // workloadT is a checked workload before `x N` expansion.
@@ -291,7 +292,7 @@ func quantumPolicies() []string {
 
 func (c *checker) policy(w *Word) {
 	if k, ok := simulator.PolicyByName(w.Text); ok {
-		c.prog.policy = k
+		c.prog.policy, c.prog.policySet = k, true
 		return
 	}
 	c.errs.add(w.Pos, "unknown policy %q%s (policies: %s)", w.Text, c.didYouMean(w.Text, policies), strings.Join(policies, ", "))
@@ -1754,14 +1755,6 @@ func bigFootprint(tops []*topT, w *workloadT) *big.Int {
 	est := new(big.Int).Mul(procs, big.NewInt(simulator.FootprintProcess))
 	est.Add(est, threads.Mul(threads, big.NewInt(simulator.FootprintThread)))
 	return est.Add(est, members.Mul(members, big.NewInt(simulator.FootprintMember)))
-}
-
-func bigCount(s string) *big.Int {
-	n, _ := new(big.Int).SetString(s, 10)
-	if n == nil {
-		n = new(big.Int)
-	}
-	return n
 }
 
 // humanBytes renders a byte count in the largest binary unit (up to EiB).

@@ -2,18 +2,18 @@ package simulator
 
 import (
 	"fmt"
-	"strings"
 	"testing"
 
 	"pgregory.net/rapid"
+
+	"github.com/gilsim/gilsim/internal/longtest"
 )
 
 // The engine switches representations at sizes: the GIL's sleeping
 // waiters follow the scan rules up to treeAbove (back below treeBelow)
 // and the tree rules past it, in phase sets that are one sorted leaf up to
 // bsetMax and a B+ tree of two levels past it, three from bsetTwoLevels;
-// the linux policy passes over up to linuxScanMax cores and keeps an
-// index past them; the fair policy scans the running vruntimes on up
+// the fair policy scans the running vruntimes on up
 // to runVScanMax cores and keeps a heap past them. The invariants of
 // TestInvariants draw at most six threads on four cores, so none of these
 // switches was ever crossed there (72 threads hung the engine). This
@@ -27,25 +27,21 @@ const bsetTwoLevels = (bsetMax + 1) * (bsetMax/2 + 1)
 // invThresholds are sizes on both sides of every switch of representation.
 func invThresholds() []int {
 	var out []int
-	for _, t := range []int{treeBelow, treeAbove, bsetMax, bsetTwoLevels, runVScanMax, linuxScanMax} {
+	for _, t := range []int{treeBelow, treeAbove, bsetMax, bsetTwoLevels, runVScanMax} {
 		out = append(out, t-1, t, t+1, t+2)
 	}
 	return append(out, 72, 100)
 }
 
 func TestInvariantsAtThresholds(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs scenarios of up to 2,050 threads")
+	if testing.Short() || !longtest.Enabled {
+		t.Skip("runs scenarios of up to 2,050 threads; " + longtest.Reason)
 	}
 	rapid.Check(t, func(rt *rapid.T) {
 		sc := invGenSized(rt)
 		if v := invViolations(sc); len(v) > 0 {
-			var msgs []string
-			for _, x := range v {
-				msgs = append(msgs, x.String())
-			}
-			rt.Fatalf("%d invariant(s) violated:\n  %s\nscenario: %d processes, %d threads in the first, %d cores, policy %v",
-				len(v), strings.Join(msgs, "\n  "), len(sc.Processes), len(sc.Processes[0].Threads), sc.Cores, sc.Policy)
+			rt.Fatalf("%s\nscenario: %d processes, %d threads in the first, %d cores, policy %v",
+				invReport(v), len(sc.Processes), len(sc.Processes[0].Threads), sc.Cores, sc.Policy)
 		}
 	})
 }

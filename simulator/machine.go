@@ -2,7 +2,7 @@ package simulator
 
 // DefaultMachine returns the machine parameters gilsim uses unless a
 // scenario overrides them. Each default names where it comes from:
-// ../shared/semantics.md (section) or ../shared/calibration (entry), both
+// docs/semantics.md (section) or fidelity/data (entry), both
 // measured on a 2-vCPU Linux 6.18 VM with CPython 3.11.2.
 func DefaultMachine() Machine {
 	return Machine{
@@ -60,7 +60,7 @@ func DefaultMachine() Machine {
 		EventletSwitch: 2_600, // semantics.md 11.8: eventlet.sleep(0) 2.6 us
 		// Raw greenlet and generator hand-offs cost 0.117 us and 0.024 us
 		// (semantics.md 12.2, 13.2), but default to 0, like context_switch,
-		// so that LANGUAGE.md's examples of `greenlets` and `coroutines`
+		// so that docs/language.md's examples of `greenlets` and `coroutines`
 		// come out exactly as it states; set them in `machine { }` (the
 		// calibration scenarios do, and `gilsim calibrate` prints them).
 		GreenletSwitch:  0,

@@ -9,7 +9,7 @@ import (
 )
 
 // The OS policies answer their questions about the cores from indexes
-// (policy_linux_index.go, the fair policy's running set, coreSet) instead
+// (the fair policy's running set, coreSet) instead
 // of passes over every core. These tests run generated scenarios with a
 // policy wrapped so that, before each question the engine asks, every
 // index answer is compared with the plain pass it replaces.
@@ -84,113 +84,6 @@ func runChecked(t *rapid.T, sc *Scenario, check func(e *engine) string) {
 		}
 	}}
 	e.loop()
-}
-
-func TestLinuxIndexMatchesScan(t *testing.T) {
-	defer func(m int) { linuxScanMax = m }(linuxScanMax)
-	rapid.Check(t, func(rt *rapid.T) {
-		sc := genCoresScenario(rt, PolicyLinux)
-		// the index on any number of cores
-		linuxScanMax = rapid.SampledFrom([]int{0, 16}).Draw(rt, "linux_scan_max")
-		runChecked(rt, sc, func(e *engine) string {
-			if p := e.pol.(checkedPolicy).osPolicy.(*linuxPolicy); !p.indexed {
-				return ""
-			}
-			return linuxIndexMismatch(e, e.pol.(checkedPolicy).osPolicy.(*linuxPolicy))
-		})
-	})
-}
-
-// linuxIndexMismatch compares each of p's index answers with a pass over
-// the cores, as the policy made them before its index.
-func linuxIndexMismatch(e *engine, p *linuxPolicy) string {
-	idle := -1
-	var avail []int
-	busy, least := 0, 0
-	from := -1
-	forkC, forkN := 0, int(^uint(0)>>1)
-	for c := range p.queues {
-		cq := &p.queues[c]
-		if idle < 0 && cq.load == 0 && e.cores[c].cur < 0 {
-			idle = c
-		}
-		if e.cores[c].cur < 0 && cq.head < len(cq.q) {
-			avail = append(avail, c)
-		}
-		if cq.load > p.queues[busy].load {
-			busy = c
-		}
-		if cq.load < p.queues[least].load {
-			least = c
-		}
-		if cq.head < len(cq.q) && (from < 0 || cq.load > p.queues[from].load) {
-			from = c
-		}
-		recent := 0
-		for _, r := range p.x.recent[p.x.recentH:] {
-			if int(r.c) == c && r.at > e.now-e.m.ForkRamp {
-				recent++
-			}
-		}
-		if n := max(cq.load-recent, 0); n < forkN {
-			forkC, forkN = c, n
-		}
-	}
-	if got := p.idleCore(); got != idle {
-		return "idleCore " + strconv.Itoa(got) + ", want " + strconv.Itoa(idle)
-	}
-	var got []int
-	for c := p.nextCore(0); c >= 0; c = p.nextCore(c + 1) {
-		got = append(got, c)
-	}
-	if !slicesEqual(got, avail) {
-		return "idle cores with a task queued differ"
-	}
-	if f := p.forkTarget(); int(f) != forkC {
-		return "forkTarget " + strconv.Itoa(int(f)) + ", want " + strconv.Itoa(forkC)
-	}
-	rt := p.root()
-	if b, l := unpackCore(rt.maxLoad, true), unpackCore(rt.minLoad, false); b != busy || l != least {
-		return "busiest/least " + strconv.Itoa(b) + "/" + strconv.Itoa(l) + ", want " + strconv.Itoa(busy) + "/" + strconv.Itoa(least)
-	}
-	if w := rt.maxWaiting; (w == emptyNode.maxWaiting) != (from < 0) || from >= 0 && unpackCore(w, true) != from {
-		return "busiest with a task waiting differs"
-	}
-	p.matureIdle()
-	for c := range p.queues {
-		cq := &p.queues[c]
-		want := cq.load == 0 && e.now-cq.idleSince >= e.m.BalanceIdle
-		if p.x.settled.has(c) != want {
-			return "settled core " + strconv.Itoa(c) + " differs"
-		}
-	}
-	var victim *thread
-	for c := range p.queues {
-		cq := &p.queues[c]
-		if cq.head >= len(cq.q) || !cq.woke[cq.head] {
-			continue
-		}
-		if id := e.cores[c].cur; id >= 0 && e.now-e.threads[id].os.sliceBase >= p.baseSlice {
-			victim = e.threads[id]
-			break
-		}
-	}
-	if v := p.victim(); v != victim {
-		return "victim differs"
-	}
-	return ""
-}
-
-func slicesEqual(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func TestFairVictimIndexMatchesScan(t *testing.T) {

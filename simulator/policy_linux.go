@@ -1,7 +1,5 @@
 package simulator
 
-import "math"
-
 // linuxPolicy is Linux's scheduler as it behaves on a small machine
 // (semantics.md 14.3): a run queue per core, FIFO, in which CPU-bound
 // tasks take turns at the scheduler tick; a new task placed at fork by
@@ -19,27 +17,26 @@ type linuxPolicy struct {
 	// balancing: the imbalance being timed, and when it started
 	imbKind  int8 // 0 none, 2 behind by 2 or more, 3 behind by 1
 	imbSince int64
-	imbDelay int64 // the delay drawn for this imbalance
-	tickAt   int64 // the pending tick event's time (-1: none)
-	// past linuxScanMax cores, the answers about the cores come from an
-	// index (policy_linux_index.go) rather than a pass over them
-	indexed bool
-	x       linuxIndex
-	matured []bool // per core: idle since BalanceIdle ago or more (its idleSince)
+	imbDelay int64  // the delay drawn for this imbalance
+	tickAt   int64  // the pending tick event's time (-1: none)
+	lastFork int32  // the core the latest fork placement chose
+	toPlace  []bool // per thread: admitted, to be placed when queued
 }
 
-// linuxScanMax is the most cores the linux policy passes over; past it,
-// it keeps its index. (A variable for the tests, which run both ways.)
-var linuxScanMax = 16
-
 // coreQueue is one core's run queue: the threads waiting for that core,
-// in order, and how many threads it has (waiting or running).
+// those that woke from a sleep (or were just started) ahead of those
+// that were preempted, each in order; how many threads it has (waiting
+// or running); and the arrival times of those placed there at fork
+// lately. EEVDF places a waking task at the average virtual runtime
+// with a fresh deadline, ahead of tasks that have used their slices.
 type coreQueue struct {
-	q         []*thread
-	head      int
-	woke      []bool // q[i] woke from a sleep (it may preempt)
-	load      int    // waiting + running
-	idleSince int64  // when load last fell to 0
+	woken  queue[*thread] // woke up (or started): picked first, may preempt
+	q      queue[*thread] // preempted or moved
+	load   int            // waiting + running
+	recent []int64
+	rHead  int
+	// idleSince is when the core last ran out of tasks
+	idleSince int64
 }
 
 func newLinuxPolicy(e *engine) osPolicy {
@@ -48,94 +45,96 @@ func newLinuxPolicy(e *engine) osPolicy {
 	for k := n; k > 1; k >>= 1 {
 		f++
 	}
-	p := &linuxPolicy{e: e, queues: make([]coreQueue, n), baseSlice: e.m.BaseSlice * f, tickAt: -1,
-		indexed: n > linuxScanMax}
-	p.x = newLinuxIndex(n, p.indexed)
-	if p.indexed {
-		p.matured = make([]bool, n)
-	}
-	return p
+	return &linuxPolicy{e: e, queues: make([]coreQueue, n), baseSlice: e.m.BaseSlice * f, tickAt: -1}
 }
 
 func (p *linuxPolicy) coreOf(t *thread) int32 {
 	for int(t.idx) >= len(p.qcore) {
 		p.qcore = append(p.qcore, -1)
+		p.toPlace = append(p.toPlace, false)
 	}
 	return p.qcore[t.idx]
 }
 
-// admit places t on a core's queue: at fork by the established load,
-// at a wake-up on its previous core if idle, else on an idle core, else
-// on its previous core.
+// admit notes that t becomes runnable, and how; enqueue places it (at
+// the dispatch, in file order, so that the tasks made runnable at one
+// instant see one another's placements).
 func (p *linuxPolicy) admit(t *thread, woke bool) {
-	prev := p.coreOf(t)
-	c := prev
-	e := p.e
-	switch {
-	case !woke && prev < 0 && t.rt.announce && t.proc.main != nil && p.coreOf(t.proc.main) >= 0:
-		// a thread its process's main thread starts: where the main
-		// thread ran (one OS process of one Python thread is one task)
-		c = p.qcore[t.proc.main.idx]
-	case !woke && prev < 0:
-		c = p.forkTarget()
-		p.x.recent = append(p.x.recent, recentFork{at: e.now, c: c})
-		p.x.nRecent[c]++
-		if p.indexed {
-			p.x.tree.mark(int(c))
-		}
-	case prev >= 0 && e.cores[prev].cur < 0 && p.queues[prev].load == 0:
-		// its previous core is idle
-	default:
-		if idle := p.idleCore(); idle >= 0 {
-			c = int32(idle)
-		} else if c < 0 {
-			c = p.forkTarget()
-		}
-	}
-	p.qcore[t.idx] = c
-	p.pendingWoke(t, woke)
+	p.coreOf(t)
+	t.os.wokeUp = woke
+	p.toPlace[t.idx] = true
 }
 
-// pendingWoke remembers, until t is queued, whether it woke from a sleep.
-func (p *linuxPolicy) pendingWoke(t *thread, woke bool) { t.os.wokeUp = woke }
-
-// forkTarget is the core a new task goes to: the one with the fewest
-// tasks that have been there longer than the fork ramp (the utilisation
-// averages the kernel compares ramp up over tens of ms, so children forked
-// close together look alike and pile up), the lowest on a tie.
-func (p *linuxPolicy) forkTarget() int32 {
-	x := &p.x
-	for x.recentH < len(x.recent) && x.recent[x.recentH].at <= p.e.now-p.e.m.ForkRamp {
-		c := x.recent[x.recentH].c
-		x.nRecent[c]--
-		if p.indexed {
-			x.tree.mark(int(c))
+// place chooses t's core: at fork by the established load (a thread that
+// its process's main thread starts goes to an idle core, else where the
+// main thread ran: one OS process of one Python thread is one task), at a wake-up its previous
+// core if idle, else an idle core, else its previous core.
+func (p *linuxPolicy) place(t *thread) int32 {
+	prev := p.coreOf(t)
+	woke := t.os.wokeUp
+	e := p.e
+	switch {
+	case !woke && prev < 0 && p.startedThread(t):
+		// a new thread: an idle core if there is one, else where the main
+		// thread that started it ran
+		if idle := p.idleCore(); idle >= 0 {
+			return int32(idle)
 		}
-		x.recentH++
+		return p.qcore[t.proc.main.idx]
+	case !woke && prev < 0:
+		c := p.forkTarget()
+		cq := &p.queues[c]
+		cq.recent = append(cq.recent, e.now)
+		return c
+	case prev >= 0 && e.cores[prev].cur < 0 && p.queues[prev].load == 0:
+		return prev // its previous core is idle
 	}
-	if x.recentH == len(x.recent) {
-		x.recent, x.recentH = x.recent[:0], 0
-	} else if x.recentH >= 1024 && 2*x.recentH >= len(x.recent) {
-		n := copy(x.recent, x.recent[x.recentH:])
-		x.recent, x.recentH = x.recent[:n], 0
+	if idle := p.idleCore(); idle >= 0 {
+		return int32(idle)
 	}
-	if p.indexed {
-		return int32(unpackCore(p.root().minFork, false))
+	if prev < 0 {
+		return p.forkTarget()
 	}
-	best, bestN := int32(0), int32(math.MaxInt32)
+	return prev
+}
+
+// forkTarget is the core a new task goes to: an idle one if any (the
+// lowest); otherwise the one with the fewest tasks that have been there
+// longer than the fork ramp, and on a tie the core the previous fork
+// went to. The kernel compares utilisation averages that ramp up over
+// tens of ms, so tasks forked close together look alike: once no core
+// is idle they pile up on one (traced: 3 of 4 children on one CPU).
+func (p *linuxPolicy) forkTarget() int32 {
+	if c := p.idleCore(); c >= 0 {
+		p.lastFork = int32(c)
+		return int32(c)
+	}
+	best, bestN := int32(-1), 0
 	for c := range p.queues {
-		if n := max(int32(p.queues[c].load)-x.nRecent[c], 0); n < bestN {
+		cq := &p.queues[c]
+		for cq.rHead < len(cq.recent) && cq.recent[cq.rHead] <= p.e.now-p.e.m.ForkRamp {
+			cq.rHead++
+		}
+		if cq.rHead == len(cq.recent) {
+			cq.recent, cq.rHead = cq.recent[:0], 0
+		}
+		n := max(cq.load-(len(cq.recent)-cq.rHead), 0)
+		if best < 0 || n < bestN || (n == bestN && int32(c) == p.lastFork) {
 			best, bestN = int32(c), n
 		}
 	}
+	p.lastFork = best
 	return best
+}
+
+// startedThread: t is a thread its process's main thread starts, which
+// has not run yet.
+func (p *linuxPolicy) startedThread(t *thread) bool {
+	return t.rt.announce && t.proc.main != nil && p.coreOf(t.proc.main) >= 0
 }
 
 // idleCore is a core with nothing to run, or -1.
 func (p *linuxPolicy) idleCore() int {
-	if p.indexed {
-		return p.x.empty.next(0)
-	}
 	for c := range p.queues {
 		if p.queues[c].load == 0 && p.e.cores[c].cur < 0 {
 			return c
@@ -144,31 +143,38 @@ func (p *linuxPolicy) idleCore() int {
 	return -1
 }
 
-// nextCore is the lowest idle core at or after from with a task queued.
+// nextCore is the lowest idle core at or after from with a task queued
+// for it.
 func (p *linuxPolicy) nextCore(from int) int {
-	if p.indexed {
-		return p.x.avail.next(from)
-	}
 	for c := p.e.idleCores.next(from); c >= 0; c = p.e.idleCores.next(c + 1) {
-		if cq := &p.queues[c]; cq.head < len(cq.q) {
+		if p.queues[c].waiting() {
 			return c
 		}
 	}
 	return -1
 }
 
+func (p *linuxPolicy) sliceBegan(*thread) {}
+
 func (p *linuxPolicy) enqueue(t *thread) {
 	c := p.coreOf(t)
-	if c < 0 {
-		c = p.forkTarget()
+	preempts := t.os.wokeUp
+	if p.toPlace[t.idx] || c < 0 {
+		p.toPlace[t.idx] = false
+		// a thread just started preempts as a woken one does
+		// (wake_up_new_task checks wake-up preemption too)
+		preempts = preempts || (c < 0 && p.startedThread(t))
+		c = p.place(t)
 		p.qcore[t.idx] = c
 	}
 	cq := &p.queues[c]
-	cq.q = append(cq.q, t)
-	cq.woke = append(cq.woke, t.os.wokeUp)
+	if preempts {
+		cq.woken.push(t)
+	} else {
+		cq.q.push(t)
+	}
 	t.os.wokeUp = false
 	cq.load++
-	p.changed(int(c))
 	p.armTick()
 }
 
@@ -176,17 +182,16 @@ func (p *linuxPolicy) enqueue(t *thread) {
 // but placement and the balancer.
 func (p *linuxPolicy) next(c int) *thread {
 	cq := &p.queues[c]
-	if cq.head >= len(cq.q) {
+	var t *thread
+	switch {
+	case cq.woken.len() > 0:
+		t = cq.woken.pop()
+	case cq.q.len() > 0:
+		t = cq.q.pop()
+	default:
 		return nil
 	}
-	t := cq.q[cq.head]
-	cq.q[cq.head] = nil
-	cq.head++
-	if cq.head == len(cq.q) {
-		cq.q, cq.woke, cq.head = cq.q[:0], cq.woke[:0], 0
-	}
 	cq.load-- // onCore counts it again
-	p.changed(c)
 	return t
 }
 
@@ -194,33 +199,19 @@ func (p *linuxPolicy) next(c int) *thread {
 // once that one has had its base slice in this turn (EEVDF's wake-up
 // preemption past run-to-parity).
 func (p *linuxPolicy) victim() *thread {
-	if !p.indexed {
-		e := p.e
-		for c := range p.queues {
-			cq := &p.queues[c]
-			if cq.head >= len(cq.q) || !cq.woke[cq.head] {
-				continue
-			}
-			if id := e.cores[c].cur; id >= 0 {
-				if r := e.threads[id]; e.now-r.os.sliceBase >= p.baseSlice {
-					return r
-				}
+	e := p.e
+	for c := range p.queues {
+		cq := &p.queues[c]
+		if cq.woken.len() == 0 {
+			continue
+		}
+		if id := e.cores[c].cur; id >= 0 {
+			if r := e.threads[id]; e.now-r.os.sliceBase >= p.baseSlice {
+				return r
 			}
 		}
-		return nil
 	}
-	x := &p.x
-	for len(x.ripeAt) > 0 && x.ripeAt[0].at <= p.e.now {
-		r := heapPop(&x.ripeAt, ripeLess)
-		if r.ver == x.ver[r.c] {
-			x.ripe.add(int(r.c))
-		}
-	}
-	c := x.ripe.next(0)
-	if c < 0 {
-		return nil
-	}
-	return p.e.threads[p.e.cores[c].cur]
+	return nil
 }
 
 // sliceEnd is the first scheduler tick after t has had its base slice:
@@ -240,28 +231,20 @@ func (p *linuxPolicy) sliceEnd(t *thread) (int64, bool) {
 
 func (p *linuxPolicy) contended(t *thread) bool {
 	c := p.coreOf(t)
-	return c >= 0 && p.queues[c].head < len(p.queues[c].q)
+	return c >= 0 && p.queues[c].waiting()
 }
 
 func (p *linuxPolicy) onCore(t *thread) {
 	p.coreOf(t)
 	p.qcore[t.idx] = t.os.core
 	p.queues[t.os.core].load++
-	p.changed(int(t.os.core))
 }
 
 func (p *linuxPolicy) offCore(t *thread) {
-	c := int(t.os.core)
-	cq := &p.queues[c]
-	cq.load--
-	if cq.load == 0 {
+	cq := &p.queues[t.os.core]
+	if cq.load--; cq.load == 0 {
 		cq.idleSince = p.e.now
-		if p.indexed {
-			p.matured[c] = false
-			p.x.idleQ = append(p.x.idleQ, settleEntry{at: p.e.now, c: int32(c)})
-		}
 	}
-	p.changed(c)
 }
 
 // armTick keeps a balancing tick pending while a task waits somewhere.
@@ -285,9 +268,11 @@ func (p *linuxPolicy) tick() {
 }
 
 // balance moves the longest-waiting task of the busiest core to the least
-// loaded one once the imbalance has lasted long enough: an idle core
-// behind by two or more pulls after BalanceIdle; a busy core behind by two
-// or more after BalanceBusy; behind by one, with a task waiting on the
+// loaded one once the imbalance has lasted long enough: a core idle for
+// BalanceIdle, or one idle while a task has waited that long, pulls a
+// waiting task (the kernel's idle balance, kicked by a busy core's
+// tick); a busy core behind by two or more
+// pulls after BalanceBusy; behind by one, with a task waiting on the
 // other core, after a delay drawn around BalanceFlip (so that three
 // CPU-bound tasks on two cores change pairs now and then).
 func (p *linuxPolicy) balance() {
@@ -295,9 +280,26 @@ func (p *linuxPolicy) balance() {
 	busy, least := p.extremes()
 	hi, lo := p.queues[busy].load, p.queues[least].load
 	if lo == 0 && hi >= 2 {
-		// every core idle for a while pulls from the busiest that has a
-		// task waiting
-		p.pullToIdle()
+		// every idle core pulls from the busiest core with a task
+		// waiting, once it has been idle for balance_idle or the task
+		// has waited that long
+		for c := range p.queues {
+			if p.queues[c].load != 0 {
+				continue
+			}
+			long := e.now-p.queues[c].idleSince >= e.m.BalanceIdle
+			from := -1
+			for d := range p.queues {
+				dq := &p.queues[d]
+				if dq.waiting() && (long || e.now-dq.longestWait() >= e.m.BalanceIdle) && (from < 0 || dq.load > p.queues[from].load) {
+					from = d
+				}
+			}
+			if from < 0 {
+				break
+			}
+			p.pull(from, c)
+		}
 		return
 	}
 	kind := int8(0)
@@ -320,15 +322,20 @@ func (p *linuxPolicy) balance() {
 		return
 	}
 	p.pull(busy, least)
+	if kind == 2 {
+		// the balancer moves enough waiting tasks to even the loads out
+		for {
+			busy, least = p.extremes()
+			if p.queues[busy].load-p.queues[least].load < 2 || !p.pull(busy, least) {
+				break
+			}
+		}
+	}
 	p.imbKind = 0 // a new imbalance, if any, is timed afresh
 }
 
-// extremes are the first core of the most load and the first of the least.
+// extremes are the most and the least loaded cores (the lowest on a tie).
 func (p *linuxPolicy) extremes() (busy, least int) {
-	if p.indexed {
-		rt := p.root()
-		return unpackCore(rt.maxLoad, true), unpackCore(rt.minLoad, false)
-	}
 	for c := range p.queues {
 		if p.queues[c].load > p.queues[busy].load {
 			busy = c
@@ -340,57 +347,38 @@ func (p *linuxPolicy) extremes() (busy, least int) {
 	return busy, least
 }
 
-// pullToIdle has each core idle for BalanceIdle or longer, in order, pull
-// a task from the busiest core with one waiting (the first of them).
-func (p *linuxPolicy) pullToIdle() {
-	e := p.e
-	if p.indexed {
-		p.matureIdle()
-		for c := p.x.settled.next(0); c >= 0; c = p.x.settled.next(c + 1) {
-			w := p.root().maxWaiting
-			if w == emptyNode.maxWaiting {
-				break
-			}
-			p.pull(unpackCore(w, true), c)
-		}
-		return
-	}
-	for c := range p.queues {
-		if p.queues[c].load != 0 || e.now-p.queues[c].idleSince < e.m.BalanceIdle {
-			continue
-		}
-		from := -1
-		for d := range p.queues {
-			if dq := &p.queues[d]; dq.head < len(dq.q) && (from < 0 || dq.load > p.queues[from].load) {
-				from = d
-			}
-		}
-		if from < 0 {
-			break
-		}
-		p.pull(from, c)
-	}
-}
-
-// pull moves the longest-waiting task of core from to core to's queue.
-func (p *linuxPolicy) pull(from, to int) {
+// pull moves the first task waiting on core from (a preempted one before
+// a woken one) to core to's queue;
+// false when nothing waits there.
+func (p *linuxPolicy) pull(from, to int) bool {
 	cq := &p.queues[from]
-	if cq.head >= len(cq.q) {
-		return // all running: nothing waits to be moved
-	}
-	t := cq.q[cq.head]
-	woke := cq.woke[cq.head]
-	cq.q[cq.head] = nil
-	cq.head++
-	if cq.head == len(cq.q) {
-		cq.q, cq.woke, cq.head = cq.q[:0], cq.woke[:0], 0
+	var t *thread
+	switch {
+	case cq.q.len() > 0:
+		t = cq.q.pop()
+	case cq.woken.len() > 0:
+		t = cq.woken.pop()
+	default:
+		return false // all running: nothing waits to be moved
 	}
 	cq.load--
 	dst := &p.queues[to]
-	dst.q = append(dst.q, t)
-	dst.woke = append(dst.woke, woke)
+	dst.q.push(t)
 	dst.load++
 	p.qcore[t.idx] = int32(to)
-	p.changed(from)
-	p.changed(to)
+	return true
+}
+
+func (cq *coreQueue) waiting() bool { return cq.woken.len() > 0 || cq.q.len() > 0 }
+
+// longestWait is when the task that has waited longest on the core
+// began to wait (the queues' heads; the core must have a task waiting).
+func (cq *coreQueue) longestWait() int64 {
+	switch {
+	case cq.q.len() == 0:
+		return (*cq.woken.front()).os.since
+	case cq.woken.len() == 0:
+		return (*cq.q.front()).os.since
+	}
+	return min((*cq.q.front()).os.since, (*cq.woken.front()).os.since)
 }

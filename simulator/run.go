@@ -7,7 +7,7 @@ import "fmt"
 const (
 	DefaultMaxEvents int64 = 1_000_000_000
 	DefaultMaxTime   int64 = 1 << 62 // ns of simulated time, about 146 years; also the most a run allows
-	// MaxEntities bounds a scenario after expansion (LANGUAGE.md, Limits).
+	// MaxEntities bounds a scenario after expansion (docs/language.md, Limits).
 	MaxEntities = 1_000_000
 )
 

@@ -83,19 +83,25 @@ type readyEntry struct {
 	at     int64
 }
 
-type fifo struct {
-	q    []readyEntry
+// fifo is a user-level scheduler's ready queue.
+type fifo = queue[readyEntry]
+
+// queue is a FIFO, amortised O(1) a push or a pop; its backing array is
+// compacted once more than half of it is spent.
+type queue[T any] struct {
+	q    []T
 	head int
 }
 
-func (f *fifo) len() int { return len(f.q) - f.head }
-func (f *fifo) push(r readyEntry) {
+func (f *queue[T]) len() int { return len(f.q) - f.head }
+func (f *queue[T]) push(r T) {
 	f.q = append(f.q, r)
 }
-func (f *fifo) front() *readyEntry { return &f.q[f.head] }
-func (f *fifo) pop() readyEntry {
+func (f *queue[T]) front() *T { return &f.q[f.head] }
+func (f *queue[T]) pop() T {
+	var zero T
 	r := f.q[f.head]
-	f.q[f.head] = readyEntry{}
+	f.q[f.head] = zero
 	f.head++
 	if f.head == len(f.q) {
 		f.q, f.head = f.q[:0], 0
