@@ -503,7 +503,9 @@ func satAdd(a, b int64) int64 {
 
 // scaleCPU applies the free-threaded build's overhead to bytecode.
 func (e *engine) scaleCPU(t *thread, s *Step, d int64) int64 {
-	if s.Op != OpCPU || t.proc.spec.Native || t.proc.spec.GIL.Mode != GILOff || t.rt.startup {
+	// t's own flags before its process's spec (two pointers away, not
+	// in cache when there is a process per task); cpython is !Native
+	if s.Op != OpCPU || !t.rt.cpython || t.rt.startup || t.proc.spec.GIL.Mode != GILOff {
 		return d
 	}
 	pm := e.m.FreeThreadingOverheadPermille

@@ -71,8 +71,12 @@ func (p *fairPolicy) victim() *thread {
 		if e.busyCores < len(e.cores) {
 			return nil // the best waiting thread takes the idle core instead
 		}
-		bt := p.e.threads[p.peek().th]
-		worst, _ := p.furthest(func(v int64) bool { return v-bt.os.vruntime > byWeight(p.wakeupGran, bt.weight()) })
+		// the best waiting thread's vruntime and weight as its queue
+		// entry holds them (unchanged while it waits: admit sets the
+		// vruntime before enqueue, offCore only of a running thread), so
+		// that the thread itself, often not in cache, is not looked at
+		top := p.peek()
+		worst, _ := p.furthest(func(v int64) bool { return v-top.k1 > byWeight(p.wakeupGran, top.w) })
 		return worst
 	}
 	var worst *thread
@@ -87,8 +91,7 @@ func (p *fairPolicy) victim() *thread {
 			worst, v = r, k
 		}
 	}
-	bt := p.e.threads[p.peek().th]
-	if v-bt.os.vruntime <= byWeight(p.wakeupGran, bt.weight()) {
+	if top := p.peek(); v-top.k1 <= byWeight(p.wakeupGran, top.w) {
 		return nil
 	}
 	return worst
