@@ -1,9 +1,8 @@
 package simulator
 
-// The engine's priority queues (events, ready threads, a loop's timers)
-// are binary min-heaps in slices of small value types; these two
-// functions restore the heap order after an append (up) or after the root
-// was replaced (down).
+// The engine's priority queues are min-heaps in slices of small value
+// types; heapUp and heapDown restore a binary heap's order after an
+// append (up) or after the root was replaced (down).
 
 func heapUp[T any](h []T, i int, less func(a, b *T) bool) {
 	for i > 0 {
@@ -45,6 +44,66 @@ func heapPop[T any](h *[]T, less func(a, b *T) bool) T {
 	s[n] = zero
 	s = s[:n]
 	heapDown(s, 0, less)
+	*h = s
+	return top
+}
+
+// The largest heaps (the events, a ready queue of thousands, a loop's
+// timers) are 4-ary instead: half the levels of a binary heap, and a
+// node's four children side by side in memory, so a pop touches about
+// half as many cache lines of a heap that does not fit in cache. Their
+// orders are total (a sequence number breaks every tie), so the order of
+// the pops does not depend on the heap's shape. These move a hole rather
+// than swap.
+
+func heap4Up[T any](h []T, i int, less func(a, b *T) bool) {
+	x := h[i]
+	for i > 0 {
+		p := (i - 1) / 4
+		if !less(&x, &h[p]) {
+			break
+		}
+		h[i] = h[p]
+		i = p
+	}
+	h[i] = x
+}
+
+// heap4Down places x at the hole i, moving smaller children up.
+func heap4Down[T any](h []T, i int, x T, less func(a, b *T) bool) {
+	n := len(h)
+	for {
+		c := 4*i + 1
+		if c >= n {
+			break
+		}
+		m := c
+		for j := c + 1; j < c+4 && j < n; j++ {
+			if less(&h[j], &h[m]) {
+				m = j
+			}
+		}
+		if !less(&h[m], &x) {
+			break
+		}
+		h[i] = h[m]
+		i = m
+	}
+	h[i] = x
+}
+
+// heap4Pop removes and returns the root.
+func heap4Pop[T any](h *[]T, less func(a, b *T) bool) T {
+	s := *h
+	top := s[0]
+	n := len(s) - 1
+	last := s[n]
+	var zero T
+	s[n] = zero
+	s = s[:n]
+	if n > 0 {
+		heap4Down(s, 0, last, less)
+	}
 	*h = s
 	return top
 }

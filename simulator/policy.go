@@ -134,13 +134,13 @@ func (q *readyQueue) push(t *thread, k1, k2, k3 int64) {
 	q.seq++
 	it.seq = q.seq
 	q.h = append(q.h, it)
-	heapUp(q.h, len(q.h)-1, rqLess)
+	heap4Up(q.h, len(q.h)-1, rqLess)
 }
 
 func (q *readyQueue) peek() *rqItem { return &q.h[0] }
 
 func (q *readyQueue) pop() rqItem {
-	top := heapPop(&q.h, rqLess)
+	top := heap4Pop(&q.h, rqLess)
 	q.weight -= top.w
 	return top
 }

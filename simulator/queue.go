@@ -33,7 +33,7 @@ func (a *event) before(b *event) bool {
 // events at the same instant fire in the order they were scheduled:
 // deterministic whatever the machine.
 //
-// It has two lanes. Most events go into a binary min-heap. Events that
+// It has two lanes. Most events go into a 4-ary min-heap. Events that
 // come a fixed delay after the instant they are scheduled (the OS wake-up
 // latency) are pushed in time order, so they need no heap: they wait in a
 // FIFO, and pop takes the earlier of the two heads. The heap is the
@@ -58,7 +58,7 @@ func (q *eventQueue) push(e event) {
 	h := q.h
 	i := len(h) - 1
 	for i > 0 {
-		p := (i - 1) / 2
+		p := (i - 1) / 4
 		if !e.before(&h[p]) {
 			break
 		}
@@ -112,18 +112,21 @@ func (q *eventQueue) pop(ev *event) {
 	}
 }
 
-// siftDown places e at the hole i, moving smaller children up.
+// siftDown places e at the hole i, moving smaller children up. The heap
+// is 4-ary (heap.go says why; (at, seq) is a total order).
 func (q *eventQueue) siftDown(i int, e event) {
 	h := q.h
 	n := len(h)
 	for {
-		l := 2*i + 1
-		if l >= n || l < 0 {
+		c := 4*i + 1
+		if c >= n || c < 0 {
 			break
 		}
-		m := l
-		if r := l + 1; r < n && h[r].before(&h[l]) {
-			m = r
+		m := c
+		for j := c + 1; j < c+4 && j < n; j++ {
+			if h[j].before(&h[m]) {
+				m = j
+			}
 		}
 		if !h[m].before(&e) {
 			break
@@ -149,7 +152,7 @@ func (q *eventQueue) compact(stale func(*event) bool) {
 	}
 	clear(q.h[n:])
 	q.h = q.h[:n]
-	for i := n/2 - 1; i >= 0; i-- {
+	for i := (n - 2) / 4; n > 1 && i >= 0; i-- {
 		q.siftDown(i, q.h[i])
 	}
 }

@@ -70,10 +70,10 @@ func (q *timerHeap) push(t timerEntry) {
 	q.seq++
 	t.seq = q.seq
 	q.h = append(q.h, t)
-	heapUp(q.h, len(q.h)-1, timerBefore)
+	heap4Up(q.h, len(q.h)-1, timerBefore)
 }
 
-func (q *timerHeap) pop() timerEntry { return heapPop(&q.h, timerBefore) }
+func (q *timerHeap) pop() timerEntry { return heap4Pop(&q.h, timerBefore) }
 
 // readyEntry is one callback in a loop's ready queue: a unit to resume,
 // or (asyncio) a future's done-callback that schedules the unit next.
