@@ -1,6 +1,8 @@
 package simulator
 
 import (
+	"reflect"
+	"slices"
 	"strconv"
 
 	"testing"
@@ -9,7 +11,7 @@ import (
 )
 
 // The OS policies answer their questions about the cores from indexes
-// (the fair policy's running set, coreSet) instead
+// (the linux policy's core sets and victim heap, the fair policy's running set, coreSet) instead
 // of passes over every core. These tests run generated scenarios with a
 // policy wrapped so that, before each question the engine asks, every
 // index answer is compared with the plain pass it replaces.
@@ -69,6 +71,7 @@ type checkedPolicy struct {
 func (c checkedPolicy) nextCore(from int) int { c.check("nextCore"); return c.osPolicy.nextCore(from) }
 func (c checkedPolicy) victim() *thread       { c.check("victim"); return c.osPolicy.victim() }
 func (c checkedPolicy) tick()                 { c.check("tick"); c.osPolicy.tick() }
+func (c checkedPolicy) enqueue(t *thread)     { c.check("enqueue"); c.osPolicy.enqueue(t) }
 func (c checkedPolicy) admit(t *thread, woke bool) {
 	c.check("admit")
 	c.osPolicy.admit(t, woke)
@@ -84,6 +87,91 @@ func runChecked(t *rapid.T, sc *Scenario, check func(e *engine) string) {
 		}
 	}}
 	e.loop()
+}
+
+func TestLinuxIndexMatchesScan(t *testing.T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		sc := genCoresScenario(rt, PolicyLinux)
+		runChecked(rt, sc, func(e *engine) string {
+			return linuxIndexMismatch(e, e.pol.(checkedPolicy).osPolicy.(*linuxPolicy))
+		})
+	})
+}
+
+// TestLinuxBalanceMatchesScan runs generated scenarios with the idle
+// balance's donors found by its tree and by a pass over the cores: the
+// results must be the same.
+func TestLinuxBalanceMatchesScan(t *testing.T) {
+	defer func() { linuxBalanceScan = false }()
+	rapid.Check(t, func(rt *rapid.T) {
+		sc := genCoresScenario(rt, PolicyLinux)
+		var res [2]*Result
+		for i, scan := range []bool{false, true} {
+			linuxBalanceScan = scan
+			_, res[i] = runEngine(sc, Options{MaxEvents: 2_000_000, MaxTime: DefaultMaxTime})
+		}
+		if !reflect.DeepEqual(res[0], res[1]) {
+			rt.Fatalf("the tree's run differs from the scan's")
+		}
+	})
+}
+
+// linuxIndexMismatch compares each of p's index answers with a pass over
+// the cores, as the policy made them before its index.
+func linuxIndexMismatch(e *engine, p *linuxPolicy) string {
+	idle := -1
+	var avail []int
+	var victim *thread
+	for c := range p.queues {
+		cq := &p.queues[c]
+		cur := e.cores[c].cur
+		if idle < 0 && cq.load == 0 && cur < 0 {
+			idle = c
+		}
+		if cur < 0 && cq.waiting() {
+			avail = append(avail, c)
+		}
+		if victim == nil && cq.woken.len() > 0 && cur >= 0 && e.now-e.threads[cur].os.sliceBase >= p.baseSlice {
+			victim = e.threads[cur]
+		}
+	}
+	if got := p.idleCore(); got != idle {
+		return "idleCore " + strconv.Itoa(got) + ", want " + strconv.Itoa(idle)
+	}
+	var got []int
+	for c := p.nextCore(0); c >= 0; c = p.nextCore(c + 1) {
+		got = append(got, c)
+	}
+	if !slices.Equal(got, avail) {
+		return "idle cores with a task queued differ"
+	}
+	if v := p.victim(); v != victim {
+		return "victim differs"
+	}
+	// the fork placement: an idle core, else the least established load,
+	// the previous fork's core on a tie, else the first
+	fork := int32(idle)
+	if idle < 0 {
+		bestN := 0
+		for c := range p.queues {
+			recent := 0
+			for _, f := range p.forks[p.forksH:] {
+				if int(f.c) == c && f.at > e.now-e.m.ForkRamp {
+					recent++
+				}
+			}
+			if n := max(p.queues[c].load-recent, 0); fork < 0 || n < bestN || (n == bestN && int32(c) == p.lastFork) {
+				fork, bestN = int32(c), n
+			}
+		}
+	}
+	last := p.lastFork
+	got2 := p.forkTarget()
+	p.lastFork = last // the check must not change the run
+	if got2 != fork {
+		return "forkTarget " + strconv.Itoa(int(got2)) + ", want " + strconv.Itoa(int(fork))
+	}
+	return ""
 }
 
 func TestFairVictimIndexMatchesScan(t *testing.T) {

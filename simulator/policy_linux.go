@@ -1,5 +1,7 @@
 package simulator
 
+import "math"
+
 // linuxPolicy is Linux's scheduler as it behaves on a small machine
 // (semantics.md 14.3): a run queue per core, FIFO, in which CPU-bound
 // tasks take turns at the scheduler tick; a new task placed at fork by
@@ -21,20 +23,63 @@ type linuxPolicy struct {
 	tickAt   int64  // the pending tick event's time (-1: none)
 	lastFork int32  // the core the latest fork placement chose
 	toPlace  []bool // per thread: admitted, to be placed when queued
+	// the cores' answers kept up to date at every change of a core's
+	// queue, load or running task (touch), so that the dispatch and a
+	// wake-up's placement find their core in O(log64 cores), not by a
+	// pass over every core
+	avail coreSet // idle cores with a task waiting in their queue
+	empty coreSet // cores with no task, running or waiting
+	// the victim: a core is a candidate while a woken task waits in its
+	// queue and another task runs there, ripe once that task has had its
+	// base slice; candidates not ripe yet wait in a heap by the time
+	// they ripen (entries of an older candidacy are skipped by version)
+	ripe   coreSet
+	ripeAt []ripeEntry
+	filed  []victimFiling // per core: the candidacy last filed
+	pulls  donorTree      // the idle balance's candidates (balance)
+	// the fork placement: the tasks placed at fork in the last ForkRamp,
+	// in time order, their count per core, and a tree of the cores'
+	// established loads (load less those), brought up to date when a
+	// fork asks (only the cores changed since are recomputed)
+	forks   []recentFork
+	forksH  int
+	nRecent []int32
+	est     lazyMinTree
 }
+
+// recentFork is a task placed on core c at fork at time at.
+type recentFork struct {
+	at int64
+	c  int32
+}
+
+// victimFiling is a core's candidacy as the victim's index holds it.
+type victimFiling struct {
+	cand bool
+	run  int32 // the task running there
+	at   int64 // when it has had its base slice
+	ver  uint32
+}
+
+// ripeEntry is a candidate core that ripens at at (if ver is still its
+// filing's version).
+type ripeEntry struct {
+	at  int64
+	c   int32
+	ver uint32
+}
+
+func ripeLess(a, b *ripeEntry) bool { return a.at < b.at || (a.at == b.at && a.c < b.c) }
 
 // coreQueue is one core's run queue: the threads waiting for that core,
 // those that woke from a sleep (or were just started) ahead of those
 // that were preempted, each in order; how many threads it has (waiting
-// or running); and the arrival times of those placed there at fork
-// lately. EEVDF places a waking task at the average virtual runtime
+// or running). EEVDF places a waking task at the average virtual runtime
 // with a fresh deadline, ahead of tasks that have used their slices.
 type coreQueue struct {
-	woken  queue[*thread] // woke up (or started): picked first, may preempt
-	q      queue[*thread] // preempted or moved
-	load   int            // waiting + running
-	recent []int64
-	rHead  int
+	woken queue[*thread] // woke up (or started): picked first, may preempt
+	q     queue[*thread] // preempted or moved
+	load  int            // waiting + running
 	// idleSince is when the core last ran out of tasks
 	idleSince int64
 }
@@ -45,7 +90,65 @@ func newLinuxPolicy(e *engine) osPolicy {
 	for k := n; k > 1; k >>= 1 {
 		f++
 	}
-	return &linuxPolicy{e: e, queues: make([]coreQueue, n), baseSlice: e.m.BaseSlice * f, tickAt: -1}
+	p := &linuxPolicy{e: e, queues: make([]coreQueue, n), baseSlice: e.m.BaseSlice * f, tickAt: -1,
+		avail: newCoreSet(n), empty: newCoreSet(n), ripe: newCoreSet(n), filed: make([]victimFiling, n),
+		nRecent: make([]int32, n), est: newLazyMinTree(n)}
+	for c := range n {
+		p.empty.add(c)
+	}
+	return p
+}
+
+// touch brings core c's entries in avail and empty up to date after a
+// change of its queue, its load or whether a task runs on it.
+func (p *linuxPolicy) touch(c int) {
+	cq := &p.queues[c]
+	idle := p.e.cores[c].cur < 0
+	p.avail.flip(c, idle && cq.waiting())
+	p.empty.flip(c, idle && cq.load == 0)
+	p.fileVictim(c)
+	p.est.mark(c)
+}
+
+// fileVictim re-files core c's candidacy as the victim if it changed.
+func (p *linuxPolicy) fileVictim(c int) {
+	f := &p.filed[c]
+	id := p.e.cores[c].cur
+	cand := p.queues[c].woken.len() > 0 && id >= 0
+	var at int64
+	if cand {
+		at = satAdd(p.e.threads[id].os.sliceBase, p.baseSlice)
+	} else {
+		id = -1
+	}
+	if cand == f.cand && id == f.run && at == f.at {
+		return
+	}
+	f.cand, f.run, f.at = cand, id, at
+	f.ver++
+	p.ripe.remove(c)
+	switch {
+	case !cand:
+	case at <= p.e.now:
+		p.ripe.add(c)
+	default:
+		p.ripeAt = append(p.ripeAt, ripeEntry{at: at, c: int32(c), ver: f.ver})
+		heapUp(p.ripeAt, len(p.ripeAt)-1, ripeLess)
+		if len(p.ripeAt) > 2*len(p.queues)+64 {
+			// drop the entries of candidacies re-filed since
+			n := 0
+			for _, r := range p.ripeAt {
+				if r.ver == p.filed[r.c].ver {
+					p.ripeAt[n] = r
+					n++
+				}
+			}
+			p.ripeAt = p.ripeAt[:n]
+			for i := n/2 - 1; i >= 0; i-- {
+				heapDown(p.ripeAt, i, ripeLess)
+			}
+		}
+	}
 }
 
 func (p *linuxPolicy) coreOf(t *thread) int32 {
@@ -83,8 +186,9 @@ func (p *linuxPolicy) place(t *thread) int32 {
 		return p.qcore[t.proc.main.idx]
 	case !woke && prev < 0:
 		c := p.forkTarget()
-		cq := &p.queues[c]
-		cq.recent = append(cq.recent, e.now)
+		p.forks = append(p.forks, recentFork{at: e.now, c: c})
+		p.nRecent[c]++
+		p.est.mark(int(c))
 		return c
 	case prev >= 0 && e.cores[prev].cur < 0 && p.queues[prev].load == 0:
 		return prev // its previous core is idle
@@ -109,23 +213,82 @@ func (p *linuxPolicy) forkTarget() int32 {
 		p.lastFork = int32(c)
 		return int32(c)
 	}
-	best, bestN := int32(-1), 0
-	for c := range p.queues {
-		cq := &p.queues[c]
-		for cq.rHead < len(cq.recent) && cq.recent[cq.rHead] <= p.e.now-p.e.m.ForkRamp {
-			cq.rHead++
-		}
-		if cq.rHead == len(cq.recent) {
-			cq.recent, cq.rHead = cq.recent[:0], 0
-		}
-		n := max(cq.load-(len(cq.recent)-cq.rHead), 0)
-		if best < 0 || n < bestN || (n == bestN && int32(c) == p.lastFork) {
-			best, bestN = int32(c), n
-		}
+	// the forks older than the ramp count as established
+	for p.forksH < len(p.forks) && p.forks[p.forksH].at <= p.e.now-p.e.m.ForkRamp {
+		c := p.forks[p.forksH].c
+		p.nRecent[c]--
+		p.est.mark(int(c))
+		p.forksH++
+	}
+	if p.forksH == len(p.forks) {
+		p.forks, p.forksH = p.forks[:0], 0
+	} else if p.forksH >= 1024 && 2*p.forksH >= len(p.forks) {
+		n := copy(p.forks, p.forks[p.forksH:])
+		p.forks, p.forksH = p.forks[:n], 0
+	}
+	p.est.update(p.established)
+	least := p.est.min()
+	best := int32(least & math.MaxUint32) // the first core of the least
+	if p.est.leaf(int(p.lastFork))>>32 == least>>32 {
+		best = p.lastFork
 	}
 	p.lastFork = best
 	return best
 }
+
+// established is core c's key in the fork placement's tree: its load
+// less the tasks forked there within the ramp (at least 0), and c.
+func (p *linuxPolicy) established(c int) int64 {
+	return int64(max(p.queues[c].load-int(p.nRecent[c]), 0))<<32 | int64(c)
+}
+
+// lazyMinTree is a min segment tree over the cores whose leaves are
+// recomputed only when asked: changes mark a core, and update
+// recomputes the marked cores' leaves and paths (O(log cores) each, at
+// most once a change).
+type lazyMinTree struct {
+	size   int
+	nodes  []int64 // from 1; leaves from size
+	dirty  []int32
+	marked []bool
+}
+
+func newLazyMinTree(n int) lazyMinTree {
+	t := lazyMinTree{size: 1, marked: make([]bool, n)}
+	for t.size < n {
+		t.size *= 2
+	}
+	t.nodes = make([]int64, 2*t.size)
+	for i := range t.nodes {
+		t.nodes[i] = math.MaxInt64
+	}
+	for c := range n {
+		t.mark(c)
+	}
+	return t
+}
+
+func (t *lazyMinTree) mark(c int) {
+	if !t.marked[c] {
+		t.marked[c] = true
+		t.dirty = append(t.dirty, int32(c))
+	}
+}
+
+func (t *lazyMinTree) update(leaf func(c int) int64) {
+	for _, c := range t.dirty {
+		t.marked[c] = false
+		i := t.size + int(c)
+		t.nodes[i] = leaf(int(c))
+		for i >>= 1; i >= 1; i >>= 1 {
+			t.nodes[i] = min(t.nodes[2*i], t.nodes[2*i+1])
+		}
+	}
+	t.dirty = t.dirty[:0]
+}
+
+func (t *lazyMinTree) min() int64       { return t.nodes[1] }
+func (t *lazyMinTree) leaf(c int) int64 { return t.nodes[t.size+c] }
 
 // startedThread: t is a thread its process's main thread starts, which
 // has not run yet.
@@ -133,28 +296,20 @@ func (p *linuxPolicy) startedThread(t *thread) bool {
 	return t.rt.announce && t.proc.main != nil && p.coreOf(t.proc.main) >= 0
 }
 
-// idleCore is a core with nothing to run, or -1.
-func (p *linuxPolicy) idleCore() int {
-	for c := range p.queues {
-		if p.queues[c].load == 0 && p.e.cores[c].cur < 0 {
-			return c
-		}
-	}
-	return -1
-}
+// idleCore is the lowest core with nothing to run, or -1.
+func (p *linuxPolicy) idleCore() int { return p.empty.next(0) }
 
 // nextCore is the lowest idle core at or after from with a task queued
 // for it.
-func (p *linuxPolicy) nextCore(from int) int {
-	for c := p.e.idleCores.next(from); c >= 0; c = p.e.idleCores.next(c + 1) {
-		if p.queues[c].waiting() {
-			return c
-		}
-	}
-	return -1
-}
+func (p *linuxPolicy) nextCore(from int) int { return p.avail.next(from) }
 
-func (p *linuxPolicy) sliceBegan(*thread) {}
+// sliceBegan re-files t's core as the victim: its base slice counts from
+// the slice's beginning.
+func (p *linuxPolicy) sliceBegan(t *thread) {
+	if c := t.os.core; c >= 0 && p.e.cores[c].cur == t.idx {
+		p.fileVictim(int(c))
+	}
+}
 
 func (p *linuxPolicy) enqueue(t *thread) {
 	c := p.coreOf(t)
@@ -175,6 +330,7 @@ func (p *linuxPolicy) enqueue(t *thread) {
 	}
 	t.os.wokeUp = false
 	cq.load++
+	p.touch(int(c))
 	p.armTick()
 }
 
@@ -192,26 +348,29 @@ func (p *linuxPolicy) next(c int) *thread {
 		return nil
 	}
 	cq.load-- // onCore counts it again
+	p.touch(c)
 	return t
 }
 
 // victim: a task that woke from a sleep preempts the task on its core
 // once that one has had its base slice in this turn (EEVDF's wake-up
 // preemption past run-to-parity).
+//
+// It is the lowest such core's task: the candidates that have ripened
+// by now join the ripe set, whose lowest member it is.
 func (p *linuxPolicy) victim() *thread {
 	e := p.e
-	for c := range p.queues {
-		cq := &p.queues[c]
-		if cq.woken.len() == 0 {
-			continue
-		}
-		if id := e.cores[c].cur; id >= 0 {
-			if r := e.threads[id]; e.now-r.os.sliceBase >= p.baseSlice {
-				return r
-			}
+	for len(p.ripeAt) > 0 && p.ripeAt[0].at <= e.now {
+		r := heapPop(&p.ripeAt, ripeLess)
+		if r.ver == p.filed[r.c].ver {
+			p.ripe.add(int(r.c))
 		}
 	}
-	return nil
+	c := p.ripe.next(0)
+	if c < 0 {
+		return nil
+	}
+	return e.threads[e.cores[c].cur]
 }
 
 // sliceEnd is the first scheduler tick after t has had its base slice:
@@ -238,6 +397,7 @@ func (p *linuxPolicy) onCore(t *thread) {
 	p.coreOf(t)
 	p.qcore[t.idx] = t.os.core
 	p.queues[t.os.core].load++
+	p.touch(int(t.os.core))
 }
 
 func (p *linuxPolicy) offCore(t *thread) {
@@ -245,6 +405,7 @@ func (p *linuxPolicy) offCore(t *thread) {
 	if cq.load--; cq.load == 0 {
 		cq.idleSince = p.e.now
 	}
+	p.touch(int(t.os.core))
 }
 
 // armTick keeps a balancing tick pending while a task waits somewhere.
@@ -282,23 +443,26 @@ func (p *linuxPolicy) balance() {
 	if lo == 0 && hi >= 2 {
 		// every idle core pulls from the busiest core with a task
 		// waiting, once it has been idle for balance_idle or the task
-		// has waited that long
+		// has waited that long (the first such core on a tie); the
+		// candidates are kept in a tree built once for this tick and
+		// brought up to date after each pull, so that the idle cores do
+		// not each pass over every core
+		p.pulls.build(len(p.queues), p.donor)
 		for c := range p.queues {
 			if p.queues[c].load != 0 {
 				continue
 			}
 			long := e.now-p.queues[c].idleSince >= e.m.BalanceIdle
-			from := -1
-			for d := range p.queues {
-				dq := &p.queues[d]
-				if dq.waiting() && (long || e.now-dq.longestWait() >= e.m.BalanceIdle) && (from < 0 || dq.load > p.queues[from].load) {
-					from = d
-				}
+			from := p.pulls.best(long)
+			if linuxBalanceScan {
+				from = p.donorByScan(long)
 			}
 			if from < 0 {
 				break
 			}
 			p.pull(from, c)
+			p.pulls.set(from, p.donor)
+			p.pulls.set(c, p.donor)
 		}
 		return
 	}
@@ -366,7 +530,95 @@ func (p *linuxPolicy) pull(from, to int) bool {
 	dst.q.push(t)
 	dst.load++
 	p.qcore[t.idx] = int32(to)
+	p.touch(from)
+	p.touch(to)
 	return true
+}
+
+// donor is core d's leaf in the idle balance's tree: its load and index
+// if a task waits there (all), and also (old) if that task has waited
+// balance_idle or longer.
+func (p *linuxPolicy) donor(d int) (all, old int64) {
+	all, old = noDonor, noDonor
+	if dq := &p.queues[d]; dq.waiting() {
+		all = int64(dq.load)<<32 | int64(math.MaxUint32-uint32(d))
+		if p.e.now-dq.longestWait() >= p.e.m.BalanceIdle {
+			old = all
+		}
+	}
+	return all, old
+}
+
+const noDonor = math.MinInt64
+
+// linuxBalanceScan makes the idle balance find its donors by a pass over
+// the cores, as it did before its tree (for the tests, which compare).
+var linuxBalanceScan = false
+
+// donorByScan is donorTree.best by a pass over the cores.
+func (p *linuxPolicy) donorByScan(all bool) int {
+	from := -1
+	for d := range p.queues {
+		dq := &p.queues[d]
+		if dq.waiting() && (all || p.e.now-dq.longestWait() >= p.e.m.BalanceIdle) && (from < 0 || dq.load > p.queues[from].load) {
+			from = d
+		}
+	}
+	return from
+}
+
+// donorTree is a max segment tree over the cores of two keys, load<<32 |
+// ^core (so the greatest is the busiest core, the first on a tie): any
+// (all) for a core with a task waiting, old for one whose task has waited
+// balance_idle. Built in O(cores) when the balancer needs it, each
+// change costs O(log cores).
+type donorTree struct {
+	size     int
+	any, old []int64 // nodes from 1; leaves from size
+}
+
+func (t *donorTree) build(n int, leaf func(c int) (all, old int64)) {
+	if t.size == 0 {
+		t.size = 1
+		for t.size < n {
+			t.size *= 2
+		}
+		t.any, t.old = make([]int64, 2*t.size), make([]int64, 2*t.size)
+	}
+	for i := range t.size {
+		a, o := int64(noDonor), int64(noDonor)
+		if i < n {
+			a, o = leaf(i)
+		}
+		t.any[t.size+i], t.old[t.size+i] = a, o
+	}
+	for i := t.size - 1; i >= 1; i-- {
+		t.any[i] = max(t.any[2*i], t.any[2*i+1])
+		t.old[i] = max(t.old[2*i], t.old[2*i+1])
+	}
+}
+
+// set recomputes core c's leaf and its path to the root.
+func (t *donorTree) set(c int, leaf func(c int) (all, old int64)) {
+	i := t.size + c
+	t.any[i], t.old[i] = leaf(c)
+	for i >>= 1; i >= 1; i >>= 1 {
+		t.any[i] = max(t.any[2*i], t.any[2*i+1])
+		t.old[i] = max(t.old[2*i], t.old[2*i+1])
+	}
+}
+
+// best is the core to pull from: the busiest with a task waiting (all:
+// any, else one that has waited balance_idle), or -1.
+func (t *donorTree) best(all bool) int {
+	k := t.old[1]
+	if all {
+		k = t.any[1]
+	}
+	if k == noDonor {
+		return -1
+	}
+	return int(math.MaxUint32 - uint32(k))
 }
 
 func (cq *coreQueue) waiting() bool { return cq.woken.len() > 0 || cq.q.len() > 0 }
