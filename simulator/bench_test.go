@@ -119,8 +119,9 @@ func BenchmarkManyCores(b *testing.B) {
 // BenchmarkMoreThreadsThanCores: 4,000 tasks of drawn cpu/io rounds on
 // 2,000 cores under the fair policy, so that threads wait for cores at
 // most instants. The expiries of running slices are scheduled once, when
-// someone starts waiting, not at every dispatch; the wake-up preemption
-// check still looks at every core (see the README's Speed section).
+// someone starts waiting, not at every dispatch, and the wake-up
+// preemption finds its victim in an ordered set of the running threads
+// (policy_fair_index.go), not by a pass over the cores.
 func BenchmarkMoreThreadsThanCores(b *testing.B) {
 	round := []Step{repeat(20, Step{Op: OpCPU, Dur: Dist{Kind: DistUniform, A: 100_000, B: 2_000_000}},
 		Step{Op: OpIO, Dur: Dist{Kind: DistUniform, A: 100_000, B: 2_000_000}})}

@@ -53,29 +53,27 @@ func heapPop[T any](h *[]T, less func(a, b *T) bool) T {
 // node's four children side by side in memory, so a pop touches about
 // half as many cache lines of a heap that does not fit in cache. Their
 // orders are total (a sequence number breaks every tie), so the order of
-// the pops does not depend on the heap's shape. These move a hole rather
-// than swap.
+// the pops does not depend on the heap's shape. (They compare elements
+// in place: the address of a local handed to less, a function value,
+// would make the local escape, an allocation per call.)
 
 func heap4Up[T any](h []T, i int, less func(a, b *T) bool) {
-	x := h[i]
 	for i > 0 {
 		p := (i - 1) / 4
-		if !less(&x, &h[p]) {
-			break
+		if !less(&h[i], &h[p]) {
+			return
 		}
-		h[i] = h[p]
+		h[i], h[p] = h[p], h[i]
 		i = p
 	}
-	h[i] = x
 }
 
-// heap4Down places x at the hole i, moving smaller children up.
-func heap4Down[T any](h []T, i int, x T, less func(a, b *T) bool) {
+func heap4Down[T any](h []T, i int, less func(a, b *T) bool) {
 	n := len(h)
 	for {
 		c := 4*i + 1
 		if c >= n {
-			break
+			return
 		}
 		m := c
 		for j := c + 1; j < c+4 && j < n; j++ {
@@ -83,13 +81,12 @@ func heap4Down[T any](h []T, i int, x T, less func(a, b *T) bool) {
 				m = j
 			}
 		}
-		if !less(&h[m], &x) {
-			break
+		if !less(&h[m], &h[i]) {
+			return
 		}
-		h[i] = h[m]
+		h[i], h[m] = h[m], h[i]
 		i = m
 	}
-	h[i] = x
 }
 
 // heap4Pop removes and returns the root.
@@ -97,13 +94,11 @@ func heap4Pop[T any](h *[]T, less func(a, b *T) bool) T {
 	s := *h
 	top := s[0]
 	n := len(s) - 1
-	last := s[n]
+	s[0] = s[n]
 	var zero T
 	s[n] = zero
 	s = s[:n]
-	if n > 0 {
-		heap4Down(s, 0, last, less)
-	}
+	heap4Down(s, 0, less)
 	*h = s
 	return top
 }
