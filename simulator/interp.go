@@ -85,8 +85,10 @@ func (e *engine) runPending(t *thread) bool {
 // for bytecode. It returns false when t stops running here (segment
 // started, or waiting for the GIL); true means go on with the program.
 func (e *engine) runSegment(t *thread) bool {
-	g := t.proc.gil
-	if t.os.seg == segCPU && g != nil {
+	// t.gil.python is t.proc.gil != nil, at hand in t: a native task's
+	// process (one per task, often not in cache) is not looked at
+	if t.os.seg == segCPU && t.gil.python {
+		g := t.proc.gil
 		if !t.gil.held && !e.takeGIL(t) {
 			return false
 		}
