@@ -6,8 +6,12 @@
 //
 // Benchmarks on a shared machine are noisy: every benchmark runs -count
 // times (5 by default) and the table shows the median of each figure. The
-// 100,000-entity benchmarks take seconds, so they run -benchtime iterations
-// (1 by default); the others are short and run for -eventtime (1s) each.
+// 100,000-entity benchmarks and the size axis take seconds, so they run
+// -benchtime iterations (1 by default); the others are short and run for
+// -eventtime (1s) each. The size axis's rows show events per second of
+// wall time, judged against the target, and in parentheses events per
+// second of the process's CPU time, which other work on a shared machine
+// disturbs less.
 package main
 
 import (
@@ -30,11 +34,24 @@ type target struct {
 	measure string
 	pkg     string
 	bench   string // the benchmark's name as go test prints it, without -N
-	scale   bool   // a 100,000-entity run: -benchtime iterations rather than -eventtime
+	scale   bool   // a long run (100,000 entities, the size axis): -benchtime iterations rather than -eventtime
 	metric  string // unit of the metric to read ("ns/op", "events/s", ...)
 	goal    string
 	ok      func(v float64) bool
 	show    func(v float64) string
+	// also is a second metric of the same run, shown in parentheses
+	// (with alsoShow) and not judged
+	also     string
+	alsoShow func(v float64) string
+}
+
+// ratio is a row computed from two rows' medians: of's over by's.
+type ratio struct {
+	measure, goal string
+	of, by        string // benchmarks (named as in target.bench) whose metric is divided
+	metric        string
+	ok            func(r float64) bool
+	show          func(r float64) string
 }
 
 func main() {
@@ -85,7 +102,6 @@ func main() {
 	fmt.Printf("Machine: %s/%s, %d CPUs, %s (go run ./cmd/benchtable: median of %d runs)\n\n", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), cpuModel(), *count)
 	fmt.Println("| measure | target | measured | |")
 	fmt.Println("| --- | --- | --- | --- |")
-	var one, two float64
 	for _, t := range targets {
 		v, ok := median(results[t.bench][t.metric])
 		cell, mark := "missing", "✗"
@@ -98,55 +114,91 @@ func main() {
 			if t.goal == "—" {
 				mark = ""
 			}
-		}
-		switch t.bench {
-		case "BenchmarkBatch1000/workers=1":
-			one = v
-		case "BenchmarkBatch1000/workers=2":
-			two = v
+			if a, ok := median(results[t.bench][t.also]); ok && t.also != "" {
+				cell += " (" + t.alsoShow(a) + ")"
+			}
 		}
 		fmt.Printf("| %s | %s | %s | %s |\n", t.measure, t.goal, cell, mark)
 	}
-	if one > 0 && two > 0 {
-		mark := "✓"
-		if one/two < 1.7 {
-			mark = "✗"
+	for _, r := range ratios() {
+		a, okA := median(results[r.of][r.metric])
+		b, okB := median(results[r.by][r.metric])
+		cell, mark := "missing", "✗"
+		if okA && okB && b > 0 {
+			cell, mark = r.show(a/b), "✓"
+			if !r.ok(a / b) {
+				mark = "✗"
+			}
 		}
-		fmt.Printf("| %s | %s | %.2f× | %s |\n", speedupMeasure, speedupGoal, one/two, mark)
+		fmt.Printf("| %s | %s | %s | %s |\n", r.measure, r.goal, cell, mark)
 	}
 }
 
-// speedTargets are the rows of the table, in order; a last row, the
-// batch speed-up of 2 workers over 1, is computed from two of them
-// (speedupMeasure, speedupGoal).
+// speedTargets are the rows of the table read from one benchmark each,
+// in order; the ratios follow them.
 func speedTargets() []target {
 	events := func(v float64) string { return fmt.Sprintf("%.1f M/s", v/1e6) }
+	cpuEvents := func(v float64) string { return fmt.Sprintf("%.1f M/CPU-s", v/1e6) }
 	secs := func(v float64) string { return fmt.Sprintf("%.2f s", v/1e9) }
 	bytesPer := func(v float64) string { return fmt.Sprintf("%.0f B", v) }
-	return []target{
-		{"events/s, threads + GIL (100 threads, short cpu/io steps)", "./simulator", "BenchmarkThreadsGIL", false, "events/s", "≥ 10 M/s", func(v float64) bool { return v >= 10e6 }, events},
-		{"events/s, asyncio (100 coroutines)", "./simulator", "BenchmarkAsyncio", false, "events/s", "≥ 10 M/s", func(v float64) bool { return v >= 10e6 }, events},
-		{"events/s, gevent (100 greenlets)", "./simulator", "BenchmarkGevent", false, "events/s", "≥ 10 M/s", func(v float64) bool { return v >= 10e6 }, events},
-		{"events/s, eventlet (100 greenthreads)", "./simulator", "BenchmarkEventlet", false, "events/s", "≥ 10 M/s", func(v float64) bool { return v >= 10e6 }, events},
-		{"events/s, raw greenlets (100, switching in a ring)", "./simulator", "BenchmarkGreenlets", false, "events/s", "≥ 10 M/s", func(v float64) bool { return v >= 10e6 }, events},
-		{"events/s, generator trampoline (100 generators)", "./simulator", "BenchmarkCoroutines", false, "events/s", "≥ 10 M/s", func(v float64) bool { return v >= 10e6 }, events},
-		{"100,000 threads × 100 steps", "./simulator", "BenchmarkScale100kThreads", true, "ns/op", "< 5 s", func(v float64) bool { return v < 5e9 }, secs},
-		{"100,000 greenlets × 100 steps", "./simulator", "BenchmarkScale100kGreenlets", true, "ns/op", "< 5 s", func(v float64) bool { return v < 5e9 }, secs},
-		{"100,000 coroutines × 100 steps", "./simulator", "BenchmarkScale100kCoroutines", true, "ns/op", "< 5 s", func(v float64) bool { return v < 5e9 }, secs},
-		{"memory per thread at rest", "./simulator", "BenchmarkScale100kThreads", true, "B/entity", "< 500 B", func(v float64) bool { return v < 500 }, bytesPer},
-		{"memory per greenlet at rest", "./simulator", "BenchmarkScale100kGreenlets", true, "B/entity", "< 500 B", func(v float64) bool { return v < 500 }, bytesPer},
-		{"peak heap of a 100,000-greenlet run (allocated per run)", "./simulator", "BenchmarkScale100kGreenlets", true, "B/op", "< 1 GB", func(v float64) bool { return v < 1<<30 }, func(v float64) string { return fmt.Sprintf("%.0f MB", v/(1<<20)) }},
-		{"parse speed (10,000 tasks)", "./dsl", "BenchmarkParse10kTasks", false, "MB/s", "—", func(float64) bool { return true }, func(v float64) string { return fmt.Sprintf("%.2f MB/s", v) }},
-		{"batch of 1,000 scenarios, 1 worker", "./cmd/gilsim", "BenchmarkBatch1000/workers=1", false, "ns/op", "—", func(float64) bool { return true }, secs},
-		{"batch of 1,000 scenarios, 2 workers", "./cmd/gilsim", "BenchmarkBatch1000/workers=2", false, "ns/op", "—", func(float64) bool { return true }, secs},
+	mb := func(v float64) string { return fmt.Sprintf("%.0f MB", v) }
+	tenM := func(v float64) bool { return v >= 10e6 }
+	ts := []target{
+		{measure: "events/s, threads + GIL (100 threads, short cpu/io steps)", pkg: "./simulator", bench: "BenchmarkThreadsGIL", metric: "events/s", goal: "≥ 10 M/s", ok: tenM, show: events},
+		{measure: "events/s, asyncio (100 coroutines)", pkg: "./simulator", bench: "BenchmarkAsyncio", metric: "events/s", goal: "≥ 10 M/s", ok: tenM, show: events},
+		{measure: "events/s, gevent (100 greenlets)", pkg: "./simulator", bench: "BenchmarkGevent", metric: "events/s", goal: "≥ 10 M/s", ok: tenM, show: events},
+		{measure: "events/s, eventlet (100 greenthreads)", pkg: "./simulator", bench: "BenchmarkEventlet", metric: "events/s", goal: "≥ 10 M/s", ok: tenM, show: events},
+		{measure: "events/s, raw greenlets (100, switching in a ring)", pkg: "./simulator", bench: "BenchmarkGreenlets", metric: "events/s", goal: "≥ 10 M/s", ok: tenM, show: events},
+		{measure: "events/s, generator trampoline (100 generators)", pkg: "./simulator", bench: "BenchmarkCoroutines", metric: "events/s", goal: "≥ 10 M/s", ok: tenM, show: events},
 	}
+	// the size axis: the same 400,000 rounds shared by n entities
+	for _, k := range sizeKinds {
+		for _, n := range sizeNs {
+			ts = append(ts, target{measure: "events/s, " + k.what + ", " + n.shown + " " + k.unit + " (400,000 rounds in all)",
+				pkg: "./simulator", bench: "Benchmark" + k.bench + "/n=" + n.n, scale: true, metric: "events/s", goal: "≥ 10 M/s", ok: tenM, show: events,
+				also: "events/cpu-s", alsoShow: cpuEvents})
+		}
+	}
+	under5s := func(v float64) bool { return v < 5e9 }
+	return append(ts,
+		target{measure: "100,000 threads × 100 steps", pkg: "./simulator", bench: "BenchmarkScale100kThreads", scale: true, metric: "ns/op", goal: "< 5 s", ok: under5s, show: secs},
+		target{measure: "100,000 greenlets × 100 steps", pkg: "./simulator", bench: "BenchmarkScale100kGreenlets", scale: true, metric: "ns/op", goal: "< 5 s", ok: under5s, show: secs},
+		target{measure: "100,000 coroutines × 100 steps", pkg: "./simulator", bench: "BenchmarkScale100kCoroutines", scale: true, metric: "ns/op", goal: "< 5 s", ok: under5s, show: secs},
+		target{measure: "memory per thread at rest", pkg: "./simulator", bench: "BenchmarkScale100kThreads", scale: true, metric: "B/entity", goal: "< 500 B", ok: func(v float64) bool { return v < 500 }, show: bytesPer},
+		target{measure: "memory per greenlet at rest", pkg: "./simulator", bench: "BenchmarkScale100kGreenlets", scale: true, metric: "B/entity", goal: "< 500 B", ok: func(v float64) bool { return v < 500 }, show: bytesPer},
+		target{measure: "peak heap of a 100,000-greenlet run (allocated per run)", pkg: "./simulator", bench: "BenchmarkScale100kGreenlets", scale: true, metric: "B/op", goal: "< 1 GB", ok: func(v float64) bool { return v < 1<<30 }, show: func(v float64) string { return fmt.Sprintf("%.0f MB", v/(1<<20)) }},
+		target{measure: "peak RSS, 100,000 threads × 100 rounds under the GIL", pkg: "./simulator", bench: "BenchmarkScale100kThreadsGIL", scale: true, metric: "peak-RSS-MB", goal: "< 1 GB", ok: func(v float64) bool { return v < 1024 }, show: mb},
+		target{measure: "the seed's file: 30,000 threads vs 30,000 greenlets, parse and run", pkg: "./simulator", bench: "BenchmarkSeed30kGreenThreads", scale: true, metric: "ns/op", goal: "< 5 s", ok: under5s, show: secs},
+		target{measure: "parse speed (10,000 tasks)", pkg: "./dsl", bench: "BenchmarkParse10kTasks", metric: "MB/s", goal: "—", ok: func(float64) bool { return true }, show: func(v float64) string { return fmt.Sprintf("%.2f MB/s", v) }},
+		target{measure: "batch of 1,000 scenarios, 1 worker", pkg: "./cmd/gilsim", bench: "BenchmarkBatch1000/workers=1", metric: "ns/op", goal: "—", ok: func(float64) bool { return true }, show: secs},
+		target{measure: "batch of 1,000 scenarios, 2 workers", pkg: "./cmd/gilsim", bench: "BenchmarkBatch1000/workers=2", metric: "ns/op", goal: "—", ok: func(float64) bool { return true }, show: secs},
+	)
 }
 
-// The last row of the table.
-const (
-	speedupMeasure = "batch speed-up, 2 workers over 1"
-	speedupGoal    = "≥ 1.7×"
-)
+// sizeKinds are the size-axis benchmarks (simulator/bench_size_test.go),
+// sizeNs their sizes (as go test names them, and as the table shows them).
+var sizeKinds = []struct{ bench, what, unit string }{
+	{"SizeThreadsGIL", "threads + GIL", "threads"},
+	{"SizeAsyncio", "asyncio", "coroutines"},
+	{"SizeGevent", "gevent", "greenlets"},
+	{"SizeFair", "fair policy on 4 cores", "native tasks"},
+}
+
+var sizeNs = []struct{ n, shown string }{{"100", "100"}, {"1000", "1,000"}, {"10000", "10,000"}, {"100000", "100,000"}}
+
+// ratios are the rows computed from two others, after them.
+func ratios() []ratio {
+	times := func(r float64) string { return fmt.Sprintf("%.2f×", r) }
+	var rs []ratio
+	for _, k := range sizeKinds {
+		rs = append(rs, ratio{measure: "events/s at 100,000 " + k.unit + " over at 100 (" + k.what + ")", goal: "≥ 0.5×",
+			of: "Benchmark" + k.bench + "/n=100000", by: "Benchmark" + k.bench + "/n=100", metric: "events/s",
+			ok: func(r float64) bool { return r >= 0.5 }, show: times})
+	}
+	return append(rs, ratio{measure: "batch speed-up, 2 workers over 1", goal: "≥ 1.7×",
+		of: "BenchmarkBatch1000/workers=1", by: "BenchmarkBatch1000/workers=2", metric: "ns/op",
+		ok: func(r float64) bool { return r >= 1.7 }, show: times})
+}
 
 // median is the middle of vs (the mean of the two middle ones for an even
 // count); ok is false for none.
