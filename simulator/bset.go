@@ -256,7 +256,7 @@ func (s *bset) delete(k int64) bool {
 		return false
 	}
 	s.n--
-	if r := s.root; r.kids != nil && len(r.kids) == 1 {
+	if r := s.root; len(r.kids) == 1 {
 		s.root = r.kids[0]
 		s.recycle(r, false)
 	}

@@ -55,8 +55,6 @@ func (s *coreSet) flip(i int, in bool) {
 	}
 }
 
-func (s *coreSet) has(i int) bool { return s.lv[0][i>>6]&(1<<(i&63)) != 0 }
-
 // next is the lowest member at or after from, or -1.
 func (s *coreSet) next(from int) int {
 	if len(s.lv) == 1 {
