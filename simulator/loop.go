@@ -180,7 +180,7 @@ func (e *engine) yieldUnit(l *loop, m *member) {
 // at once (a timer is already due).
 func (e *engine) pollBlock(l *loop) (stop, ok bool) {
 	t := l.t
-	if len(l.timers.h) == 0 {
+	if l.timers.len() == 0 {
 		if l.left == 0 {
 			return false, true
 		}
@@ -197,7 +197,7 @@ func (e *engine) pollBlock(l *loop) (stop, ok bool) {
 		e.setState(t, stIdle)
 		return true, false
 	}
-	due := l.timers.h[0].due
+	due := l.timers.peek().due
 	if due <= e.now {
 		return false, true
 	}

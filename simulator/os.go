@@ -450,7 +450,7 @@ func (e *engine) blockDone(t *thread) {
 				e.unlock(t.proc, lock)
 			}
 			e.finishUnit(l, m)
-			if l.left == 0 && len(l.timers.h) == 0 && l.ready.len() == 0 {
+			if l.left == 0 && l.timers.len() == 0 && l.ready.len() == 0 {
 				e.finish(t) // nothing left for the loop: its thread ends here
 				return
 			}

@@ -60,7 +60,7 @@ func (a *asyncioLoop) next(e *engine) (*member, bool) {
 			}
 		}
 		l.polled = false
-		for len(l.timers.h) > 0 && l.timers.h[0].due <= e.now {
+		for l.timers.len() > 0 && l.timers.peek().due <= e.now {
 			te := l.timers.pop()
 			if te.kind == wakeSpawn {
 				if !e.spawn(l.loop, te.m) {
@@ -71,7 +71,7 @@ func (a *asyncioLoop) next(e *engine) (*member, bool) {
 			l.ready.push(readyEntry{m: te.m, wakeup: true, at: te.due})
 		}
 		l.batch = l.ready.len()
-		if l.batch == 0 && l.left == 0 && len(l.timers.h) == 0 {
+		if l.batch == 0 && l.left == 0 && l.timers.len() == 0 {
 			return e.loopDone(l.loop)
 		}
 	}

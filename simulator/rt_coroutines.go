@@ -25,7 +25,7 @@ func (tr *trampoline) timerPass() uint64 { return 0 }
 func (tr *trampoline) next(e *engine) (*member, bool) {
 	l := tr
 	// generators created later (`at`) join the round when their time comes
-	for len(l.timers.h) > 0 && l.timers.h[0].due <= e.now {
+	for l.timers.len() > 0 && l.timers.peek().due <= e.now {
 		if te := l.timers.pop(); !e.spawn(l.loop, te.m) {
 			return nil, false
 		}
@@ -33,9 +33,9 @@ func (tr *trampoline) next(e *engine) (*member, bool) {
 	if l.ready.len() > 0 {
 		return l.ready.pop().m, true
 	}
-	if len(l.timers.h) > 0 {
+	if l.timers.len() > 0 {
 		// nothing to run yet: the driver sleeps until the next one exists
-		e.blockThread(l.t, l.timers.h[0].due-e.now)
+		e.blockThread(l.t, l.timers.peek().due-e.now)
 		return nil, false
 	}
 	return e.loopDone(l.loop)

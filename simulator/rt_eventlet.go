@@ -59,7 +59,7 @@ func (h *eventletHub) next(e *engine) (*member, bool) {
 		l.watch, l.wHead = l.watch[:0], 0
 		l.pass++
 		keep, tms, ios := l.bufC[:0], l.bufA[:0], l.bufB[:0]
-		for len(l.timers.h) > 0 && l.timers.h[0].due <= e.now {
+		for l.timers.len() > 0 && l.timers.peek().due <= e.now {
 			te := l.timers.pop()
 			switch {
 			case te.pass >= l.pass-1 && te.pass == l.pass-1 && te.due == e.now && l.inPass:
@@ -85,7 +85,7 @@ func (h *eventletHub) next(e *engine) (*member, bool) {
 			}
 			continue
 		}
-		if l.left == 0 && len(l.timers.h) == 0 {
+		if l.left == 0 && l.timers.len() == 0 {
 			return e.loopDone(l.loop)
 		}
 		l.inPass = false

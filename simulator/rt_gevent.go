@@ -69,7 +69,7 @@ func (h *geventHub) next(e *engine) (*member, bool) {
 			return nil, false
 		}
 		ios, tms := l.bufA[:0], l.bufB[:0]
-		for len(l.timers.h) > 0 && l.timers.h[0].due <= e.now {
+		for l.timers.len() > 0 && l.timers.peek().due <= e.now {
 			te := l.timers.pop()
 			if te.kind == wakeIO {
 				ios = append(ios, te)
@@ -86,7 +86,7 @@ func (h *geventHub) next(e *engine) (*member, bool) {
 		}
 		l.bufA, l.bufB = ios[:0], tms[:0]
 		l.inPass = true
-		if len(l.watch) == 0 && l.ready.len() == 0 && l.left == 0 && len(l.timers.h) == 0 {
+		if len(l.watch) == 0 && l.ready.len() == 0 && l.left == 0 && l.timers.len() == 0 {
 			return e.loopDone(l.loop)
 		}
 	}

@@ -54,9 +54,17 @@ type timerEntry struct {
 	pass uint64 // eventlet: the hub pass that created it
 }
 
+// timerHeap is a loop's timers in (due, seq) order. Like the event
+// queue it has two lanes: a 4-ary heap, and a FIFO for timers pushed in
+// order (no earlier than the last one queued there: the usual case, a
+// fixed delay after the clock), which need no heap; pop takes the earlier
+// of the two heads. seq is unique, so the order of the pops is the same
+// whichever lane holds a timer.
 type timerHeap struct {
-	h   []timerEntry
-	seq uint64
+	h    []timerEntry
+	fifo []timerEntry // sorted by (due, seq); fifo[head:] are pending
+	head int
+	seq  uint64
 }
 
 func timerBefore(a, b *timerEntry) bool {
@@ -66,14 +74,50 @@ func timerBefore(a, b *timerEntry) bool {
 	return a.seq < b.seq
 }
 
+func (q *timerHeap) len() int { return len(q.h) + len(q.fifo) - q.head }
+
 func (q *timerHeap) push(t timerEntry) {
 	q.seq++
 	t.seq = q.seq
-	q.h = append(q.h, t)
-	heap4Up(q.h, len(q.h)-1, timerBefore)
+	if n := len(q.fifo); n > q.head && q.fifo[n-1].due > t.due {
+		q.h = append(q.h, t)
+		heap4Up(q.h, len(q.h)-1, timerBefore)
+		return
+	}
+	if q.head == len(q.fifo) {
+		clear(q.fifo)
+		q.fifo, q.head = q.fifo[:0], 0
+	} else if q.head >= 1024 && 2*q.head >= len(q.fifo) {
+		n := copy(q.fifo, q.fifo[q.head:])
+		clear(q.fifo[n:])
+		q.fifo, q.head = q.fifo[:n], 0
+	}
+	q.fifo = append(q.fifo, t)
 }
 
-func (q *timerHeap) pop() timerEntry { return heap4Pop(&q.h, timerBefore) }
+// fifoFirst says whether the next timer is the FIFO's head; the queue
+// must not be empty.
+func (q *timerHeap) fifoFirst() bool {
+	return q.head < len(q.fifo) && (len(q.h) == 0 || timerBefore(&q.fifo[q.head], &q.h[0]))
+}
+
+// peek is the next timer; the queue must not be empty.
+func (q *timerHeap) peek() *timerEntry {
+	if q.fifoFirst() {
+		return &q.fifo[q.head]
+	}
+	return &q.h[0]
+}
+
+func (q *timerHeap) pop() timerEntry {
+	if q.fifoFirst() {
+		t := q.fifo[q.head]
+		q.fifo[q.head] = timerEntry{}
+		q.head++
+		return t
+	}
+	return heap4Pop(&q.h, timerBefore)
+}
 
 // readyEntry is one callback in a loop's ready queue: a unit to resume,
 // or (asyncio) a future's done-callback that schedules the unit next.
@@ -342,8 +386,8 @@ func (e *engine) suspend(l *loop) {
 	if l.ready.len() > 0 {
 		earliest = l.ready.front().at
 	}
-	if len(l.timers.h) > 0 && l.timers.h[0].kind != wakeSpawn {
-		if d := l.timers.h[0].due; earliest < 0 || d < earliest {
+	if l.timers.len() > 0 && l.timers.peek().kind != wakeSpawn {
+		if d := l.timers.peek().due; earliest < 0 || d < earliest {
 			earliest = d
 		}
 	}
