@@ -1437,6 +1437,8 @@ func (c *checker) expect(e *Expect) {
 			if !c.resolveProcess(metric, name, e.Arg.Pos) {
 				good = false
 			}
+		} else if metric == "lock_wait" && c.isLock(name) {
+			// a lock's name: every wait on it
 		} else if !c.resolveName(name, e.Arg.Pos) {
 			good = false
 		}
@@ -1587,6 +1589,11 @@ func (c *checker) resolveName(arg string, pos lexer.Position) bool {
 			return false
 		}
 		if top.native {
+			// a native task is its own process: "main/main" (the pair
+			// of the JSON result) names it unambiguously
+			if tbase, tk, problem := splitReplica(namePart); problem == "" && tbase == pbase && (tk == 0 || tk == pk) {
+				return c.replicaOK(pos, "entity", pbase, top.x, pk, procPart)
+			}
 			c.errs.add(pos, "%q is a native task, not a process: write %q", pbase, procPart)
 			return false
 		}
@@ -1615,10 +1622,22 @@ func (c *checker) resolveName(arg string, pos lexer.Position) bool {
 		c.errs.add(pos, "bad entity name %q: %s", arg, problem)
 		return false
 	}
+	procs := c.inner[base]
 	if top := c.topNames[base]; top != nil {
+		if top.native && len(procs) > 0 {
+			qual := []string{base + "/" + base}
+			for _, p := range procs {
+				if p.name != base {
+					qual = append(qual, p.name+"/"+base)
+				}
+			}
+			if len(qual) > 1 {
+				c.errs.add(pos, "%s", simulator.AmbiguousName(base, qual))
+				return false
+			}
+		}
 		return c.replicaOK(pos, "entity", base, top.x, k, arg)
 	}
-	procs := c.inner[base]
 	switch len(procs) {
 	case 0:
 		all := append(slices.Clip(c.topOrder), c.innerList...)
@@ -1636,6 +1655,33 @@ func (c *checker) resolveName(arg string, pos lexer.Position) bool {
 		}
 	}
 	c.errs.add(pos, "%q is ambiguous: several processes define it (%s); qualify it as \"process/name\"", base, strings.Join(qual, ", "))
+	return false
+}
+
+// isLock reports whether name is a lock of some process ("db") or of
+// one process ("app/db") and no entity: a name of both means the entity.
+func (c *checker) isLock(name string) bool {
+	pname, lname, qualified := strings.Cut(name, "/")
+	if !qualified {
+		lname = name
+		if c.topNames[name] != nil || len(c.inner[name]) > 0 {
+			return false
+		}
+	}
+	for _, n := range c.topOrder {
+		t := c.topNames[n]
+		if t == nil || t.native {
+			continue
+		}
+		if qualified {
+			if base, _, _ := splitReplica(pname); base != n || t.inner[lname] != nil {
+				continue
+			}
+		}
+		if slices.Contains(t.locks, lname) {
+			return true
+		}
+	}
 	return false
 }
 

@@ -207,7 +207,12 @@ var errCases = []errCase{
 	{"ambiguous thread", `scenario "s" { process "a" { thread "m" { } } process "b" { thread "m" { } } expect finish("m") < 1s }`, 1, 92, `"m" is ambiguous: several processes define it (a/m, b/m)`},
 	{"unknown process", `scenario "s" { process "app" { thread "m" { } } expect finish("ap/m") < 1s }`, 1, 63, `unknown process "ap" in "ap/m"; did you mean app?`},
 	{"unknown thread in process", `scenario "s" { process "app" { thread "main" { } } expect finish("app/mian") < 1s }`, 1, 66, `process "app" has no thread or member "mian"; did you mean main?`},
-	{"qualified native", `scenario "s" { task "t" { } expect finish("t/t") < 1s }`, 1, 43, "is a native task, not a process"},
+	{"qualified native", `scenario "s" { task "t" { } expect finish("t/u") < 1s }`, 1, 43, "is a native task, not a process"},
+	// a bare name that is a top-level task and a thread of a process
+	// could mean either: refused, with what to write instead
+	{"task and thread share a name", `scenario "s" { task "main" { } process "p" { thread "main" { } } expect finish("main") < 1s }`, 1, 80, `"main" is ambiguous: it names a top-level task and a thread or member of a process; write one of "main/main", "p/main"`},
+	{"task and members share a name", `scenario "s" { task "m" x 2 { } process "p" { asyncio { task "m" { } } } process "q" x 2 { thread "m" { } } expect wait("m#1") < 1s }`, 1, 121, `write one of "m/m", "p/m", "q/m"`},
+	{"lock_wait unknown", `scenario "s" { process "p" { thread "t" { lock "db" { } } } expect lock_wait("dv") < 1s }`, 1, 78, `unknown entity "dv"`},
 	{"two slashes", `scenario "s" { expect finish("a/b/c") < 1s }`, 1, 30, "with one `/`"},
 	{"expect value sign", `scenario "s" { expect makespan < -5ms }`, 1, 34, "a sign is only allowed"},
 

@@ -33,6 +33,7 @@ func Tables(w io.Writer, r *simulator.Result, o TableOptions) error {
 		writeSummary,
 		writeProcesses,
 		writeTasks,
+		writeLatency,
 		writeWarnings,
 		writeDeadlock,
 		writeFailure,
@@ -93,6 +94,18 @@ func writeTasks(w io.Writer, r *simulator.Result, o TableOptions) error {
 		return err
 	}
 	return nil
+}
+
+// writeLatency writes the latency distribution of each replica group.
+func writeLatency(w io.Writer, r *simulator.Result, _ TableOptions) error {
+	g := latencyGrid(r)
+	if g == nil {
+		return nil
+	}
+	if _, err := io.WriteString(w, "\n"); err != nil {
+		return err
+	}
+	return g.WriteTable(w)
 }
 
 // The tables of a run are built once, as Grids, and written by every

@@ -60,6 +60,14 @@ func (e *engine) result() *Result {
 		if lagN > 0 {
 			pr.LoopLagMean = lagSum / lagN
 		}
+		for i := range p.locks {
+			l := &p.locks[i]
+			lr := LockResult{Name: l.name, Wait: l.waited, Contended: l.contended}
+			for _, w := range l.waiters[l.head:] {
+				lr.Wait += e.now - w.since // still waiting when the run ended
+			}
+			pr.Locks = append(pr.Locks, lr)
+		}
 		r.Processes = append(r.Processes, pr)
 	}
 	for _, u := range e.units {

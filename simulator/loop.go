@@ -114,7 +114,7 @@ func (e *engine) unitStep(l *loop, m *member, s *Step) bool {
 				return true
 			}
 			e.parkOn(m, BlockLock)
-			lk.waiters = append(lk.waiters, lockWaiter{m: m, s: s})
+			lk.waiters = append(lk.waiters, lockWaiter{m: m, s: s, since: e.now})
 			e.suspend(l)
 			return true
 		}
