@@ -1224,7 +1224,7 @@ type quantityKind struct {
 var (
 	durationKind = quantityKind{unitDuration, "a duration", "ms", "ns, us, µs, ms, s",
 		"nanoseconds", "is too long: durations must be below 2^63 ns (about 292 years)"}
-	sizeKind = quantityKind{unitSize, "a size", "KB", "B, KB, MB, GB",
+	sizeKind = quantityKind{unitSize, "a size", "KB", "B, KB, MB, GB (or KiB, MiB, GiB)",
 		"bytes", "is too large: sizes must be below 2^63 bytes"}
 )
 

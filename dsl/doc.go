@@ -35,7 +35,8 @@
 //
 // A number is `[0-9]+(\.[0-9]+)?`, glued to its unit: durations take ns,
 // us, µs (U+00B5 or U+03BC), ms or s; sizes B, KB, MB or GB (powers of
-// 1024); a percentage takes %. A bare 0 stands for any duration or size.
+// 1024, also spelled KiB, MiB and GiB: 1KB and 1KiB are both 1024 bytes);
+// a percentage takes %. A bare 0 stands for any duration or size.
 // Values convert exactly as decimals (1.005ms is 1005000 ns); a duration
 // that is not a whole number of nanoseconds, a size that is not a whole
 // number of bytes, anything of 2^63 or more, `10 ms`, `5min`, `1e3ms`,

@@ -207,6 +207,11 @@ var errCases = []errCase{
 	{"ambiguous thread", `scenario "s" { process "a" { thread "m" { } } process "b" { thread "m" { } } expect finish("m") < 1s }`, 1, 92, `"m" is ambiguous: several processes define it (a/m, b/m)`},
 	{"unknown process", `scenario "s" { process "app" { thread "m" { } } expect finish("ap/m") < 1s }`, 1, 63, `unknown process "ap" in "ap/m"; did you mean app?`},
 	{"unknown thread in process", `scenario "s" { process "app" { thread "main" { } } expect finish("app/mian") < 1s }`, 1, 66, `process "app" has no thread or member "mian"; did you mean main?`},
+	// a misspelled keyword gets a did-you-mean, as names and metrics do
+	{"keyword typo top", `scenario "s" { proces "p" { } }`, 1, 16, "unknown word `proces`; did you mean process?"},
+	{"keyword typo thread", `scenario "s" { process "p" { thraed "t" { } } }`, 1, 30, "unknown word `thraed`; did you mean thread?"},
+	{"keyword typo block", `scenario "s" { process "p" { asynco { task "c" { } } } }`, 1, 30, "unknown word `asynco`; did you mean asyncio?"},
+	{"keyword typo step", `scenario "s" { task "t" { cpu 1ms  slep 1ms } }`, 1, 36, "unknown word `slep`; did you mean sleep?"},
 	{"qualified native", `scenario "s" { task "t" { } expect finish("t/u") < 1s }`, 1, 43, "is a native task, not a process"},
 	// a bare name that is a top-level task and a thread of a process
 	// could mean either: refused, with what to write instead

@@ -215,6 +215,11 @@ var units = map[string]unitInfo{
 	"KB": {kind: unitSize, scale: 1 << 10},
 	"MB": {kind: unitSize, scale: 1 << 20},
 	"GB": {kind: unitSize, scale: 1 << 30},
+	// KiB, MiB and GiB are the same powers of 1024, spelled as the
+	// results print sizes (8.773MiB), so a printed size can be pasted
+	"KiB": {kind: unitSize, scale: 1 << 10},
+	"MiB": {kind: unitSize, scale: 1 << 20},
+	"GiB": {kind: unitSize, scale: 1 << 30},
 	"%":  {kind: unitPercent, scale: 1},
 }
 

@@ -60,6 +60,8 @@ func TestDurationUnits(t *testing.T) {
 		want int64
 	}{
 		{"3B", 3}, {"3KB", 3 << 10}, {"3MB", 3 << 20}, {"3GB", 3 << 30}, {"1.5KB", 1536}, {"0", 0},
+		// the binary prefixes are the same powers of 1024, as results print them
+		{"3KiB", 3 << 10}, {"3MiB", 3 << 20}, {"3GiB", 3 << 30}, {"1.5MiB", 3 << 19}, {"0.5KiB", 512},
 	} {
 		sc := mustParse(t, `scenario "u" { machine { memory `+c.src+` } }`)
 		if got := sc.Machine.MemTotal; got != c.want {
