@@ -220,7 +220,7 @@ var units = map[string]unitInfo{
 	"KiB": {kind: unitSize, scale: 1 << 10},
 	"MiB": {kind: unitSize, scale: 1 << 20},
 	"GiB": {kind: unitSize, scale: 1 << 30},
-	"%":  {kind: unitPercent, scale: 1},
+	"%":   {kind: unitPercent, scale: 1},
 }
 
 type unitKind uint8
