@@ -1249,6 +1249,9 @@ func (c *checker) quantity(q *Qty, what string, k *quantityKind) (int64, bool) {
 	switch {
 	case unit == "" && isZero(digits):
 		return 0, true
+	case unit == "" && zeroSpelling(digits):
+		c.errs.add(q.Pos, "%s needs %s: zero is written 0, or with a unit (0%s), not %s", what, k.noun, k.eg, q.Raw)
+		return 0, false
 	case unit == "":
 		c.errs.add(q.Pos, "%s needs %s: a number glued to its unit, such as %s%s (units: %s)", what, k.noun, q.Raw, k.eg, k.units)
 		return 0, false

@@ -207,6 +207,11 @@ var errCases = []errCase{
 	{"ambiguous thread", `scenario "s" { process "a" { thread "m" { } } process "b" { thread "m" { } } expect finish("m") < 1s }`, 1, 92, `"m" is ambiguous: several processes define it (a/m, b/m)`},
 	{"unknown process", `scenario "s" { process "app" { thread "m" { } } expect finish("ap/m") < 1s }`, 1, 63, `unknown process "ap" in "ap/m"; did you mean app?`},
 	{"unknown thread in process", `scenario "s" { process "app" { thread "main" { } } expect finish("app/mian") < 1s }`, 1, 66, `process "app" has no thread or member "mian"; did you mean main?`},
+	// a bare 0 stands for any duration or size; other spellings of zero
+	// are numbers and need a unit
+	{"zero spelled 0.0", `scenario "s" { task "t" { cpu 0.0 } }`, 1, 31, "`cpu` needs a duration: zero is written 0, or with a unit (0ms), not 0.0"},
+	{"zero spelled 00", `scenario "s" { task "t" at 00 { } }`, 1, 28, "`at` needs a duration: zero is written 0, or with a unit (0ms), not 00"},
+	{"zero size", `scenario "s" { machine { memory 0.00 } }`, 1, 33, "`memory` needs a size: zero is written 0, or with a unit (0KB), not 0.00"},
 	// a misspelled keyword gets a did-you-mean, as names and metrics do
 	{"keyword typo top", `scenario "s" { proces "p" { } }`, 1, 16, "unknown word `proces`; did you mean process?"},
 	{"keyword typo thread", `scenario "s" { process "p" { thraed "t" { } } }`, 1, 30, "unknown word `thraed`; did you mean thread?"},

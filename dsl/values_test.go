@@ -48,7 +48,7 @@ func TestDurationUnits(t *testing.T) {
 		want int64
 	}{
 		{"7ns", 7}, {"7us", 7000}, {"7µs", 7000}, {"7μs", 7000}, {"7ms", 7_000_000}, {"7s", 7_000_000_000},
-		{"0.000000001s", 1}, {"1.5us", 1500}, {"0", 0}, {"0.0", 0}, {"9223372036854775807ns", math.MaxInt64},
+		{"0.000000001s", 1}, {"1.5us", 1500}, {"0", 0}, {"0.0ms", 0}, {"00s", 0}, {"9223372036854775807ns", math.MaxInt64},
 	} {
 		sc := mustParse(t, `scenario "u" { task "t" { cpu `+c.src+` } }`)
 		if got := sc.Processes[0].Threads[0].Steps[0].Dur.A; got != c.want {

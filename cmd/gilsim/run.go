@@ -312,6 +312,19 @@ func parseFlags(fset *flag.FlagSet, args []string) error {
 	if err == nil {
 		return nil
 	}
+	var value, flagName, why string
+	if n, _ := fmt.Sscanf(err.Error(), "invalid value %q for flag -%s", &value, &flagName); n == 2 {
+		flagName, why, _ = strings.Cut(flagName, ":")
+		_, why, _ = strings.Cut(err.Error(), "-"+flagName+":")
+		dashes := "--"
+		if len(flagName) == 1 {
+			dashes = "-"
+		}
+		if why == " parse error" || why == " value out of range" {
+			why = " not a number" + map[bool]string{true: " in range", false: ""}[why == " value out of range"]
+		}
+		return fmt.Errorf("%s%s %s:%s", dashes, flagName, value, why)
+	}
 	if name, ok := strings.CutPrefix(err.Error(), "flag needs an argument: -"); ok {
 		return errors.New("--" + strings.TrimPrefix(name, "-") + " needs a value")
 	}
