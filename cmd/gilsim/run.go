@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"strconv"
 	"strings"
 
 	"github.com/gilsim/gilsim/dsl"
@@ -312,18 +313,26 @@ func parseFlags(fset *flag.FlagSet, args []string) error {
 	if err == nil {
 		return nil
 	}
-	var value, flagName, why string
-	if n, _ := fmt.Sscanf(err.Error(), "invalid value %q for flag -%s", &value, &flagName); n == 2 {
-		flagName, why, _ = strings.Cut(flagName, ":")
-		_, why, _ = strings.Cut(err.Error(), "-"+flagName+":")
-		dashes := "--"
-		if len(flagName) == 1 {
-			dashes = "-"
+	// invalid value "5min" for flag -max-time: want a duration ...
+	if rest, ok := strings.CutPrefix(err.Error(), "invalid value "); ok {
+		if i := strings.Index(rest, " for flag -"); i > 0 {
+			value := rest[:i]
+			if v, err := strconv.Unquote(value); err == nil {
+				value = v
+			}
+			flagName, why, _ := strings.Cut(rest[i+len(" for flag -"):], ": ")
+			switch why {
+			case "parse error":
+				why = "not a number"
+			case "value out of range":
+				why = "not a number in range"
+			}
+			dashes := "--"
+			if len(flagName) == 1 {
+				dashes = "-"
+			}
+			return fmt.Errorf("%s%s %s: %s", dashes, flagName, value, why)
 		}
-		if why == " parse error" || why == " value out of range" {
-			why = " not a number" + map[bool]string{true: " in range", false: ""}[why == " value out of range"]
-		}
-		return fmt.Errorf("%s%s %s:%s", dashes, flagName, value, why)
 	}
 	if name, ok := strings.CutPrefix(err.Error(), "flag needs an argument: -"); ok {
 		return errors.New("--" + strings.TrimPrefix(name, "-") + " needs a value")

@@ -32,10 +32,13 @@ func Expand(args []string) []Item {
 
 // dedupe keeps the first Item of each file: the same path once cleaned,
 // made absolute and its symbolic links resolved. Items with an Err are
-// kept unless their path is repeated.
+// kept unless their path is repeated. A file also named by an argument
+// counts as named (not Found), wherever it first came: a workload file
+// named on the command line is an error for `gilsim run` even when the
+// folder walk met it first.
 func dedupe(items []Item) []Item {
 	out := items[:0]
-	seen := map[string]bool{}
+	seen := map[string]int{} // key -> index in out
 	for _, it := range items {
 		key := filepath.Clean(it.Path)
 		if it.Err == nil {
@@ -45,10 +48,11 @@ func dedupe(items []Item) []Item {
 				}
 			}
 		}
-		if seen[key] {
+		if i, ok := seen[key]; ok {
+			out[i].Found = out[i].Found && it.Found
 			continue
 		}
-		seen[key] = true
+		seen[key] = len(out)
 		out = append(out, it)
 	}
 	return out
