@@ -212,6 +212,9 @@ var errCases = []errCase{
 	{"zero spelled 0.0", `scenario "s" { task "t" { cpu 0.0 } }`, 1, 31, "`cpu` needs a duration: zero is written 0, or with a unit (0ms), not 0.0"},
 	{"zero spelled 00", `scenario "s" { task "t" at 00 { } }`, 1, 28, "`at` needs a duration: zero is written 0, or with a unit (0ms), not 00"},
 	{"zero size", `scenario "s" { machine { memory 0.00 } }`, 1, 33, "`memory` needs a size: zero is written 0, or with a unit (0KB), not 0.00"},
+	// a unit in the wrong case or misspelled gets a did-you-mean
+	{"unit case", `scenario "s" { machine { memory 1Kib } }`, 1, 33, `unknown unit "Kib" in 1Kib: durations take ns, us, µs, ms or s; sizes B, KB, MB or GB; did you mean KiB?`},
+	{"unit typo", `scenario "s" { task "t" { cpu 3msec } }`, 1, 31, `; did you mean ms?`},
 	// a misspelled keyword gets a did-you-mean, as names and metrics do
 	{"keyword typo top", `scenario "s" { proces "p" { } }`, 1, 16, "unknown word `proces`; did you mean process?"},
 	{"keyword typo thread", `scenario "s" { process "p" { thraed "t" { } } }`, 1, 30, "unknown word `thraed`; did you mean thread?"},
