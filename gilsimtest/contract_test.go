@@ -88,3 +88,16 @@ func TestMetricNamesAsParameters(t *testing.T) {
 		t.Errorf("%d runs", len(o.Runs))
 	}
 }
+
+// A process's name means its tasks, not a thread of the same name in
+// another process, which is written "q/main".
+func TestProcessNameWinsOverThread(t *testing.T) {
+	runClean(t, "proc.sim", `scenario "proc" {
+  cores 2
+  process "main" { thread "w" { cpu 1ms } }
+  process "q" { thread "main" { cpu 3ms } }
+  expect finish("main") < 2ms
+  expect cpu("main") == 1ms
+  expect cpu("q/main") == 3ms
+}`)
+}

@@ -225,9 +225,25 @@ func MetricValue(res *Result, metric, arg string, hasArg bool) (Value, string) {
 // MatchTasks returns the indexes of the tasks an expectation's name means:
 // an exact name (`w#2`), a replica group (`w`), a process or process group
 // (all its tasks), or `proc/name` where either part may omit `#k`.
+//
+// A bare name that names a process (or a process group) means that
+// process's tasks only, even when a thread of another process has the
+// same name (write "q/name" for that one), as the checker resolves it.
 func MatchTasks(res *Result, name string) []int {
 	var out []int
 	pname, tname, qualified := strings.Cut(name, "/")
+	if !qualified {
+		for i := range res.Processes {
+			if p := &res.Processes[i]; !p.Native && (p.Name == name || p.Group == name) {
+				for k := range res.Tasks {
+					if t := &res.Tasks[k]; t.Process == name || groupName(t.Process) == name {
+						out = append(out, k)
+					}
+				}
+				return out
+			}
+		}
+	}
 	for i := range res.Tasks {
 		t := &res.Tasks[i]
 		if qualified {
