@@ -599,14 +599,21 @@ func invTaskTimes(c *invCase) (bad invFails) {
 				bad.add("%s: arrival %d, want %d", who, tr.Arrival, wantArr)
 			}
 		case e.m != nil:
-			// a raw greenlet that another one switches to is created by
-			// the switch (a unit never spawned keeps arrival 0)
+			// a unit arrives at its `at`, however late its loop got
+			// round to it; a raw greenlet that another one switches to
+			// may be created earlier, by the switch (a unit never
+			// spawned keeps arrival 0)
 			wantArr := e.proc.Arrival + e.proc.Startup + e.m.Arrival
-			if e.th.Kind == ThreadGreenlets && invSwitchTarget(e.th, e.m) {
+			target := e.th.Kind == ThreadGreenlets && invSwitchTarget(e.th, e.m)
+			if target {
 				wantArr = e.proc.Arrival + e.proc.Startup
 			}
-			if tr.Arrival < wantArr && (tr.Finished || tr.Start >= 0 || tr.Arrival != 0) {
+			spawned := tr.Finished || tr.Start >= 0 || tr.Arrival != 0
+			if tr.Arrival < wantArr && spawned {
 				bad.add("%s: arrival %d before %d (process start + its at)", who, tr.Arrival, wantArr)
+			}
+			if !target && spawned && e.proc.Startup == 0 && tr.Arrival != wantArr {
+				bad.add("%s: arrival %d, want its at %d", who, tr.Arrival, wantArr)
 			}
 		default:
 			if wantArr := e.proc.Arrival + e.proc.Startup + sc.Machine.ThreadStart; tr.Arrival < wantArr {

@@ -145,6 +145,9 @@ func (e *engine) unitStep(l *loop, m *member, s *Step) bool {
 			}
 		}
 		to.readyAt = e.now
+		if !to.started {
+			to.readyAt = to.unit.arrival // it waited from its arrival
+		}
 		l.pendingM = to
 		if l.switchC > 0 {
 			t.os.seg, t.os.segLeft = segCPU, l.switchC

@@ -1,7 +1,6 @@
 package simulator
 
 import (
-	"sort"
 	"strconv"
 	"strings"
 )
@@ -289,10 +288,10 @@ func (lw *lowering) sequential() error {
 	return nil
 }
 
-// threads runs one Python thread per task. The main thread starts them
-// one after another as they arrive, each Thread.start costing
-// thread_start: thread k starts at max(its at, the previous start) +
-// thread_start. The main thread itself is not simulated.
+// threads runs one Python thread per task, each arriving at its task's
+// `at`. The process's main thread starts them one after another as they
+// arrive, as the engine does for every CPython process (start.go): each
+// start costs thread_start and waits for the new thread to run.
 func (lw *lowering) threads(nogil bool) error {
 	sc := lw.out.Scenario
 	tasks := lw.w.Tasks
@@ -304,20 +303,11 @@ func (lw *lowering) threads(nogil bool) error {
 			lw.note("cpu runs " + permille(sc.Machine.FreeThreadingOverheadPermille) + " slower on the free-threaded build (freethreading_overhead)")
 		}
 	}
-	order := lw.all()
-	sort.SliceStable(order, func(a, b int) bool { return tasks[order[a]].Arrival < tasks[order[b]].Arrival })
-	starts := make([]int64, len(tasks))
-	prev := int64(-1)
-	for _, i := range order {
-		s := max(tasks[i].Arrival, prev)
-		s = satAdd(s, sc.Machine.ThreadStart)
-		starts[i], prev = s, s
-	}
 	block := make([]Thread, len(tasks))
 	p.Threads = make([]*Thread, len(tasks))
 	for i := range tasks {
 		t := &tasks[i]
-		block[i] = Thread{Name: t.Name, Kind: ThreadPlain, Arrival: starts[i], Steps: t.Steps, Pos: t.Pos}
+		block[i] = Thread{Name: t.Name, Kind: ThreadPlain, Arrival: t.Arrival, Steps: t.Steps, Pos: t.Pos}
 		p.Threads[i] = &block[i]
 		lw.out.Tasks[i] = TaskRef{Process: p.Name, Name: t.Name}
 	}
