@@ -63,3 +63,22 @@ func TestMemberArrivesBeforeItsLoopRuns(t *testing.T) {
 	}
 }
 
+// TestLoopWaitSpan: the time b spends ready while its hub runs a is one
+// SpanLoopWait from its arrival (10 ms) to its start, not a wait for a
+// core: the loop's thread is on the core all along (issue 15, item 8).
+func TestLoopWaitSpan(t *testing.T) {
+	a := &Member{Name: "a", Arrival: 10 * ms, Steps: []Step{cpu(90 * ms)}}
+	b := &Member{Name: "b", Arrival: 10 * ms, Steps: []Step{cpu(50 * ms)}}
+	var spans []Span
+	r, err := Run(scenario(1, PolicyFIFO, 0, loopProc(ThreadGevent, true, []*Member{a, b})), Options{Trace: func(s Span) {
+		if s.Entity == 1 && s.Kind != SpanRunning {
+			spans = append(spans, s)
+		}
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(spans) != 1 || spans[0].Kind != SpanLoopWait || spans[0].Start != 10*ms || spans[0].End != r.Tasks[1].Start {
+		t.Errorf("b's spans other than running: %+v; want one loop-wait [10ms, %d)", spans, r.Tasks[1].Start)
+	}
+}

@@ -304,8 +304,11 @@ func invSpansWellFormed(c *invCase) (bad invFails) {
 		if s.Start >= s.End || s.Start < 0 {
 			bad.add("span %+v: empty or negative", s)
 		}
-		if s.Kind > SpanBlocked {
+		if s.Kind > SpanLoopWait {
 			bad.add("span %+v: unknown kind", s)
+		}
+		if s.Kind == SpanLoopWait && e.m == nil {
+			bad.add("%s: span %+v: only a loop's member waits for its loop", e.who(), s)
 		}
 		if s.Kind == SpanRunning || s.Kind == SpanSwitching {
 			if s.Core < 0 || s.Core >= cores {
@@ -404,7 +407,7 @@ func invOneUnitPerRuntimeThread(c *invCase) (bad invFails) {
 				(e.th.Kind == ThreadAsyncio && s.Why != BlockLock)) {
 				continue
 			}
-			if s.Kind != SpanReady {
+			if s.Kind != SpanReady && s.Kind != SpanLoopWait {
 				if perLoop[e.th] == nil {
 					loops = append(loops, e.th)
 				}
@@ -813,7 +816,7 @@ func invLoopLag(c *invCase) (bad invFails) {
 			lagSpan[e.p] = map[int64]bool{}
 		}
 		for _, s := range c.perEnt[i] {
-			if s.Kind == SpanReady {
+			if s.Kind == SpanLoopWait {
 				lagSpan[e.p][s.End-s.Start] = true
 			}
 		}

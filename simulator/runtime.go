@@ -309,7 +309,7 @@ func (e *engine) resume(l *loop, m *member) {
 	if late > 0 {
 		u.wait += late
 		if e.opt.Trace != nil {
-			e.opt.Trace(Span{Entity: int(m.uidx), Process: t.proc.idx, Kind: SpanReady, Core: -1, Start: m.readyAt, End: e.now})
+			e.opt.Trace(Span{Entity: int(m.uidx), Process: t.proc.idx, Kind: SpanLoopWait, Core: -1, Start: m.readyAt, End: e.now})
 		}
 	}
 	if l.lag {
