@@ -297,3 +297,32 @@ func TestLatencyIsTurnaround(t *testing.T) {
 		}
 	}
 }
+
+// TestBlockingInAWorkload: `blocking io` is a call no model's runtime
+// sees: asyncio keeps it a blocking call (it is not made an await) and a
+// patched gevent hub does not make it cooperative, so four 20 ms calls
+// take 80 ms there, while four threads overlap them (about 20 ms), and
+// plain io overlaps everywhere.
+func TestBlockingInAWorkload(t *testing.T) {
+	for _, blocking := range []bool{false, true} {
+		step := "io 20ms"
+		if blocking {
+			step = "blocking io 20ms"
+		}
+		c, err := Run(workload(t, `scenario "b" { cores 4  workload "w" { task "q" x 4 { `+step+` } } }`), Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range c.Rows {
+			serial := blocking && (r.Model == simulator.ModelAsyncio || r.Model == simulator.ModelAsyncioThreads || r.Model == simulator.ModelGevent) ||
+				r.Model == simulator.ModelGeventUnpatched || r.Model == simulator.ModelSequential
+			lo, hi := int64(20e6), int64(25e6)
+			if serial {
+				lo, hi = 80e6, 82e6
+			}
+			if r.Makespan < lo || r.Makespan > hi {
+				t.Errorf("%s: %s: makespan %s, want %s to %s", step, r.Model, simulator.FormatDuration(r.Makespan), simulator.FormatDuration(lo), simulator.FormatDuration(hi))
+			}
+		}
+	}
+}

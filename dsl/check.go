@@ -1139,6 +1139,30 @@ func (c *checker) stepNotAllowed(pos lexer.Position, k stepKind, ctx ctxKind) {
 	}
 }
 
+// blockingStep checks `blocking STEP`: only a call that waits (io,
+// sleep) can be one the runtime does not see; it says why anything else
+// cannot.
+func (c *checker) blockingStep(s *Step) bool {
+	in := s.Blocking.Step
+	why := ""
+	switch {
+	case in.Blocking != nil:
+		why = "`blocking` is written once"
+	case in.Timed != nil && in.Timed.Op == "cpu":
+		why = "`cpu` is computation: it keeps its core and the GIL busy and cannot block (a C call that holds the thread without the GIL is `native`)"
+	case in.Timed != nil && in.Timed.Op == "native":
+		why = "`native` is computation without the GIL: it keeps its core busy and cannot block"
+	case in.Timed != nil:
+		return true
+	case in.Await != nil:
+		why = "`await` is the call the loop does see: it parks the coroutine, never the thread"
+	default:
+		why = "`" + stepNames[kindOf(in)] + "` is not a call that waits"
+	}
+	c.errs.add(s.Pos, "`blocking` goes before `io` or `sleep`, a call that waits where the runtime cannot see it: %s", why)
+	return false
+}
+
 var timedOps = map[string]simulator.Op{"cpu": simulator.OpCPU, "native": simulator.OpNative, "io": simulator.OpIO, "sleep": simulator.OpSleep}
 
 // steps checks a program and returns it in simulator form. held lists the
@@ -1151,12 +1175,19 @@ func (c *checker) steps(body []*Step, ctx ctxKind, ps *procState, held []string)
 	var switches []int
 	var targets []*Str
 	for _, s := range body {
+		blocking := false
+		if s.Blocking != nil {
+			if !c.blockingStep(s) {
+				continue
+			}
+			s, blocking = s.Blocking.Step, true
+		}
 		k := kindOf(s)
 		if allowedSteps[ctx]&(1<<k) == 0 {
 			c.stepNotAllowed(s.Pos, k, ctx)
 			continue
 		}
-		st := simulator.Step{Pos: spos(s.Pos)}
+		st := simulator.Step{Pos: spos(s.Pos), Blocking: blocking}
 		switch k {
 		case sCPU, sNative, sIO, sSleep:
 			st.Op = timedOps[s.Timed.Op]

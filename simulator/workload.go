@@ -206,8 +206,11 @@ type lowering struct {
 	w     *Workload
 	model string
 	out   *Lowered
-	// what the workload's steps use, anywhere
-	has [OpSwitch + 1]bool
+	// what the workload's steps use, anywhere: has by op, blocking io or
+	// sleep, and io and sleep the runtime sees (seen[0] io, seen[1] sleep)
+	has      [OpSwitch + 1]bool
+	blocking bool
+	seen     [2]bool
 	// converted programs, by their source's first step: replicas share
 	// their steps, and so do their conversions
 	cache map[*Step][]Step
@@ -224,6 +227,14 @@ func (lw *lowering) scan() {
 		for i := range steps {
 			s := &steps[i]
 			lw.has[s.Op] = true
+			switch {
+			case (s.Op == OpIO || s.Op == OpSleep) && s.Blocking:
+				lw.blocking = true
+			case s.Op == OpIO:
+				lw.seen[0] = true
+			case s.Op == OpSleep:
+				lw.seen[1] = true
+			}
 			walk(s.Body)
 		}
 	}
@@ -406,11 +417,14 @@ func (lw *lowering) asyncio(offload bool) error {
 	}
 	p.Threads = []*Thread{{Name: "asyncio", Kind: ThreadAsyncio, Members: ms, Pos: lw.w.Pos}}
 	sc.Processes = []*Process{p}
-	if lw.has[OpIO] {
+	if lw.seen[0] {
 		lw.note("io becomes `await io`: it assumes an asyncio client library for every blocking call")
 	}
-	if lw.has[OpSleep] {
+	if lw.seen[1] {
 		lw.note("sleep becomes `await asyncio.sleep`")
+	}
+	if lw.blocking {
+		lw.note("blocking io and sleep stay blocking calls: each blocks the loop and every coroutine on it")
 	}
 	if offload {
 		if lw.has[OpCPU] || lw.has[OpNative] {
@@ -435,19 +449,21 @@ func (lw *lowering) awaitSteps(steps []Step) ([]Step, error) {
 	}
 	out := make([]Step, len(steps))
 	for i, s := range steps {
-		switch s.Op {
-		case OpIO:
+		switch {
+		case s.Blocking:
+			// a call asyncio does not see stays a blocking call
+		case s.Op == OpIO:
 			s.Op = OpAwaitIO
-		case OpSleep:
+		case s.Op == OpSleep:
 			s.Op = OpAwaitSleep
-		case OpRepeat:
+		case s.Op == OpRepeat:
 			body, err := lw.awaitSteps(s.Body)
 			if err != nil {
 				return nil, err
 			}
 			s.Body = body
-		case OpLock:
-			if !computeOnly(&s) {
+		case s.Op == OpLock:
+			if awaits(s.Body) {
 				return nil, lw.lockAcrossAwait(&s)
 			}
 		}
@@ -479,20 +495,25 @@ func (lw *lowering) offloadSteps(steps []Step) ([]Step, error) {
 			continue
 		}
 		s := steps[i]
-		switch s.Op {
-		case OpIO:
+		switch {
+		case s.Blocking:
+			// a call asyncio does not see blocks the loop's thread
+		case s.Op == OpIO:
 			s.Op = OpAwaitIO
-		case OpSleep:
+		case s.Op == OpSleep:
 			s.Op = OpAwaitSleep
-		case OpRepeat:
+		case s.Op == OpRepeat:
 			body, err := lw.offloadSteps(s.Body)
 			if err != nil {
 				return nil, err
 			}
 			s.Body = body
-		case OpLock:
+		case s.Op == OpLock && awaits(s.Body):
 			// a lock that only computes is part of a burst above
 			return nil, lw.lockAcrossAwait(&s)
+		case s.Op == OpLock:
+			// computes and makes blocking calls: it stays on the loop
+			// thread, which it blocks
 		}
 		out = append(out, s)
 		i++
@@ -511,6 +532,18 @@ func (lw *lowering) lockAcrossAwait(s *Step) error {
 	}
 	return &LowerError{Model: lw.model, Pos: s.Pos, Msg: name + " is held across io or sleep, which asyncio turns into an await; " +
 		"a threading.Lock held across an await blocks the loop when another coroutine wants it, and gilsim models no asyncio.Lock"}
+}
+
+// awaits reports whether steps hold an io or sleep that asyncio turns
+// into an await (one not marked blocking).
+func awaits(steps []Step) bool {
+	for i := range steps {
+		s := &steps[i]
+		if (s.Op == OpIO || s.Op == OpSleep) && !s.Blocking || awaits(s.Body) {
+			return true
+		}
+	}
+	return false
 }
 
 // computeOnly reports whether s only computes: cpu, native, or a repeat
@@ -538,7 +571,10 @@ func (lw *lowering) gevent(patched bool) error {
 	ms, _ := lw.members(p.Name, lw.all(), lw.absolute, nil)
 	p.Threads = []*Thread{{Name: "gevent", Kind: ThreadGevent, Patched: patched, Members: ms, Pos: lw.w.Pos}}
 	sc.Processes = []*Process{p}
-	waits := lw.has[OpIO] || lw.has[OpSleep]
+	waits := lw.seen[0] || lw.seen[1]
+	if patched && lw.blocking {
+		lw.note("blocking io and sleep are calls the patch does not reach: each blocks the hub and every greenlet")
+	}
 	switch {
 	case patched && waits:
 		lw.note("io and sleep are cooperative (monkey.patch_all): the hub runs other greenlets meanwhile")
