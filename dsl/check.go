@@ -30,6 +30,7 @@ type program struct {
 	machine   simulator.Machine
 	tops      []*topT
 	expects   []simulator.Expect
+	warnings  []simulator.Warning
 	switches  []switchFix
 	workload  *workloadT // a workload file's workload; nil in a scenario
 }
@@ -1400,8 +1401,38 @@ func (c *checker) dist(d *Dur, what string) (simulator.Dist, bool) {
 	case "exp":
 		return simulator.Dist{Kind: simulator.DistExp, A: vals[0]}, true
 	default:
-		return simulator.Dist{Kind: simulator.DistNormal, A: vals[0], B: vals[1]}, true
+		d := simulator.Dist{Kind: simulator.DistNormal, A: vals[0], B: vals[1]}
+		c.clampWarning(ds.Pos, d)
+		return d, true
 	}
+}
+
+// clampShift is how far clamping its draws at 0 may move a normal
+// distribution's mean, as a fraction of it, before the file is warned
+// about: 5 %, past which the distribution no longer has the mean it says.
+const clampShift = 0.05
+
+// clampWarning warns about normal(mean, sd) when clamping its negative
+// draws at 0 raises its mean by more than clampShift. The mean of
+// max(X, 0) for X ~ N(m, s) is m·Φ(m/s) + s·φ(m/s).
+func (c *checker) clampWarning(pos lexer.Position, d simulator.Dist) {
+	if c.prog == nil || d.B <= 0 {
+		return
+	}
+	m, s := float64(d.A), float64(d.B)
+	z := m / s
+	clamped := m*0.5*math.Erfc(-z/math.Sqrt2) + s*math.Exp(-z*z/2)/math.Sqrt(2*math.Pi)
+	if clamped-m <= clampShift*m {
+		return
+	}
+	name := "normal(" + simulator.FormatDuration(d.A) + ", " + simulator.FormatDuration(d.B) + ")"
+	shift := ""
+	if m > 0 {
+		shift = fmt.Sprintf(" (+%.0f%%)", 100*(clamped-m)/m)
+	}
+	c.prog.warnings = append(c.prog.warnings, simulator.Warning{Pos: spos(pos),
+		Message: name + " draws below 0 become 0, which raises its mean from " + simulator.FormatDuration(d.A) +
+			" to " + simulator.FormatDuration(int64(math.Round(clamped))) + shift + ": a smaller deviation keeps the mean it says"})
 }
 
 // ---- expectations ----

@@ -63,7 +63,7 @@ var keywordHelp = map[string]Help{
 	"switch":         {Syntax: `switch "name"`, Doc: "Moves control at once to a greenlet of the same `greenlets` block (a replica is g#k)."},
 	"uniform":        {Syntax: "uniform(a, b)", Doc: "A duration drawn uniformly between a and b, from the scenario's seeded generator."},
 	"exp":            {Syntax: "exp(mean)", Doc: "A duration drawn from an exponential distribution of that mean."},
-	"normal":         {Syntax: "normal(mean, sd)", Doc: "A duration drawn from a normal distribution, clamped at 0."},
+	"normal":         {Syntax: "normal(mean, sd)", Doc: "A duration drawn from a normal distribution, clamped at 0; when clamping raises its mean by more than 5 % (normal(1ms, 5ms) averages 2.534ms), the file is warned about."},
 	"expect":         {Syntax: `expect METRIC[("name")] OP VALUE [within TOL] [when COND]`, Doc: "An expectation that `gilsim test` checks after the run: OP is < <= > >= == or ~=, VALUE has the metric's type."},
 	"within":         {Syntax: "within P% | within VALUE", Doc: "The tolerance of `~=`: relative to the value, or absolute in the metric's type. Goes with `~=` only."},
 	"machine":        {Syntax: "machine { key value ... }", Doc: "The costs of the machine the scenario stands for; unset keys keep their calibrated defaults."},

@@ -244,6 +244,10 @@ type Scenario struct {
 	// native `task` is a Process with Native set and exactly one Thread.
 	Processes []*Process
 	Expects   []Expect
+	// Warnings are the misuse warnings found when the file was checked
+	// (a normal distribution whose clamping at 0 moves its mean); a run
+	// reports them before its own.
+	Warnings []Warning
 }
 
 // Process is one OS process: a native task, or a CPython interpreter with
