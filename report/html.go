@@ -246,6 +246,12 @@ func taskTable(r *simulator.Result) (header []string, rows [][]string, note stri
 	if collapsed {
 		note = "Rows marked (xN) are replica groups: arrival, start, finish and turnaround show min–max; the other columns are totals."
 	}
+	if hasMembers(r) {
+		if note != "" {
+			note += " "
+		}
+		note += "Coroutines and greenlets arrive at their at; wait is the time ready but not yet resumed by the loop, plus the loop thread's waits for a core and the GIL while running; loop lag is the worst single such lateness."
+	}
 	header, rows = gridCells(g)
 	return header, rows, note
 }
