@@ -35,17 +35,53 @@ type coreQueue struct {
 	load   int            // waiting + running
 	recent []int64
 	rHead  int
-	// idleSince is when the core last ran out of tasks
-	idleSince int64
+	// idleSince is when the core last ran out of tasks (idle: it has
+	// none now); idleAcc the idle time before that, in all; snapAt and
+	// snapIdle the start of the window over which the balancer judges
+	// how idle the core has been, and idleAcc then.
+	idleSince, idleAcc, snapAt, snapIdle int64
+	idle                                 bool
+}
+
+// busyAgain notes that core queue cq gets a task.
+func (p *linuxPolicy) busyAgain(cq *coreQueue) {
+	if cq.idle {
+		cq.idle = false
+		cq.idleAcc += p.e.now - cq.idleSince
+	}
+}
+
+// mostlyIdle says whether the idle core cq has been idle at least half of
+// a window of at least BalanceIdle (a core idle in short gaps, as beside
+// a task that wakes every millisecond, balances as the kernel's newly
+// idle balance does), and starts a new window once one has run out.
+func (p *linuxPolicy) mostlyIdle(cq *coreQueue) bool {
+	now := p.e.now
+	w := now - cq.snapAt
+	if w < p.e.m.BalanceIdle {
+		return false
+	}
+	idle := cq.idleAcc - cq.snapIdle
+	if cq.idle {
+		idle += now - cq.idleSince
+	}
+	cq.snapAt, cq.snapIdle = now, cq.idleAcc
+	if cq.idle {
+		// the current idle period counts from here in the next window
+		cq.snapIdle -= now - cq.idleSince
+	}
+	return 2*idle >= w
 }
 
 func newLinuxPolicy(e *engine) osPolicy {
 	n := len(e.cores)
+	// the kernel scales the base slice by 1 + ilog2(ncpus), counting at
+	// most 8 CPUs (get_update_sysctl_factor, SCHED_TUNABLESCALING_LOG)
 	f := int64(1)
-	for k := n; k > 1; k >>= 1 {
+	for k := min(n, 8); k > 1; k >>= 1 {
 		f++
 	}
-	return &linuxPolicy{e: e, queues: make([]coreQueue, n), baseSlice: e.m.BaseSlice * f, tickAt: -1}
+	return &linuxPolicy{e: e, queues: make([]coreQueue, n), baseSlice: satMul(e.m.BaseSlice, f), tickAt: -1}
 }
 
 func (p *linuxPolicy) coreOf(t *thread) int32 {
@@ -161,17 +197,21 @@ func (p *linuxPolicy) enqueue(t *thread) {
 		cq.q.push(t)
 	}
 	t.os.wokeUp = false
+	p.busyAgain(cq)
 	cq.load++
 	p.armTick()
 }
 
 // next takes the head of core c's own queue: nothing moves between cores
-// but placement and the balancer.
+// but placement and the balancer. A woken task goes first, unless the
+// first preempted one began waiting a whole tick before it: a task that
+// wakes often spends its lag and is not always eligible under EEVDF, so
+// tasks that keep waking cannot starve a CPU-bound one.
 func (p *linuxPolicy) next(c int) *thread {
 	cq := &p.queues[c]
 	var t *thread
 	switch {
-	case cq.woken.len() > 0:
+	case cq.woken.len() > 0 && (cq.q.len() == 0 || (*cq.q.front()).os.since+p.e.m.Tick > (*cq.woken.front()).os.since):
 		t = cq.woken.pop()
 	case cq.q.len() > 0:
 		t = cq.q.pop()
@@ -201,17 +241,18 @@ func (p *linuxPolicy) victim() *thread {
 	return nil
 }
 
-// sliceEnd is the first scheduler tick after t has had its base slice:
-// with no high-resolution tick, a CPU-bound task gives its core up only
-// at a tick.
+// sliceEnd is the first scheduler tick after t has had its base slice
+// (at least a nanosecond of it, so that a turn always runs): with no
+// high-resolution tick, a CPU-bound task gives its core up only at a
+// tick.
 func (p *linuxPolicy) sliceEnd(t *thread) (int64, bool) {
 	tick := p.e.m.Tick
 	if tick <= 0 {
 		return 0, false
 	}
-	at := t.os.sliceBase + p.baseSlice
+	at := satAdd(t.os.sliceBase, max(p.baseSlice, 1))
 	if r := at % tick; r != 0 {
-		at += tick - r
+		at = satAdd(at, tick-r)
 	}
 	return at, true
 }
@@ -224,13 +265,15 @@ func (p *linuxPolicy) contended(t *thread) bool {
 func (p *linuxPolicy) onCore(t *thread) {
 	p.coreOf(t)
 	p.qcore[t.idx] = t.os.core
-	p.queues[t.os.core].load++
+	cq := &p.queues[t.os.core]
+	p.busyAgain(cq)
+	cq.load++
 }
 
 func (p *linuxPolicy) offCore(t *thread) {
 	cq := &p.queues[t.os.core]
 	if cq.load--; cq.load == 0 {
-		cq.idleSince = p.e.now
+		cq.idleSince, cq.idle = p.e.now, true
 	}
 }
 
@@ -267,6 +310,7 @@ func (p *linuxPolicy) balance() {
 	busy, least := p.extremes()
 	hi, lo := p.queues[busy].load, p.queues[least].load
 	if lo == 0 && hi >= 2 {
+		pulled := false
 		// every idle core pulls from the busiest core with a task
 		// waiting, once it has been idle for balance_idle or the task
 		// has waited that long
@@ -274,7 +318,7 @@ func (p *linuxPolicy) balance() {
 			if p.queues[c].load != 0 {
 				continue
 			}
-			long := e.now-p.queues[c].idleSince >= e.m.BalanceIdle
+			long := e.now-p.queues[c].idleSince >= e.m.BalanceIdle || p.mostlyIdle(&p.queues[c])
 			from := -1
 			for d := range p.queues {
 				dq := &p.queues[d]
@@ -282,10 +326,12 @@ func (p *linuxPolicy) balance() {
 					from = d
 				}
 			}
-			if from < 0 {
-				break
+			if from >= 0 && p.pull(from, c) {
+				pulled = true
 			}
-			p.pull(from, c)
+		}
+		if pulled {
+			p.imbKind = 0 // a new imbalance, if any, is timed afresh
 		}
 		return
 	}
@@ -302,7 +348,7 @@ func (p *linuxPolicy) balance() {
 		case 2:
 			p.imbDelay = e.m.BalanceBusy
 		case 3:
-			p.imbDelay = e.m.BalanceFlip*85/100 + e.rng.Int64N(e.m.BalanceFlip*30/100+1)
+			p.imbDelay = e.m.BalanceFlip/100*85 + e.rng.Int64N(e.m.BalanceFlip/100*30+1)
 		}
 	}
 	if kind == 0 || e.now-p.imbSince < p.imbDelay {
@@ -351,6 +397,7 @@ func (p *linuxPolicy) pull(from, to int) bool {
 	cq.load--
 	dst := &p.queues[to]
 	dst.q.push(t)
+	p.busyAgain(dst)
 	dst.load++
 	p.qcore[t.idx] = int32(to)
 	return true
