@@ -19,7 +19,8 @@ import (
 //
 // A testcase is an expectation of one run ("expect makespan < 1s", with
 // " [workers=8]" in a sweep); a run that deadlocked, failed, was stopped
-// by a limit or had no expectations is a testcase "run" of its own, and a
+// by a limit or had no expectations is a testcase "run" of its own (in a
+// comparison, a model that could not run or finish is "model NAME"), and a
 // file that cannot be read or parsed a testcase "parse" with an error.
 // Names are the terminal-safe text of the other formats (a control
 // character shows as \x1b), then XML-escaped; times are 0, since a
@@ -84,21 +85,37 @@ func junitSuiteOf(f *app.File, t testResult) junitSuite {
 		var exps []simulator.ExpectResult
 		var skipped []bool
 		var runFails []app.Failure
+		var models []string // the model of each of a comparison's own failures
 		if c := o.Comparison; c != nil {
 			for _, e := range c.Expectations {
 				exps = append(exps, e.ExpectResult)
 				skipped = append(skipped, e.Skipped)
 			}
 			runFails = app.ComparisonFailures(f.Path, o.RunID, c)
+			// ComparisonFailures makes one per such row, in this order
+			for _, r := range app.ComparisonRows(c) {
+				if r.NotRun != "" || r.Result != nil && r.Problem != "" {
+					models = append(models, r.Model)
+				}
+			}
 		} else {
 			exps = o.Result.Expectations
 			skipped = make([]bool, len(exps))
 			runFails = app.Failures(f.Path, o.RunID, o.Result)
 		}
+		k := 0
 		for _, fl := range runFails {
-			if fl.Kind != "expect" { // a deadlock, a modelled failure
-				add(junitCase{Name: "run" + tag, Failure: &junitProblem{Message: safe(fl.Text), Type: fl.Kind, Text: safe(fl.String())}})
+			if fl.Kind == "expect" {
+				continue
 			}
+			// a deadlock, a modelled failure, a model that cannot run the
+			// workload: "run", or "model NAME" in a comparison
+			name := "run"
+			if k < len(models) {
+				name = "model " + models[k]
+				k++
+			}
+			add(junitCase{Name: name + tag, Line: fl.Line, Failure: &junitProblem{Message: safe(fl.Text), Type: fl.Kind, Text: safe(fl.String())}})
 		}
 		for i, e := range exps {
 			c := junitCase{Name: "expect " + e.Text + tag, Line: int(e.Pos.Line)}

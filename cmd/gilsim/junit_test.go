@@ -204,7 +204,11 @@ func TestJUnitSchema(t *testing.T) {
   expect makespan < 1s
 }`,
 		"broken.sim": `scenario "b" { task "t" { cpu 5min } }`,
-		"none.sim":   `scenario "n" { task "t" { cpu 1ms } }`,
+		"lock.sim": `scenario "l" {
+  workload "w" { task "t" x 2 { lock "db" { io 1ms } } }
+  expect makespan(threads) < 1s
+}`,
+		"none.sim": `scenario "n" { task "t" { cpu 1ms } }`,
 		"crawl.sim": `scenario "crawler" {
   workload "fetch" { task "req" x 4 { cpu 1ms  io 10ms } }
   expect p50(asyncio) < 20ms
@@ -233,7 +237,11 @@ func TestJUnitSchema(t *testing.T) {
 	cases := map[string]*xmlNode{}
 	for _, s := range root.children {
 		for _, c := range s.children {
-			cases[filepath.Base(s.attrs["file"])+": "+c.attrs["name"]] = c
+			key := filepath.Base(s.attrs["file"]) + ": " + c.attrs["name"]
+			if cases[key] != nil {
+				t.Errorf("two testcases %q", key)
+			}
+			cases[key] = c
 		}
 	}
 	want := map[string]string{ // testcase -> its outcome
@@ -248,6 +256,11 @@ func TestJUnitSchema(t *testing.T) {
 		`none.sim: run`:                           "",
 		`crawl.sim: expect p50(asyncio) < 20ms`:   "",
 		`crawl.sim: expect speedup(threads) > 10`: "failure",
+		// a model that cannot run the workload fails the file
+		`lock.sim: model processes`:               "failure",
+		`lock.sim: model asyncio`:                 "failure",
+		`lock.sim: model asyncio+threads`:         "failure",
+		`lock.sim: expect makespan(threads) < 1s`: "",
 	}
 	for name, outcome := range want {
 		c, ok := cases[name]
