@@ -156,6 +156,18 @@ type Machine struct {
 	// step on top of the send (pop the generator from its deque, catch
 	// StopIteration, append it again), CPU time on the thread.
 	TrampolineDispatch int64
+	// Process start-up by multiprocessing start method (CPU time on one
+	// core before the child's first entity runs): a `process` with
+	// `start fork|forkserver|spawn` and no `startup` pays it, and the
+	// compare processes model's forked workers pay ProcessStartFork.
+	ProcessStartFork       int64
+	ProcessStartForkserver int64
+	ProcessStartSpawn      int64
+	// One side of a pipe or queue transfer (see Machine.IPC): IPCBase of
+	// CPU under the GIL per message, plus IPCPerMiB per 1 MiB (1 048 576
+	// bytes) of payload copied with the GIL released.
+	IPCBase   int64
+	IPCPerMiB int64
 	// Resident memory per unit, in bytes.
 	MemProcess     int64
 	MemThread      int64

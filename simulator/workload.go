@@ -94,19 +94,6 @@ var CompareMetrics = map[string]MetricInfo{
 	"memory":      {KindSize, ArgRequired, "peak resident memory, the pool's parent process included"},
 }
 
-// Costs of the processes model that no machine key sets.
-const (
-	// ProcessStart is the start-up of one forked pool worker, paid as
-	// `startup` on a core: calibration process_start_join_empty_k1_ms =
-	// 1.977 ms (fork, start and join of an empty target, CPython 3.11).
-	ProcessStart int64 = 1_977_000
-	// PoolRoundTrip is what one chunk of Pool.map costs its worker, as
-	// cpu before its first task: the round trip of a 1 KB argument and
-	// result through the pool's pipes, pickled both ways (semantics.md
-	// 7.3: Pool(2).apply of 1 KB, 157 µs on 3.11).
-	PoolRoundTrip int64 = 157_000
-)
-
 // Lowered is a workload made into a Scenario for one model.
 type Lowered struct {
 	Model    string
@@ -155,10 +142,11 @@ var defaultGIL = GIL{Mode: GILInterval, Interval: 5_000_000}
 //   - threads, threads-nogil: one process, one thread per task (the
 //     default GIL, or none), started one after another by the main thread
 //     at thread_start each;
-//   - processes: a pool of workers forked at ProcessStart each, to which
-//     the tasks are dealt like Pool.map: chunks of ceil(n / 4·workers) in
-//     order, chunk i to worker i mod workers, each chunk paying
-//     PoolRoundTrip; a worker runs its tasks one after another;
+//   - processes: a pool of workers forked at process_start_fork each, to
+//     which the tasks are dealt like Pool.map: chunks of
+//     ceil(n / 4·workers) in order, chunk i to worker i mod workers, each
+//     chunk paying Machine.PoolRoundTrip; a worker runs its tasks one
+//     after another;
 //   - asyncio: one loop, a coroutine per task; io and sleep are awaited,
 //     cpu and native run on the loop;
 //   - asyncio+threads: as asyncio, but every burst of cpu and native steps
@@ -365,7 +353,8 @@ func (lw *lowering) processes(workers int) error {
 	for i := 0; i < n; i += chunk {
 		firsts[i] = true
 	}
-	cost := Step{Op: OpCPU, Dur: Fixed(PoolRoundTrip), Pos: w.Pos}
+	start, roundTrip := sc.Machine.ProcessStartFork, sc.Machine.PoolRoundTrip()
+	cost := Step{Op: OpCPU, Dur: Fixed(roundTrip), Pos: w.Pos}
 	names := make([]string, workers)
 	for k := range names {
 		names[k] = "worker#" + strconv.Itoa(k+1)
@@ -373,10 +362,10 @@ func (lw *lowering) processes(workers int) error {
 	for k := 0; k < workers; k++ {
 		p := lw.pyProcess(names[k])
 		p.Locks = nil
-		p.Startup = ProcessStart
+		p.Startup = start
 		idx := dealt[k]
 		ms, _ := lw.members(p.Name, idx, func(i int) int64 {
-			return max(0, w.Tasks[i].Arrival-ProcessStart)
+			return max(0, w.Tasks[i].Arrival-start)
 		}, nil)
 		for j, i := range idx {
 			if firsts[i] {
@@ -389,9 +378,9 @@ func (lw *lowering) processes(workers int) error {
 	}
 	lw.out.ExtraMemory = sc.Machine.MemProcess + sc.Machine.MemThread
 	nchunks := (n + chunk - 1) / chunk
-	lw.note("a pool of " + strconv.Itoa(workers) + " worker processes, each forked in " + FormatDuration(ProcessStart) +
+	lw.note("a pool of " + strconv.Itoa(workers) + " worker processes, each forked in " + FormatDuration(start) +
 		"; the " + strconv.Itoa(n) + " tasks go in " + strconv.Itoa(nchunks) + " chunks of " + strconv.Itoa(chunk) +
-		" (Pool.map), dealt round robin, each chunk paying " + FormatDuration(PoolRoundTrip) + " of pickling and pipes; peak memory counts the parent process")
+		" (Pool.map), dealt round robin, each chunk paying " + FormatDuration(roundTrip) + " of pickling and pipes; peak memory counts the parent process")
 	if lw.has[OpIO] || lw.has[OpSleep] {
 		lw.note("io and sleep block only their worker: a worker waits through them before its next task")
 	}
