@@ -217,6 +217,12 @@ func (v *validator) process(p *Process) {
 	}
 	v.nonNeg("Arrival", p.Arrival)
 	v.nonNeg("Startup", p.Startup)
+	if len(p.LockSizes) > 0 && len(p.LockSizes) != len(p.Locks) {
+		v.add("LockSizes", "has %d sizes for %d locks", len(p.LockSizes), len(p.Locks))
+	}
+	for _, n := range p.LockSizes {
+		v.nonNeg("LockSizes", n)
+	}
 	if !p.Native {
 		switch p.GIL.Mode {
 		case GILInterval:

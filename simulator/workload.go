@@ -29,9 +29,12 @@ type Workload struct {
 	Tasks []WorkTask
 	// Locks names the workload's locks, indexed by Step.Lock: each is one
 	// lock shared by every task.
-	Locks   []string
-	Expects []Expect // metrics of CompareMetrics; Arg is a model name
-	Pos     Pos
+	Locks []string
+	// LockSizes is 0 for a lock and N for a semaphore of N, per lock (nil:
+	// all locks).
+	LockSizes []int64
+	Expects   []Expect // metrics of CompareMetrics; Arg is a model name
+	Pos       Pos
 }
 
 // WorkTask is one task of a workload.
@@ -226,7 +229,7 @@ func (lw *lowering) note(s string) { lw.out.Notes = append(lw.out.Notes, s) }
 // pyProcess is a CPython process with the default GIL and the workload's
 // locks.
 func (lw *lowering) pyProcess(name string) *Process {
-	return &Process{Name: name, GIL: defaultGIL, Locks: lw.w.Locks, Pos: lw.w.Pos}
+	return &Process{Name: name, GIL: defaultGIL, Locks: lw.w.Locks, LockSizes: lw.w.LockSizes, Pos: lw.w.Pos}
 }
 
 // members makes one cooperative unit per task, with steps transformed by
@@ -327,11 +330,6 @@ func permille(p int64) string {
 // processes deals the tasks to a pool of forked workers like Pool.map.
 func (lw *lowering) processes(workers int) error {
 	w := lw.w
-	if len(w.Locks) > 0 {
-		pos := lw.firstLock(w.Tasks)
-		return &LowerError{Model: lw.model, Pos: pos, Msg: "lock " + strconv.Quote(w.Locks[0]) +
-			" would not be shared: each worker process has its own threading.Lock, and gilsim models no multiprocessing.Lock"}
-	}
 	sc := lw.out.Scenario
 	sc.Machine.MemRawGreenlet, sc.Machine.GreenletSwitch = 0, 0
 	n := len(w.Tasks)
@@ -361,7 +359,7 @@ func (lw *lowering) processes(workers int) error {
 	}
 	for k := 0; k < workers; k++ {
 		p := lw.pyProcess(names[k])
-		p.Locks = nil
+		p.SharedLocks = true
 		p.Startup = start
 		idx := dealt[k]
 		ms, _ := lw.members(p.Name, idx, func(i int) int64 {
@@ -384,7 +382,38 @@ func (lw *lowering) processes(workers int) error {
 	if lw.has[OpIO] || lw.has[OpSleep] {
 		lw.note("io and sleep block only their worker: a worker waits through them before its next task")
 	}
+	lw.lockNote("multiprocessing.Lock", "multiprocessing.Semaphore", "shared by the pool's workers; a waiting worker blocks")
 	return nil
+}
+
+// lockNote says what the workload's locks and semaphores are under the
+// model, when it has any.
+func (lw *lowering) lockNote(lock, sem, how string) {
+	var locks, sems []string
+	for i, name := range lw.w.Locks {
+		if i < len(lw.w.LockSizes) && lw.w.LockSizes[i] > 0 {
+			sems = append(sems, strconv.Quote(name))
+		} else {
+			locks = append(locks, strconv.Quote(name))
+		}
+	}
+	var parts []string
+	if len(locks) > 0 {
+		parts = append(parts, plural(len(locks), "lock ", "locks ")+strings.Join(locks, ", ")+" "+plural(len(locks), "is a ", "are ")+lock)
+	}
+	if len(sems) > 0 {
+		parts = append(parts, plural(len(sems), "semaphore ", "semaphores ")+strings.Join(sems, ", ")+" "+plural(len(sems), "is a ", "are ")+sem)
+	}
+	if len(parts) > 0 {
+		lw.note(strings.Join(parts, "; ") + ", " + how)
+	}
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 // asyncio runs one coroutine per task on one loop. io and sleep become
@@ -405,6 +434,7 @@ func (lw *lowering) asyncio(offload bool) error {
 	}
 	p.Threads = []*Thread{{Name: "asyncio", Kind: ThreadAsyncio, Members: ms, Pos: lw.w.Pos}}
 	sc.Processes = []*Process{p}
+	lw.asyncioLockNote()
 	if lw.has[OpIO] {
 		lw.note("io becomes `await io`: it assumes an asyncio client library for every blocking call")
 	}
@@ -424,6 +454,11 @@ func (lw *lowering) asyncio(offload bool) error {
 	return nil
 }
 
+// asyncioLockNote says that the workload's locks are asyncio's.
+func (lw *lowering) asyncioLockNote() {
+	lw.lockNote("asyncio.Lock", "asyncio.Semaphore", "held across awaits; a waiting task parks and the loop runs the others")
+}
+
 // awaitSteps turns io and sleep into awaits.
 func (lw *lowering) awaitSteps(steps []Step) ([]Step, error) {
 	if len(steps) == 0 {
@@ -439,16 +474,12 @@ func (lw *lowering) awaitSteps(steps []Step) ([]Step, error) {
 			s.Op = OpAwaitIO
 		case OpSleep:
 			s.Op = OpAwaitSleep
-		case OpRepeat:
+		case OpRepeat, OpLock:
 			body, err := lw.awaitSteps(s.Body)
 			if err != nil {
 				return nil, err
 			}
 			s.Body = body
-		case OpLock:
-			if !computeOnly(&s) {
-				return nil, lw.lockAcrossAwait(&s)
-			}
 		}
 		out[i] = s
 	}
@@ -457,8 +488,8 @@ func (lw *lowering) awaitSteps(steps []Step) ([]Step, error) {
 }
 
 // offloadSteps turns io and sleep into awaits, and every maximal run of
-// steps that only compute (cpu, native, and repeat or lock blocks of them)
-// into one `offload`.
+// steps that only compute (cpu, native, and repeat blocks of them) into
+// one `offload`; a lock block stays on the coroutine, its body converted.
 func (lw *lowering) offloadSteps(steps []Step) ([]Step, error) {
 	if len(steps) == 0 {
 		return steps, nil
@@ -483,15 +514,14 @@ func (lw *lowering) offloadSteps(steps []Step) ([]Step, error) {
 			s.Op = OpAwaitIO
 		case OpSleep:
 			s.Op = OpAwaitSleep
-		case OpRepeat:
+		case OpRepeat, OpLock:
+			// a lock stays on the coroutine (asyncio.Lock), around its
+			// body's offloaded bursts
 			body, err := lw.offloadSteps(s.Body)
 			if err != nil {
 				return nil, err
 			}
 			s.Body = body
-		case OpLock:
-			// a lock that only computes is part of a burst above
-			return nil, lw.lockAcrossAwait(&s)
 		}
 		out = append(out, s)
 		i++
@@ -500,25 +530,14 @@ func (lw *lowering) offloadSteps(steps []Step) ([]Step, error) {
 	return out, nil
 }
 
-// lockAcrossAwait refuses a lock whose body waits: under asyncio the wait
-// becomes an await, and a threading.Lock held across an await blocks the
-// whole loop when another coroutine asks for it, which deadlocks.
-func (lw *lowering) lockAcrossAwait(s *Step) error {
-	name := "a lock"
-	if s.Lock >= 0 && s.Lock < len(lw.w.Locks) {
-		name = "lock " + strconv.Quote(lw.w.Locks[s.Lock])
-	}
-	return &LowerError{Model: lw.model, Pos: s.Pos, Msg: name + " is held across io or sleep, which asyncio turns into an await; " +
-		"a threading.Lock held across an await blocks the loop when another coroutine wants it, and gilsim models no asyncio.Lock"}
-}
-
 // computeOnly reports whether s only computes: cpu, native, or a repeat
-// or lock whose body only computes.
+// whose body only computes. A lock is not: under asyncio it is an
+// asyncio.Lock, which the coroutine holds around offloaded work.
 func computeOnly(s *Step) bool {
 	switch s.Op {
 	case OpCPU, OpNative:
 		return true
-	case OpRepeat, OpLock:
+	case OpRepeat:
 		for i := range s.Body {
 			if !computeOnly(&s.Body[i]) {
 				return false
@@ -546,6 +565,11 @@ func (lw *lowering) gevent(patched bool) error {
 	}
 	if lw.has[OpNative] {
 		lw.note("native runs on the hub's thread: it releases the GIL but no other greenlet runs meanwhile")
+	}
+	if patched {
+		lw.lockNote("gevent lock (monkey-patched threading.Lock)", "gevent BoundedSemaphore", "a waiting greenlet parks and the hub runs the others")
+	} else {
+		lw.lockNote("threading.Lock", "gevent BoundedSemaphore", "a greenlet waiting for a lock blocks the hub; one waiting for a semaphore parks")
 	}
 	return nil
 }
