@@ -131,8 +131,9 @@
 //
 // The machine block takes wakeup_latency, context_switch, timer_slack,
 // thread_start, legacy_tick (> 0), legacy_signal_cost, asyncio_switch,
-// gevent_switch, eventlet_switch, greenlet_switch, generator_switch and
-// trampoline_dispatch (durations), freethreading_overhead F (a factor >= 1
+// gevent_switch, eventlet_switch, greenlet_switch, generator_switch,
+// trampoline_dispatch, process_start_fork, process_start_forkserver,
+// process_start_spawn, ipc_base and ipc_per_mib (durations), freethreading_overhead F (a factor >= 1
 // with at most three decimals: 1.08), multicore_speed F (a factor in
 // (0, 1] with at most three decimals: 0.917), gil_handoff random|fifo,
 // `memory KIND SIZE` with KIND one of process, thread, coroutine, greenlet,
