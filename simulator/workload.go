@@ -382,7 +382,7 @@ func (lw *lowering) processes(workers int) error {
 	if lw.has[OpIO] || lw.has[OpSleep] {
 		lw.note("io and sleep block only their worker: a worker waits through them before its next task")
 	}
-	lw.lockNote("multiprocessing.Lock", "multiprocessing.Semaphore", "shared by the pool's workers; a waiting worker blocks")
+	lw.lockNote("multiprocessing.Lock", "multiprocessing.Semaphore", "one for the whole pool; a waiting worker blocks")
 	return nil
 }
 
@@ -399,14 +399,22 @@ func (lw *lowering) lockNote(lock, sem, how string) {
 	}
 	var parts []string
 	if len(locks) > 0 {
-		parts = append(parts, plural(len(locks), "lock ", "locks ")+strings.Join(locks, ", ")+" "+plural(len(locks), "is a ", "are ")+lock)
+		parts = append(parts, plural(len(locks), "lock ", "locks ")+strings.Join(locks, ", ")+" "+plural(len(locks), "is "+article(lock), "are ")+lock)
 	}
 	if len(sems) > 0 {
-		parts = append(parts, plural(len(sems), "semaphore ", "semaphores ")+strings.Join(sems, ", ")+" "+plural(len(sems), "is a ", "are ")+sem)
+		parts = append(parts, plural(len(sems), "semaphore ", "semaphores ")+strings.Join(sems, ", ")+" "+plural(len(sems), "is "+article(sem), "are ")+sem)
 	}
 	if len(parts) > 0 {
-		lw.note(strings.Join(parts, "; ") + ", " + how)
+		lw.note(strings.Join(parts, "; ") + ": " + how)
 	}
+}
+
+// article is "an " before a vowel, "a " otherwise.
+func article(word string) string {
+	if word != "" && strings.ContainsRune("aeiou", rune(word[0])) {
+		return "an "
+	}
+	return "a "
 }
 
 func plural(n int, one, many string) string {
@@ -456,7 +464,7 @@ func (lw *lowering) asyncio(offload bool) error {
 
 // asyncioLockNote says that the workload's locks are asyncio's.
 func (lw *lowering) asyncioLockNote() {
-	lw.lockNote("asyncio.Lock", "asyncio.Semaphore", "held across awaits; a waiting task parks and the loop runs the others")
+	lw.lockNote("asyncio.Lock", "asyncio.Semaphore", "a waiting task parks and the loop runs the others")
 }
 
 // awaitSteps turns io and sleep into awaits.

@@ -298,7 +298,7 @@ func TestLowerLocks(t *testing.T) {
 			t.Errorf("%s: locks %v shared %v", p.Name, p.Locks, p.SharedLocks)
 		}
 	}
-	if got := strings.Join(lo.Notes, " | "); !strings.Contains(got, `lock "db" is a multiprocessing.Lock, shared by the pool's workers`) {
+	if got := strings.Join(lo.Notes, " | "); !strings.Contains(got, `lock "db" is a multiprocessing.Lock: one for the whole pool; a waiting worker blocks`) {
 		t.Errorf("processes notes: %s", got)
 	}
 }
