@@ -90,7 +90,7 @@ var Params = []Param{
 		"not measured"},
 	{"process_start_fork", "2ms", dur(func(m simulator.Machine) int64 { return m.ProcessStartFork }),
 		"calibration.json process_start_join_empty_k1_ms = 1.977 (fork, start and join of an empty target); also each worker of the compare processes model",
-		"not measured"},
+		"printed as the comment `# process_start` (fork, start and join of an empty target): copy its value to this key"},
 	{"process_start_forkserver", "8ms", dur(func(m simulator.Machine) int64 { return m.ProcessStartForkserver }),
 		"docs/semantics.md §7.2: 8.2 ms on CPython 3.11 with the server running (measured on a machine where fork took 1.4 ms)",
 		"not measured"},
@@ -135,8 +135,6 @@ var Params = []Param{
 var Missing = []struct{ Name, Reference, Note string }{
 	{"GIL take/drop overhead", "≈ 0 µs",
 		"no parameter: the engine charges only the waiter's wake-up. On the reference VM a Python-thread pipe round trip (44–47 µs, 2 wake-ups and 2 GIL hand-offs, docs/semantics.md §6.3) is no more than two cross-core hops (2 × 24 µs), so the take/drop itself is within the noise. `gilsim calibrate` prints it as `# gil_handoff_overhead`: a pipe hop between two threads on one CPU minus one between two processes on one CPU"},
-	{"process start-up", "1.977 ms",
-		"no machine key: each `process` sets `startup` (CPU time on one core before its threads run). Reference: calibration.json process_start_join_empty_k1_ms (fork, start + join of an empty target). `gilsim calibrate` prints it as `# process_start`"},
 	{"wake-up of a core that just went idle", "≈ 2 µs",
 		"limitation L3: inferred from E4 (2 threads at a 10 µs interval, 3 % slower than at 5 ms)"},
 }
