@@ -80,3 +80,13 @@ func TestSemaphoreLowering(t *testing.T) {
 		t.Errorf("plain locks: sizes %v, want nil", sc.Processes[0].LockSizes)
 	}
 }
+
+// A workload's semaphore reaches simulator.Workload with its size.
+func TestWorkloadSemaphore(t *testing.T) {
+	w := mustWorkload(t, `scenario "crawl" {
+  workload "w" { task "c" x 3 { semaphore "conn" 2 { io 1ms }  lock "db" { cpu 1ms } } }
+}`)
+	if len(w.Locks) != 2 || w.Locks[0] != "conn" || len(w.LockSizes) != 2 || w.LockSizes[0] != 2 || w.LockSizes[1] != 0 {
+		t.Errorf("locks %v sizes %v", w.Locks, w.LockSizes)
+	}
+}
