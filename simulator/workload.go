@@ -581,25 +581,3 @@ func (lw *lowering) gevent(patched bool) error {
 	}
 	return nil
 }
-
-// firstLock is the position of the first lock step of the tasks.
-func (lw *lowering) firstLock(tasks []WorkTask) Pos {
-	var find func([]Step) (Pos, bool)
-	find = func(steps []Step) (Pos, bool) {
-		for i := range steps {
-			if steps[i].Op == OpLock {
-				return steps[i].Pos, true
-			}
-			if p, ok := find(steps[i].Body); ok {
-				return p, true
-			}
-		}
-		return Pos{}, false
-	}
-	for i := range tasks {
-		if p, ok := find(tasks[i].Steps); ok {
-			return p
-		}
-	}
-	return lw.w.Pos
-}
