@@ -433,8 +433,8 @@ func (c *checker) machine(mb *Machine, scenarioSeen map[string]lexer.Position) {
 				continue
 			}
 			if v, ok := c.duration(e.Value, "`"+key+"`"); ok {
-				if key == "legacy_tick" && v == 0 {
-					c.errs.add(e.Value.Pos, "`legacy_tick` must be greater than 0")
+				if (key == "legacy_tick" || key == "tick") && v == 0 {
+					c.errs.add(e.Value.Pos, "`%s` must be greater than 0", key)
 					continue
 				}
 				*field(m) = v

@@ -154,6 +154,17 @@ func rowValue(ds dataset, r *Row) error {
 		}
 		r.Text = map[bool]string{true: "yes", false: "no"}[b]
 	default:
+		if r.List {
+			var vs []float64
+			if err := json.Unmarshal(m.Value, &vs); err != nil {
+				return fmt.Errorf("row %s: data/%s gives %s, not a list of numbers", r.ID(), r.Data, m.Value)
+			}
+			if r.Index < 0 || r.Index >= len(vs) {
+				return fmt.Errorf("row %s: data/%s's list has %d elements", r.ID(), r.Data, len(vs))
+			}
+			r.Value = vs[r.Index]
+			return nil
+		}
 		v, err := m.Number()
 		if err != nil {
 			return fmt.Errorf("row %s: %v", r.Entry, err)
@@ -161,6 +172,20 @@ func rowValue(ds dataset, r *Row) error {
 		r.Value = v
 	}
 	return nil
+}
+
+// listLen is the number of elements of a list entry, or an error when the
+// entry is missing or not a list of numbers.
+func listLen(ds dataset, file, entry string) (int, error) {
+	m, ok := ds[file][entry]
+	if !ok {
+		return 0, fmt.Errorf("no entry %s in data/%s", entry, file)
+	}
+	var vs []float64
+	if err := json.Unmarshal(m.Value, &vs); err != nil {
+		return 0, fmt.Errorf("data/%s %s: %s is not a list of numbers", file, entry, m.Value)
+	}
+	return len(vs), nil
 }
 
 // unitCost is a number of calibration.json, for the rows that divide by a

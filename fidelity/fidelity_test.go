@@ -3,6 +3,7 @@ package fidelity
 import (
 	"encoding/json"
 	"flag"
+	"fmt"
 	"io/fs"
 	"maps"
 	"math"
@@ -47,7 +48,7 @@ func results(t *testing.T) []Result {
 // known limitations, which must still be outside theirs.
 func TestFidelity(t *testing.T) {
 	for _, r := range results(t) {
-		t.Run(r.Entry, func(t *testing.T) {
+		t.Run(r.ID(), func(t *testing.T) {
 			if r.Err != nil {
 				t.Fatalf("no prediction: %v", r.Err)
 			}
@@ -56,7 +57,7 @@ func TestFidelity(t *testing.T) {
 			switch {
 			case r.Limit != nil && r.OK:
 				t.Errorf("known limitation %s, but gilsim now predicts %s for %s (measured %s, error %s, band ±%.1f %%): remove the row from fidelity.Known",
-					r.Limit.ID, got, r.Entry, want, formatError(r.Error), r.Band)
+					r.Limit.ID, got, r.ID(), want, formatError(r.Error), r.Band)
 			case r.Limit != nil:
 				t.Skipf("known limitation %s: %s", r.Limit.ID, r.Limit.Title)
 			case !r.OK && r.Unit.exact():
@@ -72,10 +73,10 @@ func TestFidelity(t *testing.T) {
 func TestBands(t *testing.T) {
 	seen := map[string]bool{}
 	for _, r := range Rows {
-		if seen[r.Entry] {
-			t.Errorf("row %s twice", r.Entry)
+		if seen[r.ID()] {
+			t.Errorf("row %s twice", r.ID())
 		}
-		seen[r.Entry] = true
+		seen[r.ID()] = true
 		if r.Unit.exact() {
 			if r.Text == "" {
 				t.Errorf("%s: an exact row needs its measured text", r.Entry)
@@ -86,7 +87,7 @@ func TestBands(t *testing.T) {
 			t.Errorf("%s: band ±%.1f %% outside [%v, %v]", r.Entry, b, minBand, maxBand)
 		}
 		for _, ref := range r.Refs {
-			if _, ok := rowByEntry(ref); !ok || ref == r.Entry {
+			if _, ok := rowByID(ref); !ok || ref == r.ID() {
 				t.Errorf("%s: reference %q is not another row", r.Entry, ref)
 			}
 		}
@@ -98,9 +99,13 @@ func TestBands(t *testing.T) {
 		"e2_speedup_threads_vs_sequential_16":            6.81, // (11.8 + 1.82) / 2
 		"e1_processes_2_wall_over_unit":                  19.35,
 		"e4_threads_2_interval_0.01ms_wall_over_default": 13.07,
+		"e1_threads_4_finish_times_over_unit[2]":         6.455, // a list element: 12.91 (its unit's) / 2
+		"e3_sleep_interval_0.5ms_cpu_2_slowdown":         5.14,  // (1.92 + 8.36) / 2
+		"e7_processes_3_first_over_last_finish":          12.64, // 25.28 / 2
+		"e3_sleep_interval_5ms_cpu_2_ops_per_s":          25,    // 210.82 / 2, capped
 	} {
-		r, _ := rowByEntry(entry)
-		if got := Band(r); math.Abs(got-want) > 0.01 {
+		r, _ := rowByID(entry)
+		if got := Band(r); math.Abs(got-want) > 0.01 || r.Entry == "" {
 			t.Errorf("Band(%s) = %.2f, want %.2f", entry, got, want)
 		}
 	}
@@ -117,7 +122,7 @@ func TestKnownLimitations(t *testing.T) {
 			t.Errorf("%s: a limitation names its rows, a title, and the missing rule in words", l.ID)
 		}
 		for _, e := range l.Rows {
-			if _, ok := rowByEntry(e); !ok {
+			if _, ok := rowByID(e); !ok {
 				t.Errorf("%s: row %q does not exist", l.ID, e)
 			}
 			if other, _ := limitOf(e); other.ID != l.ID {
@@ -246,7 +251,7 @@ func TestRowsMatchData(t *testing.T) {
 		}
 	}
 	for _, name := range data.entries(outcomes) {
-		if _, ok := rowByEntry(name); !ok {
+		if !hasRow(name) {
 			t.Errorf("outcome %s has no row", name)
 		}
 	}
@@ -260,7 +265,7 @@ func TestRowsMatchData(t *testing.T) {
 		"e10_greenlet_generators.rss_kib_per_raw_greenlet_at_10000":   true,
 	}
 	for _, name := range data.entries(evgr) {
-		if _, ok := rowByEntry(name); !ok && !inputs[name] {
+		if !hasRow(name) && !inputs[name] {
 			t.Errorf("outcome %s has no row", name)
 		}
 	}
@@ -304,10 +309,127 @@ func checkValue(t *testing.T, r Row, raw json.RawMessage) {
 			t.Errorf("%s: %q, the data says %s", r.Entry, r.Text, raw)
 		}
 	default:
+		if r.List {
+			var fs []float64
+			if err := json.Unmarshal(raw, &fs); err != nil || r.Index >= len(fs) || fs[r.Index] != r.Value {
+				t.Errorf("%s: %v, the data says %s", r.ID(), r.Value, raw)
+			}
+			return
+		}
 		var f float64
 		if err := json.Unmarshal(raw, &f); err != nil || f != r.Value {
 			t.Errorf("%s: %v, the data says %s", r.Entry, r.Value, raw)
 		}
+	}
+}
+
+// hasRow reports whether some row compares with the entry (a whole
+// entry, or an element of a list entry).
+func hasRow(entry string) bool {
+	for _, r := range Rows {
+		if r.Entry == entry {
+			return true
+		}
+	}
+	return false
+}
+
+// TestReleasedCovered checks that every entry of outcomes-released.json
+// is predicted by rows (every element of a list) or left out with a
+// reason, never both and never neither.
+func TestReleasedCovered(t *testing.T) {
+	left := map[string]bool{}
+	for _, o := range LeftOut {
+		if len(o.Reason) < 100 || len(o.Entries) == 0 {
+			t.Errorf("a left-out group names its entries and the reason in words: %q", o.Reason)
+		}
+		for _, e := range o.Entries {
+			if left[e] {
+				t.Errorf("%s left out twice", e)
+			}
+			left[e] = true
+			if _, ok := Measured(released, e); !ok {
+				t.Errorf("left out %s is not in data/%s", e, released)
+			}
+		}
+	}
+	for _, name := range data.entries(released) {
+		switch {
+		case hasRow(name) && left[name]:
+			t.Errorf("%s is both a row and left out", name)
+		case !hasRow(name) && !left[name]:
+			t.Errorf("released outcome %s has no row and is not in fidelity.LeftOut", name)
+		}
+		if n, err := listLen(data, released, name); err == nil && hasRow(name) {
+			for i := range n {
+				if _, ok := rowByID(fmt.Sprintf("%s[%d]", name, i)); !ok {
+					t.Errorf("%s has %d elements but no row for element %d", name, n, i)
+				}
+			}
+		}
+	}
+}
+
+// TestMedianError checks that the median |error| over all numeric rows,
+// the known limitations included, is at most 10 %.
+func TestMedianError(t *testing.T) {
+	m, n := MedianError(results(t))
+	if n < len(Rows)/2 {
+		t.Fatalf("only %d numeric rows of %d", n, len(Rows))
+	}
+	if m > 10 {
+		t.Errorf("median |error| over %d rows is %.1f %%, more than 10 %%", n, m)
+	}
+	// the median itself, on hand-made results
+	mk := func(errs ...float64) []Result {
+		var rs []Result
+		for _, e := range errs {
+			rs = append(rs, Result{Row: Row{Unit: Ratio}, Error: e})
+		}
+		return append(rs, Result{Row: Row{Unit: Order}}) // not counted
+	}
+	if m, n := MedianError(mk(-30, 1, 2)); m != 2 || n != 3 {
+		t.Errorf("MedianError(-30, 1, 2) = %v over %d, want 2 over 3", m, n)
+	}
+	if m, _ := MedianError(mk(-4, 1, 2, 8)); m != 3 {
+		t.Errorf("MedianError(-4, 1, 2, 8) = %v, want 3", m)
+	}
+}
+
+func TestOrdinal(t *testing.T) {
+	for _, c := range []struct {
+		i, n int
+		want string
+	}{
+		{0, 1, "the worker"}, {0, 4, "earliest"}, {3, 4, "latest"}, {1, 4, "2nd earliest"},
+		{2, 4, "3rd earliest"}, {3, 9, "4th earliest"}, {10, 20, "11th earliest"}, {21, 30, "22nd earliest"},
+	} {
+		if got := ordinal(c.i, c.n); got != c.want {
+			t.Errorf("ordinal(%d, %d) = %q, want %q", c.i, c.n, got, c.want)
+		}
+	}
+}
+
+// TestListRows checks the row machinery on a list entry: one row per
+// element, in order, each with the element's value.
+func TestListRows(t *testing.T) {
+	want := []float64{0.127, 10.306, 46.277, 58.459} // outcomes-released.json
+	for i, v := range want {
+		r, ok := rowByID(fmt.Sprintf("e1_threads_4_start_times_ms[%d]", i))
+		if !ok || !r.List || r.Index != i || r.Value != v || r.Entry != "e1_threads_4_start_times_ms" {
+			t.Errorf("element %d: row %+v, want value %v", i, r, v)
+		}
+	}
+	if _, ok := rowByID("e1_threads_4_start_times_ms[4]"); ok {
+		t.Error("a row past the end of the list")
+	}
+	bad := Row{Entry: "e1_threads_4_start_times_ms", Data: released, Unit: MS, List: true, Index: 4}
+	if err := rowValue(data, &bad); err == nil {
+		t.Error("element 4 of a 4-element list: no error")
+	}
+	scalar := Row{Entry: "e7_processes_3_wall_over_unit", Data: released, Unit: Ratio, List: true}
+	if err := rowValue(data, &scalar); err == nil {
+		t.Error("a number read as a list: no error")
 	}
 }
 

@@ -52,7 +52,11 @@ func Markdown(results []Result) string {
 	if failing > 0 {
 		w("; **%d outside it and not explained**", failing)
 	}
-	w(".\n\n")
+	w(".")
+	if m, n := MedianError(results); n > 0 {
+		w(" Median |error| over the %d numeric rows: %.1f %%.", n, m)
+	}
+	w("\n\n")
 
 	w("| | behaviour (entry) | CPython measured | gilsim predicted | error | band | |\n")
 	w("|---|---|--:|--:|--:|--:|---|\n")
@@ -83,7 +87,7 @@ func Markdown(results []Result) string {
 			src = ", from [quoted.json](../fidelity/data/quoted.json)"
 		}
 		w("| %s | %s <br>`%s`%s | %s | %s | %s | %s | %s |\n",
-			r.Exp, cell(r.Behaviour), r.Entry, src, meas, cell(pred), errS, band, status)
+			r.Exp, cell(r.Behaviour), r.ID(), src, meas, cell(pred), errS, band, status)
 	}
 
 	w("\n## Known limitations\n\n")
@@ -102,10 +106,22 @@ func Markdown(results []Result) string {
 				if r.Err == nil && !r.Unit.exact() {
 					e = formatError(r.Error)
 				}
-				errs = append(errs, fmt.Sprintf("`%s` %s", r.Entry, e))
+				errs = append(errs, fmt.Sprintf("`%s` %s", r.ID(), e))
 			}
 		}
 		w("- **%s — %s** (%s). %s\n", l.ID, l.Title, strings.Join(errs, ", "), docs.LinkCitations(l.Missing))
+	}
+
+	w("\n## Measured but not predicted\n\n")
+	w("Entries of [outcomes-released.json](../fidelity/data/outcomes-released.json) that no row predicts, ")
+	w("because no scenario can express their workload (`fidelity.LeftOut`; the test fails on an entry that is ")
+	w("neither a row nor listed here).\n\n")
+	for _, o := range LeftOut {
+		es := make([]string, len(o.Entries))
+		for i, e := range o.Entries {
+			es[i] = "`" + e + "`"
+		}
+		w("- %s. (%s)\n", docs.LinkCitations(o.Reason), strings.Join(es, ", "))
 	}
 
 	w("\n## Machine parameters\n\n")
@@ -123,6 +139,18 @@ func Markdown(results []Result) string {
 		w("- **%s** (%s): %s.\n", p.Name, p.Reference, docs.LinkCitations(p.Note))
 	}
 	return b.String()
+}
+
+// MedianError is the median of |error| over the numeric rows that have a
+// prediction, known limitations included, and how many rows that is.
+func MedianError(results []Result) (float64, int) {
+	var errs []float64
+	for _, r := range results {
+		if r.Err == nil && !r.Unit.exact() {
+			errs = append(errs, math.Abs(r.Error))
+		}
+	}
+	return medianF(errs), len(errs)
 }
 
 // cell makes text safe inside a markdown table cell.

@@ -291,10 +291,6 @@ func (e *engine) loop() {
 			e.compactAt = max(minCompact, 4*e.q.heapLen())
 		}
 		e.q.pop(&ev)
-		if ev.at > e.opt.MaxTime {
-			e.limit = &LimitError{What: "time", Limit: e.opt.MaxTime, At: e.now}
-			return
-		}
 		var t *thread
 		var live bool
 		if ev.kind == evGILCheck {
@@ -305,6 +301,13 @@ func (e *engine) loop() {
 		} else {
 			t = e.threads[ev.th]
 			live = e.live(&ev, t)
+		}
+		// only an event that still matters can pass the time limit: a
+		// cancelled slice end, or a tick while no task waits for a core,
+		// is not work left to do
+		if live && ev.at > e.opt.MaxTime && (ev.kind != evTick || e.waiting > 0) {
+			e.limit = &LimitError{What: "time", Limit: e.opt.MaxTime, At: e.now}
+			return
 		}
 		if live {
 			e.now = ev.at

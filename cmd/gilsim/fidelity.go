@@ -53,7 +53,7 @@ func fidelityCommand(e *env, args []string, stdout, stderr io.Writer) int {
 	for _, r := range results {
 		if !r.OK && r.Limit == nil {
 			status = exitFailed
-			fmt.Fprintf(stderr, "gilsim fidelity: %s is outside its band and is not a known limitation\n", r.Entry)
+			fmt.Fprintf(stderr, "gilsim fidelity: %s is outside its band and is not a known limitation\n", r.ID())
 		}
 	}
 
