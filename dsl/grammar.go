@@ -173,6 +173,9 @@ type Step struct {
 	Switch  *Switch    `parser:"| @@"`
 	IPC     *IPC       `parser:"| @@"`
 	Sem     *Semaphore `parser:"| @@"`
+	// Blocking wraps the step after `blocking`; check.go accepts io and
+	// sleep only.
+	Blocking *Blocking `parser:"| @@"`
 }
 
 // IPC is `send SIZE` or `recv SIZE`: one side of a pipe or queue transfer.
@@ -186,6 +189,13 @@ type Semaphore struct {
 	Name *Str    `parser:"'semaphore' @@"`
 	Size *Qty    `parser:"@@"`
 	Body []*Step `parser:"'{' @@* '}'"`
+}
+
+// Blocking is `blocking io D` or `blocking sleep D`: a blocking call the
+// runtime does not see (a C driver under a patched hub, time.sleep in a
+// coroutine).
+type Blocking struct {
+	Step *Step `parser:"'blocking' @@"`
 }
 
 // Timed is `cpu D`, `native D`, `io D` or `sleep D`.

@@ -47,7 +47,7 @@ var itemParsers = func() map[string]func(*lexer.PeekingLexer) error {
 	add(itemParser[GIL](), "gil")
 	add(itemParser[Startup](), "startup")
 	add(itemParser[Block](), "asyncio", "gevent", "eventlet", "greenlets", "coroutines")
-	add(itemParser[Step](), "cpu", "native", "io", "sleep", "await", "yield", "offload", "repeat", "lock", "switch", "send", "recv", "semaphore")
+	add(itemParser[Step](), "cpu", "native", "io", "sleep", "await", "yield", "offload", "repeat", "lock", "switch", "send", "recv", "semaphore", "blocking")
 	add(itemParser[Mod](), "x", "at", "priority", "nice", "start")
 	add(itemParser[MachineEntry](), machineKeys...)
 	add(itemParser[parenArg](), "(")
@@ -223,6 +223,7 @@ var valueAfter = map[string]string{
 	"io":             "a duration: io 5ms",
 	"sleep":          "a duration: sleep 5ms",
 	"await":          "io or sleep: await io 5ms",
+	"blocking":       "io or sleep: blocking io 5ms",
 	"repeat":         "a count and a block: repeat 3 { ... }",
 	"lock":           "a name in quotes and a block: lock \"name\" { ... }",
 	"switch":         "a greenlet name in quotes: switch \"name\"",
@@ -392,7 +393,7 @@ var belongs = func() map[string]string {
 	add("runtime blocks stand in a process", "asyncio", "gevent", "eventlet", "greenlets", "coroutines")
 	add("modifiers follow an entity's name, before its {", "x", "at", "priority", "nice")
 	add("`start` follows a process's name, before its {: process \"w\" start spawn { ... }", "start")
-	add("steps stand in the { } of a task, thread, greenlet or gen", "cpu", "native", "io", "sleep", "yield", "repeat", "lock", "send", "recv", "semaphore")
+	add("steps stand in the { } of a task, thread, greenlet or gen", "cpu", "native", "io", "sleep", "yield", "repeat", "lock", "send", "recv", "semaphore", "blocking")
 	add("`await` stands in the { } of an asyncio task", "await")
 	add("`offload` stands in the { } of an asyncio task or a gevent/eventlet greenlet", "offload")
 	add("`switch` stands in the { } of a greenlet of a `greenlets` block", "switch")

@@ -109,6 +109,7 @@ func newEngine(sc *Scenario, opt Options) *engine {
 		opt:       opt,
 		rng:       rand.New(rand.NewPCG(sc.Seed, 0x9e3779b97f4a7c15)),
 		lastSpeed: 1000,
+		warnings:  append([]Warning(nil), sc.Warnings...),
 		slowed:    sc.Machine.MulticoreSpeedPermille > 0 && sc.Machine.MulticoreSpeedPermille < 1000 && cores > 1,
 		cores:     make([]core, cores),
 		idle:      map[*Step]bool{},

@@ -1,7 +1,6 @@
 package simulator
 
 import (
-	"sort"
 	"strconv"
 	"strings"
 )
@@ -198,8 +197,11 @@ type lowering struct {
 	w     *Workload
 	model string
 	out   *Lowered
-	// what the workload's steps use, anywhere
-	has [OpSwitch + 1]bool
+	// what the workload's steps use, anywhere: has by op, blocking io or
+	// sleep, and io and sleep the runtime sees (seen[0] io, seen[1] sleep)
+	has      [OpSwitch + 1]bool
+	blocking bool
+	seen     [2]bool
 	// converted programs, by their source's first step: replicas share
 	// their steps, and so do their conversions
 	cache map[*Step][]Step
@@ -216,6 +218,14 @@ func (lw *lowering) scan() {
 		for i := range steps {
 			s := &steps[i]
 			lw.has[s.Op] = true
+			switch {
+			case (s.Op == OpIO || s.Op == OpSleep) && s.Blocking:
+				lw.blocking = true
+			case s.Op == OpIO:
+				lw.seen[0] = true
+			case s.Op == OpSleep:
+				lw.seen[1] = true
+			}
 			walk(s.Body)
 		}
 	}
@@ -280,10 +290,10 @@ func (lw *lowering) sequential() error {
 	return nil
 }
 
-// threads runs one Python thread per task. The main thread starts them
-// one after another as they arrive, each Thread.start costing
-// thread_start: thread k starts at max(its at, the previous start) +
-// thread_start. The main thread itself is not simulated.
+// threads runs one Python thread per task, each arriving at its task's
+// `at`. The process's main thread starts them one after another as they
+// arrive, as the engine does for every CPython process (start.go): each
+// start costs thread_start and waits for the new thread to run.
 func (lw *lowering) threads(nogil bool) error {
 	sc := lw.out.Scenario
 	tasks := lw.w.Tasks
@@ -295,20 +305,11 @@ func (lw *lowering) threads(nogil bool) error {
 			lw.note("cpu runs " + permille(sc.Machine.FreeThreadingOverheadPermille) + " slower on the free-threaded build (freethreading_overhead)")
 		}
 	}
-	order := lw.all()
-	sort.SliceStable(order, func(a, b int) bool { return tasks[order[a]].Arrival < tasks[order[b]].Arrival })
-	starts := make([]int64, len(tasks))
-	prev := int64(-1)
-	for _, i := range order {
-		s := max(tasks[i].Arrival, prev)
-		s = satAdd(s, sc.Machine.ThreadStart)
-		starts[i], prev = s, s
-	}
 	block := make([]Thread, len(tasks))
 	p.Threads = make([]*Thread, len(tasks))
 	for i := range tasks {
 		t := &tasks[i]
-		block[i] = Thread{Name: t.Name, Kind: ThreadPlain, Arrival: starts[i], Steps: t.Steps, Pos: t.Pos}
+		block[i] = Thread{Name: t.Name, Kind: ThreadPlain, Arrival: t.Arrival, Steps: t.Steps, Pos: t.Pos}
 		p.Threads[i] = &block[i]
 		lw.out.Tasks[i] = TaskRef{Process: p.Name, Name: t.Name}
 	}
@@ -443,11 +444,14 @@ func (lw *lowering) asyncio(offload bool) error {
 	p.Threads = []*Thread{{Name: "asyncio", Kind: ThreadAsyncio, Members: ms, Pos: lw.w.Pos}}
 	sc.Processes = []*Process{p}
 	lw.asyncioLockNote()
-	if lw.has[OpIO] {
+	if lw.seen[0] {
 		lw.note("io becomes `await io`: it assumes an asyncio client library for every blocking call")
 	}
-	if lw.has[OpSleep] {
+	if lw.seen[1] {
 		lw.note("sleep becomes `await asyncio.sleep`")
+	}
+	if lw.blocking {
+		lw.note("blocking io and sleep stay blocking calls: each blocks the loop and every coroutine on it")
 	}
 	if offload {
 		if lw.has[OpCPU] || lw.has[OpNative] {
@@ -477,12 +481,14 @@ func (lw *lowering) awaitSteps(steps []Step) ([]Step, error) {
 	}
 	out := make([]Step, len(steps))
 	for i, s := range steps {
-		switch s.Op {
-		case OpIO:
+		switch {
+		case s.Blocking:
+			// a call asyncio does not see stays a blocking call
+		case s.Op == OpIO:
 			s.Op = OpAwaitIO
-		case OpSleep:
+		case s.Op == OpSleep:
 			s.Op = OpAwaitSleep
-		case OpRepeat, OpLock:
+		case s.Op == OpRepeat || s.Op == OpLock:
 			body, err := lw.awaitSteps(s.Body)
 			if err != nil {
 				return nil, err
@@ -517,12 +523,14 @@ func (lw *lowering) offloadSteps(steps []Step) ([]Step, error) {
 			continue
 		}
 		s := steps[i]
-		switch s.Op {
-		case OpIO:
+		switch {
+		case s.Blocking:
+			// a call asyncio does not see blocks the loop's thread
+		case s.Op == OpIO:
 			s.Op = OpAwaitIO
-		case OpSleep:
+		case s.Op == OpSleep:
 			s.Op = OpAwaitSleep
-		case OpRepeat, OpLock:
+		case s.Op == OpRepeat || s.Op == OpLock:
 			// a lock stays on the coroutine (asyncio.Lock), around its
 			// body's offloaded bursts
 			body, err := lw.offloadSteps(s.Body)
@@ -564,7 +572,10 @@ func (lw *lowering) gevent(patched bool) error {
 	ms, _ := lw.members(p.Name, lw.all(), lw.absolute, nil)
 	p.Threads = []*Thread{{Name: "gevent", Kind: ThreadGevent, Patched: patched, Members: ms, Pos: lw.w.Pos}}
 	sc.Processes = []*Process{p}
-	waits := lw.has[OpIO] || lw.has[OpSleep]
+	waits := lw.seen[0] || lw.seen[1]
+	if patched && lw.blocking {
+		lw.note("blocking io and sleep are calls the patch does not reach: each blocks the hub and every greenlet")
+	}
 	switch {
 	case patched && waits:
 		lw.note("io and sleep are cooperative (monkey.patch_all): the hub runs other greenlets meanwhile")
