@@ -30,8 +30,9 @@
 //	scenario seed cores policy quantum context_switch task process thread
 //	x at priority nice gil interval legacy check off startup asyncio gevent
 //	eventlet greenlets coroutines patched unpatched greenlet greenthread gen
-//	cpu native io sleep await yield offload repeat lock switch uniform exp
-//	normal expect within machine workload param vary in when and
+//	cpu native io sleep await yield offload repeat lock switch send recv
+//	semaphore start uniform exp normal expect within machine workload param
+//	vary in when and
 //
 // A number is `[0-9]+(\.[0-9]+)?`, glued to its unit: durations take ns,
 // us, µs (U+00B5 or U+03BC), ms or s; sizes B, KB, MB or GB (powers of
@@ -103,9 +104,16 @@
 // whose clamping at 0 raises its mean by over 5 % is warned about),
 // `yield`, `offload { }`, `repeat N { }` (N >= 0,
 // never expanded), `lock "name" { }` (per process, not re-entrant: a lock
-// nested in itself is an error) and `switch "name"` (a greenlet of the
-// same `greenlets` block; a replicated one is named g#k). Where each may
-// stand:
+// nested in itself is an error; asyncio.Lock in an asyncio task),
+// `semaphore "name" N { }` (N >= 1 slots, per process; one name is one
+// lock or semaphore of one size), `send SIZE` and `recv SIZE` (one side of a
+// pipe transfer each, lowered to a cpu and a native step by
+// simulator.Machine.IPC once the machine block is read) and `switch "name"`
+// (a greenlet of the same `greenlets` block; a replicated one is named
+// g#k). A process takes `start [fork|forkserver|spawn]` among its
+// modifiers: its startup then defaults to the machine's cost of the method.
+// Where each may stand (semaphore, send and recv wherever lock may, but a
+// workload task takes no send or recv):
 //
 //	native task                cpu io sleep repeat
 //	thread                     cpu native io sleep yield repeat lock
@@ -141,8 +149,9 @@
 //
 // The machine block takes wakeup_latency, context_switch, timer_slack,
 // thread_start, legacy_tick (> 0), legacy_signal_cost, asyncio_switch,
-// gevent_switch, eventlet_switch, greenlet_switch, generator_switch and
-// trampoline_dispatch (durations), freethreading_overhead F (a factor >= 1
+// gevent_switch, eventlet_switch, greenlet_switch, generator_switch,
+// trampoline_dispatch, process_start_fork, process_start_forkserver,
+// process_start_spawn, ipc_base and ipc_per_mib (durations), freethreading_overhead F (a factor >= 1
 // with at most three decimals: 1.08), multicore_speed F (a factor in
 // (0, 1] with at most three decimals: 0.917), gil_handoff random|fifo,
 // `memory KIND SIZE` with KIND one of process, thread, coroutine, greenlet,

@@ -17,6 +17,7 @@ var keywords = []string{
 	"asyncio", "gevent", "eventlet", "greenlets", "coroutines",
 	"patched", "unpatched", "greenlet", "greenthread", "gen",
 	"cpu", "native", "io", "sleep", "await", "yield", "offload", "repeat", "lock", "switch", "blocking",
+	"send", "recv", "semaphore", "start",
 	"uniform", "exp", "normal",
 	"expect", "within", "machine", "workload", "param", "vary", "in", "when", "and",
 }

@@ -47,8 +47,8 @@ var itemParsers = func() map[string]func(*lexer.PeekingLexer) error {
 	add(itemParser[GIL](), "gil")
 	add(itemParser[Startup](), "startup")
 	add(itemParser[Block](), "asyncio", "gevent", "eventlet", "greenlets", "coroutines")
-	add(itemParser[Step](), "cpu", "native", "io", "sleep", "await", "yield", "offload", "repeat", "lock", "switch", "blocking")
-	add(itemParser[Mod](), "x", "at", "priority", "nice")
+	add(itemParser[Step](), "cpu", "native", "io", "sleep", "await", "yield", "offload", "repeat", "lock", "switch", "send", "recv", "semaphore", "blocking")
+	add(itemParser[Mod](), "x", "at", "priority", "nice", "start")
 	add(itemParser[MachineEntry](), machineKeys...)
 	add(itemParser[parenArg](), "(")
 	return m
@@ -227,6 +227,9 @@ var valueAfter = map[string]string{
 	"repeat":         "a count and a block: repeat 3 { ... }",
 	"lock":           "a name in quotes and a block: lock \"name\" { ... }",
 	"switch":         "a greenlet name in quotes: switch \"name\"",
+	"send":           "a size: send 64KB",
+	"recv":           "a size: recv 64KB",
+	"semaphore":      "a name in quotes, a size and a block: semaphore \"name\" 10 { ... }",
 	"offload":        "a block: offload { ... }",
 	"expect":         "a metric: expect makespan < 1s",
 	"within":         "a tolerance: within 5% or within 2ms",
@@ -264,6 +267,10 @@ func syntaxError(err error, toks []lexer.Token, errs *errorSink) {
 		prev := toks[i-1]
 		if need, ok := valueAfter[prev.Value]; ok && prev.Type == tokKeyword {
 			errs.add(prev.Pos, "`%s` needs %s", prev.Value, need)
+			return
+		}
+		if i > 1 && prev.Type == tokString && toks[i-2].Type == tokKeyword && toks[i-2].Value == "semaphore" {
+			errs.add(bad.Pos, "`semaphore` needs a size after its name: semaphore %s 10 { ... }", prev.Value)
 			return
 		}
 		if prev.Type == tokPunct && prev.Value == "=" {
@@ -395,7 +402,8 @@ var belongs = func() map[string]string {
 	add("process settings stand in a process", "gil", "startup")
 	add("runtime blocks stand in a process", "asyncio", "gevent", "eventlet", "greenlets", "coroutines")
 	add("modifiers follow an entity's name, before its {", "x", "at", "priority", "nice")
-	add("steps stand in the { } of a task, thread, greenlet or gen", "cpu", "native", "io", "sleep", "yield", "repeat", "lock", "blocking")
+	add("`start` follows a process's name, before its {: process \"w\" start spawn { ... }", "start")
+	add("steps stand in the { } of a task, thread, greenlet or gen", "cpu", "native", "io", "sleep", "yield", "repeat", "lock", "send", "recv", "semaphore", "blocking")
 	add("`await` stands in the { } of an asyncio task", "await")
 	add("`offload` stands in the { } of an asyncio task or a gevent/eventlet greenlet", "offload")
 	add("`switch` stands in the { } of a greenlet of a `greenlets` block", "switch")

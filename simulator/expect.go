@@ -328,8 +328,12 @@ func AmbiguousName(name string, qualified []string) string {
 
 // matchLocks returns the locks named name ("db", or "app/db" for the
 // lock of one process or process group).
+//
+// A multiprocessing lock shared by processes is one lock, listed by each:
+// it counts once.
 func matchLocks(res *Result, name string) []LockResult {
 	var out []LockResult
+	shared := map[string]bool{}
 	pname, lname, qualified := strings.Cut(name, "/")
 	if !qualified {
 		lname = name
@@ -340,9 +344,11 @@ func matchLocks(res *Result, name string) []LockResult {
 			continue
 		}
 		for _, l := range p.Locks {
-			if l.Name == lname {
-				out = append(out, l)
+			if l.Name != lname || l.Shared && shared[l.Name] {
+				continue
 			}
+			shared[l.Name] = shared[l.Name] || l.Shared
+			out = append(out, l)
 		}
 	}
 	return out

@@ -64,6 +64,9 @@ type LockResult struct {
 	Wait int64
 	// Contended counts the acquisitions that had to wait.
 	Contended int64
+	// Shared marks a multiprocessing lock shared by several processes:
+	// each of them lists it, with the waits of all.
+	Shared bool
 }
 
 // CoreResult is one core.

@@ -205,8 +205,11 @@ func TestJUnitSchema(t *testing.T) {
 }`,
 		"broken.sim": `scenario "b" { task "t" { cpu 5min } }`,
 		"lock.sim": `scenario "l" {
-  workload "w" { task "t" x 2 { lock "db" { io 1ms } } }
-  expect makespan(threads) < 1s
+  workload "w" {
+    task "a" { lock "x" { io 1ms  lock "y" { cpu 1ms } } }
+    task "b" { lock "y" { io 1ms  lock "x" { cpu 1ms } } }
+  }
+  expect makespan(sequential) < 1s
 }`,
 		"none.sim": `scenario "n" { task "t" { cpu 1ms } }`,
 		"crawl.sim": `scenario "crawler" {
@@ -256,11 +259,13 @@ func TestJUnitSchema(t *testing.T) {
 		`none.sim: run`:                           "",
 		`crawl.sim: expect p50(asyncio) < 20ms`:   "",
 		`crawl.sim: expect speedup(threads) > 10`: "failure",
-		// a model that cannot run the workload fails the file
-		`lock.sim: model processes`:               "failure",
-		`lock.sim: model asyncio`:                 "failure",
-		`lock.sim: model asyncio+threads`:         "failure",
-		`lock.sim: expect makespan(threads) < 1s`: "",
+		// a model that deadlocks fails the file, one testcase each
+		`lock.sim: model threads`:                    "failure",
+		`lock.sim: model threads-nogil`:              "failure",
+		`lock.sim: model asyncio`:                    "failure",
+		`lock.sim: model asyncio+threads`:            "failure",
+		`lock.sim: model gevent`:                     "failure",
+		`lock.sim: expect makespan(sequential) < 1s`: "",
 	}
 	for name, outcome := range want {
 		c, ok := cases[name]
