@@ -71,6 +71,15 @@ func TestRunRowsAndExpectations(t *testing.T) {
 	if got := byModel[simulator.ModelSequential].Latency; got != 200_000_000 {
 		t.Errorf("sequential worst latency %d", got)
 	}
+	// one after another: latencies 50, 100, 150 and 200 ms; nearest rank
+	// makes the p50 the 2nd, the p90 and p99 the 4th; 4 tasks in 200 ms
+	want := simulator.Latency{Tasks: 4, Finished: 4, P50: 100_000_000, P90: 200_000_000, P99: 200_000_000, Max: 200_000_000, Throughput: 20}
+	if got := byModel[simulator.ModelSequential].LatencyDist; got != want {
+		t.Errorf("sequential latencies %+v, want %+v", got, want)
+	}
+	if v, ok := Metric(byModel[simulator.ModelSequential], "p50"); !ok || v.Int != 100_000_000 {
+		t.Errorf("p50(sequential) = %v", v)
+	}
 	var status []string
 	for _, e := range c.Expectations {
 		s := "pass"

@@ -258,7 +258,7 @@ func quantityHelp(raw string) (Help, bool) {
 	if u.kind == unitDuration {
 		return Help{Syntax: raw, Doc: fmt.Sprintf("%s: %s ns", raw, groupDigits(v))}, true
 	}
-	return Help{Syntax: raw, Doc: fmt.Sprintf("%s: %s bytes (KB, MB and GB are powers of 1024)", raw, groupDigits(v))}, true
+	return Help{Syntax: raw, Doc: fmt.Sprintf("%s: %s bytes (KB, MB and GB are powers of 1024, as KiB, MiB and GiB)", raw, groupDigits(v))}, true
 }
 
 // groupDigits writes n with a comma every three digits.
@@ -832,7 +832,7 @@ func (c *completer) units() {
 		num = "-" + num
 	}
 	kinds := c.unitKinds()
-	for _, u := range []string{"ns", "us", "µs", "ms", "s", "B", "KB", "MB", "GB", "%"} {
+	for _, u := range []string{"ns", "us", "µs", "ms", "s", "B", "KB", "MB", "GB", "KiB", "MiB", "GiB", "%"} {
 		info := units[u]
 		if !kinds[info.kind] || !strings.HasPrefix(u, unit) {
 			continue

@@ -1411,7 +1411,7 @@ type quantityKind struct {
 var (
 	durationKind = quantityKind{unitDuration, "a duration", "ms", "ns, us, µs, ms, s",
 		"nanoseconds", "is too long: durations must be below 2^63 ns (about 292 years)"}
-	sizeKind = quantityKind{unitSize, "a size", "KB", "B, KB, MB, GB",
+	sizeKind = quantityKind{unitSize, "a size", "KB", "B, KB, MB, GB (or KiB, MiB, GiB)",
 		"bytes", "is too large: sizes must be below 2^63 bytes"}
 )
 
@@ -1436,6 +1436,9 @@ func (c *checker) quantity(q *Qty, what string, k *quantityKind) (int64, bool) {
 	switch {
 	case unit == "" && isZero(digits):
 		return 0, true
+	case unit == "" && zeroSpelling(digits):
+		c.errs.add(q.Pos, "%s needs %s: zero is written 0, or with a unit (0%s), not %s", what, k.noun, k.eg, q.Raw)
+		return 0, false
 	case unit == "":
 		c.errs.add(q.Pos, "%s needs %s: a number glued to its unit, such as %s%s (units: %s)", what, k.noun, q.Raw, k.eg, k.units)
 		return 0, false
@@ -1654,6 +1657,8 @@ func (c *checker) expect(e *Expect) {
 			if !c.resolveProcess(metric, name, e.Arg.Pos) {
 				good = false
 			}
+		} else if metric == "lock_wait" && c.isLock(name) {
+			// a lock's name: every wait on it
 		} else if !c.resolveName(name, e.Arg.Pos) {
 			good = false
 		}
@@ -1804,6 +1809,11 @@ func (c *checker) resolveName(arg string, pos lexer.Position) bool {
 			return false
 		}
 		if top.native {
+			// a native task is its own process: "main/main" (the pair
+			// of the JSON result) names it unambiguously
+			if tbase, tk, problem := splitReplica(namePart); problem == "" && tbase == pbase && (tk == 0 || tk == pk) {
+				return c.replicaOK(pos, "entity", pbase, top.x, pk, procPart)
+			}
 			c.errs.add(pos, "%q is a native task, not a process: write %q", pbase, procPart)
 			return false
 		}
@@ -1832,10 +1842,22 @@ func (c *checker) resolveName(arg string, pos lexer.Position) bool {
 		c.errs.add(pos, "bad entity name %q: %s", arg, problem)
 		return false
 	}
+	procs := c.inner[base]
 	if top := c.topNames[base]; top != nil {
+		if top.native && len(procs) > 0 {
+			qual := []string{base + "/" + base}
+			for _, p := range procs {
+				if p.name != base {
+					qual = append(qual, p.name+"/"+base)
+				}
+			}
+			if len(qual) > 1 {
+				c.errs.add(pos, "%s", simulator.AmbiguousName(base, qual))
+				return false
+			}
+		}
 		return c.replicaOK(pos, "entity", base, top.x, k, arg)
 	}
-	procs := c.inner[base]
 	switch len(procs) {
 	case 0:
 		all := append(slices.Clip(c.topOrder), c.innerList...)
@@ -1853,6 +1875,33 @@ func (c *checker) resolveName(arg string, pos lexer.Position) bool {
 		}
 	}
 	c.errs.add(pos, "%q is ambiguous: several processes define it (%s); qualify it as \"process/name\"", base, strings.Join(qual, ", "))
+	return false
+}
+
+// isLock reports whether name is a lock of some process ("db") or of
+// one process ("app/db") and no entity: a name of both means the entity.
+func (c *checker) isLock(name string) bool {
+	pname, lname, qualified := strings.Cut(name, "/")
+	if !qualified {
+		lname = name
+		if c.topNames[name] != nil || len(c.inner[name]) > 0 {
+			return false
+		}
+	}
+	for _, n := range c.topOrder {
+		t := c.topNames[n]
+		if t == nil || t.native {
+			continue
+		}
+		if qualified {
+			if base, _, _ := splitReplica(pname); base != n || t.inner[lname] != nil {
+				continue
+			}
+		}
+		if slices.Contains(t.locks, lname) {
+			return true
+		}
+	}
 	return false
 }
 

@@ -36,7 +36,8 @@
 //
 // A number is `[0-9]+(\.[0-9]+)?`, glued to its unit: durations take ns,
 // us, µs (U+00B5 or U+03BC), ms or s; sizes B, KB, MB or GB (powers of
-// 1024); a percentage takes %. A bare 0 stands for any duration or size.
+// 1024, also spelled KiB, MiB and GiB: 1KB and 1KiB are both 1024 bytes);
+// a percentage takes %. A bare 0 stands for any duration or size.
 // Values convert exactly as decimals (1.005ms is 1005000 ns); a duration
 // that is not a whole number of nanoseconds, a size that is not a whole
 // number of bytes, anything of 2^63 or more, `10 ms`, `5min`, `1e3ms`,
@@ -132,10 +133,16 @@
 // value of the metric's type (absolute); `within` goes with `~=` only. The
 // argument names a top-level task or process (with or without #k), a
 // thread or member that only one process defines (with or without #k), or
-// "process/name" (either part with or without #k); a top-level name is
-// accepted even when a thread shares it. The metrics measured per process
+// "process/name" (either part with or without #k); a native task may be
+// written "name/name" (it is its own process). A bare name that is both a
+// top-level task and a thread or member of a process is an error that
+// lists the qualified names. The metrics measured per process
 // (gil_handoffs, gil_forced_switches, memory, lag, stall) take a
-// top-level name only. Expect.Text is the line after `expect` with
+// top-level name only; lock_wait also takes a lock's name ("db", or
+// "app/db" for one process's), which means every wait on that lock.
+// p50, p90 and p99 are nearest-rank percentiles of the latencies (finish
+// minus arrival) of the tasks the name means, and throughput their
+// completions per second from the first arrival to the last finish. Expect.Text is the line after `expect` with
 // whitespace and comments between tokens collapsed to one space.
 // ParseExpect reads one expectation on its own, for Go tests that check a
 // result with simulator.Evaluate.
@@ -224,7 +231,7 @@
 // expectations: a task or process next to it is an error. The
 // expectations of a workload file name a metric of
 // simulator.CompareMetrics (makespan, speedup, parallelism, gil_wait,
-// latency, lag, memory) and a model: sequential, threads, threads-nogil,
+// latency, p50, p90, p99, throughput, lag, memory) and a model: sequential, threads, threads-nogil,
 // processes, asyncio, asyncio+threads, gevent or gevent-unpatched, bare
 // (keywords included: `lag(asyncio)`) or quoted (`"threads-nogil"`). A
 // scenario's expectations may not use them, nor a workload file's the

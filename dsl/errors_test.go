@@ -230,7 +230,25 @@ var errCases = []errCase{
 	{"ambiguous thread", `scenario "s" { process "a" { thread "m" { } } process "b" { thread "m" { } } expect finish("m") < 1s }`, 1, 92, `"m" is ambiguous: several processes define it (a/m, b/m)`},
 	{"unknown process", `scenario "s" { process "app" { thread "m" { } } expect finish("ap/m") < 1s }`, 1, 63, `unknown process "ap" in "ap/m"; did you mean app?`},
 	{"unknown thread in process", `scenario "s" { process "app" { thread "main" { } } expect finish("app/mian") < 1s }`, 1, 66, `process "app" has no thread or member "mian"; did you mean main?`},
-	{"qualified native", `scenario "s" { task "t" { } expect finish("t/t") < 1s }`, 1, 43, "is a native task, not a process"},
+	// a bare 0 stands for any duration or size; other spellings of zero
+	// are numbers and need a unit
+	{"zero spelled 0.0", `scenario "s" { task "t" { cpu 0.0 } }`, 1, 31, "`cpu` needs a duration: zero is written 0, or with a unit (0ms), not 0.0"},
+	{"zero spelled 00", `scenario "s" { task "t" at 00 { } }`, 1, 28, "`at` needs a duration: zero is written 0, or with a unit (0ms), not 00"},
+	{"zero size", `scenario "s" { machine { memory 0.00 } }`, 1, 33, "`memory` needs a size: zero is written 0, or with a unit (0KB), not 0.00"},
+	// a unit in the wrong case or misspelled gets a did-you-mean
+	{"unit case", `scenario "s" { machine { memory 1Kib } }`, 1, 33, `unknown unit "Kib" in 1Kib: durations take ns, us, µs, ms or s; sizes B, KB, MB or GB; did you mean KiB?`},
+	{"unit typo", `scenario "s" { task "t" { cpu 3msec } }`, 1, 31, `; did you mean ms?`},
+	// a misspelled keyword gets a did-you-mean, as names and metrics do
+	{"keyword typo top", `scenario "s" { proces "p" { } }`, 1, 16, "unknown word `proces`; did you mean process?"},
+	{"keyword typo thread", `scenario "s" { process "p" { thraed "t" { } } }`, 1, 30, "unknown word `thraed`; did you mean thread?"},
+	{"keyword typo block", `scenario "s" { process "p" { asynco { task "c" { } } } }`, 1, 30, "unknown word `asynco`; did you mean asyncio?"},
+	{"keyword typo step", `scenario "s" { task "t" { cpu 1ms  slep 1ms } }`, 1, 36, "unknown word `slep`; did you mean sleep?"},
+	{"qualified native", `scenario "s" { task "t" { } expect finish("t/u") < 1s }`, 1, 43, "is a native task, not a process"},
+	// a bare name that is a top-level task and a thread of a process
+	// could mean either: refused, with what to write instead
+	{"task and thread share a name", `scenario "s" { task "main" { } process "p" { thread "main" { } } expect finish("main") < 1s }`, 1, 80, `"main" is ambiguous: it names a top-level task and a thread or member of a process; write one of "main/main", "p/main"`},
+	{"task and members share a name", `scenario "s" { task "m" x 2 { } process "p" { asyncio { task "m" { } } } process "q" x 2 { thread "m" { } } expect wait("m#1") < 1s }`, 1, 121, `write one of "m/m", "p/m", "q/m"`},
+	{"lock_wait unknown", `scenario "s" { process "p" { thread "t" { lock "db" { } } } expect lock_wait("dv") < 1s }`, 1, 78, `unknown entity "dv"`},
 	{"two slashes", `scenario "s" { expect finish("a/b/c") < 1s }`, 1, 30, "with one `/`"},
 	{"expect value sign", `scenario "s" { expect makespan < -5ms }`, 1, 34, "a sign is only allowed"},
 

@@ -300,6 +300,9 @@ func syntaxError(err error, toks []lexer.Token, errs *errorSink) {
 		errs.add(pos, "a file holds exactly one scenario")
 	case bad.Type == tokIdent && keywordSet[strings.ToLower(bad.Value)]:
 		errs.add(pos, "unexpected %s: keywords are lower-case (%s)", describeToken(bad), strings.ToLower(bad.Value))
+	case bad.Type == tokIdent && suggest(bad.Value, keywords) != "":
+		// a misspelled keyword: `proces`, `thraed`, `asynco`
+		errs.add(pos, "unknown word `%s`; did you mean %s?", bad.Value, suggest(bad.Value, keywords))
 	default:
 		errs.add(pos, "unexpected %s%s", describeToken(bad), hint)
 	}
@@ -366,13 +369,20 @@ func expected(ute *participle.UnexpectedTokenError) string {
 		return " (expected a comparison: <, <=, >, >=, == or ~=)"
 	}
 	// Only literal tokens make a helpful hint; participle's node names
-	// (Qty, Dur, ...) mean nothing to a user.
-	for _, alt := range strings.Split(hint, " | ") {
-		if len(alt) < 3 || alt[0] != '"' || alt[len(alt)-1] != '"' {
+	// (Qty, Dur, ...) and its EBNF (`{` Step* `}`) mean nothing to a
+	// user. An alternative that is a sequence starting with a literal
+	// is shown as that literal: `{` Step* `}` expects a `{`.
+	alts := strings.Split(hint, " | ")
+	for i, alt := range alts {
+		if j := strings.Index(alt, " "); j > 0 {
+			alt = alt[:j]
+		}
+		if len(alt) < 3 || alt[0] != '"' || alt[len(alt)-1] != '"' || strings.Count(alt, "\"") != 2 {
 			return ""
 		}
+		alts[i] = "`" + alt[1:len(alt)-1] + "`"
 	}
-	return " (expected " + strings.ReplaceAll(hint, "\"", "`") + ")"
+	return " (expected " + strings.Join(alts, " or ") + ")"
 }
 
 // belongs says where a keyword may stand, for a keyword met in a list of

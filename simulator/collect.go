@@ -62,6 +62,13 @@ func (e *engine) result() *Result {
 		if lagN > 0 {
 			pr.LoopLagMean = lagSum / lagN
 		}
+		for _, l := range p.locks {
+			lr := LockResult{Name: l.name, Wait: l.waited, Contended: l.contended, Shared: l.shared}
+			for _, w := range l.waiters[l.head:] {
+				lr.Wait += e.now - w.since // still waiting when the run ended
+			}
+			pr.Locks = append(pr.Locks, lr)
+		}
 		r.Processes = append(r.Processes, pr)
 	}
 	for _, u := range e.units {

@@ -15,15 +15,19 @@ type lockState struct {
 	holder  *unitStats // the thread or unit that took a slot last
 	waiters []lockWaiter
 	head    int
+	// waited sums, over the waiters handed the lock, how long each
+	// waited; contended counts them
+	waited, contended int64
 }
 
 // lockWaiter is a thread blocked on a lock (m set when it is a loop thread
 // blocked on behalf of its unit m), or a cooperative unit parked on it (t
 // nil).
 type lockWaiter struct {
-	t *thread
-	m *member
-	s *Step
+	t     *thread
+	m     *member
+	s     *Step
+	since int64 // when it asked for the lock
 }
 
 // take gives a free slot of l to who, if there is one.
@@ -75,7 +79,7 @@ func (e *engine) tryLock(t *thread, s *Step) bool {
 	}
 	e.leaveCore(t)
 	e.setState(t, stLock)
-	l.waiters = append(l.waiters, lockWaiter{t: t, m: m, s: s})
+	l.waiters = append(l.waiters, lockWaiter{t: t, m: m, s: s, since: e.now})
 	return false
 }
 
@@ -88,7 +92,7 @@ func (e *engine) parkOnLock(lp *loop, m *member, s *Step) {
 		return
 	}
 	e.parkOn(m, BlockLock)
-	l.waiters = append(l.waiters, lockWaiter{m: m, s: s})
+	l.waiters = append(l.waiters, lockWaiter{m: m, s: s, since: e.now})
 	e.suspend(lp)
 }
 
@@ -106,6 +110,8 @@ func (e *engine) unlock(p *proc, i int) {
 	}
 	w := l.waiters[l.head]
 	l.waiters[l.head] = lockWaiter{}
+	l.waited += e.now - w.since
+	l.contended++
 	l.head++
 	if l.head == len(l.waiters) {
 		l.waiters, l.head = l.waiters[:0], 0

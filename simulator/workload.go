@@ -92,6 +92,10 @@ var CompareMetrics = map[string]MetricInfo{
 	"parallelism": {KindNumber, ArgRequired, "CPU time divided by makespan: how many cores were busy on average"},
 	"gil_wait":    {KindDuration, ArgRequired, "time threads spent waiting for a GIL, summed over all of them"},
 	"latency":     {KindDuration, ArgRequired, "the worst task latency: the largest finish minus `at` over the tasks"},
+	"p50":         {KindDuration, ArgRequired, "the median task latency (finish minus `at`), nearest rank"},
+	"p90":         {KindDuration, ArgRequired, "the 90th percentile task latency, nearest rank"},
+	"p99":         {KindDuration, ArgRequired, "the 99th percentile task latency, nearest rank"},
+	"throughput":  {KindNumber, ArgRequired, "tasks completed per second, from the first `at` to the last finish"},
 	"lag":         {KindDuration, ArgRequired, "the worst lateness of a ready coroutine or greenlet (asyncio and gevent models; 0 for the others)"},
 	"memory":      {KindSize, ArgRequired, "peak resident memory, the pool's parent process included"},
 }

@@ -208,7 +208,7 @@ func (e *engine) scopes(src string) []string {
 	return out
 }
 
-var validQuantity = regexp.MustCompile(`^-?[0-9]+(\.[0-9]+)?(ns|us|µs|μs|ms|s|B|KB|MB|GB|%)?$`)
+var validQuantity = regexp.MustCompile(`^-?[0-9]+(\.[0-9]+)?(ns|us|µs|μs|ms|s|B|KB|MB|GB|KiB|MiB|GiB|%)?$`)
 
 var keywordScopes = map[string]string{}
 
