@@ -243,3 +243,24 @@ func TestLinuxSliceEdges(t *testing.T) {
 		t.Errorf("a 2 s tick beyond a 1 s limit failed a 200 ms run: %v", err)
 	}
 }
+
+// TestLinuxWakeupsCannotLivelock: with a base slice of 0 and a 1 ms
+// context switch as long as the GIL's interval, every GIL waiter woken
+// during a switch took the core the instant the switch ended, so nothing
+// ever ran (5,000,000 events at 2,500 s); a task now runs at least
+// minGranularity before a woken one preempts it.
+func TestLinuxWakeupsCannotLivelock(t *testing.T) {
+	var ts []*Thread
+	for i := range 4 {
+		ts = append(ts, &Thread{Name: fmt.Sprintf("t%d", i), Arrival: 10 * ms, Steps: []Step{cpu(4 * ms)}})
+	}
+	sc := scenario(1, PolicyLinux, 0, pyproc("p", GIL{Mode: GILInterval, Interval: ms}, ts...))
+	sc.Machine.ContextSwitch, sc.Machine.BaseSlice, sc.Machine.WakeupLatency, sc.Machine.TimerSlack = ms, 0, 0, 0
+	r, err := Run(sc, Options{MaxEvents: 100_000})
+	if err != nil {
+		t.Fatalf("no progress: %v", err)
+	}
+	if r.Makespan > 200*ms {
+		t.Errorf("makespan %s for 16 ms of work and 1 ms switches", FormatDuration(r.Makespan))
+	}
+}

@@ -73,6 +73,10 @@ func (p *linuxPolicy) mostlyIdle(cq *coreQueue) bool {
 	return 2*idle >= w
 }
 
+// minGranularity is the least a task runs before a woken one preempts it,
+// whatever the base slice: CFS's lowest sched_min_granularity_ns (0.1 ms).
+const minGranularity = 100_000
+
 func newLinuxPolicy(e *engine) osPolicy {
 	n := len(e.cores)
 	// the kernel scales the base slice by 1 + ilog2(ncpus), counting at
@@ -224,7 +228,9 @@ func (p *linuxPolicy) next(c int) *thread {
 
 // victim: a task that woke from a sleep preempts the task on its core
 // once that one has had its base slice in this turn (EEVDF's wake-up
-// preemption past run-to-parity).
+// preemption past run-to-parity), and at least minGranularity of it: with
+// a base slice of 0, waiters woken during each context switch took the
+// core from every task the instant its switch ended, and nothing ran.
 func (p *linuxPolicy) victim() *thread {
 	e := p.e
 	for c := range p.queues {
@@ -233,7 +239,7 @@ func (p *linuxPolicy) victim() *thread {
 			continue
 		}
 		if id := e.cores[c].cur; id >= 0 {
-			if r := e.threads[id]; e.now-r.os.sliceBase >= p.baseSlice {
+			if r := e.threads[id]; e.now-r.os.sliceBase >= max(p.baseSlice, minGranularity) {
 				return r
 			}
 		}
