@@ -2,6 +2,9 @@ package dsl
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -17,28 +20,102 @@ func bigScenario(n int) []byte {
 	return []byte(b.String())
 }
 
-func BenchmarkParse10kTasks(b *testing.B) {
-	src := bigScenario(10_000)
-	b.SetBytes(int64(len(src)))
-	for b.Loop() {
-		if _, err := Parse("big.sim", src); err != nil {
-			b.Fatal(err)
+// parseSizes is the size axis of the parse benchmarks: generated files of
+// this many tasks (about 85 bytes each).
+var parseSizes = []int{100, 1_000, 10_000, 100_000}
+
+// BenchmarkParse is Parse (lex, parse, check, lower) of a generated file
+// at each size: MB/s of source, allocations, and the bytes allocated and
+// kept (the result alive, after a collection) per source byte.
+func BenchmarkParse(b *testing.B) {
+	for _, n := range parseSizes {
+		b.Run(fmt.Sprintf("tasks=%d", n), func(b *testing.B) {
+			src := bigScenario(n)
+			benchParse(b, src, func() any {
+				sc, err := Parse("big.sim", src)
+				if err != nil {
+					b.Fatal(err)
+				}
+				return sc
+			})
+		})
+	}
+}
+
+// BenchmarkParseSyntax is the parser alone: lexing and parsing into the
+// tree, nothing checked or lowered.
+func BenchmarkParseSyntax(b *testing.B) {
+	for _, n := range parseSizes {
+		b.Run(fmt.Sprintf("tasks=%d", n), func(b *testing.B) {
+			src := bigScenario(n)
+			benchParse(b, src, func() any {
+				syn, err := parseSyntax("big.sim", src)
+				if err != nil {
+					b.Fatal(err)
+				}
+				return syn
+			})
+		})
+	}
+}
+
+// BenchmarkParseShipped parses every shipped scenario once per iteration,
+// as a batch of small files: each with ParseAnySweep, every run of its
+// sweep checked and lowered.
+func BenchmarkParseShipped(b *testing.B) {
+	var files [][]byte
+	size := 0
+	for _, pattern := range []string{"../scenarios/*.sim", "../scenarios/*/*.sim"} {
+		names, _ := filepath.Glob(pattern)
+		for _, name := range names {
+			src, err := os.ReadFile(name)
+			if err != nil {
+				b.Fatal(err)
+			}
+			files = append(files, src)
+			size += len(src)
 		}
 	}
+	if len(files) < 50 {
+		b.Fatalf("only %d shipped scenarios", len(files))
+	}
+	b.SetBytes(int64(size))
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, src := range files {
+			if _, err := ParseAnySweep("shipped.sim", src, nil); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
+// benchParse times parse on src and reports, besides MB/s and allocations,
+// the bytes allocated per source byte (alloc-B/B) and the heap that one
+// result keeps alive per source byte (kept-B/B).
+func benchParse(b *testing.B, src []byte, parse func() any) {
+	b.SetBytes(int64(len(src)))
+	b.ReportAllocs()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	n := 0
+	for b.Loop() {
+		parse()
+		n++
+	}
+	runtime.ReadMemStats(&after)
+	b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/float64(n)/float64(len(src)), "alloc-B/B")
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	keep := parse()
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	runtime.KeepAlive(keep)
+	b.ReportMetric(float64(int64(after.HeapAlloc)-int64(before.HeapAlloc))/float64(len(src)), "kept-B/B")
 }
 
 func BenchmarkExpandMillion(b *testing.B) {
 	src := []byte(`scenario "big" { process "p" x 1000 { thread "w" x 998 { cpu 1ms } asyncio { } } }`)
-	for b.Loop() {
-		if _, err := Parse("big.sim", src); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
-func BenchmarkParse40kTasks(b *testing.B) {
-	src := bigScenario(40_000)
-	b.SetBytes(int64(len(src)))
 	for b.Loop() {
 		if _, err := Parse("big.sim", src); err != nil {
 			b.Fatal(err)

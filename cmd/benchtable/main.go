@@ -63,7 +63,7 @@ func main() {
 		{"memory per thread at rest", "./simulator", "BenchmarkScale100kThreads", true, "B/entity", "< 500 B", func(v float64) bool { return v < 500 }, bytesPer},
 		{"memory per greenlet at rest", "./simulator", "BenchmarkScale100kGreenlets", true, "B/entity", "< 500 B", func(v float64) bool { return v < 500 }, bytesPer},
 		{"peak heap of a 100,000-greenlet run (allocated per run)", "./simulator", "BenchmarkScale100kGreenlets", true, "B/op", "< 1 GB", func(v float64) bool { return v < 1<<30 }, func(v float64) string { return fmt.Sprintf("%.0f MB", v/(1<<20)) }},
-		{"parse speed (10,000 tasks)", "./dsl", "BenchmarkParse10kTasks", false, "MB/s", "—", func(float64) bool { return true }, func(v float64) string { return fmt.Sprintf("%.2f MB/s", v) }},
+		{"parse speed (10,000 tasks)", "./dsl", "BenchmarkParse/tasks=10000", false, "MB/s", "—", func(float64) bool { return true }, func(v float64) string { return fmt.Sprintf("%.2f MB/s", v) }},
 		{"batch of 1,000 scenarios, 1 worker", "./cmd/gilsim", "BenchmarkBatch1000/workers=1", false, "ns/op", "—", func(float64) bool { return true }, secs},
 		{"batch of 1,000 scenarios, 2 workers", "./cmd/gilsim", "BenchmarkBatch1000/workers=2", false, "ns/op", "—", func(float64) bool { return true }, secs},
 	}
