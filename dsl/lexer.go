@@ -3,6 +3,7 @@ package dsl
 import (
 	"fmt"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -34,36 +35,44 @@ var keywordSet = func() map[string]bool {
 // token that checkQuantityShape can reject with a precise message rather
 // than as a number followed by a stray identifier. Rules are tried in
 // order; lower-case rule names are skipped by the lexer.
-var lexerDef = lexer.MustSimple([]lexer.SimpleRule{
-	{Name: "whitespace", Pattern: `[ \t\r\n]+`},
-	{Name: "comment", Pattern: `#[^\r\n]*`},
-	{Name: "String", Pattern: `"(?:\\[^\r\n]|[^"\\\r\n])*"`},
-	{Name: "BadString", Pattern: `"(?:\\[^\r\n]|[^"\\\r\n])*\\?`},
-	{Name: "Quantity", Pattern: `-?[0-9][\p{L}\p{N}_.%]*`},
-	{Name: "Keyword", Pattern: `(?:` + strings.Join(keywords, "|") + `)\b`},
-	{Name: "Ident", Pattern: `[A-Za-z_][A-Za-z0-9_]*`},
-	{Name: "ParamRef", Pattern: `\$[A-Za-z_][A-Za-z0-9_]*`},
-	{Name: "Op", Pattern: `<=|>=|==|~=|<|>`},
-	{Name: "Punct", Pattern: `[{}(),=\[\]]`},
-	{Name: "Bad", Pattern: `.`},
+//
+// The definition is built on first use, not at start-up: it compiles
+// eleven regular expressions, scan finds the tokens without them, and
+// only participle needs the definition itself.
+var lexerDef = sync.OnceValue(func() *lexer.StatefulDefinition {
+	return lexer.MustSimple([]lexer.SimpleRule{
+		{Name: "whitespace", Pattern: `[ \t\r\n]+`},
+		{Name: "comment", Pattern: `#[^\r\n]*`},
+		{Name: "String", Pattern: `"(?:\\[^\r\n]|[^"\\\r\n])*"`},
+		{Name: "BadString", Pattern: `"(?:\\[^\r\n]|[^"\\\r\n])*\\?`},
+		{Name: "Quantity", Pattern: `-?[0-9][\p{L}\p{N}_.%]*`},
+		{Name: "Keyword", Pattern: `(?:` + strings.Join(keywords, "|") + `)\b`},
+		{Name: "Ident", Pattern: `[A-Za-z_][A-Za-z0-9_]*`},
+		{Name: "ParamRef", Pattern: `\$[A-Za-z_][A-Za-z0-9_]*`},
+		{Name: "Op", Pattern: `<=|>=|==|~=|<|>`},
+		{Name: "Punct", Pattern: `[{}(),=\[\]]`},
+		{Name: "Bad", Pattern: `.`},
+	})
 })
 
 // maxDepth bounds the nesting of { } blocks, so that the recursive parser
 // and checker never run out of stack on a hostile file.
 const maxDepth = 200
 
-var (
-	symbols      = lexerDef.Symbols()
-	tokString    = symbols["String"]
-	tokBadString = symbols["BadString"]
-	tokQuantity  = symbols["Quantity"]
-	tokKeyword   = symbols["Keyword"]
-	tokIdent     = symbols["Ident"]
-	tokParamRef  = symbols["ParamRef"]
-	tokPunct     = symbols["Punct"]
-	tokBad       = symbols["Bad"]
-	tokComment   = symbols["comment"]
-	tokOp        = symbols["Op"]
+// The token types, as lexerDef numbers its rules: EOF is -1 and the rules
+// follow from -2 in order (TestTokenTypes checks them against lexerDef's
+// symbols).
+const (
+	tokComment   lexer.TokenType = -3
+	tokString    lexer.TokenType = -4
+	tokBadString lexer.TokenType = -5
+	tokQuantity  lexer.TokenType = -6
+	tokKeyword   lexer.TokenType = -7
+	tokIdent     lexer.TokenType = -8
+	tokParamRef  lexer.TokenType = -9
+	tokOp        lexer.TokenType = -10
+	tokPunct     lexer.TokenType = -11
+	tokBad       lexer.TokenType = -12
 )
 
 // lex turns src into tokens (without whitespace and comments, ending with

@@ -7,6 +7,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/alecthomas/participle/v2"
@@ -18,16 +19,24 @@ import (
 // MaxFileSize is the largest scenario file Parse and ParseFile accept.
 const MaxFileSize = 16 << 20
 
-var parserOptions = []participle.Option{
-	participle.Lexer(lexerDef),
-	participle.UseLookahead(participle.MaxLookahead),
+// The participle parsers are built on first use: building them takes
+// milliseconds and megabytes, which a program that reads no scenario
+// (gilsim version, gilsim help) should not pay at start-up.
+
+func parserOptions() []participle.Option {
+	return []participle.Option{
+		participle.Lexer(lexerDef()),
+		participle.UseLookahead(participle.MaxLookahead),
+	}
 }
 
-var parser = participle.MustBuild[File](parserOptions...)
+var parser = sync.OnceValue(func() *participle.Parser[File] {
+	return participle.MustBuild[File](parserOptions()...)
+})
 
 // itemParsers re-parse one item on its own to find where it really went
 // wrong (see deepen).
-var itemParsers = func() map[string]func(*lexer.PeekingLexer) error {
+var itemParsers = sync.OnceValue(func() map[string]func(*lexer.PeekingLexer) error {
 	m := map[string]func(*lexer.PeekingLexer) error{}
 	add := func(p func(*lexer.PeekingLexer) error, words ...string) {
 		for _, w := range words {
@@ -52,10 +61,10 @@ var itemParsers = func() map[string]func(*lexer.PeekingLexer) error {
 	add(itemParser[MachineEntry](), machineKeys...)
 	add(itemParser[parenArg](), "(")
 	return m
-}()
+})
 
 func itemParser[T any]() func(*lexer.PeekingLexer) error {
-	p := participle.MustBuild[T](parserOptions...)
+	p := participle.MustBuild[T](parserOptions()...)
 	return func(l *lexer.PeekingLexer) error {
 		_, err := p.ParseFromLexer(l, participle.AllowTrailing(true))
 		return err
@@ -63,7 +72,7 @@ func itemParser[T any]() func(*lexer.PeekingLexer) error {
 }
 
 // Grammar returns the EBNF of the scenario grammar, as participle sees it.
-func Grammar() string { return parser.String() }
+func Grammar() string { return parser().String() }
 
 // ParseFile reads the scenario file at path and parses it (see Parse).
 // Files larger than MaxFileSize are refused.
@@ -190,7 +199,7 @@ func parseTokens(toks []lexer.Token) (*File, error) {
 	if err != nil {
 		return nil, err
 	}
-	return parser.ParseFromLexer(peek)
+	return parser().ParseFromLexer(peek)
 }
 
 // valueAfter says what a keyword needs next, for the message that points
@@ -315,7 +324,7 @@ func deepen(ute *participle.UnexpectedTokenError, toks []lexer.Token) *participl
 		if t.Type != tokKeyword && t.Type != tokPunct && t.Type != tokIdent {
 			return ute
 		}
-		reparse, ok := itemParsers[t.Value]
+		reparse, ok := itemParsers()[t.Value]
 		if !ok {
 			return ute
 		}

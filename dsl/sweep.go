@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/alecthomas/participle/v2"
@@ -768,7 +769,7 @@ func ParseExpect(text string) (simulator.Expect, error) {
 	if err != nil {
 		return simulator.Expect{}, err
 	}
-	ex, err := expectParser.ParseFromLexer(peek)
+	ex, err := expectParser().ParseFromLexer(peek)
 	if err != nil {
 		syntaxError(err, toks, errs)
 		return fail()
@@ -790,7 +791,9 @@ func ParseExpect(text string) (simulator.Expect, error) {
 	return c.prog.expects[0], nil
 }
 
-var expectParser = participle.MustBuild[Expect](parserOptions...)
+var expectParser = sync.OnceValue(func() *participle.Parser[Expect] {
+	return participle.MustBuild[Expect](parserOptions()...)
+})
 
 // paramRefs returns the `$name` tokens of toks.
 func paramRefs(toks []lexer.Token) []lexer.Token {
