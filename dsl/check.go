@@ -102,7 +102,6 @@ type innerDef struct {
 
 type checker struct {
 	errs *errorSink
-	toks []lexer.Token
 	prog *program
 
 	topNames  map[string]*topT
@@ -138,12 +137,11 @@ func (c *checker) didYouMean(word string, candidates []string) string {
 // check checks the tree for one run of the scenario: env holds the value
 // of every parameter in that run (the tree's `$name` quantities already
 // carry them) and decides which `expect ... when` lines apply.
-func check(f *File, toks []lexer.Token, errs *errorSink, env *runEnv) *program {
+func check(f *File, errs *errorSink, env *runEnv) *program {
 	sc := f.Scenario
 	c := &checker{
 		env:       env,
 		errs:      errs,
-		toks:      toks,
 		prog:      &program{seed: 1, cores: 1, policy: simulator.PolicyFair, machine: simulator.DefaultMachine()},
 		topNames:  map[string]*topT{},
 		topDefs:   map[string]lexer.Position{},

@@ -133,16 +133,19 @@ func Parse(filename string, src []byte) (*simulator.Scenario, error) {
 }
 
 // syntax is a file that lexes and parses: its text (without a leading
-// byte-order mark), its tokens (without comments, ending with EOF) and its
-// tree, not yet checked.
+// byte-order mark) and its tree, not yet checked; refs reports whether it
+// holds a `$name`.
 type syntax struct {
 	text string
-	toks []lexer.Token
 	ast  *File
+	refs bool
 }
 
 // parseSyntax lexes and parses src: every lexical error, or the first
 // syntax error, comes back as an ErrorList. Nothing is checked yet.
+//
+// A file without errors is read by fastParse. Any other is lexed and
+// parsed by participle, which finds and words its errors.
 func parseSyntax(filename string, src []byte) (*syntax, error) {
 	if len(src) > MaxFileSize {
 		return nil, tooLarge(filename, int64(len(src)))
@@ -154,6 +157,9 @@ func parseSyntax(filename string, src []byte) (*syntax, error) {
 		errs.add(invalidUTF8Pos(filename, text), "the file is not valid UTF-8")
 		return nil, errs.list(text)
 	}
+	if ast, refs, ok := fastParse(filename, text); ok {
+		return &syntax{text: text, ast: ast, refs: refs}, nil
+	}
 	toks := lex(filename, text, errs)
 	if !errs.empty() {
 		return nil, errs.list(text)
@@ -163,7 +169,10 @@ func parseSyntax(filename string, src []byte) (*syntax, error) {
 		syntaxError(err, toks, errs)
 		return nil, errs.list(text)
 	}
-	return &syntax{text: text, toks: toks, ast: ast}, nil
+	// participle takes what the fast path refused: that is a bug of the
+	// fast path (FuzzFastParse looks for them), but participle's tree is
+	// the right one.
+	return &syntax{text: text, ast: ast, refs: hasParamRefs(toks)}, nil
 }
 
 func invalidUTF8Pos(filename, text string) lexer.Position {

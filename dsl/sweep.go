@@ -160,8 +160,8 @@ func parseSweepAs(filename string, src []byte, set map[string]string, mode parse
 type parsedFile struct {
 	file   string
 	text   string
-	toks   []lexer.Token
 	ast    *File
+	hasRef bool // the file holds a `$name`
 	params []*paramDecl
 	byName map[string]*paramDecl
 	varies []*paramDecl // in vary-line order
@@ -243,9 +243,9 @@ func parseSource(filename string, src []byte) (*parsedFile, error) {
 	if err != nil {
 		return nil, err
 	}
-	text, toks, ast := syn.text, syn.toks, syn.ast
+	text, ast := syn.text, syn.ast
 	errs := &errorSink{file: filename}
-	pf := &parsedFile{file: filename, text: text, toks: toks, ast: ast, byName: map[string]*paramDecl{}}
+	pf := &parsedFile{file: filename, text: text, ast: ast, hasRef: syn.refs, byName: map[string]*paramDecl{}}
 	pf.analyse(errs)
 	if !errs.empty() {
 		return nil, errs.list(text)
@@ -382,7 +382,7 @@ func (pf *parsedFile) analyse(errs *errorSink) {
 			pf.varies = append(pf.varies, d)
 		}
 	}
-	if hasParamRefs(pf.toks) {
+	if pf.hasRef {
 		walkQty(reflect.ValueOf(sc.Items), &pf.refs)
 	}
 	refNames := make([]string, len(names))
@@ -497,7 +497,7 @@ func (pf *parsedFile) build(env *runEnv, errs *errorSink) (*simulator.Scenario, 
 		at[[2]int{q.Pos.Line, q.Pos.Column}] = q
 	}
 	start := len(errs.errs)
-	prog := check(pf.ast, pf.toks, errs, env)
+	prog := check(pf.ast, errs, env)
 	for _, e := range errs.errs[start:] {
 		if q, ok := at[[2]int{e.Line, e.Col}]; ok {
 			e.Msg += " ($" + q.ref + " = " + q.Raw + ")"
@@ -783,7 +783,7 @@ func ParseExpect(text string) (simulator.Expect, error) {
 	if !errs.empty() {
 		return fail()
 	}
-	c := &checker{errs: errs, toks: toks, prog: &program{}, env: &runEnv{}, looseNames: true}
+	c := &checker{errs: errs, prog: &program{}, env: &runEnv{}, looseNames: true}
 	c.expect(ex)
 	if !errs.empty() {
 		return fail()

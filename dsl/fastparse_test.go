@@ -1,0 +1,238 @@
+package dsl
+
+import (
+	"fmt"
+	"math/rand"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strconv"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/alecthomas/participle/v2"
+)
+
+func TestKeywordCodes(t *testing.T) {
+	for i, w := range keywords {
+		if got := keywordCode(w); got != kwCode(i+1) {
+			t.Errorf("keywordCode(%q) = %d, want %d (its place in keywords)", w, got, i+1)
+		}
+		for _, not := range []string{strings.ToUpper(w), w + "s", w + "_", "_" + w, w[:len(w)-1]} {
+			if !keywordSet[not] && keywordCode(not) != 0 {
+				t.Errorf("keywordCode(%q) = %d, want 0", not, keywordCode(not))
+			}
+		}
+	}
+	if n := int(kwAnd); n != len(keywords) {
+		t.Errorf("%d keyword codes for %d keywords", n, len(keywords))
+	}
+}
+
+// slowSyntax parses text the slow way, with scan, lex's checks and
+// participle: the reference the fast path must agree with.
+func slowSyntax(text string) (f *File, refs bool, ok bool) {
+	errs := &errorSink{file: "f.sim"}
+	toks := lex("f.sim", text, errs)
+	if !errs.empty() {
+		return nil, false, false
+	}
+	f, err := parseTokens(toks)
+	if err != nil {
+		return nil, false, false
+	}
+	return f, hasParamRefs(toks), true
+}
+
+// compareFast checks that fastParse takes src exactly when participle
+// does, into the same tree.
+func compareFast(t *testing.T, name, src string) {
+	t.Helper()
+	text := strings.TrimPrefix(src, "\uFEFF")
+	if !utf8.ValidString(text) {
+		return
+	}
+	fast, frefs, fok := fastParse("f.sim", text)
+	slow, srefs, sok := slowSyntax(text)
+	switch {
+	case fok != sok:
+		t.Fatalf("%s: the fast path says ok=%v, participle ok=%v, for:\n%s", name, fok, sok, src)
+	case !fok:
+		return
+	case frefs != srefs:
+		t.Fatalf("%s: the fast path says refs=%v, the tokens %v, for:\n%s", name, frefs, srefs, src)
+	case !reflect.DeepEqual(fast, slow):
+		t.Fatalf("%s: the trees differ for:\n%s\n--- fast\n%s\n--- participle\n%s", name, src, dumpTree(fast), dumpTree(slow))
+	}
+}
+
+// dumpTree prints a tree with every field, following pointers, for a
+// failure message.
+func dumpTree(x any) string {
+	var b strings.Builder
+	var walk func(v reflect.Value, indent string)
+	walk = func(v reflect.Value, indent string) {
+		switch v.Kind() {
+		case reflect.Pointer:
+			if v.IsNil() {
+				b.WriteString("nil")
+				return
+			}
+			walk(v.Elem(), indent)
+		case reflect.Struct:
+			b.WriteString(v.Type().Name() + "{\n")
+			for i := range v.NumField() {
+				b.WriteString(indent + "  " + v.Type().Field(i).Name + ": ")
+				walk(v.Field(i), indent+"  ")
+				b.WriteString("\n")
+			}
+			b.WriteString(indent + "}")
+		case reflect.Slice:
+			if v.IsNil() {
+				b.WriteString("nil slice")
+				return
+			}
+			b.WriteString("[\n")
+			for i := range v.Len() {
+				b.WriteString(indent + "  ")
+				walk(v.Index(i), indent+"  ")
+				b.WriteString("\n")
+			}
+			b.WriteString(indent + "]")
+		case reflect.String:
+			b.WriteString(strconv.Quote(v.String()))
+		default:
+			fmt.Fprint(&b, v)
+		}
+	}
+	walk(reflect.ValueOf(x), "")
+	return b.String()
+}
+
+// fastCorpus is every scenario of the repository and of the tests: the
+// shipped scenarios, the error and format cases, the fuzz seeds, the
+// examples of the language reference.
+func fastCorpus(t testing.TB) []string {
+	var out []string
+	for _, pattern := range []string{"../scenarios/*.sim", "../scenarios/*/*.sim", "testdata/errors/*.sim", "testdata/format/*.in", "../cmd/gilsim/testdata/*.sim"} {
+		files, _ := filepath.Glob(pattern)
+		for _, f := range files {
+			src, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, string(src))
+		}
+	}
+	if len(out) < 60 {
+		t.Fatalf("only %d files", len(out))
+	}
+	out = append(out, fuzzSeeds...)
+	for _, c := range errCases {
+		out = append(out, c.src)
+	}
+	return append(out, langStructure, langCooperative, langMachine, langParams, langWorkload)
+}
+
+// mutants returns n variations of src, each with one token deleted,
+// doubled, replaced or swapped with the next, or the text cut at a token:
+// mostly files with one mistake.
+func mutants(src string, n int, seed int64) []string {
+	toks := scanTokens("m", src, true)
+	toks = toks[:len(toks)-1]
+	if len(toks) == 0 {
+		return nil
+	}
+	words := append(slicesClone(keywords), "{", "}", "(", ")", ",", "=", "[", "]", "<", "~=", "1ms", "4", "$x",
+		`"n"`, "foo", "Task", "makespan", "memory", "#c\n", "\n", "-5", "0.5", "1.", "5min", "5 ms", "\r")
+	r := rand.New(rand.NewSource(seed))
+	out := make([]string, 0, n)
+	for range n {
+		i := r.Intn(len(toks))
+		tk := toks[i]
+		s, e := tk.Pos.Offset, tk.Pos.Offset+len(tk.Value)
+		switch r.Intn(6) {
+		case 0:
+			out = append(out, src[:s]+src[e:])
+		case 1:
+			out = append(out, src[:e]+" "+tk.Value+src[e:])
+		case 2:
+			out = append(out, src[:s]+words[r.Intn(len(words))]+" "+src[s:])
+		case 3:
+			out = append(out, src[:s]+words[r.Intn(len(words))]+src[e:])
+		case 4:
+			out = append(out, src[:s])
+		case 5:
+			if i+1 == len(toks) {
+				out = append(out, src[:s])
+				continue
+			}
+			u := toks[i+1]
+			us, ue := u.Pos.Offset, u.Pos.Offset+len(u.Value)
+			out = append(out, src[:s]+u.Value+src[e:us]+tk.Value+src[ue:])
+		}
+	}
+	return out
+}
+
+func slicesClone(s []string) []string { return append([]string(nil), s...) }
+
+// TestFastParseMatchesParticiple: on every scenario of the corpus and on
+// mutants of each, the fast path accepts the file exactly when lex and
+// participle do, and builds the same tree.
+func TestFastParseMatchesParticiple(t *testing.T) {
+	corpus := fastCorpus(t)
+	n := 0
+	for ci, src := range corpus {
+		compareFast(t, fmt.Sprintf("corpus %d", ci), src)
+		if len(src) > 100_000 {
+			continue
+		}
+		for mi, m := range mutants(src, 40, int64(ci)) {
+			compareFast(t, fmt.Sprintf("mutant %d of corpus %d", mi, ci), m)
+			n++
+		}
+	}
+	t.Logf("%d files and %d mutants", len(corpus), n)
+}
+
+// TestFastParseLimits: participle's limit on the repetitions of one part
+// (too many iterations) and the nesting limit are left to the slow path.
+func TestFastParseLimits(t *testing.T) {
+	defer func(n int) { participle.MaxIterations = n }(participle.MaxIterations)
+	participle.MaxIterations = 3
+	for _, src := range []string{
+		`scenario "s" { task "t" { cpu 1ms cpu 1ms } }`,
+		`scenario "s" { task "t" { cpu 1ms cpu 1ms cpu 1ms } }`,
+		`scenario "s" { task "t" x 1 at 1ms priority 1 { } }`,
+		`scenario "s" { task "t" { cpu uniform(1, 2, 3, 4) } }`,
+		`scenario "s" { task "t" { cpu uniform(1, 2, 3) } }`,
+		`scenario "s" { param a = 1 vary a in [1, 2, 3, 4] }`,
+		`scenario "s" { param a = 1 expect makespan < 1s when a == 1 and a == 1 and a == 1 and a == 1 }`,
+		`scenario "s" { machine { a 1 b 2 c 3 } }`,
+		`scenario "s" { process "p" { gil off startup 1ms thread "t" { } } }`,
+		`scenario "s" { process "p" { asyncio { task "a" { } task "b" { } task "c" { } } } }`,
+		`scenario "s" { seed 1 cores 2 quantum 3ms }`,
+		`scenario "s" { seed 1 cores 2 }`,
+	} {
+		compareFast(t, "limit", src)
+	}
+	deep := `scenario "s" { task "t" { ` + strings.Repeat("repeat 2 { ", maxDepth) + strings.Repeat("} ", maxDepth) + `} }`
+	compareFast(t, "deep", deep)
+	if _, _, ok := fastParse("f.sim", deep); ok {
+		t.Error("a file nested past maxDepth parses on the fast path")
+	}
+}
+
+// FuzzFastParse: on any input, the fast path agrees with participle.
+func FuzzFastParse(f *testing.F) {
+	for _, s := range fastCorpus(f) {
+		if len(s) < 20_000 {
+			f.Add(s)
+		}
+	}
+	f.Fuzz(func(t *testing.T, src string) {
+		compareFast(t, "input", src)
+	})
+}
