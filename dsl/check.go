@@ -118,6 +118,10 @@ type checker struct {
 
 	env *runEnv // the parameter values of the run being built
 
+	// blocks of the program's steps and tasks, for a file of many
+	stepSlab slab[simulator.Step]
+	topSlab  slab[topT]
+
 	// looseNames skips resolving the entity names of expectations, for
 	// ParseExpect, which has no scenario to resolve them in.
 	looseNames bool
@@ -139,12 +143,18 @@ func (c *checker) didYouMean(word string, candidates []string) string {
 // carry them) and decides which `expect ... when` lines apply.
 func check(f *File, errs *errorSink, env *runEnv) *program {
 	sc := f.Scenario
+	tops := 0 // the items that define a top-level name
+	for _, it := range sc.Items {
+		if it.Entity != nil || it.Process != nil || it.Workload != nil {
+			tops++
+		}
+	}
 	c := &checker{
 		env:       env,
 		errs:      errs,
 		prog:      &program{seed: 1, cores: 1, policy: simulator.PolicyFair, machine: simulator.DefaultMachine()},
-		topNames:  map[string]*topT{},
-		topDefs:   map[string]lexer.Position{},
+		topNames:  make(map[string]*topT, tops),
+		topDefs:   make(map[string]lexer.Position, tops),
 		inner:     map[string][]*topT{},
 		innerSeen: map[string]bool{},
 		blamePos:  sc.Pos,
@@ -509,20 +519,24 @@ type modVals struct {
 	hasNice  bool
 }
 
+// modKeys are the modifiers the grammar knows (Mod).
+var modKeys = [...]string{"x", "at", "priority", "nice"}
+
 // mods checks an entity's modifiers against the ones it takes.
 func (c *checker) mods(mods []*Mod, takes []string, who string) modVals {
 	var mv modVals
-	seen := map[string]bool{}
+	var seen [len(modKeys)]bool // by index in modKeys
 	for _, m := range mods {
 		if !slices.Contains(takes, m.Key) {
 			c.errs.add(m.Pos, "`%s` is not taken by %s (it takes %s)", m.Key, who, listAnd(takes))
 			continue
 		}
-		if seen[m.Key] {
+		k := slices.Index(modKeys[:], m.Key)
+		if seen[k] {
 			c.errs.add(m.Pos, "`%s` is given twice", m.Key)
 			continue
 		}
-		seen[m.Key] = true
+		seen[k] = true
 		if m.Key == "at" {
 			if d, ok := c.dist(m.Value, "`at`"); ok {
 				mv.at = d
@@ -587,7 +601,7 @@ func listAnd(words []string) string {
 }
 
 var (
-	takesTask    = []string{"x", "at", "priority", "nice"}
+	takesTask    = modKeys[:]
 	takesProcess = []string{"x", "at", "nice"}
 	takesMember  = []string{"x", "at"}
 )
@@ -611,7 +625,8 @@ func (c *checker) topEntity(e *Entity) *topT {
 	if !ok {
 		return nil
 	}
-	t := &topT{
+	t := c.topSlab.alloc()
+	*t = topT{
 		native: true, name: name, x: mv.x, at: mv.at, nice: mv.nice, priority: mv.priority,
 		steps: steps, pos: spos(e.Pos),
 	}
@@ -1107,7 +1122,7 @@ func (c *checker) stepNotAllowed(pos lexer.Position, k stepKind, ctx ctxKind) {
 	}
 }
 
-var timedOps = map[string]simulator.Op{"cpu": simulator.OpCPU, "native": simulator.OpNative, "io": simulator.OpIO, "sleep": simulator.OpSleep}
+var timedOps = [...]simulator.Op{sCPU: simulator.OpCPU, sNative: simulator.OpNative, sIO: simulator.OpIO, sSleep: simulator.OpSleep}
 
 // steps checks a program and returns it in simulator form. held lists the
 // locks held around it, innermost last.
@@ -1115,7 +1130,7 @@ func (c *checker) steps(body []*Step, ctx ctxKind, ps *procState, held []string)
 	if len(body) == 0 {
 		return nil
 	}
-	out := make([]simulator.Step, 0, len(body))
+	out := c.stepSlab.allocN(len(body))[:0]
 	var switches []int
 	var targets []*Str
 	for _, s := range body {
@@ -1127,14 +1142,18 @@ func (c *checker) steps(body []*Step, ctx ctxKind, ps *procState, held []string)
 		st := simulator.Step{Pos: spos(s.Pos)}
 		switch k {
 		case sCPU, sNative, sIO, sSleep:
-			st.Op = timedOps[s.Timed.Op]
-			st.Dur, _ = c.dist(s.Timed.Dur, "`"+s.Timed.Op+"`")
+			st.Op = timedOps[k]
+			st.Dur, _ = c.dist(s.Timed.Dur, quoted(s.Timed.Op))
 		case sAwait:
 			st.Op = simulator.OpAwaitIO
 			if s.Await.Op == "sleep" {
 				st.Op = simulator.OpAwaitSleep
 			}
-			st.Dur, _ = c.dist(s.Await.Dur, "`await "+s.Await.Op+"`")
+			what := "`await io`"
+			if s.Await.Op == "sleep" {
+				what = "`await sleep`"
+			}
+			st.Dur, _ = c.dist(s.Await.Dur, what)
 		case sYield:
 			st.Op = simulator.OpYield
 			if ctx == ctxGen && ps.yieldPos == nil {
@@ -1302,13 +1321,48 @@ func (c *checker) plain(q *Qty, what string, percent bool) (float64, bool) {
 var distNames = []string{"uniform", "exp", "normal"}
 
 // dist converts a duration that may be a distribution.
+// quoted is s in backquotes, as messages name a keyword; the steps'
+// keywords cost no allocation.
+func quoted(s string) string {
+	switch s {
+	case "cpu":
+		return "`cpu`"
+	case "native":
+		return "`native`"
+	case "io":
+		return "`io`"
+	case "sleep":
+		return "`sleep`"
+	}
+	return "`" + s + "`"
+}
+
+// distArgWhat names an argument of the distribution name in messages.
+func distArgWhat(name string) string {
+	switch name {
+	case "uniform":
+		return "an argument of `uniform`"
+	case "exp":
+		return "an argument of `exp`"
+	case "normal":
+		return "an argument of `normal`"
+	}
+	return "an argument of `" + name + "`"
+}
+
 func (c *checker) dist(d *Dur, what string) (simulator.Dist, bool) {
 	if d.Fixed != nil {
 		v, ok := c.duration(d.Fixed, what)
 		return simulator.Fixed(v), ok
 	}
 	ds := d.Dist
-	want := map[string]int{"uniform": 2, "exp": 1, "normal": 2}[ds.Name]
+	want := 0
+	switch ds.Name {
+	case "uniform", "normal":
+		want = 2
+	case "exp":
+		want = 1
+	}
 	if want == 0 {
 		c.errs.add(ds.Pos, "unknown distribution %q%s (distributions: uniform(a, b), exp(mean), normal(mean, sd))", ds.Name, c.didYouMean(ds.Name, distNames))
 		return simulator.Dist{}, false
@@ -1321,7 +1375,7 @@ func (c *checker) dist(d *Dur, what string) (simulator.Dist, bool) {
 	vals := make([]int64, len(ds.Args))
 	ok := true
 	for i, a := range ds.Args {
-		v, aok := c.duration(a, "an argument of `"+ds.Name+"`")
+		v, aok := c.duration(a, distArgWhat(ds.Name))
 		vals[i], ok = v, ok && aok
 	}
 	if !ok {

@@ -24,16 +24,26 @@ func lower(p *program) *simulator.Scenario {
 	}
 	resolveSwitchTargets(p.switches)
 
-	nProc := 0
+	nProc, nNative := 0, 0
 	for _, t := range p.tops {
 		nProc += int(reps(t.x))
+		if t.native {
+			nNative += int(reps(t.x))
+		}
 	}
 	procs := make([]simulator.Process, nProc)
 	sc.Processes = make([]*simulator.Process, 0, nProc)
+	// the one thread of each native process, all in one block
+	natives := make([]simulator.Thread, nNative)
+	nativePtrs := make([]*simulator.Thread, nNative)
 	arrivals := newArrivals(p.seed)
 
 	for _, t := range p.tops {
-		names := replicaNames(t.name, t.x)
+		one := []string{t.name}
+		names := one[:]
+		if t.x != 0 {
+			names = replicaNames(t.name, t.x)
+		}
 		for _, name := range names {
 			pr := &procs[len(sc.Processes)]
 			sc.Processes = append(sc.Processes, pr)
@@ -43,10 +53,15 @@ func lower(p *program) *simulator.Scenario {
 			pr.Pos = t.pos
 			if t.native {
 				pr.Native = true
-				pr.Threads = []*simulator.Thread{{
+				th := &natives[0]
+				natives = natives[1:]
+				*th = simulator.Thread{
 					Name: pr.Name, Kind: simulator.ThreadPlain, Arrival: pr.Arrival,
 					Priority: t.priority, Nice: t.nice, Steps: t.steps, Pos: t.pos,
-				}}
+				}
+				nativePtrs[0] = th
+				pr.Threads = nativePtrs[:1:1]
+				nativePtrs = nativePtrs[1:]
 				continue
 			}
 			pr.GIL = t.gil
