@@ -1232,7 +1232,7 @@ func (c *checker) quantity(q *Qty, what string, k *quantityKind) (int64, bool) {
 		c.errs.add(q.Pos, signOnly)
 		return 0, false
 	}
-	u := units[unit]
+	u, _ := unitFor(unit)
 	switch {
 	case unit == "" && isZero(digits):
 		return 0, true

@@ -241,7 +241,33 @@ type unitInfo struct {
 	scale uint64
 }
 
-func isUnit(s string) bool { _, ok := units[s]; return ok }
+func isUnit(s string) bool { _, ok := unitFor(s); return ok }
+
+// unitFor is units[s] without hashing s: every number of a file is looked
+// up (TestUnitFor checks that the two agree).
+func unitFor(s string) (unitInfo, bool) {
+	switch s {
+	case "ns":
+		return unitInfo{kind: unitDuration, scale: 1}, true
+	case "us", "µs", "μs":
+		return unitInfo{kind: unitDuration, scale: 1_000}, true
+	case "ms":
+		return unitInfo{kind: unitDuration, scale: 1_000_000}, true
+	case "s":
+		return unitInfo{kind: unitDuration, scale: 1_000_000_000}, true
+	case "B":
+		return unitInfo{kind: unitSize, scale: 1}, true
+	case "KB":
+		return unitInfo{kind: unitSize, scale: 1 << 10}, true
+	case "MB":
+		return unitInfo{kind: unitSize, scale: 1 << 20}, true
+	case "GB":
+		return unitInfo{kind: unitSize, scale: 1 << 30}, true
+	case "%":
+		return unitInfo{kind: unitPercent, scale: 1}, true
+	}
+	return unitInfo{}, false
+}
 
 // splitQuantity splits a Quantity token into sign, digits (with the
 // decimal point, if any) and unit. ok is false when the digits are not

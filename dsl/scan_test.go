@@ -91,3 +91,16 @@ func TestTokenTypes(t *testing.T) {
 		t.Errorf("lexerDef has %d symbols, want %d", len(syms), len(want)+1)
 	}
 }
+
+func TestUnitFor(t *testing.T) {
+	for name, want := range units {
+		if got, ok := unitFor(name); !ok || got != want {
+			t.Errorf("unitFor(%q) = %v, %v; units has %v", name, got, ok, want)
+		}
+	}
+	for _, name := range []string{"", "m", "S", "Ms", "kb", "KiB", "min", "h", "µ", "ns ", "%%"} {
+		if _, ok := unitFor(name); ok {
+			t.Errorf("unitFor(%q) knows a unit units does not", name)
+		}
+	}
+}
