@@ -2,7 +2,6 @@ package dsl
 
 import (
 	"math/rand/v2"
-	"strconv"
 
 	"github.com/gilsim/gilsim/simulator"
 )
@@ -139,27 +138,51 @@ func lowerMembers(ms []*memberT, arrivals *arrivals) []*simulator.Member {
 
 // replicaNames returns name#1 … name#x for a replicated entity (even
 // with x 1), else just name. The names are cut from one string so that a
-// million replicas cost one allocation, not a million.
+// million replicas cost one allocation, not a million; the replica number
+// is counted up in decimal in place rather than formatted each time.
 func replicaNames(name string, x int64) []string {
 	if x == 0 {
 		return []string{name}
 	}
-	var buf []byte
-	ends := make([]int, x)
-	for k := int64(1); k <= x; k++ {
+	size := 0
+	for lo, digits := int64(1), 1; lo <= x; lo, digits = lo*10, digits+1 {
+		hi := min(x, lo*10-1)
+		size += int(hi-lo+1) * (len(name) + 1 + digits)
+	}
+	buf := make([]byte, 0, size)
+	num := []byte{'1'}
+	for range x {
 		buf = append(buf, name...)
 		buf = append(buf, '#')
-		buf = strconv.AppendInt(buf, k, 10)
-		ends[k-1] = len(buf)
+		buf = append(buf, num...)
+		num = incDecimal(num)
 	}
 	all := string(buf)
 	out := make([]string, x)
 	start := 0
-	for i, end := range ends {
+	num = num[:1]
+	num[0] = '1'
+	for i := range out {
+		end := start + len(name) + 1 + len(num)
 		out[i] = all[start:end]
 		start = end
+		num = incDecimal(num)
 	}
 	return out
+}
+
+// incDecimal adds one to the decimal number d, in place when it keeps its
+// length.
+func incDecimal(d []byte) []byte {
+	for i := len(d) - 1; i >= 0; i-- {
+		if d[i] < '9' {
+			d[i]++
+			return d
+		}
+		d[i] = '0'
+	}
+	d[0] = '1'
+	return append(d, '0')
 }
 
 // resolveSwitchTargets turns each `switch` into an index into its block's
