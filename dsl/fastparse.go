@@ -81,6 +81,16 @@ func (p *fastParser) pos() lexer.Position {
 // text is the current token's text.
 func (p *fastParser) text() string { return p.src[p.start:p.end] }
 
+// value is the current token's text as the tree holds it: a keyword is
+// the keyword's own constant, which points outside the heap (the
+// collector skips it at once) and does not keep the source alive.
+func (p *fastParser) value() string {
+	if p.kw != 0 {
+		return keywords[p.kw-1]
+	}
+	return p.text()
+}
+
 // advance consumes the current token.
 func (p *fastParser) advance() {
 	if p.rec != nil {
@@ -365,7 +375,7 @@ func (p *fastParser) topItem() *TopItem {
 	case kwExpect:
 		return &TopItem{Expect: p.expect()}
 	case kwSeed, kwCores, kwContextSwitch, kwQuantum:
-		s := &Setting{Pos: p.pos(), Key: p.text()}
+		s := &Setting{Pos: p.pos(), Key: p.value()}
 		p.advance()
 		s.Value = p.qty()
 		return &TopItem{Setting: s}
@@ -423,7 +433,7 @@ func (p *fastParser) machine() *Machine {
 	p.advance()
 	p.punct('{')
 	for n := 0; (p.typ == tokIdent || p.typ == tokKeyword) && !p.failed; p.count(&n) {
-		e := &MachineEntry{Pos: p.pos(), Key: p.text()}
+		e := &MachineEntry{Pos: p.pos(), Key: p.value()}
 		p.advance()
 		switch p.typ {
 		case tokIdent, tokKeyword:
@@ -495,7 +505,7 @@ func (p *fastParser) gil() *GIL {
 }
 
 func (p *fastParser) block() *Block {
-	b := &Block{Pos: p.pos(), Kind: p.text()}
+	b := &Block{Pos: p.pos(), Kind: p.value()}
 	p.advance()
 	if p.typ == tokIdent || p.typ == tokKeyword {
 		b.Patch = p.word()
@@ -520,7 +530,7 @@ func (p *fastParser) entities() []*Entity {
 
 func (p *fastParser) entity() *Entity {
 	e := p.arena.entities.alloc()
-	e.Pos, e.Kind = p.pos(), p.text()
+	e.Pos, e.Kind = p.pos(), p.value()
 	p.advance()
 	e.Name = p.str()
 	e.Mods = p.mods()
@@ -543,7 +553,7 @@ func (p *fastParser) mods() []*Mod {
 	base, n := len(a.modStack), 0
 	for isModKw(p.kw) && !p.failed {
 		m := a.mods.alloc()
-		m.Pos, m.Key = p.pos(), p.text()
+		m.Pos, m.Key = p.pos(), p.value()
 		p.advance()
 		m.Value = p.dur()
 		a.modStack = append(a.modStack, m)
@@ -580,7 +590,7 @@ func (p *fastParser) step() *Step {
 		s = a.steps.alloc()
 		s.Pos = p.pos()
 		t := a.timed.alloc()
-		t.Op = p.text()
+		t.Op = p.value()
 		p.advance()
 		t.Dur = p.dur()
 		s.Timed = t
@@ -592,7 +602,7 @@ func (p *fastParser) step() *Step {
 			p.fail()
 			return s
 		}
-		aw := &Await{Op: p.text()}
+		aw := &Await{Op: p.value()}
 		p.advance()
 		aw.Dur = p.dur()
 		s.Await = aw
@@ -643,7 +653,7 @@ func (p *fastParser) expect() *Expect {
 			s := p.text()
 			arg.Str = &s
 		case tokIdent, tokKeyword:
-			s := p.text()
+			s := p.value()
 			arg.Word = &s
 		default:
 			p.fail()
@@ -679,7 +689,7 @@ func (p *fastParser) cond() *Cond {
 	c := &Cond{Pos: p.pos()}
 	switch p.typ {
 	case tokIdent, tokKeyword, tokParamRef:
-		c.Name = p.text()
+		c.Name = p.value()
 		p.advance()
 	default:
 		p.fail()
@@ -704,7 +714,7 @@ func (p *fastParser) dur() *Dur {
 	case p.typ == tokQuantity || p.typ == tokParamRef:
 		d.Fixed = p.qty()
 	case p.typ == tokIdent || p.kw == kwUniform || p.kw == kwExp || p.kw == kwNormal:
-		dist := &Dist{Pos: p.pos(), Name: p.text()}
+		dist := &Dist{Pos: p.pos(), Name: p.value()}
 		p.advance()
 		p.punct('(')
 		dist.Args = append(dist.Args, p.qty())
@@ -745,7 +755,7 @@ func (p *fastParser) word() *Word {
 		p.fail()
 		return w
 	}
-	w.Text = p.text()
+	w.Text = p.value()
 	p.advance()
 	return w
 }
