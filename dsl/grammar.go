@@ -267,11 +267,11 @@ type Str struct {
 
 // Qty is a number token with its optional unit (`5ms`, `4`, `-5`, `8GB`),
 // or a parameter reference (`$workers`) that the sweep replaces with the
-// parameter's value of each run before the checker sees it.
+// parameter's value of each run before the checker sees it (the sweep
+// keeps the parameter's name: parsedFile.refs).
 type Qty struct {
 	Pos lexer.Position
 	Raw string `parser:"@(Quantity | ParamRef)"`
-	ref string // the `$name` this Qty was written as, once substituted
 }
 
 // Word is an identifier or keyword used as a value (`policy fair`).

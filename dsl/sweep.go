@@ -165,9 +165,15 @@ type parsedFile struct {
 	params []*paramDecl
 	byName map[string]*paramDecl
 	varies []*paramDecl // in vary-line order
-	refs   []*Qty       // every `$name` quantity outside param and vary lines
+	refs   []qtyRef     // every `$name` quantity outside param and vary lines
 	whens  []*When
 	mode   parseMode
+}
+
+// qtyRef is a quantity written as `$name`, substituted in every run.
+type qtyRef struct {
+	q    *Qty
+	name string // the parameter, without `$`
 }
 
 type paramDecl struct {
@@ -382,24 +388,22 @@ func (pf *parsedFile) analyse(errs *errorSink) {
 			pf.varies = append(pf.varies, d)
 		}
 	}
+	var qtys []*Qty
 	if pf.hasRef {
-		walkQty(reflect.ValueOf(sc.Items), &pf.refs)
+		walkQty(reflect.ValueOf(sc.Items), &qtys)
 	}
 	refNames := make([]string, len(names))
 	for i, n := range names {
 		refNames[i] = "$" + n
 	}
-	kept := pf.refs[:0]
-	for _, q := range pf.refs {
+	for _, q := range qtys {
 		name := strings.TrimPrefix(q.Raw, "$")
 		if pf.byName[name] == nil {
 			errs.add(q.Pos, "unknown parameter %s%s", q.Raw, didYouMean(q.Raw, refNames))
 			continue
 		}
-		q.ref = name
-		kept = append(kept, q)
+		pf.refs = append(pf.refs, qtyRef{q, name})
 	}
-	pf.refs = kept
 	for _, w := range pf.whens {
 		for _, c := range w.Conds {
 			name := condName(c)
@@ -491,16 +495,16 @@ func walkQty(v reflect.Value, out *[]*Qty) {
 // them.
 func (pf *parsedFile) build(env *runEnv, errs *errorSink) (*simulator.Scenario, *simulator.Workload) {
 	env.mode = pf.mode
-	at := make(map[[2]int]*Qty, len(pf.refs))
-	for _, q := range pf.refs {
-		q.Raw = env.values[q.ref]
-		at[[2]int{q.Pos.Line, q.Pos.Column}] = q
+	at := make(map[[2]int]qtyRef, len(pf.refs))
+	for _, r := range pf.refs {
+		r.q.Raw = env.values[r.name]
+		at[[2]int{r.q.Pos.Line, r.q.Pos.Column}] = r
 	}
 	start := len(errs.errs)
 	prog := check(pf.ast, errs, env)
 	for _, e := range errs.errs[start:] {
-		if q, ok := at[[2]int{e.Line, e.Col}]; ok {
-			e.Msg += " ($" + q.ref + " = " + q.Raw + ")"
+		if r, ok := at[[2]int{e.Line, e.Col}]; ok {
+			e.Msg += " ($" + r.name + " = " + r.q.Raw + ")"
 		}
 	}
 	if len(errs.errs) > start {
