@@ -104,8 +104,7 @@ type checker struct {
 	errs *errorSink
 	prog *program
 
-	topNames  map[string]*topT
-	topDefs   map[string]lexer.Position
+	tops      map[string]*topDef // every top-level name
 	topOrder  []string
 	inner     map[string][]*topT // thread/member name -> processes defining it
 	innerList []string           // every thread/member name, first-definition order
@@ -121,6 +120,7 @@ type checker struct {
 	// blocks of the program's steps and tasks, for a file of many
 	stepSlab slab[simulator.Step]
 	topSlab  slab[topT]
+	defSlab  slab[topDef]
 
 	// looseNames skips resolving the entity names of expectations, for
 	// ParseExpect, which has no scenario to resolve them in.
@@ -153,8 +153,7 @@ func check(f *File, errs *errorSink, env *runEnv) *program {
 		env:       env,
 		errs:      errs,
 		prog:      &program{seed: 1, cores: 1, policy: simulator.PolicyFair, machine: simulator.DefaultMachine()},
-		topNames:  make(map[string]*topT, tops),
-		topDefs:   make(map[string]lexer.Position, tops),
+		tops:      make(map[string]*topDef, tops),
 		inner:     map[string][]*topT{},
 		innerSeen: map[string]bool{},
 		blamePos:  sc.Pos,
@@ -494,18 +493,37 @@ func (c *checker) entityName(s *Str) (string, bool) {
 	return name, false
 }
 
-func (c *checker) defineTop(s *Str, pos lexer.Position) (string, bool) {
+// topDef is a top-level name: where it is first defined, and its task or
+// process once that checks.
+type topDef struct {
+	pos lexer.Position
+	t   *topT
+}
+
+// defineTop defines the top-level name s, defined at pos; def is nil when
+// the name is bad or taken.
+func (c *checker) defineTop(s *Str, pos lexer.Position) (name string, def *topDef) {
 	name, ok := c.entityName(s)
 	if !ok {
-		return name, false
+		return name, nil
 	}
-	if first, dup := c.topDefs[name]; dup {
-		c.errs.add(s.Pos, "%q is already defined at the top level (%s)", name, lineOf(first))
-		return name, false
+	if first, dup := c.tops[name]; dup {
+		c.errs.add(s.Pos, "%q is already defined at the top level (%s)", name, lineOf(first.pos))
+		return name, nil
 	}
-	c.topDefs[name] = pos
+	def = c.defSlab.alloc()
+	def.pos = pos
+	c.tops[name] = def
 	c.topOrder = append(c.topOrder, name)
-	return name, true
+	return name, def
+}
+
+// top is the checked task or process of a top-level name, or nil.
+func (c *checker) top(name string) *topT {
+	if d := c.tops[name]; d != nil {
+		return d.t
+	}
+	return nil
 }
 
 // ---- modifiers ----
@@ -618,11 +636,11 @@ func (c *checker) topEntity(e *Entity) *topT {
 		c.errs.add(e.Pos, "a `%s` stands inside a runtime block of a `process`", e.Kind)
 		return nil
 	}
-	name, ok := c.defineTop(e.Name, e.Pos)
+	name, def := c.defineTop(e.Name, e.Pos)
 	mv := c.mods(e.Mods, takesTask, "a task")
 	ps := &procState{}
 	steps := c.steps(e.Body, ctxNative, ps, nil)
-	if !ok {
+	if def == nil {
 		return nil
 	}
 	t := c.topSlab.alloc()
@@ -630,7 +648,7 @@ func (c *checker) topEntity(e *Entity) *topT {
 		native: true, name: name, x: mv.x, at: mv.at, nice: mv.nice, priority: mv.priority,
 		steps: steps, pos: spos(e.Pos),
 	}
-	c.topNames[name] = t
+	def.t = t
 	return t
 }
 
@@ -725,7 +743,7 @@ var memberCtx = map[string]ctxKind{
 }
 
 func (c *checker) process(p *Process) *topT {
-	name, nameOK := c.defineTop(p.Name, p.Pos)
+	name, def := c.defineTop(p.Name, p.Pos)
 	mv := c.mods(p.Mods, takesProcess, "a process")
 	t := &topT{
 		name: name, x: mv.x, at: mv.at, nice: mv.nice,
@@ -814,10 +832,10 @@ func (c *checker) process(p *Process) *topT {
 			}
 		}
 	}
-	if !nameOK {
+	if def == nil {
 		return nil
 	}
-	c.topNames[name] = t
+	def.t = t
 	for n := range t.inner {
 		c.inner[n] = append(c.inner[n], t)
 	}
@@ -1597,11 +1615,11 @@ func (c *checker) resolveName(arg string, pos lexer.Position) bool {
 			c.errs.add(pos, "bad process name %q: %s", procPart, problem)
 			return false
 		}
-		top := c.topNames[pbase]
+		top := c.top(pbase)
 		if top == nil {
 			var procs []string
 			for _, n := range c.topOrder {
-				if t := c.topNames[n]; t != nil && !t.native {
+				if t := c.top(n); t != nil && !t.native {
 					procs = append(procs, n)
 				}
 			}
@@ -1637,7 +1655,7 @@ func (c *checker) resolveName(arg string, pos lexer.Position) bool {
 		c.errs.add(pos, "bad entity name %q: %s", arg, problem)
 		return false
 	}
-	if top := c.topNames[base]; top != nil {
+	if top := c.top(base); top != nil {
 		return c.replicaOK(pos, "entity", base, top.x, k, arg)
 	}
 	procs := c.inner[base]
@@ -1677,7 +1695,7 @@ func (c *checker) resolveProcess(metric, arg string, pos lexer.Position) bool {
 		c.errs.add(pos, "bad process name %q: %s", arg, problem)
 		return false
 	}
-	top := c.topNames[base]
+	top := c.top(base)
 	if top == nil {
 		hint := c.didYouMean(base, c.topOrder)
 		if len(c.inner[base]) > 0 {
