@@ -157,7 +157,9 @@ func check(f *File, errs *errorSink, env *runEnv) *program {
 		inner:     map[string][]*topT{},
 		innerSeen: map[string]bool{},
 		blamePos:  sc.Pos,
+		topOrder:  make([]string, 0, tops),
 	}
+	c.prog.tops = make([]*topT, 0, tops)
 	c.prog.title = unquote(sc.Title.Raw)
 	c.scenario(sc)
 	return c.prog
@@ -184,11 +186,6 @@ func (c *checker) scenario(sc *Scenario) {
 	var policyPos lexer.Position
 	var quantumPos *lexer.Position
 	var expects []*Expect
-	type entityRef struct {
-		kind string
-		name *Str
-	}
-	var entities []entityRef // the tasks and processes, for a workload file
 	for _, it := range sc.Items {
 		switch {
 		case it.Setting != nil:
@@ -242,12 +239,10 @@ func (c *checker) scenario(sc *Scenario) {
 			}
 			c.machine(it.Machine, seen)
 		case it.Process != nil:
-			entities = append(entities, entityRef{"process", it.Process.Name})
 			if t := c.process(it.Process); t != nil {
 				c.prog.tops = append(c.prog.tops, t)
 			}
 		case it.Entity != nil:
-			entities = append(entities, entityRef{it.Entity.Kind, it.Entity.Name})
 			if t := c.topEntity(it.Entity); t != nil {
 				c.prog.tops = append(c.prog.tops, t)
 			}
@@ -260,8 +255,18 @@ func (c *checker) scenario(sc *Scenario) {
 		}
 	}
 	if w := c.prog.workload; w != nil {
-		for _, e := range entities {
-			c.errs.add(e.name.Pos, "%s %s cannot stand beside workload %q (%s): a workload file describes only the work, which `gilsim compare` runs alone under each model; put the scenario in a file of its own", e.kind, e.name.Raw, w.name, lineOf(w.lpos))
+		// the tasks and processes, which a workload file cannot hold
+		for _, it := range sc.Items {
+			kind, name := "process", (*Str)(nil)
+			switch {
+			case it.Process != nil:
+				name = it.Process.Name
+			case it.Entity != nil:
+				kind, name = it.Entity.Kind, it.Entity.Name
+			default:
+				continue
+			}
+			c.errs.add(name.Pos, "%s %s cannot stand beside workload %q (%s): a workload file describes only the work, which `gilsim compare` runs alone under each model; put the scenario in a file of its own", kind, name.Raw, w.name, lineOf(w.lpos))
 		}
 	}
 	switch mode := c.env.mode; {
