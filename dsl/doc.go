@@ -14,6 +14,12 @@
 // come back as an ErrorList: the first syntax error, or up to MaxErrors
 // lexical or semantic errors, sorted by position.
 //
+// A file without a lexical or syntax error takes a fast path through the
+// first two phases (fastparse.go): one recursive-descent pass over the
+// text that builds the tree participle would build. Any other file is
+// lexed and parsed by participle, which finds and words its errors; its
+// parsers are built on first use.
+//
 // # The language in brief
 //
 // This is the reference for what the parser accepts; the full contract is
