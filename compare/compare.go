@@ -19,7 +19,7 @@
 //	memory        peak resident memory (processes: the parent included)
 //
 // and a verdict: one sentence, in plain words, made from those numbers by
-// the rules written at verdict (verdict.go) and in README.md. The
+// the rules written at verdict (verdict.go) and in docs/compare.md. The
 // workload's expectations (`expect speedup(processes) > 3`) are evaluated
 // against the rows; one about a model left out of Options.Models is
 // skipped.

@@ -205,12 +205,13 @@ func TestRunStopsAtALimit(t *testing.T) {
 func TestDeadlockIsAProblem(t *testing.T) {
 	// Crossed locks deadlock the threads model: its row says so and the
 	// comparison fails; the latency of a model that did not finish is not
-	// measured.
+	// measured. (Each holds its first lock across a blocking call, so that
+	// the second thread has started, and taken its lock, by then.)
 	w := workload(t, `scenario "crossed" {
   cores 2
   workload "w" {
-    task "a" { lock "x" { cpu 10ms  lock "y" { cpu 1ms } } }
-    task "b" { lock "y" { cpu 10ms  lock "x" { cpu 1ms } } }
+    task "a" { lock "x" { io 10ms  lock "y" { cpu 1ms } } }
+    task "b" { lock "y" { io 10ms  lock "x" { cpu 1ms } } }
   }
 }`)
 	c, err := Run(w, Options{Models: []string{"threads"}})

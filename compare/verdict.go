@@ -11,7 +11,6 @@ import (
 type facts struct {
 	cpuShare float64 // the sequential run's CPU time / its makespan: > 0.5 is CPU-bound
 	waits    bool    // the workload has io or sleep steps
-	lightest *Row    // the shown row that ran with the least memory
 }
 
 func factsOf(w *simulator.Workload, base *Row) facts {

@@ -631,8 +631,9 @@ func (c *completer) complete() []Candidate {
 			c.add(CandValue, k, "default "+h.Default)
 		}
 	case c.scope == "machine" && head == "gil_handoff" && n == 1:
+		c.add(CandValue, "futex", "as Linux and glibc hand it (the default)")
 		c.add(CandValue, "random", "a random waiter gets the GIL")
-		c.add(CandValue, "fifo", "the longest waiter gets the GIL")
+		c.add(CandValue, "fifo", "the first waiter gets the GIL")
 	case n > 0 && (isDurationSlot(c.prev) || c.last(1) == "at"):
 		c.keywords("uniform", "exp", "normal")
 	case n >= 2 && namedKinds[head] && c.prev[1].Kind == TokenString:

@@ -21,16 +21,17 @@ import (
 
 // program is a checked scenario before `x N` expansion.
 type program struct {
-	title    string
-	seed     uint64
-	cores    int
-	policy   simulator.PolicyKind
-	quantum  int64
-	machine  simulator.Machine
-	tops     []*topT
-	expects  []simulator.Expect
-	switches []switchFix
-	workload *workloadT // a workload file's workload; nil in a scenario
+	title     string
+	seed      uint64
+	cores     int
+	policy    simulator.PolicyKind
+	policySet bool // `policy` given; otherwise lower picks the default
+	quantum   int64
+	machine   simulator.Machine
+	tops      []*topT
+	expects   []simulator.Expect
+	switches  []switchFix
+	workload  *workloadT // a workload file's workload; nil in a scenario
 }
 
 // workloadT is a checked workload before `x N` expansion.
@@ -152,7 +153,7 @@ func check(f *File, errs *errorSink, env *runEnv) *program {
 	c := &checker{
 		env:       env,
 		errs:      errs,
-		prog:      &program{seed: 1, cores: 1, policy: simulator.PolicyFair, machine: simulator.DefaultMachine()},
+		prog:      &program{seed: 1, cores: 1, policy: simulator.PolicyLinux, machine: simulator.DefaultMachine()},
 		tops:      make(map[string]*topDef, tops),
 		inner:     map[string][]*topT{},
 		innerSeen: map[string]bool{},
@@ -275,11 +276,11 @@ func (c *checker) scenario(sc *Scenario) {
 	case mode == modeWorkload && c.prog.workload == nil:
 		c.errs.add(sc.Pos, "this scenario holds no workload: `gilsim compare` needs a `workload \"name\" { task \"t\" x N { steps } }` to run under each model")
 	}
-	if c.prog.policy == simulator.PolicyRoundRobin && quantumPos == nil {
-		c.errs.add(policyPos, "`policy round_robin` needs a quantum: policy round_robin quantum 10ms")
+	if c.prog.policy.TakesQuantum() && quantumPos == nil {
+		c.errs.add(policyPos, "`policy %s` needs a quantum: policy %s quantum 10ms", c.prog.policy, c.prog.policy)
 	}
-	if c.prog.policy != simulator.PolicyRoundRobin && quantumPos != nil {
-		c.errs.add(*quantumPos, "`quantum` goes with `policy round_robin` only")
+	if !c.prog.policy.TakesQuantum() && quantumPos != nil {
+		c.errs.add(*quantumPos, "`quantum` goes with `policy %s` only", strings.Join(quantumPolicies(), "` or `policy "))
 	}
 	for _, e := range expects {
 		c.expect(e)
@@ -287,14 +288,24 @@ func (c *checker) scenario(sc *Scenario) {
 	c.checkEntityCount(sc)
 }
 
-var policies = []string{"fair", "fifo", "sjf", "srtf", "priority", "round_robin"}
+// policies are the OS policies' names, as the simulator registers them.
+var policies = simulator.PolicyNames()
+
+// quantumPolicies are the policies that take `quantum D`.
+func quantumPolicies() []string {
+	var out []string
+	for _, name := range policies {
+		if k, _ := simulator.PolicyByName(name); k.TakesQuantum() {
+			out = append(out, name)
+		}
+	}
+	return out
+}
 
 func (c *checker) policy(w *Word) {
-	for i, name := range policies {
-		if w.Text == name {
-			c.prog.policy = simulator.PolicyKind(i)
-			return
-		}
+	if k, ok := simulator.PolicyByName(w.Text); ok {
+		c.prog.policy, c.prog.policySet = k, true
+		return
 	}
 	c.errs.add(w.Pos, "unknown policy %q%s (policies: %s)", w.Text, c.didYouMean(w.Text, policies), strings.Join(policies, ", "))
 }
@@ -324,6 +335,14 @@ var machineDurations = map[string]func(m *simulator.Machine) *int64{
 	"greenlet_switch":     func(m *simulator.Machine) *int64 { return &m.GreenletSwitch },
 	"generator_switch":    func(m *simulator.Machine) *int64 { return &m.GeneratorSwitch },
 	"trampoline_dispatch": func(m *simulator.Machine) *int64 { return &m.TrampolineDispatch },
+	"gil_reentry":         func(m *simulator.Machine) *int64 { return &m.GILReentry },
+	"gil_steal_cost":      func(m *simulator.Machine) *int64 { return &m.GILStealCost },
+	"tick":                func(m *simulator.Machine) *int64 { return &m.Tick },
+	"base_slice":          func(m *simulator.Machine) *int64 { return &m.BaseSlice },
+	"fork_ramp":           func(m *simulator.Machine) *int64 { return &m.ForkRamp },
+	"balance_idle":        func(m *simulator.Machine) *int64 { return &m.BalanceIdle },
+	"balance_busy":        func(m *simulator.Machine) *int64 { return &m.BalanceBusy },
+	"balance_flip":        func(m *simulator.Machine) *int64 { return &m.BalanceFlip },
 }
 
 var memoryKinds = map[string]func(m *simulator.Machine) *int64{
@@ -338,8 +357,8 @@ var memoryKinds = map[string]func(m *simulator.Machine) *int64{
 
 var machineKeys = []string{
 	"wakeup_latency", "context_switch", "timer_slack", "thread_start", "legacy_tick",
-	"legacy_signal_cost", "freethreading_overhead", "multicore_speed", "gil_handoff", "asyncio_switch",
-	"gevent_switch", "eventlet_switch", "greenlet_switch", "generator_switch",
+	"legacy_signal_cost", "freethreading_overhead", "multicore_speed", "gil_handoff", "gil_signal_race",
+	"gil_reentry", "gil_steal_cost", "tick", "base_slice", "fork_ramp", "balance_idle", "balance_busy", "balance_flip", "asyncio_switch", "gevent_switch", "eventlet_switch", "greenlet_switch", "generator_switch",
 	"trampoline_dispatch", "memory",
 }
 
@@ -397,17 +416,28 @@ func (c *checker) machine(mb *Machine, scenarioSeen map[string]lexer.Position) {
 			}
 			c.multicoreSpeed(e.Value)
 		case "gil_handoff":
+			names := simulator.GILHandoffNames()
 			if e.Word == nil || e.Value != nil {
-				c.errs.add(e.Pos, "`gil_handoff` needs `random` or `fifo`")
+				c.errs.add(e.Pos, "`gil_handoff` needs one of %s", strings.Join(names, ", "))
 				continue
 			}
-			switch e.Word.Text {
-			case "random":
-				m.GILFIFO = false
-			case "fifo":
-				m.GILFIFO = true
-			default:
-				c.errs.add(e.Word.Pos, "unknown `gil_handoff` %q%s: use random or fifo", e.Word.Text, c.didYouMean(e.Word.Text, []string{"random", "fifo"}))
+			h, ok := simulator.GILHandoffByName(e.Word.Text)
+			if !ok {
+				c.errs.add(e.Word.Pos, "unknown `gil_handoff` %q%s: use %s", e.Word.Text, c.didYouMean(e.Word.Text, names), strings.Join(names, ", "))
+				continue
+			}
+			m.GILHandoff = h
+		case "gil_signal_race":
+			if e.Word != nil || e.Value == nil {
+				c.errs.add(e.Pos, "`gil_signal_race` needs a chance: gil_signal_race 0.77")
+				continue
+			}
+			if v, ok := c.factor(e.Value, "gil_signal_race", "0.77"); ok {
+				if v > 1000 {
+					c.errs.add(e.Value.Pos, "`gil_signal_race` is a chance: at most 1")
+					continue
+				}
+				m.GILSignalRace = v
 			}
 		case "memory":
 			if e.Value == nil {
@@ -1800,14 +1830,6 @@ func bigFootprint(tops []*topT, w *workloadT) *big.Int {
 	est := new(big.Int).Mul(procs, big.NewInt(simulator.FootprintProcess))
 	est.Add(est, threads.Mul(threads, big.NewInt(simulator.FootprintThread)))
 	return est.Add(est, members.Mul(members, big.NewInt(simulator.FootprintMember)))
-}
-
-func bigCount(s string) *big.Int {
-	n, _ := new(big.Int).SetString(s, 10)
-	if n == nil {
-		n = new(big.Int)
-	}
-	return n
 }
 
 // humanBytes renders a byte count in the largest binary unit (up to EiB).

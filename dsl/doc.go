@@ -23,7 +23,7 @@
 // # The language in brief
 //
 // This is the reference for what the parser accepts; the full contract is
-// LANGUAGE.md of the project.
+// docs/language.md of the project.
 //
 // Lexical. Files are UTF-8; a leading byte-order mark is skipped; a line
 // ends at \n, \r\n or a lone \r (positions count lines the same way

@@ -115,7 +115,7 @@ var errCases = []errCase{
 	{"machine multicore unit", `scenario "s" { machine { multicore_speed 90% } }`, 1, 42, "plain factor such as 0.917"},
 	{"machine multicore word", `scenario "s" { machine { multicore_speed fast } }`, 1, 26, "needs a factor"},
 	{"machine handoff", `scenario "s" { machine { gil_handoff fifoo } }`, 1, 38, "did you mean fifo?"},
-	{"machine handoff missing", `scenario "s" { machine { gil_handoff 5us } }`, 1, 26, "`gil_handoff` needs `random` or `fifo`"},
+	{"machine handoff missing", `scenario "s" { machine { gil_handoff 5us } }`, 1, 26, "`gil_handoff` needs one of futex, random, fifo"},
 	{"machine two blocks", `scenario "s" { machine { } machine { } }`, 1, 28, "`machine` is already set"},
 	{"machine legacy tick zero", `scenario "s" { machine { legacy_tick 0 } }`, 1, 38, "`legacy_tick` must be greater than 0"},
 	{"workload", `scenario "s" { workload "w" { task "r" { cpu 1ms } } }`, 1, 16, "this file holds a workload, which is compared, not run: `gilsim compare t.sim` runs it"},

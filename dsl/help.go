@@ -22,11 +22,11 @@ type Help struct {
 // HelpAt.
 var keywordHelp = map[string]Help{
 	"scenario":       {Syntax: `scenario "title" { ... }`, Doc: "The file's one scenario: settings, entities and expectations in any order."},
-	"seed":           {Syntax: "seed N", Doc: "Seeds the one random generator that every draw of the run comes from (distributions, `at`, the GIL hand-off among waiters). Same file, same seed: same result.", Default: "1", Source: "LANGUAGE.md"},
-	"cores":          {Syntax: "cores N", Doc: "How many cores the machine has (1 to 1,000,000).", Default: "1", Source: "LANGUAGE.md"},
-	"policy":         {Syntax: "policy fair|fifo|sjf|srtf|priority|round_robin [quantum D]", Doc: "The OS scheduling policy: which runnable OS thread runs on which core.", Default: "fair", Source: "LANGUAGE.md (Linux's CFS/EEVDF)"},
+	"seed":           {Syntax: "seed N", Doc: "Seeds the one random generator that every draw of the run comes from (distributions, `at`, the GIL hand-off among waiters). Same file, same seed: same result.", Default: "1", Source: "docs/language.md"},
+	"cores":          {Syntax: "cores N", Doc: "How many cores the machine has (1 to 1,000,000).", Default: "1", Source: "docs/language.md"},
+	"policy":         {Syntax: "policy fair|fifo|sjf|srtf|priority|round_robin [quantum D]", Doc: "The OS scheduling policy: which runnable OS thread runs on which core.", Default: "fair", Source: "docs/language.md (Linux's CFS/EEVDF)"},
 	"quantum":        {Syntax: "quantum D", Doc: "The time slice of `policy round_robin`, which needs it; no other policy takes one."},
-	"context_switch": {Syntax: "context_switch D", Doc: "Core time charged whenever a core starts an entity other than the one it ran last. The same setting as `machine { context_switch D }`.", Default: "0", Source: "LANGUAGE.md: 0 so that textbook answers come out exactly (a real same-core switch costs 2.2-2.7 us, semantics.md 6.3)"},
+	"context_switch": {Syntax: "context_switch D", Doc: "Core time charged whenever a core starts an entity other than the one it ran last. The same setting as `machine { context_switch D }`.", Default: "0", Source: "docs/language.md: 0 so that textbook answers come out exactly (a real same-core switch costs 2.2-2.7 us, docs/semantics.md §6.3)"},
 	"task":           {Syntax: `task "name" [x N] [at T] [priority P] [nice N] { steps }`, Doc: "At the top level, a native single-threaded process: no interpreter, no GIL. In an `asyncio` block, a coroutine (asyncio task), which takes `x` and `at`. In a `workload`, one task of the work to compare."},
 	"process":        {Syntax: `process "name" [x N] [at T] [nice N] { ... }`, Doc: "A CPython process: one interpreter with one GIL, holding threads and at most one block of each runtime. Its `at` is absolute; its threads inherit its `nice`."},
 	"thread":         {Syntax: `thread "name" [x N] [at T] [priority P] [nice N] { steps }`, Doc: "A Python thread of its process (an OS thread): it needs the process's GIL for `cpu` steps."},
@@ -34,7 +34,7 @@ var keywordHelp = map[string]Help{
 	"at":             {Syntax: "at T", Doc: "Arrival: a duration or a distribution (drawn once per replica when the file is loaded). A process's `at` is absolute; inside a process `at` counts from the end of its startup.", Default: "0"},
 	"priority":       {Syntax: "priority P", Doc: "The entity's priority under `policy priority` and the tie rules: smaller is more urgent. Takes a sign.", Default: "0"},
 	"nice":           {Syntax: "nice N", Doc: "The Linux nice value, -20..19: the weight of the entity under `policy fair`. Takes a sign.", Default: "0"},
-	"gil":            {Syntax: "gil interval D | gil legacy [check N] | gil off", Doc: "The process's GIL: the new GIL of CPython 3.2+ with its switch interval, the Python 2 GIL that checks every N ticks, or none (the free-threaded build, 3.13t+).", Default: "interval 5ms", Source: "CPython >= 3.2: sys.getswitchinterval() is 0.005 (semantics.md 1.2)"},
+	"gil":            {Syntax: "gil interval D | gil legacy [check N] | gil off", Doc: "The process's GIL: the new GIL of CPython 3.2+ with its switch interval, the Python 2 GIL that checks every N ticks, or none (the free-threaded build, 3.13t+).", Default: "interval 5ms", Source: "CPython >= 3.2: sys.getswitchinterval() is 0.005 (docs/semantics.md §1.2)"},
 	"interval":       {Syntax: "gil interval D", Doc: "The switch interval: how long a GIL waiter waits before asking the holder to drop it (must be > 0).", Default: "5ms", Source: "CPython's sys.setswitchinterval default"},
 	"legacy":         {Syntax: "gil legacy [check N]", Doc: "The Python 2 GIL: the holder drops it every N ticks (about a bytecode each), and waiters race for it."},
 	"check":          {Syntax: "gil legacy check N", Doc: "Ticks between the legacy GIL's checks (sys.setcheckinterval).", Default: "100", Source: "Python 2's sys.getcheckinterval()"},
@@ -77,21 +77,30 @@ var keywordHelp = map[string]Help{
 // machineHelp documents the keys of the machine block; their defaults are
 // read from simulator.DefaultMachine.
 var machineHelp = map[string]Help{
-	"wakeup_latency":         {Syntax: "wakeup_latency D", Doc: "How long the OS takes to wake a thread on another core.", Source: "semantics.md 6.3 and 9.3: 24 us measured on the calibration VM"},
-	"context_switch":         {Syntax: "context_switch D", Doc: "Core time charged whenever a core starts an entity other than the one it ran last (the top-level `context_switch` is the same setting).", Source: "0 so that textbook answers come out exactly; a same-core switch costs 2.2-2.7 us (semantics.md 6.3)"},
+	"wakeup_latency":         {Syntax: "wakeup_latency D", Doc: "How long the OS takes to wake a thread on another core.", Source: "docs/semantics.md §6.3 and §9.3: 24 us measured on the calibration VM"},
+	"context_switch":         {Syntax: "context_switch D", Doc: "Core time charged whenever a core starts an entity other than the one it ran last (the top-level `context_switch` is the same setting).", Source: "0 so that textbook answers come out exactly; a same-core switch costs 2.2-2.7 us (docs/semantics.md §6.3)"},
 	"timer_slack":            {Syntax: "timer_slack D", Doc: "How late a timed sleep may wake.", Source: "Linux's default timer slack for normal threads, 50 us"},
-	"thread_start":           {Syntax: "thread_start D", Doc: "What Thread.start costs.", Source: "calibration: starting and joining an empty thread takes 0.119 ms, about 85 us of it Thread.start (semantics.md 6.2)"},
+	"thread_start":           {Syntax: "thread_start D", Doc: "What Thread.start costs.", Source: "calibration: starting and joining an empty thread takes 0.119 ms, about 85 us of it Thread.start (docs/semantics.md §6.2)"},
 	"legacy_tick":            {Syntax: "legacy_tick D", Doc: "The time of one tick (about one bytecode) of the Python 2 GIL's check counter; > 0.", Source: "about 25 ns on the calibration VM's countdown loop at 2.7 speed"},
-	"legacy_signal_cost":     {Syntax: "legacy_signal_cost D", Doc: "What a contended release of the Python 2 GIL costs the releaser per check (a futex wake, a cache-line bounce).", Source: "semantics.md 2: 2.7 runs two CPU threads 1.77x slower than one on 2 cores"},
-	"freethreading_overhead": {Syntax: "freethreading_overhead F", Doc: "How much slower bytecode runs under `gil off` (a factor >= 1, at most 3 decimals).", Source: "semantics.md 8.1: 3.14t is about 8 % slower on x86-64 Linux"},
+	"legacy_signal_cost":     {Syntax: "legacy_signal_cost D", Doc: "What a contended release of the Python 2 GIL costs the releaser per check (a futex wake, a cache-line bounce).", Source: "docs/semantics.md §2: 2.7 runs two CPU threads 1.77x slower than one on 2 cores"},
+	"freethreading_overhead": {Syntax: "freethreading_overhead F", Doc: "How much slower bytecode runs under `gil off` (a factor >= 1, at most 3 decimals).", Source: "docs/semantics.md §8.1: 3.14t is about 8 % slower on x86-64 Linux"},
 	"multicore_speed":        {Syntax: "multicore_speed F", Doc: "The speed of a core running CPython work while another core is busy too (a factor in (0, 1], at most 3 decimals).", Source: "1 so that textbook answers come out exactly; the reference VM's two vCPUs measure 0.917 (calibration E1, `gilsim calibrate`)"},
-	"gil_handoff":            {Syntax: "gil_handoff random|fifo", Doc: "Which GIL waiter gets the GIL when it is dropped: a random one (as the OS wake-up race has it) or the longest waiting.", Source: "random, as the waiters' wake-up race has it"},
+	"gil_handoff":            {Syntax: "gil_handoff futex|random|fifo", Doc: "Which waiter a release of the new GIL wakes: as the futex and glibc do (at a forced drop the requester may take the signal while still awake; otherwise the waiter blocked longest since its latest timed-wait re-entry), a random one, or the one that began waiting first.", Source: "futex: CPython 3.11 take_gil/drop_gil, glibc pthread_cond_*, Linux futex wake order (semantics.md 14.1)"},
+	"gil_signal_race":        {Syntax: "gil_signal_race P", Doc: "The chance that a requester still awake on a core of its own takes a forced drop's signal before the futex wakes a sleeper (a probability, at most 3 decimals).", Source: "fitted to the convoy rows beside one and two CPU-bound threads (calibration E3); the traced share was 73-80 % with one other waiter (semantics.md 14.1)"},
+	"tick":                   {Syntax: "tick D", Doc: "The scheduler tick of the linux policy: a CPU-bound task gives its core up to another waiting on the same core only at a tick.", Source: "4ms: HZ=250 on the reference VM; CPU-bound tasks on one CPU alternated in 4.11-4.15 ms turns (semantics.md 14.3)"},
+	"base_slice":             {Syntax: "base_slice D", Doc: "EEVDF's base slice of the linux policy, multiplied by 1 + ilog2(cores): a task keeps its core at least that long in a turn.", Source: "0.7ms: Linux 6.15+ sysctl_sched_base_slice (semantics.md 14.3)"},
+	"fork_ramp":              {Syntax: "fork_ramp D", Doc: "How long a new task must have been on a core before the linux policy's fork placement counts it there: children forked closer together than this pile up on one core.", Source: "10ms, fitted to the traced placements of the reference VM (PELT ramps over ~32 ms; semantics.md 14.3)"},
+	"balance_idle":           {Syntax: "balance_idle D", Doc: "How long a core stays idle before it pulls a task waiting on a busy core (linux policy).", Source: "5ms: an idle CPU pulled a waiting task after 3-8 ms on the reference VM (semantics.md 14.3)"},
+	"balance_busy":           {Syntax: "balance_busy D", Doc: "How long a busy core stays two or more tasks behind another before the balancer pulls one (linux policy).", Source: "100ms: a 3-vs-1 imbalance lasted 56-120 ms on the reference VM (semantics.md 14.3)"},
+	"balance_flip":           {Syntax: "balance_flip D", Doc: "The mean time, drawn within ±15 %, before a core one task behind pulls a waiting task from the other (linux policy): three CPU-bound tasks on two cores change pairs this often.", Source: "130ms: 116-148 ms on the reference VM (semantics.md 14.3)"},
+	"gil_steal_cost":         {Syntax: "gil_steal_cost D", Doc: "How long after a forced drop a requester that took the signal runs with the GIL (the drop, the signal, the take; no OS wake-up).", Source: "5us, fitted to the E4 rows of two CPU-bound threads at 0.05 and 0.01 ms intervals (calibration E4)"},
+	"gil_reentry":            {Syntax: "gil_reentry D", Doc: "How long after its timed wait expired a GIL waiter is still awake re-entering the wait: a forced drop later than that finds it blocked again.", Source: "a few hundred ns to a µs between the request and the holder's signal (semantics.md 14.1); fitted with gil_signal_race"},
 	"asyncio_switch":         {Syntax: "asyncio_switch D", Doc: "What an asyncio hand-off costs: a task that awaits sleep(0) and is resumed.", Source: "calibration: asyncio_await_sleep0_us = 1.499"},
 	"gevent_switch":          {Syntax: "gevent_switch D", Doc: "What a switch through the gevent hub costs.", Source: "calibration: gevent_sleep0_us_patched = 1.17"},
-	"eventlet_switch":        {Syntax: "eventlet_switch D", Doc: "What a switch through the eventlet hub costs.", Source: "semantics.md 11.8: eventlet.sleep(0) takes 2.6 us"},
-	"greenlet_switch":        {Syntax: "greenlet_switch D", Doc: "What a raw greenlet switch costs.", Source: "0 so that the language's examples come out exactly; measured 0.117 us (semantics.md 12.2)"},
-	"generator_switch":       {Syntax: "generator_switch D", Doc: "What resuming a generator costs.", Source: "0 so that the language's examples come out exactly; measured 0.024 us (semantics.md 13.2)"},
-	"trampoline_dispatch":    {Syntax: "trampoline_dispatch D", Doc: "What the trampoline of a `coroutines` block costs per step, besides the switch.", Source: "0 by default, as generator_switch; measured 35 ns (semantics.md 13.2)"},
+	"eventlet_switch":        {Syntax: "eventlet_switch D", Doc: "What a switch through the eventlet hub costs.", Source: "docs/semantics.md §11.8: eventlet.sleep(0) takes 2.6 us"},
+	"greenlet_switch":        {Syntax: "greenlet_switch D", Doc: "What a raw greenlet switch costs.", Source: "0 so that the language's examples come out exactly; measured 0.117 us (docs/semantics.md §12.2)"},
+	"generator_switch":       {Syntax: "generator_switch D", Doc: "What resuming a generator costs.", Source: "0 so that the language's examples come out exactly; measured 0.024 us (docs/semantics.md §13.2)"},
+	"trampoline_dispatch":    {Syntax: "trampoline_dispatch D", Doc: "What the trampoline of a `coroutines` block costs per step, besides the switch.", Source: "0 by default, as generator_switch; measured 35 ns (docs/semantics.md §13.2)"},
 	"memory":                 {Syntax: "memory SIZE | memory KIND SIZE", Doc: "The machine's total memory (0 = unlimited), or what one unit of a kind takes: process, thread, coroutine, greenlet, greenthread, raw_greenlet, gen.", Source: "the reference machine has 24 GiB"},
 }
 
@@ -100,9 +109,9 @@ var memoryHelp = map[string]Help{
 	"thread":       {Doc: "Memory of one thread.", Source: "calibration E8: RSS per thread at 10,000 threads"},
 	"coroutine":    {Doc: "Memory of one asyncio task.", Source: "calibration E8: RSS per task at 10,000 tasks"},
 	"greenlet":     {Doc: "Memory of one gevent greenlet.", Source: "calibration E8: RSS per greenlet at 10,000 greenlets"},
-	"greenthread":  {Doc: "Memory of one eventlet greenthread.", Source: "semantics.md 11.8"},
-	"raw_greenlet": {Doc: "Memory of one greenlet of a `greenlets` block.", Source: "semantics.md 12.2"},
-	"gen":          {Doc: "Memory of one generator.", Source: "semantics.md 13.2"},
+	"greenthread":  {Doc: "Memory of one eventlet greenthread.", Source: "docs/semantics.md §11.8"},
+	"raw_greenlet": {Doc: "Memory of one greenlet of a `greenlets` block.", Source: "docs/semantics.md §12.2"},
+	"gen":          {Doc: "Memory of one generator.", Source: "docs/semantics.md §13.2"},
 }
 
 var policyHelp = map[string]string{
@@ -137,10 +146,9 @@ func machineDefault(key string) string {
 	case "multicore_speed":
 		return permille(m.MulticoreSpeedPermille)
 	case "gil_handoff":
-		if m.GILFIFO {
-			return "fifo"
-		}
-		return "random"
+		return m.GILHandoff.String()
+	case "gil_signal_race":
+		return permille(m.GILSignalRace)
 	case "memory":
 		return simulator.FormatSize(m.MemTotal)
 	}

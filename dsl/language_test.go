@@ -7,7 +7,7 @@ import (
 	"github.com/gilsim/gilsim/simulator"
 )
 
-// The examples of LANGUAGE.md, as written there.
+// The examples of docs/language.md, as written there.
 
 const langStructure = `scenario "title" {
   seed 42                          # optional, default 1

@@ -6,6 +6,22 @@ import (
 	"github.com/gilsim/gilsim/simulator"
 )
 
+// defaultPolicy is the scenario's policy: the one it names, or by default
+// linux (per-core run queues, as a real machine runs CPython) when it
+// holds a CPython process, and fair when it holds only native tasks,
+// which are textbook-ideal: their answers come out as a textbook's.
+func defaultPolicy(p *program) simulator.PolicyKind {
+	if p.policySet {
+		return p.policy
+	}
+	for _, t := range p.tops {
+		if !t.native {
+			return simulator.PolicyLinux
+		}
+	}
+	return simulator.PolicyFair
+}
+
 // lower expands a checked program into the simulator's model: `x N`
 // becomes N entities named name#1 … name#N, in place and depth first.
 // Replicas share their []Step (programs are never copied) and a
@@ -16,7 +32,7 @@ func lower(p *program) *simulator.Scenario {
 		Title:   p.title,
 		Seed:    p.seed,
 		Cores:   p.cores,
-		Policy:  p.policy,
+		Policy:  defaultPolicy(p),
 		Quantum: p.quantum,
 		Machine: p.machine,
 		Expects: p.expects,

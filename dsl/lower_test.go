@@ -21,7 +21,7 @@ func mustParse(t *testing.T, src string) *simulator.Scenario {
 
 func TestDefaults(t *testing.T) {
 	sc := mustParse(t, `scenario "defaults" { process "p" { thread "t" { cpu 1ms } } }`)
-	if sc.Title != "defaults" || sc.File != "t.sim" || sc.Seed != 1 || sc.Cores != 1 || sc.Policy != simulator.PolicyFair || sc.Quantum != 0 {
+	if sc.Title != "defaults" || sc.File != "t.sim" || sc.Seed != 1 || sc.Cores != 1 || sc.Policy != simulator.PolicyLinux || sc.Quantum != 0 {
 		t.Errorf("scenario defaults: %+v", sc)
 	}
 	if !reflect.DeepEqual(sc.Machine, simulator.DefaultMachine()) {
@@ -78,7 +78,8 @@ func TestMachineBlock(t *testing.T) {
   machine {
     wakeup_latency 30us  context_switch 3us  timer_slack 1us  thread_start 90us
     legacy_tick 20ns  legacy_signal_cost 2us  freethreading_overhead 1.25
-    gil_handoff fifo  asyncio_switch 1us  gevent_switch 2us  eventlet_switch 3us
+    gil_handoff fifo  gil_signal_race 0.5  gil_reentry 3us  gil_steal_cost 4us  tick 10ms  base_slice 1ms
+    fork_ramp 20ms  balance_idle 6ms  balance_busy 90ms  balance_flip 120ms  asyncio_switch 1us  gevent_switch 2us  eventlet_switch 3us
     greenlet_switch 100ns  generator_switch 20ns  trampoline_dispatch 30ns
     multicore_speed 0.9
     memory process 20MB  memory thread 16KB  memory coroutine 1KB  memory greenlet 8KB
@@ -87,7 +88,8 @@ func TestMachineBlock(t *testing.T) {
 }`)
 	want := simulator.Machine{
 		ContextSwitch: 3000, WakeupLatency: 30_000, TimerSlack: 1000, ThreadStart: 90_000,
-		LegacyTick: 20, LegacySignalCost: 2000, FreeThreadingOverheadPermille: 1250, GILFIFO: true,
+		LegacyTick: 20, LegacySignalCost: 2000, FreeThreadingOverheadPermille: 1250, GILHandoff: simulator.GILHandoffFIFO, GILSignalRace: 500, GILReentry: 3000, GILStealCost: 4000,
+		Tick: 10_000_000, BaseSlice: 1_000_000, ForkRamp: 20_000_000, BalanceIdle: 6_000_000, BalanceBusy: 90_000_000, BalanceFlip: 120_000_000,
 		AsyncioSwitch: 1000, GeventSwitch: 2000, EventletSwitch: 3000, GreenletSwitch: 100, GeneratorSwitch: 20,
 		TrampolineDispatch: 30, MulticoreSpeedPermille: 900,
 		MemProcess: 20 << 20, MemThread: 16 << 10, MemCoroutine: 1 << 10, MemGreenlet: 8 << 10,

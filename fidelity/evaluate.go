@@ -19,7 +19,7 @@ func Evaluate(runs *Runs) []Result {
 	for _, r := range Rows {
 		res := Result{Row: r}
 		res.Pred, res.Err = r.predict(runs)
-		if l, ok := limitOf(r.Entry); ok {
+		if l, ok := limitOf(r.ID()); ok {
 			res.Limit = &l
 		}
 		switch {

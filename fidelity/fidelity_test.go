@@ -2,22 +2,25 @@ package fidelity
 
 import (
 	"encoding/json"
-	"errors"
 	"flag"
+	"fmt"
 	"io/fs"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/gilsim/gilsim/dsl"
+	"github.com/gilsim/gilsim/internal/app"
 	"github.com/gilsim/gilsim/scenarios/calibration"
 )
 
-var update = flag.Bool("update", false, "rewrite the README's fidelity section")
+var update = flag.Bool("update", false, "rewrite the generated section of docs/fidelity.md")
 
 var (
 	loadOnce sync.Once
@@ -45,7 +48,7 @@ func results(t *testing.T) []Result {
 // known limitations, which must still be outside theirs.
 func TestFidelity(t *testing.T) {
 	for _, r := range results(t) {
-		t.Run(r.Entry, func(t *testing.T) {
+		t.Run(r.ID(), func(t *testing.T) {
 			if r.Err != nil {
 				t.Fatalf("no prediction: %v", r.Err)
 			}
@@ -54,7 +57,7 @@ func TestFidelity(t *testing.T) {
 			switch {
 			case r.Limit != nil && r.OK:
 				t.Errorf("known limitation %s, but gilsim now predicts %s for %s (measured %s, error %s, band ±%.1f %%): remove the row from fidelity.Known",
-					r.Limit.ID, got, r.Entry, want, formatError(r.Error), r.Band)
+					r.Limit.ID, got, r.ID(), want, formatError(r.Error), r.Band)
 			case r.Limit != nil:
 				t.Skipf("known limitation %s: %s", r.Limit.ID, r.Limit.Title)
 			case !r.OK && r.Unit.exact():
@@ -70,10 +73,10 @@ func TestFidelity(t *testing.T) {
 func TestBands(t *testing.T) {
 	seen := map[string]bool{}
 	for _, r := range Rows {
-		if seen[r.Entry] {
-			t.Errorf("row %s twice", r.Entry)
+		if seen[r.ID()] {
+			t.Errorf("row %s twice", r.ID())
 		}
-		seen[r.Entry] = true
+		seen[r.ID()] = true
 		if r.Unit.exact() {
 			if r.Text == "" {
 				t.Errorf("%s: an exact row needs its measured text", r.Entry)
@@ -84,7 +87,7 @@ func TestBands(t *testing.T) {
 			t.Errorf("%s: band ±%.1f %% outside [%v, %v]", r.Entry, b, minBand, maxBand)
 		}
 		for _, ref := range r.Refs {
-			if _, ok := rowByEntry(ref); !ok || ref == r.Entry {
+			if _, ok := rowByID(ref); !ok || ref == r.ID() {
 				t.Errorf("%s: reference %q is not another row", r.Entry, ref)
 			}
 		}
@@ -96,9 +99,13 @@ func TestBands(t *testing.T) {
 		"e2_speedup_threads_vs_sequential_16":            6.81, // (11.8 + 1.82) / 2
 		"e1_processes_2_wall_over_unit":                  19.35,
 		"e4_threads_2_interval_0.01ms_wall_over_default": 13.07,
+		"e1_threads_4_finish_times_over_unit[2]":         6.455, // a list element: 12.91 (its unit's) / 2
+		"e3_sleep_interval_0.5ms_cpu_2_slowdown":         5.14,  // (1.92 + 8.36) / 2
+		"e7_processes_3_first_over_last_finish":          12.64, // 25.28 / 2
+		"e3_sleep_interval_5ms_cpu_2_ops_per_s":          25,    // 210.82 / 2, capped
 	} {
-		r, _ := rowByEntry(entry)
-		if got := Band(r); math.Abs(got-want) > 0.01 {
+		r, _ := rowByID(entry)
+		if got := Band(r); math.Abs(got-want) > 0.01 || r.Entry == "" {
 			t.Errorf("Band(%s) = %.2f, want %.2f", entry, got, want)
 		}
 	}
@@ -115,7 +122,7 @@ func TestKnownLimitations(t *testing.T) {
 			t.Errorf("%s: a limitation names its rows, a title, and the missing rule in words", l.ID)
 		}
 		for _, e := range l.Rows {
-			if _, ok := rowByEntry(e); !ok {
+			if _, ok := rowByID(e); !ok {
 				t.Errorf("%s: row %q does not exist", l.ID, e)
 			}
 			if other, _ := limitOf(e); other.ID != l.ID {
@@ -179,19 +186,19 @@ func TestScenarios(t *testing.T) {
 	}
 }
 
-// TestREADME keeps the README's fidelity section identical to what
-// `gilsim fidelity` generates. Run `go test ./fidelity -update` (or
-// `gilsim fidelity --readme README.md`) after changing the engine, a
+// TestDoc keeps the generated section of docs/fidelity.md identical to
+// what `gilsim fidelity` prints. Run `go test ./fidelity -update` (or
+// `gilsim fidelity --doc docs/fidelity.md`) after changing the engine, a
 // scenario or a row.
-func TestREADME(t *testing.T) {
-	path := filepath.Join("..", "README.md")
+func TestDoc(t *testing.T) {
+	path := filepath.Join("..", "docs", "fidelity.md")
 	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := Markdown(results(t))
 	if *update {
-		out, err := ReplaceSection(string(b), want)
+		out, err := app.ReplaceSection(string(b), SectionName, want)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -200,46 +207,12 @@ func TestREADME(t *testing.T) {
 		}
 		return
 	}
-	got, err := Section(string(b))
+	got, err := app.Section(string(b), SectionName)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got != want {
-		gl, wl := strings.Split(got, "\n"), strings.Split(want, "\n")
-		for i := range max(len(gl), len(wl)) {
-			var g, w string
-			if i < len(gl) {
-				g = gl[i]
-			}
-			if i < len(wl) {
-				w = wl[i]
-			}
-			if g != w {
-				t.Fatalf("README.md's fidelity section differs from `gilsim fidelity` at line %d:\nREADME:    %s\ngenerated: %s\nRun `go run ./cmd/gilsim fidelity --readme README.md` (or go test ./fidelity -update).", i+1, g, w)
-			}
-		}
-	}
-	if !strings.Contains(string(b), "## Fidelity against CPython") {
-		t.Error("README.md lacks the heading ## Fidelity against CPython")
-	}
-}
-
-func TestReplaceSection(t *testing.T) {
-	in := "# x\n\nintro\n" + BeginMarker + "\nold\n" + EndMarker + "\ntail\n"
-	out, err := ReplaceSection(in, "new\n")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want := "# x\n\nintro\n" + BeginMarker + "\nnew\n" + EndMarker + "\ntail\n"; out != want {
-		t.Errorf("got %q, want %q", out, want)
-	}
-	if s, _ := Section(out); s != "new\n" {
-		t.Errorf("Section = %q", s)
-	}
-	for _, bad := range []string{"no markers", EndMarker + BeginMarker, BeginMarker + BeginMarker + EndMarker} {
-		if _, err := ReplaceSection(bad, "x"); err == nil {
-			t.Errorf("ReplaceSection(%q) should fail", bad)
-		}
+	if line, g, w := app.FirstDifference(got, want); line > 0 {
+		t.Fatalf("docs/fidelity.md's generated section differs from `gilsim fidelity` at its line %d:\ndoc:       %s\ngenerated: %s\nRun `go run ./cmd/gilsim fidelity --doc docs/fidelity.md` (or go test ./fidelity -update).", line, g, w)
 	}
 }
 
@@ -254,77 +227,31 @@ func TestParamsParse(t *testing.T) {
 	}
 }
 
-// sharedDir is ../shared/calibration, next to the repository.
-const sharedDir = "../../shared/calibration"
-
-type entry struct {
-	Value  json.RawMessage `json:"value"`
-	Spread *float64        `json:"spread_pct"`
-}
-
-func readData(t *testing.T, name string, v any) {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join(sharedDir, name))
-	if errors.Is(err, fs.ErrNotExist) {
-		t.Skipf("%s not found: the cross-check needs ../shared/calibration next to the repository", name)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(b, v); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// TestRowsMatchData checks every copied value and spread against the data
-// files, and that every outcome there has a row.
+// TestRowsMatchData checks the rows against the measurements of
+// fidelity/data: every row names an entry that is there, with a value of
+// the row's kind, and every outcome there has a row (outcomes.json in
+// full; of eventlet_greenlet.json every entry but the unit costs that
+// the calibration scenarios take as inputs).
 func TestRowsMatchData(t *testing.T) {
-	var out struct {
-		Entries map[string]entry `json:"entries"`
-	}
-	readData(t, outcomes, &out)
-	var eg map[string]json.RawMessage
-	readData(t, evgr, &eg)
-	flat := map[string]json.RawMessage{}
-	for _, sec := range []string{"e9_eventlet", "e10_greenlet_generators"} {
-		var m map[string]json.RawMessage
-		if err := json.Unmarshal(eg[sec], &m); err != nil {
-			t.Fatal(err)
-		}
-		for k, v := range m {
-			flat[sec+"."+k] = v
-		}
+	if rowsErr != nil {
+		t.Fatal(rowsErr)
 	}
 	for _, r := range Rows {
-		switch r.Data {
-		case outcomes:
-			e, ok := out.Entries[r.Entry]
-			if !ok {
-				t.Errorf("%s is not in %s", r.Entry, outcomes)
-				continue
-			}
-			checkValue(t, r, e.Value)
-			spread := 0.0
-			if e.Spread != nil {
-				spread = *e.Spread
-			}
-			if r.Spread != spread {
-				t.Errorf("%s: spread %v, the data says %v", r.Entry, r.Spread, spread)
-			}
-		case evgr:
-			v, ok := flat[r.Entry]
-			if !ok {
-				t.Errorf("%s is not in %s", r.Entry, evgr)
-				continue
-			}
-			checkValue(t, r, v)
-		case issue:
-		default:
-			t.Errorf("%s: unknown data file %q", r.Entry, r.Data)
+		m, ok := Measured(r.Data, r.Entry)
+		if !ok {
+			t.Errorf("%s is not in data/%s", r.Entry, r.Data)
+			continue
+		}
+		checkValue(t, r, m.Value)
+		if r.Spread != m.Spread {
+			t.Errorf("%s: spread %v, the data says %v", r.Entry, r.Spread, m.Spread)
+		}
+		if r.Unit.exact() == (r.Value != 0) {
+			t.Errorf("%s: a %s row with value %v and text %q", r.Entry, r.Unit, r.Value, r.Text)
 		}
 	}
-	for name := range out.Entries {
-		if _, ok := rowByEntry(name); !ok {
+	for _, name := range data.entries(outcomes) {
+		if !hasRow(name) {
 			t.Errorf("outcome %s has no row", name)
 		}
 	}
@@ -337,10 +264,34 @@ func TestRowsMatchData(t *testing.T) {
 		"e10_greenlet_generators.rss_kib_per_generator_at_10000":      true,
 		"e10_greenlet_generators.rss_kib_per_raw_greenlet_at_10000":   true,
 	}
-	for name := range flat {
-		if _, ok := rowByEntry(name); !ok && !inputs[name] {
+	for _, name := range data.entries(evgr) {
+		if !hasRow(name) && !inputs[name] {
 			t.Errorf("outcome %s has no row", name)
 		}
+	}
+	if len(data.entries(released)) == 0 || len(data.entries(calibrationFile)) == 0 {
+		t.Error("data/outcomes-released.json or data/calibration.json holds no entries")
+	}
+}
+
+// TestDataOnDisk checks that the embedded measurements are the files of
+// fidelity/data, and that a row whose entry is missing is an error, not a
+// zero.
+func TestDataOnDisk(t *testing.T) {
+	disk, err := loadData(os.DirFS("data"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(disk, data) {
+		t.Error("the embedded data differs from fidelity/data")
+	}
+	broken := dataset{}
+	for f, m := range data {
+		broken[f] = maps.Clone(m)
+	}
+	delete(broken[outcomes], "e2_threads_4_wall_ms")
+	if _, err := buildRows(broken, nil); err == nil || !strings.Contains(err.Error(), "e2_threads_4_wall_ms") {
+		t.Errorf("a missing entry: err = %v", err)
 	}
 }
 
@@ -358,10 +309,127 @@ func checkValue(t *testing.T, r Row, raw json.RawMessage) {
 			t.Errorf("%s: %q, the data says %s", r.Entry, r.Text, raw)
 		}
 	default:
+		if r.List {
+			var fs []float64
+			if err := json.Unmarshal(raw, &fs); err != nil || r.Index >= len(fs) || fs[r.Index] != r.Value {
+				t.Errorf("%s: %v, the data says %s", r.ID(), r.Value, raw)
+			}
+			return
+		}
 		var f float64
 		if err := json.Unmarshal(raw, &f); err != nil || f != r.Value {
 			t.Errorf("%s: %v, the data says %s", r.Entry, r.Value, raw)
 		}
+	}
+}
+
+// hasRow reports whether some row compares with the entry (a whole
+// entry, or an element of a list entry).
+func hasRow(entry string) bool {
+	for _, r := range Rows {
+		if r.Entry == entry {
+			return true
+		}
+	}
+	return false
+}
+
+// TestReleasedCovered checks that every entry of outcomes-released.json
+// is predicted by rows (every element of a list) or left out with a
+// reason, never both and never neither.
+func TestReleasedCovered(t *testing.T) {
+	left := map[string]bool{}
+	for _, o := range LeftOut {
+		if len(o.Reason) < 100 || len(o.Entries) == 0 {
+			t.Errorf("a left-out group names its entries and the reason in words: %q", o.Reason)
+		}
+		for _, e := range o.Entries {
+			if left[e] {
+				t.Errorf("%s left out twice", e)
+			}
+			left[e] = true
+			if _, ok := Measured(released, e); !ok {
+				t.Errorf("left out %s is not in data/%s", e, released)
+			}
+		}
+	}
+	for _, name := range data.entries(released) {
+		switch {
+		case hasRow(name) && left[name]:
+			t.Errorf("%s is both a row and left out", name)
+		case !hasRow(name) && !left[name]:
+			t.Errorf("released outcome %s has no row and is not in fidelity.LeftOut", name)
+		}
+		if n, err := listLen(data, released, name); err == nil && hasRow(name) {
+			for i := range n {
+				if _, ok := rowByID(fmt.Sprintf("%s[%d]", name, i)); !ok {
+					t.Errorf("%s has %d elements but no row for element %d", name, n, i)
+				}
+			}
+		}
+	}
+}
+
+// TestMedianError checks that the median |error| over all numeric rows,
+// the known limitations included, is at most 10 %.
+func TestMedianError(t *testing.T) {
+	m, n := MedianError(results(t))
+	if n < len(Rows)/2 {
+		t.Fatalf("only %d numeric rows of %d", n, len(Rows))
+	}
+	if m > 10 {
+		t.Errorf("median |error| over %d rows is %.1f %%, more than 10 %%", n, m)
+	}
+	// the median itself, on hand-made results
+	mk := func(errs ...float64) []Result {
+		var rs []Result
+		for _, e := range errs {
+			rs = append(rs, Result{Row: Row{Unit: Ratio}, Error: e})
+		}
+		return append(rs, Result{Row: Row{Unit: Order}}) // not counted
+	}
+	if m, n := MedianError(mk(-30, 1, 2)); m != 2 || n != 3 {
+		t.Errorf("MedianError(-30, 1, 2) = %v over %d, want 2 over 3", m, n)
+	}
+	if m, _ := MedianError(mk(-4, 1, 2, 8)); m != 3 {
+		t.Errorf("MedianError(-4, 1, 2, 8) = %v, want 3", m)
+	}
+}
+
+func TestOrdinal(t *testing.T) {
+	for _, c := range []struct {
+		i, n int
+		want string
+	}{
+		{0, 1, "the worker"}, {0, 4, "earliest"}, {3, 4, "latest"}, {1, 4, "2nd earliest"},
+		{2, 4, "3rd earliest"}, {3, 9, "4th earliest"}, {10, 20, "11th earliest"}, {21, 30, "22nd earliest"},
+	} {
+		if got := ordinal(c.i, c.n); got != c.want {
+			t.Errorf("ordinal(%d, %d) = %q, want %q", c.i, c.n, got, c.want)
+		}
+	}
+}
+
+// TestListRows checks the row machinery on a list entry: one row per
+// element, in order, each with the element's value.
+func TestListRows(t *testing.T) {
+	want := []float64{0.127, 10.306, 46.277, 58.459} // outcomes-released.json
+	for i, v := range want {
+		r, ok := rowByID(fmt.Sprintf("e1_threads_4_start_times_ms[%d]", i))
+		if !ok || !r.List || r.Index != i || r.Value != v || r.Entry != "e1_threads_4_start_times_ms" {
+			t.Errorf("element %d: row %+v, want value %v", i, r, v)
+		}
+	}
+	if _, ok := rowByID("e1_threads_4_start_times_ms[4]"); ok {
+		t.Error("a row past the end of the list")
+	}
+	bad := Row{Entry: "e1_threads_4_start_times_ms", Data: released, Unit: MS, List: true, Index: 4}
+	if err := rowValue(data, &bad); err == nil {
+		t.Error("element 4 of a 4-element list: no error")
+	}
+	scalar := Row{Entry: "e7_processes_3_wall_over_unit", Data: released, Unit: Ratio, List: true}
+	if err := rowValue(data, &scalar); err == nil {
+		t.Error("a number read as a list: no error")
 	}
 }
 

@@ -32,16 +32,16 @@ func size(f func(simulator.Machine) int64) func(simulator.Machine) string {
 // each key exists.
 var Params = []Param{
 	{"wakeup_latency", "24us", dur(func(m simulator.Machine) int64 { return m.WakeupLatency }),
-		"semantics.md 6.3 and 9.3: a C pipe ping-pong between two threads pinned to different cores of the reference VM, 24 µs a hop",
+		"docs/semantics.md §6.3 and §9.3: a C pipe ping-pong between two threads pinned to different cores of the reference VM, 24 µs a hop",
 		"pipe ping-pong between two processes pinned to different CPUs, per hop"},
 	{"context_switch", "3us", dur(func(m simulator.Machine) int64 { return m.ContextSwitch }),
-		"0 so that textbook answers for native tasks come out exact (LANGUAGE.md); the reference VM switches threads on one core in 2.2–2.7 µs (semantics.md 6.3)",
+		"0 so that textbook answers for native tasks come out exact (docs/language.md); the reference VM switches threads on one core in 2.2–2.7 µs (docs/semantics.md §6.3)",
 		"pipe ping-pong between two processes pinned to the same CPU, per hop"},
 	{"timer_slack", "50us", dur(func(m simulator.Machine) int64 { return m.TimerSlack }),
 		"Linux's default timer slack for a normal thread; calibration.json sleep_op_alone_us = 278 µs for time.sleep(200 µs) is 200 + 50 + the 24 µs wake-up + ~4 µs of interpreter",
 		"median time.sleep(200 µs) alone, minus 200 µs and the measured wake-up latency"},
 	{"thread_start", "85us", dur(func(m simulator.Machine) int64 { return m.ThreadStart }),
-		"calibration.json thread_start_join_empty_k1_ms = 0.119 ms, of which Thread.start is 80–90 µs (semantics.md 6.2); charged when an executor or thread pool grows",
+		"calibration.json thread_start_join_empty_k1_ms = 0.119 ms, of which Thread.start is 80–90 µs (docs/semantics.md §6.2); charged when an executor or thread pool grows",
 		"threading.Thread(target=noop).start(), median (the join not counted)"},
 	{"asyncio_switch", "1.5us", dur(func(m simulator.Machine) int64 { return m.AsyncioSwitch }),
 		"calibration.json asyncio_await_sleep0_us = 1.499",
@@ -50,40 +50,43 @@ var Params = []Param{
 		"calibration.json gevent_sleep0_us_patched = 1.17",
 		"gevent.sleep(0) between two greenlets, per call, fastest of 7 (skipped without gevent)"},
 	{"eventlet_switch", "2.6us", dur(func(m simulator.Machine) int64 { return m.EventletSwitch }),
-		"semantics.md 11.8: eventlet.sleep(0) 2.6 µs",
+		"docs/semantics.md §11.8: eventlet.sleep(0) 2.6 µs",
 		"eventlet.sleep(0) between two greenthreads, per call, fastest of 7 (skipped without eventlet)"},
 	{"greenlet_switch", "117ns", dur(func(m simulator.Machine) int64 { return m.GreenletSwitch }),
-		"0 so that LANGUAGE.md's `greenlets` example comes out exact; measured 0.117 µs (eventlet_greenlet.json greenlet_switch_us = 0.1174), which the calibration scenario sets",
+		"0 so that docs/language.md's `greenlets` example comes out exact; measured 0.117 µs (eventlet_greenlet.json greenlet_switch_us = 0.1174), which the calibration scenario sets",
 		"raw greenlet ping-pong, per switch, fastest of 7 (skipped without greenlet)"},
 	{"generator_switch", "24ns", dur(func(m simulator.Machine) int64 { return m.GeneratorSwitch }),
-		"0 so that LANGUAGE.md's `coroutines` example comes out exact; measured 0.024 µs (eventlet_greenlet.json generator_send_us = 0.0238), which the calibration scenario sets",
+		"0 so that docs/language.md's `coroutines` example comes out exact; measured 0.024 µs (eventlet_greenlet.json generator_send_us = 0.0238), which the calibration scenario sets",
 		"g.send(x) into a generator, per send (fastest of 7 repetitions)"},
 	{"trampoline_dispatch", "35ns", dur(func(m simulator.Machine) int64 { return m.TrampolineDispatch }),
-		"0 so that LANGUAGE.md's `coroutines` example comes out exact; a round-robin trampoline's step is 59 ns, of which 24 ns is the send (semantics.md 13.2: 10⁵ steps in 5.9 ms), which the trampoline calibration scenario sets",
+		"0 so that docs/language.md's `coroutines` example comes out exact; a round-robin trampoline's step is 59 ns, of which 24 ns is the send (docs/semantics.md §13.2: 10⁵ steps in 5.9 ms), which the trampoline calibration scenario sets",
 		"a round-robin trampoline's step over 1000 generators, minus generator_switch"},
 	{"legacy_tick", "25ns", dur(func(m simulator.Machine) int64 { return m.LegacyTick }),
-		"an estimate: one bytecode of the countdown loop on Python 2.7 (semantics.md 2), not measured",
+		"an estimate: one bytecode of the countdown loop on Python 2.7 (docs/semantics.md §2), not measured",
 		"not measured: needs a Python 2 interpreter"},
 	{"legacy_signal_cost", "1900ns", dur(func(m simulator.Machine) int64 { return m.LegacySignalCost }),
-		"fitted to semantics.md 2: two CPU threads 1.77× slower than sequential on 2.7, 2 cores",
+		"fitted to docs/semantics.md §2: two CPU threads 1.77× slower than sequential on 2.7, 2 cores",
 		"not measured: needs a Python 2 interpreter"},
 	{"freethreading_overhead", "1.08", func(m simulator.Machine) string {
 		return fmt.Sprintf("%d.%03d", m.FreeThreadingOverheadPermille/1000, m.FreeThreadingOverheadPermille%1000)
 	},
-		"semantics.md 8.1: 3.14t on x86-64 Linux, about 8 %",
+		"docs/semantics.md §8.1: 3.14t on x86-64 Linux, about 8 %",
 		"not measured: needs a free-threaded build"},
 	{"multicore_speed", "0.917", func(m simulator.Machine) string {
 		return fmt.Sprintf("%d.%03d", m.MulticoreSpeedPermille/1000, m.MulticoreSpeedPermille%1000)
 	},
 		"1 (no slowdown) so that textbook answers come out exact; on the reference VM two CPU-bound processes take 1.091 units of one (calibration.json E1 processes_2), 0.917 of one's speed each, which the E1 calibration scenario sets",
 		"a countdown in 1 process, then in 2 processes at once: t1 / t2"},
-	{"gil_handoff", "random", func(m simulator.Machine) string {
-		if m.GILFIFO {
-			return "fifo"
-		}
-		return "random"
+	{"gil_handoff", "futex", func(m simulator.Machine) string { return m.GILHandoff.String() },
+		"docs/semantics.md §14.1: CPython 3.11 take_gil/drop_gil, glibc's condition variable (a waiter not yet blocked consumes a signal) and the futex's FIFO wake order",
+		"not measured"},
+	{"gil_signal_race", "0.77", func(m simulator.Machine) string {
+		return fmt.Sprintf("%d.%03d", m.GILSignalRace/1000, m.GILSignalRace%1000)
 	},
-		"semantics.md 1.5: who wins a forced hand-off fits a uniform choice better than FIFO",
+		"fitted to the E3 convoy rows beside one and two CPU-bound threads; docs/semantics.md §14.1: traced 73–80 % for a requester on another core with one other waiter",
+		"convoy runs beside one, two and three CPU-bound threads"},
+	{"gil_reentry", "2us", func(m simulator.Machine) string { return simulator.FormatDuration(m.GILReentry) },
+		"docs/semantics.md §14.1: the holder signals about a microsecond after the request; fitted with gil_signal_race",
 		"not measured"},
 	{"memory process", "10MB", size(func(m simulator.Machine) int64 { return m.MemProcess }),
 		"an estimate of a fresh CPython 3.11 interpreter's RSS (not in the calibration data)",
@@ -116,9 +119,9 @@ var Params = []Param{
 // calibrate` measures them and prints them as comments.
 var Missing = []struct{ Name, Reference, Note string }{
 	{"GIL take/drop overhead", "≈ 0 µs",
-		"no parameter: the engine charges only the waiter's wake-up. On the reference VM a Python-thread pipe round trip (44–47 µs, 2 wake-ups and 2 GIL hand-offs, semantics.md 6.3) is no more than two cross-core hops (2 × 24 µs), so the take/drop itself is within the noise. `gilsim calibrate` prints it as `# gil_handoff_overhead`: a pipe hop between two threads on one CPU minus one between two processes on one CPU"},
+		"no parameter: the engine charges only the waiter's wake-up. On the reference VM a Python-thread pipe round trip (44–47 µs, 2 wake-ups and 2 GIL hand-offs, docs/semantics.md §6.3) is no more than two cross-core hops (2 × 24 µs), so the take/drop itself is within the noise. `gilsim calibrate` prints it as `# gil_handoff_overhead`: a pipe hop between two threads on one CPU minus one between two processes on one CPU"},
 	{"process start-up", "1.977 ms",
 		"no machine key: each `process` sets `startup` (CPU time on one core before its threads run). Reference: calibration.json process_start_join_empty_k1_ms (fork, start + join of an empty target). `gilsim calibrate` prints it as `# process_start`"},
 	{"wake-up of a core that just went idle", "≈ 2 µs",
-		"limitation L3: inferred from E4 (2 threads at a 10 µs interval, 3 % slower than at 5 ms)"},
+		"inferred from E4 (2 threads at a 10 µs interval, 3 % slower than at 5 ms)"},
 }

@@ -78,7 +78,7 @@ func ExampleRun_sweep() {
 }`
 	out, _ := gilsimtest.Run("cores.sim", []byte(src), gilsimtest.Set("cores", "1,2,4,8"))
 	for _, r := range out.Runs {
-		fmt.Println(r.Label, r.Makespan())
+		fmt.Println(r.Label(), r.Makespan())
 	}
 	// Output:
 	// cores=1 40ms

@@ -26,14 +26,16 @@ package gilsimtest
 import (
 	"errors"
 	"fmt"
-	"io/fs"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/gilsim/gilsim/compare"
 	"github.com/gilsim/gilsim/dsl"
+	"github.com/gilsim/gilsim/internal/app"
+	"github.com/gilsim/gilsim/report"
 	"github.com/gilsim/gilsim/simulator"
 )
 
@@ -86,19 +88,17 @@ type Outcome struct {
 }
 
 // Comparison is one run of a workload file, compared under every model.
+// Its report.RunID says which run of the sweep it is (Label()).
 type Comparison struct {
-	Label string // the varied parameters; "" outside a sweep
-	*compare.Comparison
-	file string
+	report.Comparison
 }
 
-// RunResult is one run.
+// RunResult is one run: its identity in the sweep (report.RunID: every
+// parameter's value, Label() the varied ones, "workers=8 switch=5ms"), its
+// scenario and its result.
 type RunResult struct {
-	Label    string        // the varied parameters, "workers=8 switch=5ms"; "" outside a sweep
-	Params   []dsl.Binding // every parameter's value in this run
+	report.Run
 	Scenario *simulator.Scenario
-	Result   *simulator.Result
-	file     string
 }
 
 // Run parses src (named name in messages) and runs every run. The error
@@ -123,37 +123,38 @@ func RunFile(path string, opts ...Option) (*Outcome, error) {
 	return run(sw, c)
 }
 
+// run runs a parsed sweep's runs side by side, as gilsim run does.
 func run(sw *dsl.Sweep, c config) (*Outcome, error) {
 	o := &Outcome{File: sw.File, Title: sw.Title}
-	for _, r := range sw.Runs {
-		if r.Workload != nil {
-			cmp, err := compare.Run(r.Workload, compare.Options{Sim: c.opts})
-			if err != nil {
-				if l := r.Label(); l != "" {
-					return nil, fmt.Errorf("%s [%s]: %w", sw.File, l, err)
-				}
-				return nil, fmt.Errorf("%s: %w", sw.File, err)
+	r := app.Runner{
+		Workers:       runtime.GOMAXPROCS(0),
+		Load:          func(app.Item) (*dsl.Sweep, error) { return sw, nil },
+		Options:       c.opts,
+		KeepScenarios: true,
+	}
+	var err error
+	r.Run([]app.Item{{Path: sw.File}}, func(_ int, f *app.File) {
+		for k, run := range f.Runs {
+			switch {
+			case err != nil:
+			case run.Err != nil:
+				err = fmt.Errorf("%s%s: %w", sw.File, run.Tag(), run.Err)
+			case run.Comparison != nil:
+				o.Comparisons = append(o.Comparisons, &Comparison{report.Comparison{RunID: run.RunID, Comparison: run.Comparison}})
+			default:
+				o.Runs = append(o.Runs, &RunResult{Run: report.Run{RunID: run.RunID, Result: run.Result}, Scenario: sw.Runs[k].Scenario})
 			}
-			o.Comparisons = append(o.Comparisons, &Comparison{Label: r.Label(), Comparison: cmp, file: sw.File})
-			continue
 		}
-		res, err := simulator.Run(r.Scenario, c.opts)
-		if err != nil {
-			if l := r.Label(); l != "" {
-				return nil, fmt.Errorf("%s [%s]: %w", sw.File, l, err)
-			}
-			return nil, fmt.Errorf("%s: %w", sw.File, err)
-		}
-		if res.File == "" {
-			res.File = sw.File
-		}
-		o.Runs = append(o.Runs, &RunResult{Label: r.Label(), Params: r.Params, Scenario: r.Scenario, Result: res, file: sw.File})
+	})
+	if err != nil {
+		return nil, err
 	}
 	return o, nil
 }
 
-// Failures lists what went wrong in every run, one positioned line each:
-// "pool.sim:14: expect makespan < 1s — actual 1.2s [workers=8]".
+// Failures lists what went wrong in every run, one positioned line each,
+// as gilsim test prints them: "pool.sim:14: expect makespan < 1s — actual
+// 1.2s [workers=8]".
 func (o *Outcome) Failures() []string {
 	var out []string
 	for _, r := range o.Runs {
@@ -165,70 +166,34 @@ func (o *Outcome) Failures() []string {
 	return out
 }
 
-// Failures lists what went wrong in a comparison: a shown model that did
-// not finish, an expectation that failed.
+// Failures lists what went wrong in a comparison: a model that ran and
+// did not finish (the sequential baseline too), an expectation that
+// failed.
 func (c *Comparison) Failures() []string {
-	var out []string
-	suffix := ""
-	if c.Label != "" {
-		suffix = " [" + c.Label + "]"
-	}
-	for _, r := range c.Rows {
-		if r.Problem != "" {
-			out = append(out, fmt.Sprintf("%s: %s: %s%s", c.file, r.Model, r.Problem, suffix))
-		}
-	}
-	for _, e := range c.Expectations {
-		if e.Skipped || e.OK {
-			continue
-		}
-		actual := "actual " + e.Actual
-		if e.Err != "" {
-			actual = e.Err
-		}
-		out = append(out, fmt.Sprintf("%s:%d: expect %s — %s%s", c.file, e.Pos.Line, e.Text, actual, suffix))
-	}
-	return out
+	return lines(app.ComparisonFailures(c.File, c.RunID, c.Comparison.Comparison))
 }
 
 // Row returns the comparison's row of a model ("threads"), shown or the
 // sequential baseline.
 func (c *Comparison) Row(model string) (*compare.Row, bool) {
-	for _, r := range c.Rows {
+	for _, r := range app.ComparisonRows(c.Comparison.Comparison) {
 		if r.Model == model {
 			return r, true
 		}
 	}
-	if c.Baseline != nil && c.Baseline.Model == model {
-		return c.Baseline, true
-	}
 	return nil, false
 }
 
-// Failures lists what went wrong in this run: failed expectations,
-// a deadlock, a modelled failure.
+// Failures lists what went wrong in this run: a deadlock, a modelled
+// failure, failed expectations.
 func (r *RunResult) Failures() []string {
+	return lines(app.Failures(r.Result.File, r.RunID, r.Result))
+}
+
+func lines(fs []app.Failure) []string {
 	var out []string
-	suffix := ""
-	if r.Label != "" {
-		suffix = " [" + r.Label + "]"
-	}
-	res := r.Result
-	if d := res.Deadlock; d != nil {
-		out = append(out, fmt.Sprintf("%s: DEADLOCK at %s: blocked %s%s", r.file, simulator.FormatDuration(d.Time), strings.Join(d.Blocked, ", "), suffix))
-	}
-	if f := res.Failure; f != nil {
-		out = append(out, fmt.Sprintf("%s: FAILURE at %s: %s: %s%s", r.file, simulator.FormatDuration(f.Time), f.Entity, f.Message, suffix))
-	}
-	for _, e := range res.Expectations {
-		if e.OK {
-			continue
-		}
-		actual := "actual " + e.Actual
-		if e.Err != "" {
-			actual = e.Err
-		}
-		out = append(out, fmt.Sprintf("%s:%d: expect %s — %s%s", r.file, e.Pos.Line, e.Text, actual, suffix))
+	for _, f := range fs {
+		out = append(out, f.String())
 	}
 	return out
 }
@@ -335,20 +300,14 @@ func Test(t testing.TB, path string, opts ...Option) *Outcome {
 func RunDir(t testing.TB, dir string, opts ...Option) []string {
 	t.Helper()
 	var files []string
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
+	for _, it := range app.Expand([]string{dir}) {
+		switch {
+		case errors.Is(it.Err, app.ErrNoScenarios):
+			t.Fatalf("no .sim files below %s", dir)
+		case it.Err != nil:
+			t.Fatal(it.Err)
 		}
-		if !d.IsDir() && strings.HasSuffix(p, ".sim") {
-			files = append(files, p)
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(files) == 0 {
-		t.Fatalf("no .sim files below %s", dir)
+		files = append(files, it.Path)
 	}
 	for _, f := range files {
 		name, err := filepath.Rel(dir, f)

@@ -19,7 +19,7 @@ func TestWorkloadFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(o.Runs) != 0 || len(o.Comparisons) != 2 || o.Comparisons[1].Label != "n=8" {
+	if len(o.Runs) != 0 || len(o.Comparisons) != 2 || o.Comparisons[1].Label() != "n=8" {
 		t.Fatalf("outcome %+v", o)
 	}
 	if r, ok := o.Comparisons[0].Row("processes"); !ok || r.Speedup < 3 {

@@ -12,11 +12,10 @@ import (
 )
 
 // Comparison is a workload compared under several models (the output of
-// compare.Run), with the sweep parameters that produced it.
+// compare.Run), with the run of its file it is.
 type Comparison struct {
+	RunID
 	*compare.Comparison
-	Params []Param // empty for a file without parameters
-	Label  string  // the varied parameters, "n=100"; "" outside a sweep
 }
 
 // compareColumns are the columns of the comparison table.
@@ -70,9 +69,7 @@ func compareTitle(c Comparison) string {
 	if c.File != "" {
 		s += " (" + c.File + ")"
 	}
-	if c.Label != "" {
-		s += " [" + c.Label + "]"
-	}
+	s += c.Tag()
 	return s
 }
 
@@ -229,7 +226,7 @@ func CompareGrid(cs []Comparison) *Grid {
 	g.AddColumn("file", false)
 	runs := make([]Run, len(cs))
 	for i, c := range cs {
-		runs[i] = Run{Params: c.Params}
+		runs[i] = Run{RunID: c.RunID}
 	}
 	params := paramNames(runs)
 	for _, p := range params {

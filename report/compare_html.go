@@ -84,7 +84,7 @@ func NewCompareHTMLSection(c Comparison) *HTMLSection {
 	}
 	s := htmlScenario{
 		Title:   termSafe(c.Title),
-		Label:   termSafe(c.Label),
+		Label:   termSafe(c.Label()),
 		File:    termSafe(c.File),
 		Compare: hc,
 	}

@@ -52,7 +52,7 @@ func TestCompareGoldens(t *testing.T) {
 	plain := fixtureComparison("cpu-bound")
 	evil := fixtureComparison("=cmd|' *bold* <b>\x1b[31m")
 	evil.Params = []Param{{Name: "n", Value: "8", Numeric: true}, {Name: "d", Value: "5ms"}}
-	evil.Label = "n=8"
+	evil.Varied = []string{"n"}
 	for _, tc := range []struct {
 		name  string
 		write func(*bytes.Buffer) error

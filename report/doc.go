@@ -44,7 +44,7 @@
 //
 // # JSON
 //
-// JSON writes the contract of LANGUAGE.md ("JSON result"): one object for
+// JSON writes the contract of docs/language.md ("JSON result"): one object for
 // one result, an array otherwise; the contract's fields first, in its
 // order, then extra fields: cpu_ns, switch_ns, context_switches, warnings
 // (line, col, process, entity, message), deadlock and failure (null when

@@ -22,7 +22,7 @@ func sweepRuns() []Run {
 		if w == "4" {
 			r.Deadlock = &simulator.Deadlock{Time: 5 * ms, Blocked: []string{"app/a", "app/b"}}
 		}
-		runs = append(runs, Run{Result: r, Params: []Param{{"workers", w, true}, {"switch", "5ms", false}}})
+		runs = append(runs, Run{Result: r, RunID: RunID{Params: []Param{{"workers", w, true}, {"switch", "5ms", false}}, Varied: []string{"workers"}}})
 	}
 	return runs
 }

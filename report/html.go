@@ -227,50 +227,41 @@ func summaryCells(r *simulator.Result) []string {
 	}
 }
 
-// processTable is Tables' process table: CPython processes only, replica
-// groups on one row.
+// processTable is the process table of Tables (processGrid), replica
+// groups on one row, its cells made safe for a terminal as the page shows
+// them (the template escapes them for HTML).
 func processTable(r *simulator.Result) ([]string, [][]string) {
-	var procs []simulator.ProcessResult
-	loop := false
-	for _, p := range r.Processes {
-		if p.Native {
-			continue
-		}
-		procs = append(procs, p)
-		loop = loop || p.LoopLagMax != 0 || p.LoopLagMean != 0 || p.LoopStallMax != 0
-	}
-	if len(procs) == 0 {
+	g := processGrid(r, false)
+	if g == nil {
 		return nil, nil
 	}
-	header := []string{"process", "gil handoffs", "forced switches", "gil wait", "peak memory"}
-	if loop {
-		header = append(header, "loop lag max", "loop lag mean", "loop stall max")
-	}
-	var rows [][]string
-	for _, g := range groupProcesses(procs, false) {
-		rows = append(rows, processRow(g, loop))
-	}
-	return header, rows
+	return gridCells(g)
 }
 
-// taskTable is Tables' task table, replica groups on one row.
+// taskTable is the task table of Tables (taskGrid), replica groups on one
+// row.
 func taskTable(r *simulator.Result) (header []string, rows [][]string, note string) {
-	lockWait := false
-	for _, tr := range r.Tasks {
-		lockWait = lockWait || tr.LockWait != 0
+	g, collapsed, _ := taskGrid(r, false)
+	if collapsed {
+		note = "Rows marked (xN) are replica groups: arrival, start, finish and turnaround show min–max; the other columns are totals."
 	}
-	header = []string{"task", "kind", "process", "arrival", "start", "finish", "turnaround", "cpu", "wait", "gil wait", "io"}
-	if lockWait {
-		header = append(header, "lock wait")
-	}
-	header = append(header, "switches")
-	for _, g := range groupTasks(r, false) {
-		if len(g) > 1 {
-			note = "Rows marked (xN) are replica groups: arrival, start, finish and turnaround show min–max; the other columns are totals."
-		}
-		rows = append(rows, taskRow(r, g, lockWait))
-	}
+	header, rows = gridCells(g)
 	return header, rows, note
+}
+
+// gridCells are a grid's header and rows with every cell termSafe.
+func gridCells(g *Grid) (header []string, rows [][]string) {
+	for _, c := range g.Columns {
+		header = append(header, c.Name)
+	}
+	for _, row := range g.Rows {
+		cells := make([]string, len(row))
+		for i, c := range row {
+			cells[i] = termSafe(c)
+		}
+		rows = append(rows, cells)
+	}
+	return header, rows
 }
 
 func warningLines(r *simulator.Result) []string {

@@ -14,7 +14,7 @@ import (
 	"github.com/gilsim/gilsim/simulator"
 )
 
-// JSON writes results in the JSON contract of LANGUAGE.md: one object for
+// JSON writes results in the JSON contract of docs/language.md: one object for
 // one result, an array for any other number (several files, or none). The
 // contract's fields come first and in its order; the extra fields follow.
 // Output is indented by two spaces and ends with a newline.

@@ -19,66 +19,20 @@ func Markdown(w io.Writer, r *simulator.Result, o TableOptions) error {
 	}
 	b.WriteString("### " + MarkdownEscape(title) + "\n\n")
 
-	summary := &Grid{}
-	for _, c := range []string{"makespan", "cpu time", "utilization", "context switches", "events", "peak memory"} {
-		summary.AddColumn(c, true)
-	}
-	summary.Rows = [][]string{{dur(r.Makespan), dur(r.CPUTime), simulator.FormatNumber(r.Utilization) + "%",
-		count(r.ContextSwitches), count(r.Events), simulator.FormatSize(r.MemoryPeak)}}
-	if err := writeGrid(w, &b, summary); err != nil {
+	if err := writeGrid(w, &b, summaryGrid(r)); err != nil {
 		return err
 	}
-
-	var procs []simulator.ProcessResult
-	loop := false
-	for _, p := range r.Processes {
-		if !p.Native {
-			procs = append(procs, p)
-			loop = loop || p.LoopLagMax != 0 || p.LoopLagMean != 0 || p.LoopStallMax != 0
-		}
-	}
-	if len(procs) > 0 {
-		g := &Grid{}
-		g.AddColumn("process", false)
-		for _, c := range []string{"gil handoffs", "forced switches", "gil wait", "peak memory"} {
-			g.AddColumn(c, true)
-		}
-		if loop {
-			for _, c := range []string{"loop lag max", "loop lag mean", "loop stall max"} {
-				g.AddColumn(c, true)
-			}
-		}
-		for _, grp := range groupProcesses(procs, o.PerTask) {
-			g.Rows = append(g.Rows, processRow(grp, loop))
-		}
+	if g := processGrid(r, o.PerTask); g != nil {
 		b.WriteByte('\n')
 		if err := writeGrid(w, &b, g); err != nil {
 			return err
 		}
 	}
-
 	b.WriteByte('\n')
 	if len(r.Tasks) == 0 {
 		b.WriteString("(no tasks)\n")
 	} else {
-		lockWait := false
-		for _, t := range r.Tasks {
-			lockWait = lockWait || t.LockWait != 0
-		}
-		g := &Grid{}
-		for _, c := range []string{"task", "kind", "process"} {
-			g.AddColumn(c, false)
-		}
-		for _, c := range []string{"arrival", "start", "finish", "turnaround", "cpu", "wait", "gil wait", "io"} {
-			g.AddColumn(c, true)
-		}
-		if lockWait {
-			g.AddColumn("lock wait", true)
-		}
-		g.AddColumn("switches", true)
-		for _, grp := range groupTasks(r, o.PerTask) {
-			g.Rows = append(g.Rows, taskRow(r, grp, lockWait))
-		}
+		g, _, _ := taskGrid(r, o.PerTask)
 		if err := writeGrid(w, &b, g); err != nil {
 			return err
 		}

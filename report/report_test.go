@@ -118,7 +118,7 @@ func objectKeys(t *testing.T, data []byte) []string {
 	return keys
 }
 
-// TestJSONContractOrder checks the field names and order that LANGUAGE.md
+// TestJSONContractOrder checks the field names and order that docs/language.md
 // fixes; extra fields may only come after them.
 func TestJSONContractOrder(t *testing.T) {
 	var b bytes.Buffer

@@ -4,15 +4,56 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"strings"
 
 	"github.com/gilsim/gilsim/simulator"
 )
 
-// Run is one result together with the sweep parameters that produced it.
-// Params is empty for a file without parameters.
+// Run is one result together with the run it is: its RunID.
 type Run struct {
+	RunID
 	Result *simulator.Result
+}
+
+// RunID identifies one run of a file among the runs of its sweep: the
+// value of every parameter in the run, in declaration order, and which of
+// them the sweep varies. A file without parameters has a single run, whose
+// RunID is empty. Runs, comparisons and failures all carry this one
+// identity; the application layer makes it from the parser's sweep
+// (internal/app).
+type RunID struct {
 	Params []Param
+	Varied []string // the names of the varied parameters, the outermost first
+}
+
+// Label names the run by its varied parameters, "workers=8 switch=5ms",
+// or "" for a run of a file without vary lines.
+func (id RunID) Label() string {
+	parts := make([]string, 0, len(id.Varied))
+	for _, name := range id.Varied {
+		v, _ := id.Value(name)
+		parts = append(parts, name+"="+v)
+	}
+	return strings.Join(parts, " ")
+}
+
+// Tag is the Label in brackets after a space, " [workers=8]", as messages
+// end with it; "" outside a sweep.
+func (id RunID) Tag() string {
+	if l := id.Label(); l != "" {
+		return " [" + l + "]"
+	}
+	return ""
+}
+
+// Value returns the value of the parameter called name in this run.
+func (id RunID) Value(name string) (string, bool) {
+	for _, p := range id.Params {
+		if p.Name == name {
+			return p.Value, true
+		}
+	}
+	return "", false
 }
 
 // Param is one parameter's value in a run, as written (`4`, `5ms`).

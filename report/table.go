@@ -56,54 +56,115 @@ func writeHeader(w io.Writer, r *simulator.Result, _ TableOptions) error {
 }
 
 func writeSummary(w io.Writer, r *simulator.Result, _ TableOptions) error {
-	t := newTable(w, "rrrrrr")
-	t.Header("makespan", "cpu time", "utilization", "context switches", "events", "peak memory")
-	if err := t.Append([]string{
-		dur(r.Makespan),
-		dur(r.CPUTime),
-		simulator.FormatNumber(r.Utilization) + "%",
-		count(r.ContextSwitches),
-		count(r.Events),
-		simulator.FormatSize(r.MemoryPeak),
-	}); err != nil {
-		return err
-	}
-	return t.Render()
+	return summaryGrid(r).WriteTable(w)
 }
 
 func writeProcesses(w io.Writer, r *simulator.Result, o TableOptions) error {
+	g := processGrid(r, o.PerTask)
+	if g == nil {
+		return nil
+	}
+	if _, err := io.WriteString(w, "\n"); err != nil {
+		return err
+	}
+	return g.WriteTable(w)
+}
+
+func writeTasks(w io.Writer, r *simulator.Result, o TableOptions) error {
+	if len(r.Tasks) == 0 {
+		// tablewriter draws no bottom border under a header alone.
+		_, err := io.WriteString(w, "\n(no tasks)\n")
+		return err
+	}
+	if _, err := io.WriteString(w, "\n"); err != nil {
+		return err
+	}
+	g, collapsed, lockWait := taskGrid(r, o.PerTask)
+	if err := g.WriteTable(w); err != nil {
+		return err
+	}
+	if collapsed {
+		totals := "cpu, wait, gil wait, io and switches"
+		if lockWait {
+			totals = "cpu, wait, gil wait, io, lock wait and switches"
+		}
+		_, err := io.WriteString(w, "rows marked (xN) are replica groups: arrival, start, finish and turnaround show min–max;\n"+
+			totals+" are totals (--per-task shows one row each)\n")
+		return err
+	}
+	return nil
+}
+
+// The tables of a run are built once, as Grids, and written by every
+// format: the terminal (Tables), Markdown and the HTML report. Their
+// cells hold raw text; each writer makes it safe for its medium.
+
+// summaryGrid is a run's summary: one row of totals.
+func summaryGrid(r *simulator.Result) *Grid {
+	g := &Grid{}
+	for _, c := range []string{"makespan", "cpu time", "utilization", "context switches", "events", "peak memory"} {
+		g.AddColumn(c, true)
+	}
+	g.Rows = [][]string{{dur(r.Makespan), dur(r.CPUTime), simulator.FormatNumber(r.Utilization) + "%",
+		count(r.ContextSwitches), count(r.Events), simulator.FormatSize(r.MemoryPeak)}}
+	return g
+}
+
+// processGrid is the table of a run's CPython processes (native tasks are
+// in the task table), a row per replica group unless perTask; the loop
+// columns appear when some process runs a loop. It is nil when the run
+// has no CPython process.
+func processGrid(r *simulator.Result, perTask bool) *Grid {
 	var procs []simulator.ProcessResult
 	loop := false
 	for _, p := range r.Processes {
-		if p.Native {
-			continue
-		}
-		procs = append(procs, p)
-		if p.LoopLagMax != 0 || p.LoopLagMean != 0 || p.LoopStallMax != 0 {
-			loop = true
+		if !p.Native {
+			procs = append(procs, p)
+			loop = loop || p.LoopLagMax != 0 || p.LoopLagMean != 0 || p.LoopStallMax != 0
 		}
 	}
 	if len(procs) == 0 {
 		return nil
 	}
-	header := []string{"process", "gil handoffs", "forced switches", "gil wait", "peak memory"}
-	align := "lrrrr"
+	g := &Grid{}
+	g.AddColumn("process", false)
+	for _, c := range []string{"gil handoffs", "forced switches", "gil wait", "peak memory"} {
+		g.AddColumn(c, true)
+	}
 	if loop {
-		header = append(header, "loop lag max", "loop lag mean", "loop stall max")
-		align += "rrr"
-	}
-	if _, err := io.WriteString(w, "\n"); err != nil {
-		return err
-	}
-	t := newTable(w, align)
-	t.Header(header)
-	for _, g := range groupProcesses(procs, o.PerTask) {
-		row := processRow(g, loop)
-		if err := t.Append(row); err != nil {
-			return err
+		for _, c := range []string{"loop lag max", "loop lag mean", "loop stall max"} {
+			g.AddColumn(c, true)
 		}
 	}
-	return t.Render()
+	for _, grp := range groupProcesses(procs, perTask) {
+		g.Rows = append(g.Rows, processRow(grp, loop))
+	}
+	return g
+}
+
+// taskGrid is the table of a run's tasks, a row per replica group unless
+// perTask. collapsed reports a row that stands for several tasks;
+// lockWait, the lock wait column (shown when some task waited for a lock).
+func taskGrid(r *simulator.Result, perTask bool) (g *Grid, collapsed, lockWait bool) {
+	for _, t := range r.Tasks {
+		lockWait = lockWait || t.LockWait != 0
+	}
+	g = &Grid{}
+	for _, c := range []string{"task", "kind", "process"} {
+		g.AddColumn(c, false)
+	}
+	for _, c := range []string{"arrival", "start", "finish", "turnaround", "cpu", "wait", "gil wait", "io"} {
+		g.AddColumn(c, true)
+	}
+	if lockWait {
+		g.AddColumn("lock wait", true)
+	}
+	g.AddColumn("switches", true)
+	for _, grp := range groupTasks(r, perTask) {
+		collapsed = collapsed || len(grp) > 1
+		g.Rows = append(g.Rows, taskRow(r, grp, lockWait))
+	}
+	return g, collapsed, lockWait
 }
 
 // processRow renders one process, or a replica group of processes: counts
@@ -127,61 +188,11 @@ func processRow(g []simulator.ProcessResult, loop bool) []string {
 		name = replicaLabel(groupOf(g[0].Group, g[0].Name), names) + " (x" + strconv.Itoa(len(g)) + ")"
 		lagMean /= int64(len(g))
 	}
-	row := []string{termSafe(name), count(handoffs), count(forced), dur(gilWait), simulator.FormatSize(mem)}
+	row := []string{name, count(handoffs), count(forced), dur(gilWait), simulator.FormatSize(mem)}
 	if loop {
 		row = append(row, dur(lagMax), dur(lagMean), dur(stall))
 	}
 	return row
-}
-
-func writeTasks(w io.Writer, r *simulator.Result, o TableOptions) error {
-	if len(r.Tasks) == 0 {
-		// tablewriter draws no bottom border under a header alone.
-		_, err := io.WriteString(w, "\n(no tasks)\n")
-		return err
-	}
-	if _, err := io.WriteString(w, "\n"); err != nil {
-		return err
-	}
-	lockWait := false
-	for _, tr := range r.Tasks {
-		if tr.LockWait != 0 {
-			lockWait = true
-			break
-		}
-	}
-	header := []string{"task", "kind", "process", "arrival", "start", "finish", "turnaround", "cpu", "wait", "gil wait", "io"}
-	align := "lllrrrrrrrr"
-	if lockWait {
-		header = append(header, "lock wait")
-		align += "r"
-	}
-	header = append(header, "switches")
-	align += "r"
-	t := newTable(w, align)
-	t.Header(header)
-	collapsed := false
-	for _, g := range groupTasks(r, o.PerTask) {
-		if len(g) > 1 {
-			collapsed = true
-		}
-		if err := t.Append(taskRow(r, g, lockWait)); err != nil {
-			return err
-		}
-	}
-	if err := t.Render(); err != nil {
-		return err
-	}
-	if collapsed {
-		totals := "cpu, wait, gil wait, io and switches"
-		if lockWait {
-			totals = "cpu, wait, gil wait, io, lock wait and switches"
-		}
-		_, err := io.WriteString(w, "rows marked (xN) are replica groups: arrival, start, finish and turnaround show min–max;\n"+
-			totals+" are totals (--per-task shows one row each)\n")
-		return err
-	}
-	return nil
 }
 
 // taskRow renders one task, or a replica group of tasks as described in
@@ -218,7 +229,7 @@ func taskRow(r *simulator.Result, g []simulator.TaskResult, lockWait bool) []str
 		}
 	}
 	row := []string{
-		termSafe(name), termSafe(first.Kind), termSafe(process),
+		name, first.Kind, process,
 		span(arrival), span(start), span(finish), span(around),
 		dur(cpu), dur(wait), dur(gilWait), dur(ioTime),
 	}

@@ -109,6 +109,7 @@ var blockTitles = [...]string{
 	simulator.BlockLock:    "waiting for a lock",
 	simulator.BlockOffload: "waiting for offloaded work",
 	simulator.BlockParked:  "parked",
+	simulator.BlockStart:   "being started (Thread.start)",
 }
 
 var markTitles = [...]string{

@@ -50,7 +50,7 @@ func (e *engine) result() *Result {
 		}
 		var lagSum, lagN int64
 		for _, t := range p.threads {
-			if l := t.lp; l != nil {
+			if l := t.rt.lp; l != nil {
 				pr.LoopLagMax = max(pr.LoopLagMax, l.lagMax)
 				pr.LoopStallMax = max(pr.LoopStallMax, l.stallMax)
 				lagSum += l.lagSum
@@ -95,12 +95,12 @@ func (e *engine) deadlock() *Deadlock {
 		}
 	}
 	for _, t := range e.threads {
-		if t.unit != nil && t.lp == nil && why[t.unit] == "" {
-			switch t.state {
+		if t.rt.unit != nil && t.rt.lp == nil && why[t.rt.unit] == "" {
+			switch t.os.state {
 			case stGIL:
-				why[t.unit] = "waiting for the GIL"
+				why[t.rt.unit] = "waiting for the GIL"
 			case stNew:
-				why[t.unit] = "never started"
+				why[t.rt.unit] = "never started"
 			}
 		}
 	}
@@ -147,5 +147,5 @@ func (m *member) unitOr(t *thread) *unitStats {
 	if m != nil {
 		return m.unit
 	}
-	return t.unit
+	return t.rt.unit
 }

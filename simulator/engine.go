@@ -5,153 +5,6 @@ import (
 	"math/rand/v2"
 )
 
-// thState is where an OS thread is, as the OS sees it.
-type thState uint8
-
-const (
-	stNew   thState = iota // not arrived yet
-	stReady                // runnable, waiting for a core
-	stCore                 // on a core (running a segment, switching, or spinning)
-	stIO                   // blocked in io or sleep (including the wake-up after it)
-	stLock                 // blocked on a lock
-	stGIL                  // asleep waiting for the GIL (or in a forced drop's handshake)
-	stIdle                 // asleep with nothing to do (an idle pool worker, a loop polling with no timers)
-	stDone
-)
-
-// segKind is what a thread does on its core.
-type segKind uint8
-
-const (
-	segNone    segKind = iota
-	segCPU             // bytecode: progress needs the GIL
-	segNative          // GIL-free C code
-	segStartup         // interpreter start-up of a process
-	segSwitch          // the OS context-switch cost
-)
-
-// pendKind is an action a thread postponed because a forced GIL drop made
-// it wait until another thread took the GIL.
-type pendKind uint8
-
-const (
-	pendNone pendKind = iota
-	pendBlock
-	pendLock
-)
-
-// thread is one OS thread: a native task, a Python thread, or a hidden
-// start-up thread that runs a process's interpreter start-up.
-type thread struct {
-	proc     *proc
-	spec     *Thread
-	unit     *unitStats // the unit it runs now (its own, or a loop's current unit); nil for the start-up thread
-	lp       *loop      // runtime threads: the scheduler they run
-	pool     *worker    // pool workers: their pool and current job
-	pendStep *Step
-	draws    *[]int64 // sjf/srtf: pre-drawn durations of the current burst
-	prog     program
-
-	segLeft    int64
-	segStart   int64
-	pendDur    int64
-	gilStart   int64 // when its current series of timed waits began
-	arrival    int64
-	vruntime   int64
-	onSince    int64
-	sliceBase  int64 // when the current quantum/slice began counting
-	burstLeft  int64 // sjf/srtf: CPU left in the current burst
-	stateSince int64
-	weight     int64
-
-	idx      int32
-	file     int32 // expanded file order, for tie rules
-	core     int32
-	uidx     int32 // index of unit in engine.units
-	sleepPos int32 // index in gil.sleeping, -1 if not there
-	priority int32
-	segGen   uint32
-	ioGen    uint32 // generation of the block-done event (a poll can be cut short)
-	sliceGen uint32
-
-	segSpeed   uint16 // the running work segment's speed in thousandths (multicore_speed); 0 = full
-	state      thState
-	seg        segKind
-	afterSw    segKind // segment to start once a switch cost is paid
-	pend       pendKind
-	blockWhy   BlockWhy
-	startup    bool // the hidden start-up thread of proc
-	python     bool // runs under proc's GIL
-	cpython    bool // a thread of a CPython process (pays the machine's costs), GIL or not
-	running    bool // a segment end event is live
-	spinning   bool // legacy GIL: awake on a core waiting for the holder's check
-	polling    bool // a loop thread asleep in its poll
-	hasGIL     bool
-	gilWaiting bool // registered as a waiter
-	signalled  bool // woken by a signal or a timeout, on its way to try again
-	gilFresh   bool // went to sleep after the GIL's last change of owner
-	sliceArmed bool // its expiry event is scheduled
-	inBurst    bool
-	memCharged bool // its thread memory is charged to its process
-
-	own unitStats // the unit of a plain thread
-}
-
-// unitStats accumulates one result row.
-type unitStats struct {
-	name     string
-	arrival  int64
-	start    int64
-	finish   int64
-	cpu      int64
-	wait     int64
-	gil      int64
-	io       int64
-	lockWait int64
-	switches int64
-	proc     int32
-	kind     unitKind
-	done     bool
-}
-
-// unitKind is what a result row is.
-type unitKind uint8
-
-const (
-	kindTask unitKind = iota
-	kindThread
-	kindCoroutine
-	kindGreenlet
-	kindGreenthread
-	kindGen
-)
-
-var unitKindNames = [...]string{"task", "thread", "coroutine", "greenlet", "greenthread", "gen"}
-
-func (k unitKind) String() string { return unitKindNames[k] }
-
-type core struct {
-	cur  int32
-	last int32
-	busy int64
-}
-
-type lockState struct {
-	name    string
-	holder  *unitStats // the thread or unit holding it
-	waiters []lockWaiter
-	head    int
-}
-
-// lockWaiter is a thread blocked on a lock (m set when it is a loop thread
-// blocked on behalf of its unit m), or a cooperative unit parked on it (t
-// nil).
-type lockWaiter struct {
-	t *thread
-	m *member
-	s *Step
-}
-
 type proc struct {
 	idx      int
 	spec     *Process
@@ -164,20 +17,30 @@ type proc struct {
 	nthreads int  // threads not finished yet
 	started  bool // its memory is charged
 	threads  []*thread
+	// its hidden main thread (start-up, then Thread.start of its plain
+	// threads), the threads it starts in order, and the next one
+	main      *thread
+	toStart   []*thread
+	nextStart int
+	announced int // started threads that have run their bootstrap
 }
 
 type engine struct {
-	sc    *Scenario
-	m     Machine
-	opt   Options
-	rng   *rand.Rand
-	q     eventQueue
-	rq    readyQueue
-	now   int64
-	evs   int64
-	inner int64 // passes of loops inside events (spin)
-	scans int64 // candidates looked at by the schedulers' searches: the complexity tests bound it
-	cores []core
+	sc  *Scenario
+	m   Machine
+	opt Options
+	rng *rand.Rand
+	q   eventQueue
+	pol osPolicy // layer 1's scheduling policy
+	// waiting counts the threads in the policy's queue (enqueue, and the
+	// dispatch's next): the engine asks it at every instant
+	waiting   int
+	now       int64
+	evs       int64
+	inner     int64  // passes of loops inside events (spin)
+	scans     int64  // candidates looked at by the schedulers' searches: the complexity tests bound it
+	mainSteps []Step // the main threads' program (start.go)
+	cores     []core
 
 	threads []*thread
 	procs   []*proc
@@ -186,9 +49,6 @@ type engine struct {
 
 	readyNow []*thread
 	expired  []*thread
-
-	fair fairParams
-	minV int64
 
 	unfinished int
 	compactAt  int // heap size at which stale events are swept out
@@ -202,10 +62,8 @@ type engine struct {
 	limit      *LimitError
 	warnings   []Warning
 	lastFinish int64
-	busyCores  int    // cores with a thread on them
-	unarmed    bool   // a slice began while nobody waited: its expiry is not scheduled
-	runWeight  int64  // the fair weights of the threads on cores
-	runV       []runV // fair: the vruntimes of threads on cores, a min-heap with stale entries
+	busyCores  int  // cores with a thread on them
+	unarmed    bool // a slice began while nobody waited: its expiry is not scheduled
 	// multicore_speed (multicore.go)
 	slowed      bool   // it slows work down at all (set once)
 	lastSpeed   uint16 // the speed at the last retime
@@ -215,6 +73,9 @@ type engine struct {
 // Run simulates sc and returns what happened. It is deterministic: the same
 // scenario gives the same Result, whatever the machine or GOMAXPROCS.
 func Run(sc *Scenario, opt Options) (*Result, error) {
+	if err := Validate(sc); err != nil {
+		return nil, err
+	}
 	if opt.MaxEvents <= 0 {
 		opt.MaxEvents = DefaultMaxEvents
 	}
@@ -248,11 +109,11 @@ func newEngine(sc *Scenario, opt Options) *engine {
 		slowed:    sc.Machine.MulticoreSpeedPermille > 0 && sc.Machine.MulticoreSpeedPermille < 1000 && cores > 1,
 		cores:     make([]core, cores),
 		idle:      map[*Step]bool{},
-		fair:      newFairParams(cores),
 	}
 	for i := range e.cores {
 		e.cores[i] = core{cur: -1, last: -1}
 	}
+	e.pol = newPolicy(e)
 	// the entities' slices at their final sizes: grown by appends, their
 	// copies were a third of a big run's allocations
 	nt, nu := 0, 0
@@ -268,100 +129,121 @@ func newEngine(sc *Scenario, opt Options) *engine {
 	seen := map[*Step]bool{}
 	var file int32
 	for pi, ps := range sc.Processes {
-		p := &proc{idx: pi, spec: ps, name: ps.Name, startAt: ps.Arrival}
-		if !ps.Native && ps.GIL.Mode != GILOff {
-			p.gil = &gilState{mode: ps.GIL.Mode, interval: ps.GIL.Interval, check: ps.GIL.Check, proc: pi}
-			if p.gil.interval <= 0 {
-				p.gil.interval = 5_000_000
-			}
-			if p.gil.check <= 0 {
-				p.gil.check = 100
-			}
-			if p.gil.mode == GILInterval {
-				// capped so that phase arithmetic cannot overflow
-				p.gil.period = min(satAdd(satAdd(p.gil.interval, e.m.TimerSlack), e.m.WakeupLatency), 1<<60)
-				p.gil.initWaits()
-			}
-		}
-		p.locks = make([]lockState, len(ps.Locks))
-		for i, n := range ps.Locks {
-			p.locks[i].name = n
-		}
-		e.procs = append(e.procs, p)
-		if !ps.Native && ps.Startup > 0 {
-			t := e.newThread(p, nil, file)
-			t.startup = true
-			t.arrival = ps.Arrival
-			t.seg, t.segLeft = segStartup, ps.Startup
-			e.q.push(event{at: ps.Arrival, kind: evArrive, th: t.idx})
-			p.startAt = -1 // set when start-up ends
-		}
+		p := e.newProc(pi, ps, file)
 		for _, ts := range ps.Threads {
 			file++
-			mark := func(steps []Step) {
-				if len(steps) > 0 && !seen[&steps[0]] {
-					seen[&steps[0]] = true
-					markIdle(steps, e.idle)
-				}
-			}
-			mark(ts.Steps)
-			for _, m := range ts.Members {
-				mark(m.Steps)
-			}
-			t := e.newThread(p, ts, file)
-			p.threads = append(p.threads, t)
-			p.nthreads++
-			if ts.Kind != ThreadPlain {
-				t.uidx = -1
-				e.newLoop(t, ts, p)
-			} else {
-				kind := kindThread
-				if ps.Native {
-					kind = kindTask
-				}
-				t.own = unitStats{name: ts.Name, kind: kind, proc: int32(pi), start: -1, finish: -1}
-				t.unit = &t.own
-				t.uidx = int32(len(e.units))
-				e.units = append(e.units, t.unit)
-				e.unfinished++
-			}
-			if p.startAt >= 0 {
-				t.arrival = p.startAt + ts.Arrival
-				if ps.Native {
-					t.arrival = ts.Arrival
-				}
-				e.q.push(event{at: t.arrival, kind: evArrive, th: t.idx})
-			}
+			e.markIdleOnce(ts, seen)
+			e.addThread(p, ts, file)
 		}
 	}
 	return e
 }
 
+// newProc builds process pi: its GIL, its locks, and the hidden thread of
+// its interpreter's start-up.
+func (e *engine) newProc(pi int, ps *Process, file int32) *proc {
+	p := &proc{idx: pi, spec: ps, name: ps.Name, startAt: ps.Arrival}
+	if !ps.Native && ps.GIL.Mode != GILOff {
+		p.gil = &gilState{mode: ps.GIL.Mode, interval: ps.GIL.Interval, check: ps.GIL.Check, proc: pi}
+		if p.gil.interval <= 0 {
+			p.gil.interval = 5_000_000
+		}
+		if p.gil.check <= 0 {
+			p.gil.check = 100
+		}
+		if p.gil.mode == GILInterval {
+			// capped so that phase arithmetic cannot overflow
+			p.gil.period = min(satAdd(satAdd(p.gil.interval, e.m.TimerSlack), e.m.WakeupLatency), 1<<60)
+			p.gil.initWaits()
+		}
+	}
+	p.locks = make([]lockState, len(ps.Locks))
+	for i, n := range ps.Locks {
+		p.locks[i].name = n
+	}
+	e.procs = append(e.procs, p)
+	if !ps.Native && (ps.Startup > 0 || (startsThreads(ps) && hasPlainThread(ps))) {
+		t := e.newThread(p, nil, file)
+		t.rt.startup = true
+		t.os.arrival = ps.Arrival
+		t.os.seg, t.os.segLeft = segStartup, ps.Startup
+		e.q.push(event{at: ps.Arrival, kind: evArrive, th: t.idx})
+		p.startAt = -1 // set when start-up ends
+		p.main = t
+	}
+	return p
+}
+
+func hasPlainThread(ps *Process) bool {
+	for _, ts := range ps.Threads {
+		if ts.Kind == ThreadPlain {
+			return true
+		}
+	}
+	return false
+}
+
+// markIdleOnce finds the idle repeat bodies of ts's programs (shared by
+// replicas: each list is looked at once).
+func (e *engine) markIdleOnce(ts *Thread, seen map[*Step]bool) {
+	mark := func(steps []Step) {
+		if len(steps) > 0 && !seen[&steps[0]] {
+			seen[&steps[0]] = true
+			markIdle(steps, e.idle)
+		}
+	}
+	mark(ts.Steps)
+	for _, m := range ts.Members {
+		mark(m.Steps)
+	}
+}
+
+// addThread builds thread ts of p, its result row or its runtime's, and
+// schedules its arrival (after p's start-up, when p has one).
+func (e *engine) addThread(p *proc, ts *Thread, file int32) {
+	ps := p.spec
+	t := e.newThread(p, ts, file)
+	p.threads = append(p.threads, t)
+	p.nthreads++
+	if ts.Kind != ThreadPlain {
+		t.rt.uidx = -1
+		e.newLoop(t, ts, p)
+	} else {
+		kind := kindThread
+		if ps.Native {
+			kind = kindTask
+		}
+		t.own = unitStats{name: ts.Name, kind: kind, proc: int32(p.idx), start: -1, finish: -1}
+		t.rt.unit = &t.own
+		t.rt.uidx = int32(len(e.units))
+		e.units = append(e.units, t.rt.unit)
+		e.unfinished++
+	}
+	if p.startAt >= 0 {
+		t.os.arrival = p.startAt + ts.Arrival
+		if ps.Native {
+			t.os.arrival = ts.Arrival
+		}
+		e.q.push(event{at: t.os.arrival, kind: evArrive, th: t.idx})
+	}
+}
+
 func (e *engine) newThread(p *proc, ts *Thread, file int32) *thread {
-	t := &thread{idx: int32(len(e.threads)), file: file, proc: p, spec: ts, core: -1, sleepPos: -1}
-	t.python = p.gil != nil
-	t.cpython = !p.spec.Native
+	t := &thread{idx: int32(len(e.threads)), file: file, proc: p, spec: ts}
+	t.os.core, t.gil.sleepPos = -1, -1
+	t.gil.python = p.gil != nil
+	t.rt.cpython = !p.spec.Native
 	nice := p.spec.Nice
 	if ts != nil {
-		t.prog = newProgram(ts.Steps)
-		t.priority = int32(ts.Priority)
+		t.rt.prog = newProgram(ts.Steps)
+		t.os.priority = int32(ts.Priority)
 		if ts.Nice != 0 {
 			nice = ts.Nice
 		}
 	}
-	t.weight = weightOf(nice)
+	t.os.nice = clampNice(nice)
 	e.threads = append(e.threads, t)
 	return t
-}
-
-// groupName strips a replica suffix: "w#3" -> "w".
-func groupName(n string) string {
-	for i := len(n) - 1; i >= 0; i-- {
-		if n[i] == '#' {
-			return n[:i]
-		}
-	}
-	return n
 }
 
 // loop pops events in (time, sequence) order. All events of an instant are
@@ -370,7 +252,7 @@ func (e *engine) loop() {
 	var ev event
 	for {
 		if e.q.len() == 0 {
-			if len(e.readyNow) > 0 || len(e.expired) > 0 || (e.rq.len() > 0 && e.idleCore()) {
+			if len(e.readyNow) > 0 || len(e.expired) > 0 || (e.waiting > 0 && e.idleCore()) {
 				e.dispatch()
 				if e.failure != nil || e.limit != nil {
 					return
@@ -398,6 +280,8 @@ func (e *engine) loop() {
 		if ev.kind == evGILCheck {
 			g := e.procs[ev.th].gil
 			live = g != nil && ev.gen == g.tw.gen
+		} else if ev.kind == evTick {
+			live = true
 		} else {
 			t = e.threads[ev.th]
 			live = e.live(&ev, t)
@@ -436,17 +320,17 @@ func (e *engine) stale(ev *event) bool {
 	case evGILCheck:
 		g := e.procs[ev.th].gil
 		return g == nil || ev.gen != g.tw.gen
-	case evArrive, evWake:
+	case evArrive, evWake, evTick:
 		return false
 	}
 	t := e.threads[ev.th]
 	switch ev.kind {
 	case evSegment:
-		return ev.gen != t.segGen
+		return ev.gen != t.os.segGen
 	case evSlice:
-		return ev.gen != t.sliceGen
+		return ev.gen != t.os.sliceGen
 	case evBlockDone:
-		return ev.gen != t.ioGen
+		return ev.gen != t.os.ioGen
 	case evLegacyCheck:
 		return t.proc.gil == nil || ev.gen != t.proc.gil.legacyGen
 	}
@@ -456,11 +340,15 @@ func (e *engine) stale(ev *event) bool {
 // tick counts one unit of simulation work and enforces --max-events.
 func (e *engine) tick() bool {
 	e.evs++
-	if e.evs+e.inner > e.opt.MaxEvents {
+	return e.evs+e.inner > e.opt.MaxEvents && e.eventLimit()
+}
+
+// eventLimit stops the run at --max-events.
+func (e *engine) eventLimit() bool {
+	if e.limit == nil {
 		e.limit = &LimitError{What: "events", Limit: e.opt.MaxEvents, At: e.now}
-		return true
 	}
-	return false
+	return true
 }
 
 // spin counts one pass of a loop inside an event that is not an event of
@@ -469,27 +357,21 @@ func (e *engine) tick() bool {
 // without end. The passes are not reported as events.
 func (e *engine) spin() bool {
 	e.inner++
-	if e.evs+e.inner > e.opt.MaxEvents {
-		if e.limit == nil {
-			e.limit = &LimitError{What: "events", Limit: e.opt.MaxEvents, At: e.now}
-		}
-		return true
-	}
-	return false
+	return e.evs+e.inner > e.opt.MaxEvents && e.eventLimit()
 }
 
 func (e *engine) live(ev *event, t *thread) bool {
 	switch ev.kind {
 	case evSegment:
-		return ev.gen == t.segGen && t.state == stCore && t.running
+		return ev.gen == t.os.segGen && t.os.state == stCore && t.os.running
 	case evSlice:
-		return ev.gen == t.sliceGen && t.state == stCore
+		return ev.gen == t.os.sliceGen && t.os.state == stCore
 	case evBlockDone:
-		return ev.gen == t.ioGen && t.state == stIO
+		return ev.gen == t.os.ioGen && t.os.state == stIO
 	case evLegacyCheck:
-		return t.proc.gil != nil && ev.gen == t.proc.gil.legacyGen && t.state == stCore && t.running && t.seg == segCPU && t.hasGIL
+		return t.proc.gil != nil && ev.gen == t.proc.gil.legacyGen && t.os.state == stCore && t.os.running && t.os.seg == segCPU && t.gil.held
 	case evGoOn:
-		return ev.gen == t.segGen && t.state == stCore && !t.running && !t.spinning
+		return ev.gen == t.os.segGen && t.os.state == stCore && !t.os.running && !t.gil.spinning
 	}
 	return true
 }
@@ -512,6 +394,8 @@ func (e *engine) handle(ev *event, t *thread) {
 		e.legacyCheck(t)
 	case evGoOn:
 		e.run(t)
+	case evTick:
+		e.pol.tick()
 	}
 }
 
@@ -523,16 +407,24 @@ func (e *engine) arrive(t *thread) {
 			return
 		}
 	}
-	if !t.startup && !p.spec.Native {
+	if !t.rt.startup && !p.spec.Native {
 		if !e.alloc(p, p.name+"/"+t.name(), e.m.MemThread) {
 			return
 		}
-		t.memCharged = true
+		t.os.memCharged = true
 	}
-	if t.unit != nil {
-		t.unit.arrival = e.now
+	if t.rt.unit != nil {
+		t.rt.unit.arrival = e.now
 	}
-	t.stateSince = e.now
+	t.os.since = e.now
+	if t.rt.announce {
+		// started by its process's main thread: it arrived when its `at`
+		// came, and waited to be started since (start.go)
+		u := t.rt.unit
+		u.arrival = t.os.arrival
+		u.wait += e.now - t.os.arrival
+		e.spanWhy(t, BlockStart, t.os.arrival)
+	}
 	e.makeReady(t, false)
 }
 
@@ -565,641 +457,6 @@ func (e *engine) release(p *proc, n int64) {
 	p.memNow -= n
 }
 
-// setState moves t to s and charges the time spent in the old state.
-func (e *engine) setState(t *thread, s thState) {
-	if u := t.unit; u != nil {
-		d := e.now - t.stateSince
-		switch t.state {
-		case stReady:
-			u.wait += d
-			e.span(t, SpanReady, t.stateSince)
-		case stIO:
-			u.io += d
-			e.spanWhy(t, t.blockWhy, t.stateSince)
-		case stLock:
-			u.lockWait += d
-			e.spanWhy(t, BlockLock, t.stateSince)
-		case stGIL:
-			u.gil += d
-			u.wait += d
-			e.span(t, SpanGILWait, t.stateSince)
-		}
-	}
-	t.state = s
-	t.stateSince = e.now
-}
-
-func (e *engine) spanWhy(t *thread, why BlockWhy, start int64) {
-	if e.opt.Trace == nil || t.unit == nil || start == e.now {
-		return
-	}
-	e.opt.Trace(Span{Entity: int(t.uidx), Process: t.proc.idx, Kind: SpanBlocked, Core: -1, Why: why, Start: start, End: e.now})
-}
-
-func (e *engine) span(t *thread, k SpanKind, start int64) {
-	if e.opt.Trace == nil || start == e.now {
-		return
-	}
-	c := -1
-	if k == SpanRunning || k == SpanSwitching {
-		c = int(t.core)
-	}
-	ent := -1
-	if t.unit != nil {
-		ent = int(t.uidx)
-	} else if c < 0 {
-		return // only the core time of a process's own work is shown
-	}
-	e.opt.Trace(Span{Entity: ent, Process: t.proc.idx, Kind: k, Core: c, HasGIL: t.hasGIL && k == SpanRunning, Start: start, End: e.now})
-}
-
-// makeReady makes t runnable. woke says it comes back from sleeping (for
-// the fair policy's placement).
-func (e *engine) makeReady(t *thread, woke bool) {
-	if e.sc.Policy == PolicyFair {
-		if woke {
-			if v := e.minV - e.fair.latency/2; t.vruntime < v {
-				t.vruntime = v
-			}
-		} else if t.vruntime < e.minV {
-			t.vruntime = e.minV
-		}
-	}
-	e.setState(t, stReady)
-	e.readyNow = append(e.readyNow, t)
-}
-
-// dispatch gives idle cores to ready threads and applies preemption.
-func (e *engine) dispatch() {
-	for {
-		changed := false
-		if len(e.readyNow) > 0 {
-			rn := e.readyNow
-			sortThreads(rn, func(a, b *thread) bool { return a.file < b.file })
-			for _, t := range rn {
-				e.enqueue(t)
-			}
-			e.readyNow = rn[:0]
-			changed = true
-		}
-		if len(e.expired) > 0 {
-			ex := e.expired
-			sortThreads(ex, func(a, b *thread) bool { return a.core < b.core })
-			for _, t := range ex {
-				if t.state != stCore {
-					continue
-				}
-				if e.rq.len() > 0 {
-					e.preempt(t)
-				} else {
-					e.beginSlice(t, e.now)
-				}
-			}
-			e.expired = ex[:0]
-			changed = true
-		}
-		for c := range e.cores {
-			if e.rq.len() == 0 {
-				break
-			}
-			if e.cores[c].cur < 0 {
-				it := e.rq.pop()
-				e.place(e.threads[it.th], c)
-				changed = true
-			}
-		}
-		if e.rq.len() > 0 {
-			// someone waits for a core: every running slice now matters
-			// (those begun while nobody waited are not scheduled yet)
-			if e.unarmed {
-				e.unarmed = false
-				for c := range e.cores {
-					if id := e.cores[c].cur; id >= 0 {
-						e.armSlice(e.threads[id])
-					}
-				}
-			}
-			if e.preemptForBetter() {
-				changed = true
-			}
-		}
-		if !changed && len(e.readyNow) == 0 && len(e.expired) == 0 {
-			return
-		}
-	}
-}
-
-// sortThreads is a stable insertion sort: the lists sorted per instant are
-// short and mostly in order already, and it allocates nothing.
-func sortThreads(ts []*thread, less func(a, b *thread) bool) {
-	for i := 1; i < len(ts); i++ {
-		for j := i; j > 0 && less(ts[j], ts[j-1]); j-- {
-			ts[j], ts[j-1] = ts[j-1], ts[j]
-		}
-	}
-}
-
-func (e *engine) enqueue(t *thread) {
-	it := rqItem{th: t.idx, w: t.weight}
-	switch e.sc.Policy {
-	case PolicySJF, PolicySRTF:
-		e.ensureBurst(t)
-		it.k1, it.k2, it.k3 = t.burstLeft, t.arrival, int64(t.file)
-	case PolicyPriority:
-		it.k1, it.k2, it.k3 = int64(t.priority), t.arrival, int64(t.file)
-	case PolicyFair:
-		it.k1 = t.vruntime
-	}
-	e.rq.push(it)
-}
-
-// preemptForBetter applies preemptive policies: the best ready thread
-// takes the core of the worst running one when it is strictly better.
-func (e *engine) preemptForBetter() bool {
-	pol := e.sc.Policy
-	if pol != PolicySRTF && pol != PolicyPriority && pol != PolicyFair {
-		return false
-	}
-	best := e.rq.peek()
-	bt := e.threads[best.th]
-	victim := -1
-	var worst int64 = math.MinInt64
-	for c := range e.cores {
-		id := e.cores[c].cur
-		if id < 0 {
-			return false
-		}
-		r := e.threads[id]
-		var k int64
-		switch pol {
-		case PolicySRTF:
-			k = e.remaining(r)
-		case PolicyPriority:
-			k = int64(r.priority)
-		case PolicyFair:
-			k = r.vruntime + max(e.now-r.onSince, 0)*1024/r.weight
-		}
-		if k >= worst {
-			worst, victim = k, c
-		}
-	}
-	better := false
-	switch pol {
-	case PolicySRTF, PolicyPriority:
-		better = best.k1 < worst
-	case PolicyFair:
-		better = worst-bt.vruntime > e.fair.wakeupGran*1024/bt.weight
-	}
-	if !better {
-		return false
-	}
-	e.preempt(e.threads[e.cores[victim].cur])
-	return true
-}
-
-// remaining is a running thread's CPU left in its burst (srtf).
-func (e *engine) remaining(t *thread) int64 {
-	r := t.burstLeft
-	if t.seg == segCPU || t.seg == segNative {
-		r -= e.segWork(t)
-	}
-	return r
-}
-
-// place puts t on core c.
-func (e *engine) place(t *thread, c int) {
-	cr := &e.cores[c]
-	if cr.cur < 0 {
-		e.busyCores++
-	} else {
-		e.runWeight -= e.threads[cr.cur].weight
-	}
-	e.runWeight += t.weight
-	cr.cur = t.idx
-	t.core = int32(c)
-	e.setState(t, stCore)
-	t.onSince = e.now
-	if t.unit != nil {
-		t.unit.switches++
-	}
-	if e.sc.Policy == PolicyFair {
-		if len(e.cores) > runVScanMax {
-			e.pushRunV(t)
-		}
-		e.updateMinV()
-	}
-	switched := cr.last >= 0 && cr.last != t.idx
-	cr.last = t.idx
-	if switched {
-		e.ctxSwitch++
-	}
-	if switched && e.m.ContextSwitch > 0 {
-		// the fair policy counts t's run from the end of the switch: the
-		// cost is the kernel's, and charged to t's vruntime it made t look
-		// worse than the thread it replaced, which then took the core back
-		// the instant the switch ended (a switch cost of a slice or more
-		// livelocked two threads, each paying it without ever running)
-		t.onSince = e.after(e.m.ContextSwitch)
-		t.afterSw = t.seg
-		left := t.segLeft
-		t.seg = segSwitch
-		t.segLeft = e.m.ContextSwitch
-		e.beginSlice(t, e.after(e.m.ContextSwitch))
-		e.startSegment(t)
-		t.segLeft = left
-		return
-	}
-	e.beginSlice(t, e.now)
-	e.run(t)
-}
-
-// run advances t on its core with the interpreter its kind needs.
-func (e *engine) run(t *thread) {
-	if t.lp != nil {
-		e.runLoop(t)
-		return
-	}
-	e.runOnCore(t)
-}
-
-// name is how results and messages call t.
-func (t *thread) name() string {
-	switch {
-	case t.unit != nil && t.lp == nil:
-		return t.unit.name
-	case t.spec != nil:
-		return t.spec.Name
-	}
-	return "startup"
-}
-
-func (e *engine) updateMinV() {
-	v := int64(math.MaxInt64)
-	if e.rq.len() > 0 {
-		v = e.rq.peek().k1
-	}
-	if r, ok := e.minRunV(); ok && r < v {
-		v = r
-	}
-	if v != math.MaxInt64 && v > e.minV {
-		e.minV = v
-	}
-}
-
-// beginSlice starts t's quantum (round_robin) or fair slice at from. Its
-// expiry is scheduled only once another thread waits for a core, so a
-// machine with spare cores spends no events on slices.
-func (e *engine) beginSlice(t *thread, from int64) {
-	t.sliceBase = from
-	t.sliceArmed = false
-	t.sliceGen++
-	if e.rq.len() > 0 {
-		e.armSlice(t)
-	} else {
-		e.unarmed = true
-	}
-}
-
-// armSlice schedules the end of t's current slice. A round-robin quantum
-// ends on a multiple of the quantum since the slice began (the quantum
-// restarts whenever it expires with nobody waiting); a fair slice that is
-// already used up ends now.
-func (e *engine) armSlice(t *thread) {
-	if t.sliceArmed {
-		return
-	}
-	q := e.sliceLen(t)
-	if q <= 0 {
-		return
-	}
-	at := t.sliceBase + q
-	if e.sc.Policy == PolicyRoundRobin && at < e.now {
-		k := (e.now - t.sliceBase + q - 1) / q
-		at = t.sliceBase + k*q
-	}
-	if at < e.now {
-		at = e.now
-	}
-	t.sliceArmed = true
-	e.q.push(event{at: at, kind: evSlice, th: t.idx, gen: t.sliceGen})
-}
-
-// sliceLen is the length of t's quantum or fair slice (0: none).
-func (e *engine) sliceLen(t *thread) int64 {
-	switch e.sc.Policy {
-	case PolicyRoundRobin:
-		return e.sc.Quantum
-	case PolicyFair:
-		// t and every other thread on a core or waiting for one
-		others, othersW := int64(e.busyCores), e.runWeight
-		if t.core >= 0 && e.cores[t.core].cur == t.idx {
-			others, othersW = others-1, othersW-t.weight
-		}
-		nr := int64(e.rq.len()+1) + others
-		sumW := t.weight + othersW + e.rq.weight
-		period := e.fair.latency
-		if p := nr * e.fair.minGran; p > period {
-			period = p
-		}
-		q := period * t.weight / sumW
-		if q < e.fair.minGran {
-			q = e.fair.minGran
-		}
-		return q
-	}
-	return 0
-}
-
-// startSegment runs t's current segment on its core until it ends.
-func (e *engine) startSegment(t *thread) {
-	t.running = true
-	t.segStart = e.now
-	t.segGen++
-	d := t.segLeft
-	t.segSpeed = 0
-	if e.slowed && t.scalable() {
-		s := e.speedNow()
-		if s < 1000 {
-			t.segSpeed = s
-			d = wallFor(d, s)
-		}
-		if s != e.lastSpeed {
-			e.mixedSpeeds = true
-		}
-	}
-	e.q.push(event{at: e.after(d), kind: evSegment, th: t.idx, gen: t.segGen})
-}
-
-// stopSegment charges the part of t's running segment done so far and
-// cancels its end event. A thread with no running segment is left alone.
-func (e *engine) stopSegment(t *thread) {
-	if t.spinning {
-		e.stopSpin(t)
-	}
-	if !t.running {
-		return
-	}
-	t.running = false
-	d := e.now - t.segStart
-	w := e.segWork(t) // d, unless multicore_speed slows the segment
-	t.segSpeed = 0
-	t.segGen++
-	if t.core >= 0 {
-		e.cores[t.core].busy += d
-	}
-	switch t.seg {
-	case segCPU, segNative:
-		t.segLeft -= w
-		e.cpuTime += d
-		if t.unit != nil {
-			t.unit.cpu += d
-		}
-		if t.inBurst {
-			t.burstLeft -= w
-		}
-		e.span(t, SpanRunning, t.segStart)
-	case segStartup:
-		t.segLeft -= w
-		e.cpuTime += d
-		e.span(t, SpanRunning, t.segStart)
-	case segSwitch:
-		e.swTime += d
-		e.span(t, SpanSwitching, t.segStart)
-		// a switch cut short is paid again next time
-		t.seg = t.afterSw
-		t.afterSw = segNone
-		return
-	}
-	if t.segLeft <= 0 {
-		t.seg = segNone
-		t.segLeft = 0
-	}
-}
-
-// stopSpin ends a legacy waiter's spin on its core.
-func (e *engine) stopSpin(t *thread) {
-	t.spinning = false
-	d := e.now - t.segStart
-	if t.core >= 0 {
-		e.cores[t.core].busy += d
-	}
-	if t.unit != nil {
-		t.unit.gil += d
-		t.unit.wait += d
-	}
-	e.span(t, SpanGILWait, t.segStart)
-	if g := t.proc.gil; g != nil && g.spinner == t {
-		g.spinner = nil
-	}
-}
-
-// leaveCore takes t off its core without touching its state.
-func (e *engine) leaveCore(t *thread) {
-	if t.core < 0 {
-		return
-	}
-	e.cores[t.core].cur = -1
-	e.busyCores--
-	e.runWeight -= t.weight
-	if e.sc.Policy == PolicyFair {
-		t.vruntime += max(e.now-t.onSince, 0) * 1024 / t.weight
-	}
-	t.core = -1
-	t.sliceGen++
-	if g := t.proc.gil; g != nil && t.hasGIL {
-		g.legacyGen++ // the holder's pending check is void off its core
-	}
-}
-
-// preempt is the OS taking the core from t; t stays runnable.
-func (e *engine) preempt(t *thread) {
-	e.stopSegment(t)
-	e.leaveCore(t)
-	if g := t.proc.gil; g != nil && t.hasGIL && g.spinner != nil {
-		e.unspin(g)
-	}
-	e.setState(t, stReady)
-	e.enqueue(t)
-}
-
-func (e *engine) segmentDone(t *thread) {
-	switch t.seg {
-	case segSwitch:
-		e.stopSegment(t)
-		e.run(t)
-		return
-	case segStartup:
-		e.stopSegment(t)
-		e.startupDone(t)
-		return
-	}
-	e.stopSegment(t)
-	e.run(t)
-}
-
-// startupDone releases a process's threads once its interpreter is up.
-func (e *engine) startupDone(t *thread) {
-	p := t.proc
-	p.startAt = e.now
-	e.leaveCore(t)
-	e.setState(t, stDone)
-	for _, th := range p.threads {
-		th.arrival = e.after(th.spec.Arrival)
-		e.q.push(event{at: th.arrival, kind: evArrive, th: th.idx})
-	}
-}
-
-// blockDone is the end of t's blocking call (or of a loop's poll).
-func (e *engine) blockDone(t *thread) {
-	if l := t.lp; l != nil {
-		t.polling = false
-		if m := l.cur; m != nil && m.prog.atEnd() {
-			// the unit's last step ended with this blocking call: charge
-			// the call to it, then finish it
-			e.setState(t, stIO)
-			for {
-				k, _, lock := m.prog.next(e.idle)
-				if k != leafRelease {
-					break
-				}
-				e.unlock(t.proc, lock)
-			}
-			e.finishUnit(l, m)
-			if l.left == 0 && len(l.timers.h) == 0 && l.ready.len() == 0 {
-				e.finish(t) // nothing left for the loop: its thread ends here
-				return
-			}
-		}
-		e.wake(t)
-		return
-	}
-	if t.pool == nil && t.prog.atEnd() {
-		e.drainReleases(t)
-		e.finish(t)
-		return
-	}
-	e.wake(t)
-}
-
-// block puts t to sleep for d (io or sleep).
-func (e *engine) block(t *thread, d int64) {
-	e.leaveCore(t)
-	e.setState(t, stIO)
-	t.ioGen++
-	e.q.push(event{at: e.after(d), kind: evBlockDone, th: t.idx, gen: t.ioGen})
-}
-
-// wake makes a sleeping thread runnable after the OS wake-up latency (a
-// blocking call returned, or a GIL waiter was signalled). The latency is
-// one constant, so wake-ups are pushed in time order.
-func (e *engine) wake(t *thread) {
-	if t.cpython && e.m.WakeupLatency > 0 {
-		e.q.pushInOrder(event{at: e.after(e.m.WakeupLatency), kind: evWake, th: t.idx})
-		return
-	}
-	e.makeReady(t, true)
-}
-
-// draw returns the duration of step s for t.
-func (e *engine) draw(t *thread, s *Step) int64 {
-	if s.Dur.Kind == DistFixed {
-		return s.Dur.A
-	}
-	if (s.Op == OpCPU || s.Op == OpNative) && t.draws != nil && len(*t.draws) > 0 {
-		d := (*t.draws)[0]
-		*t.draws = (*t.draws)[1:]
-		return d
-	}
-	return Draw(s.Dur, e.rng)
-}
-
-// Draw draws one duration of d from r, in whole nanoseconds: uniform
-// over [A, B] inclusive, exponential of mean A, normal of mean A and
-// deviation B; negative draws are 0, and huge ones are cut at drawCap,
-// which is past every time limit: such a draw stops the run at the time
-// limit, as a fixed duration of that size does.
-// The engine draws steps with it from the run's generator, and the dsl
-// draws `at` distributions with it when a file is loaded.
-func Draw(d Dist, r *rand.Rand) int64 {
-	var v float64
-	switch d.Kind {
-	case DistFixed:
-		return d.A
-	case DistUniform:
-		if d.B <= d.A {
-			return d.A
-		}
-		return d.A + int64(r.Uint64N(uint64(d.B-d.A)+1))
-	case DistExp:
-		v = r.ExpFloat64() * float64(d.A)
-	case DistNormal:
-		v = float64(d.A) + r.NormFloat64()*float64(d.B)
-	}
-	if v < 0 || math.IsNaN(v) {
-		return 0
-	}
-	if v >= float64(drawCap) {
-		return drawCap
-	}
-	return int64(math.Round(v))
-}
-
-// drawCap is the largest duration Draw returns: one past the longest time
-// limit (DefaultMaxTime). The engine adds durations to times with
-// saturating arithmetic, so a capped draw runs into the time limit.
-const drawCap = DefaultMaxTime + 1
-
-// maxBurstDraws bounds how far ahead a burst is drawn for sjf/srtf; past
-// it the distributions' means stand in for the estimate.
-const maxBurstDraws = 1024
-
-// ensureBurst computes t's next CPU burst (sjf, srtf) when it is at the
-// start of one: the run of cpu/native steps up to the next blocking step,
-// with its distributions drawn now.
-func (e *engine) ensureBurst(t *thread) {
-	if t.inBurst || t.unit == nil {
-		if t.unit == nil && !t.inBurst {
-			t.burstLeft, t.inBurst = t.segLeft, true
-		}
-		return
-	}
-	t.inBurst = true
-	if t.draws == nil {
-		t.draws = new([]int64)
-	}
-	draws := (*t.draws)[:0]
-	total := t.segLeft
-	cp := program{stack: append([]frame(nil), t.prog.stack...)}
-	n := 0
-	for n < 1<<20 {
-		n++
-		k, s, _ := cp.next(e.idle)
-		if k != leafStep || (s.Op != OpCPU && s.Op != OpNative) {
-			break
-		}
-		var d int64
-		if s.Dur.Kind == DistFixed {
-			d = s.Dur.A
-		} else if len(draws) < maxBurstDraws {
-			d = Draw(s.Dur, e.rng)
-			draws = append(draws, d)
-		} else {
-			d = mean(s.Dur)
-		}
-		total = satAdd(total, e.scaleCPU(t, s, d))
-	}
-	*t.draws = draws
-	t.burstLeft = total
-}
-
-func mean(d Dist) int64 {
-	switch d.Kind {
-	case DistUniform:
-		return d.A + (d.B-d.A)/2
-	}
-	return d.A
-}
-
 // after is the instant d from now, saturated so that an absurd duration
 // runs into the time limit instead of wrapping around.
 func (e *engine) after(d int64) int64 { return satAdd(e.now, d) }
@@ -1221,7 +478,7 @@ func satAdd(a, b int64) int64 {
 
 // scaleCPU applies the free-threaded build's overhead to bytecode.
 func (e *engine) scaleCPU(t *thread, s *Step, d int64) int64 {
-	if s.Op != OpCPU || t.proc.spec.Native || t.proc.spec.GIL.Mode != GILOff {
+	if s.Op != OpCPU || t.proc.spec.Native || t.proc.spec.GIL.Mode != GILOff || t.rt.startup {
 		return d
 	}
 	pm := e.m.FreeThreadingOverheadPermille
@@ -1232,4 +489,16 @@ func (e *engine) scaleCPU(t *thread, s *Step, d int64) int64 {
 		return math.MaxInt64 / 1000
 	}
 	return (d*pm + 500) / 1000
+}
+
+// mark reports an instant of note about t to Options.Mark.
+func (e *engine) mark(k MarkKind, t *thread) {
+	if e.opt.Mark == nil {
+		return
+	}
+	ent := -1
+	if t.rt.unit != nil {
+		ent = int(t.rt.uidx)
+	}
+	e.opt.Mark(Mark{Kind: k, At: e.now, Process: t.proc.idx, Entity: ent})
 }

@@ -37,6 +37,9 @@ func Footprint(sc *Scenario) int64 {
 	for _, p := range sc.Processes {
 		procs++
 		threads += int64(len(p.Threads))
+		if !p.Native {
+			threads++ // its hidden main thread (start-up, Thread.start)
+		}
 		for _, t := range p.Threads {
 			members += int64(len(t.Members))
 			count(t.Steps)

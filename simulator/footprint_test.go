@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"runtime"
 	"testing"
+
+	"github.com/gilsim/gilsim/internal/longtest"
 )
 
 // liveHeap is the heap in use after a full collection.
@@ -68,8 +70,8 @@ var footprintShapes = []struct {
 // quarter, for every shape of scenario. It is what the dsl quotes when it
 // refuses a scenario and what batches budget their concurrent runs by.
 func TestFootprintEstimate(t *testing.T) {
-	if testing.Short() {
-		t.Skip("measures runs of 40,000 entities")
+	if testing.Short() || !longtest.Enabled {
+		t.Skip("measures runs of 40,000 entities; " + longtest.Reason)
 	}
 	const n = 40_000
 	for _, sh := range footprintShapes {

@@ -14,13 +14,9 @@ package simulator
 // scenario's seeded generator (uniform), or is the longest waiter with
 // `machine { gil_handoff fifo }`.
 //
-// Legacy GIL (2.x): the holder releases and re-takes every `check` ticks.
-// On a machine with an idle core the signalled waiter wakes there and
-// spins until the holder's next check, and every contended check costs
-// the holder LegacySignalCost; with no idle core the OS runs the woken
-// waiter in the releaser's place (wake-up preemption), which is the
-// orderly single-core behaviour.
+// Legacy GIL (2.x): gil_legacy.go.
 
+// gilState is one process's GIL and its waiters.
 type gilState struct {
 	mode     GILMode
 	interval int64
@@ -31,6 +27,9 @@ type gilState struct {
 	lastHolder *thread
 	switchNo   uint64
 	dropReq    bool
+	requester  *thread   // the waiter whose timed wait set dropReq
+	requestAt  int64     // when it did
+	stealer    *thread   // the requester, at a forced drop whose signal it takes
 	forced     *thread   // a thread in the FORCE_SWITCHING handshake
 	sleeping   []*thread // waiters asleep on the condition variable
 	waiters    int       // all waiters, asleep or on their way to try
@@ -50,12 +49,12 @@ type gilState struct {
 }
 
 func (g *gilState) addSleeping(t *thread) {
-	t.sleepPos = int32(len(g.sleeping))
+	t.gil.sleepPos = int32(len(g.sleeping))
 	g.sleeping = append(g.sleeping, t)
 }
 
 func (g *gilState) removeSleeping(t *thread) {
-	i := t.sleepPos
+	i := t.gil.sleepPos
 	if i < 0 {
 		return
 	}
@@ -64,23 +63,23 @@ func (g *gilState) removeSleeping(t *thread) {
 	if int(i) != last {
 		m := g.sleeping[last]
 		g.sleeping[i] = m
-		m.sleepPos = i
+		m.gil.sleepPos = i
 	}
 	g.sleeping[last] = nil
 	g.sleeping = g.sleeping[:last]
-	t.sleepPos = -1
+	t.gil.sleepPos = -1
 	if g.tw.on {
 		g.treeMode()
 	}
 }
 
 func (g *gilState) removeWaiter(t *thread) {
-	if !t.gilWaiting {
+	if !t.gil.waiting {
 		return
 	}
 	g.removeSleeping(t)
-	t.gilWaiting = false
-	t.signalled = false
+	t.gil.waiting = false
+	t.gil.signalled = false
 	g.waiters--
 }
 
@@ -93,20 +92,20 @@ func (e *engine) takeGIL(t *thread) bool {
 		e.lockGIL(g, t)
 		return true
 	}
-	if g.mode == GILLegacy && g.holder != nil && g.holder.state == stCore && g.holder.running && t.signalled && g.spinner == nil {
+	if g.mode == GILLegacy && g.holder != nil && g.holder.os.state == stCore && g.holder.os.running && t.gil.signalled && g.spinner == nil {
 		// Woken on a core of its own while the holder runs: spin until the
 		// holder's next check hands the GIL over.
 		g.spinner = t
-		t.spinning = true
-		t.segStart = e.now
+		t.gil.spinning = true
+		t.os.segStart = e.now
 		e.armLegacyCheck(g.holder)
 		return false
 	}
-	if !t.gilWaiting {
-		t.gilWaiting = true
+	if !t.gil.waiting {
+		t.gil.waiting = true
 		g.waiters++
 	}
-	t.signalled = false
+	t.gil.signalled = false
 	e.stopSegment(t)
 	e.leaveCore(t)
 	e.setState(t, stGIL)
@@ -124,7 +123,7 @@ func (e *engine) lockGIL(g *gilState, t *thread) {
 	g.locked = true
 	g.holder = t
 	g.legacyGen++ // a check armed for an earlier holder is void
-	t.hasGIL = true
+	t.gil.held = true
 	if g.lastHolder != t {
 		g.lastHolder = t
 		g.switchNo++
@@ -147,7 +146,7 @@ func (e *engine) releaseGIL(t *thread) {
 	g.locked = false
 	g.holder = nil
 	g.lastHolder = t
-	t.hasGIL = false
+	t.gil.held = false
 	if g.mode == GILLegacy && g.spinner != nil {
 		// the spinning waiter grabs it at once, and goes on with its
 		// program once t has finished what it is doing at this instant
@@ -158,37 +157,93 @@ func (e *engine) releaseGIL(t *thread) {
 		e.stopSegment(s)
 		g.removeWaiter(s)
 		e.lockGIL(g, s)
-		s.segGen++
-		e.q.push(event{at: e.now, kind: evGoOn, th: s.idx, gen: s.segGen})
+		s.os.segGen++
+		e.q.push(event{at: e.now, kind: evGoOn, th: s.idx, gen: s.os.segGen})
 		return
 	}
-	e.signal(g)
+	if r := g.stealer; r != nil {
+		// the requester takes the signal: it is awake on a core of its
+		// own, and tries at once, with no wake-up to wait for
+		g.stealer = nil
+		g.removeSleeping(r)
+		r.gil.signalled = true
+		if d := e.m.GILStealCost; d > 0 {
+			e.q.push(event{at: e.after(d), kind: evWake, th: r.idx})
+		} else {
+			e.makeReady(r, true)
+		}
+	} else {
+		e.signal(g)
+	}
 	e.released(g)
 }
 
-// signal wakes one sleeping waiter, chosen by the seeded generator (or the
-// longest waiter in FIFO mode).
+// signal wakes one sleeping waiter: the one blocked longest since its
+// latest entry into the wait, as the futex wakes (every expiry of a timed
+// wait re-enters it); or, as the machine says, one drawn uniformly by the
+// seeded generator, or the one that began waiting first.
 func (e *engine) signal(g *gilState) {
 	n := len(g.sleeping)
 	if n == 0 {
 		return
 	}
 	var w *thread
-	if e.m.GILFIFO {
+	switch {
+	case n == 1:
+		w = g.sleeping[0]
+	case e.m.GILHandoff == GILHandoffFIFO:
 		w = g.sleeping[0]
 		for _, c := range g.sleeping[1:] {
-			if c.gilStart < w.gilStart || (c.gilStart == w.gilStart && c.file < w.file) {
+			if c.gil.since < w.gil.since || (c.gil.since == w.gil.since && c.file < w.file) {
 				w = c
 			}
 		}
-	} else if n == 1 {
-		w = g.sleeping[0]
-	} else {
+	case e.m.GILHandoff == GILHandoffRandom || g.mode != GILInterval:
 		w = g.sleeping[e.rng.IntN(n)]
+	default:
+		// a waiter's latest entry is its latest deadline (or when it
+		// went to sleep): the oldest is the one whose next deadline comes
+		// first, one that entered at this very instant counting as newest
+		w, _ = e.nextDeadline(g, e.now+1)
 	}
 	g.removeSleeping(w)
-	w.signalled = true
+	w.gil.signalled = true
 	e.wake(w)
+}
+
+// requesterTakesSignal decides, at a forced drop, whether the waiter that
+// asked for it takes the drop's signal before the futex wakes anyone
+// (semantics.md 14.1). It must still be awake (the drop comes within
+// GILReentry of its request, so it has not blocked in the futex again)
+// and have a core to be awake on: an idle core, shared with every other
+// thread that is awake and wants one (waiters of this GIL on their way to
+// try, threads waiting for a core); the holder's core is not free until
+// the holder has dropped. The remainder, the nanosecond race between its
+// re-entering the wait and the signal, is drawn from the seeded generator
+// with GILSignalRace for the race against the futex's wake of each waiter
+// blocked in it: traced, a requester won 73–80 % of forced switches with
+// one other waiter and about 46 % with three (0.77³).
+func (e *engine) requesterTakesSignal(g *gilState) *thread {
+	r := g.requester
+	if r == nil || e.m.GILHandoff != GILHandoffFutex || g.mode != GILInterval || r.gil.sleepPos < 0 ||
+		e.now-g.requestAt > e.m.GILReentry {
+		return nil
+	}
+	free := int64(len(e.cores) - e.busyCores)
+	if free <= 0 {
+		return nil
+	}
+	awake := 1 + int64(g.waiters-len(g.sleeping)) + int64(e.waiting)
+	chance := 1000 * min(free, awake) / awake
+	// each other waiter blocked in the futex is one the wake may reach
+	// first: the requester must beat them all
+	for range min(len(g.sleeping)-1, 8) {
+		chance = chance * e.m.GILSignalRace / 1000
+	}
+	if e.rng.Int64N(1000) >= chance {
+		return nil
+	}
+	return r
 }
 
 // dropGIL is drop_gil() for t before a blocking call, a GIL-free C call,
@@ -202,7 +257,9 @@ func (e *engine) dropGIL(t *thread) bool {
 	if forced {
 		g.forcedN++
 		e.mark(MarkForcedDrop, t)
+		g.stealer = e.requesterTakesSignal(g)
 	}
+	g.requester = nil
 	e.releaseGIL(t)
 	if !forced || g.waiters == 0 || g.holder != nil {
 		// nobody could take it, or someone already has (legacy spinner)
@@ -222,111 +279,4 @@ func (e *engine) forceDrop(h *thread) {
 		// nobody to hand over to after all: keep running
 		e.run(h)
 	}
-}
-
-// armLegacyCheck schedules the holder's next check (legacy GIL) while there
-// are waiters.
-func (e *engine) armLegacyCheck(h *thread) {
-	g := h.proc.gil
-	if g == nil || g.mode != GILLegacy || g.waiters == 0 || h.state != stCore || !h.hasGIL {
-		return
-	}
-	if g.legacyArmed == g.legacyGen && g.legacyAt > e.now {
-		return // a check is already due; a new waiter does not postpone it
-	}
-	e.legacyArm(h, e.after(e.wallNow(satMul(g.check, e.m.LegacyTick))))
-}
-
-func (e *engine) legacyArm(h *thread, at int64) {
-	g := h.proc.gil
-	g.legacyGen++
-	g.legacyArmed, g.legacyAt = g.legacyGen, at
-	e.q.push(event{at: at, kind: evLegacyCheck, th: h.idx, gen: g.legacyGen})
-}
-
-// legacyCheck is the holder's release-and-retake every `check` ticks.
-func (e *engine) legacyCheck(h *thread) {
-	g := h.proc.gil
-	if g.waiters == 0 {
-		return
-	}
-	if s := g.spinner; s != nil {
-		// an awake waiter grabs the GIL in the release window; h tries
-		// again at once and finds it taken
-		e.stopSegment(h)
-		g.spinner = nil
-		e.stopSegment(s)
-		g.locked, g.holder, h.hasGIL = false, nil, false
-		g.lastHolder = h
-		g.removeWaiter(s)
-		e.lockGIL(g, s)
-		e.takeGIL(h)
-		e.run(s)
-		return
-	}
-	if len(g.sleeping) > 0 && !e.idleCore() {
-		// no core for the woken waiter: the OS runs it in h's place
-		var w *thread
-		if e.m.GILFIFO || len(g.sleeping) == 1 {
-			w = g.sleeping[0]
-		} else {
-			w = g.sleeping[e.rng.IntN(len(g.sleeping))]
-		}
-		c := int(h.core)
-		e.stopSegment(h)
-		g.locked, g.holder, h.hasGIL = false, nil, false
-		g.lastHolder = h
-		e.leaveCore(h)
-		e.setState(h, stReady)
-		e.enqueue(h)
-		g.removeWaiter(w)
-		e.setState(w, stReady)
-		e.lockGIL(g, w)
-		e.place(w, c)
-		return
-	}
-	inFlight := g.waiters > len(g.sleeping)
-	if !inFlight && len(g.sleeping) > 0 {
-		e.signal(g)
-	}
-	// a contended release costs the holder the signal and the bounce
-	e.stopSegment(h)
-	if h.seg != segCPU {
-		// its bytecode ended at this very instant: it goes on with its
-		// program (the segment's end event is void now)
-		e.run(h)
-		return
-	}
-	h.segLeft += e.m.LegacySignalCost
-	e.startSegment(h)
-	e.legacyArm(h, e.after(e.wallNow(satAdd(e.m.LegacySignalCost, satMul(g.check, e.m.LegacyTick)))))
-}
-
-// unspin sends a spinning legacy waiter to sleep: the holder it waited for
-// has left its core, so no check will come soon.
-func (e *engine) unspin(g *gilState) {
-	s := g.spinner
-	if s == nil {
-		return
-	}
-	e.stopSegment(s) // ends the spin and clears g.spinner
-	e.leaveCore(s)
-	s.signalled = false
-	e.setState(s, stGIL)
-	g.addSleeping(s)
-}
-
-// idleCore says whether some core has no thread on it.
-func (e *engine) idleCore() bool { return e.busyCores < len(e.cores) }
-
-// mark reports an instant of note about t to Options.Mark.
-func (e *engine) mark(k MarkKind, t *thread) {
-	if e.opt.Mark == nil {
-		return
-	}
-	ent := -1
-	if t.unit != nil {
-		ent = int(t.uidx)
-	}
-	e.opt.Mark(Mark{Kind: k, At: e.now, Process: t.proc.idx, Entity: ent})
 }

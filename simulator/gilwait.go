@@ -78,7 +78,7 @@ func (g *gilState) treeMode() {
 	case g.tw.phases == nil && n > treeAbove:
 		g.tw.phases = newPhaseSet(g.period)
 		for _, t := range g.sleeping {
-			if !t.gilFresh {
+			if !t.gil.fresh {
 				g.tw.phases.insert(g.key(t))
 			}
 		}
@@ -88,18 +88,18 @@ func (g *gilState) treeMode() {
 }
 
 func (g *gilState) key(t *thread) phaseKey {
-	return phaseKey{phase: t.gilStart % g.period, idx: t.idx}
+	return phaseKey{phase: t.gil.since % g.period, idx: t.idx}
 }
 
 // sleepTimed registers t as a sleeping waiter from now. Until the next
 // change of owner it is "fresh": kept in a list in the order waiters went
 // to sleep, out of the ordered set, since its clock starts from its own start.
 func (e *engine) sleepTimed(g *gilState, t *thread) {
-	t.gilStart = e.now
+	t.gil.since = e.now
 	// fresh before treeMode: a move to the ordered set at this instant
 	// must leave t out of it, as it does every other fresh waiter (in
 	// the set and marked fresh, t would never be taken out again)
-	t.gilFresh = true
+	t.gil.fresh = true
 	g.treeMode()
 	g.tw.fresh = append(g.tw.fresh, t)
 	if g.locked && !g.dropReq {
@@ -112,10 +112,10 @@ func (g *gilState) wakeTimed(t *thread) {
 	if !g.tw.on {
 		return
 	}
-	if g.tw.phases != nil && !t.gilFresh {
+	if g.tw.phases != nil && !t.gil.fresh {
 		g.tw.phases.delete(g.key(t))
 	}
-	t.gilFresh = false
+	t.gil.fresh = false
 }
 
 // ownerChanged restarts the drop-request clock at a change of owner.
@@ -125,10 +125,10 @@ func (e *engine) ownerChanged(g *gilState) {
 	}
 	g.tw.h = e.now
 	for _, t := range g.tw.fresh[g.tw.head:] {
-		if t.gilFresh && g.tw.phases != nil {
+		if t.gil.fresh && g.tw.phases != nil {
 			g.tw.phases.insert(g.key(t))
 		}
-		t.gilFresh = false
+		t.gil.fresh = false
 	}
 	g.tw.fresh, g.tw.head = g.tw.fresh[:0], 0
 	if t, at := e.nextDropRequest(g); t != nil {
@@ -165,14 +165,14 @@ func (e *engine) nextDeadline(g *gilState, x int64) (*thread, int64) {
 	var best *thread
 	var bestAt int64
 	deadline := func(t *thread, phase int64) int64 {
-		if t.gilStart >= x {
-			return t.gilStart + P
+		if t.gil.since >= x {
+			return t.gil.since + P
 		}
 		return x + (phase-x%P+P)%P
 	}
 	if g.tw.phases == nil {
 		for _, t := range g.sleeping {
-			if at := deadline(t, t.gilStart%P); best == nil || at < bestAt || (at == bestAt && t.idx < best.idx) {
+			if at := deadline(t, t.gil.since%P); best == nil || at < bestAt || (at == bestAt && t.idx < best.idx) {
 				best, bestAt = t, at
 			}
 		}
@@ -185,10 +185,10 @@ func (e *engine) nextDeadline(g *gilState, x int64) (*thread, int64) {
 		bestAt = deadline(best, k.phase)
 	}
 	for _, t := range g.tw.fresh[g.tw.head:] {
-		if !t.gilFresh {
+		if !t.gil.fresh {
 			continue
 		}
-		if at := deadline(t, t.gilStart%P); best == nil || at < bestAt || (at == bestAt && t.idx < best.idx) {
+		if at := deadline(t, t.gil.since%P); best == nil || at < bestAt || (at == bestAt && t.idx < best.idx) {
 			best, bestAt = t, at
 		}
 	}
@@ -204,9 +204,9 @@ func (e *engine) nextDropRequest(g *gilState) (*thread, int64) {
 	h := g.tw.h
 	if g.tw.phases == nil {
 		for _, t := range g.sleeping {
-			at := t.gilStart + P
-			if !t.gilFresh {
-				at = h + (t.gilStart%P-h%P+P)%P + P
+			at := t.gil.since + P
+			if !t.gil.fresh {
+				at = h + (t.gil.since%P-h%P+P)%P + P
 			}
 			if best == nil || at < bestAt || (at == bestAt && t.idx < best.idx) {
 				best, bestAt = t, at
@@ -215,12 +215,12 @@ func (e *engine) nextDropRequest(g *gilState) (*thread, int64) {
 		return best, bestAt
 	}
 	// waiters that went to sleep after the last change count from then
-	for g.tw.head < len(g.tw.fresh) && !g.tw.fresh[g.tw.head].gilFresh {
+	for g.tw.head < len(g.tw.fresh) && !g.tw.fresh[g.tw.head].gil.fresh {
 		g.tw.head++
 	}
 	if g.tw.head < len(g.tw.fresh) {
 		t := g.tw.fresh[g.tw.head]
-		best, bestAt = t, t.gilStart+P
+		best, bestAt = t, t.gil.since+P
 	}
 	// the others save the new owner at their first deadline at or after h
 	if k, ok := g.tw.phases.from(h % P); ok {
@@ -249,7 +249,7 @@ func (e *engine) gilCheck(g *gilState) {
 				return
 			}
 			g.removeSleeping(t)
-			t.signalled = true
+			t.gil.signalled = true
 			e.wake(t)
 		}
 	}
@@ -265,8 +265,9 @@ func (e *engine) gilCheck(g *gilState) {
 		return
 	}
 	g.dropReq = true
+	g.requester, g.requestAt = t, e.now
 	e.mark(MarkDropRequest, t)
-	if h := g.holder; h != nil && h.state == stCore && h.running && h.seg == segCPU {
+	if h := g.holder; h != nil && h.os.state == stCore && h.os.running && h.os.seg == segCPU {
 		e.forceDrop(h)
 	}
 }

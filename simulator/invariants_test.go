@@ -4,10 +4,13 @@ package simulator
 // CPython processes with the new GIL, the legacy GIL or no GIL; every OS
 // policy; plain threads and the runtime threads of asyncio, gevent and
 // eventlet (patched or not), raw greenlets and generator coroutines, with
-// their pool workers; every step where LANGUAGE.md allows it, fixed or
-// drawn durations) are run with a Trace, and invariants that must hold for
-// every scenario are checked against the Result and the Span stream.
-// A failure prints the scenario in a readable form.
+// their pool workers; every step where docs/language.md allows it, fixed or
+// drawn durations; invariants_gen_test.go) are run with a Trace, and
+// invariants that must hold for every scenario are checked against the
+// Result and the Span stream. Each invariant is a function of the run
+// (invCase, invariants_case_test.go) listed in invInvariants, whose name
+// prefixes what a failure reports; a failure prints the scenario in a
+// readable form.
 //
 // A cooperative unit (coroutine, greenlet, greenthread, gen) has the spans
 // of its runtime thread while it is the thread's current unit, a blocked
@@ -26,8 +29,10 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"runtime"
 	"runtime/debug"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -36,15 +41,7 @@ import (
 
 // invPolicies are the policies TestInvariants runs, one rapid.Check (of
 // -rapid.checks cases, 100 by default) each.
-var invPolicies = []PolicyKind{PolicyFair, PolicyFIFO, PolicySJF, PolicySRTF, PolicyPriority, PolicyRoundRobin}
-
-// invStrict (on by default) makes a case fail even when its violations
-// match a fixed engine bug that the regression tests at the end of this
-// file pin down; -invariants.strict=false restores the allowances for
-// every known bug, which helps when triaging a new engine change. Open
-// bugs (invOpenBugs) are always allowed: their regression tests fail
-// instead, and the property stays green.
-var invStrict = flag.Bool("invariants.strict", true, "invariants: fail on fixed known engine bugs too")
+var invPolicies = []PolicyKind{PolicyLinux, PolicyFair, PolicyFIFO, PolicySJF, PolicySRTF, PolicyPriority, PolicyRoundRobin}
 
 func TestInvariants(t *testing.T) {
 	invCheck(t, false)
@@ -52,11 +49,36 @@ func TestInvariants(t *testing.T) {
 
 // TestInvariantsRuntimes runs the same properties on scenarios whose
 // CPython processes all hold runtime threads (asyncio, gevent, eventlet,
-// greenlets, coroutines), invRuntimeRounds times as many cases.
+// greenlets, coroutines), invRuntimeRounds times as many cases. rapid
+// starts every Check at -rapid.seed, so under the pinned seed each round
+// gets a seed of its own (invRoundSeed); under a seed given with
+// -rapid.seed every round checks the same cases, which reproduces the
+// failure of a round whose seed it is.
 func TestInvariantsRuntimes(t *testing.T) {
 	for r := range invRuntimeRounds {
-		t.Run(fmt.Sprint(r), func(t *testing.T) { invCheck(t, true) })
+		t.Run(fmt.Sprint(r), func(t *testing.T) {
+			if invSeedPinned {
+				invRoundSeed(t, r)
+			}
+			invCheck(t, true)
+		})
 	}
+}
+
+// invRoundSeed sets -rapid.seed to round r's seed (invSeed for round 0)
+// until t ends.
+func invRoundSeed(t *testing.T, r int) {
+	seed, err := strconv.ParseUint(invSeed, 10, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	set := func(s string) {
+		if err := flag.Set("rapid.seed", s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	set(strconv.FormatUint(seed+uint64(r)<<32, 10))
+	t.Cleanup(func() { set(invSeed) })
 }
 
 // invRuntimeRounds multiplies -rapid.checks for TestInvariantsRuntimes.
@@ -66,558 +88,127 @@ const invRuntimeRounds = 6
 func invCheck(t *testing.T, runtimes bool) {
 	for _, pol := range invPolicies {
 		t.Run(pol.String(), func(t *testing.T) {
-			known := map[string]int{}
 			rapid.Check(t, func(rt *rapid.T) {
-				sc := invGenScenarioWith(rt, pol, !*invStrict, runtimes)
-				v := invViolations(sc)
-				if len(v) == 0 {
-					return
+				sc := invGenScenarioWith(rt, pol, runtimes)
+				if v := invViolations(sc); len(v) > 0 {
+					rt.Fatalf("%s\nscenario:\n%s", invReport(v), invDump(sc))
 				}
-				if k := invKnownOnly(v, invAllowed); k != "" {
-					known[k]++
-					return
-				}
-				var msgs []string
-				for _, x := range v {
-					msgs = append(msgs, x.String())
-				}
-				rt.Fatalf("%d invariant(s) violated:\n  %s\nscenario:\n%s", len(v), strings.Join(msgs, "\n  "), invDump(sc))
 			})
-			for k, n := range known {
-				t.Logf("%d case(s) hit only the known engine bug %q (see TestInvariantsRegression*)", n, k)
-			}
 		})
 	}
 }
 
-// Known engine bugs, each pinned down by a regression test below. The
-// all are fixed now (invOpenBugs is empty).
-const (
-	invBugLegacyStuck   = "legacy-stuck"    // TestInvariantsRegressionLegacySpinnerStrandsHolder
-	invBugStaleDispatch = "stale-dispatch"  // TestInvariantsRegressionStaleEvent*
-	invBugRawStart      = "raw-start"       // TestInvariantsRegressionRawGreenletBeforeFirstRun
-	invBugLegacyLoop    = "legacy-loop"     // TestInvariantsRegressionLegacySpinnerLoopThread
-	invBugSpawnReady    = "spawn-ready"     // TestInvariantsRegressionSpawnLaterReadyBeforeArrival
-	invBugGenAt         = "gen-at"          // TestInvariantsRegressionTrampolineIgnoresAt
-	invBugWorkerFinish  = "worker-finish"   // TestInvariantsRegressionPoolWorkerFinish
-	invBugLastIO        = "last-io"         // TestInvariantsRegressionUnitLastBlockingIO
-	invBugGILOffMachine = "gil-off-machine" // TestInvariantsRegressionGILOffSleepCosts
-	invBugLoopTail      = "loop-tail"       // TestInvariantsRegressionLoopThreadWakesAfterLastUnit
-)
-
-// invOpenBugs are the known engine bugs not fixed yet. A case whose every
-// violation one of them explains passes (and is counted in the log); its
-// regression test fails until the bug is fixed. Take a bug out of here
-// when it is fixed, so that the property guards against its return.
-var invOpenBugs = map[string]bool{}
-
-// invAllowed says whether a case may pass when known bug explains it.
-func invAllowed(bug string) bool { return invOpenBugs[bug] || !*invStrict }
-
-// invViolation is one broken invariant; bug names the known engine bug
-// that explains it, if any.
+// invViolation is one way a run breaks the invariant named inv.
 type invViolation struct {
-	bug string
+	inv string
 	msg string
 }
 
-func (v invViolation) String() string {
-	if v.bug != "" {
-		return "[known bug " + v.bug + "] " + v.msg
-	}
-	return v.msg
-}
+func (v invViolation) String() string { return v.inv + ": " + v.msg }
 
-// invKnownOnly returns the known bug when every violation is explained by
-// one that allowed accepts, else "".
-func invKnownOnly(v []invViolation, allowed func(string) bool) string {
-	k := ""
-	for _, x := range v {
-		if x.bug == "" || !allowed(x.bug) {
-			return ""
-		}
-		if k == "" || x.bug < k {
-			k = x.bug
-		}
-	}
-	return k
-}
-
-// ---------------------------------------------------------------------
-// Generator
-
-const (
-	invMaxLeaf   = 4 * ms   // longest cpu/native/io/sleep leaf
-	invCPUBudget = 800 * ms // rough bound of the scenario's total CPU
-)
-
-type invGen struct {
-	t      *rapid.T
-	grain  int64 // durations are multiples of it: coarse grains make instants coincide
-	fixed  bool  // every duration fixed
-	budget int64 // CPU left to hand out (estimated for drawn durations)
-}
-
-// invFractions spread durations over their range (rapid's own integers
-// favour small values); shrinking goes towards the first.
-var invFractions = []int64{1000, 500, 100, 0, 250, 750, 10}
-
-// dur draws a multiple of the grain in [0, max]: a fraction of max plus a
-// small jitter.
-func (g *invGen) dur(label string, max int64) int64 {
-	units := max / g.grain
-	if units <= 0 {
-		return 0
-	}
-	u := units * rapid.SampledFrom(invFractions).Draw(g.t, label+"_permille") / 1000
-	u += rapid.Int64Range(0, units/10+1).Draw(g.t, label+"_jitter")
-	return min(u, units) * g.grain
-}
-
-// dist draws a duration for a leaf repeated mult times; cpu says it costs
-// CPU (and so comes out of the budget).
-func (g *invGen) dist(cpu bool, mult int64) Dist {
-	max := int64(invMaxLeaf)
-	if cpu {
-		if b := g.budget / mult; b < max {
-			max = b
-		}
-	}
-	kind := DistFixed
-	if !g.fixed {
-		kind = DistKind(rapid.IntRange(0, 3).Draw(g.t, "dist"))
-	}
-	var d Dist
-	var cost int64
-	switch kind {
-	case DistFixed:
-		d = Fixed(g.dur("dur", max))
-		cost = d.A
-	case DistUniform:
-		a := g.dur("lo", max/2)
-		d = Dist{Kind: DistUniform, A: a, B: a + g.dur("spread", max/2)}
-		cost = d.B
-	case DistExp:
-		d = Dist{Kind: DistExp, A: g.dur("mean", max/4)}
-		cost = 4 * d.A
-	case DistNormal:
-		d = Dist{Kind: DistNormal, A: g.dur("mean", max/2), B: g.dur("dev", max/6)}
-		cost = d.A + 3*d.B
-	}
-	if cpu {
-		g.budget -= cost * mult
-		if g.budget < 0 {
-			g.budget = 0
-		}
-	}
-	return d
-}
-
-// invCtx is where a step list stands: the table "Where each may stand" of
-// LANGUAGE.md decides which steps it may hold.
-type invCtx uint8
-
-const (
-	invCtxThread  invCtx = iota // a native task or a plain thread
-	invCtxAsyncio               // an asyncio task: every step
-	invCtxGreen                 // a gevent greenlet or an eventlet greenthread: all but await
-	invCtxRaw                   // a greenlet of a greenlets block
-	invCtxGen                   // a gen of a coroutines block
-	invCtxOffload               // inside offload: no await, offload or yield
-)
-
-// invOps are the steps each context draws from (repeated entries weigh
-// more); shrinking goes towards the first. invCtxThread keeps the original
-// draw of 0..7.
-var invOps = [...][]Op{
-	invCtxAsyncio: {OpCPU, OpAwaitSleep, OpNative, OpIO, OpAwaitIO, OpYield, OpRepeat, OpLock, OpOffload, OpSleep, OpAwaitSleep, OpCPU},
-	invCtxGreen:   {OpCPU, OpSleep, OpNative, OpIO, OpYield, OpRepeat, OpLock, OpOffload, OpSleep, OpCPU},
-	invCtxRaw:     {OpCPU, OpSwitch, OpNative, OpIO, OpSleep, OpRepeat, OpLock, OpSwitch},
-	invCtxGen:     {OpCPU, OpYield, OpNative, OpIO, OpSleep, OpRepeat, OpYield},
-	invCtxOffload: {OpCPU, OpNative, OpIO, OpSleep, OpRepeat, OpLock},
-}
-
-// invStepCtx carries what a step list may use besides its context.
-type invStepCtx struct {
-	ctx      invCtx
-	nlocks   int
-	nmembers int  // raw greenlets: switch targets
-	noYield  bool // a coroutines block with a single gen must not yield
-}
-
-// steps draws a step list. mult is how many times the list runs (enclosing
-// repeat counts); held marks the locks held around it.
-func (g *invGen) steps(depth int, mult int64, nlocks int, held []bool) []Step {
-	return g.ctxSteps(invStepCtx{ctx: invCtxThread, nlocks: nlocks}, depth, mult, held)
-}
-
-// ctxSteps draws a step list that may stand in c.
-func (g *invGen) ctxSteps(c invStepCtx, depth int, mult int64, held []bool) []Step {
-	maxN := 5
-	if c.ctx != invCtxThread {
-		maxN = 4
-	}
-	if depth > 0 {
-		maxN = 3
-	}
-	n := rapid.IntRange(1, maxN).Draw(g.t, "steps")
-	var out []Step
-	for range n {
-		var op Op
-		if c.ctx == invCtxThread {
-			op = []Op{OpCPU, OpNative, OpIO, OpSleep, OpYield, OpRepeat, OpLock, OpLock}[rapid.IntRange(0, 7).Draw(g.t, "op")]
-		} else {
-			op = rapid.SampledFrom(invOps[c.ctx]).Draw(g.t, "op")
-		}
-		if op == OpYield && c.noYield {
-			op = OpCPU
-		}
-		if depth >= 2 && (op == OpRepeat || op == OpLock || op == OpOffload) {
-			op = OpCPU
-		}
-		switch op {
-		case OpCPU, OpNative:
-			out = append(out, Step{Op: op, Dur: g.dist(true, mult)})
-		case OpIO, OpSleep, OpAwaitIO, OpAwaitSleep:
-			out = append(out, Step{Op: op, Dur: g.dist(false, mult)})
-		case OpYield:
-			out = append(out, Step{Op: OpYield})
-		case OpSwitch:
-			out = append(out, Step{Op: OpSwitch, Target: rapid.IntRange(0, max(c.nmembers-1, 0)).Draw(g.t, "target")})
-		case OpRepeat:
-			cnt := int64(rapid.IntRange(0, 3).Draw(g.t, "count"))
-			m := mult
-			if cnt > 1 {
-				m *= cnt
-			}
-			out = append(out, Step{Op: OpRepeat, Count: cnt, Body: g.ctxSteps(c, depth+1, m, held)})
-		case OpOffload:
-			oc := invStepCtx{ctx: invCtxOffload, nlocks: c.nlocks}
-			out = append(out, Step{Op: OpOffload, Body: g.ctxSteps(oc, depth+1, mult, held)})
-		case OpLock:
-			var free []int
-			for i := range c.nlocks {
-				if !held[i] {
-					free = append(free, i)
-				}
-			}
-			if len(free) == 0 {
-				out = append(out, Step{Op: OpCPU, Dur: g.dist(true, mult)})
-				continue
-			}
-			l := free[rapid.IntRange(0, len(free)-1).Draw(g.t, "lock")]
-			h := append([]bool(nil), held...)
-			h[l] = true
-			out = append(out, Step{Op: OpLock, Lock: l, Body: g.ctxSteps(c, depth+1, mult, h)})
-		}
-	}
-	return out
-}
-
-// invBlock draws the runtime thread of kind k (patched for gevent and
-// eventlet) with its members.
-func (g *invGen) invBlock(k ThreadKind, patched bool, nlocks int, nice int) *Thread {
-	th := &Thread{Name: k.String(), Kind: k, Patched: patched, Nice: nice}
-	maxM := 4
-	if k == ThreadGreenlets {
-		maxM = 3
-	}
-	nm := rapid.IntRange(1, maxM).Draw(g.t, "members")
-	c := invStepCtx{nlocks: nlocks, nmembers: nm}
-	prefix := ""
-	switch k {
-	case ThreadAsyncio:
-		c.ctx, prefix = invCtxAsyncio, "c"
-	case ThreadGevent, ThreadEventlet:
-		c.ctx, prefix = invCtxGreen, "g"
-		if k == ThreadEventlet {
-			prefix = "e"
-		}
-	case ThreadGreenlets:
-		c.ctx, prefix = invCtxRaw, "r"
-	case ThreadCoroutines:
-		c.ctx, prefix, c.noYield = invCtxGen, "y", nm == 1
-	}
-	for i := range nm {
-		var at int64
-		if rapid.IntRange(0, 2).Draw(g.t, "member_at") == 2 {
-			at = g.dur("member_arrival", 10*ms)
-		}
-		th.Members = append(th.Members, &Member{Name: fmt.Sprintf("%s%d", prefix, i), Arrival: at,
-			Steps: g.ctxSteps(c, 0, 1, make([]bool, nlocks))})
-	}
-	return th
-}
-
-// invBlocks draws the runtime threads of a CPython process, within the
-// rules of LANGUAGE.md: at most one block of each runtime; `gevent
-// patched` or `eventlet patched` patches the whole process, which then
-// holds no plain thread, no asyncio and not the other of the two. It says
-// whether plain threads may share the process (they come after the
-// blocks in file order).
-func (g *invGen) invBlocks(nlocks, nice int) (blocks []*Thread, threadsOK bool) {
-	// (shrinking goes towards fewer blocks, none patched)
-	patch := rapid.IntRange(0, 5).Draw(g.t, "patched_runtime") // 4 gevent, 5 eventlet, else none
-	if patch >= 4 {
-		k := ThreadGevent
-		if patch == 5 {
-			k = ThreadEventlet
-		}
-		blocks = append(blocks, g.invBlock(k, true, nlocks, nice))
-	} else {
-		for i, k := range []ThreadKind{ThreadAsyncio, ThreadGevent, ThreadEventlet} {
-			n := min(i+1, 2) // asyncio half of the time, the others a third
-			if rapid.IntRange(0, n).Draw(g.t, "has_"+k.String()) == n {
-				blocks = append(blocks, g.invBlock(k, false, nlocks, nice))
-			}
-		}
-	}
-	for _, k := range []ThreadKind{ThreadGreenlets, ThreadCoroutines} {
-		if rapid.IntRange(0, 2).Draw(g.t, "has_"+k.String()) == 2 {
-			blocks = append(blocks, g.invBlock(k, false, nlocks, nice))
-		}
-	}
-	return blocks, patch < 4
-}
-
-// invGenScenarioWith draws a scenario for policy pol. avoid keeps it
-// clear of the known engine bug that livelocked the legacy GIL (see
-// TestInvariantsRegressionLegacySignalCostLivelock): a check interval no
-// longer than the signal cost. runtimes puts runtime threads in every
-// CPython process, which otherwise has them half of the time.
-func invGenScenarioWith(t *rapid.T, pol PolicyKind, avoid, runtimes bool) *Scenario {
-	g := &invGen{t: t, budget: invCPUBudget}
-	g.grain = rapid.SampledFrom([]int64{500_000, 100_000, 1_000, 1}).Draw(t, "grain")
-	g.fixed = rapid.Bool().Draw(t, "all-fixed")
-	m := DefaultMachine()
-	m.ContextSwitch = int64(rapid.IntRange(0, 50).Draw(t, "context_switch_us")) * 1000
-	if rapid.IntRange(0, 3).Draw(t, "slow_switch") == 0 {
-		// a switch as long as a fair slice or a quantum, or longer: every
-		// thread must still make progress (fair livelocked at 5 ms)
-		m.ContextSwitch = rapid.SampledFrom([]int64{ms, 3 * ms, 5 * ms, 20 * ms}).Draw(t, "context_switch_ms")
-	}
-	if runtimes && rapid.Bool().Draw(t, "no_context_switch") {
-		// without switch costs the spans show every use of a core, and
-		// work conservation is checked
-		m.ContextSwitch = 0
-	}
-	m.WakeupLatency = int64(rapid.IntRange(0, 50).Draw(t, "wakeup_us")) * 1000
-	m.TimerSlack = rapid.SampledFrom([]int64{0, 50_000}).Draw(t, "timer_slack")
-	m.FreeThreadingOverheadPermille = rapid.SampledFrom([]int64{1080, 1000, 1333, 0}).Draw(t, "ft_permille")
-	m.MulticoreSpeedPermille = rapid.SampledFrom([]int64{1000, 1000, 900, 500}).Draw(t, "multicore_permille")
-	m.GILFIFO = rapid.Bool().Draw(t, "gil_fifo")
-	m.LegacySignalCost = rapid.SampledFrom([]int64{1_900, 0, 500}).Draw(t, "legacy_signal_cost")
-	// the cooperative runtimes' switch costs: the defaults (all different),
-	// none, or one cost for all
-	switch rapid.IntRange(0, 2).Draw(t, "loop_switch") {
-	case 1:
-		m.AsyncioSwitch, m.GeventSwitch, m.EventletSwitch, m.GreenletSwitch, m.GeneratorSwitch = 0, 0, 0, 0, 0
-	case 2:
-		c := g.grain * rapid.Int64Range(1, 3).Draw(t, "loop_switch_grains")
-		m.AsyncioSwitch, m.GeventSwitch, m.EventletSwitch, m.GreenletSwitch, m.GeneratorSwitch = c, c, c, c, c
-		// a trampoline's dispatch comes on top of its send
-		m.TrampolineDispatch = g.grain * rapid.Int64Range(0, 1).Draw(t, "trampoline_dispatch_grains")
-	}
-	sc := &Scenario{
-		Title:   "invariants",
-		Seed:    rapid.Uint64().Draw(t, "seed"),
-		Cores:   rapid.IntRange(1, 4).Draw(t, "cores"),
-		Policy:  pol,
-		Machine: m,
-	}
-	if pol == PolicyRoundRobin {
-		sc.Quantum = int64(rapid.IntRange(1, 10).Draw(t, "quantum_ms")) * ms
-	}
-	np := rapid.IntRange(1, 4).Draw(t, "processes")
-	for i := range np {
-		arrival := g.dur("arrival", 20*ms)
-		if rapid.Bool().Draw(t, "native") {
-			name := fmt.Sprintf("n%d", i)
-			nl := rapid.IntRange(0, 1).Draw(t, "locks")
-			p := &Process{Name: name, Native: true, Arrival: arrival, Nice: rapid.IntRange(-5, 5).Draw(t, "nice"),
-				Threads: []*Thread{{Name: name, Arrival: arrival, Priority: rapid.IntRange(0, 5).Draw(t, "priority"),
-					Steps: g.steps(0, 1, nl, make([]bool, nl))}}}
-			for l := range nl {
-				p.Locks = append(p.Locks, fmt.Sprintf("L%d", l))
-			}
-			sc.Processes = append(sc.Processes, p)
-			continue
-		}
-		p := &Process{Name: fmt.Sprintf("p%d", i), Arrival: arrival, Nice: rapid.IntRange(-5, 5).Draw(t, "nice")}
-		switch rapid.IntRange(0, 2).Draw(t, "gil") {
-		case 0:
-			p.GIL = GIL{Mode: GILInterval, Interval: int64(rapid.IntRange(1, 20).Draw(t, "interval_500us")) * 500_000}
-		case 1:
-			p.GIL = GIL{Mode: GILLegacy, Check: int64(rapid.IntRange(20, 400).Draw(t, "check"))}
-			if avoid && p.GIL.Check*m.LegacyTick < 2*m.LegacySignalCost {
-				p.GIL.Check += 2 * m.LegacySignalCost / m.LegacyTick
-			}
-		case 2:
-			p.GIL = GIL{Mode: GILOff}
-		}
-		if rapid.Bool().Draw(t, "has_startup") {
-			p.Startup = g.grain + g.dur("startup", 5*ms)
-			g.budget -= p.Startup
-		}
-		nl := rapid.IntRange(0, 2).Draw(t, "locks")
-		for l := range nl {
-			p.Locks = append(p.Locks, fmt.Sprintf("L%d", l))
-		}
-		nt := rapid.IntRange(1, 6).Draw(t, "threads")
-		if runtimes || rapid.Bool().Draw(t, "runtimes") {
-			blocks, threadsOK := g.invBlocks(nl, p.Nice)
-			nt = 0
-			if threadsOK {
-				nt = rapid.IntRange(0, 3).Draw(t, "threads")
-			}
-			if nt == 0 && len(blocks) == 0 {
-				nt = 1
-			}
-			p.Threads = blocks
-		}
-		for j := range nt {
-			p.Threads = append(p.Threads, &Thread{
-				Name:     fmt.Sprintf("t%d", j),
-				Arrival:  g.dur("thread_arrival", 20*ms),
-				Priority: rapid.IntRange(0, 5).Draw(t, "priority"),
-				Nice:     rapid.IntRange(-5, 5).Draw(t, "nice"),
-				Steps:    g.steps(0, 1, nl, make([]bool, nl)),
-			})
-		}
-		sc.Processes = append(sc.Processes, p)
-	}
-	return sc
-}
-
-// ---------------------------------------------------------------------
-// Scenario dump
-
-func invDur(d int64) string {
-	s := FormatDuration(d)
-	if d%1000 != 0 && d >= 1000 {
-		s += fmt.Sprintf("(%dns)", d)
-	}
-	return s
-}
-
-func invDist(d Dist) string {
-	switch d.Kind {
-	case DistUniform:
-		return fmt.Sprintf("uniform(%s, %s)", invDur(d.A), invDur(d.B))
-	case DistExp:
-		return fmt.Sprintf("exp(%s)", invDur(d.A))
-	case DistNormal:
-		return fmt.Sprintf("normal(%s, %s)", invDur(d.A), invDur(d.B))
-	}
-	return invDur(d.A)
-}
-
-func invDumpSteps(b *strings.Builder, steps []Step, locks []string, members []*Member, indent string) {
-	for _, s := range steps {
-		switch s.Op {
-		case OpCPU, OpNative, OpIO, OpSleep, OpAwaitIO, OpAwaitSleep:
-			fmt.Fprintf(b, "%s%s %s\n", indent, s.Op, invDist(s.Dur))
-		case OpRepeat:
-			fmt.Fprintf(b, "%srepeat %d {\n", indent, s.Count)
-			invDumpSteps(b, s.Body, locks, members, indent+"  ")
-			fmt.Fprintf(b, "%s}\n", indent)
-		case OpLock:
-			fmt.Fprintf(b, "%slock %s {\n", indent, locks[s.Lock])
-			invDumpSteps(b, s.Body, locks, members, indent+"  ")
-			fmt.Fprintf(b, "%s}\n", indent)
-		case OpOffload:
-			fmt.Fprintf(b, "%soffload {\n", indent)
-			invDumpSteps(b, s.Body, locks, members, indent+"  ")
-			fmt.Fprintf(b, "%s}\n", indent)
-		case OpSwitch:
-			to := fmt.Sprintf("#%d", s.Target)
-			if s.Target >= 0 && s.Target < len(members) {
-				to = members[s.Target].Name
-			}
-			fmt.Fprintf(b, "%sswitch %q\n", indent, to)
-		default:
-			fmt.Fprintf(b, "%s%s\n", indent, s.Op)
-		}
-	}
-}
-
-// invMemberWord is the scenario language's keyword for a member of a
-// runtime block of kind k.
-func invMemberWord(k ThreadKind) string {
-	return map[ThreadKind]string{ThreadAsyncio: "task", ThreadGevent: "greenlet", ThreadEventlet: "greenthread", ThreadGreenlets: "greenlet", ThreadCoroutines: "gen"}[k]
-}
-
-// invDump renders sc in a form close to the scenario language.
-func invDump(sc *Scenario) string {
+// invReport lists violations for a failure message.
+func invReport(v []invViolation) string {
 	var b strings.Builder
-	m := &sc.Machine
-	fmt.Fprintf(&b, "seed %d cores %d policy %s", sc.Seed, sc.Cores, sc.Policy)
-	if sc.Quantum > 0 {
-		fmt.Fprintf(&b, " quantum %s", invDur(sc.Quantum))
-	}
-	fmt.Fprintf(&b, "\nmachine { context_switch %s wakeup %s timer_slack %s ft_overhead %d‰ gil_fifo %v legacy_tick %s legacy_signal_cost %s thread_start %s\n",
-		invDur(m.ContextSwitch), invDur(m.WakeupLatency), invDur(m.TimerSlack), m.FreeThreadingOverheadPermille, m.GILFIFO,
-		invDur(m.LegacyTick), invDur(m.LegacySignalCost), invDur(m.ThreadStart))
-	fmt.Fprintf(&b, "  switch asyncio %s gevent %s eventlet %s greenlet %s generator %s trampoline_dispatch %s }\n",
-		invDur(m.AsyncioSwitch), invDur(m.GeventSwitch), invDur(m.EventletSwitch), invDur(m.GreenletSwitch), invDur(m.GeneratorSwitch), invDur(m.TrampolineDispatch))
-	for _, p := range sc.Processes {
-		if p.Native {
-			th := p.Threads[0]
-			fmt.Fprintf(&b, "task %s at %s priority %d nice %d", p.Name, invDur(th.Arrival), th.Priority, p.Nice)
-			if len(p.Locks) > 0 {
-				fmt.Fprintf(&b, " locks %v", p.Locks)
-			}
-			b.WriteString(" {\n")
-			invDumpSteps(&b, th.Steps, p.Locks, nil, "  ")
-			b.WriteString("}\n")
-			continue
-		}
-		gil := "off"
-		switch p.GIL.Mode {
-		case GILInterval:
-			gil = "interval " + invDur(p.GIL.Interval)
-		case GILLegacy:
-			gil = fmt.Sprintf("legacy check %d", p.GIL.Check)
-		}
-		fmt.Fprintf(&b, "process %s at %s gil %s nice %d", p.Name, invDur(p.Arrival), gil, p.Nice)
-		if p.Startup > 0 {
-			fmt.Fprintf(&b, " startup %s", invDur(p.Startup))
-		}
-		if len(p.Locks) > 0 {
-			fmt.Fprintf(&b, " locks %v", p.Locks)
-		}
-		b.WriteString(" {\n")
-		for _, th := range p.Threads {
-			if th.Kind != ThreadPlain {
-				patch := ""
-				if th.Kind == ThreadGevent || th.Kind == ThreadEventlet {
-					patch = " unpatched"
-					if th.Patched {
-						patch = " patched"
-					}
-				}
-				fmt.Fprintf(&b, "  %s%s {\n", th.Kind, patch)
-				for _, m := range th.Members {
-					fmt.Fprintf(&b, "    %s %s at +%s {\n", invMemberWord(th.Kind), m.Name, invDur(m.Arrival))
-					invDumpSteps(&b, m.Steps, p.Locks, th.Members, "      ")
-					b.WriteString("    }\n")
-				}
-				b.WriteString("  }\n")
-				continue
-			}
-			fmt.Fprintf(&b, "  thread %s at +%s priority %d nice %d {\n", th.Name, invDur(th.Arrival), th.Priority, th.Nice)
-			invDumpSteps(&b, th.Steps, p.Locks, nil, "    ")
-			b.WriteString("  }\n")
-		}
-		b.WriteString("}\n")
+	fmt.Fprintf(&b, "%d invariant violation(s):", len(v))
+	for _, x := range v {
+		b.WriteString("\n  " + x.String())
 	}
 	return b.String()
 }
 
-// ---------------------------------------------------------------------
-// Invariants
+// invFails collects how a run breaks one invariant: the first
+// invMaxFails ways.
+type invFails []string
 
-// invRun runs sc with a Trace, turning a panic into an error.
+const invMaxFails = 10
+
+func (f *invFails) add(format string, args ...any) {
+	if len(*f) < invMaxFails {
+		*f = append(*f, fmt.Sprintf(format, args...))
+	}
+}
+
+// invInvariants are the invariants every run must keep, in the order they
+// are checked. Two more come first: the run ends without a panic or an
+// error, a LimitError included (invRuns), and its Result lists the
+// scenario's processes, cores, threads and units and its pool workers
+// (invTasksMatchScenario, partly checked by invNewCase). When the Result
+// cannot be read against the scenario only those marked run are checked.
+var invInvariants = []struct {
+	name  string
+	check func(*invCase) invFails
+	run   bool // needs the run only (c.sc, c.res, c.spans)
+}{
+	{"invNoFailure", invNoFailure, true},
+	{"invDeterministic", invDeterministic, true},
+	{"invTasksMatchScenario", invTasksMatchScenario, false},
+	{"invSpansWellFormed", invSpansWellFormed, false},
+	{"invOneEntityPerCore", invOneEntityPerCore, false},
+	{"invOneGILHolder", invOneGILHolder, false},
+	{"invOneUnitPerRuntimeThread", invOneUnitPerRuntimeThread, false},
+	{"invSpansTileLives", invSpansTileLives, false},
+	{"invAccountingMatchesSpans", invAccountingMatchesSpans, false},
+	{"invIOCoversSteps", invIOCoversSteps, false},
+	{"invGILMatchesStepKinds", invGILMatchesStepKinds, false},
+	{"invCPUConserved", invCPUConserved, false},
+	{"invTaskTimes", invTaskTimes, false},
+	{"invPoolWorkers", invPoolWorkers, false},
+	{"invAllFinishUnlessDeadlock", invAllFinishUnlessDeadlock, false},
+	{"invMakespanIsLastFinish", invMakespanIsLastFinish, false},
+	{"invLoopLag", invLoopLag, false},
+	{"invProcessGILStats", invProcessGILStats, false},
+	{"invMemoryPeak", invMemoryPeak, false},
+	{"invCPUTime", invCPUTime, false},
+	{"invSwitchTime", invSwitchTime, false},
+	{"invCoreBusy", invCoreBusy, false},
+	{"invUtilization", invUtilization, false},
+	{"invWorkConserving", invWorkConserving, false},
+}
+
+// TestInvariantsTable checks that each invariant is listed once, under
+// the name of its function, so that a failure names the code to read.
+func TestInvariantsTable(t *testing.T) {
+	seen := map[string]bool{}
+	for _, inv := range invInvariants {
+		fn := runtime.FuncForPC(reflect.ValueOf(inv.check).Pointer()).Name()
+		if _, name, _ := strings.Cut(fn, "simulator."); name != inv.name || seen[name] {
+			t.Errorf("invariant %q checked by %s (listed twice: %v)", inv.name, fn, seen[name])
+		}
+		seen[inv.name] = true
+	}
+}
+
+// invViolations runs sc and returns every invariant it breaks.
+func invViolations(sc *Scenario) []invViolation {
+	_, v := invCheckScenario(sc)
+	return v
+}
+
+// invCheckScenario runs sc with a Trace and checks every invariant on the
+// run. It returns the Result, nil when the run ended in an error.
+func invCheckScenario(sc *Scenario) (*Result, []invViolation) {
+	res, spans, err := invRun(sc, true)
+	if err != nil {
+		return nil, []invViolation{{"invRuns", "Run: " + err.Error()}}
+	}
+	c, unread := invNewCase(sc, res, spans)
+	var v []invViolation
+	for _, msg := range unread {
+		v = append(v, invViolation{"invTasksMatchScenario", msg})
+	}
+	for _, inv := range invInvariants {
+		if len(unread) > 0 && !inv.run {
+			continue
+		}
+		for _, msg := range inv.check(c) {
+			v = append(v, invViolation{inv.name, msg})
+		}
+	}
+	return res, v
+}
+
+// invRun runs sc, with a Trace when trace is set, turning a panic into an
+// error.
 func invRun(sc *Scenario, trace bool) (res *Result, spans []Span, err error) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -632,697 +223,369 @@ func invRun(sc *Scenario, trace bool) (res *Result, spans []Span, err error) {
 	return res, spans, err
 }
 
-// invStepSums walks a program: the CPU of its cpu and native steps when
-// every one of them is fixed (cpu scaled by scale), whether any cpu or
-// native step may take time, whether it takes a lock or offloads, and the
-// least time its steps take one after the other.
-type invStepSums struct {
-	cpu, native       int64
-	fixed             bool
-	mayCPU, mayNative bool
-	hasLock, offloads bool
-	minTime           int64
-	io                int64 // least time in io, sleep and await steps
-	nIO, nSleep       int64 // io and sleep steps run that block the thread, sleep steps among them
-}
+// ---------------------------------------------------------------------
+// The invariants
 
-// add folds the sums of another program (an offload body) into s.
-func (s *invStepSums) add(o invStepSums) {
-	s.cpu += o.cpu
-	s.native += o.native
-	s.fixed = s.fixed && o.fixed
-	s.mayCPU = s.mayCPU || o.mayCPU
-	s.mayNative = s.mayNative || o.mayNative
-	s.hasLock = s.hasLock || o.hasLock
-	s.io += o.io
-	s.nIO += o.nIO
-	s.nSleep += o.nSleep
-}
-
-// invMin is the least duration d draws.
-func invMin(d Dist) int64 {
-	if d.Kind == DistFixed || d.Kind == DistUniform {
-		return d.A
+// invNoFailure: the run reports no Failure.
+func invNoFailure(c *invCase) (bad invFails) {
+	if c.res.Failure != nil {
+		bad.add("unexpected Failure %+v", *c.res.Failure)
 	}
-	return 0
+	return bad
 }
 
-// invWalk adds steps, run mult times, to s; coop says that io and sleep
-// park the unit instead of blocking its thread (patched gevent and
-// eventlet). The bodies of offload steps run on a pool worker: their CPU
-// goes to off (the pool's sums) and their time to s's least time only.
-func invWalk(steps []Step, mult int64, scale func(int64) int64, coop bool, s, off *invStepSums) {
-	for _, st := range steps {
-		switch st.Op {
-		case OpCPU, OpNative:
-			if st.Dur.Kind != DistFixed {
-				s.fixed = false
-			}
-			if mult > 0 && (st.Dur.Kind != DistFixed || st.Dur.A > 0) {
-				if st.Op == OpCPU {
-					s.mayCPU = true
-				} else {
-					s.mayNative = true
-				}
-			}
-			if st.Dur.Kind == DistFixed && st.Dur.A > 0 {
-				if st.Op == OpCPU {
-					s.cpu += mult * scale(st.Dur.A)
-				} else {
-					s.native += mult * st.Dur.A
-				}
-			}
-			if st.Op == OpCPU {
-				s.minTime += mult * scale(invMin(st.Dur))
-			} else {
-				s.minTime += mult * invMin(st.Dur)
-			}
-		case OpIO, OpSleep:
-			s.minTime += mult * invMin(st.Dur)
-			s.io += mult * invMin(st.Dur)
-			if !coop {
-				s.nIO += mult
-				if st.Op == OpSleep {
-					s.nSleep += mult
-				}
-			}
-		case OpAwaitIO, OpAwaitSleep:
-			s.minTime += mult * invMin(st.Dur)
-			s.io += mult * invMin(st.Dur)
-		case OpRepeat:
-			invWalk(st.Body, mult*st.Count, scale, coop, s, off)
-		case OpLock:
-			if mult > 0 {
-				s.hasLock = true
-			}
-			invWalk(st.Body, mult, scale, coop, s, off)
-		case OpOffload:
-			b := invStepSums{fixed: true}
-			invWalk(st.Body, mult, scale, false, &b, nil)
-			s.minTime += b.minTime
-			if mult > 0 {
-				s.offloads = true
-				s.hasLock = s.hasLock || b.hasLock
-			}
-			if off != nil {
-				off.add(b)
-			}
-		}
-	}
-}
-
-type invSums struct {
-	run, runGIL, runNoGIL, sw, ready, gilWait, blocked int64
-	nRun                                               int64 // running spans
-	blockedIO, blockedLock                             int64 // blocked in io or sleep, on a lock
-}
-
-// invUnitKind is the TaskResult kind of a member of a runtime thread of
-// kind k.
-func invUnitKind(k ThreadKind) string {
-	return map[ThreadKind]string{ThreadAsyncio: "coroutine", ThreadGevent: "greenlet", ThreadEventlet: "greenthread", ThreadGreenlets: "greenlet", ThreadCoroutines: "gen"}[k]
-}
-
-// invPoolPrefix starts the names of the pool workers of a runtime thread
-// of kind k (pool.go poolFor).
-func invPoolPrefix(k ThreadKind) string {
-	switch k {
-	case ThreadGevent:
-		return "threadpool_"
-	case ThreadEventlet:
-		return "tpool_"
-	}
-	return "asyncio_"
-}
-
-// invSwitchCost is the runtime's own CPU per switch between units.
-func invSwitchCost(m *Machine, k ThreadKind) int64 {
-	switch k {
-	case ThreadAsyncio:
-		return m.AsyncioSwitch
-	case ThreadGevent:
-		return m.GeventSwitch
-	case ThreadEventlet:
-		return m.EventletSwitch
-	case ThreadGreenlets:
-		return m.GreenletSwitch
-	}
-	return m.GeneratorSwitch + m.TrampolineDispatch
-}
-
-// invEnt is one row of Result.Tasks: a native task, a plain thread, a
-// member (unit) of a runtime thread, or a pool worker.
-type invEnt struct {
-	p    int
-	proc *Process
-	th   *Thread  // the thread, or the runtime thread of a unit; nil for a pool worker
-	m    *Member  // the unit; nil for a thread
-	pool *invPool // a pool worker: the pool it belongs to
-	name string
-	kind string // the TaskResult kind it must have
-	sums invStepSums
-}
-
-func (e *invEnt) who() string {
-	if e.proc.Native {
-		return e.name
-	}
-	return e.proc.Name + "/" + e.name
-}
-
-// plain says whether e is a thread of the scenario (not a unit, not a
-// pool worker).
-func (e *invEnt) plain() bool { return e.m == nil && e.pool == nil }
-
-// invPool is the worker pool of one runtime thread: the offload bodies of
-// its units, the units that offload and the workers that ran them.
-type invPool struct {
-	lp      *Thread
-	prefix  string
-	bodies  invStepSums
-	users   []int
-	workers []int
-	jobless []int // workers that never had a job
-}
-
-// invViolations runs sc and returns every invariant it breaks.
-func invViolations(sc *Scenario) []invViolation {
-	var bad []invViolation
-	failBug := func(bug, format string, args ...any) {
-		if len(bad) < 40 {
-			bad = append(bad, invViolation{bug: bug, msg: fmt.Sprintf(format, args...)})
-		}
-	}
-	fail := func(format string, args ...any) { failBug("", format, args...) }
-
-	// 1. no panic, no error (a LimitError included).
-	res, spans, err := invRun(sc, true)
-	if err != nil {
-		// Known bug: with time slices (fair, round_robin) a legacy-GIL
-		// thread stranded on its core (see the deadlock check below) gets
-		// a new slice forever instead of ending the run in a deadlock.
-		// Then nothing shows in the spans long before the limit.
-		if le, ok := err.(*LimitError); ok && le.At > 100*1000*ms && invLegacyMulticore(sc) {
-			var last int64
-			for _, s := range spans {
-				last = max(last, s.End)
-			}
-			if last < le.At/2 {
-				return []invViolation{{bug: invBugLegacyStuck, msg: fmt.Sprintf("Run: %v; nothing happened after t=%d", err, last)}}
-			}
-		}
-		return []invViolation{{msg: "Run: " + err.Error()}}
-	}
-	if res.Failure != nil {
-		fail("unexpected Failure %+v", *res.Failure)
-	}
-
-	// 7. determinism: the same scenario twice gives the same Result and
-	// Span stream, and a Trace does not change the Result.
-	res2, spans2, err2 := invRun(sc, true)
+// invDeterministic (7): the same scenario twice gives the same Result and
+// Span stream, and a Trace does not change the Result.
+func invDeterministic(c *invCase) (bad invFails) {
+	res2, spans2, err2 := invRun(c.sc, true)
 	if err2 != nil {
-		fail("second run: %v", err2)
+		bad.add("second run: %v", err2)
 	} else {
-		if !reflect.DeepEqual(res, res2) {
-			fail("two runs of the same scenario give different results:\n%+v\n%+v", res, res2)
+		if !reflect.DeepEqual(c.res, res2) {
+			bad.add("two runs of the same scenario give different results:\n%+v\n%+v", c.res, res2)
 		}
-		if !reflect.DeepEqual(spans, spans2) {
-			fail("two runs of the same scenario give different span streams (%d and %d spans)", len(spans), len(spans2))
+		if !reflect.DeepEqual(c.spans, spans2) {
+			bad.add("two runs of the same scenario give different span streams (%d and %d spans)", len(c.spans), len(spans2))
 		}
 	}
-	if res3, _, err3 := invRun(sc, false); err3 != nil {
-		fail("untraced run: %v", err3)
-	} else if !reflect.DeepEqual(res, res3) {
-		fail("a Trace changes the result:\n%+v\n%+v", res, res3)
+	if res3, _, err3 := invRun(c.sc, false); err3 != nil {
+		bad.add("untraced run: %v", err3)
+	} else if !reflect.DeepEqual(c.res, res3) {
+		bad.add("a Trace changes the result:\n%+v\n%+v", c.res, res3)
 	}
+	return bad
+}
 
-	cores := max(sc.Cores, 1)
-	// the entities, in the order Result.Tasks lists them: the scenario's
-	// threads and units in file order, then the pool workers as they were
-	// started
-	var ents []invEnt
-	hasLocks, hasLegacy := false, false
-	// runtime threads: any, and the non-zero switch costs of those present
-	loopLegacy := false
-	loopCosts := map[int64]bool{}
-	pools := map[[2]string]*invPool{} // by process name and worker prefix
-	var poolList []*invPool
-	var startup int64
-	for pi, p := range sc.Processes {
-		if !p.Native && p.Startup > 0 {
-			startup += p.Startup
-		}
-		if !p.Native && p.GIL.Mode == GILLegacy {
-			hasLegacy = true
-		}
-		scale := func(d int64) int64 { return d }
-		if !p.Native && p.GIL.Mode == GILOff {
-			pm := sc.Machine.FreeThreadingOverheadPermille
-			if pm > 0 && pm != 1000 {
-				scale = func(d int64) int64 { return (d*pm + 500) / 1000 }
-			}
-		}
-		for _, th := range p.Threads {
-			if th.Kind == ThreadPlain {
-				kind := "thread"
-				if p.Native {
-					kind = "task"
-				}
-				e := invEnt{p: pi, proc: p, th: th, name: th.Name, kind: kind, sums: invStepSums{fixed: true}}
-				invWalk(th.Steps, 1, scale, false, &e.sums, nil)
-				hasLocks = hasLocks || e.sums.hasLock
-				ents = append(ents, e)
-				continue
-			}
-			loopLegacy = loopLegacy || p.GIL.Mode == GILLegacy
-			if c := invSwitchCost(&sc.Machine, th.Kind); c > 0 {
-				loopCosts[c] = true
-			}
-			pl := &invPool{lp: th, prefix: invPoolPrefix(th.Kind), bodies: invStepSums{fixed: true}}
-			for _, m := range th.Members {
-				e := invEnt{p: pi, proc: p, th: th, m: m, name: m.Name, kind: invUnitKind(th.Kind), sums: invStepSums{fixed: true}}
-				invWalk(m.Steps, 1, scale, invCoop(th), &e.sums, &pl.bodies)
-				hasLocks = hasLocks || e.sums.hasLock
-				if e.sums.offloads {
-					pl.users = append(pl.users, len(ents))
-				}
-				ents = append(ents, e)
-			}
-			if len(pl.users) > 0 {
-				pools[[2]string{p.Name, pl.prefix}] = pl
-				poolList = append(poolList, pl)
-			}
+// invTasksMatchScenario: Result.Tasks lists the scenario's threads and
+// units in file order, each with its process and kind (invNewCase checks
+// the counts and the pool workers after them).
+func invTasksMatchScenario(c *invCase) (bad invFails) {
+	for i, e := range c.ents[:c.nScenario] {
+		if tr := c.res.Tasks[i]; tr.Name != e.name || tr.Process != e.proc.Name || tr.Kind != e.kind {
+			bad.add("task %d is %s %s/%s, want %s %s/%s", i, tr.Kind, tr.Process, tr.Name, e.kind, e.proc.Name, e.name)
 		}
 	}
-	nScenario := len(ents)
-	gilProc := func(p *Process) bool { return !p.Native && p.GIL.Mode != GILOff }
+	return bad
+}
 
-	if len(res.Processes) != len(sc.Processes) || len(res.Cores) != cores {
-		fail("%d process results for %d processes, %d cores for %d", len(res.Processes), len(sc.Processes), len(res.Cores), cores)
-		return bad
-	}
-	if len(res.Tasks) < nScenario {
-		fail("%d task results for %d threads and units", len(res.Tasks), nScenario)
-		return bad
-	}
-	for i, e := range ents {
-		if tr := res.Tasks[i]; tr.Name != e.name || tr.Process != e.proc.Name || tr.Kind != e.kind {
-			fail("task %d is %s %s/%s, want %s %s/%s", i, tr.Kind, tr.Process, tr.Name, e.kind, e.proc.Name, e.name)
-		}
-	}
-	// the rest are pool workers: threads named after their pool, in a
-	// process whose runtime thread offloads
-	procByName := map[string]int{}
-	for pi, p := range sc.Processes {
-		procByName[p.Name] = pi
-	}
-	for i := nScenario; i < len(res.Tasks); i++ {
-		tr := res.Tasks[i]
-		pi, ok := procByName[tr.Process]
-		var pl *invPool
-		if ok {
-			for _, q := range poolList {
-				if strings.HasPrefix(tr.Name, q.prefix) && pools[[2]string{tr.Process, q.prefix}] == q {
-					pl = q
-				}
-			}
-		}
-		if pl == nil || tr.Kind != "thread" {
-			fail("task %d is %s %s/%s: not a worker of a pool that has work", i, tr.Kind, tr.Process, tr.Name)
-			return bad
-		}
-		pl.workers = append(pl.workers, i)
-		ents = append(ents, invEnt{p: pi, proc: sc.Processes[pi], pool: pl, name: tr.Name, kind: "thread", sums: invStepSums{fixed: true}})
-	}
-	// Known bug: a runtime thread whose last unit ends with a blocking
-	// call wakes up after it (the makespan), and pays a context switch
-	// before it finds nothing to do.
-	nLoops := int64(0)
-	for _, p := range sc.Processes {
-		for _, th := range p.Threads {
-			if th.Kind != ThreadPlain {
-				nLoops++
-			}
-		}
-	}
-	// Known bug too: pool workers that never had a job look for one after
-	// the makespan. tail names the bug that explains core time past the
-	// makespan (over), on core c or on all (-1).
-	tail := func(over int64, c int) string {
-		var late int64
-		for _, s := range spans {
-			if (s.Kind == SpanRunning || s.Kind == SpanSwitching) && (c < 0 || s.Core == c) &&
-				s.End > res.Makespan && s.Entity >= 0 && s.Entity < len(res.Tasks) && res.Tasks[s.Entity].Kind == "thread" && res.Tasks[s.Entity].Start < 0 {
-				late += s.End - max(s.Start, res.Makespan)
-			}
-		}
-		switch {
-		case over > late+nLoops*sc.Machine.ContextSwitch:
-			return ""
-		case late > 0:
-			return invBugWorkerFinish
-		}
-		return invBugLoopTail
-	}
-
-	unfinished := 0
-	for _, tr := range res.Tasks {
-		if !tr.Finished {
-			unfinished++
-		}
-	}
-	if res.Deadlock == nil && unfinished > 0 {
-		fail("%d tasks unfinished and no deadlock reported", unfinished)
-	}
-	if res.Deadlock != nil && unfinished == 0 {
-		fail("deadlock reported but every task finished")
-	}
-	complete := res.Deadlock == nil && res.Failure == nil
-
-	// Span well-formedness, sorted per entity, per core, per GIL.
-	perEnt := make([][]Span, len(ents))
-	perCore := make([][]Span, cores)
-	perGIL := make([][]Span, len(sc.Processes))
-	var ownSw int64 // switching spans of the processes' own work
-	for _, s := range spans {
+// invSpansWellFormed: every span names an entity (or, for a process's own
+// work, a process) that exists, lasts a positive time from t >= 0, sits on
+// a core in [0, cores) exactly when it is running or switching, holds the
+// GIL only while running in a process that has one, waits for a GIL only
+// where there is one, switches no longer than a context switch, and is
+// blocked for a known reason (a wait for an offload and a park are a
+// unit's).
+func invSpansWellFormed(c *invCase) (bad invFails) {
+	sc, cores := c.sc, c.cores
+	for _, s := range c.spans {
 		if s.Entity == -1 {
-			// a process's own work (start-up, a scheduler between units):
-			// core time only
 			switch {
 			case s.Process < 0 || s.Process >= len(sc.Processes):
-				fail("span %+v: process out of range", s)
+				bad.add("span %+v: process out of range", s)
 			case s.Kind != SpanRunning && s.Kind != SpanSwitching:
-				fail("span %+v: a process's own work off a core", s)
+				bad.add("span %+v: a process's own work off a core", s)
 			case s.Start >= s.End || s.Start < 0:
-				fail("span %+v: empty or negative", s)
+				bad.add("span %+v: empty or negative", s)
 			case s.Core < 0 || s.Core >= cores:
-				fail("span %+v: core out of [0, %d)", s, cores)
-			default:
-				perCore[s.Core] = append(perCore[s.Core], s)
-				if s.Kind == SpanSwitching {
-					ownSw += s.End - s.Start
-				}
-				if s.HasGIL {
-					if !gilProc(sc.Processes[s.Process]) {
-						fail("span %+v: HasGIL in a process without a GIL", s)
-					}
-					perGIL[s.Process] = append(perGIL[s.Process], s)
-				}
+				bad.add("span %+v: core out of [0, %d)", s, cores)
+			case s.HasGIL && !invGILProc(sc.Processes[s.Process]):
+				bad.add("span %+v: HasGIL in a process without a GIL", s)
 			}
 			continue
 		}
-		if s.Entity < 0 || s.Entity >= len(ents) {
-			fail("span %+v: entity out of range", s)
+		if s.Entity < 0 || s.Entity >= len(c.ents) {
+			bad.add("span %+v: entity out of range", s)
 			continue
 		}
-		if s.Process != ents[s.Entity].p {
-			fail("span %+v: process %d, the entity belongs to %d", s, s.Process, ents[s.Entity].p)
+		e := &c.ents[s.Entity]
+		if s.Process != e.p {
+			bad.add("span %+v: process %d, the entity belongs to %d", s, s.Process, e.p)
 		}
 		if s.Start >= s.End || s.Start < 0 {
-			fail("span %+v: empty or negative", s)
+			bad.add("span %+v: empty or negative", s)
 		}
 		if s.Kind > SpanBlocked {
-			fail("span %+v: unknown kind", s)
+			bad.add("span %+v: unknown kind", s)
 		}
-		onCore := s.Kind == SpanRunning || s.Kind == SpanSwitching
-		if onCore {
-			// 3. Core in [0, cores)
+		if s.Kind == SpanRunning || s.Kind == SpanSwitching {
 			if s.Core < 0 || s.Core >= cores {
-				fail("span %+v: core out of [0, %d)", s, cores)
-			} else {
-				perCore[s.Core] = append(perCore[s.Core], s)
+				bad.add("span %+v: core out of [0, %d)", s, cores)
 			}
 		} else if s.Core != -1 {
-			fail("span %+v: core %d off a core", s, s.Core)
+			bad.add("span %+v: core %d off a core", s, s.Core)
 		}
 		if s.HasGIL {
 			if s.Kind != SpanRunning {
-				fail("span %+v: HasGIL while not running", s)
+				bad.add("span %+v: HasGIL while not running", s)
 			}
-			if !gilProc(ents[s.Entity].proc) {
-				fail("span %+v: HasGIL in a process without a GIL", s)
-			}
-			perGIL[s.Process] = append(perGIL[s.Process], s)
-		}
-		if s.Kind == SpanGILWait && !gilProc(ents[s.Entity].proc) {
-			fail("span %+v: GIL wait in a process without a GIL", s)
-		}
-		perEnt[s.Entity] = append(perEnt[s.Entity], s)
-	}
-	byStart := func(ss []Span) {
-		sort.SliceStable(ss, func(i, j int) bool { return ss[i].Start < ss[j].Start })
-	}
-	// 3. never two entities on one core at once.
-	for c, ss := range perCore {
-		byStart(ss)
-		var sum int64
-		for k := range ss {
-			sum += ss[k].End - ss[k].Start
-			if k > 0 && ss[k].Start < ss[k-1].End {
-				fail("core %d runs two entities at once: %+v and %+v", c, ss[k-1], ss[k])
+			if !invGILProc(e.proc) {
+				bad.add("span %+v: HasGIL in a process without a GIL", s)
 			}
 		}
-		busy := res.Cores[c].Busy
-		if busy < sum || (!hasLegacy && busy != sum) {
-			fail("core %d: Busy %d, running+switching spans on it %d (legacy %v)", c, busy, sum, hasLegacy)
-		}
-		if complete && busy > res.Makespan {
-			failBug(tail(busy-res.Makespan, c), "core %d: Busy %d past the makespan %d", c, busy, res.Makespan)
-		}
-	}
-	// 2. at most one GIL holder per process at any instant: threads, units
-	// (their loop thread) and pool workers alike.
-	for p, ss := range perGIL {
-		byStart(ss)
-		for k := 1; k < len(ss); k++ {
-			if ss[k].Start < ss[k-1].End {
-				fail("process %s: two GIL holders at once: %+v and %+v", sc.Processes[p].Name, ss[k-1], ss[k])
+		switch s.Kind {
+		case SpanGILWait:
+			if !invGILProc(e.proc) {
+				bad.add("span %+v: GIL wait in a process without a GIL", s)
+			}
+		case SpanSwitching:
+			if s.End-s.Start > sc.Machine.ContextSwitch {
+				bad.add("%s: switching %+v longer than the context switch %d", e.who(), s, sc.Machine.ContextSwitch)
+			}
+		case SpanBlocked:
+			switch s.Why {
+			case BlockIO, BlockSleep, BlockLock:
+			case BlockOffload, BlockParked:
+				if e.m == nil {
+					bad.add("%s: span %+v: only a unit waits for its offload or is parked", e.who(), s)
+				}
+			case BlockStart:
+				// being started by its process's main thread, from its
+				// arrival: counted as wait
+				if e.m != nil || e.pool != nil {
+					bad.add("%s: span %+v: only a plain thread waits to be started", e.who(), s)
+				}
+			default:
+				bad.add("%s: span %+v: unknown reason", e.who(), s)
 			}
 		}
 	}
-	// 9. one unit at a time per runtime thread: what its units do on its
-	// behalf (run, switch, wait for the GIL, block the thread) never
-	// overlaps. Ready spans are left out (a unit waiting in its loop's
-	// queue is ready while a sibling runs), and so are the blocked spans of
-	// a parked unit: those of patched gevent and eventlet, an asyncio
-	// task's io and sleep (which the span does not tell from an await), a
-	// wait for an offload, a raw greenlet switched away from.
+	return bad
+}
+
+// invOverlaps reports the first overlap of each stretch of spans ss
+// sorted by start, described by what.
+func invOverlaps(bad *invFails, ss []Span, what func(a, b Span) string) {
+	for k := 1; k < len(ss); k++ {
+		if ss[k].Start < ss[k-1].End {
+			bad.add("%s", what(ss[k-1], ss[k]))
+		}
+	}
+}
+
+// invOneEntityPerCore (3): never two entities (or a process's own work)
+// on one core at once.
+func invOneEntityPerCore(c *invCase) (bad invFails) {
+	for core, ss := range c.perCore {
+		invOverlaps(&bad, ss, func(a, b Span) string {
+			return fmt.Sprintf("core %d runs two entities at once: %+v and %+v", core, a, b)
+		})
+	}
+	return bad
+}
+
+// invOneGILHolder (2): at most one GIL holder per process at any
+// instant: threads, units (their loop thread), pool workers and the
+// process's own work alike.
+func invOneGILHolder(c *invCase) (bad invFails) {
+	for p, ss := range c.perGIL {
+		invOverlaps(&bad, ss, func(a, b Span) string {
+			return fmt.Sprintf("process %s: two GIL holders at once: %+v and %+v", c.sc.Processes[p].Name, a, b)
+		})
+	}
+	return bad
+}
+
+// invOneUnitPerRuntimeThread (9): one unit at a time per runtime thread:
+// what its units do on its behalf (run, switch, wait for the GIL, block
+// the thread) never overlaps. Ready spans are left out (a unit waiting in
+// its loop's queue is ready while a sibling runs), and so are the blocked
+// spans of a parked unit: those of patched gevent and eventlet, an asyncio
+// task's io and sleep (which the span does not tell from an await), a
+// wait for an offload, a raw greenlet switched away from.
+func invOneUnitPerRuntimeThread(c *invCase) (bad invFails) {
 	perLoop := map[*Thread][]Span{}
-	for i, e := range ents {
+	var loops []*Thread
+	for i, e := range c.ents {
 		if e.m == nil {
 			continue
 		}
-		for _, s := range perEnt[i] {
+		for _, s := range c.perEnt[i] {
 			if s.Kind == SpanBlocked && (e.th.Patched || s.Why == BlockOffload || s.Why == BlockParked ||
 				(e.th.Kind == ThreadAsyncio && s.Why != BlockLock)) {
 				continue
 			}
 			if s.Kind != SpanReady {
+				if perLoop[e.th] == nil {
+					loops = append(loops, e.th)
+				}
 				perLoop[e.th] = append(perLoop[e.th], s)
 			}
 		}
 	}
-	for th, ss := range perLoop {
-		byStart(ss)
-		for k := 1; k < len(ss); k++ {
-			if ss[k].Start < ss[k-1].End {
-				fail("%s thread: two units at once: %s %+v and %s %+v", th.Name, ents[ss[k-1].Entity].who(), ss[k-1], ents[ss[k].Entity].who(), ss[k])
-			}
-		}
+	for _, th := range loops {
+		ss := perLoop[th]
+		sort.SliceStable(ss, func(i, j int) bool { return ss[i].Start < ss[j].Start })
+		invOverlaps(&bad, ss, func(a, b Span) string {
+			return fmt.Sprintf("%s thread: two units at once: %s %+v and %s %+v", th.Name, c.ents[a.Entity].who(), a, c.ents[b.Entity].who(), b)
+		})
 	}
+	return bad
+}
 
-	// Per entity: spans never overlap; they tile [Arrival, Finish)
-	// exactly for a finished thread or unit; a pool worker has gaps (idle)
-	// but no span outside [Arrival, Finish]; the Result's accounting
-	// matches the spans.
-	var sumCPU, maxFinish int64
-	procGILWait := make([]int64, len(sc.Processes))
-	entSums := make([]invSums, len(ents))
-	for i, e := range ents {
-		tr := res.Tasks[i]
+// invSpansTileLives: an entity's spans never overlap, run only within
+// [Start, Finish] and start no earlier than its arrival; a finished
+// thread's or unit's spans tile [Arrival, Finish) exactly; a pool worker
+// has gaps (idle) but no span after its finish, nor has a unit.
+func invSpansTileLives(c *invCase) (bad invFails) {
+	for i := range c.ents {
+		e, tr, ss := &c.ents[i], c.res.Tasks[i], c.perEnt[i]
 		who := e.who()
-		ss := perEnt[i]
-		byStart(ss)
-		// Known bug: a pool worker that never had a job is finished with
-		// start and finish -1 (reported once per pool, below).
-		jobless := e.pool != nil && tr.Finished && tr.Start == -1 && tr.Finish == -1 && tr.CPU == 0
-		if jobless {
-			e.pool.jobless = append(e.pool.jobless, i)
-		}
-		var sm invSums
 		for k, s := range ss {
-			d := s.End - s.Start
-			switch s.Kind {
-			case SpanRunning:
-				sm.run += d
-				sm.nRun++
-				if s.HasGIL {
-					sm.runGIL += d
-				} else {
-					sm.runNoGIL += d
-				}
-				if tr.Start < 0 || s.Start < tr.Start || (tr.Finished && s.End > tr.Finish) {
-					fail("%s: running %+v outside [Start %d, Finish %d]", who, s, tr.Start, tr.Finish)
-				}
-			case SpanSwitching:
-				sm.sw += d
-				if d > sc.Machine.ContextSwitch {
-					fail("%s: switching %+v longer than the context switch %d", who, s, sc.Machine.ContextSwitch)
-				}
-			case SpanReady:
-				sm.ready += d
-			case SpanGILWait:
-				sm.gilWait += d
-			case SpanBlocked:
-				sm.blocked += d
-				switch s.Why {
-				case BlockIO, BlockSleep:
-					sm.blockedIO += d
-				case BlockLock:
-					sm.blockedLock += d
-				case BlockOffload, BlockParked:
-					if e.m == nil {
-						fail("%s: span %+v: only a unit waits for its offload or is parked", who, s)
-					}
-				default:
-					fail("%s: span %+v: unknown reason", who, s)
-				}
-			}
-			// Known bug: a gevent or eventlet unit spawned by its `at`
-			// timer arrives when the hub fires the timer, but is ready
-			// from the timer's due time.
-			spawnReady := ""
-			if e.m != nil && (e.th.Kind == ThreadGevent || e.th.Kind == ThreadEventlet) && s.Kind == SpanReady &&
-				e.m.Arrival > 0 && s.Start >= e.proc.Arrival+e.proc.Startup+e.m.Arrival && k == 0 {
-				spawnReady = invBugSpawnReady
+			if s.Kind == SpanRunning && (tr.Start < 0 || s.Start < tr.Start || (tr.Finished && s.End > tr.Finish)) {
+				bad.add("%s: running %+v outside [Start %d, Finish %d]", who, s, tr.Start, tr.Finish)
 			}
 			if s.Start < tr.Arrival {
-				failBug(spawnReady, "%s: span %+v before its arrival %d", who, s, tr.Arrival)
+				bad.add("%s: span %+v before its arrival %d", who, s, tr.Arrival)
 			}
-			if !e.plain() && tr.Finished && s.End > tr.Finish && !jobless {
-				// Known bug: a pool worker that looked for work and found
-				// none keeps the finish of its last job.
-				idle := ""
-				if e.pool != nil && s.Kind != SpanRunning {
-					idle = invBugWorkerFinish
-				}
-				failBug(idle, "%s: span %+v after its finish %d", who, s, tr.Finish)
+			if !e.plain() && tr.Finished && s.End > tr.Finish {
+				bad.add("%s: span %+v after its finish %d", who, s, tr.Finish)
 			}
 			if k > 0 {
 				if p := ss[k-1]; s.Start < p.End {
-					fail("%s: overlapping spans %+v and %+v", who, p, s)
+					bad.add("%s: overlapping spans %+v and %+v", who, p, s)
 				} else if e.pool == nil && tr.Finished && s.Start > p.End {
-					if invLegacyMulticore(sc) && invStranded(e.proc, ss[:k], TaskResult{}) {
-						// Known bug: stranded on its core (see invStranded)
-						// until the OS preempted it.
-						failBug(invBugLegacyStuck, "%s: on its core with nothing running during [%d, %d) after %+v", who, p.End, s.Start, p)
-					} else {
-						fail("%s: gap [%d, %d) between spans %+v and %+v", who, p.End, s.Start, p, s)
-					}
+					bad.add("%s: gap [%d, %d) between spans %+v and %+v", who, p.End, s.Start, p, s)
 				}
 			}
 		}
-		entSums[i] = sm
-		if tr.Finished && e.pool == nil {
-			if len(ss) > 0 {
-				if ss[0].Start != tr.Arrival {
-					// Known bugs: a raw greenlet has no span before its first
-					// run; a gevent or eventlet unit spawned by its `at` timer
-					// is ready from before its arrival.
-					bug := ""
-					switch {
-					case e.m != nil && e.th.Kind == ThreadGreenlets && ss[0].Start > tr.Arrival:
-						bug = invBugRawStart
-					case e.m != nil && (e.th.Kind == ThreadGevent || e.th.Kind == ThreadEventlet) && ss[0].Kind == SpanReady && ss[0].Start < tr.Arrival:
-						bug = invBugSpawnReady
-					}
-					failBug(bug, "%s: first span %+v does not start at its arrival %d", who, ss[0], tr.Arrival)
-				}
-				if last := ss[len(ss)-1]; last.End != tr.Finish {
-					// Known bug: a unit's final blocking call has no span.
-					bug := ""
-					if _, _, isIO := invLastLeaf(e.m); isIO && e.m != nil && last.End < tr.Finish {
-						bug = invBugLastIO
-					}
-					failBug(bug, "%s: last span %+v does not end at its finish %d", who, last, tr.Finish)
-				}
-			} else if tr.Finish != tr.Arrival {
-				bug := ""
-				if _, _, isIO := invLastLeaf(e.m); isIO && e.m != nil {
-					bug = invBugLastIO
-				} else if e.m != nil && e.th.Kind == ThreadGreenlets {
-					bug = invBugRawStart
-				}
-				failBug(bug, "%s: no spans but finish %d != arrival %d", who, tr.Finish, tr.Arrival)
-			}
+		if !tr.Finished || e.pool != nil {
+			continue
 		}
-		// accounting
+		if len(ss) == 0 {
+			if tr.Finish != tr.Arrival {
+				bad.add("%s: no spans but finish %d != arrival %d", who, tr.Finish, tr.Arrival)
+			}
+			continue
+		}
+		if ss[0].Start != tr.Arrival {
+			bad.add("%s: first span %+v does not start at its arrival %d", who, ss[0], tr.Arrival)
+		}
+		if last := ss[len(ss)-1]; last.End != tr.Finish {
+			bad.add("%s: last span %+v does not end at its finish %d", who, last, tr.Finish)
+		}
+	}
+	return bad
+}
+
+// invAccountingMatchesSpans (8): a task's CPU, GILWait, Wait, IO and
+// LockWait are the sums of its spans, and none is negative. A unit
+// waiting for its offload or parked (a raw greenlet) is neither in io
+// nor waiting for a lock.
+func invAccountingMatchesSpans(c *invCase) (bad invFails) {
+	for i := range c.ents {
+		tr, sm, who := c.res.Tasks[i], c.entSums[i], c.ents[i].who()
 		if tr.CPU != sm.run {
-			fail("%s: CPU %d, running spans %d", who, tr.CPU, sm.run)
+			bad.add("%s: CPU %d, running spans %d", who, tr.CPU, sm.run)
 		}
 		if tr.GILWait != sm.gilWait {
-			fail("%s: GILWait %d, gil-wait spans %d", who, tr.GILWait, sm.gilWait)
+			bad.add("%s: GILWait %d, gil-wait spans %d", who, tr.GILWait, sm.gilWait)
 		}
-		if tr.Wait != sm.ready+sm.gilWait {
-			fail("%s: Wait %d, ready+gil-wait spans %d", who, tr.Wait, sm.ready+sm.gilWait)
+		if tr.Wait != sm.ready+sm.gilWait+sm.starting {
+			bad.add("%s: Wait %d, ready+gil-wait+start spans %d", who, tr.Wait, sm.ready+sm.gilWait+sm.starting)
 		}
-		// a unit waiting for its offload or parked (a raw greenlet) is
-		// neither in io nor waiting for a lock
 		if tr.IO != sm.blockedIO || tr.LockWait != sm.blockedLock {
-			fail("%s: IO %d LockWait %d, blocked spans in io or sleep %d, on a lock %d", who, tr.IO, tr.LockWait, sm.blockedIO, sm.blockedLock)
+			bad.add("%s: IO %d LockWait %d, blocked spans in io or sleep %d, on a lock %d", who, tr.IO, tr.LockWait, sm.blockedIO, sm.blockedLock)
 		}
-		// 8.
 		if tr.Wait < tr.GILWait || tr.GILWait < 0 || tr.IO < 0 || tr.LockWait < 0 || tr.CPU < 0 {
-			fail("%s: Wait %d GILWait %d IO %d LockWait %d CPU %d", who, tr.Wait, tr.GILWait, tr.IO, tr.LockWait, tr.CPU)
+			bad.add("%s: Wait %d GILWait %d IO %d LockWait %d CPU %d", who, tr.Wait, tr.GILWait, tr.IO, tr.LockWait, tr.CPU)
 		}
-		// io, sleep and await: at least their time is IO; when they block
-		// the OS thread (not in patched gevent and eventlet, where the hub
-		// parks the unit), in a CPython process, add the timer slack of
-		// each sleep and the OS wake-up after each call but the last.
-		if tr.Finished && e.pool == nil {
-			if want := invIOBound(e.proc, &sc.Machine, e.sums, 1); tr.IO < want {
-				// Known bugs: a unit's final blocking call is charged to
-				// nobody; a free-threaded process pays no wake-up latency
-				// and no timer slack.
-				bug := ""
-				last, lastSleep, isIO := invLastLeaf(e.m)
-				if !isIO || e.m == nil || invCoop(e.th) {
-					isIO = false
-					last, lastSleep = 0, false
-				}
-				lastCost := last
-				if lastSleep && !e.proc.Native {
-					lastCost += sc.Machine.TimerSlack
-				}
-				switch {
-				case e.proc.GIL.Mode == GILOff && tr.IO >= e.sums.io-last:
-					bug = invBugGILOffMachine
-				case isIO && e.m != nil && tr.IO >= want-lastCost:
-					bug = invBugLastIO
-				}
-				failBug(bug, "%s: IO %d, its io and sleep steps take at least %d (%d io, %d steps, %d sleeps)", who, tr.IO, want, e.sums.io, e.sums.nIO, e.sums.nSleep)
-			}
+	}
+	return bad
+}
+
+// invIOCoversSteps: io, sleep and await steps count at least their time
+// as IO (a finished thread's or unit's; a pool's workers' together once
+// all are done); when they block the OS thread (not in patched gevent
+// and eventlet, where the hub parks the unit), in a CPython process, add
+// the timer slack of each sleep and the OS wake-up after each call but a
+// thread's last.
+func invIOCoversSteps(c *invCase) (bad invFails) {
+	m := &c.sc.Machine
+	for i, e := range c.ents {
+		tr := c.res.Tasks[i]
+		if !tr.Finished || e.pool != nil {
+			continue
 		}
-		// 4. what the GIL allows: bytecode only with the GIL, C code only
-		// without it (a unit runs on its loop thread, which runs Python only
-		// while holding the GIL). Pool workers: per pool, below.
-		if gilProc(e.proc) && e.pool == nil {
-			if !e.sums.mayCPU && sm.runGIL != 0 {
-				fail("%s: %d running with the GIL but no cpu step", who, sm.runGIL)
-			}
-			if !e.sums.mayNative && sm.runNoGIL != 0 {
-				fail("%s: %d running without the GIL but no native step", who, sm.runNoGIL)
-			}
+		if want := invIOBound(e.proc, m, e.sums, 1); tr.IO < want {
+			bad.add("%s: IO %d, its io and sleep steps take at least %d (%d io, %d steps, %d sleeps)", e.who(), tr.IO, want, e.sums.io, e.sums.nIO, e.sums.nSleep)
 		}
-		// 5. CPU conserved, per thread and per unit (the runtime's own
-		// switches are charged to no unit, offload bodies to the workers),
-		// when its cpu and native steps are fixed.
-		if tr.Finished && e.sums.fixed && e.pool == nil {
-			if msg := invCPUConserved(e.proc, &sc.Machine, e.sums, sm, tr.CPU); msg != "" {
-				fail("%s: %s", who, msg)
-			}
+	}
+	for _, pl := range c.pools {
+		if want := invIOBound(pl.proc, m, pl.bodies, 0); c.complete && pl.allDone && pl.io < want {
+			bad.add("%s: workers' IO %d, the offload bodies' io and sleep steps take at least %d", pl.who(), pl.io, want)
 		}
-		// 6. times.
+	}
+	return bad
+}
+
+// invGILMatchesStepKinds (4): what the GIL allows: bytecode only with
+// the GIL, C code only without it, so that a thread or a unit (which runs
+// on its loop thread, which runs Python only while holding the GIL), or a
+// pool's workers, run with the GIL only if it has a cpu step and without
+// it only if it has a native step.
+func invGILMatchesStepKinds(c *invCase) (bad invFails) {
+	for i, e := range c.ents {
+		if !invGILProc(e.proc) || e.pool != nil {
+			continue
+		}
+		sm := c.entSums[i]
+		if !e.sums.mayCPU && sm.runGIL != 0 {
+			bad.add("%s: %d running with the GIL but no cpu step", e.who(), sm.runGIL)
+		}
+		if !e.sums.mayNative && sm.runNoGIL != 0 {
+			bad.add("%s: %d running without the GIL but no native step", e.who(), sm.runNoGIL)
+		}
+	}
+	for _, pl := range c.pools {
+		if !invGILProc(pl.proc) {
+			continue
+		}
+		if !pl.bodies.mayCPU && pl.sums.runGIL != 0 {
+			bad.add("%s: %d running with the GIL but no cpu step in an offload body", pl.who(), pl.sums.runGIL)
+		}
+		if !pl.bodies.mayNative && pl.sums.runNoGIL != 0 {
+			bad.add("%s: %d running without the GIL but no native step in an offload body", pl.who(), pl.sums.runNoGIL)
+		}
+	}
+	return bad
+}
+
+// invCPUConserved (5): CPU conserved, per finished thread and unit (the
+// runtime's own switches are charged to no unit, offload bodies to the
+// workers) and per pool once all its workers are done, when the cpu and
+// native steps are fixed (invCPUMatchesSteps).
+func invCPUConserved(c *invCase) (bad invFails) {
+	m := &c.sc.Machine
+	for i, e := range c.ents {
+		tr := c.res.Tasks[i]
+		if !tr.Finished || !e.sums.fixed || e.pool != nil {
+			continue
+		}
+		if msg := invCPUMatchesSteps(e.proc, m, e.sums, c.entSums[i], tr.CPU); msg != "" {
+			bad.add("%s: %s", e.who(), msg)
+		}
+	}
+	for _, pl := range c.pools {
+		if !c.complete || !pl.allDone || !pl.bodies.fixed {
+			continue
+		}
+		if msg := invCPUMatchesSteps(pl.proc, m, pl.bodies, pl.sums, pl.cpu); msg != "" {
+			bad.add("%s (offload bodies): %s", pl.who(), msg)
+		}
+	}
+	return bad
+}
+
+// invTaskTimes (6): a task arrives when the scenario says (a thread at
+// its process's start plus its `at`; a unit once its loop thread runs and
+// its `at` has come; a pool worker after the thread start-up), starts no
+// earlier, and a finished one finishes within the makespan, its
+// turnaround finish - arrival and no shorter than its steps one after
+// the other; an unfinished one has finish -1.
+func invTaskTimes(c *invCase) (bad invFails) {
+	sc, res := c.sc, c.res
+	for i, e := range c.ents {
+		tr, who := res.Tasks[i], e.who()
 		switch {
 		case e.plain():
 			wantArr := e.th.Arrival
@@ -1333,88 +596,65 @@ func invViolations(sc *Scenario) []invViolation {
 				}
 			}
 			if tr.Arrival != wantArr && (e.proc.Native || e.proc.Startup == 0 || tr.Arrival < wantArr) {
-				fail("%s: arrival %d, want %d", who, tr.Arrival, wantArr)
+				bad.add("%s: arrival %d, want %d", who, tr.Arrival, wantArr)
 			}
 		case e.m != nil:
-			// spawned once its loop thread runs and its `at` has come; a raw
-			// greenlet that another one switches to is created by the
-			// switch
-			// (a unit never spawned keeps arrival 0)
+			// a raw greenlet that another one switches to is created by
+			// the switch (a unit never spawned keeps arrival 0)
 			wantArr := e.proc.Arrival + e.proc.Startup + e.m.Arrival
 			if e.th.Kind == ThreadGreenlets && invSwitchTarget(e.th, e.m) {
 				wantArr = e.proc.Arrival + e.proc.Startup
 			}
 			if tr.Arrival < wantArr && (tr.Finished || tr.Start >= 0 || tr.Arrival != 0) {
-				fail("%s: arrival %d before %d (process start + its at)", who, tr.Arrival, wantArr)
+				bad.add("%s: arrival %d before %d (process start + its at)", who, tr.Arrival, wantArr)
 			}
 		default:
 			if wantArr := e.proc.Arrival + e.proc.Startup + sc.Machine.ThreadStart; tr.Arrival < wantArr {
-				fail("%s: pool worker arrives at %d, before the process start + thread start-up %d", who, tr.Arrival, wantArr)
+				bad.add("%s: pool worker arrives at %d, before the process start + thread start-up %d", who, tr.Arrival, wantArr)
 			}
 		}
 		if tr.Start >= 0 && tr.Start < tr.Arrival {
-			fail("%s: start %d before arrival %d", who, tr.Start, tr.Arrival)
+			bad.add("%s: start %d before arrival %d", who, tr.Start, tr.Arrival)
 		}
-		if tr.Finished {
-			if jobless {
-				// reported below
-			} else if tr.Start < tr.Arrival || tr.Finish < tr.Start || tr.Finish > res.Makespan {
-				fail("%s: arrival %d start %d finish %d makespan %d", who, tr.Arrival, tr.Start, tr.Finish, res.Makespan)
+		if !tr.Finished {
+			if tr.Finish != -1 {
+				bad.add("%s: unfinished with finish %d", who, tr.Finish)
 			}
-			if tr.Turnaround != tr.Finish-tr.Arrival && !jobless {
-				fail("%s: turnaround %d != finish %d - arrival %d", who, tr.Turnaround, tr.Finish, tr.Arrival)
-			}
-			// its steps run one after the other: an offload body before the
-			// unit goes on, an await for its whole duration
-			if e.pool == nil && tr.Turnaround < e.sums.minTime {
-				fail("%s: turnaround %d shorter than its steps one after the other (%d)", who, tr.Turnaround, e.sums.minTime)
-			}
-			maxFinish = max(maxFinish, tr.Finish)
-		} else if tr.Finish != -1 {
-			bug := ""
-			if e.pool != nil {
-				bug = invBugWorkerFinish // its finish of an earlier job stays
-			}
-			failBug(bug, "%s: unfinished with finish %d", who, tr.Finish)
+			continue
 		}
-		sumCPU += tr.CPU
-		procGILWait[e.p] += tr.GILWait
+		if tr.Start < tr.Arrival || tr.Finish < tr.Start || tr.Finish > res.Makespan {
+			bad.add("%s: arrival %d start %d finish %d makespan %d", who, tr.Arrival, tr.Start, tr.Finish, res.Makespan)
+		}
+		if tr.Turnaround != tr.Finish-tr.Arrival {
+			bad.add("%s: turnaround %d != finish %d - arrival %d", who, tr.Turnaround, tr.Finish, tr.Arrival)
+		}
+		// an offload body runs before the unit goes on, an await for its
+		// whole duration
+		if e.pool == nil && tr.Turnaround < e.sums.minTime {
+			bad.add("%s: turnaround %d shorter than its steps one after the other (%d)", who, tr.Turnaround, e.sums.minTime)
+		}
 	}
-	// 10. pool workers: their names and number; together they run the
-	// offload bodies of their pool's units (CPU, io), bytecode with the
-	// GIL and C code without it, and only while a unit waits for an
-	// offload; a unit does nothing but wait while its own body runs, which
-	// the spans show when it is the pool's only user. (Other units of its
-	// loop may run meanwhile: the GIL alone keeps them and the workers
-	// apart.)
-	for _, pl := range poolList {
-		var sm invSums
-		var cpu, io int64
-		allDone := true
+	return bad
+}
+
+// invPoolWorkers (10): a pool's workers are named after it and number no
+// more than its size; they run only while a unit of the pool waits for
+// an offload, and a unit does nothing but wait while its own body runs,
+// which the spans show when it is the pool's only user. (Other units of
+// its loop may run meanwhile: the GIL alone keeps them and the workers
+// apart.) invIOCoversSteps, invGILMatchesStepKinds and invCPUConserved
+// check what the workers run.
+func invPoolWorkers(c *invCase) (bad invFails) {
+	for _, pl := range c.pools {
 		for k, w := range pl.workers {
-			s := entSums[w]
-			sm.run += s.run
-			sm.runGIL += s.runGIL
-			sm.runNoGIL += s.runNoGIL
-			sm.nRun += s.nRun
-			cpu += res.Tasks[w].CPU
-			io += res.Tasks[w].IO
-			allDone = allDone && res.Tasks[w].Finished
-			if want := fmt.Sprintf("%s%d", pl.prefix, k); res.Tasks[w].Name != want {
-				fail("pool worker %d of %s is %s, want %s", k, pl.lp.Name, res.Tasks[w].Name, want)
+			if want := fmt.Sprintf("%s%d", pl.prefix, k); c.res.Tasks[w].Name != want {
+				bad.add("pool worker %d of %s is %s, want %s", k, pl.lp.Name, c.res.Tasks[w].Name, want)
 			}
-		}
-		p := ents[pl.users[0]].proc
-		who := fmt.Sprintf("%s/%s pool %s*", p.Name, pl.lp.Name, pl.prefix)
-		if n := len(pl.jobless); n > 0 {
-			tr := res.Tasks[pl.jobless[0]]
-			failBug(invBugWorkerFinish, "%s: %d workers that never had a job are finished with start -1 and finish -1 (%s: arrival %d, turnaround %d, spans %v)",
-				who, n, tr.Name, tr.Arrival, tr.Turnaround, perEnt[pl.jobless[0]])
 		}
 		// pool sizes: asyncio's default executor min(32, cores + 4),
 		// started lazily; gevent's threadpool 10, lazily; eventlet's tpool
 		// 20, all at first use
-		size := min(32, cores+4)
+		size := min(32, c.cores+4)
 		switch pl.lp.Kind {
 		case ThreadGevent:
 			size = 10
@@ -1422,181 +662,140 @@ func invViolations(sc *Scenario) []invViolation {
 			size = 20
 		}
 		if n := len(pl.workers); n > size || (pl.lp.Kind == ThreadEventlet && n != 0 && n != size) {
-			fail("%s: %d workers, pool size %d", who, n, size)
+			bad.add("%s: %d workers, pool size %d", pl.who(), n, size)
 		}
-		if want := invIOBound(p, &sc.Machine, pl.bodies, 0); complete && allDone && io < want {
-			bug := ""
-			if p.GIL.Mode == GILOff && io >= pl.bodies.io {
-				bug = invBugGILOffMachine
-			}
-			failBug(bug, "%s: workers' IO %d, the offload bodies' io and sleep steps take at least %d", who, io, want)
-		}
-		if gilProc(p) {
-			if !pl.bodies.mayCPU && sm.runGIL != 0 {
-				fail("%s: %d running with the GIL but no cpu step in an offload body", who, sm.runGIL)
-			}
-			if !pl.bodies.mayNative && sm.runNoGIL != 0 {
-				fail("%s: %d running without the GIL but no native step in an offload body", who, sm.runNoGIL)
-			}
-		}
-		if complete && allDone && pl.bodies.fixed {
-			if msg := invCPUConserved(p, &sc.Machine, pl.bodies, sm, cpu); msg != "" {
-				fail("%s (offload bodies): %s", who, msg)
-			}
-		}
-		// every stretch a worker runs lies within a wait for an offload of
-		// one of the pool's units
-		if complete {
-			var waits []Span
-			for _, u := range pl.users {
-				for _, a := range perEnt[u] {
-					if a.Kind == SpanBlocked && a.Why == BlockOffload {
-						waits = append(waits, a)
-					}
-				}
-			}
-			for _, w := range pl.workers {
-				for _, b := range perEnt[w] {
-					if b.Kind != SpanRunning {
-						continue
-					}
-					in := false
-					for _, a := range waits {
-						in = in || (a.Start <= b.Start && b.End <= a.End)
-					}
-					if !in {
-						fail("%s runs %+v while no unit of its pool waits for an offload", ents[w].who(), b)
-					}
-				}
-			}
-		}
-		if len(pl.users) == 1 {
-			// the unit is parked while its body runs: none of its spans
-			// (its own or its loop thread's) but its wait for the offload
-			// meets a worker's running
-			u := pl.users[0]
-			var ws []Span
-			for _, w := range pl.workers {
-				for _, s := range perEnt[w] {
-					if s.Kind == SpanRunning {
-						ws = append(ws, s)
-					}
-				}
-			}
-			for _, a := range perEnt[u] {
+		var waits, runs []Span // the users' waits for an offload, the workers' running
+		for _, u := range pl.users {
+			for _, a := range c.perEnt[u] {
 				if a.Kind == SpanBlocked && a.Why == BlockOffload {
+					waits = append(waits, a)
+				}
+			}
+		}
+		for _, w := range pl.workers {
+			for _, b := range c.perEnt[w] {
+				if b.Kind != SpanRunning {
 					continue
 				}
-				for _, b := range ws {
-					if a.Start < b.End && b.Start < a.End {
-						fail("%s is not parked (%+v) while a worker runs its offload body %+v", ents[u].who(), a, b)
-					}
+				runs = append(runs, b)
+				in := false
+				for _, a := range waits {
+					in = in || (a.Start <= b.Start && b.End <= a.End)
+				}
+				if c.complete && !in {
+					bad.add("%s runs %+v while no unit of its pool waits for an offload", c.ents[w].who(), b)
+				}
+			}
+		}
+		if len(pl.users) != 1 {
+			continue
+		}
+		// none of the unit's spans (its own or its loop thread's) but its
+		// wait for the offload meets a worker's running
+		u := pl.users[0]
+		for _, a := range c.perEnt[u] {
+			if a.Kind == SpanBlocked && a.Why == BlockOffload {
+				continue
+			}
+			for _, b := range runs {
+				if a.Start < b.End && b.Start < a.End {
+					bad.add("%s is not parked (%+v) while a worker runs its offload body %+v", c.ents[u].who(), a, b)
 				}
 			}
 		}
 	}
+	return bad
+}
 
-	// 6. every task finishes unless a deadlock, which needs locks; in a
-	// deadlock every stuck thread waits for a lock (GIL waiters always get
-	// the GIL in the end, and every arrival happens), and a parked unit
-	// sits in a process where something waits for a lock (its loop thread
-	// blocked on one for a sibling, a cooperative lock, a worker).
-	if d := res.Deadlock; d != nil {
-		byName := map[string]int{}
-		for i, e := range ents {
-			byName[e.who()] = i
+// invAllFinishUnlessDeadlock (6): every task finishes unless a deadlock
+// is reported, which needs locks; in a deadlock every stuck thread waits
+// for a lock (GIL waiters always get the GIL in the end, and every
+// arrival happens), and a parked unit sits in a process where something
+// waits for a lock (its loop thread blocked on one for a sibling, a
+// cooperative lock, a worker).
+func invAllFinishUnlessDeadlock(c *invCase) (bad invFails) {
+	res := c.res
+	unfinished := 0
+	for _, tr := range res.Tasks {
+		if !tr.Finished {
+			unfinished++
 		}
-		explained := true
-		stuck := map[int]bool{}    // processes with a stranded legacy holder
-		lockWait := map[int]bool{} // processes where something waits for a lock
-		for _, b := range d.Blocked {
-			who, _, _ := strings.Cut(b, " (")
-			i, ok := byName[who]
-			if !ok {
-				continue
-			}
-			if strings.Contains(b, "(waiting for lock ") {
-				lockWait[ents[i].p] = true
-			}
-			if ents[i].plain() && invStranded(ents[i].proc, perEnt[i], res.Tasks[i]) {
-				stuck[ents[i].p] = true
-			}
+	}
+	if res.Deadlock == nil && unfinished > 0 {
+		bad.add("%d tasks unfinished and no deadlock reported", unfinished)
+	}
+	d := res.Deadlock
+	if d == nil {
+		return bad
+	}
+	if unfinished == 0 {
+		bad.add("deadlock reported but every task finished")
+	}
+	const onLock = "(waiting for lock "
+	byName := map[string]int{}
+	for i, e := range c.ents {
+		byName[e.who()] = i
+	}
+	lockWait := map[int]bool{} // processes where something waits for a lock
+	for _, b := range d.Blocked {
+		who, _, _ := strings.Cut(b, " (")
+		if i, ok := byName[who]; ok && strings.Contains(b, onLock) {
+			lockWait[c.ents[i].p] = true
 		}
-		for _, b := range d.Blocked {
-			if strings.Contains(b, "(waiting for lock ") {
-				continue
-			}
-			explained = false
-			who, _, _ := strings.Cut(b, " (")
-			i, ok := byName[who]
-			if !ok {
-				fail("deadlock names an unknown entity %q", b)
-				continue
-			}
-			if ents[i].m != nil && strings.HasSuffix(b, " (parked)") {
-				// Known bugs: a runtime thread that takes the legacy GIL as
-				// a spinner is run as a plain thread and finishes at once; a
-				// gen whose `at` comes after its trampoline started is never
-				// spawned.
-				tr := res.Tasks[i]
-				switch {
-				case lockWait[ents[i].p]:
-				case ents[i].proc.GIL.Mode == GILLegacy && sc.Cores > 1:
-					failBug(invBugLegacyLoop, "deadlocked unit %q with nothing waiting for a lock in its legacy-GIL process (deadlock %+v)", b, *d)
-				case ents[i].th.Kind == ThreadCoroutines && ents[i].m.Arrival > 0 && tr.Start < 0 && tr.Arrival == 0:
-					failBug(invBugGenAt, "gen %q with at %d never spawned (deadlock %+v)", b, ents[i].m.Arrival, *d)
-				default:
-					fail("deadlocked unit %q with nothing waiting for a lock in its process (deadlock %+v)", b, *d)
-				}
-				continue
-			}
-			// Known bug: a legacy-GIL thread left on its core holding the
-			// GIL with nothing running when a spinner took the GIL and
-			// released it at once; its last span is running with the GIL.
-			ss := perEnt[i]
-			if ents[i].plain() && invStranded(ents[i].proc, ss, res.Tasks[i]) {
-				failBug(invBugLegacyStuck, "%s stuck on a core holding the GIL with nothing running (deadlock %q, last span %+v)", who, b, ss[len(ss)-1])
-				continue
-			}
-			if stuck[ents[i].p] && strings.HasSuffix(b, "(waiting for the GIL)") {
-				failBug(invBugLegacyStuck, "%s waits for the GIL of a stranded holder", who)
-				continue
-			}
-			// Known bug: a runnable thread left in the ready queue when
-			// the run's last event was stale (engine.go loop skips the
-			// dispatch); the run ends as if it were deadlocked.
-			if strings.HasSuffix(b, " (waiting)") && ents[i].plain() {
-				failBug(invBugStaleDispatch, "%s never ran again: still runnable when the run ended (deadlock %+v)", who, *d)
-				continue
-			}
-			fail("deadlocked entity not waiting for a lock: %q (deadlock %+v)", b, *d)
+	}
+	explained := true
+	for _, b := range d.Blocked {
+		if strings.Contains(b, onLock) {
+			continue
 		}
-		if !hasLocks && explained {
-			fail("deadlock without any lock step: %+v", *d)
+		explained = false
+		who, _, _ := strings.Cut(b, " (")
+		i, ok := byName[who]
+		switch {
+		case !ok:
+			bad.add("deadlock names an unknown entity %q", b)
+		case c.ents[i].m != nil && strings.HasSuffix(b, " (parked)"):
+			if !lockWait[c.ents[i].p] {
+				bad.add("deadlocked unit %q with nothing waiting for a lock in its process (deadlock %+v)", b, *d)
+			}
+		default:
+			bad.add("deadlocked entity not waiting for a lock: %q (deadlock %+v)", b, *d)
+		}
+	}
+	if !c.hasLocks && explained {
+		bad.add("deadlock without any lock step: %+v", *d)
+	}
+	return bad
+}
+
+// invMakespanIsLastFinish: the makespan is the latest finish, or in a
+// deadlock the instant nothing could move any more if that is later.
+func invMakespanIsLastFinish(c *invCase) (bad invFails) {
+	res := c.res
+	var maxFinish int64
+	for _, tr := range res.Tasks {
+		if tr.Finished {
+			maxFinish = max(maxFinish, tr.Finish)
 		}
 	}
 	if d := res.Deadlock; d != nil {
-		// a stuck run lasts until nothing could move any more
 		if res.Makespan != max(maxFinish, d.Time) {
-			fail("deadlocked run: makespan %d, latest finish %d, deadlock at %d", res.Makespan, maxFinish, d.Time)
+			bad.add("deadlocked run: makespan %d, latest finish %d, deadlock at %d", res.Makespan, maxFinish, d.Time)
 		}
 	} else if res.Makespan != maxFinish {
-		// Known bug: a worker stuck in a later job keeps the finish of an
-		// earlier one, which counts in the makespan.
-		bug := ""
-		for i, e := range ents {
-			if tr := res.Tasks[i]; e.pool != nil && !tr.Finished && tr.Finish == res.Makespan {
-				bug = invBugWorkerFinish
-			}
-		}
-		failBug(bug, "makespan %d, latest finish %d", res.Makespan, maxFinish)
+		bad.add("makespan %d, latest finish %d", res.Makespan, maxFinish)
 	}
-	// loop lag: the longest lateness of a resume, which is the length of
-	// one of the units' ready spans, of asyncio, gevent or eventlet only;
-	// stall: in processes with a runtime thread only.
-	lagSpan := make([]map[int64]bool, len(sc.Processes))
-	hasUnits := make([]bool, len(sc.Processes))
-	for i, e := range ents {
+	return bad
+}
+
+// invLoopLag: a process's loop lag, the longest lateness of a resume, is
+// the length of one of its units' ready spans, of asyncio, gevent or
+// eventlet only; its mean is no more than its max; a loop stall happens
+// in a process with units only.
+func invLoopLag(c *invCase) (bad invFails) {
+	lagSpan := make([]map[int64]bool, len(c.sc.Processes))
+	hasUnits := make([]bool, len(c.sc.Processes))
+	for i, e := range c.ents {
 		if e.m != nil {
 			hasUnits[e.p] = true
 		}
@@ -1606,73 +805,106 @@ func invViolations(sc *Scenario) []invViolation {
 		if lagSpan[e.p] == nil {
 			lagSpan[e.p] = map[int64]bool{}
 		}
-		for _, s := range perEnt[i] {
+		for _, s := range c.perEnt[i] {
 			if s.Kind == SpanReady {
 				lagSpan[e.p][s.End-s.Start] = true
 			}
 		}
 	}
-	for p, pr := range res.Processes {
+	for p, pr := range c.res.Processes {
 		if pr.LoopLagMax < 0 || pr.LoopLagMean < 0 || pr.LoopLagMean > pr.LoopLagMax || pr.LoopStallMax < 0 ||
 			(pr.LoopLagMax > 0 && !lagSpan[p][pr.LoopLagMax]) || (!hasUnits[p] && pr.LoopStallMax != 0) {
-			fail("process %s: loop lag max %d mean %d stall max %d, its units' ready spans last %v", pr.Name, pr.LoopLagMax, pr.LoopLagMean, pr.LoopStallMax, lagSpan[p])
-		}
-		if pr.GILWait != procGILWait[p] {
-			fail("process %s: GILWait %d, its tasks' %d", pr.Name, pr.GILWait, procGILWait[p])
-		}
-		if !gilProc(sc.Processes[p]) && (pr.GILWait != 0 || pr.GILHandoffs != 0 || pr.GILForcedSwitches != 0) {
-			fail("process %s has no GIL: GILWait %d handoffs %d forced %d", pr.Name, pr.GILWait, pr.GILHandoffs, pr.GILForcedSwitches)
+			bad.add("process %s: loop lag max %d mean %d stall max %d, its units' ready spans last %v", pr.Name, pr.LoopLagMax, pr.LoopLagMean, pr.LoopStallMax, lagSpan[p])
 		}
 	}
+	return bad
+}
 
-	// memory: the machine's peak is at least each process's and at most
-	// their sum.
-	var memSum int64
+// invProcessGILStats: a process's GILWait is its tasks', and a process
+// without a GIL has no GIL wait, hand-off or forced switch.
+func invProcessGILStats(c *invCase) (bad invFails) {
+	gilWait := make([]int64, len(c.sc.Processes))
+	for i, e := range c.ents {
+		gilWait[e.p] += c.res.Tasks[i].GILWait
+	}
+	for p, pr := range c.res.Processes {
+		if pr.GILWait != gilWait[p] {
+			bad.add("process %s: GILWait %d, its tasks' %d", pr.Name, pr.GILWait, gilWait[p])
+		}
+		if !invGILProc(c.sc.Processes[p]) && (pr.GILWait != 0 || pr.GILHandoffs != 0 || pr.GILForcedSwitches != 0) {
+			bad.add("process %s has no GIL: GILWait %d handoffs %d forced %d", pr.Name, pr.GILWait, pr.GILHandoffs, pr.GILForcedSwitches)
+		}
+	}
+	return bad
+}
+
+// invMemoryPeak: the machine's memory peak is at least each process's
+// and at most their sum.
+func invMemoryPeak(c *invCase) (bad invFails) {
+	res := c.res
+	var sum int64
 	for _, pr := range res.Processes {
 		if pr.MemoryPeak > res.MemoryPeak || pr.MemoryPeak < 0 {
-			fail("process %s: memory peak %d, the machine's %d", pr.Name, pr.MemoryPeak, res.MemoryPeak)
+			bad.add("process %s: memory peak %d, the machine's %d", pr.Name, pr.MemoryPeak, res.MemoryPeak)
 		}
-		memSum += pr.MemoryPeak
+		sum += pr.MemoryPeak
 	}
-	if res.MemoryPeak > memSum {
-		fail("memory peak %d above the sum of the processes' peaks %d", res.MemoryPeak, memSum)
+	if res.MemoryPeak > sum {
+		bad.add("memory peak %d above the sum of the processes' peaks %d", res.MemoryPeak, sum)
 	}
+	return bad
+}
 
-	// 5. core time: CPUTime is the tasks' CPU plus the processes'
-	// start-up plus the runtimes' own switches (bytecode on the loop thread
-	// charged to no unit: a whole number of switches when they all cost the
-	// same); Busy adds the switch costs (and legacy spinning).
-	var busy int64
-	for _, c := range res.Cores {
-		busy += c.Busy
+// invCPUTime (5): CPUTime is at least the tasks' CPU; in a complete run
+// it is the tasks' CPU plus the processes' start-up plus the runtimes' own
+// switches (bytecode on the loop thread charged to no unit: a whole
+// number of switches when they all cost the same), or at least the first
+// two with a multicore speed below 1000‰ (which slows start-up and
+// switches too).
+func invCPUTime(c *invCase) (bad invFails) {
+	res, m := c.res, &c.sc.Machine
+	var sumCPU int64
+	for _, tr := range res.Tasks {
+		sumCPU += tr.CPU
 	}
-	slowed := sc.Machine.MulticoreSpeedPermille > 0 && sc.Machine.MulticoreSpeedPermille < 1000 && cores > 1
-	if complete {
-		over := res.CPUTime - sumCPU - startup
+	slowed := m.MulticoreSpeedPermille > 0 && m.MulticoreSpeedPermille < 1000 && c.cores > 1
+	if c.complete {
+		over := res.CPUTime - sumCPU - c.startup
 		switch {
 		case slowed:
-			// start-up and the runtimes' switches run slower too
 			if over < 0 {
-				fail("CPUTime %d, tasks' CPU %d + start-up %d = %d (multicore speed)", res.CPUTime, sumCPU, startup, sumCPU+startup)
+				bad.add("CPUTime %d, tasks' CPU %d + start-up %d = %d (multicore speed)", res.CPUTime, sumCPU, c.startup, sumCPU+c.startup)
 			}
-		case over < 0 || (len(loopCosts) == 0 && over != 0):
-			fail("CPUTime %d, tasks' CPU %d + start-up %d = %d (runtime switch costs %v)", res.CPUTime, sumCPU, startup, sumCPU+startup, loopCosts)
-		case len(loopCosts) == 1 && !loopLegacy:
-			for c := range loopCosts {
-				if over%c != 0 {
-					fail("CPUTime %d, tasks' CPU %d + start-up %d leaves %d for the runtimes' switches, not a multiple of their cost %d", res.CPUTime, sumCPU, startup, over, c)
+		case c.hasLegacy && m.LegacySignalCost > 0:
+			// a legacy main thread pays the signal cost of its contended
+			// checks while it starts threads, as any holder does: a
+			// multiple of it, beside the runtimes' switches
+			if over < 0 || (len(c.loopCosts) == 0 && over%m.LegacySignalCost != 0) {
+				bad.add("CPUTime %d, tasks' CPU %d + start-up %d leaves %d, not a multiple of the legacy signal cost %d", res.CPUTime, sumCPU, c.startup, over, m.LegacySignalCost)
+			}
+		case over < 0 || (len(c.loopCosts) == 0 && over != 0):
+			bad.add("CPUTime %d, tasks' CPU %d + start-up %d = %d (runtime switch costs %v)", res.CPUTime, sumCPU, c.startup, sumCPU+c.startup, c.loopCosts)
+		case len(c.loopCosts) == 1 && !c.loopLegacy:
+			for cost := range c.loopCosts {
+				if over%cost != 0 {
+					bad.add("CPUTime %d, tasks' CPU %d + start-up %d leaves %d for the runtimes' switches, not a multiple of their cost %d", res.CPUTime, sumCPU, c.startup, over, cost)
 				}
 			}
 		}
 	}
 	if res.CPUTime < sumCPU {
-		fail("CPUTime %d below the tasks' CPU %d", res.CPUTime, sumCPU)
+		bad.add("CPUTime %d below the tasks' CPU %d", res.CPUTime, sumCPU)
 	}
-	if busy < res.CPUTime+res.SwitchTime || (!hasLegacy && busy != res.CPUTime+res.SwitchTime) {
-		fail("cores busy %d, CPUTime %d + SwitchTime %d = %d (legacy GIL %v)", busy, res.CPUTime, res.SwitchTime, res.CPUTime+res.SwitchTime, hasLegacy)
-	}
-	swSpans, nSw := ownSw, int64(0)
-	for _, ss := range perEnt {
+	return bad
+}
+
+// invSwitchTime: SwitchTime is the switching spans', no more than a
+// context switch's cost per context switch, and there are no more
+// switching spans than context switches.
+func invSwitchTime(c *invCase) (bad invFails) {
+	res := c.res
+	swSpans, nSw := c.ownSw, int64(0)
+	for _, ss := range c.perEnt {
 		for _, s := range ss {
 			if s.Kind == SpanSwitching {
 				swSpans += s.End - s.Start
@@ -1681,565 +913,121 @@ func invViolations(sc *Scenario) []invViolation {
 		}
 	}
 	if nSw > res.ContextSwitches {
-		fail("%d switching spans but %d context switches", nSw, res.ContextSwitches)
+		bad.add("%d switching spans but %d context switches", nSw, res.ContextSwitches)
 	}
 	if res.SwitchTime != swSpans {
-		fail("SwitchTime %d, switching spans %d", res.SwitchTime, swSpans)
+		bad.add("SwitchTime %d, switching spans %d", res.SwitchTime, swSpans)
 	}
-	if res.SwitchTime > res.ContextSwitches*sc.Machine.ContextSwitch {
-		fail("SwitchTime %d > %d switches x %d", res.SwitchTime, res.ContextSwitches, sc.Machine.ContextSwitch)
-	}
-
-	// 6. utilization.
-	if res.Utilization < 0 || res.Utilization > 100 || math.IsNaN(res.Utilization) {
-		fail("utilization %v", res.Utilization)
-	}
-	if res.Makespan > 0 {
-		raw := float64(busy) * 100 / (float64(res.Makespan) * float64(cores))
-		if complete && raw > 100+1e-9 {
-			failBug(tail(busy-res.Makespan*int64(cores), -1), "cores busy %d over a makespan of %d on %d cores: %.3f%%", busy, res.Makespan, cores, raw)
-		}
-		if math.Abs(math.Min(raw, 100)-res.Utilization) > 1e-9 {
-			fail("utilization %v, busy over makespan gives %v", res.Utilization, raw)
-		}
-	} else if res.Utilization != 0 {
-		fail("utilization %v with a zero makespan", res.Utilization)
-	}
-
-	// Work conservation: a runnable thread never waits while a core is
-	// idle. The spans show every use of a core except legacy spinning, so
-	// the check is for scenarios without a legacy GIL. A unit's ready spans
-	// are left out: a unit ready in its loop's queue waits for its loop
-	// thread, not for a core.
-	if !hasLegacy {
-		type edge struct {
-			at           int64
-			dOcc, dReady int
-		}
-		var ed []edge
-		for _, s := range spans {
-			switch s.Kind {
-			case SpanRunning, SpanSwitching:
-				ed = append(ed, edge{s.Start, 1, 0}, edge{s.End, -1, 0})
-			case SpanReady:
-				if ents[s.Entity].m == nil {
-					ed = append(ed, edge{s.Start, 0, 1}, edge{s.End, 0, -1})
-				}
-			}
-		}
-		sort.Slice(ed, func(i, j int) bool { return ed[i].at < ed[j].at })
-		occ, ready := 0, 0
-		for k := 0; k < len(ed); {
-			at := ed[k].at
-			for k < len(ed) && ed[k].at == at {
-				occ += ed[k].dOcc
-				ready += ed[k].dReady
-				k++
-			}
-			if k < len(ed) && ready > 0 && occ < cores {
-				failBug(invBugStaleDispatch, "[%d, %d): %d entities ready but only %d of %d cores in use", at, ed[k].at, ready, occ, cores)
-				break
-			}
-		}
+	if res.SwitchTime > res.ContextSwitches*c.sc.Machine.ContextSwitch {
+		bad.add("SwitchTime %d > %d switches x %d", res.SwitchTime, res.ContextSwitches, c.sc.Machine.ContextSwitch)
 	}
 	return bad
 }
 
-// invCPUConserved checks the CPU of a thread, a unit or a pool's workers
-// (cpu on the CPU its spans show, sm their sums) against the fixed cpu and
-// native steps s it ran; "" when it holds.
-func invCPUConserved(p *Process, m *Machine, s invStepSums, sm invSums, cpu int64) string {
-	if sp := m.MulticoreSpeedPermille; !p.Native && sp > 0 && sp < 1000 {
-		// multicore_speed: time on a core is the work, or up to 1/speed
-		// of it (plus a ns of rounding per running stretch)
-		in := func(got, work int64) bool { return got >= work && got <= wallFor(work, uint16(sp))+sm.nRun }
-		extra := int64(0)
-		if p.GIL.Mode == GILLegacy {
-			extra = max(sm.runGIL-wallFor(s.cpu, uint16(sp)), 0) // contended checks' signal cost
+// invCoreBusy (5): a core's Busy is the running and switching spans on it
+// (or more: legacy spinning shows in no span) and, in a complete run, no
+// more than the makespan; the cores' Busy is CPUTime + SwitchTime (or
+// more, legacy spinning again).
+func invCoreBusy(c *invCase) (bad invFails) {
+	res := c.res
+	for core, ss := range c.perCore {
+		var sum int64
+		for _, s := range ss {
+			sum += s.End - s.Start
 		}
-		switch {
-		case p.GIL.Mode == GILOff && !in(cpu, s.cpu+s.native):
-			return fmt.Sprintf("multicore speed %d‰: CPU %d for cpu and native steps of %d", sp, cpu, s.cpu+s.native)
-		case p.GIL.Mode != GILOff && (!in(sm.runGIL-extra, s.cpu) || !in(sm.runNoGIL, s.native)):
-			return fmt.Sprintf("multicore speed %d‰: ran %d with the GIL and %d without, its cpu steps sum to %d and native steps to %d", sp, sm.runGIL, sm.runNoGIL, s.cpu, s.native)
+		busy := res.Cores[core].Busy
+		if busy < sum || (!c.hasLegacy && busy != sum) {
+			bad.add("core %d: Busy %d, running+switching spans on it %d (legacy %v)", core, busy, sum, c.hasLegacy)
 		}
-		return ""
-	}
-	switch {
-	case p.Native || p.GIL.Mode == GILOff:
-		if want := s.cpu + s.native; cpu != want {
-			return fmt.Sprintf("CPU %d, its cpu and native steps sum to %d (%d + %d)", cpu, want, s.cpu, s.native)
-		}
-	case p.GIL.Mode == GILInterval:
-		if sm.runGIL != s.cpu || sm.runNoGIL != s.native {
-			return fmt.Sprintf("ran %d with the GIL and %d without, its cpu steps sum to %d and native steps to %d", sm.runGIL, sm.runNoGIL, s.cpu, s.native)
-		}
-	case p.GIL.Mode == GILLegacy:
-		// contended checks add LegacySignalCost to the holder's cpu
-		extra := sm.runGIL - s.cpu
-		c := m.LegacySignalCost
-		if extra < 0 || (c == 0 && extra != 0) || (c > 0 && extra%c != 0) || sm.runNoGIL != s.native {
-			return fmt.Sprintf("legacy GIL: ran %d with the GIL and %d without, cpu steps %d native steps %d, signal cost %d", sm.runGIL, sm.runNoGIL, s.cpu, s.native, c)
+		if c.complete && busy > res.Makespan {
+			bad.add("core %d: Busy %d past the makespan %d", core, busy, res.Makespan)
 		}
 	}
-	return ""
+	if want := res.CPUTime + res.SwitchTime; c.busy < want || (!c.hasLegacy && c.busy != want) {
+		bad.add("cores busy %d, CPUTime %d + SwitchTime %d = %d (legacy GIL %v)", c.busy, res.CPUTime, res.SwitchTime, want, c.hasLegacy)
+	}
+	return bad
 }
 
-// invIOBound is the least IO of io and sleep steps s: their time, and in
-// a CPython process the timer slack of each sleep and the OS wake-up after
-// each call but the last `spare` ones (a thread's last call ends it).
-func invIOBound(p *Process, m *Machine, s invStepSums, spare int64) int64 {
-	b := s.io
-	if !p.Native {
-		b += s.nSleep * m.TimerSlack
-		b += max(s.nIO-spare, 0) * m.WakeupLatency
+// invUtilization (6): utilization is the cores' Busy over the makespan
+// times the cores, capped at 100% (which a complete run never needs), and
+// 0 with a zero makespan.
+func invUtilization(c *invCase) (bad invFails) {
+	res := c.res
+	if res.Utilization < 0 || res.Utilization > 100 || math.IsNaN(res.Utilization) {
+		bad.add("utilization %v", res.Utilization)
 	}
-	return b
+	if res.Makespan <= 0 {
+		if res.Utilization != 0 {
+			bad.add("utilization %v with a zero makespan", res.Utilization)
+		}
+		return bad
+	}
+	raw := float64(c.busy) * 100 / (float64(res.Makespan) * float64(c.cores))
+	if c.complete && raw > 100+1e-9 {
+		bad.add("cores busy %d over a makespan of %d on %d cores: %.3f%%", c.busy, res.Makespan, c.cores, raw)
+	}
+	if math.Abs(math.Min(raw, 100)-res.Utilization) > 1e-9 {
+		bad.add("utilization %v, busy over makespan gives %v", res.Utilization, raw)
+	}
+	return bad
 }
 
-// invLastLeaf finds the last leaf step of unit m's program: isIO when it
-// is an io or sleep step (sleep says which), last its least duration.
-func invLastLeaf(m *Member) (last int64, sleep, isIO bool) {
-	if m == nil {
-		return 0, false, false
+// invWorkConserving: a runnable thread never waits while a core is idle.
+// The spans show every use of a core except legacy spinning, so the check
+// is for scenarios without a legacy GIL. A unit's ready spans are left
+// out: a unit ready in its loop's queue waits for its loop thread, not
+// for a core.
+func invWorkConserving(c *invCase) (bad invFails) {
+	if c.hasLegacy {
+		return nil
 	}
-	// walk returns found = false when steps hold no leaf
-	var walk func([]Step) (last int64, sleep, isIO, found bool)
-	walk = func(steps []Step) (int64, bool, bool, bool) {
-		for i := len(steps) - 1; i >= 0; i-- {
-			s := steps[i]
-			switch s.Op {
-			case OpRepeat:
-				if s.Count <= 0 {
-					continue
-				}
-				if d, sl, io, ok := walk(s.Body); ok {
-					return d, sl, io, true
-				}
-			case OpLock:
-				if d, sl, io, ok := walk(s.Body); ok {
-					return d, sl, io, true
-				}
-				return 0, false, false, true // the acquire
-			case OpIO, OpSleep:
-				return invMin(s.Dur), s.Op == OpSleep, true, true
-			default:
-				return 0, false, false, true
+	type edge struct {
+		at           int64
+		dOcc, dReady int
+	}
+	var ed []edge
+	for _, s := range c.spans {
+		switch s.Kind {
+		case SpanRunning, SpanSwitching:
+			ed = append(ed, edge{s.Start, 1, 0}, edge{s.End, -1, 0})
+		case SpanReady:
+			if s.Entity >= 0 && s.Entity < len(c.ents) && c.ents[s.Entity].m == nil {
+				ed = append(ed, edge{s.Start, 0, 1}, edge{s.End, 0, -1})
 			}
 		}
-		return 0, false, false, false
 	}
-	last, sleep, isIO, _ = walk(m.Steps)
-	return last, sleep, isIO
-}
-
-// invCoop says whether io and sleep park the units of runtime thread th
-// (patched gevent and eventlet) rather than block it.
-func invCoop(th *Thread) bool {
-	return th.Patched && (th.Kind == ThreadGevent || th.Kind == ThreadEventlet)
-}
-
-// invSwitchTarget says whether a greenlet of th switches to m.
-func invSwitchTarget(th *Thread, m *Member) bool {
-	var walk func([]Step) bool
-	walk = func(steps []Step) bool {
-		for _, s := range steps {
-			if s.Op == OpSwitch && s.Target >= 0 && s.Target < len(th.Members) && th.Members[s.Target] == m {
-				return true
-			}
-			if walk(s.Body) {
-				return true
-			}
+	sort.Slice(ed, func(i, j int) bool { return ed[i].at < ed[j].at })
+	// the linux policy keeps a run queue per core: a task may wait on a
+	// busy core while another is idle, until the balancer pulls it (the
+	// core has been idle balance_idle, at a tick)
+	allowIdle := int64(0)
+	if c.sc.Policy == PolicyLinux {
+		allowIdle = c.sc.Machine.BalanceIdle + 2*c.sc.Machine.Tick
+	}
+	occ, ready := 0, 0
+	idleSince := int64(-1)
+	for k := 0; k < len(ed); {
+		at := ed[k].at
+		for k < len(ed) && ed[k].at == at {
+			occ += ed[k].dOcc
+			ready += ed[k].dReady
+			k++
 		}
-		return false
-	}
-	for _, o := range th.Members {
-		if o != m && walk(o.Steps) {
-			return true
+		if k < len(ed) && ready > 0 && occ < c.cores && allowIdle > 0 {
+			if idleSince < 0 {
+				idleSince = at
+			}
+			if ed[k].at-idleSince <= allowIdle {
+				continue
+			}
+		} else {
+			idleSince = -1
 		}
-	}
-	return false
-}
-
-// invLegacyMulticore says whether sc has a legacy-GIL process on more than
-// one core, where a holder can be stranded (known bug legacy-stuck).
-func invLegacyMulticore(sc *Scenario) bool {
-	if sc.Cores < 2 {
-		return false
-	}
-	for _, p := range sc.Processes {
-		if !p.Native && p.GIL.Mode == GILLegacy {
-			return true
+		if k < len(ed) && ready > 0 && occ < c.cores {
+			bad.add("[%d, %d): %d entities ready but only %d of %d cores in use", at, ed[k].at, ready, occ, c.cores)
+			break
 		}
 	}
-	return false
-}
-
-// invStranded recognises the known bug legacy-stuck: an unfinished thread
-// of a legacy-GIL process whose last span is running with the GIL.
-func invStranded(p *Process, ss []Span, tr TaskResult) bool {
-	return !p.Native && p.GIL.Mode == GILLegacy && !tr.Finished && len(ss) > 0 &&
-		ss[len(ss)-1].Kind == SpanRunning && ss[len(ss)-1].HasGIL
-}
-
-// ---------------------------------------------------------------------
-// Regression tests for engine bugs the properties found. Each fails while
-// its bug is there and passes once it is fixed.
-
-// invRegression runs sc, reports every invariant it breaks, and fails with
-// the bug's description when check (or an invariant) fails.
-func invRegression(t *testing.T, bug string, sc *Scenario, check func(*Result) string) {
-	t.Helper()
-	var problems []string
-	for _, v := range invViolations(sc) {
-		problems = append(problems, v.String())
-	}
-	res, _, err := invRun(sc, false)
-	if err != nil {
-		problems = append(problems, "Run: "+err.Error())
-	} else if msg := check(res); msg != "" {
-		problems = append(problems, msg)
-	}
-	if len(problems) > 0 {
-		t.Fatalf("regression (%s):\n  %s\nscenario:\n%s", bug, strings.Join(problems, "\n  "), invDump(sc))
-	}
-}
-
-// invAllFinished is a check that every task finished.
-func invAllFinished(r *Result) string {
-	for _, tr := range r.Tasks {
-		if !tr.Finished {
-			return fmt.Sprintf("%s/%s never finished (deadlock %+v)", tr.Process, tr.Name, r.Deadlock)
-		}
-	}
-	return ""
-}
-
-// Legacy GIL, 2 cores: t1 spins for the GIL on core 1 while t0 runs; at
-// t0's check (gil.go legacyCheck, spinner branch) t1 takes the GIL, runs
-// (runOnCore), finds nothing left and finishes, releasing the GIL with no
-// sleeper to signal. legacyCheck then calls e.takeGIL(h) for t0 assuming
-// it finds the GIL taken, but it is free: t0 gets it and takeGIL returns
-// true, which legacyCheck ignores. t0 stays on core 0 with no segment
-// running and no event pending: the run ends with a "deadlock" without
-// any lock, t0 unfinished. The same happens whenever the spinner releases
-// the GIL at once (io, sleep, native, yield or the end of its program).
-func TestInvariantsRegressionLegacySpinnerStrandsHolder(t *testing.T) {
-	sc := scenario(2, PolicyFIFO, 0, pyproc("p0", GIL{Mode: GILLegacy, Check: 20}, th("t0", cpu(500_000)), th("t1", cpu(0))))
-	sc.Machine.WakeupLatency = 0
-	sc.Machine.TimerSlack = 0
-	invRegression(t, "legacy GIL: the holder is stranded on its core when the spinner releases the GIL at once (gil.go legacyCheck ignores takeGIL's result)", sc,
-		func(r *Result) string {
-			if m := invAllFinished(r); m != "" {
-				return m
-			}
-			if r.Tasks[0].Finish < 500_000 {
-				return fmt.Sprintf("t0 finished at %d, before its 500us of cpu", r.Tasks[0].Finish)
-			}
-			return ""
-		})
-}
-
-// Legacy GIL, 2 cores, check 20 ticks (500ns), LegacySignalCost 1.9us, no
-// wake-up latency: every contended check adds the signal cost to the
-// holder's segment and schedules the next check after cost + interval, but
-// the waiter it wakes starts spinning at once and takeGIL's spin branch
-// re-arms the holder's check (armLegacyCheck) at now + interval. The holder
-// runs 1us per turn and gains 1.9us of work: its cpu never completes, the
-// run livelocks until --max-events. Whenever check*LegacyTick + wake-up
-// latency < LegacySignalCost the holder loses ground at every hand-off.
-func TestInvariantsRegressionLegacySignalCostLivelock(t *testing.T) {
-	sc := scenario(2, PolicyFIFO, 0, pyproc("p0", GIL{Mode: GILLegacy, Check: 20}, th("t0", cpu(500_000)), th("t1", cpu(500_000))))
-	sc.Machine.WakeupLatency = 0
-	sc.Machine.TimerSlack = 0
-	// 1ms of cpu and one hand-off per microsecond or so: far below 200000
-	// events once the holder makes progress.
-	r, err := Run(sc, Options{MaxEvents: 200_000})
-	msg := ""
-	switch {
-	case err != nil:
-		msg = err.Error()
-	case invAllFinished(r) != "":
-		msg = invAllFinished(r)
-	case r.Makespan > 10*ms:
-		msg = fmt.Sprintf("makespan %s for 1ms of cpu", FormatDuration(r.Makespan))
-	}
-	if msg != "" {
-		t.Fatalf("regression: legacy GIL livelock when the check interval is shorter than LegacySignalCost (a new spinner must not postpone the holder's pending check)\n  %s\nscenario:\n%s", msg, invDump(sc))
-	}
-	if v := invViolations(sc); len(v) > 0 {
-		t.Errorf("invariants: %v", v)
-	}
-}
-
-// Round robin, 1 core, quantum 1ms: A runs 0-0.5ms while B waits, so A's
-// quantum expiry is armed for 1ms; A then blocks in io until 2.5ms, which
-// leaves that expiry stale. B runs 0.5-0.7ms. C arrives at 1ms on the idle
-// core; its arrival event precedes the stale expiry at the same instant.
-// engine.go loop() defers the dispatch of an instant while the next event
-// is at the same instant, and skips a stale event with `continue` before
-// its dispatch check: the instant's dispatch never happens and C waits,
-// ready, on an idle core until the next live event (A's io end at 2.5ms).
-// C should run 1ms-2ms; it runs 2.5ms-3.5ms. Any stale event (segment,
-// slice, GIL timer, legacy check) that is the last event of an instant
-// loses that instant's dispatch.
-func TestInvariantsRegressionStaleEventSkipsDispatch(t *testing.T) {
-	sc := scenario(1, PolicyRoundRobin, 1*ms,
-		task("A", 0, 0, cpu(500_000), io(2*ms)), task("B", 0, 0, cpu(200_000)), task("C", 1*ms, 0, cpu(1*ms)))
-	invRegression(t, "a stale event that ends an instant skips that instant's dispatch (engine.go loop: `continue` on !live before the dispatch check)", sc,
-		func(r *Result) string {
-			if c := r.Tasks[2]; c.Start != 1*ms || c.Finish != 2*ms {
-				return fmt.Sprintf("C ran %s-%s, want 1ms-2ms", FormatDuration(c.Start), FormatDuration(c.Finish))
-			}
-			return ""
-		})
-}
-
-// The same bug at the end of the run. Round robin, 1 core, quantum 1ms: A
-// runs 0-2ms. B arrives at 1.5ms and waits in the ready queue, which arms
-// A's quantum expiry for 2ms, queued after A's segment end at 2ms. At 2ms A finishes; the dispatch waits for the
-// next event of the instant, the stale slice, which is skipped, and the
-// event queue is then empty. loop() only dispatches on an empty queue
-// when readyNow or expired is non-empty, not when the ready queue is: the
-// run ends with B never run and reports a deadlock without any lock.
-func TestInvariantsRegressionStaleEventAbandonsReadyThread(t *testing.T) {
-	sc := scenario(1, PolicyRoundRobin, 1*ms, task("A", 0, 0, cpu(2*ms)), task("B", 1500_000, 0, cpu(1*ms)))
-	invRegression(t, "a stale last event ends the run with a thread still in the ready queue (engine.go loop: `continue` on !live, and the empty-queue check ignores e.rq)", sc,
-		func(r *Result) string {
-			if b := r.Tasks[1]; !b.Finished || b.Start != 2*ms || b.Finish != 3*ms {
-				return fmt.Sprintf("B start %d finish %d finished %v (deadlock %+v), want 2ms-3ms", b.Start, b.Finish, b.Finished, r.Deadlock)
-			}
-			return ""
-		})
-}
-
-// ---------------------------------------------------------------------
-// Regression tests for the cooperative runtimes (open bugs).
-
-// invLoopThread is a runtime thread of kind k running ms.
-func invLoopThread(k ThreadKind, patched bool, ms ...*Member) *Thread {
-	return &Thread{Name: k.String(), Kind: k, Patched: patched, Members: ms}
-}
-
-// invWaitFits is a check that no task waited longer than it was neither
-// running nor blocked: Wait <= Turnaround - CPU - IO - LockWait.
-func invWaitFits(r *Result) string {
-	for _, tr := range r.Tasks {
-		if tr.Finished && tr.Wait > tr.Turnaround-tr.CPU-tr.IO-tr.LockWait {
-			return fmt.Sprintf("%s/%s: wait %s in a turnaround of %s with %s of CPU", tr.Process, tr.Name,
-				FormatDuration(tr.Wait), FormatDuration(tr.Turnaround), FormatDuration(tr.CPU))
-		}
-	}
-	return ""
-}
-
-// The greenlets example of LANGUAGE.md in a process that arrives at 10ms:
-// A runs 10-11ms, B 11-16ms, A 16-17ms, B 17-18ms. B is created when its
-// thread starts, at 10ms (runtime.go spawn: the ThreadGreenlets case only
-// charges its memory and arrival), and first runs at 11ms when A
-// switches to it; [10ms, 11ms) shows in no span and counts nowhere,
-// though BlockParked stands for "a raw greenlet switched away from, or
-// not started yet" (a parkOn(m, BlockParked) at creation would do). A
-// greenlet that never runs a step (its only step a switch to a finished
-// greenlet) has no span at all between its arrival and its finish.
-func TestInvariantsRegressionRawGreenletBeforeFirstRun(t *testing.T) {
-	p := pyproc("p", GIL{Mode: GILInterval, Interval: 5 * ms}, invLoopThread(ThreadGreenlets, false,
-		unit("A", cpu(1*ms), Step{Op: OpSwitch, Target: 1}, cpu(1*ms)),
-		unit("B", cpu(5*ms), Step{Op: OpSwitch, Target: 0}, cpu(1*ms))))
-	p.Arrival = 10 * ms
-	sc := scenario(1, PolicyFIFO, 0, p)
-	sc.Machine.GreenletSwitch = 0
-	invRegression(t, "a raw greenlet has no span before its first run (runtime.go spawn: no parked stretch for a greenlet not started yet)", sc,
-		func(r *Result) string {
-			if m := invAllFinished(r); m != "" {
-				return m
-			}
-			if a, b := r.Tasks[0], r.Tasks[1]; a.Finish != 17*ms || b.Finish != 18*ms {
-				return fmt.Sprintf("A finished at %s, B at %s: want 17ms and 18ms", FormatDuration(a.Finish), FormatDuration(b.Finish))
-			}
-			return invWaitFits(r)
-		})
-}
-
-// Legacy GIL, 2 cores: thread t holds the GIL; the asyncio thread, on the
-// other core, wakes as a spinner and takes the GIL at t's check
-// (gil.go legacyCheck, spinner branch), which then calls e.runOnCore(s) —
-// the plain-thread interpreter — for the loop thread. Its Steps are empty,
-// so runOnCore finds its program at its end and finishes the thread: the
-// loop never starts, coroutine c never runs, and the run ends in a
-// "deadlock" without any lock (p/c parked). releaseGIL's spinner branch
-// and forceDrop call runOnCore the same way; e.run(s) dispatches on t.lp.
-func TestInvariantsRegressionLegacySpinnerLoopThread(t *testing.T) {
-	p := pyproc("p", GIL{Mode: GILLegacy, Check: 100}, th("t", cpu(4*ms)),
-		invLoopThread(ThreadAsyncio, false, unit("c", cpu(4*ms))))
-	invRegression(t, "legacy GIL: a runtime thread that takes the GIL as a spinner is run by runOnCore and finishes at once (gil.go legacyCheck and releaseGIL call runOnCore, not run)", scenario(2, PolicyFIFO, 0, p),
-		invAllFinished)
-}
-
-// Legacy GIL, 2 cores: c0 offloads an empty job and c1 runs 100us on the
-// loop thread. The executor's worker starts at 85us and sleeps on the GIL;
-// c1's check at 95us signals it and it spins on the other core (c1 pays
-// the 1.9us signal cost). At 101.9us c1 ends and the loop, with nothing
-// ready, goes to poll: pollBlock drops the GIL, and releaseGIL handed it
-// to the spinner and ran the worker there and then, inside the loop
-// thread's step. The worker finished the job and woke the loop, which was
-// still on its core (wakeLoop cleared polling and did nothing), and then
-// pollBlock put the loop thread to sleep for good: c0 never came back
-// (found by TestInvariantsRuntimes: a "deadlock" with no lock). Now the
-// spinner goes on in an event at the same instant (gil.go releaseGIL).
-func TestInvariantsRegressionLegacySpinnerRunsInsideRelease(t *testing.T) {
-	p := pyproc("p", GIL{Mode: GILLegacy, Check: 400}, invLoopThread(ThreadAsyncio, false,
-		unit("c0", Step{Op: OpOffload, Body: []Step{cpu(0)}}),
-		unit("c1", cpu(100_000))))
-	sc := scenario(2, PolicyFIFO, 0, p)
-	sc.Machine.WakeupLatency = 0
-	sc.Machine.AsyncioSwitch = 0
-	invRegression(t, "legacy GIL: a spinner handed the GIL in releaseGIL runs inside the releasing thread's step and can wake a loop that then goes to sleep (gil.go releaseGIL)", sc,
-		func(r *Result) string {
-			if m := invAllFinished(r); m != "" {
-				return m
-			}
-			if a, b := r.Tasks[0], r.Tasks[1]; a.Finish != 101_900 || b.Finish != 101_900 {
-				return fmt.Sprintf("c0 finished at %s, c1 at %s: want both at 101.9us", FormatDuration(a.Finish), FormatDuration(b.Finish))
-			}
-			return ""
-		})
-}
-
-// gevent patched, 1 core: g0 keeps the hub busy 0-4ms; g1's spawn_later
-// timer is due at 1ms and fires when the hub polls, at 4ms. spawnWatcher
-// sets g1's arrival to now (4.00117ms) but nextGevent then sets readyAt
-// to the timer's due time (1ms), so g1's first ready span is [1ms,
-// 4.00234ms), before its arrival, and its wait (3ms) exceeds its
-// turnaround minus its CPU (1.17us). asyncio's spawn uses now for both.
-// Eventlet (nextEventlet) does the same. Either arrival = due or readyAt =
-// arrival would be consistent.
-func TestInvariantsRegressionSpawnLaterReadyBeforeArrival(t *testing.T) {
-	p := pyproc("p", GIL{Mode: GILInterval, Interval: 5 * ms}, invLoopThread(ThreadGevent, true,
-		unit("g0", cpu(4*ms)), &Member{Name: "g1", Arrival: 1 * ms, Steps: []Step{cpu(1 * ms)}}))
-	invRegression(t, "a gevent/eventlet unit spawned late by its at timer arrives when the timer fires but is ready from the due time (runtime.go spawnWatcher vs loop.go nextGevent/nextEventlet readyAt = w.due)", scenario(1, PolicyFIFO, 0, p),
-		invWaitFits)
-}
-
-// coroutines: A yields once, B has `at 5ms` (the dsl accepts `at` on a
-// gen). startLoop puts B's spawn on the loop's timers, but nextTrampoline
-// only pops the ready queue and never looks at timers: when A finishes at
-// 2ms, loopDone finds a unit left and parks the thread for good. B never
-// runs and the run ends in a "deadlock" without any lock (p/B parked).
-func TestInvariantsRegressionTrampolineIgnoresAt(t *testing.T) {
-	p := pyproc("p", GIL{Mode: GILInterval, Interval: 5 * ms}, invLoopThread(ThreadCoroutines, false,
-		unit("A", cpu(1*ms), yieldS(), cpu(1*ms)), &Member{Name: "B", Arrival: 5 * ms, Steps: []Step{cpu(1 * ms)}}))
-	sc := scenario(1, PolicyFIFO, 0, p)
-	sc.Machine.GeneratorSwitch = 0
-	invRegression(t, "a gen with `at` after its trampoline started is never spawned (loop.go nextTrampoline ignores the spawn timers)", sc,
-		func(r *Result) string {
-			if m := invAllFinished(r); m != "" {
-				return m
-			}
-			if b := r.Tasks[1]; b.Start < 5*ms {
-				return fmt.Sprintf("B started at %s, before its at", FormatDuration(b.Start))
-			}
-			return ""
-		})
-}
-
-// A pool worker's done/finish track its jobs, not its life (pool.go
-// startWorker creates it done, takeJob clears done, jobDone sets it with
-// the finish):
-//   - eventlet's tpool starts all 20 workers at the first offload; the 19
-//     that never get a job are reported finished with start -1, finish -1
-//     and a negative turnaround (-1 - arrival), and the spans they have
-//     (ready, switching) come after that finish;
-//   - a worker that finished one job and is stuck in a second one (here
-//     on lock L, held across a yield by asyncio's c0 while c1 blocks the
-//     loop on it: a real deadlock) is unfinished with the finish of the
-//     first job, and that finish counts in the makespan (lastFinish);
-//   - a worker woken for a job that another worker took first keeps the
-//     finish of its last job while it has spans after it.
-func TestInvariantsRegressionPoolWorkerFinish(t *testing.T) {
-	check := func(r *Result) string {
-		for _, tr := range r.Tasks {
-			if tr.Finished && (tr.Start < tr.Arrival || tr.Finish < tr.Start || tr.Turnaround < 0) {
-				return fmt.Sprintf("%s/%s: finished with arrival %d start %d finish %d turnaround %d", tr.Process, tr.Name, tr.Arrival, tr.Start, tr.Finish, tr.Turnaround)
-			}
-			if !tr.Finished && tr.Finish != -1 {
-				return fmt.Sprintf("%s/%s: unfinished with finish %d", tr.Process, tr.Name, tr.Finish)
-			}
-		}
-		return ""
-	}
-	t.Run("never-had-a-job", func(t *testing.T) {
-		p := pyproc("p", GIL{Mode: GILInterval, Interval: 5 * ms}, invLoopThread(ThreadEventlet, true, unit("e", offload(cpu(1*ms)))))
-		invRegression(t, "tpool workers that never had a job are finished with finish -1", scenario(1, PolicyFIFO, 0, p), check)
-	})
-	t.Run("stuck-in-second-job", func(t *testing.T) {
-		lk := func(body ...Step) Step { return Step{Op: OpLock, Lock: 0, Body: body} }
-		p := pyproc("p", GIL{Mode: GILInterval, Interval: 5 * ms},
-			invLoopThread(ThreadAsyncio, false, unit("c0", lk(yieldS(), cpu(1*ms))), unit("c1", lk(cpu(1*ms)))),
-			invLoopThread(ThreadGevent, false, unit("g0", offload(cpu(1*ms))), unit("g1", sleepS(5*ms), offload(lk(cpu(1*ms))))))
-		p.Locks = []string{"L"}
-		invRegression(t, "a worker stuck in its second job keeps the finish of its first", scenario(2, PolicyFIFO, 0, p), check)
-	})
-}
-
-// asyncio, 1 core, context switch 10us: coroutine c runs cpu 1ms, then a
-// blocking io 5ms (1-6ms) while native task n runs until about 7.01ms. At 6ms
-// engine.go blockDone sees c's program at its end and calls finishUnit,
-// which suspends c (t.unit = nil), before wakeIO/makeReady charge the
-// loop thread's io: c's IO is 0 instead of 5ms and its spans stop at 1ms,
-// 5ms short of its finish (a plain thread's last io is charged by
-// finish). The same holds for every runtime whose io blocks its thread
-// (asyncio, unpatched gevent and eventlet, greenlets, coroutines).
-func TestInvariantsRegressionUnitLastBlockingIO(t *testing.T) {
-	p := pyproc("p", GIL{Mode: GILInterval, Interval: 5 * ms}, invLoopThread(ThreadAsyncio, false, unit("c", cpu(1*ms), io(5*ms))))
-	sc := scenario(1, PolicyFIFO, 0, p, task("n", 0, 0, cpu(6*ms)))
-	sc.Machine.ContextSwitch = 10_000
-	invRegression(t, "a unit's final blocking call is charged to nobody (engine.go blockDone: finishUnit before wakeIO)", sc,
-		func(r *Result) string {
-			if c := r.Tasks[0]; c.IO < 5*ms {
-				return fmt.Sprintf("c: IO %s, want 5ms", FormatDuration(c.IO))
-			}
-			return ""
-		})
-}
-
-// The same scenario: after c's io the loop thread has nothing left, but
-// blockDone wakes it (wake-up latency) and it waits for the core until n
-// finishes at 7.0115ms, the makespan; placed again, it pays a 10us context
-// switch to find its loop done. Core 0 is busy 7.0215ms in a makespan of
-// 7.0115ms (utilization clamped at 100%). A plain thread whose program ends
-// with io finishes in blockDone; a runtime thread whose last unit has just
-// finished there could too.
-func TestInvariantsRegressionLoopThreadWakesAfterLastUnit(t *testing.T) {
-	p := pyproc("p", GIL{Mode: GILInterval, Interval: 5 * ms}, invLoopThread(ThreadAsyncio, false, unit("c", cpu(1*ms), io(5*ms))))
-	sc := scenario(1, PolicyFIFO, 0, p, task("n", 0, 0, cpu(6*ms)))
-	sc.Machine.ContextSwitch = 10_000
-	res, _, err := invRun(sc, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if b := res.Cores[0].Busy; b > res.Makespan {
-		t.Fatalf("regression: a runtime thread whose last unit ended with a blocking call is woken and switched in after the makespan (engine.go blockDone): core 0 busy %s in a makespan of %s\nscenario:\n%s",
-			FormatDuration(b), FormatDuration(res.Makespan), invDump(sc))
-	}
-}
-
-// A free-threaded process (gil off) is a CPython process, and the
-// machine's costs apply to CPython processes (LANGUAGE.md, model.go
-// Machine), but the engine gates wake-up latency and timer slack on
-// thread.python, which newThread sets to p.gil != nil: a `gil off`
-// thread's time.sleep(1ms) returns after exactly 1ms (a GIL process's
-// after 1ms + 50us slack + 24us wake-up), and its io wakes without
-// latency. engine.go wake, thread.go and loop.go (sleep's
-// TimerSlack).
-func TestInvariantsRegressionGILOffSleepCosts(t *testing.T) {
-	sc := scenario(1, PolicyFIFO, 0, pyproc("p", GIL{Mode: GILOff}, th("t", sleepS(1*ms), cpu(1*ms))))
-	invRegression(t, "no timer slack and no wake-up latency in a `gil off` process (thread.python means under a GIL)", sc,
-		func(r *Result) string {
-			m := sc.Machine
-			if want := 1*ms + m.TimerSlack + m.WakeupLatency; r.Tasks[0].IO < want {
-				return fmt.Sprintf("t: IO %s after sleep 1ms, want %s (slack %s, wake-up %s)", FormatDuration(r.Tasks[0].IO), FormatDuration(want), FormatDuration(m.TimerSlack), FormatDuration(m.WakeupLatency))
-			}
-			return ""
-		})
+	return bad
 }

@@ -2,10 +2,11 @@ package simulator
 
 import (
 	"fmt"
-	"strings"
 	"testing"
 
 	"pgregory.net/rapid"
+
+	"github.com/gilsim/gilsim/internal/longtest"
 )
 
 // The engine switches representations at sizes: the GIL's sleeping
@@ -28,18 +29,14 @@ func invThresholds() []int {
 }
 
 func TestInvariantsAtThresholds(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs scenarios of up to 2,050 threads")
+	if testing.Short() || !longtest.Enabled {
+		t.Skip("runs scenarios of up to 2,050 threads; " + longtest.Reason)
 	}
 	rapid.Check(t, func(rt *rapid.T) {
 		sc := invGenSized(rt)
 		if v := invViolations(sc); len(v) > 0 {
-			var msgs []string
-			for _, x := range v {
-				msgs = append(msgs, x.String())
-			}
-			rt.Fatalf("%d invariant(s) violated:\n  %s\nscenario: %d processes, %d threads in the first, %d cores, policy %v",
-				len(v), strings.Join(msgs, "\n  "), len(sc.Processes), len(sc.Processes[0].Threads), sc.Cores, sc.Policy)
+			rt.Fatalf("%s\nscenario: %d processes, %d threads in the first, %d cores, policy %v",
+				invReport(v), len(sc.Processes), len(sc.Processes[0].Threads), sc.Cores, sc.Policy)
 		}
 	})
 }
@@ -54,7 +51,7 @@ func invGenSized(t *rapid.T) *Scenario {
 	m.ContextSwitch = int64(rapid.IntRange(0, 20).Draw(t, "context_switch_us")) * 1000
 	m.WakeupLatency = int64(rapid.IntRange(0, 50).Draw(t, "wakeup_us")) * 1000
 	m.TimerSlack = rapid.SampledFrom([]int64{0, 50_000}).Draw(t, "timer_slack")
-	m.GILFIFO = rapid.Bool().Draw(t, "gil_fifo")
+	m.GILHandoff = GILHandoff(rapid.IntRange(0, 2).Draw(t, "gil_handoff"))
 	sizes := invThresholds()
 	n := rapid.SampledFrom(sizes).Draw(t, "entities")
 	cores := rapid.SampledFrom(append([]int{1, 2, 3}, sizes...)).Draw(t, "cores")

@@ -2,7 +2,7 @@ package simulator
 
 // DefaultMachine returns the machine parameters gilsim uses unless a
 // scenario overrides them. Each default names where it comes from:
-// ../shared/semantics.md (section) or ../shared/calibration (entry), both
+// docs/semantics.md (section) or fidelity/data (entry), both
 // measured on a 2-vCPU Linux 6.18 VM with CPython 3.11.2.
 func DefaultMachine() Machine {
 	return Machine{
@@ -37,13 +37,30 @@ func DefaultMachine() Machine {
 		// units; `gilsim calibrate` measures it), which the calibration
 		// scenarios set.
 		MulticoreSpeedPermille: 1000,
+		// semantics.md 14.3: Linux 6.18 with HZ=250 on the reference VM;
+		// the balancer's delays are those traced there (an idle CPU pulls
+		// after 3-8 ms, a 3-vs-1 imbalance lasts 56-120 ms, three tasks on
+		// two CPUs change pairs every 116-148 ms).
+		Tick:        4_000_000,
+		BaseSlice:   700_000,
+		ForkRamp:    10_000_000,
+		BalanceIdle: 5_000_000,
+		BalanceBusy: 100_000_000,
+		BalanceFlip: 130_000_000,
+		// semantics.md 14.1: who takes the new GIL at a forced drop; the
+		// chance and window are fitted to the convoy rows (calibration
+		// E3 beside one and two CPU-bound threads).
+		GILHandoff:    GILHandoffFutex,
+		GILSignalRace: 770,
+		GILReentry:    2_000,
+		GILStealCost:  5_000,
 		// semantics.md 13.3 / 6.3 hand-off costs.
 		AsyncioSwitch:  1_500, // calibration asyncio_await_sleep0_us = 1.499
 		GeventSwitch:   1_170, // calibration gevent_sleep0_us_patched = 1.17
 		EventletSwitch: 2_600, // semantics.md 11.8: eventlet.sleep(0) 2.6 us
 		// Raw greenlet and generator hand-offs cost 0.117 us and 0.024 us
 		// (semantics.md 12.2, 13.2), but default to 0, like context_switch,
-		// so that LANGUAGE.md's examples of `greenlets` and `coroutines`
+		// so that docs/language.md's examples of `greenlets` and `coroutines`
 		// come out exactly as it states; set them in `machine { }` (the
 		// calibration scenarios do, and `gilsim calibrate` prints them).
 		GreenletSwitch:  0,

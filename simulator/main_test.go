@@ -14,6 +14,9 @@ import (
 //	go test ./simulator -run 'Invariants|PhaseSet' -rapid.seed=0 -rapid.checks=2000
 const invSeed = "20261126"
 
+// invSeedPinned says that the seed is invSeed, -rapid.seed not given.
+var invSeedPinned bool
+
 func TestMain(m *testing.M) {
 	flag.Parse()
 	set := false
@@ -22,6 +25,7 @@ func TestMain(m *testing.M) {
 		if err := flag.Set("rapid.seed", invSeed); err != nil {
 			panic(err)
 		}
+		invSeedPinned = true
 	}
 	os.Exit(m.Run())
 }

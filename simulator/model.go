@@ -73,22 +73,14 @@ type Step struct {
 type PolicyKind uint8
 
 const (
-	PolicyFair PolicyKind = iota
+	PolicyLinux PolicyKind = iota // per-core run queues, tick turns, fork placement and a slow balancer (the default)
+	PolicyFair                    // an ideal CFS on one global queue
 	PolicyFIFO
 	PolicySJF
 	PolicySRTF
 	PolicyPriority
 	PolicyRoundRobin
 )
-
-var policyNames = [...]string{"fair", "fifo", "sjf", "srtf", "priority", "round_robin"}
-
-func (p PolicyKind) String() string {
-	if int(p) < len(policyNames) {
-		return policyNames[p]
-	}
-	return "policy?"
-}
 
 // GILMode selects the interpreter's global lock.
 type GILMode uint8
@@ -126,9 +118,34 @@ type Machine struct {
 	// physical cores); 1000, or 0, is no slowdown. Native tasks keep
 	// textbook speed.
 	MulticoreSpeedPermille int64
-	// GILFIFO hands a forced GIL drop to the longest waiter instead of a
-	// seeded uniform choice.
-	GILFIFO bool
+	// The linux policy (semantics.md 14.3): the scheduler tick (HZ=250),
+	// the base slice per ilog2(ncpus)+1 (EEVDF), how long a new task's
+	// load takes to show at fork placement, and how long an imbalance
+	// lasts before the balancer moves a waiting task: from a busy core to
+	// an idle one, to a core behind by two or more, and (drawn within
+	// ±15 % of it) to one behind by one.
+	Tick        int64
+	BaseSlice   int64
+	ForkRamp    int64
+	BalanceIdle int64
+	BalanceBusy int64
+	BalanceFlip int64
+	// GILHandoff is how a GIL release picks the waiter it wakes (new GIL).
+	GILHandoff GILHandoff
+	// GILSignalRace is, in thousandths, the chance that the waiter whose
+	// timed wait asked for a forced drop, still awake on a core of its
+	// own, takes the drop's signal before the futex wakes anyone (the
+	// nanosecond-scale race between its re-entering the wait and the
+	// holder's signal, semantics.md 14.1). GILHandoffFutex only.
+	GILSignalRace int64
+	// GILStealCost is how long after the drop a requester that took the
+	// signal runs with the GIL (the holder's drop and signal, the
+	// requester's mutex and take: no OS wake-up).
+	GILStealCost int64
+	// GILReentry is how long after its timed wait expired the requester
+	// is still awake, re-entering the wait: a drop later than that finds
+	// it blocked again, and the futex's order decides.
+	GILReentry int64
 	// Switch costs of the cooperative runtimes (CPU time on the loop thread).
 	AsyncioSwitch   int64
 	GeventSwitch    int64
@@ -149,6 +166,45 @@ type Machine struct {
 	MemGenerator   int64
 	MemTotal       int64 // the machine's memory; 0 = unlimited
 }
+
+// GILHandoff is how a release of the new GIL picks the waiter it wakes.
+type GILHandoff uint8
+
+const (
+	// GILHandoffFutex is what Linux and glibc do (semantics.md 14.1): at
+	// a forced drop the waiter that asked for it may take the signal
+	// while still awake; otherwise, and at every other release, the
+	// futex wakes the waiter blocked longest since it last (re-)entered
+	// its wait.
+	GILHandoffFutex GILHandoff = iota
+	// GILHandoffRandom wakes a waiter drawn uniformly from the scenario's
+	// seeded generator.
+	GILHandoffRandom
+	// GILHandoffFIFO wakes the waiter that began waiting first.
+	GILHandoffFIFO
+)
+
+var gilHandoffNames = [...]string{"futex", "random", "fifo"}
+
+func (h GILHandoff) String() string {
+	if int(h) < len(gilHandoffNames) {
+		return gilHandoffNames[h]
+	}
+	return "handoff?"
+}
+
+// GILHandoffByName is the hand-off a scenario's `gil_handoff` names.
+func GILHandoffByName(name string) (GILHandoff, bool) {
+	for i, n := range gilHandoffNames {
+		if n == name {
+			return GILHandoff(i), true
+		}
+	}
+	return 0, false
+}
+
+// GILHandoffNames lists the hand-offs' names.
+func GILHandoffNames() []string { return append([]string(nil), gilHandoffNames[:]...) }
 
 // ThreadKind says what an OS thread runs.
 type ThreadKind uint8

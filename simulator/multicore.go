@@ -17,7 +17,7 @@ func (e *engine) speedNow() uint16 {
 
 // scalable says whether t's current segment runs at the cores' speed.
 func (t *thread) scalable() bool {
-	return t.cpython && (t.seg == segCPU || t.seg == segNative || t.seg == segStartup)
+	return t.rt.cpython && (t.os.seg == segCPU || t.os.seg == segNative || t.os.seg == segStartup)
 }
 
 // wallFor is the time work takes at speed (thousandths), rounded up.
@@ -50,14 +50,14 @@ func (e *engine) wallNow(work int64) int64 {
 
 // segWork is the work t's running segment has done by now.
 func (e *engine) segWork(t *thread) int64 {
-	d := e.now - t.segStart
-	if t.segSpeed == 0 {
+	d := e.now - t.os.segStart
+	if t.os.segSpeed == 0 {
 		return d
 	}
-	if d >= wallFor(t.segLeft, t.segSpeed) {
-		return t.segLeft // its end: done, whatever the rounding
+	if d >= wallFor(t.os.segLeft, t.os.segSpeed) {
+		return t.os.segLeft // its end: done, whatever the rounding
 	}
-	return workIn(d, t.segSpeed)
+	return workIn(d, t.os.segSpeed)
 }
 
 // retime restarts the running work segments whose speed is not the
@@ -74,10 +74,10 @@ func (e *engine) retime() {
 			continue
 		}
 		t := e.threads[id]
-		if !t.running || !t.scalable() {
+		if !t.os.running || !t.scalable() {
 			continue
 		}
-		cur := t.segSpeed
+		cur := t.os.segSpeed
 		if cur == 0 {
 			cur = 1000
 		}
@@ -96,7 +96,7 @@ func (e *engine) retime() {
 // and the holder would never get through its segment.)
 func (e *engine) retimeLegacyCheck(h *thread, from, to uint16) {
 	g := h.proc.gil
-	if g == nil || g.mode != GILLegacy || !h.hasGIL || g.legacyArmed != g.legacyGen || g.legacyAt <= e.now {
+	if g == nil || g.mode != GILLegacy || !h.gil.held || g.legacyArmed != g.legacyGen || g.legacyAt <= e.now {
 		return
 	}
 	e.legacyArm(h, e.after(wallFor(workIn(g.legacyAt-e.now, from), to)))

@@ -1,12 +1,100 @@
 package simulator
 
-// This file is the OS layer's choice of which runnable thread runs next:
-// one ready queue for the whole machine, ordered by a policy-specific key.
-// (Linux keeps one queue per core and balances them; a single queue is the
-// textbook model and is what LANGUAGE.md's tie rules describe.)
+// This file is layer 1's scheduling policy: which runnable OS thread runs
+// next on a core, whether a waiting thread preempts a running one, and how
+// long a running thread keeps its core. Each policy is a type in a file of
+// its own (policy_fair.go, policy_fifo.go, ...) and a line in policies;
+// the OS machinery (os.go) calls it through osPolicy and names none.
 
-// readyQueue is a min-heap of runnable threads ordered by (k1, k2, k3, seq).
+// osPolicy is what the OS machinery asks of a scheduling policy.
+type osPolicy interface {
+	// admit sees t become runnable before it is queued; woke says it
+	// comes back from a sleep (rather than arriving, or being preempted).
+	admit(t *thread, woke bool)
+	// enqueue queues runnable t.
+	enqueue(t *thread)
+	// next takes the thread that runs next on idle core c (nil: none).
+	next(c int) *thread
+	// victim is the running thread whose core the best waiting thread
+	// takes now, or nil. It is asked while threads wait.
+	victim() *thread
+	// sliceEnd is when t's current time slice, begun at t.os.sliceBase,
+	// ends; ok is false for a policy without time slices.
+	sliceEnd(t *thread) (at int64, ok bool)
+	// contended says whether another thread waits for t's core (its
+	// slice's end then preempts it).
+	contended(t *thread) bool
+	// onCore and offCore see t put on a core (its core and onSince set)
+	// and taken off it.
+	onCore(t *thread)
+	offCore(t *thread)
+	// tick is a scheduler tick the policy asked for (an evTick event).
+	tick()
+}
+
+// policies is every OS policy, by its PolicyKind: its name in scenario
+// files, whether it takes `quantum D`, and how an engine builds it. A new
+// policy is a PolicyKind constant, a file with its type, and a line here.
+var policies = [...]struct {
+	name    string
+	quantum bool
+	build   func(e *engine) osPolicy
+}{
+	PolicyLinux:      {"linux", false, newLinuxPolicy},
+	PolicyFair:       {"fair", false, newFairPolicy},
+	PolicyFIFO:       {"fifo", false, newFIFOPolicy},
+	PolicySJF:        {"sjf", false, newSJFPolicy},
+	PolicySRTF:       {"srtf", false, newSRTFPolicy},
+	PolicyPriority:   {"priority", false, newPriorityPolicy},
+	PolicyRoundRobin: {"round_robin", true, newRoundRobinPolicy},
+}
+
+func (p PolicyKind) String() string {
+	if int(p) < len(policies) {
+		return policies[p].name
+	}
+	return "policy?"
+}
+
+// TakesQuantum says whether the policy needs `quantum D` (and only then
+// may a scenario give one).
+func (p PolicyKind) TakesQuantum() bool { return int(p) < len(policies) && policies[p].quantum }
+
+// PolicyNames lists the policies' names, in PolicyKind order.
+func PolicyNames() []string {
+	out := make([]string, len(policies))
+	for i, p := range policies {
+		out[i] = p.name
+	}
+	return out
+}
+
+// PolicyByName is the policy a scenario file names.
+func PolicyByName(name string) (PolicyKind, bool) {
+	for i, p := range policies {
+		if p.name == name {
+			return PolicyKind(i), true
+		}
+	}
+	return 0, false
+}
+
+// newPolicy builds the engine's policy (fair for an unknown kind, which
+// Validate refuses before a run).
+func newPolicy(e *engine) osPolicy {
+	if k := e.sc.Policy; int(k) < len(policies) {
+		return policies[k].build(e)
+	}
+	return newFairPolicy(e)
+}
+
+// readyQueue is one ready queue for the whole machine, a min-heap of
+// runnable threads ordered by a policy's key (k1, k2, k3), then by the
+// order they were queued. (Linux keeps one queue per core and balances
+// them; a single queue is the textbook model, and what the language's tie
+// rules describe.) The global-queue policies embed it.
 type readyQueue struct {
+	e      *engine
 	h      []rqItem
 	seq    uint64
 	weight int64 // sum of the queued threads' fair weights
@@ -34,7 +122,9 @@ func rqLess(a, b *rqItem) bool {
 
 func (q *readyQueue) len() int { return len(q.h) }
 
-func (q *readyQueue) push(it rqItem) {
+// push queues t under the key (k1, k2, k3).
+func (q *readyQueue) push(t *thread, k1, k2, k3 int64) {
+	it := rqItem{k1: k1, k2: k2, k3: k3, th: t.idx, w: t.weight()}
 	q.weight += it.w
 	q.seq++
 	it.seq = q.seq
@@ -50,6 +140,35 @@ func (q *readyQueue) pop() rqItem {
 	return top
 }
 
+// What every global-queue policy does the same way.
+func (q *readyQueue) next(int) *thread               { return q.e.threads[q.pop().th] }
+func (q *readyQueue) admit(*thread, bool)            {}
+func (q *readyQueue) onCore(*thread)                 {}
+func (q *readyQueue) offCore(*thread)                {}
+func (q *readyQueue) contended(*thread) bool         { return len(q.h) > 0 }
+func (q *readyQueue) tick()                          {}
+func (q *readyQueue) victim() *thread                { return nil }
+func (q *readyQueue) sliceEnd(*thread) (int64, bool) { return 0, false }
+
+// worstRunning is the running thread of the highest key, the later core
+// on a tie, for a preemptive policy's victim; nil when a core is idle
+// (the best waiting thread takes that instead).
+func (e *engine) worstRunning(key func(*thread) int64) (*thread, int64) {
+	var worst *thread
+	var wk int64
+	for c := range e.cores {
+		id := e.cores[c].cur
+		if id < 0 {
+			return nil, 0
+		}
+		r := e.threads[id]
+		if k := key(r); worst == nil || k >= wk {
+			worst, wk = r, k
+		}
+	}
+	return worst, wk
+}
+
 // niceWeight is Linux's sched_prio_to_weight (kernel/sched/core.c), index
 // nice+20: nice 0 weighs 1024 and each step is about 1.25x.
 var niceWeight = [40]int64{
@@ -61,99 +180,4 @@ var niceWeight = [40]int64{
 	335, 272, 215, 172, 137,
 	110, 87, 70, 56, 45,
 	36, 29, 23, 18, 15,
-}
-
-func weightOf(nice int) int64 {
-	i := nice + 20
-	if i < 0 {
-		i = 0
-	}
-	if i > 39 {
-		i = 39
-	}
-	return niceWeight[i]
-}
-
-// fairParams are CFS's tunables scaled by the CPU count
-// (SCHED_TUNABLESCALING_LOG: f = 1 + floor(log2(min(ncpus, 8)))),
-// semantics.md 9.1.
-type fairParams struct {
-	latency, minGran, wakeupGran int64
-}
-
-func newFairParams(cores int) fairParams {
-	n := cores
-	if n > 8 {
-		n = 8
-	}
-	f := int64(1)
-	for n > 1 {
-		n >>= 1
-		f++
-	}
-	return fairParams{latency: 6_000_000 * f, minGran: 750_000 * f, wakeupGran: 1_000_000 * f}
-}
-
-// runV is a thread's vruntime when it was put on its core (it changes
-// only when the thread leaves the core). The fair policy's minimum
-// vruntime needs the least of those of the threads on cores. On a machine
-// of many cores a min-heap of them, whose stale entries (threads gone from
-// their core since, or with another vruntime) are dropped when they come
-// to the top, gives it without a pass over every core at every placement.
-type runV struct {
-	v  int64
-	th int32
-}
-
-func runVLess(a, b *runV) bool { return a.v < b.v || (a.v == b.v && a.th < b.th) }
-
-// pushRunV records that t went on a core (fair policy).
-func (e *engine) pushRunV(t *thread) {
-	e.runV = append(e.runV, runV{v: t.vruntime, th: t.idx})
-	heapUp(e.runV, len(e.runV)-1, runVLess)
-	if len(e.runV) > 2*e.busyCores+64 {
-		// drop the stale entries that have not come up yet
-		n := 0
-		for _, r := range e.runV {
-			if e.runVLive(r) {
-				e.runV[n] = r
-				n++
-			}
-		}
-		e.runV = e.runV[:n]
-		for i := n/2 - 1; i >= 0; i-- {
-			heapDown(e.runV, i, runVLess)
-		}
-	}
-}
-
-func (e *engine) runVLive(r runV) bool {
-	t := e.threads[r.th]
-	return t.core >= 0 && e.cores[t.core].cur == t.idx && t.vruntime == r.v
-}
-
-// runVScanMax is the most cores whose threads' vruntimes are simply
-// scanned; past it they are kept in the runV heap.
-var runVScanMax = 64 // a variable for the tests, which compare the two ways
-
-// minRunV is the least vruntime of the threads on cores.
-func (e *engine) minRunV() (int64, bool) {
-	if len(e.cores) <= runVScanMax {
-		v, ok := int64(0), false
-		for c := range e.cores {
-			if id := e.cores[c].cur; id >= 0 {
-				if r := e.threads[id]; !ok || r.vruntime < v {
-					v, ok = r.vruntime, true
-				}
-			}
-		}
-		return v, ok
-	}
-	for len(e.runV) > 0 {
-		if r := e.runV[0]; e.runVLive(r) {
-			return r.v, true
-		}
-		heapPop(&e.runV, runVLess)
-	}
-	return 0, false
 }

@@ -2,11 +2,9 @@ package simulator
 
 import "strconv"
 
-// pool is a process's worker threads for `offload`: asyncio's default
-// executor (ThreadPoolExecutor, min(32, cpus + 4) workers, started lazily
-// one per submit that finds no idle worker), gevent's hub threadpool (10,
-// lazy) or eventlet's tpool (20, all started on first use). Workers are
-// ordinary Python threads of the process: they contend for its GIL.
+// pool is a process's worker threads for `offload`, of the kind its
+// runtime uses (workerPool). Workers are ordinary Python threads of the
+// process: they contend for its GIL.
 type pool struct {
 	prefix  string
 	max     int
@@ -16,6 +14,37 @@ type pool struct {
 	queue   []job
 	head    int
 }
+
+// workerPool is a kind of pool: how its workers are named, how many there
+// may be, and whether they all start at once.
+type workerPool interface {
+	prefix() string
+	size(cores int) int
+	eager() bool
+}
+
+// executorPool is asyncio's default executor (ThreadPoolExecutor):
+// min(32, cpus + 4) workers, started lazily, one per submit that finds no
+// idle worker.
+type executorPool struct{}
+
+func (executorPool) prefix() string     { return "asyncio_" }
+func (executorPool) size(cores int) int { return min(32, cores+4) }
+func (executorPool) eager() bool        { return false }
+
+// hubThreadpool is gevent's hub threadpool: 10 workers, started lazily.
+type hubThreadpool struct{}
+
+func (hubThreadpool) prefix() string { return "threadpool_" }
+func (hubThreadpool) size(int) int   { return 10 }
+func (hubThreadpool) eager() bool    { return false }
+
+// tpool is eventlet's tpool: 20 workers, all started on first use.
+type tpool struct{}
+
+func (tpool) prefix() string { return "tpool_" }
+func (tpool) size(int) int   { return 20 }
+func (tpool) eager() bool    { return true }
 
 // worker is what a pool thread knows of its pool.
 type worker struct {
@@ -32,15 +61,8 @@ func (e *engine) poolFor(l *loop) *pool {
 	if l.pool != nil {
 		return l.pool
 	}
-	p := &pool{}
-	switch l.kind {
-	case ThreadGevent:
-		p.prefix, p.max = "threadpool_", 10
-	case ThreadEventlet:
-		p.prefix, p.max, p.eager = "tpool_", 20, true
-	default:
-		p.prefix, p.max = "asyncio_", min(32, len(e.cores)+4)
-	}
+	w := l.workers
+	p := &pool{prefix: w.prefix(), max: w.size(len(e.cores)), eager: w.eager()}
 	l.pool = p
 	if p.eager {
 		for len(p.workers) < p.max {
@@ -57,15 +79,15 @@ func (e *engine) startWorker(l *loop, p *pool) *thread {
 	name := p.prefix + strconv.Itoa(len(p.workers))
 	ts := &Thread{Name: name, Kind: ThreadPlain}
 	t := e.newThread(pr, ts, int32(1<<30)+int32(len(e.threads)))
-	t.pool = &worker{pool: p}
+	t.rt.pool = &worker{pool: p}
 	t.own = unitStats{name: name, kind: kindThread, proc: int32(pr.idx), start: -1, finish: -1, done: true}
-	t.unit = &t.own
-	t.uidx = int32(len(e.units))
-	e.units = append(e.units, t.unit)
-	t.prog = newProgram(nil)
+	t.rt.unit = &t.own
+	t.rt.uidx = int32(len(e.units))
+	e.units = append(e.units, t.rt.unit)
+	t.rt.prog = newProgram(nil)
 	p.workers = append(p.workers, t)
-	t.arrival = e.after(e.m.ThreadStart)
-	e.q.push(event{at: t.arrival, kind: evArrive, th: t.idx})
+	t.os.arrival = e.after(e.m.ThreadStart)
+	e.q.push(event{at: t.os.arrival, kind: evArrive, th: t.idx})
 	return t
 }
 
@@ -88,7 +110,7 @@ func (e *engine) submit(l *loop, m *member, body []Step) {
 func (e *engine) starting(p *pool) int {
 	n := 0
 	for _, w := range p.workers {
-		if w.state == stNew {
+		if w.os.state == stNew {
 			n++
 		}
 	}
@@ -98,7 +120,7 @@ func (e *engine) starting(p *pool) int {
 // takeJob gives worker t the next queued job. It returns false when the
 // queue is empty.
 func (e *engine) takeJob(t *thread) bool {
-	p := t.pool.pool
+	p := t.rt.pool.pool
 	if p.head >= len(p.queue) {
 		return false
 	}
@@ -108,15 +130,15 @@ func (e *engine) takeJob(t *thread) bool {
 	if p.head == len(p.queue) {
 		p.queue, p.head = p.queue[:0], 0
 	}
-	t.prog = newProgram(j.body)
-	t.pool.job = j.m
-	if u := t.unit; u.done {
+	t.rt.prog = newProgram(j.body)
+	t.rt.pool.job = j.m
+	if u := t.rt.unit; u.done {
 		u.done = false
 		u.finish = -1
 		e.unfinished++
 	}
-	if t.unit.start < 0 {
-		t.unit.start = e.now
+	if t.rt.unit.start < 0 {
+		t.rt.unit.start = e.now
 	}
 	return true
 }
@@ -125,8 +147,8 @@ func (e *engine) takeJob(t *thread) bool {
 // its loop, and the worker takes the next job or goes idle. It returns
 // true when the worker goes on running.
 func (e *engine) jobDone(t *thread) bool {
-	if m := t.pool.job; m != nil {
-		t.pool.job = nil
+	if m := t.rt.pool.job; m != nil {
+		t.rt.pool.job = nil
 		e.offloadDone(m)
 	}
 	if e.takeJob(t) {
@@ -134,7 +156,7 @@ func (e *engine) jobDone(t *thread) bool {
 	}
 	// a worker's finish is when it last went idle (after its last job, or
 	// after a wake-up that found the queue empty)
-	u := t.unit
+	u := t.rt.unit
 	if !u.done {
 		u.done = true
 		e.unfinished--
@@ -147,12 +169,12 @@ func (e *engine) jobDone(t *thread) bool {
 		e.lastFinish = e.now
 	}
 	// wait on the work queue: a blocking wait releases the GIL
-	if t.hasGIL {
+	if t.gil.held {
 		e.releaseGIL(t)
 	}
 	e.leaveCore(t)
 	e.setState(t, stIdle)
-	t.pool.pool.idle = append(t.pool.pool.idle, t)
+	t.rt.pool.pool.idle = append(t.rt.pool.pool.idle, t)
 	return false
 }
 
@@ -161,13 +183,6 @@ func (e *engine) jobDone(t *thread) bool {
 // gevent through an async watcher, eventlet through tpool's socket.
 func (e *engine) offloadDone(m *member) {
 	l := m.lp
-	switch l.kind {
-	case ThreadAsyncio:
-		l.ready.push(readyEntry{m: m, wakeup: true, at: e.now})
-		m.state = mReady
-		m.readyAt = e.now
-	default:
-		l.timers.push(timerEntry{due: e.now, m: m, kind: wakeIO, pass: l.pass})
-	}
+	l.sched.offloaded(e, m)
 	e.wakeLoop(l)
 }

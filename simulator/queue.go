@@ -12,6 +12,7 @@ const (
 	evSlice                        // a thread's quantum or fair slice ends
 	evLegacyCheck                  // legacy GIL: the holder reaches its next check
 	evGoOn                         // a thread handed the GIL on its core goes on with its program, at this instant
+	evTick                         // a scheduler tick the OS policy asked for
 )
 
 // event is one entry of the queue. It is a small value type so the queue

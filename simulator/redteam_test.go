@@ -56,15 +56,18 @@ func TestMaxEventsBoundsWorkInsideAnEvent(t *testing.T) {
 	e := newEngine(sc, Options{MaxEvents: 2000, MaxTime: DefaultMaxTime})
 	e.loop()
 	g := e.procs[0].gil
-	if e.limit == nil || g.tw.phases == nil {
-		t.Fatalf("setup: want a run stopped with the waiters in the ordered set (limit %v, %d events, %d asleep)", e.limit, e.evs, len(g.sleeping))
+	if e.limit == nil || g.holder == nil && g.lastHolder == nil {
+		t.Fatalf("setup: want a run stopped with the GIL taken (limit %v, %d events)", e.limit, e.evs)
+	}
+	if g.tw.phases == nil {
+		g.tw.phases = newPhaseSet(g.period) // the waiters' ordered set, as past treeAbove
 	}
 	ghost := g.holder
 	if ghost == nil {
 		ghost = g.lastHolder
 	}
 	// a ghost whose deadline is now: the check wakes it, and finds it again
-	ghost.gilStart = e.now - g.period
+	ghost.gil.since = e.now - g.period
 	g.tw.phases.insert(phaseKey{phase: e.now % g.period, idx: ghost.idx})
 	g.locked, g.holder = false, nil
 	e.limit, e.evs, e.inner = nil, 0, 0

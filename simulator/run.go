@@ -7,7 +7,7 @@ import "fmt"
 const (
 	DefaultMaxEvents int64 = 1_000_000_000
 	DefaultMaxTime   int64 = 1 << 62 // ns of simulated time, about 146 years; also the most a run allows
-	// MaxEntities bounds a scenario after expansion (LANGUAGE.md, Limits).
+	// MaxEntities bounds a scenario after expansion (docs/language.md, Limits).
 	MaxEntities = 1_000_000
 )
 
@@ -80,9 +80,10 @@ const (
 	BlockLock                    // a lock held by someone else
 	BlockOffload                 // a unit waiting for its offloaded work
 	BlockParked                  // a raw greenlet switched away from, or not started yet
+	BlockStart                   // a thread that its process's main thread is starting (Thread.start), counted as wait
 )
 
-var blockNames = [...]string{"io", "sleep", "lock", "offload", "parked"}
+var blockNames = [...]string{"io", "sleep", "lock", "offload", "parked", "start"}
 
 func (w BlockWhy) String() string {
 	if int(w) < len(blockNames) {

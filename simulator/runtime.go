@@ -82,19 +82,25 @@ type readyEntry struct {
 	at     int64
 }
 
-type fifo struct {
-	q    []readyEntry
+// fifo is a user-level scheduler's ready queue.
+type fifo = queue[readyEntry]
+
+// queue is a FIFO, amortised O(1) a push or a pop; its backing array is
+// compacted once more than half of it is spent.
+type queue[T any] struct {
+	q    []T
 	head int
 }
 
-func (f *fifo) len() int { return len(f.q) - f.head }
-func (f *fifo) push(r readyEntry) {
+func (f *queue[T]) len() int { return len(f.q) - f.head }
+func (f *queue[T]) push(r T) {
 	f.q = append(f.q, r)
 }
-func (f *fifo) front() *readyEntry { return &f.q[f.head] }
-func (f *fifo) pop() readyEntry {
+func (f *queue[T]) front() *T { return &f.q[f.head] }
+func (f *queue[T]) pop() T {
+	var zero T
 	r := f.q[f.head]
-	f.q[f.head] = readyEntry{}
+	f.q[f.head] = zero
 	f.head++
 	if f.head == len(f.q) {
 		f.q, f.head = f.q[:0], 0
@@ -105,36 +111,50 @@ func (f *fifo) pop() readyEntry {
 	return r
 }
 
-// loop is one runtime thread's scheduler.
+// unitScheduler is one kind of user-level scheduler, in a file of its own
+// (rt_asyncio.go, rt_gevent.go, rt_eventlet.go, rt_greenlets.go,
+// rt_coroutines.go): how it picks the unit to run next, and where a unit
+// goes when it is created, yields, is handed a lock, or comes back from an
+// offload. The shared machinery (loop.go and this file) calls it.
+type unitScheduler interface {
+	// next picks the unit to run: (nil, true) asks to go round again,
+	// (nil, false) says the thread stopped running here (it blocked in
+	// its poll, or finished).
+	next(e *engine) (*member, bool)
+	spawned(e *engine, m *member)   // m was just created
+	yielded(e *engine, m *member)   // the running m did its runtime's sleep(0)
+	woken(e *engine, m *member)     // m, parked, was handed a lock by another unit or thread
+	offloaded(e *engine, m *member) // m's offloaded work is done
+	resumed(m *member)              // m runs now
+	timerPass() uint64              // the pass a timer set now belongs to (eventlet; 0 elsewhere)
+}
+
+// loop is what every runtime thread's scheduler has: its units, the one
+// running, its ready queue and timers, and the traits its runtime sets.
 type loop struct {
-	kind     ThreadKind
-	patched  bool
+	sched    unitScheduler // the runtime: an asyncio loop, a gevent hub, ...
 	t        *thread
 	members  []*member
 	cur      *member
 	ready    fifo
 	timers   timerHeap
-	batch    int          // asyncio: callbacks left in this iteration; gevent: callbacks run this pass
-	watch    []timerEntry // gevent/eventlet: watchers due this iteration, run last first (gevent) or in order (eventlet)
-	passT    int64        // gevent: when this callback pass began
-	pass     uint64       // eventlet: hub pass counter
-	left     int          // units not finished
+	left     int // units not finished
 	started  bool
-	polled   bool    // asyncio: the poll of this iteration is done
-	inPass   bool    // eventlet: a timer pass is under way
 	pendingM *member // unit to resume once the switch overhead is paid
-	wHead    int     // eventlet: next watcher to run
-	bufA     []timerEntry
-	bufB     []timerEntry
-	bufC     []timerEntry
 	lastStep *Step
-	switchC  int64
 	pool     *pool
-	// raw greenlets: the members the parent may switch to (file indexes,
-	// a min-heap) and the arrivals not yet among them
-	rawElig []int32
-	rawDue  []rawArrival
-	rawInit bool
+
+	// traits, set by the runtime's constructor
+	unitKind  unitKind
+	switchC   int64 // the scheduler's own work at each switch
+	memPer    int64 // the resident cost of one unit
+	coop      bool  // blocking io, sleep and locks park the unit (a patched gevent or eventlet hub)
+	hub       bool  // a gevent or eventlet hub: a blocking call it does not see is a misuse
+	lag       bool  // how late units run is measured (loop lag)
+	allWait   bool  // raw greenlets: every other unfinished unit waits for the running one
+	slowLimit int64 // a callback that holds the loop longer is warned about (0: never)
+	slowMsg   string
+	workers   workerPool // where `offload` runs
 
 	// metrics
 	cbStart  int64
@@ -147,26 +167,28 @@ type loop struct {
 	longAt   int64
 }
 
+// runtimes builds each kind of runtime thread's scheduler.
+var runtimes = map[ThreadKind]func(e *engine, l *loop) unitScheduler{
+	ThreadAsyncio:    newAsyncioLoop,
+	ThreadGevent:     newGeventHub,
+	ThreadEventlet:   newEventletHub,
+	ThreadGreenlets:  newGreenletParent,
+	ThreadCoroutines: newTrampoline,
+}
+
 // newLoop builds the scheduler of a runtime thread.
 func (e *engine) newLoop(t *thread, ts *Thread, p *proc) {
-	l := &loop{kind: ts.Kind, patched: ts.Patched, t: t}
-	t.lp = l
-	switch ts.Kind {
-	case ThreadAsyncio:
-		l.switchC = e.m.AsyncioSwitch
-	case ThreadGevent:
-		l.switchC = e.m.GeventSwitch
-	case ThreadEventlet:
-		l.switchC = e.m.EventletSwitch
-	case ThreadGreenlets:
-		l.switchC = e.m.GreenletSwitch
-	case ThreadCoroutines:
-		l.switchC = satAdd(e.m.GeneratorSwitch, e.m.TrampolineDispatch)
+	l := &loop{t: t}
+	t.rt.lp = l
+	build := runtimes[ts.Kind]
+	if build == nil {
+		build = newAsyncioLoop // Validate refuses other kinds before a run
 	}
-	kind := map[ThreadKind]unitKind{ThreadAsyncio: kindCoroutine, ThreadGevent: kindGreenlet, ThreadEventlet: kindGreenthread, ThreadGreenlets: kindGreenlet, ThreadCoroutines: kindGen}[ts.Kind]
+	l.sched = build(e, l)
+	l.coop = l.hub && ts.Patched
 	for i, ms := range ts.Members {
 		m := &member{idx: int32(i), lp: l, spec: ms, prog: newProgram(ms.Steps)}
-		m.own = unitStats{name: ms.Name, kind: kind, proc: int32(p.idx), start: -1, finish: -1}
+		m.own = unitStats{name: ms.Name, kind: l.unitKind, proc: int32(p.idx), start: -1, finish: -1}
 		m.unit = &m.own
 		m.uidx = int32(len(e.units))
 		e.units = append(e.units, m.unit)
@@ -174,21 +196,6 @@ func (e *engine) newLoop(t *thread, ts *Thread, p *proc) {
 		e.unfinished++
 	}
 	l.left = len(l.members)
-}
-
-// memFor is the resident cost of one cooperative unit.
-func (e *engine) memFor(l *loop) int64 {
-	switch l.kind {
-	case ThreadAsyncio:
-		return e.m.MemCoroutine
-	case ThreadGevent:
-		return e.m.MemGreenlet
-	case ThreadEventlet:
-		return e.m.MemGreenthread
-	case ThreadGreenlets:
-		return e.m.MemRawGreenlet
-	}
-	return e.m.MemGenerator
 }
 
 // startLoop runs when the loop thread first gets a core: every unit is
@@ -214,24 +221,27 @@ func (e *engine) startLoop(l *loop) bool {
 func (e *engine) spawn(l *loop, m *member) bool {
 	p := l.t.proc
 	who := p.name + "/" + m.unit.name
-	n := e.memFor(l)
+	n := l.memPer
 	if !e.alloc(p, who, n) {
 		return false
 	}
 	m.mem = n
 	m.unit.arrival = e.now
-	switch l.kind {
-	case ThreadGreenlets:
-		// raw greenlets have no queue: one waits, parked, until the parent
-		// or another greenlet switches to it
-		e.parkOn(m, BlockParked)
-	case ThreadEventlet:
-		// spawn is a zero-delay timer: it runs at the next timer pass
-		m.state = mParked
-		l.timers.push(timerEntry{due: e.now, m: m, kind: wakeSpawn, pass: l.pass})
-	default:
-		e.makeUnitReady(l, m, false, e.now)
+	l.sched.spawned(e, m)
+	return true
+}
+
+// spawnWatcher creates a unit whose spawn timer fired.
+func (e *engine) spawnWatcher(l *loop, m *member) bool {
+	if m.mem > 0 {
+		return true
 	}
+	n := l.memPer
+	if !e.alloc(l.t.proc, l.t.proc.name+"/"+m.unit.name, n) {
+		return false
+	}
+	m.mem = n
+	m.unit.arrival = e.now
 	return true
 }
 
@@ -246,7 +256,7 @@ func (e *engine) makeUnitReady(l *loop, m *member, wakeup bool, at int64) {
 // park suspends the current unit until due (kind says which watcher).
 func (e *engine) park(l *loop, m *member, due int64, kind wakeKind, why BlockWhy) {
 	e.parkOn(m, why)
-	l.timers.push(timerEntry{due: due, m: m, kind: kind, pass: l.pass})
+	l.timers.push(timerEntry{due: due, m: m, kind: kind, pass: l.sched.timerPass()})
 }
 
 // parkOn marks m parked from now, waiting for why.
@@ -260,10 +270,10 @@ func (e *engine) parkOn(m *member, why BlockWhy) {
 // runnable: a loop asleep in its poll wakes up.
 func (e *engine) wakeLoop(l *loop) {
 	t := l.t
-	if t.polling {
-		t.polling = false
-		t.ioGen++
-		if t.state == stIO || t.state == stIdle {
+	if t.rt.polling {
+		t.rt.polling = false
+		t.os.ioGen++
+		if t.os.state == stIO || t.os.state == stIdle {
 			e.wake(t)
 		}
 	}
@@ -297,7 +307,7 @@ func (e *engine) resume(l *loop, m *member) {
 			e.opt.Trace(Span{Entity: int(m.uidx), Process: t.proc.idx, Kind: SpanReady, Core: -1, Start: m.readyAt, End: e.now})
 		}
 	}
-	if l.kind == ThreadAsyncio || l.kind == ThreadGevent || l.kind == ThreadEventlet {
+	if l.lag {
 		if late > l.lagMax {
 			l.lagMax = late
 		}
@@ -307,12 +317,10 @@ func (e *engine) resume(l *loop, m *member) {
 	if !m.started {
 		m.started = true
 		u.start = e.now
-		if l.kind == ThreadGreenlets && l.rawInit {
-			l.pushRawCandidate(m.idx)
-		}
+		l.sched.resumed(m)
 	}
 	u.switches++
-	t.unit, t.uidx = u, m.uidx
+	t.rt.unit, t.rt.uidx = u, m.uidx
 	l.cbStart = e.now
 	l.longStep, l.longAt = 0, e.now
 }
@@ -326,7 +334,7 @@ func (e *engine) suspend(l *loop) {
 	e.noteStep(l, nil)
 	l.cur = nil
 	t := l.t
-	t.unit, t.uidx = nil, -1
+	t.rt.unit, t.rt.uidx = nil, -1
 	// stall: how long this callback kept some other due unit waiting
 	earliest := int64(-1)
 	if l.ready.len() > 0 {
@@ -337,7 +345,7 @@ func (e *engine) suspend(l *loop) {
 			earliest = d
 		}
 	}
-	if l.kind == ThreadGreenlets && l.left > 1 {
+	if l.allWait && l.left > 1 {
 		// raw greenlets have no queue: every other unfinished greenlet
 		// waits for this one to switch
 		earliest = l.cbStart
@@ -351,17 +359,8 @@ func (e *engine) suspend(l *loop) {
 			l.stallMax = s
 		}
 	}
-	held := e.now - l.cbStart
-	var limit int64
-	var what string
-	switch l.kind {
-	case ThreadAsyncio:
-		limit, what = 100_000_000, "held its event loop for %s without awaiting (asyncio's slow_callback_duration is 100ms)"
-	case ThreadGevent:
-		limit, what = 100_000_000, "blocked its hub for %s without switching (gevent's max_blocking_time is 0.1s)"
-	}
-	if limit > 0 && held > limit {
-		e.warn(l.longPos, t.proc, m.unit, replaceD(what, FormatDuration(held)))
+	if held := e.now - l.cbStart; l.slowLimit > 0 && held > l.slowLimit {
+		e.warn(l.longPos, t.proc, m.unit, replaceD(l.slowMsg, FormatDuration(held)))
 	}
 }
 
@@ -421,8 +420,4 @@ func (e *engine) finishUnit(l *loop, m *member) {
 	e.release(l.t.proc, m.mem)
 	m.mem = 0
 	l.left--
-	if l.kind == ThreadGreenlets {
-		// control goes back to the parent
-		return
-	}
 }

@@ -1,270 +1,178 @@
 package simulator
 
-// This file is the step interpreter of a plain OS thread (a native task or
-// a Python thread): it turns steps into demands on the OS layer (a core)
-// and the GIL layer.
+// thState is where an OS thread is, as the OS sees it.
+type thState uint8
 
-// runOnCore advances t, which is on a core with nothing in progress, until
-// it starts a segment, blocks, waits for the GIL, or finishes.
-func (e *engine) runOnCore(t *thread) {
-	g := t.proc.gil
-	for {
-		if t.state != stCore {
-			return
-		}
-		switch t.pend {
-		case pendBlock:
-			t.pend = pendNone
-			e.block(t, t.pendDur)
-			return
-		case pendLock:
-			s := t.pendStep
-			t.pend, t.pendStep = pendNone, nil
-			if !e.tryLock(t, s) {
-				return
-			}
-			continue
-		}
-		if t.seg == segStartup {
-			e.startSegment(t)
-			return
-		}
-		if t.segLeft > 0 {
-			if t.seg == segCPU && g != nil {
-				if !t.hasGIL {
-					if !e.takeGIL(t) {
-						return
-					}
-				}
-				if g.dropReq && g.holder == t {
-					// the eval breaker: honour a drop request before running on
-					if e.dropGIL(t) {
-						return
-					}
-					continue
-				}
-				e.armLegacyCheck(t)
-			}
-			e.startSegment(t)
-			return
-		}
-		if t.prog.atEnd() {
-			e.drainReleases(t)
-			if t.pool != nil {
-				if !e.jobDone(t) {
-					return
-				}
-				continue
-			}
-			e.finish(t)
-			return
-		}
-		if g != nil && !t.hasGIL {
-			if !e.takeGIL(t) {
-				return
-			}
-		}
-		if e.tick() {
-			return
-		}
-		if t.unit != nil && t.unit.start < 0 {
-			t.unit.start = e.now
-		}
-		kind, s, lock := t.prog.next(e.idle)
-		switch kind {
-		case leafDone:
-			continue // atEnd above decides
-		case leafRelease:
-			e.unlock(t.proc, lock)
-			continue
-		}
-		switch s.Op {
-		case OpCPU, OpNative:
-			d := e.scaleCPU(t, s, e.draw(t, s))
-			if d <= 0 {
-				continue
-			}
-			if !t.inBurst {
-				t.inBurst, t.burstLeft = true, d
-			}
-			t.segLeft = d
-			if s.Op == OpCPU {
-				t.seg = segCPU
-				continue // the segment path above takes the GIL and checks drop requests
-			}
-			t.seg = segNative
-			if t.hasGIL && e.dropGIL(t) {
-				return
-			}
-			e.startSegment(t)
-			return
-		case OpIO, OpSleep:
-			d := e.draw(t, s)
-			if s.Op == OpSleep && t.cpython {
-				d = satAdd(d, e.m.TimerSlack)
-			}
-			t.inBurst = false
-			t.blockWhy = blockWhyOf(s.Op)
-			if t.hasGIL {
-				t.pend, t.pendDur = pendBlock, d
-				if e.dropGIL(t) {
-					return
-				}
-				t.pend = pendNone
-			}
-			e.block(t, d)
-			return
-		case OpYield:
-			// time.sleep(0): release and take again; the signalled waiter
-			// wakes too late to win unless a drop request forces the switch.
-			t.inBurst = false
-			if t.hasGIL && e.dropGIL(t) {
-				return
-			}
-			continue
-		case OpLock:
-			t.inBurst = false
-			if !e.tryLock(t, s) {
-				return
-			}
-			continue
-		default:
-			// await, offload and switch never reach a plain thread: the
-			// dsl rejects them. Treat them as no-ops rather than crash.
-			continue
-		}
-	}
+const (
+	stNew   thState = iota // not arrived yet
+	stReady                // runnable, waiting for a core
+	stCore                 // on a core (running a segment, switching, or spinning)
+	stIO                   // blocked in io or sleep (including the wake-up after it)
+	stLock                 // blocked on a lock
+	stGIL                  // asleep waiting for the GIL (or in a forced drop's handshake)
+	stIdle                 // asleep with nothing to do (an idle pool worker, a loop polling with no timers)
+	stDone
+)
+
+// segKind is what a thread does on its core.
+type segKind uint8
+
+const (
+	segNone    segKind = iota
+	segCPU             // bytecode: progress needs the GIL
+	segNative          // GIL-free C code
+	segStartup         // interpreter start-up of a process
+	segSwitch          // the OS context-switch cost
+)
+
+// pendKind is an action a thread postponed because a forced GIL drop made
+// it wait until another thread took the GIL.
+type pendKind uint8
+
+const (
+	pendNone pendKind = iota
+	pendBlock
+	pendLock
+	pendIdle // a main thread waiting in Thread.start for the thread it started
+)
+
+// thread is one OS thread: a native task, a Python thread, or a hidden
+// start-up thread that runs a process's interpreter start-up. Its state is
+// split by the layer that owns it: what the OS knows of it (os), its place
+// in its process's GIL (gil), and what its interpreter or runtime is doing
+// (rt); a plain thread's result row is its own.
+type thread struct {
+	proc *proc
+	spec *Thread
+	idx  int32
+	file int32 // expanded file order, for tie rules
+
+	os  threadOS
+	gil threadGIL
+	rt  threadRT
+	own unitStats // the result row of a plain thread
 }
 
-// tryLock acquires s's lock for t, or makes t wait for it (releasing the
-// GIL first, since a blocking acquire does). It returns true when t holds
-// the lock and can go on.
-func (e *engine) tryLock(t *thread, s *Step) bool {
-	l := &t.proc.locks[s.Lock]
-	prog, who := &t.prog, t.unit
-	var m *member
-	if t.lp != nil {
-		m = t.lp.cur
-		prog, who = &m.prog, m.unit
-	}
-	if l.holder == nil {
-		l.holder = who
-		prog.enterLock(s)
-		return true
-	}
-	if t.hasGIL {
-		t.pend, t.pendStep = pendLock, s
-		if e.dropGIL(t) {
-			return false
-		}
-		t.pend, t.pendStep = pendNone, nil
-	}
-	e.leaveCore(t)
-	e.setState(t, stLock)
-	l.waiters = append(l.waiters, lockWaiter{t: t, m: m, s: s})
-	return false
+// threadOS is layer 1's view of a thread: where it is, what it runs on its
+// core, and the policy's bookkeeping. (The fields of the thread's parts are
+// ordered to pack: a thread is 320 bytes, and a million of them are the
+// biggest scenario allowed.)
+type threadOS struct {
+	draws *[]int64 // sjf/srtf: pre-drawn durations of the current burst
+
+	segLeft    int64
+	segStart   int64
+	arrival    int64
+	vruntime   int64
+	onSince    int64
+	sliceBase  int64 // when the current quantum/slice began counting
+	burstLeft  int64 // sjf/srtf: CPU left in the current burst
+	since      int64 // when it entered its state
+	core       int32
+	priority   int32
+	segGen     uint32
+	ioGen      uint32 // generation of the block-done event (a poll can be cut short)
+	sliceGen   uint32
+	segSpeed   uint16 // the running work segment's speed in thousandths (multicore_speed); 0 = full
+	state      thState
+	seg        segKind
+	afterSw    segKind // segment to start once a switch cost is paid
+	blockWhy   BlockWhy
+	nice       int8 // -20..19; its fair weight is weight()
+	running    bool // a segment end event is live
+	sliceArmed bool // its expiry event is scheduled
+	inBurst    bool
+	memCharged bool // its stack's memory is charged to its process
+	wokeUp     bool // linux policy: it is being queued after a sleep
 }
 
-// unlock releases lock i of p and hands it to the longest waiter: a
-// thread (woken by the OS) or a cooperative unit (queued on its hub).
-func (e *engine) unlock(p *proc, i int) {
-	l := &p.locks[i]
-	l.holder = nil
-	if l.head >= len(l.waiters) {
-		return
-	}
-	w := l.waiters[l.head]
-	l.waiters[l.head] = lockWaiter{}
-	l.head++
-	if l.head == len(l.waiters) {
-		l.waiters, l.head = l.waiters[:0], 0
-	}
+// threadGIL is layer 2's view of a thread: whether it holds its process's
+// GIL, how it waits for it, and what it will do once through a forced
+// drop's handshake.
+type threadGIL struct {
+	since     int64 // when its current series of timed waits began
+	pendDur   int64
+	pendStep  *Step
+	sleepPos  int32 // index in gilState.sleeping, -1 if not there
+	pend      pendKind
+	python    bool // runs under its process's GIL
+	held      bool
+	waiting   bool // registered as a waiter
+	signalled bool // woken by a signal or a timeout, on its way to try again
+	fresh     bool // went to sleep after the GIL's last change of owner
+	spinning  bool // legacy GIL: awake on a core waiting for the holder's check
+}
+
+// threadRT is what runs on the thread: its program, or the runtime (loop,
+// hub, pool) it serves, and the unit whose result row it charges now.
+type threadRT struct {
+	lp       *loop      // runtime threads: the scheduler they run
+	pool     *worker    // pool workers: their pool and current job
+	unit     *unitStats // the unit it runs now (own, or a loop's current unit); nil for the start-up thread
+	prog     program
+	uidx     int32 // index of unit in engine.units
+	polling  bool  // a loop thread asleep in its poll
+	startup  bool  // its process's hidden main thread: start-up, then Thread.start of the others
+	announce bool  // started by the main thread, whose start() waits for its first step
+	cpython  bool  // a thread of a CPython process (pays the machine's costs), GIL or not
+}
+
+// weight is the thread's fair weight (its nice level's).
+func (t *thread) weight() int64 { return niceWeight[int(t.os.nice)+20] }
+
+// clampNice is a nice level within Linux's range.
+func clampNice(n int) int8 { return int8(max(-20, min(19, n))) }
+
+// unitStats accumulates one result row.
+type unitStats struct {
+	name     string
+	arrival  int64
+	start    int64
+	finish   int64
+	cpu      int64
+	wait     int64
+	gil      int64
+	io       int64
+	lockWait int64
+	switches int64
+	proc     int32
+	kind     unitKind
+	done     bool
+}
+
+// unitKind is what a result row is.
+type unitKind uint8
+
+const (
+	kindTask unitKind = iota
+	kindThread
+	kindCoroutine
+	kindGreenlet
+	kindGreenthread
+	kindGen
+)
+
+var unitKindNames = [...]string{"task", "thread", "coroutine", "greenlet", "greenthread", "gen"}
+
+func (k unitKind) String() string { return unitKindNames[k] }
+
+// name is how results and messages call t.
+func (t *thread) name() string {
 	switch {
-	case w.t != nil && w.m != nil: // a loop thread blocked on behalf of a unit
-		l.holder = w.m.unit
-		w.m.prog.enterLock(w.s)
-		e.wake(w.t)
-	case w.t != nil:
-		l.holder = w.t.unit
-		w.t.prog.enterLock(w.s)
-		e.wake(w.t)
-	default: // gevent/eventlet patched: a cooperative wait
-		l.holder = w.m.unit
-		w.m.prog.enterLock(w.s)
-		lp := w.m.lp
-		if lp.kind == ThreadEventlet {
-			lp.timers.push(timerEntry{due: e.now, m: w.m, kind: wakeTimer, pass: lp.pass})
-		} else {
-			e.makeUnitReady(lp, w.m, false, e.now)
-		}
-		e.wakeLoop(lp)
+	case t.rt.unit != nil && t.rt.lp == nil:
+		return t.rt.unit.name
+	case t.spec != nil:
+		return t.spec.Name
 	}
+	return "startup"
 }
 
-// drainReleases releases the locks of blocks that end with the program.
-func (e *engine) drainReleases(t *thread) {
-	for {
-		k, _, lock := t.prog.next(e.idle)
-		if k != leafRelease {
-			return
-		}
-		e.unlock(t.proc, lock)
-	}
-}
-
-// finish ends t at the current instant.
-func (e *engine) finish(t *thread) {
-	if t.hasGIL {
-		g := t.proc.gil
-		g.dropReq = false
-		e.releaseGIL(t)
-	}
-	if g := t.proc.gil; g != nil && t.gilWaiting {
-		g.removeWaiter(t)
-	}
-	e.leaveCore(t)
-	e.setState(t, stDone)
-	t.seg, t.segLeft = segNone, 0
-	p := t.proc
-	if u := t.unit; u != nil && t.lp == nil {
-		u.finish = e.now
-		u.done = true
-		e.unfinished--
-		if e.now > e.lastFinish {
-			e.lastFinish = e.now
+// groupName strips a replica suffix: "w#3" -> "w".
+func groupName(n string) string {
+	for i := len(n) - 1; i >= 0; i-- {
+		if n[i] == '#' {
+			return n[:i]
 		}
 	}
-	if !t.startup {
-		if t.memCharged {
-			e.release(p, e.m.MemThread)
-			t.memCharged = false
-		}
-		p.nthreads--
-		if p.nthreads == 0 && p.started {
-			e.release(p, e.m.MemProcess)
-		}
-	}
-}
-
-// atEnd reports whether the program has no leaf step left (only lock
-// releases, which take no time).
-func (p *program) atEnd() bool {
-	for i := range p.stack {
-		f := &p.stack[i]
-		if int(f.i) < len(f.steps) {
-			return false
-		}
-		if f.left > 0 {
-			return false
-		}
-	}
-	return true
-}
-
-// blockWhyOf is what a blocking step waits for.
-func blockWhyOf(op Op) BlockWhy {
-	if op == OpSleep || op == OpAwaitSleep {
-		return BlockSleep
-	}
-	return BlockIO
+	return n
 }

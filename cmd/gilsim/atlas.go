@@ -7,30 +7,33 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"runtime"
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 
+	"github.com/gilsim/gilsim/docs"
 	"github.com/gilsim/gilsim/dsl"
+	"github.com/gilsim/gilsim/internal/app"
 	"github.com/gilsim/gilsim/simulator"
 )
 
-const atlasUsage = `Usage: gilsim atlas [--readme FILE] DIR
+const atlasUsage = `Usage: gilsim atlas [--doc FILE] DIR
 
 Runs every scenario file (.sim) below DIR and prints a markdown table of
 the claims they check, one row per file, sorted by path: the claim, the
 scenario, what gilsim shows (the actual value of each expect line) and
-the verdict with its reason. It is the README's "The seed's claims,
-checked" section when DIR is scenarios/seed.
+the verdict with its reason. It is the generated section of
+docs/claims.md when DIR is scenarios/seed (citations of
+docs/semantics.md become links relative to docs/).
 
 Each file opens with a header of comment lines, one field each, in any
 order:
 
   # claim: the claim, in the words of its source
-  # source: where it comes from (seed-notes.txt, line 3)
+  # source: where it comes from (docs/seed-notes.txt, line 3)
   # verdict: holds | holds with a caveat | does not hold
   # why: the reason for the verdict
   #   (a line of "#" and at least two spaces continues the field above)
@@ -39,9 +42,10 @@ The header ends at the first line that is not a field or a continuation
 (usually a bare "#"); the scenario's own comment follows.
 
 Flags:
-  --readme FILE   instead of printing, replace the text between
+  --doc FILE      instead of printing, replace the text between
                   <!-- atlas:begin --> and <!-- atlas:end --> in FILE,
-                  leaving the rest of FILE as it is
+                  leaving the rest of FILE as it is (--readme is the
+                  former name of this flag)
 
 Exit status:
   0  every scenario ran and every expectation held
@@ -50,11 +54,9 @@ Exit status:
      not parse, or FILE cannot be read, has no markers, or cannot be written
 `
 
-// The markers around the generated section of a README.
-const (
-	atlasBegin = "<!-- atlas:begin -->"
-	atlasEnd   = "<!-- atlas:end -->"
-)
+// atlasSection names the generated section of a page: the text between
+// <!-- atlas:begin --> and <!-- atlas:end -->.
+const atlasSection = "atlas"
 
 // The verdicts a header may give.
 var atlasVerdicts = []string{"holds", "holds with a caveat", "does not hold"}
@@ -75,10 +77,10 @@ type atlasRow struct {
 	failed bool   // an expectation failed, or the run did not finish cleanly
 }
 
-func atlasCommand(args []string, stdout, stderr io.Writer) int {
+func atlasCommand(e *env, args []string, stdout, stderr io.Writer) int {
 	fset := flag.NewFlagSet("gilsim atlas", flag.ContinueOnError)
 	fset.SetOutput(io.Discard)
-	readme := fset.String("readme", "", "")
+	doc := docFlag(fset)
 	dirs, err := parseInterleaved(fset, args)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -91,7 +93,7 @@ func atlasCommand(args []string, stdout, stderr io.Writer) int {
 		return badUsage(stderr, "atlas", atlasUsage, fmt.Sprintf("want one directory, got %d arguments", len(dirs)))
 	}
 
-	rows, errs := buildAtlas(dirs[0])
+	rows, errs := buildAtlas(dirs[0], dirs[0])
 	if len(errs) > 0 {
 		for _, e := range errs {
 			fmt.Fprintf(stderr, "%s\n", safe(e))
@@ -107,81 +109,63 @@ func atlasCommand(args []string, stdout, stderr io.Writer) int {
 	}
 
 	section := atlasMarkdown(dirs[0], rows)
-	if *readme == "" {
+	if doc.path == "" {
 		io.WriteString(stdout, section)
 		return status
 	}
-	b, err := os.ReadFile(*readme)
-	if err != nil {
-		fmt.Fprintf(stderr, "gilsim atlas: %s\n", safe(err.Error()))
-		return exitUsage
-	}
-	out, err := replaceAtlasSection(string(b), section)
-	if err != nil {
-		fmt.Fprintf(stderr, "gilsim atlas: %s: %s\n", safe(*readme), err)
-		return exitUsage
-	}
-	if out != string(b) {
-		if err := replaceFile("--readme", *readme, []byte(out)); err != nil {
-			fmt.Fprintf(stderr, "gilsim atlas: %s\n", safe(err.Error()))
-			return exitUsage
-		}
-		fmt.Fprintf(stderr, "gilsim atlas: updated the atlas section of %s\n", safe(*readme))
+	if code := writeSection("atlas", doc, atlasSection, section, stderr); code != exitOK {
+		return code
 	}
 	return status
 }
 
 // buildAtlas reads, checks and runs every .sim file below dir. It returns
 // the rows sorted by path, or every header, parse and run error found
-// (then the rows are of no use).
-func buildAtlas(dir string) ([]atlasRow, []string) {
+// (then the rows are of no use). shown is how to name dir in the rows
+// (dir itself, for the command).
+func buildAtlas(dir, shown string) ([]atlasRow, []string) {
 	var rels []string
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+	for _, it := range app.Expand([]string{dir}) {
+		switch {
+		case errors.Is(it.Err, app.ErrNoScenarios):
+			return nil, []string{"gilsim atlas: no .sim files below " + dir}
+		case it.Err != nil:
+			return nil, []string{"gilsim atlas: " + pathError(it.Path, it.Err)}
+		case !it.Found:
+			return nil, []string{"gilsim atlas: " + dir + " is not a directory"}
+		}
+		rel, err := filepath.Rel(dir, it.Path)
 		if err != nil {
-			return err
+			return nil, []string{"gilsim atlas: " + err.Error()}
 		}
-		if !d.IsDir() && strings.HasSuffix(p, ".sim") {
-			rel, err := filepath.Rel(dir, p)
-			if err != nil {
-				return err
-			}
-			rels = append(rels, filepath.ToSlash(rel))
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, []string{"gilsim atlas: " + err.Error()}
-	}
-	if len(rels) == 0 {
-		return nil, []string{"gilsim atlas: no .sim files below " + dir}
+		rels = append(rels, filepath.ToSlash(rel))
 	}
 	sort.Strings(rels)
 
+	// Runs are independent and deterministic: they run side by side, and
+	// each row lands in its file's place.
 	rows := make([]atlasRow, len(rels))
-	errs := make([]string, len(rels))
-	// Runs are independent and deterministic: run them side by side and
-	// keep each result in its file's slot, so the order never depends on
-	// which finishes first.
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
-	for i, rel := range rels {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			shown := filepath.ToSlash(filepath.Join(dir, filepath.FromSlash(rel)))
-			rows[i], errs[i] = atlasFile(filepath.Join(dir, filepath.FromSlash(rel)), shown)
-		}()
-	}
-	wg.Wait()
-	var all []string
-	for _, e := range errs {
-		if e != "" {
-			all = append(all, e)
+	var errs []string
+	app.InOrder(len(rels), runtime.GOMAXPROCS(0), func(i int) string {
+		var msg string
+		rows[i], msg = atlasFile(filepath.Join(dir, filepath.FromSlash(rels[i])), path.Join(filepath.ToSlash(shown), rels[i]))
+		return msg
+	}, func(_ int, msg string) {
+		if msg != "" {
+			errs = append(errs, msg)
 		}
+	})
+	return rows, errs
+}
+
+// pathError is err about path as "path: problem", the way WalkDir's and
+// Stat's errors read.
+func pathError(p string, err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Error()
 	}
-	return rows, all
+	return p + ": " + err.Error()
 }
 
 // atlasFile checks the header of one file and runs its scenario. path is
@@ -341,7 +325,7 @@ func atlasMarkdown(dir string, rows []atlasRow) string {
 	b.WriteString("|---|---|---|---|\n")
 	for _, r := range rows {
 		claim := mdCell(r.header.Claim) + " <br>*" + mdCell(r.header.Source) + "*"
-		verdict := "**" + mdCell(r.header.Verdict) + "**: " + mdCell(r.header.Why)
+		verdict := "**" + mdCell(r.header.Verdict) + "**: " + docs.LinkCitations(mdCell(r.header.Why))
 		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", claim, mdCell(codeSpan(r.path)), mdCell(codeSpan(r.shows)), verdict)
 	}
 	return b.String()
@@ -382,29 +366,4 @@ func codeSpan(s string) string {
 		s = " " + s + " "
 	}
 	return fence + s + fence
-}
-
-// replaceAtlasSection puts section between the atlas markers of readme,
-// which must hold each marker once, begin before end.
-func replaceAtlasSection(readme, section string) (string, error) {
-	i := strings.Index(readme, atlasBegin)
-	j := strings.Index(readme, atlasEnd)
-	if i < 0 || j < 0 || j < i {
-		return "", errors.New("the file has no " + atlasBegin + " … " + atlasEnd + " section")
-	}
-	if strings.Count(readme, atlasBegin) != 1 || strings.Count(readme, atlasEnd) != 1 {
-		return "", errors.New("the file has more than one atlas section")
-	}
-	return readme[:i+len(atlasBegin)] + "\n" + section + readme[j:], nil
-}
-
-// atlasSection returns the text between the atlas markers of readme, as
-// replaceAtlasSection writes it.
-func atlasSection(readme string) (string, error) {
-	i := strings.Index(readme, atlasBegin)
-	j := strings.Index(readme, atlasEnd)
-	if i < 0 || j < 0 || j < i {
-		return "", errors.New("the file has no " + atlasBegin + " … " + atlasEnd + " section")
-	}
-	return strings.TrimPrefix(readme[i+len(atlasBegin):j], "\n"), nil
 }

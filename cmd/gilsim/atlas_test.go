@@ -7,11 +7,14 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/gilsim/gilsim/internal/app"
 )
 
 var updateAtlas = flag.Bool("update-atlas", false, "rewrite testdata/atlas/ok.md")
 
 func TestParseClaimHeader(t *testing.T) {
+	t.Parallel()
 	const full = "# claim: A claim.\n# source: notes, line 3\n# verdict: holds\n# why: Because.\n#\nscenario \"s\" {}\n"
 	good := []struct {
 		name, src string
@@ -60,6 +63,7 @@ func TestParseClaimHeader(t *testing.T) {
 }
 
 func TestMarkdownEscaping(t *testing.T) {
+	t.Parallel()
 	cells := []struct{ in, want string }{
 		{"plain", "plain"},
 		{"a|b", `a\|b`},
@@ -98,6 +102,7 @@ func TestMarkdownEscaping(t *testing.T) {
 }
 
 func TestAtlasGolden(t *testing.T) {
+	t.Parallel()
 	var out, errb bytes.Buffer
 	code := run([]string{"atlas", "testdata/atlas/ok"}, &out, &errb)
 	if code != exitOK || errb.Len() != 0 {
@@ -126,9 +131,10 @@ func TestAtlasGolden(t *testing.T) {
 }
 
 func TestAtlasCommand(t *testing.T) {
+	t.Parallel()
 	cases := []cliCase{
 		{name: "help", args: []string{"atlas", "-h"}, code: 0, stdout: []string{"Usage: gilsim atlas", "# verdict: holds | holds with a caveat | does not hold"}},
-		{name: "help command", args: []string{"help", "atlas"}, code: 0, stdout: []string{"--readme FILE"}},
+		{name: "help command", args: []string{"help", "atlas"}, code: 0, stdout: []string{"--doc FILE"}},
 		{name: "listed in the main help", args: []string{"help"}, code: 0, stdout: []string{"gilsim atlas DIR"}},
 		{name: "no directory", args: []string{"atlas"}, code: 2, stderr: []string{"want one directory, got 0 arguments"}, noStdout: true},
 		{name: "two directories", args: []string{"atlas", "a", "b"}, code: 2, stderr: []string{"want one directory, got 2 arguments"}, noStdout: true},
@@ -148,6 +154,7 @@ func TestAtlasCommand(t *testing.T) {
 }
 
 func TestAtlasFileErrors(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	header := "# claim: C\n# source: S\n# verdict: holds\n# why: W\n#\n"
 	os.WriteFile(filepath.Join(dir, "a-syntax.sim"), []byte(header+"scenario \"x\" { task \"t\" { cpu 5min } }\n"), 0o644)
@@ -166,7 +173,9 @@ func TestAtlasFileErrors(t *testing.T) {
 	}
 }
 
-func TestAtlasReadmeFlag(t *testing.T) {
+func TestAtlasDocFlag(t *testing.T) {
+	t.Parallel()
+	atlasBegin, atlasEnd := app.Markers(atlasSection)
 	dir := t.TempDir()
 	path := filepath.Join(dir, "README.md")
 	before := "# x\n\n## Claims\n\n" + atlasBegin + "\nold\n" + atlasEnd + "\n\n## After\n"
@@ -174,7 +183,7 @@ func TestAtlasReadmeFlag(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out, errb bytes.Buffer
-	if code := run([]string{"atlas", "--readme", path, "testdata/atlas/ok"}, &out, &errb); code != 0 {
+	if code := run([]string{"atlas", "--doc", path, "testdata/atlas/ok"}, &out, &errb); code != 0 {
 		t.Fatalf("exit %d: %s", code, errb.String())
 	}
 	b, _ := os.ReadFile(path)
@@ -183,11 +192,11 @@ func TestAtlasReadmeFlag(t *testing.T) {
 	if got != "# x\n\n## Claims\n\n"+atlasBegin+"\n"+string(want)+atlasEnd+"\n\n## After\n" {
 		t.Errorf("section not replaced in place:\n%s", got)
 	}
-	if s, _ := atlasSection(got); s != string(want) {
-		t.Errorf("atlasSection does not give back the section:\n%s", s)
+	if s, _ := app.Section(got, atlasSection); s != string(want) {
+		t.Errorf("app.Section does not give back the section:\n%s", s)
 	}
 	if out.Len() != 0 {
-		t.Errorf("--readme printed to stdout: %s", out.String())
+		t.Errorf("--doc printed to stdout: %s", out.String())
 	}
 
 	// no markers, or two sections: refused, file untouched
@@ -204,9 +213,11 @@ func TestAtlasReadmeFlag(t *testing.T) {
 	}
 }
 
-// --readme is written as --out is: all at once, and a read-only file is
-// refused, unchanged.
-func TestReadmeFlagReadOnly(t *testing.T) {
+// --doc (and --readme, its former name) is written as --out is: all at
+// once, and a read-only file is refused, unchanged.
+func TestDocFlagReadOnly(t *testing.T) {
+	t.Parallel()
+	atlasBegin, atlasEnd := app.Markers(atlasSection)
 	dir := t.TempDir()
 	path := filepath.Join(dir, "README.md")
 	before := atlasBegin + "\nold\n" + atlasEnd + "\n<!-- fidelity:begin -->\nold\n<!-- fidelity:end -->\n"
@@ -214,10 +225,12 @@ func TestReadmeFlagReadOnly(t *testing.T) {
 	for _, args := range [][]string{
 		{"atlas", "--readme", path, "testdata/atlas/ok"},
 		{"fidelity", "--readme", path},
+		{"atlas", "--doc", path, "testdata/atlas/ok"},
+		{"fidelity", "--doc", path},
 	} {
 		var out, errb bytes.Buffer
-		want := "gilsim " + args[0] + ": --readme " + path + ": the file is read-only (mode 0444)"
-		if code := run(args, &out, &errb); code != 2 || !strings.HasPrefix(errb.String(), want) {
+		want := "gilsim " + args[0] + ": " + args[1] + " " + path + ": the file is read-only (mode 0444)"
+		if code := testEnv().run(args, &out, &errb); code != 2 || !strings.HasPrefix(errb.String(), want) {
 			t.Errorf("%q: exit %d, stderr %q", args, code, errb.String())
 		}
 		if b, _ := os.ReadFile(path); string(b) != before {

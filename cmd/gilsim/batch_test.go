@@ -17,6 +17,7 @@ import (
 // TestBatchIsDeterministic runs the shipped scenarios and a sweep with one
 // worker and with many: every format must give the same bytes.
 func TestBatchIsDeterministic(t *testing.T) {
+	t.Parallel()
 	for _, format := range runFormats {
 		args := []string{"--format", format, "../../scenarios/os", "../../scenarios/gil", "testdata/sweep.sim", "testdata/failing.sim", "testdata/syntax.sim", "testdata/missing.sim"}
 		var outs, errs []string
@@ -39,40 +40,10 @@ func TestBatchIsDeterministic(t *testing.T) {
 	}
 }
 
-func TestShardsPartitionTheList(t *testing.T) {
-	var items []batchItem
-	for i := range 23 {
-		items = append(items, batchItem{path: string(rune('a' + i))})
-	}
-	for n := 1; n <= 30; n++ {
-		var all []string
-		for k := 1; k <= n; k++ {
-			part := shardSpec{k, n}.slice(items)
-			if len(part) > len(items)/n+1 || len(part) < len(items)/n {
-				t.Errorf("shard %d/%d has %d items", k, n, len(part))
-			}
-			for _, it := range part {
-				all = append(all, it.path)
-			}
-		}
-		var want []string
-		for _, it := range items {
-			want = append(want, it.path)
-		}
-		if strings.Join(all, "") != strings.Join(want, "") {
-			t.Errorf("%d shards, concatenated: %v", n, all)
-		}
-	}
-	for _, bad := range []string{"3/2", "0/2", "1/0", "x/2", "2", "1/2/3", "-1/2"} {
-		if _, err := parseShard(bad); err == nil {
-			t.Errorf("--shard %s accepted", bad)
-		}
-	}
-}
-
 // TestShardOutputsConcatenate: the jsonl of every shard, concatenated, is
 // the jsonl of the whole batch.
 func TestShardOutputsConcatenate(t *testing.T) {
+	t.Parallel()
 	args := []string{"--format", "jsonl", "../../scenarios/os", "testdata/sweep.sim", "testdata/fcfs.sim"}
 	var whole, errb bytes.Buffer
 	run(append([]string{"run"}, args...), &whole, &errb)
@@ -85,41 +56,8 @@ func TestShardOutputsConcatenate(t *testing.T) {
 	}
 }
 
-func TestExpandPaths(t *testing.T) {
-	dir := t.TempDir()
-	for _, f := range []string{"b.sim", "a.sim", "sub/c.sim", "sub/notes.txt", "other/d.sim"} {
-		p := filepath.Join(dir, f)
-		os.MkdirAll(filepath.Dir(p), 0o755)
-		os.WriteFile(p, []byte(`scenario "x" { }`), 0o644)
-	}
-	os.MkdirAll(filepath.Join(dir, "empty"), 0o755)
-	got := expandPaths([]string{dir, filepath.Join(dir, "other", "*.sim"), filepath.Join(dir, "nothing*.sim"), filepath.Join(dir, "gone.sim"), filepath.Join(dir, "empty"), filepath.Join(dir, "sub", "notes.txt")})
-	var lines []string
-	for _, it := range got {
-		l := strings.TrimPrefix(filepath.ToSlash(it.path), filepath.ToSlash(dir)+"/")
-		if it.err != nil {
-			l += " ! " + it.err.Error()
-			l = strings.ReplaceAll(l, filepath.ToSlash(dir)+"/", "")
-		}
-		if it.found {
-			l += " (found)"
-		}
-		lines = append(lines, l)
-	}
-	want := []string{
-		"a.sim (found)", "b.sim (found)", "other/d.sim (found)", "sub/c.sim (found)",
-		"other/d.sim",
-		"nothing*.sim ! no file matches this pattern",
-		"gone.sim ! stat gone.sim: no such file or directory",
-		"empty ! no .sim files in this folder",
-		"sub/notes.txt",
-	}
-	if strings.Join(lines, "\n") != strings.Join(want, "\n") {
-		t.Errorf("got\n%s\nwant\n%s", strings.Join(lines, "\n"), strings.Join(want, "\n"))
-	}
-}
-
 func TestAtomicOut(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	out := filepath.Join(dir, "results.json")
 	os.WriteFile(out, []byte("old"), 0o600)
@@ -157,11 +95,11 @@ func TestAtomicOut(t *testing.T) {
 }
 
 func TestProgressBar(t *testing.T) {
-	old := isTerminal
-	t.Cleanup(func() { isTerminal = old })
+	t.Parallel()
 	var out, errb bytes.Buffer
-	isTerminal = func(w io.Writer) bool { return w == &errb }
-	run([]string{"test", "../../scenarios/os", "testdata/syntax.sim"}, &out, &errb)
+	e := realEnv()
+	e.terminal = func(w io.Writer) (int, bool) { return 80, w == &errb }
+	e.run([]string{"test", "../../scenarios/os", "testdata/syntax.sim"}, &out, &errb)
 	s := errb.String()
 	if !strings.Contains(s, "runs\x1b[K") || !strings.Contains(s, "\r\x1b[K") || !strings.Contains(s, "testdata/syntax.sim:3:9") {
 		t.Errorf("no bar, or no message under it: %q", s)
@@ -170,7 +108,6 @@ func TestProgressBar(t *testing.T) {
 		t.Errorf("bar not cleared at the end: %q", s)
 	}
 	errb.Reset()
-	isTerminal = old
 	run([]string{"test", "../../scenarios/os"}, &out, &errb)
 	if errb.Len() != 0 {
 		t.Errorf("a bar on a pipe: %q", errb.String())
@@ -178,6 +115,7 @@ func TestProgressBar(t *testing.T) {
 }
 
 func TestAtomicOutThroughLink(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	real := filepath.Join(dir, "results", "r.json")
 	os.MkdirAll(filepath.Dir(real), 0o755)
@@ -248,6 +186,7 @@ func TestAtomicOutThroughLink(t *testing.T) {
 // gilsim run skips the workload files it finds in a folder, naming each
 // on one escaped line of stderr; gilsim test compares them.
 func TestRunSkipsFoundWorkloads(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "a.sim"), []byte(`scenario "a" { task "t" { cpu 1ms } expect makespan == 1ms }`), 0o644)
 	hostile := filepath.Join(dir, "w\x1b[2J.sim")
@@ -276,6 +215,7 @@ func TestRunSkipsFoundWorkloads(t *testing.T) {
 // the other, whatever -j says (a sweep of two million-task runs crashed
 // with -j 2 under 4 GiB). A run bigger than the whole budget still runs.
 func TestBatchRunsFitTheMemoryBudget(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "sweep.sim")
 	src := `scenario "s" { param n = 3000 task "t" x $n { cpu 1ms } vary n in [3000, 2999, 2998, 2997] }`
@@ -288,19 +228,18 @@ func TestBatchRunsFitTheMemoryBudget(t *testing.T) {
 		most   int32
 	}{{one + one/2, 1}, {one / 10, 1}, {3*one + one/2, 3}} {
 		var now, peak atomic.Int32
-		saveSim, saveBudget := simulate, memBudget
-		simulate = func(sc *simulator.Scenario, o simulator.Options) (*simulator.Result, error) {
+		e := realEnv()
+		e.simulate = func(sc *simulator.Scenario, o simulator.Options) (*simulator.Result, error) {
 			n := now.Add(1)
 			for p := peak.Load(); n > p && !peak.CompareAndSwap(p, n); p = peak.Load() {
 			}
 			defer now.Add(-1)
 			time.Sleep(20 * time.Millisecond) // let the other workers try to start theirs
-			return saveSim(sc, o)
+			return simulator.Run(sc, o)
 		}
-		memBudget = func() int64 { return c.budget }
+		e.budget = func() int64 { return c.budget }
 		var out, errb bytes.Buffer
-		code := run([]string{"run", "-j", "4", "--format", "csv", path}, &out, &errb)
-		simulate, memBudget = saveSim, saveBudget
+		code := e.run([]string{"run", "-j", "4", "--format", "csv", path}, &out, &errb)
 		if code != 0 {
 			t.Fatalf("exit %d: %s", code, errb.String())
 		}

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/gilsim/gilsim/dsl"
+	"github.com/gilsim/gilsim/internal/app"
 	"github.com/gilsim/gilsim/simulator"
 )
 
@@ -29,12 +31,13 @@ func BenchmarkBatch1000(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	items := expandPaths([]string{dir})
+	items := app.Expand([]string{dir})
 	for _, workers := range []int{1, 2} {
 		b.Run(fmt.Sprintf("workers=%d", workers), func(b *testing.B) {
 			for b.Loop() {
 				n := 0
-				runBatch(items, nil, simulator.Options{}, workers, nil, nil, func(int, *fileOutcome) { n++ })
+				runner := realEnv().runner(app.ScenarioLoader(dsl.ParseSweepFile, dsl.ParseAnySweepFile, nil), workers, simulator.Options{})
+				runner.Run(items, func(int, *app.File) { n++ })
 				if n != len(items) {
 					b.Fatalf("%d outcomes for %d files", n, len(items))
 				}
@@ -47,7 +50,7 @@ func BenchmarkBatch1000(b *testing.B) {
 // running `gilsim check scenarios` would.
 func BenchmarkCheckShipped(b *testing.B) {
 	tuneGC()
-	items := expandPaths([]string{"../../scenarios"})
+	items := app.Expand([]string{"../../scenarios"})
 	for b.Loop() {
 		checkFiles(items, 2, func(r string) { b.Fatalf("a shipped scenario does not check: %s", r) })
 	}
@@ -76,7 +79,7 @@ func BenchmarkCheck500(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	items := expandPaths([]string{dir})
+	items := app.Expand([]string{dir})
 	for _, workers := range []int{1, 2} {
 		b.Run(fmt.Sprintf("workers=%d", workers), func(b *testing.B) {
 			for b.Loop() {

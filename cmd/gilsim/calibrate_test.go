@@ -2,9 +2,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -47,23 +44,22 @@ func machineOf(t *testing.T, block string) simulator.Machine {
 }
 
 func TestCalibrateFull(t *testing.T) {
+	t.Parallel()
 	code, out, errs := runCalibrate(t, "--python", fakePython(t, "full"), "--budget", "3s")
 	if code != 0 {
 		t.Fatalf("exit %d\n%s", code, errs)
 	}
 	m := machineOf(t, out)
-	want := simulator.Machine{
-		WakeupLatency: 24_000, ContextSwitch: 2_500,
-		TimerSlack:  54_420, // 278.42 us - 200 us - the 24 us wake-up
-		ThreadStart: 85_000, AsyncioSwitch: 1_499, GeneratorSwitch: 24,
-		TrampolineDispatch: 35, // the 59 ns step - the 24 ns send
-		GeventSwitch:       1_170, GreenletSwitch: 117, EventletSwitch: 2_600,
-		MemProcess: 10 << 20, MemThread: 16_527, MemCoroutine: 1_205, MemGenerator: 176,
-		MemGreenlet: 8_514, MemRawGreenlet: 5_820, MemGreenthread: 7_567, MemTotal: 24 << 30,
-		MulticoreSpeedPermille: 915, // effective_cores 1.83 of 2
-	}
-	d := simulator.DefaultMachine()
-	want.LegacyTick, want.LegacySignalCost, want.FreeThreadingOverheadPermille = d.LegacyTick, d.LegacySignalCost, d.FreeThreadingOverheadPermille
+	// Keys calibrate does not measure keep gilsim's defaults.
+	want := simulator.DefaultMachine()
+	want.WakeupLatency, want.ContextSwitch = 24_000, 2_500
+	want.TimerSlack = 54_420 // 278.42 us - 200 us - the 24 us wake-up
+	want.ThreadStart, want.AsyncioSwitch, want.GeneratorSwitch = 85_000, 1_499, 24
+	want.TrampolineDispatch = 35 // the 59 ns step - the 24 ns send
+	want.GeventSwitch, want.GreenletSwitch, want.EventletSwitch = 1_170, 117, 2_600
+	want.MemProcess, want.MemThread, want.MemCoroutine, want.MemGenerator = 10<<20, 16_527, 1_205, 176
+	want.MemGreenlet, want.MemRawGreenlet, want.MemGreenthread, want.MemTotal = 8_514, 5_820, 7_567, 24<<30
+	want.MulticoreSpeedPermille = 915 // effective_cores 1.83 of 2
 	if m != want {
 		t.Errorf("pasted block gives\n%+v\nwant\n%+v\n%s", m, want, out)
 	}
@@ -90,6 +86,7 @@ func TestCalibrateFull(t *testing.T) {
 // A relative --python works although the script runs in a directory of
 // its own.
 func TestCalibrateRelativePython(t *testing.T) {
+	t.Parallel()
 	code, out, errs := runCalibrate(t, "--python", filepath.Join("testdata", "calibrate", "full.sh"))
 	if code != 0 || !strings.Contains(out, "machine {") {
 		t.Errorf("exit %d\n%s\n%s", code, out, errs)
@@ -97,6 +94,7 @@ func TestCalibrateRelativePython(t *testing.T) {
 }
 
 func TestCalibrateWithoutGevent(t *testing.T) {
+	t.Parallel()
 	code, out, errs := runCalibrate(t, "--python", fakePython(t, "nogevent"))
 	if code != 0 {
 		t.Fatalf("exit %d\n%s", code, errs)
@@ -131,6 +129,7 @@ func TestCalibrateWithoutGevent(t *testing.T) {
 // A failed measurement the block needs: no block at all, and a list of
 // what failed and what was skipped.
 func TestCalibrateNeverHalfABlock(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		fake   string
 		stderr []string
@@ -182,6 +181,7 @@ func TestCalibrateNoPython(t *testing.T) {
 }
 
 func TestCalibrateUsage(t *testing.T) {
+	t.Parallel()
 	cases := []cliCase{
 		{name: "help", args: []string{"calibrate", "-h"}, code: 0, stdout: []string{"Usage: gilsim calibrate", "--budget DURATION"}},
 		{name: "help command", args: []string{"help", "calibrate"}, code: 0, stdout: []string{"--python PATH"}},
@@ -195,55 +195,10 @@ func TestCalibrateUsage(t *testing.T) {
 	}
 }
 
-func TestFmtDuration(t *testing.T) {
-	for ns, want := range map[int64]string{
-		0: "0ns", 24: "24ns", 999: "999ns", 1000: "1us", 1499: "1.499us", 54420: "54.42us",
-		999_999: "999.999us", 1_000_000: "1ms", 1_977_000: "1.977ms", 1_977_499: "1.977ms", 1_977_500: "1.978ms",
-		30_000_000_000: "30000ms",
-	} {
-		got := fmtDuration(ns)
-		if got != want {
-			t.Errorf("fmtDuration(%d) = %q, want %q", ns, got, want)
-		}
-		back, err := parseDuration(got)
-		if err != nil || (ns < 1_000_000 && back != ns) {
-			t.Errorf("parseDuration(%q) = %d, %v; want %d", got, back, err, ns)
-		}
-	}
-}
-
-// TestMeasureScript runs two quick measurements of the embedded script
-// with the python3 of this machine, when there is one: the script must
-// run and report in the format the Go side reads. Values are not checked
-// (they depend on the machine).
-func TestMeasureScript(t *testing.T) {
-	py, err := exec.LookPath("python3")
-	if err != nil {
-		t.Skip("no python3 on PATH")
-	}
-	dir := t.TempDir()
-	script := filepath.Join(dir, "measure.py")
-	if err := os.WriteFile(script, measureScript, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	for _, name := range []string{"generator_switch", "memory_total", "gevent_switch"} {
-		out, err := exec.Command(py, script, "--one", name, "0.05").Output()
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		var m measurement
-		if err := json.Unmarshal(out, &m); err != nil {
-			t.Fatalf("%s: %v in %q", name, err, out)
-		}
-		if m.Name != name || m.Error != "" || (m.Skipped == "" && (m.Value == nil || *m.Value <= 0)) {
-			t.Errorf("%s: %s", name, out)
-		}
-	}
-}
-
 // TestCalibrateOneCPU: on one CPU there is no multicore speed to measure;
 // the block says so and keeps the default, instead of failing.
 func TestCalibrateOneCPU(t *testing.T) {
+	t.Parallel()
 	code, out, errs := runCalibrate(t, "--python", fakePython(t, "onecpu"), "--budget", "3s")
 	if code != 0 {
 		t.Fatalf("exit %d\n%s", code, errs)

@@ -7,10 +7,10 @@ import (
 	"io"
 	"runtime"
 	"strings"
-	"sync"
 
 	"github.com/gilsim/gilsim/compare"
 	"github.com/gilsim/gilsim/dsl"
+	"github.com/gilsim/gilsim/internal/app"
 )
 
 const checkUsage = `Usage: gilsim check [-j N] PATH...
@@ -31,7 +31,7 @@ Exit status:
   2  usage error, or a file that cannot be read or does not check
 `
 
-func checkCommand(args []string, stdout, stderr io.Writer) int {
+func checkCommand(e *env, args []string, stdout, stderr io.Writer) int {
 	fset := flag.NewFlagSet("gilsim check", flag.ContinueOnError)
 	fset.SetOutput(io.Discard)
 	fset.Usage = func() {}
@@ -49,7 +49,7 @@ func checkCommand(args []string, stdout, stderr io.Writer) int {
 		return badUsage(stderr, "check", checkUsage, "no scenario file given")
 	}
 	status := exitOK
-	checkFiles(expand(paths), *jobs, func(report string) {
+	checkFiles(e.expand(paths), *jobs, func(report string) {
 		io.WriteString(stderr, report)
 		status = exitUsage
 	})
@@ -58,49 +58,29 @@ func checkCommand(args []string, stdout, stderr io.Writer) int {
 
 // checkFiles checks items on `workers` goroutines and calls emit with the
 // report of each item that does not check, in list order.
-func checkFiles(items []batchItem, workers int, emit func(report string)) {
-	reports := make([]chan string, len(items))
-	for i := range reports {
-		reports[i] = make(chan string, 1)
-	}
-	next := make(chan int, len(items))
-	for i := range items {
-		next <- i
-	}
-	close(next)
-	var wg sync.WaitGroup
-	for range min(workers, len(items)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				reports[i] <- checkFile(items[i])
-			}
-		}()
-	}
-	for _, r := range reports {
-		if s := <-r; s != "" {
-			emit(s)
+func checkFiles(items []app.Item, workers int, emit func(report string)) {
+	app.InOrder(len(items), workers, func(i int) string { return checkFile(items[i]) }, func(_ int, report string) {
+		if report != "" {
+			emit(report)
 		}
-	}
-	wg.Wait()
+	})
 }
 
 // checkFile parses and checks one item; its report is "" when it checks.
-func checkFile(it batchItem) string {
+func checkFile(it app.Item) string {
 	var b strings.Builder
-	if it.err != nil {
-		writeParseError(&b, it.path, it.err)
+	if it.Err != nil {
+		writeParseError(&b, it.Path, it.Err)
 		return b.String()
 	}
-	src, err := dsl.ReadFile(it.path)
+	src, err := dsl.ReadFile(it.Path)
 	if err != nil {
-		writeParseError(&b, it.path, err)
+		writeParseError(&b, it.Path, err)
 		return b.String()
 	}
-	sw, err := dsl.ParseAnySweep(it.path, src, nil)
+	sw, err := dsl.ParseAnySweep(it.Path, src, nil)
 	if err != nil {
-		writeParseError(&b, it.path, err)
+		writeParseError(&b, it.Path, err)
 		return b.String()
 	}
 	if sw.IsWorkload() {
@@ -108,7 +88,7 @@ func checkFile(it batchItem) string {
 		for _, r := range sw.Runs {
 			if err := compare.Plan(r.Workload, compare.Options{}); err != nil && !seen[err.Error()] {
 				seen[err.Error()] = true // once, not once per run of a sweep
-				writeCompareError(&b, it.path, src, r.Label(), nil, err)
+				writeCompareError(&b, it.Path, src, r.Label(), nil, err)
 			}
 		}
 	}

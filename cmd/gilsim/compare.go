@@ -13,6 +13,7 @@ import (
 
 	"github.com/gilsim/gilsim/compare"
 	"github.com/gilsim/gilsim/dsl"
+	"github.com/gilsim/gilsim/internal/app"
 	"github.com/gilsim/gilsim/report"
 	"github.com/gilsim/gilsim/simulator"
 )
@@ -32,8 +33,7 @@ no other entity; its expect lines are about models:
   expect makespan(asyncio) < 1s
 (metrics: makespan, speedup, parallelism, gil_wait, latency, lag, memory).
 
-Models (README.md, "Comparing concurrency models", says what each step
-becomes under each):
+Models (docs/compare.md says what each step becomes under each):
   sequential        one thread runs the tasks one after another
   threads           one process, a thread per task, one GIL
   threads-nogil     the same on the free-threaded build (no GIL)
@@ -89,13 +89,12 @@ var compareFormats = []string{"table", "markdown", "csv", "json", "html"}
 // compareJob is one comparison to run: a file's run (one, or one per
 // combination of a sweep).
 type compareJob struct {
-	path   string
-	sweep  *dsl.Sweep
-	run    dsl.Run
-	result *compare.Comparison
+	path string
+	id   report.RunID
+	run  dsl.Run
 }
 
-func compareCommand(args []string, stdout, stderr io.Writer) int {
+func compareCommand(e *env, args []string, stdout, stderr io.Writer) int {
 	fset := flag.NewFlagSet("gilsim compare", flag.ContinueOnError)
 	fset.SetOutput(io.Discard) // its errors are reported below
 	fset.Usage = func() {}
@@ -181,13 +180,14 @@ func compareCommand(args []string, stdout, stderr io.Writer) int {
 			bad = true
 			continue
 		}
-		for _, r := range sw.Runs {
+		for k, r := range sw.Runs {
+			id := app.Identify(sw, k)
 			if err := compare.Plan(r.Workload, opts); err != nil {
-				writeCompareError(stderr, path, src, r.Label(), opts.Models, err)
+				writeCompareError(stderr, path, src, id.Label(), opts.Models, err)
 				bad = true
 				break
 			}
-			todo = append(todo, &compareJob{path: path, sweep: sw, run: r})
+			todo = append(todo, &compareJob{path: path, id: id, run: r})
 		}
 	}
 	if bad {
@@ -198,20 +198,16 @@ func compareCommand(args []string, stdout, stderr io.Writer) int {
 	status := exitOK
 	var cs []report.Comparison
 	for _, j := range todo {
-		c, err := compare.Run(j.run.Workload, opts)
+		c, err := e.compare(j.run.Workload, opts)
 		if err != nil {
-			where := j.path
-			if l := j.run.Label(); l != "" {
-				where += " [" + l + "]"
-			}
-			fmt.Fprintf(stderr, "%s: %s\n", safe(where), safe(oneLine(err.Error())))
+			fmt.Fprintf(stderr, "%s: %s\n", safe(j.path+j.id.Tag()), safe(oneLine(err.Error())))
 			status = exitUsage
 			continue
 		}
 		if c.Failed() {
 			status = max(status, exitFailed)
 		}
-		cs = append(cs, reportComparison(j, c))
+		cs = append(cs, report.Comparison{RunID: j.id, Comparison: c})
 	}
 	if len(cs) == 0 {
 		if *out != "" {
@@ -240,19 +236,6 @@ func compareCommand(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	return status
-}
-
-// reportComparison adds the run's parameters to a comparison.
-func reportComparison(j *compareJob, c *compare.Comparison) report.Comparison {
-	kinds := map[string]string{}
-	for _, p := range j.sweep.Params {
-		kinds[p.Name] = p.Kind
-	}
-	rc := report.Comparison{Comparison: c, Label: j.run.Label()}
-	for _, b := range j.run.Params {
-		rc.Params = append(rc.Params, report.Param{Name: b.Name, Value: b.Value, Numeric: kinds[b.Name] == "number"})
-	}
-	return rc
 }
 
 func renderComparisons(w io.Writer, format string, cs []report.Comparison) error {

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -12,6 +11,7 @@ import (
 // These tests run the real parser and engine on the files in testdata/.
 
 func TestEndToEnd(t *testing.T) {
+	t.Parallel()
 	cases := []cliCase{
 		{name: "textbook fcfs", args: []string{"run", "testdata/fcfs.sim"}, code: 0,
 			stdout: []string{"== fcfs convoy (testdata/fcfs.sim) ==", "PASS  expect makespan == 30ms", "PASS  expect finish(\"P2\") == 27ms"}},
@@ -36,6 +36,7 @@ func TestEndToEnd(t *testing.T) {
 }
 
 func TestEndToEndJSON(t *testing.T) {
+	t.Parallel()
 	var out, errb bytes.Buffer
 	code := run([]string{"run", "--format", "json", "testdata/fcfs.sim", "testdata/failing.sim"}, &out, &errb)
 	if code != 1 {
@@ -74,26 +75,5 @@ func TestEndToEndJSON(t *testing.T) {
 	}
 	if len(got[1].Expectations) != 1 || got[1].Expectations[0].OK {
 		t.Errorf("failing.sim: want one failed expectation, got %+v", got[1].Expectations)
-	}
-}
-
-// TestReadmeQuickStart keeps the output quoted in README.md's quick start
-// equal to what the command prints today.
-func TestReadmeQuickStart(t *testing.T) {
-	readme, err := os.ReadFile("../../README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, after, ok := strings.Cut(string(readme), "expectations:\n\n```text\n")
-	quoted, _, ok2 := strings.Cut(after, "```")
-	if !ok || !ok2 {
-		t.Fatal("README.md has no quick-start output block")
-	}
-	var out, errb bytes.Buffer
-	run([]string{"run", "../../scenarios/gil/cpu-threads-vs-processes.sim"}, &out, &errb)
-	for _, line := range strings.Split(strings.TrimSpace(quoted), "\n") {
-		if line != "..." && !strings.Contains(out.String(), line) {
-			t.Errorf("README.md quotes %q, which the command no longer prints", line)
-		}
 	}
 }

@@ -4,25 +4,24 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/gilsim/gilsim/fidelity"
-	"github.com/gilsim/gilsim/scenarios/calibration"
 )
 
-const fidelityUsage = `Usage: gilsim fidelity [--readme FILE]
+const fidelityUsage = `Usage: gilsim fidelity [--doc FILE]
 
 Runs the calibration scenarios (scenarios/calibration, built into gilsim)
 and compares each prediction with CPython measured on the reference
-machine (../shared/calibration: Debian CPython 3.11.2 on a 2-vCPU Linux
-VM). Prints the comparison as markdown: the fidelity table, the known
-limitations and the machine parameters, which is the README's "Fidelity
-against CPython" section.
+machine (fidelity/data, built in too: Debian CPython 3.11.2 on a 2-vCPU
+Linux VM). Prints the comparison as markdown: the fidelity table, the
+known limitations and the machine parameters, which is the generated
+section of docs/fidelity.md (its links are relative to docs/).
 
 Flags:
-  --readme FILE   instead of printing, replace the text between
+  --doc FILE      instead of printing, replace the text between
                   <!-- fidelity:begin --> and <!-- fidelity:end --> in FILE,
-                  leaving the rest of FILE as it is
+                  leaving the rest of FILE as it is (--readme is the
+                  former name of this flag)
 
 Exit status:
   0  every prediction within its band, or a known limitation
@@ -30,10 +29,10 @@ Exit status:
   2  usage error, or FILE cannot be read, has no markers, or cannot be written
 `
 
-func fidelityCommand(args []string, stdout, stderr io.Writer) int {
+func fidelityCommand(e *env, args []string, stdout, stderr io.Writer) int {
 	fset := flag.NewFlagSet("gilsim fidelity", flag.ContinueOnError)
 	fset.SetOutput(io.Discard)
-	readme := fset.String("readme", "", "")
+	doc := docFlag(fset)
 	if err := fset.Parse(args); err != nil {
 		if err == flag.ErrHelp {
 			io.WriteString(stdout, fidelityUsage)
@@ -45,41 +44,26 @@ func fidelityCommand(args []string, stdout, stderr io.Writer) int {
 		return badUsage(stderr, "fidelity", fidelityUsage, fmt.Sprintf("unexpected argument %q", fset.Arg(0)))
 	}
 
-	runs, err := fidelity.Load(calibration.Files)
+	results, err := e.fidelity()
 	if err != nil {
 		fmt.Fprintf(stderr, "gilsim fidelity: %s\n", safe(err.Error()))
 		return exitUsage
 	}
-	results := fidelity.Evaluate(runs)
 	status := exitOK
 	for _, r := range results {
 		if !r.OK && r.Limit == nil {
 			status = exitFailed
-			fmt.Fprintf(stderr, "gilsim fidelity: %s is outside its band and is not a known limitation\n", r.Entry)
+			fmt.Fprintf(stderr, "gilsim fidelity: %s is outside its band and is not a known limitation\n", r.ID())
 		}
 	}
 
 	section := fidelity.Markdown(results)
-	if *readme == "" {
+	if doc.path == "" {
 		io.WriteString(stdout, section)
 		return status
 	}
-	b, err := os.ReadFile(*readme)
-	if err != nil {
-		fmt.Fprintf(stderr, "gilsim fidelity: %s\n", safe(err.Error()))
-		return exitUsage
-	}
-	out, err := fidelity.ReplaceSection(string(b), section)
-	if err != nil {
-		fmt.Fprintf(stderr, "gilsim fidelity: %s: %s\n", safe(*readme), err)
-		return exitUsage
-	}
-	if out != string(b) {
-		if err := replaceFile("--readme", *readme, []byte(out)); err != nil {
-			fmt.Fprintf(stderr, "gilsim fidelity: %s\n", safe(err.Error()))
-			return exitUsage
-		}
-		fmt.Fprintf(stderr, "gilsim fidelity: updated the fidelity section of %s\n", safe(*readme))
+	if code := writeSection("fidelity", doc, fidelity.SectionName, section, stderr); code != exitOK {
+		return code
 	}
 	return status
 }

@@ -9,11 +9,12 @@ import (
 )
 
 func TestFidelityCommand(t *testing.T) {
+	t.Parallel()
 	cases := []cliCase{
 		{name: "prints the section", args: []string{"fidelity"}, code: 0,
-			stdout: []string{"| E1 |", "### Known limitations", "### Machine parameters", "`wakeup_latency`"}},
+			stdout: []string{"| E1 |", "## Known limitations", "## Machine parameters", "`wakeup_latency`"}},
 		{name: "help", args: []string{"fidelity", "-h"}, code: 0, stdout: []string{"Usage: gilsim fidelity"}},
-		{name: "help command", args: []string{"help", "fidelity"}, code: 0, stdout: []string{"--readme FILE"}},
+		{name: "help command", args: []string{"help", "fidelity"}, code: 0, stdout: []string{"--doc FILE"}},
 		{name: "argument", args: []string{"fidelity", "x.md"}, code: 2, stderr: []string{`unexpected argument "x.md"`}, noStdout: true},
 		{name: "bad flag", args: []string{"fidelity", "--frob"}, code: 2, stderr: []string{"flag provided but not defined"}, noStdout: true},
 		{name: "missing readme", args: []string{"fidelity", "--readme", filepath.Join(t.TempDir(), "none.md")}, code: 2, noStdout: true},
@@ -23,7 +24,8 @@ func TestFidelityCommand(t *testing.T) {
 	}
 }
 
-func TestFidelityReadme(t *testing.T) {
+func TestFidelityDocFlag(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "README.md")
 	before := "# x\n\n## Fidelity against CPython\n\n<!-- fidelity:begin -->\nold\n<!-- fidelity:end -->\n\n## After\n"
@@ -31,7 +33,7 @@ func TestFidelityReadme(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out, errb bytes.Buffer
-	if code := run([]string{"fidelity", "--readme", path}, &out, &errb); code != 0 {
+	if code := testEnv().run([]string{"fidelity", "--doc", path}, &out, &errb); code != 0 {
 		t.Fatalf("exit %d: %s", code, errb.String())
 	}
 	b, _ := os.ReadFile(path)
@@ -42,14 +44,14 @@ func TestFidelityReadme(t *testing.T) {
 		t.Errorf("section not replaced in place:\n%s", got)
 	}
 	if out.Len() != 0 {
-		t.Errorf("--readme printed to stdout: %s", out.String())
+		t.Errorf("--doc printed to stdout: %s", out.String())
 	}
 
 	// no markers: refused, file untouched
 	plain := filepath.Join(dir, "plain.md")
 	os.WriteFile(plain, []byte("# nothing\n"), 0o644)
 	errb.Reset()
-	if code := run([]string{"fidelity", "--readme", plain}, &out, &errb); code != 2 || !strings.Contains(errb.String(), "fidelity:begin") {
+	if code := testEnv().run([]string{"fidelity", "--readme", plain}, &out, &errb); code != 2 || !strings.Contains(errb.String(), "fidelity:begin") {
 		t.Errorf("no markers: exit %d, stderr %q", code, errb.String())
 	}
 	if b, _ := os.ReadFile(plain); string(b) != "# nothing\n" {

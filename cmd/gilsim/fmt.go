@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/aymanbagabas/go-udiff"
 
@@ -41,10 +40,7 @@ Exit status:
   2  usage error, or a file that cannot be read or does not parse
 `
 
-// stdin is what `gilsim fmt` with no PATH formats (tests replace it).
-var stdin io.Reader = os.Stdin
-
-func fmtCommand(args []string, stdout, stderr io.Writer) int {
+func fmtCommand(e *env, args []string, stdout, stderr io.Writer) int {
 	fset := flag.NewFlagSet("gilsim fmt", flag.ContinueOnError)
 	fset.SetOutput(io.Discard)
 	fset.Usage = func() {}
@@ -64,7 +60,7 @@ func fmtCommand(args []string, stdout, stderr io.Writer) int {
 		if f.write {
 			return badUsage(stderr, "fmt", fmtUsage, "-w needs a file to write: name one")
 		}
-		src, err := io.ReadAll(io.LimitReader(stdin, dsl.MaxFileSize+1))
+		src, err := io.ReadAll(io.LimitReader(e.stdin, dsl.MaxFileSize+1))
 		if err != nil {
 			fmt.Fprintf(stderr, "gilsim fmt: reading standard input: %s\n", safe(err.Error()))
 			return exitUsage
@@ -72,19 +68,19 @@ func fmtCommand(args []string, stdout, stderr io.Writer) int {
 		f.file("<standard input>", src, false)
 		return f.status
 	}
-	for _, it := range expand(paths) {
-		if it.err != nil {
-			writeParseError(stderr, it.path, it.err)
+	for _, it := range e.expand(paths) {
+		if it.Err != nil {
+			writeParseError(stderr, it.Path, it.Err)
 			f.status = max(f.status, exitUsage)
 			continue
 		}
-		src, err := dsl.ReadFile(it.path)
+		src, err := dsl.ReadFile(it.Path)
 		if err != nil {
-			writeParseError(stderr, it.path, err)
+			writeParseError(stderr, it.Path, err)
 			f.status = max(f.status, exitUsage)
 			continue
 		}
-		f.file(it.path, src, true)
+		f.file(it.Path, src, true)
 	}
 	return f.status
 }

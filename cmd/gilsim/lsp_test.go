@@ -10,6 +10,7 @@ import (
 // TestLSPCommand: `gilsim lsp` serves on standard input and output, and
 // exits 0 after shutdown and exit.
 func TestLSPCommand(t *testing.T) {
+	t.Parallel()
 	var in bytes.Buffer
 	for _, msg := range []string{
 		`{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":{}}}`,
@@ -19,11 +20,10 @@ func TestLSPCommand(t *testing.T) {
 	} {
 		fmt.Fprintf(&in, "Content-Length: %d\r\n\r\n%s", len(msg), msg)
 	}
-	old := stdin
-	stdin = &in
-	defer func() { stdin = old }()
+	e := realEnv()
+	e.stdin = &in
 	var out, errb bytes.Buffer
-	if code := run([]string{"lsp"}, &out, &errb); code != 0 {
+	if code := e.run([]string{"lsp"}, &out, &errb); code != 0 {
 		t.Fatalf("exit status %d, stderr %s", code, errb.String())
 	}
 	for _, want := range []string{`"id":1,"result":{"capabilities"`, `"name":"gilsim"`, `"id":2,"result":null`} {

@@ -15,6 +15,7 @@
 //	gilsim calibrate [--python PATH] [--budget DURATION]
 //	gilsim version
 //	gilsim help [COMMAND]
+//	gilsim help language
 //
 // Exit status: 0 when every run finished and every expectation held; 1 when
 // an expectation failed or a run ended in a deadlock or a modelled failure;
@@ -28,6 +29,8 @@ import (
 	"os"
 	"runtime/debug"
 	"strings"
+
+	"github.com/gilsim/gilsim/docs"
 )
 
 func main() {
@@ -76,6 +79,7 @@ Usage:
   gilsim calibrate             measure this machine with python3, print a machine block
   gilsim version               print gilsim's version
   gilsim help [COMMAND]        print this help, or a command's
+  gilsim help language         print the reference of the scenario language
 
 Exit status:
   0  every run finished and every expectation held
@@ -88,6 +92,11 @@ Run "gilsim help COMMAND" for the flags of a command.
 // run is the whole command line: it returns the exit status instead of
 // exiting, so that tests can call it.
 func run(args []string, stdout, stderr io.Writer) int {
+	return realEnv().run(args, stdout, stderr)
+}
+
+// run is the command line in the env e.
+func (e *env) run(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		io.WriteString(stderr, mainUsage)
 		return exitUsage
@@ -95,7 +104,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	cmd, rest := args[0], args[1:]
 	if c, ok := commands[cmd]; ok {
 		out := &stdoutWriter{w: stdout}
-		code := c.run(rest, out, stderr)
+		code := c.run(e, rest, out, stderr)
 		return checkStdout(cmd, out, code, stderr)
 	}
 	switch cmd {
@@ -129,7 +138,7 @@ func badUsage(stderr io.Writer, cmd, usage, msg string) int {
 
 // command is a subcommand and its help text.
 type command struct {
-	run   func(args []string, stdout, stderr io.Writer) int
+	run   func(e *env, args []string, stdout, stderr io.Writer) int
 	usage string
 }
 
@@ -159,6 +168,8 @@ func helpCommand(args []string, stdout, stderr io.Writer) int {
 		io.WriteString(stdout, c.usage)
 	case args[0] == "help":
 		io.WriteString(stdout, mainUsage)
+	case args[0] == "language":
+		io.WriteString(stdout, docs.Language)
 	default:
 		fmt.Fprintf(stderr, "gilsim help: unknown command %s\nRun \"gilsim help\" for usage.\n", safe(fmt.Sprintf("%q", args[0])))
 		return exitUsage

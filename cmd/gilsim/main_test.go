@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/gilsim/gilsim/dsl"
+	"github.com/gilsim/gilsim/internal/app"
 	"github.com/gilsim/gilsim/simulator"
 )
 
@@ -23,12 +24,29 @@ type cliCase struct {
 	stderr     []string // substrings stderr must contain
 	noStdout   bool     // stdout must be empty
 	stderrLine bool     // stderr must be exactly one line
+	env        *env     // the command's env; nil: the real one
+}
+
+// sharedFidelity evaluates the calibration suite once for every test that
+// runs gilsim fidelity (the results are only read).
+var sharedFidelity = sync.OnceValues(evaluateFidelity)
+
+// testEnv is the real env, but for the calibration suite, which it runs
+// once for all the tests.
+func testEnv() *env {
+	e := realEnv()
+	e.fidelity = sharedFidelity
+	return e
 }
 
 func (c cliCase) check(t *testing.T) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	code := run(c.args, &out, &errb)
+	e := c.env
+	if e == nil {
+		e = testEnv()
+	}
+	code := e.run(c.args, &out, &errb)
 	if code != c.code {
 		t.Errorf("run(%q) = %d, want %d\nstdout:\n%s\nstderr:\n%s", c.args, code, c.code, out.String(), errb.String())
 	}
@@ -51,6 +69,7 @@ func (c cliCase) check(t *testing.T) {
 }
 
 func TestUsage(t *testing.T) {
+	t.Parallel()
 	cases := []cliCase{
 		{name: "no arguments", args: nil, code: 2, stderr: []string{"Usage:", "gilsim run"}, noStdout: true},
 		{name: "help", args: []string{"help"}, code: 0, stdout: []string{"gilsim run [flags] PATH...", "gilsim test [flags] PATH..."}},
@@ -58,6 +77,7 @@ func TestUsage(t *testing.T) {
 		{name: "--help", args: []string{"--help"}, code: 0, stdout: []string{"Usage:"}},
 		{name: "help run", args: []string{"help", "run"}, code: 0, stdout: []string{"--max-time", "--per-task"}},
 		{name: "help version", args: []string{"help", "version"}, code: 0, stdout: []string{"gilsim version"}},
+		{name: "help language", args: []string{"help", "language"}, code: 0, stdout: []string{"# The scenario language", "## The machine block", "`wakeup_latency`"}},
 		{name: "help unknown", args: []string{"help", "frobnicate"}, code: 2, stderr: []string{`unknown command "frobnicate"`}, noStdout: true},
 		{name: "unknown command", args: []string{"frobnicate"}, code: 2, stderr: []string{`unknown command "frobnicate"`}, noStdout: true},
 		{name: "file without run", args: []string{"x.sim"}, code: 2, stderr: []string{`did you mean "gilsim run x.sim"?`}},
@@ -90,6 +110,7 @@ func TestUsage(t *testing.T) {
 // A usage error prints what is wrong, the command's synopsis and where to
 // read more: three lines, not the whole help.
 func TestUsageErrorsAreShort(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		args []string
 		msg  string
@@ -124,6 +145,7 @@ func TestUsageErrorsAreShort(t *testing.T) {
 
 // Every command that takes --set refuses a list that repeats a value.
 func TestSetRefusesRepeatedValues(t *testing.T) {
+	t.Parallel()
 	for _, args := range [][]string{
 		{"run", "--set", "w=1,1", "a.sim"},
 		{"test", "--set", "w=1, 1", "a.sim"},
@@ -152,6 +174,7 @@ func TestSetRefusesRepeatedValues(t *testing.T) {
 
 // TestMissingFiles goes through the real parser.
 func TestMissingFiles(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	missing := filepath.Join(dir, "missing.sim")
 	other := filepath.Join(dir, "other.sim")
@@ -170,35 +193,19 @@ func TestMissingFiles(t *testing.T) {
 	}
 }
 
-func TestParseDuration(t *testing.T) {
-	good := map[string]int64{
-		"0":                     0,
-		"0ms":                   0,
-		"1ns":                   1,
-		"24us":                  24_000,
-		"24µs":                  24_000,
-		"24μs":                  24_000,
-		"500ms":                 500_000_000,
-		"1.005ms":               1_005_000,
-		"10s":                   10_000_000_000,
-		"1.5s":                  1_500_000_000,
-		"0.000000001s":          1,
-		"2.50000000000000s":     2_500_000_000,
-		"9223372036.854775s":    9_223_372_036_854_775_000,
-		"9223372036854775807ns": 9_223_372_036_854_775_807,
+// --max-time reads durations as the language does (dsl.ParseDuration,
+// whose tests hold the cases), and refuses what the clock cannot hold.
+func TestDurationFlag(t *testing.T) {
+	t.Parallel()
+	var d durationFlag
+	if err := d.Set("1.5s"); err != nil || d.ns != 1_500_000_000 || !d.set {
+		t.Errorf("Set(1.5s): %+v, %v", d, err)
 	}
-	for in, want := range good {
-		got, err := parseDuration(in)
-		if err != nil || got != want {
-			t.Errorf("parseDuration(%q) = %d, %v; want %d", in, got, err, want)
-		}
+	if err := d.Set("5min"); err == nil || !strings.Contains(err.Error(), "want a duration like 500ms") {
+		t.Errorf("Set(5min): %v", err)
 	}
-	bad := []string{"", "ms", "10", "1.ms", ".5ms", "-1ms", "+1ms", "1e3ms", "0x10ms", "10 ms",
-		"5min", "10sx", "1h", "0.5ns", "0.0000000001s", "1.0005us", "9223372036854775808ns", "9223372037s", "1_000ms"}
-	for _, in := range bad {
-		if got, err := parseDuration(in); err == nil {
-			t.Errorf("parseDuration(%q) = %d, want an error", in, got)
-		}
+	if maxTimeError(simulator.DefaultMaxTime) != nil || maxTimeError(simulator.DefaultMaxTime+1) == nil || maxTimeError(0) == nil {
+		t.Error("maxTimeError: wrong bounds")
 	}
 }
 
@@ -210,20 +217,24 @@ type fakeFile struct {
 	result   *simulator.Result
 }
 
-func withFakes(t *testing.T, files map[string]fakeFile) *[]simulator.Options {
-	t.Helper()
-	var seen []simulator.Options
-	var mu sync.Mutex
-	oldExpand, oldLoad, oldSim := expand, loadSweep, simulate
-	t.Cleanup(func() { expand, loadSweep, simulate = oldExpand, oldLoad, oldSim })
-	expand = func(paths []string) []batchItem {
-		items := make([]batchItem, len(paths))
+// fakes is an env whose parser and engine are fakes; seen collects the
+// options of every run.
+type fakes struct {
+	*env
+	mu   sync.Mutex
+	seen []simulator.Options
+}
+
+func withFakes(files map[string]fakeFile) *fakes {
+	f := &fakes{env: realEnv()}
+	f.expand = func(paths []string) []app.Item {
+		items := make([]app.Item, len(paths))
 		for i, p := range paths {
-			items[i] = batchItem{path: p}
+			items[i] = app.Item{Path: p}
 		}
 		return items
 	}
-	loadSweep = func(path string, _ map[string]string) (*dsl.Sweep, error) {
+	f.parse = func(path string, _ map[string]string) (*dsl.Sweep, error) {
 		f, ok := files[path]
 		if !ok {
 			return nil, &os.PathError{Op: "open", Path: path, Err: os.ErrNotExist}
@@ -234,18 +245,18 @@ func withFakes(t *testing.T, files map[string]fakeFile) *[]simulator.Options {
 		sc := &simulator.Scenario{Title: path, File: path}
 		return &dsl.Sweep{File: path, Title: path, Runs: []dsl.Run{{Scenario: sc}}}, nil
 	}
-	simulate = func(sc *simulator.Scenario, opt simulator.Options) (*simulator.Result, error) {
-		mu.Lock()
-		seen = append(seen, opt)
-		mu.Unlock()
-		f := files[sc.File]
-		if f.runErr != nil {
-			return nil, f.runErr
+	f.simulate = func(sc *simulator.Scenario, opt simulator.Options) (*simulator.Result, error) {
+		f.mu.Lock()
+		f.seen = append(f.seen, opt)
+		f.mu.Unlock()
+		file := files[sc.File]
+		if file.runErr != nil {
+			return nil, file.runErr
 		}
-		r := *f.result
+		r := *file.result
 		return &r, nil
 	}
-	return &seen
+	return f
 }
 
 func okResult(title string) *simulator.Result {
@@ -259,6 +270,7 @@ func okResult(title string) *simulator.Result {
 }
 
 func TestRunWithFakes(t *testing.T) {
+	t.Parallel()
 	failing := okResult("failing")
 	failing.Expectations = []simulator.ExpectResult{{Text: "makespan < 10ms", OK: false, Actual: "30ms"}}
 	deadlocked := okResult("deadlocked")
@@ -292,17 +304,19 @@ func TestRunWithFakes(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			withFakes(t, files)
+			t.Parallel()
+			c.env = withFakes(files).env
 			c.check(t)
 		})
 	}
 }
 
 func TestRunOutputOrderAndShape(t *testing.T) {
-	withFakes(t, map[string]fakeFile{
+	t.Parallel()
+	run := withFakes(map[string]fakeFile{
 		"a.sim": {result: okResult("first")},
 		"b.sim": {result: okResult("second")},
-	})
+	}).run
 	var out, errb bytes.Buffer
 	if code := run([]string{"run", "b.sim", "--format", "json", "a.sim"}, &out, &errb); code != 0 {
 		t.Fatalf("exit %d: %s", code, errb.String())
@@ -336,7 +350,9 @@ func TestRunOutputOrderAndShape(t *testing.T) {
 }
 
 func TestRunPassesOptions(t *testing.T) {
-	seen := withFakes(t, map[string]fakeFile{"a.sim": {result: okResult("a")}})
+	t.Parallel()
+	f := withFakes(map[string]fakeFile{"a.sim": {result: okResult("a")}})
+	run, seen := f.run, &f.seen
 	var out, errb bytes.Buffer
 	if code := run([]string{"run", "--max-events", "5000", "a.sim", "--max-time", "1.5s"}, &out, &errb); code != 0 {
 		t.Fatalf("exit %d: %s", code, errb.String())
@@ -359,13 +375,14 @@ func TestRunPassesOptions(t *testing.T) {
 }
 
 func TestRunPerTask(t *testing.T) {
+	t.Parallel()
 	r := okResult("replicas")
 	r.Tasks = nil
 	for _, n := range []string{"w#1", "w#2", "w#3"} {
 		r.Tasks = append(r.Tasks, simulator.TaskResult{Name: n, Group: "w", Kind: "thread", Process: "app", Finish: 1, Finished: true})
 	}
 	r.Processes = []simulator.ProcessResult{{Name: "app", Group: "app"}}
-	withFakes(t, map[string]fakeFile{"a.sim": {result: r}})
-	cliCase{args: []string{"run", "a.sim"}, stdout: []string{"w#1..3 (x3)"}}.check(t)
-	cliCase{args: []string{"run", "a.sim", "--per-task"}, stdout: []string{"| w#2 "}}.check(t)
+	e := withFakes(map[string]fakeFile{"a.sim": {result: r}}).env
+	cliCase{args: []string{"run", "a.sim"}, stdout: []string{"w#1..3 (x3)"}, env: e}.check(t)
+	cliCase{args: []string{"run", "a.sim", "--per-task"}, stdout: []string{"| w#2 "}, env: e}.check(t)
 }

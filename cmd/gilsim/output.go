@@ -15,6 +15,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/gilsim/gilsim/internal/app"
 	"github.com/gilsim/gilsim/simulator"
 )
 
@@ -274,7 +275,7 @@ type batchConfig struct {
 	format  string
 	out     string
 	jobs    int
-	shard   shardSpec
+	shard   app.Shard
 	set     setFlag
 	opts    simulator.Options
 	perTask bool
@@ -307,7 +308,7 @@ func batchFlags(fset *flag.FlagSet, formats []string) (*batchConfig, func() erro
 			return errors.New("-j must be at least 1")
 		}
 		if *shard != "" {
-			s, err := parseShard(*shard)
+			s, err := app.ParseShard(*shard)
 			if err != nil {
 				return err
 			}
@@ -367,13 +368,13 @@ func notAnInput(out string, inputs []string) error {
 }
 
 // openOutput returns where results go: stdout, or the --out file.
-func openOutput(cfg *batchConfig, items []batchItem, stdout io.Writer) (io.Writer, *atomicFile, error) {
+func openOutput(cfg *batchConfig, items []app.Item, stdout io.Writer) (io.Writer, *atomicFile, error) {
 	if cfg.out == "" {
 		return stdout, nil, nil
 	}
 	inputs := make([]string, 0, len(items))
 	for _, it := range items {
-		inputs = append(inputs, it.path)
+		inputs = append(inputs, it.Path)
 	}
 	if err := notAnInput(cfg.out, inputs); err != nil {
 		return nil, nil, err

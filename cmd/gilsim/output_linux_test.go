@@ -26,6 +26,7 @@ func mknod(t *testing.T, path string, mode uint32, major, minor int) {
 // --out on a character device writes into it and leaves the node as it
 // is; a block device is refused, untouched.
 func TestOutDevice(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	dev := filepath.Join(dir, "dev")
 	mknod(t, dev, syscall.S_IFCHR, 1, 3) // what /dev/null is
@@ -60,6 +61,7 @@ func TestOutDevice(t *testing.T) {
 // --out on a FIFO writes the output into it, for the process reading it,
 // and leaves the FIFO in place. Every command that takes --out does.
 func TestOutFIFO(t *testing.T) {
+	t.Parallel()
 	for _, args := range [][]string{
 		{"run", "--format", "csv", "testdata/fcfs.sim", "--out"},
 		{"test", "testdata/fcfs.sim", "--out"},
@@ -109,6 +111,7 @@ func TestOutFIFO(t *testing.T) {
 // --out on a read-only file is refused, before anything runs, and the
 // file stays as it was: even root, who could rename over it.
 func TestOutReadOnly(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	out := filepath.Join(dir, "r.csv")
 	old := []byte("keep me\n")
@@ -140,6 +143,7 @@ func TestOutReadOnly(t *testing.T) {
 // Writing an output removes the temporary files that earlier runs of the
 // same output left when they were killed, and nothing else.
 func TestOutRemovesStaleTemps(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	dead := deadPID(t)
 	host := hostTag()

@@ -6,8 +6,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-
-	"golang.org/x/term"
 )
 
 // progress draws a one-line bar on stderr while a batch runs, when stderr
@@ -29,32 +27,21 @@ type progress struct {
 // minProgressRuns is the batch size from which a bar is worth drawing.
 const minProgressRuns = 4
 
-// isTerminal reports whether w is a terminal. Tests replace it.
-var isTerminal = func(w io.Writer) bool {
-	f, ok := osFile(w)
-	return ok && term.IsTerminal(int(f.Fd()))
-}
-
-// terminalWidth is the width of the terminal behind w (80 when unknown).
-var terminalWidth = func(w io.Writer) int {
-	if f, ok := osFile(w); ok {
-		if cols, _, err := term.GetSize(int(f.Fd())); err == nil && cols > 20 {
-			return cols
-		}
-	}
-	return 80
-}
-
 // newProgress returns a bar on w, or a disabled one when w is not a
 // terminal. A nil *progress is disabled too.
-func newProgress(w io.Writer) *progress {
-	if !isTerminal(w) {
+func newProgress(w io.Writer, terminal func(io.Writer) (int, bool)) *progress {
+	cols, ok := terminal(w)
+	if !ok {
 		return &progress{w: w, disabled: true}
 	}
-	return &progress{w: w, width: terminalWidth(w)}
+	if cols <= 20 {
+		cols = 80 // unknown, or too narrow to believe
+	}
+	return &progress{w: w, width: cols}
 }
 
-func (p *progress) add(n int) {
+// Add announces n more runs (app.Progress).
+func (p *progress) Add(n int) {
 	if p == nil || p.disabled {
 		return
 	}
@@ -63,7 +50,8 @@ func (p *progress) add(n int) {
 	p.mu.Unlock()
 }
 
-func (p *progress) step(n int) {
+// Step counts n runs done (app.Progress).
+func (p *progress) Step(n int) {
 	if p == nil || p.disabled {
 		return
 	}

@@ -1,12 +1,13 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 
-	"github.com/gilsim/gilsim/compare"
-	"github.com/gilsim/gilsim/dsl"
+	"github.com/gilsim/gilsim/internal/app"
 	"github.com/gilsim/gilsim/report"
 	"github.com/gilsim/gilsim/simulator"
 )
@@ -51,109 +52,71 @@ Exit status:
      limit, or an output that cannot be written (nothing is written)
 `
 
-func reportCommand(args []string, stdout, stderr io.Writer) int {
+func reportCommand(e *env, args []string, stdout, stderr io.Writer) int {
 	f, paths, code, ok := parseOutputFlags("report", reportUsage, args, stdout, stderr)
 	if !ok {
 		return code
 	}
 	// Folders and globs expand as for run and test; a path that names no
 	// file is reported with the files that do not parse.
-	items := expand(paths)
+	items := e.expand(paths)
 	files := make([]string, len(items))
 	for i, it := range items {
-		files[i] = it.path
+		files[i] = it.Path
 	}
 	if !checkOutput("report", f.out, files, stderr) {
 		return exitUsage
 	}
 
-	// Parse everything first, so that one go reports every bad file.
-	type job struct {
-		path  string
-		sweep *dsl.Sweep
-		run   dsl.Run
+	// Every file runs (on all cores, reported in order), and nothing is
+	// written unless all of them did.
+	runner := e.runner(app.AnyLoader(e.parseAny, f.set), runtime.GOMAXPROCS(0), f.opts)
+	runner.Observe = func(sc *simulator.Scenario) (func(simulator.Span), any) {
+		rec := report.NewRecorder(sc, report.HTMLRecorderOptions)
+		return rec.Trace, rec
 	}
-	var jobs []job
-	bad := false
-	for _, it := range items {
-		path := it.path
-		if it.err != nil {
-			writeParseError(stderr, path, it.err)
-			bad = true
-			continue
-		}
-		sw, err := dsl.ParseAnySweepFile(path, f.set)
-		if err != nil {
-			writeParseError(stderr, path, err)
-			bad = true
-			continue
-		}
-		for _, r := range sw.Runs {
-			// A workload is compared under every model; lower them all
-			// now, so that one that cannot run stops nothing half-way.
-			if r.Workload != nil {
-				if err := compare.Plan(r.Workload, compare.Options{}); err != nil {
-					src, _ := os.ReadFile(path)
-					writeCompareError(stderr, path, src, r.Label(), nil, err)
-					bad = true
-					break
-				}
-			}
-			jobs = append(jobs, job{path, sw, r})
-		}
-	}
-	if bad {
-		return exitUsage
-	}
-
 	status := exitOK
+	bad := false
 	var sections []*report.HTMLSection
-	for _, j := range jobs {
-		if w := j.run.Workload; w != nil {
-			c, err := compare.Run(w, compare.Options{Sim: f.opts})
-			if err != nil {
-				where := j.path
-				if l := j.run.Label(); l != "" {
-					where += " [" + l + "]"
+	runner.Run(items, func(_ int, file *app.File) {
+		if file.Err != nil {
+			writeParseError(stderr, file.Path, file.Err)
+			bad = true
+			return
+		}
+		for _, o := range file.Runs {
+			var le *simulator.LowerError
+			switch {
+			case errors.As(o.Err, &le) && le.Pos.Line > 0:
+				// a workload step that a model cannot run: positioned
+				src, _ := os.ReadFile(file.Path)
+				writeCompareError(stderr, file.Path, src, o.Label(), nil, o.Err)
+				bad = true
+				return
+			case o.Err != nil:
+				// A *simulator.LimitError, or a scenario the engine refused.
+				fmt.Fprintf(stderr, "%s: %s\n", safe(file.Path+o.Tag()), safe(oneLine(o.Err.Error())))
+				bad = true
+				continue
+			case o.Comparison != nil:
+				if o.Comparison.Failed() {
+					status = exitFailed
 				}
-				fmt.Fprintf(stderr, "%s: %s\n", safe(where), safe(oneLine(err.Error())))
+				sections = append(sections, report.NewCompareHTMLSection(report.Comparison{RunID: o.RunID, Comparison: o.Comparison}))
+				continue
+			}
+			if !succeeded(o.Result) {
+				status = exitFailed
+			}
+			sec, err := report.NewHTMLSection(o.Result, o.Kept.(*report.Recorder), o.Label())
+			if err != nil {
+				fmt.Fprintf(stderr, "%s: %s\n", safe(file.Path), safe(err.Error()))
 				bad = true
 				continue
 			}
-			if c.Failed() {
-				status = exitFailed
-			}
-			sections = append(sections, report.NewCompareHTMLSection(reportComparison(&compareJob{path: j.path, sweep: j.sweep, run: j.run}, c)))
-			continue
+			sections = append(sections, sec)
 		}
-		rec := report.NewRecorder(j.run.Scenario, report.HTMLRecorderOptions)
-		opts := f.opts
-		opts.Trace = rec.Trace
-		res, err := simulator.Run(j.run.Scenario, opts)
-		if err != nil {
-			where := j.path
-			if l := j.run.Label(); l != "" {
-				where += " [" + l + "]"
-			}
-			// A *simulator.LimitError, or a scenario the engine refused.
-			fmt.Fprintf(stderr, "%s: %s\n", safe(where), safe(oneLine(err.Error())))
-			bad = true
-			continue
-		}
-		if res.File == "" {
-			res.File = j.path
-		}
-		if !succeeded(res) {
-			status = exitFailed
-		}
-		sec, err := report.NewHTMLSection(res, rec, j.run.Label())
-		if err != nil {
-			fmt.Fprintf(stderr, "%s: %s\n", safe(j.path), safe(err.Error()))
-			bad = true
-			continue
-		}
-		sections = append(sections, sec)
-	}
+	})
 	if bad {
 		return exitUsage
 	}

@@ -10,6 +10,7 @@ import (
 // gilsim report, with the real parser and engine.
 
 func TestReportCommand(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	out := filepath.Join(dir, "report.html")
 	// The workers=4 run of the sweep fails an expectation: exit 1, page written.
@@ -56,6 +57,7 @@ func TestReportCommand(t *testing.T) {
 
 // gilsim report takes folders and globs, as run and test do.
 func TestReportFolders(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	for name, title := range map[string]string{"a.sim": "alpha", "sub/b.sim": "beta", "other/c.sim": "gamma"} {
 		p := filepath.Join(dir, name)

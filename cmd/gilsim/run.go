@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"strings"
 
+	"github.com/gilsim/gilsim/internal/app"
 	"github.com/gilsim/gilsim/report"
 	"github.com/gilsim/gilsim/simulator"
 )
@@ -73,12 +74,12 @@ Exit status:
 
 var runFormats = []string{"table", "markdown", "csv", "json", "jsonl"}
 
-func runCommand(args []string, stdout, stderr io.Writer) int {
-	cfg, code, ok := parseBatchFlags("run", runUsage, runFormats, args, stdout, stderr)
+func runCommand(e *env, args []string, stdout, stderr io.Writer) int {
+	cfg, code, ok := parseBatchFlags(e, "run", runUsage, runFormats, args, stdout, stderr)
 	if !ok {
 		return code
 	}
-	return executeBatch("run", cfg, stdout, stderr, func(out io.Writer, items int) batchRenderer {
+	return e.executeBatch("run", cfg, stdout, stderr, func(out io.Writer, items int) batchRenderer {
 		return &runRenderer{cfg: cfg, out: out, items: items}
 	})
 }
@@ -86,7 +87,7 @@ func runCommand(args []string, stdout, stderr io.Writer) int {
 // parseBatchFlags reads the flags of `run` or `test`, which may come
 // before, between or after the paths. When ok is false the command is
 // over and code is its exit status (0 for -h).
-func parseBatchFlags(cmd, usage string, formats []string, args []string, stdout, stderr io.Writer) (cfg *batchConfig, code int, ok bool) {
+func parseBatchFlags(e *env, cmd, usage string, formats []string, args []string, stdout, stderr io.Writer) (cfg *batchConfig, code int, ok bool) {
 	fset := flag.NewFlagSet("gilsim "+cmd, flag.ContinueOnError)
 	fset.SetOutput(io.Discard) // its errors are reported below
 	fset.Usage = func() {}     // printed below, to stdout for -h
@@ -109,7 +110,7 @@ func parseBatchFlags(cmd, usage string, formats []string, args []string, stdout,
 	if err := check(); err != nil {
 		return usageError(err.Error())
 	}
-	if err := cfg.timeline.resolve(cfg.format, cfg.out, stdout); err != nil {
+	if err := cfg.timeline.resolve(cfg.format, cfg.out, stdout, e.terminal); err != nil {
 		return usageError(err.Error())
 	}
 	if len(paths) == 0 {
@@ -122,15 +123,15 @@ func parseBatchFlags(cmd, usage string, formats []string, args []string, stdout,
 // batchRenderer turns the outcomes of a batch into output, one item at a
 // time and in list order. file returns the item's exit status.
 type batchRenderer interface {
-	file(o *fileOutcome, stderr io.Writer) int
+	file(f *app.File, stderr io.Writer) int
 	close() error
 }
 
 // executeBatch runs cfg's batch and renders it; the shared body of `run`
 // and `test`.
-func executeBatch(cmd string, cfg *batchConfig, stdout, stderr io.Writer, newRenderer func(io.Writer, int) batchRenderer) int {
-	all := expand(cfg.paths)
-	items := cfg.shard.slice(all)
+func (e *env) executeBatch(cmd string, cfg *batchConfig, stdout, stderr io.Writer, newRenderer func(io.Writer, int) batchRenderer) int {
+	all := e.expand(cfg.paths)
+	items := cfg.shard.Slice(all)
 	out, file, err := openOutput(cfg, all, stdout)
 	if err != nil {
 		fmt.Fprintf(stderr, "gilsim %s: %s\n", cmd, safe(err.Error()))
@@ -140,17 +141,20 @@ func executeBatch(cmd string, cfg *batchConfig, stdout, stderr io.Writer, newRen
 		defer abortOnInterrupt(file)()
 	}
 	bw := &errWriter{w: out}
-	prog := newProgress(stderr)
+	prog := newProgress(stderr, e.terminal)
 	r := newRenderer(bw, len(items))
 	status := exitOK
-	load := loadScenario
+	load := app.ScenarioLoader(e.parse, e.parseAny, cfg.set)
 	if cmd == "test" {
-		load = loadAny
+		load = app.AnyLoader(e.parseAny, cfg.set)
 	}
+	runner := e.runner(load, cfg.jobs, cfg.opts)
+	runner.Observe = cfg.timeline.observer()
+	runner.Progress = prog
 	ran := false // some run of some file finished, and has results to show
-	runBatchWith(load, items, cfg.set, cfg.opts, cfg.jobs, cfg.timeline.recorder(), prog, func(_ int, o *fileOutcome) {
-		status = max(status, r.file(o, prog))
-		ran = ran || finishedRun(o)
+	runner.Run(items, func(_ int, f *app.File) {
+		status = max(status, r.file(f, prog))
+		ran = ran || f.Finished()
 	})
 	prog.finish()
 	werr := r.close()
@@ -177,20 +181,6 @@ func executeBatch(cmd string, cfg *batchConfig, stdout, stderr io.Writer, newRen
 	return status
 }
 
-// finishedRun reports whether some run of o finished (with or without
-// its expectations met), rather than stopping on an error.
-func finishedRun(o *fileOutcome) bool {
-	if o.err != nil {
-		return false
-	}
-	for _, ro := range o.runs {
-		if ro.err == nil {
-			return true
-		}
-	}
-	return false
-}
-
 // errWriter remembers the first write error and drops everything after
 // it, so that renderers need not check every write.
 type errWriter struct {
@@ -210,34 +200,21 @@ func (e *errWriter) Write(b []byte) (int, error) {
 	return len(b), nil
 }
 
-// reportRuns converts the finished runs of an outcome for the report
-// package, and reports the runs that stopped on a limit on stderr. code
-// is the item's exit status.
-func reportRuns(o *fileOutcome, stderr io.Writer) (runs []report.Run, code int) {
-	kinds := map[string]string{}
-	for _, p := range o.sweep.Params {
-		kinds[p.Name] = p.Kind
-	}
-	for k, ro := range o.runs {
-		sr := o.sweep.Runs[k]
-		if ro.err != nil {
-			where := o.path
-			if l := sr.Label(); l != "" {
-				where += " [" + l + "]"
-			}
+// reportRuns gives the finished runs of a file to the report package, and
+// reports the runs that stopped on a limit on stderr. code is the item's
+// exit status.
+func reportRuns(f *app.File, stderr io.Writer) (runs []report.Run, code int) {
+	for _, o := range f.Runs {
+		if o.Err != nil {
 			// A *simulator.LimitError, or a scenario the engine refused.
-			fmt.Fprintf(stderr, "%s: %s\n", safe(where), safe(oneLine(ro.err.Error())))
+			fmt.Fprintf(stderr, "%s: %s\n", safe(f.Path+o.Tag()), safe(oneLine(o.Err.Error())))
 			code = max(code, exitUsage)
 			continue
 		}
-		if !succeeded(ro.res) {
+		if !succeeded(o.Result) {
 			code = max(code, exitFailed)
 		}
-		run := report.Run{Result: ro.res}
-		for _, b := range sr.Params {
-			run.Params = append(run.Params, report.Param{Name: b.Name, Value: b.Value, Numeric: kinds[b.Name] == "number"})
-		}
-		runs = append(runs, run)
+		runs = append(runs, report.Run{RunID: o.RunID, Result: o.Result})
 	}
 	return runs, code
 }
@@ -252,19 +229,19 @@ type runRenderer struct {
 	csv    []report.Run       // every run, written at the end
 }
 
-func (r *runRenderer) file(o *fileOutcome, stderr io.Writer) int {
-	if o.err == errSkippedWorkload {
-		fmt.Fprintf(stderr, "gilsim run: skipping %s: a workload (use gilsim compare)\n", safe(o.path))
+func (r *runRenderer) file(f *app.File, stderr io.Writer) int {
+	if f.Err == app.ErrSkippedWorkload {
+		fmt.Fprintf(stderr, "gilsim run: skipping %s: a workload (use gilsim compare)\n", safe(f.Path))
 		return exitOK
 	}
-	if o.err != nil {
-		writeParseError(stderr, o.path, o.err)
+	if f.Err != nil {
+		writeParseError(stderr, f.Path, f.Err)
 		return exitUsage
 	}
-	runs, code := reportRuns(o, stderr)
+	runs, code := reportRuns(f, stderr)
 	switch r.cfg.format {
 	case "table", "markdown":
-		sweep := len(o.sweep.Runs) > 1
+		sweep := len(f.Sweep.Runs) > 1
 		for i, run := range runs {
 			if sweep && i > 0 {
 				break
@@ -275,20 +252,20 @@ func (r *runRenderer) file(o *fileOutcome, stderr io.Writer) int {
 			r.blocks++
 			switch {
 			case sweep && r.cfg.format == "table":
-				report.SweepTable(r.out, runs, o.sweep.Varied)
+				report.SweepTable(r.out, runs, f.Sweep.Varied)
 			case sweep:
-				report.SweepMarkdown(r.out, runs, o.sweep.Varied)
+				report.SweepMarkdown(r.out, runs, f.Sweep.Varied)
 			case r.cfg.format == "table":
 				report.Tables(r.out, run.Result, report.TableOptions{PerTask: r.cfg.perTask})
 			default:
 				report.Markdown(r.out, run.Result, report.TableOptions{PerTask: r.cfg.perTask})
 			}
 		}
-		code = max(code, r.cfg.timeline.write(r.out, o, stderr))
+		code = max(code, r.cfg.timeline.write(r.out, f, stderr))
 	case "json":
 		for _, run := range runs {
 			if r.json == nil {
-				r.json = report.NewJSONStream(r.out, r.items > 1 || len(o.sweep.Runs) > 1)
+				r.json = report.NewJSONStream(r.out, r.items > 1 || len(f.Sweep.Runs) > 1)
 			}
 			r.json.Write(run)
 		}

@@ -20,6 +20,7 @@ func TestMain(m *testing.M) {
 // included. go test ./cmd/gilsim -run TestScripts -update rewrites the
 // expected output in place.
 func TestScripts(t *testing.T) {
+	t.Parallel()
 	testscript.Run(t, testscript.Params{
 		Dir:           "testdata/script",
 		UpdateScripts: *updateScripts,

@@ -1,10 +1,9 @@
 package main
 
 import (
-	"errors"
-	"math"
 	"strconv"
-	"strings"
+
+	"github.com/gilsim/gilsim/dsl"
 )
 
 // sizeUnits are the size units of the scenario language (powers of 1024),
@@ -19,27 +18,6 @@ var sizeUnits = []struct {
 	{"B", 1},
 }
 
-// parseSize reads a size the way the scenario language writes one: a whole
-// number immediately followed by B, KB, MB or GB (powers of 1024).
-func parseSize(s string) (int64, error) {
-	bad := errors.New("want a size like 256MB or 2GB (units B, KB, MB, GB)")
-	for _, u := range sizeUnits {
-		num, ok := strings.CutSuffix(s, u.name)
-		if !ok {
-			continue
-		}
-		if !allDigits(num) {
-			return 0, bad
-		}
-		n, err := strconv.ParseInt(num, 10, 64)
-		if err != nil || n > math.MaxInt64/u.scale {
-			return 0, errors.New("too large: sizes must stay below 2^63 bytes")
-		}
-		return n * u.scale, nil
-	}
-	return 0, bad
-}
-
 // formatSize writes n bytes with the largest unit that divides it.
 func formatSize(n int64) string {
 	for i := len(sizeUnits) - 2; i >= 0; i-- {
@@ -50,7 +28,8 @@ func formatSize(n int64) string {
 	return strconv.FormatInt(n, 10) + "B"
 }
 
-// sizeFlag is a flag.Value holding bytes parsed by parseSize.
+// sizeFlag is a flag.Value holding bytes, read as the scenario language
+// writes sizes (dsl.ParseSize): 256MB, 2GB, 1.5KB.
 type sizeFlag struct{ bytes int64 }
 
 func (f *sizeFlag) String() string {
@@ -61,7 +40,7 @@ func (f *sizeFlag) String() string {
 }
 
 func (f *sizeFlag) Set(s string) error {
-	n, err := parseSize(s)
+	n, err := dsl.ParseSize(s)
 	if err != nil {
 		return err
 	}

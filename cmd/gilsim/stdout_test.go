@@ -19,6 +19,7 @@ func (fullWriter) Write([]byte) (int, error) { return 0, syscall.ENOSPC }
 // Every command whose output is lost reports it and exits 2, whatever
 // the run found.
 func TestStdoutWriteErrors(t *testing.T) {
+	t.Parallel()
 	cases := [][]string{
 		{"help"},
 		{"help", "run"},
@@ -39,7 +40,7 @@ func TestStdoutWriteErrors(t *testing.T) {
 	}
 	for _, args := range cases {
 		var errb bytes.Buffer
-		code := run(args, fullWriter{}, &errb)
+		code := testEnv().run(args, fullWriter{}, &errb)
 		if code != exitUsage || !strings.Contains(errb.String(), "no space left on device") {
 			t.Errorf("%q into a full disk: exit %d, stderr %q; want exit 2 and the error", args, code, errb.String())
 		}
@@ -49,13 +50,14 @@ func TestStdoutWriteErrors(t *testing.T) {
 	}
 	calibrate := []string{"calibrate", "--python", fakePython(t, "full"), "--budget", "3s"}
 	var errb bytes.Buffer
-	if code := run(calibrate, fullWriter{}, &errb); code != exitUsage || !strings.Contains(errb.String(), "no space left on device") {
+	if code := testEnv().run(calibrate, fullWriter{}, &errb); code != exitUsage || !strings.Contains(errb.String(), "no space left on device") {
 		t.Errorf("%q into a full disk: exit %d, stderr %q", calibrate, code, errb.String())
 	}
 }
 
 // The same with the real /dev/full, where there is one.
 func TestStdoutDevFull(t *testing.T) {
+	t.Parallel()
 	full, err := os.OpenFile("/dev/full", os.O_WRONLY, 0)
 	if err != nil {
 		t.Skipf("no /dev/full: %v", err)
@@ -63,7 +65,7 @@ func TestStdoutDevFull(t *testing.T) {
 	defer full.Close()
 	for _, args := range [][]string{{"fidelity"}, {"atlas", "testdata/atlas/ok"}, {"run", "testdata/fcfs.sim"}} {
 		var errb bytes.Buffer
-		if code := run(args, full, &errb); code != exitUsage || !strings.Contains(errb.String(), "no space left on device") || strings.Count(errb.String(), "\n") != 1 {
+		if code := testEnv().run(args, full, &errb); code != exitUsage || !strings.Contains(errb.String(), "no space left on device") || strings.Count(errb.String(), "\n") != 1 {
 			t.Errorf("%q > /dev/full: exit %d, stderr %q", args, code, errb.String())
 		}
 	}
@@ -74,6 +76,7 @@ func TestStdoutDevFull(t *testing.T) {
 // nothing left to escape, or the caret would no longer stand under its
 // column.
 func TestExcerptNeedsNoMoreEscaping(t *testing.T) {
+	t.Parallel()
 	check := func(r rune) {
 		msg := dsl.ErrorAt("f.sim", []byte("a"+string(r)+"bc"), 1, 4, "m").Error()
 		if got := report.TermSafeText(msg); got != msg {

@@ -5,12 +5,11 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"slices"
 	"strconv"
 	"strings"
 
-	"github.com/gilsim/gilsim/compare"
 	"github.com/gilsim/gilsim/dsl"
+	"github.com/gilsim/gilsim/internal/app"
 	"github.com/gilsim/gilsim/report"
 	"github.com/gilsim/gilsim/simulator"
 )
@@ -58,12 +57,12 @@ Exit status:
      run stopped by a limit
 `
 
-func testCommand(args []string, stdout, stderr io.Writer) int {
-	cfg, code, ok := parseBatchFlags("test", testUsage, runFormats, args, stdout, stderr)
+func testCommand(e *env, args []string, stdout, stderr io.Writer) int {
+	cfg, code, ok := parseBatchFlags(e, "test", testUsage, runFormats, args, stdout, stderr)
 	if !ok {
 		return code
 	}
-	return executeBatch("test", cfg, stdout, stderr, func(out io.Writer, items int) batchRenderer {
+	return e.executeBatch("test", cfg, stdout, stderr, func(out io.Writer, items int) batchRenderer {
 		return &testRenderer{format: cfg.format, out: out}
 	})
 }
@@ -77,99 +76,48 @@ type testResult struct {
 	Runs         int           `json:"runs"`
 	SimulatedNS  int64         `json:"simulated_ns"` // makespans, summed over the runs
 	Expectations int           `json:"expectations"` // evaluated, over the runs
-	Failures     []testFailure `json:"failures"`
+	Failures     []app.Failure `json:"failures"`
 }
 
-// testFailure is one thing that went wrong in a run.
-type testFailure struct {
-	Kind   string            `json:"kind"` // expect, deadlock or failure
-	Line   int               `json:"line,omitempty"`
-	Text   string            `json:"text"`
-	Actual string            `json:"actual,omitempty"`
-	Error  string            `json:"error,omitempty"`
-	Params map[string]string `json:"params,omitempty"`
-	label  string
-}
-
-// message is the failure as one line: file:line: expect ... — actual V.
-func (f testFailure) message(file string) string {
-	var s string
-	switch f.Kind {
-	case "expect":
-		s = file + ":" + strconv.Itoa(f.Line) + ": expect " + f.Text + " — "
-		if f.Error != "" {
-			s += f.Error
-		} else {
-			s += "actual " + f.Actual
-		}
-	default:
-		s = file + ": " + f.Text
-	}
-	if f.label != "" {
-		s += " [" + f.label + "]"
-	}
-	return s
-}
-
-// judge turns an outcome into a testResult; stderr gets what could not
-// run. code is the item's exit status.
-func judge(o *fileOutcome, stderr io.Writer) (t testResult, code int) {
-	t = testResult{File: o.path, Failures: []testFailure{}}
-	if o.err != nil {
-		writeParseError(stderr, o.path, o.err)
-		t.Status, t.Error = "error", errorKind(o.err)
+// judge turns a file's outcome into a testResult; stderr gets what could
+// not run. code is the item's exit status.
+func judge(f *app.File, stderr io.Writer) (t testResult, code int) {
+	t = testResult{File: f.Path, Failures: []app.Failure{}}
+	if f.Err != nil {
+		writeParseError(stderr, f.Path, f.Err)
+		t.Status, t.Error = "error", errorKind(f.Err)
 		return t, exitUsage
 	}
-	t.Scenario = o.sweep.Title
-	t.Runs = len(o.runs)
-	for k, ro := range o.runs {
-		sr := o.sweep.Runs[k]
-		if ro.err != nil {
-			where := o.path
-			if l := sr.Label(); l != "" {
-				where += " [" + l + "]"
-			}
-			fmt.Fprintf(stderr, "%s: %s\n", safe(where), safe(oneLine(ro.err.Error())))
+	t.Scenario = f.Sweep.Title
+	t.Runs = len(f.Runs)
+	for _, o := range f.Runs {
+		if o.Err != nil {
+			fmt.Fprintf(stderr, "%s: %s\n", safe(f.Path+o.Tag()), safe(oneLine(o.Err.Error())))
 			t.Error = "stopped by a limit"
 			var le *simulator.LowerError
-			if errors.As(ro.err, &le) {
+			if errors.As(o.Err, &le) {
 				t.Error = "cannot compare"
 			}
 			code = exitUsage
 			continue
 		}
-		add := func(f testFailure) {
-			f.label = sr.Label()
-			if len(sr.Varied) > 0 {
-				f.Params = map[string]string{}
-				for _, b := range sr.Varied {
-					f.Params[b.Name] = b.Value
+		if c := o.Comparison; c != nil {
+			for _, r := range app.ComparisonRows(c) {
+				if r.Result != nil {
+					t.SimulatedNS += r.Makespan
 				}
 			}
-			t.Failures = append(t.Failures, f)
-		}
-		if c := ro.cmp; c != nil {
-			judgeComparison(c, &t, add)
+			for _, e := range c.Expectations {
+				if !e.Skipped {
+					t.Expectations++
+				}
+			}
+			t.Failures = append(t.Failures, app.ComparisonFailures(f.Path, o.RunID, c)...)
 			continue
 		}
-		r := ro.res
-		t.SimulatedNS += r.Makespan
-		t.Expectations += len(r.Expectations)
-		if d := r.Deadlock; d != nil {
-			add(testFailure{Kind: "deadlock", Text: "DEADLOCK at " + simulator.FormatDuration(d.Time) + ": blocked " + strings.Join(d.Blocked, ", ")})
-		}
-		if f := r.Failure; f != nil {
-			who := ""
-			if f.Entity != "" {
-				who = f.Entity + ": "
-			}
-			add(testFailure{Kind: "failure", Text: "FAILURE at " + simulator.FormatDuration(f.Time) + ": " + who + f.Message})
-		}
-		for _, e := range r.Expectations {
-			if !e.OK {
-				add(testFailure{Kind: "expect", Line: int(e.Pos.Line), Text: e.Text, Actual: e.Actual, Error: e.Err})
-			}
-		}
+		t.SimulatedNS += o.Result.Makespan
+		t.Expectations += len(o.Result.Expectations)
+		t.Failures = append(t.Failures, app.Failures(f.Path, o.RunID, o.Result)...)
 	}
 	switch {
 	case t.Error != "":
@@ -183,47 +131,13 @@ func judge(o *fileOutcome, stderr io.Writer) (t testResult, code int) {
 	return t, code
 }
 
-// judgeComparison adds a workload file's comparison to t: the models'
-// makespans to the simulated time, a failure per model that did not
-// finish and per expectation that failed (skipped ones never are: test
-// compares every model).
-func judgeComparison(c *compare.Comparison, t *testResult, add func(testFailure)) {
-	rows := append([]*compare.Row{}, c.Rows...)
-	if !slices.Contains(rows, c.Baseline) {
-		rows = append(rows, c.Baseline)
-	}
-	for _, r := range rows {
-		if r.Result == nil {
-			continue
-		}
-		t.SimulatedNS += r.Makespan
-		if r.Problem != "" {
-			kind := "failure"
-			if r.Result.Deadlock != nil {
-				kind = "deadlock"
-			}
-			add(testFailure{Kind: kind, Text: r.Model + ": " + r.Problem})
-		}
-	}
-	for _, e := range c.Expectations {
-		if e.Skipped {
-			continue
-		}
-		t.Expectations++
-		if !e.OK {
-			add(testFailure{Kind: "expect", Line: int(e.Pos.Line), Text: e.Text, Actual: e.Actual, Error: e.Err})
-		}
-	}
-}
-
-// errorKind says in a few words why a file did not run.
 func errorKind(err error) string {
 	var pathErr *fs.PathError
 	var list dsl.ErrorList
 	switch {
 	case errors.As(err, &pathErr):
 		return "cannot read"
-	case isSetError(err):
+	case app.IsSetError(err):
 		return "bad --set"
 	case errors.As(err, &list) && len(list) > 0 && list[0].Line == 0:
 		return "cannot read"
@@ -255,12 +169,11 @@ type testRenderer struct {
 	passed, failed int
 	ran            int          // files that ran (passed or failed, not an error)
 	all            []testResult // markdown and csv are written at the end
-	json           *report.JSONStream
 	jsonN          int
 }
 
-func (r *testRenderer) file(o *fileOutcome, stderr io.Writer) int {
-	t, code := judge(o, stderr)
+func (r *testRenderer) file(f *app.File, stderr io.Writer) int {
+	t, code := judge(f, stderr)
 	if t.Status == "pass" {
 		r.passed++
 	} else {
@@ -278,7 +191,7 @@ func (r *testRenderer) file(o *fileOutcome, stderr io.Writer) int {
 		}
 		b.WriteString(status + "  " + safe(t.File) + "  " + safe(t.summary()) + "\n")
 		for _, f := range t.Failures {
-			b.WriteString("      " + safe(f.message(t.File)) + "\n")
+			b.WriteString("      " + safe(f.String()) + "\n")
 		}
 		io.WriteString(r.out, b.String())
 	case "json":
@@ -350,7 +263,7 @@ func (r *testRenderer) grid(machine bool) *report.Grid {
 			details = append(details, t.Error)
 		}
 		for _, f := range t.Failures {
-			details = append(details, f.message(t.File))
+			details = append(details, f.String())
 		}
 		row := []string{strings.ToUpper(t.Status), t.File, t.Scenario, strconv.Itoa(t.Runs)}
 		if machine {

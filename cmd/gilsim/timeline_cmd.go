@@ -7,8 +7,7 @@ import (
 	"io"
 	"strconv"
 
-	"golang.org/x/term"
-
+	"github.com/gilsim/gilsim/internal/app"
 	"github.com/gilsim/gilsim/report"
 	"github.com/gilsim/gilsim/simulator"
 )
@@ -42,24 +41,10 @@ func addTimelineFlags(fset *flag.FlagSet) *timelineFlags {
 	return tl
 }
 
-// terminalColumns is the width of the terminal behind w, and whether w is
-// a terminal at all. Tests replace it.
-var terminalColumns = func(w io.Writer) (int, bool) {
-	f, ok := osFile(w)
-	if !ok || !term.IsTerminal(int(f.Fd())) {
-		return 0, false
-	}
-	cols, _, err := term.GetSize(int(f.Fd()))
-	if err != nil || cols <= 0 {
-		return 0, false
-	}
-	return cols, true
-}
-
 // resolve checks the flags once parsed and settles the width: --width,
 // else the terminal's when stdout is one (and --out is not given), else
 // 100. A timeline that cannot fit is an error, not a wrapped mess.
-func (tl *timelineFlags) resolve(format, out string, stdout io.Writer) error {
+func (tl *timelineFlags) resolve(format, out string, stdout io.Writer, terminal func(io.Writer) (int, bool)) error {
 	if tl == nil {
 		return nil
 	}
@@ -76,7 +61,8 @@ func (tl *timelineFlags) resolve(format, out string, stdout io.Writer) error {
 	}
 	cols, isTerm := 0, false
 	if out == "" {
-		cols, isTerm = terminalColumns(stdout)
+		cols, isTerm = terminal(stdout)
+		isTerm = isTerm && cols > 0
 	}
 	switch {
 	case isTerm && tl.widthSet && tl.width > cols:
@@ -93,35 +79,37 @@ func (tl *timelineFlags) resolve(format, out string, stdout io.Writer) error {
 	return nil
 }
 
-// recorder returns what a run needs to record its timeline: nil when no
-// timeline is asked for.
-func (tl *timelineFlags) recorder() func(*simulator.Scenario) *report.Recorder {
+// observer returns what a run needs to record its timeline (for
+// app.Runner.Observe): nil when no timeline is asked for.
+func (tl *timelineFlags) observer() func(*simulator.Scenario) (func(simulator.Span), any) {
 	if tl == nil || !tl.on {
 		return nil
 	}
-	return func(sc *simulator.Scenario) *report.Recorder {
-		return report.NewRecorder(sc, report.RecorderOptions{Columns: tl.cols})
+	return func(sc *simulator.Scenario) (func(simulator.Span), any) {
+		rec := report.NewRecorder(sc, report.RecorderOptions{Columns: tl.cols})
+		return rec.Trace, rec
 	}
 }
 
 // write draws the timelines of o's runs that finished, each after a blank
 // line; a run of a sweep is named by its values. It returns the item's
 // exit status.
-func (tl *timelineFlags) write(w io.Writer, o *fileOutcome, stderr io.Writer) int {
+func (tl *timelineFlags) write(w io.Writer, f *app.File, stderr io.Writer) int {
 	if tl == nil || !tl.on {
 		return exitOK
 	}
 	code := exitOK
-	for k, ro := range o.runs {
-		if ro.rec == nil || ro.res == nil {
+	for _, o := range f.Runs {
+		rec, _ := o.Kept.(*report.Recorder)
+		if rec == nil || o.Result == nil {
 			continue
 		}
 		io.WriteString(w, "\n")
-		if l := o.sweep.Runs[k].Label(); len(o.sweep.Runs) > 1 && l != "" {
+		if l := o.Label(); len(f.Runs) > 1 && l != "" {
 			io.WriteString(w, "["+report.TermSafe(l)+"] ")
 		}
-		if err := ro.rec.Timeline(w, ro.res, tl.cols); err != nil {
-			fmt.Fprintf(stderr, "%s: %s\n", safe(o.path), safe(err.Error()))
+		if err := rec.Timeline(w, o.Result, tl.cols); err != nil {
+			fmt.Fprintf(stderr, "%s: %s\n", safe(f.Path), safe(err.Error()))
 			code = exitUsage
 		}
 	}

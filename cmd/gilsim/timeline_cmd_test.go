@@ -12,17 +12,23 @@ import (
 
 // run --timeline and --width, with the real parser and engine.
 
-// fakeTerminal makes stdout look like a terminal of cols columns (cols 0:
-// not a terminal) for one test.
-func fakeTerminal(t *testing.T, cols int) {
-	t.Helper()
-	old := terminalColumns
-	t.Cleanup(func() { terminalColumns = old })
-	terminalColumns = func(io.Writer) (int, bool) { return cols, cols > 0 }
+// fakeTerminal is an env whose stdout looks like a terminal of cols
+// columns (cols 0: not a terminal); stderr is never one, so that no
+// progress bar is drawn.
+func fakeTerminal(cols int) *env {
+	e := realEnv()
+	e.terminal = func(w io.Writer) (int, bool) {
+		if _, isStdout := w.(*stdoutWriter); isStdout {
+			return cols, cols > 0
+		}
+		return 0, false
+	}
+	return e
 }
 
 func TestRunTimeline(t *testing.T) {
-	fakeTerminal(t, 0)
+	t.Parallel()
+	e := fakeTerminal(0)
 	dir := t.TempDir()
 	cases := []cliCase{
 		{name: "timeline", args: []string{"run", "--timeline", "testdata/fcfs.sim"}, code: 0,
@@ -48,6 +54,7 @@ func TestRunTimeline(t *testing.T) {
 			noStdout: true},
 	}
 	for _, c := range cases {
+		c.env = e
 		t.Run(c.name, c.check)
 	}
 	data, err := os.ReadFile(filepath.Join(dir, "out.txt"))
@@ -63,10 +70,10 @@ func TestRunTimeline(t *testing.T) {
 }
 
 func TestRunTimelineTerminal(t *testing.T) {
+	t.Parallel()
 	t.Run("follows the terminal", func(t *testing.T) {
-		fakeTerminal(t, 73)
 		var out, errb bytes.Buffer
-		if code := run([]string{"run", "--timeline", "testdata/fcfs.sim"}, &out, &errb); code != 0 {
+		if code := fakeTerminal(73).run([]string{"run", "--timeline", "testdata/fcfs.sim"}, &out, &errb); code != 0 {
 			t.Fatalf("exit %d: %s", code, errb.String())
 		}
 		found := false
@@ -95,7 +102,7 @@ func TestRunTimelineTerminal(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.c.name, func(t *testing.T) {
-			fakeTerminal(t, c.cols)
+			c.c.env = fakeTerminal(c.cols)
 			c.c.check(t)
 		})
 	}

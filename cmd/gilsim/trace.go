@@ -189,7 +189,7 @@ func loadRuns(path string, set map[string]string, stderr io.Writer) ([]dsl.Run, 
 	return sw.Runs, true
 }
 
-func traceCommand(args []string, stdout, stderr io.Writer) int {
+func traceCommand(e *env, args []string, stdout, stderr io.Writer) int {
 	f, files, code, ok := parseOutputFlags("trace", traceUsage, args, stdout, stderr)
 	if !ok {
 		return code

@@ -26,6 +26,7 @@ func dirEntries(t *testing.T, dir string) []string {
 }
 
 func TestTraceCommand(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	out := filepath.Join(dir, "trace.json")
 	cliCase{name: "trace", args: []string{"trace", "testdata/fcfs.sim", "-o", out}, code: 0, noStdout: true}.check(t)
@@ -97,6 +98,7 @@ func TestTraceCommand(t *testing.T) {
 // the existing file stays, stdout gets nothing, no temporary file is
 // left. So does a run stopped by --max-events into stdout.
 func TestTraceSizeLimit(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	out := filepath.Join(dir, "trace.json")
 	old := []byte("the previous trace\n")
@@ -118,7 +120,7 @@ func TestTraceSizeLimit(t *testing.T) {
 			stderr: []string{"simulation stopped after 1000 events"}},
 		{name: "too small", args: []string{"trace", big, "-o", out, "--max-trace-size", "100B"}, code: 2, noStdout: true,
 			stderr: []string{"--max-trace-size must be at least 1KB"}},
-		{name: "not a size", args: []string{"trace", big, "-o", out, "--max-trace-size", "1.5MB"}, code: 2, noStdout: true,
+		{name: "not a size", args: []string{"trace", big, "-o", out, "--max-trace-size", "1.5 MB"}, code: 2, noStdout: true,
 			stderr: []string{"want a size like 256MB or 2GB"}},
 		{name: "report has no such flag", args: []string{"report", big, "-o", out, "--max-trace-size", "1MB"}, code: 2, noStdout: true,
 			stderr: []string{"flag provided but not defined: -max-trace-size"}},
@@ -134,21 +136,26 @@ func TestTraceSizeLimit(t *testing.T) {
 	}
 }
 
-func TestParseSize(t *testing.T) {
-	good := map[string]int64{"1KB": 1024, "256MB": 256 << 20, "2GB": 2 << 30, "1500B": 1500, "0B": 0}
+// --max-trace-size reads sizes as the language does (dsl.ParseSize), and
+// formatSize writes them back.
+func TestSizeFlag(t *testing.T) {
+	t.Parallel()
+	good := map[string]int64{"1KB": 1024, "256MB": 256 << 20, "2GB": 2 << 30, "1500B": 1500, "0B": 0, "1.5MB": 3 << 19}
 	for in, want := range good {
-		if got, err := parseSize(in); err != nil || got != want {
-			t.Errorf("parseSize(%q) = %d, %v; want %d", in, got, err, want)
+		var f sizeFlag
+		if err := f.Set(in); err != nil || f.bytes != want {
+			t.Errorf("Set(%q) = %d, %v; want %d", in, f.bytes, err, want)
 		}
-		if in != "1500B" && in != "0B" {
+		if in != "1500B" && in != "0B" && in != "1.5MB" {
 			if s := formatSize(want); s != in {
 				t.Errorf("formatSize(%d) = %q, want %q", want, s, in)
 			}
 		}
 	}
-	for _, in := range []string{"", "MB", "1 MB", "1.5MB", "-1MB", "1mb", "1TB", "9999999999999GB", "1e3KB"} {
-		if got, err := parseSize(in); err == nil {
-			t.Errorf("parseSize(%q) = %d, want an error", in, got)
+	for _, in := range []string{"", "MB", "1 MB", "0.5B", "-1MB", "1mb", "1TB", "9999999999999GB", "1e3KB"} {
+		var f sizeFlag
+		if err := f.Set(in); err == nil {
+			t.Errorf("Set(%q) = %d, want an error", in, f.bytes)
 		}
 	}
 }

@@ -28,7 +28,7 @@ func versionString() string {
 	return "gilsim " + v + " (" + runtime.Version() + ")"
 }
 
-func versionCommand(args []string, stdout, stderr io.Writer) int {
+func versionCommand(e *env, args []string, stdout, stderr io.Writer) int {
 	if len(args) != 0 {
 		if len(args) == 1 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {
 			io.WriteString(stdout, versionUsage)

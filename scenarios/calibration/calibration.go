@@ -1,6 +1,6 @@
 // Package calibration holds the scenarios that describe, one file per
 // experiment, the workloads measured on real CPython in
-// ../shared/calibration (E1-E6, E9, E10). They use the measured unit costs
+// fidelity/data (E1-E7, E9, E10). They use the measured unit costs
 // of those experiments and gilsim's default machine, which was calibrated
 // on the same computer.
 //

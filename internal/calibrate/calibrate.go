@@ -1,0 +1,365 @@
+// Package calibrate is the contract between gilsim and its measurement
+// script: measure.py (built in as Script), which `gilsim calibrate` runs
+// with a user's python3, prints one JSON report (Report, in the format
+// Format), and Block maps its measurements to the keys of a scenario's
+// machine { } block (Keys). The script, the report's shape and the
+// mapping live here together, and the package's tests check that the
+// three agree: the script's FORMAT and measurement names are the ones
+// Parse and Keys expect, and a complete report renders a block the
+// language accepts.
+package calibrate
+
+import (
+	"bytes"
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+)
+
+// Script is measure.py: it runs every measurement in a fresh interpreter
+// and prints one JSON report (see its docstring).
+//
+//go:embed measure.py
+var Script []byte
+
+// Format is the report's format: the script's FORMAT, its
+// "gilsim_calibrate" field.
+const Format = 1
+
+// Report is the JSON the script prints.
+type Report struct {
+	Format int `json:"gilsim_calibrate"`
+	Python struct {
+		Version        string `json:"version"`
+		Implementation string `json:"implementation"`
+		Platform       string `json:"platform"`
+		Executable     string `json:"executable"`
+		GILEnabled     *bool  `json:"gil_enabled"`
+	} `json:"python"`
+	CPUs         int           `json:"cpus"`
+	Budget       float64       `json:"budget_s"`
+	Measurements []Measurement `json:"measurements"`
+
+	byName map[string]Measurement
+}
+
+// Measurement is one entry of a Report: a value with its unit, or why
+// there is none (an error, or a package that is not installed).
+type Measurement struct {
+	Name    string   `json:"name"`
+	Value   *float64 `json:"value"`
+	Unit    string   `json:"unit"`
+	N       int      `json:"n"`
+	Spread  *float64 `json:"spread_pct"`
+	How     string   `json:"how"`
+	Error   string   `json:"error"`
+	Skipped string   `json:"skipped"`
+	Version string   `json:"version"`
+}
+
+// Parse reads the script's report.
+func Parse(b []byte) (*Report, error) {
+	var c Report
+	dec := json.NewDecoder(bytes.NewReader(b))
+	if err := dec.Decode(&c); err != nil {
+		return nil, fmt.Errorf("its output is not JSON (%v)", err)
+	}
+	if c.Format != Format {
+		return nil, fmt.Errorf("unknown report format %d", c.Format)
+	}
+	c.byName = map[string]Measurement{}
+	for _, m := range c.Measurements {
+		c.byName[m.Name] = m
+	}
+	return &c, nil
+}
+
+// get returns a measurement's value, or why there is none.
+func (c *Report) get(name, unit string) (float64, string) {
+	m, ok := c.byName[name]
+	switch {
+	case !ok:
+		return 0, name + ": missing from the report"
+	case m.Error != "":
+		return 0, name + ": " + m.Error
+	case m.Skipped != "":
+		return 0, name + ": could not be measured here (" + m.Skipped + ")"
+	case m.Value == nil || math.IsNaN(*m.Value) || math.IsInf(*m.Value, 0) || *m.Value < 0:
+		return 0, name + ": no valid value"
+	case m.Unit != unit:
+		return 0, fmt.Sprintf("%s: in %q, want %q", name, m.Unit, unit)
+	}
+	return *m.Value, ""
+}
+
+// Key is one line of the machine block and the measurement it comes from.
+type Key struct {
+	Key  string // the machine key, as written in the block ("memory thread")
+	From string // the measurement's name in the report
+	Unit string // the unit the measurement must be in
+	Pkg  string // the optional package it needs ("" = python3 only)
+}
+
+// Keys maps the measurements to the block's keys, in the block's order.
+var Keys = []Key{
+	{"wakeup_latency", "wakeup_latency", "ns", ""},
+	{"context_switch", "context_switch", "ns", ""},
+	{"timer_slack", "sleep_200us", "ns", ""}, // minus 200 us and the wake-up
+	{"thread_start", "thread_start", "ns", ""},
+	{"asyncio_switch", "asyncio_switch", "ns", ""},
+	{"generator_switch", "generator_switch", "ns", ""},
+	{"trampoline_dispatch", "trampoline_step", "ns", ""}, // minus the send
+	{"multicore_speed", "effective_cores", "cores", ""},  // over 2
+	{"gevent_switch", "gevent_switch", "ns", "gevent"},
+	{"greenlet_switch", "greenlet_switch", "ns", "greenlet"},
+	{"eventlet_switch", "eventlet_switch", "ns", "eventlet"},
+	{"memory process", "memory_process", "bytes", ""},
+	{"memory thread", "memory_thread", "bytes", ""},
+	{"memory coroutine", "memory_coroutine", "bytes", ""},
+	{"memory gen", "memory_gen", "bytes", ""},
+	{"memory greenlet", "memory_greenlet", "bytes", "gevent"},
+	{"memory raw_greenlet", "memory_raw_greenlet", "bytes", "greenlet"},
+	{"memory greenthread", "memory_greenthread", "bytes", "eventlet"},
+	{"memory", "memory_total", "bytes", ""},
+}
+
+// extra are the measurements that set no key but are reported as
+// comments under the block (extraComments).
+var extra = []string{"thread_hop", "process_start"}
+
+// Names lists every measurement the report must hold: those of Keys, in
+// their order, then the extra ones.
+func Names() []string {
+	var names []string
+	seen := map[string]bool{}
+	for _, k := range Keys {
+		if !seen[k.From] {
+			seen[k.From] = true
+			names = append(names, k.From)
+		}
+	}
+	return append(names, extra...)
+}
+
+// notInstalled reports whether m was skipped because pkg is missing.
+func (c *Report) notInstalled(name, pkg string) bool {
+	m, ok := c.byName[name]
+	return ok && m.Skipped != "" && pkg != "" && strings.HasPrefix(m.Skipped, pkg+" ")
+}
+
+// Skipped lists the optional packages that were missing, with the keys
+// left out for each.
+func (c *Report) Skipped() []string {
+	var out []string
+	seen := map[string][]string{}
+	var order []string
+	for _, k := range Keys {
+		if c.notInstalled(k.From, k.Pkg) {
+			if _, ok := seen[k.Pkg]; !ok {
+				order = append(order, k.Pkg)
+			}
+			seen[k.Pkg] = append(seen[k.Pkg], k.Key)
+		}
+	}
+	for _, p := range order {
+		out = append(out, fmt.Sprintf("%s not installed (%s keep gilsim's defaults)", p, strings.Join(seen[p], ", ")))
+	}
+	return out
+}
+
+// Block renders the machine block, or lists what is missing for it. It
+// never returns part of a block: problems non-empty means block empty.
+func (c *Report) Block() (string, []string) {
+	type line struct{ text, note string }
+	var lines []line
+	var problems []string
+	skippedNoted := map[string]bool{}
+	wake, _ := c.get("wakeup_latency", "ns")
+	for _, k := range Keys {
+		if c.notInstalled(k.From, k.Pkg) {
+			if !skippedNoted[k.Pkg] {
+				skippedNoted[k.Pkg] = true
+				var keys []string
+				for _, o := range Keys {
+					if o.Pkg == k.Pkg {
+						keys = append(keys, o.Key)
+					}
+				}
+				lines = append(lines, line{"# skipped: " + k.Pkg + " not installed (" + strings.Join(keys, ", ") + " keep their defaults)", ""})
+			}
+			continue
+		}
+		if m, ok := c.byName[k.From]; ok && k.Key == "multicore_speed" && m.Skipped != "" {
+			// one CPU, or no fork(): nothing to slow down here
+			lines = append(lines, line{"# multicore_speed not measured (" + m.Skipped + "): it keeps its default", ""})
+			continue
+		}
+		v, why := c.get(k.From, k.Unit)
+		if why != "" {
+			problems = append(problems, why)
+			continue
+		}
+		m := c.byName[k.From]
+		note := m.How
+		switch k.Key {
+		case "timer_slack":
+			slack := v - 200_000 - wake
+			note = fmt.Sprintf("time.sleep(200us) took %s: minus 200us and the wake-up", FormatDuration(int64(math.Round(v))))
+			if slack < 0 {
+				slack = 0
+				note += " (clamped at 0)"
+			}
+			v = slack
+		case "trampoline_dispatch":
+			send, why := c.get("generator_switch", "ns")
+			if why != "" {
+				problems = append(problems, why)
+				continue
+			}
+			note = fmt.Sprintf("a round-robin trampoline's step took %s: minus the send (generator_switch)", FormatDuration(int64(math.Round(v))))
+			v -= send
+			if v < 0 {
+				v = 0
+				note += " (clamped at 0)"
+			}
+		}
+		if k.Key == "multicore_speed" {
+			// effective_cores is 2 t1 / t2: each of two busy cores runs at t1 / t2
+			speed := min(max(v/2, 0.001), 1)
+			lines = append(lines, line{k.Key + " " + strconv.FormatFloat(speed, 'f', 3, 64),
+				fmt.Sprintf("two CPU-bound processes at once run %.2f times as fast as one (t1 / t2 = %.3f each)", v, v/2) + spreadNote(m)})
+			continue
+		}
+		if strings.HasPrefix(k.Key, "memory") {
+			if v < 1 {
+				problems = append(problems, k.From+": no valid value")
+				continue
+			}
+			lines = append(lines, line{k.Key + " " + strconv.FormatInt(int64(math.Round(v)), 10) + "B", humanSize(v) + ": " + note + spreadNote(m)})
+			continue
+		}
+		lines = append(lines, line{k.Key + " " + FormatDuration(int64(math.Round(v))), note + spreadNote(m)})
+	}
+	if len(problems) > 0 {
+		return "", problems
+	}
+
+	var b strings.Builder
+	impl := c.Python.Implementation
+	if impl == "" {
+		impl = "Python"
+	}
+	fmt.Fprintf(&b, "# gilsim calibrate: %s %s (%s) on %s, %d CPUs, budget %gs\n",
+		impl, c.Python.Version, c.Python.Executable, c.Python.Platform, c.CPUs, c.Budget)
+	if impl != "CPython" {
+		fmt.Fprintf(&b, "# note: %s is not CPython; gilsim models CPython's GIL and scheduler costs\n", impl)
+	}
+	if c.Python.GILEnabled != nil && !*c.Python.GILEnabled {
+		b.WriteString("# note: a free-threaded build (no GIL); the hand-off costs still apply, the GIL's do not\n")
+	}
+	b.WriteString("# Paste into a scenario; keys left out keep gilsim's defaults.\n")
+	b.WriteString("machine {\n")
+	width := 0
+	for _, l := range lines {
+		if l.note != "" {
+			width = max(width, len(l.text))
+		}
+	}
+	for _, l := range lines {
+		if l.note == "" {
+			fmt.Fprintf(&b, "  %s\n", l.text)
+			continue
+		}
+		fmt.Fprintf(&b, "  %-*s  # %s\n", width, l.text, l.note)
+	}
+	b.WriteString("}\n")
+	b.WriteString(c.extraComments())
+	return b.String(), nil
+}
+
+// humanSize is a byte count for a reader.
+func humanSize(v float64) string {
+	switch {
+	case v >= 1<<30:
+		return fmt.Sprintf("%.2f GiB", v/(1<<30))
+	case v >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", v/(1<<20))
+	case v >= 1024:
+		return fmt.Sprintf("%.2f KiB", v/1024)
+	}
+	return fmt.Sprintf("%.0f B", v)
+}
+
+// extraComments are the measurements no machine key takes yet.
+func (c *Report) extraComments() string {
+	var b strings.Builder
+	b.WriteString("# Not machine keys yet (see docs/fidelity.md, machine parameters):\n")
+	row := func(name, value, note string) {
+		fmt.Fprintf(&b, "#   %-30s %s\n", name+" "+value, note)
+	}
+	if v, why := c.get("process_start", "ns"); why == "" {
+		d := FormatDuration(int64(math.Round(v)))
+		row("process_start", d, c.byName["process_start"].How+": give `startup "+d+"` to each process that stands for such a worker")
+	} else {
+		row("process_start", "?", "not measured: "+why)
+	}
+	hop, why1 := c.get("thread_hop", "ns")
+	cs, why2 := c.get("context_switch", "ns")
+	if why1 == "" && why2 == "" {
+		row("gil_handoff_overhead", FormatDuration(int64(math.Round(math.Max(0, hop-cs)))), "a thread hop ("+FormatDuration(int64(math.Round(hop)))+") minus a process hop on one CPU: the GIL's take/drop")
+	} else {
+		row("gil_handoff_overhead", "?", "not measured: "+firstNonEmpty(why1, why2))
+	}
+	if c.CPUs > 0 {
+		row("cores", strconv.Itoa(c.CPUs), "CPUs this process may use: write `cores "+strconv.Itoa(c.CPUs)+"` in a scenario of this machine")
+	}
+	return b.String()
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, x := range s {
+		if x != "" {
+			return x
+		}
+	}
+	return ""
+}
+
+func spreadNote(m Measurement) string {
+	if m.Spread == nil || m.N < 2 {
+		return ""
+	}
+	return fmt.Sprintf(", spread %.0f%% over %d runs", *m.Spread, m.N)
+}
+
+// FormatDuration writes ns the way the scenario language reads it, exactly:
+// whole nanoseconds below 1 us, then us or ms with up to three decimals
+// (a value of a millisecond or more is rounded to the microsecond).
+func FormatDuration(ns int64) string {
+	switch {
+	case ns >= 1_000_000:
+		us := (ns + 500) / 1000
+		return decimal(us, 1000) + "ms"
+	case ns >= 1000:
+		return decimal(ns, 1000) + "us"
+	}
+	return strconv.FormatInt(ns, 10) + "ns"
+}
+
+// decimal writes v/scale with the decimals it needs (scale a power of 10).
+func decimal(v, scale int64) string {
+	s := strconv.FormatInt(v/scale, 10)
+	frac := v % scale
+	if frac == 0 {
+		return s
+	}
+	digits := len(strconv.FormatInt(scale, 10)) - 1
+	f := strconv.FormatInt(frac, 10)
+	for len(f) < digits {
+		f = "0" + f
+	}
+	return s + "." + strings.TrimRight(f, "0")
+}

@@ -1,0 +1,6 @@
+//go:build !long
+
+package longtest
+
+// Enabled is set by the build tag long.
+const Enabled = false

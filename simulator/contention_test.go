@@ -1,0 +1,149 @@
+package simulator
+
+import (
+	"fmt"
+	"sort"
+	"testing"
+)
+
+// Hand-worked tests of the contention rules (semantics.md 14): who takes
+// the GIL at a forced drop, Thread.start's hand-shake, and the linux
+// policy's placement and balancing.
+
+// gilRun runs one CPython process of the given threads on cores cores
+// under a fixed machine: 1 ms intervals, 10 us wake-ups, no timer slack.
+func gilRun(t *testing.T, cores int, race int64, ts ...*Thread) (*Result, []Span) {
+	t.Helper()
+	sc := scenario(cores, PolicyFair, 0, pyproc("p", GIL{Mode: GILInterval, Interval: ms}, ts...))
+	sc.Machine.WakeupLatency = 10_000
+	sc.Machine.TimerSlack = 0
+	sc.Machine.GILSignalRace = race
+	sc.Machine.GILStealCost = 2_000
+	var spans []Span
+	r, err := Run(sc, Options{Trace: func(s Span) { spans = append(spans, s) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r, spans
+}
+
+// firstRun is when entity i first ran after from.
+func firstRun(spans []Span, i int, from int64) int64 {
+	at := int64(-1)
+	for _, s := range spans {
+		if s.Entity == i && s.Kind == SpanRunning && s.Start >= from && (at < 0 || s.Start < at) {
+			at = s.Start
+		}
+	}
+	return at
+}
+
+// Two CPU-bound threads a and b, and c, which sleeps 300 us and then
+// needs the GIL for 1 ms of bytecode. The timed waits last 1.01 ms (1 ms
+// interval, 10 us wake-up). Once c is back from its sleep and waiting,
+// a and b keep asking for forced drops, each right after it lost the GIL
+// (its timed wait starts at the switch, so it expires first). At such a
+// drop, with a requester that always wins the race (gil_signal_race 1),
+// the requester takes the GIL gil_steal_cost (2 us) after the drop; with
+// one that never does, the futex wakes
+// the waiter blocked longest since its latest entry, c (the requester
+// re-entered its wait at that very instant), one wake-up (10 us) later.
+func TestForcedDropWhoTakesTheGIL(t *testing.T) {
+	for _, c := range []struct {
+		race     int64
+		cFirst   bool
+		takeCost int64
+	}{{1000, false, 2_000}, {0, true, 10_000}} {
+		r, spans := gilRun(t, 2, c.race, th("a", cpu(20*ms)), th("b", cpu(20*ms)), th("c", sleepS(300_000), cpu(ms)))
+		back := int64(-1) // c's sleep ends
+		for _, s := range spans {
+			if s.Entity == 2 && s.Kind == SpanBlocked && s.Why == BlockSleep {
+				back = s.End
+			}
+		}
+		// the first forced drop after it: a running stretch of a or b
+		// that ends then, and who runs next
+		drop, next, at := int64(-1), -1, int64(-1)
+		for _, s := range spans {
+			if (s.Entity == 0 || s.Entity == 1) && s.Kind == SpanRunning && s.End > back && (drop < 0 || s.End < drop) {
+				drop = s.End
+			}
+		}
+		for i := range 3 {
+			if f := firstRun(spans, i, drop); f >= 0 && (at < 0 || f < at) {
+				next, at = i, f
+			}
+		}
+		if got := next == 2; got != c.cFirst {
+			t.Errorf("gil_signal_race %d: after the drop at %s, %s ran first (at %s)", c.race, FormatDuration(drop), r.Tasks[next].Name, FormatDuration(at))
+		}
+		if at != drop+c.takeCost {
+			t.Errorf("gil_signal_race %d: the GIL was taken at %s, want %s", c.race, FormatDuration(at), FormatDuration(drop+c.takeCost))
+		}
+	}
+}
+
+// Thread.start: the main thread starts a, then b. A start() costs
+// thread_start (50 us) uncontended, as measured from the caller: its own
+// work (thread_start less the two wake-ups of the hand-shake, 30 us, with
+// the GIL), then the new thread runs a wake-up (10 us) later, taking the
+// free GIL: a runs at 40 us. Its first step tells the main thread, which
+// wakes (another 10 us) and needs the GIL back, held by a, which spins:
+// it asks after one timed wait (1.01 ms) and takes it at the forced drop
+// (it is the only waiter: no race to lose) gil_steal_cost (2 us) later,
+// then does its 30 us and creates b, which runs a wake-up later.
+func TestThreadStartWaitsForTheGIL(t *testing.T) {
+	sc := scenario(2, PolicyFair, 0, pyproc("p", GIL{Mode: GILInterval, Interval: ms}, th("a", cpu(20*ms)), th("b", cpu(ms))))
+	sc.Machine.WakeupLatency = 10_000
+	sc.Machine.TimerSlack = 0
+	sc.Machine.ThreadStart = 50_000
+	sc.Machine.GILStealCost = 2_000
+	r := mustRun(t, sc)
+	a, b := r.Tasks[0], r.Tasks[1]
+	if want := int64(30_000 + 10_000); a.Start != want {
+		t.Errorf("a started at %s, want %s", FormatDuration(a.Start), FormatDuration(want))
+	}
+	if want := int64(40_000 + 10_000 + 1_010_000 + 2_000 + 30_000 + 10_000); b.Start != want {
+		t.Errorf("b started at %s, want %s", FormatDuration(b.Start), FormatDuration(want))
+	}
+	if b.Arrival != 0 || a.Arrival != 0 {
+		t.Errorf("arrivals %s and %s, want 0: `at` is when start() is due", FormatDuration(a.Arrival), FormatDuration(b.Arrival))
+	}
+}
+
+// The linux policy: four processes forked at once. t0 and t1 take the
+// two idle cores; with none idle, t2 and t3 pile onto the core of the
+// previous fork (core 1): none has run long enough to count. On core 1
+// they take 4 ms turns at the ticks (t2 at 4 ms, t3 at 8 ms). The first
+// tick (4 ms) sees three against one, and balance_busy (100 ms) later,
+// at 104 ms, core 0 pulls the longest waiting task of core 1: t3.
+func TestLinuxPlacementAndBalance(t *testing.T) {
+	var ps []*Process
+	for i := range 4 {
+		ps = append(ps, task(fmt.Sprintf("t%d", i), 0, 0, cpu(400*ms)))
+	}
+	sc := scenario(2, PolicyLinux, 0, ps...)
+	var spans []Span
+	if _, err := Run(sc, Options{Trace: func(s Span) { spans = append(spans, s) }}); err != nil {
+		t.Fatal(err)
+	}
+	sort.SliceStable(spans, func(i, j int) bool {
+		return spans[i].Start < spans[j].Start || (spans[i].Start == spans[j].Start && spans[i].Core < spans[j].Core)
+	})
+	var moves []string
+	last := map[int]int{}
+	for _, s := range spans {
+		if s.Kind != SpanRunning {
+			continue
+		}
+		c, seen := last[s.Entity]
+		if !seen || c != s.Core {
+			moves = append(moves, fmt.Sprintf("t%d on core %d at %s", s.Entity, s.Core, FormatDuration(s.Start)))
+		}
+		last[s.Entity] = s.Core
+	}
+	want := []string{"t0 on core 0 at 0", "t1 on core 1 at 0", "t2 on core 1 at 4ms", "t3 on core 1 at 8ms", "t3 on core 0 at 104ms"}
+	if fmt.Sprint(moves[:min(len(moves), len(want))]) != fmt.Sprint(want) {
+		t.Errorf("placements %v, want %v first", moves, want)
+	}
+}

@@ -1,0 +1,431 @@
+package simulator
+
+// This file is layer 1, the machine and the OS: cores, which thread runs
+// where (dispatch, placement, preemption, time slices; the policy itself
+// is osPolicy, policy.go), the segments a thread runs on its core, and
+// blocking and waking. A thread waiting for its GIL is asleep to the OS.
+
+type core struct {
+	cur  int32
+	last int32
+	busy int64
+}
+
+// setState moves t to s and charges the time spent in the old state.
+func (e *engine) setState(t *thread, s thState) {
+	if u := t.rt.unit; u != nil {
+		d := e.now - t.os.since
+		switch t.os.state {
+		case stReady:
+			u.wait += d
+			e.span(t, SpanReady, t.os.since)
+		case stIO:
+			u.io += d
+			e.spanWhy(t, t.os.blockWhy, t.os.since)
+		case stLock:
+			u.lockWait += d
+			e.spanWhy(t, BlockLock, t.os.since)
+		case stGIL:
+			u.gil += d
+			u.wait += d
+			e.span(t, SpanGILWait, t.os.since)
+		}
+	}
+	t.os.state = s
+	t.os.since = e.now
+}
+
+func (e *engine) spanWhy(t *thread, why BlockWhy, start int64) {
+	if e.opt.Trace == nil || t.rt.unit == nil || start == e.now {
+		return
+	}
+	e.opt.Trace(Span{Entity: int(t.rt.uidx), Process: t.proc.idx, Kind: SpanBlocked, Core: -1, Why: why, Start: start, End: e.now})
+}
+
+func (e *engine) span(t *thread, k SpanKind, start int64) {
+	if e.opt.Trace == nil || start == e.now {
+		return
+	}
+	c := -1
+	if k == SpanRunning || k == SpanSwitching {
+		c = int(t.os.core)
+	}
+	ent := -1
+	if t.rt.unit != nil {
+		ent = int(t.rt.uidx)
+	} else if c < 0 {
+		return // only the core time of a process's own work is shown
+	}
+	e.opt.Trace(Span{Entity: ent, Process: t.proc.idx, Kind: k, Core: c, HasGIL: t.gil.held && k == SpanRunning, Start: start, End: e.now})
+}
+
+// makeReady makes t runnable. woke says it comes back from sleeping (for
+// the fair policy's placement).
+func (e *engine) makeReady(t *thread, woke bool) {
+	e.pol.admit(t, woke)
+	e.setState(t, stReady)
+	e.readyNow = append(e.readyNow, t)
+}
+
+// dispatch gives idle cores to ready threads and applies preemption.
+func (e *engine) dispatch() {
+	for {
+		changed := false
+		if len(e.readyNow) > 0 {
+			rn := e.readyNow
+			sortThreads(rn, func(a, b *thread) bool { return a.file < b.file })
+			for _, t := range rn {
+				e.enqueue(t)
+			}
+			e.readyNow = rn[:0]
+			changed = true
+		}
+		if len(e.expired) > 0 {
+			ex := e.expired
+			sortThreads(ex, func(a, b *thread) bool { return a.os.core < b.os.core })
+			for _, t := range ex {
+				if t.os.state != stCore {
+					continue
+				}
+				if e.pol.contended(t) {
+					e.preempt(t)
+				} else {
+					e.beginSlice(t, e.now)
+				}
+			}
+			e.expired = ex[:0]
+			changed = true
+		}
+		for c := 0; c < len(e.cores) && e.busyCores < len(e.cores); c++ {
+			if e.cores[c].cur >= 0 {
+				continue
+			}
+			if e.waiting == 0 {
+				break
+			}
+			if t := e.pol.next(c); t != nil {
+				e.waiting--
+				e.place(t, c)
+				changed = true
+			}
+		}
+		if e.waiting > 0 {
+			// someone waits for a core: every running slice now matters
+			// (those begun while nobody waited are not scheduled yet)
+			if e.unarmed {
+				e.unarmed = false
+				for c := range e.cores {
+					if id := e.cores[c].cur; id >= 0 {
+						e.armSlice(e.threads[id])
+					}
+				}
+			}
+			if v := e.pol.victim(); v != nil {
+				e.preempt(v)
+				changed = true
+			}
+		}
+		if !changed && len(e.readyNow) == 0 && len(e.expired) == 0 {
+			return
+		}
+	}
+}
+
+// enqueue hands runnable t to the policy's queue.
+func (e *engine) enqueue(t *thread) {
+	e.pol.enqueue(t)
+	e.waiting++
+}
+
+// sortThreads is a stable insertion sort: the lists sorted per instant are
+// short and mostly in order already, and it allocates nothing.
+func sortThreads(ts []*thread, less func(a, b *thread) bool) {
+	for i := 1; i < len(ts); i++ {
+		for j := i; j > 0 && less(ts[j], ts[j-1]); j-- {
+			ts[j], ts[j-1] = ts[j-1], ts[j]
+		}
+	}
+}
+
+// place puts t on core c.
+func (e *engine) place(t *thread, c int) {
+	cr := &e.cores[c] // idle: dispatch and the legacy GIL's hand-over place on idle cores only
+	e.busyCores++
+	cr.cur = t.idx
+	t.os.core = int32(c)
+	e.setState(t, stCore)
+	t.os.onSince = e.now
+	if t.rt.unit != nil {
+		t.rt.unit.switches++
+	}
+	e.pol.onCore(t)
+	switched := cr.last >= 0 && cr.last != t.idx
+	cr.last = t.idx
+	if switched {
+		e.ctxSwitch++
+	}
+	if switched && e.m.ContextSwitch > 0 {
+		// the fair policy counts t's run from the end of the switch: the
+		// cost is the kernel's, and charged to t's vruntime it made t look
+		// worse than the thread it replaced, which then took the core back
+		// the instant the switch ended (a switch cost of a slice or more
+		// livelocked two threads, each paying it without ever running)
+		t.os.onSince = e.after(e.m.ContextSwitch)
+		t.os.afterSw = t.os.seg
+		left := t.os.segLeft
+		t.os.seg = segSwitch
+		t.os.segLeft = e.m.ContextSwitch
+		e.beginSlice(t, e.after(e.m.ContextSwitch))
+		e.startSegment(t)
+		t.os.segLeft = left
+		return
+	}
+	e.beginSlice(t, e.now)
+	e.run(t)
+}
+
+// run advances t on its core with the interpreter its kind needs.
+func (e *engine) run(t *thread) {
+	if t.rt.lp != nil {
+		e.runLoop(t)
+		return
+	}
+	e.runOnCore(t)
+}
+
+// beginSlice starts t's quantum (round_robin) or fair slice at from. Its
+// expiry is scheduled only once another thread waits for a core, so a
+// machine with spare cores spends no events on slices.
+func (e *engine) beginSlice(t *thread, from int64) {
+	t.os.sliceBase = from
+	t.os.sliceArmed = false
+	t.os.sliceGen++
+	if e.waiting > 0 {
+		e.armSlice(t)
+	} else {
+		e.unarmed = true
+	}
+}
+
+// armSlice schedules the end of t's current slice, if its policy has
+// slices; a slice already used up ends now.
+func (e *engine) armSlice(t *thread) {
+	if t.os.sliceArmed {
+		return
+	}
+	at, ok := e.pol.sliceEnd(t)
+	if !ok {
+		return
+	}
+	if at < e.now {
+		at = e.now
+	}
+	t.os.sliceArmed = true
+	e.q.push(event{at: at, kind: evSlice, th: t.idx, gen: t.os.sliceGen})
+}
+
+// startSegment runs t's current segment on its core until it ends.
+func (e *engine) startSegment(t *thread) {
+	t.os.running = true
+	t.os.segStart = e.now
+	t.os.segGen++
+	d := t.os.segLeft
+	t.os.segSpeed = 0
+	if e.slowed && t.scalable() {
+		s := e.speedNow()
+		if s < 1000 {
+			t.os.segSpeed = s
+			d = wallFor(d, s)
+		}
+		if s != e.lastSpeed {
+			e.mixedSpeeds = true
+		}
+	}
+	e.q.push(event{at: e.after(d), kind: evSegment, th: t.idx, gen: t.os.segGen})
+}
+
+// stopSegment charges the part of t's running segment done so far and
+// cancels its end event. A thread with no running segment is left alone.
+func (e *engine) stopSegment(t *thread) {
+	if t.gil.spinning {
+		e.stopSpin(t)
+	}
+	if !t.os.running {
+		return
+	}
+	t.os.running = false
+	d := e.now - t.os.segStart
+	w := e.segWork(t) // d, unless multicore_speed slows the segment
+	t.os.segSpeed = 0
+	t.os.segGen++
+	if t.os.core >= 0 {
+		e.cores[t.os.core].busy += d
+	}
+	switch t.os.seg {
+	case segCPU, segNative:
+		t.os.segLeft -= w
+		e.cpuTime += d
+		if t.rt.unit != nil {
+			t.rt.unit.cpu += d
+		}
+		if t.os.inBurst {
+			t.os.burstLeft -= w
+		}
+		e.span(t, SpanRunning, t.os.segStart)
+	case segStartup:
+		t.os.segLeft -= w
+		e.cpuTime += d
+		e.span(t, SpanRunning, t.os.segStart)
+	case segSwitch:
+		e.swTime += d
+		e.span(t, SpanSwitching, t.os.segStart)
+		// a switch cut short is paid again next time
+		t.os.seg = t.os.afterSw
+		t.os.afterSw = segNone
+		return
+	}
+	if t.os.segLeft <= 0 {
+		t.os.seg = segNone
+		t.os.segLeft = 0
+	}
+}
+
+// stopSpin ends a legacy waiter's spin on its core.
+func (e *engine) stopSpin(t *thread) {
+	t.gil.spinning = false
+	d := e.now - t.os.segStart
+	if t.os.core >= 0 {
+		e.cores[t.os.core].busy += d
+	}
+	if t.rt.unit != nil {
+		t.rt.unit.gil += d
+		t.rt.unit.wait += d
+	}
+	e.span(t, SpanGILWait, t.os.segStart)
+	if g := t.proc.gil; g != nil && g.spinner == t {
+		g.spinner = nil
+	}
+}
+
+// leaveCore takes t off its core without touching its state.
+func (e *engine) leaveCore(t *thread) {
+	if t.os.core < 0 {
+		return
+	}
+	e.cores[t.os.core].cur = -1
+	e.busyCores--
+	e.pol.offCore(t)
+	t.os.core = -1
+	t.os.sliceGen++
+	if g := t.proc.gil; g != nil && t.gil.held {
+		g.legacyGen++ // the holder's pending check is void off its core
+	}
+}
+
+// preempt is the OS taking the core from t; t stays runnable.
+func (e *engine) preempt(t *thread) {
+	e.stopSegment(t)
+	e.leaveCore(t)
+	if g := t.proc.gil; g != nil && t.gil.held && g.spinner != nil {
+		e.unspin(g)
+	}
+	e.setState(t, stReady)
+	e.enqueue(t)
+}
+
+func (e *engine) segmentDone(t *thread) {
+	switch t.os.seg {
+	case segSwitch:
+		e.stopSegment(t)
+		e.run(t)
+		return
+	case segStartup:
+		e.stopSegment(t)
+		e.startupDone(t)
+		return
+	}
+	e.stopSegment(t)
+	e.run(t)
+}
+
+// startupDone releases a process's threads once its interpreter is up.
+func (e *engine) startupDone(t *thread) {
+	p := t.proc
+	p.startAt = e.now
+	if p.spec.Startup == 0 {
+		p.startAt = p.spec.Arrival // no start-up: `at` counts from the process's arrival
+	}
+	starts := startsThreads(p.spec)
+	for _, th := range p.threads {
+		if starts && th.spec.Kind == ThreadPlain {
+			continue // the main thread starts it (start.go)
+		}
+		th.os.arrival = e.after(th.spec.Arrival)
+		e.q.push(event{at: th.os.arrival, kind: evArrive, th: th.idx})
+	}
+	if starts && e.beginStarts(t) {
+		e.run(t)
+		return
+	}
+	e.leaveCore(t)
+	e.setState(t, stDone)
+}
+
+// blockDone is the end of t's blocking call (or of a loop's poll).
+func (e *engine) blockDone(t *thread) {
+	if l := t.rt.lp; l != nil {
+		t.rt.polling = false
+		if m := l.cur; m != nil && m.prog.atEnd() {
+			// the unit's last step ended with this blocking call: charge
+			// the call to it, then finish it
+			e.setState(t, stIO)
+			for {
+				k, _, lock := m.prog.next(e.idle)
+				if k != leafRelease {
+					break
+				}
+				e.unlock(t.proc, lock)
+			}
+			e.finishUnit(l, m)
+			if l.left == 0 && len(l.timers.h) == 0 && l.ready.len() == 0 {
+				e.finish(t) // nothing left for the loop: its thread ends here
+				return
+			}
+		}
+		e.wake(t)
+		return
+	}
+	if t.rt.pool == nil && t.rt.prog.atEnd() {
+		e.drainReleases(t)
+		e.finish(t)
+		return
+	}
+	if t.rt.startup {
+		// a main thread waited for a thread's `at`: it calls start() then
+		e.makeReady(t, true)
+		return
+	}
+	e.wake(t)
+}
+
+// block puts t to sleep for d (io or sleep).
+func (e *engine) block(t *thread, d int64) {
+	e.leaveCore(t)
+	e.setState(t, stIO)
+	t.os.ioGen++
+	e.q.push(event{at: e.after(d), kind: evBlockDone, th: t.idx, gen: t.os.ioGen})
+}
+
+// wake makes a sleeping thread runnable after the OS wake-up latency (a
+// blocking call returned, or a GIL waiter was signalled). The latency is
+// one constant, so wake-ups are pushed in time order.
+func (e *engine) wake(t *thread) {
+	if t.rt.cpython && e.m.WakeupLatency > 0 {
+		e.q.pushInOrder(event{at: e.after(e.m.WakeupLatency), kind: evWake, th: t.idx})
+		return
+	}
+	e.makeReady(t, true)
+}
+
+// idleCore says whether some core has no thread on it.
+func (e *engine) idleCore() bool { return e.busyCores < len(e.cores) }

@@ -1,0 +1,198 @@
+package simulator
+
+import "math"
+
+// fairPolicy is an ideal CFS on one global queue: the runnable thread of
+// least virtual runtime runs next; a thread's virtual runtime grows with
+// its time on a core divided by its nice level's weight; a waking thread
+// is placed half a latency behind the least virtual runtime, so it runs
+// soon but cannot hoard its sleep; it takes the core of the running
+// thread furthest ahead when that one leads it by more than the wake-up
+// granularity; and a running thread's slice is its weight's share of the
+// scheduling period while others wait (semantics.md 9.1).
+type fairPolicy struct {
+	readyQueue
+	fairParams
+	minV      int64  // the least vruntime, never going back
+	runWeight int64  // the fair weights of the threads on cores
+	runV      []runV // past runVScanMax cores: the vruntimes of threads on cores, a min-heap with stale entries
+}
+
+func newFairPolicy(e *engine) osPolicy {
+	return &fairPolicy{readyQueue: readyQueue{e: e}, fairParams: newFairParams(len(e.cores))}
+}
+
+// fairParams are CFS's tunables scaled by the CPU count
+// (SCHED_TUNABLESCALING_LOG: f = 1 + floor(log2(min(ncpus, 8)))),
+// semantics.md 9.1.
+type fairParams struct {
+	latency, minGran, wakeupGran int64
+}
+
+func newFairParams(cores int) fairParams {
+	n := cores
+	if n > 8 {
+		n = 8
+	}
+	f := int64(1)
+	for n > 1 {
+		n >>= 1
+		f++
+	}
+	return fairParams{latency: 6_000_000 * f, minGran: 750_000 * f, wakeupGran: 1_000_000 * f}
+}
+
+func (p *fairPolicy) admit(t *thread, woke bool) {
+	if woke {
+		if v := p.minV - p.latency/2; t.os.vruntime < v {
+			t.os.vruntime = v
+		}
+	} else if t.os.vruntime < p.minV {
+		t.os.vruntime = p.minV
+	}
+}
+
+func (p *fairPolicy) enqueue(t *thread) { p.push(t, t.os.vruntime, 0, 0) }
+
+// vruntimeNow is a running thread's virtual runtime with its time on the
+// core so far.
+func (p *fairPolicy) vruntimeNow(r *thread) int64 {
+	return r.os.vruntime + max(p.e.now-r.os.onSince, 0)*1024/r.weight()
+}
+
+func (p *fairPolicy) victim() *thread {
+	e := p.e
+	var worst *thread
+	var v int64
+	for c := range e.cores {
+		id := e.cores[c].cur
+		if id < 0 {
+			return nil // the best waiting thread takes the idle core instead
+		}
+		r := e.threads[id]
+		if k := p.vruntimeNow(r); worst == nil || k >= v {
+			worst, v = r, k
+		}
+	}
+	bt := p.e.threads[p.peek().th]
+	if v-bt.os.vruntime <= p.wakeupGran*1024/bt.weight() {
+		return nil
+	}
+	return worst
+}
+
+// sliceEnd is the end of t's share of the scheduling period: the period
+// (the latency, or the minimum granularity for each thread on a core or
+// waiting if that is longer) split by weight, at least the minimum
+// granularity.
+func (p *fairPolicy) sliceEnd(t *thread) (int64, bool) {
+	e := p.e
+	others, othersW := int64(e.busyCores), p.runWeight
+	if t.os.core >= 0 && e.cores[t.os.core].cur == t.idx {
+		others, othersW = others-1, othersW-t.weight()
+	}
+	nr := int64(p.len()+1) + others
+	sumW := t.weight() + othersW + p.weight
+	period := p.latency
+	if q := nr * p.minGran; q > period {
+		period = q
+	}
+	q := period * t.weight() / sumW
+	if q < p.minGran {
+		q = p.minGran
+	}
+	return t.os.sliceBase + q, true
+}
+
+func (p *fairPolicy) onCore(t *thread) {
+	p.runWeight += t.weight()
+	if len(p.e.cores) > runVScanMax {
+		p.pushRunV(t)
+	}
+	p.updateMinV()
+}
+
+func (p *fairPolicy) offCore(t *thread) {
+	p.runWeight -= t.weight()
+	t.os.vruntime += max(p.e.now-t.os.onSince, 0) * 1024 / t.weight()
+}
+
+// updateMinV moves the minimum vruntime up to the least of the waiting
+// and running threads'.
+func (p *fairPolicy) updateMinV() {
+	v := int64(math.MaxInt64)
+	if p.len() > 0 {
+		v = p.peek().k1
+	}
+	if r, ok := p.minRunV(); ok && r < v {
+		v = r
+	}
+	if v != math.MaxInt64 && v > p.minV {
+		p.minV = v
+	}
+}
+
+// runV is a thread's vruntime when it was put on its core (it changes
+// only when the thread leaves the core). The minimum vruntime needs the
+// least of those of the threads on cores. On a machine of many cores a
+// min-heap of them, whose stale entries (threads gone from their core
+// since, or with another vruntime) are dropped when they come to the top,
+// gives it without a pass over every core at every placement.
+type runV struct {
+	v  int64
+	th int32
+}
+
+func runVLess(a, b *runV) bool { return a.v < b.v || (a.v == b.v && a.th < b.th) }
+
+// pushRunV records that t went on a core.
+func (p *fairPolicy) pushRunV(t *thread) {
+	p.runV = append(p.runV, runV{v: t.os.vruntime, th: t.idx})
+	heapUp(p.runV, len(p.runV)-1, runVLess)
+	if len(p.runV) > 2*p.e.busyCores+64 {
+		// drop the stale entries that have not come up yet
+		n := 0
+		for _, r := range p.runV {
+			if p.runVLive(r) {
+				p.runV[n] = r
+				n++
+			}
+		}
+		p.runV = p.runV[:n]
+		for i := n/2 - 1; i >= 0; i-- {
+			heapDown(p.runV, i, runVLess)
+		}
+	}
+}
+
+func (p *fairPolicy) runVLive(r runV) bool {
+	t := p.e.threads[r.th]
+	return t.os.core >= 0 && p.e.cores[t.os.core].cur == t.idx && t.os.vruntime == r.v
+}
+
+// runVScanMax is the most cores whose threads' vruntimes are simply
+// scanned; past it they are kept in the runV heap.
+var runVScanMax = 64 // a variable for the tests, which compare the two ways
+
+// minRunV is the least vruntime of the threads on cores.
+func (p *fairPolicy) minRunV() (int64, bool) {
+	e := p.e
+	if len(e.cores) <= runVScanMax {
+		v, ok := int64(0), false
+		for c := range e.cores {
+			if id := e.cores[c].cur; id >= 0 {
+				if r := e.threads[id]; !ok || r.os.vruntime < v {
+					v, ok = r.os.vruntime, true
+				}
+			}
+		}
+		return v, ok
+	}
+	for len(p.runV) > 0 {
+		if r := p.runV[0]; p.runVLive(r) {
+			return r.v, true
+		}
+		heapPop(&p.runV, runVLess)
+	}
+	return 0, false
+}

@@ -1,0 +1,93 @@
+package simulator
+
+// geventHub is gevent's hub on libev (semantics.md section 5): greenlets
+// switch to the hub when they block on a patched call or sleep.
+type geventHub struct {
+	*loop
+	batch  int          // callbacks run this pass
+	watch  []timerEntry // watchers due this iteration, run last first
+	passT  int64        // when this callback pass began
+	inPass bool         // the watcher phase of an iteration is under way
+	bufA   []timerEntry
+	bufB   []timerEntry
+}
+
+func newGeventHub(e *engine, l *loop) unitScheduler {
+	l.unitKind, l.switchC, l.memPer, l.lag, l.hub = kindGreenlet, e.m.GeventSwitch, e.m.MemGreenlet, true, true
+	l.slowLimit, l.slowMsg = 100_000_000, "blocked its hub for %s without switching (gevent's max_blocking_time is 0.1s)"
+	l.workers = hubThreadpool{}
+	return &geventHub{loop: l}
+}
+
+// spawn, sleep(0) and a lock hand-off are run_callback: the callback queue.
+func (h *geventHub) spawned(e *engine, m *member) { e.makeUnitReady(h.loop, m, false, e.now) }
+func (h *geventHub) yielded(e *engine, m *member) { e.makeUnitReady(h.loop, m, false, e.now) }
+func (h *geventHub) woken(e *engine, m *member)   { e.makeUnitReady(h.loop, m, false, e.now) }
+
+// offloaded: the threadpool's result comes back through an async watcher.
+func (h *geventHub) offloaded(e *engine, m *member) {
+	h.timers.push(timerEntry{due: e.now, m: m, kind: wakeIO})
+}
+
+func (h *geventHub) resumed(*member)   {}
+func (h *geventHub) timerPass() uint64 { return 0 }
+
+// next is one libev iteration with gevent's hooks: the callback
+// queue first (spawns, sleep(0), wake-ups; FIFO, callbacks added meanwhile
+// run in the same pass, the pass checks the clock every 50 callbacks and
+// stops after one switch interval), then a poll, then the due watchers,
+// last queued first.
+func (h *geventHub) next(e *engine) (*member, bool) {
+	l := h
+	for {
+		if l.inPass {
+			// the watcher phase of this iteration: libev invokes pending
+			// watchers last fed first; expired timers are fed in reverse
+			// (feed_reverse), so they run earliest first, before the io
+			// watchers, which run in the reverse of the poll's order
+			if n := len(l.watch); n > 0 {
+				w := l.watch[n-1]
+				l.watch = l.watch[:n-1]
+				w.m.readyAt = max(w.due, w.m.unit.arrival)
+				return w.m, true
+			}
+			l.inPass = false
+			l.batch = 0 // the next iteration begins with a callback pass
+		}
+		if l.ready.len() > 0 && !(l.batch > 0 && l.batch%50 == 0 && e.now-l.passT >= 5_000_000) {
+			if l.batch == 0 {
+				l.passT = e.now
+			}
+			l.batch++
+			return l.ready.pop().m, true
+		}
+		if l.ready.len() == 0 {
+			if stop, ok := e.pollBlock(l.loop); stop {
+				return nil, ok
+			}
+		} else if e.pollRelease(l.loop) {
+			return nil, false
+		}
+		ios, tms := l.bufA[:0], l.bufB[:0]
+		for len(l.timers.h) > 0 && l.timers.h[0].due <= e.now {
+			te := l.timers.pop()
+			if te.kind == wakeIO {
+				ios = append(ios, te)
+			} else {
+				if te.kind == wakeSpawn && !e.spawnWatcher(l.loop, te.m) {
+					return nil, false
+				}
+				tms = append(tms, te)
+			}
+		}
+		l.watch = append(l.watch, ios...)
+		for i := len(tms) - 1; i >= 0; i-- {
+			l.watch = append(l.watch, tms[i])
+		}
+		l.bufA, l.bufB = ios[:0], tms[:0]
+		l.inPass = true
+		if len(l.watch) == 0 && l.ready.len() == 0 && l.left == 0 && len(l.timers.h) == 0 {
+			return e.loopDone(l.loop)
+		}
+	}
+}
