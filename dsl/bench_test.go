@@ -6,7 +6,9 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 // bigScenario has n top-level tasks with a few steps each.
@@ -113,12 +115,15 @@ func benchParse(b *testing.B, src []byte, parse func() any) {
 	b.ReportAllocs()
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
+	cpu0 := cpuTime()
 	n := 0
 	for b.Loop() {
 		parse()
 		n++
 	}
+	cpu := cpuTime() - cpu0
 	runtime.ReadMemStats(&after)
+	b.ReportMetric(float64(len(src))*float64(n)/cpu.Seconds()/1e6, "MB/cpu-s")
 	b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/float64(n)/float64(len(src)), "alloc-B/B")
 	runtime.GC()
 	runtime.ReadMemStats(&before)
@@ -136,4 +141,14 @@ func BenchmarkExpandMillion(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// cpuTime is the CPU time the process has used, in user and system mode,
+// on every thread (the collector's too).
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

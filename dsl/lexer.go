@@ -81,6 +81,12 @@ const (
 // UTF-8.
 func lex(filename string, src string, errs *errorSink) []lexer.Token {
 	toks := scan(filename, src)
+	checkTokens(src, toks, errs)
+	return toks
+}
+
+// checkTokens reports the lexical errors of toks, the tokens of src.
+func checkTokens(src string, toks []lexer.Token, errs *errorSink) {
 	depth := 0
 	for ti, t := range toks {
 		if t.EOF() {
@@ -125,7 +131,6 @@ func lex(filename string, src string, errs *errorSink) []lexer.Token {
 			}
 		}
 	}
-	return toks
 }
 
 func describeRune(s string) string {

@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/alecthomas/participle/v2"
+	"github.com/alecthomas/participle/v2/lexer"
 )
 
 func TestKeywordCodes(t *testing.T) {
@@ -30,40 +31,70 @@ func TestKeywordCodes(t *testing.T) {
 	}
 }
 
-// slowSyntax parses text the slow way, with scan, lex's checks and
-// participle: the reference the fast path must agree with.
-func slowSyntax(text string) (f *File, refs bool, ok bool) {
+// grammarSyntax parses text the way every file was parsed before
+// Entity was Parseable: scan, lex's checks, and participle with package
+// grammar whole, which words the errors. It is the reference the parser
+// must agree with.
+func grammarSyntax(text string) (f *File, refs bool, err error) {
 	errs := &errorSink{file: "f.sim"}
 	toks := lex("f.sim", text, errs)
 	if !errs.empty() {
-		return nil, false, false
+		return nil, false, errs.list(text)
 	}
-	f, err := parseTokens(toks)
+	g, gerr := parseGrammar(toks)
+	if gerr != nil {
+		syntaxError(gerr, toks, errs)
+		return nil, false, errs.list(text)
+	}
+	return fromGrammar(g), hasParamRefs(toks), nil
+}
+
+// parseableSyntax is parseSyntax without its way back to the grammar:
+// ok is false when lex's checks or participle with the Parseable Entity
+// refuse text.
+func parseableSyntax(text string) (f *File, refs bool, ok bool) {
+	sc := newScanner("f.sim", text, false)
+	peek, err := lexer.Upgrade(sc)
 	if err != nil {
 		return nil, false, false
 	}
-	return f, hasParamRefs(toks), true
+	toks := peek.Range(0, lexer.RawCursor(sc.n))
+	errs := &errorSink{file: "f.sim"}
+	checkTokens(text, toks, errs)
+	if !errs.empty() {
+		return nil, false, false
+	}
+	f, err = parser().ParseFromLexer(peek)
+	if err != nil {
+		return nil, false, false
+	}
+	return f, sc.refs, true
 }
 
-// compareFast checks that fastParse takes src exactly when participle
-// does, into the same tree.
-func compareFast(t *testing.T, name, src string) {
+// compareParseable checks that participle with the Parseable Entity
+// takes src exactly when participle with the grammar whole does, into
+// the same tree, and that parseSyntax words every error as the grammar
+// does.
+func compareParseable(t *testing.T, name, src string) {
 	t.Helper()
+	_, perr := parseSyntax("f.sim", []byte(src))
 	text := strings.TrimPrefix(src, "\uFEFF")
 	if !utf8.ValidString(text) {
 		return
 	}
-	fast, frefs, fok := fastParse("f.sim", text)
-	slow, srefs, sok := slowSyntax(text)
+	fast, frefs, fok := parseableSyntax(text)
+	slow, srefs, serr := grammarSyntax(text)
 	switch {
-	case fok != sok:
-		t.Fatalf("%s: the fast path says ok=%v, participle ok=%v, for:\n%s", name, fok, sok, src)
+	case fok != (serr == nil):
+		t.Fatalf("%s: the Parseable says ok=%v, the grammar %v, for:\n%s", name, fok, serr, src)
+	case fmt.Sprint(perr) != fmt.Sprint(serr):
+		t.Fatalf("%s: parseSyntax says %v, the grammar %v, for:\n%s", name, perr, serr, src)
 	case !fok:
 		return
 	case frefs != srefs:
-		t.Fatalf("%s: the fast path says refs=%v, the tokens %v, for:\n%s", name, frefs, srefs, src)
+		t.Fatalf("%s: the scanner says refs=%v, the tokens %v, for:\n%s", name, frefs, srefs, src)
 	case !reflect.DeepEqual(fast, slow):
-		t.Fatalf("%s: the trees differ for:\n%s\n--- fast\n%s\n--- participle\n%s", name, src, dumpTree(fast), dumpTree(slow))
+		t.Fatalf("%s: the trees differ for:\n%s\n--- Parseable\n%s\n--- grammar\n%s", name, src, dumpTree(fast), dumpTree(slow))
 	}
 }
 
@@ -110,10 +141,10 @@ func dumpTree(x any) string {
 	return b.String()
 }
 
-// fastCorpus is every scenario of the repository and of the tests: the
+// parseCorpus is every scenario of the repository and of the tests: the
 // shipped scenarios, the error and format cases, the fuzz seeds, the
 // examples of the language reference.
-func fastCorpus(t testing.TB) []string {
+func parseCorpus(t testing.TB) []string {
 	var out []string
 	for _, pattern := range []string{"../scenarios/*.sim", "../scenarios/*/*.sim", "testdata/errors/*.sim", "testdata/format/*.in", "../cmd/gilsim/testdata/*.sim"} {
 		files, _ := filepath.Glob(pattern)
@@ -178,28 +209,30 @@ func mutants(src string, n int, seed int64) []string {
 
 func slicesClone(s []string) []string { return append([]string(nil), s...) }
 
-// TestFastParseMatchesParticiple: on every scenario of the corpus and on
-// mutants of each, the fast path accepts the file exactly when lex and
-// participle do, and builds the same tree.
-func TestFastParseMatchesParticiple(t *testing.T) {
-	corpus := fastCorpus(t)
+// TestParseableMatchesGrammar: on every scenario of the corpus and on
+// mutants of each, participle with the Parseable Entity accepts the file
+// exactly when participle with the grammar whole does, into the same
+// tree, and parseSyntax words the errors the grammar's way.
+func TestParseableMatchesGrammar(t *testing.T) {
+	corpus := parseCorpus(t)
 	n := 0
 	for ci, src := range corpus {
-		compareFast(t, fmt.Sprintf("corpus %d", ci), src)
+		compareParseable(t, fmt.Sprintf("corpus %d", ci), src)
 		if len(src) > 100_000 {
 			continue
 		}
 		for mi, m := range mutants(src, 40, int64(ci)) {
-			compareFast(t, fmt.Sprintf("mutant %d of corpus %d", mi, ci), m)
+			compareParseable(t, fmt.Sprintf("mutant %d of corpus %d", mi, ci), m)
 			n++
 		}
 	}
 	t.Logf("%d files and %d mutants", len(corpus), n)
 }
 
-// TestFastParseLimits: participle's limit on the repetitions of one part
-// (too many iterations) and the nesting limit are left to the slow path.
-func TestFastParseLimits(t *testing.T) {
+// TestParseableLimits: participle's limit on the repetitions of one part
+// (too many iterations) holds inside an entity as outside, and the
+// nesting limit is lex's.
+func TestParseableLimits(t *testing.T) {
 	defer func(n int) { participle.MaxIterations = n }(participle.MaxIterations)
 	participle.MaxIterations = 3
 	for _, src := range []string{
@@ -216,23 +249,24 @@ func TestFastParseLimits(t *testing.T) {
 		`scenario "s" { seed 1 cores 2 quantum 3ms }`,
 		`scenario "s" { seed 1 cores 2 }`,
 	} {
-		compareFast(t, "limit", src)
+		compareParseable(t, "limit", src)
 	}
 	deep := `scenario "s" { task "t" { ` + strings.Repeat("repeat 2 { ", maxDepth) + strings.Repeat("} ", maxDepth) + `} }`
-	compareFast(t, "deep", deep)
-	if _, _, ok := fastParse("f.sim", deep); ok {
-		t.Error("a file nested past maxDepth parses on the fast path")
+	compareParseable(t, "deep", deep)
+	if _, _, ok := parseableSyntax(deep); ok {
+		t.Error("a file nested past maxDepth parses")
 	}
 }
 
-// FuzzFastParse: on any input, the fast path agrees with participle.
-func FuzzFastParse(f *testing.F) {
-	for _, s := range fastCorpus(f) {
+// FuzzParseable: on any input, participle with the Parseable Entity
+// agrees with participle with the grammar whole.
+func FuzzParseable(f *testing.F) {
+	for _, s := range parseCorpus(f) {
 		if len(s) < 20_000 {
 			f.Add(s)
 		}
 	}
 	f.Fuzz(func(t *testing.T, src string) {
-		compareFast(t, "input", src)
+		compareParseable(t, "input", src)
 	})
 }
