@@ -25,9 +25,18 @@ for this computer instead of the reference VM its defaults come from:
 OS wake-up latency and context switch (pipe ping-pong between processes on
 different CPUs and on one CPU), timer slack (time.sleep(200 us) overshoot),
 thread start, asyncio / gevent / eventlet / greenlet / generator hand-offs,
-and resident memory per process, thread, task, greenlet and generator.
-Values it cannot set yet (process start-up, GIL hand-off overhead, the
-throughput of all cores busy, the trampoline step) follow as comments.
+resident memory per process, thread, task, greenlet and generator, the
+throughput of two busy cores (multicore_speed), and the contention keys:
+the scheduler tick (the turns of two spinners pinned to one CPU), the
+load balancer's delays (balance_idle, balance_busy, balance_flip, from a
+few forked spinners) and gil_signal_race (a time.sleep(200us) loop beside
+one, two and three CPU-bound threads, fitted with gilsim's own model).
+Values it cannot set yet (process start-up, GIL hand-off overhead) follow
+as comments.
+
+It first checks that the machine is quiet (the load average, and the
+share of a CPU one spinner gets alone): on a busy machine it warns, on
+stderr and in the block, that the numbers were measured under load.
 
 It needs only python3 (3.7 or newer) on a system with fork(): Linux, where
 it pins processes to CPUs, or another Unix, where it cannot pin them and
@@ -35,7 +44,11 @@ says so. The gevent, greenlet and eventlet rows are measured
 when those packages can be imported, and otherwise left out of the block
 with a "# skipped:" comment (their keys keep gilsim's defaults). The block
 is printed only when every measurement it needs succeeded: otherwise
-gilsim calibrate says what failed and exits 2, printing no block.
+gilsim calibrate says what failed and exits 2, printing no block. The
+contention keys are the exception: with one CPU, a budget too short for
+their runs (the default 30s fits them all; tick needs 9s, balance_idle
+12s, balance_busy 19s, gil_signal_race 21s, balance_flip 23s), or on a
+machine too busy to see them, they keep their defaults with a comment.
 
 Flags:
   --python PATH       the interpreter to measure (default: python3 on PATH)
@@ -146,6 +159,12 @@ func calibrateCommand(e *env, args []string, stdout, stderr io.Writer) int {
 	}
 	if sk := rep.Skipped(); len(sk) > 0 {
 		fmt.Fprintf(stderr, "gilsim calibrate: skipped %s.\n", safe(strings.Join(sk, "; ")))
+	}
+	if nm := rep.NotMeasured(); len(nm) > 0 {
+		fmt.Fprintf(stderr, "gilsim calibrate: not measured, keeping gilsim's defaults: %s.\n", safe(strings.Join(nm, "; ")))
+	}
+	if busy := rep.Busy(); busy != "" {
+		fmt.Fprintf(stderr, "gilsim calibrate: warning: this machine looks busy (%s): the block's numbers were measured under load; rerun on a quiet machine for clean ones.\n", safe(busy))
 	}
 	io.WriteString(stdout, block)
 	return exitOK

@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/gilsim/gilsim/dsl"
+	"github.com/gilsim/gilsim/internal/calibrate"
 	"github.com/gilsim/gilsim/simulator"
 )
 
@@ -43,6 +45,21 @@ func machineOf(t *testing.T, block string) simulator.Machine {
 	return sc.Machine
 }
 
+// blockKeyLines are the key lines of a printed machine block, without
+// their comments.
+func blockKeyLines(out string) []string {
+	_, body, _ := strings.Cut(out, "machine {\n")
+	body, _, _ = strings.Cut(body, "\n}\n")
+	var lines []string
+	for _, l := range strings.Split(body, "\n") {
+		l, _, _ = strings.Cut(l, "#")
+		if l = strings.TrimSpace(l); l != "" {
+			lines = append(lines, l)
+		}
+	}
+	return lines
+}
+
 func TestCalibrateFull(t *testing.T) {
 	t.Parallel()
 	code, out, errs := runCalibrate(t, "--python", fakePython(t, "full"), "--budget", "3s")
@@ -59,9 +76,43 @@ func TestCalibrateFull(t *testing.T) {
 	want.GeventSwitch, want.GreenletSwitch, want.EventletSwitch = 1_170, 117, 2_600
 	want.MemProcess, want.MemThread, want.MemCoroutine, want.MemGenerator = 10<<20, 16_527, 1_205, 176
 	want.MemGreenlet, want.MemRawGreenlet, want.MemGreenthread, want.MemTotal = 8_514, 5_820, 7_567, 24<<30
-	want.MulticoreSpeedPermille = 915 // effective_cores 1.83 of 2
+	want.MulticoreSpeedPermille = 915                                                         // effective_cores 1.83 of 2
+	want.Tick = 4_000_000                                                                     // turns of 4.12 ms: HZ=250's tick
+	want.BalanceIdle, want.BalanceBusy, want.BalanceFlip = 4_600_000, 87_300_000, 131_300_000 // to 0.1 ms
+	// gil_signal_race is fitted with the model on the block's own machine
+	// to the convoys' 183.2, 74 and 55.5 ops/s
+	var lines []string
+	for _, l := range blockKeyLines(out) {
+		if !strings.HasPrefix(l, "gil_signal_race ") {
+			lines = append(lines, l)
+		}
+	}
+	cm, err := calibrate.NewConvoyModel(2, lines, 5_000_000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fit, err := cm.FitSignalRace([3]float64{183.2, 74, 55.5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want.GILSignalRace = fit.Race
 	if m != want {
 		t.Errorf("pasted block gives\n%+v\nwant\n%+v\n%s", m, want, out)
+	}
+	// the block sets exactly the keys calibrate maps measurements to
+	var keys, all []string
+	for _, l := range blockKeyLines(out) {
+		f := strings.Fields(l)
+		if f[0] == "memory" && len(f) == 3 {
+			f[0] += " " + f[1]
+		}
+		keys = append(keys, f[0])
+	}
+	for _, k := range calibrate.Keys {
+		all = append(all, k.Key)
+	}
+	if !slices.Equal(keys, all) {
+		t.Errorf("the block sets %q,\nwant %q", keys, all)
 	}
 	for _, s := range []string{
 		"# gilsim calibrate: CPython 3.11.2 (/usr/bin/python3)",
@@ -70,13 +121,21 @@ func TestCalibrateFull(t *testing.T) {
 		"memory thread 16527B", "16.14 KiB",
 		"#   process_start 1.977ms", "give `startup 1.977ms`",
 		"#   gil_handoff_overhead 600ns", "multicore_speed 0.915", "run 1.83 times as fast as one", "#   cores 2",
+		"tick 4ms", "median turn 4.12ms, spread 1% over 3 runs: whole ticks of HZ=250",
+		"balance_idle 4.6ms", "balance_busy 87.3ms", "balance_flip 131.3ms", "(21 changes in 2.7 s), median, spread 60% over 20 runs",
+		"did 183/74/56 ops/s (spread 2%/11%/15% over 3 runs each); fitted: gilsim with this block does ",
 	} {
 		if !strings.Contains(out, s) {
 			t.Errorf("output lacks %q:\n%s", s, out)
 		}
 	}
-	if strings.Contains(out, "skipped") {
-		t.Errorf("nothing was skipped:\n%s", out)
+	for _, s := range []string{"skipped", "not measured", "WARNING", "under load"} {
+		if strings.Contains(out, s) {
+			t.Errorf("nothing was skipped, on a quiet machine: %q in\n%s", s, out)
+		}
+	}
+	if strings.Contains(errs, "warning") || strings.Contains(errs, "not measured") {
+		t.Errorf("stderr:\n%s", errs)
 	}
 	if !strings.Contains(errs, "  measuring (canned)\n") {
 		t.Errorf("the script's progress should pass through, indented:\n%s", errs)
@@ -208,5 +267,85 @@ func TestCalibrateOneCPU(t *testing.T) {
 	}
 	if !strings.Contains(out, "# multicore_speed not measured (one CPU): it keeps its default") {
 		t.Errorf("no note on multicore_speed:\n%s", out)
+	}
+	// no balancing on one CPU; its turns still give the tick
+	for _, key := range []string{"balance_idle", "balance_busy", "balance_flip"} {
+		if !strings.Contains(out, "# "+key+" not measured (one CPU): it keeps its default\n") {
+			t.Errorf("no note on %s:\n%s", key, out)
+		}
+	}
+	if m := machineOf(t, out); m.Tick != 4_000_000 || m.BalanceIdle != simulator.DefaultMachine().BalanceIdle ||
+		m.GILSignalRace != simulator.DefaultMachine().GILSignalRace {
+		t.Errorf("tick %d, balance_idle %d, gil_signal_race %d", m.Tick, m.BalanceIdle, m.GILSignalRace)
+	}
+	// on one core the model's convoy does not depend on gil_signal_race:
+	// nothing to fit
+	if !strings.Contains(out, "# gil_signal_race not fitted (gilsim's model does 0/0 ops/s beside 2/3 CPU threads on this machine whatever its value): it keeps its default\n") {
+		t.Errorf("no note on gil_signal_race:\n%s", out)
+	}
+	if !strings.Contains(errs, "balance_flip (one CPU); gil_signal_race (not fitted: gilsim's model does 0/0 ops/s") {
+		t.Errorf("stderr should list what keeps its default:\n%s", errs)
+	}
+}
+
+// TestCalibrateBusy: on a loaded machine the block says so, at its top and
+// on the keys a load disturbs most, and stderr warns; the numbers are
+// still printed, marked.
+func TestCalibrateBusy(t *testing.T) {
+	t.Parallel()
+	code, out, errs := runCalibrate(t, "--python", fakePython(t, "busy"))
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, errs)
+	}
+	busy := "load average 3.40 on 2 CPUs; a spinner alone got 0.61 of a CPU"
+	for _, s := range []string{
+		"# WARNING: the machine looked busy (" + busy + "): these numbers were measured under load,\n",
+		"multicore_speed 0.490", "(t1 / t2 = 0.490 each), spread 4% over 7 runs; measured under load\n",
+		"HZ=250; measured under load\n", "over 20 runs; measured under load\n",
+	} {
+		if !strings.Contains(out, s) {
+			t.Errorf("output lacks %q:\n%s", s, out)
+		}
+	}
+	if i, j := strings.Index(out, "# WARNING"), strings.Index(out, "machine {"); i < 0 || i > j {
+		t.Errorf("the warning should come before the block:\n%s", out)
+	}
+	if !strings.Contains(errs, "gilsim calibrate: warning: this machine looks busy ("+busy+"): the block's numbers were measured under load") {
+		t.Errorf("stderr lacks the warning:\n%s", errs)
+	}
+	if m := machineOf(t, out); m.MulticoreSpeedPermille != 490 {
+		t.Errorf("multicore speed %d‰", m.MulticoreSpeedPermille)
+	}
+}
+
+// TestCalibrateBudget: with a 12s budget the script ran the two cheaper
+// contention runs and skipped the rest; their keys keep the defaults and
+// say which budget they need.
+func TestCalibrateBudget(t *testing.T) {
+	t.Parallel()
+	code, out, errs := runCalibrate(t, "--python", fakePython(t, "budget"), "--budget", "12s")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, errs)
+	}
+	for _, s := range []string{
+		"tick 4ms", "balance_idle 4.6ms",
+		"# balance_busy not measured (does not fit in a 12s budget: needs --budget 19s or more): it keeps its default\n",
+		"# gil_signal_race not measured (does not fit in a 12s budget: needs --budget 21s or more): it keeps its default\n",
+		"# balance_flip not measured (does not fit in a 12s budget: needs --budget 23s or more): it keeps its default\n",
+	} {
+		if !strings.Contains(out, s) {
+			t.Errorf("output lacks %q:\n%s", s, out)
+		}
+	}
+	m := machineOf(t, out)
+	d := simulator.DefaultMachine()
+	if m.BalanceBusy != d.BalanceBusy || m.BalanceFlip != d.BalanceFlip || m.GILSignalRace != d.GILSignalRace {
+		t.Errorf("skipped keys should keep the defaults: %+v", m)
+	}
+	if m.Tick != 4_000_000 || m.BalanceIdle != 4_600_000 {
+		t.Errorf("measured keys should be set: %+v", m)
+	}
+	if !strings.Contains(errs, "not measured, keeping gilsim's defaults: balance_busy (does not fit in a 12s budget: needs --budget 19s or more); balance_flip (") {
+		t.Errorf("stderr should list the keys left out:\n%s", errs)
 	}
 }

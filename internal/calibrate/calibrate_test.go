@@ -2,6 +2,7 @@ package calibrate
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/gilsim/gilsim/dsl"
+	"github.com/gilsim/gilsim/simulator"
 )
 
 // The script's side of the contract, read from its source: FORMAT, the
@@ -70,6 +72,28 @@ func TestContract(t *testing.T) {
 			t.Errorf("NEEDS names %s, which is not measured", name)
 		}
 	}
+	// the contention runs, and only they, have a least share of the budget
+	least := map[string]bool{}
+	for _, m := range regexp.MustCompile(`"([a-z_0-9]+)": [0-9.]+,`).FindAllStringSubmatch(between(t, string(Script), "MIN_SECONDS = {", "\n}"), -1) {
+		least[m[1]] = true
+		if !slices.Contains(names, m[1]) {
+			t.Errorf("MIN_SECONDS names %s, which is not measured", m[1])
+		}
+	}
+	want = []string{"convoy_1", "convoy_3"}
+	for _, k := range Keys {
+		if contention[k.Key] {
+			want = append(want, k.From)
+		}
+	}
+	for _, name := range want {
+		if !least[name] {
+			t.Errorf("%s feeds a contention key but has no MIN_SECONDS", name)
+		}
+	}
+	if len(least) != len(want) {
+		t.Errorf("MIN_SECONDS has %d entries, the contention keys read %d measurements", len(least), len(want))
+	}
 }
 
 // TestKeysAreMachineKeys: every key Block writes is one the language's
@@ -105,8 +129,19 @@ func complete() []byte {
 				}
 			}
 		}
-		if name == "sleep_200us" {
+		switch name {
+		case "sleep_200us":
 			m["value"] = 280000.0
+		case "convoy_1", "convoy_2", "convoy_3":
+			m["unit"], m["value"] = "ops/s", 150.0
+		case "load_average":
+			m["unit"], m["value"] = "tasks", 0.2
+		case "spinner_share":
+			m["unit"], m["value"] = "cpu", 0.99
+		case "tick_turn":
+			m["value"] = 4_100_000.0
+		case "balance_idle", "balance_busy", "balance_flip":
+			m["value"] = 130_000_000.0
 		}
 		ms = append(ms, m)
 	}
@@ -132,10 +167,20 @@ func TestBlockParses(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v\n%s", err, src)
 	}
-	if m := sc.Machine; m.WakeupLatency != 1000 || m.MemThread != 16000 || m.MulticoreSpeedPermille != 900 {
+	if m := sc.Machine; m.WakeupLatency != 1000 || m.MemThread != 16000 || m.MulticoreSpeedPermille != 900 ||
+		m.Tick != 4_000_000 || m.BalanceFlip != 130_000_000 || m.GILSignalRace == simulator.DefaultMachine().GILSignalRace {
 		t.Errorf("machine read back: %+v", m)
 	}
-	if _, err := Parse([]byte(`{"gilsim_calibrate": 2}`)); err == nil {
+	// every key is set, none left to a comment
+	for _, k := range Keys {
+		if !strings.Contains(block, "\n  "+k.Key+" ") {
+			t.Errorf("the block does not set %s:\n%s", k.Key, block)
+		}
+	}
+	if strings.Contains(block, "not measured") || strings.Contains(block, "not fitted") {
+		t.Errorf("a complete report leaves nothing out:\n%s", block)
+	}
+	if _, err := Parse([]byte(`{"gilsim_calibrate": 1}`)); err == nil {
 		t.Error("another format must be refused")
 	}
 }
@@ -173,7 +218,7 @@ func TestMeasureScript(t *testing.T) {
 	if err := os.WriteFile(script, Script, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range []string{"generator_switch", "memory_total", "gevent_switch"} {
+	for _, name := range []string{"generator_switch", "memory_total", "gevent_switch", "load_average", "spinner_share"} {
 		out, err := exec.Command(py, script, "--one", name, "0.05").Output()
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
@@ -184,6 +229,142 @@ func TestMeasureScript(t *testing.T) {
 		}
 		if m.Name != name || m.Error != "" || (m.Skipped == "" && (m.Value == nil || *m.Value <= 0)) {
 			t.Errorf("%s: %s", name, out)
+		}
+	}
+}
+
+// TestPlan reads the script's share of a budget (measure.py --plan): the
+// contention runs that do not fit are skipped, naming the budget they
+// need, min_seconds × total weight / weight rounded up (the weights add up
+// to 56): tick_turn 0.3 × 56 / 2 = 8.4 -> 9s, balance_idle 0.4 × 56 / 2 =
+// 11.2 -> 12s, balance_busy 1 × 56 / 3 = 18.7 -> 19s, the convoys
+// 1.5 × 56 / 4 = 21s, balance_flip 2 × 56 / 5 = 22.4 -> 23s: the cheaper
+// run first and are the last to go. The shares never exceed the budget.
+func TestPlan(t *testing.T) {
+	t.Parallel()
+	py, err := exec.LookPath("python3")
+	if err != nil {
+		t.Skip("no python3 on PATH")
+	}
+	script := filepath.Join(t.TempDir(), "measure.py")
+	if err := os.WriteFile(script, Script, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	need := map[string]string{"tick_turn": "9s", "balance_idle": "12s", "balance_busy": "19s",
+		"convoy_1": "21s", "convoy_2": "21s", "convoy_3": "21s", "balance_flip": "23s"}
+	for _, budget := range []int{12, 21, 30} {
+		out, err := exec.Command(py, script, "--plan", strconv.Itoa(budget)).Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		total, order := 0.0, []string{}
+		for _, l := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+			var p struct {
+				Name    string
+				Seconds float64
+				Skipped *string
+			}
+			if err := json.Unmarshal([]byte(l), &p); err != nil {
+				t.Fatalf("%v in %q", err, l)
+			}
+			n, ok := need[p.Name]
+			if !ok {
+				if p.Skipped != nil {
+					t.Errorf("budget %d: %s skipped (%s); only the contention runs are", budget, p.Name, *p.Skipped)
+				}
+				continue
+			}
+			order = append(order, p.Name)
+			total += p.Seconds
+			want := strings.TrimSuffix(n, "s")
+			fits, _ := strconv.Atoi(want)
+			switch {
+			case budget >= fits && p.Skipped != nil:
+				t.Errorf("budget %d: %s skipped: %s", budget, p.Name, *p.Skipped)
+			case budget < fits && (p.Skipped == nil || *p.Skipped != fmt.Sprintf("does not fit in a %ds budget: needs --budget %s or more", budget, n)):
+				t.Errorf("budget %d: %s: %v", budget, p.Name, p.Skipped)
+			}
+		}
+		if total > float64(budget) {
+			t.Errorf("budget %d: the contention runs alone take %gs", budget, total)
+		}
+		if want := []string{"tick_turn", "balance_idle", "balance_busy", "convoy_1", "convoy_2", "convoy_3", "balance_flip"}; !slices.Equal(order, want) {
+			t.Errorf("the contention runs run in the order %q, want the cheaper first: %q", order, want)
+		}
+	}
+}
+
+// TestTickFor: the tick whose whole turns match the measured turn of two
+// spinners on one CPU, worked by hand. The linux policy's turn is
+// ceil(base_slice × (1 + ilog2(cores)) / tick) ticks.
+func TestTickFor(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		turn, slice int64
+		cores       int
+		tick, hz    int64
+	}{
+		{4_120_000, 700_000, 2, 4_000_000, 250},   // the reference VM: 1.4 ms slice, one 4 ms tick
+		{2_050_000, 700_000, 2, 1_000_000, 1000},  // HZ=1000: the 1.4 ms slice takes 2 ticks
+		{1_020_000, 700_000, 1, 1_000_000, 1000},  // one CPU: a 0.7 ms slice, one tick
+		{3_400_000, 700_000, 2, 3_333_333, 300},   // HZ=300
+		{10_400_000, 700_000, 2, 10_000_000, 100}, // HZ=100
+		{3_900_000, 700_000, 16, 1_000_000, 1000}, // 16 CPUs: a 3.5 ms slice, 4 ticks of 1 ms (first in the list on a tie with 250)
+		{7_300_000, 700_000, 2, 7_300_000, 0},     // no usual HZ: the turn itself
+		{12_000_000, 700_000, 2, 12_000_000, 0},   // 20 % off 10 ms: too far
+	} {
+		tick, hz := TickFor(c.turn, c.slice, c.cores)
+		if tick != c.tick || hz != c.hz {
+			t.Errorf("TickFor(%d, %d, %d) = %d, HZ %d; want %d, HZ %d", c.turn, c.slice, c.cores, tick, hz, c.tick, c.hz)
+		}
+	}
+}
+
+// report builds a Report from measurements given as name: value (in the
+// unit the Go side reads), for the tests of one rule.
+func report(t *testing.T, cpus int, values map[string]float64) *Report {
+	t.Helper()
+	units := map[string]string{"load_average": "tasks", "spinner_share": "cpu"}
+	var ms []map[string]any
+	for name, v := range values {
+		ms = append(ms, map[string]any{"name": name, "value": v, "unit": units[name], "n": 3})
+	}
+	b, _ := json.Marshal(map[string]any{"gilsim_calibrate": Format, "cpus": cpus, "measurements": ms})
+	r, err := Parse(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func TestBusy(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		cpus       int
+		load, cpu  float64
+		busy, none string
+	}{
+		{2, 0.3, 0.995, "", ""},
+		{2, 2.0, 0.95, "", ""}, // a load of exactly its CPUs is not above them
+		{2, 2.5, 0.95, "load average 2.50 on 2 CPUs", ""},
+		{4, 3.0, 0.85, "a spinner alone got 0.85 of a CPU", ""},
+		{1, 1.7, 0.5, "load average 1.70 on 1 CPUs; a spinner alone got 0.50 of a CPU", ""},
+		{2, -1, 0.95, "", ""}, // no load average: the spinner alone decides
+		{2, -1, -1, "", "load_average: missing from the report; spinner_share: missing from the report"},
+	} {
+		v := map[string]float64{}
+		if c.load >= 0 {
+			v["load_average"] = c.load
+		}
+		if c.cpu >= 0 {
+			v["spinner_share"] = c.cpu
+		}
+		r := report(t, c.cpus, v)
+		if got := r.Busy(); got != c.busy {
+			t.Errorf("%+v: Busy() = %q, want %q", c, got, c.busy)
+		}
+		if got := r.loadUnchecked(); got != c.none {
+			t.Errorf("%+v: loadUnchecked() = %q, want %q", c, got, c.none)
 		}
 	}
 }

@@ -6,12 +6,13 @@ be imported).
 
     python3 measure.py [--budget SECONDS]    all measurements, JSON on stdout
     python3 measure.py --one NAME SECONDS     one measurement (used internally)
+    python3 measure.py --plan SECONDS         each one's share of a budget, measuring nothing
 
 Every measurement runs in a fresh interpreter of its own, so that a crash,
 an import or the memory of one cannot disturb another. The result is one
 JSON object on stdout:
 
-    {"gilsim_calibrate": 1, "python": {...}, "cpus": N,
+    {"gilsim_calibrate": 2, "python": {...}, "cpus": N, "budget_s": B,
      "measurements": [{"name": ..., "value": ..., "unit": ..., "n": ...,
                        "spread_pct": ..., "how": ...}
                       | {"name": ..., "error": "..."}
@@ -20,6 +21,13 @@ JSON object on stdout:
 Progress goes to stderr. Times are medians over repetitions, each
 repetition the mean of a loop; "spread_pct" is (max - min) / median of the
 repetitions, in percent.
+
+The budget is shared by weight. A measurement that cannot be made in less
+than its MIN_SECONDS (the contention runs: spinners, convoys) is skipped
+when its share is smaller, with a "skipped" naming the budget it needs; the
+cheaper ones keep their place in a short budget. load_average and
+spinner_share come first and cost a fixed fraction of a second: they tell
+whether the machine was busy while it was measured.
 """
 
 import json
@@ -29,10 +37,12 @@ import subprocess
 import sys
 import time
 
-FORMAT = 1
+FORMAT = 2
 
 # name: (weight in the time budget, what it measures)
 MEASUREMENTS = [
+    ("load_average", 0, "the 1-minute load average before measuring (os.getloadavg)"),
+    ("spinner_share", 0, "CPU time / wall time of one forked spinner alone, 3 runs of 0.1 s"),
     ("wakeup_latency", 3, "pipe ping-pong between two processes on different CPUs, per hop"),
     ("context_switch", 3, "pipe ping-pong between two processes on the same CPU, per hop"),
     ("thread_hop", 3, "pipe ping-pong between two threads of one process on the same CPU, per hop"),
@@ -54,7 +64,26 @@ MEASUREMENTS = [
     ("memory_raw_greenlet", 1, "RSS per raw greenlet parked after one switch (1000 -> 10000)"),
     ("memory_greenthread", 1, "RSS per eventlet greenthread parked on an Event (1000 -> 10000)"),
     ("memory_total", 0, "the machine's physical memory"),
+    ("tick_turn", 2, "two spinners pinned to one CPU: the gaps in each one's run, per turn"),
+    ("balance_idle", 2, "3 spinners, 2 on one CPU and 1 on another, which exits: delay until the idle CPU pulls one"),
+    ("balance_busy", 3, "4 spinners, 3 on one CPU and 1 on another: delay until the 3 become 2"),
+    ("convoy_1", 4, "ops/s of a time.sleep(200us) loop beside 1 CPU-bound thread, 0.5 s windows"),
+    ("convoy_2", 4, "ops/s of a time.sleep(200us) loop beside 2 CPU-bound threads, 0.5 s windows"),
+    ("convoy_3", 4, "ops/s of a time.sleep(200us) loop beside 3 CPU-bound threads, 0.5 s windows"),
+    ("balance_flip", 5, "3 spinners on 2 CPUs: time between changes of the one running alone"),
 ]
+
+# the least time a measurement needs: with a smaller share of the budget it
+# is skipped (the contention runs need whole scheduler turns and windows)
+MIN_SECONDS = {
+    "tick_turn": 0.3,
+    "balance_idle": 0.4,
+    "balance_busy": 1.0,
+    "convoy_1": 1.5,
+    "convoy_2": 1.5,
+    "convoy_3": 1.5,
+    "balance_flip": 2.0,
+}
 
 # measurements that need a package beyond the standard library
 NEEDS = {
@@ -664,6 +693,337 @@ def m_memory_total(seconds):
         raise Skip("os.sysconf cannot tell the physical memory here")
 
 
+# ---------------------------------------------------- machine load
+
+def m_load_average(seconds):
+    if not hasattr(os, "getloadavg"):
+        raise Skip("os.getloadavg is not available here")
+    try:
+        one = os.getloadavg()[0]
+    except OSError:
+        raise Skip("the load average cannot be read here")
+    return {"value": one, "unit": "tasks", "n": 1}
+
+
+def spin_until(until):
+    while time.perf_counter() < until:
+        pass
+
+
+def m_spinner_share(seconds):
+    """A forked spinner alone: the share of a CPU it gets. On a quiet
+    machine it is 1; less means other work took its CPU."""
+    if not hasattr(os, "fork"):
+        raise Skip("this platform has no fork()")
+    vals = []
+    for _ in range(3):
+        r, w = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            try:
+                os.close(r)
+                t, c = time.perf_counter(), time.process_time()
+                spin_until(t + 0.1)
+                share = (time.process_time() - c) / (time.perf_counter() - t)
+                os.write(w, repr(share).encode())
+            finally:
+                os._exit(0)
+        os.close(w)
+        out = read_all(r)
+        os.waitpid(pid, 0)
+        vals.append(float(out))
+    return result(vals, "cpu")
+
+
+# ------------------------------------ scheduler turns and balancing
+
+def read_all(fd):
+    chunks = []
+    while True:
+        b = os.read(fd, 65536)
+        if not b:
+            break
+        chunks.append(b)
+    os.close(fd)
+    return b"".join(chunks).decode()
+
+
+def spawn(body):
+    """Fork a child that runs body() and sends back its JSON result.
+    Returns (pid, read end)."""
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.close(r)
+            out = body()
+            os.write(w, json.dumps(out).encode())
+        finally:
+            os._exit(0)
+    os.close(w)
+    return pid, r
+
+
+def collect(children):
+    outs = []
+    for pid, r in children:
+        outs.append(json.loads(read_all(r) or "null"))
+        os.waitpid(pid, 0)
+    return outs
+
+
+def need_balancing():
+    if not hasattr(os, "fork"):
+        raise Skip("this platform has no fork()")
+    if not hasattr(os, "sched_setaffinity"):
+        raise Skip("no sched_setaffinity: cannot place spinners on CPUs")
+    if len(cpus()) < 2:
+        raise Skip("one CPU")
+    try:
+        this_cpu(os.open("/proc/self/stat", os.O_RDONLY))
+    except (OSError, ValueError, IndexError):
+        raise Skip("no /proc/self/stat to tell a process's CPU")
+
+
+def this_cpu(fd):
+    """The CPU this process runs on: /proc/self/stat's processor field."""
+    b = os.pread(fd, 1024, 0)
+    return int(b.rsplit(b")", 1)[1].split()[36])
+
+
+def watch(until, every=0.0005):
+    """Spin until `until`, noting the CPU every `every` seconds: the list
+    of [time, cpu] at each change."""
+    fd = os.open("/proc/self/stat", os.O_RDONLY)
+    changes, last, nxt = [], -1, 0.0
+    while True:
+        t = time.perf_counter()
+        if t >= until:
+            break
+        if t >= nxt:
+            c = this_cpu(fd)
+            if c != last:
+                changes.append([t, c])
+                last = c
+            nxt = t + every
+    os.close(fd)
+    return changes
+
+
+def cpu_at(changes, t):
+    """A spinner's CPU at time t, from its changes (its latest before t)."""
+    c = None
+    for at, cpu in changes:
+        if at > t:
+            break
+        c = cpu
+    return c
+
+
+def m_tick_turn(seconds):
+    """Two spinners pinned to one CPU take turns: each one's run has a gap
+    for every turn of the other. Per run, the median gap."""
+    if not hasattr(os, "fork"):
+        raise Skip("this platform has no fork()")
+    if not hasattr(os, "sched_setaffinity"):
+        raise Skip("no sched_setaffinity: cannot pin two spinners to one CPU")
+    cpu = cpus()[0]
+    reps = 3
+    per = max(seconds / reps, 0.1)
+
+    def spinner(start, until):
+        def body():
+            pin(cpu)
+            spin_until(start)
+            gaps, last = [], time.perf_counter()
+            while last < until:
+                t = time.perf_counter()
+                if t - last > 0.0003:
+                    gaps.append(t - last)
+                last = t
+            return gaps
+        return body
+
+    vals, n = [], 0
+    for _ in range(reps):
+        start = time.perf_counter() + 0.02
+        gaps = []
+        for g in collect([spawn(spinner(start, start + per)) for _ in range(2)]):
+            gaps += g
+        if len(gaps) >= 5:
+            vals.append(median(gaps))
+            n += len(gaps)
+    if not vals:
+        raise Skip("two spinners pinned to one CPU never took turns")
+    out = result(vals, "ns", 1e9)
+    out["how_note"] = "%d gaps" % n
+    return out
+
+
+def m_balance_idle(seconds):
+    need_balancing()
+    cs = cpus()
+    a, b = cs[0], cs[1]
+    allowed = set(cs)
+    reps = max(3, min(9, int(seconds / 0.11)))
+    vals, lost = [], 0
+    for _ in range(reps):
+        start = time.perf_counter() + 0.02
+        exit_at = start + 0.02
+        until = exit_at + 0.06
+
+        def pair():
+            pin(a)
+            spin_until(start)
+            os.sched_setaffinity(0, allowed)
+            return watch(until)
+
+        def lone():
+            pin(b)
+            spin_until(exit_at)
+            return time.perf_counter()
+
+        outs = collect([spawn(pair), spawn(pair), spawn(lone)])
+        gone = outs[2]
+        moved = [at for ch in outs[:2] for at, c in ch if c != a]
+        if not moved or min(moved) < gone:
+            lost += 1  # no pull in 60 ms, or a pull before the exit
+            continue
+        vals.append(min(moved) - gone)
+    if len(vals) < 2:
+        raise Skip("the idle CPU pulled no spinner within 60 ms in %d of %d runs" % (lost, reps))
+    out = result(vals, "ns", 1e9)
+    if lost:
+        out["how_note"] = "%d of %d runs without a pull in 60 ms, left out" % (lost, reps)
+    return out
+
+
+def m_balance_busy(seconds):
+    need_balancing()
+    cs = cpus()
+    a, b = cs[0], cs[1]
+    allowed = set(cs)
+    cap = 0.3
+    vals, lost = [], 0
+    deadline = time.perf_counter() + seconds
+    runs = 0
+    while runs < 3 or (time.perf_counter() + cap + 0.03 < deadline and runs < 9):
+        runs += 1
+        start = time.perf_counter() + 0.02
+        until = start + cap
+
+        def three():
+            pin(a)
+            spin_until(start)
+            os.sched_setaffinity(0, allowed)
+            return watch(until)
+
+        def one():
+            pin(b)
+            spin_until(until)
+            return None
+
+        outs = collect([spawn(three) for _ in range(3)] + [spawn(one)])
+        moved = [at for ch in outs[:3] for at, c in ch if c != a]
+        if not moved:
+            lost += 1
+            continue
+        vals.append(min(moved) - start)
+    if len(vals) < 2:
+        raise Skip("3 spinners on one CPU beside 1 on another were not spread within %g s in %d of %d runs" % (cap, lost, runs))
+    out = result(vals, "ns", 1e9)
+    if lost:
+        out["how_note"] = "%d of %d runs not spread in %g s, left out" % (lost, runs, cap)
+    return out
+
+
+def m_balance_flip(seconds):
+    need_balancing()
+    start = time.perf_counter() + 0.03
+    until = start + seconds
+    outs = collect([spawn(lambda: watch(until, 0.001)) for _ in range(3)])
+    # the spinner alone on its CPU, every millisecond; a change of it that
+    # lasts 10 ms (two turns of the pair: a CPU is seen late while its
+    # spinner waits) is a pull. The 3 start on whatever CPUs fork gave
+    # them: skip 50 ms.
+    lone, flips, t = None, [], start + 0.05
+    cand, since = None, 0.0
+    while t < until:
+        where = [cpu_at(ch, t) for ch in outs]
+        alone = [i for i, c in enumerate(where) if c is not None and where.count(c) == 1]
+        now = alone[0] if len(alone) == 1 and len(set(where)) == 2 else None
+        if now != cand:
+            cand, since = now, t
+        if cand is not None and cand != lone and t - since >= 0.01:
+            if lone is not None:
+                flips.append(since)
+            lone = cand
+        t += 0.001
+    gaps = [y - x for x, y in zip(flips, flips[1:])]
+    if len(gaps) < 3:
+        raise Skip("only %d changes of pair in %.1f s, fewer than 4; a longer --budget gives more" % (len(flips), seconds))
+    out = result(gaps, "ns", 1e9)
+    out["how_note"] = "%d changes in %.1f s" % (len(flips), seconds)
+    return out
+
+
+# ------------------------------------------- the GIL among waiters
+
+def m_convoy(k, seconds):
+    """ops/s of a thread looping on time.sleep(200 us) for 0.5 s beside k
+    CPU-bound threads (started first), at the default switch interval;
+    one window per fresh set of threads."""
+    import threading
+    window = 0.5
+    reps = max(3, min(7, int(seconds / (window + 0.05))))
+    vals = []
+    for _ in range(reps):
+        stop = [False]
+
+        def spin():
+            x = 0
+            while not stop[0]:
+                x += 1
+
+        ops = []
+
+        def io():
+            t0 = time.perf_counter()
+            n = 0
+            while True:
+                time.sleep(0.0002)
+                n += 1
+                if time.perf_counter() - t0 >= window:
+                    break
+            ops.append(n / (time.perf_counter() - t0))
+
+        workers = [threading.Thread(target=spin) for _ in range(k)]
+        for w in workers:
+            w.start()
+        th = threading.Thread(target=io)
+        th.start()
+        th.join()
+        stop[0] = True
+        for w in workers:
+            w.join()
+        vals.append(ops[0])
+    out = result(vals, "ops/s")
+    out["switch_interval_s"] = sys.getswitchinterval()
+    return out
+
+
+def m_convoy_1(seconds):
+    return m_convoy(1, seconds)
+
+
+def m_convoy_2(seconds):
+    return m_convoy(2, seconds)
+
+
+def m_convoy_3(seconds):
+    return m_convoy(3, seconds)
+
+
 # ----------------------------------------------------------------- main
 
 def one(name, seconds):
@@ -696,24 +1056,46 @@ def interpreter():
     return info
 
 
+def plan(budget):
+    """The share of the budget of every measurement, in running order:
+    a list of (name, how, seconds, why it is skipped or None)."""
+    total = float(sum(w for _, w, _ in MEASUREMENTS))
+    out = []
+    for name, weight, how in MEASUREMENTS:
+        seconds = budget * weight / total
+        least = MIN_SECONDS.get(name)
+        skip = None
+        if least is not None and seconds < least:
+            need = int(-(-least * total // weight))  # the budget that gives it least
+            skip = "does not fit in a %gs budget: needs --budget %ds or more" % (budget, need)
+        out.append((name, how, seconds, skip))
+    return out
+
+
 def main(argv):
     if len(argv) == 3 and argv[0] == "--one":
         one(argv[1], float(argv[2]))
+        return 0
+    if len(argv) == 2 and argv[0] == "--plan":
+        for name, _, seconds, skip in plan(float(argv[1])):
+            print(json.dumps({"name": name, "seconds": round(seconds, 3), "skipped": skip}))
         return 0
     budget = 30.0
     if len(argv) == 2 and argv[0] == "--budget":
         budget = float(argv[1])
     elif argv:
-        sys.stderr.write("usage: measure.py [--budget SECONDS] | --one NAME SECONDS\n")
+        sys.stderr.write("usage: measure.py [--budget SECONDS] | --one NAME SECONDS | --plan SECONDS\n")
         return 2
     if sys.version_info < (3, 7):
         sys.stderr.write("gilsim calibrate needs Python 3.7 or newer\n")
         return 2
-    total = float(sum(w for _, w, _ in MEASUREMENTS))
     results = []
     here = os.path.abspath(__file__)
-    for name, weight, how in MEASUREMENTS:
-        seconds = budget * weight / total
+    for name, how, seconds, skip in plan(budget):
+        if skip is not None:
+            log("skipping %s: %s" % (name, skip))
+            results.append({"name": name, "skipped": skip, "how": how})
+            continue
         pkg = NEEDS.get(name)
         if pkg is not None:
             try:
