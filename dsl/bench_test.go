@@ -9,6 +9,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/alecthomas/participle/v2/lexer"
 )
 
 // bigScenario has n top-level tasks with a few steps each.
@@ -56,6 +58,27 @@ func BenchmarkParseSyntax(b *testing.B) {
 					b.Fatal(err)
 				}
 				return syn
+			})
+		})
+	}
+}
+
+// BenchmarkPeekingLexer is the floor that participle sets: the file's
+// tokens, found by the scanner, read by lexer.Upgrade into the
+// PeekingLexer that participle parses from. Upgrade appends the tokens
+// one by one (64 bytes each, about 18 per task), so the array is copied
+// as it grows, some five times its final size in all.
+func BenchmarkPeekingLexer(b *testing.B) {
+	for _, n := range parseSizes {
+		b.Run(fmt.Sprintf("tasks=%d", n), func(b *testing.B) {
+			src := bigScenario(n)
+			text := string(src)
+			benchParse(b, src, func() any {
+				peek, err := lexer.Upgrade(newScanner("big.sim", text, false))
+				if err != nil {
+					b.Fatal(err)
+				}
+				return peek
 			})
 		})
 	}
