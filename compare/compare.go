@@ -396,8 +396,8 @@ func evaluate(x *simulator.Expect, r *Row) simulator.ExpectResult {
 		out.Err = "unknown metric " + x.Metric
 		return out
 	}
-	out.Actual = simulator.FormatValue(v)
 	out.OK = simulator.Holds(v, x)
+	out.Actual = simulator.ActualText(v, x, out.OK)
 	return out
 }
 

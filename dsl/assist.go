@@ -22,7 +22,7 @@ var itemWords = map[string]map[string]bool{
 	"machine": set(machineKeys...),
 }
 
-var stepWords = set(stepNames[:]...)
+var stepWords = set(append(stepNames[:], "blocking")...)
 
 func set(words ...string) map[string]bool {
 	m := make(map[string]bool, len(words))
@@ -50,7 +50,8 @@ func (o *Outline) startsItem(k int, scope string) bool {
 	}
 	if stepScope(scope) {
 		if t.Text == "io" || t.Text == "sleep" {
-			return o.tok(k-1).Text != "await"
+			p := o.tok(k - 1).Text
+			return p != "await" && p != "blocking"
 		}
 		return t.Kind == TokenKeyword && stepWords[t.Text]
 	}
@@ -173,8 +174,8 @@ func (o *Outline) HelpAt(offset int) (h Help, tok Token, ok bool) {
 		h, ok = PolicyHelp(word)
 	case head == "param" && k == start+1:
 		h, ok = o.paramHelp(word)
-	case (word == "io" || word == "sleep") && prev.Text == "await":
-		h, ok = KeywordHelp("await")
+	case (word == "io" || word == "sleep") && (prev.Text == "await" || prev.Text == "blocking"):
+		h, ok = KeywordHelp(prev.Text)
 	case t.Kind == TokenKeyword:
 		h, ok = KeywordHelp(word)
 	}
@@ -619,7 +620,7 @@ func (c *completer) complete() []Candidate {
 		c.keywords("check")
 	case (head == "gevent" || head == "eventlet") && n == 1:
 		c.keywords("patched", "unpatched")
-	case head == "await" && n == 1:
+	case (head == "await" || head == "blocking") && n == 1:
 		c.keywords("io", "sleep")
 	case head == "vary" && n == 1, head == "param" && n == 0:
 		c.params("")
@@ -655,7 +656,7 @@ func isDurationSlot(prev []Token) bool {
 	case "cpu", "native":
 		return len(prev) == 1
 	case "io", "sleep":
-		return len(prev) == 1 || len(prev) == 2 && prev[0].Text == "await"
+		return len(prev) == 1 || len(prev) == 2 && (prev[0].Text == "await" || prev[0].Text == "blocking")
 	}
 	return false
 }
@@ -679,6 +680,7 @@ func (c *completer) itemStart() {
 				c.keywords(w)
 			}
 		}
+		c.keywords("blocking") // io and sleep stand everywhere
 	case c.scope == "scenario" && c.o.Workload:
 		c.keywords("seed", "cores", "policy", "context_switch", "machine", "expect", "param", "vary")
 	case c.scope == "scenario":

@@ -30,6 +30,7 @@ type program struct {
 	machine   simulator.Machine
 	tops      []*topT
 	expects   []simulator.Expect
+	warnings  []simulator.Warning
 	switches  []switchFix
 	workload  *workloadT // a workload file's workload; nil in a scenario
 }
@@ -394,8 +395,8 @@ func (c *checker) machine(mb *Machine, scenarioSeen map[string]lexer.Position) {
 				continue
 			}
 			if v, ok := c.duration(e.Value, "`"+key+"`"); ok {
-				if key == "legacy_tick" && v == 0 {
-					c.errs.add(e.Value.Pos, "`legacy_tick` must be greater than 0")
+				if (key == "legacy_tick" || key == "tick") && v == 0 {
+					c.errs.add(e.Value.Pos, "`%s` must be greater than 0", key)
 					continue
 				}
 				*field(m) = v
@@ -1175,6 +1176,30 @@ func (c *checker) stepNotAllowed(pos lexer.Position, k stepKind, ctx ctxKind) {
 	}
 }
 
+// blockingStep checks `blocking STEP`: only a call that waits (io,
+// sleep) can be one the runtime does not see; it says why anything else
+// cannot.
+func (c *checker) blockingStep(s *Step) bool {
+	in := s.Blocking.Step
+	why := ""
+	switch {
+	case in.Blocking != nil:
+		why = "`blocking` is written once"
+	case in.Timed != nil && in.Timed.Op == "cpu":
+		why = "`cpu` is computation: it keeps its core and the GIL busy and cannot block (a C call that holds the thread without the GIL is `native`)"
+	case in.Timed != nil && in.Timed.Op == "native":
+		why = "`native` is computation without the GIL: it keeps its core busy and cannot block"
+	case in.Timed != nil:
+		return true
+	case in.Await != nil:
+		why = "`await` is the call the loop does see: it parks the coroutine, never the thread"
+	default:
+		why = "`" + stepNames[kindOf(in)] + "` is not a call that waits"
+	}
+	c.errs.add(s.Pos, "`blocking` goes before `io` or `sleep`, a call that waits where the runtime cannot see it: %s", why)
+	return false
+}
+
 var timedOps = [...]simulator.Op{sCPU: simulator.OpCPU, sNative: simulator.OpNative, sIO: simulator.OpIO, sSleep: simulator.OpSleep}
 
 // steps checks a program and returns it in simulator form. held lists the
@@ -1187,12 +1212,19 @@ func (c *checker) steps(body []*Step, ctx ctxKind, ps *procState, held []string)
 	var switches []int
 	var targets []*Str
 	for _, s := range body {
+		blocking := false
+		if s.Blocking != nil {
+			if !c.blockingStep(s) {
+				continue
+			}
+			s, blocking = s.Blocking.Step, true
+		}
 		k := kindOf(s)
 		if allowedSteps[ctx]&(1<<k) == 0 {
 			c.stepNotAllowed(s.Pos, k, ctx)
 			continue
 		}
-		st := simulator.Step{Pos: spos(s.Pos)}
+		st := simulator.Step{Pos: spos(s.Pos), Blocking: blocking}
 		switch k {
 		case sCPU, sNative, sIO, sSleep:
 			st.Op = timedOps[k]
@@ -1444,8 +1476,38 @@ func (c *checker) dist(d *Dur, what string) (simulator.Dist, bool) {
 	case "exp":
 		return simulator.Dist{Kind: simulator.DistExp, A: vals[0]}, true
 	default:
-		return simulator.Dist{Kind: simulator.DistNormal, A: vals[0], B: vals[1]}, true
+		d := simulator.Dist{Kind: simulator.DistNormal, A: vals[0], B: vals[1]}
+		c.clampWarning(ds.Pos, d)
+		return d, true
 	}
+}
+
+// clampShift is how far clamping its draws at 0 may move a normal
+// distribution's mean, as a fraction of it, before the file is warned
+// about: 5 %, past which the distribution no longer has the mean it says.
+const clampShift = 0.05
+
+// clampWarning warns about normal(mean, sd) when clamping its negative
+// draws at 0 raises its mean by more than clampShift. The mean of
+// max(X, 0) for X ~ N(m, s) is m·Φ(m/s) + s·φ(m/s).
+func (c *checker) clampWarning(pos lexer.Position, d simulator.Dist) {
+	if c.prog == nil || d.B <= 0 {
+		return
+	}
+	m, s := float64(d.A), float64(d.B)
+	z := m / s
+	clamped := m*0.5*math.Erfc(-z/math.Sqrt2) + s*math.Exp(-z*z/2)/math.Sqrt(2*math.Pi)
+	if clamped-m <= clampShift*m {
+		return
+	}
+	name := "normal(" + simulator.FormatDuration(d.A) + ", " + simulator.FormatDuration(d.B) + ")"
+	shift := ""
+	if m > 0 {
+		shift = fmt.Sprintf(" (+%.0f%%)", 100*(clamped-m)/m)
+	}
+	c.prog.warnings = append(c.prog.warnings, simulator.Warning{Pos: spos(pos),
+		Message: name + " draws below 0 become 0, which raises its mean from " + simulator.FormatDuration(d.A) +
+			" to " + simulator.FormatDuration(int64(math.Round(clamped))) + shift + ": a smaller deviation keeps the mean it says"})
 }
 
 // ---- expectations ----

@@ -104,9 +104,12 @@
 // `coroutines` block whose only generator yields is an error (it yields to
 // nothing).
 //
-// Steps: `cpu D`, `native D`, `io D`, `sleep D`, `await io D`,
-// `await sleep D` (D a duration or `uniform(a, b)`, `exp(mean)`,
-// `normal(mean, sd)`), `yield`, `offload { }`, `repeat N { }` (N >= 0,
+// Steps: `cpu D`, `native D`, `io D`, `sleep D`, `blocking io D`,
+// `blocking sleep D` (a call the runtime cannot see: it blocks a patched
+// hub too; wherever io stands), `await io D`, `await sleep D` (D a
+// duration or `uniform(a, b)`, `exp(mean)`, `normal(mean, sd)`; a normal
+// whose clamping at 0 raises its mean by over 5 % is warned about),
+// `yield`, `offload { }`, `repeat N { }` (N >= 0,
 // never expanded), `lock "name" { }` (per process, not re-entrant: a lock
 // nested in itself is an error) and `switch "name"` (a greenlet of the
 // same `greenlets` block; a replicated one is named g#k). Where each may

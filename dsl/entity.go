@@ -139,7 +139,7 @@ func (p *entityParser) step() *Step {
 	a := &p.arena
 	k := p.kw()
 	switch k {
-	case kwCPU, kwNative, kwIO, kwSleep, kwAwait, kwYield, kwOffload, kwRepeat, kwLock, kwSwitch:
+	case kwCPU, kwNative, kwIO, kwSleep, kwAwait, kwYield, kwOffload, kwRepeat, kwLock, kwSwitch, kwBlocking:
 	default:
 		return nil
 	}
@@ -175,6 +175,13 @@ func (p *entityParser) step() *Step {
 		s.Lock = l
 	case kwSwitch:
 		s.Switch = &Switch{Target: p.str()}
+	case kwBlocking:
+		in := p.step()
+		if in == nil {
+			p.fail()
+			return s
+		}
+		s.Blocking = &Blocking{Step: in}
 	}
 	return s
 }

@@ -38,6 +38,7 @@ type (
 	Repeat       = grammar.Repeat
 	Lock         = grammar.Lock
 	Switch       = grammar.Switch
+	Blocking     = grammar.Blocking
 	Expect       = grammar.Expect
 	When         = grammar.When
 	Cond         = grammar.Cond

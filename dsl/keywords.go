@@ -44,6 +44,7 @@ const (
 	kwRepeat
 	kwLock
 	kwSwitch
+	kwBlocking
 	kwUniform
 	kwExp
 	kwNormal
@@ -139,6 +140,8 @@ func keywordCode(w string) kwCode {
 		return kwLock
 	case "switch":
 		return kwSwitch
+	case "blocking":
+		return kwBlocking
 	case "uniform":
 		return kwUniform
 	case "exp":

@@ -17,7 +17,7 @@ var keywords = []string{
 	"gil", "interval", "legacy", "check", "off", "startup",
 	"asyncio", "gevent", "eventlet", "greenlets", "coroutines",
 	"patched", "unpatched", "greenlet", "greenthread", "gen",
-	"cpu", "native", "io", "sleep", "await", "yield", "offload", "repeat", "lock", "switch",
+	"cpu", "native", "io", "sleep", "await", "yield", "offload", "repeat", "lock", "switch", "blocking",
 	"uniform", "exp", "normal",
 	"expect", "within", "machine", "workload", "param", "vary", "in", "when", "and",
 }

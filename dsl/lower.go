@@ -29,13 +29,14 @@ func defaultPolicy(p *program) simulator.PolicyKind {
 // refused anything past simulator.MaxEntities.
 func lower(p *program) *simulator.Scenario {
 	sc := &simulator.Scenario{
-		Title:   p.title,
-		Seed:    p.seed,
-		Cores:   p.cores,
-		Policy:  defaultPolicy(p),
-		Quantum: p.quantum,
-		Machine: p.machine,
-		Expects: p.expects,
+		Title:    p.title,
+		Seed:     p.seed,
+		Cores:    p.cores,
+		Policy:   defaultPolicy(p),
+		Quantum:  p.quantum,
+		Machine:  p.machine,
+		Expects:  p.expects,
+		Warnings: p.warnings, // found checking this run's values
 	}
 	resolveSwitchTargets(p.switches)
 

@@ -65,7 +65,7 @@ var itemParsers = sync.OnceValue(func() map[string]func(*lexer.PeekingLexer) err
 	add(itemParser[grammar.GIL](), "gil")
 	add(itemParser[grammar.Startup](), "startup")
 	add(itemParser[grammar.Block](), "asyncio", "gevent", "eventlet", "greenlets", "coroutines")
-	add(itemParser[grammar.Step](), "cpu", "native", "io", "sleep", "await", "yield", "offload", "repeat", "lock", "switch")
+	add(itemParser[grammar.Step](), "cpu", "native", "io", "sleep", "await", "yield", "offload", "repeat", "lock", "switch", "blocking")
 	add(itemParser[grammar.Mod](), "x", "at", "priority", "nice")
 	add(itemParser[grammar.MachineEntry](), machineKeys...)
 	add(itemParser[grammar.ParenArg](), "(")
@@ -273,6 +273,7 @@ var valueAfter = map[string]string{
 	"io":             "a duration: io 5ms",
 	"sleep":          "a duration: sleep 5ms",
 	"await":          "io or sleep: await io 5ms",
+	"blocking":       "io or sleep: blocking io 5ms",
 	"repeat":         "a count and a block: repeat 3 { ... }",
 	"lock":           "a name in quotes and a block: lock \"name\" { ... }",
 	"switch":         "a greenlet name in quotes: switch \"name\"",
@@ -429,7 +430,7 @@ var belongs = func() map[string]string {
 	add("process settings stand in a process", "gil", "startup")
 	add("runtime blocks stand in a process", "asyncio", "gevent", "eventlet", "greenlets", "coroutines")
 	add("modifiers follow an entity's name, before its {", "x", "at", "priority", "nice")
-	add("steps stand in the { } of a task, thread, greenlet or gen", "cpu", "native", "io", "sleep", "yield", "repeat", "lock")
+	add("steps stand in the { } of a task, thread, greenlet or gen", "cpu", "native", "io", "sleep", "yield", "repeat", "lock", "blocking")
 	add("`await` stands in the { } of an asyncio task", "await")
 	add("`offload` stands in the { } of an asyncio task or a gevent/eventlet greenlet", "offload")
 	add("`switch` stands in the { } of a greenlet of a `greenlets` block", "switch")

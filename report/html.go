@@ -164,7 +164,9 @@ var svgStates = [cellStates]svgLegend{
 	cellSwitching: {"s-switch", "context switch"},
 	cellReady:     {"s-ready", "waiting for a core"},
 	cellGILWait:   {"s-gil", "waiting for the GIL"},
-	cellBlocked:   {"s-blocked", "blocked (io, sleep or a lock — the engine's trace does not tell them apart); coroutines and greenlets: parked"},
+	cellLoopWait:  {"s-loop", "waiting for its loop or hub (a ready coroutine or greenlet; the loop runs another, or its thread waits)"},
+	cellBlocked:   {"s-blocked", "blocked (io or a lock); coroutines and greenlets: parked"},
+	cellSleep:     {"s-sleep", "sleeping"},
 	cellDone:      {"s-done", "done"},
 }
 
@@ -245,6 +247,12 @@ func taskTable(r *simulator.Result) (header []string, rows [][]string, note stri
 	if collapsed {
 		note = "Rows marked (xN) are replica groups: arrival, start, finish and turnaround show min–max; the other columns are totals."
 	}
+	if hasMembers(r) {
+		if note != "" {
+			note += " "
+		}
+		note += "Coroutines and greenlets arrive at their at; wait is the time ready but not yet resumed by the loop, plus the loop thread's waits for a core and the GIL while running; loop lag is the worst single such lateness."
+	}
 	header, rows = gridCells(g)
 	return header, rows, note
 }
@@ -309,7 +317,9 @@ svg.gantt .core .lane { fill: #eef2f6; }
 .s-switch { fill: #8250df; background: #8250df; }
 .s-ready { fill: #d4a72c; background: #d4a72c; }
 .s-gil { fill: #cf222e; background: #cf222e; }
+.s-loop { fill: #fb8f44; background: #fb8f44; }
 .s-blocked { fill: #54aeff; background: #54aeff; }
+.s-sleep { fill: #a5d6ff; background: #a5d6ff; }
 .s-done { fill: #d8dee4; background: #d8dee4; }
 .legend { list-style: none; padding: 0; margin: .3em 0; display: flex; flex-wrap: wrap; gap: .3em 1.2em; font-size: .9em; }
 .legend span { display: inline-block; width: .9em; height: .9em; vertical-align: -.1em; margin-right: .3em; border-radius: 2px; }

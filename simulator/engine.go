@@ -106,6 +106,7 @@ func newEngine(sc *Scenario, opt Options) *engine {
 		opt:       opt,
 		rng:       rand.New(rand.NewPCG(sc.Seed, 0x9e3779b97f4a7c15)),
 		lastSpeed: 1000,
+		warnings:  append([]Warning(nil), sc.Warnings...),
 		slowed:    sc.Machine.MulticoreSpeedPermille > 0 && sc.Machine.MulticoreSpeedPermille < 1000 && cores > 1,
 		cores:     make([]core, cores),
 		idle:      map[*Step]bool{},
@@ -271,10 +272,6 @@ func (e *engine) loop() {
 			e.compactAt = max(minCompact, 4*e.q.heapLen())
 		}
 		e.q.pop(&ev)
-		if ev.at > e.opt.MaxTime {
-			e.limit = &LimitError{What: "time", Limit: e.opt.MaxTime, At: e.now}
-			return
-		}
 		var t *thread
 		var live bool
 		if ev.kind == evGILCheck {
@@ -285,6 +282,13 @@ func (e *engine) loop() {
 		} else {
 			t = e.threads[ev.th]
 			live = e.live(&ev, t)
+		}
+		// only an event that still matters can pass the time limit: a
+		// cancelled slice end, or a tick while no task waits for a core,
+		// is not work left to do
+		if live && ev.at > e.opt.MaxTime && (ev.kind != evTick || e.waiting > 0) {
+			e.limit = &LimitError{What: "time", Limit: e.opt.MaxTime, At: e.now}
+			return
 		}
 		if live {
 			e.now = ev.at

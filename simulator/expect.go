@@ -17,15 +17,38 @@ func Evaluate(sc *Scenario, res *Result) {
 			out.Err = err
 			out.Actual = "?"
 		} else {
-			out.Actual = FormatValue(v)
 			out.OK = Holds(v, x)
-			if !out.OK && out.Actual == FormatValue(x.Value) && v.Kind != KindNumber {
-				// rounding hid the difference: show the exact value
-				out.Actual = exactValue(v)
-			}
+			out.Actual = ActualText(v, x, out.OK)
 		}
 		res.Expectations = append(res.Expectations, out)
 	}
+}
+
+// ActualText is how an expectation's actual value is shown: as
+// FormatValue rounds it (three decimals), unless the expectation failed
+// and the rounded value would seem to meet it (`expect utilization ==
+// 83.333` failing with 83.33333…): then exactly, so that the reason shows.
+// Expectations always compare the exact value.
+func ActualText(v Value, x *Expect, ok bool) string {
+	s := FormatValue(v)
+	if ok {
+		return s
+	}
+	switch v.Kind {
+	case KindNumber:
+		shown := v
+		if r, err := strconv.ParseFloat(s, 64); err == nil {
+			shown.Num = r
+		}
+		if shown.Num != v.Num && (Holds(shown, x) || s == FormatValue(x.Value)) {
+			return exactValue(v)
+		}
+	default:
+		if s == FormatValue(x.Value) && v.Int != x.Value.Int {
+			return exactValue(v)
+		}
+	}
+	return s
 }
 
 // FormatValue renders a value in its unit.
@@ -229,6 +252,9 @@ func MatchProcesses(res *Result, name string) []int {
 
 // exactValue renders a duration or size without rounding.
 func exactValue(v Value) string {
+	if v.Kind == KindNumber {
+		return strconv.FormatFloat(v.Num, 'f', -1, 64)
+	}
 	if v.Kind == KindSize {
 		return strconv.FormatInt(v.Int, 10) + "B"
 	}

@@ -60,13 +60,17 @@ func (o Op) String() string {
 // Step is one instruction of an entity's program. Programs are shared by
 // all replicas of an entity and are never modified by a run.
 type Step struct {
-	Op     Op
-	Dur    Dist   // cpu, native, io, sleep, await io, await sleep
-	Count  int64  // repeat
-	Body   []Step // repeat, lock, offload
-	Lock   int    // lock: index into Process.Locks
-	Target int    // switch: index into Thread.Members
-	Pos    Pos
+	Op Op
+	// Blocking (io, sleep): a call the runtime cannot see, `blocking io`:
+	// it blocks its OS thread and every unit multiplexed on it even under
+	// a patched hub, releasing the GIL.
+	Blocking bool
+	Dur      Dist   // cpu, native, io, sleep, await io, await sleep
+	Count    int64  // repeat
+	Body     []Step // repeat, lock, offload
+	Lock     int    // lock: index into Process.Locks
+	Target   int    // switch: index into Thread.Members
+	Pos      Pos
 }
 
 // PolicyKind is the OS scheduling policy.
@@ -240,6 +244,10 @@ type Scenario struct {
 	// native `task` is a Process with Native set and exactly one Thread.
 	Processes []*Process
 	Expects   []Expect
+	// Warnings are the misuse warnings found when the file was checked
+	// (a normal distribution whose clamping at 0 moves its mean); a run
+	// reports them before its own.
+	Warnings []Warning
 }
 
 // Process is one OS process: a native task, or a CPython interpreter with

@@ -1,5 +1,7 @@
 package simulator
 
+import "slices"
+
 // This file is layer 1, the machine and the OS: cores, which thread runs
 // where (dispatch, placement, preemption, time slices; the policy itself
 // is osPolicy, policy.go), the segments a thread runs on its core, and
@@ -137,14 +139,19 @@ func (e *engine) enqueue(t *thread) {
 	e.waiting++
 }
 
-// sortThreads is a stable insertion sort: the lists sorted per instant are
-// short and mostly in order already, and it allocates nothing.
+// sortThreads sorts stably and in place, allocating nothing: an
+// insertion sort for the short lists of one instant, merges for the long
+// ones (a process may start 100,000 threads).
 func sortThreads(ts []*thread, less func(a, b *thread) bool) {
-	for i := 1; i < len(ts); i++ {
-		for j := i; j > 0 && less(ts[j], ts[j-1]); j-- {
-			ts[j], ts[j-1] = ts[j-1], ts[j]
+	slices.SortStableFunc(ts, func(a, b *thread) int {
+		switch {
+		case less(a, b):
+			return -1
+		case less(b, a):
+			return 1
 		}
-	}
+		return 0
+	})
 }
 
 // place puts t on core c.

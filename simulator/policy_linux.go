@@ -41,11 +41,13 @@ type coreQueue struct {
 
 func newLinuxPolicy(e *engine) osPolicy {
 	n := len(e.cores)
+	// the kernel scales the base slice by 1 + ilog2(ncpus), counting at
+	// most 8 CPUs (get_update_sysctl_factor, SCHED_TUNABLESCALING_LOG)
 	f := int64(1)
-	for k := n; k > 1; k >>= 1 {
+	for k := min(n, 8); k > 1; k >>= 1 {
 		f++
 	}
-	return &linuxPolicy{e: e, queues: make([]coreQueue, n), baseSlice: e.m.BaseSlice * f, tickAt: -1}
+	return &linuxPolicy{e: e, queues: make([]coreQueue, n), baseSlice: satMul(e.m.BaseSlice, f), tickAt: -1}
 }
 
 func (p *linuxPolicy) coreOf(t *thread) int32 {
@@ -166,12 +168,15 @@ func (p *linuxPolicy) enqueue(t *thread) {
 }
 
 // next takes the head of core c's own queue: nothing moves between cores
-// but placement and the balancer.
+// but placement and the balancer. A woken task goes first, unless the
+// first preempted one began waiting a whole tick before it: a task that
+// wakes often spends its lag and is not always eligible under EEVDF, so
+// tasks that keep waking cannot starve a CPU-bound one.
 func (p *linuxPolicy) next(c int) *thread {
 	cq := &p.queues[c]
 	var t *thread
 	switch {
-	case cq.woken.len() > 0:
+	case cq.woken.len() > 0 && (cq.q.len() == 0 || (*cq.q.front()).os.since+p.e.m.Tick > (*cq.woken.front()).os.since):
 		t = cq.woken.pop()
 	case cq.q.len() > 0:
 		t = cq.q.pop()
@@ -201,17 +206,18 @@ func (p *linuxPolicy) victim() *thread {
 	return nil
 }
 
-// sliceEnd is the first scheduler tick after t has had its base slice:
-// with no high-resolution tick, a CPU-bound task gives its core up only
-// at a tick.
+// sliceEnd is the first scheduler tick after t has had its base slice
+// (at least a nanosecond of it, so that a turn always runs): with no
+// high-resolution tick, a CPU-bound task gives its core up only at a
+// tick.
 func (p *linuxPolicy) sliceEnd(t *thread) (int64, bool) {
 	tick := p.e.m.Tick
 	if tick <= 0 {
 		return 0, false
 	}
-	at := t.os.sliceBase + p.baseSlice
+	at := satAdd(t.os.sliceBase, max(p.baseSlice, 1))
 	if r := at % tick; r != 0 {
-		at += tick - r
+		at = satAdd(at, tick-r)
 	}
 	return at, true
 }
@@ -267,6 +273,7 @@ func (p *linuxPolicy) balance() {
 	busy, least := p.extremes()
 	hi, lo := p.queues[busy].load, p.queues[least].load
 	if lo == 0 && hi >= 2 {
+		pulled := false
 		// every idle core pulls from the busiest core with a task
 		// waiting, once it has been idle for balance_idle or the task
 		// has waited that long
@@ -282,10 +289,12 @@ func (p *linuxPolicy) balance() {
 					from = d
 				}
 			}
-			if from < 0 {
-				break
+			if from >= 0 && p.pull(from, c) {
+				pulled = true
 			}
-			p.pull(from, c)
+		}
+		if pulled {
+			p.imbKind = 0 // a new imbalance, if any, is timed afresh
 		}
 		return
 	}
@@ -302,7 +311,7 @@ func (p *linuxPolicy) balance() {
 		case 2:
 			p.imbDelay = e.m.BalanceBusy
 		case 3:
-			p.imbDelay = e.m.BalanceFlip*85/100 + e.rng.Int64N(e.m.BalanceFlip*30/100+1)
+			p.imbDelay = e.m.BalanceFlip/100*85 + e.rng.Int64N(e.m.BalanceFlip/100*30+1)
 		}
 	}
 	if kind == 0 || e.now-p.imbSince < p.imbDelay {

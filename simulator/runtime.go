@@ -207,7 +207,7 @@ func (e *engine) startLoop(l *loop) bool {
 	for _, m := range l.members {
 		due := base + m.spec.Arrival
 		if due <= e.now {
-			if !e.spawn(l, m) {
+			if !e.spawn(l, m, due) {
 				return false
 			}
 			continue
@@ -218,7 +218,11 @@ func (e *engine) startLoop(l *loop) bool {
 }
 
 // spawn creates unit m (its memory and arrival) and queues its first run.
-func (e *engine) spawn(l *loop, m *member) bool {
+// at is its arrival, its `at`, which may lie before now when its loop got
+// round to it late (the loop thread waited for a core, or was busy): the
+// unit is ready from then, so its turnaround, wait and lag count from its
+// `at`, as a thread's do.
+func (e *engine) spawn(l *loop, m *member, at int64) bool {
 	p := l.t.proc
 	who := p.name + "/" + m.unit.name
 	n := l.memPer
@@ -226,13 +230,14 @@ func (e *engine) spawn(l *loop, m *member) bool {
 		return false
 	}
 	m.mem = n
-	m.unit.arrival = e.now
+	m.unit.arrival = at
 	l.sched.spawned(e, m)
 	return true
 }
 
-// spawnWatcher creates a unit whose spawn timer fired.
-func (e *engine) spawnWatcher(l *loop, m *member) bool {
+// spawnWatcher creates a unit whose spawn timer, due at its arrival at,
+// fired.
+func (e *engine) spawnWatcher(l *loop, m *member, at int64) bool {
 	if m.mem > 0 {
 		return true
 	}
@@ -241,7 +246,7 @@ func (e *engine) spawnWatcher(l *loop, m *member) bool {
 		return false
 	}
 	m.mem = n
-	m.unit.arrival = e.now
+	m.unit.arrival = at
 	return true
 }
 
@@ -304,7 +309,7 @@ func (e *engine) resume(l *loop, m *member) {
 	if late > 0 {
 		u.wait += late
 		if e.opt.Trace != nil {
-			e.opt.Trace(Span{Entity: int(m.uidx), Process: t.proc.idx, Kind: SpanReady, Core: -1, Start: m.readyAt, End: e.now})
+			e.opt.Trace(Span{Entity: int(m.uidx), Process: t.proc.idx, Kind: SpanLoopWait, Core: -1, Start: m.readyAt, End: e.now})
 		}
 	}
 	if l.lag {

@@ -1,7 +1,6 @@
 package simulator
 
 import (
-	"sort"
 	"strconv"
 	"strings"
 )
@@ -207,8 +206,11 @@ type lowering struct {
 	w     *Workload
 	model string
 	out   *Lowered
-	// what the workload's steps use, anywhere
-	has [OpSwitch + 1]bool
+	// what the workload's steps use, anywhere: has by op, blocking io or
+	// sleep, and io and sleep the runtime sees (seen[0] io, seen[1] sleep)
+	has      [OpSwitch + 1]bool
+	blocking bool
+	seen     [2]bool
 	// converted programs, by their source's first step: replicas share
 	// their steps, and so do their conversions
 	cache map[*Step][]Step
@@ -225,6 +227,14 @@ func (lw *lowering) scan() {
 		for i := range steps {
 			s := &steps[i]
 			lw.has[s.Op] = true
+			switch {
+			case (s.Op == OpIO || s.Op == OpSleep) && s.Blocking:
+				lw.blocking = true
+			case s.Op == OpIO:
+				lw.seen[0] = true
+			case s.Op == OpSleep:
+				lw.seen[1] = true
+			}
 			walk(s.Body)
 		}
 	}
@@ -289,10 +299,10 @@ func (lw *lowering) sequential() error {
 	return nil
 }
 
-// threads runs one Python thread per task. The main thread starts them
-// one after another as they arrive, each Thread.start costing
-// thread_start: thread k starts at max(its at, the previous start) +
-// thread_start. The main thread itself is not simulated.
+// threads runs one Python thread per task, each arriving at its task's
+// `at`. The process's main thread starts them one after another as they
+// arrive, as the engine does for every CPython process (start.go): each
+// start costs thread_start and waits for the new thread to run.
 func (lw *lowering) threads(nogil bool) error {
 	sc := lw.out.Scenario
 	tasks := lw.w.Tasks
@@ -304,20 +314,11 @@ func (lw *lowering) threads(nogil bool) error {
 			lw.note("cpu runs " + permille(sc.Machine.FreeThreadingOverheadPermille) + " slower on the free-threaded build (freethreading_overhead)")
 		}
 	}
-	order := lw.all()
-	sort.SliceStable(order, func(a, b int) bool { return tasks[order[a]].Arrival < tasks[order[b]].Arrival })
-	starts := make([]int64, len(tasks))
-	prev := int64(-1)
-	for _, i := range order {
-		s := max(tasks[i].Arrival, prev)
-		s = satAdd(s, sc.Machine.ThreadStart)
-		starts[i], prev = s, s
-	}
 	block := make([]Thread, len(tasks))
 	p.Threads = make([]*Thread, len(tasks))
 	for i := range tasks {
 		t := &tasks[i]
-		block[i] = Thread{Name: t.Name, Kind: ThreadPlain, Arrival: starts[i], Steps: t.Steps, Pos: t.Pos}
+		block[i] = Thread{Name: t.Name, Kind: ThreadPlain, Arrival: t.Arrival, Steps: t.Steps, Pos: t.Pos}
 		p.Threads[i] = &block[i]
 		lw.out.Tasks[i] = TaskRef{Process: p.Name, Name: t.Name}
 	}
@@ -416,11 +417,14 @@ func (lw *lowering) asyncio(offload bool) error {
 	}
 	p.Threads = []*Thread{{Name: "asyncio", Kind: ThreadAsyncio, Members: ms, Pos: lw.w.Pos}}
 	sc.Processes = []*Process{p}
-	if lw.has[OpIO] {
+	if lw.seen[0] {
 		lw.note("io becomes `await io`: it assumes an asyncio client library for every blocking call")
 	}
-	if lw.has[OpSleep] {
+	if lw.seen[1] {
 		lw.note("sleep becomes `await asyncio.sleep`")
+	}
+	if lw.blocking {
+		lw.note("blocking io and sleep stay blocking calls: each blocks the loop and every coroutine on it")
 	}
 	if offload {
 		if lw.has[OpCPU] || lw.has[OpNative] {
@@ -445,19 +449,21 @@ func (lw *lowering) awaitSteps(steps []Step) ([]Step, error) {
 	}
 	out := make([]Step, len(steps))
 	for i, s := range steps {
-		switch s.Op {
-		case OpIO:
+		switch {
+		case s.Blocking:
+			// a call asyncio does not see stays a blocking call
+		case s.Op == OpIO:
 			s.Op = OpAwaitIO
-		case OpSleep:
+		case s.Op == OpSleep:
 			s.Op = OpAwaitSleep
-		case OpRepeat:
+		case s.Op == OpRepeat:
 			body, err := lw.awaitSteps(s.Body)
 			if err != nil {
 				return nil, err
 			}
 			s.Body = body
-		case OpLock:
-			if !computeOnly(&s) {
+		case s.Op == OpLock:
+			if awaits(s.Body) {
 				return nil, lw.lockAcrossAwait(&s)
 			}
 		}
@@ -489,20 +495,25 @@ func (lw *lowering) offloadSteps(steps []Step) ([]Step, error) {
 			continue
 		}
 		s := steps[i]
-		switch s.Op {
-		case OpIO:
+		switch {
+		case s.Blocking:
+			// a call asyncio does not see blocks the loop's thread
+		case s.Op == OpIO:
 			s.Op = OpAwaitIO
-		case OpSleep:
+		case s.Op == OpSleep:
 			s.Op = OpAwaitSleep
-		case OpRepeat:
+		case s.Op == OpRepeat:
 			body, err := lw.offloadSteps(s.Body)
 			if err != nil {
 				return nil, err
 			}
 			s.Body = body
-		case OpLock:
+		case s.Op == OpLock && awaits(s.Body):
 			// a lock that only computes is part of a burst above
 			return nil, lw.lockAcrossAwait(&s)
+		case s.Op == OpLock:
+			// computes and makes blocking calls: it stays on the loop
+			// thread, which it blocks
 		}
 		out = append(out, s)
 		i++
@@ -521,6 +532,18 @@ func (lw *lowering) lockAcrossAwait(s *Step) error {
 	}
 	return &LowerError{Model: lw.model, Pos: s.Pos, Msg: name + " is held across io or sleep, which asyncio turns into an await; " +
 		"a threading.Lock held across an await blocks the loop when another coroutine wants it, and gilsim models no asyncio.Lock"}
+}
+
+// awaits reports whether steps hold an io or sleep that asyncio turns
+// into an await (one not marked blocking).
+func awaits(steps []Step) bool {
+	for i := range steps {
+		s := &steps[i]
+		if (s.Op == OpIO || s.Op == OpSleep) && !s.Blocking || awaits(s.Body) {
+			return true
+		}
+	}
+	return false
 }
 
 // computeOnly reports whether s only computes: cpu, native, or a repeat
@@ -548,7 +571,10 @@ func (lw *lowering) gevent(patched bool) error {
 	ms, _ := lw.members(p.Name, lw.all(), lw.absolute, nil)
 	p.Threads = []*Thread{{Name: "gevent", Kind: ThreadGevent, Patched: patched, Members: ms, Pos: lw.w.Pos}}
 	sc.Processes = []*Process{p}
-	waits := lw.has[OpIO] || lw.has[OpSleep]
+	waits := lw.seen[0] || lw.seen[1]
+	if patched && lw.blocking {
+		lw.note("blocking io and sleep are calls the patch does not reach: each blocks the hub and every greenlet")
+	}
 	switch {
 	case patched && waits:
 		lw.note("io and sleep are cooperative (monkey.patch_all): the hub runs other greenlets meanwhile")

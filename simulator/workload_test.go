@@ -99,14 +99,14 @@ func TestLowerShapes(t *testing.T) {
 `},
 		// started one by one by the main thread, 85 us each, as they arrive
 		{ModelThreads, `process main gil 5ms
-  thread req#1 at 85us: ` + reqSteps + `
-  thread req#2 at 5.085ms: ` + reqSteps + `
-  thread batch at 170us: ` + batchSteps + `
+  thread req#1 at 0: ` + reqSteps + `
+  thread req#2 at 5ms: ` + reqSteps + `
+  thread batch at 0: ` + batchSteps + `
 `},
 		{ModelThreadsNoGIL, `process main gil off
-  thread req#1 at 85us: ` + reqSteps + `
-  thread req#2 at 5.085ms: ` + reqSteps + `
-  thread batch at 170us: ` + batchSteps + `
+  thread req#1 at 0: ` + reqSteps + `
+  thread req#2 at 5ms: ` + reqSteps + `
+  thread batch at 0: ` + batchSteps + `
 `},
 		// chunks of ceil(3 / 8) = 1 dealt round robin; each chunk's first
 		// task pays the round trip; arrivals count from the end of start-up

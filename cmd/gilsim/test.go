@@ -26,7 +26,8 @@ folder (every *.sim below it) or a glob. Prints one line per scenario:
 then a last line "N passed, N failed", counting scenarios. A sweep passes
 when every one of its runs does. A workload file (see "gilsim help
 compare") is compared under every model, and passes when every model
-finishes and every expectation holds. A file that cannot be read or parsed
+runs and finishes and every expectation holds (a model that cannot run
+the workload, shown "not run" by compare, fails it). A file that cannot be read or parsed
 counts as failed; its error goes to stderr, and the other files still run.
 
 Flags (before or after the paths; "--" ends the flags):

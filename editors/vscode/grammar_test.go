@@ -216,7 +216,7 @@ func init() {
 	groups := map[string][]string{
 		"storage.type.entity":           {"scenario", "process", "task", "thread", "greenlet", "greenthread", "gen", "workload"},
 		"storage.type.runtime":          {"asyncio", "gevent", "eventlet", "greenlets", "coroutines", "machine"},
-		"keyword.control.step":          {"cpu", "native", "io", "sleep", "await", "yield", "offload", "repeat", "lock", "switch"},
+		"keyword.control.step":          {"cpu", "native", "io", "sleep", "await", "yield", "offload", "repeat", "lock", "switch", "blocking"},
 		"keyword.other.setting":         {"seed", "cores", "policy", "quantum", "context_switch", "gil", "interval", "legacy", "check", "off", "startup", "patched", "unpatched", "x", "at", "priority", "nice", "param", "vary", "in"},
 		"keyword.other.expect":          {"expect", "within", "when", "and"},
 		"support.function.distribution": {"uniform", "exp", "normal"},

@@ -296,7 +296,7 @@ func TestPlan(t *testing.T) {
 
 // TestTickFor: the tick whose whole turns match the measured turn of two
 // spinners on one CPU, worked by hand. The linux policy's turn is
-// ceil(base_slice × (1 + ilog2(cores)) / tick) ticks.
+// ceil(base_slice × (1 + ilog2(min(cores, 8))) / tick) ticks.
 func TestTickFor(t *testing.T) {
 	t.Parallel()
 	for _, c := range []struct {

@@ -168,6 +168,16 @@ type Step struct {
 	Repeat  *Repeat  `parser:"| @@"`
 	Lock    *Lock    `parser:"| @@"`
 	Switch  *Switch  `parser:"| @@"`
+	// Blocking wraps the step after `blocking`; package dsl's checker
+	// accepts io and sleep only.
+	Blocking *Blocking `parser:"| @@"`
+}
+
+// Blocking is `blocking io D` or `blocking sleep D`: a blocking call the
+// runtime does not see (a C driver under a patched hub, time.sleep in a
+// coroutine).
+type Blocking struct {
+	Step *Step `parser:"'blocking' @@"`
 }
 
 // Timed is `cpu D`, `native D`, `io D` or `sleep D`.
