@@ -1176,6 +1176,13 @@ func (c *checker) stepNotAllowed(pos lexer.Position, k stepKind, ctx ctxKind) {
 	}
 }
 
+// blockingWhere and blockingTwice are the messages about a misplaced
+// `blocking` (lex's checks give the second for a long run of them).
+const (
+	blockingWhere = "`blocking` goes before `io` or `sleep`, a call that waits where the runtime cannot see it"
+	blockingTwice = blockingWhere + ": `blocking` is written once"
+)
+
 // blockingStep checks `blocking STEP`: only a call that waits (io,
 // sleep) can be one the runtime does not see; it says why anything else
 // cannot.
@@ -1184,7 +1191,8 @@ func (c *checker) blockingStep(s *Step) bool {
 	why := ""
 	switch {
 	case in.Blocking != nil:
-		why = "`blocking` is written once"
+		c.errs.add(s.Pos, "%s", blockingTwice)
+		return false
 	case in.Timed != nil && in.Timed.Op == "cpu":
 		why = "`cpu` is computation: it keeps its core and the GIL busy and cannot block (a C call that holds the thread without the GIL is `native`)"
 	case in.Timed != nil && in.Timed.Op == "native":
@@ -1196,7 +1204,7 @@ func (c *checker) blockingStep(s *Step) bool {
 	default:
 		why = "`" + stepNames[kindOf(in)] + "` is not a call that waits"
 	}
-	c.errs.add(s.Pos, "`blocking` goes before `io` or `sleep`, a call that waits where the runtime cannot see it: %s", why)
+	c.errs.add(s.Pos, "%s: %s", blockingWhere, why)
 	return false
 }
 

@@ -88,9 +88,20 @@ func lex(filename string, src string, errs *errorSink) []lexer.Token {
 // checkTokens reports the lexical errors of toks, the tokens of src.
 func checkTokens(src string, toks []lexer.Token, errs *errorSink) {
 	depth := 0
+	blocking := 0 // `blocking` keywords in a row
 	for ti, t := range toks {
 		if t.EOF() {
 			break
+		}
+		// A step after `blocking` is parsed within it: a long run of them
+		// would nest the parsers past any stack (a run of two is already
+		// the checker's error).
+		if t.Type == tokKeyword && t.Value == "blocking" {
+			if blocking++; blocking == maxDepth+1 && !errs.full() {
+				errs.add(toks[ti-maxDepth].Pos, "%s", blockingTwice)
+			}
+		} else {
+			blocking = 0
 		}
 		if errs.full() {
 			continue

@@ -302,3 +302,28 @@ func TestParserRulesAreTheGrammars(t *testing.T) {
 		t.Errorf("the parser leaves %v to the Parseable Entity, want %v", left, want)
 	}
 }
+
+// TestLongBlockingRun: a step after `blocking` is parsed within it, so a
+// run of them nests the parsers; past maxDepth in a row it is a lexical
+// error, before any parser recurses (participle with the grammar ran out
+// of stack on a run of a million).
+func TestLongBlockingRun(t *testing.T) {
+	for _, n := range []int{2, maxDepth, maxDepth + 1, 100_000} {
+		for _, tail := range []string{"io 1ms", "cpu"} {
+			src := `scenario "s" { task "t" { ` + strings.Repeat("blocking ", n) + tail + ` } }`
+			_, err := Parse("f.sim", []byte(src))
+			if err == nil {
+				t.Fatalf("%d × blocking, then %s: no error", n, tail)
+			}
+			first := err.(ErrorList)[0]
+			if n > maxDepth || tail == "io 1ms" {
+				if first.Msg != blockingTwice || first.Col != 27 {
+					t.Errorf("%d × blocking, then %s: %v", n, tail, err)
+				}
+			}
+			if n <= maxDepth {
+				compareParseable(t, "blocking run", src)
+			}
+		}
+	}
+}
