@@ -35,7 +35,7 @@ func set(words ...string) map[string]bool {
 // stepScope reports whether a block of that kind holds steps.
 func stepScope(kind string) bool {
 	switch kind {
-	case "task", "thread", "greenlet", "greenthread", "gen", "repeat", "lock", "offload":
+	case "task", "thread", "greenlet", "greenthread", "gen", "repeat", "lock", "semaphore", "offload":
 		return true
 	}
 	return false
@@ -258,7 +258,7 @@ func quantityHelp(raw string) (Help, bool) {
 	if u.kind == unitDuration {
 		return Help{Syntax: raw, Doc: fmt.Sprintf("%s: %s ns", raw, groupDigits(v))}, true
 	}
-	return Help{Syntax: raw, Doc: fmt.Sprintf("%s: %s bytes (KB, MB and GB are powers of 1024)", raw, groupDigits(v))}, true
+	return Help{Syntax: raw, Doc: fmt.Sprintf("%s: %s bytes (KB, MB and GB are powers of 1024, as KiB, MiB and GiB)", raw, groupDigits(v))}, true
 }
 
 // groupDigits writes n with a comma every three digits.
@@ -333,7 +333,9 @@ func (o *Outline) nameHelp(t Token, k int, head string, start int) (Help, bool) 
 	case head == "switch":
 		return o.entityHelp(o.ResolveSwitch(t.Offset, name))
 	case head == "lock":
-		return Help{Syntax: `lock "` + name + `"`, Doc: "A threading.Lock of the process instance, shared by every entity of the process that names it. Not re-entrant."}, true
+		return Help{Syntax: `lock "` + name + `"`, Doc: "A lock of the process instance, shared by every entity of the process that names it: threading.Lock in a thread, asyncio.Lock in an asyncio task, gevent's or eventlet's lock under monkey patching. Not re-entrant."}, true
+	case head == "semaphore":
+		return Help{Syntax: `semaphore "` + name + `" N`, Doc: "A semaphore of the process instance, shared by every entity of the process that names it: threading.Semaphore in a thread, asyncio.Semaphore in an asyncio task, gevent's BoundedSemaphore or eventlet's Semaphore in a greenlet."}, true
 	}
 	return Help{}, false
 }
@@ -703,7 +705,7 @@ func (c *completer) modifiers(kind string) {
 	takes := []string{"x", "at"}
 	switch {
 	case kind == "process":
-		takes = append(takes, "nice")
+		takes = append(takes, "nice", "start")
 	case kind == "thread", kind == "task" && (c.scope == "scenario"):
 		takes = append(takes, "priority", "nice")
 	case kind == "workload", kind == "scenario":
@@ -830,7 +832,7 @@ func (c *completer) units() {
 		num = "-" + num
 	}
 	kinds := c.unitKinds()
-	for _, u := range []string{"ns", "us", "µs", "ms", "s", "B", "KB", "MB", "GB", "%"} {
+	for _, u := range []string{"ns", "us", "µs", "ms", "s", "B", "KB", "MB", "GB", "KiB", "MiB", "GiB", "%"} {
 		info := units[u]
 		if !kinds[info.kind] || !strings.HasPrefix(u, unit) {
 			continue

@@ -37,11 +37,12 @@ type program struct {
 
 // workloadT is a checked workload before `x N` expansion.
 type workloadT struct {
-	name  string
-	pos   simulator.Pos
-	lpos  lexer.Position
-	tasks []*memberT
-	locks []string
+	name     string
+	pos      simulator.Pos
+	lpos     lexer.Position
+	tasks    []*memberT
+	locks    []string
+	lockSize []int64
 }
 
 // topT is a top-level entity: a native task or a process.
@@ -54,9 +55,12 @@ type topT struct {
 	priority int // native task
 	gil      simulator.GIL
 	startup  int64
+	start    string           // the `start` method; startup then defaults to its machine cost
+	hasStart bool             // `startup` given: it wins over `start`
 	steps    []simulator.Step // native task
 	threads  []*threadT
 	locks    []string
+	lockSize []int64 // per lock: 0 for a lock, N for a semaphore of N
 	pos      simulator.Pos
 	// names of the process's threads and members, for expect lines
 	inner map[string]*innerDef
@@ -127,6 +131,47 @@ type checker struct {
 	// looseNames skips resolving the entity names of expectations, for
 	// ParseExpect, which has no scenario to resolve them in.
 	looseNames bool
+
+	ipc []ipcFix // send and recv steps, timed once the machine is known
+}
+
+// ipcFix is a `send` or `recv`, lowered to a cpu and a native step at
+// (*out)[at] and (*out)[at+1] whose durations depend on the machine block,
+// which may come later in the file.
+type ipcFix struct {
+	out  *[]simulator.Step
+	at   int
+	size int64
+	recv bool // the copy comes first, then the unpickling
+}
+
+// fixMachineCosts sets what depends on the machine block: the durations
+// of send and recv steps (simulator.Machine.IPC) and the start-up of a
+// process with `start` and no `startup`.
+func (c *checker) fixMachineCosts() {
+	m := &c.prog.machine
+	for _, f := range c.ipc {
+		pickle, copied := m.IPC(f.size)
+		steps := *f.out
+		p, cp := &steps[f.at], &steps[f.at+1]
+		if f.recv {
+			p, cp = cp, p
+		}
+		p.Dur, cp.Dur = simulator.Fixed(pickle), simulator.Fixed(copied)
+	}
+	for _, t := range c.prog.tops {
+		if t.start == "" || t.hasStart {
+			continue
+		}
+		switch t.start {
+		case "fork":
+			t.startup = m.ProcessStartFork
+		case "forkserver":
+			t.startup = m.ProcessStartForkserver
+		case "spawn":
+			t.startup = m.ProcessStartSpawn
+		}
+	}
 }
 
 // didYouMean suggests a close candidate. Only the first few errors get a
@@ -286,6 +331,7 @@ func (c *checker) scenario(sc *Scenario) {
 	for _, e := range expects {
 		c.expect(e)
 	}
+	c.fixMachineCosts()
 	c.checkEntityCount(sc)
 }
 
@@ -324,26 +370,31 @@ func (c *checker) quantum(q *Qty) {
 // ---- machine block ----
 
 var machineDurations = map[string]func(m *simulator.Machine) *int64{
-	"wakeup_latency":      func(m *simulator.Machine) *int64 { return &m.WakeupLatency },
-	"context_switch":      func(m *simulator.Machine) *int64 { return &m.ContextSwitch },
-	"timer_slack":         func(m *simulator.Machine) *int64 { return &m.TimerSlack },
-	"thread_start":        func(m *simulator.Machine) *int64 { return &m.ThreadStart },
-	"legacy_tick":         func(m *simulator.Machine) *int64 { return &m.LegacyTick },
-	"legacy_signal_cost":  func(m *simulator.Machine) *int64 { return &m.LegacySignalCost },
-	"asyncio_switch":      func(m *simulator.Machine) *int64 { return &m.AsyncioSwitch },
-	"gevent_switch":       func(m *simulator.Machine) *int64 { return &m.GeventSwitch },
-	"eventlet_switch":     func(m *simulator.Machine) *int64 { return &m.EventletSwitch },
-	"greenlet_switch":     func(m *simulator.Machine) *int64 { return &m.GreenletSwitch },
-	"generator_switch":    func(m *simulator.Machine) *int64 { return &m.GeneratorSwitch },
-	"trampoline_dispatch": func(m *simulator.Machine) *int64 { return &m.TrampolineDispatch },
-	"gil_reentry":         func(m *simulator.Machine) *int64 { return &m.GILReentry },
-	"gil_steal_cost":      func(m *simulator.Machine) *int64 { return &m.GILStealCost },
-	"tick":                func(m *simulator.Machine) *int64 { return &m.Tick },
-	"base_slice":          func(m *simulator.Machine) *int64 { return &m.BaseSlice },
-	"fork_ramp":           func(m *simulator.Machine) *int64 { return &m.ForkRamp },
-	"balance_idle":        func(m *simulator.Machine) *int64 { return &m.BalanceIdle },
-	"balance_busy":        func(m *simulator.Machine) *int64 { return &m.BalanceBusy },
-	"balance_flip":        func(m *simulator.Machine) *int64 { return &m.BalanceFlip },
+	"wakeup_latency":           func(m *simulator.Machine) *int64 { return &m.WakeupLatency },
+	"context_switch":           func(m *simulator.Machine) *int64 { return &m.ContextSwitch },
+	"timer_slack":              func(m *simulator.Machine) *int64 { return &m.TimerSlack },
+	"thread_start":             func(m *simulator.Machine) *int64 { return &m.ThreadStart },
+	"legacy_tick":              func(m *simulator.Machine) *int64 { return &m.LegacyTick },
+	"legacy_signal_cost":       func(m *simulator.Machine) *int64 { return &m.LegacySignalCost },
+	"asyncio_switch":           func(m *simulator.Machine) *int64 { return &m.AsyncioSwitch },
+	"gevent_switch":            func(m *simulator.Machine) *int64 { return &m.GeventSwitch },
+	"eventlet_switch":          func(m *simulator.Machine) *int64 { return &m.EventletSwitch },
+	"greenlet_switch":          func(m *simulator.Machine) *int64 { return &m.GreenletSwitch },
+	"generator_switch":         func(m *simulator.Machine) *int64 { return &m.GeneratorSwitch },
+	"trampoline_dispatch":      func(m *simulator.Machine) *int64 { return &m.TrampolineDispatch },
+	"gil_reentry":              func(m *simulator.Machine) *int64 { return &m.GILReentry },
+	"gil_steal_cost":           func(m *simulator.Machine) *int64 { return &m.GILStealCost },
+	"tick":                     func(m *simulator.Machine) *int64 { return &m.Tick },
+	"base_slice":               func(m *simulator.Machine) *int64 { return &m.BaseSlice },
+	"fork_ramp":                func(m *simulator.Machine) *int64 { return &m.ForkRamp },
+	"balance_idle":             func(m *simulator.Machine) *int64 { return &m.BalanceIdle },
+	"balance_busy":             func(m *simulator.Machine) *int64 { return &m.BalanceBusy },
+	"balance_flip":             func(m *simulator.Machine) *int64 { return &m.BalanceFlip },
+	"process_start_fork":       func(m *simulator.Machine) *int64 { return &m.ProcessStartFork },
+	"process_start_forkserver": func(m *simulator.Machine) *int64 { return &m.ProcessStartForkserver },
+	"process_start_spawn":      func(m *simulator.Machine) *int64 { return &m.ProcessStartSpawn },
+	"ipc_base":                 func(m *simulator.Machine) *int64 { return &m.IPCBase },
+	"ipc_per_mib":              func(m *simulator.Machine) *int64 { return &m.IPCPerMiB },
 }
 
 var memoryKinds = map[string]func(m *simulator.Machine) *int64{
@@ -360,7 +411,7 @@ var machineKeys = []string{
 	"wakeup_latency", "context_switch", "timer_slack", "thread_start", "legacy_tick",
 	"legacy_signal_cost", "freethreading_overhead", "multicore_speed", "gil_handoff", "gil_signal_race",
 	"gil_reentry", "gil_steal_cost", "tick", "base_slice", "fork_ramp", "balance_idle", "balance_busy", "balance_flip", "asyncio_switch", "gevent_switch", "eventlet_switch", "greenlet_switch", "generator_switch",
-	"trampoline_dispatch", "memory",
+	"trampoline_dispatch", "process_start_fork", "process_start_forkserver", "process_start_spawn", "ipc_base", "ipc_per_mib", "memory",
 }
 
 var memoryKindNames = []string{"process", "thread", "coroutine", "greenlet", "greenthread", "raw_greenlet", "gen"}
@@ -571,16 +622,47 @@ type modVals struct {
 	priority int
 	nice     int
 	hasNice  bool
+	start    string // `start METHOD` of a process: fork, forkserver or spawn; "" without
 }
 
 // modKeys are the modifiers the grammar knows (Mod).
 var modKeys = [...]string{"x", "at", "priority", "nice"}
 
+// startMod checks a process's `start [METHOD]`.
+func (c *checker) startMod(m *Mod, mv *modVals, seen *bool, who string) {
+	if who != "a process" {
+		c.errs.add(m.Pos, "`start` is taken by a process only: it says how multiprocessing started it (process \"w\" start spawn { ... })")
+		return
+	}
+	if *seen {
+		c.errs.add(m.Pos, "`start` is given twice")
+		return
+	}
+	*seen = true
+	mv.start = "fork" // multiprocessing's default on Linux up to Python 3.13
+	if m.Method == nil {
+		return
+	}
+	if !slices.Contains(startMethods, m.Method.Name) {
+		c.errs.add(m.Method.Pos, "unknown start method %q%s (methods: fork, forkserver, spawn)", m.Method.Name, c.didYouMean(m.Method.Name, startMethods))
+		return
+	}
+	mv.start = m.Method.Name
+}
+
+// startMethods are the multiprocessing start methods `start` takes.
+var startMethods = []string{"fork", "forkserver", "spawn"}
+
 // mods checks an entity's modifiers against the ones it takes.
 func (c *checker) mods(mods []*Mod, takes []string, who string) modVals {
 	var mv modVals
 	var seen [len(modKeys)]bool // by index in modKeys
+	startSeen := false
 	for _, m := range mods {
+		if m.Start {
+			c.startMod(m, &mv, &startSeen, who)
+			continue
+		}
 		if !slices.Contains(takes, m.Key) {
 			c.errs.add(m.Pos, "`%s` is not taken by %s (it takes %s)", m.Key, who, listAnd(takes))
 			continue
@@ -726,7 +808,7 @@ func (c *checker) workload(w *Workload) {
 	if len(w.Body) == 0 {
 		c.errs.add(w.Pos, "workload %q has no tasks: add task \"name\" x N { steps }", name)
 	}
-	wt.locks = ps.top.locks
+	wt.locks, wt.lockSize = ps.top.locks, ps.top.lockSize
 }
 
 // procState is what the walk of one process keeps.
@@ -734,8 +816,9 @@ type procState struct {
 	top       *topT
 	names     map[string]lexer.Position
 	lockIndex map[string]int
-	pending   []pendingSwitch // switches of the greenlets block being walked
-	yieldPos  *lexer.Position // first yield of the gen being walked
+	lockPos   []lexer.Position // where each lock was first named
+	pending   []pendingSwitch  // switches of the greenlets block being walked
+	yieldPos  *lexer.Position  // first yield of the gen being walked
 }
 
 type pendingSwitch struct {
@@ -743,14 +826,27 @@ type pendingSwitch struct {
 	target *Str
 }
 
-func (ps *procState) lock(name string) int {
-	if i, ok := ps.lockIndex[name]; ok {
-		return i
+// lock registers a lock (size 0) or a semaphore of size N by name and
+// returns its index; ok is false when the name is already a lock of the
+// other kind or a semaphore of another size (first says where).
+func (ps *procState) lock(name string, size int64, pos lexer.Position) (i int, first lexer.Position, ok bool) {
+	if i, found := ps.lockIndex[name]; found {
+		return i, ps.lockPos[i], ps.top.lockSize[i] == size
 	}
-	i := len(ps.top.locks)
+	i = len(ps.top.locks)
 	ps.top.locks = append(ps.top.locks, name)
+	ps.top.lockSize = append(ps.top.lockSize, size)
+	ps.lockPos = append(ps.lockPos, pos)
 	ps.lockIndex[name] = i
-	return i
+	return i, pos, true
+}
+
+// lockKind names a lock of size 0 or a semaphore of size N.
+func lockKind(size int64) string {
+	if size == 0 {
+		return "a lock"
+	}
+	return "a semaphore of " + strconv.FormatInt(size, 10)
 }
 
 var blockKinds = map[string]simulator.ThreadKind{
@@ -782,7 +878,7 @@ func (c *checker) process(p *Process) *topT {
 	name, def := c.defineTop(p.Name, p.Pos)
 	mv := c.mods(p.Mods, takesProcess, "a process")
 	t := &topT{
-		name: name, x: mv.x, at: mv.at, nice: mv.nice,
+		name: name, x: mv.x, at: mv.at, nice: mv.nice, start: mv.start,
 		gil: simulator.GIL{Mode: simulator.GILInterval, Interval: 5_000_000},
 		pos: spos(p.Pos), inner: map[string]*innerDef{},
 	}
@@ -809,6 +905,7 @@ func (c *checker) process(p *Process) *topT {
 				continue
 			}
 			startupPos = &s.Pos
+			t.hasStart = true
 			if v, ok := c.duration(s.Value, "`startup`"); ok {
 				t.startup = v
 			}
@@ -1092,11 +1189,20 @@ const (
 	sRepeat
 	sLock
 	sSwitch
+	sSend
+	sRecv
+	sSemaphore
+	sLast = sSemaphore
 )
 
-var stepNames = [...]string{"cpu", "native", "io", "sleep", "await", "yield", "offload", "repeat", "lock", "switch"}
+var stepNames = [...]string{"cpu", "native", "io", "sleep", "await", "yield", "offload", "repeat", "lock", "switch", "send", "recv", "semaphore"}
 
 func bitsOf(ks ...stepKind) uint16 {
+	// send, recv and semaphore stand wherever lock does, but in a workload
+	// (send and recv: the processes model charges pipes itself)
+	if slices.Contains(ks, sLock) {
+		ks = append(ks, sSemaphore, sSend, sRecv)
+	}
 	var b uint16
 	for _, k := range ks {
 		b |= 1 << k
@@ -1114,7 +1220,7 @@ var allowedSteps = [...]uint16{
 	ctxRaw:      bitsOf(sCPU, sNative, sIO, sSleep, sRepeat, sLock, sSwitch),
 	ctxGen:      bitsOf(sCPU, sNative, sIO, sSleep, sRepeat, sYield),
 	ctxOffload:  bitsOf(sCPU, sNative, sIO, sSleep, sRepeat, sLock),
-	ctxWorkload: bitsOf(sCPU, sNative, sIO, sSleep, sRepeat, sLock),
+	ctxWorkload: bitsOf(sCPU, sNative, sIO, sSleep, sRepeat, sLock) &^ bitsOf(sSend) &^ bitsOf(sRecv),
 }
 
 func kindOf(s *Step) stepKind {
@@ -1139,6 +1245,12 @@ func kindOf(s *Step) stepKind {
 		return sRepeat
 	case s.Lock != nil:
 		return sLock
+	case s.IPC != nil && s.IPC.Op == "send":
+		return sSend
+	case s.IPC != nil:
+		return sRecv
+	case s.Sem != nil:
+		return sSemaphore
 	}
 	return sSwitch
 }
@@ -1163,11 +1275,15 @@ func (c *checker) stepNotAllowed(pos lexer.Position, k stepKind, ctx ctxKind) {
 		c.errs.add(pos, "`yield` cannot be used inside `offload`: its steps run on a worker thread")
 	case k == sYield && ctx == ctxRaw:
 		c.errs.add(pos, "`yield` is not allowed in a greenlet of a `greenlets` block: use `switch \"name\"`")
+	case (k == sSend || k == sRecv) && ctx == ctxWorkload:
+		c.errs.add(pos, "`%s` has no place in a workload: `gilsim compare`'s processes model charges the pipes of each chunk itself", stepNames[k])
+	case (k == sSend || k == sRecv) && ctx == ctxNative:
+		c.errs.add(pos, "`%s` is not allowed in a native task: it stands for multiprocessing's pickling and pipes, inside a process", stepNames[k])
 	case k == sNative && ctx == ctxNative:
 		c.errs.add(pos, "`native` is not allowed in a native task: it holds no GIL to release (use `cpu`)")
 	default:
 		var can []string
-		for s := sCPU; s <= sSwitch; s++ {
+		for s := sCPU; s <= sLast; s++ {
 			if allowedSteps[ctx]&(1<<s) != 0 {
 				can = append(can, stepNames[s])
 			}
@@ -1262,20 +1378,60 @@ func (c *checker) steps(body []*Step, ctx ctxKind, ps *procState, held []string)
 				st.Count = v
 			}
 			st.Body = c.steps(s.Repeat.Body, ctx, ps, held)
-		case sLock:
+		case sLock, sSemaphore:
 			st.Op = simulator.OpLock
-			name := unquote(s.Lock.Name.Raw)
+			var name string
+			var size int64
+			var body []*Step
+			var namePos lexer.Position
+			if k == sLock {
+				name, namePos, body = unquote(s.Lock.Name.Raw), s.Lock.Name.Pos, s.Lock.Body
+			} else {
+				name, namePos, body = unquote(s.Sem.Name.Raw), s.Sem.Name.Pos, s.Sem.Body
+				size = -1
+				if v, ok := c.whole(s.Sem.Size, "`semaphore`", false); ok {
+					if v < 1 {
+						c.errs.add(s.Sem.Size.Pos, "a semaphore of size 0 lets nothing in: give it at least 1")
+					} else {
+						size = v
+					}
+				}
+			}
 			inner := held
 			switch {
 			case name == "":
-				c.errs.add(s.Lock.Name.Pos, "a lock name cannot be empty")
+				c.errs.add(namePos, "a %s name cannot be empty", stepNames[k])
 			case slices.Contains(held, name):
-				c.errs.add(s.Pos, "lock %q is already held here; threading.Lock is not re-entrant", name)
+				what := "threading.Lock is not re-entrant"
+				if k == sSemaphore {
+					what = "acquiring a semaphore again inside itself takes a second slot (write the steps in one block)"
+				}
+				c.errs.add(s.Pos, "%s %q is already held here; %s", stepNames[k], name, what)
+			case size < 0:
 			default:
-				st.Lock = ps.lock(name)
+				i, first, ok := ps.lock(name, size, s.Pos)
+				if !ok {
+					c.errs.add(namePos, "%q is %s (%s); one name is one object", name, lockKind(ps.top.lockSize[i]), lineOf(first))
+				}
+				st.Lock = i
 				inner = append(held[:len(held):len(held)], name)
 			}
-			st.Body = c.steps(s.Lock.Body, ctx, ps, inner)
+			st.Body = c.steps(body, ctx, ps, inner)
+		case sSend, sRecv:
+			if v, ok := c.size(s.IPC.Size, "`"+stepNames[k]+"`"); ok {
+				c.ipc = append(c.ipc, ipcFix{out: &out, at: len(out), size: v, recv: k == sRecv})
+			}
+			// one side of a transfer: the pickling under the GIL and the copy
+			// with the GIL released; their durations are set once the
+			// machine block is known (fixIPC)
+			pickle := simulator.Step{Op: simulator.OpCPU, Pos: st.Pos}
+			cp := simulator.Step{Op: simulator.OpNative, Pos: st.Pos}
+			if k == sSend {
+				out = append(out, pickle, cp)
+			} else {
+				out = append(out, cp, pickle)
+			}
+			continue
 		case sSwitch:
 			st.Op = simulator.OpSwitch
 			switches = append(switches, len(out))
@@ -1304,7 +1460,7 @@ type quantityKind struct {
 var (
 	durationKind = quantityKind{unitDuration, "a duration", "ms", "ns, us, µs, ms, s",
 		"nanoseconds", "is too long: durations must be below 2^63 ns (about 292 years)"}
-	sizeKind = quantityKind{unitSize, "a size", "KB", "B, KB, MB, GB",
+	sizeKind = quantityKind{unitSize, "a size", "KB", "B, KB, MB, GB (or KiB, MiB, GiB)",
 		"bytes", "is too large: sizes must be below 2^63 bytes"}
 )
 
@@ -1329,6 +1485,9 @@ func (c *checker) quantity(q *Qty, what string, k *quantityKind) (int64, bool) {
 	switch {
 	case unit == "" && isZero(digits):
 		return 0, true
+	case unit == "" && zeroSpelling(digits):
+		c.errs.add(q.Pos, "%s needs %s: zero is written 0, or with a unit (0%s), not %s", what, k.noun, k.eg, q.Raw)
+		return 0, false
 	case unit == "":
 		c.errs.add(q.Pos, "%s needs %s: a number glued to its unit, such as %s%s (units: %s)", what, k.noun, q.Raw, k.eg, k.units)
 		return 0, false
@@ -1582,6 +1741,8 @@ func (c *checker) expect(e *Expect) {
 			if !c.resolveProcess(metric, name, e.Arg.Pos) {
 				good = false
 			}
+		} else if metric == "lock_wait" && c.isLock(name) {
+			// a lock's name: every wait on it
 		} else if !c.resolveName(name, e.Arg.Pos) {
 			good = false
 		}
@@ -1732,6 +1893,11 @@ func (c *checker) resolveName(arg string, pos lexer.Position) bool {
 			return false
 		}
 		if top.native {
+			// a native task is its own process: "main/main" (the pair
+			// of the JSON result) names it unambiguously
+			if tbase, tk, problem := splitReplica(namePart); problem == "" && tbase == pbase && (tk == 0 || tk == pk) {
+				return c.replicaOK(pos, "entity", pbase, top.x, pk, procPart)
+			}
 			c.errs.add(pos, "%q is a native task, not a process: write %q", pbase, procPart)
 			return false
 		}
@@ -1760,10 +1926,22 @@ func (c *checker) resolveName(arg string, pos lexer.Position) bool {
 		c.errs.add(pos, "bad entity name %q: %s", arg, problem)
 		return false
 	}
+	procs := c.inner[base]
 	if top := c.top(base); top != nil {
+		if top.native && len(procs) > 0 {
+			qual := []string{base + "/" + base}
+			for _, p := range procs {
+				if p.name != base {
+					qual = append(qual, p.name+"/"+base)
+				}
+			}
+			if len(qual) > 1 {
+				c.errs.add(pos, "%s", simulator.AmbiguousName(base, qual))
+				return false
+			}
+		}
 		return c.replicaOK(pos, "entity", base, top.x, k, arg)
 	}
-	procs := c.inner[base]
 	switch len(procs) {
 	case 0:
 		all := append(slices.Clip(c.topOrder), c.innerList...)
@@ -1781,6 +1959,33 @@ func (c *checker) resolveName(arg string, pos lexer.Position) bool {
 		}
 	}
 	c.errs.add(pos, "%q is ambiguous: several processes define it (%s); qualify it as \"process/name\"", base, strings.Join(qual, ", "))
+	return false
+}
+
+// isLock reports whether name is a lock of some process ("db") or of
+// one process ("app/db") and no entity: a name of both means the entity.
+func (c *checker) isLock(name string) bool {
+	pname, lname, qualified := strings.Cut(name, "/")
+	if !qualified {
+		lname = name
+		if c.top(name) != nil || len(c.inner[name]) > 0 {
+			return false
+		}
+	}
+	for _, n := range c.topOrder {
+		t := c.top(n)
+		if t == nil || t.native {
+			continue
+		}
+		if qualified {
+			if base, _, _ := splitReplica(pname); base != n || t.inner[lname] != nil {
+				continue
+			}
+		}
+		if slices.Contains(t.locks, lname) {
+			return true
+		}
+	}
 	return false
 }
 

@@ -105,11 +105,22 @@ func (p *entityParser) entity(e *Entity) {
 func (p *entityParser) mods() []*Mod {
 	a := &p.arena
 	base, n := len(a.modStack), 0
-	for isModKw(p.kw()) {
+	for k := p.kw(); isModKw(k) || k == kwStart; k = p.kw() {
 		t := p.lex.Next()
 		m := a.mods.alloc()
-		m.Pos, m.Key = t.Pos, t.Value
-		m.Value = p.dur()
+		m.Pos = t.Pos
+		if k == kwStart {
+			// `start [METHOD]`, a process's, but the grammar has it
+			// wherever a modifier stands
+			m.Start = true
+			if c := p.peek(); c.Type == tokIdent {
+				p.lex.Next()
+				m.Method = &Method{Pos: c.Pos, Name: c.Value}
+			}
+		} else {
+			m.Key = t.Value
+			m.Value = p.dur()
+		}
 		a.modStack = append(a.modStack, m)
 		p.count(&n)
 	}
@@ -139,7 +150,7 @@ func (p *entityParser) step() *Step {
 	a := &p.arena
 	k := p.kw()
 	switch k {
-	case kwCPU, kwNative, kwIO, kwSleep, kwAwait, kwYield, kwOffload, kwRepeat, kwLock, kwSwitch, kwBlocking:
+	case kwCPU, kwNative, kwIO, kwSleep, kwAwait, kwYield, kwOffload, kwRepeat, kwLock, kwSwitch, kwSend, kwRecv, kwSemaphore, kwBlocking:
 	default:
 		return nil
 	}
@@ -175,6 +186,13 @@ func (p *entityParser) step() *Step {
 		s.Lock = l
 	case kwSwitch:
 		s.Switch = &Switch{Target: p.str()}
+	case kwSend, kwRecv:
+		s.IPC = &IPC{Op: t.Value, Size: p.qty()}
+	case kwSemaphore:
+		sem := &Semaphore{Name: p.str()}
+		sem.Size = p.qty()
+		sem.Body = p.steps()
+		s.Sem = sem
 	case kwBlocking:
 		in := p.step()
 		if in == nil {

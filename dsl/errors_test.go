@@ -181,6 +181,21 @@ var errCases = []errCase{
 	{"reentrant lock", inProc(`thread "t" { lock "a" { cpu 1ms lock "a" { } } }`), 1, 62, `lock "a" is already held here; threading.Lock is not re-entrant`},
 	{"reentrant lock via repeat", inProc(`thread "t" { lock "a" { repeat 2 { lock "a" { } } } }`), 1, 65, `lock "a" is already held here`},
 	{"empty lock name", inProc(`thread "t" { lock "" { } }`), 1, 48, "a lock name cannot be empty"},
+	{"semaphore of 0", inProc(`thread "t" { semaphore "s" 0 { } }`), 1, 57, "a semaphore of size 0 lets nothing in: give it at least 1"},
+	{"semaphore without size", inProc(`thread "t" { semaphore "s" { } }`), 1, 57, "`semaphore` needs a size after its name: semaphore \"s\" 10 { ... }"},
+	{"semaphore of 1.5", inProc(`thread "t" { semaphore "s" 1.5 { } }`), 1, 57, "`semaphore` needs a whole number, not 1.5"},
+	{"semaphore named like a lock", inProc(`thread "t" { lock "a" { } semaphore "a" 2 { } }`), 1, 66, `"a" is a lock (line 1); one name is one object`},
+	{"semaphore of two sizes", inProc(`thread "t" { semaphore "a" 3 { } semaphore "a" 2 { } }`), 1, 73, `"a" is a semaphore of 3 (line 1); one name is one object`},
+	{"semaphore inside itself", inProc(`thread "t" { semaphore "a" 2 { semaphore "a" 2 { } } }`), 1, 61, `semaphore "a" is already held here`},
+	{"semaphore in native", wrap(`semaphore "a" 2 { }`), 1, 27, "`semaphore` is not allowed in a native task"},
+	{"send in native", wrap("send 1KB"), 1, 27, "`send` is not allowed in a native task: it stands for multiprocessing's pickling and pipes, inside a process"},
+	{"send of a duration", inProc(`thread "t" { send 1ms }`), 1, 48, "`send` needs a size, not the duration 1ms"},
+	{"recv without size", inProc(`thread "t" { recv }`), 1, 43, "`recv` needs a size: recv 64KB"},
+	{"recv in gen", inProc(`coroutines { gen "a" { recv 1KB } gen "b" { } }`), 1, 53, "`recv` is not allowed in a `gen`"},
+	{"start on a thread", inProc(`thread "t" start { }`), 1, 41, "`start` is taken by a process only"},
+	{"start on a task", `scenario "s" { task "t" start { cpu 1ms } }`, 1, 25, "`start` is taken by a process only"},
+	{"unknown start method", `scenario "s" { process "p" start forkk { } }`, 1, 34, `unknown start method "forkk"; did you mean fork? (methods: fork, forkserver, spawn)`},
+	{"start twice", `scenario "s" { process "p" start spawn start fork { } }`, 1, 40, "`start` is given twice"},
 	{"repeat negative", wrap("repeat -1 { }"), 1, 34, "a sign is only allowed"},
 	{"repeat duration", wrap("repeat 1ms { }"), 1, 34, "needs a plain whole number"},
 	{"plain number duration", wrap("cpu 5"), 1, 31, "`cpu` needs a duration"},
@@ -215,7 +230,25 @@ var errCases = []errCase{
 	{"ambiguous thread", `scenario "s" { process "a" { thread "m" { } } process "b" { thread "m" { } } expect finish("m") < 1s }`, 1, 92, `"m" is ambiguous: several processes define it (a/m, b/m)`},
 	{"unknown process", `scenario "s" { process "app" { thread "m" { } } expect finish("ap/m") < 1s }`, 1, 63, `unknown process "ap" in "ap/m"; did you mean app?`},
 	{"unknown thread in process", `scenario "s" { process "app" { thread "main" { } } expect finish("app/mian") < 1s }`, 1, 66, `process "app" has no thread or member "mian"; did you mean main?`},
-	{"qualified native", `scenario "s" { task "t" { } expect finish("t/t") < 1s }`, 1, 43, "is a native task, not a process"},
+	// a bare 0 stands for any duration or size; other spellings of zero
+	// are numbers and need a unit
+	{"zero spelled 0.0", `scenario "s" { task "t" { cpu 0.0 } }`, 1, 31, "`cpu` needs a duration: zero is written 0, or with a unit (0ms), not 0.0"},
+	{"zero spelled 00", `scenario "s" { task "t" at 00 { } }`, 1, 28, "`at` needs a duration: zero is written 0, or with a unit (0ms), not 00"},
+	{"zero size", `scenario "s" { machine { memory 0.00 } }`, 1, 33, "`memory` needs a size: zero is written 0, or with a unit (0KB), not 0.00"},
+	// a unit in the wrong case or misspelled gets a did-you-mean
+	{"unit case", `scenario "s" { machine { memory 1Kib } }`, 1, 33, `unknown unit "Kib" in 1Kib: durations take ns, us, µs, ms or s; sizes B, KB, MB or GB; did you mean KiB?`},
+	{"unit typo", `scenario "s" { task "t" { cpu 3msec } }`, 1, 31, `; did you mean ms?`},
+	// a misspelled keyword gets a did-you-mean, as names and metrics do
+	{"keyword typo top", `scenario "s" { proces "p" { } }`, 1, 16, "unknown word `proces`; did you mean process?"},
+	{"keyword typo thread", `scenario "s" { process "p" { thraed "t" { } } }`, 1, 30, "unknown word `thraed`; did you mean thread?"},
+	{"keyword typo block", `scenario "s" { process "p" { asynco { task "c" { } } } }`, 1, 30, "unknown word `asynco`; did you mean asyncio?"},
+	{"keyword typo step", `scenario "s" { task "t" { cpu 1ms  slep 1ms } }`, 1, 36, "unknown word `slep`; did you mean sleep?"},
+	{"qualified native", `scenario "s" { task "t" { } expect finish("t/u") < 1s }`, 1, 43, "is a native task, not a process"},
+	// a bare name that is a top-level task and a thread of a process
+	// could mean either: refused, with what to write instead
+	{"task and thread share a name", `scenario "s" { task "main" { } process "p" { thread "main" { } } expect finish("main") < 1s }`, 1, 80, `"main" is ambiguous: it names a top-level task and a thread or member of a process; write one of "main/main", "p/main"`},
+	{"task and members share a name", `scenario "s" { task "m" x 2 { } process "p" { asyncio { task "m" { } } } process "q" x 2 { thread "m" { } } expect wait("m#1") < 1s }`, 1, 121, `write one of "m/m", "p/m", "q/m"`},
+	{"lock_wait unknown", `scenario "s" { process "p" { thread "t" { lock "db" { } } } expect lock_wait("dv") < 1s }`, 1, 78, `unknown entity "dv"`},
 	{"two slashes", `scenario "s" { expect finish("a/b/c") < 1s }`, 1, 30, "with one `/`"},
 	{"expect value sign", `scenario "s" { expect makespan < -5ms }`, 1, 34, "a sign is only allowed"},
 

@@ -39,6 +39,9 @@ type (
 	Lock         = grammar.Lock
 	Switch       = grammar.Switch
 	Blocking     = grammar.Blocking
+	IPC          = grammar.IPC
+	Semaphore    = grammar.Semaphore
+	Method       = grammar.Method
 	Expect       = grammar.Expect
 	When         = grammar.When
 	Cond         = grammar.Cond

@@ -45,6 +45,10 @@ const (
 	kwLock
 	kwSwitch
 	kwBlocking
+	kwSend
+	kwRecv
+	kwSemaphore
+	kwStart
 	kwUniform
 	kwExp
 	kwNormal
@@ -142,6 +146,14 @@ func keywordCode(w string) kwCode {
 		return kwSwitch
 	case "blocking":
 		return kwBlocking
+	case "send":
+		return kwSend
+	case "recv":
+		return kwRecv
+	case "semaphore":
+		return kwSemaphore
+	case "start":
+		return kwStart
 	case "uniform":
 		return kwUniform
 	case "exp":

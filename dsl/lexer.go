@@ -18,6 +18,7 @@ var keywords = []string{
 	"asyncio", "gevent", "eventlet", "greenlets", "coroutines",
 	"patched", "unpatched", "greenlet", "greenthread", "gen",
 	"cpu", "native", "io", "sleep", "await", "yield", "offload", "repeat", "lock", "switch", "blocking",
+	"send", "recv", "semaphore", "start",
 	"uniform", "exp", "normal",
 	"expect", "within", "machine", "workload", "param", "vary", "in", "when", "and",
 }
@@ -240,8 +241,16 @@ var units = map[string]unitInfo{
 	"KB": {kind: unitSize, scale: 1 << 10},
 	"MB": {kind: unitSize, scale: 1 << 20},
 	"GB": {kind: unitSize, scale: 1 << 30},
-	"%":  {kind: unitPercent, scale: 1},
+	// KiB, MiB and GiB are the same powers of 1024, spelled as the
+	// results print sizes (8.773MiB), so a printed size can be pasted
+	"KiB": {kind: unitSize, scale: 1 << 10},
+	"MiB": {kind: unitSize, scale: 1 << 20},
+	"GiB": {kind: unitSize, scale: 1 << 30},
+	"%":   {kind: unitPercent, scale: 1},
 }
+
+// unitNames are the units in a fixed order, for suggestions.
+var unitNames = []string{"ns", "us", "µs", "ms", "s", "B", "KB", "MB", "GB", "KiB", "MiB", "GiB"}
 
 type unitKind uint8
 
@@ -273,11 +282,11 @@ func unitFor(s string) (unitInfo, bool) {
 		return unitInfo{kind: unitDuration, scale: 1_000_000_000}, true
 	case "B":
 		return unitInfo{kind: unitSize, scale: 1}, true
-	case "KB":
+	case "KB", "KiB":
 		return unitInfo{kind: unitSize, scale: 1 << 10}, true
-	case "MB":
+	case "MB", "MiB":
 		return unitInfo{kind: unitSize, scale: 1 << 20}, true
-	case "GB":
+	case "GB", "GiB":
 		return unitInfo{kind: unitSize, scale: 1 << 30}, true
 	case "%":
 		return unitInfo{kind: unitPercent, scale: 1}, true
@@ -323,6 +332,6 @@ func checkQuantityShape(t lexer.Token, errs *errorSink) {
 	case len(unit) >= 2 && (unit[0] == 'e' || unit[0] == 'E') && (unit[1] >= '0' && unit[1] <= '9' || unit[1] == '-' || unit[1] == '+'):
 		errs.add(t.Pos, "exponents are not allowed in numbers: %s", s)
 	default:
-		errs.add(t.Pos, "unknown unit %q in %s: durations take ns, us, µs, ms or s; sizes B, KB, MB or GB", unit, s)
+		errs.add(t.Pos, "unknown unit %q in %s: durations take ns, us, µs, ms or s; sizes B, KB, MB or GB%s", unit, s, didYouMean(unit, unitNames))
 	}
 }

@@ -83,6 +83,7 @@ func lower(p *program) *simulator.Scenario {
 			pr.GIL = t.gil
 			pr.Startup = t.startup
 			pr.Locks = t.locks
+			pr.LockSizes = lockSizes(t.lockSize)
 			pr.Threads = lowerThreads(t.threads, arrivals)
 		}
 	}
@@ -246,7 +247,7 @@ func lowerWorkload(p *program) *simulator.Workload {
 	wt := p.workload
 	w := &simulator.Workload{
 		Title: p.title, Name: wt.name, Seed: p.seed, Cores: p.cores, Policy: p.policy,
-		Quantum: p.quantum, Machine: p.machine, Locks: wt.locks, Expects: p.expects, Pos: wt.pos,
+		Quantum: p.quantum, Machine: p.machine, Locks: wt.locks, LockSizes: lockSizes(wt.lockSize), Expects: p.expects, Pos: wt.pos,
 	}
 	n := 0
 	for _, t := range wt.tasks {
@@ -263,4 +264,15 @@ func lowerWorkload(p *program) *simulator.Workload {
 		}
 	}
 	return w
+}
+
+// lockSizes is a process's Process.LockSizes: nil when it holds no
+// semaphore, so that a scenario of plain locks stays as it was.
+func lockSizes(sizes []int64) []int64 {
+	for _, n := range sizes {
+		if n > 0 {
+			return sizes
+		}
+	}
+	return nil
 }

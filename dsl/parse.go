@@ -65,8 +65,8 @@ var itemParsers = sync.OnceValue(func() map[string]func(*lexer.PeekingLexer) err
 	add(itemParser[grammar.GIL](), "gil")
 	add(itemParser[grammar.Startup](), "startup")
 	add(itemParser[grammar.Block](), "asyncio", "gevent", "eventlet", "greenlets", "coroutines")
-	add(itemParser[grammar.Step](), "cpu", "native", "io", "sleep", "await", "yield", "offload", "repeat", "lock", "switch", "blocking")
-	add(itemParser[grammar.Mod](), "x", "at", "priority", "nice")
+	add(itemParser[grammar.Step](), "cpu", "native", "io", "sleep", "await", "yield", "offload", "repeat", "lock", "switch", "send", "recv", "semaphore", "blocking")
+	add(itemParser[grammar.Mod](), "x", "at", "priority", "nice", "start")
 	add(itemParser[grammar.MachineEntry](), machineKeys...)
 	add(itemParser[grammar.ParenArg](), "(")
 	return m
@@ -277,6 +277,9 @@ var valueAfter = map[string]string{
 	"repeat":         "a count and a block: repeat 3 { ... }",
 	"lock":           "a name in quotes and a block: lock \"name\" { ... }",
 	"switch":         "a greenlet name in quotes: switch \"name\"",
+	"send":           "a size: send 64KB",
+	"recv":           "a size: recv 64KB",
+	"semaphore":      "a name in quotes, a size and a block: semaphore \"name\" 10 { ... }",
 	"offload":        "a block: offload { ... }",
 	"expect":         "a metric: expect makespan < 1s",
 	"within":         "a tolerance: within 5% or within 2ms",
@@ -316,6 +319,10 @@ func syntaxError(err error, toks []lexer.Token, errs *errorSink) {
 			errs.add(prev.Pos, "`%s` needs %s", prev.Value, need)
 			return
 		}
+		if i > 1 && prev.Type == tokString && toks[i-2].Type == tokKeyword && toks[i-2].Value == "semaphore" {
+			errs.add(bad.Pos, "`semaphore` needs a size after its name: semaphore %s 10 { ... }", prev.Value)
+			return
+		}
 		if prev.Type == tokPunct && prev.Value == "=" {
 			errs.add(prev.Pos, "`=` needs a value: param workers = 4")
 			return
@@ -343,6 +350,9 @@ func syntaxError(err error, toks []lexer.Token, errs *errorSink) {
 		errs.add(pos, "a file holds exactly one scenario")
 	case bad.Type == tokIdent && keywordSet[strings.ToLower(bad.Value)]:
 		errs.add(pos, "unexpected %s: keywords are lower-case (%s)", describeToken(bad), strings.ToLower(bad.Value))
+	case bad.Type == tokIdent && suggest(bad.Value, keywords) != "":
+		// a misspelled keyword: `proces`, `thraed`, `asynco`
+		errs.add(pos, "unknown word `%s`; did you mean %s?", bad.Value, suggest(bad.Value, keywords))
 	default:
 		errs.add(pos, "unexpected %s%s", describeToken(bad), hint)
 	}
@@ -404,13 +414,20 @@ func expected(ute *participle.UnexpectedTokenError) string {
 		return " (expected a comparison: <, <=, >, >=, == or ~=)"
 	}
 	// Only literal tokens make a helpful hint; participle's node names
-	// (Qty, Dur, ...) mean nothing to a user.
-	for _, alt := range strings.Split(hint, " | ") {
-		if len(alt) < 3 || alt[0] != '"' || alt[len(alt)-1] != '"' {
+	// (Qty, Dur, ...) and its EBNF (`{` Step* `}`) mean nothing to a
+	// user. An alternative that is a sequence starting with a literal
+	// is shown as that literal: `{` Step* `}` expects a `{`.
+	alts := strings.Split(hint, " | ")
+	for i, alt := range alts {
+		if j := strings.Index(alt, " "); j > 0 {
+			alt = alt[:j]
+		}
+		if len(alt) < 3 || alt[0] != '"' || alt[len(alt)-1] != '"' || strings.Count(alt, "\"") != 2 {
 			return ""
 		}
+		alts[i] = "`" + alt[1:len(alt)-1] + "`"
 	}
-	return " (expected " + strings.ReplaceAll(hint, "\"", "`") + ")"
+	return " (expected " + strings.Join(alts, " or ") + ")"
 }
 
 // belongs says where a keyword may stand, for a keyword met in a list of
@@ -430,7 +447,8 @@ var belongs = func() map[string]string {
 	add("process settings stand in a process", "gil", "startup")
 	add("runtime blocks stand in a process", "asyncio", "gevent", "eventlet", "greenlets", "coroutines")
 	add("modifiers follow an entity's name, before its {", "x", "at", "priority", "nice")
-	add("steps stand in the { } of a task, thread, greenlet or gen", "cpu", "native", "io", "sleep", "yield", "repeat", "lock", "blocking")
+	add("`start` follows a process's name, before its {: process \"w\" start spawn { ... }", "start")
+	add("steps stand in the { } of a task, thread, greenlet or gen", "cpu", "native", "io", "sleep", "yield", "repeat", "lock", "send", "recv", "semaphore", "blocking")
 	add("`await` stands in the { } of an asyncio task", "await")
 	add("`offload` stands in the { } of an asyncio task or a gevent/eventlet greenlet", "offload")
 	add("`switch` stands in the { } of a greenlet of a `greenlets` block", "switch")

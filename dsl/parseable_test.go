@@ -298,7 +298,7 @@ func TestParserRulesAreTheGrammars(t *testing.T) {
 		}
 	}
 	slices.Sort(left)
-	if want := []string{"Await", "Blocking", "Entity", "Lock", "Offload", "Repeat", "Step", "Switch", "Timed"}; !slices.Equal(left, want) {
+	if want := []string{"Await", "Blocking", "Entity", "IPC", "Lock", "Offload", "Repeat", "Semaphore", "Step", "Switch", "Timed"}; !slices.Equal(left, want) {
 		t.Errorf("the parser leaves %v to the Parseable Entity, want %v", left, want)
 	}
 }

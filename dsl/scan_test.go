@@ -98,7 +98,7 @@ func TestUnitFor(t *testing.T) {
 			t.Errorf("unitFor(%q) = %v, %v; units has %v", name, got, ok, want)
 		}
 	}
-	for _, name := range []string{"", "m", "S", "Ms", "kb", "KiB", "min", "h", "µ", "ns ", "%%"} {
+	for _, name := range []string{"", "m", "S", "Ms", "kb", "kib", "Kib", "KIB", "min", "h", "µ", "ns ", "%%"} {
 		if _, ok := unitFor(name); ok {
 			t.Errorf("unitFor(%q) knows a unit units does not", name)
 		}

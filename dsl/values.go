@@ -93,7 +93,14 @@ general:
 	return q.Int64(), convOK
 }
 
-// isZero reports whether digits is a zero (0, 00, 0.0).
-func isZero(digits string) bool {
-	return strings.Trim(digits, "0.") == ""
+// isZero reports whether digits is the bare zero that stands for any
+// duration or size: `0` exactly. Other spellings of zero (00, 0.0) are
+// numbers like any other and need a unit where a duration or size goes,
+// as the language contract allows `0` alone and nothing else.
+func isZero(digits string) bool { return digits == "0" }
+
+// zeroSpelling reports whether digits is a zero written otherwise than
+// `0` (00, 0.0), for the error that says how to write it.
+func zeroSpelling(digits string) bool {
+	return digits != "0" && strings.Trim(digits, "0.") == ""
 }

@@ -90,7 +90,7 @@ func TestDurationUnits(t *testing.T) {
 		want int64
 	}{
 		{"7ns", 7}, {"7us", 7000}, {"7µs", 7000}, {"7μs", 7000}, {"7ms", 7_000_000}, {"7s", 7_000_000_000},
-		{"0.000000001s", 1}, {"1.5us", 1500}, {"0", 0}, {"0.0", 0}, {"9223372036854775807ns", math.MaxInt64},
+		{"0.000000001s", 1}, {"1.5us", 1500}, {"0", 0}, {"0.0ms", 0}, {"00s", 0}, {"9223372036854775807ns", math.MaxInt64},
 	} {
 		sc := mustParse(t, `scenario "u" { task "t" { cpu `+c.src+` } }`)
 		if got := sc.Processes[0].Threads[0].Steps[0].Dur.A; got != c.want {
@@ -102,6 +102,8 @@ func TestDurationUnits(t *testing.T) {
 		want int64
 	}{
 		{"3B", 3}, {"3KB", 3 << 10}, {"3MB", 3 << 20}, {"3GB", 3 << 30}, {"1.5KB", 1536}, {"0", 0},
+		// the binary prefixes are the same powers of 1024, as results print them
+		{"3KiB", 3 << 10}, {"3MiB", 3 << 20}, {"3GiB", 3 << 30}, {"1.5MiB", 3 << 19}, {"0.5KiB", 512},
 	} {
 		sc := mustParse(t, `scenario "u" { machine { memory `+c.src+` } }`)
 		if got := sc.Machine.MemTotal; got != c.want {

@@ -46,6 +46,9 @@ func NewHTMLSection(res *simulator.Result, rec *Recorder, label string) (*HTMLSe
 	}
 	s.ProcHeader, s.ProcRows = processTable(r)
 	s.TaskHeader, s.TaskRows, s.TaskNote = taskTable(r)
+	if g := latencyGrid(r); g != nil {
+		s.LatHeader, s.LatRows = gridCells(g)
+	}
 	if d := r.Deadlock; d != nil {
 		s.Problem = "DEADLOCK at " + dur(d.Time) + ": nothing can move while entities remain unfinished"
 		for _, e := range d.Blocked {
@@ -115,6 +118,8 @@ type htmlScenario struct {
 	Summary                []string
 	ProcHeader, TaskHeader []string
 	ProcRows, TaskRows     [][]string
+	LatHeader              []string // latency per replica group (latencyGrid)
+	LatRows                [][]string
 	TaskNote               string
 	Chart                  *svgChart
 	Warnings               []string
@@ -403,6 +408,12 @@ ul.models b { font-family: ui-monospace, monospace; font-weight: 600; }
 {{end}}</table></div>
 {{with .TaskNote}}<p class="note">{{.}}</p>{{end}}
 {{else}}<p class="note">(no tasks)</p>{{end}}
+{{if .LatRows}}<h3>Latency</h3>
+<div class="wide"><table>
+<tr>{{range $i, $h := .LatHeader}}<th{{if lt $i 3}} class="name"{{end}}>{{$h}}</th>{{end}}</tr>
+{{range .LatRows}}<tr>{{range $i, $c := .}}<td{{if lt $i 3}} class="name"{{end}}>{{$c}}</td>{{end}}</tr>
+{{end}}</table></div>
+<p class="note">Latency is finish minus arrival, per replica group; percentiles by nearest rank; throughput is completions per second from the group's first arrival to its last finish.</p>{{end}}
 {{if .Warnings}}<h3>Warnings</h3>
 <ul class="plain">{{range .Warnings}}<li>{{.}}</li>{{end}}</ul>{{end}}
 {{if .Problem}}<p class="problem">{{.Problem}}</p>

@@ -33,6 +33,7 @@ func Tables(w io.Writer, r *simulator.Result, o TableOptions) error {
 		writeSummary,
 		writeProcesses,
 		writeTasks,
+		writeLatency,
 		writeWarnings,
 		writeDeadlock,
 		writeFailure,
@@ -99,6 +100,18 @@ func writeTasks(w io.Writer, r *simulator.Result, o TableOptions) error {
 		return err
 	}
 	return nil
+}
+
+// writeLatency writes the latency distribution of each replica group.
+func writeLatency(w io.Writer, r *simulator.Result, _ TableOptions) error {
+	g := latencyGrid(r)
+	if g == nil {
+		return nil
+	}
+	if _, err := io.WriteString(w, "\n"); err != nil {
+		return err
+	}
+	return g.WriteTable(w)
 }
 
 // memberNote says how a loop's members are measured, under a task table

@@ -168,6 +168,25 @@ func TestLinuxIdleCoresPullEach(t *testing.T) {
 	}
 }
 
+// TestLinuxMostlyIdleCorePulls: a core kept busy 5 % of the time by a
+// task that wakes every millisecond is never idle for balance_idle in one
+// go, yet it pulls one of two tasks sharing another core, as the kernel's
+// newly-idle balance does (they shared it to the end: 304 ms).
+func TestLinuxMostlyIdleCorePulls(t *testing.T) {
+	blink := []Step{sleepS(500_000), repeat(400, cpu(50_000), sleepS(950_000))}
+	sc := scenario(3, PolicyLinux, 0,
+		task("blinker", 0, 0, blink...),
+		task("a", 0, 0, cpu(200*ms)),
+		task("b", 0, 0, cpu(200*ms)),
+		task("c", 0, 0, cpu(200*ms)))
+	f := finishes(mustRun(t, sc))
+	for _, n := range []string{"a", "b", "c"} {
+		if f[n] > 215*ms {
+			t.Errorf("%s finished at %s; the mostly idle core should have pulled one of the pair within a few ticks", n, FormatDuration(f[n]))
+		}
+	}
+}
+
 // TestLinuxWokenTasksCannotStarve: two tasks that wake every 1.1 ms go
 // ahead of a preempted CPU-bound one only while it has not waited a tick
 // longer than they have, so the hog gets about a third of the core (it

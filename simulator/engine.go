@@ -10,7 +10,7 @@ type proc struct {
 	spec     *Process
 	name     string
 	gil      *gilState
-	locks    []lockState
+	locks    []*lockState
 	startAt  int64 // when its threads' `at` starts counting
 	memNow   int64
 	memPeak  int64
@@ -44,8 +44,11 @@ type engine struct {
 
 	threads []*thread
 	procs   []*proc
-	units   []*unitStats
-	idle    map[*Step]bool
+	// sharedLocks are the multiprocessing locks of processes with
+	// SharedLocks, by name
+	sharedLocks map[string]*lockState
+	units       []*unitStats
+	idle        map[*Step]bool
 
 	readyNow []*thread
 	expired  []*thread
@@ -158,9 +161,26 @@ func (e *engine) newProc(pi int, ps *Process, file int32) *proc {
 			p.gil.initWaits()
 		}
 	}
-	p.locks = make([]lockState, len(ps.Locks))
+	p.locks = make([]*lockState, len(ps.Locks))
+	own := make([]lockState, len(ps.Locks))
 	for i, n := range ps.Locks {
-		p.locks[i].name = n
+		l := &own[i]
+		l.name, l.size = n, 1
+		if i < len(ps.LockSizes) && ps.LockSizes[i] > 0 {
+			l.sem, l.size = true, ps.LockSizes[i]
+		}
+		if ps.SharedLocks {
+			if e.sharedLocks == nil {
+				e.sharedLocks = map[string]*lockState{}
+			}
+			if sl, ok := e.sharedLocks[n]; ok {
+				l = sl
+			} else {
+				l.shared = true
+				e.sharedLocks[n] = l
+			}
+		}
+		p.locks[i] = l
 	}
 	e.procs = append(e.procs, p)
 	if !ps.Native && (ps.Startup > 0 || (startsThreads(ps) && hasPlainThread(ps))) {

@@ -393,8 +393,10 @@ func invOneGILHolder(c *invCase) (bad invFails) {
 // the thread) never overlaps. Ready spans are left out (a unit waiting in
 // its loop's queue is ready while a sibling runs), and so are the blocked
 // spans of a parked unit: those of patched gevent and eventlet, an asyncio
-// task's io and sleep (which the span does not tell from an await), a
-// wait for an offload, a raw greenlet switched away from.
+// task's io and sleep (which the span does not tell from an await) and its
+// lock waits (asyncio.Lock), a gevent or eventlet greenlet's lock wait in a
+// process with semaphores (which park it even unpatched), a wait for an
+// offload, a raw greenlet switched away from.
 func invOneUnitPerRuntimeThread(c *invCase) (bad invFails) {
 	perLoop := map[*Thread][]Span{}
 	var loops []*Thread
@@ -404,7 +406,8 @@ func invOneUnitPerRuntimeThread(c *invCase) (bad invFails) {
 		}
 		for _, s := range c.perEnt[i] {
 			if s.Kind == SpanBlocked && (e.th.Patched || s.Why == BlockOffload || s.Why == BlockParked ||
-				(e.th.Kind == ThreadAsyncio && s.Why != BlockLock)) {
+				e.th.Kind == ThreadAsyncio || (s.Why == BlockLock && len(e.proc.LockSizes) > 0 &&
+				(e.th.Kind == ThreadGevent || e.th.Kind == ThreadEventlet))) {
 				continue
 			}
 			if s.Kind != SpanReady && s.Kind != SpanLoopWait {

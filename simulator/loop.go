@@ -104,16 +104,8 @@ func (e *engine) unitStep(l *loop, m *member, s *Step) bool {
 		e.yieldUnit(l, m)
 		return true
 	case OpLock:
-		if l.coop {
-			lk := &t.proc.locks[s.Lock]
-			if lk.holder == nil {
-				lk.holder = m.unit
-				m.prog.enterLock(s)
-				return true
-			}
-			e.parkOn(m, BlockLock)
-			lk.waiters = append(lk.waiters, lockWaiter{m: m, s: s})
-			e.suspend(l)
+		if l.coopLock(t.proc.locks[s.Lock]) {
+			e.parkOnLock(l, m, s)
 			return true
 		}
 		return e.tryLock(t, s)

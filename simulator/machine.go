@@ -1,5 +1,10 @@
 package simulator
 
+import (
+	"math"
+	"math/bits"
+)
+
 // DefaultMachine returns the machine parameters gilsim uses unless a
 // scenario overrides them. Each default names where it comes from:
 // docs/semantics.md (section) or fidelity/data (entry), both
@@ -70,6 +75,22 @@ func DefaultMachine() Machine {
 		// and StopIteration handling make the other 35 ns. 0 by default
 		// for the same reason as generator_switch.
 		TrampolineDispatch: 0,
+		// Process start-up by start method. fork: calibration
+		// process_start_join_empty_k1_ms = 1.977 ms (fork, start and join
+		// of an empty target, CPython 3.11 on the reference VM).
+		// forkserver (server already running) and spawn: semantics.md 7.2,
+		// Process(target=noop).start() and join on 3.11, 8.2 ms and 26 ms
+		// (measured on another machine, where fork took 1.4 ms).
+		ProcessStartFork:       1_977_000,
+		ProcessStartForkserver: 8_200_000,
+		ProcessStartSpawn:      26_000_000,
+		// One side of a pipe transfer, fitted to semantics.md 7.3's
+		// Pool(2).apply round trips on 3.11 (a round trip is four sides:
+		// send and receive, each way): 1 KB in 157 us and 10 MB in 53 ms
+		// give 37.96 us a message and 1.321 ms per MiB. The fit
+		// overestimates the 100 KB round trip (668 us against ~410 us).
+		IPCBase:   37_960,
+		IPCPerMiB: 1_321_000,
 		// calibration e8 (RSS per idle unit at N = 10 000) and semantics.md.
 		MemProcess:     9_199_616, // 8.8 MiB: RSS of a fresh Debian CPython 3.11.2 (`gilsim calibrate` on the reference VM)
 		MemThread:      16_527,    // 16.14 KiB (rss_kib_per_threads_10000)
@@ -80,4 +101,46 @@ func DefaultMachine() Machine {
 		MemGenerator:   174,       // 0.17 KiB (semantics.md 13.2)
 		MemTotal:       24 << 30,  // the reference machine: 24 GiB
 	}
+}
+
+// IPC is what one side of a pipe or queue transfer of size bytes costs
+// (semantics.md 7.3): pickle is the CPU under the GIL of pickling and
+// sending the message (or receiving and unpickling it), IPCBase a message;
+// copied is the copy of the payload through the pipe, IPCPerMiB per MiB,
+// during which the GIL is released. The `send` and `recv` steps and the
+// compare processes model's PoolRoundTrip both use it.
+func (m Machine) IPC(size int64) (pickle, copied int64) {
+	return max(m.IPCBase, 0), perMiB(size, m.IPCPerMiB)
+}
+
+// PoolRoundTrip is what the compare processes model charges a worker for
+// one chunk of Pool.map: the round trip of a 1 KB argument and result
+// through the pool's pipes, four sides of IPC (with the defaults 157 us,
+// semantics.md 7.3: Pool(2).apply of 1 KB on 3.11).
+func (m Machine) PoolRoundTrip() int64 {
+	p, c := m.IPC(PoolPayload)
+	return satMul(satAdd(p, c), 4)
+}
+
+// PoolPayload is the argument and result size the compare processes
+// model assumes for a chunk of Pool.map.
+const PoolPayload = 1024
+
+// perMiB is size bytes at per nanoseconds a MiB, rounded to the nearest
+// nanosecond and saturated at MaxInt64.
+func perMiB(size, per int64) int64 {
+	if size <= 0 || per <= 0 {
+		return 0
+	}
+	hi, lo := bits.Mul64(uint64(size), uint64(per))
+	lo, carry := bits.Add64(lo, 1<<19, 0)
+	hi += carry
+	if hi >= 1<<20 {
+		return math.MaxInt64
+	}
+	q, _ := bits.Div64(hi, lo, 1<<20)
+	if q > math.MaxInt64 {
+		return math.MaxInt64
+	}
+	return int64(q)
 }

@@ -35,8 +35,42 @@ type coreQueue struct {
 	load   int            // waiting + running
 	recent []int64
 	rHead  int
-	// idleSince is when the core last ran out of tasks
-	idleSince int64
+	// idleSince is when the core last ran out of tasks (idle: it has
+	// none now); idleAcc the idle time before that, in all; snapAt and
+	// snapIdle the start of the window over which the balancer judges
+	// how idle the core has been, and idleAcc then.
+	idleSince, idleAcc, snapAt, snapIdle int64
+	idle                                 bool
+}
+
+// busyAgain notes that core queue cq gets a task.
+func (p *linuxPolicy) busyAgain(cq *coreQueue) {
+	if cq.idle {
+		cq.idle = false
+		cq.idleAcc += p.e.now - cq.idleSince
+	}
+}
+
+// mostlyIdle says whether the idle core cq has been idle at least half of
+// a window of at least BalanceIdle (a core idle in short gaps, as beside
+// a task that wakes every millisecond, balances as the kernel's newly
+// idle balance does), and starts a new window once one has run out.
+func (p *linuxPolicy) mostlyIdle(cq *coreQueue) bool {
+	now := p.e.now
+	w := now - cq.snapAt
+	if w < p.e.m.BalanceIdle {
+		return false
+	}
+	idle := cq.idleAcc - cq.snapIdle
+	if cq.idle {
+		idle += now - cq.idleSince
+	}
+	cq.snapAt, cq.snapIdle = now, cq.idleAcc
+	if cq.idle {
+		// the current idle period counts from here in the next window
+		cq.snapIdle -= now - cq.idleSince
+	}
+	return 2*idle >= w
 }
 
 func newLinuxPolicy(e *engine) osPolicy {
@@ -163,6 +197,7 @@ func (p *linuxPolicy) enqueue(t *thread) {
 		cq.q.push(t)
 	}
 	t.os.wokeUp = false
+	p.busyAgain(cq)
 	cq.load++
 	p.armTick()
 }
@@ -230,13 +265,15 @@ func (p *linuxPolicy) contended(t *thread) bool {
 func (p *linuxPolicy) onCore(t *thread) {
 	p.coreOf(t)
 	p.qcore[t.idx] = t.os.core
-	p.queues[t.os.core].load++
+	cq := &p.queues[t.os.core]
+	p.busyAgain(cq)
+	cq.load++
 }
 
 func (p *linuxPolicy) offCore(t *thread) {
 	cq := &p.queues[t.os.core]
 	if cq.load--; cq.load == 0 {
-		cq.idleSince = p.e.now
+		cq.idleSince, cq.idle = p.e.now, true
 	}
 }
 
@@ -281,7 +318,7 @@ func (p *linuxPolicy) balance() {
 			if p.queues[c].load != 0 {
 				continue
 			}
-			long := e.now-p.queues[c].idleSince >= e.m.BalanceIdle
+			long := e.now-p.queues[c].idleSince >= e.m.BalanceIdle || p.mostlyIdle(&p.queues[c])
 			from := -1
 			for d := range p.queues {
 				dq := &p.queues[d]
@@ -360,6 +397,7 @@ func (p *linuxPolicy) pull(from, to int) bool {
 	cq.load--
 	dst := &p.queues[to]
 	dst.q.push(t)
+	p.busyAgain(dst)
 	dst.load++
 	p.qcore[t.idx] = int32(to)
 	return true

@@ -150,6 +150,8 @@ type loop struct {
 	memPer    int64 // the resident cost of one unit
 	coop      bool  // blocking io, sleep and locks park the unit (a patched gevent or eventlet hub)
 	hub       bool  // a gevent or eventlet hub: a blocking call it does not see is a misuse
+	coopLk    bool  // a lock parks the unit (asyncio.Lock, a patched hub's lock)
+	coopSem   bool  // a semaphore parks the unit (asyncio, gevent, eventlet)
 	lag       bool  // how late units run is measured (loop lag)
 	allWait   bool  // raw greenlets: every other unfinished unit waits for the running one
 	slowLimit int64 // a callback that holds the loop longer is warned about (0: never)
@@ -186,6 +188,11 @@ func (e *engine) newLoop(t *thread, ts *Thread, p *proc) {
 	}
 	l.sched = build(e, l)
 	l.coop = l.hub && ts.Patched
+	// asyncio.Lock and asyncio.Semaphore park the task; gevent's and
+	// eventlet's semaphores park the greenlet, patched or not, and their
+	// locks do once threading is patched
+	l.coopLk = l.coop || ts.Kind == ThreadAsyncio
+	l.coopSem = l.hub || ts.Kind == ThreadAsyncio
 	for i, ms := range ts.Members {
 		m := &member{idx: int32(i), lp: l, spec: ms, prog: newProgram(ms.Steps)}
 		m.own = unitStats{name: ms.Name, kind: l.unitKind, proc: int32(p.idx), start: -1, finish: -1}

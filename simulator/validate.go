@@ -189,6 +189,8 @@ func (v *validator) machine(m *Machine) {
 		{"MemGreenthread", m.MemGreenthread}, {"MemRawGreenlet", m.MemRawGreenlet}, {"MemGenerator", m.MemGenerator}, {"MemTotal", m.MemTotal},
 		{"Tick", m.Tick}, {"BaseSlice", m.BaseSlice}, {"ForkRamp", m.ForkRamp}, {"BalanceIdle", m.BalanceIdle},
 		{"BalanceBusy", m.BalanceBusy}, {"BalanceFlip", m.BalanceFlip}, {"GILSignalRace", m.GILSignalRace}, {"GILReentry", m.GILReentry}, {"GILStealCost", m.GILStealCost},
+		{"ProcessStartFork", m.ProcessStartFork}, {"ProcessStartForkserver", m.ProcessStartForkserver}, {"ProcessStartSpawn", m.ProcessStartSpawn},
+		{"IPCBase", m.IPCBase}, {"IPCPerMiB", m.IPCPerMiB},
 	} {
 		v.nonNeg("Machine."+f.name, f.n)
 	}
@@ -215,6 +217,12 @@ func (v *validator) process(p *Process) {
 	}
 	v.nonNeg("Arrival", p.Arrival)
 	v.nonNeg("Startup", p.Startup)
+	if len(p.LockSizes) > 0 && len(p.LockSizes) != len(p.Locks) {
+		v.add("LockSizes", "has %d sizes for %d locks", len(p.LockSizes), len(p.Locks))
+	}
+	for _, n := range p.LockSizes {
+		v.nonNeg("LockSizes", n)
+	}
 	if !p.Native {
 		switch p.GIL.Mode {
 		case GILInterval:

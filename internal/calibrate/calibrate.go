@@ -531,7 +531,7 @@ func (c *Report) extraComments() string {
 	}
 	if v, why := c.get("process_start", "ns"); why == "" {
 		d := FormatDuration(int64(math.Round(v)))
-		row("process_start", d, c.byName["process_start"].How+": give `startup "+d+"` to each process that stands for such a worker")
+		row("process_start", d, c.byName["process_start"].How+": write `process_start_fork "+d+"` in the block for processes that `start fork`")
 	} else {
 		row("process_start", "?", "not measured: "+why)
 	}

@@ -151,26 +151,51 @@ type Workload struct {
 	Body []*Entity `parser:"'{' @@* '}'"`
 }
 
-// Mod is an entity modifier: `x N`, `at T`, `priority P` or `nice N`.
+// Mod is an entity modifier: `x N`, `at T`, `priority P` or `nice N`,
+// or a process's `start [METHOD]` (Key "" and Start set then).
 type Mod struct {
-	Pos   lexer.Position
-	Key   string `parser:"@('x' | 'at' | 'priority' | 'nice')"`
-	Value *Dur   `parser:"@@"`
+	Pos    lexer.Position
+	Key    string  `parser:"( @('x' | 'at' | 'priority' | 'nice')"`
+	Value  *Dur    `parser:"  @@"`
+	Start  bool    `parser:"| @'start'"`
+	Method *Method `parser:"  @@? )"`
+}
+
+// Method is the start method after `start`: fork, spawn or forkserver,
+// checked later so that a typo gets a suggestion.
+type Method struct {
+	Pos  lexer.Position
+	Name string `parser:"@Ident"`
 }
 
 // Step is one instruction of a program.
 type Step struct {
 	Pos     lexer.Position
-	Timed   *Timed   `parser:"  @@"`
-	Await   *Await   `parser:"| @@"`
-	Yield   bool     `parser:"| @'yield'"`
-	Offload *Offload `parser:"| @@"`
-	Repeat  *Repeat  `parser:"| @@"`
-	Lock    *Lock    `parser:"| @@"`
-	Switch  *Switch  `parser:"| @@"`
+	Timed   *Timed     `parser:"  @@"`
+	Await   *Await     `parser:"| @@"`
+	Yield   bool       `parser:"| @'yield'"`
+	Offload *Offload   `parser:"| @@"`
+	Repeat  *Repeat    `parser:"| @@"`
+	Lock    *Lock      `parser:"| @@"`
+	Switch  *Switch    `parser:"| @@"`
+	IPC     *IPC       `parser:"| @@"`
+	Sem     *Semaphore `parser:"| @@"`
 	// Blocking wraps the step after `blocking`; package dsl's checker
 	// accepts io and sleep only.
 	Blocking *Blocking `parser:"| @@"`
+}
+
+// IPC is `send SIZE` or `recv SIZE`: one side of a pipe or queue transfer.
+type IPC struct {
+	Op   string `parser:"@('send' | 'recv')"`
+	Size *Qty   `parser:"@@"`
+}
+
+// Semaphore is `semaphore "name" N { steps }`.
+type Semaphore struct {
+	Name *Str    `parser:"'semaphore' @@"`
+	Size *Qty    `parser:"@@"`
+	Body []*Step `parser:"'{' @@* '}'"`
 }
 
 // Blocking is `blocking io D` or `blocking sleep D`: a blocking call the
