@@ -369,52 +369,20 @@ func (c *checker) quantum(q *Qty) {
 
 // ---- machine block ----
 
-var machineDurations = map[string]func(m *simulator.Machine) *int64{
-	"wakeup_latency":           func(m *simulator.Machine) *int64 { return &m.WakeupLatency },
-	"context_switch":           func(m *simulator.Machine) *int64 { return &m.ContextSwitch },
-	"timer_slack":              func(m *simulator.Machine) *int64 { return &m.TimerSlack },
-	"thread_start":             func(m *simulator.Machine) *int64 { return &m.ThreadStart },
-	"legacy_tick":              func(m *simulator.Machine) *int64 { return &m.LegacyTick },
-	"legacy_signal_cost":       func(m *simulator.Machine) *int64 { return &m.LegacySignalCost },
-	"asyncio_switch":           func(m *simulator.Machine) *int64 { return &m.AsyncioSwitch },
-	"gevent_switch":            func(m *simulator.Machine) *int64 { return &m.GeventSwitch },
-	"eventlet_switch":          func(m *simulator.Machine) *int64 { return &m.EventletSwitch },
-	"greenlet_switch":          func(m *simulator.Machine) *int64 { return &m.GreenletSwitch },
-	"generator_switch":         func(m *simulator.Machine) *int64 { return &m.GeneratorSwitch },
-	"trampoline_dispatch":      func(m *simulator.Machine) *int64 { return &m.TrampolineDispatch },
-	"gil_reentry":              func(m *simulator.Machine) *int64 { return &m.GILReentry },
-	"gil_steal_cost":           func(m *simulator.Machine) *int64 { return &m.GILStealCost },
-	"tick":                     func(m *simulator.Machine) *int64 { return &m.Tick },
-	"base_slice":               func(m *simulator.Machine) *int64 { return &m.BaseSlice },
-	"fork_ramp":                func(m *simulator.Machine) *int64 { return &m.ForkRamp },
-	"balance_idle":             func(m *simulator.Machine) *int64 { return &m.BalanceIdle },
-	"balance_busy":             func(m *simulator.Machine) *int64 { return &m.BalanceBusy },
-	"balance_flip":             func(m *simulator.Machine) *int64 { return &m.BalanceFlip },
-	"process_start_fork":       func(m *simulator.Machine) *int64 { return &m.ProcessStartFork },
-	"process_start_forkserver": func(m *simulator.Machine) *int64 { return &m.ProcessStartForkserver },
-	"process_start_spawn":      func(m *simulator.Machine) *int64 { return &m.ProcessStartSpawn },
-	"ipc_base":                 func(m *simulator.Machine) *int64 { return &m.IPCBase },
-	"ipc_per_mib":              func(m *simulator.Machine) *int64 { return &m.IPCPerMiB },
-}
+// The machine block's keys, in simulator.MachineParams's order; `memory
+// KIND` rows are the kinds of the `memory` key.
+var machineKeys, memoryKindNames = machineKeyLists()
 
-var memoryKinds = map[string]func(m *simulator.Machine) *int64{
-	"process":      func(m *simulator.Machine) *int64 { return &m.MemProcess },
-	"thread":       func(m *simulator.Machine) *int64 { return &m.MemThread },
-	"coroutine":    func(m *simulator.Machine) *int64 { return &m.MemCoroutine },
-	"greenlet":     func(m *simulator.Machine) *int64 { return &m.MemGreenlet },
-	"greenthread":  func(m *simulator.Machine) *int64 { return &m.MemGreenthread },
-	"raw_greenlet": func(m *simulator.Machine) *int64 { return &m.MemRawGreenlet },
-	"gen":          func(m *simulator.Machine) *int64 { return &m.MemGenerator },
+func machineKeyLists() (keys, kinds []string) {
+	for _, p := range simulator.MachineParams() {
+		if kind, ok := strings.CutPrefix(p.Key, "memory "); ok {
+			kinds = append(kinds, kind)
+		} else {
+			keys = append(keys, p.Key)
+		}
+	}
+	return keys, kinds
 }
-
-var machineKeys = []string{
-	"wakeup_latency", "context_switch", "timer_slack", "thread_start", "legacy_tick",
-	"legacy_signal_cost", "freethreading_overhead", "multicore_speed", "gil_handoff", "gil_signal_race",
-	"gil_reentry", "gil_steal_cost", "tick", "base_slice", "fork_ramp", "balance_idle", "balance_busy", "balance_flip", "asyncio_switch", "gevent_switch", "eventlet_switch", "greenlet_switch", "generator_switch",
-	"trampoline_dispatch", "process_start_fork", "process_start_forkserver", "process_start_spawn", "ipc_base", "ipc_per_mib", "memory",
-}
-
-var memoryKindNames = []string{"process", "thread", "coroutine", "greenlet", "greenthread", "raw_greenlet", "gen"}
 
 func (c *checker) machine(mb *Machine, scenarioSeen map[string]lexer.Position) {
 	seen := map[string]lexer.Position{}
@@ -440,79 +408,69 @@ func (c *checker) machine(mb *Machine, scenarioSeen map[string]lexer.Position) {
 			}
 			scenarioSeen["context_switch"] = e.Pos
 		}
-		if field, ok := machineDurations[key]; ok {
+		p, ok := simulator.MachineParamByKey(key)
+		if !ok {
+			c.errs.add(e.Pos, "unknown machine key %q%s (keys: %s)", key, c.didYouMean(key, machineKeys), strings.Join(machineKeys, ", "))
+			continue
+		}
+		var v int64
+		at := e.Pos
+		switch p.Kind {
+		case simulator.ParamDuration:
 			if e.Word != nil || e.Value == nil {
 				c.errs.add(e.Pos, "`%s` needs a duration: %s 10us", key, key)
 				continue
 			}
-			if v, ok := c.duration(e.Value, "`"+key+"`"); ok {
-				if (key == "legacy_tick" || key == "tick") && v == 0 {
-					c.errs.add(e.Value.Pos, "`%s` must be greater than 0", key)
-					continue
-				}
-				*field(m) = v
-			}
-			continue
-		}
-		switch key {
-		case "freethreading_overhead":
-			if e.Word != nil || e.Value == nil {
-				c.errs.add(e.Pos, "`freethreading_overhead` needs a factor: freethreading_overhead 1.08")
+			if v, ok = c.duration(e.Value, "`"+key+"`"); !ok {
 				continue
 			}
-			c.overhead(e.Value)
-		case "multicore_speed":
+			at = e.Value.Pos
+		case simulator.ParamFactor, simulator.ParamChance:
+			what := "a factor"
+			if p.Kind == simulator.ParamChance {
+				what = "a chance"
+			}
 			if e.Word != nil || e.Value == nil {
-				c.errs.add(e.Pos, "`multicore_speed` needs a factor: multicore_speed 0.917")
+				c.errs.add(e.Pos, "`%s` needs %s: %s %s", key, what, key, p.Example)
 				continue
 			}
-			c.multicoreSpeed(e.Value)
-		case "gil_handoff":
+			if v, ok = c.factor(e.Value, key, p.Example); !ok {
+				continue
+			}
+			at = e.Value.Pos
+		case simulator.ParamHandoff:
 			names := simulator.GILHandoffNames()
 			if e.Word == nil || e.Value != nil {
-				c.errs.add(e.Pos, "`gil_handoff` needs one of %s", strings.Join(names, ", "))
+				c.errs.add(e.Pos, "`%s` needs one of %s", key, strings.Join(names, ", "))
 				continue
 			}
 			h, ok := simulator.GILHandoffByName(e.Word.Text)
 			if !ok {
-				c.errs.add(e.Word.Pos, "unknown `gil_handoff` %q%s: use %s", e.Word.Text, c.didYouMean(e.Word.Text, names), strings.Join(names, ", "))
+				c.errs.add(e.Word.Pos, "unknown `%s` %q%s: use %s", key, e.Word.Text, c.didYouMean(e.Word.Text, names), strings.Join(names, ", "))
 				continue
 			}
-			m.GILHandoff = h
-		case "gil_signal_race":
-			if e.Word != nil || e.Value == nil {
-				c.errs.add(e.Pos, "`gil_signal_race` needs a chance: gil_signal_race 0.77")
-				continue
-			}
-			if v, ok := c.factor(e.Value, "gil_signal_race", "0.77"); ok {
-				if v > 1000 {
-					c.errs.add(e.Value.Pos, "`gil_signal_race` is a chance: at most 1")
-					continue
-				}
-				m.GILSignalRace = v
-			}
-		case "memory":
+			v = int64(h)
+		case simulator.ParamSize: // memory SIZE, memory KIND SIZE
 			if e.Value == nil {
 				c.errs.add(e.Pos, "`memory` needs a size: memory 8GB, or memory KIND SIZE (kinds: %s)", strings.Join(memoryKindNames, ", "))
 				continue
 			}
-			v, ok := c.size(e.Value, "`memory`")
-			if !ok {
+			if v, ok = c.size(e.Value, "`memory`"); !ok {
 				continue
 			}
-			if e.Word == nil {
-				m.MemTotal = v
-				continue
+			if e.Word != nil {
+				if p, ok = simulator.MachineParamByKey("memory " + e.Word.Text); !ok {
+					c.errs.add(e.Word.Pos, "unknown memory kind %q%s (kinds: %s)", e.Word.Text, c.didYouMean(e.Word.Text, memoryKindNames), strings.Join(memoryKindNames, ", "))
+					continue
+				}
 			}
-			field, ok := memoryKinds[e.Word.Text]
-			if !ok {
-				c.errs.add(e.Word.Pos, "unknown memory kind %q%s (kinds: %s)", e.Word.Text, c.didYouMean(e.Word.Text, memoryKindNames), strings.Join(memoryKindNames, ", "))
-				continue
-			}
-			*field(m) = v
-		default:
-			c.errs.add(e.Pos, "unknown machine key %q%s (keys: %s)", key, c.didYouMean(key, machineKeys), strings.Join(machineKeys, ", "))
+			at = e.Value.Pos
 		}
+		if !p.InRange(v) {
+			c.errs.add(at, "`%s` %s", key, p.Range)
+			continue
+		}
+		p.Set(m, v)
 	}
 }
 
@@ -538,30 +496,6 @@ func (c *checker) factor(q *Qty, key, example string) (int64, bool) {
 		return v, true
 	}
 	return 0, false
-}
-
-// overhead reads freethreading_overhead: at least 1.
-func (c *checker) overhead(q *Qty) {
-	v, ok := c.factor(q, "freethreading_overhead", "1.08")
-	switch {
-	case !ok:
-	case v < 1000:
-		c.errs.add(q.Pos, "`freethreading_overhead` must be at least 1 (1 = no overhead)")
-	default:
-		c.prog.machine.FreeThreadingOverheadPermille = v
-	}
-}
-
-// multicoreSpeed reads multicore_speed: above 0, at most 1.
-func (c *checker) multicoreSpeed(q *Qty) {
-	v, ok := c.factor(q, "multicore_speed", "0.917")
-	switch {
-	case !ok:
-	case v <= 0 || v > 1000:
-		c.errs.add(q.Pos, "`multicore_speed` must be above 0 and at most 1 (1 = no slowdown)")
-	default:
-		c.prog.machine.MulticoreSpeedPermille = v
-	}
 }
 
 // ---- names ----

@@ -2,6 +2,7 @@ package dsl
 
 import (
 	"sort"
+	"strings"
 
 	"github.com/gilsim/gilsim/simulator"
 )
@@ -26,7 +27,7 @@ var keywordHelp = map[string]Help{
 	"cores":          {Syntax: "cores N", Doc: "How many cores the machine has (1 to 1,000,000).", Default: "1", Source: "docs/language.md"},
 	"policy":         {Syntax: "policy fair|fifo|sjf|srtf|priority|round_robin [quantum D]", Doc: "The OS scheduling policy: which runnable OS thread runs on which core.", Default: "fair", Source: "docs/language.md (Linux's CFS/EEVDF)"},
 	"quantum":        {Syntax: "quantum D", Doc: "The time slice of `policy round_robin`, which needs it; no other policy takes one."},
-	"context_switch": {Syntax: "context_switch D", Doc: "Core time charged whenever a core starts an entity other than the one it ran last (remembered across idle stretches); a core's first dispatch, with nothing to switch from, is free. The same setting as `machine { context_switch D }`.", Default: "0", Source: "docs/language.md: 0 so that textbook answers come out exactly (a real same-core switch costs 2.2-2.7 us, docs/semantics.md §6.3)"},
+	"context_switch": {Syntax: "context_switch D", Doc: "Core time charged whenever a core starts an entity other than the one it ran last. The same setting as `machine { context_switch D }`.", Default: "0", Source: "docs/language.md: 0 so that textbook answers come out exactly (a real same-core switch costs 2.2-2.7 us, docs/semantics.md §6.3)"},
 	"task":           {Syntax: `task "name" [x N] [at T] [priority P] [nice N] { steps }`, Doc: "At the top level, a native single-threaded process: no interpreter, no GIL. In an `asyncio` block, a coroutine (asyncio task), which takes `x` and `at`. In a `workload`, one task of the work to compare."},
 	"process":        {Syntax: `process "name" [x N] [at T] [nice N] { ... }`, Doc: "A CPython process: one interpreter with one GIL, holding threads and at most one block of each runtime. Its `at` is absolute; its threads inherit its `nice`."},
 	"thread":         {Syntax: `thread "name" [x N] [at T] [priority P] [nice N] { steps }`, Doc: "A Python thread of its process (an OS thread): it needs the process's GIL for `cpu` steps."},
@@ -43,7 +44,7 @@ var keywordHelp = map[string]Help{
 	"asyncio":        {Syntax: `asyncio { task "c" ... }`, Doc: "An asyncio event loop on a thread of its own (named asyncio), running coroutines. Excluded by `gevent patched` and `eventlet patched`."},
 	"gevent":         {Syntax: `gevent patched|unpatched { greenlet "g" ... }`, Doc: "A gevent hub on a thread of its own, running greenlets. Patched, blocking io and sleep are cooperative (and plain threads and asyncio are excluded from the process); unpatched, they block the hub."},
 	"eventlet":       {Syntax: `eventlet patched|unpatched { greenthread "g" ... }`, Doc: "An eventlet hub on a thread of its own, running greenthreads; `offload` goes to its tpool of 20 threads. Patched, it excludes plain threads, asyncio and gevent."},
-	"greenlets":      {Syntax: `greenlets { greenlet "A" ... }`, Doc: "Raw greenlets without a hub: control moves only by `switch`. A greenlet that finishes returns control to its parent, the block's thread (not to the greenlet that switched to it), which switches to the first unfinished greenlet in file order."},
+	"greenlets":      {Syntax: `greenlets { greenlet "A" ... }`, Doc: "Raw greenlets without a hub: control moves only by `switch`; the block's thread resumes the first unfinished greenlet whenever control comes back to it."},
 	"coroutines":     {Syntax: `coroutines { gen "g" ... }`, Doc: "Generators driven by a round-robin trampoline in file order: `yield` hands control to the next unfinished one."},
 	"patched":        {Syntax: "gevent patched", Doc: "After monkey-patching: blocking io and sleep switch to the hub instead of blocking its thread."},
 	"unpatched":      {Syntax: "gevent unpatched", Doc: "Without monkey-patching: a blocking io or sleep blocks the hub and every greenlet of its thread."},
@@ -72,56 +73,11 @@ var keywordHelp = map[string]Help{
 	"within":         {Syntax: "within P% | within VALUE", Doc: "The tolerance of `~=`: relative to the value, or absolute in the metric's type. Goes with `~=` only."},
 	"machine":        {Syntax: "machine { key value ... }", Doc: "The costs of the machine the scenario stands for; unset keys keep their calibrated defaults."},
 	"workload":       {Syntax: `workload "name" { task "t" x N { steps } }`, Doc: "What a program does, without how it runs: `gilsim compare` runs it as threads, processes, asyncio, gevent... Alone in its file, beside settings, params and expectations."},
-	"param":          {Syntax: "param NAME = VALUE", Doc: "A parameter and its default; `$NAME` stands for it wherever a quantity does. Its unit fixes its kind. NAME may be a keyword or a metric's name (`param cpu = 1ms`): it is only ever used as `$NAME`, after `vary` and in `when`."},
+	"param":          {Syntax: "param NAME = VALUE", Doc: "A parameter and its default; `$NAME` stands for it wherever a quantity does. Its unit fixes its kind."},
 	"vary":           {Syntax: "vary NAME in [v1, v2, ...]", Doc: "One run per value; several vary lines make the cross product, the first outermost."},
 	"in":             {Syntax: "vary NAME in [v1, v2, ...]", Doc: "The list of values a parameter takes in a sweep."},
 	"when":           {Syntax: "expect ... when NAME OP VALUE [and ...]", Doc: "Restricts an expectation to the runs of a sweep whose parameters meet every condition."},
 	"and":            {Syntax: "when A == 1 and B < 5ms", Doc: "Joins the conditions of a `when`."},
-}
-
-// machineHelp documents the keys of the machine block; their defaults are
-// read from simulator.DefaultMachine.
-var machineHelp = map[string]Help{
-	"wakeup_latency":           {Syntax: "wakeup_latency D", Doc: "How long the OS takes to wake a thread on another core.", Source: "docs/semantics.md §6.3 and §9.3: 24 us measured on the calibration VM"},
-	"context_switch":           {Syntax: "context_switch D", Doc: "Core time charged whenever a core starts an entity other than the one it ran last; a core's first dispatch is free (the top-level `context_switch` is the same setting).", Source: "0 so that textbook answers come out exactly; a same-core switch costs 2.2-2.7 us (docs/semantics.md §6.3)"},
-	"timer_slack":              {Syntax: "timer_slack D", Doc: "How late a timed sleep may wake.", Source: "Linux's default timer slack for normal threads, 50 us"},
-	"thread_start":             {Syntax: "thread_start D", Doc: "What Thread.start costs.", Source: "calibration: starting and joining an empty thread takes 0.119 ms, about 85 us of it Thread.start (docs/semantics.md §6.2)"},
-	"legacy_tick":              {Syntax: "legacy_tick D", Doc: "The time of one tick (about one bytecode) of the Python 2 GIL's check counter; > 0.", Source: "about 25 ns on the calibration VM's countdown loop at 2.7 speed"},
-	"legacy_signal_cost":       {Syntax: "legacy_signal_cost D", Doc: "What a contended release of the Python 2 GIL costs the releaser per check (a futex wake, a cache-line bounce).", Source: "docs/semantics.md §2: 2.7 runs two CPU threads 1.77x slower than one on 2 cores"},
-	"freethreading_overhead":   {Syntax: "freethreading_overhead F", Doc: "How much slower bytecode runs under `gil off` (a factor >= 1, at most 3 decimals).", Source: "docs/semantics.md §8.1: 3.14t is about 8 % slower on x86-64 Linux"},
-	"multicore_speed":          {Syntax: "multicore_speed F", Doc: "The speed of a core running CPython work while another core is busy too (a factor in (0, 1], at most 3 decimals).", Source: "1 so that textbook answers come out exactly; the reference VM's two vCPUs measure 0.917 (calibration E1, `gilsim calibrate`)"},
-	"gil_handoff":              {Syntax: "gil_handoff futex|random|fifo", Doc: "Which waiter a release of the new GIL wakes: as the futex and glibc do (at a forced drop the requester may take the signal while still awake; otherwise the waiter blocked longest since its latest timed-wait re-entry), a random one, or the one that began waiting first.", Source: "futex: CPython 3.11 take_gil/drop_gil, glibc pthread_cond_*, Linux futex wake order (semantics.md 14.1)"},
-	"gil_signal_race":          {Syntax: "gil_signal_race P", Doc: "The chance that a requester still awake on a core of its own takes a forced drop's signal before the futex wakes a sleeper (a probability, at most 3 decimals).", Source: "fitted to the convoy rows beside one and two CPU-bound threads (calibration E3); the traced share was 73-80 % with one other waiter (semantics.md 14.1)"},
-	"tick":                     {Syntax: "tick D", Doc: "The scheduler tick of the linux policy: a CPU-bound task gives its core up to another waiting on the same core only at a tick.", Source: "4ms: HZ=250 on the reference VM; CPU-bound tasks on one CPU alternated in 4.11-4.15 ms turns (semantics.md 14.3)"},
-	"base_slice":               {Syntax: "base_slice D", Doc: "EEVDF's base slice of the linux policy, multiplied by 1 + ilog2(min(cores, 8)): a task keeps its core at least that long in a turn.", Source: "0.7ms: Linux 6.15+ sysctl_sched_base_slice (semantics.md 14.3)"},
-	"fork_ramp":                {Syntax: "fork_ramp D", Doc: "How long a new task must have been on a core before the linux policy's fork placement counts it there: children forked closer together than this pile up on one core.", Source: "10ms, fitted to the traced placements of the reference VM (PELT ramps over ~32 ms; semantics.md 14.3)"},
-	"balance_idle":             {Syntax: "balance_idle D", Doc: "How long a core stays idle before it pulls a task waiting on a busy core (linux policy).", Source: "5ms: an idle CPU pulled a waiting task after 3-8 ms on the reference VM (semantics.md 14.3)"},
-	"balance_busy":             {Syntax: "balance_busy D", Doc: "How long a busy core stays two or more tasks behind another before the balancer pulls one (linux policy).", Source: "100ms: a 3-vs-1 imbalance lasted 56-120 ms on the reference VM (semantics.md 14.3)"},
-	"balance_flip":             {Syntax: "balance_flip D", Doc: "The mean time, drawn within ±15 %, before a core one task behind pulls a waiting task from the other (linux policy): three CPU-bound tasks on two cores change pairs this often.", Source: "130ms: 116-148 ms on the reference VM (semantics.md 14.3)"},
-	"gil_steal_cost":           {Syntax: "gil_steal_cost D", Doc: "How long after a forced drop a requester that took the signal runs with the GIL (the drop, the signal, the take; no OS wake-up).", Source: "5us, fitted to the E4 rows of two CPU-bound threads at 0.05 and 0.01 ms intervals (calibration E4)"},
-	"gil_reentry":              {Syntax: "gil_reentry D", Doc: "How long after its timed wait expired a GIL waiter is still awake re-entering the wait: a forced drop later than that finds it blocked again.", Source: "a few hundred ns to a µs between the request and the holder's signal (semantics.md 14.1); fitted with gil_signal_race"},
-	"asyncio_switch":           {Syntax: "asyncio_switch D", Doc: "What an asyncio hand-off costs: a task that awaits sleep(0) and is resumed.", Source: "calibration: asyncio_await_sleep0_us = 1.499"},
-	"gevent_switch":            {Syntax: "gevent_switch D", Doc: "What a switch through the gevent hub costs.", Source: "calibration: gevent_sleep0_us_patched = 1.17"},
-	"eventlet_switch":          {Syntax: "eventlet_switch D", Doc: "What a switch through the eventlet hub costs.", Source: "docs/semantics.md §11.8: eventlet.sleep(0) takes 2.6 us"},
-	"greenlet_switch":          {Syntax: "greenlet_switch D", Doc: "What a raw greenlet switch costs.", Source: "0 so that the language's examples come out exactly; measured 0.117 us (docs/semantics.md §12.2)"},
-	"generator_switch":         {Syntax: "generator_switch D", Doc: "What resuming a generator costs.", Source: "0 so that the language's examples come out exactly; measured 0.024 us (docs/semantics.md §13.2)"},
-	"trampoline_dispatch":      {Syntax: "trampoline_dispatch D", Doc: "What the trampoline of a `coroutines` block costs per step, besides the switch.", Source: "0 by default, as generator_switch; measured 35 ns (docs/semantics.md §13.2)"},
-	"process_start_fork":       {Syntax: "process_start_fork D", Doc: "The start-up of a process with `start fork` (or bare `start`) and no `startup`, and of each worker of the compare processes model.", Source: "calibration: process_start_join_empty_k1_ms = 1.977 (fork, start and join of an empty target, CPython 3.11)"},
-	"process_start_forkserver": {Syntax: "process_start_forkserver D", Doc: "The start-up of a process with `start forkserver` and no `startup` (the server already running).", Source: "docs/semantics.md §7.2: 8.2 ms on CPython 3.11"},
-	"process_start_spawn":      {Syntax: "process_start_spawn D", Doc: "The start-up of a process with `start spawn` and no `startup`: a fresh interpreter that re-imports __main__.", Source: "docs/semantics.md §7.2: 26 ms on CPython 3.11"},
-	"ipc_base":                 {Syntax: "ipc_base D", Doc: "CPU under the GIL that one `send` or `recv` costs per message (pickling and Connection's own code), whatever its size; the compare processes model charges four of them per chunk.", Source: "fitted to Pool(2).apply round trips of 1 KB (157 us) and 10 MB (53 ms) on CPython 3.11, four sides each (docs/semantics.md §7.3)"},
-	"ipc_per_mib":              {Syntax: "ipc_per_mib D", Doc: "What copying 1 MiB of a `send` or `recv` payload through the pipe costs, on a core with the GIL released.", Source: "fitted with ipc_base: 1.321 ms a MiB, about 1.26 ns a byte (docs/semantics.md §7.3)"},
-	"memory":                   {Syntax: "memory SIZE | memory KIND SIZE", Doc: "The machine's total memory (0 = unlimited), or what one unit of a kind takes: process, thread, coroutine, greenlet, greenthread, raw_greenlet, gen.", Source: "the reference machine has 24 GiB"},
-}
-
-var memoryHelp = map[string]Help{
-	"process":      {Doc: "Resident memory of one CPython process.", Source: "RSS of a fresh CPython 3.11.2 (`gilsim calibrate` on the reference VM)"},
-	"thread":       {Doc: "Memory of one thread.", Source: "calibration E8: RSS per thread at 10,000 threads"},
-	"coroutine":    {Doc: "Memory of one asyncio task.", Source: "calibration E8: RSS per task at 10,000 tasks"},
-	"greenlet":     {Doc: "Memory of one gevent greenlet.", Source: "calibration E8: RSS per greenlet at 10,000 greenlets"},
-	"greenthread":  {Doc: "Memory of one eventlet greenthread.", Source: "docs/semantics.md §11.8"},
-	"raw_greenlet": {Doc: "Memory of one greenlet of a `greenlets` block.", Source: "docs/semantics.md §12.2"},
-	"gen":          {Doc: "Memory of one generator.", Source: "docs/semantics.md §13.2"},
 }
 
 var policyHelp = map[string]string{
@@ -144,56 +100,51 @@ var modelHelp = map[string]string{
 	simulator.ModelGeventUnpatched: "greenlets on an unpatched gevent hub: blocking calls block it",
 }
 
-// machineDefault is a machine key's default as written in a file.
-func machineDefault(key string) string {
-	m := simulator.DefaultMachine()
-	if f, ok := machineDurations[key]; ok {
-		return simulator.FormatDuration(*f(&m))
-	}
-	switch key {
-	case "freethreading_overhead":
-		return permille(m.FreeThreadingOverheadPermille)
-	case "multicore_speed":
-		return permille(m.MulticoreSpeedPermille)
-	case "gil_handoff":
-		return m.GILHandoff.String()
-	case "gil_signal_race":
-		return permille(m.GILSignalRace)
-	case "memory":
-		return simulator.FormatSize(m.MemTotal)
-	}
-	return ""
-}
-
-func permille(v int64) string {
-	return simulator.FormatNumber(float64(v) / 1000)
-}
-
 // KeywordHelp documents a keyword in its main role.
 func KeywordHelp(word string) (Help, bool) {
 	h, ok := keywordHelp[word]
 	return h, ok
 }
 
-// MachineKeyHelp documents a key of the machine block, with its default.
+// MachineKeyHelp documents a key of the machine block, with its default:
+// its row of simulator.MachineParams.
 func MachineKeyHelp(key string) (Help, bool) {
-	h, ok := machineHelp[key]
-	if ok {
-		h.Default = machineDefault(key)
+	if strings.Contains(key, " ") {
+		return Help{}, false
 	}
-	return h, ok
+	p, ok := simulator.MachineParamByKey(key)
+	if !ok {
+		return Help{}, false
+	}
+	return machineParamHelp(p), true
 }
 
 // MemoryKindHelp documents a KIND of `memory KIND SIZE`, with its default.
 func MemoryKindHelp(kind string) (Help, bool) {
-	h, ok := memoryHelp[kind]
-	if !ok {
-		return h, false
+	p, ok := simulator.MachineParamByKey("memory " + kind)
+	if !ok || kind == "" {
+		return Help{}, false
 	}
-	m := simulator.DefaultMachine()
-	h.Syntax = "memory " + kind + " SIZE"
-	h.Default = simulator.FormatSize(*memoryKinds[kind](&m))
-	return h, true
+	return machineParamHelp(p), true
+}
+
+// machineParamHelp is a row of simulator.MachineParams as help: the
+// syntax from its kind, the default as a file writes it.
+func machineParamHelp(p simulator.MachineParam) Help {
+	syntax := p.Key + " D"
+	switch {
+	case p.Key == "memory":
+		syntax = "memory SIZE | memory KIND SIZE"
+	case p.Kind == simulator.ParamSize:
+		syntax = p.Key + " SIZE"
+	case p.Kind == simulator.ParamFactor:
+		syntax = p.Key + " F"
+	case p.Kind == simulator.ParamChance:
+		syntax = p.Key + " P"
+	case p.Kind == simulator.ParamHandoff:
+		syntax = p.Key + " " + strings.Join(simulator.GILHandoffNames(), "|")
+	}
+	return Help{Syntax: syntax, Doc: p.Doc, Default: p.Format(p.Default), Source: p.Source}
 }
 
 // MetricHelp documents a metric of a scenario's expectations, or with

@@ -15,9 +15,10 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/gilsim/gilsim/dsl"
 	"github.com/gilsim/gilsim/internal/app"
+	"github.com/gilsim/gilsim/internal/calibrate"
 	"github.com/gilsim/gilsim/scenarios/calibration"
+	"github.com/gilsim/gilsim/simulator"
 )
 
 var update = flag.Bool("update", false, "rewrite the generated section of docs/fidelity.md")
@@ -216,13 +217,30 @@ func TestDoc(t *testing.T) {
 	}
 }
 
-// TestParamsParse checks that every documented machine key is one the
-// language accepts.
-func TestParamsParse(t *testing.T) {
-	for _, p := range Params {
-		src := "scenario \"p\" { machine { " + p.Key + " " + p.Example + " } task \"t\" { cpu 1ms } expect makespan > 0 }"
-		if _, err := dsl.Parse("p.sim", []byte(src)); err != nil {
-			t.Errorf("machine key %q: %v", p.Key, err)
+// TestParamNotes checks that the notes cover the machine keys exactly,
+// each with a source and what calibrate does for it, and that a key
+// `gilsim calibrate` sets is not documented as not measured (and the
+// other way round).
+func TestParamNotes(t *testing.T) {
+	set := map[string]bool{}
+	for _, k := range calibrate.Keys {
+		set[k.Key] = true
+	}
+	keys := map[string]bool{}
+	for _, p := range simulator.MachineParams() {
+		keys[p.Key] = true
+		n, ok := paramNotes[p.Key]
+		if !ok || n.Source == "" || n.Calibrate == "" {
+			t.Errorf("machine key %q has no notes", p.Key)
+			continue
+		}
+		if notMeasured := strings.HasPrefix(n.Calibrate, "not measured") || strings.HasPrefix(n.Calibrate, "printed as the comment"); notMeasured == set[p.Key] {
+			t.Errorf("machine key %q: calibrate sets it: %v, but the notes say %q", p.Key, set[p.Key], n.Calibrate)
+		}
+	}
+	for k := range paramNotes {
+		if !keys[k] {
+			t.Errorf("notes for %q, which is no machine key", k)
 		}
 	}
 }
