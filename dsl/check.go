@@ -108,11 +108,9 @@ type innerDef struct {
 
 type checker struct {
 	errs *errorSink
-	toks []lexer.Token
 	prog *program
 
-	topNames  map[string]*topT
-	topDefs   map[string]lexer.Position
+	tops      map[string]*topDef // every top-level name
 	topOrder  []string
 	inner     map[string][]*topT // thread/member name -> processes defining it
 	innerList []string           // every thread/member name, first-definition order
@@ -124,6 +122,11 @@ type checker struct {
 	suggestions int // did-you-mean searches so far (they are bounded)
 
 	env *runEnv // the parameter values of the run being built
+
+	// blocks of the program's steps and tasks, for a file of many
+	stepSlab slab[simulator.Step]
+	topSlab  slab[topT]
+	defSlab  slab[topDef]
 
 	// looseNames skips resolving the entity names of expectations, for
 	// ParseExpect, which has no scenario to resolve them in.
@@ -185,19 +188,25 @@ func (c *checker) didYouMean(word string, candidates []string) string {
 // check checks the tree for one run of the scenario: env holds the value
 // of every parameter in that run (the tree's `$name` quantities already
 // carry them) and decides which `expect ... when` lines apply.
-func check(f *File, toks []lexer.Token, errs *errorSink, env *runEnv) *program {
+func check(f *File, errs *errorSink, env *runEnv) *program {
 	sc := f.Scenario
+	tops := 0 // the items that define a top-level name
+	for _, it := range sc.Items {
+		if it.Entity != nil || it.Process != nil || it.Workload != nil {
+			tops++
+		}
+	}
 	c := &checker{
 		env:       env,
 		errs:      errs,
-		toks:      toks,
 		prog:      &program{seed: 1, cores: 1, policy: simulator.PolicyLinux, machine: simulator.DefaultMachine()},
-		topNames:  map[string]*topT{},
-		topDefs:   map[string]lexer.Position{},
+		tops:      make(map[string]*topDef, tops),
 		inner:     map[string][]*topT{},
 		innerSeen: map[string]bool{},
 		blamePos:  sc.Pos,
+		topOrder:  make([]string, 0, tops),
 	}
+	c.prog.tops = make([]*topT, 0, tops)
 	c.prog.title = unquote(sc.Title.Raw)
 	c.scenario(sc)
 	return c.prog
@@ -224,11 +233,6 @@ func (c *checker) scenario(sc *Scenario) {
 	var policyPos lexer.Position
 	var quantumPos *lexer.Position
 	var expects []*Expect
-	type entityRef struct {
-		kind string
-		name *Str
-	}
-	var entities []entityRef // the tasks and processes, for a workload file
 	for _, it := range sc.Items {
 		switch {
 		case it.Setting != nil:
@@ -282,12 +286,10 @@ func (c *checker) scenario(sc *Scenario) {
 			}
 			c.machine(it.Machine, seen)
 		case it.Process != nil:
-			entities = append(entities, entityRef{"process", it.Process.Name})
 			if t := c.process(it.Process); t != nil {
 				c.prog.tops = append(c.prog.tops, t)
 			}
 		case it.Entity != nil:
-			entities = append(entities, entityRef{it.Entity.Kind, it.Entity.Name})
 			if t := c.topEntity(it.Entity); t != nil {
 				c.prog.tops = append(c.prog.tops, t)
 			}
@@ -300,8 +302,18 @@ func (c *checker) scenario(sc *Scenario) {
 		}
 	}
 	if w := c.prog.workload; w != nil {
-		for _, e := range entities {
-			c.errs.add(e.name.Pos, "%s %s cannot stand beside workload %q (%s): a workload file describes only the work, which `gilsim compare` runs alone under each model; put the scenario in a file of its own", e.kind, e.name.Raw, w.name, lineOf(w.lpos))
+		// the tasks and processes, which a workload file cannot hold
+		for _, it := range sc.Items {
+			kind, name := "process", (*Str)(nil)
+			switch {
+			case it.Process != nil:
+				name = it.Process.Name
+			case it.Entity != nil:
+				kind, name = it.Entity.Kind, it.Entity.Name
+			default:
+				continue
+			}
+			c.errs.add(name.Pos, "%s %s cannot stand beside workload %q (%s): a workload file describes only the work, which `gilsim compare` runs alone under each model; put the scenario in a file of its own", kind, name.Raw, w.name, lineOf(w.lpos))
 		}
 	}
 	switch mode := c.env.mode; {
@@ -502,18 +514,37 @@ func (c *checker) entityName(s *Str) (string, bool) {
 	return name, false
 }
 
-func (c *checker) defineTop(s *Str, pos lexer.Position) (string, bool) {
+// topDef is a top-level name: where it is first defined, and its task or
+// process once that checks.
+type topDef struct {
+	pos lexer.Position
+	t   *topT
+}
+
+// defineTop defines the top-level name s, defined at pos; def is nil when
+// the name is bad or taken.
+func (c *checker) defineTop(s *Str, pos lexer.Position) (name string, def *topDef) {
 	name, ok := c.entityName(s)
 	if !ok {
-		return name, false
+		return name, nil
 	}
-	if first, dup := c.topDefs[name]; dup {
-		c.errs.add(s.Pos, "%q is already defined at the top level (%s)", name, lineOf(first))
-		return name, false
+	if first, dup := c.tops[name]; dup {
+		c.errs.add(s.Pos, "%q is already defined at the top level (%s)", name, lineOf(first.pos))
+		return name, nil
 	}
-	c.topDefs[name] = pos
+	def = c.defSlab.alloc()
+	def.pos = pos
+	c.tops[name] = def
 	c.topOrder = append(c.topOrder, name)
-	return name, true
+	return name, def
+}
+
+// top is the checked task or process of a top-level name, or nil.
+func (c *checker) top(name string) *topT {
+	if d := c.tops[name]; d != nil {
+		return d.t
+	}
+	return nil
 }
 
 // ---- modifiers ----
@@ -528,17 +559,20 @@ type modVals struct {
 	start    string // `start METHOD` of a process: fork, forkserver or spawn; "" without
 }
 
+// modKeys are the modifiers the grammar knows (Mod).
+var modKeys = [...]string{"x", "at", "priority", "nice"}
+
 // startMod checks a process's `start [METHOD]`.
-func (c *checker) startMod(m *Mod, mv *modVals, seen map[string]bool, who string) {
+func (c *checker) startMod(m *Mod, mv *modVals, seen *bool, who string) {
 	if who != "a process" {
 		c.errs.add(m.Pos, "`start` is taken by a process only: it says how multiprocessing started it (process \"w\" start spawn { ... })")
 		return
 	}
-	if seen["start"] {
+	if *seen {
 		c.errs.add(m.Pos, "`start` is given twice")
 		return
 	}
-	seen["start"] = true
+	*seen = true
 	mv.start = "fork" // multiprocessing's default on Linux up to Python 3.13
 	if m.Method == nil {
 		return
@@ -556,21 +590,23 @@ var startMethods = []string{"fork", "forkserver", "spawn"}
 // mods checks an entity's modifiers against the ones it takes.
 func (c *checker) mods(mods []*Mod, takes []string, who string) modVals {
 	var mv modVals
-	seen := map[string]bool{}
+	var seen [len(modKeys)]bool // by index in modKeys
+	startSeen := false
 	for _, m := range mods {
 		if m.Start {
-			c.startMod(m, &mv, seen, who)
+			c.startMod(m, &mv, &startSeen, who)
 			continue
 		}
 		if !slices.Contains(takes, m.Key) {
 			c.errs.add(m.Pos, "`%s` is not taken by %s (it takes %s)", m.Key, who, listAnd(takes))
 			continue
 		}
-		if seen[m.Key] {
+		k := slices.Index(modKeys[:], m.Key)
+		if seen[k] {
 			c.errs.add(m.Pos, "`%s` is given twice", m.Key)
 			continue
 		}
-		seen[m.Key] = true
+		seen[k] = true
 		if m.Key == "at" {
 			if d, ok := c.dist(m.Value, "`at`"); ok {
 				mv.at = d
@@ -635,7 +671,7 @@ func listAnd(words []string) string {
 }
 
 var (
-	takesTask    = []string{"x", "at", "priority", "nice"}
+	takesTask    = modKeys[:]
 	takesProcess = []string{"x", "at", "nice"}
 	takesMember  = []string{"x", "at"}
 )
@@ -652,18 +688,19 @@ func (c *checker) topEntity(e *Entity) *topT {
 		c.errs.add(e.Pos, "a `%s` stands inside a runtime block of a `process`", e.Kind)
 		return nil
 	}
-	name, ok := c.defineTop(e.Name, e.Pos)
+	name, def := c.defineTop(e.Name, e.Pos)
 	mv := c.mods(e.Mods, takesTask, "a task")
 	ps := &procState{}
 	steps := c.steps(e.Body, ctxNative, ps, nil)
-	if !ok {
+	if def == nil {
 		return nil
 	}
-	t := &topT{
+	t := c.topSlab.alloc()
+	*t = topT{
 		native: true, name: name, x: mv.x, at: mv.at, nice: mv.nice, priority: mv.priority,
 		steps: steps, pos: spos(e.Pos),
 	}
-	c.topNames[name] = t
+	def.t = t
 	return t
 }
 
@@ -772,7 +809,7 @@ var memberCtx = map[string]ctxKind{
 }
 
 func (c *checker) process(p *Process) *topT {
-	name, nameOK := c.defineTop(p.Name, p.Pos)
+	name, def := c.defineTop(p.Name, p.Pos)
 	mv := c.mods(p.Mods, takesProcess, "a process")
 	t := &topT{
 		name: name, x: mv.x, at: mv.at, nice: mv.nice, start: mv.start,
@@ -862,10 +899,10 @@ func (c *checker) process(p *Process) *topT {
 			}
 		}
 	}
-	if !nameOK {
+	if def == nil {
 		return nil
 	}
-	c.topNames[name] = t
+	def.t = t
 	for n := range t.inner {
 		c.inner[n] = append(c.inner[n], t)
 	}
@@ -1189,6 +1226,13 @@ func (c *checker) stepNotAllowed(pos lexer.Position, k stepKind, ctx ctxKind) {
 	}
 }
 
+// blockingWhere and blockingTwice are the messages about a misplaced
+// `blocking` (lex's checks give the second for a long run of them).
+const (
+	blockingWhere = "`blocking` goes before `io` or `sleep`, a call that waits where the runtime cannot see it"
+	blockingTwice = blockingWhere + ": `blocking` is written once"
+)
+
 // blockingStep checks `blocking STEP`: only a call that waits (io,
 // sleep) can be one the runtime does not see; it says why anything else
 // cannot.
@@ -1197,7 +1241,8 @@ func (c *checker) blockingStep(s *Step) bool {
 	why := ""
 	switch {
 	case in.Blocking != nil:
-		why = "`blocking` is written once"
+		c.errs.add(s.Pos, "%s", blockingTwice)
+		return false
 	case in.Timed != nil && in.Timed.Op == "cpu":
 		why = "`cpu` is computation: it keeps its core and the GIL busy and cannot block (a C call that holds the thread without the GIL is `native`)"
 	case in.Timed != nil && in.Timed.Op == "native":
@@ -1209,11 +1254,11 @@ func (c *checker) blockingStep(s *Step) bool {
 	default:
 		why = "`" + stepNames[kindOf(in)] + "` is not a call that waits"
 	}
-	c.errs.add(s.Pos, "`blocking` goes before `io` or `sleep`, a call that waits where the runtime cannot see it: %s", why)
+	c.errs.add(s.Pos, "%s: %s", blockingWhere, why)
 	return false
 }
 
-var timedOps = map[string]simulator.Op{"cpu": simulator.OpCPU, "native": simulator.OpNative, "io": simulator.OpIO, "sleep": simulator.OpSleep}
+var timedOps = [...]simulator.Op{sCPU: simulator.OpCPU, sNative: simulator.OpNative, sIO: simulator.OpIO, sSleep: simulator.OpSleep}
 
 // steps checks a program and returns it in simulator form. held lists the
 // locks held around it, innermost last.
@@ -1221,7 +1266,7 @@ func (c *checker) steps(body []*Step, ctx ctxKind, ps *procState, held []string)
 	if len(body) == 0 {
 		return nil
 	}
-	out := make([]simulator.Step, 0, len(body))
+	out := c.stepSlab.allocN(len(body))[:0]
 	var switches []int
 	var targets []*Str
 	for _, s := range body {
@@ -1240,14 +1285,18 @@ func (c *checker) steps(body []*Step, ctx ctxKind, ps *procState, held []string)
 		st := simulator.Step{Pos: spos(s.Pos), Blocking: blocking}
 		switch k {
 		case sCPU, sNative, sIO, sSleep:
-			st.Op = timedOps[s.Timed.Op]
-			st.Dur, _ = c.dist(s.Timed.Dur, "`"+s.Timed.Op+"`")
+			st.Op = timedOps[k]
+			st.Dur, _ = c.dist(s.Timed.Dur, quoted(s.Timed.Op))
 		case sAwait:
 			st.Op = simulator.OpAwaitIO
 			if s.Await.Op == "sleep" {
 				st.Op = simulator.OpAwaitSleep
 			}
-			st.Dur, _ = c.dist(s.Await.Dur, "`await "+s.Await.Op+"`")
+			what := "`await io`"
+			if s.Await.Op == "sleep" {
+				what = "`await sleep`"
+			}
+			st.Dur, _ = c.dist(s.Await.Dur, what)
 		case sYield:
 			st.Op = simulator.OpYield
 			if ctx == ctxGen && ps.yieldPos == nil {
@@ -1366,7 +1415,7 @@ func (c *checker) quantity(q *Qty, what string, k *quantityKind) (int64, bool) {
 		c.errs.add(q.Pos, signOnly)
 		return 0, false
 	}
-	u := units[unit]
+	u, _ := unitFor(unit)
 	switch {
 	case unit == "" && isZero(digits):
 		return 0, true
@@ -1458,13 +1507,48 @@ func (c *checker) plain(q *Qty, what string, percent bool) (float64, bool) {
 var distNames = []string{"uniform", "exp", "normal"}
 
 // dist converts a duration that may be a distribution.
+// quoted is s in backquotes, as messages name a keyword; the steps'
+// keywords cost no allocation.
+func quoted(s string) string {
+	switch s {
+	case "cpu":
+		return "`cpu`"
+	case "native":
+		return "`native`"
+	case "io":
+		return "`io`"
+	case "sleep":
+		return "`sleep`"
+	}
+	return "`" + s + "`"
+}
+
+// distArgWhat names an argument of the distribution name in messages.
+func distArgWhat(name string) string {
+	switch name {
+	case "uniform":
+		return "an argument of `uniform`"
+	case "exp":
+		return "an argument of `exp`"
+	case "normal":
+		return "an argument of `normal`"
+	}
+	return "an argument of `" + name + "`"
+}
+
 func (c *checker) dist(d *Dur, what string) (simulator.Dist, bool) {
 	if d.Fixed != nil {
 		v, ok := c.duration(d.Fixed, what)
 		return simulator.Fixed(v), ok
 	}
 	ds := d.Dist
-	want := map[string]int{"uniform": 2, "exp": 1, "normal": 2}[ds.Name]
+	want := 0
+	switch ds.Name {
+	case "uniform", "normal":
+		want = 2
+	case "exp":
+		want = 1
+	}
 	if want == 0 {
 		c.errs.add(ds.Pos, "unknown distribution %q%s (distributions: uniform(a, b), exp(mean), normal(mean, sd))", ds.Name, c.didYouMean(ds.Name, distNames))
 		return simulator.Dist{}, false
@@ -1477,7 +1561,7 @@ func (c *checker) dist(d *Dur, what string) (simulator.Dist, bool) {
 	vals := make([]int64, len(ds.Args))
 	ok := true
 	for i, a := range ds.Args {
-		v, aok := c.duration(a, "an argument of `"+ds.Name+"`")
+		v, aok := c.duration(a, distArgWhat(ds.Name))
 		vals[i], ok = v, ok && aok
 	}
 	if !ok {
@@ -1731,11 +1815,11 @@ func (c *checker) resolveName(arg string, pos lexer.Position) bool {
 			c.errs.add(pos, "bad process name %q: %s", procPart, problem)
 			return false
 		}
-		top := c.topNames[pbase]
+		top := c.top(pbase)
 		if top == nil {
 			var procs []string
 			for _, n := range c.topOrder {
-				if t := c.topNames[n]; t != nil && !t.native {
+				if t := c.top(n); t != nil && !t.native {
 					procs = append(procs, n)
 				}
 			}
@@ -1777,7 +1861,7 @@ func (c *checker) resolveName(arg string, pos lexer.Position) bool {
 		return false
 	}
 	procs := c.inner[base]
-	if top := c.topNames[base]; top != nil {
+	if top := c.top(base); top != nil {
 		if top.native && len(procs) > 0 {
 			qual := []string{base + "/" + base}
 			for _, p := range procs {
@@ -1818,12 +1902,12 @@ func (c *checker) isLock(name string) bool {
 	pname, lname, qualified := strings.Cut(name, "/")
 	if !qualified {
 		lname = name
-		if c.topNames[name] != nil || len(c.inner[name]) > 0 {
+		if c.top(name) != nil || len(c.inner[name]) > 0 {
 			return false
 		}
 	}
 	for _, n := range c.topOrder {
-		t := c.topNames[n]
+		t := c.top(n)
 		if t == nil || t.native {
 			continue
 		}
@@ -1855,7 +1939,7 @@ func (c *checker) resolveProcess(metric, arg string, pos lexer.Position) bool {
 		c.errs.add(pos, "bad process name %q: %s", arg, problem)
 		return false
 	}
-	top := c.topNames[base]
+	top := c.top(base)
 	if top == nil {
 		hint := c.didYouMean(base, c.topOrder)
 		if len(c.inner[base]) > 0 {

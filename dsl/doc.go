@@ -7,12 +7,21 @@
 //		os.Exit(2)
 //	}
 //
-// Parsing runs in phases: lex (lexer.go: tokens, and every lexical error),
-// parse (grammar.go, a participle grammar whose EBNF is kept in
-// testdata/grammar.ebnf), check (check.go: every semantic error, values
-// converted, steps built once) and lower (lower.go: `x N` expanded). Errors
-// come back as an ErrorList: the first syntax error, or up to MaxErrors
-// lexical or semantic errors, sorted by position.
+// Parsing runs in phases: lex (scan.go finds the tokens, lexer.go checks
+// them: every lexical error), parse (participle, with the grammar of
+// package internal/grammar, whose EBNF is kept in testdata/grammar.ebnf),
+// check (check.go: every semantic error, values converted, steps built
+// once) and lower (lower.go: `x N` expanded). Errors come back as an
+// ErrorList: the first syntax error, or up to MaxErrors lexical or
+// semantic errors, sorted by position.
+//
+// participle parses every file. The scanner's tokens go straight into
+// its PeekingLexer; the tree's outer nodes (grammar.go) are the
+// grammar's, and an entity, what a large file is made of, is read by
+// Entity's Parse method, participle's Parseable (entity.go), into the
+// tree the grammar would give. A file that parser refuses is parsed again
+// with the grammar whole, which words its error. participle's parsers
+// are built on first use.
 //
 // # The language in brief
 //

@@ -2,7 +2,6 @@ package dsl
 
 import (
 	"math/rand/v2"
-	"strconv"
 
 	"github.com/gilsim/gilsim/simulator"
 )
@@ -41,16 +40,26 @@ func lower(p *program) *simulator.Scenario {
 	}
 	resolveSwitchTargets(p.switches)
 
-	nProc := 0
+	nProc, nNative := 0, 0
 	for _, t := range p.tops {
 		nProc += int(reps(t.x))
+		if t.native {
+			nNative += int(reps(t.x))
+		}
 	}
 	procs := make([]simulator.Process, nProc)
 	sc.Processes = make([]*simulator.Process, 0, nProc)
+	// the one thread of each native process, all in one block
+	natives := make([]simulator.Thread, nNative)
+	nativePtrs := make([]*simulator.Thread, nNative)
 	arrivals := newArrivals(p.seed)
 
 	for _, t := range p.tops {
-		names := replicaNames(t.name, t.x)
+		one := []string{t.name}
+		names := one[:]
+		if t.x != 0 {
+			names = replicaNames(t.name, t.x)
+		}
 		for _, name := range names {
 			pr := &procs[len(sc.Processes)]
 			sc.Processes = append(sc.Processes, pr)
@@ -60,10 +69,15 @@ func lower(p *program) *simulator.Scenario {
 			pr.Pos = t.pos
 			if t.native {
 				pr.Native = true
-				pr.Threads = []*simulator.Thread{{
+				th := &natives[0]
+				natives = natives[1:]
+				*th = simulator.Thread{
 					Name: pr.Name, Kind: simulator.ThreadPlain, Arrival: pr.Arrival,
 					Priority: t.priority, Nice: t.nice, Steps: t.steps, Pos: t.pos,
-				}}
+				}
+				nativePtrs[0] = th
+				pr.Threads = nativePtrs[:1:1]
+				nativePtrs = nativePtrs[1:]
 				continue
 			}
 			pr.GIL = t.gil
@@ -142,27 +156,51 @@ func lowerMembers(ms []*memberT, arrivals *arrivals) []*simulator.Member {
 
 // replicaNames returns name#1 … name#x for a replicated entity (even
 // with x 1), else just name. The names are cut from one string so that a
-// million replicas cost one allocation, not a million.
+// million replicas cost one allocation, not a million; the replica number
+// is counted up in decimal in place rather than formatted each time.
 func replicaNames(name string, x int64) []string {
 	if x == 0 {
 		return []string{name}
 	}
-	var buf []byte
-	ends := make([]int, x)
-	for k := int64(1); k <= x; k++ {
+	size := 0
+	for lo, digits := int64(1), 1; lo <= x; lo, digits = lo*10, digits+1 {
+		hi := min(x, lo*10-1)
+		size += int(hi-lo+1) * (len(name) + 1 + digits)
+	}
+	buf := make([]byte, 0, size)
+	num := []byte{'1'}
+	for range x {
 		buf = append(buf, name...)
 		buf = append(buf, '#')
-		buf = strconv.AppendInt(buf, k, 10)
-		ends[k-1] = len(buf)
+		buf = append(buf, num...)
+		num = incDecimal(num)
 	}
 	all := string(buf)
 	out := make([]string, x)
 	start := 0
-	for i, end := range ends {
+	num = num[:1]
+	num[0] = '1'
+	for i := range out {
+		end := start + len(name) + 1 + len(num)
 		out[i] = all[start:end]
 		start = end
+		num = incDecimal(num)
 	}
 	return out
+}
+
+// incDecimal adds one to the decimal number d, in place when it keeps its
+// length.
+func incDecimal(d []byte) []byte {
+	for i := len(d) - 1; i >= 0; i-- {
+		if d[i] < '9' {
+			d[i]++
+			return d
+		}
+		d[i] = '0'
+	}
+	d[0] = '1'
+	return append(d, '0')
 }
 
 // resolveSwitchTargets turns each `switch` into an index into its block's

@@ -3,6 +3,7 @@ package dsl
 import (
 	"math"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -495,5 +496,26 @@ func TestMillionEntities(t *testing.T) {
 	_, err = Parse("t.sim", []byte(`scenario "big" { task "t" x 1000000000 { cpu 1ms } }`))
 	if err == nil || !strings.Contains(err.Error(), "scenario would expand to 1000000000 entities (about 1145 GiB of memory to simulate); the limit is 1000000") {
 		t.Errorf("got %v", err)
+	}
+}
+
+// TestReplicaNames: name#1 … name#x across every change of width.
+func TestReplicaNames(t *testing.T) {
+	for _, x := range []int64{0, 1, 2, 9, 10, 11, 99, 100, 101, 999, 1000, 1001, 12345} {
+		got := replicaNames("ab", x)
+		if x == 0 {
+			if len(got) != 1 || got[0] != "ab" {
+				t.Fatal(got)
+			}
+			continue
+		}
+		if int64(len(got)) != x {
+			t.Fatal(x, len(got))
+		}
+		for k := range got {
+			if want := "ab#" + strconv.Itoa(k+1); got[k] != want {
+				t.Fatalf("x=%d k=%d got %q want %q", x, k, got[k], want)
+			}
+		}
 	}
 }

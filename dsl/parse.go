@@ -7,63 +7,82 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/alecthomas/participle/v2"
 	"github.com/alecthomas/participle/v2/lexer"
 
+	"github.com/gilsim/gilsim/dsl/internal/grammar"
 	"github.com/gilsim/gilsim/simulator"
 )
 
 // MaxFileSize is the largest scenario file Parse and ParseFile accept.
 const MaxFileSize = 16 << 20
 
-var parserOptions = []participle.Option{
-	participle.Lexer(lexerDef),
-	participle.UseLookahead(participle.MaxLookahead),
+// The participle parsers are built on first use: building them takes
+// milliseconds and megabytes, which a program that reads no scenario
+// (gilsim version, gilsim help) should not pay at start-up.
+
+func parserOptions() []participle.Option {
+	return []participle.Option{
+		participle.Lexer(lexerDef()),
+		participle.UseLookahead(participle.MaxLookahead),
+	}
 }
 
-var parser = participle.MustBuild[File](parserOptions...)
+// parser parses every file: participle, with the grammar's outer nodes
+// and the Parseable Entity (grammar.go).
+var parser = sync.OnceValue(func() *participle.Parser[File] {
+	return participle.MustBuild[File](parserOptions()...)
+})
 
-// itemParsers re-parse one item on its own to find where it really went
-// wrong (see deepen).
-var itemParsers = func() map[string]func(*lexer.PeekingLexer) error {
+// grammarParser is participle with package grammar whole: it words the
+// error of a file that parser refuses, and its EBNF is Grammar's.
+var grammarParser = sync.OnceValue(func() *participle.Parser[grammar.File] {
+	return participle.MustBuild[grammar.File](parserOptions()...)
+})
+
+// itemParsers re-parse one item on its own, with the grammar, to find
+// where it really went wrong (see deepen).
+var itemParsers = sync.OnceValue(func() map[string]func(*lexer.PeekingLexer) error {
 	m := map[string]func(*lexer.PeekingLexer) error{}
 	add := func(p func(*lexer.PeekingLexer) error, words ...string) {
 		for _, w := range words {
 			m[w] = p
 		}
 	}
-	add(itemParser[Entity](), "task", "thread", "greenlet", "greenthread", "gen")
-	add(itemParser[Process](), "process")
-	add(itemParser[Setting](), "seed", "cores", "context_switch", "quantum")
-	add(itemParser[Policy](), "policy")
-	add(itemParser[Machine](), "machine")
-	add(itemParser[Expect](), "expect")
-	add(itemParser[Workload](), "workload")
-	add(itemParser[ParamLine](), "param")
-	add(itemParser[VaryLine](), "vary")
-	add(itemParser[When](), "when")
-	add(itemParser[GIL](), "gil")
-	add(itemParser[Startup](), "startup")
-	add(itemParser[Block](), "asyncio", "gevent", "eventlet", "greenlets", "coroutines")
-	add(itemParser[Step](), "cpu", "native", "io", "sleep", "await", "yield", "offload", "repeat", "lock", "switch", "send", "recv", "semaphore", "blocking")
-	add(itemParser[Mod](), "x", "at", "priority", "nice", "start")
-	add(itemParser[MachineEntry](), machineKeys...)
-	add(itemParser[parenArg](), "(")
+	add(itemParser[grammar.Entity](), "task", "thread", "greenlet", "greenthread", "gen")
+	add(itemParser[grammar.Process](), "process")
+	add(itemParser[grammar.Setting](), "seed", "cores", "context_switch", "quantum")
+	add(itemParser[grammar.Policy](), "policy")
+	add(itemParser[grammar.Machine](), "machine")
+	add(itemParser[grammar.Expect](), "expect")
+	add(itemParser[grammar.Workload](), "workload")
+	add(itemParser[grammar.ParamLine](), "param")
+	add(itemParser[grammar.VaryLine](), "vary")
+	add(itemParser[grammar.When](), "when")
+	add(itemParser[grammar.GIL](), "gil")
+	add(itemParser[grammar.Startup](), "startup")
+	add(itemParser[grammar.Block](), "asyncio", "gevent", "eventlet", "greenlets", "coroutines")
+	add(itemParser[grammar.Step](), "cpu", "native", "io", "sleep", "await", "yield", "offload", "repeat", "lock", "switch", "send", "recv", "semaphore", "blocking")
+	add(itemParser[grammar.Mod](), "x", "at", "priority", "nice", "start")
+	add(itemParser[grammar.MachineEntry](), machineKeys...)
+	add(itemParser[grammar.ParenArg](), "(")
 	return m
-}()
+})
 
 func itemParser[T any]() func(*lexer.PeekingLexer) error {
-	p := participle.MustBuild[T](parserOptions...)
+	p := participle.MustBuild[T](parserOptions()...)
 	return func(l *lexer.PeekingLexer) error {
 		_, err := p.ParseFromLexer(l, participle.AllowTrailing(true))
 		return err
 	}
 }
 
-// Grammar returns the EBNF of the scenario grammar, as participle sees it.
-func Grammar() string { return parser.String() }
+// Grammar returns the EBNF of the scenario grammar, as participle sees
+// it: package grammar's, where every node is written in struct tags.
+func Grammar() string { return grammarParser().String() }
 
 // ParseFile reads the scenario file at path and parses it (see Parse).
 // Files larger than MaxFileSize are refused.
@@ -124,16 +143,21 @@ func Parse(filename string, src []byte) (*simulator.Scenario, error) {
 }
 
 // syntax is a file that lexes and parses: its text (without a leading
-// byte-order mark), its tokens (without comments, ending with EOF) and its
-// tree, not yet checked.
+// byte-order mark) and its tree, not yet checked; refs reports whether it
+// holds a `$name`.
 type syntax struct {
 	text string
-	toks []lexer.Token
 	ast  *File
+	refs bool
 }
 
 // parseSyntax lexes and parses src: every lexical error, or the first
 // syntax error, comes back as an ErrorList. Nothing is checked yet.
+//
+// The scanner's tokens go straight into participle's PeekingLexer, lex's
+// checks read them there, and participle parses them (parser). A file
+// participle refuses is parsed again by the grammar alone
+// (grammarParser), which finds and words its error as it always has.
 func parseSyntax(filename string, src []byte) (*syntax, error) {
 	if len(src) > MaxFileSize {
 		return nil, tooLarge(filename, int64(len(src)))
@@ -145,16 +169,41 @@ func parseSyntax(filename string, src []byte) (*syntax, error) {
 		errs.add(invalidUTF8Pos(filename, text), "the file is not valid UTF-8")
 		return nil, errs.list(text)
 	}
-	toks := lex(filename, text, errs)
+	sc := newScanner(filename, text, false)
+	peek, err := lexer.Upgrade(sc)
+	if err != nil {
+		return nil, err // the scanner never fails
+	}
+	toks := peek.Range(0, lexer.RawCursor(sc.n))
+	checkTokens(text, toks, errs)
 	if !errs.empty() {
 		return nil, errs.list(text)
 	}
-	ast, err := parseTokens(toks)
+	ast, err := parser().ParseFromLexer(peek)
 	if err != nil {
-		syntaxError(err, toks, errs)
-		return nil, errs.list(text)
+		gast, gerr := parseGrammar(toks)
+		if gerr != nil {
+			syntaxError(gerr, toks, errs)
+			return nil, errs.list(text)
+		}
+		// The grammar takes what the Parseable refused: that is a bug of
+		// the Parseable (FuzzParseable looks for them), but the grammar's
+		// tree is the right one.
+		ast = fromGrammar(gast)
 	}
-	return &syntax{text: text, toks: toks, ast: ast}, nil
+	ownTokens(ast)
+	return &syntax{text: text, ast: ast, refs: sc.refs}, nil
+}
+
+// ownTokens gives each expectation's tokens a slice of their own:
+// participle hands out a window on the PeekingLexer's array of every
+// token of the file, which the tree must not keep alive.
+func ownTokens(f *File) {
+	for _, it := range f.Scenario.Items {
+		if e := it.Expect; e != nil {
+			e.Tokens = slices.Clip(slices.Clone(e.Tokens))
+		}
+	}
 }
 
 func invalidUTF8Pos(filename, text string) lexer.Position {
@@ -185,12 +234,13 @@ func (l *sliceLexer) Next() (lexer.Token, error) {
 	return t, nil
 }
 
-func parseTokens(toks []lexer.Token) (*File, error) {
+// parseGrammar parses toks with the grammar alone.
+func parseGrammar(toks []lexer.Token) (*grammar.File, error) {
 	peek, err := lexer.Upgrade(&sliceLexer{toks: toks})
 	if err != nil {
 		return nil, err
 	}
-	return parser.ParseFromLexer(peek)
+	return grammarParser().ParseFromLexer(peek)
 }
 
 // valueAfter says what a keyword needs next, for the message that points
@@ -326,7 +376,7 @@ func deepen(ute *participle.UnexpectedTokenError, toks []lexer.Token) *participl
 		if t.Type != tokKeyword && t.Type != tokPunct && t.Type != tokIdent {
 			return ute
 		}
-		reparse, ok := itemParsers[t.Value]
+		reparse, ok := itemParsers()[t.Value]
 		if !ok {
 			return ute
 		}
@@ -349,11 +399,6 @@ func deepen(ute *participle.UnexpectedTokenError, toks []lexer.Token) *participl
 		ute = inner
 	}
 	return ute
-}
-
-// parenArg is the `( arg )` of a metric, for deepen.
-type parenArg struct {
-	Arg *MetricArg `parser:"'(' @@ ')'"`
 }
 
 // expected returns participle's "(expected ...)" hint when it is short

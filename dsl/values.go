@@ -31,6 +31,24 @@ var pow10 = func() [20]uint64 {
 // exactScaled returns digits * scale as an int64, where digits is
 // `[0-9]+(\.[0-9]+)?`.
 func exactScaled(digits string, scale uint64) (int64, convResult) {
+	if len(digits) <= 19 {
+		// The common case, a whole number of at most 19 digits (it fits
+		// in a uint64), in one pass.
+		var m uint64
+		for i := 0; i < len(digits); i++ {
+			c := digits[i]
+			if c < '0' || c > '9' {
+				goto general
+			}
+			m = m*10 + uint64(c-'0')
+		}
+		hi, lo := bits.Mul64(m, scale)
+		if hi != 0 || lo > math.MaxInt64 {
+			return 0, convTooLarge
+		}
+		return int64(lo), convOK
+	}
+general:
 	intPart, frac, _ := strings.Cut(digits, ".")
 	intPart = strings.TrimLeft(intPart, "0")
 	frac = strings.TrimRight(frac, "0")

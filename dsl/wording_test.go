@@ -13,12 +13,12 @@ import (
 // the user's.
 var grammarWords = regexp.MustCompile(`\b(File|Scenario|TopItem|ParamLine|VaryLine|Setting|Policy|Quantum|Machine|MachineEntry|Process|ProcItem|GIL|Startup|Block|Entity|Workload|Mod|Step|Qty|Dur|Dist|Expect|MetricArg|When|Within|Word|Str|OpTok|Cond|Value|Values)\b|<[a-z]+>|\)[*+?]|@@|participle|branch|lookahead|struct|%!`)
 
-var quoted = regexp.MustCompile("`[^`]*`|\"(?:[^\"\\\\]|\\\\.)*\"")
+var quotedText = regexp.MustCompile("`[^`]*`|\"(?:[^\"\\\\]|\\\\.)*\"")
 
-// mutants makes broken variants of src, token by token: each token left
+// brokenVariants makes broken variants of src, token by token: each token left
 // out, doubled, or replaced by one of a set of stray tokens, and the file
 // cut after it. step thins them out for long files.
-func mutants(src string, step int) []string {
+func brokenVariants(src string, step int) []string {
 	toks := lex("m.sim", src, &errorSink{file: "m.sim"})
 	stray := []string{"{", "}", "(", ")", ",", "[", "=", "$x", "<", `"s"`, "1ms", "-3", "50%", "word", "at", "cpu", "within", "when", "uniform("}
 	var out []string
@@ -94,19 +94,19 @@ func TestErrorsSpeakPlainly(t *testing.T) {
 		for _, e := range list {
 			// what the message quotes (the user's tokens and strings)
 			// may hold anything
-			plain := quoted.ReplaceAllString(e.Msg, "")
+			plain := quotedText.ReplaceAllString(e.Msg, "")
 			if m := grammarWords.FindString(plain); m != "" {
 				t.Errorf("message shows grammar internals (%q):\n  %s\nfrom:\n%s", m, e.Msg, src)
 			}
 		}
 	}
 	for _, s := range seeds {
-		for _, m := range mutants(s, 1) {
+		for _, m := range brokenVariants(s, 1) {
 			check(m)
 		}
 	}
 	for _, s := range shipped {
-		for _, m := range mutants(s, 13) {
+		for _, m := range brokenVariants(s, 13) {
 			check(m)
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"io"
 	"strconv"
+	"sync"
 
 	"github.com/clipperhouse/displaywidth"
 
@@ -101,7 +102,7 @@ func HTML(w io.Writer, sections []*HTMLSection) error {
 		page.Scenarios = append(page.Scenarios, s)
 	}
 	bw := bufio.NewWriter(w)
-	if err := htmlTemplate.Execute(bw, page); err != nil {
+	if err := htmlTemplate().Execute(bw, page); err != nil {
 		return err
 	}
 	return bw.Flush()
@@ -288,7 +289,10 @@ func warningLines(r *simulator.Result) []string {
 	return lines
 }
 
-var htmlTemplate = template.Must(template.New("report").Parse(`<!DOCTYPE html>
+// htmlTemplate is parsed on first use, not when the program starts: most
+// runs of gilsim write no HTML.
+var htmlTemplate = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("report").Parse(`<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -422,3 +426,4 @@ ul.models b { font-family: ui-monospace, monospace; font-weight: 600; }
 </body>
 </html>
 `))
+})

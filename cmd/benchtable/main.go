@@ -41,6 +41,7 @@ func main() {
 	iters := flag.Int("benchtime", 1, "iterations per run of a 100,000-entity benchmark (go test -benchtime Nx)")
 	eventTime := flag.Duration("eventtime", time.Second, "time per run of the other benchmarks (go test -benchtime)")
 	count := flag.Int("count", 5, "runs of each benchmark; the table shows the median (go test -count)")
+	only := flag.String("pkg", "", "only the rows of this package (./dsl, ./simulator, ./cmd/gilsim)")
 	flag.Parse()
 	if *iters < 1 || *count < 1 || *eventTime <= 0 {
 		fmt.Fprintln(os.Stderr, "benchtable: -benchtime, -count and -eventtime must be positive")
@@ -48,6 +49,13 @@ func main() {
 	}
 
 	targets := speedTargets()
+	if *only != "" {
+		targets = slices.DeleteFunc(targets, func(t target) bool { return t.pkg != *only })
+		if len(targets) == 0 {
+			fmt.Fprintf(os.Stderr, "benchtable: no rows for package %s\n", *only)
+			os.Exit(2)
+		}
+	}
 
 	// one go test per package and kind of run, -count times over
 	results := map[string]map[string][]float64{} // bench -> unit -> one value per run
@@ -123,6 +131,8 @@ func speedTargets() []target {
 	events := func(v float64) string { return fmt.Sprintf("%.1f M/s", v/1e6) }
 	secs := func(v float64) string { return fmt.Sprintf("%.2f s", v/1e9) }
 	bytesPer := func(v float64) string { return fmt.Sprintf("%.0f B", v) }
+	mbs := func(v float64) string { return fmt.Sprintf("%.1f MB/s", v) }
+	parseOK := func(v float64) bool { return v >= 15 }
 	return []target{
 		{"events/s, threads + GIL (100 threads, short cpu/io steps)", "./simulator", "BenchmarkThreadsGIL", false, "events/s", "≥ 10 M/s", func(v float64) bool { return v >= 10e6 }, events},
 		{"events/s, asyncio (100 coroutines)", "./simulator", "BenchmarkAsyncio", false, "events/s", "≥ 10 M/s", func(v float64) bool { return v >= 10e6 }, events},
@@ -136,7 +146,14 @@ func speedTargets() []target {
 		{"memory per thread at rest", "./simulator", "BenchmarkScale100kThreads", true, "B/entity", "< 500 B", func(v float64) bool { return v < 500 }, bytesPer},
 		{"memory per greenlet at rest", "./simulator", "BenchmarkScale100kGreenlets", true, "B/entity", "< 500 B", func(v float64) bool { return v < 500 }, bytesPer},
 		{"peak heap of a 100,000-greenlet run (allocated per run)", "./simulator", "BenchmarkScale100kGreenlets", true, "B/op", "< 1 GB", func(v float64) bool { return v < 1<<30 }, func(v float64) string { return fmt.Sprintf("%.0f MB", v/(1<<20)) }},
-		{"parse speed (10,000 tasks)", "./dsl", "BenchmarkParse10kTasks", false, "MB/s", "—", func(float64) bool { return true }, func(v float64) string { return fmt.Sprintf("%.2f MB/s", v) }},
+		{"parse speed: lex, parse, check, lower (1,000 tasks)", "./dsl", "BenchmarkParse/tasks=1000", false, "MB/s", "≥ 15 MB/s", parseOK, mbs},
+		{"parse speed: lex, parse, check, lower (10,000 tasks)", "./dsl", "BenchmarkParse/tasks=10000", false, "MB/s", "≥ 15 MB/s", parseOK, mbs},
+		{"parse speed: lex, parse, check, lower (100,000 tasks)", "./dsl", "BenchmarkParse/tasks=100000", false, "MB/s", "≥ 15 MB/s", parseOK, mbs},
+		{"parser alone: lex and parse (10,000 tasks)", "./dsl", "BenchmarkParseSyntax/tasks=10000", false, "MB/s", "≥ 15 MB/s", parseOK, mbs},
+		{"parser alone, per CPU-second (10,000 tasks; the collector's threads included)", "./dsl", "BenchmarkParseSyntax/tasks=10000", false, "MB/cpu-s", "—", func(float64) bool { return true }, mbs},
+		{"participle's PeekingLexer alone: the tokens through lexer.Upgrade (10,000 tasks)", "./dsl", "BenchmarkPeekingLexer/tasks=10000", false, "MB/s", "—", func(float64) bool { return true }, mbs},
+		{"parser alone: the shipped scenarios as a batch", "./dsl", "BenchmarkParseShipped/syntax", false, "MB/s", "≥ 15 MB/s", parseOK, mbs},
+		{"bytes allocated per source byte (10,000 tasks, Parse)", "./dsl", "BenchmarkParse/tasks=10000", false, "alloc-B/B", "—", func(float64) bool { return true }, bytesPer},
 		{"batch of 1,000 scenarios, 1 worker", "./cmd/gilsim", "BenchmarkBatch1000/workers=1", false, "ns/op", "—", func(float64) bool { return true }, secs},
 		{"batch of 1,000 scenarios, 2 workers", "./cmd/gilsim", "BenchmarkBatch1000/workers=2", false, "ns/op", "—", func(float64) bool { return true }, secs},
 	}
