@@ -14,6 +14,9 @@
 //	parallelism   CPU time divided by makespan: cores busy on average
 //	gil wait      time threads waited for a GIL, summed over all of them
 //	latency       the worst task latency: the largest finish minus `at`
+//	p50 p90 p99   percentiles of the task latencies (nearest rank)
+//	throughput    completions per second from the first `at` to the
+//	              last finish
 //	loop lag      the worst lateness of a ready coroutine or greenlet
 //	              (asyncio and gevent models only)
 //	memory        peak resident memory (processes: the parent included)
@@ -93,7 +96,11 @@ type Row struct {
 	CPU         int64   // core time of every step, start-up and scheduler work
 	Parallelism float64 // CPU / Makespan
 	GILWait     int64
-	Latency     int64
+	Latency     int64 // the worst task latency (LatencyDist.Max)
+	// LatencyDist is the distribution of the task latencies (finish
+	// minus `at`) and the throughput: completions per second from the
+	// earliest `at` to the last finish.
+	LatencyDist simulator.Latency
 	LoopLag     int64
 	HasLag      bool // the model has a loop or hub (asyncio, gevent)
 	Memory      int64
@@ -362,14 +369,20 @@ func measure(r *Row, w *simulator.Workload) {
 		index[simulator.TaskRef{Process: t.Process, Name: t.Name}] = i
 	}
 	unfinished := 0
+	lat := make([]int64, len(lo.Tasks))
+	arr := make([]int64, len(lo.Tasks))
+	done := make([]bool, len(lo.Tasks))
 	for i, ref := range lo.Tasks {
+		arr[i] = w.Tasks[i].Arrival
 		k, ok := index[ref]
 		if !ok || !res.Tasks[k].Finished {
 			unfinished++
 			continue
 		}
-		r.Latency = max(r.Latency, res.Tasks[k].Finish-w.Tasks[i].Arrival)
+		lat[i], done[i] = res.Tasks[k].Finish-w.Tasks[i].Arrival, true
+		r.Latency = max(r.Latency, lat[i])
 	}
+	r.LatencyDist = simulator.LatencyOf(lat, arr, done)
 	switch {
 	case res.Deadlock != nil:
 		r.Problem = "deadlock at " + simulator.FormatDuration(res.Deadlock.Time) + ": " + strings.Join(res.Deadlock.Blocked, ", ")
@@ -396,8 +409,8 @@ func evaluate(x *simulator.Expect, r *Row) simulator.ExpectResult {
 		out.Err = "unknown metric " + x.Metric
 		return out
 	}
-	out.Actual = simulator.FormatValue(v)
 	out.OK = simulator.Holds(v, x)
+	out.Actual = simulator.ActualText(v, x, out.OK)
 	return out
 }
 
@@ -419,6 +432,14 @@ func Metric(r *Row, metric string) (simulator.Value, bool) {
 		v.Int = r.GILWait
 	case "latency":
 		v.Int = r.Latency
+	case "p50":
+		v.Int = r.LatencyDist.P50
+	case "p90":
+		v.Int = r.LatencyDist.P90
+	case "p99":
+		v.Int = r.LatencyDist.P99
+	case "throughput":
+		v.Num = r.LatencyDist.Throughput
 	case "lag":
 		v.Int = r.LoopLag
 	case "memory":

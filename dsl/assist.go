@@ -22,7 +22,7 @@ var itemWords = map[string]map[string]bool{
 	"machine": set(machineKeys...),
 }
 
-var stepWords = set(stepNames[:]...)
+var stepWords = set(append(stepNames[:], "blocking")...)
 
 func set(words ...string) map[string]bool {
 	m := make(map[string]bool, len(words))
@@ -35,7 +35,7 @@ func set(words ...string) map[string]bool {
 // stepScope reports whether a block of that kind holds steps.
 func stepScope(kind string) bool {
 	switch kind {
-	case "task", "thread", "greenlet", "greenthread", "gen", "repeat", "lock", "offload":
+	case "task", "thread", "greenlet", "greenthread", "gen", "repeat", "lock", "semaphore", "offload":
 		return true
 	}
 	return false
@@ -50,7 +50,8 @@ func (o *Outline) startsItem(k int, scope string) bool {
 	}
 	if stepScope(scope) {
 		if t.Text == "io" || t.Text == "sleep" {
-			return o.tok(k-1).Text != "await"
+			p := o.tok(k - 1).Text
+			return p != "await" && p != "blocking"
 		}
 		return t.Kind == TokenKeyword && stepWords[t.Text]
 	}
@@ -173,8 +174,8 @@ func (o *Outline) HelpAt(offset int) (h Help, tok Token, ok bool) {
 		h, ok = PolicyHelp(word)
 	case head == "param" && k == start+1:
 		h, ok = o.paramHelp(word)
-	case (word == "io" || word == "sleep") && prev.Text == "await":
-		h, ok = KeywordHelp("await")
+	case (word == "io" || word == "sleep") && (prev.Text == "await" || prev.Text == "blocking"):
+		h, ok = KeywordHelp(prev.Text)
 	case t.Kind == TokenKeyword:
 		h, ok = KeywordHelp(word)
 	}
@@ -257,7 +258,7 @@ func quantityHelp(raw string) (Help, bool) {
 	if u.kind == unitDuration {
 		return Help{Syntax: raw, Doc: fmt.Sprintf("%s: %s ns", raw, groupDigits(v))}, true
 	}
-	return Help{Syntax: raw, Doc: fmt.Sprintf("%s: %s bytes (KB, MB and GB are powers of 1024)", raw, groupDigits(v))}, true
+	return Help{Syntax: raw, Doc: fmt.Sprintf("%s: %s bytes (KB, MB and GB are powers of 1024, as KiB, MiB and GiB)", raw, groupDigits(v))}, true
 }
 
 // groupDigits writes n with a comma every three digits.
@@ -332,7 +333,9 @@ func (o *Outline) nameHelp(t Token, k int, head string, start int) (Help, bool) 
 	case head == "switch":
 		return o.entityHelp(o.ResolveSwitch(t.Offset, name))
 	case head == "lock":
-		return Help{Syntax: `lock "` + name + `"`, Doc: "A threading.Lock of the process instance, shared by every entity of the process that names it. Not re-entrant."}, true
+		return Help{Syntax: `lock "` + name + `"`, Doc: "A lock of the process instance, shared by every entity of the process that names it: threading.Lock in a thread, asyncio.Lock in an asyncio task, gevent's or eventlet's lock under monkey patching. Not re-entrant."}, true
+	case head == "semaphore":
+		return Help{Syntax: `semaphore "` + name + `" N`, Doc: "A semaphore of the process instance, shared by every entity of the process that names it: threading.Semaphore in a thread, asyncio.Semaphore in an asyncio task, gevent's BoundedSemaphore or eventlet's Semaphore in a greenlet."}, true
 	}
 	return Help{}, false
 }
@@ -619,7 +622,7 @@ func (c *completer) complete() []Candidate {
 		c.keywords("check")
 	case (head == "gevent" || head == "eventlet") && n == 1:
 		c.keywords("patched", "unpatched")
-	case head == "await" && n == 1:
+	case (head == "await" || head == "blocking") && n == 1:
 		c.keywords("io", "sleep")
 	case head == "vary" && n == 1, head == "param" && n == 0:
 		c.params("")
@@ -655,7 +658,7 @@ func isDurationSlot(prev []Token) bool {
 	case "cpu", "native":
 		return len(prev) == 1
 	case "io", "sleep":
-		return len(prev) == 1 || len(prev) == 2 && prev[0].Text == "await"
+		return len(prev) == 1 || len(prev) == 2 && (prev[0].Text == "await" || prev[0].Text == "blocking")
 	}
 	return false
 }
@@ -679,6 +682,7 @@ func (c *completer) itemStart() {
 				c.keywords(w)
 			}
 		}
+		c.keywords("blocking") // io and sleep stand everywhere
 	case c.scope == "scenario" && c.o.Workload:
 		c.keywords("seed", "cores", "policy", "context_switch", "machine", "expect", "param", "vary")
 	case c.scope == "scenario":
@@ -701,7 +705,7 @@ func (c *completer) modifiers(kind string) {
 	takes := []string{"x", "at"}
 	switch {
 	case kind == "process":
-		takes = append(takes, "nice")
+		takes = append(takes, "nice", "start")
 	case kind == "thread", kind == "task" && (c.scope == "scenario"):
 		takes = append(takes, "priority", "nice")
 	case kind == "workload", kind == "scenario":
@@ -828,7 +832,7 @@ func (c *completer) units() {
 		num = "-" + num
 	}
 	kinds := c.unitKinds()
-	for _, u := range []string{"ns", "us", "µs", "ms", "s", "B", "KB", "MB", "GB", "%"} {
+	for _, u := range []string{"ns", "us", "µs", "ms", "s", "B", "KB", "MB", "GB", "KiB", "MiB", "GiB", "%"} {
 		info := units[u]
 		if !kinds[info.kind] || !strings.HasPrefix(u, unit) {
 			continue

@@ -20,7 +20,7 @@ const assistFile = `scenario "s" {
   process "app" x 2 {
     gil interval 5ms
     thread "db" x 3 { lock "conn" { io 2ms } }
-    asyncio { task "req" x 100 { await io 5ms  offload { cpu 1ms } } }
+    asyncio { task "req" x 100 { await io 5ms  offload { cpu 1ms }  blocking sleep 1ms } }
     greenlets {
       greenlet "A" { switch "B" }
       greenlet "B" { switch "A" }
@@ -53,6 +53,9 @@ func TestComplete(t *testing.T) {
 		{`scenario "s" { task "t" { cpu 5m|`, []string{"5ms"}, []string{"5us"}},
 		{`scenario "s" { machine { memory 16|`, []string{"16KB", "16MB"}, []string{"16ms"}},
 		{`scenario "s" { task "t" { cpu |`, []string{"uniform", "exp", "normal"}, nil},
+		{`scenario "s" { process "p" { gevent patched { greenlet "g" { blocking |`, []string{"io", "sleep"}, []string{"cpu", "await"}},
+		{`scenario "s" { task "t" { blocking io |`, []string{"uniform", "exp", "normal"}, nil},
+		{`scenario "s" { process "p" { gevent patched { greenlet "g" { io 1ms |`, []string{"blocking", "io"}, nil},
 		{`scenario "s" { task "t" |`, []string{"x", "at", "priority", "nice"}, nil},
 		{`scenario "s" { task "t" x 2 |`, []string{"at"}, []string{"x"}},
 		{`scenario "s" { expect |`, []string{"makespan", "finish", "gil_wait"}, []string{"speedup"}},
@@ -134,6 +137,8 @@ func TestHelpAt(t *testing.T) {
 		{`process "app"`, `"app"`, `It holds thread "db" x 3`},
 		{`switch "B"`, `"B"`, "raw greenlet"},
 		{"await io", "io", "non-blocking wait"},
+		{"blocking sleep", "sleep", "the runtime does not see"},
+		{"blocking sleep", "blocking", "counts as io"},
 		{"cpu 1ms", "1ms", "1,000,000 ns"},
 		{"memory thread", "16KB", "16,384 bytes"},
 		{"when workers", "workers", "Varied over [1, 2]"},

@@ -30,17 +30,19 @@ type program struct {
 	machine   simulator.Machine
 	tops      []*topT
 	expects   []simulator.Expect
+	warnings  []simulator.Warning
 	switches  []switchFix
 	workload  *workloadT // a workload file's workload; nil in a scenario
 }
 
 // workloadT is a checked workload before `x N` expansion.
 type workloadT struct {
-	name  string
-	pos   simulator.Pos
-	lpos  lexer.Position
-	tasks []*memberT
-	locks []string
+	name     string
+	pos      simulator.Pos
+	lpos     lexer.Position
+	tasks    []*memberT
+	locks    []string
+	lockSize []int64
 }
 
 // topT is a top-level entity: a native task or a process.
@@ -53,9 +55,12 @@ type topT struct {
 	priority int // native task
 	gil      simulator.GIL
 	startup  int64
+	start    string           // the `start` method; startup then defaults to its machine cost
+	hasStart bool             // `startup` given: it wins over `start`
 	steps    []simulator.Step // native task
 	threads  []*threadT
 	locks    []string
+	lockSize []int64 // per lock: 0 for a lock, N for a semaphore of N
 	pos      simulator.Pos
 	// names of the process's threads and members, for expect lines
 	inner map[string]*innerDef
@@ -103,11 +108,9 @@ type innerDef struct {
 
 type checker struct {
 	errs *errorSink
-	toks []lexer.Token
 	prog *program
 
-	topNames  map[string]*topT
-	topDefs   map[string]lexer.Position
+	tops      map[string]*topDef // every top-level name
 	topOrder  []string
 	inner     map[string][]*topT // thread/member name -> processes defining it
 	innerList []string           // every thread/member name, first-definition order
@@ -120,9 +123,55 @@ type checker struct {
 
 	env *runEnv // the parameter values of the run being built
 
+	// blocks of the program's steps and tasks, for a file of many
+	stepSlab slab[simulator.Step]
+	topSlab  slab[topT]
+	defSlab  slab[topDef]
+
 	// looseNames skips resolving the entity names of expectations, for
 	// ParseExpect, which has no scenario to resolve them in.
 	looseNames bool
+
+	ipc []ipcFix // send and recv steps, timed once the machine is known
+}
+
+// ipcFix is a `send` or `recv`, lowered to a cpu and a native step at
+// (*out)[at] and (*out)[at+1] whose durations depend on the machine block,
+// which may come later in the file.
+type ipcFix struct {
+	out  *[]simulator.Step
+	at   int
+	size int64
+	recv bool // the copy comes first, then the unpickling
+}
+
+// fixMachineCosts sets what depends on the machine block: the durations
+// of send and recv steps (simulator.Machine.IPC) and the start-up of a
+// process with `start` and no `startup`.
+func (c *checker) fixMachineCosts() {
+	m := &c.prog.machine
+	for _, f := range c.ipc {
+		pickle, copied := m.IPC(f.size)
+		steps := *f.out
+		p, cp := &steps[f.at], &steps[f.at+1]
+		if f.recv {
+			p, cp = cp, p
+		}
+		p.Dur, cp.Dur = simulator.Fixed(pickle), simulator.Fixed(copied)
+	}
+	for _, t := range c.prog.tops {
+		if t.start == "" || t.hasStart {
+			continue
+		}
+		switch t.start {
+		case "fork":
+			t.startup = m.ProcessStartFork
+		case "forkserver":
+			t.startup = m.ProcessStartForkserver
+		case "spawn":
+			t.startup = m.ProcessStartSpawn
+		}
+	}
 }
 
 // didYouMean suggests a close candidate. Only the first few errors get a
@@ -139,19 +188,25 @@ func (c *checker) didYouMean(word string, candidates []string) string {
 // check checks the tree for one run of the scenario: env holds the value
 // of every parameter in that run (the tree's `$name` quantities already
 // carry them) and decides which `expect ... when` lines apply.
-func check(f *File, toks []lexer.Token, errs *errorSink, env *runEnv) *program {
+func check(f *File, errs *errorSink, env *runEnv) *program {
 	sc := f.Scenario
+	tops := 0 // the items that define a top-level name
+	for _, it := range sc.Items {
+		if it.Entity != nil || it.Process != nil || it.Workload != nil {
+			tops++
+		}
+	}
 	c := &checker{
 		env:       env,
 		errs:      errs,
-		toks:      toks,
 		prog:      &program{seed: 1, cores: 1, policy: simulator.PolicyLinux, machine: simulator.DefaultMachine()},
-		topNames:  map[string]*topT{},
-		topDefs:   map[string]lexer.Position{},
+		tops:      make(map[string]*topDef, tops),
 		inner:     map[string][]*topT{},
 		innerSeen: map[string]bool{},
 		blamePos:  sc.Pos,
+		topOrder:  make([]string, 0, tops),
 	}
+	c.prog.tops = make([]*topT, 0, tops)
 	c.prog.title = unquote(sc.Title.Raw)
 	c.scenario(sc)
 	return c.prog
@@ -178,11 +233,6 @@ func (c *checker) scenario(sc *Scenario) {
 	var policyPos lexer.Position
 	var quantumPos *lexer.Position
 	var expects []*Expect
-	type entityRef struct {
-		kind string
-		name *Str
-	}
-	var entities []entityRef // the tasks and processes, for a workload file
 	for _, it := range sc.Items {
 		switch {
 		case it.Setting != nil:
@@ -236,12 +286,10 @@ func (c *checker) scenario(sc *Scenario) {
 			}
 			c.machine(it.Machine, seen)
 		case it.Process != nil:
-			entities = append(entities, entityRef{"process", it.Process.Name})
 			if t := c.process(it.Process); t != nil {
 				c.prog.tops = append(c.prog.tops, t)
 			}
 		case it.Entity != nil:
-			entities = append(entities, entityRef{it.Entity.Kind, it.Entity.Name})
 			if t := c.topEntity(it.Entity); t != nil {
 				c.prog.tops = append(c.prog.tops, t)
 			}
@@ -254,8 +302,18 @@ func (c *checker) scenario(sc *Scenario) {
 		}
 	}
 	if w := c.prog.workload; w != nil {
-		for _, e := range entities {
-			c.errs.add(e.name.Pos, "%s %s cannot stand beside workload %q (%s): a workload file describes only the work, which `gilsim compare` runs alone under each model; put the scenario in a file of its own", e.kind, e.name.Raw, w.name, lineOf(w.lpos))
+		// the tasks and processes, which a workload file cannot hold
+		for _, it := range sc.Items {
+			kind, name := "process", (*Str)(nil)
+			switch {
+			case it.Process != nil:
+				name = it.Process.Name
+			case it.Entity != nil:
+				kind, name = it.Entity.Kind, it.Entity.Name
+			default:
+				continue
+			}
+			c.errs.add(name.Pos, "%s %s cannot stand beside workload %q (%s): a workload file describes only the work, which `gilsim compare` runs alone under each model; put the scenario in a file of its own", kind, name.Raw, w.name, lineOf(w.lpos))
 		}
 	}
 	switch mode := c.env.mode; {
@@ -273,6 +331,7 @@ func (c *checker) scenario(sc *Scenario) {
 	for _, e := range expects {
 		c.expect(e)
 	}
+	c.fixMachineCosts()
 	c.checkEntityCount(sc)
 }
 
@@ -310,47 +369,20 @@ func (c *checker) quantum(q *Qty) {
 
 // ---- machine block ----
 
-var machineDurations = map[string]func(m *simulator.Machine) *int64{
-	"wakeup_latency":      func(m *simulator.Machine) *int64 { return &m.WakeupLatency },
-	"context_switch":      func(m *simulator.Machine) *int64 { return &m.ContextSwitch },
-	"timer_slack":         func(m *simulator.Machine) *int64 { return &m.TimerSlack },
-	"thread_start":        func(m *simulator.Machine) *int64 { return &m.ThreadStart },
-	"legacy_tick":         func(m *simulator.Machine) *int64 { return &m.LegacyTick },
-	"legacy_signal_cost":  func(m *simulator.Machine) *int64 { return &m.LegacySignalCost },
-	"asyncio_switch":      func(m *simulator.Machine) *int64 { return &m.AsyncioSwitch },
-	"gevent_switch":       func(m *simulator.Machine) *int64 { return &m.GeventSwitch },
-	"eventlet_switch":     func(m *simulator.Machine) *int64 { return &m.EventletSwitch },
-	"greenlet_switch":     func(m *simulator.Machine) *int64 { return &m.GreenletSwitch },
-	"generator_switch":    func(m *simulator.Machine) *int64 { return &m.GeneratorSwitch },
-	"trampoline_dispatch": func(m *simulator.Machine) *int64 { return &m.TrampolineDispatch },
-	"gil_reentry":         func(m *simulator.Machine) *int64 { return &m.GILReentry },
-	"gil_steal_cost":      func(m *simulator.Machine) *int64 { return &m.GILStealCost },
-	"tick":                func(m *simulator.Machine) *int64 { return &m.Tick },
-	"base_slice":          func(m *simulator.Machine) *int64 { return &m.BaseSlice },
-	"fork_ramp":           func(m *simulator.Machine) *int64 { return &m.ForkRamp },
-	"balance_idle":        func(m *simulator.Machine) *int64 { return &m.BalanceIdle },
-	"balance_busy":        func(m *simulator.Machine) *int64 { return &m.BalanceBusy },
-	"balance_flip":        func(m *simulator.Machine) *int64 { return &m.BalanceFlip },
-}
+// The machine block's keys, in simulator.MachineParams's order; `memory
+// KIND` rows are the kinds of the `memory` key.
+var machineKeys, memoryKindNames = machineKeyLists()
 
-var memoryKinds = map[string]func(m *simulator.Machine) *int64{
-	"process":      func(m *simulator.Machine) *int64 { return &m.MemProcess },
-	"thread":       func(m *simulator.Machine) *int64 { return &m.MemThread },
-	"coroutine":    func(m *simulator.Machine) *int64 { return &m.MemCoroutine },
-	"greenlet":     func(m *simulator.Machine) *int64 { return &m.MemGreenlet },
-	"greenthread":  func(m *simulator.Machine) *int64 { return &m.MemGreenthread },
-	"raw_greenlet": func(m *simulator.Machine) *int64 { return &m.MemRawGreenlet },
-	"gen":          func(m *simulator.Machine) *int64 { return &m.MemGenerator },
+func machineKeyLists() (keys, kinds []string) {
+	for _, p := range simulator.MachineParams() {
+		if kind, ok := strings.CutPrefix(p.Key, "memory "); ok {
+			kinds = append(kinds, kind)
+		} else {
+			keys = append(keys, p.Key)
+		}
+	}
+	return keys, kinds
 }
-
-var machineKeys = []string{
-	"wakeup_latency", "context_switch", "timer_slack", "thread_start", "legacy_tick",
-	"legacy_signal_cost", "freethreading_overhead", "multicore_speed", "gil_handoff", "gil_signal_race",
-	"gil_reentry", "gil_steal_cost", "tick", "base_slice", "fork_ramp", "balance_idle", "balance_busy", "balance_flip", "asyncio_switch", "gevent_switch", "eventlet_switch", "greenlet_switch", "generator_switch",
-	"trampoline_dispatch", "memory",
-}
-
-var memoryKindNames = []string{"process", "thread", "coroutine", "greenlet", "greenthread", "raw_greenlet", "gen"}
 
 func (c *checker) machine(mb *Machine, scenarioSeen map[string]lexer.Position) {
 	seen := map[string]lexer.Position{}
@@ -376,79 +408,69 @@ func (c *checker) machine(mb *Machine, scenarioSeen map[string]lexer.Position) {
 			}
 			scenarioSeen["context_switch"] = e.Pos
 		}
-		if field, ok := machineDurations[key]; ok {
+		p, ok := simulator.MachineParamByKey(key)
+		if !ok {
+			c.errs.add(e.Pos, "unknown machine key %q%s (keys: %s)", key, c.didYouMean(key, machineKeys), strings.Join(machineKeys, ", "))
+			continue
+		}
+		var v int64
+		at := e.Pos
+		switch p.Kind {
+		case simulator.ParamDuration:
 			if e.Word != nil || e.Value == nil {
 				c.errs.add(e.Pos, "`%s` needs a duration: %s 10us", key, key)
 				continue
 			}
-			if v, ok := c.duration(e.Value, "`"+key+"`"); ok {
-				if key == "legacy_tick" && v == 0 {
-					c.errs.add(e.Value.Pos, "`legacy_tick` must be greater than 0")
-					continue
-				}
-				*field(m) = v
-			}
-			continue
-		}
-		switch key {
-		case "freethreading_overhead":
-			if e.Word != nil || e.Value == nil {
-				c.errs.add(e.Pos, "`freethreading_overhead` needs a factor: freethreading_overhead 1.08")
+			if v, ok = c.duration(e.Value, "`"+key+"`"); !ok {
 				continue
 			}
-			c.overhead(e.Value)
-		case "multicore_speed":
+			at = e.Value.Pos
+		case simulator.ParamFactor, simulator.ParamChance:
+			what := "a factor"
+			if p.Kind == simulator.ParamChance {
+				what = "a chance"
+			}
 			if e.Word != nil || e.Value == nil {
-				c.errs.add(e.Pos, "`multicore_speed` needs a factor: multicore_speed 0.917")
+				c.errs.add(e.Pos, "`%s` needs %s: %s %s", key, what, key, p.Example)
 				continue
 			}
-			c.multicoreSpeed(e.Value)
-		case "gil_handoff":
+			if v, ok = c.factor(e.Value, key, p.Example); !ok {
+				continue
+			}
+			at = e.Value.Pos
+		case simulator.ParamHandoff:
 			names := simulator.GILHandoffNames()
 			if e.Word == nil || e.Value != nil {
-				c.errs.add(e.Pos, "`gil_handoff` needs one of %s", strings.Join(names, ", "))
+				c.errs.add(e.Pos, "`%s` needs one of %s", key, strings.Join(names, ", "))
 				continue
 			}
 			h, ok := simulator.GILHandoffByName(e.Word.Text)
 			if !ok {
-				c.errs.add(e.Word.Pos, "unknown `gil_handoff` %q%s: use %s", e.Word.Text, c.didYouMean(e.Word.Text, names), strings.Join(names, ", "))
+				c.errs.add(e.Word.Pos, "unknown `%s` %q%s: use %s", key, e.Word.Text, c.didYouMean(e.Word.Text, names), strings.Join(names, ", "))
 				continue
 			}
-			m.GILHandoff = h
-		case "gil_signal_race":
-			if e.Word != nil || e.Value == nil {
-				c.errs.add(e.Pos, "`gil_signal_race` needs a chance: gil_signal_race 0.77")
-				continue
-			}
-			if v, ok := c.factor(e.Value, "gil_signal_race", "0.77"); ok {
-				if v > 1000 {
-					c.errs.add(e.Value.Pos, "`gil_signal_race` is a chance: at most 1")
-					continue
-				}
-				m.GILSignalRace = v
-			}
-		case "memory":
+			v = int64(h)
+		case simulator.ParamSize: // memory SIZE, memory KIND SIZE
 			if e.Value == nil {
 				c.errs.add(e.Pos, "`memory` needs a size: memory 8GB, or memory KIND SIZE (kinds: %s)", strings.Join(memoryKindNames, ", "))
 				continue
 			}
-			v, ok := c.size(e.Value, "`memory`")
-			if !ok {
+			if v, ok = c.size(e.Value, "`memory`"); !ok {
 				continue
 			}
-			if e.Word == nil {
-				m.MemTotal = v
-				continue
+			if e.Word != nil {
+				if p, ok = simulator.MachineParamByKey("memory " + e.Word.Text); !ok {
+					c.errs.add(e.Word.Pos, "unknown memory kind %q%s (kinds: %s)", e.Word.Text, c.didYouMean(e.Word.Text, memoryKindNames), strings.Join(memoryKindNames, ", "))
+					continue
+				}
 			}
-			field, ok := memoryKinds[e.Word.Text]
-			if !ok {
-				c.errs.add(e.Word.Pos, "unknown memory kind %q%s (kinds: %s)", e.Word.Text, c.didYouMean(e.Word.Text, memoryKindNames), strings.Join(memoryKindNames, ", "))
-				continue
-			}
-			*field(m) = v
-		default:
-			c.errs.add(e.Pos, "unknown machine key %q%s (keys: %s)", key, c.didYouMean(key, machineKeys), strings.Join(machineKeys, ", "))
+			at = e.Value.Pos
 		}
+		if !p.InRange(v) {
+			c.errs.add(at, "`%s` %s", key, p.Range)
+			continue
+		}
+		p.Set(m, v)
 	}
 }
 
@@ -476,30 +498,6 @@ func (c *checker) factor(q *Qty, key, example string) (int64, bool) {
 	return 0, false
 }
 
-// overhead reads freethreading_overhead: at least 1.
-func (c *checker) overhead(q *Qty) {
-	v, ok := c.factor(q, "freethreading_overhead", "1.08")
-	switch {
-	case !ok:
-	case v < 1000:
-		c.errs.add(q.Pos, "`freethreading_overhead` must be at least 1 (1 = no overhead)")
-	default:
-		c.prog.machine.FreeThreadingOverheadPermille = v
-	}
-}
-
-// multicoreSpeed reads multicore_speed: above 0, at most 1.
-func (c *checker) multicoreSpeed(q *Qty) {
-	v, ok := c.factor(q, "multicore_speed", "0.917")
-	switch {
-	case !ok:
-	case v <= 0 || v > 1000:
-		c.errs.add(q.Pos, "`multicore_speed` must be above 0 and at most 1 (1 = no slowdown)")
-	default:
-		c.prog.machine.MulticoreSpeedPermille = v
-	}
-}
-
 // ---- names ----
 
 // entityName checks and returns an entity's name.
@@ -516,18 +514,37 @@ func (c *checker) entityName(s *Str) (string, bool) {
 	return name, false
 }
 
-func (c *checker) defineTop(s *Str, pos lexer.Position) (string, bool) {
+// topDef is a top-level name: where it is first defined, and its task or
+// process once that checks.
+type topDef struct {
+	pos lexer.Position
+	t   *topT
+}
+
+// defineTop defines the top-level name s, defined at pos; def is nil when
+// the name is bad or taken.
+func (c *checker) defineTop(s *Str, pos lexer.Position) (name string, def *topDef) {
 	name, ok := c.entityName(s)
 	if !ok {
-		return name, false
+		return name, nil
 	}
-	if first, dup := c.topDefs[name]; dup {
-		c.errs.add(s.Pos, "%q is already defined at the top level (%s)", name, lineOf(first))
-		return name, false
+	if first, dup := c.tops[name]; dup {
+		c.errs.add(s.Pos, "%q is already defined at the top level (%s)", name, lineOf(first.pos))
+		return name, nil
 	}
-	c.topDefs[name] = pos
+	def = c.defSlab.alloc()
+	def.pos = pos
+	c.tops[name] = def
 	c.topOrder = append(c.topOrder, name)
-	return name, true
+	return name, def
+}
+
+// top is the checked task or process of a top-level name, or nil.
+func (c *checker) top(name string) *topT {
+	if d := c.tops[name]; d != nil {
+		return d.t
+	}
+	return nil
 }
 
 // ---- modifiers ----
@@ -539,22 +556,57 @@ type modVals struct {
 	priority int
 	nice     int
 	hasNice  bool
+	start    string // `start METHOD` of a process: fork, forkserver or spawn; "" without
 }
+
+// modKeys are the modifiers the grammar knows (Mod).
+var modKeys = [...]string{"x", "at", "priority", "nice"}
+
+// startMod checks a process's `start [METHOD]`.
+func (c *checker) startMod(m *Mod, mv *modVals, seen *bool, who string) {
+	if who != "a process" {
+		c.errs.add(m.Pos, "`start` is taken by a process only: it says how multiprocessing started it (process \"w\" start spawn { ... })")
+		return
+	}
+	if *seen {
+		c.errs.add(m.Pos, "`start` is given twice")
+		return
+	}
+	*seen = true
+	mv.start = "fork" // multiprocessing's default on Linux up to Python 3.13
+	if m.Method == nil {
+		return
+	}
+	if !slices.Contains(startMethods, m.Method.Name) {
+		c.errs.add(m.Method.Pos, "unknown start method %q%s (methods: fork, forkserver, spawn)", m.Method.Name, c.didYouMean(m.Method.Name, startMethods))
+		return
+	}
+	mv.start = m.Method.Name
+}
+
+// startMethods are the multiprocessing start methods `start` takes.
+var startMethods = []string{"fork", "forkserver", "spawn"}
 
 // mods checks an entity's modifiers against the ones it takes.
 func (c *checker) mods(mods []*Mod, takes []string, who string) modVals {
 	var mv modVals
-	seen := map[string]bool{}
+	var seen [len(modKeys)]bool // by index in modKeys
+	startSeen := false
 	for _, m := range mods {
+		if m.Start {
+			c.startMod(m, &mv, &startSeen, who)
+			continue
+		}
 		if !slices.Contains(takes, m.Key) {
 			c.errs.add(m.Pos, "`%s` is not taken by %s (it takes %s)", m.Key, who, listAnd(takes))
 			continue
 		}
-		if seen[m.Key] {
+		k := slices.Index(modKeys[:], m.Key)
+		if seen[k] {
 			c.errs.add(m.Pos, "`%s` is given twice", m.Key)
 			continue
 		}
-		seen[m.Key] = true
+		seen[k] = true
 		if m.Key == "at" {
 			if d, ok := c.dist(m.Value, "`at`"); ok {
 				mv.at = d
@@ -619,7 +671,7 @@ func listAnd(words []string) string {
 }
 
 var (
-	takesTask    = []string{"x", "at", "priority", "nice"}
+	takesTask    = modKeys[:]
 	takesProcess = []string{"x", "at", "nice"}
 	takesMember  = []string{"x", "at"}
 )
@@ -636,18 +688,19 @@ func (c *checker) topEntity(e *Entity) *topT {
 		c.errs.add(e.Pos, "a `%s` stands inside a runtime block of a `process`", e.Kind)
 		return nil
 	}
-	name, ok := c.defineTop(e.Name, e.Pos)
+	name, def := c.defineTop(e.Name, e.Pos)
 	mv := c.mods(e.Mods, takesTask, "a task")
 	ps := &procState{}
 	steps := c.steps(e.Body, ctxNative, ps, nil)
-	if !ok {
+	if def == nil {
 		return nil
 	}
-	t := &topT{
+	t := c.topSlab.alloc()
+	*t = topT{
 		native: true, name: name, x: mv.x, at: mv.at, nice: mv.nice, priority: mv.priority,
 		steps: steps, pos: spos(e.Pos),
 	}
-	c.topNames[name] = t
+	def.t = t
 	return t
 }
 
@@ -689,7 +742,7 @@ func (c *checker) workload(w *Workload) {
 	if len(w.Body) == 0 {
 		c.errs.add(w.Pos, "workload %q has no tasks: add task \"name\" x N { steps }", name)
 	}
-	wt.locks = ps.top.locks
+	wt.locks, wt.lockSize = ps.top.locks, ps.top.lockSize
 }
 
 // procState is what the walk of one process keeps.
@@ -697,8 +750,9 @@ type procState struct {
 	top       *topT
 	names     map[string]lexer.Position
 	lockIndex map[string]int
-	pending   []pendingSwitch // switches of the greenlets block being walked
-	yieldPos  *lexer.Position // first yield of the gen being walked
+	lockPos   []lexer.Position // where each lock was first named
+	pending   []pendingSwitch  // switches of the greenlets block being walked
+	yieldPos  *lexer.Position  // first yield of the gen being walked
 }
 
 type pendingSwitch struct {
@@ -706,14 +760,27 @@ type pendingSwitch struct {
 	target *Str
 }
 
-func (ps *procState) lock(name string) int {
-	if i, ok := ps.lockIndex[name]; ok {
-		return i
+// lock registers a lock (size 0) or a semaphore of size N by name and
+// returns its index; ok is false when the name is already a lock of the
+// other kind or a semaphore of another size (first says where).
+func (ps *procState) lock(name string, size int64, pos lexer.Position) (i int, first lexer.Position, ok bool) {
+	if i, found := ps.lockIndex[name]; found {
+		return i, ps.lockPos[i], ps.top.lockSize[i] == size
 	}
-	i := len(ps.top.locks)
+	i = len(ps.top.locks)
 	ps.top.locks = append(ps.top.locks, name)
+	ps.top.lockSize = append(ps.top.lockSize, size)
+	ps.lockPos = append(ps.lockPos, pos)
 	ps.lockIndex[name] = i
-	return i
+	return i, pos, true
+}
+
+// lockKind names a lock of size 0 or a semaphore of size N.
+func lockKind(size int64) string {
+	if size == 0 {
+		return "a lock"
+	}
+	return "a semaphore of " + strconv.FormatInt(size, 10)
 }
 
 var blockKinds = map[string]simulator.ThreadKind{
@@ -742,10 +809,10 @@ var memberCtx = map[string]ctxKind{
 }
 
 func (c *checker) process(p *Process) *topT {
-	name, nameOK := c.defineTop(p.Name, p.Pos)
+	name, def := c.defineTop(p.Name, p.Pos)
 	mv := c.mods(p.Mods, takesProcess, "a process")
 	t := &topT{
-		name: name, x: mv.x, at: mv.at, nice: mv.nice,
+		name: name, x: mv.x, at: mv.at, nice: mv.nice, start: mv.start,
 		gil: simulator.GIL{Mode: simulator.GILInterval, Interval: 5_000_000},
 		pos: spos(p.Pos), inner: map[string]*innerDef{},
 	}
@@ -772,6 +839,7 @@ func (c *checker) process(p *Process) *topT {
 				continue
 			}
 			startupPos = &s.Pos
+			t.hasStart = true
 			if v, ok := c.duration(s.Value, "`startup`"); ok {
 				t.startup = v
 			}
@@ -831,10 +899,10 @@ func (c *checker) process(p *Process) *topT {
 			}
 		}
 	}
-	if !nameOK {
+	if def == nil {
 		return nil
 	}
-	c.topNames[name] = t
+	def.t = t
 	for n := range t.inner {
 		c.inner[n] = append(c.inner[n], t)
 	}
@@ -1055,11 +1123,20 @@ const (
 	sRepeat
 	sLock
 	sSwitch
+	sSend
+	sRecv
+	sSemaphore
+	sLast = sSemaphore
 )
 
-var stepNames = [...]string{"cpu", "native", "io", "sleep", "await", "yield", "offload", "repeat", "lock", "switch"}
+var stepNames = [...]string{"cpu", "native", "io", "sleep", "await", "yield", "offload", "repeat", "lock", "switch", "send", "recv", "semaphore"}
 
 func bitsOf(ks ...stepKind) uint16 {
+	// send, recv and semaphore stand wherever lock does, but in a workload
+	// (send and recv: the processes model charges pipes itself)
+	if slices.Contains(ks, sLock) {
+		ks = append(ks, sSemaphore, sSend, sRecv)
+	}
 	var b uint16
 	for _, k := range ks {
 		b |= 1 << k
@@ -1077,7 +1154,7 @@ var allowedSteps = [...]uint16{
 	ctxRaw:      bitsOf(sCPU, sNative, sIO, sSleep, sRepeat, sLock, sSwitch),
 	ctxGen:      bitsOf(sCPU, sNative, sIO, sSleep, sRepeat, sYield),
 	ctxOffload:  bitsOf(sCPU, sNative, sIO, sSleep, sRepeat, sLock),
-	ctxWorkload: bitsOf(sCPU, sNative, sIO, sSleep, sRepeat, sLock),
+	ctxWorkload: bitsOf(sCPU, sNative, sIO, sSleep, sRepeat, sLock) &^ bitsOf(sSend) &^ bitsOf(sRecv),
 }
 
 func kindOf(s *Step) stepKind {
@@ -1102,6 +1179,12 @@ func kindOf(s *Step) stepKind {
 		return sRepeat
 	case s.Lock != nil:
 		return sLock
+	case s.IPC != nil && s.IPC.Op == "send":
+		return sSend
+	case s.IPC != nil:
+		return sRecv
+	case s.Sem != nil:
+		return sSemaphore
 	}
 	return sSwitch
 }
@@ -1126,11 +1209,15 @@ func (c *checker) stepNotAllowed(pos lexer.Position, k stepKind, ctx ctxKind) {
 		c.errs.add(pos, "`yield` cannot be used inside `offload`: its steps run on a worker thread")
 	case k == sYield && ctx == ctxRaw:
 		c.errs.add(pos, "`yield` is not allowed in a greenlet of a `greenlets` block: use `switch \"name\"`")
+	case (k == sSend || k == sRecv) && ctx == ctxWorkload:
+		c.errs.add(pos, "`%s` has no place in a workload: `gilsim compare`'s processes model charges the pipes of each chunk itself", stepNames[k])
+	case (k == sSend || k == sRecv) && ctx == ctxNative:
+		c.errs.add(pos, "`%s` is not allowed in a native task: it stands for multiprocessing's pickling and pipes, inside a process", stepNames[k])
 	case k == sNative && ctx == ctxNative:
 		c.errs.add(pos, "`native` is not allowed in a native task: it holds no GIL to release (use `cpu`)")
 	default:
 		var can []string
-		for s := sCPU; s <= sSwitch; s++ {
+		for s := sCPU; s <= sLast; s++ {
 			if allowedSteps[ctx]&(1<<s) != 0 {
 				can = append(can, stepNames[s])
 			}
@@ -1139,7 +1226,39 @@ func (c *checker) stepNotAllowed(pos lexer.Position, k stepKind, ctx ctxKind) {
 	}
 }
 
-var timedOps = map[string]simulator.Op{"cpu": simulator.OpCPU, "native": simulator.OpNative, "io": simulator.OpIO, "sleep": simulator.OpSleep}
+// blockingWhere and blockingTwice are the messages about a misplaced
+// `blocking` (lex's checks give the second for a long run of them).
+const (
+	blockingWhere = "`blocking` goes before `io` or `sleep`, a call that waits where the runtime cannot see it"
+	blockingTwice = blockingWhere + ": `blocking` is written once"
+)
+
+// blockingStep checks `blocking STEP`: only a call that waits (io,
+// sleep) can be one the runtime does not see; it says why anything else
+// cannot.
+func (c *checker) blockingStep(s *Step) bool {
+	in := s.Blocking.Step
+	why := ""
+	switch {
+	case in.Blocking != nil:
+		c.errs.add(s.Pos, "%s", blockingTwice)
+		return false
+	case in.Timed != nil && in.Timed.Op == "cpu":
+		why = "`cpu` is computation: it keeps its core and the GIL busy and cannot block (a C call that holds the thread without the GIL is `native`)"
+	case in.Timed != nil && in.Timed.Op == "native":
+		why = "`native` is computation without the GIL: it keeps its core busy and cannot block"
+	case in.Timed != nil:
+		return true
+	case in.Await != nil:
+		why = "`await` is the call the loop does see: it parks the coroutine, never the thread"
+	default:
+		why = "`" + stepNames[kindOf(in)] + "` is not a call that waits"
+	}
+	c.errs.add(s.Pos, "%s: %s", blockingWhere, why)
+	return false
+}
+
+var timedOps = [...]simulator.Op{sCPU: simulator.OpCPU, sNative: simulator.OpNative, sIO: simulator.OpIO, sSleep: simulator.OpSleep}
 
 // steps checks a program and returns it in simulator form. held lists the
 // locks held around it, innermost last.
@@ -1147,26 +1266,37 @@ func (c *checker) steps(body []*Step, ctx ctxKind, ps *procState, held []string)
 	if len(body) == 0 {
 		return nil
 	}
-	out := make([]simulator.Step, 0, len(body))
+	out := c.stepSlab.allocN(len(body))[:0]
 	var switches []int
 	var targets []*Str
 	for _, s := range body {
+		blocking := false
+		if s.Blocking != nil {
+			if !c.blockingStep(s) {
+				continue
+			}
+			s, blocking = s.Blocking.Step, true
+		}
 		k := kindOf(s)
 		if allowedSteps[ctx]&(1<<k) == 0 {
 			c.stepNotAllowed(s.Pos, k, ctx)
 			continue
 		}
-		st := simulator.Step{Pos: spos(s.Pos)}
+		st := simulator.Step{Pos: spos(s.Pos), Blocking: blocking}
 		switch k {
 		case sCPU, sNative, sIO, sSleep:
-			st.Op = timedOps[s.Timed.Op]
-			st.Dur, _ = c.dist(s.Timed.Dur, "`"+s.Timed.Op+"`")
+			st.Op = timedOps[k]
+			st.Dur, _ = c.dist(s.Timed.Dur, quoted(s.Timed.Op))
 		case sAwait:
 			st.Op = simulator.OpAwaitIO
 			if s.Await.Op == "sleep" {
 				st.Op = simulator.OpAwaitSleep
 			}
-			st.Dur, _ = c.dist(s.Await.Dur, "`await "+s.Await.Op+"`")
+			what := "`await io`"
+			if s.Await.Op == "sleep" {
+				what = "`await sleep`"
+			}
+			st.Dur, _ = c.dist(s.Await.Dur, what)
 		case sYield:
 			st.Op = simulator.OpYield
 			if ctx == ctxGen && ps.yieldPos == nil {
@@ -1182,20 +1312,60 @@ func (c *checker) steps(body []*Step, ctx ctxKind, ps *procState, held []string)
 				st.Count = v
 			}
 			st.Body = c.steps(s.Repeat.Body, ctx, ps, held)
-		case sLock:
+		case sLock, sSemaphore:
 			st.Op = simulator.OpLock
-			name := unquote(s.Lock.Name.Raw)
+			var name string
+			var size int64
+			var body []*Step
+			var namePos lexer.Position
+			if k == sLock {
+				name, namePos, body = unquote(s.Lock.Name.Raw), s.Lock.Name.Pos, s.Lock.Body
+			} else {
+				name, namePos, body = unquote(s.Sem.Name.Raw), s.Sem.Name.Pos, s.Sem.Body
+				size = -1
+				if v, ok := c.whole(s.Sem.Size, "`semaphore`", false); ok {
+					if v < 1 {
+						c.errs.add(s.Sem.Size.Pos, "a semaphore of size 0 lets nothing in: give it at least 1")
+					} else {
+						size = v
+					}
+				}
+			}
 			inner := held
 			switch {
 			case name == "":
-				c.errs.add(s.Lock.Name.Pos, "a lock name cannot be empty")
+				c.errs.add(namePos, "a %s name cannot be empty", stepNames[k])
 			case slices.Contains(held, name):
-				c.errs.add(s.Pos, "lock %q is already held here; threading.Lock is not re-entrant", name)
+				what := "threading.Lock is not re-entrant"
+				if k == sSemaphore {
+					what = "acquiring a semaphore again inside itself takes a second slot (write the steps in one block)"
+				}
+				c.errs.add(s.Pos, "%s %q is already held here; %s", stepNames[k], name, what)
+			case size < 0:
 			default:
-				st.Lock = ps.lock(name)
+				i, first, ok := ps.lock(name, size, s.Pos)
+				if !ok {
+					c.errs.add(namePos, "%q is %s (%s); one name is one object", name, lockKind(ps.top.lockSize[i]), lineOf(first))
+				}
+				st.Lock = i
 				inner = append(held[:len(held):len(held)], name)
 			}
-			st.Body = c.steps(s.Lock.Body, ctx, ps, inner)
+			st.Body = c.steps(body, ctx, ps, inner)
+		case sSend, sRecv:
+			if v, ok := c.size(s.IPC.Size, "`"+stepNames[k]+"`"); ok {
+				c.ipc = append(c.ipc, ipcFix{out: &out, at: len(out), size: v, recv: k == sRecv})
+			}
+			// one side of a transfer: the pickling under the GIL and the copy
+			// with the GIL released; their durations are set once the
+			// machine block is known (fixIPC)
+			pickle := simulator.Step{Op: simulator.OpCPU, Pos: st.Pos}
+			cp := simulator.Step{Op: simulator.OpNative, Pos: st.Pos}
+			if k == sSend {
+				out = append(out, pickle, cp)
+			} else {
+				out = append(out, cp, pickle)
+			}
+			continue
 		case sSwitch:
 			st.Op = simulator.OpSwitch
 			switches = append(switches, len(out))
@@ -1224,7 +1394,7 @@ type quantityKind struct {
 var (
 	durationKind = quantityKind{unitDuration, "a duration", "ms", "ns, us, µs, ms, s",
 		"nanoseconds", "is too long: durations must be below 2^63 ns (about 292 years)"}
-	sizeKind = quantityKind{unitSize, "a size", "KB", "B, KB, MB, GB",
+	sizeKind = quantityKind{unitSize, "a size", "KB", "B, KB, MB, GB (or KiB, MiB, GiB)",
 		"bytes", "is too large: sizes must be below 2^63 bytes"}
 )
 
@@ -1245,10 +1415,13 @@ func (c *checker) quantity(q *Qty, what string, k *quantityKind) (int64, bool) {
 		c.errs.add(q.Pos, signOnly)
 		return 0, false
 	}
-	u := units[unit]
+	u, _ := unitFor(unit)
 	switch {
 	case unit == "" && isZero(digits):
 		return 0, true
+	case unit == "" && zeroSpelling(digits):
+		c.errs.add(q.Pos, "%s needs %s: zero is written 0, or with a unit (0%s), not %s", what, k.noun, k.eg, q.Raw)
+		return 0, false
 	case unit == "":
 		c.errs.add(q.Pos, "%s needs %s: a number glued to its unit, such as %s%s (units: %s)", what, k.noun, q.Raw, k.eg, k.units)
 		return 0, false
@@ -1334,13 +1507,48 @@ func (c *checker) plain(q *Qty, what string, percent bool) (float64, bool) {
 var distNames = []string{"uniform", "exp", "normal"}
 
 // dist converts a duration that may be a distribution.
+// quoted is s in backquotes, as messages name a keyword; the steps'
+// keywords cost no allocation.
+func quoted(s string) string {
+	switch s {
+	case "cpu":
+		return "`cpu`"
+	case "native":
+		return "`native`"
+	case "io":
+		return "`io`"
+	case "sleep":
+		return "`sleep`"
+	}
+	return "`" + s + "`"
+}
+
+// distArgWhat names an argument of the distribution name in messages.
+func distArgWhat(name string) string {
+	switch name {
+	case "uniform":
+		return "an argument of `uniform`"
+	case "exp":
+		return "an argument of `exp`"
+	case "normal":
+		return "an argument of `normal`"
+	}
+	return "an argument of `" + name + "`"
+}
+
 func (c *checker) dist(d *Dur, what string) (simulator.Dist, bool) {
 	if d.Fixed != nil {
 		v, ok := c.duration(d.Fixed, what)
 		return simulator.Fixed(v), ok
 	}
 	ds := d.Dist
-	want := map[string]int{"uniform": 2, "exp": 1, "normal": 2}[ds.Name]
+	want := 0
+	switch ds.Name {
+	case "uniform", "normal":
+		want = 2
+	case "exp":
+		want = 1
+	}
 	if want == 0 {
 		c.errs.add(ds.Pos, "unknown distribution %q%s (distributions: uniform(a, b), exp(mean), normal(mean, sd))", ds.Name, c.didYouMean(ds.Name, distNames))
 		return simulator.Dist{}, false
@@ -1353,7 +1561,7 @@ func (c *checker) dist(d *Dur, what string) (simulator.Dist, bool) {
 	vals := make([]int64, len(ds.Args))
 	ok := true
 	for i, a := range ds.Args {
-		v, aok := c.duration(a, "an argument of `"+ds.Name+"`")
+		v, aok := c.duration(a, distArgWhat(ds.Name))
 		vals[i], ok = v, ok && aok
 	}
 	if !ok {
@@ -1369,8 +1577,38 @@ func (c *checker) dist(d *Dur, what string) (simulator.Dist, bool) {
 	case "exp":
 		return simulator.Dist{Kind: simulator.DistExp, A: vals[0]}, true
 	default:
-		return simulator.Dist{Kind: simulator.DistNormal, A: vals[0], B: vals[1]}, true
+		d := simulator.Dist{Kind: simulator.DistNormal, A: vals[0], B: vals[1]}
+		c.clampWarning(ds.Pos, d)
+		return d, true
 	}
+}
+
+// clampShift is how far clamping its draws at 0 may move a normal
+// distribution's mean, as a fraction of it, before the file is warned
+// about: 5 %, past which the distribution no longer has the mean it says.
+const clampShift = 0.05
+
+// clampWarning warns about normal(mean, sd) when clamping its negative
+// draws at 0 raises its mean by more than clampShift. The mean of
+// max(X, 0) for X ~ N(m, s) is m·Φ(m/s) + s·φ(m/s).
+func (c *checker) clampWarning(pos lexer.Position, d simulator.Dist) {
+	if c.prog == nil || d.B <= 0 {
+		return
+	}
+	m, s := float64(d.A), float64(d.B)
+	z := m / s
+	clamped := m*0.5*math.Erfc(-z/math.Sqrt2) + s*math.Exp(-z*z/2)/math.Sqrt(2*math.Pi)
+	if clamped-m <= clampShift*m {
+		return
+	}
+	name := "normal(" + simulator.FormatDuration(d.A) + ", " + simulator.FormatDuration(d.B) + ")"
+	shift := ""
+	if m > 0 {
+		shift = fmt.Sprintf(" (+%.0f%%)", 100*(clamped-m)/m)
+	}
+	c.prog.warnings = append(c.prog.warnings, simulator.Warning{Pos: spos(pos),
+		Message: name + " draws below 0 become 0, which raises its mean from " + simulator.FormatDuration(d.A) +
+			" to " + simulator.FormatDuration(int64(math.Round(clamped))) + shift + ": a smaller deviation keeps the mean it says"})
 }
 
 // ---- expectations ----
@@ -1437,6 +1675,8 @@ func (c *checker) expect(e *Expect) {
 			if !c.resolveProcess(metric, name, e.Arg.Pos) {
 				good = false
 			}
+		} else if metric == "lock_wait" && c.isLock(name) {
+			// a lock's name: every wait on it
 		} else if !c.resolveName(name, e.Arg.Pos) {
 			good = false
 		}
@@ -1575,11 +1815,11 @@ func (c *checker) resolveName(arg string, pos lexer.Position) bool {
 			c.errs.add(pos, "bad process name %q: %s", procPart, problem)
 			return false
 		}
-		top := c.topNames[pbase]
+		top := c.top(pbase)
 		if top == nil {
 			var procs []string
 			for _, n := range c.topOrder {
-				if t := c.topNames[n]; t != nil && !t.native {
+				if t := c.top(n); t != nil && !t.native {
 					procs = append(procs, n)
 				}
 			}
@@ -1587,6 +1827,11 @@ func (c *checker) resolveName(arg string, pos lexer.Position) bool {
 			return false
 		}
 		if top.native {
+			// a native task is its own process: "main/main" (the pair
+			// of the JSON result) names it unambiguously
+			if tbase, tk, problem := splitReplica(namePart); problem == "" && tbase == pbase && (tk == 0 || tk == pk) {
+				return c.replicaOK(pos, "entity", pbase, top.x, pk, procPart)
+			}
 			c.errs.add(pos, "%q is a native task, not a process: write %q", pbase, procPart)
 			return false
 		}
@@ -1615,10 +1860,22 @@ func (c *checker) resolveName(arg string, pos lexer.Position) bool {
 		c.errs.add(pos, "bad entity name %q: %s", arg, problem)
 		return false
 	}
-	if top := c.topNames[base]; top != nil {
+	procs := c.inner[base]
+	if top := c.top(base); top != nil {
+		if top.native && len(procs) > 0 {
+			qual := []string{base + "/" + base}
+			for _, p := range procs {
+				if p.name != base {
+					qual = append(qual, p.name+"/"+base)
+				}
+			}
+			if len(qual) > 1 {
+				c.errs.add(pos, "%s", simulator.AmbiguousName(base, qual))
+				return false
+			}
+		}
 		return c.replicaOK(pos, "entity", base, top.x, k, arg)
 	}
-	procs := c.inner[base]
 	switch len(procs) {
 	case 0:
 		all := append(slices.Clip(c.topOrder), c.innerList...)
@@ -1639,6 +1896,33 @@ func (c *checker) resolveName(arg string, pos lexer.Position) bool {
 	return false
 }
 
+// isLock reports whether name is a lock of some process ("db") or of
+// one process ("app/db") and no entity: a name of both means the entity.
+func (c *checker) isLock(name string) bool {
+	pname, lname, qualified := strings.Cut(name, "/")
+	if !qualified {
+		lname = name
+		if c.top(name) != nil || len(c.inner[name]) > 0 {
+			return false
+		}
+	}
+	for _, n := range c.topOrder {
+		t := c.top(n)
+		if t == nil || t.native {
+			continue
+		}
+		if qualified {
+			if base, _, _ := splitReplica(pname); base != n || t.inner[lname] != nil {
+				continue
+			}
+		}
+		if slices.Contains(t.locks, lname) {
+			return true
+		}
+	}
+	return false
+}
+
 // processMetrics are measured per process: their argument names a
 // top-level task or process (or a replica group of one).
 var processMetrics = map[string]bool{
@@ -1655,7 +1939,7 @@ func (c *checker) resolveProcess(metric, arg string, pos lexer.Position) bool {
 		c.errs.add(pos, "bad process name %q: %s", arg, problem)
 		return false
 	}
-	top := c.topNames[base]
+	top := c.top(base)
 	if top == nil {
 		hint := c.didYouMean(base, c.topOrder)
 		if len(c.inner[base]) > 0 {

@@ -7,12 +7,21 @@
 //		os.Exit(2)
 //	}
 //
-// Parsing runs in phases: lex (lexer.go: tokens, and every lexical error),
-// parse (grammar.go, a participle grammar whose EBNF is kept in
-// testdata/grammar.ebnf), check (check.go: every semantic error, values
-// converted, steps built once) and lower (lower.go: `x N` expanded). Errors
-// come back as an ErrorList: the first syntax error, or up to MaxErrors
-// lexical or semantic errors, sorted by position.
+// Parsing runs in phases: lex (scan.go finds the tokens, lexer.go checks
+// them: every lexical error), parse (participle, with the grammar of
+// package internal/grammar, whose EBNF is kept in testdata/grammar.ebnf),
+// check (check.go: every semantic error, values converted, steps built
+// once) and lower (lower.go: `x N` expanded). Errors come back as an
+// ErrorList: the first syntax error, or up to MaxErrors lexical or
+// semantic errors, sorted by position.
+//
+// participle parses every file. The scanner's tokens go straight into
+// its PeekingLexer; the tree's outer nodes (grammar.go) are the
+// grammar's, and an entity, what a large file is made of, is read by
+// Entity's Parse method, participle's Parseable (entity.go), into the
+// tree the grammar would give. A file that parser refuses is parsed again
+// with the grammar whole, which words its error. participle's parsers
+// are built on first use.
 //
 // # The language in brief
 //
@@ -30,12 +39,14 @@
 //	scenario seed cores policy quantum context_switch task process thread
 //	x at priority nice gil interval legacy check off startup asyncio gevent
 //	eventlet greenlets coroutines patched unpatched greenlet greenthread gen
-//	cpu native io sleep await yield offload repeat lock switch uniform exp
-//	normal expect within machine workload param vary in when and
+//	cpu native io sleep await yield offload repeat lock switch send recv
+//	semaphore start uniform exp normal expect within machine workload param
+//	vary in when and
 //
 // A number is `[0-9]+(\.[0-9]+)?`, glued to its unit: durations take ns,
 // us, µs (U+00B5 or U+03BC), ms or s; sizes B, KB, MB or GB (powers of
-// 1024); a percentage takes %. A bare 0 stands for any duration or size.
+// 1024, also spelled KiB, MiB and GiB: 1KB and 1KiB are both 1024 bytes);
+// a percentage takes %. A bare 0 stands for any duration or size.
 // Values convert exactly as decimals (1.005ms is 1005000 ns); a duration
 // that is not a whole number of nanoseconds, a size that is not a whole
 // number of bytes, anything of 2^63 or more, `10 ms`, `5min`, `1e3ms`,
@@ -95,13 +106,23 @@
 // `coroutines` block whose only generator yields is an error (it yields to
 // nothing).
 //
-// Steps: `cpu D`, `native D`, `io D`, `sleep D`, `await io D`,
-// `await sleep D` (D a duration or `uniform(a, b)`, `exp(mean)`,
-// `normal(mean, sd)`), `yield`, `offload { }`, `repeat N { }` (N >= 0,
+// Steps: `cpu D`, `native D`, `io D`, `sleep D`, `blocking io D`,
+// `blocking sleep D` (a call the runtime cannot see: it blocks a patched
+// hub too; wherever io stands), `await io D`, `await sleep D` (D a
+// duration or `uniform(a, b)`, `exp(mean)`, `normal(mean, sd)`; a normal
+// whose clamping at 0 raises its mean by over 5 % is warned about),
+// `yield`, `offload { }`, `repeat N { }` (N >= 0,
 // never expanded), `lock "name" { }` (per process, not re-entrant: a lock
-// nested in itself is an error) and `switch "name"` (a greenlet of the
-// same `greenlets` block; a replicated one is named g#k). Where each may
-// stand:
+// nested in itself is an error; asyncio.Lock in an asyncio task),
+// `semaphore "name" N { }` (N >= 1 slots, per process; one name is one
+// lock or semaphore of one size), `send SIZE` and `recv SIZE` (one side of a
+// pipe transfer each, lowered to a cpu and a native step by
+// simulator.Machine.IPC once the machine block is read) and `switch "name"`
+// (a greenlet of the same `greenlets` block; a replicated one is named
+// g#k). A process takes `start [fork|forkserver|spawn]` among its
+// modifiers: its startup then defaults to the machine's cost of the method.
+// Where each may stand (semaphore, send and recv wherever lock may, but a
+// workload task takes no send or recv):
 //
 //	native task                cpu io sleep repeat
 //	thread                     cpu native io sleep yield repeat lock
@@ -121,18 +142,25 @@
 // value of the metric's type (absolute); `within` goes with `~=` only. The
 // argument names a top-level task or process (with or without #k), a
 // thread or member that only one process defines (with or without #k), or
-// "process/name" (either part with or without #k); a top-level name is
-// accepted even when a thread shares it. The metrics measured per process
+// "process/name" (either part with or without #k); a native task may be
+// written "name/name" (it is its own process). A bare name that is both a
+// top-level task and a thread or member of a process is an error that
+// lists the qualified names. The metrics measured per process
 // (gil_handoffs, gil_forced_switches, memory, lag, stall) take a
-// top-level name only. Expect.Text is the line after `expect` with
+// top-level name only; lock_wait also takes a lock's name ("db", or
+// "app/db" for one process's), which means every wait on that lock.
+// p50, p90 and p99 are nearest-rank percentiles of the latencies (finish
+// minus arrival) of the tasks the name means, and throughput their
+// completions per second from the first arrival to the last finish. Expect.Text is the line after `expect` with
 // whitespace and comments between tokens collapsed to one space.
 // ParseExpect reads one expectation on its own, for Go tests that check a
 // result with simulator.Evaluate.
 //
 // The machine block takes wakeup_latency, context_switch, timer_slack,
 // thread_start, legacy_tick (> 0), legacy_signal_cost, asyncio_switch,
-// gevent_switch, eventlet_switch, greenlet_switch, generator_switch and
-// trampoline_dispatch (durations), freethreading_overhead F (a factor >= 1
+// gevent_switch, eventlet_switch, greenlet_switch, generator_switch,
+// trampoline_dispatch, process_start_fork, process_start_forkserver,
+// process_start_spawn, ipc_base and ipc_per_mib (durations), freethreading_overhead F (a factor >= 1
 // with at most three decimals: 1.08), multicore_speed F (a factor in
 // (0, 1] with at most three decimals: 0.917), gil_handoff random|fifo,
 // `memory KIND SIZE` with KIND one of process, thread, coroutine, greenlet,
@@ -212,7 +240,7 @@
 // expectations: a task or process next to it is an error. The
 // expectations of a workload file name a metric of
 // simulator.CompareMetrics (makespan, speedup, parallelism, gil_wait,
-// latency, lag, memory) and a model: sequential, threads, threads-nogil,
+// latency, p50, p90, p99, throughput, lag, memory) and a model: sequential, threads, threads-nogil,
 // processes, asyncio, asyncio+threads, gevent or gevent-unpatched, bare
 // (keywords included: `lag(asyncio)`) or quoted (`"threads-nogil"`). A
 // scenario's expectations may not use them, nor a workload file's the

@@ -15,11 +15,11 @@ func ParseDuration(s string) (int64, error) {
 }
 
 // ParseSize reads a size written as the language writes one — a number
-// glued to B, KB, MB or GB (powers of 1024), or a bare 0 — for a command
+// glued to B, KB, MB or GB (powers of 1024, also spelled KiB, MiB, GiB), or a bare 0 — for a command
 // line's flags (`--max-trace-size 256MB`). It returns whole bytes.
 func ParseSize(s string) (int64, error) {
 	return parseQuantity(s, unitSize,
-		"want a size like 256MB or 2GB (units B, KB, MB, GB)",
+		"want a size like 256MB or 2GB (units B, KB, MB, GB, KiB, MiB, GiB)",
 		"not a whole number of bytes",
 		"too large: sizes must stay below 2^63 bytes")
 }

@@ -48,7 +48,7 @@ func TestParseDuration(t *testing.T) {
 }
 
 func TestParseSize(t *testing.T) {
-	good := map[string]int64{"0": 0, "1B": 1, "256MB": 256 << 20, "2GB": 2 << 30, "1.5KB": 1536}
+	good := map[string]int64{"0": 0, "1B": 1, "256MB": 256 << 20, "2GB": 2 << 30, "1.5KB": 1536, "256MiB": 256 << 20, "1.5KiB": 1536}
 	for in, want := range good {
 		if got, err := ParseSize(in); err != nil || got != want {
 			t.Errorf("ParseSize(%q) = %d, %v; want %d", in, got, err, want)

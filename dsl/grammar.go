@@ -1,11 +1,59 @@
 package dsl
 
-import "github.com/alecthomas/participle/v2/lexer"
+import (
+	"github.com/alecthomas/participle/v2/lexer"
 
-// The participle grammar of a scenario file. It is deliberately a little
-// looser than the language: entity kinds, member kinds, setting values and
-// metric names are captured generically and checked in check.go, where the
-// error can say what belongs there instead of "unexpected token".
+	"github.com/gilsim/gilsim/dsl/internal/grammar"
+)
+
+// The tree of a scenario file. Package grammar holds the participle
+// grammar whole (every node parsed by participle from its struct tags):
+// it is the definition of the syntax, its EBNF is the one Grammar
+// returns, and it words every syntax error. The parser builds the same
+// tree with participle from the copies below of the grammar's outer
+// nodes, whose struct tags are the grammar's: the difference is Entity,
+// which implements participle's Parseable (entity.go). An entity is what
+// a large file is made of, and participle, reflection-driven, reads a
+// few hundred kilobytes a second; the Parseable reads the entity's
+// tokens from participle's own PeekingLexer into the tree the grammar
+// would build. TestParseableMatchesGrammar and FuzzParseable hold the
+// two parsers to the same files and the same trees.
+//
+// The inner nodes are the grammar's own types.
+type (
+	ParamLine    = grammar.ParamLine
+	VaryLine     = grammar.VaryLine
+	Setting      = grammar.Setting
+	Policy       = grammar.Policy
+	Quantum      = grammar.Quantum
+	Machine      = grammar.Machine
+	MachineEntry = grammar.MachineEntry
+	GIL          = grammar.GIL
+	Startup      = grammar.Startup
+	Mod          = grammar.Mod
+	Step         = grammar.Step
+	Timed        = grammar.Timed
+	Await        = grammar.Await
+	Offload      = grammar.Offload
+	Repeat       = grammar.Repeat
+	Lock         = grammar.Lock
+	Switch       = grammar.Switch
+	Blocking     = grammar.Blocking
+	IPC          = grammar.IPC
+	Semaphore    = grammar.Semaphore
+	Method       = grammar.Method
+	Expect       = grammar.Expect
+	When         = grammar.When
+	Cond         = grammar.Cond
+	OpTok        = grammar.OpTok
+	MetricArg    = grammar.MetricArg
+	Within       = grammar.Within
+	Dur          = grammar.Dur
+	Dist         = grammar.Dist
+	Str          = grammar.Str
+	Qty          = grammar.Qty
+	Word         = grammar.Word
+)
 
 // File is a whole .sim file: exactly one scenario.
 type File struct {
@@ -35,57 +83,6 @@ type TopItem struct {
 	Vary     *VaryLine  `parser:"| @@"`
 }
 
-// ParamLine is `param NAME = VALUE`: a parameter and its default. The name may
-// be a keyword (`param switch = 5ms`), because it is only ever referenced
-// as `$name`.
-type ParamLine struct {
-	Pos   lexer.Position
-	Name  *Word `parser:"'param' @@"`
-	Value *Qty  `parser:"'=' @@"`
-}
-
-// VaryLine is `vary NAME in [v1, v2, ...]`: one run per value.
-type VaryLine struct {
-	Pos    lexer.Position
-	Name   *Word  `parser:"'vary' @@ 'in'"`
-	Values []*Qty `parser:"'[' ( @@ ( ',' @@ )* )? ']'"`
-}
-
-// Setting is a scenario setting that takes one value.
-type Setting struct {
-	Pos   lexer.Position
-	Key   string `parser:"@('seed' | 'cores' | 'context_switch' | 'quantum')"`
-	Value *Qty   `parser:"@@"`
-}
-
-// Policy is `policy NAME [quantum D]`.
-type Policy struct {
-	Pos     lexer.Position
-	Name    *Word    `parser:"'policy' @@"`
-	Quantum *Quantum `parser:"@@?"`
-}
-
-// Quantum is the `quantum D` that may follow a policy name.
-type Quantum struct {
-	Pos   lexer.Position
-	Value *Qty `parser:"'quantum' @@"`
-}
-
-// Machine is `machine { key value ... }`.
-type Machine struct {
-	Pos     lexer.Position
-	Entries []*MachineEntry `parser:"'machine' '{' @@* '}'"`
-}
-
-// MachineEntry is one machine key with either a quantity, a word, or a
-// word and a quantity (`memory thread 16KB`).
-type MachineEntry struct {
-	Pos   lexer.Position
-	Key   string `parser:"@(Ident | Keyword)"`
-	Word  *Word  `parser:"( @@"`
-	Value *Qty   `parser:"  @@? | @@ )"`
-}
-
 // Process is a CPython process.
 type Process struct {
 	Pos   lexer.Position
@@ -102,21 +99,6 @@ type ProcItem struct {
 	Startup *Startup `parser:"| @@"`
 }
 
-// GIL is `gil interval D`, `gil legacy [check N]` or `gil off`.
-type GIL struct {
-	Pos      lexer.Position
-	Interval *Qty `parser:"'gil' ( 'interval' @@"`
-	Legacy   bool `parser:"      | @'legacy'"`
-	Check    *Qty `parser:"        ( 'check' @@ )?"`
-	Off      bool `parser:"      | @'off' )"`
-}
-
-// Startup is `startup D`.
-type Startup struct {
-	Pos   lexer.Position
-	Value *Qty `parser:"'startup' @@"`
-}
-
 // Block is a runtime block of a process: asyncio, gevent, eventlet,
 // greenlets or coroutines, holding its members.
 type Block struct {
@@ -128,12 +110,17 @@ type Block struct {
 
 // Entity is a task, thread, greenlet, greenthread or gen: a named unit
 // with modifiers and steps. Which kind may stand where is checked later.
+// Its grammar is grammar.Entity's,
+//
+//	Entity = ("task" | "thread" | "greenlet" | "greenthread" | "gen") Str Mod* "{" Step* "}" .
+//
+// and its Parse method (entity.go) reads it.
 type Entity struct {
 	Pos  lexer.Position
-	Kind string  `parser:"@('task' | 'thread' | 'greenlet' | 'greenthread' | 'gen')"`
-	Name *Str    `parser:"@@"`
-	Mods []*Mod  `parser:"@@*"`
-	Body []*Step `parser:"'{' @@* '}'"`
+	Kind string
+	Name *Str
+	Mods []*Mod
+	Body []*Step
 }
 
 // Workload is `workload "name" { tasks }` (not runnable yet).
@@ -142,140 +129,4 @@ type Workload struct {
 	Name *Str      `parser:"'workload' @@"`
 	Mods []*Mod    `parser:"@@*"`
 	Body []*Entity `parser:"'{' @@* '}'"`
-}
-
-// Mod is an entity modifier: `x N`, `at T`, `priority P` or `nice N`.
-type Mod struct {
-	Pos   lexer.Position
-	Key   string `parser:"@('x' | 'at' | 'priority' | 'nice')"`
-	Value *Dur   `parser:"@@"`
-}
-
-// Step is one instruction of a program.
-type Step struct {
-	Pos     lexer.Position
-	Timed   *Timed   `parser:"  @@"`
-	Await   *Await   `parser:"| @@"`
-	Yield   bool     `parser:"| @'yield'"`
-	Offload *Offload `parser:"| @@"`
-	Repeat  *Repeat  `parser:"| @@"`
-	Lock    *Lock    `parser:"| @@"`
-	Switch  *Switch  `parser:"| @@"`
-}
-
-// Timed is `cpu D`, `native D`, `io D` or `sleep D`.
-type Timed struct {
-	Op  string `parser:"@('cpu' | 'native' | 'io' | 'sleep')"`
-	Dur *Dur   `parser:"@@"`
-}
-
-// Await is `await io D` or `await sleep D`.
-type Await struct {
-	Op  string `parser:"'await' @('io' | 'sleep')"`
-	Dur *Dur   `parser:"@@"`
-}
-
-// Offload is `offload { steps }`.
-type Offload struct {
-	Body []*Step `parser:"'offload' '{' @@* '}'"`
-}
-
-// Repeat is `repeat N { steps }`.
-type Repeat struct {
-	Count *Qty    `parser:"'repeat' @@"`
-	Body  []*Step `parser:"'{' @@* '}'"`
-}
-
-// Lock is `lock "name" { steps }`.
-type Lock struct {
-	Name *Str    `parser:"'lock' @@"`
-	Body []*Step `parser:"'{' @@* '}'"`
-}
-
-// Switch is `switch "name"`.
-type Switch struct {
-	Target *Str `parser:"'switch' @@"`
-}
-
-// Expect is `expect METRIC [ "(" arg ")" ] OP VALUE [within TOL]`.
-type Expect struct {
-	Pos    lexer.Position
-	Metric *Word      `parser:"'expect' @@"`
-	Arg    *MetricArg `parser:"( '(' @@ ')' )?"`
-	Op     *OpTok     `parser:"@@"`
-	Value  *Qty       `parser:"@@"`
-	Within *Within    `parser:"@@?"`
-	When   *When      `parser:"@@?"`
-	Tokens []lexer.Token
-}
-
-// When restricts an expectation to the runs of a sweep whose parameters
-// meet every condition: `when workers == 8 and switch < 5ms`.
-type When struct {
-	Pos   lexer.Position
-	Conds []*Cond `parser:"'when' @@ ( 'and' @@ )*"`
-}
-
-// Cond is one condition of a When: a parameter (written with or without
-// `$`), a comparison and a literal value.
-type Cond struct {
-	Pos   lexer.Position
-	Name  string `parser:"@(Ident | Keyword | ParamRef)"`
-	Op    *OpTok `parser:"@@"`
-	Value *Qty   `parser:"@@"`
-}
-
-// OpTok is the comparison of an expectation.
-type OpTok struct {
-	Pos  lexer.Position
-	Text string `parser:"@Op"`
-}
-
-// MetricArg is the entity a metric is about, as a string or a bare word.
-type MetricArg struct {
-	Pos  lexer.Position
-	Str  *string `parser:"  @String"`
-	Word *string `parser:"| @(Ident | Keyword)"`
-}
-
-// Within is the tolerance of `~=`.
-type Within struct {
-	Pos   lexer.Position
-	Value *Qty `parser:"'within' @@"`
-}
-
-// Dur is a duration: a quantity or a distribution.
-type Dur struct {
-	Pos   lexer.Position
-	Fixed *Qty  `parser:"  @@"`
-	Dist  *Dist `parser:"| @@"`
-}
-
-// Dist is `uniform(a, b)`, `exp(mean)` or `normal(mean, sd)`; the name is
-// checked later so that a typo gets a suggestion.
-type Dist struct {
-	Pos  lexer.Position
-	Name string `parser:"@('uniform' | 'exp' | 'normal' | Ident) '('"`
-	Args []*Qty `parser:"@@ ( ',' @@ )* ')'"`
-}
-
-// Str is a string literal, still quoted.
-type Str struct {
-	Pos lexer.Position
-	Raw string `parser:"@String"`
-}
-
-// Qty is a number token with its optional unit (`5ms`, `4`, `-5`, `8GB`),
-// or a parameter reference (`$workers`) that the sweep replaces with the
-// parameter's value of each run before the checker sees it.
-type Qty struct {
-	Pos lexer.Position
-	Raw string `parser:"@(Quantity | ParamRef)"`
-	ref string // the `$name` this Qty was written as, once substituted
-}
-
-// Word is an identifier or keyword used as a value (`policy fair`).
-type Word struct {
-	Pos  lexer.Position
-	Text string `parser:"@(Ident | Keyword)"`
 }

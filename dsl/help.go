@@ -2,6 +2,7 @@ package dsl
 
 import (
 	"sort"
+	"strings"
 
 	"github.com/gilsim/gilsim/simulator"
 )
@@ -33,13 +34,13 @@ var keywordHelp = map[string]Help{
 	"x":              {Syntax: "x N", Doc: "Replicas: N copies named name#1 ... name#N (even for x 1), expanded in place, depth first."},
 	"at":             {Syntax: "at T", Doc: "Arrival: a duration or a distribution (drawn once per replica when the file is loaded). A process's `at` is absolute; inside a process `at` counts from the end of its startup.", Default: "0"},
 	"priority":       {Syntax: "priority P", Doc: "The entity's priority under `policy priority` and the tie rules: smaller is more urgent. Takes a sign.", Default: "0"},
-	"nice":           {Syntax: "nice N", Doc: "The Linux nice value, -20..19: the weight of the entity under `policy fair`. Takes a sign.", Default: "0"},
+	"nice":           {Syntax: "nice N", Doc: "The Linux nice value, -20..19: the weight of the entity under `policy fair` (the `linux` policy does not weigh it yet). Takes a sign.", Default: "0"},
 	"gil":            {Syntax: "gil interval D | gil legacy [check N] | gil off", Doc: "The process's GIL: the new GIL of CPython 3.2+ with its switch interval, the Python 2 GIL that checks every N ticks, or none (the free-threaded build, 3.13t+).", Default: "interval 5ms", Source: "CPython >= 3.2: sys.getswitchinterval() is 0.005 (docs/semantics.md §1.2)"},
 	"interval":       {Syntax: "gil interval D", Doc: "The switch interval: how long a GIL waiter waits before asking the holder to drop it (must be > 0).", Default: "5ms", Source: "CPython's sys.setswitchinterval default"},
 	"legacy":         {Syntax: "gil legacy [check N]", Doc: "The Python 2 GIL: the holder drops it every N ticks (about a bytecode each), and waiters race for it."},
 	"check":          {Syntax: "gil legacy check N", Doc: "Ticks between the legacy GIL's checks (sys.setcheckinterval).", Default: "100", Source: "Python 2's sys.getcheckinterval()"},
 	"off":            {Syntax: "gil off", Doc: "No GIL: the free-threaded build (3.13t+), whose bytecode runs slower by `freethreading_overhead`."},
-	"startup":        {Syntax: "startup D", Doc: "Interpreter start-up: CPU time on one core that each replica of the process pays before its first entity runs.", Default: "0"},
+	"startup":        {Syntax: "startup D", Doc: "Interpreter start-up: CPU time on one core that each replica of the process pays before its first entity runs. Wins over the cost of `start`.", Default: "0, or the start method's cost with `start`"},
 	"asyncio":        {Syntax: `asyncio { task "c" ... }`, Doc: "An asyncio event loop on a thread of its own (named asyncio), running coroutines. Excluded by `gevent patched` and `eventlet patched`."},
 	"gevent":         {Syntax: `gevent patched|unpatched { greenlet "g" ... }`, Doc: "A gevent hub on a thread of its own, running greenlets. Patched, blocking io and sleep are cooperative (and plain threads and asyncio are excluded from the process); unpatched, they block the hub."},
 	"eventlet":       {Syntax: `eventlet patched|unpatched { greenthread "g" ... }`, Doc: "An eventlet hub on a thread of its own, running greenthreads; `offload` goes to its tpool of 20 threads. Patched, it excludes plain threads, asyncio and gevent."},
@@ -52,17 +53,22 @@ var keywordHelp = map[string]Help{
 	"gen":            {Syntax: `gen "name" [x N] [at T] { steps }`, Doc: "A generator of a `coroutines` block."},
 	"cpu":            {Syntax: "cpu D", Doc: "Pure-Python bytecode for D of core time: needs a core and the process's GIL (a native task needs only the core)."},
 	"native":         {Syntax: "native D", Doc: "C code that releases the GIL (hashlib, zlib, numpy) for D: needs a core, not the GIL."},
-	"io":             {Syntax: "io D", Doc: "A blocking call that completes after D. A thread releases the GIL while it waits; in asyncio it blocks the loop; under `gevent patched` or `eventlet patched` it is cooperative."},
+	"io":             {Syntax: "io D", Doc: "A blocking call that completes after D. A thread releases the GIL while it waits; in asyncio it blocks the loop (and is warned about); under `gevent patched` or `eventlet patched` it is cooperative (a call the patch does not reach is `blocking io`)."},
 	"sleep":          {Syntax: "sleep D", Doc: "time.sleep(D): behaves as `io D`."},
 	"await":          {Syntax: "await io D | await sleep D", Doc: "asyncio only: a non-blocking wait; the loop runs other coroutines meanwhile. `await sleep 0` is `yield`."},
+	"blocking":       {Syntax: "blocking io D | blocking sleep D", Doc: "A blocking call the runtime does not see (a C database driver under `gevent patched` or `eventlet patched`, time.sleep in a coroutine): it blocks its thread and everything multiplexed on it, releases the GIL and counts as io. In a plain thread it is `io D`; in a coroutine or a hub it is warned about."},
 	"yield":          {Syntax: "yield", Doc: "asyncio: await asyncio.sleep(0); gevent: gevent.sleep(0); a generator: hand control to the next one; a thread: time.sleep(0), which drops and retakes the GIL."},
 	"offload":        {Syntax: "offload { steps }", Doc: "asyncio's to_thread (the default executor: min(32, cores + 4) threads), gevent's threadpool (10) or eventlet's tpool (20): the steps run on a worker thread of the same process, under its GIL, while the caller waits cooperatively."},
 	"repeat":         {Syntax: "repeat N { steps }", Doc: "Runs the steps N times (N >= 0); looped, never expanded in memory."},
-	"lock":           {Syntax: `lock "name" { steps }`, Doc: "Holds a threading.Lock of the process instance while the steps run; waiters block. Not re-entrant."},
+	"lock":           {Syntax: `lock "name" { steps }`, Doc: "Holds a lock of the process instance while the steps run. Not re-entrant. A thread's is a threading.Lock (waiters block, releasing the GIL); an asyncio task's an asyncio.Lock (a waiter parks and the loop runs other tasks); a greenlet's a gevent or eventlet lock when patched (cooperative), a threading.Lock that blocks the hub when not."},
+	"send":           {Syntax: "send SIZE", Doc: "The sending side of a multiprocessing pipe or queue transfer (Connection.send, Queue.put): ipc_base of CPU under the GIL for pickling, then the copy of SIZE into the pipe at ipc_per_mib with the GIL released. In an asyncio task or a greenlet it blocks the loop or hub, as the real call does. Not in a native task or a workload."},
+	"recv":           {Syntax: "recv SIZE", Doc: "The receiving side of a pipe or queue transfer (Connection.recv, Queue.get) once the data is there: the copy of SIZE out of the pipe with the GIL released, then ipc_base of unpickling under the GIL. Waiting for the sender is not included: write it as `io`."},
+	"semaphore":      {Syntax: `semaphore "name" N { steps }`, Doc: "Holds one of N slots while the steps run; N >= 1. threading.Semaphore in a thread (a waiter blocks, releasing the GIL), asyncio.Semaphore in an asyncio task and gevent's BoundedSemaphore (or eventlet's Semaphore) in a greenlet: a waiter parks and the loop or hub runs the others, patched or not. One name is one semaphore of the process instance."},
+	"start":          {Syntax: "process \"name\" start [fork|forkserver|spawn] { ... }", Doc: "How multiprocessing started the process: its `startup` defaults to the start method's measured cost (machine keys process_start_fork, process_start_forkserver, process_start_spawn); an explicit `startup` wins. Bare `start` is fork, multiprocessing's default on Linux up to Python 3.13 (3.14 chose forkserver).", Default: "no start: startup 0"},
 	"switch":         {Syntax: `switch "name"`, Doc: "Moves control at once to a greenlet of the same `greenlets` block (a replica is g#k)."},
 	"uniform":        {Syntax: "uniform(a, b)", Doc: "A duration drawn uniformly between a and b, from the scenario's seeded generator."},
 	"exp":            {Syntax: "exp(mean)", Doc: "A duration drawn from an exponential distribution of that mean."},
-	"normal":         {Syntax: "normal(mean, sd)", Doc: "A duration drawn from a normal distribution, clamped at 0."},
+	"normal":         {Syntax: "normal(mean, sd)", Doc: "A duration drawn from a normal distribution, clamped at 0; when clamping raises its mean by more than 5 % (normal(1ms, 5ms) averages 2.534ms), the file is warned about."},
 	"expect":         {Syntax: `expect METRIC[("name")] OP VALUE [within TOL] [when COND]`, Doc: "An expectation that `gilsim test` checks after the run: OP is < <= > >= == or ~=, VALUE has the metric's type."},
 	"within":         {Syntax: "within P% | within VALUE", Doc: "The tolerance of `~=`: relative to the value, or absolute in the metric's type. Goes with `~=` only."},
 	"machine":        {Syntax: "machine { key value ... }", Doc: "The costs of the machine the scenario stands for; unset keys keep their calibrated defaults."},
@@ -72,46 +78,6 @@ var keywordHelp = map[string]Help{
 	"in":             {Syntax: "vary NAME in [v1, v2, ...]", Doc: "The list of values a parameter takes in a sweep."},
 	"when":           {Syntax: "expect ... when NAME OP VALUE [and ...]", Doc: "Restricts an expectation to the runs of a sweep whose parameters meet every condition."},
 	"and":            {Syntax: "when A == 1 and B < 5ms", Doc: "Joins the conditions of a `when`."},
-}
-
-// machineHelp documents the keys of the machine block; their defaults are
-// read from simulator.DefaultMachine.
-var machineHelp = map[string]Help{
-	"wakeup_latency":         {Syntax: "wakeup_latency D", Doc: "How long the OS takes to wake a thread on another core.", Source: "docs/semantics.md §6.3 and §9.3: 24 us measured on the calibration VM"},
-	"context_switch":         {Syntax: "context_switch D", Doc: "Core time charged whenever a core starts an entity other than the one it ran last (the top-level `context_switch` is the same setting).", Source: "0 so that textbook answers come out exactly; a same-core switch costs 2.2-2.7 us (docs/semantics.md §6.3)"},
-	"timer_slack":            {Syntax: "timer_slack D", Doc: "How late a timed sleep may wake.", Source: "Linux's default timer slack for normal threads, 50 us"},
-	"thread_start":           {Syntax: "thread_start D", Doc: "What Thread.start costs.", Source: "calibration: starting and joining an empty thread takes 0.119 ms, about 85 us of it Thread.start (docs/semantics.md §6.2)"},
-	"legacy_tick":            {Syntax: "legacy_tick D", Doc: "The time of one tick (about one bytecode) of the Python 2 GIL's check counter; > 0.", Source: "about 25 ns on the calibration VM's countdown loop at 2.7 speed"},
-	"legacy_signal_cost":     {Syntax: "legacy_signal_cost D", Doc: "What a contended release of the Python 2 GIL costs the releaser per check (a futex wake, a cache-line bounce).", Source: "docs/semantics.md §2: 2.7 runs two CPU threads 1.77x slower than one on 2 cores"},
-	"freethreading_overhead": {Syntax: "freethreading_overhead F", Doc: "How much slower bytecode runs under `gil off` (a factor >= 1, at most 3 decimals).", Source: "docs/semantics.md §8.1: 3.14t is about 8 % slower on x86-64 Linux"},
-	"multicore_speed":        {Syntax: "multicore_speed F", Doc: "The speed of a core running CPython work while another core is busy too (a factor in (0, 1], at most 3 decimals).", Source: "1 so that textbook answers come out exactly; the reference VM's two vCPUs measure 0.917 (calibration E1, `gilsim calibrate`)"},
-	"gil_handoff":            {Syntax: "gil_handoff futex|random|fifo", Doc: "Which waiter a release of the new GIL wakes: as the futex and glibc do (at a forced drop the requester may take the signal while still awake; otherwise the waiter blocked longest since its latest timed-wait re-entry), a random one, or the one that began waiting first.", Source: "futex: CPython 3.11 take_gil/drop_gil, glibc pthread_cond_*, Linux futex wake order (semantics.md 14.1)"},
-	"gil_signal_race":        {Syntax: "gil_signal_race P", Doc: "The chance that a requester still awake on a core of its own takes a forced drop's signal before the futex wakes a sleeper (a probability, at most 3 decimals).", Source: "fitted to the convoy rows beside one and two CPU-bound threads (calibration E3); the traced share was 73-80 % with one other waiter (semantics.md 14.1)"},
-	"tick":                   {Syntax: "tick D", Doc: "The scheduler tick of the linux policy: a CPU-bound task gives its core up to another waiting on the same core only at a tick.", Source: "4ms: HZ=250 on the reference VM; CPU-bound tasks on one CPU alternated in 4.11-4.15 ms turns (semantics.md 14.3)"},
-	"base_slice":             {Syntax: "base_slice D", Doc: "EEVDF's base slice of the linux policy, multiplied by 1 + ilog2(cores): a task keeps its core at least that long in a turn.", Source: "0.7ms: Linux 6.15+ sysctl_sched_base_slice (semantics.md 14.3)"},
-	"fork_ramp":              {Syntax: "fork_ramp D", Doc: "How long a new task must have been on a core before the linux policy's fork placement counts it there: children forked closer together than this pile up on one core.", Source: "10ms, fitted to the traced placements of the reference VM (PELT ramps over ~32 ms; semantics.md 14.3)"},
-	"balance_idle":           {Syntax: "balance_idle D", Doc: "How long a core stays idle before it pulls a task waiting on a busy core (linux policy).", Source: "5ms: an idle CPU pulled a waiting task after 3-8 ms on the reference VM (semantics.md 14.3)"},
-	"balance_busy":           {Syntax: "balance_busy D", Doc: "How long a busy core stays two or more tasks behind another before the balancer pulls one (linux policy).", Source: "100ms: a 3-vs-1 imbalance lasted 56-120 ms on the reference VM (semantics.md 14.3)"},
-	"balance_flip":           {Syntax: "balance_flip D", Doc: "The mean time, drawn within ±15 %, before a core one task behind pulls a waiting task from the other (linux policy): three CPU-bound tasks on two cores change pairs this often.", Source: "130ms: 116-148 ms on the reference VM (semantics.md 14.3)"},
-	"gil_steal_cost":         {Syntax: "gil_steal_cost D", Doc: "How long after a forced drop a requester that took the signal runs with the GIL (the drop, the signal, the take; no OS wake-up).", Source: "5us, fitted to the E4 rows of two CPU-bound threads at 0.05 and 0.01 ms intervals (calibration E4)"},
-	"gil_reentry":            {Syntax: "gil_reentry D", Doc: "How long after its timed wait expired a GIL waiter is still awake re-entering the wait: a forced drop later than that finds it blocked again.", Source: "a few hundred ns to a µs between the request and the holder's signal (semantics.md 14.1); fitted with gil_signal_race"},
-	"asyncio_switch":         {Syntax: "asyncio_switch D", Doc: "What an asyncio hand-off costs: a task that awaits sleep(0) and is resumed.", Source: "calibration: asyncio_await_sleep0_us = 1.499"},
-	"gevent_switch":          {Syntax: "gevent_switch D", Doc: "What a switch through the gevent hub costs.", Source: "calibration: gevent_sleep0_us_patched = 1.17"},
-	"eventlet_switch":        {Syntax: "eventlet_switch D", Doc: "What a switch through the eventlet hub costs.", Source: "docs/semantics.md §11.8: eventlet.sleep(0) takes 2.6 us"},
-	"greenlet_switch":        {Syntax: "greenlet_switch D", Doc: "What a raw greenlet switch costs.", Source: "0 so that the language's examples come out exactly; measured 0.117 us (docs/semantics.md §12.2)"},
-	"generator_switch":       {Syntax: "generator_switch D", Doc: "What resuming a generator costs.", Source: "0 so that the language's examples come out exactly; measured 0.024 us (docs/semantics.md §13.2)"},
-	"trampoline_dispatch":    {Syntax: "trampoline_dispatch D", Doc: "What the trampoline of a `coroutines` block costs per step, besides the switch.", Source: "0 by default, as generator_switch; measured 35 ns (docs/semantics.md §13.2)"},
-	"memory":                 {Syntax: "memory SIZE | memory KIND SIZE", Doc: "The machine's total memory (0 = unlimited), or what one unit of a kind takes: process, thread, coroutine, greenlet, greenthread, raw_greenlet, gen.", Source: "the reference machine has 24 GiB"},
-}
-
-var memoryHelp = map[string]Help{
-	"process":      {Doc: "Resident memory of one CPython process.", Source: "RSS of a fresh CPython 3.11.2 (`gilsim calibrate` on the reference VM)"},
-	"thread":       {Doc: "Memory of one thread.", Source: "calibration E8: RSS per thread at 10,000 threads"},
-	"coroutine":    {Doc: "Memory of one asyncio task.", Source: "calibration E8: RSS per task at 10,000 tasks"},
-	"greenlet":     {Doc: "Memory of one gevent greenlet.", Source: "calibration E8: RSS per greenlet at 10,000 greenlets"},
-	"greenthread":  {Doc: "Memory of one eventlet greenthread.", Source: "docs/semantics.md §11.8"},
-	"raw_greenlet": {Doc: "Memory of one greenlet of a `greenlets` block.", Source: "docs/semantics.md §12.2"},
-	"gen":          {Doc: "Memory of one generator.", Source: "docs/semantics.md §13.2"},
 }
 
 var policyHelp = map[string]string{
@@ -134,56 +100,51 @@ var modelHelp = map[string]string{
 	simulator.ModelGeventUnpatched: "greenlets on an unpatched gevent hub: blocking calls block it",
 }
 
-// machineDefault is a machine key's default as written in a file.
-func machineDefault(key string) string {
-	m := simulator.DefaultMachine()
-	if f, ok := machineDurations[key]; ok {
-		return simulator.FormatDuration(*f(&m))
-	}
-	switch key {
-	case "freethreading_overhead":
-		return permille(m.FreeThreadingOverheadPermille)
-	case "multicore_speed":
-		return permille(m.MulticoreSpeedPermille)
-	case "gil_handoff":
-		return m.GILHandoff.String()
-	case "gil_signal_race":
-		return permille(m.GILSignalRace)
-	case "memory":
-		return simulator.FormatSize(m.MemTotal)
-	}
-	return ""
-}
-
-func permille(v int64) string {
-	return simulator.FormatNumber(float64(v) / 1000)
-}
-
 // KeywordHelp documents a keyword in its main role.
 func KeywordHelp(word string) (Help, bool) {
 	h, ok := keywordHelp[word]
 	return h, ok
 }
 
-// MachineKeyHelp documents a key of the machine block, with its default.
+// MachineKeyHelp documents a key of the machine block, with its default:
+// its row of simulator.MachineParams.
 func MachineKeyHelp(key string) (Help, bool) {
-	h, ok := machineHelp[key]
-	if ok {
-		h.Default = machineDefault(key)
+	if strings.Contains(key, " ") {
+		return Help{}, false
 	}
-	return h, ok
+	p, ok := simulator.MachineParamByKey(key)
+	if !ok {
+		return Help{}, false
+	}
+	return machineParamHelp(p), true
 }
 
 // MemoryKindHelp documents a KIND of `memory KIND SIZE`, with its default.
 func MemoryKindHelp(kind string) (Help, bool) {
-	h, ok := memoryHelp[kind]
-	if !ok {
-		return h, false
+	p, ok := simulator.MachineParamByKey("memory " + kind)
+	if !ok || kind == "" {
+		return Help{}, false
 	}
-	m := simulator.DefaultMachine()
-	h.Syntax = "memory " + kind + " SIZE"
-	h.Default = simulator.FormatSize(*memoryKinds[kind](&m))
-	return h, true
+	return machineParamHelp(p), true
+}
+
+// machineParamHelp is a row of simulator.MachineParams as help: the
+// syntax from its kind, the default as a file writes it.
+func machineParamHelp(p simulator.MachineParam) Help {
+	syntax := p.Key + " D"
+	switch {
+	case p.Key == "memory":
+		syntax = "memory SIZE | memory KIND SIZE"
+	case p.Kind == simulator.ParamSize:
+		syntax = p.Key + " SIZE"
+	case p.Kind == simulator.ParamFactor:
+		syntax = p.Key + " F"
+	case p.Kind == simulator.ParamChance:
+		syntax = p.Key + " P"
+	case p.Kind == simulator.ParamHandoff:
+		syntax = p.Key + " " + strings.Join(simulator.GILHandoffNames(), "|")
+	}
+	return Help{Syntax: syntax, Doc: p.Doc, Default: p.Format(p.Default), Source: p.Source}
 }
 
 // MetricHelp documents a metric of a scenario's expectations, or with

@@ -3,6 +3,7 @@ package dsl
 import (
 	"fmt"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -16,7 +17,8 @@ var keywords = []string{
 	"gil", "interval", "legacy", "check", "off", "startup",
 	"asyncio", "gevent", "eventlet", "greenlets", "coroutines",
 	"patched", "unpatched", "greenlet", "greenthread", "gen",
-	"cpu", "native", "io", "sleep", "await", "yield", "offload", "repeat", "lock", "switch",
+	"cpu", "native", "io", "sleep", "await", "yield", "offload", "repeat", "lock", "switch", "blocking",
+	"send", "recv", "semaphore", "start",
 	"uniform", "exp", "normal",
 	"expect", "within", "machine", "workload", "param", "vary", "in", "when", "and",
 }
@@ -34,36 +36,44 @@ var keywordSet = func() map[string]bool {
 // token that checkQuantityShape can reject with a precise message rather
 // than as a number followed by a stray identifier. Rules are tried in
 // order; lower-case rule names are skipped by the lexer.
-var lexerDef = lexer.MustSimple([]lexer.SimpleRule{
-	{Name: "whitespace", Pattern: `[ \t\r\n]+`},
-	{Name: "comment", Pattern: `#[^\r\n]*`},
-	{Name: "String", Pattern: `"(?:\\[^\r\n]|[^"\\\r\n])*"`},
-	{Name: "BadString", Pattern: `"(?:\\[^\r\n]|[^"\\\r\n])*\\?`},
-	{Name: "Quantity", Pattern: `-?[0-9][\p{L}\p{N}_.%]*`},
-	{Name: "Keyword", Pattern: `(?:` + strings.Join(keywords, "|") + `)\b`},
-	{Name: "Ident", Pattern: `[A-Za-z_][A-Za-z0-9_]*`},
-	{Name: "ParamRef", Pattern: `\$[A-Za-z_][A-Za-z0-9_]*`},
-	{Name: "Op", Pattern: `<=|>=|==|~=|<|>`},
-	{Name: "Punct", Pattern: `[{}(),=\[\]]`},
-	{Name: "Bad", Pattern: `.`},
+//
+// The definition is built on first use, not at start-up: it compiles
+// eleven regular expressions, scan finds the tokens without them, and
+// only participle needs the definition itself.
+var lexerDef = sync.OnceValue(func() *lexer.StatefulDefinition {
+	return lexer.MustSimple([]lexer.SimpleRule{
+		{Name: "whitespace", Pattern: `[ \t\r\n]+`},
+		{Name: "comment", Pattern: `#[^\r\n]*`},
+		{Name: "String", Pattern: `"(?:\\[^\r\n]|[^"\\\r\n])*"`},
+		{Name: "BadString", Pattern: `"(?:\\[^\r\n]|[^"\\\r\n])*\\?`},
+		{Name: "Quantity", Pattern: `-?[0-9][\p{L}\p{N}_.%]*`},
+		{Name: "Keyword", Pattern: `(?:` + strings.Join(keywords, "|") + `)\b`},
+		{Name: "Ident", Pattern: `[A-Za-z_][A-Za-z0-9_]*`},
+		{Name: "ParamRef", Pattern: `\$[A-Za-z_][A-Za-z0-9_]*`},
+		{Name: "Op", Pattern: `<=|>=|==|~=|<|>`},
+		{Name: "Punct", Pattern: `[{}(),=\[\]]`},
+		{Name: "Bad", Pattern: `.`},
+	})
 })
 
 // maxDepth bounds the nesting of { } blocks, so that the recursive parser
 // and checker never run out of stack on a hostile file.
 const maxDepth = 200
 
-var (
-	symbols      = lexerDef.Symbols()
-	tokString    = symbols["String"]
-	tokBadString = symbols["BadString"]
-	tokQuantity  = symbols["Quantity"]
-	tokKeyword   = symbols["Keyword"]
-	tokIdent     = symbols["Ident"]
-	tokParamRef  = symbols["ParamRef"]
-	tokPunct     = symbols["Punct"]
-	tokBad       = symbols["Bad"]
-	tokComment   = symbols["comment"]
-	tokOp        = symbols["Op"]
+// The token types, as lexerDef numbers its rules: EOF is -1 and the rules
+// follow from -2 in order (TestTokenTypes checks them against lexerDef's
+// symbols).
+const (
+	tokComment   lexer.TokenType = -3
+	tokString    lexer.TokenType = -4
+	tokBadString lexer.TokenType = -5
+	tokQuantity  lexer.TokenType = -6
+	tokKeyword   lexer.TokenType = -7
+	tokIdent     lexer.TokenType = -8
+	tokParamRef  lexer.TokenType = -9
+	tokOp        lexer.TokenType = -10
+	tokPunct     lexer.TokenType = -11
+	tokBad       lexer.TokenType = -12
 )
 
 // lex turns src into tokens (without whitespace and comments, ending with
@@ -72,10 +82,27 @@ var (
 // UTF-8.
 func lex(filename string, src string, errs *errorSink) []lexer.Token {
 	toks := scan(filename, src)
+	checkTokens(src, toks, errs)
+	return toks
+}
+
+// checkTokens reports the lexical errors of toks, the tokens of src.
+func checkTokens(src string, toks []lexer.Token, errs *errorSink) {
 	depth := 0
+	blocking := 0 // `blocking` keywords in a row
 	for ti, t := range toks {
 		if t.EOF() {
 			break
+		}
+		// A step after `blocking` is parsed within it: a long run of them
+		// would nest the parsers past any stack (a run of two is already
+		// the checker's error).
+		if t.Type == tokKeyword && t.Value == "blocking" {
+			if blocking++; blocking == maxDepth+1 && !errs.full() {
+				errs.add(toks[ti-maxDepth].Pos, "%s", blockingTwice)
+			}
+		} else {
+			blocking = 0
 		}
 		if errs.full() {
 			continue
@@ -116,7 +143,6 @@ func lex(filename string, src string, errs *errorSink) []lexer.Token {
 			}
 		}
 	}
-	return toks
 }
 
 func describeRune(s string) string {
@@ -215,8 +241,16 @@ var units = map[string]unitInfo{
 	"KB": {kind: unitSize, scale: 1 << 10},
 	"MB": {kind: unitSize, scale: 1 << 20},
 	"GB": {kind: unitSize, scale: 1 << 30},
-	"%":  {kind: unitPercent, scale: 1},
+	// KiB, MiB and GiB are the same powers of 1024, spelled as the
+	// results print sizes (8.773MiB), so a printed size can be pasted
+	"KiB": {kind: unitSize, scale: 1 << 10},
+	"MiB": {kind: unitSize, scale: 1 << 20},
+	"GiB": {kind: unitSize, scale: 1 << 30},
+	"%":   {kind: unitPercent, scale: 1},
 }
+
+// unitNames are the units in a fixed order, for suggestions.
+var unitNames = []string{"ns", "us", "µs", "ms", "s", "B", "KB", "MB", "GB", "KiB", "MiB", "GiB"}
 
 type unitKind uint8
 
@@ -232,7 +266,33 @@ type unitInfo struct {
 	scale uint64
 }
 
-func isUnit(s string) bool { _, ok := units[s]; return ok }
+func isUnit(s string) bool { _, ok := unitFor(s); return ok }
+
+// unitFor is units[s] without hashing s: every number of a file is looked
+// up (TestUnitFor checks that the two agree).
+func unitFor(s string) (unitInfo, bool) {
+	switch s {
+	case "ns":
+		return unitInfo{kind: unitDuration, scale: 1}, true
+	case "us", "µs", "μs":
+		return unitInfo{kind: unitDuration, scale: 1_000}, true
+	case "ms":
+		return unitInfo{kind: unitDuration, scale: 1_000_000}, true
+	case "s":
+		return unitInfo{kind: unitDuration, scale: 1_000_000_000}, true
+	case "B":
+		return unitInfo{kind: unitSize, scale: 1}, true
+	case "KB", "KiB":
+		return unitInfo{kind: unitSize, scale: 1 << 10}, true
+	case "MB", "MiB":
+		return unitInfo{kind: unitSize, scale: 1 << 20}, true
+	case "GB", "GiB":
+		return unitInfo{kind: unitSize, scale: 1 << 30}, true
+	case "%":
+		return unitInfo{kind: unitPercent, scale: 1}, true
+	}
+	return unitInfo{}, false
+}
 
 // splitQuantity splits a Quantity token into sign, digits (with the
 // decimal point, if any) and unit. ok is false when the digits are not
@@ -272,6 +332,6 @@ func checkQuantityShape(t lexer.Token, errs *errorSink) {
 	case len(unit) >= 2 && (unit[0] == 'e' || unit[0] == 'E') && (unit[1] >= '0' && unit[1] <= '9' || unit[1] == '-' || unit[1] == '+'):
 		errs.add(t.Pos, "exponents are not allowed in numbers: %s", s)
 	default:
-		errs.add(t.Pos, "unknown unit %q in %s: durations take ns, us, µs, ms or s; sizes B, KB, MB or GB", unit, s)
+		errs.add(t.Pos, "unknown unit %q in %s: durations take ns, us, µs, ms or s; sizes B, KB, MB or GB%s", unit, s, didYouMean(unit, unitNames))
 	}
 }

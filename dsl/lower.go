@@ -2,7 +2,6 @@ package dsl
 
 import (
 	"math/rand/v2"
-	"strconv"
 
 	"github.com/gilsim/gilsim/simulator"
 )
@@ -30,26 +29,37 @@ func defaultPolicy(p *program) simulator.PolicyKind {
 // refused anything past simulator.MaxEntities.
 func lower(p *program) *simulator.Scenario {
 	sc := &simulator.Scenario{
-		Title:   p.title,
-		Seed:    p.seed,
-		Cores:   p.cores,
-		Policy:  defaultPolicy(p),
-		Quantum: p.quantum,
-		Machine: p.machine,
-		Expects: p.expects,
+		Title:    p.title,
+		Seed:     p.seed,
+		Cores:    p.cores,
+		Policy:   defaultPolicy(p),
+		Quantum:  p.quantum,
+		Machine:  p.machine,
+		Expects:  p.expects,
+		Warnings: p.warnings, // found checking this run's values
 	}
 	resolveSwitchTargets(p.switches)
 
-	nProc := 0
+	nProc, nNative := 0, 0
 	for _, t := range p.tops {
 		nProc += int(reps(t.x))
+		if t.native {
+			nNative += int(reps(t.x))
+		}
 	}
 	procs := make([]simulator.Process, nProc)
 	sc.Processes = make([]*simulator.Process, 0, nProc)
+	// the one thread of each native process, all in one block
+	natives := make([]simulator.Thread, nNative)
+	nativePtrs := make([]*simulator.Thread, nNative)
 	arrivals := newArrivals(p.seed)
 
 	for _, t := range p.tops {
-		names := replicaNames(t.name, t.x)
+		one := []string{t.name}
+		names := one[:]
+		if t.x != 0 {
+			names = replicaNames(t.name, t.x)
+		}
 		for _, name := range names {
 			pr := &procs[len(sc.Processes)]
 			sc.Processes = append(sc.Processes, pr)
@@ -59,15 +69,21 @@ func lower(p *program) *simulator.Scenario {
 			pr.Pos = t.pos
 			if t.native {
 				pr.Native = true
-				pr.Threads = []*simulator.Thread{{
+				th := &natives[0]
+				natives = natives[1:]
+				*th = simulator.Thread{
 					Name: pr.Name, Kind: simulator.ThreadPlain, Arrival: pr.Arrival,
 					Priority: t.priority, Nice: t.nice, Steps: t.steps, Pos: t.pos,
-				}}
+				}
+				nativePtrs[0] = th
+				pr.Threads = nativePtrs[:1:1]
+				nativePtrs = nativePtrs[1:]
 				continue
 			}
 			pr.GIL = t.gil
 			pr.Startup = t.startup
 			pr.Locks = t.locks
+			pr.LockSizes = lockSizes(t.lockSize)
 			pr.Threads = lowerThreads(t.threads, arrivals)
 		}
 	}
@@ -140,27 +156,51 @@ func lowerMembers(ms []*memberT, arrivals *arrivals) []*simulator.Member {
 
 // replicaNames returns name#1 … name#x for a replicated entity (even
 // with x 1), else just name. The names are cut from one string so that a
-// million replicas cost one allocation, not a million.
+// million replicas cost one allocation, not a million; the replica number
+// is counted up in decimal in place rather than formatted each time.
 func replicaNames(name string, x int64) []string {
 	if x == 0 {
 		return []string{name}
 	}
-	var buf []byte
-	ends := make([]int, x)
-	for k := int64(1); k <= x; k++ {
+	size := 0
+	for lo, digits := int64(1), 1; lo <= x; lo, digits = lo*10, digits+1 {
+		hi := min(x, lo*10-1)
+		size += int(hi-lo+1) * (len(name) + 1 + digits)
+	}
+	buf := make([]byte, 0, size)
+	num := []byte{'1'}
+	for range x {
 		buf = append(buf, name...)
 		buf = append(buf, '#')
-		buf = strconv.AppendInt(buf, k, 10)
-		ends[k-1] = len(buf)
+		buf = append(buf, num...)
+		num = incDecimal(num)
 	}
 	all := string(buf)
 	out := make([]string, x)
 	start := 0
-	for i, end := range ends {
+	num = num[:1]
+	num[0] = '1'
+	for i := range out {
+		end := start + len(name) + 1 + len(num)
 		out[i] = all[start:end]
 		start = end
+		num = incDecimal(num)
 	}
 	return out
+}
+
+// incDecimal adds one to the decimal number d, in place when it keeps its
+// length.
+func incDecimal(d []byte) []byte {
+	for i := len(d) - 1; i >= 0; i-- {
+		if d[i] < '9' {
+			d[i]++
+			return d
+		}
+		d[i] = '0'
+	}
+	d[0] = '1'
+	return append(d, '0')
 }
 
 // resolveSwitchTargets turns each `switch` into an index into its block's
@@ -207,7 +247,7 @@ func lowerWorkload(p *program) *simulator.Workload {
 	wt := p.workload
 	w := &simulator.Workload{
 		Title: p.title, Name: wt.name, Seed: p.seed, Cores: p.cores, Policy: p.policy,
-		Quantum: p.quantum, Machine: p.machine, Locks: wt.locks, Expects: p.expects, Pos: wt.pos,
+		Quantum: p.quantum, Machine: p.machine, Locks: wt.locks, LockSizes: lockSizes(wt.lockSize), Expects: p.expects, Pos: wt.pos,
 	}
 	n := 0
 	for _, t := range wt.tasks {
@@ -224,4 +264,15 @@ func lowerWorkload(p *program) *simulator.Workload {
 		}
 	}
 	return w
+}
+
+// lockSizes is a process's Process.LockSizes: nil when it holds no
+// semaphore, so that a scenario of plain locks stays as it was.
+func lockSizes(sizes []int64) []int64 {
+	for _, n := range sizes {
+		if n > 0 {
+			return sizes
+		}
+	}
+	return nil
 }

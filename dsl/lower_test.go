@@ -3,6 +3,7 @@ package dsl
 import (
 	"math"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -80,6 +81,7 @@ func TestMachineBlock(t *testing.T) {
     gil_handoff fifo  gil_signal_race 0.5  gil_reentry 3us  gil_steal_cost 4us  tick 10ms  base_slice 1ms
     fork_ramp 20ms  balance_idle 6ms  balance_busy 90ms  balance_flip 120ms  asyncio_switch 1us  gevent_switch 2us  eventlet_switch 3us
     greenlet_switch 100ns  generator_switch 20ns  trampoline_dispatch 30ns
+    process_start_fork 2ms  process_start_forkserver 9ms  process_start_spawn 30ms  ipc_base 40us  ipc_per_mib 2ms
     multicore_speed 0.9
     memory process 20MB  memory thread 16KB  memory coroutine 1KB  memory greenlet 8KB
     memory greenthread 7KB  memory raw_greenlet 5KB  memory gen 0.5KB  memory 8GB
@@ -91,6 +93,7 @@ func TestMachineBlock(t *testing.T) {
 		Tick: 10_000_000, BaseSlice: 1_000_000, ForkRamp: 20_000_000, BalanceIdle: 6_000_000, BalanceBusy: 90_000_000, BalanceFlip: 120_000_000,
 		AsyncioSwitch: 1000, GeventSwitch: 2000, EventletSwitch: 3000, GreenletSwitch: 100, GeneratorSwitch: 20,
 		TrampolineDispatch: 30, MulticoreSpeedPermille: 900,
+		ProcessStartFork: 2_000_000, ProcessStartForkserver: 9_000_000, ProcessStartSpawn: 30_000_000, IPCBase: 40_000, IPCPerMiB: 2_000_000,
 		MemProcess: 20 << 20, MemThread: 16 << 10, MemCoroutine: 1 << 10, MemGreenlet: 8 << 10,
 		MemGreenthread: 7 << 10, MemRawGreenlet: 5 << 10, MemGenerator: 512, MemTotal: 8 << 30,
 	}
@@ -493,5 +496,26 @@ func TestMillionEntities(t *testing.T) {
 	_, err = Parse("t.sim", []byte(`scenario "big" { task "t" x 1000000000 { cpu 1ms } }`))
 	if err == nil || !strings.Contains(err.Error(), "scenario would expand to 1000000000 entities (about 1145 GiB of memory to simulate); the limit is 1000000") {
 		t.Errorf("got %v", err)
+	}
+}
+
+// TestReplicaNames: name#1 … name#x across every change of width.
+func TestReplicaNames(t *testing.T) {
+	for _, x := range []int64{0, 1, 2, 9, 10, 11, 99, 100, 101, 999, 1000, 1001, 12345} {
+		got := replicaNames("ab", x)
+		if x == 0 {
+			if len(got) != 1 || got[0] != "ab" {
+				t.Fatal(got)
+			}
+			continue
+		}
+		if int64(len(got)) != x {
+			t.Fatal(x, len(got))
+		}
+		for k := range got {
+			if want := "ab#" + strconv.Itoa(k+1); got[k] != want {
+				t.Fatalf("x=%d k=%d got %q want %q", x, k, got[k], want)
+			}
+		}
 	}
 }

@@ -49,7 +49,7 @@ var headerWords = map[string]bool{
 	"scenario": true, "process": true, "task": true, "thread": true, "greenlet": true,
 	"greenthread": true, "gen": true, "workload": true, "asyncio": true, "gevent": true,
 	"eventlet": true, "greenlets": true, "coroutines": true, "machine": true,
-	"repeat": true, "lock": true, "offload": true,
+	"repeat": true, "lock": true, "offload": true, "semaphore": true,
 }
 
 var namedKinds = map[string]bool{
@@ -166,7 +166,7 @@ func (o *Outline) build() {
 	}
 }
 
-var modWords = map[string]bool{"x": true, "at": true, "priority": true, "nice": true}
+var modWords = map[string]bool{"x": true, "at": true, "priority": true, "nice": true, "start": true}
 
 // headerPart reports whether t may stand among the modifiers of an
 // entity's header: `x 4 at uniform(1ms, 2ms) nice -5`.

@@ -7,63 +7,82 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/alecthomas/participle/v2"
 	"github.com/alecthomas/participle/v2/lexer"
 
+	"github.com/gilsim/gilsim/dsl/internal/grammar"
 	"github.com/gilsim/gilsim/simulator"
 )
 
 // MaxFileSize is the largest scenario file Parse and ParseFile accept.
 const MaxFileSize = 16 << 20
 
-var parserOptions = []participle.Option{
-	participle.Lexer(lexerDef),
-	participle.UseLookahead(participle.MaxLookahead),
+// The participle parsers are built on first use: building them takes
+// milliseconds and megabytes, which a program that reads no scenario
+// (gilsim version, gilsim help) should not pay at start-up.
+
+func parserOptions() []participle.Option {
+	return []participle.Option{
+		participle.Lexer(lexerDef()),
+		participle.UseLookahead(participle.MaxLookahead),
+	}
 }
 
-var parser = participle.MustBuild[File](parserOptions...)
+// parser parses every file: participle, with the grammar's outer nodes
+// and the Parseable Entity (grammar.go).
+var parser = sync.OnceValue(func() *participle.Parser[File] {
+	return participle.MustBuild[File](parserOptions()...)
+})
 
-// itemParsers re-parse one item on its own to find where it really went
-// wrong (see deepen).
-var itemParsers = func() map[string]func(*lexer.PeekingLexer) error {
+// grammarParser is participle with package grammar whole: it words the
+// error of a file that parser refuses, and its EBNF is Grammar's.
+var grammarParser = sync.OnceValue(func() *participle.Parser[grammar.File] {
+	return participle.MustBuild[grammar.File](parserOptions()...)
+})
+
+// itemParsers re-parse one item on its own, with the grammar, to find
+// where it really went wrong (see deepen).
+var itemParsers = sync.OnceValue(func() map[string]func(*lexer.PeekingLexer) error {
 	m := map[string]func(*lexer.PeekingLexer) error{}
 	add := func(p func(*lexer.PeekingLexer) error, words ...string) {
 		for _, w := range words {
 			m[w] = p
 		}
 	}
-	add(itemParser[Entity](), "task", "thread", "greenlet", "greenthread", "gen")
-	add(itemParser[Process](), "process")
-	add(itemParser[Setting](), "seed", "cores", "context_switch", "quantum")
-	add(itemParser[Policy](), "policy")
-	add(itemParser[Machine](), "machine")
-	add(itemParser[Expect](), "expect")
-	add(itemParser[Workload](), "workload")
-	add(itemParser[ParamLine](), "param")
-	add(itemParser[VaryLine](), "vary")
-	add(itemParser[When](), "when")
-	add(itemParser[GIL](), "gil")
-	add(itemParser[Startup](), "startup")
-	add(itemParser[Block](), "asyncio", "gevent", "eventlet", "greenlets", "coroutines")
-	add(itemParser[Step](), "cpu", "native", "io", "sleep", "await", "yield", "offload", "repeat", "lock", "switch")
-	add(itemParser[Mod](), "x", "at", "priority", "nice")
-	add(itemParser[MachineEntry](), machineKeys...)
-	add(itemParser[parenArg](), "(")
+	add(itemParser[grammar.Entity](), "task", "thread", "greenlet", "greenthread", "gen")
+	add(itemParser[grammar.Process](), "process")
+	add(itemParser[grammar.Setting](), "seed", "cores", "context_switch", "quantum")
+	add(itemParser[grammar.Policy](), "policy")
+	add(itemParser[grammar.Machine](), "machine")
+	add(itemParser[grammar.Expect](), "expect")
+	add(itemParser[grammar.Workload](), "workload")
+	add(itemParser[grammar.ParamLine](), "param")
+	add(itemParser[grammar.VaryLine](), "vary")
+	add(itemParser[grammar.When](), "when")
+	add(itemParser[grammar.GIL](), "gil")
+	add(itemParser[grammar.Startup](), "startup")
+	add(itemParser[grammar.Block](), "asyncio", "gevent", "eventlet", "greenlets", "coroutines")
+	add(itemParser[grammar.Step](), "cpu", "native", "io", "sleep", "await", "yield", "offload", "repeat", "lock", "switch", "send", "recv", "semaphore", "blocking")
+	add(itemParser[grammar.Mod](), "x", "at", "priority", "nice", "start")
+	add(itemParser[grammar.MachineEntry](), machineKeys...)
+	add(itemParser[grammar.ParenArg](), "(")
 	return m
-}()
+})
 
 func itemParser[T any]() func(*lexer.PeekingLexer) error {
-	p := participle.MustBuild[T](parserOptions...)
+	p := participle.MustBuild[T](parserOptions()...)
 	return func(l *lexer.PeekingLexer) error {
 		_, err := p.ParseFromLexer(l, participle.AllowTrailing(true))
 		return err
 	}
 }
 
-// Grammar returns the EBNF of the scenario grammar, as participle sees it.
-func Grammar() string { return parser.String() }
+// Grammar returns the EBNF of the scenario grammar, as participle sees
+// it: package grammar's, where every node is written in struct tags.
+func Grammar() string { return grammarParser().String() }
 
 // ParseFile reads the scenario file at path and parses it (see Parse).
 // Files larger than MaxFileSize are refused.
@@ -124,16 +143,21 @@ func Parse(filename string, src []byte) (*simulator.Scenario, error) {
 }
 
 // syntax is a file that lexes and parses: its text (without a leading
-// byte-order mark), its tokens (without comments, ending with EOF) and its
-// tree, not yet checked.
+// byte-order mark) and its tree, not yet checked; refs reports whether it
+// holds a `$name`.
 type syntax struct {
 	text string
-	toks []lexer.Token
 	ast  *File
+	refs bool
 }
 
 // parseSyntax lexes and parses src: every lexical error, or the first
 // syntax error, comes back as an ErrorList. Nothing is checked yet.
+//
+// The scanner's tokens go straight into participle's PeekingLexer, lex's
+// checks read them there, and participle parses them (parser). A file
+// participle refuses is parsed again by the grammar alone
+// (grammarParser), which finds and words its error as it always has.
 func parseSyntax(filename string, src []byte) (*syntax, error) {
 	if len(src) > MaxFileSize {
 		return nil, tooLarge(filename, int64(len(src)))
@@ -145,16 +169,41 @@ func parseSyntax(filename string, src []byte) (*syntax, error) {
 		errs.add(invalidUTF8Pos(filename, text), "the file is not valid UTF-8")
 		return nil, errs.list(text)
 	}
-	toks := lex(filename, text, errs)
+	sc := newScanner(filename, text, false)
+	peek, err := lexer.Upgrade(sc)
+	if err != nil {
+		return nil, err // the scanner never fails
+	}
+	toks := peek.Range(0, lexer.RawCursor(sc.n))
+	checkTokens(text, toks, errs)
 	if !errs.empty() {
 		return nil, errs.list(text)
 	}
-	ast, err := parseTokens(toks)
+	ast, err := parser().ParseFromLexer(peek)
 	if err != nil {
-		syntaxError(err, toks, errs)
-		return nil, errs.list(text)
+		gast, gerr := parseGrammar(toks)
+		if gerr != nil {
+			syntaxError(gerr, toks, errs)
+			return nil, errs.list(text)
+		}
+		// The grammar takes what the Parseable refused: that is a bug of
+		// the Parseable (FuzzParseable looks for them), but the grammar's
+		// tree is the right one.
+		ast = fromGrammar(gast)
 	}
-	return &syntax{text: text, toks: toks, ast: ast}, nil
+	ownTokens(ast)
+	return &syntax{text: text, ast: ast, refs: sc.refs}, nil
+}
+
+// ownTokens gives each expectation's tokens a slice of their own:
+// participle hands out a window on the PeekingLexer's array of every
+// token of the file, which the tree must not keep alive.
+func ownTokens(f *File) {
+	for _, it := range f.Scenario.Items {
+		if e := it.Expect; e != nil {
+			e.Tokens = slices.Clip(slices.Clone(e.Tokens))
+		}
+	}
 }
 
 func invalidUTF8Pos(filename, text string) lexer.Position {
@@ -185,12 +234,13 @@ func (l *sliceLexer) Next() (lexer.Token, error) {
 	return t, nil
 }
 
-func parseTokens(toks []lexer.Token) (*File, error) {
+// parseGrammar parses toks with the grammar alone.
+func parseGrammar(toks []lexer.Token) (*grammar.File, error) {
 	peek, err := lexer.Upgrade(&sliceLexer{toks: toks})
 	if err != nil {
 		return nil, err
 	}
-	return parser.ParseFromLexer(peek)
+	return grammarParser().ParseFromLexer(peek)
 }
 
 // valueAfter says what a keyword needs next, for the message that points
@@ -223,9 +273,13 @@ var valueAfter = map[string]string{
 	"io":             "a duration: io 5ms",
 	"sleep":          "a duration: sleep 5ms",
 	"await":          "io or sleep: await io 5ms",
+	"blocking":       "io or sleep: blocking io 5ms",
 	"repeat":         "a count and a block: repeat 3 { ... }",
 	"lock":           "a name in quotes and a block: lock \"name\" { ... }",
 	"switch":         "a greenlet name in quotes: switch \"name\"",
+	"send":           "a size: send 64KB",
+	"recv":           "a size: recv 64KB",
+	"semaphore":      "a name in quotes, a size and a block: semaphore \"name\" 10 { ... }",
 	"offload":        "a block: offload { ... }",
 	"expect":         "a metric: expect makespan < 1s",
 	"within":         "a tolerance: within 5% or within 2ms",
@@ -265,6 +319,10 @@ func syntaxError(err error, toks []lexer.Token, errs *errorSink) {
 			errs.add(prev.Pos, "`%s` needs %s", prev.Value, need)
 			return
 		}
+		if i > 1 && prev.Type == tokString && toks[i-2].Type == tokKeyword && toks[i-2].Value == "semaphore" {
+			errs.add(bad.Pos, "`semaphore` needs a size after its name: semaphore %s 10 { ... }", prev.Value)
+			return
+		}
 		if prev.Type == tokPunct && prev.Value == "=" {
 			errs.add(prev.Pos, "`=` needs a value: param workers = 4")
 			return
@@ -292,6 +350,9 @@ func syntaxError(err error, toks []lexer.Token, errs *errorSink) {
 		errs.add(pos, "a file holds exactly one scenario")
 	case bad.Type == tokIdent && keywordSet[strings.ToLower(bad.Value)]:
 		errs.add(pos, "unexpected %s: keywords are lower-case (%s)", describeToken(bad), strings.ToLower(bad.Value))
+	case bad.Type == tokIdent && suggest(bad.Value, keywords) != "":
+		// a misspelled keyword: `proces`, `thraed`, `asynco`
+		errs.add(pos, "unknown word `%s`; did you mean %s?", bad.Value, suggest(bad.Value, keywords))
 	default:
 		errs.add(pos, "unexpected %s%s", describeToken(bad), hint)
 	}
@@ -315,7 +376,7 @@ func deepen(ute *participle.UnexpectedTokenError, toks []lexer.Token) *participl
 		if t.Type != tokKeyword && t.Type != tokPunct && t.Type != tokIdent {
 			return ute
 		}
-		reparse, ok := itemParsers[t.Value]
+		reparse, ok := itemParsers()[t.Value]
 		if !ok {
 			return ute
 		}
@@ -340,11 +401,6 @@ func deepen(ute *participle.UnexpectedTokenError, toks []lexer.Token) *participl
 	return ute
 }
 
-// parenArg is the `( arg )` of a metric, for deepen.
-type parenArg struct {
-	Arg *MetricArg `parser:"'(' @@ ')'"`
-}
-
 // expected returns participle's "(expected ...)" hint when it is short
 // enough to help.
 func expected(ute *participle.UnexpectedTokenError) string {
@@ -358,13 +414,20 @@ func expected(ute *participle.UnexpectedTokenError) string {
 		return " (expected a comparison: <, <=, >, >=, == or ~=)"
 	}
 	// Only literal tokens make a helpful hint; participle's node names
-	// (Qty, Dur, ...) mean nothing to a user.
-	for _, alt := range strings.Split(hint, " | ") {
-		if len(alt) < 3 || alt[0] != '"' || alt[len(alt)-1] != '"' {
+	// (Qty, Dur, ...) and its EBNF (`{` Step* `}`) mean nothing to a
+	// user. An alternative that is a sequence starting with a literal
+	// is shown as that literal: `{` Step* `}` expects a `{`.
+	alts := strings.Split(hint, " | ")
+	for i, alt := range alts {
+		if j := strings.Index(alt, " "); j > 0 {
+			alt = alt[:j]
+		}
+		if len(alt) < 3 || alt[0] != '"' || alt[len(alt)-1] != '"' || strings.Count(alt, "\"") != 2 {
 			return ""
 		}
+		alts[i] = "`" + alt[1:len(alt)-1] + "`"
 	}
-	return " (expected " + strings.ReplaceAll(hint, "\"", "`") + ")"
+	return " (expected " + strings.Join(alts, " or ") + ")"
 }
 
 // belongs says where a keyword may stand, for a keyword met in a list of
@@ -384,7 +447,8 @@ var belongs = func() map[string]string {
 	add("process settings stand in a process", "gil", "startup")
 	add("runtime blocks stand in a process", "asyncio", "gevent", "eventlet", "greenlets", "coroutines")
 	add("modifiers follow an entity's name, before its {", "x", "at", "priority", "nice")
-	add("steps stand in the { } of a task, thread, greenlet or gen", "cpu", "native", "io", "sleep", "yield", "repeat", "lock")
+	add("`start` follows a process's name, before its {: process \"w\" start spawn { ... }", "start")
+	add("steps stand in the { } of a task, thread, greenlet or gen", "cpu", "native", "io", "sleep", "yield", "repeat", "lock", "send", "recv", "semaphore", "blocking")
 	add("`await` stands in the { } of an asyncio task", "await")
 	add("`offload` stands in the { } of an asyncio task or a gevent/eventlet greenlet", "offload")
 	add("`switch` stands in the { } of a greenlet of a `greenlets` block", "switch")

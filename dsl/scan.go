@@ -20,15 +20,45 @@ func scan(filename, src string) []lexer.Token {
 // the parser does not).
 func scanTokens(filename, src string, comments bool) []lexer.Token {
 	toks := make([]lexer.Token, 0, len(src)/5+1)
-	pos := lexer.Position{Filename: filename, Line: 1, Column: 1}
-	i := 0
-	emit := func(typ lexer.TokenType, end int) {
-		toks = append(toks, lexer.Token{Type: typ, Value: src[i:end], Pos: pos})
+	s := newScanner(filename, src, comments)
+	for {
+		t, _ := s.Next()
+		toks = append(toks, t)
+		if t.Type == lexer.EOF {
+			return toks
+		}
 	}
-	for i < len(src) {
+}
+
+// scanner finds the tokens of src one at a time: it is the
+// lexer.Lexer that lexer.Upgrade reads into participle's PeekingLexer,
+// so that the parser's tokens are scanned straight into the one slice
+// participle keeps. A keyword's or a punctuation's Value is the
+// keyword's or the character's constant, not a slice of src: the
+// collector passes over a pointer outside the heap at once.
+type scanner struct {
+	src      string
+	pos      lexer.Position
+	i        int
+	comments bool
+	n        int  // tokens returned, EOF included
+	refs     bool // a `$name` was returned
+}
+
+func newScanner(filename, src string, comments bool) *scanner {
+	return &scanner{src: src, pos: lexer.Position{Filename: filename, Line: 1, Column: 1}, comments: comments}
+}
+
+// Next returns the next token; after the last one, EOF, again and
+// again. It never fails: what no rule matches is a tokBad token.
+func (s *scanner) Next() (lexer.Token, error) {
+	src := s.src
+	for s.i < len(src) {
+		i := s.i
 		c := src[i]
 		end := i + 1
 		var typ lexer.TokenType
+		value := ""
 		switch {
 		case c == ' ' || c == '\t' || c == '\r' || c == '\n':
 			for end < len(src) && (src[end] == ' ' || src[end] == '\t' || src[end] == '\r' || src[end] == '\n') {
@@ -40,15 +70,23 @@ func scanTokens(filename, src string, comments bool) []lexer.Token {
 				end++
 			}
 			typ = lexer.EOF // skipped
-			if comments {
+			if s.comments {
 				typ = tokComment
 			}
 		case c == '"':
 			end, typ = scanString(src, i)
 		case isDigit(c) || c == '-' && i+1 < len(src) && isDigit(src[i+1]):
 			for end < len(src) {
+				b := src[end]
+				if b < utf8.RuneSelf {
+					if !isWord(b) && b != '.' && b != '%' {
+						break
+					}
+					end++
+					continue
+				}
 				r, n := utf8.DecodeRuneInString(src[end:])
-				if !(unicode.IsLetter(r) || unicode.IsNumber(r) || r == '_' || r == '.' || r == '%') {
+				if !(unicode.IsLetter(r) || unicode.IsNumber(r)) {
 					break
 				}
 				end += n
@@ -59,8 +97,8 @@ func scanTokens(filename, src string, comments bool) []lexer.Token {
 				end++
 			}
 			typ = tokIdent
-			if keywordSet[src[i:end]] {
-				typ = tokKeyword
+			if k := keywordCode(src[i:end]); k != 0 {
+				typ, value = tokKeyword, keywords[k-1]
 			}
 		case c == '$' && i+1 < len(src) && (isLetter(src[i+1]) || src[i+1] == '_'):
 			end = i + 2
@@ -68,6 +106,7 @@ func scanTokens(filename, src string, comments bool) []lexer.Token {
 				end++
 			}
 			typ = tokParamRef
+			s.refs = true
 		case c == '<' || c == '>' || c == '=' || c == '~':
 			switch {
 			case end < len(src) && src[end] == '=':
@@ -76,24 +115,57 @@ func scanTokens(filename, src string, comments bool) []lexer.Token {
 			case c == '<' || c == '>':
 				typ = tokOp
 			case c == '=':
-				typ = tokPunct
+				typ, value = tokPunct, "="
 			default:
 				typ = tokBad
 			}
 		case c == '{' || c == '}' || c == '(' || c == ')' || c == ',' || c == '[' || c == ']':
-			typ = tokPunct
+			typ, value = tokPunct, punctValue(c)
 		default:
 			_, n := utf8.DecodeRuneInString(src[i:])
 			end = i + n
 			typ = tokBad
 		}
-		if typ != lexer.EOF {
-			emit(typ, end)
+		pos := s.pos
+		switch {
+		case typ == tokKeyword || typ == tokIdent || typ == tokPunct || typ == tokOp || typ == tokParamRef:
+			// ASCII, on one line: a column per byte
+			s.pos.Offset = end
+			s.pos.Column += end - i
+		default:
+			advance(&s.pos, src[i:end])
 		}
-		advance(&pos, src[i:end])
-		i = end
+		s.i = end
+		if typ == lexer.EOF {
+			continue
+		}
+		if value == "" {
+			value = src[i:end]
+		}
+		s.n++
+		return lexer.Token{Type: typ, Value: value, Pos: pos}, nil
 	}
-	return append(toks, lexer.EOFToken(pos))
+	s.n++
+	return lexer.EOFToken(s.pos), nil
+}
+
+// punctValue is the constant string of a punctuation character.
+func punctValue(c byte) string {
+	switch c {
+	case '{':
+		return "{"
+	case '}':
+		return "}"
+	case '(':
+		return "("
+	case ')':
+		return ")"
+	case ',':
+		return ","
+	case '[':
+		return "["
+	}
+	return "]"
 }
 
 // scanString scans a string from the quote at src[i]: a String when it is

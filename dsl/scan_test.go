@@ -11,7 +11,7 @@ import (
 // regexTokens lexes src with the lexer.MustSimple definition, the
 // reference that scan must agree with.
 func regexTokens(t *testing.T, src string) []lexer.Token {
-	l, err := lexerDef.LexString("f.sim", src)
+	l, err := lexerDef().LexString("f.sim", src)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,5 +69,38 @@ func compareScan(t *testing.T, src string) {
 			}
 		}
 		t.Fatalf("%q: %d tokens, want %d", src, len(got), len(want))
+	}
+}
+
+// TestTokenTypes: the token type constants are the ones lexerDef gives
+// its rules.
+func TestTokenTypes(t *testing.T) {
+	want := map[string]lexer.TokenType{
+		"comment": tokComment, "String": tokString, "BadString": tokBadString,
+		"Quantity": tokQuantity, "Keyword": tokKeyword, "Ident": tokIdent,
+		"ParamRef": tokParamRef, "Op": tokOp, "Punct": tokPunct, "Bad": tokBad,
+		"EOF": lexer.EOF,
+	}
+	syms := lexerDef().Symbols()
+	for name, typ := range want {
+		if got, ok := syms[name]; !ok || got != typ {
+			t.Errorf("%s: lexerDef numbers it %d, the constant is %d", name, got, typ)
+		}
+	}
+	if len(syms) != len(want)+1 { // and whitespace
+		t.Errorf("lexerDef has %d symbols, want %d", len(syms), len(want)+1)
+	}
+}
+
+func TestUnitFor(t *testing.T) {
+	for name, want := range units {
+		if got, ok := unitFor(name); !ok || got != want {
+			t.Errorf("unitFor(%q) = %v, %v; units has %v", name, got, ok, want)
+		}
+	}
+	for _, name := range []string{"", "m", "S", "Ms", "kb", "kib", "Kib", "KIB", "min", "h", "µ", "ns ", "%%"} {
+		if _, ok := unitFor(name); ok {
+			t.Errorf("unitFor(%q) knows a unit units does not", name)
+		}
 	}
 }

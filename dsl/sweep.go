@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/alecthomas/participle/v2"
@@ -159,14 +160,20 @@ func parseSweepAs(filename string, src []byte, set map[string]string, mode parse
 type parsedFile struct {
 	file   string
 	text   string
-	toks   []lexer.Token
 	ast    *File
+	hasRef bool // the file holds a `$name`
 	params []*paramDecl
 	byName map[string]*paramDecl
 	varies []*paramDecl // in vary-line order
-	refs   []*Qty       // every `$name` quantity outside param and vary lines
+	refs   []qtyRef     // every `$name` quantity outside param and vary lines
 	whens  []*When
 	mode   parseMode
+}
+
+// qtyRef is a quantity written as `$name`, substituted in every run.
+type qtyRef struct {
+	q    *Qty
+	name string // the parameter, without `$`
 }
 
 type paramDecl struct {
@@ -242,9 +249,9 @@ func parseSource(filename string, src []byte) (*parsedFile, error) {
 	if err != nil {
 		return nil, err
 	}
-	text, toks, ast := syn.text, syn.toks, syn.ast
+	text, ast := syn.text, syn.ast
 	errs := &errorSink{file: filename}
-	pf := &parsedFile{file: filename, text: text, toks: toks, ast: ast, byName: map[string]*paramDecl{}}
+	pf := &parsedFile{file: filename, text: text, ast: ast, hasRef: syn.refs, byName: map[string]*paramDecl{}}
 	pf.analyse(errs)
 	if !errs.empty() {
 		return nil, errs.list(text)
@@ -381,24 +388,22 @@ func (pf *parsedFile) analyse(errs *errorSink) {
 			pf.varies = append(pf.varies, d)
 		}
 	}
-	if hasParamRefs(pf.toks) {
-		walkQty(reflect.ValueOf(sc.Items), &pf.refs)
+	var qtys []*Qty
+	if pf.hasRef {
+		walkQty(reflect.ValueOf(sc.Items), &qtys)
 	}
 	refNames := make([]string, len(names))
 	for i, n := range names {
 		refNames[i] = "$" + n
 	}
-	kept := pf.refs[:0]
-	for _, q := range pf.refs {
+	for _, q := range qtys {
 		name := strings.TrimPrefix(q.Raw, "$")
 		if pf.byName[name] == nil {
 			errs.add(q.Pos, "unknown parameter %s%s", q.Raw, didYouMean(q.Raw, refNames))
 			continue
 		}
-		q.ref = name
-		kept = append(kept, q)
+		pf.refs = append(pf.refs, qtyRef{q, name})
 	}
-	pf.refs = kept
 	for _, w := range pf.whens {
 		for _, c := range w.Conds {
 			name := condName(c)
@@ -490,16 +495,16 @@ func walkQty(v reflect.Value, out *[]*Qty) {
 // them.
 func (pf *parsedFile) build(env *runEnv, errs *errorSink) (*simulator.Scenario, *simulator.Workload) {
 	env.mode = pf.mode
-	at := make(map[[2]int]*Qty, len(pf.refs))
-	for _, q := range pf.refs {
-		q.Raw = env.values[q.ref]
-		at[[2]int{q.Pos.Line, q.Pos.Column}] = q
+	at := make(map[[2]int]qtyRef, len(pf.refs))
+	for _, r := range pf.refs {
+		r.q.Raw = env.values[r.name]
+		at[[2]int{r.q.Pos.Line, r.q.Pos.Column}] = r
 	}
 	start := len(errs.errs)
-	prog := check(pf.ast, pf.toks, errs, env)
+	prog := check(pf.ast, errs, env)
 	for _, e := range errs.errs[start:] {
-		if q, ok := at[[2]int{e.Line, e.Col}]; ok {
-			e.Msg += " ($" + q.ref + " = " + q.Raw + ")"
+		if r, ok := at[[2]int{e.Line, e.Col}]; ok {
+			e.Msg += " ($" + r.name + " = " + r.q.Raw + ")"
 		}
 	}
 	if len(errs.errs) > start {
@@ -768,7 +773,7 @@ func ParseExpect(text string) (simulator.Expect, error) {
 	if err != nil {
 		return simulator.Expect{}, err
 	}
-	ex, err := expectParser.ParseFromLexer(peek)
+	ex, err := expectParser().ParseFromLexer(peek)
 	if err != nil {
 		syntaxError(err, toks, errs)
 		return fail()
@@ -782,7 +787,7 @@ func ParseExpect(text string) (simulator.Expect, error) {
 	if !errs.empty() {
 		return fail()
 	}
-	c := &checker{errs: errs, toks: toks, prog: &program{}, env: &runEnv{}, looseNames: true}
+	c := &checker{errs: errs, prog: &program{}, env: &runEnv{}, looseNames: true}
 	c.expect(ex)
 	if !errs.empty() {
 		return fail()
@@ -790,7 +795,9 @@ func ParseExpect(text string) (simulator.Expect, error) {
 	return c.prog.expects[0], nil
 }
 
-var expectParser = participle.MustBuild[Expect](parserOptions...)
+var expectParser = sync.OnceValue(func() *participle.Parser[Expect] {
+	return participle.MustBuild[Expect](parserOptions()...)
+})
 
 // paramRefs returns the `$name` tokens of toks.
 func paramRefs(toks []lexer.Token) []lexer.Token {

@@ -31,6 +31,24 @@ var pow10 = func() [20]uint64 {
 // exactScaled returns digits * scale as an int64, where digits is
 // `[0-9]+(\.[0-9]+)?`.
 func exactScaled(digits string, scale uint64) (int64, convResult) {
+	if len(digits) <= 19 {
+		// The common case, a whole number of at most 19 digits (it fits
+		// in a uint64), in one pass.
+		var m uint64
+		for i := 0; i < len(digits); i++ {
+			c := digits[i]
+			if c < '0' || c > '9' {
+				goto general
+			}
+			m = m*10 + uint64(c-'0')
+		}
+		hi, lo := bits.Mul64(m, scale)
+		if hi != 0 || lo > math.MaxInt64 {
+			return 0, convTooLarge
+		}
+		return int64(lo), convOK
+	}
+general:
 	intPart, frac, _ := strings.Cut(digits, ".")
 	intPart = strings.TrimLeft(intPart, "0")
 	frac = strings.TrimRight(frac, "0")
@@ -75,7 +93,14 @@ func exactScaled(digits string, scale uint64) (int64, convResult) {
 	return q.Int64(), convOK
 }
 
-// isZero reports whether digits is a zero (0, 00, 0.0).
-func isZero(digits string) bool {
-	return strings.Trim(digits, "0.") == ""
+// isZero reports whether digits is the bare zero that stands for any
+// duration or size: `0` exactly. Other spellings of zero (00, 0.0) are
+// numbers like any other and need a unit where a duration or size goes,
+// as the language contract allows `0` alone and nothing else.
+func isZero(digits string) bool { return digits == "0" }
+
+// zeroSpelling reports whether digits is a zero written otherwise than
+// `0` (00, 0.0), for the error that says how to write it.
+func zeroSpelling(digits string) bool {
+	return digits != "0" && strings.Trim(digits, "0.") == ""
 }

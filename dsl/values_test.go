@@ -2,6 +2,8 @@ package dsl
 
 import (
 	"math"
+	"math/big"
+	"math/rand"
 	"os"
 	"path/filepath"
 	"strings"
@@ -33,11 +35,51 @@ func TestExactScaled(t *testing.T) {
 		{"0.00000000000000000000000000000000000000000000000000000001", 1_000_000_000, 0, convNotWhole},
 		{"0", 1_000_000_000, 0, convOK},
 		{"0.000", 1, 0, convOK},
+		{"9999999999999999999", 1, 0, convTooLarge},
+		{"0000000000000000001", 1000, 1000, convOK},
+		{"9223372037", 1_000_000_000, 0, convTooLarge},
+		{"9223372036", 1_000_000_000, 9_223_372_036_000_000_000, convOK},
 	}
 	for _, c := range cases {
 		got, res := exactScaled(c.digits, c.scale)
 		if res != c.res || res == convOK && got != c.want {
 			t.Errorf("exactScaled(%s, %d) = %d, %d; want %d, %d", c.digits, c.scale, got, res, c.want, c.res)
+		}
+	}
+}
+
+// TestExactScaledMatchesRationals compares exactScaled with exact
+// rational arithmetic on random decimals, whole and not, short and long.
+func TestExactScaledMatchesRationals(t *testing.T) {
+	r := rand.New(rand.NewSource(1))
+	scales := []uint64{1, 1_000, 1_000_000, 1_000_000_000, 1 << 10, 1 << 20, 1 << 30}
+	limit := new(big.Rat).SetInt64(math.MaxInt64)
+	for range 20_000 {
+		var b strings.Builder
+		for range 1 + r.Intn(22) {
+			b.WriteByte(byte('0' + r.Intn(10)))
+		}
+		if r.Intn(3) == 0 {
+			b.WriteByte('.')
+			for range 1 + r.Intn(12) {
+				b.WriteByte(byte('0' + r.Intn(10)))
+			}
+		}
+		digits, scale := b.String(), scales[r.Intn(len(scales))]
+		want, _ := new(big.Rat).SetString(digits)
+		want.Mul(want, new(big.Rat).SetInt(new(big.Int).SetUint64(scale)))
+		got, res := exactScaled(digits, scale)
+		switch {
+		case !want.IsInt():
+			if res != convNotWhole && res != convTooLarge {
+				t.Fatalf("exactScaled(%s, %d) = %d, %d; want not whole", digits, scale, got, res)
+			}
+		case want.Cmp(limit) > 0:
+			if res != convTooLarge {
+				t.Fatalf("exactScaled(%s, %d) = %d, %d; want too large", digits, scale, got, res)
+			}
+		case res != convOK || got != want.Num().Int64():
+			t.Fatalf("exactScaled(%s, %d) = %d, %d; want %s", digits, scale, got, res, want.Num())
 		}
 	}
 }
@@ -48,7 +90,7 @@ func TestDurationUnits(t *testing.T) {
 		want int64
 	}{
 		{"7ns", 7}, {"7us", 7000}, {"7µs", 7000}, {"7μs", 7000}, {"7ms", 7_000_000}, {"7s", 7_000_000_000},
-		{"0.000000001s", 1}, {"1.5us", 1500}, {"0", 0}, {"0.0", 0}, {"9223372036854775807ns", math.MaxInt64},
+		{"0.000000001s", 1}, {"1.5us", 1500}, {"0", 0}, {"0.0ms", 0}, {"00s", 0}, {"9223372036854775807ns", math.MaxInt64},
 	} {
 		sc := mustParse(t, `scenario "u" { task "t" { cpu `+c.src+` } }`)
 		if got := sc.Processes[0].Threads[0].Steps[0].Dur.A; got != c.want {
@@ -60,6 +102,8 @@ func TestDurationUnits(t *testing.T) {
 		want int64
 	}{
 		{"3B", 3}, {"3KB", 3 << 10}, {"3MB", 3 << 20}, {"3GB", 3 << 30}, {"1.5KB", 1536}, {"0", 0},
+		// the binary prefixes are the same powers of 1024, as results print them
+		{"3KiB", 3 << 10}, {"3MiB", 3 << 20}, {"3GiB", 3 << 30}, {"1.5MiB", 3 << 19}, {"0.5KiB", 512},
 	} {
 		sc := mustParse(t, `scenario "u" { machine { memory `+c.src+` } }`)
 		if got := sc.Machine.MemTotal; got != c.want {

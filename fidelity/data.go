@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"sort"
+	"sync"
 )
 
 // Data holds the measurements of real CPython that the rows compare with,
@@ -128,11 +129,20 @@ func (ds dataset) entries(file string) []string {
 // (calibration.json, outcomes.json, outcomes-released.json,
 // eventlet_greenlet.json or quoted.json).
 func Measured(file, entry string) (Measurement, bool) {
-	m, ok := data[file][entry]
+	m, ok := loadedData()[file][entry]
 	return m, ok
 }
 
-var data, dataErr = loadData(Data)
+// loadedDataset is Data read and checked, on first use: not at start-up, where
+// every gilsim command would pay for it.
+var loadedDataset = sync.OnceValues(func() (dataset, error) { return loadData(Data) })
+
+// loadedData is the data read from Data (nil for a file that would not
+// load: rows reports that error).
+func loadedData() dataset {
+	ds, _ := loadedDataset()
+	return ds
+}
 
 // rowValue fills r's measured value and spread from the data: a number
 // for numeric units, a string for Order, a boolean ("yes"/"no") for Bool.

@@ -15,8 +15,8 @@ type Result struct {
 
 // Evaluate predicts every row of Rows from runs.
 func Evaluate(runs *Runs) []Result {
-	out := make([]Result, 0, len(Rows))
-	for _, r := range Rows {
+	out := make([]Result, 0, len(Rows()))
+	for _, r := range Rows() {
 		res := Result{Row: r}
 		res.Pred, res.Err = r.predict(runs)
 		if l, ok := limitOf(r.ID()); ok {

@@ -15,9 +15,10 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/gilsim/gilsim/dsl"
 	"github.com/gilsim/gilsim/internal/app"
+	"github.com/gilsim/gilsim/internal/calibrate"
 	"github.com/gilsim/gilsim/scenarios/calibration"
+	"github.com/gilsim/gilsim/simulator"
 )
 
 var update = flag.Bool("update", false, "rewrite the generated section of docs/fidelity.md")
@@ -72,7 +73,7 @@ func TestFidelity(t *testing.T) {
 
 func TestBands(t *testing.T) {
 	seen := map[string]bool{}
-	for _, r := range Rows {
+	for _, r := range Rows() {
 		if seen[r.ID()] {
 			t.Errorf("row %s twice", r.ID())
 		}
@@ -141,7 +142,7 @@ func TestScenarios(t *testing.T) {
 		t.Fatal(err)
 	}
 	used := map[string]bool{}
-	for _, r := range Rows {
+	for _, r := range Rows() {
 		if !slices.Contains(files, r.Scenario) {
 			t.Errorf("%s: scenario %s is not in scenarios/calibration", r.Entry, r.Scenario)
 		}
@@ -216,13 +217,30 @@ func TestDoc(t *testing.T) {
 	}
 }
 
-// TestParamsParse checks that every documented machine key is one the
-// language accepts.
-func TestParamsParse(t *testing.T) {
-	for _, p := range Params {
-		src := "scenario \"p\" { machine { " + p.Key + " " + p.Example + " } task \"t\" { cpu 1ms } expect makespan > 0 }"
-		if _, err := dsl.Parse("p.sim", []byte(src)); err != nil {
-			t.Errorf("machine key %q: %v", p.Key, err)
+// TestParamNotes checks that the notes cover the machine keys exactly,
+// each with a source and what calibrate does for it, and that a key
+// `gilsim calibrate` sets is not documented as not measured (and the
+// other way round).
+func TestParamNotes(t *testing.T) {
+	set := map[string]bool{}
+	for _, k := range calibrate.Keys {
+		set[k.Key] = true
+	}
+	keys := map[string]bool{}
+	for _, p := range simulator.MachineParams() {
+		keys[p.Key] = true
+		n, ok := paramNotes[p.Key]
+		if !ok || n.Source == "" || n.Calibrate == "" {
+			t.Errorf("machine key %q has no notes", p.Key)
+			continue
+		}
+		if notMeasured := strings.HasPrefix(n.Calibrate, "not measured") || strings.HasPrefix(n.Calibrate, "printed as the comment"); notMeasured == set[p.Key] {
+			t.Errorf("machine key %q: calibrate sets it: %v, but the notes say %q", p.Key, set[p.Key], n.Calibrate)
+		}
+	}
+	for k := range paramNotes {
+		if !keys[k] {
+			t.Errorf("notes for %q, which is no machine key", k)
 		}
 	}
 }
@@ -233,10 +251,10 @@ func TestParamsParse(t *testing.T) {
 // full; of eventlet_greenlet.json every entry but the unit costs that
 // the calibration scenarios take as inputs).
 func TestRowsMatchData(t *testing.T) {
-	if rowsErr != nil {
-		t.Fatal(rowsErr)
+	if _, err := rows(); err != nil {
+		t.Fatal(err)
 	}
-	for _, r := range Rows {
+	for _, r := range Rows() {
 		m, ok := Measured(r.Data, r.Entry)
 		if !ok {
 			t.Errorf("%s is not in data/%s", r.Entry, r.Data)
@@ -250,7 +268,7 @@ func TestRowsMatchData(t *testing.T) {
 			t.Errorf("%s: a %s row with value %v and text %q", r.Entry, r.Unit, r.Value, r.Text)
 		}
 	}
-	for _, name := range data.entries(outcomes) {
+	for _, name := range loadedData().entries(outcomes) {
 		if !hasRow(name) {
 			t.Errorf("outcome %s has no row", name)
 		}
@@ -264,12 +282,12 @@ func TestRowsMatchData(t *testing.T) {
 		"e10_greenlet_generators.rss_kib_per_generator_at_10000":      true,
 		"e10_greenlet_generators.rss_kib_per_raw_greenlet_at_10000":   true,
 	}
-	for _, name := range data.entries(evgr) {
+	for _, name := range loadedData().entries(evgr) {
 		if !hasRow(name) && !inputs[name] {
 			t.Errorf("outcome %s has no row", name)
 		}
 	}
-	if len(data.entries(released)) == 0 || len(data.entries(calibrationFile)) == 0 {
+	if len(loadedData().entries(released)) == 0 || len(loadedData().entries(calibrationFile)) == 0 {
 		t.Error("data/outcomes-released.json or data/calibration.json holds no entries")
 	}
 }
@@ -282,11 +300,11 @@ func TestDataOnDisk(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(disk, data) {
+	if !reflect.DeepEqual(disk, loadedData()) {
 		t.Error("the embedded data differs from fidelity/data")
 	}
 	broken := dataset{}
-	for f, m := range data {
+	for f, m := range loadedData() {
 		broken[f] = maps.Clone(m)
 	}
 	delete(broken[outcomes], "e2_threads_4_wall_ms")
@@ -326,7 +344,7 @@ func checkValue(t *testing.T, r Row, raw json.RawMessage) {
 // hasRow reports whether some row compares with the entry (a whole
 // entry, or an element of a list entry).
 func hasRow(entry string) bool {
-	for _, r := range Rows {
+	for _, r := range Rows() {
 		if r.Entry == entry {
 			return true
 		}
@@ -353,14 +371,14 @@ func TestReleasedCovered(t *testing.T) {
 			}
 		}
 	}
-	for _, name := range data.entries(released) {
+	for _, name := range loadedData().entries(released) {
 		switch {
 		case hasRow(name) && left[name]:
 			t.Errorf("%s is both a row and left out", name)
 		case !hasRow(name) && !left[name]:
 			t.Errorf("released outcome %s has no row and is not in fidelity.LeftOut", name)
 		}
-		if n, err := listLen(data, released, name); err == nil && hasRow(name) {
+		if n, err := listLen(loadedData(), released, name); err == nil && hasRow(name) {
 			for i := range n {
 				if _, ok := rowByID(fmt.Sprintf("%s[%d]", name, i)); !ok {
 					t.Errorf("%s has %d elements but no row for element %d", name, n, i)
@@ -374,8 +392,8 @@ func TestReleasedCovered(t *testing.T) {
 // the known limitations included, is at most 10 %.
 func TestMedianError(t *testing.T) {
 	m, n := MedianError(results(t))
-	if n < len(Rows)/2 {
-		t.Fatalf("only %d numeric rows of %d", n, len(Rows))
+	if n < len(Rows())/2 {
+		t.Fatalf("only %d numeric rows of %d", n, len(Rows()))
 	}
 	if m > 10 {
 		t.Errorf("median |error| over %d rows is %.1f %%, more than 10 %%", n, m)
@@ -424,11 +442,11 @@ func TestListRows(t *testing.T) {
 		t.Error("a row past the end of the list")
 	}
 	bad := Row{Entry: "e1_threads_4_start_times_ms", Data: released, Unit: MS, List: true, Index: 4}
-	if err := rowValue(data, &bad); err == nil {
+	if err := rowValue(loadedData(), &bad); err == nil {
 		t.Error("element 4 of a 4-element list: no error")
 	}
 	scalar := Row{Entry: "e7_processes_3_wall_over_unit", Data: released, Unit: Ratio, List: true}
-	if err := rowValue(data, &scalar); err == nil {
+	if err := rowValue(loadedData(), &scalar); err == nil {
 		t.Error("a number read as a list: no error")
 	}
 }

@@ -130,9 +130,13 @@ func Markdown(results []Result) string {
 	w("python3 and prints a block to paste.\n\n")
 	w("| key | default | where the default comes from | `gilsim calibrate` measures |\n")
 	w("|---|--:|---|---|\n")
-	m := simulator.DefaultMachine()
-	for _, p := range Params {
-		w("| `%s` | %s | %s | %s |\n", p.Key, p.Default(m), docs.LinkCitations(cell(p.Source)), cell(p.Calibrate))
+	for _, p := range simulator.MachineParams() {
+		def := p.Format(p.Default)
+		if p.Kind == simulator.ParamSize {
+			def += " (" + strconv.FormatInt(p.Default, 10) + " B)"
+		}
+		n := paramNotes[p.Key]
+		w("| `%s` | %s | %s | %s |\n", p.Key, def, docs.LinkCitations(cell(n.Source)), cell(n.Calibrate))
 	}
 	w("\nNot settable yet (what a scenario would need, with the reference machine's value):\n\n")
 	for _, p := range Missing {

@@ -29,8 +29,8 @@ type run struct {
 // Load parses and runs every .sim file at the top of fsys, side by side
 // (the application layer's runner), each with the trace of its spans.
 func Load(fsys fs.FS) (*Runs, error) {
-	if rowsErr != nil {
-		return nil, rowsErr
+	if _, err := rows(); err != nil {
+		return nil, err
 	}
 	names, err := fs.Glob(fsys, "*.sim")
 	if err != nil {

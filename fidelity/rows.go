@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 )
 
 // Unit is what a row's value measures.
@@ -80,9 +81,18 @@ const (
 // Rows is every measured outcome that gilsim predicts, in the order of
 // the table of docs/fidelity.md. The rows say which entry of Data each
 // compares with, in words, and which scenario predicts it; the measured
-// values and spreads are read from Data. rowsErr is nil unless an entry
-// is missing from the data (TestRowsMatchData).
-var Rows, rowsErr = buildRows(data, dataErr)
+// values and spreads are read from Data, on first use. It is nil when an
+// entry is missing from the data (rows says which; TestRowsMatchData).
+func Rows() []Row {
+	r, _ := rows()
+	return r
+}
+
+// rows builds Rows once.
+var rows = sync.OnceValues(func() ([]Row, error) {
+	ds, err := loadedDataset()
+	return buildRows(ds, err)
+})
 
 func buildRows(ds dataset, dsErr error) ([]Row, error) {
 	if dsErr != nil {
@@ -446,15 +456,18 @@ func ordinal(i, n int) string {
 }
 
 func plural(n int, what string) string {
-	if n == 1 {
+	switch {
+	case n == 1:
 		return "1 " + what
+	case strings.HasSuffix(what, "s"):
+		return fmt.Sprintf("%d %ses", n, what)
 	}
 	return fmt.Sprintf("%d %ss", n, what)
 }
 
 // rowByID finds a row of Rows.
 func rowByID(id string) (Row, bool) {
-	for _, r := range Rows {
+	for _, r := range Rows() {
 		if r.ID() == id {
 			return r, true
 		}

@@ -169,7 +169,10 @@ func (s *Server) diagnose(d *document) []protocol.Diagnostic {
 			if w.Process != "" && w.Process != w.Entity {
 				who = w.Process + "/" + w.Entity
 			}
-			msg := who + ": " + w.Message
+			msg := w.Message
+			if who != "" {
+				msg = who + ": " + msg
+			}
 			if l := r.Label(); l != "" {
 				msg += " [" + l + "]"
 			}

@@ -19,27 +19,29 @@ type Comparison struct {
 }
 
 // compareColumns are the columns of the comparison table.
-var compareColumns = []string{"model", "makespan", "speed-up", "cpu parallelism", "gil wait", "worst latency", "loop lag", "peak memory"}
+var compareColumns = []string{"model", "makespan", "speed-up", "cpu parallelism", "gil wait", "p50 latency", "p99 latency", "worst latency", "throughput", "loop lag", "peak memory"}
 
 // compareCells is a row of the comparison table; "-" where a number does
 // not apply (loop lag outside asyncio and gevent) or the model did not
 // run.
 func compareCells(r *compare.Row) []string {
 	if r.Result == nil {
-		return []string{r.Model, "-", "-", "-", "-", "-", "-", "-"}
+		return []string{r.Model, "-", "-", "-", "-", "-", "-", "-", "-", "-", "-"}
 	}
 	lag := "-"
 	if r.HasLag {
 		lag = dur(r.LoopLag)
 	}
+	d := r.LatencyDist
 	speedup, latency := twoDecimals(r.Speedup)+"×", dur(r.Latency)
+	p50, p99, rate := dur(d.P50), dur(d.P99), simulator.FormatNumber(d.Throughput)+"/s"
 	if r.Problem != "" {
 		// the run stopped early: its makespan is when, not how fast
-		speedup, latency = "-", "-"
+		speedup, latency, p50, p99, rate = "-", "-", "-", "-", "-"
 	}
 	return []string{
 		r.Model, dur(r.Makespan), speedup, twoDecimals(r.Parallelism),
-		dur(r.GILWait), latency, lag, simulator.FormatSize(r.Memory),
+		dur(r.GILWait), p50, p99, latency, rate, lag, simulator.FormatSize(r.Memory),
 	}
 }
 
@@ -233,7 +235,7 @@ func CompareGrid(cs []Comparison) *Grid {
 		g.AddColumn(p, false)
 	}
 	g.AddColumn("model", false)
-	for _, col := range []string{"makespan_ns", "speedup", "cpu_ns", "parallelism", "gil_wait_ns", "latency_ns", "loop_lag_ns", "memory_peak_bytes"} {
+	for _, col := range []string{"makespan_ns", "speedup", "cpu_ns", "parallelism", "gil_wait_ns", "latency_ns", "latency_p50_ns", "latency_p90_ns", "latency_p99_ns", "latency_max_ns", "throughput_per_s", "loop_lag_ns", "memory_peak_bytes"} {
 		g.AddColumn(col, true)
 	}
 	g.AddColumn("verdict", false)
@@ -245,17 +247,21 @@ func CompareGrid(cs []Comparison) *Grid {
 			}
 			row = append(row, r.Model)
 			if r.Result == nil {
-				row = append(row, "", "", "", "", "", "", "", "")
+				row = append(row, "", "", "", "", "", "", "", "", "", "", "", "", "")
 			} else {
-				lag, latency := "", nsText(r.Latency)
+				d := r.LatencyDist
+				lag := ""
+				lats := []string{nsText(r.Latency), nsText(d.P50), nsText(d.P90), nsText(d.P99), nsText(d.Max), decimal3String(d.Throughput)}
 				if r.HasLag {
 					lag = nsText(r.LoopLag)
 				}
 				if r.Problem != "" {
-					latency = ""
+					lats = []string{"", "", "", "", "", ""}
 				}
 				row = append(row, nsText(r.Makespan), decimal3String(r.Speedup), nsText(r.CPU), decimal3String(r.Parallelism),
-					nsText(r.GILWait), latency, lag, nsText(r.Memory))
+					nsText(r.GILWait))
+				row = append(row, lats...)
+				row = append(row, lag, nsText(r.Memory))
 			}
 			g.Rows = append(g.Rows, append(row, r.Verdict))
 		}
@@ -273,6 +279,11 @@ type jsonModel struct {
 	Parallelism     decimal3     `json:"parallelism"`
 	GILWaitNS       int64        `json:"gil_wait_ns"`
 	LatencyNS       int64        `json:"latency_ns"`
+	LatencyP50NS    int64        `json:"latency_p50_ns"`
+	LatencyP90NS    int64        `json:"latency_p90_ns"`
+	LatencyP99NS    int64        `json:"latency_p99_ns"`
+	LatencyMaxNS    int64        `json:"latency_max_ns"`
+	ThroughputPerS  decimal3     `json:"throughput_per_s"`
 	LoopLagNS       *int64       `json:"loop_lag_ns"`
 	MemoryPeakBytes int64        `json:"memory_peak_bytes"`
 	Verdict         string       `json:"verdict"`
@@ -294,7 +305,10 @@ type jsonModel struct {
 // model of each, in order: model, makespan_ns, speedup (the sequential
 // makespan divided by the model's, three decimals), cpu_ns, parallelism,
 // gil_wait_ns, latency_ns (the worst task latency; -1 when a task never
-// finished), loop_lag_ns (null for models without a loop), the peak
+// finished), latency_p50_ns, latency_p90_ns, latency_p99_ns and
+// latency_max_ns (nearest-rank percentiles of the task latencies; -1 as
+// latency_ns), throughput_per_s (tasks completed per second from the
+// first `at` to the last finish), loop_lag_ns (null for models without a loop), the peak
 // memory, the verdict and the notes, ran (false, with not_run saying why,
 // for a model the workload cannot run as), problem (a deadlock or a
 // failure), the scenario, file, workload, task and core counts, workers
@@ -316,8 +330,11 @@ func CompareJSON(w io.Writer, cs []Comparison) error {
 			if r.Result != nil {
 				m.MakespanNS, m.Speedup, m.CPUNS, m.Parallelism = r.Makespan, decimal3(r.Speedup), r.CPU, decimal3(r.Parallelism)
 				m.GILWaitNS, m.LatencyNS, m.MemoryPeakBytes = r.GILWait, r.Latency, r.Memory
+				d := r.LatencyDist
+				m.LatencyP50NS, m.LatencyP90NS, m.LatencyP99NS, m.LatencyMaxNS = d.P50, d.P90, d.P99, d.Max
+				m.ThroughputPerS = decimal3(d.Throughput)
 				if r.Problem != "" {
-					m.LatencyNS = -1
+					m.LatencyNS, m.LatencyP50NS, m.LatencyP90NS, m.LatencyP99NS, m.LatencyMaxNS = -1, -1, -1, -1, -1
 				}
 				if r.HasLag {
 					lag := r.LoopLag

@@ -151,18 +151,18 @@
 // A Recorder (NewRecorder, then its Trace method as Options.Trace) keeps,
 // for each line of the chart, a fixed number of time buckets of how long
 // its entities spent running, context switching, waiting for a core,
-// waiting for the GIL and blocked; memory does not grow with the run.
+// waiting for the GIL, waiting for their loop, blocked and sleeping;
+// memory does not grow with the run.
 // Lines are the cores, then the entities in Result.Tasks order; a replica
 // group of more than four shows three members and one "(xN)" line for the
 // rest, and past 40 entity lines the rest share a "+ N more" line.
 // Timeline writes it as text: a column shows the state that took most of
 // its time (# running, ~ context switch, - waiting for a core, g waiting
-// for the GIL, . blocked or parked, _ done, blank before arrival or for an
+// for the GIL, : a ready coroutine or greenlet waiting for its loop or hub,
+// . blocked or parked, z sleeping, _ done, blank before arrival or for an
 // idle core), under a time axis and above a legend. Time no span covers
 // between an entity's arrival and finish counts as blocked: that is how a
 // coroutine or greenlet parked on an await, a sleep or a switch shows.
-// Span does not tell io, sleep and lock waits apart, so neither can the
-// timeline.
 //
 // A TraceWriter streams the run as Chrome Trace Event Format JSON for
 // Perfetto UI and chrome://tracing: a "cores" process with a track per

@@ -192,3 +192,58 @@ func TestMarkdownEscape(t *testing.T) {
 		}
 	}
 }
+
+// sideBySideRuns is a sweep of a scenario that runs two variants of a
+// service as processes side by side (s4 replicated twice, s16) and an
+// asyncio one; in the second run a thread of s16 never finishes, and a
+// process named "=cmd" tests the escaping of the column names.
+func sideBySideRuns() []Run {
+	var runs []Run
+	for i, load := range []string{"4", "8"} {
+		k := int64(i + 1)
+		r := &simulator.Result{
+			Scenario: "4 vs 16 threads", File: "side.sim", Makespan: 90 * ms * k,
+			Tasks: []simulator.TaskResult{
+				{Name: "w#1", Group: "w", Kind: "thread", Process: "s4#1", Finish: 20 * ms * k, Finished: true},
+				{Name: "w#1", Group: "w", Kind: "thread", Process: "s4#2", Finish: 30 * ms * k, Finished: true},
+				{Name: "w#1", Group: "w", Kind: "thread", Process: "s16", Finish: 90 * ms * k, Finished: i == 0},
+				{Name: "c", Group: "c", Kind: "coroutine", Process: "=cmd", Finish: 40 * ms * k, Finished: true},
+				{Name: "P", Group: "P", Kind: "task", Process: "P", Finish: 5 * ms, Finished: true},
+			},
+			Processes: []simulator.ProcessResult{
+				{Name: "s4#1", Group: "s4", GILWait: 1 * ms * k},
+				{Name: "s4#2", Group: "s4", GILWait: 2 * ms * k},
+				{Name: "s16", Group: "s16", GILWait: 40 * ms * k},
+				{Name: "=cmd", Group: "=cmd", LoopLagMax: 3 * ms * k},
+				{Name: "P", Group: "P", Native: true},
+			},
+		}
+		runs = append(runs, Run{Result: r, RunID: RunID{Params: []Param{{"load", load, true}}, Varied: []string{"load"}}})
+	}
+	return runs
+}
+
+// A sweep of two or more CPython process groups gets the makespan, GIL
+// wait and loop lag of each: s4 is the latest finish of its two
+// replicas (30 ms, 60 ms) and their summed GIL wait (3 ms, 6 ms); s16
+// shows "-" when a thread of it never finished.
+func TestSweepProcessColumnsGolden(t *testing.T) {
+	var b bytes.Buffer
+	if err := SweepTable(&b, sideBySideRuns(), []string{"load"}); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "sweep-procs.txt", b.Bytes())
+	b.Reset()
+	if err := SummaryGrid(sideBySideRuns()).WriteCSV(&b); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "sweep-procs.csv", b.Bytes())
+	// one process group: no columns of its own
+	one := sideBySideRuns()
+	for _, run := range one {
+		run.Result.Processes = run.Result.Processes[:2]
+	}
+	if g := SweepGrid(one, []string{"load"}); len(g.Columns) != 8 { // load, six run columns, expect
+		t.Errorf("one process group: %d columns", len(g.Columns))
+	}
+}

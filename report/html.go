@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"io"
 	"strconv"
+	"sync"
 
 	"github.com/clipperhouse/displaywidth"
 
@@ -45,6 +46,9 @@ func NewHTMLSection(res *simulator.Result, rec *Recorder, label string) (*HTMLSe
 	}
 	s.ProcHeader, s.ProcRows = processTable(r)
 	s.TaskHeader, s.TaskRows, s.TaskNote = taskTable(r)
+	if g := latencyGrid(r); g != nil {
+		s.LatHeader, s.LatRows = gridCells(g)
+	}
 	if d := r.Deadlock; d != nil {
 		s.Problem = "DEADLOCK at " + dur(d.Time) + ": nothing can move while entities remain unfinished"
 		for _, e := range d.Blocked {
@@ -98,7 +102,7 @@ func HTML(w io.Writer, sections []*HTMLSection) error {
 		page.Scenarios = append(page.Scenarios, s)
 	}
 	bw := bufio.NewWriter(w)
-	if err := htmlTemplate.Execute(bw, page); err != nil {
+	if err := htmlTemplate().Execute(bw, page); err != nil {
 		return err
 	}
 	return bw.Flush()
@@ -114,6 +118,8 @@ type htmlScenario struct {
 	Summary                []string
 	ProcHeader, TaskHeader []string
 	ProcRows, TaskRows     [][]string
+	LatHeader              []string // latency per replica group (latencyGrid)
+	LatRows                [][]string
 	TaskNote               string
 	Chart                  *svgChart
 	Warnings               []string
@@ -163,7 +169,9 @@ var svgStates = [cellStates]svgLegend{
 	cellSwitching: {"s-switch", "context switch"},
 	cellReady:     {"s-ready", "waiting for a core"},
 	cellGILWait:   {"s-gil", "waiting for the GIL"},
-	cellBlocked:   {"s-blocked", "blocked (io, sleep or a lock — the engine's trace does not tell them apart); coroutines and greenlets: parked"},
+	cellLoopWait:  {"s-loop", "waiting for its loop or hub (a ready coroutine or greenlet; the loop runs another, or its thread waits)"},
+	cellBlocked:   {"s-blocked", "blocked (io or a lock); coroutines and greenlets: parked"},
+	cellSleep:     {"s-sleep", "sleeping"},
 	cellDone:      {"s-done", "done"},
 }
 
@@ -244,6 +252,12 @@ func taskTable(r *simulator.Result) (header []string, rows [][]string, note stri
 	if collapsed {
 		note = "Rows marked (xN) are replica groups: arrival, start, finish and turnaround show min–max; the other columns are totals."
 	}
+	if hasMembers(r) {
+		if note != "" {
+			note += " "
+		}
+		note += "Coroutines and greenlets arrive at their at; wait is the time ready but not yet resumed by the loop, plus the loop thread's waits for a core and the GIL while running; loop lag is the worst single such lateness."
+	}
 	header, rows = gridCells(g)
 	return header, rows, note
 }
@@ -275,7 +289,10 @@ func warningLines(r *simulator.Result) []string {
 	return lines
 }
 
-var htmlTemplate = template.Must(template.New("report").Parse(`<!DOCTYPE html>
+// htmlTemplate is parsed on first use, not when the program starts: most
+// runs of gilsim write no HTML.
+var htmlTemplate = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("report").Parse(`<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -305,7 +322,9 @@ svg.gantt .core .lane { fill: #eef2f6; }
 .s-switch { fill: #8250df; background: #8250df; }
 .s-ready { fill: #d4a72c; background: #d4a72c; }
 .s-gil { fill: #cf222e; background: #cf222e; }
+.s-loop { fill: #fb8f44; background: #fb8f44; }
 .s-blocked { fill: #54aeff; background: #54aeff; }
+.s-sleep { fill: #a5d6ff; background: #a5d6ff; }
 .s-done { fill: #d8dee4; background: #d8dee4; }
 .legend { list-style: none; padding: 0; margin: .3em 0; display: flex; flex-wrap: wrap; gap: .3em 1.2em; font-size: .9em; }
 .legend span { display: inline-block; width: .9em; height: .9em; vertical-align: -.1em; margin-right: .3em; border-radius: 2px; }
@@ -389,6 +408,12 @@ ul.models b { font-family: ui-monospace, monospace; font-weight: 600; }
 {{end}}</table></div>
 {{with .TaskNote}}<p class="note">{{.}}</p>{{end}}
 {{else}}<p class="note">(no tasks)</p>{{end}}
+{{if .LatRows}}<h3>Latency</h3>
+<div class="wide"><table>
+<tr>{{range $i, $h := .LatHeader}}<th{{if lt $i 3}} class="name"{{end}}>{{$h}}</th>{{end}}</tr>
+{{range .LatRows}}<tr>{{range $i, $c := .}}<td{{if lt $i 3}} class="name"{{end}}>{{$c}}</td>{{end}}</tr>
+{{end}}</table></div>
+<p class="note">Latency is finish minus arrival, per replica group; percentiles by nearest rank; throughput is completions per second from the group's first arrival to its last finish.</p>{{end}}
 {{if .Warnings}}<h3>Warnings</h3>
 <ul class="plain">{{range .Warnings}}<li>{{.}}</li>{{end}}</ul>{{end}}
 {{if .Problem}}<p class="problem">{{.Problem}}</p>
@@ -401,3 +426,4 @@ ul.models b { font-family: ui-monospace, monospace; font-weight: 600; }
 </body>
 </html>
 `))
+})

@@ -78,7 +78,7 @@ func TestHTMLStructure(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var svgs, rects, sections int
+	var svgs, rects, sections, latency int
 	var headings []string
 	classes := map[string]int{}
 	walk(doc, func(n *html.Node) {
@@ -101,6 +101,10 @@ func TestHTMLStructure(t *testing.T) {
 			sections++
 		case "h2":
 			headings = append(headings, text(n))
+		case "h3":
+			if text(n) == "Latency" {
+				latency++
+			}
 		}
 		for _, a := range n.Attr {
 			if strings.HasPrefix(a.Key, "on") {
@@ -116,6 +120,10 @@ func TestHTMLStructure(t *testing.T) {
 			}
 		}
 	})
+	// gil.sim has a replica group (cpu x 2), evil.sim none
+	if latency != 1 {
+		t.Errorf("%d latency tables, want 1", latency)
+	}
 	if sections != 2 || svgs != 2 {
 		t.Errorf("%d sections and %d Gantt charts, want 2 and 2", sections, svgs)
 	}

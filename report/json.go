@@ -100,6 +100,28 @@ type jsonResult struct {
 	Warnings        []jsonWarning `json:"warnings"`
 	Deadlock        *jsonDeadlock `json:"deadlock"`
 	Failure         *jsonFailure  `json:"failure"`
+	Groups          []jsonGroup   `json:"groups"`
+}
+
+// jsonGroup is the latency distribution of one row of the task table: a
+// replica group, or a task of its own.
+type jsonGroup struct {
+	Name           string   `json:"name"`
+	Kind           string   `json:"kind"`
+	Process        string   `json:"process"`
+	Tasks          int      `json:"tasks"`
+	Finished       int      `json:"finished"`
+	LatencyP50NS   int64    `json:"latency_p50_ns"`
+	LatencyP90NS   int64    `json:"latency_p90_ns"`
+	LatencyP99NS   int64    `json:"latency_p99_ns"`
+	LatencyMaxNS   int64    `json:"latency_max_ns"`
+	ThroughputPerS decimal3 `json:"throughput_per_s"`
+}
+
+type jsonLock struct {
+	Name      string `json:"name"`
+	WaitNS    int64  `json:"wait_ns"`
+	Contended int64  `json:"contended"`
 }
 
 type jsonTask struct {
@@ -130,9 +152,11 @@ type jsonProcess struct {
 	LoopLagMaxNS      int64  `json:"loop_lag_max_ns"`
 	LoopStallMaxNS    int64  `json:"loop_stall_max_ns"`
 	// Extras.
-	LoopLagMeanNS int64  `json:"loop_lag_mean_ns"`
-	Group         string `json:"group"`
-	Native        bool   `json:"native"`
+	LoopLagMeanNS int64      `json:"loop_lag_mean_ns"`
+	Group         string     `json:"group"`
+	Native        bool       `json:"native"`
+	MakespanNS    int64      `json:"makespan_ns"`
+	Locks         []jsonLock `json:"locks,omitempty"`
 }
 
 type jsonCore struct {
@@ -223,13 +247,28 @@ func toJSON(r *simulator.Result) jsonResult {
 			LockWaitNS: t.LockWait, Group: groupOf(t.Group, t.Name), Finished: t.Finished,
 		}
 	}
+	spans := processMakespans(r)
 	for i, p := range r.Processes {
 		out.Processes[i] = jsonProcess{
 			Name: p.Name, GILHandoffs: p.GILHandoffs, GILForcedSwitches: p.GILForcedSwitches,
 			GILWaitNS: p.GILWait, MemoryPeakBytes: p.MemoryPeak,
 			LoopLagMaxNS: p.LoopLagMax, LoopStallMaxNS: p.LoopStallMax,
 			LoopLagMeanNS: p.LoopLagMean, Group: groupOf(p.Group, p.Name), Native: p.Native,
+			MakespanNS: spans[p.Name],
 		}
+		for _, l := range p.Locks {
+			out.Processes[i].Locks = append(out.Processes[i].Locks, jsonLock{Name: l.Name, WaitNS: l.Wait, Contended: l.Contended})
+		}
+	}
+	for _, g := range latencyGroups(r, false) {
+		out.Groups = append(out.Groups, jsonGroup{
+			Name: g.name, Kind: g.kind, Process: g.process, Tasks: g.lat.Tasks, Finished: g.lat.Finished,
+			LatencyP50NS: g.lat.P50, LatencyP90NS: g.lat.P90, LatencyP99NS: g.lat.P99, LatencyMaxNS: g.lat.Max,
+			ThroughputPerS: decimal3(g.lat.Throughput),
+		})
+	}
+	if out.Groups == nil {
+		out.Groups = []jsonGroup{}
 	}
 	for i, c := range r.Cores {
 		out.Cores[i] = jsonCore{ID: c.ID, BusyNS: c.Busy}

@@ -37,6 +37,12 @@ func Markdown(w io.Writer, r *simulator.Result, o TableOptions) error {
 			return err
 		}
 	}
+	if g := latencyGrid(r); g != nil {
+		b.WriteByte('\n')
+		if err := writeGrid(w, &b, g); err != nil {
+			return err
+		}
+	}
 
 	if len(r.Warnings) > 0 {
 		b.WriteString("\n**Warnings**\n\n")

@@ -29,6 +29,14 @@ func SweepGrid(runs []Run, varied []string) *Grid {
 	if loop {
 		g.AddColumn("loop lag max", true)
 	}
+	procs := sweepProcesses(runs)
+	for _, sp := range procs {
+		g.AddColumn(sp.name+" makespan", true)
+		g.AddColumn(sp.name+" gil wait", true)
+		if sp.loop {
+			g.AddColumn(sp.name+" loop lag", true)
+		}
+	}
 	g.AddColumn("expect", false)
 	for _, run := range runs {
 		r := run.Result
@@ -47,9 +55,96 @@ func SweepGrid(runs []Run, varied []string) *Grid {
 		if loop {
 			row = append(row, dur(worstLoopLag(r)))
 		}
+		for _, sp := range procs {
+			m, ok := processFigures(r, sp.name)
+			switch {
+			case !ok:
+				row = append(row, "", "")
+			case m.makespan < 0:
+				row = append(row, "-", dur(m.gilWait))
+			default:
+				row = append(row, dur(m.makespan), dur(m.gilWait))
+			}
+			if sp.loop {
+				if ok {
+					row = append(row, dur(m.lag))
+				} else {
+					row = append(row, "")
+				}
+			}
+		}
 		g.Rows = append(g.Rows, append(row, runOutcome(r)))
 	}
 	return g
+}
+
+// maxSweepProcesses bounds the process groups that get columns of their
+// own in a sweep table and a CSV summary.
+const maxSweepProcesses = 6
+
+// sweepProcess is a CPython process group that gets columns of its own.
+type sweepProcess struct {
+	name string
+	loop bool // some run has a loop lag in it
+}
+
+// sweepProcesses are the CPython process groups of the runs, in order of
+// first appearance, when there are two to maxSweepProcesses of them:
+// each gets its makespan, GIL wait and loop lag columns, so that variants
+// run side by side in one scenario compare in one row. None with fewer
+// (the run's own columns say it all) or more (too wide to read).
+func sweepProcesses(runs []Run) []sweepProcess {
+	var out []sweepProcess
+	index := map[string]int{}
+	for _, run := range runs {
+		for _, p := range run.Result.Processes {
+			if p.Native {
+				continue
+			}
+			name := groupOf(p.Group, p.Name)
+			i, ok := index[name]
+			if !ok {
+				i = len(out)
+				index[name] = i
+				out = append(out, sweepProcess{name: name})
+			}
+			out[i].loop = out[i].loop || p.LoopLagMax != 0
+		}
+	}
+	if len(out) < 2 || len(out) > maxSweepProcesses {
+		return nil
+	}
+	return out
+}
+
+// processFigure is what a sweep row shows of one process group.
+type processFigure struct {
+	makespan int64 // latest finish of its tasks; -1 if one never finished
+	gilWait  int64 // summed over its replicas
+	lag      int64 // worst loop lag of its replicas
+}
+
+// processFigures measures the process group name in r; ok is false when
+// r has no such process.
+func processFigures(r *simulator.Result, name string) (f processFigure, ok bool) {
+	spans := processMakespans(r)
+	for _, p := range r.Processes {
+		if p.Native || groupOf(p.Group, p.Name) != name {
+			continue
+		}
+		ms, ran := spans[p.Name]
+		switch {
+		case !ran:
+		case ms < 0 || f.makespan < 0:
+			f.makespan = -1
+		default:
+			f.makespan = max(f.makespan, ms)
+		}
+		f.gilWait += p.GILWait
+		f.lag = max(f.lag, p.LoopLagMax)
+		ok = true
+	}
+	return f, ok
 }
 
 func totalGILWait(r *simulator.Result) int64 {
@@ -227,6 +322,12 @@ func SummaryGrid(runs []Run) *Grid {
 	for _, c := range []string{"makespan_ns", "utilization", "cpu_ns", "context_switches", "events", "gil_wait_ns", "memory_peak_bytes", "loop_lag_max_ns", "expectations", "expectations_failed"} {
 		g.AddColumn(c, true)
 	}
+	procs := sweepProcesses(runs)
+	for _, sp := range procs {
+		for _, c := range []string{"makespan_ns", "gil_wait_ns", "loop_lag_max_ns"} {
+			g.AddColumn(c+"("+sp.name+")", true)
+		}
+	}
 	g.AddColumn("outcome", false)
 	for _, run := range runs {
 		r := run.Result
@@ -251,8 +352,15 @@ func SummaryGrid(runs []Run) *Grid {
 		}
 		row = append(row,
 			nsText(r.Makespan), decimal3String(r.Utilization), nsText(r.CPUTime), nsText(r.ContextSwitches), nsText(r.Events),
-			nsText(totalGILWait(r)), nsText(r.MemoryPeak), nsText(worstLoopLag(r)), strconv.Itoa(len(r.Expectations)), strconv.Itoa(failed), state)
-		g.Rows = append(g.Rows, row)
+			nsText(totalGILWait(r)), nsText(r.MemoryPeak), nsText(worstLoopLag(r)), strconv.Itoa(len(r.Expectations)), strconv.Itoa(failed))
+		for _, sp := range procs {
+			if f, ok := processFigures(r, sp.name); ok {
+				row = append(row, nsText(f.makespan), nsText(f.gilWait), nsText(f.lag))
+			} else {
+				row = append(row, "", "", "")
+			}
+		}
+		g.Rows = append(g.Rows, append(row, state))
 	}
 	return g
 }

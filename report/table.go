@@ -33,6 +33,7 @@ func Tables(w io.Writer, r *simulator.Result, o TableOptions) error {
 		writeSummary,
 		writeProcesses,
 		writeTasks,
+		writeLatency,
 		writeWarnings,
 		writeDeadlock,
 		writeFailure,
@@ -90,9 +91,44 @@ func writeTasks(w io.Writer, r *simulator.Result, o TableOptions) error {
 		}
 		_, err := io.WriteString(w, "rows marked (xN) are replica groups: arrival, start, finish and turnaround show min–max;\n"+
 			totals+" are totals (--per-task shows one row each)\n")
+		if err != nil {
+			return err
+		}
+	}
+	if hasMembers(r) {
+		_, err := io.WriteString(w, memberNote+"\n")
 		return err
 	}
 	return nil
+}
+
+// writeLatency writes the latency distribution of each replica group.
+func writeLatency(w io.Writer, r *simulator.Result, _ TableOptions) error {
+	g := latencyGrid(r)
+	if g == nil {
+		return nil
+	}
+	if _, err := io.WriteString(w, "\n"); err != nil {
+		return err
+	}
+	return g.WriteTable(w)
+}
+
+// memberNote says how a loop's members are measured, under a task table
+// that has some.
+const memberNote = "coroutines and greenlets arrive at their `at`; wait is the time ready but not yet resumed by the loop,\n" +
+	"plus the loop thread's waits for a core and the GIL while running; loop lag is the worst single such lateness"
+
+// hasMembers reports whether r has a coroutine, greenlet, greenthread or
+// generator.
+func hasMembers(r *simulator.Result) bool {
+	for i := range r.Tasks {
+		switch r.Tasks[i].Kind {
+		case "coroutine", "greenlet", "greenthread", "gen":
+			return true
+		}
+	}
+	return false
 }
 
 // The tables of a run are built once, as Grids, and written by every

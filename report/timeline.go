@@ -59,10 +59,10 @@ type RecorderOptions struct {
 }
 
 // spanKinds is the number of time slots a bucket keeps: the span kinds
-// SpanRunning … SpanBlocked, and slotSleep for blocked spans that sleep.
-const spanKinds = 6
+// SpanRunning … SpanLoopWait, and slotSleep for blocked spans that sleep.
+const spanKinds = 7
 
-const slotSleep = 5
+const slotSleep = 6
 
 // slotOf is the bucket slot of a span.
 func slotOf(s simulator.Span) simulator.SpanKind {
@@ -303,6 +303,7 @@ const (
 	cellSwitching                  // on a core, paying a context switch
 	cellReady                      // runnable, waiting for a core
 	cellGILWait                    // waiting for the GIL
+	cellLoopWait                   // a ready coroutine or greenlet waiting for its loop or hub
 	cellBlocked                    // io, a lock; parked coroutines and greenlets
 	cellSleep                      // sleeping
 	cellDone                       // finished
@@ -312,7 +313,7 @@ const (
 // tiePriority breaks ties between states that filled a column equally:
 // the more telling state wins.
 var tiePriority = [cellStates]int{
-	cellNone: 0, cellDone: 1, cellBlocked: 2, cellSleep: 2, cellSwitching: 3, cellReady: 4, cellGILWait: 5, cellRunning: 6,
+	cellNone: 0, cellDone: 1, cellBlocked: 2, cellSleep: 2, cellSwitching: 3, cellReady: 4, cellLoopWait: 4, cellGILWait: 5, cellRunning: 6,
 }
 
 // fromSpan maps a span kind to the state it shows as.
@@ -322,6 +323,7 @@ var fromSpan = [spanKinds]cellState{
 	simulator.SpanReady:     cellReady,
 	simulator.SpanGILWait:   cellGILWait,
 	simulator.SpanBlocked:   cellBlocked,
+	simulator.SpanLoopWait:  cellLoopWait,
 	slotSleep:               cellSleep,
 }
 
@@ -591,6 +593,7 @@ var timelineMarks = [cellStates]byte{
 	cellSwitching: '~',
 	cellReady:     '-',
 	cellGILWait:   'g',
+	cellLoopWait:  ':',
 	cellBlocked:   '.',
 	cellSleep:     'z',
 	cellDone:      '_',
@@ -706,6 +709,7 @@ var legend = []string{
 	"~ context switch",
 	"- waiting for a core",
 	"g waiting for the GIL",
+	": waiting for its loop or hub",
 	". blocked in io, on a lock, or parked",
 	"z sleeping",
 	"_ done",

@@ -19,10 +19,11 @@ import (
 // slices are named after the entity on the core, and one trace process
 // per simulated process with a track per entity (thread, coroutine,
 // greenlet, …) whose slices are its states: running, context switch,
-// waiting for a core, waiting for the GIL, blocked (io, sleep or a lock:
-// the engine's trace does not tell them apart), and, for coroutines and
-// greenlets, parked between two of their stretches (awaiting io, a sleep,
-// an offloaded job or a switch back). GIL drop requests, forced drops and
+// waiting for a core, waiting for the GIL, waiting for its loop (a ready
+// coroutine or greenlet its loop or hub has not resumed yet: the loop runs
+// another, or its thread waits), blocked in io, sleeping, waiting for a
+// lock, and, for coroutines and greenlets, parked between two of their
+// stretches (awaiting io, a sleep, an offloaded job or a switch back). GIL drop requests, forced drops and
 // hand-offs are instant events on the entity's track, or on a "loop
 // thread" track when the thread involved was between tasks. Times are
 // microseconds with three decimals, so nanoseconds are exact.
@@ -95,6 +96,7 @@ func (t *TraceWriter) entityTID(e int) int {
 func (t *TraceWriter) loopThreadTID(p int32) int { return 1<<30 + int(p) }
 
 var spanTitles = [slotSleep]string{
+	simulator.SpanLoopWait:  "waiting for its loop",
 	simulator.SpanRunning:   "running",
 	simulator.SpanSwitching: "context switch",
 	simulator.SpanReady:     "waiting for a core",

@@ -1,5 +1,7 @@
 package simulator
 
+import "strconv"
+
 // result turns the engine's counters into a Result.
 func (e *engine) result() *Result {
 	r := &Result{
@@ -60,6 +62,13 @@ func (e *engine) result() *Result {
 		if lagN > 0 {
 			pr.LoopLagMean = lagSum / lagN
 		}
+		for _, l := range p.locks {
+			lr := LockResult{Name: l.name, Wait: l.waited, Contended: l.contended, Shared: l.shared}
+			for _, w := range l.waiters[l.head:] {
+				lr.Wait += e.now - w.since // still waiting when the run ended
+			}
+			pr.Locks = append(pr.Locks, lr)
+		}
 		r.Processes = append(r.Processes, pr)
 	}
 	for _, u := range e.units {
@@ -86,11 +95,10 @@ func (e *engine) deadlock() *Deadlock {
 	d := &Deadlock{Time: e.now}
 	why := map[*unitStats]string{}
 	for _, p := range e.procs {
-		for i := range p.locks {
-			l := &p.locks[i]
+		for _, l := range p.locks {
 			for _, w := range l.waiters[l.head:] {
 				u := w.m.unitOr(w.t)
-				why[u] = "waiting for lock \"" + l.name + "\""
+				why[u] = "waiting for " + l.kind() + " \"" + l.name + "\""
 			}
 		}
 	}
@@ -122,21 +130,26 @@ func (e *engine) deadlock() *Deadlock {
 		}
 		d.Blocked = append(d.Blocked, who+" ("+w+")")
 	}
+	reported := map[*lockState]bool{}
 	for _, p := range e.procs {
-		for i := range p.locks {
-			l := &p.locks[i]
-			if l.holder == nil {
+		for _, l := range p.locks {
+			if l.holder == nil || l.count < l.size || reported[l] {
 				continue
 			}
+			reported[l] = true
 			name := p.name + "/" + l.name
-			if p.spec.Native {
+			if p.spec.Native || l.shared {
 				name = l.name
 			}
 			holder := l.holder.name
 			if !p.spec.Native {
-				holder = p.name + "/" + holder
+				holder = e.procs[l.holder.proc].name + "/" + holder
 			}
-			d.Locks = append(d.Locks, "lock \""+name+"\" held by "+holder)
+			held := " held by " + holder
+			if l.sem {
+				held = " full: " + strconv.FormatInt(l.count, 10) + " of " + strconv.FormatInt(l.size, 10) + " slots taken, the last by " + holder
+			}
+			d.Locks = append(d.Locks, l.kind()+" \""+name+"\""+held)
 		}
 	}
 	return d

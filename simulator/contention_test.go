@@ -147,3 +147,120 @@ func TestLinuxPlacementAndBalance(t *testing.T) {
 		t.Errorf("placements %v, want %v first", moves, want)
 	}
 }
+
+// TestLinuxIdleCoresPullEach: on three cores, a core that went idle a
+// moment ago (it cannot pull yet) does not stop another that has been
+// idle for balance_idle from pulling: a and b, sharing core 2, are split
+// at the first tick after core 1 has been idle 5 ms (before: 400 ms).
+func TestLinuxIdleCoresPullEach(t *testing.T) {
+	blink := []Step{sleepS(500_000), repeat(400, cpu(50_000), sleepS(950_000))}
+	sc := scenario(3, PolicyLinux, 0,
+		task("blinker", 0, 0, blink...),
+		task("short", 0, 0, cpu(ms)),
+		task("a", 0, 0, cpu(200*ms)),
+		task("b", 0, 0, cpu(200*ms)))
+	r := mustRun(t, sc)
+	f := finishes(r)
+	for _, n := range []string{"a", "b"} {
+		if f[n] > 210*ms {
+			t.Errorf("%s finished at %s; an idle core should have pulled it within a few ticks (about 204ms)", n, FormatDuration(f[n]))
+		}
+	}
+}
+
+// TestLinuxMostlyIdleCorePulls: a core kept busy 5 % of the time by a
+// task that wakes every millisecond is never idle for balance_idle in one
+// go, yet it pulls one of two tasks sharing another core, as the kernel's
+// newly-idle balance does (they shared it to the end: 304 ms).
+func TestLinuxMostlyIdleCorePulls(t *testing.T) {
+	blink := []Step{sleepS(500_000), repeat(400, cpu(50_000), sleepS(950_000))}
+	sc := scenario(3, PolicyLinux, 0,
+		task("blinker", 0, 0, blink...),
+		task("a", 0, 0, cpu(200*ms)),
+		task("b", 0, 0, cpu(200*ms)),
+		task("c", 0, 0, cpu(200*ms)))
+	f := finishes(mustRun(t, sc))
+	for _, n := range []string{"a", "b", "c"} {
+		if f[n] > 215*ms {
+			t.Errorf("%s finished at %s; the mostly idle core should have pulled one of the pair within a few ticks", n, FormatDuration(f[n]))
+		}
+	}
+}
+
+// TestLinuxWokenTasksCannotStarve: two tasks that wake every 1.1 ms go
+// ahead of a preempted CPU-bound one only while it has not waited a tick
+// longer than they have, so the hog gets about a third of the core (it
+// finished at 450 ms, after both of them, when woken tasks always went
+// first; fair's answer is 146 ms).
+func TestLinuxWokenTasksCannotStarve(t *testing.T) {
+	loop := repeat(200, cpu(ms), sleepS(100_000))
+	sc := scenario(1, PolicyLinux, 0,
+		task("hog", 0, 0, cpu(50*ms)),
+		task("x", 0, 0, loop),
+		task("y", 500_000, 0, loop))
+	f := finishes(mustRun(t, sc))
+	if f["hog"] > 160*ms {
+		t.Errorf("hog finished at %s: starved by tasks that keep waking", FormatDuration(f["hog"]))
+	}
+}
+
+// TestLinuxSliceEdges: a base slice of 0 still runs every turn to the
+// next tick (it froze the clock at 0), huge base slices and balancing
+// delays saturate instead of overflowing (one panicked), the slice factor
+// counts at most 8 cores (64 cores: 4 ms turns, not 8 ms), and a pending
+// tick beyond --max-time is no work left (it failed a finished run).
+// (A scenario file refuses `tick 0`; a hand-built Machine's zero tick
+// means no tick: no turns and no balancing.)
+func TestLinuxSliceEdges(t *testing.T) {
+	three := func() []*Process {
+		return []*Process{task("p1", 0, 0, cpu(100*ms)), task("p2", 0, 0, cpu(100*ms)), task("p3", 0, 0, cpu(100*ms))}
+	}
+	sc := scenario(2, PolicyLinux, 0, three()...)
+	sc.Machine.BaseSlice = 0
+	if r, err := Run(sc, Options{MaxEvents: 100_000}); err != nil || r.Makespan < 150*ms || r.Makespan > 160*ms {
+		t.Errorf("base_slice 0: makespan %v, err %v; want about 152ms", r.Makespan, err)
+	}
+	huge := int64(1) << 61
+	sc = scenario(2, PolicyLinux, 0, three()...)
+	sc.Machine.BaseSlice, sc.Machine.BalanceFlip, sc.Machine.BalanceBusy = huge, huge, huge
+	if _, err := Run(sc, Options{}); err != nil {
+		t.Errorf("huge base_slice and balance delays: %v", err)
+	}
+	var ps []*Process
+	for i := range 65 {
+		ps = append(ps, task(fmt.Sprintf("t%d", i), 0, 0, cpu(40*ms)))
+	}
+	latest := int64(0)
+	for _, tr := range mustRun(t, scenario(64, PolicyLinux, 0, ps...)).Tasks {
+		latest = max(latest, tr.Start)
+	}
+	if latest != 4*ms {
+		t.Errorf("65 tasks on 64 cores: the last starts at %s, want 4ms (the first turn on its core: 0.7 ms x 4 rounded up to the tick)", FormatDuration(latest))
+	}
+	sc = scenario(2, PolicyLinux, 0, three()...)
+	sc.Machine.Tick = 2_000 * ms
+	if _, err := Run(sc, Options{MaxTime: 1_000 * ms}); err != nil {
+		t.Errorf("a 2 s tick beyond a 1 s limit failed a 200 ms run: %v", err)
+	}
+}
+
+// TestLinuxWakeupsCannotLivelock: with a base slice of 0 and a 1 ms
+// context switch as long as the GIL's interval, every GIL waiter woken
+// during a switch took the core the instant the switch ended, so nothing
+// ever ran (5,000,000 events at 2,500 s); a task now runs at least
+// minGranularity before a woken one preempts it.
+func TestLinuxWakeupsCannotLivelock(t *testing.T) {
+	var ts []*Thread
+	for i := range 4 {
+		ts = append(ts, &Thread{Name: fmt.Sprintf("t%d", i), Arrival: 10 * ms, Steps: []Step{cpu(4 * ms)}})
+	}
+	sc := scenario(1, PolicyLinux, 0, pyproc("p", GIL{Mode: GILInterval, Interval: ms}, ts...))
+	sc.Machine.ContextSwitch, sc.Machine.BaseSlice, sc.Machine.WakeupLatency, sc.Machine.TimerSlack = ms, 0, 0, 0
+	r, err := Run(sc, Options{MaxEvents: 100_000})
+	if err != nil {
+		t.Fatalf("no progress: %v", err)
+	}
+	if r.Makespan > 200*ms {
+		t.Errorf("makespan %s for 16 ms of work and 1 ms switches", FormatDuration(r.Makespan))
+	}
+}

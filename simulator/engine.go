@@ -10,7 +10,7 @@ type proc struct {
 	spec     *Process
 	name     string
 	gil      *gilState
-	locks    []lockState
+	locks    []*lockState
 	startAt  int64 // when its threads' `at` starts counting
 	memNow   int64
 	memPeak  int64
@@ -44,8 +44,11 @@ type engine struct {
 
 	threads []*thread
 	procs   []*proc
-	units   []*unitStats
-	idle    map[*Step]bool
+	// sharedLocks are the multiprocessing locks of processes with
+	// SharedLocks, by name
+	sharedLocks map[string]*lockState
+	units       []*unitStats
+	idle        map[*Step]bool
 
 	readyNow []*thread
 	expired  []*thread
@@ -119,6 +122,7 @@ func newEngine(sc *Scenario, opt Options) *engine {
 		opt:       opt,
 		rng:       rand.New(rand.NewPCG(sc.Seed, 0x9e3779b97f4a7c15)),
 		lastSpeed: 1000,
+		warnings:  append([]Warning(nil), sc.Warnings...),
 		slowed:    sc.Machine.MulticoreSpeedPermille > 0 && sc.Machine.MulticoreSpeedPermille < 1000 && cores > 1,
 		cores:     make([]core, cores),
 		idle:      map[*Step]bool{},
@@ -179,9 +183,26 @@ func (e *engine) newProc(pi int, ps *Process, file int32) *proc {
 			p.gil.initWaits()
 		}
 	}
-	p.locks = make([]lockState, len(ps.Locks))
+	p.locks = make([]*lockState, len(ps.Locks))
+	own := make([]lockState, len(ps.Locks))
 	for i, n := range ps.Locks {
-		p.locks[i].name = n
+		l := &own[i]
+		l.name, l.size = n, 1
+		if i < len(ps.LockSizes) && ps.LockSizes[i] > 0 {
+			l.sem, l.size = true, ps.LockSizes[i]
+		}
+		if ps.SharedLocks {
+			if e.sharedLocks == nil {
+				e.sharedLocks = map[string]*lockState{}
+			}
+			if sl, ok := e.sharedLocks[n]; ok {
+				l = sl
+			} else {
+				l.shared = true
+				e.sharedLocks[n] = l
+			}
+		}
+		p.locks[i] = l
 	}
 	e.procs = append(e.procs, p)
 	if !ps.Native && (ps.Startup > 0 || (startsThreads(ps) && hasPlainThread(ps))) {
@@ -293,10 +314,6 @@ func (e *engine) loop() {
 			e.compactAt = max(minCompact, 4*e.q.heapLen())
 		}
 		e.q.pop(&ev)
-		if ev.at > e.opt.MaxTime {
-			e.limit = &LimitError{What: "time", Limit: e.opt.MaxTime, At: e.now}
-			return
-		}
 		var t *thread
 		var live bool
 		if ev.kind == evGILCheck {
@@ -307,6 +324,13 @@ func (e *engine) loop() {
 		} else {
 			t = e.threads[ev.th]
 			live = e.live(&ev, t)
+		}
+		// only an event that still matters can pass the time limit: a
+		// cancelled slice end, or a tick while no task waits for a core,
+		// is not work left to do
+		if live && ev.at > e.opt.MaxTime && (ev.kind != evTick || e.waiting > 0) {
+			e.limit = &LimitError{What: "time", Limit: e.opt.MaxTime, At: e.now}
+			return
 		}
 		if live {
 			e.now = ev.at

@@ -17,15 +17,38 @@ func Evaluate(sc *Scenario, res *Result) {
 			out.Err = err
 			out.Actual = "?"
 		} else {
-			out.Actual = FormatValue(v)
 			out.OK = Holds(v, x)
-			if !out.OK && out.Actual == FormatValue(x.Value) && v.Kind != KindNumber {
-				// rounding hid the difference: show the exact value
-				out.Actual = exactValue(v)
-			}
+			out.Actual = ActualText(v, x, out.OK)
 		}
 		res.Expectations = append(res.Expectations, out)
 	}
+}
+
+// ActualText is how an expectation's actual value is shown: as
+// FormatValue rounds it (three decimals), unless the expectation failed
+// and the rounded value would seem to meet it (`expect utilization ==
+// 83.333` failing with 83.33333…): then exactly, so that the reason shows.
+// Expectations always compare the exact value.
+func ActualText(v Value, x *Expect, ok bool) string {
+	s := FormatValue(v)
+	if ok {
+		return s
+	}
+	switch v.Kind {
+	case KindNumber:
+		shown := v
+		if r, err := strconv.ParseFloat(s, 64); err == nil {
+			shown.Num = r
+		}
+		if shown.Num != v.Num && (Holds(shown, x) || s == FormatValue(x.Value)) {
+			return exactValue(v)
+		}
+	default:
+		if s == FormatValue(x.Value) && v.Int != x.Value.Int {
+			return exactValue(v)
+		}
+	}
+	return s
 }
 
 // FormatValue renders a value in its unit.
@@ -145,8 +168,35 @@ func MetricValue(res *Result, metric, arg string, hasArg bool) (Value, string) {
 		return v, ""
 	}
 	ts := MatchTasks(res, arg)
+	if metric == "lock_wait" && len(ts) == 0 {
+		if ls := matchLocks(res, arg); len(ls) > 0 {
+			for _, l := range ls {
+				v.Int += l.Wait
+			}
+			return v, ""
+		}
+		return v, "no task, thread, process or lock named \"" + arg + "\""
+	}
 	if len(ts) == 0 {
 		return v, "no task, thread or process named \"" + arg + "\""
+	}
+	if amb := ambiguous(res, arg); amb != "" {
+		return v, amb
+	}
+	switch metric {
+	case "p50", "p90", "p99", "throughput":
+		lat := TaskLatency(res, ts)
+		if metric == "throughput" {
+			v.Num = lat.Throughput
+			return v, ""
+		}
+		for _, i := range ts {
+			if !res.Tasks[i].Finished {
+				return v, "\"" + res.Tasks[i].Name + "\" never finished"
+			}
+		}
+		v.Int = map[string]int64{"p50": lat.P50, "p90": lat.P90, "p99": lat.P99}[metric]
+		return v, ""
 	}
 	first := true
 	for _, i := range ts {
@@ -185,6 +235,8 @@ func MetricValue(res *Result, metric, arg string, hasArg bool) (Value, string) {
 			v.Int += t.CPU
 		case "io":
 			v.Int += t.IO
+		case "lock_wait":
+			v.Int += t.LockWait
 		case "switches":
 			v.Num += float64(t.Switches)
 		}
@@ -196,9 +248,25 @@ func MetricValue(res *Result, metric, arg string, hasArg bool) (Value, string) {
 // MatchTasks returns the indexes of the tasks an expectation's name means:
 // an exact name (`w#2`), a replica group (`w`), a process or process group
 // (all its tasks), or `proc/name` where either part may omit `#k`.
+//
+// A bare name that names a process (or a process group) means that
+// process's tasks only, even when a thread of another process has the
+// same name (write "q/name" for that one), as the checker resolves it.
 func MatchTasks(res *Result, name string) []int {
 	var out []int
 	pname, tname, qualified := strings.Cut(name, "/")
+	if !qualified {
+		for i := range res.Processes {
+			if p := &res.Processes[i]; !p.Native && (p.Name == name || p.Group == name) {
+				for k := range res.Tasks {
+					if t := &res.Tasks[k]; t.Process == name || groupName(t.Process) == name {
+						out = append(out, k)
+					}
+				}
+				return out
+			}
+		}
+	}
 	for i := range res.Tasks {
 		t := &res.Tasks[i]
 		if qualified {
@@ -209,6 +277,78 @@ func MatchTasks(res *Result, name string) []int {
 		}
 		if t.Name == name || t.Group == name || t.Process == name || groupName(t.Process) == name {
 			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// ambiguous says why a bare name cannot be resolved, or "": a name that
+// is a top-level task and also a thread or member of a process ("main"
+// and "p/main") is refused, since it could mean either. The checker
+// refuses it with a position; this covers names that reach a result
+// unchecked (gilsimtest's Check).
+func ambiguous(res *Result, name string) string {
+	if strings.Contains(name, "/") {
+		return ""
+	}
+	var top, inner []string
+	for i := range res.Tasks {
+		t := &res.Tasks[i]
+		if t.Name != name && t.Group != name {
+			continue
+		}
+		if t.Kind == "task" && t.Process == t.Name {
+			top = append(top, t.Name+"/"+t.Name)
+		} else if t.Process != name && groupName(t.Process) != name {
+			inner = append(inner, t.Process+"/"+t.Name)
+		}
+	}
+	if len(top) == 0 || len(inner) == 0 {
+		return ""
+	}
+	return AmbiguousName(name, append(top, inner...))
+}
+
+// AmbiguousName is the message about a bare name that means both a
+// top-level task and a thread or member of a process: qualified lists
+// what to write instead.
+func AmbiguousName(name string, qualified []string) string {
+	if len(qualified) > 4 {
+		qualified = append(qualified[:3:3], "…")
+	}
+	quoted := make([]string, len(qualified))
+	for i, q := range qualified {
+		quoted[i] = strconv.Quote(q)
+		if q == "…" {
+			quoted[i] = q
+		}
+	}
+	return strconv.Quote(name) + " is ambiguous: it names a top-level task and a thread or member of a process; write one of " + strings.Join(quoted, ", ")
+}
+
+// matchLocks returns the locks named name ("db", or "app/db" for the
+// lock of one process or process group).
+//
+// A multiprocessing lock shared by processes is one lock, listed by each:
+// it counts once.
+func matchLocks(res *Result, name string) []LockResult {
+	var out []LockResult
+	shared := map[string]bool{}
+	pname, lname, qualified := strings.Cut(name, "/")
+	if !qualified {
+		lname = name
+	}
+	for i := range res.Processes {
+		p := &res.Processes[i]
+		if qualified && p.Name != pname && p.Group != pname {
+			continue
+		}
+		for _, l := range p.Locks {
+			if l.Name != lname || l.Shared && shared[l.Name] {
+				continue
+			}
+			shared[l.Name] = shared[l.Name] || l.Shared
+			out = append(out, l)
 		}
 	}
 	return out
@@ -229,6 +369,9 @@ func MatchProcesses(res *Result, name string) []int {
 
 // exactValue renders a duration or size without rounding.
 func exactValue(v Value) string {
+	if v.Kind == KindNumber {
+		return strconv.FormatFloat(v.Num, 'f', -1, 64)
+	}
 	if v.Kind == KindSize {
 		return strconv.FormatInt(v.Int, 10) + "B"
 	}

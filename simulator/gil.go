@@ -218,8 +218,10 @@ func (e *engine) requesterTakesSignal(g *gilState) *thread {
 	chance := 1000 * min(free, awake) / awake
 	// each other waiter blocked in the futex is one the wake may reach
 	// first: the requester must beat them all
-	for range min(g.nsleep-1, 8) {
-		chance = chance * e.m.GILSignalRace / 1000
+	if race := e.m.GILSignalRace; race < 1000 {
+		for k := g.nsleep - 1; k > 0 && chance > 0; k-- {
+			chance = chance * race / 1000
+		}
 	}
 	if e.rng.Int64N(1000) >= chance {
 		return nil

@@ -133,7 +133,7 @@ func (sm *invSums) add(ss []Span) {
 			}
 		case SpanSwitching:
 			sm.sw += d
-		case SpanReady:
+		case SpanReady, SpanLoopWait:
 			sm.ready += d
 		case SpanGILWait:
 			sm.gilWait += d

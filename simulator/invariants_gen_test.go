@@ -146,7 +146,11 @@ func (g *invGen) ctxSteps(c invStepCtx, depth int, mult int64, held []bool) []St
 		switch op {
 		case OpCPU, OpNative:
 			out = append(out, Step{Op: op, Dur: g.dist(true, mult)})
-		case OpIO, OpSleep, OpAwaitIO, OpAwaitSleep:
+		case OpIO, OpSleep:
+			// one in four is a call the runtime does not see
+			blocking := rapid.IntRange(0, 3).Draw(g.t, "blocking") == 0
+			out = append(out, Step{Op: op, Dur: g.dist(false, mult), Blocking: blocking})
+		case OpAwaitIO, OpAwaitSleep:
 			out = append(out, Step{Op: op, Dur: g.dist(false, mult)})
 		case OpYield:
 			out = append(out, Step{Op: OpYield})

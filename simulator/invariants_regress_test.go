@@ -237,7 +237,8 @@ func TestInvariantsRegressionLegacySpinnerRunsInsideRelease(t *testing.T) {
 // 4.00234ms), before its arrival, and its wait (3ms) exceeds its
 // turnaround minus its CPU (1.17us). asyncio's spawn uses now for both.
 // Eventlet (nextEventlet) does the same. Either arrival = due or readyAt =
-// arrival would be consistent.
+// arrival would be consistent; issue 15 chose arrival = due (a unit
+// arrives at its at), so g1 arrives at 1ms and waits 3ms.
 func TestInvariantsRegressionSpawnLaterReadyBeforeArrival(t *testing.T) {
 	p := pyproc("p", GIL{Mode: GILInterval, Interval: 5 * ms}, invLoopThread(ThreadGevent, true,
 		unit("g0", cpu(4*ms)), &Member{Name: "g1", Arrival: 1 * ms, Steps: []Step{cpu(1 * ms)}}))

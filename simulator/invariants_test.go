@@ -304,8 +304,11 @@ func invSpansWellFormed(c *invCase) (bad invFails) {
 		if s.Start >= s.End || s.Start < 0 {
 			bad.add("span %+v: empty or negative", s)
 		}
-		if s.Kind > SpanBlocked {
+		if s.Kind > SpanLoopWait {
 			bad.add("span %+v: unknown kind", s)
+		}
+		if s.Kind == SpanLoopWait && e.m == nil {
+			bad.add("%s: span %+v: only a loop's member waits for its loop", e.who(), s)
 		}
 		if s.Kind == SpanRunning || s.Kind == SpanSwitching {
 			if s.Core < 0 || s.Core >= cores {
@@ -390,8 +393,10 @@ func invOneGILHolder(c *invCase) (bad invFails) {
 // the thread) never overlaps. Ready spans are left out (a unit waiting in
 // its loop's queue is ready while a sibling runs), and so are the blocked
 // spans of a parked unit: those of patched gevent and eventlet, an asyncio
-// task's io and sleep (which the span does not tell from an await), a
-// wait for an offload, a raw greenlet switched away from.
+// task's io and sleep (which the span does not tell from an await) and its
+// lock waits (asyncio.Lock), a gevent or eventlet greenlet's lock wait in a
+// process with semaphores (which park it even unpatched), a wait for an
+// offload, a raw greenlet switched away from.
 func invOneUnitPerRuntimeThread(c *invCase) (bad invFails) {
 	perLoop := map[*Thread][]Span{}
 	var loops []*Thread
@@ -401,10 +406,11 @@ func invOneUnitPerRuntimeThread(c *invCase) (bad invFails) {
 		}
 		for _, s := range c.perEnt[i] {
 			if s.Kind == SpanBlocked && (e.th.Patched || s.Why == BlockOffload || s.Why == BlockParked ||
-				(e.th.Kind == ThreadAsyncio && s.Why != BlockLock)) {
+				e.th.Kind == ThreadAsyncio || (s.Why == BlockLock && len(e.proc.LockSizes) > 0 &&
+				(e.th.Kind == ThreadGevent || e.th.Kind == ThreadEventlet))) {
 				continue
 			}
-			if s.Kind != SpanReady {
+			if s.Kind != SpanReady && s.Kind != SpanLoopWait {
 				if perLoop[e.th] == nil {
 					loops = append(loops, e.th)
 				}
@@ -599,14 +605,21 @@ func invTaskTimes(c *invCase) (bad invFails) {
 				bad.add("%s: arrival %d, want %d", who, tr.Arrival, wantArr)
 			}
 		case e.m != nil:
-			// a raw greenlet that another one switches to is created by
-			// the switch (a unit never spawned keeps arrival 0)
+			// a unit arrives at its `at`, however late its loop got
+			// round to it; a raw greenlet that another one switches to
+			// may be created earlier, by the switch (a unit never
+			// spawned keeps arrival 0)
 			wantArr := e.proc.Arrival + e.proc.Startup + e.m.Arrival
-			if e.th.Kind == ThreadGreenlets && invSwitchTarget(e.th, e.m) {
+			target := e.th.Kind == ThreadGreenlets && invSwitchTarget(e.th, e.m)
+			if target {
 				wantArr = e.proc.Arrival + e.proc.Startup
 			}
-			if tr.Arrival < wantArr && (tr.Finished || tr.Start >= 0 || tr.Arrival != 0) {
+			spawned := tr.Finished || tr.Start >= 0 || tr.Arrival != 0
+			if tr.Arrival < wantArr && spawned {
 				bad.add("%s: arrival %d before %d (process start + its at)", who, tr.Arrival, wantArr)
+			}
+			if !target && spawned && e.proc.Startup == 0 && tr.Arrival != wantArr {
+				bad.add("%s: arrival %d, want its at %d", who, tr.Arrival, wantArr)
 			}
 		default:
 			if wantArr := e.proc.Arrival + e.proc.Startup + sc.Machine.ThreadStart; tr.Arrival < wantArr {
@@ -806,7 +819,7 @@ func invLoopLag(c *invCase) (bad invFails) {
 			lagSpan[e.p] = map[int64]bool{}
 		}
 		for _, s := range c.perEnt[i] {
-			if s.Kind == SpanReady {
+			if s.Kind == SpanLoopWait {
 				lagSpan[e.p][s.End-s.Start] = true
 			}
 		}

@@ -76,7 +76,7 @@ func (e *engine) unitStep(l *loop, m *member, s *Step) bool {
 		return false
 	case OpIO, OpSleep:
 		d := e.draw(t, s)
-		if l.coop {
+		if l.coop && !s.Blocking {
 			kind := wakeIO
 			if s.Op == OpSleep {
 				kind = wakeTimer
@@ -85,9 +85,7 @@ func (e *engine) unitStep(l *loop, m *member, s *Step) bool {
 			e.suspend(l)
 			return true
 		}
-		if l.hub && !l.coop {
-			e.warn(s.Pos, t.proc, m.unit, "unpatched blocking "+s.Op.String()+" blocks the hub and every "+m.unit.kind.String()+" of its thread")
-		}
+		e.warnBlocking(l, m, s)
 		if s.Op == OpSleep && t.rt.cpython {
 			d = satAdd(d, e.m.TimerSlack)
 		}
@@ -106,16 +104,8 @@ func (e *engine) unitStep(l *loop, m *member, s *Step) bool {
 		e.yieldUnit(l, m)
 		return true
 	case OpLock:
-		if l.coop {
-			lk := &t.proc.locks[s.Lock]
-			if lk.holder == nil {
-				lk.holder = m.unit
-				m.prog.enterLock(s)
-				return true
-			}
-			e.parkOn(m, BlockLock)
-			lk.waiters = append(lk.waiters, lockWaiter{m: m, s: s})
-			e.suspend(l)
+		if l.coopLock(t.proc.locks[s.Lock]) {
+			e.parkOnLock(l, m, s)
 			return true
 		}
 		return e.tryLock(t, s)
@@ -145,6 +135,9 @@ func (e *engine) unitStep(l *loop, m *member, s *Step) bool {
 			}
 		}
 		to.readyAt = e.now
+		if !to.started {
+			to.readyAt = to.unit.arrival // it waited from its arrival
+		}
 		l.pendingM = to
 		if l.switchC > 0 {
 			t.os.seg, t.os.segLeft = segCPU, l.switchC
@@ -152,6 +145,26 @@ func (e *engine) unitStep(l *loop, m *member, s *Step) bool {
 		return true
 	}
 	return true
+}
+
+// warnBlocking warns about a blocking call that blocks a loop's thread
+// where the program means its loop to go on: under a hub (unpatched, or a
+// call the patch does not reach), or in an asyncio coroutine. Raw
+// greenlets and generators have no loop to block.
+func (e *engine) warnBlocking(l *loop, m *member, s *Step) {
+	t := l.t
+	call := "`" + s.Op.String() + "`"
+	if s.Blocking {
+		call = "`blocking " + s.Op.String() + "`"
+	}
+	switch {
+	case l.hub && s.Blocking && l.coop:
+		e.warn(s.Pos, t.proc, m.unit, call+" is a call the patch does not reach: it blocks the hub and every "+m.unit.kind.String()+" of its thread")
+	case l.hub:
+		e.warn(s.Pos, t.proc, m.unit, "unpatched "+call+" blocks the hub and every "+m.unit.kind.String()+" of its thread")
+	case l.unitKind == kindCoroutine:
+		e.warn(s.Pos, t.proc, m.unit, call+" in a coroutine blocks its event loop and every task on it (an asyncio call is `await "+s.Op.String()+"`)")
+	}
 }
 
 // blockThread blocks the whole loop thread in a blocking call of d.

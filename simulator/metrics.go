@@ -38,4 +38,9 @@ var Metrics = map[string]MetricInfo{
 	"memory":              {KindSize, ArgOptional, "peak resident memory, of the machine or of one process"},
 	"lag":                 {KindDuration, ArgRequired, "worst lateness of a due timer or ready callback in the process's loops"},
 	"stall":               {KindDuration, ArgRequired, "longest stretch one step kept a loop's other units from running"},
+	"lock_wait":           {KindDuration, ArgRequired, "time blocked waiting for a lock: an entity's (group: sum), or every wait on a lock of that name"},
+	"p50":                 {KindDuration, ArgRequired, "the median latency (finish minus arrival) of the entity's tasks, nearest rank"},
+	"p90":                 {KindDuration, ArgRequired, "the 90th percentile latency of the entity's tasks, nearest rank"},
+	"p99":                 {KindDuration, ArgRequired, "the 99th percentile latency of the entity's tasks, nearest rank"},
+	"throughput":          {KindNumber, ArgRequired, "completions per second from the group's first arrival to its last finish"},
 }

@@ -44,7 +44,7 @@ const (
 	OpYield                // hand control back (sleep(0) of the runtime)
 	OpOffload              // run Body on a worker thread of the process's pool
 	OpRepeat               // run Body Count times
-	OpLock                 // hold lock Lock while running Body
+	OpLock                 // hold lock (or a slot of semaphore) Lock while running Body
 	OpSwitch               // raw greenlet switch to member Target
 )
 
@@ -60,13 +60,17 @@ func (o Op) String() string {
 // Step is one instruction of an entity's program. Programs are shared by
 // all replicas of an entity and are never modified by a run.
 type Step struct {
-	Op     Op
-	Dur    Dist   // cpu, native, io, sleep, await io, await sleep
-	Count  int64  // repeat
-	Body   []Step // repeat, lock, offload
-	Lock   int    // lock: index into Process.Locks
-	Target int    // switch: index into Thread.Members
-	Pos    Pos
+	Op Op
+	// Blocking (io, sleep): a call the runtime cannot see, `blocking io`:
+	// it blocks its OS thread and every unit multiplexed on it even under
+	// a patched hub, releasing the GIL.
+	Blocking bool
+	Dur      Dist   // cpu, native, io, sleep, await io, await sleep
+	Count    int64  // repeat
+	Body     []Step // repeat, lock, offload
+	Lock     int    // lock: index into Process.Locks
+	Target   int    // switch: index into Thread.Members
+	Pos      Pos
 }
 
 // PolicyKind is the OS scheduling policy.
@@ -156,6 +160,18 @@ type Machine struct {
 	// step on top of the send (pop the generator from its deque, catch
 	// StopIteration, append it again), CPU time on the thread.
 	TrampolineDispatch int64
+	// Process start-up by multiprocessing start method (CPU time on one
+	// core before the child's first entity runs): a `process` with
+	// `start fork|forkserver|spawn` and no `startup` pays it, and the
+	// compare processes model's forked workers pay ProcessStartFork.
+	ProcessStartFork       int64
+	ProcessStartForkserver int64
+	ProcessStartSpawn      int64
+	// One side of a pipe or queue transfer (see Machine.IPC): IPCBase of
+	// CPU under the GIL per message, plus IPCPerMiB per 1 MiB (1 048 576
+	// bytes) of payload copied with the GIL released.
+	IPCBase   int64
+	IPCPerMiB int64
 	// Resident memory per unit, in bytes.
 	MemProcess     int64
 	MemThread      int64
@@ -240,6 +256,10 @@ type Scenario struct {
 	// native `task` is a Process with Native set and exactly one Thread.
 	Processes []*Process
 	Expects   []Expect
+	// Warnings are the misuse warnings found when the file was checked
+	// (a normal distribution whose clamping at 0 moves its mean); a run
+	// reports them before its own.
+	Warnings []Warning
 }
 
 // Process is one OS process: a native task, or a CPython interpreter with
@@ -253,7 +273,17 @@ type Process struct {
 	Startup int64 // CPU time on one core before the first thread runs
 	Threads []*Thread
 	Locks   []string // names of the process's locks, indexed by Step.Lock
-	Pos     Pos
+	// LockSizes says, per lock, 0 for a lock (threading.Lock, asyncio.Lock
+	// in a coroutine, a gevent or eventlet lock when patched) or N for a
+	// semaphore of N (threading.Semaphore, asyncio.Semaphore in a
+	// coroutine, gevent's or eventlet's own semaphore in a greenlet, which
+	// is cooperative even unpatched); nil when every lock is a lock.
+	LockSizes []int64
+	// SharedLocks makes the process's locks multiprocessing locks: one
+	// lock (or semaphore) of each name for every process of the scenario
+	// that sets it (the compare processes model's pool workers).
+	SharedLocks bool
+	Pos         Pos
 }
 
 // Thread is one OS thread of a process. For a native task it is the task.

@@ -80,17 +80,57 @@ type coreQueue struct {
 	woken queue[*thread] // woke up (or started): picked first, may preempt
 	q     queue[*thread] // preempted or moved
 	load  int            // waiting + running
-	// idleSince is when the core last ran out of tasks
-	idleSince int64
+	// idleSince is when the core last ran out of tasks (idle: it has
+	// none now); idleAcc the idle time before that, in all; snapAt and
+	// snapIdle the start of the window over which the balancer judges
+	// how idle the core has been, and idleAcc then.
+	idleSince, idleAcc, snapAt, snapIdle int64
+	idle                                 bool
 }
+
+// busyAgain notes that core queue cq gets a task.
+func (p *linuxPolicy) busyAgain(cq *coreQueue) {
+	if cq.idle {
+		cq.idle = false
+		cq.idleAcc += p.e.now - cq.idleSince
+	}
+}
+
+// mostlyIdle says whether the idle core cq has been idle at least half of
+// a window of at least BalanceIdle (a core idle in short gaps, as beside
+// a task that wakes every millisecond, balances as the kernel's newly
+// idle balance does), and starts a new window once one has run out.
+func (p *linuxPolicy) mostlyIdle(cq *coreQueue) bool {
+	now := p.e.now
+	w := now - cq.snapAt
+	if w < p.e.m.BalanceIdle {
+		return false
+	}
+	idle := cq.idleAcc - cq.snapIdle
+	if cq.idle {
+		idle += now - cq.idleSince
+	}
+	cq.snapAt, cq.snapIdle = now, cq.idleAcc
+	if cq.idle {
+		// the current idle period counts from here in the next window
+		cq.snapIdle -= now - cq.idleSince
+	}
+	return 2*idle >= w
+}
+
+// minGranularity is the least a task runs before a woken one preempts it,
+// whatever the base slice: CFS's lowest sched_min_granularity_ns (0.1 ms).
+const minGranularity = 100_000
 
 func newLinuxPolicy(e *engine) osPolicy {
 	n := len(e.cores)
+	// the kernel scales the base slice by 1 + ilog2(ncpus), counting at
+	// most 8 CPUs (get_update_sysctl_factor, SCHED_TUNABLESCALING_LOG)
 	f := int64(1)
-	for k := n; k > 1; k >>= 1 {
+	for k := min(n, 8); k > 1; k >>= 1 {
 		f++
 	}
-	p := &linuxPolicy{e: e, queues: make([]coreQueue, n), baseSlice: e.m.BaseSlice * f, tickAt: -1,
+	p := &linuxPolicy{e: e, queues: make([]coreQueue, n), baseSlice: satMul(e.m.BaseSlice, f), tickAt: -1,
 		avail: newCoreSet(n), empty: newCoreSet(n), ripe: newCoreSet(n), filed: make([]victimFiling, n),
 		nRecent: make([]int32, n), est: newLazyMinTree(n)}
 	for c := range n {
@@ -117,7 +157,7 @@ func (p *linuxPolicy) fileVictim(c int) {
 	cand := p.queues[c].woken.len() > 0 && id >= 0
 	var at int64
 	if cand {
-		at = satAdd(p.e.threads[id].os.sliceBase, p.baseSlice)
+		at = satAdd(p.e.threads[id].os.sliceBase, max(p.baseSlice, minGranularity))
 	} else {
 		id = -1
 	}
@@ -329,18 +369,22 @@ func (p *linuxPolicy) enqueue(t *thread) {
 		cq.q.push(t)
 	}
 	t.os.wokeUp = false
+	p.busyAgain(cq)
 	cq.load++
 	p.touch(int(c))
 	p.armTick()
 }
 
 // next takes the head of core c's own queue: nothing moves between cores
-// but placement and the balancer.
+// but placement and the balancer. A woken task goes first, unless the
+// first preempted one began waiting a whole tick before it: a task that
+// wakes often spends its lag and is not always eligible under EEVDF, so
+// tasks that keep waking cannot starve a CPU-bound one.
 func (p *linuxPolicy) next(c int) *thread {
 	cq := &p.queues[c]
 	var t *thread
 	switch {
-	case cq.woken.len() > 0:
+	case cq.woken.len() > 0 && (cq.q.len() == 0 || (*cq.q.front()).os.since+p.e.m.Tick > (*cq.woken.front()).os.since):
 		t = cq.woken.pop()
 	case cq.q.len() > 0:
 		t = cq.q.pop()
@@ -354,7 +398,9 @@ func (p *linuxPolicy) next(c int) *thread {
 
 // victim: a task that woke from a sleep preempts the task on its core
 // once that one has had its base slice in this turn (EEVDF's wake-up
-// preemption past run-to-parity).
+// preemption past run-to-parity), and at least minGranularity of it: with
+// a base slice of 0, waiters woken during each context switch took the
+// core from every task the instant its switch ended, and nothing ran.
 //
 // It is the lowest such core's task: the candidates that have ripened
 // by now join the ripe set, whose lowest member it is.
@@ -373,17 +419,18 @@ func (p *linuxPolicy) victim() *thread {
 	return e.threads[e.cores[c].cur]
 }
 
-// sliceEnd is the first scheduler tick after t has had its base slice:
-// with no high-resolution tick, a CPU-bound task gives its core up only
-// at a tick.
+// sliceEnd is the first scheduler tick after t has had its base slice
+// (at least a nanosecond of it, so that a turn always runs): with no
+// high-resolution tick, a CPU-bound task gives its core up only at a
+// tick.
 func (p *linuxPolicy) sliceEnd(t *thread) (int64, bool) {
 	tick := p.e.m.Tick
 	if tick <= 0 {
 		return 0, false
 	}
-	at := t.os.sliceBase + p.baseSlice
+	at := satAdd(t.os.sliceBase, max(p.baseSlice, 1))
 	if r := at % tick; r != 0 {
-		at += tick - r
+		at = satAdd(at, tick-r)
 	}
 	return at, true
 }
@@ -396,14 +443,16 @@ func (p *linuxPolicy) contended(t *thread) bool {
 func (p *linuxPolicy) onCore(t *thread) {
 	p.coreOf(t)
 	p.qcore[t.idx] = t.os.core
-	p.queues[t.os.core].load++
+	cq := &p.queues[t.os.core]
+	p.busyAgain(cq)
+	cq.load++
 	p.touch(int(t.os.core))
 }
 
 func (p *linuxPolicy) offCore(t *thread) {
 	cq := &p.queues[t.os.core]
 	if cq.load--; cq.load == 0 {
-		cq.idleSince = p.e.now
+		cq.idleSince, cq.idle = p.e.now, true
 	}
 	p.touch(int(t.os.core))
 }
@@ -430,9 +479,9 @@ func (p *linuxPolicy) tick() {
 
 // balance moves the longest-waiting task of the busiest core to the least
 // loaded one once the imbalance has lasted long enough: a core idle for
-// BalanceIdle, or one idle while a task has waited that long, pulls a
-// waiting task (the kernel's idle balance, kicked by a busy core's
-// tick); a busy core behind by two or more
+// BalanceIdle (or idle half of a window that long), or one idle while a
+// task has waited that long, pulls a waiting task (the kernel's idle
+// balance, kicked by a busy core's tick); a busy core behind by two or more
 // pulls after BalanceBusy; behind by one, with a task waiting on the
 // other core, after a delay drawn around BalanceFlip (so that three
 // CPU-bound tasks on two cores change pairs now and then).
@@ -448,21 +497,27 @@ func (p *linuxPolicy) balance() {
 		// brought up to date after each pull, so that the idle cores do
 		// not each pass over every core
 		p.pulls.build(len(p.queues), p.donor)
+		pulled := false
 		for c := range p.queues {
 			if p.queues[c].load != 0 {
 				continue
 			}
-			long := e.now-p.queues[c].idleSince >= e.m.BalanceIdle
+			long := e.now-p.queues[c].idleSince >= e.m.BalanceIdle || p.mostlyIdle(&p.queues[c])
 			from := p.pulls.best(long)
 			if linuxBalanceScan {
 				from = p.donorByScan(long)
 			}
 			if from < 0 {
-				break
+				continue // another idle core may still pull
 			}
-			p.pull(from, c)
+			if p.pull(from, c) {
+				pulled = true
+			}
 			p.pulls.set(from, p.donor)
 			p.pulls.set(c, p.donor)
+		}
+		if pulled {
+			p.imbKind = 0 // a new imbalance, if any, is timed afresh
 		}
 		return
 	}
@@ -479,7 +534,7 @@ func (p *linuxPolicy) balance() {
 		case 2:
 			p.imbDelay = e.m.BalanceBusy
 		case 3:
-			p.imbDelay = e.m.BalanceFlip*85/100 + e.rng.Int64N(e.m.BalanceFlip*30/100+1)
+			p.imbDelay = e.m.BalanceFlip/100*85 + e.rng.Int64N(e.m.BalanceFlip/100*30+1)
 		}
 	}
 	if kind == 0 || e.now-p.imbSince < p.imbDelay {
@@ -528,6 +583,7 @@ func (p *linuxPolicy) pull(from, to int) bool {
 	cq.load--
 	dst := &p.queues[to]
 	dst.q.push(t)
+	p.busyAgain(dst)
 	dst.load++
 	p.qcore[t.idx] = int32(to)
 	p.touch(from)

@@ -53,6 +53,20 @@ type ProcessResult struct {
 	LoopLagMax        int64
 	LoopLagMean       int64
 	LoopStallMax      int64
+	Locks             []LockResult // the process's locks, in order of first use in the file
+}
+
+// LockResult is one lock of a process instance.
+type LockResult struct {
+	Name string
+	// Wait is the time tasks spent waiting for it, summed: from asking
+	// for the lock to being handed it (or to the end of the run).
+	Wait int64
+	// Contended counts the acquisitions that had to wait.
+	Contended int64
+	// Shared marks a multiprocessing lock shared by several processes:
+	// each of them lists it, with the waits of all.
+	Shared bool
 }
 
 // CoreResult is one core.

@@ -17,7 +17,9 @@ func newAsyncioLoop(e *engine, l *loop) unitScheduler {
 
 // A task is scheduled with call_soon: created, woken by a lock hand-off,
 // or after asyncio.sleep(0), it goes to the tail of the ready queue.
-func (a *asyncioLoop) spawned(e *engine, m *member) { e.makeUnitReady(a.loop, m, false, e.now) }
+func (a *asyncioLoop) spawned(e *engine, m *member) {
+	e.makeUnitReady(a.loop, m, false, m.unit.arrival)
+}
 func (a *asyncioLoop) yielded(e *engine, m *member) { e.makeUnitReady(a.loop, m, false, e.now) }
 func (a *asyncioLoop) woken(e *engine, m *member)   { e.makeUnitReady(a.loop, m, false, e.now) }
 
@@ -63,7 +65,7 @@ func (a *asyncioLoop) next(e *engine) (*member, bool) {
 		for l.timers.len() > 0 && l.timers.peek().due <= e.now {
 			te := l.timers.pop()
 			if te.kind == wakeSpawn {
-				if !e.spawn(l.loop, te.m) {
+				if !e.spawn(l.loop, te.m, te.due) {
 					return nil, false
 				}
 				continue

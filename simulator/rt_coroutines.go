@@ -11,7 +11,9 @@ func newTrampoline(e *engine, l *loop) unitScheduler {
 }
 
 // A generator created, woken or yielding goes to the back of the round.
-func (tr *trampoline) spawned(e *engine, m *member) { e.makeUnitReady(tr.loop, m, false, e.now) }
+func (tr *trampoline) spawned(e *engine, m *member) {
+	e.makeUnitReady(tr.loop, m, false, m.unit.arrival)
+}
 func (tr *trampoline) yielded(e *engine, m *member) { e.makeUnitReady(tr.loop, m, false, e.now) }
 func (tr *trampoline) woken(e *engine, m *member)   { e.makeUnitReady(tr.loop, m, false, e.now) }
 func (tr *trampoline) offloaded(e *engine, m *member) {
@@ -26,7 +28,7 @@ func (tr *trampoline) next(e *engine) (*member, bool) {
 	l := tr
 	// generators created later (`at`) join the round when their time comes
 	for l.timers.len() > 0 && l.timers.peek().due <= e.now {
-		if te := l.timers.pop(); !e.spawn(l.loop, te.m) {
+		if te := l.timers.pop(); !e.spawn(l.loop, te.m, te.due) {
 			return nil, false
 		}
 	}

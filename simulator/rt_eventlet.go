@@ -53,7 +53,12 @@ func (h *eventletHub) next(e *engine) (*member, bool) {
 		if l.wHead < len(l.watch) {
 			w := l.watch[l.wHead]
 			l.wHead++
-			w.m.readyAt = max(w.due, w.m.unit.arrival)
+			w.m.readyAt = w.due
+			if w.kind == wakeSpawn {
+				// spawned when its loop started, after its `at`: ready
+				// since it arrived
+				w.m.readyAt = min(w.due, w.m.unit.arrival)
+			}
 			return w.m, true
 		}
 		l.watch, l.wHead = l.watch[:0], 0
@@ -67,7 +72,7 @@ func (h *eventletHub) next(e *engine) (*member, bool) {
 			case te.kind == wakeIO:
 				ios = append(ios, te)
 			default:
-				if te.kind == wakeSpawn && !e.spawnWatcher(l.loop, te.m) {
+				if te.kind == wakeSpawn && !e.spawnWatcher(l.loop, te.m, te.due) {
 					return nil, false
 				}
 				tms = append(tms, te)

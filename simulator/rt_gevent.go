@@ -20,7 +20,7 @@ func newGeventHub(e *engine, l *loop) unitScheduler {
 }
 
 // spawn, sleep(0) and a lock hand-off are run_callback: the callback queue.
-func (h *geventHub) spawned(e *engine, m *member) { e.makeUnitReady(h.loop, m, false, e.now) }
+func (h *geventHub) spawned(e *engine, m *member) { e.makeUnitReady(h.loop, m, false, m.unit.arrival) }
 func (h *geventHub) yielded(e *engine, m *member) { e.makeUnitReady(h.loop, m, false, e.now) }
 func (h *geventHub) woken(e *engine, m *member)   { e.makeUnitReady(h.loop, m, false, e.now) }
 
@@ -48,7 +48,7 @@ func (h *geventHub) next(e *engine) (*member, bool) {
 			if n := len(l.watch); n > 0 {
 				w := l.watch[n-1]
 				l.watch = l.watch[:n-1]
-				w.m.readyAt = max(w.due, w.m.unit.arrival)
+				w.m.readyAt = w.due // a spawn timer is due at its arrival
 				return w.m, true
 			}
 			l.inPass = false
@@ -74,7 +74,7 @@ func (h *geventHub) next(e *engine) (*member, bool) {
 			if te.kind == wakeIO {
 				ios = append(ios, te)
 			} else {
-				if te.kind == wakeSpawn && !e.spawnWatcher(l.loop, te.m) {
+				if te.kind == wakeSpawn && !e.spawnWatcher(l.loop, te.m, te.due) {
 					return nil, false
 				}
 				tms = append(tms, te)

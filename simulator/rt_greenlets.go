@@ -71,7 +71,13 @@ func (p *greenletParent) next(e *engine) (*member, bool) {
 		if !m.started && m.mem == 0 && !e.spawnRaw(l.loop, m) {
 			return nil, false
 		}
-		m.readyAt = e.now // a raw greenlet is never "ready": it runs when switched to
+		// a raw greenlet is never "ready": it runs when switched to; but
+		// one that has not run yet has waited for the parent since it
+		// arrived
+		m.readyAt = e.now
+		if !m.started {
+			m.readyAt = m.unit.arrival
+		}
 		return m, true
 	}
 	// arrivals of members already started by a switch (or finished) do
@@ -110,7 +116,8 @@ func (p *greenletParent) pushCandidate(i int32) {
 	heapUp(p.rawElig, len(p.rawElig)-1, int32Less)
 }
 
-// spawnRaw creates a raw greenlet or generator on first use.
+// spawnRaw creates a raw greenlet on first use: it arrived at its `at`,
+// or now when a switch creates it before that.
 func (e *engine) spawnRaw(l *loop, m *member) bool {
 	if m.mem > 0 || m.started {
 		return true
@@ -120,8 +127,8 @@ func (e *engine) spawnRaw(l *loop, m *member) bool {
 		return false
 	}
 	m.mem = n
-	m.unit.arrival = e.now
-	m.readyAt = e.now
+	m.unit.arrival = min(e.now, l.t.proc.startAt+m.spec.Arrival)
+	m.readyAt = m.unit.arrival
 	e.parkOn(m, BlockParked)
 	return true
 }

@@ -60,9 +60,14 @@ const (
 	SpanReady                     // runnable, waiting for a core
 	SpanGILWait                   // asleep, waiting for its process's GIL
 	SpanBlocked                   // in io, sleep, or waiting for a lock
+	// SpanLoopWait: a coroutine, greenlet, greenthread or generator that
+	// is ready (arrived, due, woken) and waits for its loop or hub to
+	// resume it: the loop is running another member, or its thread waits
+	// for a core or the GIL meanwhile. Counted as wait, and as lag.
+	SpanLoopWait
 )
 
-var spanNames = [...]string{"running", "switching", "ready", "gil-wait", "blocked"}
+var spanNames = [...]string{"running", "switching", "ready", "gil-wait", "blocked", "loop-wait"}
 
 func (k SpanKind) String() string {
 	if int(k) < len(spanNames) {

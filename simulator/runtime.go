@@ -195,6 +195,8 @@ type loop struct {
 	memPer    int64 // the resident cost of one unit
 	coop      bool  // blocking io, sleep and locks park the unit (a patched gevent or eventlet hub)
 	hub       bool  // a gevent or eventlet hub: a blocking call it does not see is a misuse
+	coopLk    bool  // a lock parks the unit (asyncio.Lock, a patched hub's lock)
+	coopSem   bool  // a semaphore parks the unit (asyncio, gevent, eventlet)
 	lag       bool  // how late units run is measured (loop lag)
 	allWait   bool  // raw greenlets: every other unfinished unit waits for the running one
 	slowLimit int64 // a callback that holds the loop longer is warned about (0: never)
@@ -231,6 +233,11 @@ func (e *engine) newLoop(t *thread, ts *Thread, p *proc) {
 	}
 	l.sched = build(e, l)
 	l.coop = l.hub && ts.Patched
+	// asyncio.Lock and asyncio.Semaphore park the task; gevent's and
+	// eventlet's semaphores park the greenlet, patched or not, and their
+	// locks do once threading is patched
+	l.coopLk = l.coop || ts.Kind == ThreadAsyncio
+	l.coopSem = l.hub || ts.Kind == ThreadAsyncio
 	for i, ms := range ts.Members {
 		m := &member{idx: int32(i), lp: l, spec: ms}
 		m.prog = programIn(ms.Steps, &m.frames)
@@ -253,7 +260,7 @@ func (e *engine) startLoop(l *loop) bool {
 	for _, m := range l.members {
 		due := base + m.spec.Arrival
 		if due <= e.now {
-			if !e.spawn(l, m) {
+			if !e.spawn(l, m, due) {
 				return false
 			}
 			continue
@@ -264,7 +271,11 @@ func (e *engine) startLoop(l *loop) bool {
 }
 
 // spawn creates unit m (its memory and arrival) and queues its first run.
-func (e *engine) spawn(l *loop, m *member) bool {
+// at is its arrival, its `at`, which may lie before now when its loop got
+// round to it late (the loop thread waited for a core, or was busy): the
+// unit is ready from then, so its turnaround, wait and lag count from its
+// `at`, as a thread's do.
+func (e *engine) spawn(l *loop, m *member, at int64) bool {
 	p := l.t.proc
 	who := p.name + "/" + m.unit.name
 	n := l.memPer
@@ -272,13 +283,14 @@ func (e *engine) spawn(l *loop, m *member) bool {
 		return false
 	}
 	m.mem = n
-	m.unit.arrival = e.now
+	m.unit.arrival = at
 	l.sched.spawned(e, m)
 	return true
 }
 
-// spawnWatcher creates a unit whose spawn timer fired.
-func (e *engine) spawnWatcher(l *loop, m *member) bool {
+// spawnWatcher creates a unit whose spawn timer, due at its arrival at,
+// fired.
+func (e *engine) spawnWatcher(l *loop, m *member, at int64) bool {
 	if m.mem > 0 {
 		return true
 	}
@@ -287,7 +299,7 @@ func (e *engine) spawnWatcher(l *loop, m *member) bool {
 		return false
 	}
 	m.mem = n
-	m.unit.arrival = e.now
+	m.unit.arrival = at
 	return true
 }
 
@@ -350,7 +362,7 @@ func (e *engine) resume(l *loop, m *member) {
 	if late > 0 {
 		u.wait += late
 		if e.opt.Trace != nil {
-			e.opt.Trace(Span{Entity: int(m.uidx), Process: t.proc.idx, Kind: SpanReady, Core: -1, Start: m.readyAt, End: e.now})
+			e.opt.Trace(Span{Entity: int(m.uidx), Process: t.proc.idx, Kind: SpanLoopWait, Core: -1, Start: m.readyAt, End: e.now})
 		}
 	}
 	if l.lag {

@@ -176,21 +176,10 @@ func (v *validator) scenario(sc *Scenario) {
 }
 
 func (v *validator) machine(m *Machine) {
-	for _, f := range []struct {
-		name string
-		n    int64
-	}{
-		{"ContextSwitch", m.ContextSwitch}, {"WakeupLatency", m.WakeupLatency}, {"TimerSlack", m.TimerSlack},
-		{"ThreadStart", m.ThreadStart}, {"LegacyTick", m.LegacyTick}, {"LegacySignalCost", m.LegacySignalCost},
-		{"FreeThreadingOverheadPermille", m.FreeThreadingOverheadPermille}, {"MulticoreSpeedPermille", m.MulticoreSpeedPermille},
-		{"AsyncioSwitch", m.AsyncioSwitch}, {"GeventSwitch", m.GeventSwitch}, {"EventletSwitch", m.EventletSwitch},
-		{"GreenletSwitch", m.GreenletSwitch}, {"GeneratorSwitch", m.GeneratorSwitch}, {"TrampolineDispatch", m.TrampolineDispatch},
-		{"MemProcess", m.MemProcess}, {"MemThread", m.MemThread}, {"MemCoroutine", m.MemCoroutine}, {"MemGreenlet", m.MemGreenlet},
-		{"MemGreenthread", m.MemGreenthread}, {"MemRawGreenlet", m.MemRawGreenlet}, {"MemGenerator", m.MemGenerator}, {"MemTotal", m.MemTotal},
-		{"Tick", m.Tick}, {"BaseSlice", m.BaseSlice}, {"ForkRamp", m.ForkRamp}, {"BalanceIdle", m.BalanceIdle},
-		{"BalanceBusy", m.BalanceBusy}, {"BalanceFlip", m.BalanceFlip}, {"GILSignalRace", m.GILSignalRace}, {"GILReentry", m.GILReentry}, {"GILStealCost", m.GILStealCost},
-	} {
-		v.nonNeg("Machine."+f.name, f.n)
+	for _, p := range machineParams {
+		if p.Kind != ParamHandoff {
+			v.nonNeg("Machine."+p.Field, p.Get(m))
+		}
 	}
 	if m.GILSignalRace > 1000 {
 		v.add("Machine.GILSignalRace", "is %d; a chance is at most 1000 thousandths", m.GILSignalRace)
@@ -215,6 +204,12 @@ func (v *validator) process(p *Process) {
 	}
 	v.nonNeg("Arrival", p.Arrival)
 	v.nonNeg("Startup", p.Startup)
+	if len(p.LockSizes) > 0 && len(p.LockSizes) != len(p.Locks) {
+		v.add("LockSizes", "has %d sizes for %d locks", len(p.LockSizes), len(p.Locks))
+	}
+	for _, n := range p.LockSizes {
+		v.nonNeg("LockSizes", n)
+	}
 	if !p.Native {
 		switch p.GIL.Mode {
 		case GILInterval:

@@ -1,7 +1,6 @@
 package simulator
 
 import (
-	"sort"
 	"strconv"
 	"strings"
 )
@@ -29,9 +28,12 @@ type Workload struct {
 	Tasks []WorkTask
 	// Locks names the workload's locks, indexed by Step.Lock: each is one
 	// lock shared by every task.
-	Locks   []string
-	Expects []Expect // metrics of CompareMetrics; Arg is a model name
-	Pos     Pos
+	Locks []string
+	// LockSizes is 0 for a lock and N for a semaphore of N, per lock (nil:
+	// all locks).
+	LockSizes []int64
+	Expects   []Expect // metrics of CompareMetrics; Arg is a model name
+	Pos       Pos
 }
 
 // WorkTask is one task of a workload.
@@ -90,22 +92,13 @@ var CompareMetrics = map[string]MetricInfo{
 	"parallelism": {KindNumber, ArgRequired, "CPU time divided by makespan: how many cores were busy on average"},
 	"gil_wait":    {KindDuration, ArgRequired, "time threads spent waiting for a GIL, summed over all of them"},
 	"latency":     {KindDuration, ArgRequired, "the worst task latency: the largest finish minus `at` over the tasks"},
+	"p50":         {KindDuration, ArgRequired, "the median task latency (finish minus `at`), nearest rank"},
+	"p90":         {KindDuration, ArgRequired, "the 90th percentile task latency, nearest rank"},
+	"p99":         {KindDuration, ArgRequired, "the 99th percentile task latency, nearest rank"},
+	"throughput":  {KindNumber, ArgRequired, "tasks completed per second, from the first `at` to the last finish"},
 	"lag":         {KindDuration, ArgRequired, "the worst lateness of a ready coroutine or greenlet (asyncio and gevent models; 0 for the others)"},
 	"memory":      {KindSize, ArgRequired, "peak resident memory, the pool's parent process included"},
 }
-
-// Costs of the processes model that no machine key sets.
-const (
-	// ProcessStart is the start-up of one forked pool worker, paid as
-	// `startup` on a core: calibration process_start_join_empty_k1_ms =
-	// 1.977 ms (fork, start and join of an empty target, CPython 3.11).
-	ProcessStart int64 = 1_977_000
-	// PoolRoundTrip is what one chunk of Pool.map costs its worker, as
-	// cpu before its first task: the round trip of a 1 KB argument and
-	// result through the pool's pipes, pickled both ways (semantics.md
-	// 7.3: Pool(2).apply of 1 KB, 157 µs on 3.11).
-	PoolRoundTrip int64 = 157_000
-)
 
 // Lowered is a workload made into a Scenario for one model.
 type Lowered struct {
@@ -155,10 +148,11 @@ var defaultGIL = GIL{Mode: GILInterval, Interval: 5_000_000}
 //   - threads, threads-nogil: one process, one thread per task (the
 //     default GIL, or none), started one after another by the main thread
 //     at thread_start each;
-//   - processes: a pool of workers forked at ProcessStart each, to which
-//     the tasks are dealt like Pool.map: chunks of ceil(n / 4·workers) in
-//     order, chunk i to worker i mod workers, each chunk paying
-//     PoolRoundTrip; a worker runs its tasks one after another;
+//   - processes: a pool of workers forked at process_start_fork each, to
+//     which the tasks are dealt like Pool.map: chunks of
+//     ceil(n / 4·workers) in order, chunk i to worker i mod workers, each
+//     chunk paying Machine.PoolRoundTrip; a worker runs its tasks one
+//     after another;
 //   - asyncio: one loop, a coroutine per task; io and sleep are awaited,
 //     cpu and native run on the loop;
 //   - asyncio+threads: as asyncio, but every burst of cpu and native steps
@@ -207,8 +201,11 @@ type lowering struct {
 	w     *Workload
 	model string
 	out   *Lowered
-	// what the workload's steps use, anywhere
-	has [OpSwitch + 1]bool
+	// what the workload's steps use, anywhere: has by op, blocking io or
+	// sleep, and io and sleep the runtime sees (seen[0] io, seen[1] sleep)
+	has      [OpSwitch + 1]bool
+	blocking bool
+	seen     [2]bool
 	// converted programs, by their source's first step: replicas share
 	// their steps, and so do their conversions
 	cache map[*Step][]Step
@@ -225,6 +222,14 @@ func (lw *lowering) scan() {
 		for i := range steps {
 			s := &steps[i]
 			lw.has[s.Op] = true
+			switch {
+			case (s.Op == OpIO || s.Op == OpSleep) && s.Blocking:
+				lw.blocking = true
+			case s.Op == OpIO:
+				lw.seen[0] = true
+			case s.Op == OpSleep:
+				lw.seen[1] = true
+			}
 			walk(s.Body)
 		}
 	}
@@ -238,7 +243,7 @@ func (lw *lowering) note(s string) { lw.out.Notes = append(lw.out.Notes, s) }
 // pyProcess is a CPython process with the default GIL and the workload's
 // locks.
 func (lw *lowering) pyProcess(name string) *Process {
-	return &Process{Name: name, GIL: defaultGIL, Locks: lw.w.Locks, Pos: lw.w.Pos}
+	return &Process{Name: name, GIL: defaultGIL, Locks: lw.w.Locks, LockSizes: lw.w.LockSizes, Pos: lw.w.Pos}
 }
 
 // members makes one cooperative unit per task, with steps transformed by
@@ -289,10 +294,10 @@ func (lw *lowering) sequential() error {
 	return nil
 }
 
-// threads runs one Python thread per task. The main thread starts them
-// one after another as they arrive, each Thread.start costing
-// thread_start: thread k starts at max(its at, the previous start) +
-// thread_start. The main thread itself is not simulated.
+// threads runs one Python thread per task, each arriving at its task's
+// `at`. The process's main thread starts them one after another as they
+// arrive, as the engine does for every CPython process (start.go): each
+// start costs thread_start and waits for the new thread to run.
 func (lw *lowering) threads(nogil bool) error {
 	sc := lw.out.Scenario
 	tasks := lw.w.Tasks
@@ -304,20 +309,11 @@ func (lw *lowering) threads(nogil bool) error {
 			lw.note("cpu runs " + permille(sc.Machine.FreeThreadingOverheadPermille) + " slower on the free-threaded build (freethreading_overhead)")
 		}
 	}
-	order := lw.all()
-	sort.SliceStable(order, func(a, b int) bool { return tasks[order[a]].Arrival < tasks[order[b]].Arrival })
-	starts := make([]int64, len(tasks))
-	prev := int64(-1)
-	for _, i := range order {
-		s := max(tasks[i].Arrival, prev)
-		s = satAdd(s, sc.Machine.ThreadStart)
-		starts[i], prev = s, s
-	}
 	block := make([]Thread, len(tasks))
 	p.Threads = make([]*Thread, len(tasks))
 	for i := range tasks {
 		t := &tasks[i]
-		block[i] = Thread{Name: t.Name, Kind: ThreadPlain, Arrival: starts[i], Steps: t.Steps, Pos: t.Pos}
+		block[i] = Thread{Name: t.Name, Kind: ThreadPlain, Arrival: t.Arrival, Steps: t.Steps, Pos: t.Pos}
 		p.Threads[i] = &block[i]
 		lw.out.Tasks[i] = TaskRef{Process: p.Name, Name: t.Name}
 	}
@@ -339,11 +335,6 @@ func permille(p int64) string {
 // processes deals the tasks to a pool of forked workers like Pool.map.
 func (lw *lowering) processes(workers int) error {
 	w := lw.w
-	if len(w.Locks) > 0 {
-		pos := lw.firstLock(w.Tasks)
-		return &LowerError{Model: lw.model, Pos: pos, Msg: "lock " + strconv.Quote(w.Locks[0]) +
-			" would not be shared: each worker process has its own threading.Lock, and gilsim models no multiprocessing.Lock"}
-	}
 	sc := lw.out.Scenario
 	sc.Machine.MemRawGreenlet, sc.Machine.GreenletSwitch = 0, 0
 	n := len(w.Tasks)
@@ -365,18 +356,19 @@ func (lw *lowering) processes(workers int) error {
 	for i := 0; i < n; i += chunk {
 		firsts[i] = true
 	}
-	cost := Step{Op: OpCPU, Dur: Fixed(PoolRoundTrip), Pos: w.Pos}
+	start, roundTrip := sc.Machine.ProcessStartFork, sc.Machine.PoolRoundTrip()
+	cost := Step{Op: OpCPU, Dur: Fixed(roundTrip), Pos: w.Pos}
 	names := make([]string, workers)
 	for k := range names {
 		names[k] = "worker#" + strconv.Itoa(k+1)
 	}
 	for k := 0; k < workers; k++ {
 		p := lw.pyProcess(names[k])
-		p.Locks = nil
-		p.Startup = ProcessStart
+		p.SharedLocks = true
+		p.Startup = start
 		idx := dealt[k]
 		ms, _ := lw.members(p.Name, idx, func(i int) int64 {
-			return max(0, w.Tasks[i].Arrival-ProcessStart)
+			return max(0, w.Tasks[i].Arrival-start)
 		}, nil)
 		for j, i := range idx {
 			if firsts[i] {
@@ -389,13 +381,52 @@ func (lw *lowering) processes(workers int) error {
 	}
 	lw.out.ExtraMemory = sc.Machine.MemProcess + sc.Machine.MemThread
 	nchunks := (n + chunk - 1) / chunk
-	lw.note("a pool of " + strconv.Itoa(workers) + " worker processes, each forked in " + FormatDuration(ProcessStart) +
+	lw.note("a pool of " + strconv.Itoa(workers) + " worker processes, each forked in " + FormatDuration(start) +
 		"; the " + strconv.Itoa(n) + " tasks go in " + strconv.Itoa(nchunks) + " chunks of " + strconv.Itoa(chunk) +
-		" (Pool.map), dealt round robin, each chunk paying " + FormatDuration(PoolRoundTrip) + " of pickling and pipes; peak memory counts the parent process")
+		" (Pool.map), dealt round robin, each chunk paying " + FormatDuration(roundTrip) + " of pickling and pipes; peak memory counts the parent process")
 	if lw.has[OpIO] || lw.has[OpSleep] {
 		lw.note("io and sleep block only their worker: a worker waits through them before its next task")
 	}
+	lw.lockNote("multiprocessing.Lock", "multiprocessing.Semaphore", "one for the whole pool; a waiting worker blocks")
 	return nil
+}
+
+// lockNote says what the workload's locks and semaphores are under the
+// model, when it has any.
+func (lw *lowering) lockNote(lock, sem, how string) {
+	var locks, sems []string
+	for i, name := range lw.w.Locks {
+		if i < len(lw.w.LockSizes) && lw.w.LockSizes[i] > 0 {
+			sems = append(sems, strconv.Quote(name))
+		} else {
+			locks = append(locks, strconv.Quote(name))
+		}
+	}
+	var parts []string
+	if len(locks) > 0 {
+		parts = append(parts, plural(len(locks), "lock ", "locks ")+strings.Join(locks, ", ")+" "+plural(len(locks), "is "+article(lock), "are ")+lock)
+	}
+	if len(sems) > 0 {
+		parts = append(parts, plural(len(sems), "semaphore ", "semaphores ")+strings.Join(sems, ", ")+" "+plural(len(sems), "is "+article(sem), "are ")+sem)
+	}
+	if len(parts) > 0 {
+		lw.note(strings.Join(parts, "; ") + ": " + how)
+	}
+}
+
+// article is "an " before a vowel, "a " otherwise.
+func article(word string) string {
+	if word != "" && strings.ContainsRune("aeiou", rune(word[0])) {
+		return "an "
+	}
+	return "a "
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 // asyncio runs one coroutine per task on one loop. io and sleep become
@@ -416,11 +447,15 @@ func (lw *lowering) asyncio(offload bool) error {
 	}
 	p.Threads = []*Thread{{Name: "asyncio", Kind: ThreadAsyncio, Members: ms, Pos: lw.w.Pos}}
 	sc.Processes = []*Process{p}
-	if lw.has[OpIO] {
+	lw.asyncioLockNote()
+	if lw.seen[0] {
 		lw.note("io becomes `await io`: it assumes an asyncio client library for every blocking call")
 	}
-	if lw.has[OpSleep] {
+	if lw.seen[1] {
 		lw.note("sleep becomes `await asyncio.sleep`")
+	}
+	if lw.blocking {
+		lw.note("blocking io and sleep stay blocking calls: each blocks the loop and every coroutine on it")
 	}
 	if offload {
 		if lw.has[OpCPU] || lw.has[OpNative] {
@@ -435,6 +470,11 @@ func (lw *lowering) asyncio(offload bool) error {
 	return nil
 }
 
+// asyncioLockNote says that the workload's locks are asyncio's.
+func (lw *lowering) asyncioLockNote() {
+	lw.lockNote("asyncio.Lock", "asyncio.Semaphore", "a waiting task parks and the loop runs the others")
+}
+
 // awaitSteps turns io and sleep into awaits.
 func (lw *lowering) awaitSteps(steps []Step) ([]Step, error) {
 	if len(steps) == 0 {
@@ -445,21 +485,19 @@ func (lw *lowering) awaitSteps(steps []Step) ([]Step, error) {
 	}
 	out := make([]Step, len(steps))
 	for i, s := range steps {
-		switch s.Op {
-		case OpIO:
+		switch {
+		case s.Blocking:
+			// a call asyncio does not see stays a blocking call
+		case s.Op == OpIO:
 			s.Op = OpAwaitIO
-		case OpSleep:
+		case s.Op == OpSleep:
 			s.Op = OpAwaitSleep
-		case OpRepeat:
+		case s.Op == OpRepeat || s.Op == OpLock:
 			body, err := lw.awaitSteps(s.Body)
 			if err != nil {
 				return nil, err
 			}
 			s.Body = body
-		case OpLock:
-			if !computeOnly(&s) {
-				return nil, lw.lockAcrossAwait(&s)
-			}
 		}
 		out[i] = s
 	}
@@ -468,8 +506,8 @@ func (lw *lowering) awaitSteps(steps []Step) ([]Step, error) {
 }
 
 // offloadSteps turns io and sleep into awaits, and every maximal run of
-// steps that only compute (cpu, native, and repeat or lock blocks of them)
-// into one `offload`.
+// steps that only compute (cpu, native, and repeat blocks of them) into
+// one `offload`; a lock block stays on the coroutine, its body converted.
 func (lw *lowering) offloadSteps(steps []Step) ([]Step, error) {
 	if len(steps) == 0 {
 		return steps, nil
@@ -489,20 +527,21 @@ func (lw *lowering) offloadSteps(steps []Step) ([]Step, error) {
 			continue
 		}
 		s := steps[i]
-		switch s.Op {
-		case OpIO:
+		switch {
+		case s.Blocking:
+			// a call asyncio does not see blocks the loop's thread
+		case s.Op == OpIO:
 			s.Op = OpAwaitIO
-		case OpSleep:
+		case s.Op == OpSleep:
 			s.Op = OpAwaitSleep
-		case OpRepeat:
+		case s.Op == OpRepeat || s.Op == OpLock:
+			// a lock stays on the coroutine (asyncio.Lock), around its
+			// body's offloaded bursts
 			body, err := lw.offloadSteps(s.Body)
 			if err != nil {
 				return nil, err
 			}
 			s.Body = body
-		case OpLock:
-			// a lock that only computes is part of a burst above
-			return nil, lw.lockAcrossAwait(&s)
 		}
 		out = append(out, s)
 		i++
@@ -511,25 +550,14 @@ func (lw *lowering) offloadSteps(steps []Step) ([]Step, error) {
 	return out, nil
 }
 
-// lockAcrossAwait refuses a lock whose body waits: under asyncio the wait
-// becomes an await, and a threading.Lock held across an await blocks the
-// whole loop when another coroutine asks for it, which deadlocks.
-func (lw *lowering) lockAcrossAwait(s *Step) error {
-	name := "a lock"
-	if s.Lock >= 0 && s.Lock < len(lw.w.Locks) {
-		name = "lock " + strconv.Quote(lw.w.Locks[s.Lock])
-	}
-	return &LowerError{Model: lw.model, Pos: s.Pos, Msg: name + " is held across io or sleep, which asyncio turns into an await; " +
-		"a threading.Lock held across an await blocks the loop when another coroutine wants it, and gilsim models no asyncio.Lock"}
-}
-
 // computeOnly reports whether s only computes: cpu, native, or a repeat
-// or lock whose body only computes.
+// whose body only computes. A lock is not: under asyncio it is an
+// asyncio.Lock, which the coroutine holds around offloaded work.
 func computeOnly(s *Step) bool {
 	switch s.Op {
 	case OpCPU, OpNative:
 		return true
-	case OpRepeat, OpLock:
+	case OpRepeat:
 		for i := range s.Body {
 			if !computeOnly(&s.Body[i]) {
 				return false
@@ -548,7 +576,10 @@ func (lw *lowering) gevent(patched bool) error {
 	ms, _ := lw.members(p.Name, lw.all(), lw.absolute, nil)
 	p.Threads = []*Thread{{Name: "gevent", Kind: ThreadGevent, Patched: patched, Members: ms, Pos: lw.w.Pos}}
 	sc.Processes = []*Process{p}
-	waits := lw.has[OpIO] || lw.has[OpSleep]
+	waits := lw.seen[0] || lw.seen[1]
+	if patched && lw.blocking {
+		lw.note("blocking io and sleep are calls the patch does not reach: each blocks the hub and every greenlet")
+	}
 	switch {
 	case patched && waits:
 		lw.note("io and sleep are cooperative (monkey.patch_all): the hub runs other greenlets meanwhile")
@@ -558,27 +589,10 @@ func (lw *lowering) gevent(patched bool) error {
 	if lw.has[OpNative] {
 		lw.note("native runs on the hub's thread: it releases the GIL but no other greenlet runs meanwhile")
 	}
+	if patched {
+		lw.lockNote("gevent lock (monkey-patched threading.Lock)", "gevent BoundedSemaphore", "a waiting greenlet parks and the hub runs the others")
+	} else {
+		lw.lockNote("threading.Lock", "gevent BoundedSemaphore", "a greenlet waiting for a lock blocks the hub; one waiting for a semaphore parks")
+	}
 	return nil
-}
-
-// firstLock is the position of the first lock step of the tasks.
-func (lw *lowering) firstLock(tasks []WorkTask) Pos {
-	var find func([]Step) (Pos, bool)
-	find = func(steps []Step) (Pos, bool) {
-		for i := range steps {
-			if steps[i].Op == OpLock {
-				return steps[i].Pos, true
-			}
-			if p, ok := find(steps[i].Body); ok {
-				return p, true
-			}
-		}
-		return Pos{}, false
-	}
-	for i := range tasks {
-		if p, ok := find(tasks[i].Steps); ok {
-			return p
-		}
-	}
-	return lw.w.Pos
 }

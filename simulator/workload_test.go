@@ -99,14 +99,14 @@ func TestLowerShapes(t *testing.T) {
 `},
 		// started one by one by the main thread, 85 us each, as they arrive
 		{ModelThreads, `process main gil 5ms
-  thread req#1 at 85us: ` + reqSteps + `
-  thread req#2 at 5.085ms: ` + reqSteps + `
-  thread batch at 170us: ` + batchSteps + `
+  thread req#1 at 0: ` + reqSteps + `
+  thread req#2 at 5ms: ` + reqSteps + `
+  thread batch at 0: ` + batchSteps + `
 `},
 		{ModelThreadsNoGIL, `process main gil off
-  thread req#1 at 85us: ` + reqSteps + `
-  thread req#2 at 5.085ms: ` + reqSteps + `
-  thread batch at 170us: ` + batchSteps + `
+  thread req#1 at 0: ` + reqSteps + `
+  thread req#2 at 5ms: ` + reqSteps + `
+  thread batch at 0: ` + batchSteps + `
 `},
 		// chunks of ceil(3 / 8) = 1 dealt round robin; each chunk's first
 		// task pays the round trip; arrivals count from the end of start-up
@@ -270,43 +270,71 @@ func TestLowerLocks(t *testing.T) {
 	}
 	aroundIO := locked(Step{Op: OpIO, Dur: Fixed(1_000_000)})
 	aroundCPU := locked(Step{Op: OpCPU, Dur: Fixed(1_000_000)})
-	for _, tc := range []struct {
-		w     *Workload
-		model string
-		err   string
-	}{
-		{aroundIO, ModelSequential, ""},
-		{aroundIO, ModelThreads, ""},
-		{aroundIO, ModelGevent, ""},
-		{aroundIO, ModelGeventUnpatched, ""},
-		{aroundIO, ModelProcesses, `lock "db" would not be shared: each worker process has its own threading.Lock`},
-		{aroundCPU, ModelProcesses, `lock "db" would not be shared`},
-		{aroundIO, ModelAsyncio, `lock "db" is held across io or sleep, which asyncio turns into an await`},
-		{aroundIO, ModelAsyncioThreads, `lock "db" is held across io or sleep`},
-		{aroundCPU, ModelAsyncio, ""},
-		{aroundCPU, ModelAsyncioThreads, ""},
-	} {
-		lo, err := Lower(tc.w, tc.model, 0)
-		if tc.err == "" {
+	// Every model has a lock of its own: threading.Lock, asyncio.Lock,
+	// gevent's, multiprocessing.Lock. None refuses one, none deadlocks.
+	for _, w := range []*Workload{aroundIO, aroundCPU} {
+		for _, model := range Models {
+			lo, err := Lower(w, model, 0)
 			if err != nil {
-				t.Errorf("%s: %v", tc.model, err)
+				t.Errorf("%s: %v", model, err)
 				continue
 			}
 			res, err := Run(lo.Scenario, Options{})
 			if err != nil || res.Deadlock != nil {
-				t.Errorf("%s: run %v %+v", tc.model, err, res.Deadlock)
+				t.Errorf("%s: run %v %+v", model, err, res.Deadlock)
 			}
-			continue
-		}
-		var le *LowerError
-		if !errors.As(err, &le) || !strings.Contains(le.Msg, tc.err) || le.Model != tc.model || le.Pos != (Pos{Line: 4, Col: 9}) {
-			t.Errorf("%s: got %v, want a LowerError at 4:9 with %q", tc.model, err, tc.err)
 		}
 	}
-	// A compute-only lock goes to the executor with its burst.
+	// Under asyncio+threads the lock stays on the coroutine (asyncio.Lock)
+	// around its offloaded burst.
 	lo, _ := Lower(aroundCPU, ModelAsyncioThreads, 0)
-	if got := steps(lo.Scenario.Processes[0].Threads[0].Members[0].Steps); got != "offload {cpu 1ms; lock 0 {cpu 1ms}}" {
+	if got := steps(lo.Scenario.Processes[0].Threads[0].Members[0].Steps); got != "offload {cpu 1ms}; lock 0 {offload {cpu 1ms}}" {
 		t.Errorf("asyncio+threads: %s", got)
+	}
+	// Under processes the workers share it.
+	lo, _ = Lower(aroundIO, ModelProcesses, 0)
+	for _, p := range lo.Scenario.Processes {
+		if !p.SharedLocks || len(p.Locks) != 1 {
+			t.Errorf("%s: locks %v shared %v", p.Name, p.Locks, p.SharedLocks)
+		}
+	}
+	if got := strings.Join(lo.Notes, " | "); !strings.Contains(got, `lock "db" is a multiprocessing.Lock: one for the whole pool; a waiting worker blocks`) {
+		t.Errorf("processes notes: %s", got)
+	}
+}
+
+// The processes model's lock is one multiprocessing.Lock for the pool.
+// Two tasks `lock "db" { cpu 10ms }` on two workers (policy fair, two
+// cores): both workers fork in 1.977 ms and pay their chunk's 157 us, so
+// both ask for the lock at 2.134 ms. worker#1 takes it and finishes at
+// 12.134 ms; worker#2 blocks (releasing its GIL), is woken by the release
+// after the wake-up latency (24 us) and finishes at 22.158 ms. With a
+// lock per worker both would finish at 12.134 ms.
+func TestProcessesShareLock(t *testing.T) {
+	st := []Step{{Op: OpLock, Lock: 0, Body: []Step{{Op: OpCPU, Dur: Fixed(10_000_000)}}}}
+	w := &Workload{Title: "t", Cores: 2, Policy: PolicyFair, Machine: DefaultMachine(), Locks: []string{"db"},
+		Tasks: []WorkTask{{Name: "a", Steps: st}, {Name: "b", Steps: st}}}
+	lo, err := Lower(w, ModelProcesses, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Run(lo.Scenario, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fin := map[string]int64{}
+	for _, tr := range res.Tasks {
+		fin[tr.Process+"/"+tr.Name] = tr.Finish
+	}
+	if fin["worker#1/a"] != 12_134_000 || fin["worker#2/b"] != 22_158_000 {
+		t.Errorf("finishes %v, want worker#1/a 12.134ms, worker#2/b 22.158ms", fin)
+	}
+	// A semaphore of 2 lets both in at once.
+	w.LockSizes = []int64{2}
+	lo, _ = Lower(w, ModelProcesses, 0)
+	res, _ = Run(lo.Scenario, Options{})
+	if res.Makespan != 12_134_000 {
+		t.Errorf("with a semaphore of 2: makespan %d, want 12134000", res.Makespan)
 	}
 }
 
@@ -339,5 +367,38 @@ func TestLowerNotes(t *testing.T) {
 	}
 	if got := notes(ModelSequential); got != "" {
 		t.Errorf("sequential notes: %s", got)
+	}
+}
+
+// A workload's semaphore bounds every model: four tasks holding one of
+// two slots across 10 ms of io take two rounds, 20 ms and a little,
+// where without it they overlap in one; sequential runs them one by one.
+func TestLowerSemaphore(t *testing.T) {
+	st := []Step{{Op: OpLock, Lock: 0, Body: []Step{{Op: OpIO, Dur: Fixed(10_000_000)}}}}
+	w := &Workload{Title: "t", Cores: 4, Policy: PolicyFair, Machine: DefaultMachine(), Locks: []string{"conn"}, LockSizes: []int64{2}}
+	for _, n := range []string{"a", "b", "c", "d"} {
+		w.Tasks = append(w.Tasks, WorkTask{Name: n, Steps: st})
+	}
+	for _, model := range []string{ModelThreads, ModelAsyncio, ModelAsyncioThreads, ModelGevent, ModelGeventUnpatched, ModelProcesses} {
+		lo, err := Lower(w, model, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := Run(lo.Scenario, Options{})
+		if err != nil || res.Deadlock != nil {
+			t.Fatalf("%s: %v %+v", model, err, res.Deadlock)
+		}
+		// two rounds of 10 ms, after start-up (processes: 1.977 ms fork,
+		// 157 us chunk) and wake-ups: at most 3 ms more
+		if model == ModelGeventUnpatched {
+			// io blocks the hub: one at a time whatever the semaphore
+			if res.Makespan < 40_000_000 {
+				t.Errorf("%s: makespan %d, want 40ms or more", model, res.Makespan)
+			}
+			continue
+		}
+		if res.Makespan < 20_000_000 || res.Makespan > 23_000_000 {
+			t.Errorf("%s: makespan %d, want 20-23ms", model, res.Makespan)
+		}
 	}
 }

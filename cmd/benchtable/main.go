@@ -58,6 +58,7 @@ func main() {
 	iters := flag.Int("benchtime", 1, "iterations per run of a 100,000-entity benchmark (go test -benchtime Nx)")
 	eventTime := flag.Duration("eventtime", time.Second, "time per run of the other benchmarks (go test -benchtime)")
 	count := flag.Int("count", 5, "runs of each benchmark; the table shows the median (go test -count)")
+	only := flag.String("pkg", "", "only the rows of this package (./dsl, ./simulator, ./cmd/gilsim)")
 	flag.Parse()
 	if *iters < 1 || *count < 1 || *eventTime <= 0 {
 		fmt.Fprintln(os.Stderr, "benchtable: -benchtime, -count and -eventtime must be positive")
@@ -65,6 +66,13 @@ func main() {
 	}
 
 	targets := speedTargets()
+	if *only != "" {
+		targets = slices.DeleteFunc(targets, func(t target) bool { return t.pkg != *only })
+		if len(targets) == 0 {
+			fmt.Fprintf(os.Stderr, "benchtable: no rows for package %s\n", *only)
+			os.Exit(2)
+		}
+	}
 
 	// one go test per package and kind of run, -count times over
 	results := map[string]map[string][]float64{} // bench -> unit -> one value per run
@@ -142,6 +150,8 @@ func speedTargets() []target {
 	secs := func(v float64) string { return fmt.Sprintf("%.2f s", v/1e9) }
 	bytesPer := func(v float64) string { return fmt.Sprintf("%.0f B", v) }
 	mb := func(v float64) string { return fmt.Sprintf("%.0f MB", v) }
+	mbs := func(v float64) string { return fmt.Sprintf("%.1f MB/s", v) }
+	parseOK := func(v float64) bool { return v >= 15 }
 	tenM := func(v float64) bool { return v >= 10e6 }
 	ts := []target{
 		{measure: "events/s, threads + GIL (100 threads, short cpu/io steps)", pkg: "./simulator", bench: "BenchmarkThreadsGIL", metric: "events/s", goal: "≥ 10 M/s", ok: tenM, show: events},
@@ -169,7 +179,14 @@ func speedTargets() []target {
 		target{measure: "peak heap of a 100,000-greenlet run (allocated per run)", pkg: "./simulator", bench: "BenchmarkScale100kGreenlets", scale: true, metric: "B/op", goal: "< 1 GB", ok: func(v float64) bool { return v < 1<<30 }, show: func(v float64) string { return fmt.Sprintf("%.0f MB", v/(1<<20)) }},
 		target{measure: "peak RSS, 100,000 threads × 100 rounds under the GIL", pkg: "./simulator", bench: "BenchmarkScale100kThreadsGIL", scale: true, metric: "peak-RSS-MB", goal: "< 1 GB", ok: func(v float64) bool { return v < 1024 }, show: mb},
 		target{measure: "the seed's file: 30,000 threads vs 30,000 greenlets, parse and run", pkg: "./simulator", bench: "BenchmarkSeed30kGreenThreads", scale: true, metric: "ns/op", goal: "< 5 s", ok: under5s, show: secs},
-		target{measure: "parse speed (10,000 tasks)", pkg: "./dsl", bench: "BenchmarkParse10kTasks", metric: "MB/s", goal: "—", ok: func(float64) bool { return true }, show: func(v float64) string { return fmt.Sprintf("%.2f MB/s", v) }},
+		target{measure: "parse speed: lex, parse, check, lower (1,000 tasks)", pkg: "./dsl", bench: "BenchmarkParse/tasks=1000", metric: "MB/s", goal: "≥ 15 MB/s", ok: parseOK, show: mbs},
+		target{measure: "parse speed: lex, parse, check, lower (10,000 tasks)", pkg: "./dsl", bench: "BenchmarkParse/tasks=10000", metric: "MB/s", goal: "≥ 15 MB/s", ok: parseOK, show: mbs},
+		target{measure: "parse speed: lex, parse, check, lower (100,000 tasks)", pkg: "./dsl", bench: "BenchmarkParse/tasks=100000", metric: "MB/s", goal: "≥ 15 MB/s", ok: parseOK, show: mbs},
+		target{measure: "parser alone: lex and parse (10,000 tasks)", pkg: "./dsl", bench: "BenchmarkParseSyntax/tasks=10000", metric: "MB/s", goal: "≥ 15 MB/s", ok: parseOK, show: mbs},
+		target{measure: "parser alone, per CPU-second (10,000 tasks; the collector's threads included)", pkg: "./dsl", bench: "BenchmarkParseSyntax/tasks=10000", metric: "MB/cpu-s", goal: "—", ok: func(float64) bool { return true }, show: mbs},
+		target{measure: "participle's PeekingLexer alone: the tokens through lexer.Upgrade (10,000 tasks)", pkg: "./dsl", bench: "BenchmarkPeekingLexer/tasks=10000", metric: "MB/s", goal: "—", ok: func(float64) bool { return true }, show: mbs},
+		target{measure: "parser alone: the shipped scenarios as a batch", pkg: "./dsl", bench: "BenchmarkParseShipped/syntax", metric: "MB/s", goal: "≥ 15 MB/s", ok: parseOK, show: mbs},
+		target{measure: "bytes allocated per source byte (10,000 tasks, Parse)", pkg: "./dsl", bench: "BenchmarkParse/tasks=10000", metric: "alloc-B/B", goal: "—", ok: func(float64) bool { return true }, show: bytesPer},
 		target{measure: "batch of 1,000 scenarios, 1 worker", pkg: "./cmd/gilsim", bench: "BenchmarkBatch1000/workers=1", metric: "ns/op", goal: "—", ok: func(float64) bool { return true }, show: secs},
 		target{measure: "batch of 1,000 scenarios, 2 workers", pkg: "./cmd/gilsim", bench: "BenchmarkBatch1000/workers=2", metric: "ns/op", goal: "—", ok: func(float64) bool { return true }, show: secs},
 	)

@@ -138,7 +138,7 @@ func TestAtlasCommand(t *testing.T) {
 		{name: "listed in the main help", args: []string{"help"}, code: 0, stdout: []string{"gilsim atlas DIR"}},
 		{name: "no directory", args: []string{"atlas"}, code: 2, stderr: []string{"want one directory, got 0 arguments"}, noStdout: true},
 		{name: "two directories", args: []string{"atlas", "a", "b"}, code: 2, stderr: []string{"want one directory, got 2 arguments"}, noStdout: true},
-		{name: "bad flag", args: []string{"atlas", "--frob", "x"}, code: 2, stderr: []string{"flag provided but not defined"}, noStdout: true},
+		{name: "bad flag", args: []string{"atlas", "--frob", "x"}, code: 2, stderr: []string{"unknown flag --frob"}, noStdout: true},
 		{name: "missing directory", args: []string{"atlas", "testdata/atlas/none"}, code: 2, stderr: []string{"testdata/atlas/none"}, noStdout: true},
 		{name: "empty directory", args: []string{"atlas", t.TempDir()}, code: 2, stderr: []string{"no .sim files below"}, noStdout: true},
 		{name: "headers missing", args: []string{"atlas", "testdata/atlas/bad"}, code: 2, noStdout: true,

@@ -75,7 +75,7 @@ func calibrateCommand(e *env, args []string, stdout, stderr io.Writer) int {
 	python := fset.String("python", "python3", "")
 	var budgetFlag durationFlag
 	fset.Var(&budgetFlag, "budget", "")
-	if err := fset.Parse(args); err != nil {
+	if err := parseFlags(fset, args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			io.WriteString(stdout, calibrateUsage)
 			return exitOK

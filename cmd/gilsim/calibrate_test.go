@@ -119,7 +119,7 @@ func TestCalibrateFull(t *testing.T) {
 		"machine {\n", "\n}\n",
 		"timer_slack 54.42us", "time.sleep(200us) took 278.42us",
 		"memory thread 16527B", "16.14 KiB",
-		"#   process_start 1.977ms", "give `startup 1.977ms`",
+		"#   process_start 1.977ms", "write `process_start_fork 1.977ms` in the block",
 		"#   gil_handoff_overhead 600ns", "multicore_speed 0.915", "run 1.83 times as fast as one", "#   cores 2",
 		"tick 4ms", "median turn 4.12ms, spread 1% over 3 runs: whole ticks of HZ=250",
 		"balance_idle 4.6ms", "balance_busy 87.3ms", "balance_flip 131.3ms", "(21 changes in 2.7 s), median, spread 60% over 20 runs",

@@ -33,7 +33,7 @@ func fidelityCommand(e *env, args []string, stdout, stderr io.Writer) int {
 	fset := flag.NewFlagSet("gilsim fidelity", flag.ContinueOnError)
 	fset.SetOutput(io.Discard)
 	doc := docFlag(fset)
-	if err := fset.Parse(args); err != nil {
+	if err := parseFlags(fset, args); err != nil {
 		if err == flag.ErrHelp {
 			io.WriteString(stdout, fidelityUsage)
 			return exitOK

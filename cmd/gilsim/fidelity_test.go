@@ -16,7 +16,7 @@ func TestFidelityCommand(t *testing.T) {
 		{name: "help", args: []string{"fidelity", "-h"}, code: 0, stdout: []string{"Usage: gilsim fidelity"}},
 		{name: "help command", args: []string{"help", "fidelity"}, code: 0, stdout: []string{"--doc FILE"}},
 		{name: "argument", args: []string{"fidelity", "x.md"}, code: 2, stderr: []string{`unexpected argument "x.md"`}, noStdout: true},
-		{name: "bad flag", args: []string{"fidelity", "--frob"}, code: 2, stderr: []string{"flag provided but not defined"}, noStdout: true},
+		{name: "bad flag", args: []string{"fidelity", "--frob"}, code: 2, stderr: []string{"unknown flag --frob"}, noStdout: true},
 		{name: "missing readme", args: []string{"fidelity", "--readme", filepath.Join(t.TempDir(), "none.md")}, code: 2, noStdout: true},
 	}
 	for _, c := range cases {

@@ -87,20 +87,20 @@ func TestUsage(t *testing.T) {
 		{name: "run without files", args: []string{"run"}, code: 2, stderr: []string{"no scenario file given", "Usage: gilsim run"}, noStdout: true},
 		{name: "run -h", args: []string{"run", "-h"}, code: 0, stdout: []string{"Usage: gilsim run"}},
 		{name: "run --help after file", args: []string{"run", "a.sim", "--help"}, code: 0, stdout: []string{"Usage: gilsim run"}},
-		{name: "unknown flag", args: []string{"run", "--colour", "a.sim"}, code: 2, stderr: []string{"flag provided but not defined: -colour", "Usage: gilsim run"}, noStdout: true},
+		{name: "unknown flag", args: []string{"run", "--colour", "a.sim"}, code: 2, stderr: []string{"unknown flag --colour", "Usage: gilsim run"}, noStdout: true},
 		{name: "unknown flag after file", args: []string{"run", "a.sim", "--bogus"}, code: 2, stderr: []string{"-bogus"}, noStdout: true},
 		{name: "bad format", args: []string{"run", "--format", "xml", "a.sim"}, code: 2, stderr: []string{`--format must be one of table, markdown, csv, json or jsonl, not "xml"`}, noStdout: true},
-		{name: "format without value", args: []string{"run", "a.sim", "--format"}, code: 2, stderr: []string{"flag needs an argument"}, noStdout: true},
-		{name: "bad max-time", args: []string{"run", "--max-time", "soon", "a.sim"}, code: 2, stderr: []string{`invalid value "soon" for flag -max-time`}, noStdout: true},
-		{name: "max-time in minutes", args: []string{"run", "--max-time=5min", "a.sim"}, code: 2, stderr: []string{`invalid value "5min"`}, noStdout: true},
-		{name: "max-time with space", args: []string{"run", "--max-time", "10 ms", "a.sim"}, code: 2, stderr: []string{"invalid value"}, noStdout: true},
+		{name: "format without value", args: []string{"run", "a.sim", "--format"}, code: 2, stderr: []string{"--format needs a value"}, noStdout: true},
+		{name: "bad max-time", args: []string{"run", "--max-time", "soon", "a.sim"}, code: 2, stderr: []string{`--max-time soon: want a duration`}, noStdout: true},
+		{name: "max-time in minutes", args: []string{"run", "--max-time=5min", "a.sim"}, code: 2, stderr: []string{`--max-time 5min: want a duration`}, noStdout: true},
+		{name: "max-time with space", args: []string{"run", "--max-time", "10 ms", "a.sim"}, code: 2, stderr: []string{"--max-time 10 ms: want a duration"}, noStdout: true},
 		{name: "max-time zero", args: []string{"run", "--max-time", "0", "a.sim"}, code: 2, stderr: []string{"--max-time must be more than 0"}, noStdout: true},
 		{name: "max-time fraction of ns", args: []string{"run", "--max-time", "0.5ns", "a.sim"}, code: 2, stderr: []string{"whole number of nanoseconds"}, noStdout: true},
 		{name: "max-time past the clock", args: []string{"run", "--max-time", "9223372036854775807ns", "a.sim"}, code: 2, stderr: []string{"--max-time must be at most 4611686018427387904ns"}, noStdout: true},
 		{name: "max-time past the clock, trace", args: []string{"trace", "-o", "-", "--max-time", "4611686018427387905ns", "a.sim"}, code: 2, stderr: []string{"--max-time must be at most"}, noStdout: true},
 		{name: "max-time past the clock, compare", args: []string{"compare", "--max-time", "4611686018427387905ns", "a.sim"}, code: 2, stderr: []string{"--max-time must be at most"}, noStdout: true},
 		{name: "max-events zero", args: []string{"run", "--max-events", "0", "a.sim"}, code: 2, stderr: []string{"--max-events must be at least 1"}, noStdout: true},
-		{name: "max-events not a number", args: []string{"run", "--max-events", "many", "a.sim"}, code: 2, stderr: []string{`invalid value "many"`}, noStdout: true},
+		{name: "max-events not a number", args: []string{"run", "--max-events", "many", "a.sim"}, code: 2, stderr: []string{`--max-events many: not a number`}, noStdout: true},
 	}
 	for _, c := range cases {
 		t.Run(c.name, c.check)
@@ -115,19 +115,21 @@ func TestUsageErrorsAreShort(t *testing.T) {
 		args []string
 		msg  string
 	}{
-		{[]string{"run", "--colour", "a.sim"}, "gilsim run: flag provided but not defined: -colour"},
+		{[]string{"run", "--colour", "a.sim"}, "gilsim run: unknown flag --colour"},
+		{[]string{"run", "--timline", "a.sim"}, "gilsim run: unknown flag --timline; did you mean --timeline?"},
+		{[]string{"test", "-fromat", "junit", "a.sim"}, "gilsim test: unknown flag --fromat; did you mean --format?"},
 		{[]string{"run"}, "gilsim run: no scenario file given"},
-		{[]string{"run", "a.sim", "--format"}, "gilsim run: flag needs an argument: -format"},
+		{[]string{"run", "a.sim", "--format"}, "gilsim run: --format needs a value"},
 		{[]string{"run", "--shard", "9/x\x1b[2J", "a.sim"}, `gilsim run: --shard 9/x\x1b[2J: want K/N, such as 2/4`},
-		{[]string{"run", "--\x1b[31mred", "a.sim"}, `gilsim run: flag provided but not defined: -\x1b[31mred`},
+		{[]string{"run", "--\x1b[31mred", "a.sim"}, `gilsim run: unknown flag --\x1b[31mred`},
 		{[]string{"test", "-j", "0", "a.sim"}, "gilsim test: -j must be at least 1"},
 		{[]string{"trace", "a.sim"}, "gilsim trace: no output file given (-o FILE, or -o - for stdout)"},
 		{[]string{"trace", "-o", "-", "a.sim", "b.sim"}, "gilsim trace: one scenario file at a time (got 2)"},
-		{[]string{"report", "-o", "-", "--bogus"}, "gilsim report: flag provided but not defined: -bogus"},
+		{[]string{"report", "-o", "-", "--bogus"}, "gilsim report: unknown flag --bogus"},
 		{[]string{"compare", "--workers", "-1", "a.sim"}, "gilsim compare: --workers must be between 1 and 4096"},
 		{[]string{"atlas"}, "gilsim atlas: want one directory, got 0 arguments"},
 		{[]string{"calibrate", "now"}, `gilsim calibrate: unexpected argument "now"`},
-		{[]string{"fidelity", "--nope"}, "gilsim fidelity: flag provided but not defined: -nope"},
+		{[]string{"fidelity", "--nope"}, "gilsim fidelity: unknown flag --nope"},
 		{[]string{"version", "now"}, "gilsim version: takes no arguments"},
 	}
 	for _, c := range cases {

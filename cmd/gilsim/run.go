@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"strconv"
 	"strings"
 
+	"github.com/gilsim/gilsim/dsl"
 	"github.com/gilsim/gilsim/internal/app"
 	"github.com/gilsim/gilsim/report"
 	"github.com/gilsim/gilsim/simulator"
@@ -303,12 +305,61 @@ func (r *runRenderer) close() error {
 	return nil
 }
 
+// parseFlags is fset.Parse, with an unknown flag's error worded for a
+// person and given a did-you-mean among fset's flags: "unknown flag
+// --timline; did you mean --timeline?".
+func parseFlags(fset *flag.FlagSet, args []string) error {
+	err := fset.Parse(args)
+	if err == nil {
+		return nil
+	}
+	// invalid value "5min" for flag -max-time: want a duration ...
+	if rest, ok := strings.CutPrefix(err.Error(), "invalid value "); ok {
+		if i := strings.Index(rest, " for flag -"); i > 0 {
+			value := rest[:i]
+			if v, err := strconv.Unquote(value); err == nil {
+				value = v
+			}
+			flagName, why, _ := strings.Cut(rest[i+len(" for flag -"):], ": ")
+			switch why {
+			case "parse error":
+				why = "not a number"
+			case "value out of range":
+				why = "not a number in range"
+			}
+			dashes := "--"
+			if len(flagName) == 1 {
+				dashes = "-"
+			}
+			return fmt.Errorf("%s%s %s: %s", dashes, flagName, value, why)
+		}
+	}
+	if name, ok := strings.CutPrefix(err.Error(), "flag needs an argument: -"); ok {
+		return errors.New("--" + strings.TrimPrefix(name, "-") + " needs a value")
+	}
+	name, ok := strings.CutPrefix(err.Error(), "flag provided but not defined: -")
+	if !ok {
+		return err
+	}
+	name = strings.TrimPrefix(name, "-")
+	var flags []string
+	fset.VisitAll(func(f *flag.Flag) { flags = append(flags, f.Name) })
+	msg := "unknown flag --" + name
+	if len(name) == 1 {
+		msg = "unknown flag -" + name
+	}
+	if s := dsl.Suggest(name, flags); s != "" && len(name) >= 3 {
+		msg += "; did you mean --" + s + "?"
+	}
+	return errors.New(msg)
+}
+
 // parseInterleaved parses fset's flags wherever they stand among the
 // positional arguments, which it returns in order. "--" ends the flags.
 func parseInterleaved(fset *flag.FlagSet, args []string) ([]string, error) {
 	var positional []string
 	for {
-		if err := fset.Parse(args); err != nil {
+		if err := parseFlags(fset, args); err != nil {
 			return nil, err
 		}
 		rest := fset.Args()

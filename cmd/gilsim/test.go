@@ -26,11 +26,14 @@ folder (every *.sim below it) or a glob. Prints one line per scenario:
 then a last line "N passed, N failed", counting scenarios. A sweep passes
 when every one of its runs does. A workload file (see "gilsim help
 compare") is compared under every model, and passes when every model
-finishes and every expectation holds. A file that cannot be read or parsed
+runs and finishes and every expectation holds (a model that cannot run
+the workload, shown "not run" by compare, fails it). A file that cannot be read or parsed
 counts as failed; its error goes to stderr, and the other files still run.
 
 Flags (before or after the paths; "--" ends the flags):
-  --format FORMAT       table (default), markdown, csv, json or jsonl
+  --format FORMAT       table (default), markdown, csv, json, jsonl or
+                        junit (JUnit XML for CI: a testsuite per file, a
+                        testcase per expectation, failures at file:line)
   --out FILE            write the report to FILE, replaced only once it is
                         complete (its folder must exist; a device or FIFO
                         is written into, a read-only FILE refused). When
@@ -57,8 +60,10 @@ Exit status:
      run stopped by a limit
 `
 
+var testFormats = append(append([]string{}, runFormats...), "junit")
+
 func testCommand(e *env, args []string, stdout, stderr io.Writer) int {
-	cfg, code, ok := parseBatchFlags(e, "test", testUsage, runFormats, args, stdout, stderr)
+	cfg, code, ok := parseBatchFlags(e, "test", testUsage, testFormats, args, stdout, stderr)
 	if !ok {
 		return code
 	}
@@ -169,6 +174,7 @@ type testRenderer struct {
 	passed, failed int
 	ran            int          // files that ran (passed or failed, not an error)
 	all            []testResult // markdown and csv are written at the end
+	junit          []junitSuite
 	jsonN          int
 }
 
@@ -206,6 +212,8 @@ func (r *testRenderer) file(f *app.File, stderr io.Writer) int {
 	case "jsonl":
 		b, _ := report.MarshalJSON(t, "", "")
 		r.out.Write(append(b, '\n'))
+	case "junit":
+		r.junit = append(r.junit, junitSuiteOf(f, t))
 	default:
 		r.all = append(r.all, t)
 	}
@@ -231,6 +239,8 @@ func (r *testRenderer) close() error {
 		}
 		_, err := io.WriteString(r.out, "\n"+counts)
 		return err
+	case "junit":
+		return writeJUnit(r.out, r.junit)
 	case "csv":
 		if r.ran == 0 && len(r.all) > 0 {
 			// Every file failed to run (on stderr), as with gilsim run:

@@ -123,7 +123,7 @@ func TestTraceSizeLimit(t *testing.T) {
 		{name: "not a size", args: []string{"trace", big, "-o", out, "--max-trace-size", "1.5 MB"}, code: 2, noStdout: true,
 			stderr: []string{"want a size like 256MB or 2GB"}},
 		{name: "report has no such flag", args: []string{"report", big, "-o", out, "--max-trace-size", "1MB"}, code: 2, noStdout: true,
-			stderr: []string{"flag provided but not defined: -max-trace-size"}},
+			stderr: []string{"unknown flag --max-trace-size"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, c.check)

@@ -208,7 +208,7 @@ func (e *engine) scopes(src string) []string {
 	return out
 }
 
-var validQuantity = regexp.MustCompile(`^-?[0-9]+(\.[0-9]+)?(ns|us|µs|μs|ms|s|B|KB|MB|GB|%)?$`)
+var validQuantity = regexp.MustCompile(`^-?[0-9]+(\.[0-9]+)?(ns|us|µs|μs|ms|s|B|KB|MB|GB|KiB|MiB|GiB|%)?$`)
 
 var keywordScopes = map[string]string{}
 
@@ -216,8 +216,8 @@ func init() {
 	groups := map[string][]string{
 		"storage.type.entity":           {"scenario", "process", "task", "thread", "greenlet", "greenthread", "gen", "workload"},
 		"storage.type.runtime":          {"asyncio", "gevent", "eventlet", "greenlets", "coroutines", "machine"},
-		"keyword.control.step":          {"cpu", "native", "io", "sleep", "await", "yield", "offload", "repeat", "lock", "switch"},
-		"keyword.other.setting":         {"seed", "cores", "policy", "quantum", "context_switch", "gil", "interval", "legacy", "check", "off", "startup", "patched", "unpatched", "x", "at", "priority", "nice", "param", "vary", "in"},
+		"keyword.control.step":          {"cpu", "native", "io", "sleep", "await", "yield", "offload", "repeat", "lock", "switch", "blocking", "send", "recv", "semaphore"},
+		"keyword.other.setting":         {"seed", "cores", "policy", "quantum", "context_switch", "gil", "interval", "legacy", "check", "off", "startup", "patched", "unpatched", "x", "at", "priority", "nice", "start", "param", "vary", "in"},
 		"keyword.other.expect":          {"expect", "within", "when", "and"},
 		"support.function.distribution": {"uniform", "exp", "normal"},
 	}

@@ -23,8 +23,42 @@ type Item struct {
 // (whatever its extension), a folder as every *.sim below it (in lexical
 // order, recursively), a glob as its matches (each expanded the same
 // way). A path that names no file is an Item with an Err, in its place;
-// so is a folder that cannot be read, and one with no .sim file.
+// so is a folder that cannot be read, and one with no .sim file. A file
+// named twice (`gilsim test . .`, a folder and a file in it, `a.sim` and
+// `./a.sim`, a symbolic link to it) is listed once, where it first comes.
 func Expand(args []string) []Item {
+	return dedupe(expand(args))
+}
+
+// dedupe keeps the first Item of each file: the same path once cleaned,
+// made absolute and its symbolic links resolved. Items with an Err are
+// kept unless their path is repeated. A file also named by an argument
+// counts as named (not Found), wherever it first came: a workload file
+// named on the command line is an error for `gilsim run` even when the
+// folder walk met it first.
+func dedupe(items []Item) []Item {
+	out := items[:0]
+	seen := map[string]int{} // key -> index in out
+	for _, it := range items {
+		key := filepath.Clean(it.Path)
+		if it.Err == nil {
+			if abs, err := filepath.Abs(key); err == nil {
+				if real, err := filepath.EvalSymlinks(abs); err == nil {
+					key = real
+				}
+			}
+		}
+		if i, ok := seen[key]; ok {
+			out[i].Found = out[i].Found && it.Found
+			continue
+		}
+		seen[key] = len(out)
+		out = append(out, it)
+	}
+	return out
+}
+
+func expand(args []string) []Item {
 	var items []Item
 	for _, arg := range args {
 		if strings.ContainsAny(arg, "*?[") {

@@ -60,13 +60,39 @@ func TestExpandPaths(t *testing.T) {
 		lines = append(lines, l)
 	}
 	want := []string{
-		"a.sim (found)", "b.sim (found)", "other/d.sim (found)", "sub/c.sim (found)",
-		"other/d.sim",
+		// other/*.sim names other/d.sim again: listed once, where the
+		// folder walk met it, as named
+		"a.sim (found)", "b.sim (found)", "other/d.sim", "sub/c.sim (found)",
 		"nothing*.sim ! no file matches this pattern",
 		"gone.sim ! stat gone.sim: no such file or directory",
 		"empty ! no .sim files in this folder",
 		"sub/notes.txt",
 	}
+	if strings.Join(lines, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(lines, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// A file named twice, however it is spelled, runs once: `gilsim test . .`.
+func TestExpandListsEachFileOnce(t *testing.T) {
+	dir := t.TempDir()
+	for _, f := range []string{"a.sim", "sub/b.sim"} {
+		p := filepath.Join(dir, f)
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		os.WriteFile(p, []byte(`scenario "x" { }`), 0o644)
+	}
+	link := filepath.Join(dir, "link.sim")
+	if err := os.Symlink(filepath.Join(dir, "a.sim"), link); err != nil {
+		t.Skip("no symbolic links here:", err)
+	}
+	got := Expand([]string{dir, dir, filepath.Join(dir, "sub", "..", "a.sim"), filepath.Join(dir, "sub") + "/./b.sim", link, filepath.Join(dir, "gone.sim"), filepath.Join(dir, "gone.sim")})
+	var lines []string
+	for _, it := range got {
+		lines = append(lines, strings.TrimPrefix(filepath.ToSlash(it.Path), filepath.ToSlash(dir)+"/"))
+	}
+	// the folder walk finds a.sim, link.sim (a link to a.sim: the same
+	// file) and sub/b.sim; a missing file named twice is reported once
+	want := []string{"a.sim", "sub/b.sim", "gone.sim"}
 	if strings.Join(lines, "\n") != strings.Join(want, "\n") {
 		t.Errorf("got\n%s\nwant\n%s", strings.Join(lines, "\n"), strings.Join(want, "\n"))
 	}

@@ -18,8 +18,8 @@ import (
 // test --format json` writes.
 type Failure struct {
 	File   string            `json:"-"`
-	Kind   string            `json:"kind"`           // expect, deadlock or failure
-	Line   int               `json:"line,omitempty"` // of the expect line
+	Kind   string            `json:"kind"`           // expect, deadlock, failure or not_run (a model that cannot run the workload)
+	Line   int               `json:"line,omitempty"` // of the expect line, or of the step a model cannot run
 	Text   string            `json:"text"`           // the expectation, or what happened
 	Actual string            `json:"actual,omitempty"`
 	Error  string            `json:"error,omitempty"`  // why an expectation could not be evaluated
@@ -40,7 +40,11 @@ func (f Failure) String() string {
 			s += "actual " + f.Actual
 		}
 	default:
-		s = f.File + ": " + f.Text
+		s = f.File
+		if f.Line > 0 {
+			s += ":" + strconv.Itoa(f.Line)
+		}
+		s += ": " + f.Text
 	}
 	if f.Label != "" {
 		s += " [" + f.Label + "]"
@@ -73,13 +77,19 @@ func Failures(file string, id report.RunID, res *simulator.Result) []Failure {
 }
 
 // ComparisonFailures lists what went wrong in a workload's comparison: a
-// model that ran and did not finish (the sequential baseline included,
-// shown or not), then each expectation that does not hold. Expectations
-// about a model left out are skipped, not failures.
+// shown model that cannot run the workload ("not run": gilsim test
+// promises that every model finishes), a model that ran and did not finish
+// (the sequential baseline included, shown or not), then each expectation
+// that does not hold. Expectations about a model left out are skipped, not
+// failures.
 func ComparisonFailures(file string, id report.RunID, c *compare.Comparison) []Failure {
 	var out []Failure
 	add := failureAdder(file, id, &out)
 	for _, r := range ComparisonRows(c) {
+		if r.NotRun != "" {
+			add(Failure{Kind: "not_run", Line: int(r.NotPos.Line), Text: r.Model + " cannot run this workload: " + r.NotRun})
+			continue
+		}
 		if r.Result == nil || r.Problem == "" {
 			continue
 		}

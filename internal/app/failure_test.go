@@ -47,7 +47,8 @@ func TestFailures(t *testing.T) {
 func TestComparisonFailures(t *testing.T) {
 	base := &compare.Row{Model: "sequential", Result: &simulator.Result{Deadlock: &simulator.Deadlock{}}, Problem: "deadlock at 1s"}
 	c := &compare.Comparison{
-		Rows:     []*compare.Row{{Model: "threads", Result: &simulator.Result{}}, {Model: "asyncio"}},
+		Rows: []*compare.Row{{Model: "threads", Result: &simulator.Result{}}, {Model: "asyncio"},
+			{Model: "processes", NotRun: `lock "db" would not be shared`, NotPos: simulator.Pos{Line: 2, Col: 40}}},
 		Baseline: base,
 		Expectations: []compare.Expectation{
 			{ExpectResult: simulator.ExpectResult{Text: "speedup(threads) > 2", Actual: "1.00", Pos: simulator.Pos{Line: 3}}},
@@ -58,7 +59,8 @@ func TestComparisonFailures(t *testing.T) {
 	for _, f := range ComparisonFailures("w.sim", report.RunID{}, c) {
 		lines = append(lines, f.Kind+" "+f.String())
 	}
-	want := "deadlock w.sim: sequential: deadlock at 1s\nexpect w.sim:3: expect speedup(threads) > 2 — actual 1.00"
+	want := "not_run w.sim:2: processes cannot run this workload: lock \"db\" would not be shared\n" +
+		"deadlock w.sim: sequential: deadlock at 1s\nexpect w.sim:3: expect speedup(threads) > 2 — actual 1.00"
 	if strings.Join(lines, "\n") != want {
 		t.Errorf("got\n%s\nwant\n%s", strings.Join(lines, "\n"), want)
 	}

@@ -456,7 +456,7 @@ var usualHZ = []int64{1000, 300, 250, 100}
 // TickFor is the tick that makes the linux policy's turns as long as the
 // measured turn of two spinners on one CPU, and the HZ it is the tick of
 // (0 if none). A turn ends at the first tick after the task has had
-// base_slice × (1 + ilog2(cores)), so with a tick t it lasts
+// base_slice × (1 + ilog2(min(cores, 8))), so with a tick t it lasts
 // ceil(slice / t) ticks: the usual HZ whose turn comes within 10 % of
 // the measured one (the closest; on a tie the first of 1000, 300, 250,
 // 100) gives the tick; otherwise the turn itself is the tick.
@@ -531,7 +531,7 @@ func (c *Report) extraComments() string {
 	}
 	if v, why := c.get("process_start", "ns"); why == "" {
 		d := FormatDuration(int64(math.Round(v)))
-		row("process_start", d, c.byName["process_start"].How+": give `startup "+d+"` to each process that stands for such a worker")
+		row("process_start", d, c.byName["process_start"].How+": write `process_start_fork "+d+"` in the block for processes that `start fork`")
 	} else {
 		row("process_start", "?", "not measured: "+why)
 	}

@@ -96,19 +96,24 @@ func TestContract(t *testing.T) {
 	}
 }
 
-// TestKeysAreMachineKeys: every key Block writes is one the language's
-// machine block takes.
+// TestKeysAreMachineKeys: every key Block writes is a row of
+// simulator.MachineParams, the table the language's machine block is
+// built from, and its measurement's unit fits the row's kind.
 func TestKeysAreMachineKeys(t *testing.T) {
-	keys := dsl.MachineKeys()
+	units := map[simulator.ParamKind][]string{
+		simulator.ParamDuration: {"ns"},
+		simulator.ParamSize:     {"bytes"},
+		simulator.ParamFactor:   {"cores"}, // effective cores, over 2
+		simulator.ParamChance:   {"ops/s"}, // fitted to the convoys' rates
+	}
 	for _, k := range Keys {
-		name, kind, isMemory := strings.Cut(k.Key, " ")
-		switch {
-		case isMemory && name == "memory":
-			if !slices.Contains(dsl.MemoryKinds(), kind) {
-				t.Errorf("%q: no memory kind %q in the language", k.Key, kind)
-			}
-		case !slices.Contains(keys, k.Key):
-			t.Errorf("%q is not a machine key of the language", k.Key)
+		p, ok := simulator.MachineParamByKey(k.Key)
+		if !ok {
+			t.Errorf("%q is not a machine key of simulator.MachineParams", k.Key)
+			continue
+		}
+		if !slices.Contains(units[p.Kind], k.Unit) {
+			t.Errorf("%q: a measurement in %s for a key of kind %d", k.Key, k.Unit, p.Kind)
 		}
 	}
 }
@@ -296,7 +301,7 @@ func TestPlan(t *testing.T) {
 
 // TestTickFor: the tick whose whole turns match the measured turn of two
 // spinners on one CPU, worked by hand. The linux policy's turn is
-// ceil(base_slice × (1 + ilog2(cores)) / tick) ticks.
+// ceil(base_slice × (1 + ilog2(min(cores, 8))) / tick) ticks.
 func TestTickFor(t *testing.T) {
 	t.Parallel()
 	for _, c := range []struct {

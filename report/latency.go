@@ -1,0 +1,90 @@
+package report
+
+import (
+	"strconv"
+
+	"github.com/gilsim/gilsim/simulator"
+)
+
+// latencyGroup is the latency distribution of one row of the task table.
+type latencyGroup struct {
+	name, kind, process string
+	lat                 simulator.Latency
+}
+
+// latencyGroups measures each row of the task table (groupTasks): a
+// replica group, or a task of its own; with several only, the rows of
+// two tasks or more.
+func latencyGroups(r *simulator.Result, several bool) []latencyGroup {
+	var out []latencyGroup
+	for _, g := range groupTasks(r, false) {
+		if several && len(g) < 2 {
+			continue
+		}
+		lat := make([]int64, len(g))
+		arr := make([]int64, len(g))
+		done := make([]bool, len(g))
+		var procs []string
+		for i, t := range g {
+			lat[i], arr[i], done[i] = t.Turnaround, t.Arrival, t.Finished
+			procs = append(procs, t.Process)
+		}
+		first := g[0]
+		lg := latencyGroup{name: first.Name, kind: first.Kind, process: first.Process, lat: simulator.LatencyOf(lat, arr, done)}
+		if len(g) > 1 {
+			lg.name = groupOf(first.Group, first.Name)
+			if procs = dedupe(procs); len(procs) > 1 {
+				lg.process = processGroup(r, procs[0])
+			}
+		}
+		out = append(out, lg)
+	}
+	return out
+}
+
+// latencyGrid is the table of the latency distribution of each replica
+// group of two tasks or more; nil when the run has none.
+func latencyGrid(r *simulator.Result) *Grid {
+	groups := latencyGroups(r, true)
+	if len(groups) == 0 {
+		return nil
+	}
+	g := &Grid{}
+	for _, c := range []string{"group", "kind", "process"} {
+		g.AddColumn(c, false)
+	}
+	for _, c := range []string{"tasks", "latency p50", "p90", "p99", "max", "throughput"} {
+		g.AddColumn(c, true)
+	}
+	for _, lg := range groups {
+		tasks := strconv.Itoa(lg.lat.Tasks)
+		p50, p90, p99, mx := "-", "-", "-", "-"
+		if lg.lat.Finished > 0 {
+			p50, p90, p99, mx = dur(lg.lat.P50), dur(lg.lat.P90), dur(lg.lat.P99), dur(lg.lat.Max)
+		}
+		if lg.lat.Finished < lg.lat.Tasks {
+			tasks += " (" + strconv.Itoa(lg.lat.Tasks-lg.lat.Finished) + " never finished)"
+		}
+		g.Rows = append(g.Rows, []string{lg.name, lg.kind, lg.process, tasks, p50, p90, p99, mx,
+			simulator.FormatNumber(lg.lat.Throughput) + "/s"})
+	}
+	return g
+}
+
+// processMakespans is the latest finish of each process's tasks, by
+// process name; -1 for a process some task of which never finished.
+func processMakespans(r *simulator.Result) map[string]int64 {
+	m := make(map[string]int64, len(r.Processes))
+	for _, t := range r.Tasks {
+		cur, seen := m[t.Process]
+		switch {
+		case !t.Finished:
+			m[t.Process] = -1
+		case !seen:
+			m[t.Process] = t.Finish
+		case cur >= 0:
+			m[t.Process] = max(cur, t.Finish)
+		}
+	}
+	return m
+}
