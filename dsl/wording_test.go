@@ -2,6 +2,7 @@ package dsl
 
 import (
 	"errors"
+	"github.com/gilsim/gilsim/internal/longtest"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -69,11 +70,16 @@ func TestErrorsSpeakPlainly(t *testing.T) {
   expect lag(asyncio) < 2s
 }`,
 	}
-	// and every shipped scenario, more thinly
+	// and every shipped scenario, more thinly; a third of all that
+	// unless the long tests run (-tags long)
 	files, _ := filepath.Glob("../scenarios/*/*.sim")
+	every, stride, least := 27, 3, 1500
+	if longtest.Enabled {
+		every, stride, least = 9, 1, 5000
+	}
 	var shipped []string
 	for i, f := range files {
-		if i%9 != 0 {
+		if i%every != 0 {
 			continue
 		}
 		if b, err := os.ReadFile(f); err == nil {
@@ -101,12 +107,12 @@ func TestErrorsSpeakPlainly(t *testing.T) {
 		}
 	}
 	for _, s := range seeds {
-		for _, m := range brokenVariants(s, 1) {
+		for _, m := range brokenVariants(s, stride) {
 			check(m)
 		}
 	}
 	for _, s := range shipped {
-		for _, m := range brokenVariants(s, 13) {
+		for _, m := range brokenVariants(s, 13*stride) {
 			check(m)
 		}
 	}
@@ -114,7 +120,7 @@ func TestErrorsSpeakPlainly(t *testing.T) {
 		return
 	}
 	t.Logf("%d broken inputs", n)
-	if n < 5000 {
+	if n < least {
 		t.Errorf("only %d broken inputs", n)
 	}
 }
