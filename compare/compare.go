@@ -385,7 +385,7 @@ func measure(r *Row, w *simulator.Workload) {
 	r.LatencyDist = simulator.LatencyOf(lat, arr, done)
 	switch {
 	case res.Deadlock != nil:
-		r.Problem = "deadlock at " + simulator.FormatDuration(res.Deadlock.Time) + ": " + strings.Join(res.Deadlock.Blocked, ", ")
+		r.Problem = "deadlock at " + simulator.FormatDuration(res.Deadlock.Time) + ": " + strings.Join(res.Deadlock.BlockedStrings(), ", ")
 	case res.Failure != nil:
 		r.Problem = "failure at " + simulator.FormatDuration(res.Failure.Time) + ": " + res.Failure.Message
 	case unfinished > 0:

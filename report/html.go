@@ -52,10 +52,10 @@ func NewHTMLSection(res *simulator.Result, rec *Recorder, label string) (*HTMLSe
 	if d := r.Deadlock; d != nil {
 		s.Problem = "DEADLOCK at " + dur(d.Time) + ": nothing can move while entities remain unfinished"
 		for _, e := range d.Blocked {
-			s.ProblemLines = append(s.ProblemLines, "blocked: "+termSafe(e))
+			s.ProblemLines = append(s.ProblemLines, "blocked: "+termSafe(e.String()))
 		}
 		for _, l := range d.Locks {
-			s.ProblemLines = append(s.ProblemLines, termSafe(l))
+			s.ProblemLines = append(s.ProblemLines, termSafe(l.String()))
 		}
 	}
 	if f := r.Failure; f != nil {
