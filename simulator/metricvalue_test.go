@@ -1,0 +1,42 @@
+package simulator
+
+import (
+	"errors"
+	"testing"
+	"time"
+)
+
+// TestMetricValueTyped: a metric comes back with its kind and prints in
+// its unit; one that cannot be computed is a *MetricError saying why.
+func TestMetricValueTyped(t *testing.T) {
+	// two native tasks on one core, fifo: a runs 0-10ms, b 10-14ms
+	r := mustRun(t, scenario(1, PolicyFIFO, 0, task("a", 0, 0, cpu(10*ms)), task("b", 0, 0, cpu(4*ms))))
+
+	v, err := MetricValue(r, "finish", "a", true)
+	if err != nil || v.Kind != KindDuration || v.Duration() != 10*time.Millisecond || v.String() != "10ms" || v.Float() != 1e7 {
+		t.Errorf("finish(a) = %+v (%v), %v; want 10ms", v, v, err)
+	}
+	v, err = MetricValue(r, "wait", "b", true)
+	if err != nil || v.Duration() != 10*time.Millisecond {
+		t.Errorf("wait(b) = %v, %v; want 10ms", v, err)
+	}
+	v, err = MetricValue(r, "switches", "a", true)
+	if err != nil || v.Kind != KindNumber || v.Num != 1 || v.Duration() != 0 || v.Bytes() != 0 || v.String() != "1" {
+		t.Errorf("switches(a) = %+v, %v", v, err)
+	}
+	for _, c := range []struct {
+		metric, arg string
+		fault       MetricFault
+		msg         string
+	}{
+		{"bogus", "", UnknownMetric, "unknown metric bogus"},
+		{"finish", "nobody", NoSuchEntity, `no task, thread or process named "nobody"`},
+		{"lag", "nobody", NoSuchEntity, `no process named "nobody"`},
+	} {
+		_, err := MetricValue(r, c.metric, c.arg, c.arg != "")
+		var me *MetricError
+		if !errors.As(err, &me) || me.Fault != c.fault || me.Metric != c.metric || err.Error() != c.msg {
+			t.Errorf("%s(%s): error %#v, want fault %d %q", c.metric, c.arg, err, c.fault, c.msg)
+		}
+	}
+}
