@@ -139,7 +139,7 @@ type ModelError struct {
 }
 
 func (e *ModelError) Error() string {
-	return fmt.Sprintf("unknown model %q (models: %s)", e.Name, strings.Join(simulator.Models, ", "))
+	return fmt.Sprintf("unknown model %q (models: %s)", e.Name, strings.Join(simulator.Models(), ", "))
 }
 
 // RunError is a simulation that stopped (a *simulator.LimitError, or a
@@ -189,7 +189,7 @@ func makePlan(w *simulator.Workload, o Options) (*plan, error) {
 	explicit := o.Models != nil
 	shown := o.Models
 	if !explicit {
-		shown = simulator.Models
+		shown = simulator.Models()
 	}
 	if err := CheckModels(shown); err != nil {
 		return nil, err
@@ -416,7 +416,7 @@ func evaluate(x *simulator.Expect, r *Row) simulator.ExpectResult {
 
 // Metric is the value of a metric of simulator.CompareMetrics for row r.
 func Metric(r *Row, metric string) (simulator.Value, bool) {
-	info, ok := simulator.CompareMetrics[metric]
+	info, ok := simulator.LookupCompareMetric(metric)
 	if !ok {
 		return simulator.Value{}, false
 	}

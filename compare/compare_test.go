@@ -36,7 +36,7 @@ func TestRunRowsAndExpectations(t *testing.T) {
 	for _, r := range c.Rows {
 		models = append(models, r.Model)
 	}
-	if !reflect.DeepEqual(models, simulator.Models) {
+	if !reflect.DeepEqual(models, simulator.Models()) {
 		t.Errorf("rows %v", models)
 	}
 	if c.Baseline != c.Rows[0] || c.Baseline.Makespan != 200_000_000 || c.Baseline.Speedup != 1 {
@@ -178,7 +178,7 @@ func TestCheckModels(t *testing.T) {
 	if err := CheckModels([]string{"threads", "threads"}); err == nil || !strings.Contains(err.Error(), "given twice") {
 		t.Errorf("got %v", err)
 	}
-	if err := CheckModels(simulator.Models); err != nil {
+	if err := CheckModels(simulator.Models()); err != nil {
 		t.Error(err)
 	}
 	if _, err := Run(workload(t, cpuBound), Options{Models: []string{"fibers"}}); !errors.As(err, &me) {

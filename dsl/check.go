@@ -1615,8 +1615,8 @@ func (c *checker) clampWarning(pos lexer.Position, d simulator.Dist) {
 // ---- expectations ----
 
 var metricNames = func() []string {
-	names := make([]string, 0, len(simulator.Metrics))
-	for n := range simulator.Metrics {
+	names := make([]string, 0, len(simulator.Metrics()))
+	for n := range simulator.Metrics() {
 		names = append(names, n)
 	}
 	sort.Strings(names)
@@ -1634,9 +1634,9 @@ func (c *checker) expect(e *grammar.Expect) {
 		return
 	}
 	metric := e.Metric.Text
-	info, ok := simulator.Metrics[metric]
+	info, ok := simulator.LookupMetric(metric)
 	if !ok {
-		if _, cmp := simulator.CompareMetrics[metric]; cmp {
+		if _, cmp := simulator.LookupCompareMetric(metric); cmp {
 			c.errs.add(e.Metric.Pos, "`%s` compares concurrency models: it belongs in a file with a `workload`, which `gilsim compare` runs", metric)
 			return
 		}
@@ -1694,8 +1694,8 @@ func argText(a *grammar.MetricArg) string {
 }
 
 var compareMetricNames = func() []string {
-	names := make([]string, 0, len(simulator.CompareMetrics))
-	for n := range simulator.CompareMetrics {
+	names := make([]string, 0, len(simulator.CompareMetrics()))
+	for n := range simulator.CompareMetrics() {
 		names = append(names, n)
 	}
 	sort.Strings(names)
@@ -1706,9 +1706,9 @@ var compareMetricNames = func() []string {
 // simulator.CompareMetrics about one model, `speedup(processes) > 3`.
 func (c *checker) compareExpect(e *grammar.Expect) {
 	metric := e.Metric.Text
-	info, ok := simulator.CompareMetrics[metric]
+	info, ok := simulator.LookupCompareMetric(metric)
 	if !ok {
-		if _, scen := simulator.Metrics[metric]; scen {
+		if _, scen := simulator.LookupMetric(metric); scen {
 			c.errs.add(e.Metric.Pos, "`%s` is a scenario metric; a workload file's expectations compare models (metrics: %s)", metric, strings.Join(compareMetricNames, ", "))
 			return
 		}
@@ -1718,13 +1718,13 @@ func (c *checker) compareExpect(e *grammar.Expect) {
 	ex := simulator.Expect{Pos: spos(e.Pos), Metric: metric, Text: expectText(e.Tokens)}
 	good := true
 	if e.Arg == nil {
-		c.errs.add(e.Metric.Pos, "`%s` needs a model: %s(threads) (models: %s)", metric, metric, strings.Join(simulator.Models, ", "))
+		c.errs.add(e.Metric.Pos, "`%s` needs a model: %s(threads) (models: %s)", metric, metric, strings.Join(simulator.Models(), ", "))
 		good = false
 	} else {
 		// Bare keywords are fine here: `makespan(asyncio)`.
 		model := argText(e.Arg)
 		if !simulator.IsModel(model) {
-			c.errs.add(e.Arg.Pos, "unknown model %q%s (models: %s)", model, c.didYouMean(model, simulator.Models), strings.Join(simulator.Models, ", "))
+			c.errs.add(e.Arg.Pos, "unknown model %q%s (models: %s)", model, c.didYouMean(model, simulator.Models()), strings.Join(simulator.Models(), ", "))
 			good = false
 		}
 		ex.Arg, ex.HasArg = model, true

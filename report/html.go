@@ -13,7 +13,7 @@ import (
 )
 
 // HTMLRecorderOptions size the Recorders whose runs go into HTML.
-var HTMLRecorderOptions = RecorderOptions{Columns: htmlChartWidth}
+func HTMLRecorderOptions() RecorderOptions { return RecorderOptions{Columns: htmlChartWidth} }
 
 // Geometry of the Gantt chart, in SVG user units (pixels at 100%).
 const (

@@ -142,7 +142,7 @@ func abs64f(f float64) float64 {
 // group (see MatchTasks). A metric it cannot compute comes back as a
 // *MetricError.
 func MetricValue(res *Result, metric, arg string, hasArg bool) (Value, error) {
-	info, ok := Metrics[metric]
+	info, ok := metrics[metric]
 	if !ok {
 		return Value{}, &MetricError{Metric: metric, Arg: arg, Fault: UnknownMetric, Msg: "unknown metric " + metric}
 	}

@@ -40,3 +40,20 @@ func TestMetricValueTyped(t *testing.T) {
 		}
 	}
 }
+
+// TestTablesAreCopies: the tables a caller gets are its own; changing
+// them changes nothing in the package.
+func TestTablesAreCopies(t *testing.T) {
+	Models()[0] = "changed"
+	delete(Metrics(), "makespan")
+	CompareMetrics()["speedup"] = MetricInfo{}
+	if Models()[0] != ModelSequential || !IsModel(ModelSequential) {
+		t.Error("Models changed through a copy")
+	}
+	if _, ok := LookupMetric("makespan"); !ok {
+		t.Error("Metrics changed through a copy")
+	}
+	if m, _ := LookupCompareMetric("speedup"); m.Kind != KindNumber || m.Doc == "" {
+		t.Error("CompareMetrics changed through a copy")
+	}
+}
