@@ -57,7 +57,7 @@ func TestFidelity(t *testing.T) {
 			want := formatValue(r.Unit, r.Value, r.Text)
 			switch {
 			case r.Limit != nil && r.OK:
-				t.Errorf("known limitation %s, but gilsim now predicts %s for %s (measured %s, error %s, band ±%.1f %%): remove the row from fidelity.Known",
+				t.Errorf("known limitation %s, but gilsim now predicts %s for %s (measured %s, error %s, band ±%.1f %%): remove the row from fidelity's known list (known.go)",
 					r.Limit.ID, got, r.ID(), want, formatError(r.Error), r.Band)
 			case r.Limit != nil:
 				t.Skipf("known limitation %s: %s", r.Limit.ID, r.Limit.Title)

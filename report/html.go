@@ -12,7 +12,7 @@ import (
 	"github.com/gilsim/gilsim/simulator"
 )
 
-// HTMLRecorderOptions size the Recorders whose runs go into HTML.
+// HTMLRecorderOptions are the options of the Recorders whose runs go into HTML.
 func HTMLRecorderOptions() RecorderOptions { return RecorderOptions{Columns: htmlChartWidth} }
 
 // Geometry of the Gantt chart, in SVG user units (pixels at 100%).
