@@ -411,6 +411,7 @@ func evaluate(x *simulator.Expect, r *Row) simulator.ExpectResult {
 	}
 	out.OK = simulator.Holds(v, x)
 	out.Actual = simulator.ActualText(v, x, out.OK)
+	out.Value = v
 	return out
 }
 

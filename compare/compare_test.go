@@ -123,6 +123,9 @@ func TestRunChosenModels(t *testing.T) {
 	if c.Expectations[0].Skipped || c.Expectations[0].OK || c.Expectations[0].Actual != "1.955" || c.Expectations[1].OK {
 		t.Errorf("expectations %+v", c.Expectations)
 	}
+	if v := c.Expectations[0].Value; v.Kind != simulator.KindNumber || v.Num != c.Rows[1].Speedup {
+		t.Errorf("speedup(processes) value %+v, want the row's %v", v, c.Rows[1].Speedup)
+	}
 }
 
 func TestRunIsDeterministic(t *testing.T) {

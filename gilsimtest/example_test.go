@@ -126,8 +126,11 @@ func ExampleRunResult_Metric() {
 	_, err = r.Metric("finish", "nobody")
 	var me *simulator.MetricError
 	fmt.Println(err, errors.As(err, &me) && me.Fault == simulator.NoSuchEntity)
+	x := r.Result.Expectations[0] // the file's expect line, with its exact value
+	fmt.Println(x.Text, x.OK, x.Value.Duration())
 	// Output:
 	// finish(batch): 30ms true
 	// memory is a size: true true
 	// no task, thread or process named "nobody" true
+	// finish("batch") == 30ms true 30ms
 }

@@ -19,6 +19,7 @@ func Evaluate(sc *Scenario, res *Result) {
 		} else {
 			out.OK = Holds(v, x)
 			out.Actual = ActualText(v, x, out.OK)
+			out.Value = v
 		}
 		res.Expectations = append(res.Expectations, out)
 	}

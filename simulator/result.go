@@ -191,6 +191,7 @@ type ExpectResult struct {
 	Text   string
 	Pos    Pos
 	OK     bool
-	Actual string // formatted in the metric's unit
+	Actual string // formatted in the metric's unit, as gilsim shows it
+	Value  Value  // the actual value, exact; zero when Err is set
 	Err    string // set when the metric could not be computed (unknown name)
 }
