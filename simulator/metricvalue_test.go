@@ -57,3 +57,28 @@ func TestTablesAreCopies(t *testing.T) {
 		t.Error("CompareMetrics changed through a copy")
 	}
 }
+
+// TestTimes: the time.Duration accessors give the nanosecond fields, on
+// the hand-computed fifo run of TestMetricValueTyped.
+func TestTimes(t *testing.T) {
+	r := mustRun(t, scenario(1, PolicyFIFO, 0, task("a", 0, 0, cpu(10*ms)), task("b", 0, 0, cpu(4*ms))))
+	if got := r.Times(); got.Makespan != 14*time.Millisecond || got.CPUTime != 14*time.Millisecond {
+		t.Errorf("run times %+v, want makespan and cpu 14ms", got)
+	}
+	var b TaskResult
+	for _, tr := range r.Tasks {
+		if tr.Name == "b" {
+			b = tr
+		}
+	}
+	want := TaskTimes{Start: 10 * time.Millisecond, Finish: 14 * time.Millisecond, Turnaround: 14 * time.Millisecond, CPU: 4 * time.Millisecond, Wait: 10 * time.Millisecond}
+	if got := b.Times(); got != want {
+		t.Errorf("b's times %+v, want %+v", got, want)
+	}
+	d := Deadlock{Time: 5 * ms}
+	f := Failure{Time: 7 * ms}
+	p := ProcessResult{GILWait: 1, LoopLagMax: 2, LoopLagMean: 3, LoopStallMax: 4}
+	if d.At() != 5*time.Millisecond || f.At() != 7*time.Millisecond || p.Times() != (ProcessTimes{1, 2, 3, 4}) {
+		t.Errorf("deadlock %v, failure %v, process %+v", d.At(), f.At(), p.Times())
+	}
+}
