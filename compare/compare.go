@@ -139,7 +139,7 @@ type ModelError struct {
 }
 
 func (e *ModelError) Error() string {
-	return fmt.Sprintf("unknown model %q (models: %s)", e.Name, strings.Join(simulator.Models, ", "))
+	return fmt.Sprintf("unknown model %q (models: %s)", e.Name, strings.Join(simulator.Models(), ", "))
 }
 
 // RunError is a simulation that stopped (a *simulator.LimitError, or a
@@ -189,7 +189,7 @@ func makePlan(w *simulator.Workload, o Options) (*plan, error) {
 	explicit := o.Models != nil
 	shown := o.Models
 	if !explicit {
-		shown = simulator.Models
+		shown = simulator.Models()
 	}
 	if err := CheckModels(shown); err != nil {
 		return nil, err
@@ -385,7 +385,7 @@ func measure(r *Row, w *simulator.Workload) {
 	r.LatencyDist = simulator.LatencyOf(lat, arr, done)
 	switch {
 	case res.Deadlock != nil:
-		r.Problem = "deadlock at " + simulator.FormatDuration(res.Deadlock.Time) + ": " + strings.Join(res.Deadlock.Blocked, ", ")
+		r.Problem = "deadlock at " + simulator.FormatDuration(res.Deadlock.Time) + ": " + strings.Join(res.Deadlock.BlockedStrings(), ", ")
 	case res.Failure != nil:
 		r.Problem = "failure at " + simulator.FormatDuration(res.Failure.Time) + ": " + res.Failure.Message
 	case unfinished > 0:
@@ -411,12 +411,13 @@ func evaluate(x *simulator.Expect, r *Row) simulator.ExpectResult {
 	}
 	out.OK = simulator.Holds(v, x)
 	out.Actual = simulator.ActualText(v, x, out.OK)
+	out.Value = v
 	return out
 }
 
 // Metric is the value of a metric of simulator.CompareMetrics for row r.
 func Metric(r *Row, metric string) (simulator.Value, bool) {
-	info, ok := simulator.CompareMetrics[metric]
+	info, ok := simulator.LookupCompareMetric(metric)
 	if !ok {
 		return simulator.Value{}, false
 	}

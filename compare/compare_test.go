@@ -36,7 +36,7 @@ func TestRunRowsAndExpectations(t *testing.T) {
 	for _, r := range c.Rows {
 		models = append(models, r.Model)
 	}
-	if !reflect.DeepEqual(models, simulator.Models) {
+	if !reflect.DeepEqual(models, simulator.Models()) {
 		t.Errorf("rows %v", models)
 	}
 	if c.Baseline != c.Rows[0] || c.Baseline.Makespan != 200_000_000 || c.Baseline.Speedup != 1 {
@@ -123,6 +123,9 @@ func TestRunChosenModels(t *testing.T) {
 	if c.Expectations[0].Skipped || c.Expectations[0].OK || c.Expectations[0].Actual != "1.955" || c.Expectations[1].OK {
 		t.Errorf("expectations %+v", c.Expectations)
 	}
+	if v := c.Expectations[0].Value; v.Kind != simulator.KindNumber || v.Num != c.Rows[1].Speedup {
+		t.Errorf("speedup(processes) value %+v, want the row's %v", v, c.Rows[1].Speedup)
+	}
 }
 
 func TestRunIsDeterministic(t *testing.T) {
@@ -178,7 +181,7 @@ func TestCheckModels(t *testing.T) {
 	if err := CheckModels([]string{"threads", "threads"}); err == nil || !strings.Contains(err.Error(), "given twice") {
 		t.Errorf("got %v", err)
 	}
-	if err := CheckModels(simulator.Models); err != nil {
+	if err := CheckModels(simulator.Models()); err != nil {
 		t.Error(err)
 	}
 	if _, err := Run(workload(t, cpuBound), Options{Models: []string{"fibers"}}); !errors.As(err, &me) {

@@ -103,9 +103,9 @@ func machineKeysTable() string {
 
 func metricRows(b *strings.Builder, workload bool) {
 	b.WriteString("| metric | value | meaning |\n| --- | --- | --- |\n")
-	table := simulator.Metrics
+	table := simulator.Metrics()
 	if workload {
-		table = simulator.CompareMetrics
+		table = simulator.CompareMetrics()
 	}
 	for _, name := range dsl.MetricNames(workload) {
 		h, _ := dsl.MetricHelp(name, workload)
@@ -128,7 +128,7 @@ func compareTable() string {
 	var b strings.Builder
 	metricRows(&b, true)
 	b.WriteString("\n| model | runs the tasks as |\n| --- | --- |\n")
-	for _, m := range simulator.Models {
+	for _, m := range simulator.Models() {
 		h, _ := dsl.ModelHelp(m)
 		fmt.Fprintf(&b, "| `%s` | %s |\n", m, cell(h.Doc))
 	}

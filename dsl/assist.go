@@ -742,7 +742,7 @@ func (c *completer) expect(quoted bool) {
 		}
 	case n == 3 && isPunct(p[2], "("):
 		if c.o.Workload {
-			for _, m := range simulator.Models {
+			for _, m := range simulator.Models() {
 				insert := m
 				if quoted || strings.ContainsAny(m, "-+") {
 					insert = strconv.Quote(m)
@@ -857,9 +857,9 @@ func (c *completer) unitKinds() map[unitKind]bool {
 		if len(p) > 1 {
 			metric = p[1].Text
 		}
-		table := simulator.Metrics
+		table := simulator.Metrics()
 		if c.o.Workload {
-			table = simulator.CompareMetrics
+			table = simulator.CompareMetrics()
 		}
 		kinds := map[unitKind]bool{}
 		switch table[metric].Kind {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/alecthomas/participle/v2/lexer"
 
+	"github.com/gilsim/gilsim/dsl/internal/grammar"
 	"github.com/gilsim/gilsim/simulator"
 )
 
@@ -188,7 +189,7 @@ func (c *checker) didYouMean(word string, candidates []string) string {
 // check checks the tree for one run of the scenario: env holds the value
 // of every parameter in that run (the tree's `$name` quantities already
 // carry them) and decides which `expect ... when` lines apply.
-func check(f *File, errs *errorSink, env *runEnv) *program {
+func check(f *fileNode, errs *errorSink, env *runEnv) *program {
 	sc := f.Scenario
 	tops := 0 // the items that define a top-level name
 	for _, it := range sc.Items {
@@ -220,7 +221,7 @@ func lineOf(p lexer.Position) string { return "line " + strconv.Itoa(p.Line) }
 
 // ---- scenario level ----
 
-func (c *checker) scenario(sc *Scenario) {
+func (c *checker) scenario(sc *scenarioNode) {
 	seen := map[string]lexer.Position{}
 	once := func(key string, pos lexer.Position) bool {
 		if first, ok := seen[key]; ok {
@@ -232,7 +233,7 @@ func (c *checker) scenario(sc *Scenario) {
 	}
 	var policyPos lexer.Position
 	var quantumPos *lexer.Position
-	var expects []*Expect
+	var expects []*grammar.Expect
 	for _, it := range sc.Items {
 		switch {
 		case it.Setting != nil:
@@ -304,7 +305,7 @@ func (c *checker) scenario(sc *Scenario) {
 	if w := c.prog.workload; w != nil {
 		// the tasks and processes, which a workload file cannot hold
 		for _, it := range sc.Items {
-			kind, name := "process", (*Str)(nil)
+			kind, name := "process", (*grammar.Str)(nil)
 			switch {
 			case it.Process != nil:
 				name = it.Process.Name
@@ -349,7 +350,7 @@ func quantumPolicies() []string {
 	return out
 }
 
-func (c *checker) policy(w *Word) {
+func (c *checker) policy(w *grammar.Word) {
 	if k, ok := simulator.PolicyByName(w.Text); ok {
 		c.prog.policy, c.prog.policySet = k, true
 		return
@@ -357,7 +358,7 @@ func (c *checker) policy(w *Word) {
 	c.errs.add(w.Pos, "unknown policy %q%s (policies: %s)", w.Text, c.didYouMean(w.Text, policies), strings.Join(policies, ", "))
 }
 
-func (c *checker) quantum(q *Qty) {
+func (c *checker) quantum(q *grammar.Qty) {
 	if v, ok := c.duration(q, "`quantum`"); ok {
 		if v <= 0 {
 			c.errs.add(q.Pos, "`quantum` must be greater than 0")
@@ -384,7 +385,7 @@ func machineKeyLists() (keys, kinds []string) {
 	return keys, kinds
 }
 
-func (c *checker) machine(mb *Machine, scenarioSeen map[string]lexer.Position) {
+func (c *checker) machine(mb *grammar.Machine, scenarioSeen map[string]lexer.Position) {
 	seen := map[string]lexer.Position{}
 	m := &c.prog.machine
 	for _, e := range mb.Entries {
@@ -476,7 +477,7 @@ func (c *checker) machine(mb *Machine, scenarioSeen map[string]lexer.Position) {
 
 // factor converts a plain factor such as 1.08 to permille, exactly; key
 // names the setting in errors and example is a sensible value of it.
-func (c *checker) factor(q *Qty, key, example string) (int64, bool) {
+func (c *checker) factor(q *grammar.Qty, key, example string) (int64, bool) {
 	neg, digits, unit, _ := splitQuantity(q.Raw)
 	if neg {
 		c.errs.add(q.Pos, "a sign is only allowed after `nice` and `priority`")
@@ -501,7 +502,7 @@ func (c *checker) factor(q *Qty, key, example string) (int64, bool) {
 // ---- names ----
 
 // entityName checks and returns an entity's name.
-func (c *checker) entityName(s *Str) (string, bool) {
+func (c *checker) entityName(s *grammar.Str) (string, bool) {
 	name := unquote(s.Raw)
 	switch {
 	case name == "":
@@ -523,7 +524,7 @@ type topDef struct {
 
 // defineTop defines the top-level name s, defined at pos; def is nil when
 // the name is bad or taken.
-func (c *checker) defineTop(s *Str, pos lexer.Position) (name string, def *topDef) {
+func (c *checker) defineTop(s *grammar.Str, pos lexer.Position) (name string, def *topDef) {
 	name, ok := c.entityName(s)
 	if !ok {
 		return name, nil
@@ -563,7 +564,7 @@ type modVals struct {
 var modKeys = [...]string{"x", "at", "priority", "nice"}
 
 // startMod checks a process's `start [METHOD]`.
-func (c *checker) startMod(m *Mod, mv *modVals, seen *bool, who string) {
+func (c *checker) startMod(m *grammar.Mod, mv *modVals, seen *bool, who string) {
 	if who != "a process" {
 		c.errs.add(m.Pos, "`start` is taken by a process only: it says how multiprocessing started it (process \"w\" start spawn { ... })")
 		return
@@ -588,7 +589,7 @@ func (c *checker) startMod(m *Mod, mv *modVals, seen *bool, who string) {
 var startMethods = []string{"fork", "forkserver", "spawn"}
 
 // mods checks an entity's modifiers against the ones it takes.
-func (c *checker) mods(mods []*Mod, takes []string, who string) modVals {
+func (c *checker) mods(mods []*grammar.Mod, takes []string, who string) modVals {
 	var mv modVals
 	var seen [len(modKeys)]bool // by index in modKeys
 	startSeen := false
@@ -678,7 +679,7 @@ var (
 
 // ---- top-level entities ----
 
-func (c *checker) topEntity(e *Entity) *topT {
+func (c *checker) topEntity(e *entityNode) *topT {
 	switch e.Kind {
 	case "task":
 	case "thread":
@@ -707,7 +708,7 @@ func (c *checker) topEntity(e *Entity) *topT {
 // workload checks `workload "name" { task ... }`: tasks that take x and
 // at, with cpu, native, io, sleep, repeat and lock steps. Its locks are
 // the workload's, shared by every task.
-func (c *checker) workload(w *Workload) {
+func (c *checker) workload(w *workloadNode) {
 	if first := c.prog.workload; first != nil {
 		c.errs.add(w.Pos, "a file holds one workload (the first is at %s)", lineOf(first.lpos))
 		return
@@ -757,7 +758,7 @@ type procState struct {
 
 type pendingSwitch struct {
 	step   *simulator.Step
-	target *Str
+	target *grammar.Str
 }
 
 // lock registers a lock (size 0) or a semaphore of size N by name and
@@ -808,7 +809,7 @@ var memberCtx = map[string]ctxKind{
 	"coroutines": ctxGen,
 }
 
-func (c *checker) process(p *Process) *topT {
+func (c *checker) process(p *processNode) *topT {
 	name, def := c.defineTop(p.Name, p.Pos)
 	mv := c.mods(p.Mods, takesProcess, "a process")
 	t := &topT{
@@ -818,10 +819,10 @@ func (c *checker) process(p *Process) *topT {
 	}
 	ps := &procState{top: t, names: map[string]lexer.Position{}, lockIndex: map[string]int{}}
 	var gilPos, startupPos *lexer.Position
-	blocks := map[string]*Block{}
-	var plainThreads []*Entity
-	var asyncioBlock *Block
-	var patched []*Block
+	blocks := map[string]*blockNode{}
+	var plainThreads []*entityNode
+	var asyncioBlock *blockNode
+	var patched []*blockNode
 	for _, it := range p.Items {
 		switch {
 		case it.GIL != nil:
@@ -909,7 +910,7 @@ func (c *checker) process(p *Process) *topT {
 	return t
 }
 
-func (c *checker) gil(g *GIL, t *topT) {
+func (c *checker) gil(g *grammar.GIL, t *topT) {
 	switch {
 	case g.Interval != nil:
 		if v, ok := c.duration(g.Interval, "`gil interval`"); ok {
@@ -954,7 +955,7 @@ func (c *checker) defineInner(ps *procState, name string, x int64, pos lexer.Pos
 	return true
 }
 
-func (c *checker) thread(e *Entity, ps *procState, pm modVals) *threadT {
+func (c *checker) thread(e *entityNode, ps *procState, pm modVals) *threadT {
 	name, ok := c.entityName(e.Name)
 	mv := c.mods(e.Mods, takesTask, "a thread")
 	if ok {
@@ -974,7 +975,7 @@ func (c *checker) thread(e *Entity, ps *procState, pm modVals) *threadT {
 	}
 }
 
-func (c *checker) block(b *Block, ps *procState, pm modVals) *threadT {
+func (c *checker) block(b *blockNode, ps *procState, pm modVals) *threadT {
 	th := &threadT{name: b.Kind, kind: blockKinds[b.Kind], nice: pm.nice, pos: spos(b.Pos)}
 	ok := c.defineInner(ps, b.Kind, 0, b.Pos, true)
 	switch b.Kind {
@@ -1157,7 +1158,7 @@ var allowedSteps = [...]uint16{
 	ctxWorkload: bitsOf(sCPU, sNative, sIO, sSleep, sRepeat, sLock) &^ bitsOf(sSend) &^ bitsOf(sRecv),
 }
 
-func kindOf(s *Step) stepKind {
+func kindOf(s *grammar.Step) stepKind {
 	switch {
 	case s.Timed != nil:
 		switch s.Timed.Op {
@@ -1236,7 +1237,7 @@ const (
 // blockingStep checks `blocking STEP`: only a call that waits (io,
 // sleep) can be one the runtime does not see; it says why anything else
 // cannot.
-func (c *checker) blockingStep(s *Step) bool {
+func (c *checker) blockingStep(s *grammar.Step) bool {
 	in := s.Blocking.Step
 	why := ""
 	switch {
@@ -1262,13 +1263,13 @@ var timedOps = [...]simulator.Op{sCPU: simulator.OpCPU, sNative: simulator.OpNat
 
 // steps checks a program and returns it in simulator form. held lists the
 // locks held around it, innermost last.
-func (c *checker) steps(body []*Step, ctx ctxKind, ps *procState, held []string) []simulator.Step {
+func (c *checker) steps(body []*grammar.Step, ctx ctxKind, ps *procState, held []string) []simulator.Step {
 	if len(body) == 0 {
 		return nil
 	}
 	out := c.stepSlab.allocN(len(body))[:0]
 	var switches []int
-	var targets []*Str
+	var targets []*grammar.Str
 	for _, s := range body {
 		blocking := false
 		if s.Blocking != nil {
@@ -1316,7 +1317,7 @@ func (c *checker) steps(body []*Step, ctx ctxKind, ps *procState, held []string)
 			st.Op = simulator.OpLock
 			var name string
 			var size int64
-			var body []*Step
+			var body []*grammar.Step
 			var namePos lexer.Position
 			if k == sLock {
 				name, namePos, body = unquote(s.Lock.Name.Raw), s.Lock.Name.Pos, s.Lock.Body
@@ -1399,17 +1400,17 @@ var (
 )
 
 // duration converts a quantity that must be a duration (or a bare 0).
-func (c *checker) duration(q *Qty, what string) (int64, bool) {
+func (c *checker) duration(q *grammar.Qty, what string) (int64, bool) {
 	return c.quantity(q, what, &durationKind)
 }
 
 // size converts a quantity that must be a size (or a bare 0).
-func (c *checker) size(q *Qty, what string) (int64, bool) {
+func (c *checker) size(q *grammar.Qty, what string) (int64, bool) {
 	return c.quantity(q, what, &sizeKind)
 }
 
 // quantity converts q to an exact integer of kind k's base unit.
-func (c *checker) quantity(q *Qty, what string, k *quantityKind) (int64, bool) {
+func (c *checker) quantity(q *grammar.Qty, what string, k *quantityKind) (int64, bool) {
 	neg, digits, unit, _ := splitQuantity(q.Raw)
 	if neg {
 		c.errs.add(q.Pos, signOnly)
@@ -1454,7 +1455,7 @@ func kindName(k unitKind) string {
 }
 
 // whole converts a quantity that must be a plain whole number.
-func (c *checker) whole(q *Qty, what string, signed bool) (int64, bool) {
+func (c *checker) whole(q *grammar.Qty, what string, signed bool) (int64, bool) {
 	neg, digits, unit, _ := splitQuantity(q.Raw)
 	if neg && !signed {
 		c.errs.add(q.Pos, signOnly)
@@ -1481,7 +1482,7 @@ func (c *checker) whole(q *Qty, what string, signed bool) (int64, bool) {
 
 // plain converts a quantity that must be a plain number (a `%` is
 // accepted when percent is set).
-func (c *checker) plain(q *Qty, what string, percent bool) (float64, bool) {
+func (c *checker) plain(q *grammar.Qty, what string, percent bool) (float64, bool) {
 	neg, digits, unit, _ := splitQuantity(q.Raw)
 	if neg {
 		c.errs.add(q.Pos, signOnly)
@@ -1536,7 +1537,7 @@ func distArgWhat(name string) string {
 	return "an argument of `" + name + "`"
 }
 
-func (c *checker) dist(d *Dur, what string) (simulator.Dist, bool) {
+func (c *checker) dist(d *grammar.Dur, what string) (simulator.Dist, bool) {
 	if d.Fixed != nil {
 		v, ok := c.duration(d.Fixed, what)
 		return simulator.Fixed(v), ok
@@ -1614,8 +1615,8 @@ func (c *checker) clampWarning(pos lexer.Position, d simulator.Dist) {
 // ---- expectations ----
 
 var metricNames = func() []string {
-	names := make([]string, 0, len(simulator.Metrics))
-	for n := range simulator.Metrics {
+	names := make([]string, 0, len(simulator.Metrics()))
+	for n := range simulator.Metrics() {
 		names = append(names, n)
 	}
 	sort.Strings(names)
@@ -1627,15 +1628,15 @@ var cmpOps = map[string]simulator.CmpOp{
 	">=": simulator.CmpGE, "==": simulator.CmpEQ, "~=": simulator.CmpApprox,
 }
 
-func (c *checker) expect(e *Expect) {
+func (c *checker) expect(e *grammar.Expect) {
 	if c.prog.workload != nil {
 		c.compareExpect(e)
 		return
 	}
 	metric := e.Metric.Text
-	info, ok := simulator.Metrics[metric]
+	info, ok := simulator.LookupMetric(metric)
 	if !ok {
-		if _, cmp := simulator.CompareMetrics[metric]; cmp {
+		if _, cmp := simulator.LookupCompareMetric(metric); cmp {
 			c.errs.add(e.Metric.Pos, "`%s` compares concurrency models: it belongs in a file with a `workload`, which `gilsim compare` runs", metric)
 			return
 		}
@@ -1685,7 +1686,7 @@ func (c *checker) expect(e *Expect) {
 }
 
 // argText is a metric's argument as written, without quotes.
-func argText(a *MetricArg) string {
+func argText(a *grammar.MetricArg) string {
 	if a.Str != nil {
 		return unquote(*a.Str)
 	}
@@ -1693,8 +1694,8 @@ func argText(a *MetricArg) string {
 }
 
 var compareMetricNames = func() []string {
-	names := make([]string, 0, len(simulator.CompareMetrics))
-	for n := range simulator.CompareMetrics {
+	names := make([]string, 0, len(simulator.CompareMetrics()))
+	for n := range simulator.CompareMetrics() {
 		names = append(names, n)
 	}
 	sort.Strings(names)
@@ -1703,11 +1704,11 @@ var compareMetricNames = func() []string {
 
 // compareExpect checks an expectation of a workload file: a metric of
 // simulator.CompareMetrics about one model, `speedup(processes) > 3`.
-func (c *checker) compareExpect(e *Expect) {
+func (c *checker) compareExpect(e *grammar.Expect) {
 	metric := e.Metric.Text
-	info, ok := simulator.CompareMetrics[metric]
+	info, ok := simulator.LookupCompareMetric(metric)
 	if !ok {
-		if _, scen := simulator.Metrics[metric]; scen {
+		if _, scen := simulator.LookupMetric(metric); scen {
 			c.errs.add(e.Metric.Pos, "`%s` is a scenario metric; a workload file's expectations compare models (metrics: %s)", metric, strings.Join(compareMetricNames, ", "))
 			return
 		}
@@ -1717,13 +1718,13 @@ func (c *checker) compareExpect(e *Expect) {
 	ex := simulator.Expect{Pos: spos(e.Pos), Metric: metric, Text: expectText(e.Tokens)}
 	good := true
 	if e.Arg == nil {
-		c.errs.add(e.Metric.Pos, "`%s` needs a model: %s(threads) (models: %s)", metric, metric, strings.Join(simulator.Models, ", "))
+		c.errs.add(e.Metric.Pos, "`%s` needs a model: %s(threads) (models: %s)", metric, metric, strings.Join(simulator.Models(), ", "))
 		good = false
 	} else {
 		// Bare keywords are fine here: `makespan(asyncio)`.
 		model := argText(e.Arg)
 		if !simulator.IsModel(model) {
-			c.errs.add(e.Arg.Pos, "unknown model %q%s (models: %s)", model, c.didYouMean(model, simulator.Models), strings.Join(simulator.Models, ", "))
+			c.errs.add(e.Arg.Pos, "unknown model %q%s (models: %s)", model, c.didYouMean(model, simulator.Models()), strings.Join(simulator.Models(), ", "))
 			good = false
 		}
 		ex.Arg, ex.HasArg = model, true
@@ -1733,7 +1734,7 @@ func (c *checker) compareExpect(e *Expect) {
 
 // expectValue checks the comparison, value and tolerance of an
 // expectation and keeps it when all is well and its `when` applies.
-func (c *checker) expectValue(e *Expect, ex *simulator.Expect, info simulator.MetricInfo, good bool) {
+func (c *checker) expectValue(e *grammar.Expect, ex *simulator.Expect, info simulator.MetricInfo, good bool) {
 	metric := ex.Metric
 	op, _ := cmpOps[e.Op.Text]
 	ex.Op = op
@@ -1765,7 +1766,7 @@ func (c *checker) expectValue(e *Expect, ex *simulator.Expect, info simulator.Me
 }
 
 // metricValue converts an expectation value to the metric's type.
-func (c *checker) metricValue(q *Qty, metric string, kind simulator.ValueKind) (simulator.Value, bool) {
+func (c *checker) metricValue(q *grammar.Qty, metric string, kind simulator.ValueKind) (simulator.Value, bool) {
 	what := "`" + metric + "`"
 	switch kind {
 	case simulator.KindDuration:
@@ -1968,7 +1969,7 @@ func (c *checker) replicaOK(pos lexer.Position, what, base string, x, k int64, w
 // checkEntityCount refuses a scenario that would expand past
 // simulator.MaxEntities, before anything is expanded. Every task, process,
 // thread (runtime threads included) and member counts as one.
-func (c *checker) checkEntityCount(sc *Scenario) {
+func (c *checker) checkEntityCount(sc *scenarioNode) {
 	n, saturated := entityCount(c.prog.tops)
 	if w := c.prog.workload; w != nil {
 		// the largest lowering: a process, its thread, a thread or

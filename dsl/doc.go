@@ -18,7 +18,7 @@
 // participle parses every file. The scanner's tokens go straight into
 // its PeekingLexer; the tree's outer nodes (grammar.go) are the
 // grammar's, and an entity, what a large file is made of, is read by
-// Entity's Parse method, participle's Parseable (entity.go), into the
+// entityNode's Parse method, participle's Parseable (entity.go), into the
 // tree the grammar would give. A file that parser refuses is parsed again
 // with the grammar whole, which words its error. participle's parsers
 // are built on first use.

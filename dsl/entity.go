@@ -6,9 +6,10 @@ import (
 
 	"github.com/alecthomas/participle/v2"
 	"github.com/alecthomas/participle/v2/lexer"
+	"github.com/gilsim/gilsim/dsl/internal/grammar"
 )
 
-// Entity implements participle's Parseable: participle calls Parse where
+// entityNode implements participle's Parseable: participle calls Parse where
 // the grammar has an Entity (a top-level item, an item of a process, a
 // member of a block, a task of a workload), with its PeekingLexer at the
 // entity's first token. Parse reads the entity by recursive descent over
@@ -23,7 +24,7 @@ import (
 // alternatives. At any other token it does not expect it returns
 // errEntity: the file does not parse, and parseSyntax has the grammar
 // parse it again to find and word the error.
-func (e *Entity) Parse(lex *lexer.PeekingLexer) error {
+func (e *entityNode) Parse(lex *lexer.PeekingLexer) error {
 	t := lex.Peek()
 	if t.Type != tokKeyword || !isEntityKw(keywordCode(t.Value)) {
 		return participle.NextMatch
@@ -93,7 +94,7 @@ func (p *entityParser) count(n *int) {
 	}
 }
 
-func (p *entityParser) entity(e *Entity) {
+func (p *entityParser) entity(e *entityNode) {
 	t := p.lex.Next()
 	e.Pos, e.Kind = t.Pos, t.Value
 	e.Name = p.str()
@@ -102,7 +103,7 @@ func (p *entityParser) entity(e *Entity) {
 }
 
 // mods parses Mod*.
-func (p *entityParser) mods() []*Mod {
+func (p *entityParser) mods() []*grammar.Mod {
 	a := &p.arena
 	base, n := len(a.modStack), 0
 	for k := p.kw(); isModKw(k) || k == kwStart; k = p.kw() {
@@ -115,7 +116,7 @@ func (p *entityParser) mods() []*Mod {
 			m.Start = true
 			if c := p.peek(); c.Type == tokIdent {
 				p.lex.Next()
-				m.Method = &Method{Pos: c.Pos, Name: c.Value}
+				m.Method = &grammar.Method{Pos: c.Pos, Name: c.Value}
 			}
 		} else {
 			m.Key = t.Value
@@ -128,7 +129,7 @@ func (p *entityParser) mods() []*Mod {
 }
 
 // steps parses `{ Step* }`.
-func (p *entityParser) steps() []*Step {
+func (p *entityParser) steps() []*grammar.Step {
 	p.punct("{")
 	a := &p.arena
 	base, n := len(a.stepStack), 0
@@ -146,7 +147,7 @@ func (p *entityParser) steps() []*Step {
 }
 
 // step parses one step, or returns nil when the next token starts none.
-func (p *entityParser) step() *Step {
+func (p *entityParser) step() *grammar.Step {
 	a := &p.arena
 	k := p.kw()
 	switch k {
@@ -168,28 +169,28 @@ func (p *entityParser) step() *Step {
 			p.fail()
 			return s
 		}
-		aw := &Await{Op: p.lex.Next().Value}
+		aw := &grammar.Await{Op: p.lex.Next().Value}
 		aw.Dur = p.dur()
 		s.Await = aw
 	case kwYield:
 		s.Yield = true
 	case kwOffload:
-		s.Offload = &Offload{Body: p.steps()}
+		s.Offload = &grammar.Offload{Body: p.steps()}
 	case kwRepeat:
 		r := a.repeats.alloc()
 		r.Count = p.qty()
 		r.Body = p.steps()
 		s.Repeat = r
 	case kwLock:
-		l := &Lock{Name: p.str()}
+		l := &grammar.Lock{Name: p.str()}
 		l.Body = p.steps()
 		s.Lock = l
 	case kwSwitch:
-		s.Switch = &Switch{Target: p.str()}
+		s.Switch = &grammar.Switch{Target: p.str()}
 	case kwSend, kwRecv:
-		s.IPC = &IPC{Op: t.Value, Size: p.qty()}
+		s.IPC = &grammar.IPC{Op: t.Value, Size: p.qty()}
 	case kwSemaphore:
-		sem := &Semaphore{Name: p.str()}
+		sem := &grammar.Semaphore{Name: p.str()}
 		sem.Size = p.qty()
 		sem.Body = p.steps()
 		s.Sem = sem
@@ -199,13 +200,13 @@ func (p *entityParser) step() *Step {
 			p.fail()
 			return s
 		}
-		s.Blocking = &Blocking{Step: in}
+		s.Blocking = &grammar.Blocking{Step: in}
 	}
 	return s
 }
 
 // dur parses a quantity or a distribution.
-func (p *entityParser) dur() *Dur {
+func (p *entityParser) dur() *grammar.Dur {
 	d := p.arena.durs.alloc()
 	t := p.peek()
 	d.Pos = t.Pos
@@ -214,7 +215,7 @@ func (p *entityParser) dur() *Dur {
 		d.Fixed = p.qty()
 	case t.Type == tokIdent || t.Type == tokKeyword && (t.Value == "uniform" || t.Value == "exp" || t.Value == "normal"):
 		p.lex.Next()
-		dist := &Dist{Pos: t.Pos, Name: t.Value}
+		dist := &grammar.Dist{Pos: t.Pos, Name: t.Value}
 		p.punct("(")
 		dist.Args = append(dist.Args, p.qty())
 		for n := 0; ; p.count(&n) {
@@ -232,7 +233,7 @@ func (p *entityParser) dur() *Dur {
 	return d
 }
 
-func (p *entityParser) qty() *Qty {
+func (p *entityParser) qty() *grammar.Qty {
 	q := p.arena.qtys.alloc()
 	t := p.peek()
 	q.Pos = t.Pos
@@ -245,7 +246,7 @@ func (p *entityParser) qty() *Qty {
 	return q
 }
 
-func (p *entityParser) str() *Str {
+func (p *entityParser) str() *grammar.Str {
 	s := p.arena.strs.alloc()
 	t := p.peek()
 	s.Pos = t.Pos
@@ -268,19 +269,19 @@ func isModKw(k kwCode) bool { return k == kwX || k == kwAt || k == kwPriority ||
 // and gathers the items of a list on a stack until the list is complete
 // and gets a slice of its own length.
 type arena struct {
-	steps   slab[Step]
-	timed   slab[Timed]
-	durs    slab[Dur]
-	qtys    slab[Qty]
-	strs    slab[Str]
-	mods    slab[Mod]
-	repeats slab[Repeat]
+	steps   slab[grammar.Step]
+	timed   slab[grammar.Timed]
+	durs    slab[grammar.Dur]
+	qtys    slab[grammar.Qty]
+	strs    slab[grammar.Str]
+	mods    slab[grammar.Mod]
+	repeats slab[grammar.Repeat]
 
-	stepPtrs slab[*Step]
-	modPtrs  slab[*Mod]
+	stepPtrs slab[*grammar.Step]
+	modPtrs  slab[*grammar.Mod]
 
-	stepStack []*Step
-	modStack  []*Mod
+	stepStack []*grammar.Step
+	modStack  []*grammar.Mod
 }
 
 // slab hands out elements of blocks that double in size, up to

@@ -5,6 +5,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/alecthomas/participle/v2/lexer"
+	"github.com/gilsim/gilsim/dsl/internal/grammar"
 )
 
 // The canonical layout of a scenario file, as Format writes it:
@@ -66,10 +67,10 @@ func Format(filename string, src []byte) ([]byte, error) {
 
 // itemStarts returns the offsets of the first token of every item of
 // every block: the points where a multi-line block breaks its lines.
-func itemStarts(f *File) map[int]bool {
+func itemStarts(f *fileNode) map[int]bool {
 	s := map[int]bool{f.Scenario.Pos.Offset: true}
-	var steps func([]*Step)
-	steps = func(body []*Step) {
+	var steps func([]*grammar.Step)
+	steps = func(body []*grammar.Step) {
 		for _, st := range body {
 			s[st.Pos.Offset] = true
 			switch {
@@ -82,7 +83,7 @@ func itemStarts(f *File) map[int]bool {
 			}
 		}
 	}
-	entity := func(e *Entity) {
+	entity := func(e *entityNode) {
 		s[e.Pos.Offset] = true
 		steps(e.Body)
 	}

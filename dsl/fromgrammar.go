@@ -9,8 +9,8 @@ import (
 // fromGrammar copies a tree of package grammar into the parser's types:
 // the outer nodes field by field, the inner ones (the same types) as
 // they are.
-func fromGrammar(g *grammar.File) *File {
-	f := new(File)
+func fromGrammar(g *grammar.File) *fileNode {
+	f := new(fileNode)
 	copyTree(reflect.ValueOf(f).Elem(), reflect.ValueOf(g).Elem())
 	return f
 }

@@ -68,7 +68,7 @@ func FuzzParse(f *testing.F) {
 		aw, aerr := ParseAnySweep("f.sim", src, nil)
 		checkFuzzError(t, src, aerr)
 		if aerr == nil && aw.IsWorkload() {
-			for _, m := range simulator.Models {
+			for _, m := range simulator.Models() {
 				if _, err := simulator.Lower(aw.Runs[0].Workload, m, 0); err != nil {
 					var le *simulator.LowerError
 					if !errors.As(err, &le) {

@@ -11,7 +11,7 @@ import (
 // it is the definition of the syntax, its EBNF is the one Grammar
 // returns, and it words every syntax error. The parser builds the same
 // tree with participle from the copies below of the grammar's outer
-// nodes, whose struct tags are the grammar's: the difference is Entity,
+// nodes, whose struct tags are the grammar's: the difference is entityNode,
 // which implements participle's Parseable (entity.go). An entity is what
 // a large file is made of, and participle, reflection-driven, reads a
 // few hundred kilobytes a second; the Parseable reads the entity's
@@ -19,114 +19,82 @@ import (
 // would build. TestParseableMatchesGrammar and FuzzParseable hold the
 // two parsers to the same files and the same trees.
 //
-// The inner nodes are the grammar's own types.
-type (
-	ParamLine    = grammar.ParamLine
-	VaryLine     = grammar.VaryLine
-	Setting      = grammar.Setting
-	Policy       = grammar.Policy
-	Quantum      = grammar.Quantum
-	Machine      = grammar.Machine
-	MachineEntry = grammar.MachineEntry
-	GIL          = grammar.GIL
-	Startup      = grammar.Startup
-	Mod          = grammar.Mod
-	Step         = grammar.Step
-	Timed        = grammar.Timed
-	Await        = grammar.Await
-	Offload      = grammar.Offload
-	Repeat       = grammar.Repeat
-	Lock         = grammar.Lock
-	Switch       = grammar.Switch
-	Blocking     = grammar.Blocking
-	IPC          = grammar.IPC
-	Semaphore    = grammar.Semaphore
-	Method       = grammar.Method
-	Expect       = grammar.Expect
-	When         = grammar.When
-	Cond         = grammar.Cond
-	OpTok        = grammar.OpTok
-	MetricArg    = grammar.MetricArg
-	Within       = grammar.Within
-	Dur          = grammar.Dur
-	Dist         = grammar.Dist
-	Str          = grammar.Str
-	Qty          = grammar.Qty
-	Word         = grammar.Word
-)
+// The inner nodes are the grammar's own types, used as grammar.Step,
+// grammar.Expect and so on. None of the tree is part of the package's
+// API: a tool reads a file through Tokens and NewOutline.
 
-// File is a whole .sim file: exactly one scenario.
-type File struct {
-	Scenario *Scenario `parser:"@@"`
+// fileNode is a whole .sim file: exactly one scenario.
+type fileNode struct {
+	Scenario *scenarioNode `parser:"@@"`
 }
 
-// Scenario is `scenario "title" { items }`.
-type Scenario struct {
+// scenarioNode is `scenario "title" { items }`.
+type scenarioNode struct {
 	Pos   lexer.Position
-	Title *Str       `parser:"'scenario' @@"`
-	Items []*TopItem `parser:"'{' @@* '}'"`
+	Title *grammar.Str `parser:"'scenario' @@"`
+	Items []*topItem   `parser:"'{' @@* '}'"`
 }
 
-// TopItem is one setting, entity or expectation at the top level.
+// topItem is one setting, entity or expectation at the top level.
 //
 // The alternatives start with distinct keywords; the most frequent come
 // first because participle tries them in order.
-type TopItem struct {
-	Entity   *Entity    `parser:"  @@"`
-	Process  *Process   `parser:"| @@"`
-	Expect   *Expect    `parser:"| @@"`
-	Setting  *Setting   `parser:"| @@"`
-	Policy   *Policy    `parser:"| @@"`
-	Machine  *Machine   `parser:"| @@"`
-	Workload *Workload  `parser:"| @@"`
-	Param    *ParamLine `parser:"| @@"`
-	Vary     *VaryLine  `parser:"| @@"`
+type topItem struct {
+	Entity   *entityNode        `parser:"  @@"`
+	Process  *processNode       `parser:"| @@"`
+	Expect   *grammar.Expect    `parser:"| @@"`
+	Setting  *grammar.Setting   `parser:"| @@"`
+	Policy   *grammar.Policy    `parser:"| @@"`
+	Machine  *grammar.Machine   `parser:"| @@"`
+	Workload *workloadNode      `parser:"| @@"`
+	Param    *grammar.ParamLine `parser:"| @@"`
+	Vary     *grammar.VaryLine  `parser:"| @@"`
 }
 
-// Process is a CPython process.
-type Process struct {
+// processNode is a CPython process.
+type processNode struct {
 	Pos   lexer.Position
-	Name  *Str        `parser:"'process' @@"`
-	Mods  []*Mod      `parser:"@@*"`
-	Items []*ProcItem `parser:"'{' @@* '}'"`
+	Name  *grammar.Str   `parser:"'process' @@"`
+	Mods  []*grammar.Mod `parser:"@@*"`
+	Items []*procItem    `parser:"'{' @@* '}'"`
 }
 
-// ProcItem is one setting, thread or runtime block of a process.
-type ProcItem struct {
-	Entity  *Entity  `parser:"  @@"`
-	Block   *Block   `parser:"| @@"`
-	GIL     *GIL     `parser:"| @@"`
-	Startup *Startup `parser:"| @@"`
+// procItem is one setting, thread or runtime block of a process.
+type procItem struct {
+	Entity  *entityNode      `parser:"  @@"`
+	Block   *blockNode       `parser:"| @@"`
+	GIL     *grammar.GIL     `parser:"| @@"`
+	Startup *grammar.Startup `parser:"| @@"`
 }
 
-// Block is a runtime block of a process: asyncio, gevent, eventlet,
+// blockNode is a runtime block of a process: asyncio, gevent, eventlet,
 // greenlets or coroutines, holding its members.
-type Block struct {
+type blockNode struct {
 	Pos     lexer.Position
-	Kind    string    `parser:"@('asyncio' | 'gevent' | 'eventlet' | 'greenlets' | 'coroutines')"`
-	Patch   *Word     `parser:"@@?"`
-	Members []*Entity `parser:"'{' @@* '}'"`
+	Kind    string        `parser:"@('asyncio' | 'gevent' | 'eventlet' | 'greenlets' | 'coroutines')"`
+	Patch   *grammar.Word `parser:"@@?"`
+	Members []*entityNode `parser:"'{' @@* '}'"`
 }
 
-// Entity is a task, thread, greenlet, greenthread or gen: a named unit
+// entityNode is a task, thread, greenlet, greenthread or gen: a named unit
 // with modifiers and steps. Which kind may stand where is checked later.
 // Its grammar is grammar.Entity's,
 //
 //	Entity = ("task" | "thread" | "greenlet" | "greenthread" | "gen") Str Mod* "{" Step* "}" .
 //
 // and its Parse method (entity.go) reads it.
-type Entity struct {
+type entityNode struct {
 	Pos  lexer.Position
 	Kind string
-	Name *Str
-	Mods []*Mod
-	Body []*Step
+	Name *grammar.Str
+	Mods []*grammar.Mod
+	Body []*grammar.Step
 }
 
-// Workload is `workload "name" { tasks }` (not runnable yet).
-type Workload struct {
+// workloadNode is `workload "name" { tasks }` (not runnable yet).
+type workloadNode struct {
 	Pos  lexer.Position
-	Name *Str      `parser:"'workload' @@"`
-	Mods []*Mod    `parser:"@@*"`
-	Body []*Entity `parser:"'{' @@* '}'"`
+	Name *grammar.Str   `parser:"'workload' @@"`
+	Mods []*grammar.Mod `parser:"@@*"`
+	Body []*entityNode  `parser:"'{' @@* '}'"`
 }

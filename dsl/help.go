@@ -150,9 +150,9 @@ func machineParamHelp(p simulator.MachineParam) Help {
 // MetricHelp documents a metric of a scenario's expectations, or with
 // workload set of a workload file's.
 func MetricHelp(name string, workload bool) (Help, bool) {
-	table := simulator.Metrics
+	table := simulator.Metrics()
 	if workload {
-		table = simulator.CompareMetrics
+		table = simulator.CompareMetrics()
 	}
 	info, ok := table[name]
 	if !ok {

@@ -32,9 +32,9 @@ func parserOptions() []participle.Option {
 }
 
 // parser parses every file: participle, with the grammar's outer nodes
-// and the Parseable Entity (grammar.go).
-var parser = sync.OnceValue(func() *participle.Parser[File] {
-	return participle.MustBuild[File](parserOptions()...)
+// and the Parseable entityNode (grammar.go).
+var parser = sync.OnceValue(func() *participle.Parser[fileNode] {
+	return participle.MustBuild[fileNode](parserOptions()...)
 })
 
 // grammarParser is participle with package grammar whole: it words the
@@ -147,7 +147,7 @@ func Parse(filename string, src []byte) (*simulator.Scenario, error) {
 // holds a `$name`.
 type syntax struct {
 	text string
-	ast  *File
+	ast  *fileNode
 	refs bool
 }
 
@@ -198,7 +198,7 @@ func parseSyntax(filename string, src []byte) (*syntax, error) {
 // ownTokens gives each expectation's tokens a slice of their own:
 // participle hands out a window on the PeekingLexer's array of every
 // token of the file, which the tree must not keep alive.
-func ownTokens(f *File) {
+func ownTokens(f *fileNode) {
 	for _, it := range f.Scenario.Items {
 		if e := it.Expect; e != nil {
 			e.Tokens = slices.Clip(slices.Clone(e.Tokens))

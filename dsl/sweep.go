@@ -13,6 +13,7 @@ import (
 	"github.com/alecthomas/participle/v2"
 	"github.com/alecthomas/participle/v2/lexer"
 
+	"github.com/gilsim/gilsim/dsl/internal/grammar"
 	"github.com/gilsim/gilsim/simulator"
 )
 
@@ -160,19 +161,19 @@ func parseSweepAs(filename string, src []byte, set map[string]string, mode parse
 type parsedFile struct {
 	file   string
 	text   string
-	ast    *File
+	ast    *fileNode
 	hasRef bool // the file holds a `$name`
 	params []*paramDecl
 	byName map[string]*paramDecl
 	varies []*paramDecl // in vary-line order
 	refs   []qtyRef     // every `$name` quantity outside param and vary lines
-	whens  []*When
+	whens  []*grammar.When
 	mode   parseMode
 }
 
 // qtyRef is a quantity written as `$name`, substituted in every run.
 type qtyRef struct {
-	q    *Qty
+	q    *grammar.Qty
 	name string // the parameter, without `$`
 }
 
@@ -187,9 +188,9 @@ type paramDecl struct {
 
 // runEnv is what check needs to know about the run it builds.
 type runEnv struct {
-	values map[string]string // parameter -> literal
-	hit    map[*When]bool    // conditions that held in some run
-	mode   parseMode         // what kind of file the caller wants
+	values map[string]string      // parameter -> literal
+	hit    map[*grammar.When]bool // conditions that held in some run
+	mode   parseMode              // what kind of file the caller wants
 }
 
 // parseMode says which files a parse accepts: scenarios (a workload is
@@ -204,7 +205,7 @@ const (
 
 // applies reports whether an expectation with this condition belongs to
 // the run, and remembers the conditions that held.
-func (e *runEnv) applies(w *When) bool {
+func (e *runEnv) applies(w *grammar.When) bool {
 	if w == nil {
 		return true
 	}
@@ -224,7 +225,7 @@ func (e *runEnv) applies(w *When) bool {
 	return true
 }
 
-func condName(c *Cond) string { return strings.TrimPrefix(c.Name, "$") }
+func condName(c *grammar.Cond) string { return strings.TrimPrefix(c.Name, "$") }
 
 func opHolds(op string, cmp int) bool {
 	switch op {
@@ -317,7 +318,7 @@ func literalValue(raw string) (*big.Rat, bool) {
 
 func (pf *parsedFile) analyse(errs *errorSink) {
 	sc := pf.ast.Scenario
-	var varyItems []*VaryLine
+	var varyItems []*grammar.VaryLine
 	for _, it := range sc.Items {
 		switch {
 		case it.Param != nil:
@@ -388,7 +389,7 @@ func (pf *parsedFile) analyse(errs *errorSink) {
 			pf.varies = append(pf.varies, d)
 		}
 	}
-	var qtys []*Qty
+	var qtys []*grammar.Qty
 	if pf.hasRef {
 		walkQty(reflect.ValueOf(sc.Items), &qtys)
 	}
@@ -446,16 +447,16 @@ func hasParamRefs(toks []lexer.Token) bool {
 }
 
 var (
-	qtyType    = reflect.TypeFor[Qty]()
+	qtyType    = reflect.TypeFor[grammar.Qty]()
 	posType    = reflect.TypeFor[lexer.Position]()
 	tokensType = reflect.TypeFor[[]lexer.Token]()
-	paramType  = reflect.TypeFor[ParamLine]()
-	varyType   = reflect.TypeFor[VaryLine]()
+	paramType  = reflect.TypeFor[grammar.ParamLine]()
+	varyType   = reflect.TypeFor[grammar.VaryLine]()
 )
 
 // walkQty collects, in tree order, every Qty written as `$name` below v,
 // except in param and vary lines (whose values must be literals).
-func walkQty(v reflect.Value, out *[]*Qty) {
+func walkQty(v reflect.Value, out *[]*grammar.Qty) {
 	switch v.Kind() {
 	case reflect.Pointer:
 		if v.IsNil() {
@@ -463,7 +464,7 @@ func walkQty(v reflect.Value, out *[]*Qty) {
 		}
 		switch v.Type().Elem() {
 		case qtyType:
-			if q := v.Interface().(*Qty); strings.HasPrefix(q.Raw, "$") {
+			if q := v.Interface().(*grammar.Qty); strings.HasPrefix(q.Raw, "$") {
 				*out = append(*out, q)
 			}
 			return
@@ -651,7 +652,7 @@ func (pf *parsedFile) sweep(set map[string]string) (*Sweep, error) {
 	for _, d := range pf.varies {
 		sw.Varied = append(sw.Varied, d.name)
 	}
-	env := &runEnv{values: make(map[string]string, len(pf.params)), hit: map[*When]bool{}}
+	env := &runEnv{values: make(map[string]string, len(pf.params)), hit: map[*grammar.When]bool{}}
 	for _, d := range pf.params {
 		env.values[d.name] = d.lit
 	}
@@ -713,7 +714,7 @@ func (pf *parsedFile) sweep(set map[string]string) (*Sweep, error) {
 
 // unmatchedWhens reports a `when` that no run meets, unless --set changed
 // one of its parameters (then not matching is the user's choice).
-func (pf *parsedFile) unmatchedWhens(hit map[*When]bool, errs *errorSink) {
+func (pf *parsedFile) unmatchedWhens(hit map[*grammar.When]bool, errs *errorSink) {
 	for _, w := range pf.whens {
 		if hit[w] {
 			continue
@@ -795,8 +796,8 @@ func ParseExpect(text string) (simulator.Expect, error) {
 	return c.prog.expects[0], nil
 }
 
-var expectParser = sync.OnceValue(func() *participle.Parser[Expect] {
-	return participle.MustBuild[Expect](parserOptions()...)
+var expectParser = sync.OnceValue(func() *participle.Parser[grammar.Expect] {
+	return participle.MustBuild[grammar.Expect](parserOptions()...)
 })
 
 // paramRefs returns the `$name` tokens of toks.

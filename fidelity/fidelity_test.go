@@ -57,7 +57,7 @@ func TestFidelity(t *testing.T) {
 			want := formatValue(r.Unit, r.Value, r.Text)
 			switch {
 			case r.Limit != nil && r.OK:
-				t.Errorf("known limitation %s, but gilsim now predicts %s for %s (measured %s, error %s, band ±%.1f %%): remove the row from fidelity.Known",
+				t.Errorf("known limitation %s, but gilsim now predicts %s for %s (measured %s, error %s, band ±%.1f %%): remove the row from fidelity's known list (known.go)",
 					r.Limit.ID, got, r.ID(), want, formatError(r.Error), r.Band)
 			case r.Limit != nil:
 				t.Skipf("known limitation %s: %s", r.Limit.ID, r.Limit.Title)
@@ -114,7 +114,7 @@ func TestBands(t *testing.T) {
 
 func TestKnownLimitations(t *testing.T) {
 	ids := map[string]bool{}
-	for _, l := range Known {
+	for _, l := range known {
 		if ids[l.ID] || l.ID == "" {
 			t.Errorf("limitation id %q empty or twice", l.ID)
 		}
@@ -223,7 +223,7 @@ func TestDoc(t *testing.T) {
 // other way round).
 func TestParamNotes(t *testing.T) {
 	set := map[string]bool{}
-	for _, k := range calibrate.Keys {
+	for _, k := range calibrate.Keys() {
 		set[k.Key] = true
 	}
 	keys := map[string]bool{}
@@ -357,7 +357,7 @@ func hasRow(entry string) bool {
 // reason, never both and never neither.
 func TestReleasedCovered(t *testing.T) {
 	left := map[string]bool{}
-	for _, o := range LeftOut {
+	for _, o := range leftOut {
 		if len(o.Reason) < 100 || len(o.Entries) == 0 {
 			t.Errorf("a left-out group names its entries and the reason in words: %q", o.Reason)
 		}
@@ -465,5 +465,16 @@ func TestSig4(t *testing.T) {
 	}
 	if got := formatError(-5.25); got != "−5.2 %" && got != "−5.3 %" {
 		t.Errorf("formatError(-5.25) = %q", got)
+	}
+}
+
+// TestTablesAreCopies: Known and LeftOut hand out copies, their inner
+// slices too.
+func TestTablesAreCopies(t *testing.T) {
+	k, l := Known(), LeftOut()
+	k[0].Rows[0], l[0].Entries[0] = "changed", "changed"
+	k[0].Title = "changed"
+	if Known()[0].Rows[0] == "changed" || Known()[0].Title == "changed" || LeftOut()[0].Entries[0] == "changed" {
+		t.Error("a table changed through a copy")
 	}
 }

@@ -1,5 +1,7 @@
 package fidelity
 
+import "slices"
+
 // Limit is an effect of real CPython that gilsim does not reproduce yet:
 // the rows it spoils, and the rule of semantics.md that is missing.
 type Limit struct {
@@ -12,7 +14,17 @@ type Limit struct {
 // Known lists the known limitations. The fidelity test skips asserting
 // the bands of exactly these rows, and fails when one of them comes back
 // within its band (it is then no longer a limitation: remove it here).
-var Known = []Limit{
+//
+// The slice is the caller's own.
+func Known() []Limit {
+	out := slices.Clone(known)
+	for i := range out {
+		out[i].Rows = slices.Clone(out[i].Rows)
+	}
+	return out
+}
+
+var known = []Limit{
 	{
 		ID:    "L1",
 		Title: "a new thread's own bootstrap",
@@ -88,7 +100,7 @@ var Known = []Limit{
 }
 
 func limitOf(id string) (Limit, bool) {
-	for _, l := range Known {
+	for _, l := range known {
 		for _, e := range l.Rows {
 			if e == id {
 				return l, true
@@ -107,7 +119,17 @@ type Omission struct {
 // LeftOut lists every entry of outcomes-released.json that has no row,
 // with the reason. TestReleasedCovered fails on an entry that is neither
 // a row nor here, so a new measurement cannot be ignored silently.
-var LeftOut = []Omission{
+//
+// The slice is the caller's own.
+func LeftOut() []Omission {
+	out := slices.Clone(leftOut)
+	for i := range out {
+		out[i].Entries = slices.Clone(out[i].Entries)
+	}
+	return out
+}
+
+var leftOut = []Omission{
 	{
 		Entries: echoEntries(),
 		Reason:  "E3's echo variant: each operation is a 1-byte round trip over a socket pair to a forked echo process, so it completes when another process has been scheduled, received and sent. gilsim has no message between processes: a blocking step (`io D`) completes after a duration fixed in advance, so the echo process's own wake-up and its competition for a core with the CPU-bound threads cannot be expressed. The missing rule is a channel between processes (a send that wakes the peer's blocking receive).",

@@ -82,10 +82,10 @@ var paramNotes = map[string]struct{ Source, Calibrate string }{
 		"the physical memory (os.sysconf)"},
 }
 
-// Missing lists machine parameters the issue asks for, or the fidelity
+// missingParams lists machine parameters the issue asks for, or the fidelity
 // table shows a need for, that a scenario cannot set yet. `gilsim
 // calibrate` measures them and prints them as comments.
-var Missing = []struct{ Name, Reference, Note string }{
+var missingParams = []struct{ Name, Reference, Note string }{
 	{"GIL take/drop overhead", "≈ 0 µs",
 		"no parameter: the engine charges only the waiter's wake-up. On the reference VM a Python-thread pipe round trip (44–47 µs, 2 wake-ups and 2 GIL hand-offs, docs/semantics.md §6.3) is no more than two cross-core hops (2 × 24 µs), so the take/drop itself is within the noise. `gilsim calibrate` prints it as `# gil_handoff_overhead`: a pipe hop between two threads on one CPU minus one between two processes on one CPU"},
 	{"wake-up of a core that just went idle", "≈ 2 µs",

@@ -41,8 +41,8 @@ func Markdown(results []Result) string {
 	w("Error = (predicted − measured) / measured. Band = the row's tolerance: half the published spread ")
 	w("(max − min over the runs, relative to the median) of the measurement and of every measurement it is ")
 	w("divided by, at least 5 %% and at most 25 %%; orders and yes/no rows must match exactly.\n\n")
-	ids := make([]string, len(Known))
-	for i, l := range Known {
+	ids := make([]string, len(known))
+	for i, l := range known {
 		ids[i] = l.ID
 	}
 	w("**%d of %d rows within their band**", within, len(results))
@@ -91,14 +91,14 @@ func Markdown(results []Result) string {
 	}
 
 	w("\n## Known limitations\n\n")
-	if len(Known) == 0 {
+	if len(known) == 0 {
 		w("None: the fidelity test (`go test ./fidelity`) asserts every row's band.\n")
 	} else {
 		w("The fidelity test (`go test ./fidelity`) asserts every band except those of the rows below, ")
 		w("and fails if one of these rows comes back within its band. Each names the rule of ")
 		w("[semantics.md](semantics.md) that gilsim lacks.\n\n")
 	}
-	for _, l := range Known {
+	for _, l := range known {
 		var errs []string
 		for _, r := range results {
 			if r.Limit != nil && r.Limit.ID == l.ID {
@@ -116,7 +116,7 @@ func Markdown(results []Result) string {
 	w("Entries of [outcomes-released.json](../fidelity/data/outcomes-released.json) that no row predicts, ")
 	w("because no scenario can express their workload (`fidelity.LeftOut`; the test fails on an entry that is ")
 	w("neither a row nor listed here).\n\n")
-	for _, o := range LeftOut {
+	for _, o := range leftOut {
 		es := make([]string, len(o.Entries))
 		for i, e := range o.Entries {
 			es[i] = "`" + e + "`"
@@ -139,7 +139,7 @@ func Markdown(results []Result) string {
 		w("| `%s` | %s | %s | %s |\n", p.Key, def, docs.LinkCitations(cell(n.Source)), cell(n.Calibrate))
 	}
 	w("\nNot settable yet (what a scenario would need, with the reference machine's value):\n\n")
-	for _, p := range Missing {
+	for _, p := range missingParams {
 		w("- **%s** (%s): %s.\n", p.Name, p.Reference, docs.LinkCitations(p.Note))
 	}
 	return b.String()

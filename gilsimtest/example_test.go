@@ -1,12 +1,14 @@
 package gilsimtest_test
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/gilsim/gilsim/gilsimtest"
+	"github.com/gilsim/gilsim/simulator"
 )
 
 const pool = `scenario "pool" {
@@ -106,4 +108,29 @@ func ExampleRunDir() {
 	_ = func(t *testing.T) {
 		gilsimtest.RunDir(t, "testdata/scenarios", gilsimtest.RequireExpectations())
 	}
+}
+
+// Metric returns any metric of the language with its kind; one it cannot
+// compute is a *simulator.MetricError.
+func ExampleRunResult_Metric() {
+	out, err := gilsimtest.Run("pool.sim", []byte(pool))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	r := out.Runs[0]
+	v, _ := r.Metric("finish", "batch")
+	fmt.Println("finish(batch):", v, v.Duration() == 30*time.Millisecond)
+	v, _ = r.Metric("memory")
+	fmt.Println("memory is a size:", v.Kind == simulator.KindSize, v.Bytes() > 0)
+	_, err = r.Metric("finish", "nobody")
+	var me *simulator.MetricError
+	fmt.Println(err, errors.As(err, &me) && me.Fault == simulator.NoSuchEntity)
+	x := r.Result.Expectations[0] // the file's expect line, with its exact value
+	fmt.Println(x.Text, x.OK, x.Value.Duration())
+	// Output:
+	// finish(batch): 30ms true
+	// memory is a size: true true
+	// no task, thread or process named "nobody" true
+	// finish("batch") == 30ms true 30ms
 }

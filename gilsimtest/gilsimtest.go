@@ -212,11 +212,7 @@ func (r *RunResult) Metric(metric string, arg ...string) (simulator.Value, error
 	if len(arg) == 1 {
 		name = arg[0]
 	}
-	v, msg := simulator.MetricValue(r.Result, metric, name, len(arg) == 1)
-	if msg != "" {
-		return v, errors.New(msg)
-	}
-	return v, nil
+	return simulator.MetricValue(r.Result, metric, name, len(arg) == 1)
 }
 
 // Duration is Metric for the metrics measured in time.
@@ -225,7 +221,7 @@ func (r *RunResult) Duration(metric string, arg ...string) (time.Duration, error
 	if err == nil && v.Kind != simulator.KindDuration {
 		err = fmt.Errorf("%s is not a duration", metric)
 	}
-	return time.Duration(v.Int), err
+	return v.Duration(), err
 }
 
 // Task returns the task, thread, coroutine or greenlet named exactly name

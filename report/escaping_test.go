@@ -46,7 +46,7 @@ func TestOneEscapingRulePerFormat(t *testing.T) {
 	}
 	var trace bytes.Buffer
 	tw := NewTraceWriter(&trace, sc)
-	rec := NewRecorder(sc, HTMLRecorderOptions)
+	rec := NewRecorder(sc, HTMLRecorderOptions())
 	res, err := simulator.Run(sc, simulator.Options{Trace: func(s simulator.Span) { tw.Span(s); rec.Trace(s) }, Mark: tw.Mark})
 	if err != nil {
 		t.Fatal(err)

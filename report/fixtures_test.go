@@ -114,9 +114,12 @@ func evilResult() *simulator.Result {
 			{Pos: simulator.Pos{Line: 3}, Entity: "red\x1b[31m", Process: "app\r", Message: "bell\a\x9b6n"},
 		},
 		Deadlock: &simulator.Deadlock{
-			Time:    40 * ms,
-			Blocked: []string{"app\r/red\x1b[31m (waiting for lock \"L\x00\")", "app\r/tab\tname\u202e (never started)"},
-			Locks:   []string{"lock \"app\r/L\x00\" held by red\x1b[31m"},
+			Time: 40 * ms,
+			Blocked: []simulator.Blocked{
+				{Process: "app\r", Entity: "red\x1b[31m", Wait: simulator.WaitLock, On: "L\x00"},
+				{Process: "app\r", Entity: "tab\tname\u202e", Wait: simulator.WaitNeverStarted},
+			},
+			Locks: []simulator.HeldLock{{Name: "app\r/L\x00", Holder: "red\x1b[31m"}},
 		},
 		Failure:      &simulator.Failure{Time: 40 * ms, Entity: "app\r", Message: "out of memory\n"},
 		Expectations: []simulator.ExpectResult{{Text: "finish(\"red\x1b[31m\") < 1s", OK: false, Actual: "-"}},

@@ -20,7 +20,7 @@ func sweepRuns() []Run {
 			r.Expectations = r.Expectations[:1]
 		}
 		if w == "4" {
-			r.Deadlock = &simulator.Deadlock{Time: 5 * ms, Blocked: []string{"app/a", "app/b"}}
+			r.Deadlock = &simulator.Deadlock{Time: 5 * ms, Blocked: []simulator.Blocked{{Process: "app", Entity: "a"}, {Process: "app", Entity: "b"}}}
 		}
 		runs = append(runs, Run{Result: r, RunID: RunID{Params: []Param{{"workers", w, true}, {"switch", "5ms", false}}, Varied: []string{"workers"}}})
 	}

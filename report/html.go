@@ -12,8 +12,8 @@ import (
 	"github.com/gilsim/gilsim/simulator"
 )
 
-// HTMLRecorderOptions size the Recorders whose runs go into HTML.
-var HTMLRecorderOptions = RecorderOptions{Columns: htmlChartWidth}
+// HTMLRecorderOptions are the options of the Recorders whose runs go into HTML.
+func HTMLRecorderOptions() RecorderOptions { return RecorderOptions{Columns: htmlChartWidth} }
 
 // Geometry of the Gantt chart, in SVG user units (pixels at 100%).
 const (
@@ -52,10 +52,10 @@ func NewHTMLSection(res *simulator.Result, rec *Recorder, label string) (*HTMLSe
 	if d := r.Deadlock; d != nil {
 		s.Problem = "DEADLOCK at " + dur(d.Time) + ": nothing can move while entities remain unfinished"
 		for _, e := range d.Blocked {
-			s.ProblemLines = append(s.ProblemLines, "blocked: "+termSafe(e))
+			s.ProblemLines = append(s.ProblemLines, "blocked: "+termSafe(e.String()))
 		}
 		for _, l := range d.Locks {
-			s.ProblemLines = append(s.ProblemLines, termSafe(l))
+			s.ProblemLines = append(s.ProblemLines, termSafe(l.String()))
 		}
 	}
 	if f := r.Failure; f != nil {

@@ -27,7 +27,7 @@ func htmlReport(t *testing.T, files ...string) ([]byte, []*simulator.Result) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		rec := NewRecorder(sc, HTMLRecorderOptions)
+		rec := NewRecorder(sc, HTMLRecorderOptions())
 		res, err := simulator.Run(sc, simulator.Options{Trace: rec.Trace})
 		if err != nil {
 			t.Fatal(err)

@@ -280,7 +280,7 @@ func toJSON(r *simulator.Result) jsonResult {
 		out.Warnings[i] = jsonWarning{Line: wr.Pos.Line, Col: wr.Pos.Col, Process: wr.Process, Entity: wr.Entity, Message: wr.Message}
 	}
 	if d := r.Deadlock; d != nil {
-		out.Deadlock = &jsonDeadlock{TimeNS: d.Time, Blocked: nonNil(d.Blocked), Locks: nonNil(d.Locks)}
+		out.Deadlock = &jsonDeadlock{TimeNS: d.Time, Blocked: nonNil(d.BlockedStrings()), Locks: nonNil(d.LockStrings())}
 	}
 	if f := r.Failure; f != nil {
 		out.Failure = &jsonFailure{TimeNS: f.Time, Entity: f.Entity, Message: f.Message}

@@ -57,10 +57,10 @@ func Markdown(w io.Writer, r *simulator.Result, o TableOptions) error {
 	if d := r.Deadlock; d != nil {
 		b.WriteString("\n**DEADLOCK at " + dur(d.Time) + "**: nothing can move while entities remain unfinished\n\n")
 		for _, e := range d.Blocked {
-			b.WriteString("- blocked: " + MarkdownEscape(e) + "\n")
+			b.WriteString("- blocked: " + MarkdownEscape(e.String()) + "\n")
 		}
 		for _, l := range d.Locks {
-			b.WriteString("- " + MarkdownEscape(l) + "\n")
+			b.WriteString("- " + MarkdownEscape(l.String()) + "\n")
 		}
 	}
 	if f := r.Failure; f != nil {

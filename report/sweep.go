@@ -220,7 +220,7 @@ func sweepNotes(runs []Run, varied []string) []string {
 		r := run.Result
 		who := runLabel(run, varied)
 		if d := r.Deadlock; d != nil {
-			out = append(out, who+": DEADLOCK at "+dur(d.Time)+": blocked "+strings.Join(d.Blocked, ", "))
+			out = append(out, who+": DEADLOCK at "+dur(d.Time)+": blocked "+strings.Join(d.BlockedStrings(), ", "))
 		}
 		if f := r.Failure; f != nil {
 			line := who + ": FAILURE at " + dur(f.Time) + ": "

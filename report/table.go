@@ -303,10 +303,10 @@ func writeDeadlock(w io.Writer, r *simulator.Result, _ TableOptions) error {
 	var b strings.Builder
 	b.WriteString("\nDEADLOCK at " + dur(d.Time) + ": nothing can move while entities remain unfinished\n")
 	for _, e := range d.Blocked {
-		b.WriteString("  blocked: " + termSafe(e) + "\n")
+		b.WriteString("  blocked: " + termSafe(e.String()) + "\n")
 	}
 	for _, l := range d.Locks {
-		b.WriteString("  " + termSafe(l) + "\n")
+		b.WriteString("  " + termSafe(l.String()) + "\n")
 	}
 	_, err := io.WriteString(w, b.String())
 	return err

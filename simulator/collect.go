@@ -1,7 +1,5 @@
 package simulator
 
-import "strconv"
-
 // result turns the engine's counters into a Result.
 func (e *engine) result() *Result {
 	r := &Result{
@@ -93,22 +91,30 @@ func (e *engine) result() *Result {
 // deadlock names what could not move when the run ran out of events.
 func (e *engine) deadlock() *Deadlock {
 	d := &Deadlock{Time: e.now}
-	why := map[*unitStats]string{}
+	type waitOn struct {
+		w  Wait
+		on string
+	}
+	why := map[*unitStats]waitOn{}
 	for _, p := range e.procs {
 		for _, l := range p.locks {
 			for _, w := range l.waiters[l.head:] {
 				u := w.m.unitOr(w.t)
-				why[u] = "waiting for " + l.kind() + " \"" + l.name + "\""
+				wo := waitOn{WaitLock, l.name}
+				if l.sem {
+					wo.w = WaitSemaphore
+				}
+				why[u] = wo
 			}
 		}
 	}
 	for _, t := range e.threads {
-		if t.rt.unit != nil && t.rt.lp == nil && why[t.rt.unit] == "" {
+		if _, set := why[t.rt.unit]; t.rt.unit != nil && t.rt.lp == nil && !set {
 			switch t.os.state {
 			case stGIL:
-				why[t.rt.unit] = "waiting for the GIL"
+				why[t.rt.unit] = waitOn{w: WaitGIL}
 			case stNew:
-				why[t.rt.unit] = "never started"
+				why[t.rt.unit] = waitOn{w: WaitNeverStarted}
 			}
 		}
 	}
@@ -117,18 +123,16 @@ func (e *engine) deadlock() *Deadlock {
 			continue
 		}
 		p := e.procs[u.proc]
-		who := p.name + "/" + u.name
+		b := Blocked{Process: p.name, Entity: u.name}
 		if p.spec.Native {
-			who = u.name
+			b.Process = ""
 		}
-		w := why[u]
-		if w == "" {
-			w = "waiting"
-			if u.kind != kindThread && u.kind != kindTask {
-				w = "parked"
-			}
+		if wo, ok := why[u]; ok {
+			b.Wait, b.On = wo.w, wo.on
+		} else if u.kind != kindThread && u.kind != kindTask {
+			b.Wait = WaitParked
 		}
-		d.Blocked = append(d.Blocked, who+" ("+w+")")
+		d.Blocked = append(d.Blocked, b)
 	}
 	reported := map[*lockState]bool{}
 	for _, p := range e.procs {
@@ -137,19 +141,17 @@ func (e *engine) deadlock() *Deadlock {
 				continue
 			}
 			reported[l] = true
-			name := p.name + "/" + l.name
+			h := HeldLock{Name: p.name + "/" + l.name, Semaphore: l.sem, Holder: l.holder.name}
 			if p.spec.Native || l.shared {
-				name = l.name
+				h.Name = l.name
 			}
-			holder := l.holder.name
 			if !p.spec.Native {
-				holder = e.procs[l.holder.proc].name + "/" + holder
+				h.Holder = e.procs[l.holder.proc].name + "/" + h.Holder
 			}
-			held := " held by " + holder
 			if l.sem {
-				held = " full: " + strconv.FormatInt(l.count, 10) + " of " + strconv.FormatInt(l.size, 10) + " slots taken, the last by " + holder
+				h.Count, h.Size = l.count, l.size
 			}
-			d.Locks = append(d.Locks, l.kind()+" \""+name+"\""+held)
+			d.Locks = append(d.Locks, h)
 		}
 	}
 	return d

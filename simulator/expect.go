@@ -13,12 +13,13 @@ func Evaluate(sc *Scenario, res *Result) {
 		x := &sc.Expects[i]
 		out := ExpectResult{Text: x.Text, Pos: x.Pos}
 		v, err := MetricValue(res, x.Metric, x.Arg, x.HasArg)
-		if err != "" {
-			out.Err = err
+		if err != nil {
+			out.Err = err.Error()
 			out.Actual = "?"
 		} else {
 			out.OK = Holds(v, x)
 			out.Actual = ActualText(v, x, out.OK)
+			out.Value = v
 		}
 		res.Expectations = append(res.Expectations, out)
 	}
@@ -84,6 +85,30 @@ func Holds(a Value, x *Expect) bool {
 	return cmpOrdered(a.Int, x.Value.Int, x.Op, 0)
 }
 
+// MetricFault says why a metric could not be computed.
+type MetricFault uint8
+
+const (
+	UnknownMetric MetricFault = iota + 1 // no metric of that name
+	NoSuchEntity                         // the argument names nothing of the run
+	Ambiguous                            // the argument names more than one kind of thing
+	NeverFinished                        // a metric of finishing, on an entity that never finished
+	NeverStarted                         // start, on an entity that never started
+)
+
+// MetricError is a metric MetricValue could not compute. Its Error is the
+// text gilsim shows beside the expectation: `no task, thread or process
+// named "x"`.
+type MetricError struct {
+	Metric string
+	Arg    string
+	Entity string // NeverFinished, NeverStarted: the entity
+	Fault  MetricFault
+	Msg    string
+}
+
+func (e *MetricError) Error() string { return e.Msg }
+
 // cmpOrdered applies op; tol is used by ~= only.
 func cmpOrdered[T int64 | float64](a, b T, op CmpOp, tol T) bool {
 	switch op {
@@ -115,40 +140,41 @@ func abs64f(f float64) float64 {
 }
 
 // MetricValue computes one metric of a result. arg names an entity or a
-// group (see MatchTasks). The error string is empty on success.
-func MetricValue(res *Result, metric, arg string, hasArg bool) (Value, string) {
-	info, ok := Metrics[metric]
+// group (see MatchTasks). A metric it cannot compute comes back as a
+// *MetricError.
+func MetricValue(res *Result, metric, arg string, hasArg bool) (Value, error) {
+	info, ok := metrics[metric]
 	if !ok {
-		return Value{}, "unknown metric " + metric
+		return Value{}, &MetricError{Metric: metric, Arg: arg, Fault: UnknownMetric, Msg: "unknown metric " + metric}
 	}
 	v := Value{Kind: info.Kind}
 	switch metric {
 	case "makespan":
 		v.Int = res.Makespan
-		return v, ""
+		return v, nil
 	case "utilization":
 		v.Num = res.Utilization
-		return v, ""
+		return v, nil
 	case "events":
 		v.Num = float64(res.Events)
-		return v, ""
+		return v, nil
 	case "context_switches":
 		v.Num = float64(res.ContextSwitches)
-		return v, ""
+		return v, nil
 	case "warnings":
 		v.Num = float64(len(res.Warnings))
-		return v, ""
+		return v, nil
 	case "memory":
 		if !hasArg {
 			v.Int = res.MemoryPeak
-			return v, ""
+			return v, nil
 		}
 	}
 	switch metric {
 	case "gil_handoffs", "gil_forced_switches", "memory", "lag", "stall":
 		ps := MatchProcesses(res, arg)
 		if len(ps) == 0 {
-			return v, "no process named \"" + arg + "\""
+			return v, &MetricError{Metric: metric, Arg: arg, Fault: NoSuchEntity, Msg: "no process named \"" + arg + "\""}
 		}
 		for _, i := range ps {
 			p := &res.Processes[i]
@@ -165,7 +191,7 @@ func MetricValue(res *Result, metric, arg string, hasArg bool) (Value, string) {
 				v.Int = max(v.Int, p.LoopStallMax)
 			}
 		}
-		return v, ""
+		return v, nil
 	}
 	ts := MatchTasks(res, arg)
 	if metric == "lock_wait" && len(ts) == 0 {
@@ -173,30 +199,30 @@ func MetricValue(res *Result, metric, arg string, hasArg bool) (Value, string) {
 			for _, l := range ls {
 				v.Int += l.Wait
 			}
-			return v, ""
+			return v, nil
 		}
-		return v, "no task, thread, process or lock named \"" + arg + "\""
+		return v, &MetricError{Metric: metric, Arg: arg, Fault: NoSuchEntity, Msg: "no task, thread, process or lock named \"" + arg + "\""}
 	}
 	if len(ts) == 0 {
-		return v, "no task, thread or process named \"" + arg + "\""
+		return v, &MetricError{Metric: metric, Arg: arg, Fault: NoSuchEntity, Msg: "no task, thread or process named \"" + arg + "\""}
 	}
 	if amb := ambiguous(res, arg); amb != "" {
-		return v, amb
+		return v, &MetricError{Metric: metric, Arg: arg, Fault: Ambiguous, Msg: amb}
 	}
 	switch metric {
 	case "p50", "p90", "p99", "throughput":
 		lat := TaskLatency(res, ts)
 		if metric == "throughput" {
 			v.Num = lat.Throughput
-			return v, ""
+			return v, nil
 		}
 		for _, i := range ts {
 			if !res.Tasks[i].Finished {
-				return v, "\"" + res.Tasks[i].Name + "\" never finished"
+				return v, &MetricError{Metric: metric, Arg: arg, Entity: res.Tasks[i].Name, Fault: NeverFinished, Msg: "\"" + res.Tasks[i].Name + "\" never finished"}
 			}
 		}
 		v.Int = map[string]int64{"p50": lat.P50, "p90": lat.P90, "p99": lat.P99}[metric]
-		return v, ""
+		return v, nil
 	}
 	first := true
 	for _, i := range ts {
@@ -204,14 +230,14 @@ func MetricValue(res *Result, metric, arg string, hasArg bool) (Value, string) {
 		switch metric {
 		case "finish":
 			if !t.Finished {
-				return v, "\"" + t.Name + "\" never finished"
+				return v, &MetricError{Metric: metric, Arg: arg, Entity: t.Name, Fault: NeverFinished, Msg: "\"" + t.Name + "\" never finished"}
 			}
 			if first || t.Finish > v.Int {
 				v.Int = t.Finish
 			}
 		case "start":
 			if t.Start < 0 {
-				return v, "\"" + t.Name + "\" never started"
+				return v, &MetricError{Metric: metric, Arg: arg, Entity: t.Name, Fault: NeverStarted, Msg: "\"" + t.Name + "\" never started"}
 			}
 			if first || t.Start < v.Int {
 				v.Int = t.Start
@@ -222,7 +248,7 @@ func MetricValue(res *Result, metric, arg string, hasArg bool) (Value, string) {
 			}
 		case "turnaround":
 			if !t.Finished {
-				return v, "\"" + t.Name + "\" never finished"
+				return v, &MetricError{Metric: metric, Arg: arg, Entity: t.Name, Fault: NeverFinished, Msg: "\"" + t.Name + "\" never finished"}
 			}
 			if first || t.Turnaround > v.Int {
 				v.Int = t.Turnaround
@@ -242,7 +268,7 @@ func MetricValue(res *Result, metric, arg string, hasArg bool) (Value, string) {
 		}
 		first = false
 	}
-	return v, ""
+	return v, nil
 }
 
 // MatchTasks returns the indexes of the tasks an expectation's name means:

@@ -744,30 +744,27 @@ func invAllFinishUnlessDeadlock(c *invCase) (bad invFails) {
 	if unfinished == 0 {
 		bad.add("deadlock reported but every task finished")
 	}
-	const onLock = "(waiting for lock "
 	byName := map[string]int{}
 	for i, e := range c.ents {
 		byName[e.who()] = i
 	}
 	lockWait := map[int]bool{} // processes where something waits for a lock
 	for _, b := range d.Blocked {
-		who, _, _ := strings.Cut(b, " (")
-		if i, ok := byName[who]; ok && strings.Contains(b, onLock) {
+		if i, ok := byName[b.Who()]; ok && b.Wait == WaitLock {
 			lockWait[c.ents[i].p] = true
 		}
 	}
 	explained := true
 	for _, b := range d.Blocked {
-		if strings.Contains(b, onLock) {
+		if b.Wait == WaitLock {
 			continue
 		}
 		explained = false
-		who, _, _ := strings.Cut(b, " (")
-		i, ok := byName[who]
+		i, ok := byName[b.Who()]
 		switch {
 		case !ok:
 			bad.add("deadlock names an unknown entity %q", b)
-		case c.ents[i].m != nil && strings.HasSuffix(b, " (parked)"):
+		case c.ents[i].m != nil && b.Wait == WaitParked:
 			if !lockWait[c.ents[i].p] {
 				bad.add("deadlocked unit %q with nothing waiting for a lock in its process (deadlock %+v)", b, *d)
 			}

@@ -145,11 +145,3 @@ func (e *engine) drainReleases(t *thread) {
 		e.unlock(t.proc, lock)
 	}
 }
-
-// kind names the lock for messages.
-func (l *lockState) kind() string {
-	if l.sem {
-		return "semaphore"
-	}
-	return "lock"
-}

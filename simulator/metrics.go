@@ -1,5 +1,7 @@
 package simulator
 
+import "maps"
+
 // ArgRule says whether a metric takes an entity name.
 type ArgRule uint8
 
@@ -16,9 +18,18 @@ type MetricInfo struct {
 	Doc  string
 }
 
-// Metrics lists every metric an expectation may name. The dsl package
-// checks expectations against it; Evaluate computes them.
-var Metrics = map[string]MetricInfo{
+// Metrics lists every metric an expectation may name, in a map of its
+// own. The dsl package checks expectations against them; Evaluate
+// computes them.
+func Metrics() map[string]MetricInfo { return maps.Clone(metrics) }
+
+// LookupMetric is the metric an expectation of a scenario may name.
+func LookupMetric(name string) (MetricInfo, bool) {
+	m, ok := metrics[name]
+	return m, ok
+}
+
+var metrics = map[string]MetricInfo{
 	"makespan":            {KindDuration, ArgNone, "the latest finish, counted from t = 0"},
 	"utilization":         {KindNumber, ArgNone, "percent (0-100) of all cores busy over the makespan"},
 	"events":              {KindNumber, ArgNone, "simulation events processed"},

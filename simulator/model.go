@@ -4,6 +4,8 @@ package simulator
 // file into and what Run consumes. It knows nothing of syntax; every name
 // and number in it is already checked.
 
+import "time"
+
 // Pos is a position in the scenario's source, kept so that run-time
 // findings (warnings, deadlocks) can point back at the file.
 type Pos struct {
@@ -344,6 +346,34 @@ type Value struct {
 	Kind ValueKind
 	Int  int64
 	Num  float64
+}
+
+// String is the value in its unit, as gilsim prints it: 1.5ms, 8MiB, 83.333.
+func (v Value) String() string { return FormatValue(v) }
+
+// Duration is a KindDuration value as a time.Duration (0 for other kinds).
+func (v Value) Duration() time.Duration {
+	if v.Kind != KindDuration {
+		return 0
+	}
+	return time.Duration(v.Int)
+}
+
+// Bytes is a KindSize value in bytes (0 for other kinds).
+func (v Value) Bytes() int64 {
+	if v.Kind != KindSize {
+		return 0
+	}
+	return v.Int
+}
+
+// Float is the value as a number: a KindNumber's, or a duration's
+// nanoseconds and a size's bytes.
+func (v Value) Float() float64 {
+	if v.Kind == KindNumber {
+		return v.Num
+	}
+	return float64(v.Int)
 }
 
 // Expect is one `expect` line.

@@ -1,5 +1,7 @@
 package simulator
 
+import "strconv"
+
 // Result is everything a run measured. It holds no pointers back into the
 // Scenario and is safe to render, compare or serialise.
 type Result struct {
@@ -86,8 +88,95 @@ type Warning struct {
 // Deadlock describes a run that could not finish.
 type Deadlock struct {
 	Time    int64
-	Blocked []string // entities that could not move, "process/name"
-	Locks   []string // locks involved, "process/lock held by X"
+	Blocked []Blocked  // entities that could not move, in entity order
+	Locks   []HeldLock // locks and full semaphores something holds
+}
+
+// Wait says what a blocked entity of a Deadlock waits for.
+type Wait uint8
+
+const (
+	WaitOther        Wait = iota // a thread or task, for an event that never comes
+	WaitParked                   // a coroutine, greenlet or task parked by its runtime
+	WaitLock                     // a lock, named by Blocked.On
+	WaitSemaphore                // a semaphore, named by Blocked.On
+	WaitGIL                      // the GIL
+	WaitNeverStarted             // a thread that never got to start
+)
+
+// Blocked is one entity a deadlocked run left unable to move. Its String
+// is the line gilsim prints: `app/w#1 (waiting for lock "db")`.
+type Blocked struct {
+	Process string // its process; "" for a top-level task
+	Entity  string // its name, with its replica number: "w#1"
+	Wait    Wait
+	On      string // WaitLock, WaitSemaphore: the lock's or semaphore's name
+}
+
+// Who is the entity's path, "process/name", or the name of a top-level
+// task.
+func (b Blocked) Who() string {
+	if b.Process == "" {
+		return b.Entity
+	}
+	return b.Process + "/" + b.Entity
+}
+
+// String is the entity's path and what it waits for.
+func (b Blocked) String() string {
+	var w string
+	switch b.Wait {
+	case WaitParked:
+		w = "parked"
+	case WaitLock:
+		w = "waiting for lock \"" + b.On + "\""
+	case WaitSemaphore:
+		w = "waiting for semaphore \"" + b.On + "\""
+	case WaitGIL:
+		w = "waiting for the GIL"
+	case WaitNeverStarted:
+		w = "never started"
+	default:
+		w = "waiting"
+	}
+	return b.Who() + " (" + w + ")"
+}
+
+// HeldLock is a lock, or a semaphore with every slot taken, that something
+// held when a run deadlocked. Its String is the line gilsim prints:
+// `lock "app/db" held by app/w#1`.
+type HeldLock struct {
+	Name      string // "process/lock", or the lock's name when shared or top-level
+	Semaphore bool
+	Count     int64  // semaphore: slots taken (all of them)
+	Size      int64  // semaphore: slots
+	Holder    string // the holder's path (for a semaphore, the last to take a slot)
+}
+
+// String says which lock is held and by whom.
+func (h HeldLock) String() string {
+	if h.Semaphore {
+		return "semaphore \"" + h.Name + "\" full: " + strconv.FormatInt(h.Count, 10) + " of " + strconv.FormatInt(h.Size, 10) + " slots taken, the last by " + h.Holder
+	}
+	return "lock \"" + h.Name + "\" held by " + h.Holder
+}
+
+// BlockedStrings is each blocked entity's String, for a caller that prints them joined.
+func (d *Deadlock) BlockedStrings() []string {
+	out := make([]string, len(d.Blocked))
+	for i, b := range d.Blocked {
+		out[i] = b.String()
+	}
+	return out
+}
+
+// LockStrings is each held lock's String.
+func (d *Deadlock) LockStrings() []string {
+	out := make([]string, len(d.Locks))
+	for i, l := range d.Locks {
+		out[i] = l.String()
+	}
+	return out
 }
 
 // Failure is a modelled failure of the simulated system (not of gilsim).
@@ -102,6 +191,7 @@ type ExpectResult struct {
 	Text   string
 	Pos    Pos
 	OK     bool
-	Actual string // formatted in the metric's unit
+	Actual string // formatted in the metric's unit, as gilsim shows it
+	Value  Value  // the actual value, exact; zero when Err is set
 	Err    string // set when the metric could not be computed (unknown name)
 }

@@ -1,6 +1,9 @@
 package simulator
 
-import "testing"
+import (
+	"slices"
+	"testing"
+)
 
 // zeroCosts is scenario's machine without the costs that would blur a
 // hand computation: no wake-up latency, timer slack or runtime switch.
@@ -93,9 +96,20 @@ func TestSemaphoreDeadlockReport(t *testing.T) {
 	if r.Deadlock == nil {
 		t.Fatal("no deadlock")
 	}
-	got := r.Deadlock.Locks
+	got := r.Deadlock.LockStrings()
 	want := []string{`semaphore "app/s" full: 1 of 1 slots taken, the last by app/a`, `lock "app/l" held by app/b`}
 	if len(got) != 2 || got[0] != want[0] || got[1] != want[1] {
 		t.Errorf("locks %q, want %q", got, want)
+	}
+	s, l := r.Deadlock.Locks[0], r.Deadlock.Locks[1]
+	if !s.Semaphore || s.Count != 1 || s.Size != 1 || s.Holder != "app/a" || l.Semaphore || l.Name != "app/l" || l.Holder != "app/b" {
+		t.Errorf("locks %+v", r.Deadlock.Locks)
+	}
+	blocked := []Blocked{{"app", "a", WaitLock, "l"}, {"app", "b", WaitSemaphore, "s"}}
+	if !slices.Equal(r.Deadlock.Blocked, blocked) {
+		t.Errorf("blocked %+v, want %+v", r.Deadlock.Blocked, blocked)
+	}
+	if got, want := r.Deadlock.BlockedStrings(), []string{`app/a (waiting for lock "l")`, `app/b (waiting for semaphore "s")`}; !slices.Equal(got, want) {
+		t.Errorf("blocked %q, want %q", got, want)
 	}
 }

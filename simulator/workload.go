@@ -1,6 +1,8 @@
 package simulator
 
 import (
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -57,21 +59,17 @@ const (
 	ModelGeventUnpatched = "gevent-unpatched"
 )
 
-// Models lists every model, in the order `gilsim compare` shows them.
-var Models = []string{
+// Models lists every model, in the order `gilsim compare` shows them, in
+// a slice of its own.
+func Models() []string { return slices.Clone(models) }
+
+var models = []string{
 	ModelSequential, ModelThreads, ModelThreadsNoGIL, ModelProcesses,
 	ModelAsyncio, ModelAsyncioThreads, ModelGevent, ModelGeventUnpatched,
 }
 
 // IsModel reports whether name is one of Models.
-func IsModel(name string) bool {
-	for _, m := range Models {
-		if m == name {
-			return true
-		}
-	}
-	return false
-}
+func IsModel(name string) bool { return slices.Contains(models, name) }
 
 // LoopModel reports whether the model runs its tasks on an event loop or
 // a hub, the models for which loop lag means something.
@@ -85,8 +83,17 @@ func LoopModel(model string) bool {
 
 // CompareMetrics lists the metrics an expectation of a workload file may
 // name. Each takes a model: `expect speedup(processes) > 3`. They mean
-// nothing in a scenario, whose expectations use Metrics.
-var CompareMetrics = map[string]MetricInfo{
+// nothing in a scenario, whose expectations use Metrics. The map is the
+// caller's own.
+func CompareMetrics() map[string]MetricInfo { return maps.Clone(compareMetrics) }
+
+// LookupCompareMetric is the metric an expectation of a workload may name.
+func LookupCompareMetric(name string) (MetricInfo, bool) {
+	m, ok := compareMetrics[name]
+	return m, ok
+}
+
+var compareMetrics = map[string]MetricInfo{
 	"makespan":    {KindDuration, ArgRequired, "the model's makespan: when its last task finished"},
 	"speedup":     {KindNumber, ArgRequired, "the sequential makespan divided by the model's"},
 	"parallelism": {KindNumber, ArgRequired, "CPU time divided by makespan: how many cores were busy on average"},
@@ -188,7 +195,7 @@ func Lower(w *Workload, model string, workers int) (*Lowered, error) {
 	case ModelGevent, ModelGeventUnpatched:
 		err = lw.gevent(model == ModelGevent)
 	default:
-		return nil, &LowerError{Model: model, Pos: w.Pos, Msg: "unknown model " + strconv.Quote(model) + " (models: " + strings.Join(Models, ", ") + ")"}
+		return nil, &LowerError{Model: model, Pos: w.Pos, Msg: "unknown model " + strconv.Quote(model) + " (models: " + strings.Join(models, ", ") + ")"}
 	}
 	if err != nil {
 		return nil, err

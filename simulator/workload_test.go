@@ -273,7 +273,7 @@ func TestLowerLocks(t *testing.T) {
 	// Every model has a lock of its own: threading.Lock, asyncio.Lock,
 	// gevent's, multiprocessing.Lock. None refuses one, none deadlocks.
 	for _, w := range []*Workload{aroundIO, aroundCPU} {
-		for _, model := range Models {
+		for _, model := range Models() {
 			lo, err := Lower(w, model, 0)
 			if err != nil {
 				t.Errorf("%s: %v", model, err)

@@ -116,7 +116,7 @@ func calibrateCommand(e *env, args []string, stdout, stderr io.Writer) int {
 	}
 	defer os.RemoveAll(dir)
 	script := filepath.Join(dir, "measure.py")
-	if err := os.WriteFile(script, calibrate.Script, 0o600); err != nil {
+	if err := os.WriteFile(script, calibrate.Script(), 0o600); err != nil {
 		fmt.Fprintf(stderr, "gilsim calibrate: %s\n", safe(err.Error()))
 		return exitUsage
 	}

@@ -108,7 +108,7 @@ func TestCalibrateFull(t *testing.T) {
 		}
 		keys = append(keys, f[0])
 	}
-	for _, k := range calibrate.Keys {
+	for _, k := range calibrate.Keys() {
 		all = append(all, k.Key)
 	}
 	if !slices.Equal(keys, all) {

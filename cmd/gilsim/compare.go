@@ -150,10 +150,10 @@ func compareCommand(e *env, args []string, stdout, stderr io.Writer) int {
 			var me *compare.ModelError
 			if errors.As(err, &me) {
 				msg = fmt.Sprintf("unknown model %q", me.Name)
-				if s := dsl.Suggest(me.Name, simulator.Models); s != "" {
+				if s := dsl.Suggest(me.Name, simulator.Models()); s != "" {
 					msg += fmt.Sprintf("; did you mean %q?", s)
 				}
-				msg += " (models: " + strings.Join(simulator.Models, ", ") + ")"
+				msg += " (models: " + strings.Join(simulator.Models(), ", ") + ")"
 			}
 			fmt.Fprintf(stderr, "gilsim compare: --models: %s\n", safe(msg))
 			return exitUsage

@@ -276,7 +276,7 @@ func TestRunWithFakes(t *testing.T) {
 	failing := okResult("failing")
 	failing.Expectations = []simulator.ExpectResult{{Text: "makespan < 10ms", OK: false, Actual: "30ms"}}
 	deadlocked := okResult("deadlocked")
-	deadlocked.Deadlock = &simulator.Deadlock{Time: 5_000_000, Blocked: []string{"app/a", "app/b"}}
+	deadlocked.Deadlock = &simulator.Deadlock{Time: 5_000_000, Blocked: []simulator.Blocked{{Process: "app", Entity: "a"}, {Process: "app", Entity: "b"}}}
 	oom := okResult("oom")
 	oom.Failure = &simulator.Failure{Time: 1, Entity: "app", Message: "out of memory"}
 	parseErr := errors.New("bad.sim:3:7: unexpected \"}\"\n  cpu }\n      ^")

@@ -72,7 +72,7 @@ func reportCommand(e *env, args []string, stdout, stderr io.Writer) int {
 	// written unless all of them did.
 	runner := e.runner(app.AnyLoader(e.parseAny, f.set), runtime.GOMAXPROCS(0), f.opts)
 	runner.Observe = func(sc *simulator.Scenario) (func(simulator.Span), any) {
-		rec := report.NewRecorder(sc, report.HTMLRecorderOptions)
+		rec := report.NewRecorder(sc, report.HTMLRecorderOptions())
 		return rec.Trace, rec
 	}
 	status := exitOK

@@ -59,7 +59,7 @@ func Failures(file string, id report.RunID, res *simulator.Result) []Failure {
 	var out []Failure
 	add := failureAdder(file, id, &out)
 	if d := res.Deadlock; d != nil {
-		add(Failure{Kind: "deadlock", Text: "DEADLOCK at " + simulator.FormatDuration(d.Time) + ": blocked " + strings.Join(d.Blocked, ", ")})
+		add(Failure{Kind: "deadlock", Text: "DEADLOCK at " + simulator.FormatDuration(d.Time) + ": blocked " + strings.Join(d.BlockedStrings(), ", ")})
 	}
 	if f := res.Failure; f != nil {
 		who := ""

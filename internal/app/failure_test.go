@@ -13,7 +13,7 @@ import (
 func TestFailures(t *testing.T) {
 	id := report.RunID{Params: []report.Param{{Name: "w", Value: "8", Numeric: true}, {Name: "d", Value: "5ms"}}, Varied: []string{"w"}}
 	res := &simulator.Result{
-		Deadlock: &simulator.Deadlock{Time: 5_000_000, Blocked: []string{"app/a", "app/b"}},
+		Deadlock: &simulator.Deadlock{Time: 5_000_000, Blocked: []simulator.Blocked{{Process: "app", Entity: "a"}, {Process: "app", Entity: "b"}}},
 		Failure:  &simulator.Failure{Time: 1, Message: "out of memory"},
 		Expectations: []simulator.ExpectResult{
 			{Text: "makespan < 1s", OK: true},
@@ -26,7 +26,7 @@ func TestFailures(t *testing.T) {
 		lines = append(lines, f.String())
 	}
 	want := []string{
-		"pool.sim: DEADLOCK at 5ms: blocked app/a, app/b [w=8]",
+		"pool.sim: DEADLOCK at 5ms: blocked app/a (waiting), app/b (waiting) [w=8]",
 		"pool.sim: FAILURE at 1ns: out of memory [w=8]",
 		"pool.sim:14: expect makespan < 1ms — actual 1.2s [w=8]",
 		`pool.sim:15: expect finish("x") < 1ms — no entity named "x" [w=8]`,

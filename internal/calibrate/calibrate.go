@@ -15,17 +15,20 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/gilsim/gilsim/simulator"
 )
 
-// Script is measure.py: it runs every measurement in a fresh interpreter
-// and prints one JSON report (see its docstring).
-//
+// Script is measure.py, in a slice of the caller's own: it runs every
+// measurement in a fresh interpreter and prints one JSON report (see its
+// docstring).
+func Script() []byte { return []byte(script) }
+
 //go:embed measure.py
-var Script []byte
+var script string
 
 // Format is the report's format: the script's FORMAT, its
 // "gilsim_calibrate" field. Format 2 added the machine's load and the
@@ -110,8 +113,11 @@ type Key struct {
 	Pkg  string // the optional package it needs ("" = python3 only)
 }
 
-// Keys maps the measurements to the block's keys, in the block's order.
-var Keys = []Key{
+// Keys maps the measurements to the block's keys, in the block's order,
+// in a slice of the caller's own.
+func Keys() []Key { return slices.Clone(keys) }
+
+var keys = []Key{
 	{"wakeup_latency", "wakeup_latency", "ns", ""},
 	{"context_switch", "context_switch", "ns", ""},
 	{"timer_slack", "sleep_200us", "ns", ""}, // minus 200 us and the wake-up
@@ -160,7 +166,7 @@ var (
 func Names() []string {
 	var names []string
 	seen := map[string]bool{}
-	for _, k := range Keys {
+	for _, k := range keys {
 		if !seen[k.From] {
 			seen[k.From] = true
 			names = append(names, k.From)
@@ -182,7 +188,7 @@ func (c *Report) Skipped() []string {
 	var out []string
 	seen := map[string][]string{}
 	var order []string
-	for _, k := range Keys {
+	for _, k := range keys {
 		if c.notInstalled(k.From, k.Pkg) {
 			if _, ok := seen[k.Pkg]; !ok {
 				order = append(order, k.Pkg)
@@ -212,17 +218,17 @@ func (c *Report) Block() (string, []string) {
 		underLoad = "; measured under load"
 	}
 	raceAt := -1
-	for _, k := range Keys {
+	for _, k := range keys {
 		if c.notInstalled(k.From, k.Pkg) {
 			if !skippedNoted[k.Pkg] {
 				skippedNoted[k.Pkg] = true
-				var keys []string
-				for _, o := range Keys {
+				var skipped []string
+				for _, o := range keys {
 					if o.Pkg == k.Pkg {
-						keys = append(keys, o.Key)
+						skipped = append(skipped, o.Key)
 					}
 				}
-				lines = append(lines, line{"# skipped: " + k.Pkg + " not installed (" + strings.Join(keys, ", ") + " keep their defaults)", ""})
+				lines = append(lines, line{"# skipped: " + k.Pkg + " not installed (" + strings.Join(skipped, ", ") + " keep their defaults)", ""})
 			}
 			continue
 		}
@@ -382,7 +388,7 @@ func (c *Report) loadUnchecked() string {
 // gil_signal_race that could not be fitted).
 func (c *Report) NotMeasured() []string {
 	var out []string
-	for _, k := range Keys {
+	for _, k := range keys {
 		if !contention[k.Key] {
 			continue
 		}

@@ -20,7 +20,7 @@ import (
 // names of MEASUREMENTS in order, and NEEDS.
 func scriptContract(t *testing.T) (format int, names []string, needs map[string]string) {
 	t.Helper()
-	src := string(Script)
+	src := script
 	m := regexp.MustCompile(`(?m)^FORMAT = (\d+)$`).FindStringSubmatch(src)
 	if m == nil {
 		t.Fatal("measure.py has no FORMAT = N line")
@@ -62,7 +62,7 @@ func TestContract(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("measure.py measures %q,\nthe Go side reads %q", got, want)
 	}
-	for _, k := range Keys {
+	for _, k := range keys {
 		if needs[k.From] != k.Pkg {
 			t.Errorf("%s: measure.py needs package %q for it, Keys says %q", k.From, needs[k.From], k.Pkg)
 		}
@@ -74,14 +74,14 @@ func TestContract(t *testing.T) {
 	}
 	// the contention runs, and only they, have a least share of the budget
 	least := map[string]bool{}
-	for _, m := range regexp.MustCompile(`"([a-z_0-9]+)": [0-9.]+,`).FindAllStringSubmatch(between(t, string(Script), "MIN_SECONDS = {", "\n}"), -1) {
+	for _, m := range regexp.MustCompile(`"([a-z_0-9]+)": [0-9.]+,`).FindAllStringSubmatch(between(t, script, "MIN_SECONDS = {", "\n}"), -1) {
 		least[m[1]] = true
 		if !slices.Contains(names, m[1]) {
 			t.Errorf("MIN_SECONDS names %s, which is not measured", m[1])
 		}
 	}
 	want = []string{"convoy_1", "convoy_3"}
-	for _, k := range Keys {
+	for _, k := range keys {
 		if contention[k.Key] {
 			want = append(want, k.From)
 		}
@@ -106,7 +106,7 @@ func TestKeysAreMachineKeys(t *testing.T) {
 		simulator.ParamFactor:   {"cores"}, // effective cores, over 2
 		simulator.ParamChance:   {"ops/s"}, // fitted to the convoys' rates
 	}
-	for _, k := range Keys {
+	for _, k := range keys {
 		p, ok := simulator.MachineParamByKey(k.Key)
 		if !ok {
 			t.Errorf("%q is not a machine key of simulator.MachineParams", k.Key)
@@ -123,7 +123,7 @@ func complete() []byte {
 	var ms []map[string]any
 	for _, name := range Names() {
 		m := map[string]any{"name": name, "value": 1000.0, "unit": "ns", "n": 7, "spread_pct": 3.0, "how": "a probe"}
-		for _, k := range Keys {
+		for _, k := range keys {
 			if k.From == name {
 				m["unit"] = k.Unit
 				if k.Unit == "bytes" {
@@ -177,7 +177,7 @@ func TestBlockParses(t *testing.T) {
 		t.Errorf("machine read back: %+v", m)
 	}
 	// every key is set, none left to a comment
-	for _, k := range Keys {
+	for _, k := range keys {
 		if !strings.Contains(block, "\n  "+k.Key+" ") {
 			t.Errorf("the block does not set %s:\n%s", k.Key, block)
 		}
@@ -220,7 +220,7 @@ func TestMeasureScript(t *testing.T) {
 	}
 	dir := t.TempDir()
 	script := filepath.Join(dir, "measure.py")
-	if err := os.WriteFile(script, Script, 0o600); err != nil {
+	if err := os.WriteFile(script, Script(), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	for _, name := range []string{"generator_switch", "memory_total", "gevent_switch", "load_average", "spinner_share"} {
@@ -252,7 +252,7 @@ func TestPlan(t *testing.T) {
 		t.Skip("no python3 on PATH")
 	}
 	script := filepath.Join(t.TempDir(), "measure.py")
-	if err := os.WriteFile(script, Script, 0o600); err != nil {
+	if err := os.WriteFile(script, Script(), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	need := map[string]string{"tick_turn": "9s", "balance_idle": "12s", "balance_busy": "19s",
