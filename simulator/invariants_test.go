@@ -27,6 +27,7 @@ package simulator
 import (
 	"flag"
 	"fmt"
+	"github.com/gilsim/gilsim/internal/longtest"
 	"math"
 	"reflect"
 	"runtime"
@@ -55,7 +56,11 @@ func TestInvariants(t *testing.T) {
 // -rapid.seed every round checks the same cases, which reproduces the
 // failure of a round whose seed it is.
 func TestInvariantsRuntimes(t *testing.T) {
-	for r := range invRuntimeRounds {
+	rounds := invRuntimeRounds
+	if longtest.Enabled {
+		rounds *= 4
+	}
+	for r := range rounds {
 		t.Run(fmt.Sprint(r), func(t *testing.T) {
 			if invSeedPinned {
 				invRoundSeed(t, r)
@@ -81,8 +86,9 @@ func invRoundSeed(t *testing.T, r int) {
 	t.Cleanup(func() { set(invSeed) })
 }
 
-// invRuntimeRounds multiplies -rapid.checks for TestInvariantsRuntimes.
-const invRuntimeRounds = 6
+// invRuntimeRounds multiplies -rapid.checks for TestInvariantsRuntimes
+// (four times as many under -tags long).
+const invRuntimeRounds = 3
 
 // invCheck runs the properties, one rapid.Check per policy.
 func invCheck(t *testing.T, runtimes bool) {
