@@ -154,7 +154,7 @@ func MedianError(results []Result) (float64, int) {
 			errs = append(errs, math.Abs(r.Error))
 		}
 	}
-	return medianF(errs), len(errs)
+	return median(errs), len(errs)
 }
 
 // cell makes text safe inside a markdown table cell.

@@ -325,7 +325,7 @@ func convoy(rs *Runs, file, cfg string) (opsPerS, p50 float64, err error) {
 		ops = append(ops, float64(n)/(e3Window/1e9))
 		lat = append(lat, median(lats))
 	}
-	return medianF(ops), medianF(lat), nil
+	return median(ops), median(lat), nil
 }
 
 func ioOpsPerS(file, cfg string) func(*Runs) (Prediction, error) {
@@ -359,23 +359,9 @@ func ioLatencyP50(file, cfg string) func(*Runs) (Prediction, error) {
 	}
 }
 
-// medianF is median of float64s.
-func medianF(v []float64) float64 {
-	if len(v) == 0 {
-		return 0
-	}
-	s := slices.Clone(v)
-	slices.Sort(s)
-	n := len(s)
-	if n%2 == 1 {
-		return s[n/2]
-	}
-	return (s[n/2-1] + s[n/2]) / 2
-}
-
 // median is statistics.median: the middle value, or the mean of the two
 // middle ones.
-func median(v []int64) float64 {
+func median[T int64 | float64](v []T) float64 {
 	if len(v) == 0 {
 		return 0
 	}

@@ -34,6 +34,29 @@ func heapDown[T any](h []T, i int, less func(a, b *T) bool) {
 	}
 }
 
+// lazyPush pushes x onto the binary heap *h, whose stale entries (live
+// false) are left to come up at the root; once the heap holds more than
+// limit entries, the stale ones are dropped and the heap rebuilt, so that
+// it stays proportional to the live ones.
+func lazyPush[T any](h *[]T, x T, less func(a, b *T) bool, limit int, live func(T) bool) {
+	s := append(*h, x)
+	heapUp(s, len(s)-1, less)
+	if len(s) > limit {
+		n := 0
+		for _, r := range s {
+			if live(r) {
+				s[n] = r
+				n++
+			}
+		}
+		s = s[:n]
+		for i := n/2 - 1; i >= 0; i-- {
+			heapDown(s, i, less)
+		}
+	}
+	*h = s
+}
+
 // heapPop removes and returns the root.
 func heapPop[T any](h *[]T, less func(a, b *T) bool) T {
 	s := *h

@@ -184,22 +184,7 @@ func runVLess(a, b *runV) bool { return a.v < b.v || (a.v == b.v && a.th < b.th)
 
 // pushRunV records that t went on a core.
 func (p *fairPolicy) pushRunV(t *thread) {
-	p.runV = append(p.runV, runV{v: t.os.vruntime, th: t.idx})
-	heapUp(p.runV, len(p.runV)-1, runVLess)
-	if len(p.runV) > 2*p.e.busyCores+64 {
-		// drop the stale entries that have not come up yet
-		n := 0
-		for _, r := range p.runV {
-			if p.runVLive(r) {
-				p.runV[n] = r
-				n++
-			}
-		}
-		p.runV = p.runV[:n]
-		for i := n/2 - 1; i >= 0; i-- {
-			heapDown(p.runV, i, runVLess)
-		}
-	}
+	lazyPush(&p.runV, runV{v: t.os.vruntime, th: t.idx}, runVLess, 2*p.e.busyCores+64, p.runVLive)
 }
 
 func (p *fairPolicy) runVLive(r runV) bool {

@@ -148,21 +148,7 @@ func (r *fairRunning) file(t *thread, c int32) {
 	ce := &r.cores[c]
 	ce.pending = false
 	if ce.w == 1024 {
-		r.nice0 = append(r.nice0, nice0Run{k: t.os.vruntime - t.os.onSince, core: c, stamp: ce.stamp})
-		heapUp(r.nice0, len(r.nice0)-1, nice0Before)
-		if len(r.nice0) > 2*len(r.cores)+64 {
-			n := 0
-			for _, x := range r.nice0 {
-				if r.nice0Live(x) {
-					r.nice0[n] = x
-					n++
-				}
-			}
-			r.nice0 = r.nice0[:n]
-			for i := n/2 - 1; i >= 0; i-- {
-				heapDown(r.nice0, i, nice0Before)
-			}
-		}
+		lazyPush(&r.nice0, nice0Run{k: t.os.vruntime - t.os.onSince, core: c, stamp: ce.stamp}, nice0Before, 2*len(r.cores)+64, r.nice0Live)
 		return
 	}
 	ce.key = keyA(t.os.vruntime, t.os.onSince, ce.w, c)

@@ -172,22 +172,9 @@ func (p *linuxPolicy) fileVictim(c int) {
 	case at <= p.e.now:
 		p.ripe.add(c)
 	default:
-		p.ripeAt = append(p.ripeAt, ripeEntry{at: at, c: int32(c), ver: f.ver})
-		heapUp(p.ripeAt, len(p.ripeAt)-1, ripeLess)
-		if len(p.ripeAt) > 2*len(p.queues)+64 {
-			// drop the entries of candidacies re-filed since
-			n := 0
-			for _, r := range p.ripeAt {
-				if r.ver == p.filed[r.c].ver {
-					p.ripeAt[n] = r
-					n++
-				}
-			}
-			p.ripeAt = p.ripeAt[:n]
-			for i := n/2 - 1; i >= 0; i-- {
-				heapDown(p.ripeAt, i, ripeLess)
-			}
-		}
+		// the entries of candidacies re-filed since are stale
+		lazyPush(&p.ripeAt, ripeEntry{at: at, c: int32(c), ver: f.ver}, ripeLess, 2*len(p.queues)+64,
+			func(r ripeEntry) bool { return r.ver == p.filed[r.c].ver })
 	}
 }
 
