@@ -460,36 +460,41 @@ func maxStepGap(file, cfg, blocker string) func(*Runs) (Prediction, error) {
 // finishTimes are the finishes of cfg's tasks counted from its start,
 // sorted, in ns.
 func (r *run) finishTimes(cfg string) ([]int64, error) {
-	at, err := r.origin(cfg)
-	if err != nil {
-		return nil, err
-	}
-	var out []int64
-	for _, i := range r.tasks(cfg) {
-		t := r.res.Tasks[i]
+	return r.taskTimes(cfg, func(t *simulator.TaskResult) (int64, string) {
 		if !t.Finished {
-			return nil, fmt.Errorf("%s: %s/%s did not finish", r.sc.File, t.Process, t.Name)
+			return 0, "did not finish"
 		}
-		out = append(out, t.Finish-at)
-	}
-	slices.Sort(out)
-	return out, nil
+		return t.Finish, ""
+	})
 }
 
 // startTimes are when cfg's tasks first ran, counted from its start,
 // sorted, in ns.
 func (r *run) startTimes(cfg string) ([]int64, error) {
+	return r.taskTimes(cfg, func(t *simulator.TaskResult) (int64, string) {
+		if t.Start < 0 {
+			return 0, "never ran"
+		}
+		return t.Start, ""
+	})
+}
+
+// taskTimes are, for each of cfg's tasks, the instant when picks,
+// counted from cfg's start and sorted; an error names the first task
+// that has none.
+func (r *run) taskTimes(cfg string, when func(*simulator.TaskResult) (int64, string)) ([]int64, error) {
 	at, err := r.origin(cfg)
 	if err != nil {
 		return nil, err
 	}
 	var out []int64
 	for _, i := range r.tasks(cfg) {
-		t := r.res.Tasks[i]
-		if t.Start < 0 {
-			return nil, fmt.Errorf("%s: %s/%s never ran", r.sc.File, t.Process, t.Name)
+		t := &r.res.Tasks[i]
+		v, why := when(t)
+		if why != "" {
+			return nil, fmt.Errorf("%s: %s/%s %s", r.sc.File, t.Process, t.Name, why)
 		}
-		out = append(out, t.Start-at)
+		out = append(out, v-at)
 	}
 	slices.Sort(out)
 	return out, nil
