@@ -130,7 +130,7 @@ func TestHelpAt(t *testing.T) {
 	}{
 		{"gil interval", "gil", "interval 5ms"},
 		{"wakeup_latency", "wakeup_latency", "24us"},
-		{"memory thread", "thread", "16.14KiB"},
+		{"memory thread", "thread", "16527B"},
 		{"finish(", "finish", "last step ends"},
 		{"finish(", `"app/db"`, "a Python thread"},
 		{`thread "db"`, `"db"`, "3 replicas: db#1, db#2, db#3"},

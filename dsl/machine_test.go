@@ -1,6 +1,7 @@
 package dsl
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
@@ -89,10 +90,28 @@ func TestMachineKeyLists(t *testing.T) {
 	if _, ok := MachineKeyHelp("memory thread"); ok {
 		t.Error("`memory thread` documented as a key")
 	}
-	if h, ok := MemoryKindHelp("thread"); !ok || h.Syntax != "memory thread SIZE" || h.Default != "16.14KiB" {
+	if h, ok := MemoryKindHelp("thread"); !ok || h.Syntax != "memory thread SIZE" || h.Default != "16527B" {
 		t.Errorf("memory thread: %+v", h)
 	}
 	if h, _ := MachineKeyHelp("gil_handoff"); h.Syntax != "gil_handoff futex|random|fifo" || h.Default != "futex" {
 		t.Errorf("gil_handoff: %+v", h)
+	}
+}
+
+// TestMachineDefaultsParse: every default that help and the docs print
+// is a value a machine block accepts, and it means the default exactly
+// (a size rounded to 16.14KiB would be refused: not a whole byte).
+func TestMachineDefaultsParse(t *testing.T) {
+	for _, p := range simulator.MachineParams() {
+		text := p.Format(p.Default)
+		src := fmt.Sprintf("scenario \"s\" {\n  machine { %s %s }\n  task \"t\" { cpu 1ms }\n}\n", p.Key, text)
+		sc, err := Parse("defaults.sim", []byte(src))
+		if err != nil {
+			t.Errorf("%s %s: %v", p.Key, text, err)
+			continue
+		}
+		if got := p.Get(&sc.Machine); got != p.Default {
+			t.Errorf("%s %s reads as %d, the default is %d", p.Key, text, got, p.Default)
+		}
 	}
 }

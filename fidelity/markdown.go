@@ -133,7 +133,9 @@ func Markdown(results []Result) string {
 	for _, p := range simulator.MachineParams() {
 		def := p.Format(p.Default)
 		if p.Kind == simulator.ParamSize {
-			def += " (" + strconv.FormatInt(p.Default, 10) + " B)"
+			if s := simulator.FormatSize(p.Default); s != def {
+				def += " (" + s + ")"
+			}
 		}
 		n := paramNotes[p.Key]
 		w("| `%s` | %s | %s | %s |\n", p.Key, def, docs.LinkCitations(cell(n.Source)), cell(n.Calibrate))

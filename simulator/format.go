@@ -66,6 +66,25 @@ func FormatSize(b int64) string {
 	return s
 }
 
+// sizeExact reports whether FormatSize(b) is b exactly, not rounded.
+func sizeExact(b int64) bool {
+	if b < 0 {
+		b = -b
+	}
+	scale := int64(1)
+	switch {
+	case b >= 1<<30:
+		scale = 1 << 30
+	case b >= 1<<20:
+		scale = 1 << 20
+	case b >= 1<<10:
+		scale = 1 << 10
+	}
+	// f/2^k has three decimals or fewer when f·1000 = f·8·125 is a
+	// multiple of 2^k, that is when f is a multiple of 2^k/8
+	return b%scale%max(scale/8, 1) == 0
+}
+
 // FormatNumber renders a plain number with at most three decimals.
 func FormatNumber(f float64) string {
 	s := strconv.FormatFloat(f, 'f', 3, 64)

@@ -7,6 +7,8 @@ package simulator
 // completion, the generated docs (docs/language.md, docs/fidelity.md)
 // and `gilsim calibrate`'s keys are derived from it or checked against it.
 
+import "strconv"
+
 // ParamKind says how a machine key's value is written and stored.
 type ParamKind uint8
 
@@ -54,9 +56,10 @@ func (p MachineParam) Set(m *Machine, v int64) {
 	*p.at(m) = v
 }
 
-// Format writes v for the docs and help: a duration, factor, chance or
-// hand-off as a scenario writes it in a machine block, a size in binary
-// units (16.14KiB), which a scenario writes in B, KB, MB or GB.
+// Format writes v for the docs and help as a scenario can write it in a
+// machine block: a duration, factor, chance or hand-off, a size in binary
+// units (8KiB) when three decimals hold it exactly, else in bytes (16527B,
+// not 16.14KiB, which is not a whole number of bytes and would not parse).
 func (p MachineParam) Format(v int64) string {
 	switch p.Kind {
 	case ParamFactor, ParamChance:
@@ -64,7 +67,10 @@ func (p MachineParam) Format(v int64) string {
 	case ParamHandoff:
 		return GILHandoff(v).String()
 	case ParamSize:
-		return FormatSize(v)
+		if s := FormatSize(v); sizeExact(v) {
+			return s
+		}
+		return strconv.FormatInt(v, 10) + "B"
 	}
 	return FormatDuration(v)
 }

@@ -76,7 +76,7 @@ func TestDefaultMachine(t *testing.T) {
 		t.Errorf("DefaultMachine() = %+v", m)
 	}
 	p, ok := MachineParamByKey("memory thread")
-	if !ok || p.Format(p.Get(&m)) != "16.14KiB" {
+	if !ok || p.Format(p.Get(&m)) != "16527B" || p.Format(8<<10) != "8KiB" || p.Format(1152) != "1.125KiB" {
 		t.Errorf("memory thread: %v %q", ok, p.Format(p.Get(&m)))
 	}
 	p, _ = MachineParamByKey("multicore_speed")
