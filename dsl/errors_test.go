@@ -68,6 +68,8 @@ var errCases = []errCase{
 	{"missing duration next line", "scenario \"s\" { task \"t\" {\n  cpu\n  io 5ms } }", 2, 3, "`cpu` needs a duration"},
 	{"missing await kind", wrap("await 5ms"), 1, 27, "`await` needs io or sleep"},
 	{"missing x count", `scenario "s" { task "t" x { } }`, 1, 25, "`x` needs a replica count"},
+	{"keyword as bare name", `scenario "s" { task "t" { cpu 1ms } expect p50(x y) < 1ms }`, 1, 48, "`x` is a keyword; a name is written in quotes: \"x\""},
+	{"comparison without value", "scenario \"s\" { task \"t\" { cpu 1ms }\n  expect makespan <\n  task \"u\" { cpu 1ms } }", 2, 19, "`<` needs a value to compare with"},
 	{"missing name", `scenario "s" { task t { } }`, 1, 16, "`task` needs a name in quotes"},
 	{"missing lock name", wrap(`lock { }`), 1, 27, "`lock` needs a name in quotes"},
 	{"missing repeat count", wrap(`repeat { }`), 1, 27, "`repeat` needs a count"},

@@ -315,6 +315,15 @@ func syntaxError(err error, toks []lexer.Token, errs *errorSink) {
 	i := tokenIndex(toks, bad.Pos.Offset)
 	if i > 0 {
 		prev := toks[i-1]
+		if prev.Type == tokKeyword && i > 1 && toks[i-2].Type == tokPunct && (toks[i-2].Value == "(" || toks[i-2].Value == ",") {
+			// p50(x y): a name written bare, and a keyword at that
+			errs.add(prev.Pos, "`%s` is a keyword; a name is written in quotes: \"%s\"", prev.Value, prev.Value)
+			return
+		}
+		if prev.Type == tokOp && (bad.EOF() || bad.Pos.Line != prev.Pos.Line) {
+			errs.add(prev.Pos, "`%s` needs a value to compare with: expect makespan %s 1s", prev.Value, prev.Value)
+			return
+		}
 		if need, ok := valueAfter[prev.Value]; ok && prev.Type == tokKeyword {
 			errs.add(prev.Pos, "`%s` needs %s", prev.Value, need)
 			return
