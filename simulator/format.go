@@ -6,80 +6,62 @@ import (
 	"strings"
 )
 
-// FormatDuration renders ns in the largest unit that keeps the value at
-// least 1, with at most three decimals and no trailing zeros: 812ms,
-// 1.5s, 24us, 0. The output never depends on the locale or on %v.
-func FormatDuration(ns int64) string {
-	if ns == 0 {
-		return "0"
+// A unit of printed values: the largest whose scale the value reaches is
+// used, so the tables below go from the largest unit down to 1.
+type printUnit struct {
+	name  string
+	scale int64
+}
+
+var (
+	durationUnits = []printUnit{{"s", 1_000_000_000}, {"ms", 1_000_000}, {"us", 1_000}, {"ns", 1}}
+	sizeUnits     = []printUnit{{"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}, {"B", 1}}
+)
+
+// printUnitFor is the unit v (>= 0) prints in.
+func printUnitFor(v int64, units []printUnit) printUnit {
+	for _, u := range units[:len(units)-1] {
+		if v >= u.scale {
+			return u
+		}
 	}
-	neg := ns < 0
+	return units[len(units)-1]
+}
+
+// formatIn renders v in the largest of units it reaches, with at most
+// three decimals; zero is zero.
+func formatIn(v int64, units []printUnit, zero string) string {
+	if v == 0 {
+		return zero
+	}
+	neg := v < 0
 	if neg {
-		ns = -ns
+		v = -v
 	}
-	var unit string
-	var scale int64
-	switch {
-	case ns >= 1_000_000_000:
-		unit, scale = "s", 1_000_000_000
-	case ns >= 1_000_000:
-		unit, scale = "ms", 1_000_000
-	case ns >= 1_000:
-		unit, scale = "us", 1_000
-	default:
-		unit, scale = "ns", 1
-	}
-	s := fixed3(ns, scale) + unit
+	u := printUnitFor(v, units)
+	s := fixed3(v, u.scale) + u.name
 	if neg {
 		s = "-" + s
 	}
 	return s
 }
 
+// FormatDuration renders ns in the largest unit that keeps the value at
+// least 1, with at most three decimals and no trailing zeros: 812ms,
+// 1.5s, 24us, 0. The output never depends on the locale or on %v.
+func FormatDuration(ns int64) string { return formatIn(ns, durationUnits, "0") }
+
 // FormatSize renders bytes in B, KiB, MiB or GiB with at most three
 // decimals (KB in the language means 1024 bytes; the output says KiB to be
 // plain about it).
-func FormatSize(b int64) string {
-	if b == 0 {
-		return "0B"
-	}
-	neg := b < 0
-	if neg {
-		b = -b
-	}
-	var unit string
-	var scale int64
-	switch {
-	case b >= 1<<30:
-		unit, scale = "GiB", 1<<30
-	case b >= 1<<20:
-		unit, scale = "MiB", 1<<20
-	case b >= 1<<10:
-		unit, scale = "KiB", 1<<10
-	default:
-		unit, scale = "B", 1
-	}
-	s := fixed3(b, scale) + unit
-	if neg {
-		s = "-" + s
-	}
-	return s
-}
+func FormatSize(b int64) string { return formatIn(b, sizeUnits, "0B") }
 
 // sizeExact reports whether FormatSize(b) is b exactly, not rounded.
 func sizeExact(b int64) bool {
 	if b < 0 {
 		b = -b
 	}
-	scale := int64(1)
-	switch {
-	case b >= 1<<30:
-		scale = 1 << 30
-	case b >= 1<<20:
-		scale = 1 << 20
-	case b >= 1<<10:
-		scale = 1 << 10
-	}
+	scale := printUnitFor(b, sizeUnits).scale
 	// f/2^k has three decimals or fewer when f·1000 = f·8·125 is a
 	// multiple of 2^k, that is when f is a multiple of 2^k/8
 	return b%scale%max(scale/8, 1) == 0
