@@ -191,47 +191,39 @@ func buildRows(ds dataset, dsErr error) ([]Row, error) {
 	}
 
 	// E3: an IO thread looping on time.sleep(0.0002), alone and beside one
-	// CPU-bound thread, for 0.5 s.
-	for _, interval := range []string{"5ms", "1ms", "0.5ms"} {
-		iv := strings.TrimSuffix(interval, "ms") + " ms"
-		base := "e3_sleep_interval_" + interval
-		alone := "interval_" + interval + "_cpu_0"
-		busy := "interval_" + interval + "_cpu_1"
-		add(Row{Exp: "E3", Entry: base + "_cpu_0_ops_per_s", Data: outcomes,
-			Behaviour: "sleep(200 µs) loop alone, interval " + iv, Unit: OpsPS,
-			Scenario: e3File, predict: ioOpsPerS(e3File, alone)})
-		add(Row{Exp: "E3", Entry: base + "_cpu_1_ops_per_s", Data: outcomes,
-			Behaviour: "sleep(200 µs) loop beside a CPU thread, interval " + iv, Unit: OpsPS,
-			Scenario: e3File, predict: ioOpsPerS(e3File, busy)})
-		add(Row{Exp: "E3", Entry: base + "_cpu_1_slowdown", Data: outcomes,
-			Behaviour: "convoy slowdown (ops/s alone / beside), interval " + iv, Unit: Ratio,
-			Refs:     []string{base + "_cpu_0_ops_per_s", base + "_cpu_1_ops_per_s"},
-			Scenario: e3File, predict: ioSlowdown(e3File, alone, busy)})
-		add(Row{Exp: "E3", Entry: base + "_cpu_1_latency_p50_us", Data: outcomes,
-			Behaviour: "p50 latency of one sleep beside a CPU thread, interval " + iv, Unit: US,
-			Refs:     []string{base + "_cpu_1_ops_per_s"},
-			Scenario: e3File, predict: ioLatencyP50(e3File, busy)})
-	}
-
-	// E3 beside two CPU-bound threads (outcomes-released.json): each
-	// configuration run five times, like the experiment, the rows taking
-	// the median of the runs.
-	for _, interval := range []string{"5ms", "1ms", "0.5ms"} {
-		iv := strings.TrimSuffix(interval, "ms") + " ms"
-		base := "e3_sleep_interval_" + interval
-		alone := "interval_" + interval + "_cpu_0"
-		busy := "interval_" + interval + "_cpu_2"
-		add(Row{Exp: "E3", Entry: base + "_cpu_2_ops_per_s", Data: released,
-			Behaviour: "sleep(200 µs) loop beside two CPU threads, interval " + iv, Unit: OpsPS,
-			Scenario: e3File, predict: ioOpsPerS(e3File, busy)})
-		add(Row{Exp: "E3", Entry: base + "_cpu_2_slowdown", Data: released,
-			Behaviour: "convoy slowdown beside two CPU threads (ops/s alone / beside), interval " + iv, Unit: Ratio,
-			Refs:     []string{base + "_cpu_0_ops_per_s", base + "_cpu_2_ops_per_s"},
-			Scenario: e3File, predict: ioSlowdown(e3File, alone, busy)})
-		add(Row{Exp: "E3", Entry: base + "_cpu_2_latency_p50_us", Data: released,
-			Behaviour: "p50 latency of one sleep beside two CPU threads, interval " + iv, Unit: US,
-			Refs:     []string{base + "_cpu_2_ops_per_s"},
-			Scenario: e3File, predict: ioLatencyP50(e3File, busy)})
+	// CPU-bound thread, for 0.5 s (outcomes.json), and beside two
+	// (outcomes-released.json: each configuration run five times, like the
+	// experiment, the rows taking the median of the runs).
+	for _, e3 := range []struct {
+		cpus, beside, slowdown string
+		data                   string
+	}{
+		{"1", "a CPU thread", "convoy slowdown", outcomes},
+		{"2", "two CPU threads", "convoy slowdown beside two CPU threads", released},
+	} {
+		for _, interval := range []string{"5ms", "1ms", "0.5ms"} {
+			iv := strings.TrimSuffix(interval, "ms") + " ms"
+			base := "e3_sleep_interval_" + interval
+			alone := "interval_" + interval + "_cpu_0"
+			busy := "interval_" + interval + "_cpu_" + e3.cpus
+			cpu := base + "_cpu_" + e3.cpus
+			if e3.cpus == "1" {
+				add(Row{Exp: "E3", Entry: base + "_cpu_0_ops_per_s", Data: outcomes,
+					Behaviour: "sleep(200 µs) loop alone, interval " + iv, Unit: OpsPS,
+					Scenario: e3File, predict: ioOpsPerS(e3File, alone)})
+			}
+			add(Row{Exp: "E3", Entry: cpu + "_ops_per_s", Data: e3.data,
+				Behaviour: "sleep(200 µs) loop beside " + e3.beside + ", interval " + iv, Unit: OpsPS,
+				Scenario: e3File, predict: ioOpsPerS(e3File, busy)})
+			add(Row{Exp: "E3", Entry: cpu + "_slowdown", Data: e3.data,
+				Behaviour: e3.slowdown + " (ops/s alone / beside), interval " + iv, Unit: Ratio,
+				Refs:     []string{base + "_cpu_0_ops_per_s", cpu + "_ops_per_s"},
+				Scenario: e3File, predict: ioSlowdown(e3File, alone, busy)})
+			add(Row{Exp: "E3", Entry: cpu + "_latency_p50_us", Data: e3.data,
+				Behaviour: "p50 latency of one sleep beside " + e3.beside + ", interval " + iv, Unit: US,
+				Refs:     []string{cpu + "_ops_per_s"},
+				Scenario: e3File, predict: ioLatencyP50(e3File, busy)})
+		}
 	}
 
 	// E4: k CPU-bound threads of ~100 ms; wall at an interval over wall at
