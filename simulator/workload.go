@@ -492,24 +492,35 @@ func (lw *lowering) awaitSteps(steps []Step) ([]Step, error) {
 	}
 	out := make([]Step, len(steps))
 	for i, s := range steps {
-		switch {
-		case s.Blocking:
-			// a call asyncio does not see stays a blocking call
-		case s.Op == OpIO:
-			s.Op = OpAwaitIO
-		case s.Op == OpSleep:
-			s.Op = OpAwaitSleep
-		case s.Op == OpRepeat || s.Op == OpLock:
-			body, err := lw.awaitSteps(s.Body)
-			if err != nil {
-				return nil, err
-			}
-			s.Body = body
+		s, err := awaitStep(s, lw.awaitSteps)
+		if err != nil {
+			return nil, err
 		}
 		out[i] = s
 	}
 	lw.cache[&steps[0]] = out
 	return out, nil
+}
+
+// awaitStep is one step as a coroutine runs it: io and sleep become
+// awaits, a blocking call (which asyncio does not see) stays one and
+// blocks the loop's thread, and the body of a repeat or a lock (an
+// asyncio.Lock, held by the coroutine) is converted by conv.
+func awaitStep(s Step, conv func([]Step) ([]Step, error)) (Step, error) {
+	switch {
+	case s.Blocking:
+	case s.Op == OpIO:
+		s.Op = OpAwaitIO
+	case s.Op == OpSleep:
+		s.Op = OpAwaitSleep
+	case s.Op == OpRepeat || s.Op == OpLock:
+		body, err := conv(s.Body)
+		if err != nil {
+			return s, err
+		}
+		s.Body = body
+	}
+	return s, nil
 }
 
 // offloadSteps turns io and sleep into awaits, and every maximal run of
@@ -533,22 +544,11 @@ func (lw *lowering) offloadSteps(steps []Step) ([]Step, error) {
 			i = j
 			continue
 		}
-		s := steps[i]
-		switch {
-		case s.Blocking:
-			// a call asyncio does not see blocks the loop's thread
-		case s.Op == OpIO:
-			s.Op = OpAwaitIO
-		case s.Op == OpSleep:
-			s.Op = OpAwaitSleep
-		case s.Op == OpRepeat || s.Op == OpLock:
-			// a lock stays on the coroutine (asyncio.Lock), around its
-			// body's offloaded bursts
-			body, err := lw.offloadSteps(s.Body)
-			if err != nil {
-				return nil, err
-			}
-			s.Body = body
+		// a lock stays on the coroutine, around its body's offloaded
+		// bursts
+		s, err := awaitStep(steps[i], lw.offloadSteps)
+		if err != nil {
+			return nil, err
 		}
 		out = append(out, s)
 		i++
