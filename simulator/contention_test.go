@@ -264,3 +264,35 @@ func TestLinuxWakeupsCannotLivelock(t *testing.T) {
 		t.Errorf("makespan %s for 16 ms of work and 1 ms switches", FormatDuration(r.Makespan))
 	}
 }
+
+// TestLinuxTurnsCannotShrinkToNothing: with a base slice of 6 ns, a
+// 20 ms context switch and a 100.001 us tick (20.0002 ms is 200 ticks),
+// a turn ended at the first tick 1 ns after its switch: 200 ns of work
+// every 20 ms (4 ms of work took about 400 s). A turn now lasts to the
+// first tick 0.1 ms (minGranularity) after the switch: a runs from 0 to
+// the tick at 100.001 us, the switch to b ends at 20.100001 ms, and b
+// runs to the first tick at or after 20.200001 ms, 202 ticks: 20.200202 ms.
+func TestLinuxTurnsCannotShrinkToNothing(t *testing.T) {
+	sc := scenario(1, PolicyLinux, 0, task("a", 0, 0, cpu(2*ms)), task("b", 0, 0, cpu(2*ms)))
+	sc.Machine.ContextSwitch, sc.Machine.Tick, sc.Machine.BaseSlice = 20*ms, 100_001, 6
+	var runs []Span
+	r, err := Run(sc, Options{MaxEvents: 100_000, Trace: func(s Span) {
+		if s.Kind == SpanRunning {
+			runs = append(runs, s)
+		}
+	}})
+	if err != nil {
+		t.Fatalf("no progress: %v", err)
+	}
+	sort.Slice(runs, func(i, j int) bool { return runs[i].Start < runs[j].Start })
+	want := []Span{{Entity: 0, Start: 0, End: 100_001}, {Entity: 1, Start: 20_100_001, End: 20_200_202}}
+	for i, w := range want {
+		if i >= len(runs) || runs[i].Entity != w.Entity || runs[i].Start != w.Start || runs[i].End != w.End {
+			t.Fatalf("turns %+v, want %+v first", runs[:min(len(runs), 3)], want)
+		}
+	}
+	// 4 ms of work in turns of at least 0.1 ms: at most 40 switches
+	if r.Makespan > 40*(20*ms+200_000)+4*ms {
+		t.Errorf("makespan %s", FormatDuration(r.Makespan))
+	}
+}

@@ -353,7 +353,65 @@ func invGenScenarioWith(t *rapid.T, pol PolicyKind, runtimes bool) *Scenario {
 		}
 		sc.Processes = append(sc.Processes, p)
 	}
+	if pol == PolicyLinux {
+		// drawn last, so that the other policies' cases (and the linux
+		// policy's processes) stay those of the same seed
+		g.linuxKeys(&sc.Machine)
+	}
 	return sc
+}
+
+// linuxKeys draws the linux policy's machine keys within what a scenario
+// may give (params.go): each its default first (shrinking goes back to
+// it), then the values of other kernels (HZ=1000 and HZ=100 ticks, CFS's
+// 3 ms slice), the edges (0, a tick as long as the context switch, an
+// idle balance of one tick) and odd values in between. The tick stays at
+// least 100us (or the context switch): a run is a tick event every tick
+// while a task waits, and invRun's MaxEvents must not cut it short.
+func (g *invGen) linuxKeys(m *Machine) {
+	t := g.t
+	switch rapid.IntRange(0, 5).Draw(t, "tick_choice") {
+	case 1:
+		m.Tick = ms // HZ=1000
+	case 2:
+		m.Tick = 10 * ms // HZ=100
+	case 3:
+		m.Tick = max(m.ContextSwitch, 100_000) // as long as a switch
+	case 4:
+		m.Tick = 3_333_333 // HZ=300
+	case 5:
+		m.Tick = rapid.Int64Range(100_000, 20*ms).Draw(t, "tick")
+	}
+	switch rapid.IntRange(0, 5).Draw(t, "base_slice_choice") {
+	case 1:
+		m.BaseSlice = 0
+	case 2:
+		m.BaseSlice = 3 * ms // CFS's sched_min_granularity scaled for 8 CPUs
+	case 3:
+		m.BaseSlice = 1 // below the 0.1ms minimum granularity
+	case 4:
+		m.BaseSlice = m.Tick + 1 // a turn of two ticks
+	case 5:
+		m.BaseSlice = rapid.Int64Range(0, 20*ms).Draw(t, "base_slice")
+	}
+	switch rapid.IntRange(0, 5).Draw(t, "balance_idle_choice") {
+	case 1:
+		m.BalanceIdle = 0
+	case 2:
+		m.BalanceIdle = m.Tick
+	case 3:
+		m.BalanceIdle = ms
+	case 4:
+		m.BalanceIdle = 50 * ms
+	case 5:
+		m.BalanceIdle = rapid.Int64Range(0, 20*ms).Draw(t, "balance_idle")
+	}
+	busy := []int64{m.BalanceBusy, 0, 10 * ms, 1000 * ms}
+	m.BalanceBusy = busy[rapid.IntRange(0, len(busy)-1).Draw(t, "balance_busy_choice")]
+	flip := []int64{m.BalanceFlip, 0, 99, 10 * ms, 1000 * ms}
+	m.BalanceFlip = flip[rapid.IntRange(0, len(flip)-1).Draw(t, "balance_flip_choice")]
+	ramp := []int64{m.ForkRamp, 0, ms, 100 * ms}
+	m.ForkRamp = ramp[rapid.IntRange(0, len(ramp)-1).Draw(t, "fork_ramp_choice")]
 }
 
 // ---------------------------------------------------------------------
@@ -427,6 +485,10 @@ func invDump(sc *Scenario) string {
 		invDur(m.LegacyTick), invDur(m.LegacySignalCost), invDur(m.ThreadStart))
 	fmt.Fprintf(&b, "  switch asyncio %s gevent %s eventlet %s greenlet %s generator %s trampoline_dispatch %s }\n",
 		invDur(m.AsyncioSwitch), invDur(m.GeventSwitch), invDur(m.EventletSwitch), invDur(m.GreenletSwitch), invDur(m.GeneratorSwitch), invDur(m.TrampolineDispatch))
+	if sc.Policy == PolicyLinux {
+		fmt.Fprintf(&b, "machine { tick %s base_slice %s balance_idle %s balance_busy %s balance_flip %s fork_ramp %s }\n",
+			invDur(m.Tick), invDur(m.BaseSlice), invDur(m.BalanceIdle), invDur(m.BalanceBusy), invDur(m.BalanceFlip), invDur(m.ForkRamp))
+	}
 	for _, p := range sc.Processes {
 		if p.Native {
 			th := p.Threads[0]

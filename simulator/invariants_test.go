@@ -994,55 +994,84 @@ func invUtilization(c *invCase) (bad invFails) {
 // is for scenarios without a legacy GIL. A unit's ready spans are left
 // out: a unit ready in its loop's queue waits for its loop thread, not
 // for a core.
+//
+// The linux policy keeps a run queue per core: a task may wait on a busy
+// core while another is idle, until the balancer pulls it, at a tick,
+// once the core has been idle balance_idle (or the task has waited that
+// long). So each core may stay idle while a task is ready for
+// balance_idle and a tick (one more for slack); the bound is per core,
+// as the balancer's is: with 20 pool workers that only start and block,
+// and a context switch as long as the tick, the idle cores pull one each
+// at every tick and take turns being idle, so that some core is idle
+// with a task ready for as long as workers are left to start. A pulled
+// thread that needs no CPU (a pool worker that starts only to block on
+// its queue, or exits) leaves its core idle again at once, and the next
+// pull comes a tick later; its run has no span, so the instant it ends
+// its ready span without a run beginning starts every idle core's
+// stretch afresh.
 func invWorkConserving(c *invCase) (bad invFails) {
 	if c.hasLegacy {
 		return nil
 	}
 	type edge struct {
-		at           int64
-		dOcc, dReady int
+		at     int64
+		core   int // the core whose use changes by dOcc
+		dOcc   int
+		dReady int
+		empty  bool // a thread ran for no time: its ready span ends, and no run begins
 	}
 	var ed []edge
+	began := map[[2]int64]bool{} // entity, time: a running or switching span begins
+	for _, s := range c.spans {
+		if s.Kind == SpanRunning || s.Kind == SpanSwitching {
+			began[[2]int64{int64(s.Entity), s.Start}] = true
+		}
+	}
 	for _, s := range c.spans {
 		switch s.Kind {
 		case SpanRunning, SpanSwitching:
-			ed = append(ed, edge{s.Start, 1, 0}, edge{s.End, -1, 0})
+			if s.Core >= 0 && s.Core < c.cores {
+				ed = append(ed, edge{at: s.Start, core: s.Core, dOcc: 1}, edge{at: s.End, core: s.Core, dOcc: -1})
+			}
 		case SpanReady:
 			if s.Entity >= 0 && s.Entity < len(c.ents) && c.ents[s.Entity].m == nil {
-				ed = append(ed, edge{s.Start, 0, 1}, edge{s.End, 0, -1})
+				ed = append(ed, edge{at: s.Start, dReady: 1},
+					edge{at: s.End, dReady: -1, empty: !began[[2]int64{int64(s.Entity), s.End}]})
 			}
 		}
 	}
 	sort.Slice(ed, func(i, j int) bool { return ed[i].at < ed[j].at })
-	// the linux policy keeps a run queue per core: a task may wait on a
-	// busy core while another is idle, until the balancer pulls it (the
-	// core has been idle balance_idle, at a tick)
 	allowIdle := int64(0)
 	if c.sc.Policy == PolicyLinux {
 		allowIdle = c.sc.Machine.BalanceIdle + 2*c.sc.Machine.Tick
 	}
-	occ, ready := 0, 0
-	idleSince := int64(-1)
+	occ := make([]int, c.cores)
+	idleFrom := make([]int64, c.cores) // since when the core has been idle with a task ready (-1: it is not)
+	for i := range idleFrom {
+		idleFrom[i] = -1
+	}
+	ready := 0
 	for k := 0; k < len(ed); {
 		at := ed[k].at
+		empty := false
 		for k < len(ed) && ed[k].at == at {
-			occ += ed[k].dOcc
+			occ[ed[k].core] += ed[k].dOcc
 			ready += ed[k].dReady
+			empty = empty || ed[k].empty
 			k++
 		}
-		if k < len(ed) && ready > 0 && occ < c.cores && allowIdle > 0 {
-			if idleSince < 0 {
-				idleSince = at
-			}
-			if ed[k].at-idleSince <= allowIdle {
+		for core := range occ {
+			if ready == 0 || occ[core] > 0 {
+				idleFrom[core] = -1
 				continue
 			}
-		} else {
-			idleSince = -1
-		}
-		if k < len(ed) && ready > 0 && occ < c.cores {
-			bad.add("[%d, %d): %d entities ready but only %d of %d cores in use", at, ed[k].at, ready, occ, c.cores)
-			break
+			if idleFrom[core] < 0 || (empty && allowIdle > 0) {
+				idleFrom[core] = at
+			}
+			if k < len(ed) && ed[k].at-idleFrom[core] > allowIdle {
+				bad.add("[%d, %d): %d entities ready but core %d idle (since %d; allowed %d)", at, ed[k].at, ready, core, idleFrom[core], allowIdle)
+				return bad
+			}
 		}
 	}
 	return bad

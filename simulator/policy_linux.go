@@ -406,16 +406,20 @@ func (p *linuxPolicy) victim() *thread {
 	return e.threads[e.cores[c].cur]
 }
 
-// sliceEnd is the first scheduler tick after t has had its base slice
-// (at least a nanosecond of it, so that a turn always runs): with no
-// high-resolution tick, a CPU-bound task gives its core up only at a
-// tick.
+// sliceEnd is the first scheduler tick after t has had its base slice,
+// and at least minGranularity of it, as CFS's tick slice (sched_slice)
+// gave each of equal tasks at least sched_min_granularity, which could not
+// be set below 0.1 ms: with no high-resolution tick, a CPU-bound task
+// gives its core up only at a tick. (A turn of a nanosecond let a tick falling just after every
+// context switch take the core back each time: with a 20 ms switch and a
+// tick of 100.001 us, a multiple of which 20.0002 ms is, each turn did
+// 200 ns of work.)
 func (p *linuxPolicy) sliceEnd(t *thread) (int64, bool) {
 	tick := p.e.m.Tick
 	if tick <= 0 {
 		return 0, false
 	}
-	at := satAdd(t.os.sliceBase, max(p.baseSlice, 1))
+	at := satAdd(t.os.sliceBase, max(p.baseSlice, minGranularity))
 	if r := at % tick; r != 0 {
 		at = satAdd(at, tick-r)
 	}
