@@ -181,7 +181,7 @@ func parseSyntax(filename string, src []byte) (*syntax, error) {
 // words its error as it always has.
 func parseWhole(filename, text string) (*syntax, error) {
 	errs := &errorSink{file: filename}
-	sc := newScanner(filename, text, false)
+	sc := newScanner(treeFile, text, false)
 	peek, err := lexer.Upgrade(sc)
 	if err != nil {
 		return nil, err // the scanner never fails
