@@ -53,11 +53,11 @@ func compareChunks(t *testing.T, name, src string, min int) int {
 // each, parsing in chunks, cut after every item or after the default
 // chunkMin tokens, agrees with parsing the file whole.
 //
-// Mutants of every third file, unless the long tests run (-tags long:
+// Mutants of every fifth file, unless the long tests run (-tags long:
 // of every file).
 func TestChunksMatchWhole(t *testing.T) {
 	corpus := parseCorpus(t)
-	every := 3
+	every := 5
 	if longtest.Enabled {
 		every = 1
 	}
@@ -84,25 +84,25 @@ func TestChunksMatchWhole(t *testing.T) {
 // TestChunksLarge: a generated file in chunks of the default size, and
 // in chunks that grow the window (one process of many threads).
 func TestChunksLarge(t *testing.T) {
-	big := string(bigScenario(2_000))
-	if n := compareChunks(t, "2,000 tasks", big, chunkMin); n < 10 {
-		t.Errorf("2,000 tasks in %d chunks", n)
+	big := string(bigScenario(600)) // 18 tokens a task
+	if n := compareChunks(t, "600 tasks", big, chunkMin); n != 600*18/chunkMin+1 {
+		t.Errorf("600 tasks in %d chunks", n)
 	}
 	var b strings.Builder
 	b.WriteString("scenario \"s\" {\n  expect makespan < 1s\n  process \"p\" {\n")
-	for i := range 3_000 {
+	for i := range 1_000 { // 16,000 tokens: the window grows
 		fmt.Fprintf(&b, "    thread \"t%d\" { cpu 1ms io 1ms }\n", i)
 	}
 	b.WriteString("  }\n  expect throughput > 1\n  task \"x\" { cpu 1ms }\n  process \"q\" { thread \"u\" { cpu 1ms } }\n}\n")
-	if n := compareChunks(t, "a process of 3,000 threads", b.String(), 1); n != 4 {
-		t.Errorf("a process of 3,000 threads and 2 items after it: %d chunks, want 4", n)
+	if n := compareChunks(t, "a process of 1,000 threads", b.String(), 1); n != 4 {
+		t.Errorf("a process of 1,000 threads and 2 items after it: %d chunks, want 4", n)
 	}
 	// an error in the last chunk of many
-	bad := strings.Replace(big, `task "t1999"`, `task "t1999" x`, 1)
+	bad := strings.Replace(big, `task "t599"`, `task "t599" x`, 1)
 	if compareChunks(t, "an error at the end", bad, chunkMin) != 0 {
 		t.Error("a file with an error parses in chunks")
 	}
-	lexBad := strings.Replace(big, `task "t1999"`, `task "t1999" @`, 1)
+	lexBad := strings.Replace(big, `task "t599"`, `task "t599" @`, 1)
 	if compareChunks(t, "a lexical error at the end", lexBad, chunkMin) != 0 {
 		t.Error("a file with a lexical error parses in chunks")
 	}
@@ -168,4 +168,41 @@ func FuzzChunks(f *testing.F) {
 	f.Fuzz(func(t *testing.T, src string) {
 		compareChunks(t, "input", src, 1)
 	})
+}
+
+// TestChunksConcurrently: files parsed at once, each in chunks over a
+// window of its own, give the trees they give one at a time (go test
+// -race checks the windows are not shared).
+func TestChunksConcurrently(t *testing.T) {
+	srcs := []string{string(bigScenario(700)), string(bigScenario(300)), langStructure, langWorkload}
+	want := make([]*syntax, len(srcs))
+	for i, s := range srcs {
+		syn, err := parseSyntax("f.sim", []byte(s))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[i] = syn
+	}
+	errs := make(chan error, 4*len(srcs))
+	for g := range 4 {
+		go func() {
+			for k := range len(srcs) {
+				i := (g + k) % len(srcs)
+				syn, err := parseSyntax("f.sim", []byte(srcs[i]))
+				switch {
+				case err != nil:
+					errs <- err
+				case !reflect.DeepEqual(syn, want[i]):
+					errs <- fmt.Errorf("file %d: the tree differs when parsed beside others", i)
+				default:
+					errs <- nil
+				}
+			}
+		}()
+	}
+	for range 4 * len(srcs) {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
 }
