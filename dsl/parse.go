@@ -31,8 +31,9 @@ func parserOptions() []participle.Option {
 	}
 }
 
-// parser parses every file: participle, with the grammar's outer nodes
-// and the Parseable entityNode (grammar.go).
+// parser parses a file whole: participle, with the grammar's outer nodes
+// and the Parseable entityNode (grammar.go). A larger file is parsed in
+// chunks by the same nodes (chunk.go), and parsed whole when that fails.
 var parser = sync.OnceValue(func() *participle.Parser[fileNode] {
 	return participle.MustBuild[fileNode](parserOptions()...)
 })
