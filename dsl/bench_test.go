@@ -63,11 +63,12 @@ func BenchmarkParseSyntax(b *testing.B) {
 	}
 }
 
-// BenchmarkPeekingLexer is the floor that participle sets: the file's
-// tokens, found by the scanner, read by lexer.Upgrade into the
-// PeekingLexer that participle parses from. Upgrade appends the tokens
-// one by one (64 bytes each, about 18 per task), so the array is copied
-// as it grows, some five times its final size in all.
+// BenchmarkPeekingLexer is the floor of a file parsed whole (parseWhole,
+// which words the errors): the file's tokens, found by the scanner, read
+// by lexer.Upgrade into the PeekingLexer that participle parses from.
+// Upgrade appends the tokens one by one (64 bytes each, about 18 per
+// task), so the array is copied as it grows, some five times its final
+// size in all.
 func BenchmarkPeekingLexer(b *testing.B) {
 	for _, n := range parseSizes {
 		b.Run(fmt.Sprintf("tasks=%d", n), func(b *testing.B) {
@@ -79,6 +80,33 @@ func BenchmarkPeekingLexer(b *testing.B) {
 					b.Fatal(err)
 				}
 				return peek
+			})
+		})
+	}
+}
+
+// BenchmarkTokenWindow is the floor of a file parsed in chunks
+// (parseChunks): the file's tokens scanned chunk by chunk into the
+// PeekingLexer's window, written over for each chunk, and checked, as
+// parseChunks does before participle parses each chunk.
+func BenchmarkTokenWindow(b *testing.B) {
+	for _, n := range parseSizes {
+		b.Run(fmt.Sprintf("tasks=%d", n), func(b *testing.B) {
+			src := bigScenario(n)
+			text := string(src)
+			benchParse(b, src, func() any {
+				c := newChunker("big.sim", text)
+				for {
+					eof, ok := c.next()
+					if !ok {
+						b.Fatal("the chunker refuses the file")
+					}
+					if eof {
+						break
+					}
+				}
+				c.w.release()
+				return c
 			})
 		})
 	}

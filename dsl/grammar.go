@@ -35,6 +35,29 @@ type scenarioNode struct {
 	Items []*topItem   `parser:"'{' @@* '}'"`
 }
 
+// A large file is parsed in chunks (chunk.go), each cut right after an
+// item of the scenario: the first chunk is the scenario's head and its
+// first items, the last its last items and the closing brace, and the
+// chunks between hold items only. Together the three are the Scenario
+// rule, `"scenario" Str "{" TopItem* "}"`.
+
+// headNode is the first chunk: `scenario "title" {` and items.
+type headNode struct {
+	Pos   lexer.Position
+	Title *grammar.Str `parser:"'scenario' @@"`
+	Items []*topItem   `parser:"'{' @@*"`
+}
+
+// middleNode is a chunk between the first and the last: items.
+type middleNode struct {
+	Items []*topItem `parser:"@@*"`
+}
+
+// tailNode is the last chunk: items and the scenario's `}`.
+type tailNode struct {
+	Items []*topItem `parser:"@@* '}'"`
+}
+
 // topItem is one setting, entity or expectation at the top level.
 //
 // The alternatives start with distinct keywords; the most frequent come

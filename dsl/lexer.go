@@ -88,9 +88,29 @@ func lex(filename string, src string, errs *errorSink) []lexer.Token {
 
 // checkTokens reports the lexical errors of toks, the tokens of src.
 func checkTokens(src string, toks []lexer.Token, errs *errorSink) {
-	depth := 0
-	blocking := 0 // `blocking` keywords in a row
-	for ti, t := range toks {
+	c := tokenCheck{src: src, errs: errs}
+	c.check(toks)
+}
+
+// tokenCheck is checkTokens over a file's tokens given in consecutive
+// runs (the chunks the parser reads): what one run leaves open — the
+// depth of braces, a run of `blocking`, the last token — is carried to
+// the next, so that the errors are those of checkTokens over the whole.
+type tokenCheck struct {
+	src      string
+	errs     *errorSink
+	depth    int
+	blocking int            // `blocking` keywords in a row
+	runStart lexer.Position // the first of them
+	prev     lexer.Token    // the token before the run being checked
+	hasPrev  bool
+}
+
+// check checks the next tokens of the file, up to its EOF if they hold it.
+func (c *tokenCheck) check(toks []lexer.Token) {
+	errs := c.errs
+	for ti := range toks {
+		t := &toks[ti]
 		if t.EOF() {
 			break
 		}
@@ -98,11 +118,14 @@ func checkTokens(src string, toks []lexer.Token, errs *errorSink) {
 		// would nest the parsers past any stack (a run of two is already
 		// the checker's error).
 		if t.Type == tokKeyword && t.Value == "blocking" {
-			if blocking++; blocking == maxDepth+1 && !errs.full() {
-				errs.add(toks[ti-maxDepth].Pos, "%s", blockingTwice)
+			if c.blocking++; c.blocking == 1 {
+				c.runStart = t.Pos
+			}
+			if c.blocking == maxDepth+1 && !errs.full() {
+				errs.add(c.runStart, "%s", blockingTwice)
 			}
 		} else {
-			blocking = 0
+			c.blocking = 0
 		}
 		if errs.full() {
 			continue
@@ -112,7 +135,7 @@ func checkTokens(src string, toks []lexer.Token, errs *errorSink) {
 			errs.add(t.Pos, "unexpected character %s", describeRune(t.Value))
 		case tokBadString:
 			end := t.Pos.Offset + len(t.Value)
-			if end < len(src) && src[end] == '\r' && !strings.HasPrefix(src[end:], "\r\n") {
+			if src := c.src; end < len(src) && src[end] == '\r' && !strings.HasPrefix(src[end:], "\r\n") {
 				// A lone CR ends a line, as it does in old Mac files, but
 				// in the middle of a name it is more likely a stray byte.
 				p := t.Pos
@@ -122,26 +145,33 @@ func checkTokens(src string, toks []lexer.Token, errs *errorSink) {
 			}
 			errs.add(t.Pos, "unterminated string: a string ends with \" on the same line")
 		case tokString:
-			checkString(t, errs)
+			checkString(*t, errs)
 		case tokQuantity:
-			checkQuantityShape(t, errs)
+			checkQuantityShape(*t, errs)
 		case tokIdent, tokKeyword:
-			if i := ti - 1; i >= 0 && toks[i].Type == tokQuantity && toks[i].Pos.Line == t.Pos.Line && isUnit(t.Value) {
-				if _, _, unit, ok := splitQuantity(toks[i].Value); ok && unit == "" {
-					errs.add(toks[i].Pos, "no space is allowed between a number and its unit: write %s%s", toks[i].Value, t.Value)
+			prev := &c.prev
+			if ti > 0 {
+				prev = &toks[ti-1]
+			}
+			if (ti > 0 || c.hasPrev) && prev.Type == tokQuantity && prev.Pos.Line == t.Pos.Line && isUnit(t.Value) {
+				if _, _, unit, ok := splitQuantity(prev.Value); ok && unit == "" {
+					errs.add(prev.Pos, "no space is allowed between a number and its unit: write %s%s", prev.Value, t.Value)
 				}
 			}
 		case tokPunct:
 			switch t.Value {
 			case "{":
-				depth++
-				if depth == maxDepth+1 {
+				c.depth++
+				if c.depth == maxDepth+1 {
 					errs.add(t.Pos, "blocks are nested too deeply (the limit is %d)", maxDepth)
 				}
 			case "}":
-				depth--
+				c.depth--
 			}
 		}
+	}
+	if n := len(toks); n > 0 && !toks[n-1].EOF() {
+		c.prev, c.hasPrev = toks[n-1], true
 	}
 }
 

@@ -31,8 +31,9 @@ func parserOptions() []participle.Option {
 	}
 }
 
-// parser parses every file: participle, with the grammar's outer nodes
-// and the Parseable entityNode (grammar.go).
+// parser parses a file whole: participle, with the grammar's outer nodes
+// and the Parseable entityNode (grammar.go). A larger file is parsed in
+// chunks by the same nodes (chunk.go), and parsed whole when that fails.
 var parser = sync.OnceValue(func() *participle.Parser[fileNode] {
 	return participle.MustBuild[fileNode](parserOptions()...)
 })
@@ -154,22 +155,34 @@ type syntax struct {
 // parseSyntax lexes and parses src: every lexical error, or the first
 // syntax error, comes back as an ErrorList. Nothing is checked yet.
 //
-// The scanner's tokens go straight into participle's PeekingLexer, lex's
-// checks read them there, and participle parses them (parser). A file
-// participle refuses is parsed again by the grammar alone
-// (grammarParser), which finds and words its error as it always has.
+// participle parses every file: in chunks of items (parseChunks), or,
+// when that fails, as a whole (parseWhole), which finds and words the
+// error.
 func parseSyntax(filename string, src []byte) (*syntax, error) {
 	if len(src) > MaxFileSize {
 		return nil, tooLarge(filename, int64(len(src)))
 	}
 	text := string(src)
 	text = strings.TrimPrefix(text, "\uFEFF")
-	errs := &errorSink{file: filename}
 	if !utf8.ValidString(text) {
+		errs := &errorSink{file: filename}
 		errs.add(invalidUTF8Pos(filename, text), "the file is not valid UTF-8")
 		return nil, errs.list(text)
 	}
-	sc := newScanner(filename, text, false)
+	if syn, _ := parseChunks(filename, text); syn != nil {
+		return syn, nil
+	}
+	return parseWhole(filename, text)
+}
+
+// parseWhole parses text, valid UTF-8, as a whole. The scanner's tokens
+// go straight into participle's PeekingLexer, lex's checks read them
+// there, and participle parses them (parser). A file participle refuses
+// is parsed again by the grammar alone (grammarParser), which finds and
+// words its error as it always has.
+func parseWhole(filename, text string) (*syntax, error) {
+	errs := &errorSink{file: filename}
+	sc := newScanner(treeFile, text, false)
 	peek, err := lexer.Upgrade(sc)
 	if err != nil {
 		return nil, err // the scanner never fails
@@ -191,15 +204,16 @@ func parseSyntax(filename string, src []byte) (*syntax, error) {
 		// tree is the right one.
 		ast = fromGrammar(gast)
 	}
-	ownTokens(ast)
+	ownTokens(ast.Scenario.Items)
 	return &syntax{text: text, ast: ast, refs: sc.refs}, nil
 }
 
 // ownTokens gives each expectation's tokens a slice of their own:
-// participle hands out a window on the PeekingLexer's array of every
-// token of the file, which the tree must not keep alive.
-func ownTokens(f *fileNode) {
-	for _, it := range f.Scenario.Items {
+// participle hands out a window on the PeekingLexer's array of tokens,
+// which the tree must not keep alive (and which parseChunks writes the
+// next chunk over).
+func ownTokens(items []*topItem) {
+	for _, it := range items {
 		if e := it.Expect; e != nil {
 			e.Tokens = slices.Clip(slices.Clone(e.Tokens))
 		}
