@@ -20,13 +20,13 @@ func newGeventHub(e *engine, l *loop) unitScheduler {
 }
 
 // spawn, sleep(0) and a lock hand-off are run_callback: the callback queue.
-func (h *geventHub) spawned(e *engine, m *member) { e.makeUnitReady(h.loop, m, false, m.unit.arrival) }
+func (h *geventHub) spawned(e *engine, m *member) { e.makeUnitReady(h.loop, m, false, m.own.arrival) }
 func (h *geventHub) yielded(e *engine, m *member) { e.makeUnitReady(h.loop, m, false, e.now) }
 func (h *geventHub) woken(e *engine, m *member)   { e.makeUnitReady(h.loop, m, false, e.now) }
 
 // offloaded: the threadpool's result comes back through an async watcher.
 func (h *geventHub) offloaded(e *engine, m *member) {
-	h.timers.push(timerEntry{due: e.now, m: m, kind: wakeIO})
+	h.timers.push(timerEntry{due: e.now, m: m.idx, kind: wakeIO})
 }
 
 func (h *geventHub) resumed(*member)   {}
@@ -48,8 +48,9 @@ func (h *geventHub) next(e *engine) (*member, bool) {
 			if n := len(l.watch); n > 0 {
 				w := l.watch[n-1]
 				l.watch = l.watch[:n-1]
-				w.m.readyAt = w.due // a spawn timer is due at its arrival
-				return w.m, true
+				m := &l.members[w.m]
+				m.readyAt = w.due // a spawn timer is due at its arrival
+				return m, true
 			}
 			l.inPass = false
 			l.batch = 0 // the next iteration begins with a callback pass
@@ -59,7 +60,7 @@ func (h *geventHub) next(e *engine) (*member, bool) {
 				l.passT = e.now
 			}
 			l.batch++
-			return l.ready.pop().m, true
+			return &l.members[l.ready.pop().m], true
 		}
 		if l.ready.len() == 0 {
 			if stop, ok := e.pollBlock(l.loop); stop {
@@ -74,7 +75,7 @@ func (h *geventHub) next(e *engine) (*member, bool) {
 			if te.kind == wakeIO {
 				ios = append(ios, te)
 			} else {
-				if te.kind == wakeSpawn && !e.spawnWatcher(l.loop, te.m, te.due) {
+				if te.kind == wakeSpawn && !e.spawnWatcher(l.loop, &l.members[te.m], te.due) {
 					return nil, false
 				}
 				tms = append(tms, te)

@@ -27,31 +27,42 @@ const (
 	wakeSpawn
 )
 
+// member is one cooperative unit of a loop. A loop's members are one
+// contiguous slice (loop.members), in file order: with a uniform workload
+// the units run round-robin, so a round walks memory in order and the
+// hardware prefetcher has the next member in cache before it runs. The
+// fields are laid out by use (256 bytes, four cache lines): the first line
+// holds what every step touches (the program's stack, the ready and
+// parked stretches, the state), the second the program's running frame,
+// the third the counters every switch adds to; the names, the spec and
+// the loop, read at creation and at the end, come last.
 type member struct {
-	lp       *loop
-	spec     *Member
-	unit     *unitStats // &own
-	prog     program
-	frames   [2]frame // prog's first frames
-	readyAt  int64    // when it last became ready, for lag and wait
+	prog     program // its frames are frames, below
+	readyAt  int64   // when it last became ready, for lag and wait
 	parkedAt int64
-	mem      int64
-	idx      int32
-	uidx     int32
+	uidx     int32 // its result row, e.units[uidx] == &own
 	state    mState
 	parkWhy  BlockWhy
 	parked   bool // parkedAt/parkWhy describe a stretch not yet charged
 	started  bool
-	own      unitStats
+	frames   [2]frame  // prog's first frames
+	own      unitStats // its result row
+	lp       *loop
+	spec     *Member
+	mem      int64
+	idx      int32 // its index in lp.members
 }
 
-// timerEntry is a parked unit's wake-up time in its loop.
+// timerEntry is a parked unit's wake-up time in its loop. It names the
+// unit by its index in the loop's members rather than by a pointer: the
+// timers' arrays then hold no pointers (the garbage collector skips them
+// and writing them needs no write barrier), and an entry is 32 bytes.
 type timerEntry struct {
 	due  int64
 	seq  uint64
-	m    *member
-	kind wakeKind
 	pass uint64 // eventlet: the hub pass that created it
+	m    int32  // the unit: an index into loop.members
+	kind wakeKind
 }
 
 // timerHeap is a loop's timers in (due, seq) order. Like the event
@@ -119,12 +130,13 @@ func (q *timerHeap) pop() timerEntry {
 	return heap4Pop(&q.h, timerBefore)
 }
 
-// readyEntry is one callback in a loop's ready queue: a unit to resume,
-// or (asyncio) a future's done-callback that schedules the unit next.
+// readyEntry is one callback in a loop's ready queue: a unit to resume
+// (an index into loop.members, for the reasons timerEntry gives), or
+// (asyncio) a future's done-callback that schedules the unit next.
 type readyEntry struct {
-	m      *member
-	wakeup bool
 	at     int64
+	m      int32
+	wakeup bool
 }
 
 // fifo is a user-level scheduler's ready queue.
@@ -179,7 +191,7 @@ type unitScheduler interface {
 type loop struct {
 	sched    unitScheduler // the runtime: an asyncio loop, a gevent hub, ...
 	t        *thread
-	members  []*member
+	members  []member // never grown after newLoop: &members[i] is stable
 	cur      *member
 	ready    fifo
 	timers   timerHeap
@@ -238,16 +250,21 @@ func (e *engine) newLoop(t *thread, ts *Thread, p *proc) {
 	// locks do once threading is patched
 	l.coopLk = l.coop || ts.Kind == ThreadAsyncio
 	l.coopSem = l.hub || ts.Kind == ThreadAsyncio
+	l.members = make([]member, len(ts.Members))
 	for i, ms := range ts.Members {
-		m := &member{idx: int32(i), lp: l, spec: ms}
+		m := &l.members[i]
+		m.idx, m.lp, m.spec = int32(i), l, ms
 		m.prog = programIn(ms.Steps, &m.frames)
 		m.own = unitStats{name: ms.Name, kind: l.unitKind, proc: int32(p.idx), start: -1, finish: -1}
-		m.unit = &m.own
 		m.uidx = int32(len(e.units))
-		e.units = append(e.units, m.unit)
-		l.members = append(l.members, m)
+		e.units = append(e.units, &m.own)
 		e.unfinished++
 	}
+	// a loop's ready queue and timers hold at most one entry for each
+	// unit (two in the ready queue while asyncio turns done-callbacks
+	// into tasks): sized once, they are not grown copy by copy
+	l.ready.q = make([]readyEntry, 0, 2*len(l.members))
+	l.timers.fifo = make([]timerEntry, 0, len(l.members))
 	l.left = len(l.members)
 }
 
@@ -257,7 +274,8 @@ func (e *engine) newLoop(t *thread, ts *Thread, p *proc) {
 func (e *engine) startLoop(l *loop) bool {
 	l.started = true
 	base := l.t.proc.startAt
-	for _, m := range l.members {
+	for i := range l.members {
+		m := &l.members[i]
 		due := base + m.spec.Arrival
 		if due <= e.now {
 			if !e.spawn(l, m, due) {
@@ -265,7 +283,7 @@ func (e *engine) startLoop(l *loop) bool {
 			}
 			continue
 		}
-		l.timers.push(timerEntry{due: due, m: m, kind: wakeSpawn})
+		l.timers.push(timerEntry{due: due, m: m.idx, kind: wakeSpawn})
 	}
 	return true
 }
@@ -276,15 +294,28 @@ func (e *engine) startLoop(l *loop) bool {
 // unit is ready from then, so its turnaround, wait and lag count from its
 // `at`, as a thread's do.
 func (e *engine) spawn(l *loop, m *member, at int64) bool {
-	p := l.t.proc
-	who := p.name + "/" + m.unit.name
-	n := l.memPer
+	if !e.allocUnit(l, m) {
+		return false
+	}
+	m.own.arrival = at
+	l.sched.spawned(e, m)
+	return true
+}
+
+// allocUnit charges the resident cost of unit m to its process. Only a
+// failure names the unit (the test is alloc's): building "proc/unit" for
+// every unit created was a string allocation each, a fifth of a 100,000
+// unit run's garbage.
+func (e *engine) allocUnit(l *loop, m *member) bool {
+	p, n := l.t.proc, l.memPer
+	who := ""
+	if n > 0 && e.m.MemTotal > 0 && n > e.m.MemTotal-e.memNow {
+		who = p.name + "/" + m.own.name
+	}
 	if !e.alloc(p, who, n) {
 		return false
 	}
 	m.mem = n
-	m.unit.arrival = at
-	l.sched.spawned(e, m)
 	return true
 }
 
@@ -294,12 +325,10 @@ func (e *engine) spawnWatcher(l *loop, m *member, at int64) bool {
 	if m.mem > 0 {
 		return true
 	}
-	n := l.memPer
-	if !e.alloc(l.t.proc, l.t.proc.name+"/"+m.unit.name, n) {
+	if !e.allocUnit(l, m) {
 		return false
 	}
-	m.mem = n
-	m.unit.arrival = at
+	m.own.arrival = at
 	return true
 }
 
@@ -308,13 +337,13 @@ func (e *engine) spawnWatcher(l *loop, m *member, at int64) bool {
 func (e *engine) makeUnitReady(l *loop, m *member, wakeup bool, at int64) {
 	m.state = mReady
 	m.readyAt = at
-	l.ready.push(readyEntry{m: m, wakeup: wakeup, at: at})
+	l.ready.push(readyEntry{m: m.idx, wakeup: wakeup, at: at})
 }
 
 // park suspends the current unit until due (kind says which watcher).
 func (e *engine) park(l *loop, m *member, due int64, kind wakeKind, why BlockWhy) {
 	e.parkOn(m, why)
-	l.timers.push(timerEntry{due: due, m: m, kind: kind, pass: l.sched.timerPass()})
+	l.timers.push(timerEntry{due: due, m: m.idx, kind: kind, pass: l.sched.timerPass()})
 }
 
 // parkOn marks m parked from now, waiting for why.
@@ -342,7 +371,7 @@ func (e *engine) resume(l *loop, m *member) {
 	t := l.t
 	l.cur = m
 	m.state = mRunning
-	u := m.unit
+	u := &m.own
 	if m.parked {
 		// the parked stretch ends when m became ready
 		m.parked = false
@@ -418,7 +447,7 @@ func (e *engine) suspend(l *loop) {
 		}
 	}
 	if held := e.now - l.cbStart; l.slowLimit > 0 && held > l.slowLimit {
-		e.warn(l.longPos, t.proc, m.unit, replaceD(l.slowMsg, FormatDuration(held)))
+		e.warn(l.longPos, t.proc, &m.own, replaceD(l.slowMsg, FormatDuration(held)))
 	}
 }
 
@@ -468,7 +497,7 @@ type warnKey struct {
 func (e *engine) finishUnit(l *loop, m *member) {
 	e.suspend(l)
 	m.state = mDone
-	u := m.unit
+	u := &m.own
 	u.finish = e.now
 	u.done = true
 	e.unfinished--
