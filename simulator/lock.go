@@ -129,7 +129,7 @@ func (e *engine) unlock(p *proc, i int) {
 	default: // a cooperative wait: asyncio, or a gevent/eventlet primitive
 		l.holder = &w.m.own
 		w.m.prog.enterLock(w.s)
-		lp := w.m.lp
+		lp := e.loopOf(w.m)
 		lp.sched.woken(e, w.m)
 		e.wakeLoop(lp)
 	}

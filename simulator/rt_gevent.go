@@ -8,8 +8,7 @@ type geventHub struct {
 	watch  []timerEntry // watchers due this iteration, run last first
 	passT  int64        // when this callback pass began
 	inPass bool         // the watcher phase of an iteration is under way
-	bufA   []timerEntry
-	bufB   []timerEntry
+	tms    []timerEntry // scratch: the timer watchers due this iteration
 }
 
 func newGeventHub(e *engine, l *loop) unitScheduler {
@@ -69,11 +68,14 @@ func (h *geventHub) next(e *engine) (*member, bool) {
 		} else if e.pollRelease(l.loop) {
 			return nil, false
 		}
-		ios, tms := l.bufA[:0], l.bufB[:0]
+		// the watch list is empty here (the last iteration ran it all):
+		// the io watchers go straight into it, the timers after them,
+		// reversed
+		tms := l.tms[:0]
 		for l.timers.len() > 0 && l.timers.peek().due <= e.now {
 			te := l.timers.pop()
 			if te.kind == wakeIO {
-				ios = append(ios, te)
+				l.watch = append(l.watch, te)
 			} else {
 				if te.kind == wakeSpawn && !e.spawnWatcher(l.loop, &l.members[te.m], te.due) {
 					return nil, false
@@ -81,11 +83,10 @@ func (h *geventHub) next(e *engine) (*member, bool) {
 				tms = append(tms, te)
 			}
 		}
-		l.watch = append(l.watch, ios...)
 		for i := len(tms) - 1; i >= 0; i-- {
 			l.watch = append(l.watch, tms[i])
 		}
-		l.bufA, l.bufB = ios[:0], tms[:0]
+		l.tms = tms[:0]
 		l.inPass = true
 		if len(l.watch) == 0 && l.ready.len() == 0 && l.left == 0 && l.timers.len() == 0 {
 			return e.loopDone(l.loop)

@@ -48,7 +48,7 @@ func (p *greenletParent) next(e *engine) (*member, bool) {
 		l.rawInit = true
 		for i := range l.members {
 			m := &l.members[i]
-			l.rawDue = append(l.rawDue, rawArrival{due: l.t.proc.startAt + m.spec.Arrival, idx: m.idx})
+			l.rawDue = append(l.rawDue, rawArrival{due: l.t.proc.startAt + l.arrivalOf(m), idx: m.idx})
 			if m.started {
 				l.pushCandidate(m.idx)
 			}
@@ -126,7 +126,7 @@ func (e *engine) spawnRaw(l *loop, m *member) bool {
 	if !e.allocUnit(l, m) {
 		return false
 	}
-	m.own.arrival = min(e.now, l.t.proc.startAt+m.spec.Arrival)
+	m.own.arrival = min(e.now, l.t.proc.startAt+l.arrivalOf(m))
 	m.readyAt = m.own.arrival
 	e.parkOn(m, BlockParked)
 	return true

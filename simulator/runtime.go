@@ -31,11 +31,11 @@ const (
 // contiguous slice (loop.members), in file order: with a uniform workload
 // the units run round-robin, so a round walks memory in order and the
 // hardware prefetcher has the next member in cache before it runs. The
-// fields are laid out by use (256 bytes, four cache lines): the first line
-// holds what every step touches (the program's stack, the ready and
-// parked stretches, the state), the second the program's running frame,
-// the third the counters every switch adds to; the names, the spec and
-// the loop, read at creation and at the end, come last.
+// fields are laid out by use (240 bytes): first what every step touches
+// (the program's stack, the ready and parked stretches, the state), then
+// the program's frames, then the result row with the counters every
+// switch adds to at its head; the name and the rest, read at creation and
+// at the end, come last.
 type member struct {
 	prog     program // its frames are frames, below
 	readyAt  int64   // when it last became ready, for lag and wait
@@ -47,11 +47,18 @@ type member struct {
 	started  bool
 	frames   [2]frame  // prog's first frames
 	own      unitStats // its result row
-	lp       *loop
-	spec     *Member
 	mem      int64
-	idx      int32 // its index in lp.members
+	idx      int32 // its index in its loop's members
+	th       int32 // its loop's thread: e.threads[th].rt.lp
 }
+
+// loopOf is the loop of unit m. (A member keeps no pointer to it, nor to
+// its spec: every pointer in the members' array is one more for the
+// garbage collector to follow and one more write barrier while it runs.)
+func (e *engine) loopOf(m *member) *loop { return e.threads[m.th].rt.lp }
+
+// arrivalOf is unit m's `at`, counted from its process's start.
+func (l *loop) arrivalOf(m *member) int64 { return l.t.spec.Members[m.idx].Arrival }
 
 // timerEntry is a parked unit's wake-up time in its loop. It names the
 // unit by its index in the loop's members rather than by a pointer: the
@@ -96,11 +103,9 @@ func (q *timerHeap) push(t timerEntry) {
 		return
 	}
 	if q.head == len(q.fifo) {
-		clear(q.fifo)
 		q.fifo, q.head = q.fifo[:0], 0
 	} else if q.head >= 1024 && 2*q.head >= len(q.fifo) {
 		n := copy(q.fifo, q.fifo[q.head:])
-		clear(q.fifo[n:])
 		q.fifo, q.head = q.fifo[:n], 0
 	}
 	q.fifo = append(q.fifo, t)
@@ -122,8 +127,7 @@ func (q *timerHeap) peek() *timerEntry {
 
 func (q *timerHeap) pop() timerEntry {
 	if q.fifoFirst() {
-		t := q.fifo[q.head]
-		q.fifo[q.head] = timerEntry{}
+		t := q.fifo[q.head] // no pointers in it: the spent slot need not be cleared
 		q.head++
 		return t
 	}
@@ -253,7 +257,7 @@ func (e *engine) newLoop(t *thread, ts *Thread, p *proc) {
 	l.members = make([]member, len(ts.Members))
 	for i, ms := range ts.Members {
 		m := &l.members[i]
-		m.idx, m.lp, m.spec = int32(i), l, ms
+		m.idx, m.th = int32(i), t.idx
 		m.prog = programIn(ms.Steps, &m.frames)
 		m.own = unitStats{name: ms.Name, kind: l.unitKind, proc: int32(p.idx), start: -1, finish: -1}
 		m.uidx = int32(len(e.units))
@@ -276,7 +280,7 @@ func (e *engine) startLoop(l *loop) bool {
 	base := l.t.proc.startAt
 	for i := range l.members {
 		m := &l.members[i]
-		due := base + m.spec.Arrival
+		due := base + l.arrivalOf(m)
 		if due <= e.now {
 			if !e.spawn(l, m, due) {
 				return false
@@ -427,9 +431,9 @@ func (e *engine) suspend(l *loop) {
 	if l.ready.len() > 0 {
 		earliest = l.ready.front().at
 	}
-	if l.timers.len() > 0 && l.timers.peek().kind != wakeSpawn {
-		if d := l.timers.peek().due; earliest < 0 || d < earliest {
-			earliest = d
+	if l.timers.len() > 0 {
+		if te := l.timers.peek(); te.kind != wakeSpawn && (earliest < 0 || te.due < earliest) {
+			earliest = te.due
 		}
 	}
 	if l.allWait && l.left > 1 {
