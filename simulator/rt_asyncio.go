@@ -68,8 +68,11 @@ func (a *asyncioLoop) next(e *engine) (*member, bool) {
 			}
 		}
 		l.polled = false
-		for l.timers.len() > 0 && l.timers.peek().due <= e.now {
-			te := l.timers.pop()
+		for {
+			te, ok := l.timers.popDue(e.now)
+			if !ok {
+				break
+			}
 			if te.kind == wakeSpawn {
 				if !e.spawn(l.loop, &l.members[te.m], te.due) {
 					return nil, false

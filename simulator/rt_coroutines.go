@@ -27,8 +27,12 @@ func (tr *trampoline) timerPass() uint64 { return 0 }
 func (tr *trampoline) next(e *engine) (*member, bool) {
 	l := tr
 	// generators created later (`at`) join the round when their time comes
-	for l.timers.len() > 0 && l.timers.peek().due <= e.now {
-		if te := l.timers.pop(); !e.spawn(l.loop, &l.members[te.m], te.due) {
+	for {
+		te, ok := l.timers.popDue(e.now)
+		if !ok {
+			break
+		}
+		if !e.spawn(l.loop, &l.members[te.m], te.due) {
 			return nil, false
 		}
 	}

@@ -65,8 +65,11 @@ func (h *eventletHub) next(e *engine) (*member, bool) {
 		l.watch, l.wHead = l.watch[:0], 0
 		l.pass++
 		keep, tms, ios := l.bufC[:0], l.bufA[:0], l.bufB[:0]
-		for l.timers.len() > 0 && l.timers.peek().due <= e.now {
-			te := l.timers.pop()
+		for {
+			te, ok := l.timers.popDue(e.now)
+			if !ok {
+				break
+			}
 			switch {
 			case te.pass >= l.pass-1 && te.pass == l.pass-1 && te.due == e.now && l.inPass:
 				keep = append(keep, te)

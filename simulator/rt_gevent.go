@@ -72,8 +72,11 @@ func (h *geventHub) next(e *engine) (*member, bool) {
 		// the io watchers go straight into it, the timers after them,
 		// reversed
 		tms := l.tms[:0]
-		for l.timers.len() > 0 && l.timers.peek().due <= e.now {
-			te := l.timers.pop()
+		for {
+			te, ok := l.timers.popDue(e.now)
+			if !ok {
+				break
+			}
 			if te.kind == wakeIO {
 				l.watch = append(l.watch, te)
 			} else {

@@ -125,13 +125,21 @@ func (q *timerHeap) peek() *timerEntry {
 	return &q.h[0]
 }
 
-func (q *timerHeap) pop() timerEntry {
-	if q.fifoFirst() {
-		t := q.fifo[q.head] // no pointers in it: the spent slot need not be cleared
+// popDue pops the next timer if it is due by now: one comparison of the
+// two lanes' heads where peek then pop made two.
+func (q *timerHeap) popDue(now int64) (timerEntry, bool) {
+	if q.head < len(q.fifo) && (len(q.h) == 0 || timerBefore(&q.fifo[q.head], &q.h[0])) {
+		if q.fifo[q.head].due > now {
+			return timerEntry{}, false
+		}
+		t := q.fifo[q.head]
 		q.head++
-		return t
+		return t, true
 	}
-	return heap4Pop(&q.h, timerBefore)
+	if len(q.h) == 0 || q.h[0].due > now {
+		return timerEntry{}, false
+	}
+	return heap4Pop(&q.h, timerBefore), true
 }
 
 // readyEntry is one callback in a loop's ready queue: a unit to resume
@@ -257,9 +265,13 @@ func (e *engine) newLoop(t *thread, ts *Thread, p *proc) {
 	l.members = make([]member, len(ts.Members))
 	for i, ms := range ts.Members {
 		m := &l.members[i]
+		// field by field: the array is fresh (zero), and a whole-struct
+		// copy of a type with pointers is a bulk write barrier when the
+		// collector runs, which this allocation itself often starts
 		m.idx, m.th = int32(i), t.idx
 		m.prog = programIn(ms.Steps, &m.frames)
-		m.own = unitStats{name: ms.Name, kind: l.unitKind, proc: int32(p.idx), start: -1, finish: -1}
+		m.own.name, m.own.kind, m.own.proc = ms.Name, l.unitKind, int32(p.idx)
+		m.own.start, m.own.finish = -1, -1
 		m.uidx = int32(len(e.units))
 		e.units = append(e.units, &m.own)
 		e.unfinished++
