@@ -69,7 +69,7 @@ func (p *greenletParent) next(e *engine) (*member, bool) {
 			heapPop(&l.rawElig, int32Less)
 			continue
 		}
-		if !m.started && m.mem == 0 && !e.spawnRaw(l.loop, m) {
+		if !m.started && !m.hasMem && !e.spawnRaw(l.loop, m) {
 			return nil, false
 		}
 		// a raw greenlet is never "ready": it runs when switched to; but
@@ -120,7 +120,7 @@ func (p *greenletParent) pushCandidate(i int32) {
 // spawnRaw creates a raw greenlet on first use: it arrived at its `at`,
 // or now when a switch creates it before that.
 func (e *engine) spawnRaw(l *loop, m *member) bool {
-	if m.mem > 0 || m.started {
+	if m.hasMem || m.started {
 		return true
 	}
 	if !e.allocUnit(l, m) {

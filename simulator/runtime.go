@@ -41,15 +41,15 @@ type member struct {
 	readyAt  int64   // when it last became ready, for lag and wait
 	parkedAt int64
 	uidx     int32 // its result row, e.units[uidx] == &own
+	idx      int32 // its index in its loop's members
 	state    mState
 	parkWhy  BlockWhy
 	parked   bool // parkedAt/parkWhy describe a stretch not yet charged
 	started  bool
+	hasMem   bool      // it holds its loop's memPer bytes
 	frames   [2]frame  // prog's first frames
 	own      unitStats // its result row
-	mem      int64
-	idx      int32 // its index in its loop's members
-	th       int32 // its loop's thread: e.threads[th].rt.lp
+	th       int32     // its loop's thread: e.threads[th].rt.lp
 }
 
 // loopOf is the loop of unit m. (A member keeps no pointer to it, nor to
@@ -331,14 +331,14 @@ func (e *engine) allocUnit(l *loop, m *member) bool {
 	if !e.alloc(p, who, n) {
 		return false
 	}
-	m.mem = n
+	m.hasMem = n > 0
 	return true
 }
 
 // spawnWatcher creates a unit whose spawn timer, due at its arrival at,
 // fired.
 func (e *engine) spawnWatcher(l *loop, m *member, at int64) bool {
-	if m.mem > 0 {
+	if m.hasMem {
 		return true
 	}
 	if !e.allocUnit(l, m) {
@@ -520,7 +520,9 @@ func (e *engine) finishUnit(l *loop, m *member) {
 	if e.now > e.lastFinish {
 		e.lastFinish = e.now
 	}
-	e.release(l.t.proc, m.mem)
-	m.mem = 0
+	if m.hasMem {
+		e.release(l.t.proc, l.memPer)
+		m.hasMem = false
+	}
 	l.left--
 }
