@@ -160,7 +160,7 @@ func (e *engine) deadlock() *Deadlock {
 // unitOr is m's unit, or t's when m is nil.
 func (m *member) unitOr(t *thread) *unitStats {
 	if m != nil {
-		return m.unit
+		return &m.own
 	}
 	return t.rt.unit
 }

@@ -64,7 +64,7 @@ func (e *engine) tryLock(t *thread, s *Step) bool {
 	var m *member
 	if t.rt.lp != nil {
 		m = t.rt.lp.cur
-		prog, who = &m.prog, m.unit
+		prog, who = &m.prog, &m.own
 	}
 	if l.take(who) {
 		prog.enterLock(s)
@@ -87,7 +87,7 @@ func (e *engine) tryLock(t *thread, s *Step) bool {
 // or parks m on it (a cooperative wait: the loop runs other units).
 func (e *engine) parkOnLock(lp *loop, m *member, s *Step) {
 	l := lp.t.proc.locks[s.Lock]
-	if l.take(m.unit) {
+	if l.take(&m.own) {
 		m.prog.enterLock(s)
 		return
 	}
@@ -119,7 +119,7 @@ func (e *engine) unlock(p *proc, i int) {
 	l.count++
 	switch {
 	case w.t != nil && w.m != nil: // a loop thread blocked on behalf of a unit
-		l.holder = w.m.unit
+		l.holder = &w.m.own
 		w.m.prog.enterLock(w.s)
 		e.wake(w.t)
 	case w.t != nil:
@@ -127,9 +127,9 @@ func (e *engine) unlock(p *proc, i int) {
 		w.t.rt.prog.enterLock(w.s)
 		e.wake(w.t)
 	default: // a cooperative wait: asyncio, or a gevent/eventlet primitive
-		l.holder = w.m.unit
+		l.holder = &w.m.own
 		w.m.prog.enterLock(w.s)
-		lp := w.m.lp
+		lp := e.loopOf(w.m)
 		lp.sched.woken(e, w.m)
 		e.wakeLoop(lp)
 	}

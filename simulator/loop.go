@@ -118,7 +118,7 @@ func (e *engine) unitStep(l *loop, m *member, s *Step) bool {
 		if int(s.Target) >= len(l.members) {
 			return true
 		}
-		to := l.members[s.Target]
+		to := &l.members[s.Target]
 		if to == m {
 			return true
 		}
@@ -126,7 +126,7 @@ func (e *engine) unitStep(l *loop, m *member, s *Step) bool {
 		e.suspend(l)
 		if to.state == mDone {
 			// greenlet: switching to a dead greenlet goes to its parent
-			e.warn(s.Pos, t.proc, m.unit, "switch to \""+to.unit.name+"\", which has finished: control goes to the parent")
+			e.warn(s.Pos, t.proc, &m.own, "switch to \""+to.own.name+"\", which has finished: control goes to the parent")
 			return true
 		}
 		if !to.started {
@@ -136,7 +136,7 @@ func (e *engine) unitStep(l *loop, m *member, s *Step) bool {
 		}
 		to.readyAt = e.now
 		if !to.started {
-			to.readyAt = to.unit.arrival // it waited from its arrival
+			to.readyAt = to.own.arrival // it waited from its arrival
 		}
 		l.pendingM = to
 		if l.switchC > 0 {
@@ -159,11 +159,11 @@ func (e *engine) warnBlocking(l *loop, m *member, s *Step) {
 	}
 	switch {
 	case l.hub && s.Blocking && l.coop:
-		e.warn(s.Pos, t.proc, m.unit, call+" is a call the patch does not reach: it blocks the hub and every "+m.unit.kind.String()+" of its thread")
+		e.warn(s.Pos, t.proc, &m.own, call+" is a call the patch does not reach: it blocks the hub and every "+m.own.kind.String()+" of its thread")
 	case l.hub:
-		e.warn(s.Pos, t.proc, m.unit, "unpatched "+call+" blocks the hub and every "+m.unit.kind.String()+" of its thread")
+		e.warn(s.Pos, t.proc, &m.own, "unpatched "+call+" blocks the hub and every "+m.own.kind.String()+" of its thread")
 	case l.unitKind == kindCoroutine:
-		e.warn(s.Pos, t.proc, m.unit, call+" in a coroutine blocks its event loop and every task on it (an asyncio call is `await "+s.Op.String()+"`)")
+		e.warn(s.Pos, t.proc, &m.own, call+" in a coroutine blocks its event loop and every task on it (an asyncio call is `await "+s.Op.String()+"`)")
 	}
 }
 

@@ -174,7 +174,7 @@ func (e *engine) jobDone(t *thread) bool {
 // call_soon_threadsafe (a done-callback, then the task next iteration),
 // gevent through an async watcher, eventlet through tpool's socket.
 func (e *engine) offloadDone(m *member) {
-	l := m.lp
+	l := e.loopOf(m)
 	l.sched.offloaded(e, m)
 	e.wakeLoop(l)
 }

@@ -18,7 +18,7 @@ func newAsyncioLoop(e *engine, l *loop) unitScheduler {
 // A task is scheduled with call_soon: created, woken by a lock hand-off,
 // or after asyncio.sleep(0), it goes to the tail of the ready queue.
 func (a *asyncioLoop) spawned(e *engine, m *member) {
-	e.makeUnitReady(a.loop, m, false, m.unit.arrival)
+	e.makeUnitReady(a.loop, m, false, m.own.arrival)
 }
 func (a *asyncioLoop) yielded(e *engine, m *member) { e.makeUnitReady(a.loop, m, false, e.now) }
 func (a *asyncioLoop) woken(e *engine, m *member)   { e.makeUnitReady(a.loop, m, false, e.now) }
@@ -27,7 +27,7 @@ func (a *asyncioLoop) woken(e *engine, m *member)   { e.makeUnitReady(a.loop, m,
 // call_soon_threadsafe: its done-callback runs, and schedules the task
 // for the next iteration.
 func (a *asyncioLoop) offloaded(e *engine, m *member) {
-	a.ready.push(readyEntry{m: m, wakeup: true, at: e.now})
+	a.ready.push(readyEntry{m: m.idx, wakeup: true, at: e.now})
 	m.state = mReady
 	m.readyAt = e.now
 }
@@ -46,10 +46,16 @@ func (a *asyncioLoop) next(e *engine) (*member, bool) {
 			r := l.ready.pop()
 			l.batch--
 			if r.wakeup {
-				e.makeUnitReady(l.loop, r.m, false, r.at)
+				// the done-callback schedules the task: its entry carries
+				// when it became ready, which the task takes when it is
+				// popped (not now: a round of 100,000 tasks would touch
+				// each one's memory once more, far from when it runs)
+				l.ready.push(readyEntry{m: r.m, at: r.at})
 				continue
 			}
-			return r.m, true
+			m := &l.members[r.m]
+			m.readyAt = r.at
+			return m, true
 		}
 		if !l.polled {
 			l.polled = true
@@ -62,10 +68,13 @@ func (a *asyncioLoop) next(e *engine) (*member, bool) {
 			}
 		}
 		l.polled = false
-		for l.timers.len() > 0 && l.timers.peek().due <= e.now {
-			te := l.timers.pop()
+		for {
+			te, ok := l.timers.popDue(e.now)
+			if !ok {
+				break
+			}
 			if te.kind == wakeSpawn {
-				if !e.spawn(l.loop, te.m, te.due) {
+				if !e.spawn(l.loop, &l.members[te.m], te.due) {
 					return nil, false
 				}
 				continue

@@ -12,12 +12,12 @@ func newTrampoline(e *engine, l *loop) unitScheduler {
 
 // A generator created, woken or yielding goes to the back of the round.
 func (tr *trampoline) spawned(e *engine, m *member) {
-	e.makeUnitReady(tr.loop, m, false, m.unit.arrival)
+	e.makeUnitReady(tr.loop, m, false, m.own.arrival)
 }
 func (tr *trampoline) yielded(e *engine, m *member) { e.makeUnitReady(tr.loop, m, false, e.now) }
 func (tr *trampoline) woken(e *engine, m *member)   { e.makeUnitReady(tr.loop, m, false, e.now) }
 func (tr *trampoline) offloaded(e *engine, m *member) {
-	tr.timers.push(timerEntry{due: e.now, m: m, kind: wakeIO})
+	tr.timers.push(timerEntry{due: e.now, m: m.idx, kind: wakeIO})
 }
 func (tr *trampoline) resumed(*member)   {}
 func (tr *trampoline) timerPass() uint64 { return 0 }
@@ -27,13 +27,17 @@ func (tr *trampoline) timerPass() uint64 { return 0 }
 func (tr *trampoline) next(e *engine) (*member, bool) {
 	l := tr
 	// generators created later (`at`) join the round when their time comes
-	for l.timers.len() > 0 && l.timers.peek().due <= e.now {
-		if te := l.timers.pop(); !e.spawn(l.loop, te.m, te.due) {
+	for {
+		te, ok := l.timers.popDue(e.now)
+		if !ok {
+			break
+		}
+		if !e.spawn(l.loop, &l.members[te.m], te.due) {
 			return nil, false
 		}
 	}
 	if l.ready.len() > 0 {
-		return l.ready.pop().m, true
+		return &l.members[l.ready.pop().m], true
 	}
 	if l.timers.len() > 0 {
 		// nothing to run yet: the driver sleeps until the next one exists

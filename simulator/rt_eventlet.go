@@ -23,7 +23,7 @@ func newEventletHub(e *engine, l *loop) unitScheduler {
 // timer pass.
 func (h *eventletHub) spawned(e *engine, m *member) {
 	m.state = mParked
-	h.timers.push(timerEntry{due: e.now, m: m, kind: wakeSpawn, pass: h.pass})
+	h.timers.push(timerEntry{due: e.now, m: m.idx, kind: wakeSpawn, pass: h.pass})
 }
 
 // sleep(0) is a zero-delay timer too: it runs at the next pass, after a
@@ -32,12 +32,12 @@ func (h *eventletHub) yielded(e *engine, m *member) { e.park(h.loop, m, e.now, w
 
 // woken: a lock handed over schedules the waiter with a zero-delay timer.
 func (h *eventletHub) woken(e *engine, m *member) {
-	h.timers.push(timerEntry{due: e.now, m: m, kind: wakeTimer, pass: h.pass})
+	h.timers.push(timerEntry{due: e.now, m: m.idx, kind: wakeTimer, pass: h.pass})
 }
 
 // offloaded: tpool's result comes back through its socket, an io watcher.
 func (h *eventletHub) offloaded(e *engine, m *member) {
-	h.timers.push(timerEntry{due: e.now, m: m, kind: wakeIO, pass: h.pass})
+	h.timers.push(timerEntry{due: e.now, m: m.idx, kind: wakeIO, pass: h.pass})
 }
 
 func (h *eventletHub) resumed(*member)   {}
@@ -53,26 +53,30 @@ func (h *eventletHub) next(e *engine) (*member, bool) {
 		if l.wHead < len(l.watch) {
 			w := l.watch[l.wHead]
 			l.wHead++
-			w.m.readyAt = w.due
+			m := &l.members[w.m]
+			m.readyAt = w.due
 			if w.kind == wakeSpawn {
 				// spawned when its loop started, after its `at`: ready
 				// since it arrived
-				w.m.readyAt = min(w.due, w.m.unit.arrival)
+				m.readyAt = min(w.due, m.own.arrival)
 			}
-			return w.m, true
+			return m, true
 		}
 		l.watch, l.wHead = l.watch[:0], 0
 		l.pass++
 		keep, tms, ios := l.bufC[:0], l.bufA[:0], l.bufB[:0]
-		for l.timers.len() > 0 && l.timers.peek().due <= e.now {
-			te := l.timers.pop()
+		for {
+			te, ok := l.timers.popDue(e.now)
+			if !ok {
+				break
+			}
 			switch {
 			case te.pass >= l.pass-1 && te.pass == l.pass-1 && te.due == e.now && l.inPass:
 				keep = append(keep, te)
 			case te.kind == wakeIO:
 				ios = append(ios, te)
 			default:
-				if te.kind == wakeSpawn && !e.spawnWatcher(l.loop, te.m, te.due) {
+				if te.kind == wakeSpawn && !e.spawnWatcher(l.loop, &l.members[te.m], te.due) {
 					return nil, false
 				}
 				tms = append(tms, te)

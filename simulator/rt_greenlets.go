@@ -24,7 +24,7 @@ func (p *greenletParent) spawned(e *engine, m *member) { e.parkOn(m, BlockParked
 func (p *greenletParent) yielded(e *engine, m *member) { e.makeUnitReady(p.loop, m, false, e.now) }
 func (p *greenletParent) woken(e *engine, m *member)   { e.makeUnitReady(p.loop, m, false, e.now) }
 func (p *greenletParent) offloaded(e *engine, m *member) {
-	p.timers.push(timerEntry{due: e.now, m: m, kind: wakeIO})
+	p.timers.push(timerEntry{due: e.now, m: m.idx, kind: wakeIO})
 }
 
 // resumed: a greenlet started by a switch is one the parent may switch to.
@@ -46,8 +46,9 @@ func (p *greenletParent) next(e *engine) (*member, bool) {
 	l := p
 	if !l.rawInit {
 		l.rawInit = true
-		for _, m := range l.members {
-			l.rawDue = append(l.rawDue, rawArrival{due: l.t.proc.startAt + m.spec.Arrival, idx: m.idx})
+		for i := range l.members {
+			m := &l.members[i]
+			l.rawDue = append(l.rawDue, rawArrival{due: l.t.proc.startAt + l.arrivalOf(m), idx: m.idx})
 			if m.started {
 				l.pushCandidate(m.idx)
 			}
@@ -63,12 +64,12 @@ func (p *greenletParent) next(e *engine) (*member, bool) {
 	}
 	for len(l.rawElig) > 0 {
 		e.scans++
-		m := l.members[l.rawElig[0]]
+		m := &l.members[l.rawElig[0]]
 		if m.state == mDone {
 			heapPop(&l.rawElig, int32Less)
 			continue
 		}
-		if !m.started && m.mem == 0 && !e.spawnRaw(l.loop, m) {
+		if !m.started && !m.hasMem && !e.spawnRaw(l.loop, m) {
 			return nil, false
 		}
 		// a raw greenlet is never "ready": it runs when switched to; but
@@ -76,7 +77,7 @@ func (p *greenletParent) next(e *engine) (*member, bool) {
 		// arrived
 		m.readyAt = e.now
 		if !m.started {
-			m.readyAt = m.unit.arrival
+			m.readyAt = m.own.arrival
 		}
 		return m, true
 	}
@@ -84,7 +85,7 @@ func (p *greenletParent) next(e *engine) (*member, bool) {
 	// not make the parent wait
 	for len(l.rawDue) > 0 {
 		e.scans++
-		if m := l.members[l.rawDue[0].idx]; m.state == mDone || m.started {
+		if m := &l.members[l.rawDue[0].idx]; m.state == mDone || m.started {
 			heapPop(&l.rawDue, rawArrivalLess)
 			continue
 		}
@@ -119,16 +120,14 @@ func (p *greenletParent) pushCandidate(i int32) {
 // spawnRaw creates a raw greenlet on first use: it arrived at its `at`,
 // or now when a switch creates it before that.
 func (e *engine) spawnRaw(l *loop, m *member) bool {
-	if m.mem > 0 || m.started {
+	if m.hasMem || m.started {
 		return true
 	}
-	n := l.memPer
-	if !e.alloc(l.t.proc, l.t.proc.name+"/"+m.unit.name, n) {
+	if !e.allocUnit(l, m) {
 		return false
 	}
-	m.mem = n
-	m.unit.arrival = min(e.now, l.t.proc.startAt+m.spec.Arrival)
-	m.readyAt = m.unit.arrival
+	m.own.arrival = min(e.now, l.t.proc.startAt+l.arrivalOf(m))
+	m.readyAt = m.own.arrival
 	e.parkOn(m, BlockParked)
 	return true
 }

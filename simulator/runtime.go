@@ -27,31 +27,49 @@ const (
 	wakeSpawn
 )
 
+// member is one cooperative unit of a loop. A loop's members are one
+// contiguous slice (loop.members), in file order: with a uniform workload
+// the units run round-robin, so a round walks memory in order and the
+// hardware prefetcher has the next member in cache before it runs. The
+// fields are laid out by use (240 bytes): first what every step touches
+// (the program's stack, the ready and parked stretches, the state), then
+// the program's frames, then the result row with the counters every
+// switch adds to at its head; the name and the rest, read at creation and
+// at the end, come last.
 type member struct {
-	lp       *loop
-	spec     *Member
-	unit     *unitStats // &own
-	prog     program
-	frames   [2]frame // prog's first frames
-	readyAt  int64    // when it last became ready, for lag and wait
+	prog     program // its frames are frames, below
+	readyAt  int64   // when it last became ready, for lag and wait
 	parkedAt int64
-	mem      int64
-	idx      int32
-	uidx     int32
+	uidx     int32 // its result row, e.units[uidx] == &own
+	idx      int32 // its index in its loop's members
 	state    mState
 	parkWhy  BlockWhy
 	parked   bool // parkedAt/parkWhy describe a stretch not yet charged
 	started  bool
-	own      unitStats
+	hasMem   bool      // it holds its loop's memPer bytes
+	frames   [2]frame  // prog's first frames
+	own      unitStats // its result row
+	th       int32     // its loop's thread: e.threads[th].rt.lp
 }
 
-// timerEntry is a parked unit's wake-up time in its loop.
+// loopOf is the loop of unit m. (A member keeps no pointer to it, nor to
+// its spec: every pointer in the members' array is one more for the
+// garbage collector to follow and one more write barrier while it runs.)
+func (e *engine) loopOf(m *member) *loop { return e.threads[m.th].rt.lp }
+
+// arrivalOf is unit m's `at`, counted from its process's start.
+func (l *loop) arrivalOf(m *member) int64 { return l.t.spec.Members[m.idx].Arrival }
+
+// timerEntry is a parked unit's wake-up time in its loop. It names the
+// unit by its index in the loop's members rather than by a pointer: the
+// timers' arrays then hold no pointers (the garbage collector skips them
+// and writing them needs no write barrier), and an entry is 32 bytes.
 type timerEntry struct {
 	due  int64
 	seq  uint64
-	m    *member
-	kind wakeKind
 	pass uint64 // eventlet: the hub pass that created it
+	m    int32  // the unit: an index into loop.members
+	kind wakeKind
 }
 
 // timerHeap is a loop's timers in (due, seq) order. Like the event
@@ -85,11 +103,9 @@ func (q *timerHeap) push(t timerEntry) {
 		return
 	}
 	if q.head == len(q.fifo) {
-		clear(q.fifo)
 		q.fifo, q.head = q.fifo[:0], 0
 	} else if q.head >= 1024 && 2*q.head >= len(q.fifo) {
 		n := copy(q.fifo, q.fifo[q.head:])
-		clear(q.fifo[n:])
 		q.fifo, q.head = q.fifo[:n], 0
 	}
 	q.fifo = append(q.fifo, t)
@@ -109,22 +125,30 @@ func (q *timerHeap) peek() *timerEntry {
 	return &q.h[0]
 }
 
-func (q *timerHeap) pop() timerEntry {
-	if q.fifoFirst() {
+// popDue pops the next timer if it is due by now: one comparison of the
+// two lanes' heads where peek then pop made two.
+func (q *timerHeap) popDue(now int64) (timerEntry, bool) {
+	if q.head < len(q.fifo) && (len(q.h) == 0 || timerBefore(&q.fifo[q.head], &q.h[0])) {
+		if q.fifo[q.head].due > now {
+			return timerEntry{}, false
+		}
 		t := q.fifo[q.head]
-		q.fifo[q.head] = timerEntry{}
 		q.head++
-		return t
+		return t, true
 	}
-	return heap4Pop(&q.h, timerBefore)
+	if len(q.h) == 0 || q.h[0].due > now {
+		return timerEntry{}, false
+	}
+	return heap4Pop(&q.h, timerBefore), true
 }
 
-// readyEntry is one callback in a loop's ready queue: a unit to resume,
-// or (asyncio) a future's done-callback that schedules the unit next.
+// readyEntry is one callback in a loop's ready queue: a unit to resume
+// (an index into loop.members, for the reasons timerEntry gives), or
+// (asyncio) a future's done-callback that schedules the unit next.
 type readyEntry struct {
-	m      *member
-	wakeup bool
 	at     int64
+	m      int32
+	wakeup bool
 }
 
 // fifo is a user-level scheduler's ready queue.
@@ -179,7 +203,7 @@ type unitScheduler interface {
 type loop struct {
 	sched    unitScheduler // the runtime: an asyncio loop, a gevent hub, ...
 	t        *thread
-	members  []*member
+	members  []member // never grown after newLoop: &members[i] is stable
 	cur      *member
 	ready    fifo
 	timers   timerHeap
@@ -238,16 +262,25 @@ func (e *engine) newLoop(t *thread, ts *Thread, p *proc) {
 	// locks do once threading is patched
 	l.coopLk = l.coop || ts.Kind == ThreadAsyncio
 	l.coopSem = l.hub || ts.Kind == ThreadAsyncio
+	l.members = make([]member, len(ts.Members))
 	for i, ms := range ts.Members {
-		m := &member{idx: int32(i), lp: l, spec: ms}
+		m := &l.members[i]
+		// field by field: the array is fresh (zero), and a whole-struct
+		// copy of a type with pointers is a bulk write barrier when the
+		// collector runs, which this allocation itself often starts
+		m.idx, m.th = int32(i), t.idx
 		m.prog = programIn(ms.Steps, &m.frames)
-		m.own = unitStats{name: ms.Name, kind: l.unitKind, proc: int32(p.idx), start: -1, finish: -1}
-		m.unit = &m.own
+		m.own.name, m.own.kind, m.own.proc = ms.Name, l.unitKind, int32(p.idx)
+		m.own.start, m.own.finish = -1, -1
 		m.uidx = int32(len(e.units))
-		e.units = append(e.units, m.unit)
-		l.members = append(l.members, m)
+		e.units = append(e.units, &m.own)
 		e.unfinished++
 	}
+	// a loop's ready queue and timers hold at most one entry for each
+	// unit (two in the ready queue while asyncio turns done-callbacks
+	// into tasks): sized once, they are not grown copy by copy
+	l.ready.q = make([]readyEntry, 0, 2*len(l.members))
+	l.timers.fifo = make([]timerEntry, 0, len(l.members))
 	l.left = len(l.members)
 }
 
@@ -257,15 +290,16 @@ func (e *engine) newLoop(t *thread, ts *Thread, p *proc) {
 func (e *engine) startLoop(l *loop) bool {
 	l.started = true
 	base := l.t.proc.startAt
-	for _, m := range l.members {
-		due := base + m.spec.Arrival
+	for i := range l.members {
+		m := &l.members[i]
+		due := base + l.arrivalOf(m)
 		if due <= e.now {
 			if !e.spawn(l, m, due) {
 				return false
 			}
 			continue
 		}
-		l.timers.push(timerEntry{due: due, m: m, kind: wakeSpawn})
+		l.timers.push(timerEntry{due: due, m: m.idx, kind: wakeSpawn})
 	}
 	return true
 }
@@ -276,30 +310,41 @@ func (e *engine) startLoop(l *loop) bool {
 // unit is ready from then, so its turnaround, wait and lag count from its
 // `at`, as a thread's do.
 func (e *engine) spawn(l *loop, m *member, at int64) bool {
-	p := l.t.proc
-	who := p.name + "/" + m.unit.name
-	n := l.memPer
+	if !e.allocUnit(l, m) {
+		return false
+	}
+	m.own.arrival = at
+	l.sched.spawned(e, m)
+	return true
+}
+
+// allocUnit charges the resident cost of unit m to its process. Only a
+// failure names the unit (the test is alloc's): building "proc/unit" for
+// every unit created was a string allocation each, a fifth of a 100,000
+// unit run's garbage.
+func (e *engine) allocUnit(l *loop, m *member) bool {
+	p, n := l.t.proc, l.memPer
+	who := ""
+	if n > 0 && e.m.MemTotal > 0 && n > e.m.MemTotal-e.memNow {
+		who = p.name + "/" + m.own.name
+	}
 	if !e.alloc(p, who, n) {
 		return false
 	}
-	m.mem = n
-	m.unit.arrival = at
-	l.sched.spawned(e, m)
+	m.hasMem = n > 0
 	return true
 }
 
 // spawnWatcher creates a unit whose spawn timer, due at its arrival at,
 // fired.
 func (e *engine) spawnWatcher(l *loop, m *member, at int64) bool {
-	if m.mem > 0 {
+	if m.hasMem {
 		return true
 	}
-	n := l.memPer
-	if !e.alloc(l.t.proc, l.t.proc.name+"/"+m.unit.name, n) {
+	if !e.allocUnit(l, m) {
 		return false
 	}
-	m.mem = n
-	m.unit.arrival = at
+	m.own.arrival = at
 	return true
 }
 
@@ -308,13 +353,13 @@ func (e *engine) spawnWatcher(l *loop, m *member, at int64) bool {
 func (e *engine) makeUnitReady(l *loop, m *member, wakeup bool, at int64) {
 	m.state = mReady
 	m.readyAt = at
-	l.ready.push(readyEntry{m: m, wakeup: wakeup, at: at})
+	l.ready.push(readyEntry{m: m.idx, wakeup: wakeup, at: at})
 }
 
 // park suspends the current unit until due (kind says which watcher).
 func (e *engine) park(l *loop, m *member, due int64, kind wakeKind, why BlockWhy) {
 	e.parkOn(m, why)
-	l.timers.push(timerEntry{due: due, m: m, kind: kind, pass: l.sched.timerPass()})
+	l.timers.push(timerEntry{due: due, m: m.idx, kind: kind, pass: l.sched.timerPass()})
 }
 
 // parkOn marks m parked from now, waiting for why.
@@ -342,7 +387,7 @@ func (e *engine) resume(l *loop, m *member) {
 	t := l.t
 	l.cur = m
 	m.state = mRunning
-	u := m.unit
+	u := &m.own
 	if m.parked {
 		// the parked stretch ends when m became ready
 		m.parked = false
@@ -398,9 +443,9 @@ func (e *engine) suspend(l *loop) {
 	if l.ready.len() > 0 {
 		earliest = l.ready.front().at
 	}
-	if l.timers.len() > 0 && l.timers.peek().kind != wakeSpawn {
-		if d := l.timers.peek().due; earliest < 0 || d < earliest {
-			earliest = d
+	if l.timers.len() > 0 {
+		if te := l.timers.peek(); te.kind != wakeSpawn && (earliest < 0 || te.due < earliest) {
+			earliest = te.due
 		}
 	}
 	if l.allWait && l.left > 1 {
@@ -418,7 +463,7 @@ func (e *engine) suspend(l *loop) {
 		}
 	}
 	if held := e.now - l.cbStart; l.slowLimit > 0 && held > l.slowLimit {
-		e.warn(l.longPos, t.proc, m.unit, replaceD(l.slowMsg, FormatDuration(held)))
+		e.warn(l.longPos, t.proc, &m.own, replaceD(l.slowMsg, FormatDuration(held)))
 	}
 }
 
@@ -468,14 +513,16 @@ type warnKey struct {
 func (e *engine) finishUnit(l *loop, m *member) {
 	e.suspend(l)
 	m.state = mDone
-	u := m.unit
+	u := &m.own
 	u.finish = e.now
 	u.done = true
 	e.unfinished--
 	if e.now > e.lastFinish {
 		e.lastFinish = e.now
 	}
-	e.release(l.t.proc, m.mem)
-	m.mem = 0
+	if m.hasMem {
+		e.release(l.t.proc, l.memPer)
+		m.hasMem = false
+	}
 	l.left--
 }

@@ -127,16 +127,17 @@ func clampNice(n int) int8 { return int8(max(-20, min(19, n))) }
 
 // unitStats accumulates one result row.
 type unitStats struct {
-	name     string
-	arrival  int64
-	start    int64
-	finish   int64
+	// the counters a step adds to first: one cache line
 	cpu      int64
 	wait     int64
 	gil      int64
 	io       int64
 	lockWait int64
 	switches int64
+	arrival  int64
+	start    int64
+	finish   int64
+	name     string
 	proc     int32
 	kind     unitKind
 	done     bool
