@@ -119,6 +119,35 @@ type threadRT struct {
 	cpython  bool  // a thread of a CPython process (pays the machine's costs), GIL or not
 }
 
+// newThread makes a thread of p (of spec ts; nil for a process's hidden
+// start-up thread) and gives it the next index. Threads are cut from
+// slabs, one for every thread the engine's list has room for when the
+// slab runs out: the scenario's threads are one allocation in file order,
+// not one each (at 100,000 threads, 100,000 objects fewer to make and for
+// the collector to mark, and neighbours in memory that run in order).
+func (e *engine) newThread(p *proc, ts *Thread, file int32) *thread {
+	if len(e.slab) == 0 {
+		e.slab = make([]thread, max(cap(e.threads)-len(e.threads), 16))
+	}
+	t := &e.slab[0] // zero: a slab is never reused
+	e.slab = e.slab[1:]
+	t.idx, t.file, t.proc, t.spec = int32(len(e.threads)), file, p, ts
+	t.os.core, t.gil.sleepPos = -1, -1
+	t.gil.python = p.gil != nil
+	t.rt.cpython = !p.spec.Native
+	nice := p.spec.Nice
+	if ts != nil {
+		t.rt.prog = programIn(ts.Steps, &t.frames)
+		t.os.priority = int32(ts.Priority)
+		if ts.Nice != 0 {
+			nice = ts.Nice
+		}
+	}
+	t.os.nice = clampNice(nice)
+	e.threads = append(e.threads, t)
+	return t
+}
+
 // weight is the thread's fair weight (its nice level's).
 func (t *thread) weight() int64 { return niceWeight[int(t.os.nice)+20] }
 
