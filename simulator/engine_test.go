@@ -2,6 +2,7 @@ package simulator
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -156,5 +157,18 @@ func TestFairManyCoresHeap(t *testing.T) {
 	}
 	if heap.ContextSwitches <= 300 {
 		t.Errorf("%d context switches: the cores were never contended", heap.ContextSwitches)
+	}
+}
+
+// A thread that arrives to a machine without room for its stack fails
+// the run, named: the process and one thread fit, the second (started
+// while the first still runs) does not.
+func TestThreadOutOfMemoryNamed(t *testing.T) {
+	p := &Process{Name: "app", Threads: []*Thread{th("w#1", cpu(10*ms)), th("w#2", cpu(10*ms)), th("w#3", cpu(10*ms))}}
+	sc := scenario(2, PolicyFair, 0, p)
+	sc.Machine.MemTotal = sc.Machine.MemProcess + sc.Machine.MemThread
+	r := mustRun(t, sc)
+	if r.Failure == nil || r.Failure.Entity != "app/w#2" || !strings.HasPrefix(r.Failure.Message, "out of memory: cannot create app/w#2 (needs ") {
+		t.Fatalf("failure %+v, want app/w#2 out of memory", r.Failure)
 	}
 }
