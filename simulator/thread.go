@@ -127,13 +127,18 @@ type threadRT struct {
 
 // newThread makes a thread of p (of spec ts; nil for a process's hidden
 // start-up thread) and gives it the next index. Threads are cut from
-// slabs, one for every thread the engine's list has room for when the
-// slab runs out: the scenario's threads are one allocation in file order,
-// not one each (at 100,000 threads, 100,000 objects fewer to make and for
-// the collector to mark, and neighbours in memory that run in order).
+// slabs: the first holds every thread the engine's list was made for (the
+// scenario's threads, one allocation in file order, not one each: at
+// 100,000 threads, 100,000 objects fewer to make and for the collector to
+// mark, and neighbours in memory that run in order); the pools' workers,
+// made as the run goes, come in slabs of a few.
 func (e *engine) newThread(p *proc, ts *Thread, file int32) *thread {
 	if len(e.slab) == 0 {
-		e.slab = make([]thread, max(cap(e.threads)-len(e.threads), 16))
+		n := 16
+		if len(e.threads) == 0 {
+			n = max(cap(e.threads), n)
+		}
+		e.slab = make([]thread, n)
 	}
 	t := &e.slab[0] // zero: a slab is never reused
 	e.slab = e.slab[1:]
