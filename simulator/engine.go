@@ -43,6 +43,7 @@ type engine struct {
 	cores     []core
 
 	threads []*thread
+	slab    []thread // room for the threads still to be made (thread.go's newThread)
 	procs   []*proc
 	// sharedLocks are the multiprocessing locks of processes with
 	// SharedLocks, by name
@@ -164,7 +165,7 @@ func newEngine(sc *Scenario, opt Options) *engine {
 // newProc builds process pi: its GIL, its locks, and the hidden thread of
 // its interpreter's start-up.
 func (e *engine) newProc(pi int, ps *Process, file int32) *proc {
-	p := &proc{idx: pi, spec: ps, name: ps.Name, startAt: ps.Arrival}
+	p := &proc{idx: pi, spec: ps, name: ps.Name, startAt: ps.Arrival, threads: make([]*thread, 0, len(ps.Threads))}
 	if !ps.Native && ps.GIL.Mode != GILOff {
 		p.gil = &gilState{mode: ps.GIL.Mode, interval: ps.GIL.Interval, check: ps.GIL.Check, proc: pi,
 			listed: ps.GIL.Mode != GILInterval || e.m.GILHandoff == GILHandoffRandom}
@@ -269,24 +270,6 @@ func (e *engine) addThread(p *proc, ts *Thread, file int32) {
 		}
 		e.q.push(event{at: t.os.arrival, kind: evArrive, th: t.idx})
 	}
-}
-
-func (e *engine) newThread(p *proc, ts *Thread, file int32) *thread {
-	t := &thread{idx: int32(len(e.threads)), file: file, proc: p, spec: ts}
-	t.os.core, t.gil.sleepPos = -1, -1
-	t.gil.python = p.gil != nil
-	t.rt.cpython = !p.spec.Native
-	nice := p.spec.Nice
-	if ts != nil {
-		t.rt.prog = programIn(ts.Steps, &t.frames)
-		t.os.priority = int32(ts.Priority)
-		if ts.Nice != 0 {
-			nice = ts.Nice
-		}
-	}
-	t.os.nice = clampNice(nice)
-	e.threads = append(e.threads, t)
-	return t
 }
 
 // loop pops events in (time, sequence) order. All events of an instant are
@@ -454,7 +437,11 @@ func (e *engine) arrive(t *thread) {
 		}
 	}
 	if !t.rt.startup && !p.spec.Native {
-		if !e.alloc(p, p.name+"/"+t.name(), e.m.MemThread) {
+		who := "" // named only for the failure that says it (100,000 strings at 100,000 threads)
+		if !e.fits(e.m.MemThread) {
+			who = p.name + "/" + t.name()
+		}
+		if !e.alloc(p, who, e.m.MemThread) {
 			return
 		}
 		t.os.memCharged = true
@@ -483,7 +470,7 @@ func (e *engine) alloc(p *proc, who string, n int64) bool {
 	if n <= 0 {
 		return true
 	}
-	if e.m.MemTotal > 0 && n > e.m.MemTotal-e.memNow {
+	if !e.fits(n) {
 		e.failure = &Failure{Time: e.now, Entity: who,
 			Message: "out of memory: cannot create " + who + " (needs " + FormatSize(n) + ", " +
 				FormatSize(e.m.MemTotal-e.memNow) + " free of " + FormatSize(e.m.MemTotal) + ")"}
@@ -499,6 +486,9 @@ func (e *engine) alloc(p *proc, who string, n int64) bool {
 	}
 	return true
 }
+
+// fits says whether n bytes more fit in the machine's memory.
+func (e *engine) fits(n int64) bool { return e.m.MemTotal <= 0 || n <= e.m.MemTotal-e.memNow }
 
 // release gives back n bytes of p's memory.
 func (e *engine) release(p *proc, n int64) {

@@ -2,7 +2,10 @@ package simulator
 
 import (
 	"reflect"
+	"strconv"
+	"strings"
 	"testing"
+	"unsafe"
 )
 
 const ms = int64(1_000_000)
@@ -156,5 +159,41 @@ func TestFairManyCoresHeap(t *testing.T) {
 	}
 	if heap.ContextSwitches <= 300 {
 		t.Errorf("%d context switches: the cores were never contended", heap.ContextSwitches)
+	}
+}
+
+// A thread that arrives to a machine without room for its stack fails
+// the run, named: the process and one thread fit, the second (started
+// while the first still runs) does not.
+func TestThreadOutOfMemoryNamed(t *testing.T) {
+	p := &Process{Name: "app", Threads: []*Thread{th("w#1", cpu(10*ms)), th("w#2", cpu(10*ms)), th("w#3", cpu(10*ms))}}
+	sc := scenario(2, PolicyFair, 0, p)
+	sc.Machine.MemTotal = sc.Machine.MemProcess + sc.Machine.MemThread
+	r := mustRun(t, sc)
+	if r.Failure == nil || r.Failure.Entity != "app/w#2" || !strings.HasPrefix(r.Failure.Message, "out of memory: cannot create app/w#2 (needs ") {
+		t.Fatalf("failure %+v, want app/w#2 out of memory", r.Failure)
+	}
+}
+
+// The scenario's threads come from one slab, in order; a thread made
+// later (a pool's worker) takes a small slab of its own, not one the size
+// of the scenario.
+func TestThreadSlabs(t *testing.T) {
+	p := &Process{Name: "app"}
+	for i := range 1000 {
+		p.Threads = append(p.Threads, th("w#"+strconv.Itoa(i+1), cpu(ms)))
+	}
+	e := newEngine(scenario(2, PolicyFair, 0, p), Options{})
+	for i := 1; i < len(e.threads); i++ {
+		if uintptr(unsafe.Pointer(e.threads[i]))-uintptr(unsafe.Pointer(e.threads[i-1])) != unsafe.Sizeof(thread{}) {
+			t.Fatalf("thread %d is not next to thread %d", i, i-1)
+		}
+	}
+	left := len(e.slab)
+	for range 17 {
+		e.newThread(e.procs[0], p.Threads[0], 1<<30)
+	}
+	if left > 1 || len(e.slab) != 15 {
+		t.Fatalf("slab: %d threads left after the scenario's, %d after 17 more (want at most 1, then 15)", left, len(e.slab))
 	}
 }

@@ -219,9 +219,11 @@ func (e *engine) ownerChanged(g *gilState) {
 			}
 		}
 		w.fSince.clear()
-		w.fOld.clear()
-		w.fNow.clear()
-		w.long = false
+		if w.long { // fOld and fNow are empty unless the last owner held long
+			w.fOld.clear()
+			w.fNow.clear()
+			w.long = false
+		}
 	}
 	g.tw.h = e.now
 	clear(g.tw.fresh)

@@ -49,6 +49,7 @@ func (e *engine) startCPU() int64 {
 // there are none: t is done.
 func (e *engine) beginStarts(t *thread) bool {
 	p := t.proc
+	p.toStart = make([]*thread, 0, len(p.threads))
 	for _, th := range p.threads {
 		if th.spec.Kind == ThreadPlain {
 			p.toStart = append(p.toStart, th)
