@@ -11,7 +11,7 @@ import "math"
 // granularity; and a running thread's slice is its weight's share of the
 // scheduling period while others wait (semantics.md 9.1).
 type fairPolicy struct {
-	readyQueue
+	fairQueue
 	fairParams
 	minV      int64        // the least vruntime, never going back
 	runWeight int64        // the fair weights of the threads on cores
@@ -20,7 +20,7 @@ type fairPolicy struct {
 }
 
 func newFairPolicy(e *engine) osPolicy {
-	p := &fairPolicy{readyQueue: readyQueue{e: e}, fairParams: newFairParams(len(e.cores))}
+	p := &fairPolicy{fairQueue: fairQueue{e: e}, fairParams: newFairParams(len(e.cores))}
 	if len(e.cores) > runVScanMax {
 		p.run = newFairRunning(len(e.cores))
 	}
@@ -57,7 +57,7 @@ func (p *fairPolicy) admit(t *thread, woke bool) {
 	}
 }
 
-func (p *fairPolicy) enqueue(t *thread) { p.push(t, t.os.vruntime, 0, 0) }
+func (p *fairPolicy) enqueue(t *thread) { p.push(t) }
 
 // vruntimeNow is a running thread's virtual runtime with its time on the
 // core so far.
@@ -76,7 +76,7 @@ func (p *fairPolicy) victim() *thread {
 		// vruntime before enqueue, offCore only of a running thread), so
 		// that the thread itself, often not in cache, is not looked at
 		top := p.peek()
-		worst, _ := p.furthest(func(v int64) bool { return v-top.k1 > byWeight(p.wakeupGran, top.w) })
+		worst, _ := p.furthest(func(v int64) bool { return v-top.v > byWeight(p.wakeupGran, top.w()) })
 		return worst
 	}
 	var worst *thread
@@ -91,7 +91,7 @@ func (p *fairPolicy) victim() *thread {
 			worst, v = r, k
 		}
 	}
-	if top := p.peek(); v-top.k1 <= byWeight(p.wakeupGran, top.w) {
+	if top := p.peek(); v-top.v <= byWeight(p.wakeupGran, top.w()) {
 		return nil
 	}
 	return worst
@@ -159,7 +159,7 @@ func (p *fairPolicy) offCore(t *thread) {
 func (p *fairPolicy) updateMinV() {
 	v := int64(math.MaxInt64)
 	if p.len() > 0 {
-		v = p.peek().k1
+		v = p.peek().v
 	}
 	if r, ok := p.minRunV(); ok && r < v {
 		v = r
