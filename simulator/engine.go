@@ -128,6 +128,7 @@ func newEngine(sc *Scenario, opt Options) *engine {
 		idle:      map[*Step]bool{},
 	}
 	e.idleCores = newCoreSet(cores)
+	e.q.initCores(cores)
 	if e.slowed {
 		e.busySet = newCoreSet(cores)
 	}
@@ -381,6 +382,34 @@ func (e *engine) stale(ev *event) bool {
 		return t.proc.gil == nil || ev.gen != t.proc.gil.legacyGen
 	}
 	return false
+}
+
+// pushCore queues ev in slot s of the core lane. The event there before
+// it is stale, as a rule (a core's thread has one live segment end and
+// one live slice end, and a new one makes the one before stale); one
+// that is not, which the rule does not foresee, keeps its place in the
+// order, in the heap.
+func (e *engine) pushCore(s int32, ev event) {
+	if !coreLane {
+		e.q.push(ev)
+		return
+	}
+	if old := e.q.slot(s); old != nil && !e.stale(old) {
+		e.q.pushKeep(*old)
+	}
+	e.q.setSlot(s, ev)
+}
+
+// coreLane says whether the cores' events go to the core lane (a
+// variable for the tests, which compare runs with and without it).
+var coreLane = true
+
+// dropStale empties slot s of the core lane if its event went stale,
+// so that it does not come up.
+func (e *engine) dropStale(s int32) {
+	if old := e.q.slot(s); old != nil && e.stale(old) {
+		e.q.clearSlot(s)
+	}
 }
 
 // tick counts one unit of simulation work and enforces --max-events.

@@ -228,6 +228,9 @@ func (e *engine) beginSlice(t *thread, from int64) {
 	t.os.sliceBase = from
 	t.os.sliceArmed = false
 	t.os.sliceGen++
+	if t.os.core >= 0 {
+		e.dropStale(sliceSlot(t.os.core))
+	}
 	e.pol.sliceBegan(t)
 	if e.waiting > 0 {
 		e.armSlice(t)
@@ -280,7 +283,12 @@ func (e *engine) armSlice(t *thread) {
 		at = e.now
 	}
 	t.os.sliceArmed = true
-	e.q.push(event{at: at, kind: evSlice, th: t.idx, gen: t.os.sliceGen})
+	ev := event{at: at, kind: evSlice, th: t.idx, gen: t.os.sliceGen}
+	if c := t.os.core; c >= 0 {
+		e.pushCore(sliceSlot(c), ev)
+		return
+	}
+	e.q.push(ev)
 }
 
 // startSegment runs t's current segment on its core until it ends.
@@ -300,7 +308,12 @@ func (e *engine) startSegment(t *thread) {
 			e.mixedSpeeds = true
 		}
 	}
-	e.q.push(event{at: e.after(d), kind: evSegment, th: t.idx, gen: t.os.segGen})
+	ev := event{at: e.after(d), kind: evSegment, th: t.idx, gen: t.os.segGen}
+	if c := t.os.core; c >= 0 {
+		e.pushCore(segSlot(c), ev)
+		return
+	}
+	e.q.push(ev)
 }
 
 // stopSegment charges the part of t's running segment done so far and
@@ -319,6 +332,7 @@ func (e *engine) stopSegment(t *thread) {
 	t.os.segGen++
 	if t.os.core >= 0 {
 		e.cores[t.os.core].busy += d
+		e.dropStale(segSlot(t.os.core))
 	}
 	switch t.os.seg {
 	case segCPU, segNative:
@@ -378,10 +392,14 @@ func (e *engine) leaveCore(t *thread) {
 		e.busySet.remove(int(t.os.core))
 	}
 	e.pol.offCore(t)
+	c := t.os.core
 	t.os.core = -1
 	t.os.sliceGen++
-	if g := t.proc.gil; g != nil && t.gil.held {
-		g.legacyGen++ // the holder's pending check is void off its core
+	e.dropStale(sliceSlot(c))
+	if t.gil.held {
+		if g := t.proc.gil; g != nil {
+			g.legacyGen++ // the holder's pending check is void off its core
+		}
 	}
 }
 
@@ -389,8 +407,11 @@ func (e *engine) leaveCore(t *thread) {
 func (e *engine) preempt(t *thread) {
 	e.stopSegment(t)
 	e.leaveCore(t)
-	if g := t.proc.gil; g != nil && t.gil.held && g.spinner != nil {
-		e.unspin(g)
+	if t.gil.held {
+		// (a native task's process, often not in cache, is not looked at)
+		if g := t.proc.gil; g != nil && g.spinner != nil {
+			e.unspin(g)
+		}
 	}
 	e.setState(t, stReady)
 	e.enqueue(t)

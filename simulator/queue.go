@@ -39,14 +39,41 @@ func (a *event) before(b *event) bool {
 // FIFO, and pop takes the earlier of the two heads. The heap is the
 // engine's hottest structure, so it keeps its own sift code (moving a hole
 // rather than swapping) instead of the generic heap.go.
+//
+// A third lane holds the events of the threads on cores: each core has a
+// slot for the end of its thread's segment and one for the end of its
+// slice, and a small heap orders the filled slots. A core has at most
+// one live event of each kind (a new one makes the one before it stale,
+// engine.pushCore), so a slot is overwritten rather than left behind,
+// and the engine empties a slot whose event went stale: the events that
+// most often go stale (the end of a slice, when the thread blocks first)
+// then neither sit in nor come up through the main heap, whose size is
+// left to the sleeping threads' wake-ups.
 type eventQueue struct {
 	h    []event
 	fifo []event // sorted by (at, seq); fifo[head:] are pending
 	head int
 	seq  uint64
+
+	slots []event // the core lane: slot 2c is core c's segment end, 2c+1 its slice end
+	spos  []int32 // a slot's place in sh, -1 when empty
+	sh    []int32 // the filled slots, a binary min-heap by (at, seq)
 }
 
-func (q *eventQueue) len() int { return len(q.h) + len(q.fifo) - q.head }
+// Core lane slots.
+func segSlot(c int32) int32   { return 2 * c }
+func sliceSlot(c int32) int32 { return 2*c + 1 }
+
+// initCores makes the core lane's slots for n cores.
+func (q *eventQueue) initCores(n int) {
+	q.slots = make([]event, 2*n)
+	q.spos = make([]int32, 2*n)
+	for i := range q.spos {
+		q.spos[i] = -1
+	}
+}
+
+func (q *eventQueue) len() int { return len(q.h) + len(q.fifo) - q.head + len(q.sh) }
 
 // heapLen is the size of the heap lane, the part compact works on.
 func (q *eventQueue) heapLen() int { return len(q.h) }
@@ -54,6 +81,11 @@ func (q *eventQueue) heapLen() int { return len(q.h) }
 func (q *eventQueue) push(e event) {
 	q.seq++
 	e.seq = q.seq
+	q.pushKeep(e)
+}
+
+// pushKeep puts e, its sequence number given, in the heap.
+func (q *eventQueue) pushKeep(e event) {
 	q.h = append(q.h, e)
 	h := q.h
 	i := len(h) - 1
@@ -88,19 +120,45 @@ func (q *eventQueue) pushInOrder(e event) {
 
 // peek is the next event; the queue must not be empty.
 func (q *eventQueue) peek() *event {
-	if q.head < len(q.fifo) && (len(q.h) == 0 || q.fifo[q.head].before(&q.h[0])) {
-		return &q.fifo[q.head]
+	var b *event
+	if len(q.h) > 0 {
+		b = &q.h[0]
 	}
-	return &q.h[0]
+	if q.head < len(q.fifo) && (b == nil || q.fifo[q.head].before(b)) {
+		b = &q.fifo[q.head]
+	}
+	if len(q.sh) > 0 {
+		if x := &q.slots[q.sh[0]]; b == nil || x.before(b) {
+			b = x
+		}
+	}
+	return b
 }
 
 // pop moves the next event into ev; the queue must not be empty. (It
 // fills the caller's event rather than returning one: the copies of a
 // returned struct showed in profiles of the engine's loop.)
 func (q *eventQueue) pop(ev *event) {
-	if q.head < len(q.fifo) && (len(q.h) == 0 || q.fifo[q.head].before(&q.h[0])) {
+	var b *event
+	lane := 0 // the heap, the FIFO, the core lane
+	if len(q.h) > 0 {
+		b = &q.h[0]
+	}
+	if q.head < len(q.fifo) && (b == nil || q.fifo[q.head].before(b)) {
+		b, lane = &q.fifo[q.head], 1
+	}
+	if len(q.sh) > 0 && (b == nil || q.slots[q.sh[0]].before(b)) {
+		lane = 2
+	}
+	switch lane {
+	case 1:
 		*ev = q.fifo[q.head]
 		q.head++
+		return
+	case 2:
+		s := q.sh[0]
+		*ev = q.slots[s]
+		q.clearSlot(s)
 		return
 	}
 	*ev = q.h[0]
@@ -109,6 +167,81 @@ func (q *eventQueue) pop(ev *event) {
 	q.h = q.h[:n]
 	if n > 0 {
 		q.siftDown(0, last)
+	}
+}
+
+// slot is the event in slot s of the core lane, or nil.
+func (q *eventQueue) slot(s int32) *event {
+	if q.spos[s] < 0 {
+		return nil
+	}
+	return &q.slots[s]
+}
+
+// setSlot puts e in slot s of the core lane, with the next sequence
+// number, in place of the event there (the caller has seen to it).
+func (q *eventQueue) setSlot(s int32, e event) {
+	q.seq++
+	e.seq = q.seq
+	q.slots[s] = e
+	if i := q.spos[s]; i >= 0 {
+		// a later event than the one it replaces, except for the time
+		q.slotDown(int(i))
+		q.slotUp(int(q.spos[s]))
+		return
+	}
+	q.sh = append(q.sh, s)
+	q.spos[s] = int32(len(q.sh) - 1)
+	q.slotUp(len(q.sh) - 1)
+}
+
+// clearSlot empties the filled slot s.
+func (q *eventQueue) clearSlot(s int32) {
+	i := int(q.spos[s])
+	q.spos[s] = -1
+	n := len(q.sh) - 1
+	last := q.sh[n]
+	q.sh = q.sh[:n]
+	if i == n {
+		return
+	}
+	q.sh[i] = last
+	q.spos[last] = int32(i)
+	q.slotDown(i)
+	q.slotUp(int(q.spos[last]))
+}
+
+func (q *eventQueue) slotUp(i int) {
+	h := q.sh
+	for i > 0 {
+		p := (i - 1) / 2
+		if !q.slots[h[i]].before(&q.slots[h[p]]) {
+			return
+		}
+		h[i], h[p] = h[p], h[i]
+		q.spos[h[i]], q.spos[h[p]] = int32(i), int32(p)
+		i = p
+	}
+}
+
+func (q *eventQueue) slotDown(i int) {
+	h := q.sh
+	n := len(h)
+	for {
+		l := 2*i + 1
+		if l >= n {
+			return
+		}
+		m := l
+		if r := l + 1; r < n && q.slots[h[r]].before(&q.slots[h[l]]) {
+			m = r
+		}
+		if !q.slots[h[m]].before(&q.slots[h[i]]) {
+			return
+		}
+		h[i], h[m] = h[m], h[i]
+		q.spos[h[i]], q.spos[h[m]] = int32(i), int32(m)
+		i = m
 	}
 }
 
