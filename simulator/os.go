@@ -73,6 +73,11 @@ func (e *engine) makeReady(t *thread, woke bool) {
 }
 
 // dispatch gives idle cores to ready threads and applies preemption.
+// It goes round until a pass places no thread and preempts none, with
+// nothing left to queue: a pass that only queued threads, or saw slices
+// end, has placed what could be placed and asked for a victim after it,
+// so the pass after it would find the same (and ask the victim again:
+// the most frequent question of a contended run).
 func (e *engine) dispatch() {
 	for {
 		changed := false
@@ -83,7 +88,6 @@ func (e *engine) dispatch() {
 				e.enqueue(t)
 			}
 			e.readyNow = rn[:0]
-			changed = true
 		}
 		if len(e.expired) > 0 {
 			ex := e.expired
@@ -99,7 +103,6 @@ func (e *engine) dispatch() {
 				}
 			}
 			e.expired = ex[:0]
-			changed = true
 		}
 		// the idle cores in order, each offered the thread the policy
 		// has for it (the policy names only cores it may have one for)

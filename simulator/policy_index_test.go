@@ -1,6 +1,7 @@
 package simulator
 
 import (
+	"fmt"
 	"reflect"
 	"slices"
 	"strconv"
@@ -207,6 +208,33 @@ func TestFairVictimIndexMatchesScan(t *testing.T) {
 			if got != worst || gv != v {
 				return "furthest thread " + strconv.Itoa(int(idxOf(got))) + " at " + strconv.FormatInt(gv, 10) +
 					", want " + strconv.Itoa(int(worst.idx)) + " at " + strconv.FormatInt(v, 10)
+			}
+			return ""
+		})
+	})
+}
+
+// TestFairOnMatchesThreads runs generated scenarios on up to
+// runVScanMax cores, with the fair policy's copies of what it needs of
+// each core's thread (p.on) compared with the thread itself before each
+// of the engine's questions.
+func TestFairOnMatchesThreads(t *testing.T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		sc := genCoresScenario(rt, PolicyFair)
+		runChecked(rt, sc, func(e *engine) string {
+			p := e.pol.(checkedPolicy).osPolicy.(*fairPolicy)
+			if p.on == nil {
+				return ""
+			}
+			for c := range e.cores {
+				id := e.cores[c].cur
+				if id < 0 {
+					continue
+				}
+				r := e.threads[id]
+				if want := (fairOn{vr: r.os.vruntime, since: r.os.onSince, w: r.weight()}); p.on[c] != want {
+					return "core " + strconv.Itoa(c) + ": copy " + fmt.Sprint(p.on[c]) + ", thread " + fmt.Sprint(want)
+				}
 			}
 			return ""
 		})
