@@ -73,14 +73,15 @@ func (e *engine) makeReady(t *thread, woke bool) {
 }
 
 // dispatch gives idle cores to ready threads and applies preemption.
-// It goes round until a pass places no thread and preempts none, with
-// nothing left to queue: a pass that only queued threads, or saw slices
-// end, has placed what could be placed and asked for a victim after it,
-// so the pass after it would find the same (and ask the victim again:
-// the most frequent question of a contended run).
+// It goes round until a pass would find nothing to do: it preempted no
+// victim, left nothing to queue, and placed no thread or left no idle
+// core that a waiting thread could take (a core freed below the one the
+// pass was placing on). Another pass would then place nothing and ask
+// the victim, the most frequent question of a contended run, again with
+// nothing changed.
 func (e *engine) dispatch() {
 	for {
-		changed := false
+		changed, placed := false, false
 		if len(e.readyNow) > 0 {
 			rn := e.readyNow
 			sortThreads(rn, func(a, b *thread) bool { return a.file < b.file })
@@ -110,7 +111,7 @@ func (e *engine) dispatch() {
 			if t := e.pol.next(c); t != nil {
 				e.waiting--
 				e.place(t, c)
-				changed = true
+				placed = true
 			}
 		}
 		if e.waiting > 0 {
@@ -124,7 +125,7 @@ func (e *engine) dispatch() {
 				changed = true
 			}
 		}
-		if !changed && len(e.readyNow) == 0 && len(e.expired) == 0 {
+		if !changed && len(e.readyNow) == 0 && len(e.expired) == 0 && (!placed || e.firstCore() < 0) {
 			return
 		}
 	}

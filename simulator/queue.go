@@ -1,5 +1,7 @@
 package simulator
 
+import "math"
+
 // eventKind says what an event does when it fires.
 type eventKind uint8
 
@@ -42,38 +44,51 @@ func (a *event) before(b *event) bool {
 //
 // A third lane holds the events of the threads on cores: each core has a
 // slot for the end of its thread's segment and one for the end of its
-// slice, and a small heap orders the filled slots. A core has at most
-// one live event of each kind (a new one makes the one before it stale,
-// engine.pushCore), so a slot is overwritten rather than left behind,
-// and the engine empties a slot whose event went stale: the events that
-// most often go stale (the end of a slice, when the thread blocks first)
-// then neither sit in nor come up through the main heap, whose size is
-// left to the sleeping threads' wake-ups.
+// slice, and a tournament tree over the slots keeps the earliest. A core
+// has at most one live event of each kind (a new one makes the one
+// before it stale, engine.pushCore), so a slot is overwritten rather than
+// left behind, and the engine empties a slot whose event went stale: the
+// events that most often go stale (the end of a slice, when the thread
+// blocks first) then neither sit in nor come up through the main heap,
+// whose size is left to the sleeping threads' wake-ups. An update costs
+// a comparison per level of the tree, with no bookkeeping of places.
 type eventQueue struct {
 	h    []event
 	fifo []event // sorted by (at, seq); fifo[head:] are pending
 	head int
 	seq  uint64
 
-	slots []event // the core lane: slot 2c is core c's segment end, 2c+1 its slice end
-	spos  []int32 // a slot's place in sh, -1 when empty
-	sh    []int32 // the filled slots, a binary min-heap by (at, seq)
+	lane  []event // the core lane's slots: 2c is core c's segment end, 2c+1 its slice end; an empty one is noEvent
+	win   []int32 // the tournament: win[i] is the earlier slot of win[2i] and win[2i+1]; win[len(lane)+s] = s
+	nlane int     // the filled slots
 }
+
+// noEvent fills an empty slot: later than every event.
+var noEvent = event{at: math.MaxInt64, seq: math.MaxUint64}
 
 // Core lane slots.
 func segSlot(c int32) int32   { return 2 * c }
 func sliceSlot(c int32) int32 { return 2*c + 1 }
 
-// initCores makes the core lane's slots for n cores.
+// initCores makes the core lane's slots for n cores (a power of two of
+// them, at least 2, the ones past 2n never filled).
 func (q *eventQueue) initCores(n int) {
-	q.slots = make([]event, 2*n)
-	q.spos = make([]int32, 2*n)
-	for i := range q.spos {
-		q.spos[i] = -1
+	l := 2
+	for l < 2*n {
+		l *= 2
+	}
+	q.lane = make([]event, l)
+	q.win = make([]int32, 2*l)
+	for s := range q.lane {
+		q.lane[s] = noEvent
+		q.win[l+s] = int32(s)
+	}
+	for i := l - 1; i >= 1; i-- {
+		q.win[i] = q.win[2*i]
 	}
 }
 
-func (q *eventQueue) len() int { return len(q.h) + len(q.fifo) - q.head + len(q.sh) }
+func (q *eventQueue) len() int { return len(q.h) + len(q.fifo) - q.head + q.nlane }
 
 // heapLen is the size of the heap lane, the part compact works on.
 func (q *eventQueue) heapLen() int { return len(q.h) }
@@ -127,8 +142,8 @@ func (q *eventQueue) peek() *event {
 	if q.head < len(q.fifo) && (b == nil || q.fifo[q.head].before(b)) {
 		b = &q.fifo[q.head]
 	}
-	if len(q.sh) > 0 {
-		if x := &q.slots[q.sh[0]]; b == nil || x.before(b) {
+	if q.nlane > 0 {
+		if x := &q.lane[q.win[1]]; b == nil || x.before(b) {
 			b = x
 		}
 	}
@@ -147,7 +162,7 @@ func (q *eventQueue) pop(ev *event) {
 	if q.head < len(q.fifo) && (b == nil || q.fifo[q.head].before(b)) {
 		b, lane = &q.fifo[q.head], 1
 	}
-	if len(q.sh) > 0 && (b == nil || q.slots[q.sh[0]].before(b)) {
+	if q.nlane > 0 && (b == nil || q.lane[q.win[1]].before(b)) {
 		lane = 2
 	}
 	switch lane {
@@ -156,8 +171,8 @@ func (q *eventQueue) pop(ev *event) {
 		q.head++
 		return
 	case 2:
-		s := q.sh[0]
-		*ev = q.slots[s]
+		s := q.win[1]
+		*ev = q.lane[s]
 		q.clearSlot(s)
 		return
 	}
@@ -172,10 +187,10 @@ func (q *eventQueue) pop(ev *event) {
 
 // slot is the event in slot s of the core lane, or nil.
 func (q *eventQueue) slot(s int32) *event {
-	if q.spos[s] < 0 {
+	if q.lane[s].seq == noEvent.seq {
 		return nil
 	}
-	return &q.slots[s]
+	return &q.lane[s]
 }
 
 // setSlot puts e in slot s of the core lane, with the next sequence
@@ -183,65 +198,29 @@ func (q *eventQueue) slot(s int32) *event {
 func (q *eventQueue) setSlot(s int32, e event) {
 	q.seq++
 	e.seq = q.seq
-	q.slots[s] = e
-	if i := q.spos[s]; i >= 0 {
-		// a later event than the one it replaces, except for the time
-		q.slotDown(int(i))
-		q.slotUp(int(q.spos[s]))
-		return
+	if q.lane[s].seq == noEvent.seq {
+		q.nlane++
 	}
-	q.sh = append(q.sh, s)
-	q.spos[s] = int32(len(q.sh) - 1)
-	q.slotUp(len(q.sh) - 1)
+	q.lane[s] = e
+	q.replay(s)
 }
 
 // clearSlot empties the filled slot s.
 func (q *eventQueue) clearSlot(s int32) {
-	i := int(q.spos[s])
-	q.spos[s] = -1
-	n := len(q.sh) - 1
-	last := q.sh[n]
-	q.sh = q.sh[:n]
-	if i == n {
-		return
-	}
-	q.sh[i] = last
-	q.spos[last] = int32(i)
-	q.slotDown(i)
-	q.slotUp(int(q.spos[last]))
+	q.lane[s] = noEvent
+	q.nlane--
+	q.replay(s)
 }
 
-func (q *eventQueue) slotUp(i int) {
-	h := q.sh
-	for i > 0 {
-		p := (i - 1) / 2
-		if !q.slots[h[i]].before(&q.slots[h[p]]) {
-			return
+// replay plays the matches on the way from slot s to the root again.
+func (q *eventQueue) replay(s int32) {
+	w, l := q.win, q.lane
+	for i := (len(l) + int(s)) / 2; i >= 1; i /= 2 {
+		a, b := w[2*i], w[2*i+1]
+		if l[b].before(&l[a]) {
+			a = b
 		}
-		h[i], h[p] = h[p], h[i]
-		q.spos[h[i]], q.spos[h[p]] = int32(i), int32(p)
-		i = p
-	}
-}
-
-func (q *eventQueue) slotDown(i int) {
-	h := q.sh
-	n := len(h)
-	for {
-		l := 2*i + 1
-		if l >= n {
-			return
-		}
-		m := l
-		if r := l + 1; r < n && q.slots[h[r]].before(&q.slots[h[l]]) {
-			m = r
-		}
-		if !q.slots[h[m]].before(&q.slots[h[i]]) {
-			return
-		}
-		h[i], h[m] = h[m], h[i]
-		q.spos[h[i]], q.spos[h[m]] = int32(i), int32(m)
-		i = m
+		w[i] = a
 	}
 }
 
