@@ -29,7 +29,7 @@ type fairOn struct {
 }
 
 func newFairPolicy(e *engine) osPolicy {
-	p := &fairPolicy{fairQueue: fairQueue{e: e}, fairParams: newFairParams(len(e.cores))}
+	p := &fairPolicy{fairQueue: newFairQueue(e), fairParams: newFairParams(len(e.cores))}
 	if len(e.cores) > runVScanMax {
 		p.run = newFairRunning(len(e.cores))
 	} else {

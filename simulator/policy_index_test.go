@@ -247,7 +247,7 @@ func TestFairOnMatchesThreads(t *testing.T) {
 // the last of its weight's set.
 func TestFairFurthestFloorTie(t *testing.T) {
 	e := &engine{cores: []core{{cur: 0}, {cur: 1}}, busyCores: 2, now: 820}
-	p := &fairPolicy{fairQueue: fairQueue{e: e}, run: newFairRunning(2)}
+	p := &fairPolicy{fairQueue: newFairQueue(e), run: newFairRunning(2)}
 	e.pol = p
 	// nice 1 weighs 820: after 819 ns a thread's vruntime grows by 1022,
 	// after 820 ns by 1024
