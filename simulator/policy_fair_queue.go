@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"math"
 	"slices"
+	"unsafe"
 )
 
 // fairQueue is the fair policy's ready queue: the runnable threads by
@@ -150,8 +151,17 @@ func (q *fairQueue) pop() int32 {
 	return top.th()
 }
 
+// next takes the thread of least vruntime, and has the thread that
+// comes after it brought into the caches (it runs at the next placing).
+func (q *fairQueue) next(int) *thread {
+	t := q.e.threads[q.pop()]
+	if q.len() > 0 {
+		prefetchThread(unsafe.Pointer(q.e.threads[q.peek().th()]))
+	}
+	return t
+}
+
 // What the fair policy's queue does as every global queue does.
-func (q *fairQueue) next(int) *thread       { return q.e.threads[q.pop()] }
 func (q *fairQueue) nextCore(from int) int  { return q.e.idleCores.next(from) }
 func (q *fairQueue) contended(*thread) bool { return q.len() > 0 }
 func (q *fairQueue) tick()                  {}
