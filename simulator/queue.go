@@ -61,6 +61,12 @@ type eventQueue struct {
 	lane  []event // the core lane's slots: 2c is core c's segment end, 2c+1 its slice end; an empty one is noEvent
 	win   []int32 // the tournament: win[i] is the earlier slot of win[2i] and win[2i+1]; win[len(lane)+s] = s
 	nlane int     // the filled slots
+	// the cores whose slots changed since the tree was last brought up
+	// to date: a core's two slots share their way to the root, and a
+	// round of a thread on a core changes them four times before the
+	// next look at the root
+	dirty   []int32
+	isDirty []bool
 }
 
 // noEvent fills an empty slot: later than every event.
@@ -79,6 +85,7 @@ func (q *eventQueue) initCores(n int) {
 	}
 	q.lane = make([]event, l)
 	q.win = make([]int32, 2*l)
+	q.isDirty = make([]bool, l/2)
 	for s := range q.lane {
 		q.lane[s] = noEvent
 		q.win[l+s] = int32(s)
@@ -143,6 +150,7 @@ func (q *eventQueue) peek() *event {
 		b = &q.fifo[q.head]
 	}
 	if q.nlane > 0 {
+		q.settle()
 		if x := &q.lane[q.win[1]]; b == nil || x.before(b) {
 			b = x
 		}
@@ -161,6 +169,9 @@ func (q *eventQueue) pop(ev *event) {
 	}
 	if q.head < len(q.fifo) && (b == nil || q.fifo[q.head].before(b)) {
 		b, lane = &q.fifo[q.head], 1
+	}
+	if q.nlane > 0 {
+		q.settle()
 	}
 	if q.nlane > 0 && (b == nil || q.lane[q.win[1]].before(b)) {
 		lane = 2
@@ -202,26 +213,39 @@ func (q *eventQueue) setSlot(s int32, e event) {
 		q.nlane++
 	}
 	q.lane[s] = e
-	q.replay(s)
+	q.touch(s)
 }
 
 // clearSlot empties the filled slot s.
 func (q *eventQueue) clearSlot(s int32) {
 	q.lane[s] = noEvent
 	q.nlane--
-	q.replay(s)
+	q.touch(s)
 }
 
-// replay plays the matches on the way from slot s to the root again.
-func (q *eventQueue) replay(s int32) {
-	w, l := q.win, q.lane
-	for i := (len(l) + int(s)) / 2; i >= 1; i /= 2 {
-		a, b := w[2*i], w[2*i+1]
-		if l[b].before(&l[a]) {
-			a = b
-		}
-		w[i] = a
+// touch notes that slot s changed.
+func (q *eventQueue) touch(s int32) {
+	if c := s / 2; !q.isDirty[c] {
+		q.isDirty[c] = true
+		q.dirty = append(q.dirty, c)
 	}
+}
+
+// settle plays the matches on the ways from the changed cores' slots to
+// the root again.
+func (q *eventQueue) settle() {
+	w, l := q.win, q.lane
+	for _, c := range q.dirty {
+		q.isDirty[c] = false
+		for i := uint(len(l)/2) + uint(c); i >= 1; i >>= 1 {
+			a, b := w[2*i], w[2*i+1]
+			if l[b].before(&l[a]) {
+				a = b
+			}
+			w[i] = a
+		}
+	}
+	q.dirty = q.dirty[:0]
 }
 
 // siftDown places e at the hole i, moving smaller children up. The heap
