@@ -35,14 +35,16 @@ func (a *event) before(b *event) bool {
 // events at the same instant fire in the order they were scheduled:
 // deterministic whatever the machine.
 //
-// It has two lanes. Most events go into a 4-ary min-heap. Events that
+// It has three lanes. Most events go into a 4-ary min-heap. Events that
 // come a fixed delay after the instant they are scheduled (the OS wake-up
-// latency) are pushed in time order, so they need no heap: they wait in a
-// FIFO, and pop takes the earlier of the two heads. The heap is the
+// latency), and the arrivals queued before the run (in file order, mostly
+// in time order too), are pushed in time order, so they need no heap:
+// they wait in a FIFO (one out of order goes to the heap), and pop takes
+// the earliest of the heads. The heap is the
 // engine's hottest structure, so it keeps its own sift code (moving a hole
 // rather than swapping) instead of the generic heap.go.
 //
-// A third lane holds the events of the threads on cores: each core has a
+// The third lane holds the events of the threads on cores: each core has a
 // slot for the end of its thread's segment and one for the end of its
 // slice, and a tournament tree over the slots keeps the earliest. A core
 // has at most one live event of each kind (a new one makes the one
@@ -276,8 +278,8 @@ func (q *eventQueue) siftDown(i int, e event) {
 // compact drops the heap's events for which stale says so and restores
 // the heap order. Cancelled events are otherwise only dropped when they
 // come up, which lets a long preempted segment's end sit in the heap for
-// the whole run. (The FIFO lane holds only wake-ups, which are never
-// cancelled.)
+// the whole run. (The FIFO lane holds only wake-ups and arrivals, which
+// are never cancelled.)
 func (q *eventQueue) compact(stale func(*event) bool) {
 	n := 0
 	for i := range q.h {
