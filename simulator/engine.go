@@ -31,7 +31,10 @@ type engine struct {
 	opt Options
 	rng *rand.Rand
 	q   eventQueue
-	pol osPolicy // layer 1's scheduling policy
+	// the cores' events go to the event queue's core lane (few cores);
+	// else to its heap
+	lane bool
+	pol  osPolicy // layer 1's scheduling policy
 	// waiting counts the threads in the policy's queue (enqueue, and the
 	// dispatch's next): the engine asks it at every instant
 	waiting   int
@@ -128,7 +131,10 @@ func newEngine(sc *Scenario, opt Options) *engine {
 		idle:      map[*Step]bool{},
 	}
 	e.idleCores = newCoreSet(cores)
-	e.q.initCores(cores)
+	if cores <= coreLaneMax {
+		e.lane = true
+		e.q.initCores(cores)
+	}
 	if e.slowed {
 		e.busySet = newCoreSet(cores)
 	}
@@ -392,7 +398,7 @@ func (e *engine) stale(ev *event) bool {
 // that is not, which the rule does not foresee, keeps its place in the
 // order, in the heap.
 func (e *engine) pushCore(s int32, ev event) {
-	if !coreLane {
+	if !e.lane {
 		e.q.push(ev)
 		return
 	}
@@ -402,13 +408,20 @@ func (e *engine) pushCore(s int32, ev event) {
 	e.q.setSlot(s, ev)
 }
 
-// coreLane says whether the cores' events go to the core lane (a
-// variable for the tests, which compare runs with and without it).
-var coreLane = true
+// coreLaneMax is the most cores whose events go to the core lane. The
+// lane saves the heap the slice ends that go stale, which a run of many
+// tasks on a few cores has at every round; on many cores a change of a
+// core's slots replays a deeper tree than the heap's sifts, and the
+// lane costs more than it saves (a variable for the tests, which compare
+// runs with and without it).
+var coreLaneMax = 16
 
 // dropStale empties slot s of the core lane if its event went stale,
 // so that it does not come up.
 func (e *engine) dropStale(s int32) {
+	if !e.lane {
+		return
+	}
 	if old := e.q.slot(s); old != nil && e.stale(old) {
 		e.q.clearSlot(s)
 	}

@@ -234,7 +234,9 @@ func (q *eventQueue) touch(s int32) {
 }
 
 // settle plays the matches on the ways from the changed cores' slots to
-// the root again.
+// the root again. A way stops at a match whose winner stays the same and
+// is not one of the changed core's slots: nothing above it changes (an
+// event set later than most, the usual case, goes up a level or two).
 func (q *eventQueue) settle() {
 	w, l := q.win, q.lane
 	for _, c := range q.dirty {
@@ -243,6 +245,9 @@ func (q *eventQueue) settle() {
 			a, b := w[2*i], w[2*i+1]
 			if l[b].before(&l[a]) {
 				a = b
+			}
+			if a == w[i] && a/2 != c {
+				break
 			}
 			w[i] = a
 		}

@@ -16,8 +16,9 @@ import (
 func TestEventQueueOrder(t *testing.T) {
 	rapid.Check(t, func(rt *rapid.T) {
 		var q eventQueue
-		const slots = 6
-		q.initCores(slots / 2)
+		cores := rapid.IntRange(1, 9).Draw(rt, "cores")
+		slots := 2 * cores
+		q.initCores(cores)
 		var want []event // pending, by seq
 		var fifoAt int64
 		now := int64(0)
@@ -30,7 +31,7 @@ func TestEventQueueOrder(t *testing.T) {
 			}
 			return 0
 		}
-		for range rapid.IntRange(1, 200).Draw(rt, "ops") {
+		for range rapid.IntRange(1, 300).Draw(rt, "ops") {
 			at := now + rapid.Int64Range(0, 20).Draw(rt, "d")
 			switch rapid.IntRange(0, 4).Draw(rt, "op") {
 			case 0:
@@ -78,7 +79,7 @@ func TestEventQueueOrder(t *testing.T) {
 // the cores' events in the core lane (stale ones dropped at once) and in
 // the heap (stale ones coming up): the results must be the same.
 func TestCoreLaneSameRun(t *testing.T) {
-	defer func() { coreLane = true }()
+	defer func(m int) { coreLaneMax = m }(coreLaneMax)
 	rapid.Check(t, func(rt *rapid.T) {
 		pol := PolicyKind(rapid.IntRange(0, len(policies)-1).Draw(rt, "policy"))
 		var sc *Scenario
@@ -93,7 +94,10 @@ func TestCoreLaneSameRun(t *testing.T) {
 		var res [2]*Result
 		var lim [2]*LimitError
 		for i, lane := range []bool{true, false} {
-			coreLane = lane
+			coreLaneMax = 0
+			if lane {
+				coreLaneMax = 1 << 20
+			}
 			var e *engine
 			e, res[i] = runEngine(sc, Options{MaxEvents: 2_000_000, MaxTime: DefaultMaxTime})
 			lim[i] = e.limit
