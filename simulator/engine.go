@@ -31,7 +31,7 @@ type engine struct {
 	opt Options
 	rng *rand.Rand
 	q   eventQueue
-	// the cores' events go to the event queue's core lane (few cores);
+	// the slice ends go to the event queue's slice lane (few cores);
 	// else to its heap
 	lane bool
 	pol  osPolicy // layer 1's scheduling policy
@@ -131,7 +131,7 @@ func newEngine(sc *Scenario, opt Options) *engine {
 		idle:      map[*Step]bool{},
 	}
 	e.idleCores = newCoreSet(cores)
-	if cores <= coreLaneMax {
+	if cores <= sliceLaneMax {
 		e.lane = true
 		e.q.initCores(cores)
 	}
@@ -392,38 +392,37 @@ func (e *engine) stale(ev *event) bool {
 	return false
 }
 
-// pushCore queues ev in slot s of the core lane. The event there before
-// it is stale, as a rule (a core's thread has one live segment end and
-// one live slice end, and a new one makes the one before stale); one
-// that is not, which the rule does not foresee, keeps its place in the
-// order, in the heap.
-func (e *engine) pushCore(s int32, ev event) {
+// pushSlice queues ev, the end of the slice of the thread on core c, in
+// the slice lane. The slot's event before it is stale, as a rule (a
+// core's thread has one live slice end, and a new one makes the one
+// before stale); one that is not, which the rule does not foresee, keeps
+// its place in the order, in the heap.
+func (e *engine) pushSlice(c int32, ev event) {
 	if !e.lane {
 		e.q.push(ev)
 		return
 	}
-	if old := e.q.slot(s); old != nil && !e.stale(old) {
+	if old := e.q.slot(c); old != nil && !e.stale(old) {
 		e.q.pushKeep(*old)
 	}
-	e.q.setSlot(s, ev)
+	e.q.setSlot(c, ev)
 }
 
-// coreLaneMax is the most cores whose events go to the core lane. The
-// lane saves the heap the slice ends that go stale, which a run of many
-// tasks on a few cores has at every round; on many cores a change of a
-// core's slots replays a deeper tree than the heap's sifts, and the
-// lane costs more than it saves (a variable for the tests, which compare
-// runs with and without it).
-var coreLaneMax = 16
+// sliceLaneMax is the most cores whose slice ends go to the slice lane.
+// The lane saves the heap the slice ends that go stale, which a run of
+// many tasks on a few cores has at every round; on many cores a change
+// of a slot replays a deeper tree, and the lane saves less than it costs
+// (a variable for the tests, which compare runs with and without it).
+var sliceLaneMax = 16
 
-// dropStale empties slot s of the core lane if its event went stale,
-// so that it does not come up.
-func (e *engine) dropStale(s int32) {
+// dropSlice empties core c's slot of the slice lane if its event went
+// stale, so that it does not come up.
+func (e *engine) dropSlice(c int32) {
 	if !e.lane {
 		return
 	}
-	if old := e.q.slot(s); old != nil && e.stale(old) {
-		e.q.clearSlot(s)
+	if old := e.q.slot(c); old != nil && e.stale(old) {
+		e.q.clearSlot(c)
 	}
 }
 

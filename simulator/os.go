@@ -233,7 +233,7 @@ func (e *engine) beginSlice(t *thread, from int64) {
 	t.os.sliceArmed = false
 	t.os.sliceGen++
 	if t.os.core >= 0 {
-		e.dropStale(sliceSlot(t.os.core))
+		e.dropSlice(t.os.core)
 	}
 	e.pol.sliceBegan(t)
 	if e.waiting > 0 {
@@ -289,7 +289,7 @@ func (e *engine) armSlice(t *thread) {
 	t.os.sliceArmed = true
 	ev := event{at: at, kind: evSlice, th: t.idx, gen: t.os.sliceGen}
 	if c := t.os.core; c >= 0 {
-		e.pushCore(sliceSlot(c), ev)
+		e.pushSlice(c, ev)
 		return
 	}
 	e.q.push(ev)
@@ -312,12 +312,7 @@ func (e *engine) startSegment(t *thread) {
 			e.mixedSpeeds = true
 		}
 	}
-	ev := event{at: e.after(d), kind: evSegment, th: t.idx, gen: t.os.segGen}
-	if c := t.os.core; c >= 0 {
-		e.pushCore(segSlot(c), ev)
-		return
-	}
-	e.q.push(ev)
+	e.q.push(event{at: e.after(d), kind: evSegment, th: t.idx, gen: t.os.segGen})
 }
 
 // stopSegment charges the part of t's running segment done so far and
@@ -336,7 +331,6 @@ func (e *engine) stopSegment(t *thread) {
 	t.os.segGen++
 	if t.os.core >= 0 {
 		e.cores[t.os.core].busy += d
-		e.dropStale(segSlot(t.os.core))
 	}
 	switch t.os.seg {
 	case segCPU, segNative:
@@ -399,7 +393,7 @@ func (e *engine) leaveCore(t *thread) {
 	c := t.os.core
 	t.os.core = -1
 	t.os.sliceGen++
-	e.dropStale(sliceSlot(c))
+	e.dropSlice(c)
 	if t.gil.held {
 		if g := t.proc.gil; g != nil {
 			g.legacyGen++ // the holder's pending check is void off its core

@@ -44,29 +44,30 @@ func (a *event) before(b *event) bool {
 // engine's hottest structure, so it keeps its own sift code (moving a hole
 // rather than swapping) instead of the generic heap.go.
 //
-// The third lane holds the events of the threads on cores: each core has a
-// slot for the end of its thread's segment and one for the end of its
-// slice, and a tournament tree over the slots keeps the earliest. A core
-// has at most one live event of each kind (a new one makes the one
-// before it stale, engine.pushCore), so a slot is overwritten rather than
-// left behind, and the engine empties a slot whose event went stale: the
-// events that most often go stale (the end of a slice, when the thread
-// blocks first) then neither sit in nor come up through the main heap,
-// whose size is left to the sleeping threads' wake-ups. An update costs
-// a comparison per level of the tree, with no bookkeeping of places.
+// The third lane holds the ends of the running threads' time slices: a
+// slot per core, and a tournament tree over the slots keeps the
+// earliest. A core's thread has at most one live slice end (a new slice
+// makes the one before it stale, engine.pushSlice), so a slot is
+// overwritten rather than left behind, and the engine empties a slot
+// whose event went stale (its thread left the core, or began a slice
+// anew). A slice end goes stale whenever its thread blocks before its
+// slice is up, at every round of a contended run of short bursts: in the
+// lane it neither sits in nor comes up through the heap. An update costs
+// a comparison per level of the tree, with no bookkeeping of places. (A
+// segment's end, seldom stale, goes to the heap: a heap of a few events
+// costs less than a pass up the tree.)
 type eventQueue struct {
 	h    []event
 	fifo []event // sorted by (at, seq); fifo[head:] are pending
 	head int
 	seq  uint64
 
-	lane  []event // the core lane's slots: 2c is core c's segment end, 2c+1 its slice end; an empty one is noEvent
+	lane  []event // the slice lane's slots: slot c is core c's; an empty one is noEvent
 	win   []int32 // the tournament: win[i] is the earlier slot of win[2i] and win[2i+1]; win[len(lane)+s] = s
 	nlane int     // the filled slots
-	// the cores whose slots changed since the tree was last brought up
-	// to date: a core's two slots share their way to the root, and a
-	// round of a thread on a core changes them four times before the
-	// next look at the root
+	// the slots changed since the tree was last brought up to date (a
+	// round of a thread on a core empties and fills its slot before the
+	// next look at the root)
 	dirty   []int32
 	isDirty []bool
 }
@@ -74,20 +75,16 @@ type eventQueue struct {
 // noEvent fills an empty slot: later than every event.
 var noEvent = event{at: math.MaxInt64, seq: math.MaxUint64}
 
-// Core lane slots.
-func segSlot(c int32) int32   { return 2 * c }
-func sliceSlot(c int32) int32 { return 2*c + 1 }
-
-// initCores makes the core lane's slots for n cores (a power of two of
-// them, at least 2, the ones past 2n never filled).
+// initCores makes the slice lane's slots for n cores (a power of two of
+// them, at least 2, the ones past n never filled).
 func (q *eventQueue) initCores(n int) {
 	l := 2
-	for l < 2*n {
+	for l < n {
 		l *= 2
 	}
 	q.lane = make([]event, l)
 	q.win = make([]int32, 2*l)
-	q.isDirty = make([]bool, l/2)
+	q.isDirty = make([]bool, l)
 	for s := range q.lane {
 		q.lane[s] = noEvent
 		q.win[l+s] = int32(s)
@@ -105,7 +102,18 @@ func (q *eventQueue) heapLen() int { return len(q.h) }
 func (q *eventQueue) push(e event) {
 	q.seq++
 	e.seq = q.seq
-	q.pushKeep(e)
+	q.h = append(q.h, e)
+	h := q.h
+	i := len(h) - 1
+	for i > 0 {
+		p := (i - 1) / 4
+		if !e.before(&h[p]) {
+			break
+		}
+		h[i] = h[p]
+		i = p
+	}
+	h[i] = e
 }
 
 // pushKeep puts e, its sequence number given, in the heap.
@@ -142,8 +150,17 @@ func (q *eventQueue) pushInOrder(e event) {
 	q.fifo = append(q.fifo, e)
 }
 
-// peek is the next event; the queue must not be empty.
+// peek is the next event; the queue must not be empty. (Small enough
+// to be inlined when only the heap has events, as is usual.)
 func (q *eventQueue) peek() *event {
+	if q.nlane > 0 || q.head < len(q.fifo) {
+		return q.peekLanes()
+	}
+	return &q.h[0]
+}
+
+// peekLanes is peek when the FIFO or the slice lane has events.
+func (q *eventQueue) peekLanes() *event {
 	var b *event
 	if len(q.h) > 0 {
 		b = &q.h[0]
@@ -164,29 +181,18 @@ func (q *eventQueue) peek() *event {
 // fills the caller's event rather than returning one: the copies of a
 // returned struct showed in profiles of the engine's loop.)
 func (q *eventQueue) pop(ev *event) {
-	var b *event
-	lane := 0 // the heap, the FIFO, the core lane
-	if len(q.h) > 0 {
-		b = &q.h[0]
-	}
-	if q.head < len(q.fifo) && (b == nil || q.fifo[q.head].before(b)) {
-		b, lane = &q.fifo[q.head], 1
-	}
 	if q.nlane > 0 {
 		q.settle()
+		if s := q.win[1]; (len(q.h) == 0 || q.lane[s].before(&q.h[0])) &&
+			(q.head == len(q.fifo) || q.lane[s].before(&q.fifo[q.head])) {
+			*ev = q.lane[s]
+			q.clearSlot(s)
+			return
+		}
 	}
-	if q.nlane > 0 && (b == nil || q.lane[q.win[1]].before(b)) {
-		lane = 2
-	}
-	switch lane {
-	case 1:
+	if q.head < len(q.fifo) && (len(q.h) == 0 || q.fifo[q.head].before(&q.h[0])) {
 		*ev = q.fifo[q.head]
 		q.head++
-		return
-	case 2:
-		s := q.win[1]
-		*ev = q.lane[s]
-		q.clearSlot(s)
 		return
 	}
 	*ev = q.h[0]
@@ -198,7 +204,7 @@ func (q *eventQueue) pop(ev *event) {
 	}
 }
 
-// slot is the event in slot s of the core lane, or nil.
+// slot is the event in slot s of the slice lane, or nil.
 func (q *eventQueue) slot(s int32) *event {
 	if q.lane[s].seq == noEvent.seq {
 		return nil
@@ -206,7 +212,7 @@ func (q *eventQueue) slot(s int32) *event {
 	return &q.lane[s]
 }
 
-// setSlot puts e in slot s of the core lane, with the next sequence
+// setSlot puts e in slot s of the slice lane, with the next sequence
 // number, in place of the event there (the caller has seen to it).
 func (q *eventQueue) setSlot(s int32, e event) {
 	q.seq++
@@ -227,26 +233,26 @@ func (q *eventQueue) clearSlot(s int32) {
 
 // touch notes that slot s changed.
 func (q *eventQueue) touch(s int32) {
-	if c := s / 2; !q.isDirty[c] {
-		q.isDirty[c] = true
-		q.dirty = append(q.dirty, c)
+	if !q.isDirty[s] {
+		q.isDirty[s] = true
+		q.dirty = append(q.dirty, s)
 	}
 }
 
-// settle plays the matches on the ways from the changed cores' slots to
-// the root again. A way stops at a match whose winner stays the same and
-// is not one of the changed core's slots: nothing above it changes (an
-// event set later than most, the usual case, goes up a level or two).
+// settle plays the matches on the ways from the changed slots to the
+// root again. A way stops at a match whose winner stays the same and is
+// not the changed slot: nothing above it changes (a slice end later than
+// most, the usual case, goes up a level or two).
 func (q *eventQueue) settle() {
 	w, l := q.win, q.lane
-	for _, c := range q.dirty {
-		q.isDirty[c] = false
-		for i := uint(len(l)/2) + uint(c); i >= 1; i >>= 1 {
+	for _, s := range q.dirty {
+		q.isDirty[s] = false
+		for i := (uint(len(l)) + uint(s)) / 2; i >= 1; i >>= 1 {
 			a, b := w[2*i], w[2*i+1]
 			if l[b].before(&l[a]) {
 				a = b
 			}
-			if a == w[i] && a/2 != c {
+			if a == w[i] && a != s {
 				break
 			}
 			w[i] = a

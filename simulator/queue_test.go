@@ -10,14 +10,14 @@ import (
 )
 
 // TestEventQueueOrder runs random pushes to the queue's three lanes (the
-// heap, the in-order FIFO, the core lane's slots, overwritten and
+// heap, the in-order FIFO, the slice lane's slots, overwritten and
 // emptied) against a plain list: the pops must come in (at, seq) order,
 // each event once, and the emptied slots' events never.
 func TestEventQueueOrder(t *testing.T) {
 	rapid.Check(t, func(rt *rapid.T) {
 		var q eventQueue
 		cores := rapid.IntRange(1, 9).Draw(rt, "cores")
-		slots := 2 * cores
+		slots := cores
 		q.initCores(cores)
 		var want []event // pending, by seq
 		var fifoAt int64
@@ -75,11 +75,11 @@ func TestEventQueueOrder(t *testing.T) {
 	})
 }
 
-// TestCoreLaneSameRun runs generated scenarios under every policy with
-// the cores' events in the core lane (stale ones dropped at once) and in
+// TestSliceLaneSameRun runs generated scenarios under every policy with
+// the slice ends in the slice lane (stale ones dropped at once) and in
 // the heap (stale ones coming up): the results must be the same.
-func TestCoreLaneSameRun(t *testing.T) {
-	defer func(m int) { coreLaneMax = m }(coreLaneMax)
+func TestSliceLaneSameRun(t *testing.T) {
+	defer func(m int) { sliceLaneMax = m }(sliceLaneMax)
 	rapid.Check(t, func(rt *rapid.T) {
 		pol := PolicyKind(rapid.IntRange(0, len(policies)-1).Draw(rt, "policy"))
 		var sc *Scenario
@@ -94,16 +94,16 @@ func TestCoreLaneSameRun(t *testing.T) {
 		var res [2]*Result
 		var lim [2]*LimitError
 		for i, lane := range []bool{true, false} {
-			coreLaneMax = 0
+			sliceLaneMax = 0
 			if lane {
-				coreLaneMax = 1 << 20
+				sliceLaneMax = 1 << 20
 			}
 			var e *engine
 			e, res[i] = runEngine(sc, Options{MaxEvents: 2_000_000, MaxTime: DefaultMaxTime})
 			lim[i] = e.limit
 		}
 		if !reflect.DeepEqual(res[0], res[1]) || !reflect.DeepEqual(lim[0], lim[1]) {
-			rt.Fatalf("the run with the core lane differs from the run without (limits %v, %v)", lim[0], lim[1])
+			rt.Fatalf("the run with the slice lane differs from the run without (limits %v, %v)", lim[0], lim[1])
 		}
 	})
 }
