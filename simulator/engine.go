@@ -418,8 +418,8 @@ var sliceLaneMax = 16
 // dropSlice empties core c's slot of the slice lane if its event went
 // stale, so that it does not come up.
 func (e *engine) dropSlice(c int32) {
-	if !e.lane {
-		return
+	if e.q.nlane == 0 {
+		return // (always so without the lane)
 	}
 	if old := e.q.slot(c); old != nil && e.stale(old) {
 		e.q.clearSlot(c)

@@ -154,8 +154,11 @@ func (p *fairPolicy) onCore(t *thread) {
 // sliceBegan files t, on its core, in the victim's index: its onSince is
 // final once its slice begins (after a context switch's cost).
 func (p *fairPolicy) sliceBegan(t *thread) {
-	if p.on != nil && t.os.core >= 0 && p.e.cores[t.os.core].cur == t.idx {
+	if p.on != nil {
+		// (t is on its core: place and the dispatch of expired slices
+		// begin slices of threads on cores only)
 		p.on[t.os.core].since = t.os.onSince
+		return
 	}
 	if p.run != nil && t.os.core >= 0 && p.e.cores[t.os.core].cur == t.idx {
 		p.run.remove(t.os.core)
