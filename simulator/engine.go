@@ -31,7 +31,10 @@ type engine struct {
 	opt Options
 	rng *rand.Rand
 	q   eventQueue
-	pol osPolicy // layer 1's scheduling policy
+	// the slice ends go to the event queue's slice lane (few cores);
+	// else to its heap
+	lane bool
+	pol  osPolicy // layer 1's scheduling policy
 	// waiting counts the threads in the policy's queue (enqueue, and the
 	// dispatch's next): the engine asks it at every instant
 	waiting   int
@@ -129,6 +132,10 @@ func newEngine(sc *Scenario, opt Options) *engine {
 		idle:      map[*Step]bool{},
 	}
 	e.idleCores = newCoreSet(cores)
+	if cores <= sliceLaneMax {
+		e.lane = true
+		e.q.initCores(cores)
+	}
 	if e.slowed {
 		e.busySet = newCoreSet(cores)
 	}
@@ -211,7 +218,7 @@ func (e *engine) newProc(pi int, ps *Process, file int32) *proc {
 		t.rt.startup = true
 		t.os.arrival = ps.Arrival
 		t.os.seg, t.os.segLeft = segStartup, ps.Startup
-		e.q.push(event{at: ps.Arrival, kind: evArrive, th: t.idx})
+		e.q.pushInOrder(event{at: ps.Arrival, kind: evArrive, th: t.idx})
 		p.startAt = -1 // set when start-up ends
 		p.main = t
 	}
@@ -268,7 +275,9 @@ func (e *engine) addThread(p *proc, ts *Thread, file int32) {
 		if ps.Native {
 			t.os.arrival = ts.Arrival
 		}
-		e.q.push(event{at: t.os.arrival, kind: evArrive, th: t.idx})
+		// the arrivals mostly come in time order (often all at 0): in
+		// the FIFO lane they cost no heap of thousands
+		e.q.pushInOrder(event{at: t.os.arrival, kind: evArrive, th: t.idx})
 	}
 }
 
@@ -364,6 +373,40 @@ func (e *engine) stale(ev *event) bool {
 		return t.proc.gil == nil || ev.gen != t.proc.gil.legacyGen
 	}
 	return false
+}
+
+// pushSlice queues ev, the end of the slice of the thread on core c, in
+// the slice lane. The slot's event before it is stale, as a rule (a
+// core's thread has one live slice end, and a new one makes the one
+// before stale); one that is not, which the rule does not foresee, keeps
+// its place in the order, in the heap.
+func (e *engine) pushSlice(c int32, ev event) {
+	if !e.lane {
+		e.q.push(ev)
+		return
+	}
+	if old := e.q.slot(c); old != nil && !e.stale(old) {
+		e.q.pushKeep(*old)
+	}
+	e.q.setSlot(c, ev)
+}
+
+// sliceLaneMax is the most cores whose slice ends go to the slice lane.
+// The lane saves the heap the slice ends that go stale, which a run of
+// many tasks on a few cores has at every round; on many cores a change
+// of a slot replays a deeper tree, and the lane saves less than it costs
+// (a variable for the tests, which compare runs with and without it).
+var sliceLaneMax = 16
+
+// dropSlice empties core c's slot of the slice lane if its event went
+// stale, so that it does not come up.
+func (e *engine) dropSlice(c int32) {
+	if e.q.nlane == 0 {
+		return // (always so without the lane)
+	}
+	if old := e.q.slot(c); old != nil && e.stale(old) {
+		e.q.clearSlot(c)
+	}
 }
 
 // tick counts one unit of simulation work and enforces --max-events.

@@ -73,9 +73,15 @@ func (e *engine) makeReady(t *thread, woke bool) {
 }
 
 // dispatch gives idle cores to ready threads and applies preemption.
+// It goes round until a pass would find nothing to do: it preempted no
+// victim, left nothing to queue, and placed no thread or left no idle
+// core that a waiting thread could take (a core freed below the one the
+// pass was placing on). Another pass would then place nothing and ask
+// the victim, the most frequent question of a contended run, again with
+// nothing changed.
 func (e *engine) dispatch() {
 	for {
-		changed := false
+		changed, placed := false, false
 		if len(e.readyNow) > 0 {
 			rn := e.readyNow
 			sortThreads(rn, func(a, b *thread) bool { return a.file < b.file })
@@ -83,7 +89,6 @@ func (e *engine) dispatch() {
 				e.enqueue(t)
 			}
 			e.readyNow = rn[:0]
-			changed = true
 		}
 		if len(e.expired) > 0 {
 			ex := e.expired
@@ -99,7 +104,6 @@ func (e *engine) dispatch() {
 				}
 			}
 			e.expired = ex[:0]
-			changed = true
 		}
 		// the idle cores in order, each offered the thread the policy
 		// has for it (the policy names only cores it may have one for)
@@ -107,7 +111,7 @@ func (e *engine) dispatch() {
 			if t := e.pol.next(c); t != nil {
 				e.waiting--
 				e.place(t, c)
-				changed = true
+				placed = true
 			}
 		}
 		if e.waiting > 0 {
@@ -121,7 +125,7 @@ func (e *engine) dispatch() {
 				changed = true
 			}
 		}
-		if !changed && len(e.readyNow) == 0 && len(e.expired) == 0 {
+		if !changed && len(e.readyNow) == 0 && len(e.expired) == 0 && (!placed || e.firstCore() < 0) {
 			return
 		}
 	}
@@ -228,6 +232,9 @@ func (e *engine) beginSlice(t *thread, from int64) {
 	t.os.sliceBase = from
 	t.os.sliceArmed = false
 	t.os.sliceGen++
+	if t.os.core >= 0 {
+		e.dropSlice(t.os.core)
+	}
 	e.pol.sliceBegan(t)
 	if e.waiting > 0 {
 		e.armSlice(t)
@@ -280,7 +287,12 @@ func (e *engine) armSlice(t *thread) {
 		at = e.now
 	}
 	t.os.sliceArmed = true
-	e.q.push(event{at: at, kind: evSlice, th: t.idx, gen: t.os.sliceGen})
+	ev := event{at: at, kind: evSlice, th: t.idx, gen: t.os.sliceGen}
+	if c := t.os.core; c >= 0 {
+		e.pushSlice(c, ev)
+		return
+	}
+	e.q.push(ev)
 }
 
 // startSegment runs t's current segment on its core until it ends.
@@ -378,10 +390,14 @@ func (e *engine) leaveCore(t *thread) {
 		e.busySet.remove(int(t.os.core))
 	}
 	e.pol.offCore(t)
+	c := t.os.core
 	t.os.core = -1
 	t.os.sliceGen++
-	if g := t.proc.gil; g != nil && t.gil.held {
-		g.legacyGen++ // the holder's pending check is void off its core
+	e.dropSlice(c)
+	if t.gil.held {
+		if g := t.proc.gil; g != nil {
+			g.legacyGen++ // the holder's pending check is void off its core
+		}
 	}
 }
 
@@ -389,8 +405,11 @@ func (e *engine) leaveCore(t *thread) {
 func (e *engine) preempt(t *thread) {
 	e.stopSegment(t)
 	e.leaveCore(t)
-	if g := t.proc.gil; g != nil && t.gil.held && g.spinner != nil {
-		e.unspin(g)
+	if t.gil.held {
+		// (a native task's process, often not in cache, is not looked at)
+		if g := t.proc.gil; g != nil && g.spinner != nil {
+			e.unspin(g)
+		}
 	}
 	e.setState(t, stReady)
 	e.enqueue(t)

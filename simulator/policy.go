@@ -125,8 +125,6 @@ func rqLess(a, b *rqItem) bool {
 	return a.seq < b.seq
 }
 
-func (q *readyQueue) len() int { return len(q.h) }
-
 // push queues t under the key (k1, k2, k3).
 func (q *readyQueue) push(t *thread, k1, k2, k3 int64) {
 	it := rqItem{k1: k1, k2: k2, k3: k3, th: t.idx, w: t.weight()}

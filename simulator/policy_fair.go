@@ -11,18 +11,29 @@ import "math"
 // granularity; and a running thread's slice is its weight's share of the
 // scheduling period while others wait (semantics.md 9.1).
 type fairPolicy struct {
-	readyQueue
+	fairQueue
 	fairParams
 	minV      int64        // the least vruntime, never going back
 	runWeight int64        // the fair weights of the threads on cores
 	runV      []runV       // past runVScanMax cores: the vruntimes of threads on cores, a min-heap with stale entries
 	run       *fairRunning // past runVScanMax cores: the threads on cores, for the victim (policy_fair_index.go)
+	on        []fairOn     // up to runVScanMax cores: what the victim's and the minimum's passes need of each core's thread
+}
+
+// fairOn is what the passes over the cores need of the thread on a core,
+// copied when it goes on (and when its slice begins, after a context
+// switch's cost has moved its onSince): the passes then read one small
+// array instead of a thread per core.
+type fairOn struct {
+	vr, since, w int64
 }
 
 func newFairPolicy(e *engine) osPolicy {
-	p := &fairPolicy{readyQueue: readyQueue{e: e}, fairParams: newFairParams(len(e.cores))}
+	p := &fairPolicy{fairQueue: newFairQueue(e), fairParams: newFairParams(len(e.cores))}
 	if len(e.cores) > runVScanMax {
 		p.run = newFairRunning(len(e.cores))
+	} else {
+		p.on = make([]fairOn, len(e.cores))
 	}
 	return p
 }
@@ -57,7 +68,7 @@ func (p *fairPolicy) admit(t *thread, woke bool) {
 	}
 }
 
-func (p *fairPolicy) enqueue(t *thread) { p.push(t, t.os.vruntime, 0, 0) }
+func (p *fairPolicy) enqueue(t *thread) { p.push(t) }
 
 // vruntimeNow is a running thread's virtual runtime with its time on the
 // core so far.
@@ -76,25 +87,25 @@ func (p *fairPolicy) victim() *thread {
 		// vruntime before enqueue, offCore only of a running thread), so
 		// that the thread itself, often not in cache, is not looked at
 		top := p.peek()
-		worst, _ := p.furthest(func(v int64) bool { return v-top.k1 > byWeight(p.wakeupGran, top.w) })
+		worst, _ := p.furthest(func(v int64) bool { return v-top.v > byWeight(p.wakeupGran, top.w()) })
 		return worst
 	}
-	var worst *thread
-	var v int64
-	for c := range e.cores {
-		id := e.cores[c].cur
-		if id < 0 {
-			return nil // the best waiting thread takes the idle core instead
-		}
-		r := e.threads[id]
-		if k := p.vruntimeNow(r); worst == nil || k >= v {
-			worst, v = r, k
+	if e.busyCores < len(e.cores) {
+		return nil // the best waiting thread takes the idle core instead
+	}
+	// the running thread furthest ahead in vruntime now, the later core
+	// on a tie (vruntimeNow from the copies in p.on)
+	worst, v := 0, int64(0)
+	for c := range p.on {
+		o := &p.on[c]
+		if k := o.vr + byWeight(max(e.now-o.since, 0), o.w); c == 0 || k >= v {
+			worst, v = c, k
 		}
 	}
-	if top := p.peek(); v-top.k1 <= byWeight(p.wakeupGran, top.w) {
+	if top := p.peek(); v-top.v <= byWeight(p.wakeupGran, top.w()) {
 		return nil
 	}
-	return worst
+	return e.threads[e.cores[worst].cur]
 }
 
 // byWeight is d·1024/w, d ≥ 0: d itself at weight 1024 (nice 0), with no
@@ -130,6 +141,9 @@ func (p *fairPolicy) sliceEnd(t *thread) (int64, bool) {
 }
 
 func (p *fairPolicy) onCore(t *thread) {
+	if p.on != nil {
+		p.on[t.os.core] = fairOn{vr: t.os.vruntime, since: t.os.onSince, w: t.weight()}
+	}
 	p.runWeight += t.weight()
 	if len(p.e.cores) > runVScanMax {
 		p.pushRunV(t)
@@ -140,6 +154,12 @@ func (p *fairPolicy) onCore(t *thread) {
 // sliceBegan files t, on its core, in the victim's index: its onSince is
 // final once its slice begins (after a context switch's cost).
 func (p *fairPolicy) sliceBegan(t *thread) {
+	if p.on != nil {
+		// (t is on its core: place and the dispatch of expired slices
+		// begin slices of threads on cores only)
+		p.on[t.os.core].since = t.os.onSince
+		return
+	}
 	if p.run != nil && t.os.core >= 0 && p.e.cores[t.os.core].cur == t.idx {
 		p.run.remove(t.os.core)
 		p.run.add(t, t.os.core, p.e.now)
@@ -159,7 +179,7 @@ func (p *fairPolicy) offCore(t *thread) {
 func (p *fairPolicy) updateMinV() {
 	v := int64(math.MaxInt64)
 	if p.len() > 0 {
-		v = p.peek().k1
+		v = p.peek().v
 	}
 	if r, ok := p.minRunV(); ok && r < v {
 		v = r
@@ -199,12 +219,12 @@ var runVScanMax = 64 // a variable for the tests, which compare the two ways
 // minRunV is the least vruntime of the threads on cores.
 func (p *fairPolicy) minRunV() (int64, bool) {
 	e := p.e
-	if len(e.cores) <= runVScanMax {
+	if p.on != nil {
 		v, ok := int64(0), false
 		for c := range e.cores {
-			if id := e.cores[c].cur; id >= 0 {
-				if r := e.threads[id]; !ok || r.os.vruntime < v {
-					v, ok = r.os.vruntime, true
+			if e.cores[c].cur >= 0 {
+				if r := p.on[c].vr; !ok || r < v {
+					v, ok = r, true
 				}
 			}
 		}

@@ -1,6 +1,7 @@
 package simulator
 
 import (
+	"fmt"
 	"reflect"
 	"slices"
 	"strconv"
@@ -213,13 +214,40 @@ func TestFairVictimIndexMatchesScan(t *testing.T) {
 	})
 }
 
+// TestFairOnMatchesThreads runs generated scenarios on up to
+// runVScanMax cores, with the fair policy's copies of what it needs of
+// each core's thread (p.on) compared with the thread itself before each
+// of the engine's questions.
+func TestFairOnMatchesThreads(t *testing.T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		sc := genCoresScenario(rt, PolicyFair)
+		runChecked(rt, sc, func(e *engine) string {
+			p := e.pol.(checkedPolicy).osPolicy.(*fairPolicy)
+			if p.on == nil {
+				return ""
+			}
+			for c := range e.cores {
+				id := e.cores[c].cur
+				if id < 0 {
+					continue
+				}
+				r := e.threads[id]
+				if want := (fairOn{vr: r.os.vruntime, since: r.os.onSince, w: r.weight()}); p.on[c] != want {
+					return "core " + strconv.Itoa(c) + ": copy " + fmt.Sprint(p.on[c]) + ", thread " + fmt.Sprint(want)
+				}
+			}
+			return ""
+		})
+	})
+}
+
 // TestFairFurthestFloorTie: two threads of one nice level whose virtual
 // runtimes now are equal only through the floor (different A): the later
 // core wins, as in the pass over the cores, although its thread is not
 // the last of its weight's set.
 func TestFairFurthestFloorTie(t *testing.T) {
 	e := &engine{cores: []core{{cur: 0}, {cur: 1}}, busyCores: 2, now: 820}
-	p := &fairPolicy{readyQueue: readyQueue{e: e}, run: newFairRunning(2)}
+	p := &fairPolicy{fairQueue: newFairQueue(e), run: newFairRunning(2)}
 	e.pol = p
 	// nice 1 weighs 820: after 819 ns a thread's vruntime grows by 1022,
 	// after 820 ns by 1024

@@ -1,5 +1,7 @@
 package simulator
 
+import "math"
+
 // eventKind says what an event does when it fires.
 type eventKind uint8
 
@@ -33,20 +35,66 @@ func (a *event) before(b *event) bool {
 // events at the same instant fire in the order they were scheduled:
 // deterministic whatever the machine.
 //
-// It has two lanes. Most events go into a 4-ary min-heap. Events that
+// It has three lanes. Most events go into a 4-ary min-heap. Events that
 // come a fixed delay after the instant they are scheduled (the OS wake-up
-// latency) are pushed in time order, so they need no heap: they wait in a
-// FIFO, and pop takes the earlier of the two heads. The heap is the
+// latency), and the arrivals queued before the run (in file order, mostly
+// in time order too), are pushed in time order, so they need no heap:
+// they wait in a FIFO (one out of order goes to the heap), and pop takes
+// the earliest of the heads. The heap is the
 // engine's hottest structure, so it keeps its own sift code (moving a hole
 // rather than swapping) instead of the generic heap.go.
+//
+// The third lane holds the ends of the running threads' time slices: a
+// slot per core, and a tournament tree over the slots keeps the
+// earliest. A core's thread has at most one live slice end (a new slice
+// makes the one before it stale, engine.pushSlice), so a slot is
+// overwritten rather than left behind, and the engine empties a slot
+// whose event went stale (its thread left the core, or began a slice
+// anew). A slice end goes stale whenever its thread blocks before its
+// slice is up, at every round of a contended run of short bursts: in the
+// lane it neither sits in nor comes up through the heap. An update costs
+// a comparison per level of the tree, with no bookkeeping of places. (A
+// segment's end, seldom stale, goes to the heap: a heap of a few events
+// costs less than a pass up the tree.)
 type eventQueue struct {
 	h    []event
 	fifo []event // sorted by (at, seq); fifo[head:] are pending
 	head int
 	seq  uint64
+
+	lane  []event // the slice lane's slots: slot c is core c's; an empty one is noEvent
+	win   []int32 // the tournament: win[i] is the earlier slot of win[2i] and win[2i+1]; win[len(lane)+s] = s
+	nlane int     // the filled slots
+	// the slots changed since the tree was last brought up to date (a
+	// round of a thread on a core empties and fills its slot before the
+	// next look at the root)
+	dirty   []int32
+	isDirty []bool
 }
 
-func (q *eventQueue) len() int { return len(q.h) + len(q.fifo) - q.head }
+// noEvent fills an empty slot: later than every event.
+var noEvent = event{at: math.MaxInt64, seq: math.MaxUint64}
+
+// initCores makes the slice lane's slots for n cores (a power of two of
+// them, at least 2, the ones past n never filled).
+func (q *eventQueue) initCores(n int) {
+	l := 2
+	for l < n {
+		l *= 2
+	}
+	q.lane = make([]event, l)
+	q.win = make([]int32, 2*l)
+	q.isDirty = make([]bool, l)
+	for s := range q.lane {
+		q.lane[s] = noEvent
+		q.win[l+s] = int32(s)
+	}
+	for i := l - 1; i >= 1; i-- {
+		q.win[i] = q.win[2*i]
+	}
+}
+
+func (q *eventQueue) len() int { return len(q.h) + len(q.fifo) - q.head + q.nlane }
 
 // heapLen is the size of the heap lane, the part compact works on.
 func (q *eventQueue) heapLen() int { return len(q.h) }
@@ -54,6 +102,22 @@ func (q *eventQueue) heapLen() int { return len(q.h) }
 func (q *eventQueue) push(e event) {
 	q.seq++
 	e.seq = q.seq
+	q.h = append(q.h, e)
+	h := q.h
+	i := len(h) - 1
+	for i > 0 {
+		p := (i - 1) / 4
+		if !e.before(&h[p]) {
+			break
+		}
+		h[i] = h[p]
+		i = p
+	}
+	h[i] = e
+}
+
+// pushKeep puts e, its sequence number given, in the heap.
+func (q *eventQueue) pushKeep(e event) {
 	q.h = append(q.h, e)
 	h := q.h
 	i := len(h) - 1
@@ -86,18 +150,46 @@ func (q *eventQueue) pushInOrder(e event) {
 	q.fifo = append(q.fifo, e)
 }
 
-// peek is the next event; the queue must not be empty.
+// peek is the next event; the queue must not be empty. (Small enough
+// to be inlined when only the heap has events, as is usual.)
 func (q *eventQueue) peek() *event {
-	if q.head < len(q.fifo) && (len(q.h) == 0 || q.fifo[q.head].before(&q.h[0])) {
-		return &q.fifo[q.head]
+	if q.nlane > 0 || q.head < len(q.fifo) {
+		return q.peekLanes()
 	}
 	return &q.h[0]
+}
+
+// peekLanes is peek when the FIFO or the slice lane has events.
+func (q *eventQueue) peekLanes() *event {
+	var b *event
+	if len(q.h) > 0 {
+		b = &q.h[0]
+	}
+	if q.head < len(q.fifo) && (b == nil || q.fifo[q.head].before(b)) {
+		b = &q.fifo[q.head]
+	}
+	if q.nlane > 0 {
+		q.settle()
+		if x := &q.lane[q.win[1]]; b == nil || x.before(b) {
+			b = x
+		}
+	}
+	return b
 }
 
 // pop moves the next event into ev; the queue must not be empty. (It
 // fills the caller's event rather than returning one: the copies of a
 // returned struct showed in profiles of the engine's loop.)
 func (q *eventQueue) pop(ev *event) {
+	if q.nlane > 0 {
+		q.settle()
+		if s := q.win[1]; (len(q.h) == 0 || q.lane[s].before(&q.h[0])) &&
+			(q.head == len(q.fifo) || q.lane[s].before(&q.fifo[q.head])) {
+			*ev = q.lane[s]
+			q.clearSlot(s)
+			return
+		}
+	}
 	if q.head < len(q.fifo) && (len(q.h) == 0 || q.fifo[q.head].before(&q.h[0])) {
 		*ev = q.fifo[q.head]
 		q.head++
@@ -110,6 +202,63 @@ func (q *eventQueue) pop(ev *event) {
 	if n > 0 {
 		q.siftDown(0, last)
 	}
+}
+
+// slot is the event in slot s of the slice lane, or nil.
+func (q *eventQueue) slot(s int32) *event {
+	if q.lane[s].seq == noEvent.seq {
+		return nil
+	}
+	return &q.lane[s]
+}
+
+// setSlot puts e in slot s of the slice lane, with the next sequence
+// number, in place of the event there (the caller has seen to it).
+func (q *eventQueue) setSlot(s int32, e event) {
+	q.seq++
+	e.seq = q.seq
+	if q.lane[s].seq == noEvent.seq {
+		q.nlane++
+	}
+	q.lane[s] = e
+	q.touch(s)
+}
+
+// clearSlot empties the filled slot s.
+func (q *eventQueue) clearSlot(s int32) {
+	q.lane[s] = noEvent
+	q.nlane--
+	q.touch(s)
+}
+
+// touch notes that slot s changed.
+func (q *eventQueue) touch(s int32) {
+	if !q.isDirty[s] {
+		q.isDirty[s] = true
+		q.dirty = append(q.dirty, s)
+	}
+}
+
+// settle plays the matches on the ways from the changed slots to the
+// root again. A way stops at a match whose winner stays the same and is
+// not the changed slot: nothing above it changes (a slice end later than
+// most, the usual case, goes up a level or two).
+func (q *eventQueue) settle() {
+	w, l := q.win, q.lane
+	for _, s := range q.dirty {
+		q.isDirty[s] = false
+		for i := (uint(len(l)) + uint(s)) / 2; i >= 1; i >>= 1 {
+			a, b := w[2*i], w[2*i+1]
+			if l[b].before(&l[a]) {
+				a = b
+			}
+			if a == w[i] && a != s {
+				break
+			}
+			w[i] = a
+		}
+	}
+	q.dirty = q.dirty[:0]
 }
 
 // siftDown places e at the hole i, moving smaller children up. The heap
@@ -140,8 +289,8 @@ func (q *eventQueue) siftDown(i int, e event) {
 // compact drops the heap's events for which stale says so and restores
 // the heap order. Cancelled events are otherwise only dropped when they
 // come up, which lets a long preempted segment's end sit in the heap for
-// the whole run. (The FIFO lane holds only wake-ups, which are never
-// cancelled.)
+// the whole run. (The FIFO lane holds only wake-ups and arrivals, which
+// are never cancelled.)
 func (q *eventQueue) compact(stale func(*event) bool) {
 	n := 0
 	for i := range q.h {

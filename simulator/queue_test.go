@@ -1,0 +1,109 @@
+package simulator
+
+import (
+	"cmp"
+	"reflect"
+	"slices"
+	"testing"
+
+	"pgregory.net/rapid"
+)
+
+// TestEventQueueOrder runs random pushes to the queue's three lanes (the
+// heap, the in-order FIFO, the slice lane's slots, overwritten and
+// emptied) against a plain list: the pops must come in (at, seq) order,
+// each event once, and the emptied slots' events never.
+func TestEventQueueOrder(t *testing.T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		var q eventQueue
+		cores := rapid.IntRange(1, 9).Draw(rt, "cores")
+		slots := cores
+		q.initCores(cores)
+		var want []event // pending, by seq
+		var fifoAt int64
+		now := int64(0)
+		drop := func(pred func(e event) bool) {
+			want = slices.DeleteFunc(want, pred)
+		}
+		slotSeq := func(s int32) uint64 {
+			if e := q.slot(s); e != nil {
+				return e.seq
+			}
+			return 0
+		}
+		for range rapid.IntRange(1, 300).Draw(rt, "ops") {
+			at := now + rapid.Int64Range(0, 20).Draw(rt, "d")
+			switch rapid.IntRange(0, 4).Draw(rt, "op") {
+			case 0:
+				q.push(event{at: at})
+				want = append(want, event{at: at, seq: q.seq})
+			case 1:
+				fifoAt = max(fifoAt, now) + rapid.Int64Range(0, 3).Draw(rt, "fd")
+				q.pushInOrder(event{at: fifoAt})
+				want = append(want, event{at: fifoAt, seq: q.seq})
+			case 2:
+				s := int32(rapid.IntRange(0, slots-1).Draw(rt, "slot"))
+				old := slotSeq(s)
+				drop(func(e event) bool { return e.seq == old })
+				q.setSlot(s, event{at: at, th: s})
+				want = append(want, event{at: at, seq: q.seq, th: s})
+			case 3:
+				s := int32(rapid.IntRange(0, slots-1).Draw(rt, "slot"))
+				if old := slotSeq(s); old != 0 {
+					drop(func(e event) bool { return e.seq == old })
+					q.clearSlot(s)
+				}
+			case 4:
+				if q.len() == 0 {
+					continue
+				}
+				var ev event
+				q.pop(&ev)
+				best := slices.MinFunc(want, func(a, b event) int {
+					return cmp.Or(cmp.Compare(a.at, b.at), cmp.Compare(a.seq, b.seq))
+				})
+				if ev.at != best.at || ev.seq != best.seq {
+					rt.Fatalf("popped (%d, %d), want (%d, %d)", ev.at, ev.seq, best.at, best.seq)
+				}
+				drop(func(e event) bool { return e.seq == best.seq })
+				now = ev.at
+			}
+			if q.len() != len(want) {
+				rt.Fatalf("%d events queued, want %d", q.len(), len(want))
+			}
+		}
+	})
+}
+
+// TestSliceLaneSameRun runs generated scenarios under every policy with
+// the slice ends in the slice lane (stale ones dropped at once) and in
+// the heap (stale ones coming up): the results must be the same.
+func TestSliceLaneSameRun(t *testing.T) {
+	defer func(m int) { sliceLaneMax = m }(sliceLaneMax)
+	rapid.Check(t, func(rt *rapid.T) {
+		pol := PolicyKind(rapid.IntRange(0, len(policies)-1).Draw(rt, "policy"))
+		var sc *Scenario
+		if rapid.Bool().Draw(rt, "cores") {
+			sc = genCoresScenario(rt, pol)
+			if pol.TakesQuantum() {
+				sc.Quantum = 2 * ms
+			}
+		} else {
+			sc = invGenScenarioWith(rt, pol, rapid.Bool().Draw(rt, "runtimes"))
+		}
+		var res [2]*Result
+		var lim [2]*LimitError
+		for i, lane := range []bool{true, false} {
+			sliceLaneMax = 0
+			if lane {
+				sliceLaneMax = 1 << 20
+			}
+			var e *engine
+			e, res[i] = runEngine(sc, Options{MaxEvents: 2_000_000, MaxTime: DefaultMaxTime})
+			lim[i] = e.limit
+		}
+		if !reflect.DeepEqual(res[0], res[1]) || !reflect.DeepEqual(lim[0], lim[1]) {
+			rt.Fatalf("the run with the slice lane differs from the run without (limits %v, %v)", lim[0], lim[1])
+		}
+	})
+}
