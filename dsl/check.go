@@ -134,6 +134,8 @@ type checker struct {
 	looseNames bool
 
 	ipc []ipcFix // send and recv steps, timed once the machine is known
+
+	taskState procState // the procState of a top-level task's steps
 }
 
 // ipcFix is a `send` or `recv`, lowered to a cpu and a native step at
@@ -507,7 +509,7 @@ func (c *checker) entityName(s *grammar.Str) (string, bool) {
 	switch {
 	case name == "":
 		c.errs.add(s.Pos, "a name cannot be empty")
-	case strings.ContainsAny(name, "#/"):
+	case strings.IndexByte(name, '#') >= 0 || strings.IndexByte(name, '/') >= 0:
 		c.errs.add(s.Pos, "a name cannot contain `#` or `/` (%q): they address replicas and threads", name)
 	default:
 		return name, true
@@ -691,16 +693,18 @@ func (c *checker) topEntity(e *entityNode) *topT {
 	}
 	name, def := c.defineTop(e.Name, e.Pos)
 	mv := c.mods(e.Mods, takesTask, "a task")
-	ps := &procState{}
-	steps := c.steps(e.Body, ctxNative, ps, nil)
+	// a task's steps hold no lock, switch or yield: its procState stays
+	// empty, and one serves every task
+	c.taskState = procState{}
+	steps := c.steps(e.Body, ctxNative, &c.taskState, nil)
 	if def == nil {
 		return nil
 	}
+	// t is fresh and zero: set field by field, not copied whole (which,
+	// while the collector runs, costs a bulk write barrier)
 	t := c.topSlab.alloc()
-	*t = topT{
-		native: true, name: name, x: mv.x, at: mv.at, nice: mv.nice, priority: mv.priority,
-		steps: steps, pos: spos(e.Pos),
-	}
+	t.native, t.name, t.x, t.at, t.nice, t.priority = true, name, mv.x, mv.at, mv.nice, mv.priority
+	t.steps, t.pos = steps, spos(e.Pos)
 	def.t = t
 	return t
 }
