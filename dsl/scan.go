@@ -71,10 +71,29 @@ func (s *scanner) scanInto(t *lexer.Token) {
 		value := ""
 		switch {
 		case c == ' ' || c == '\t' || c == '\r' || c == '\n':
-			for end < len(src) && (src[end] == ' ' || src[end] == '\t' || src[end] == '\r' || src[end] == '\n') {
-				end++
+			// skipped, the position moved as advance moves it: a line
+			// at each \n, \r\n or lone \r
+			line, col := s.pos.Line, s.pos.Column
+		space:
+			for end = i; end < len(src); end++ {
+				switch src[end] {
+				case ' ', '\t':
+					col++
+				case '\n':
+					line, col = line+1, 1
+				case '\r':
+					if end+1 < len(src) && src[end+1] == '\n' {
+						col++
+					} else {
+						line, col = line+1, 1
+					}
+				default:
+					break space
+				}
 			}
-			typ = lexer.EOF // skipped
+			s.pos.Offset, s.pos.Line, s.pos.Column = end, line, col
+			s.i = end
+			continue
 		case c == '#':
 			for end < len(src) && src[end] != '\n' && src[end] != '\r' {
 				end++
@@ -136,9 +155,20 @@ func (s *scanner) scanInto(t *lexer.Token) {
 			end = i + n
 			typ = tokBad
 		}
-		pos := s.pos
-		switch {
-		case typ == tokKeyword || typ == tokIdent || typ == tokPunct || typ == tokOp || typ == tokParamRef:
+		if typ == lexer.EOF { // a comment, skipped
+			advance(&s.pos, src[i:end])
+			s.i = end
+			continue
+		}
+		if value == "" {
+			value = src[i:end]
+		}
+		// field by field: a Position copied whole into the heap while
+		// the collector runs costs a bulk write barrier
+		t.Type, t.Value = typ, value
+		t.Pos.Filename, t.Pos.Offset, t.Pos.Line, t.Pos.Column = s.pos.Filename, s.pos.Offset, s.pos.Line, s.pos.Column
+		switch typ {
+		case tokKeyword, tokIdent, tokPunct, tokOp, tokParamRef:
 			// ASCII, on one line: a column per byte
 			s.pos.Offset = end
 			s.pos.Column += end - i
@@ -146,18 +176,12 @@ func (s *scanner) scanInto(t *lexer.Token) {
 			advance(&s.pos, src[i:end])
 		}
 		s.i = end
-		if typ == lexer.EOF {
-			continue
-		}
-		if value == "" {
-			value = src[i:end]
-		}
 		s.n++
-		t.Type, t.Value, t.Pos = typ, value, pos
 		return
 	}
 	s.n++
-	t.Type, t.Value, t.Pos = lexer.EOF, "", s.pos
+	t.Type, t.Value = lexer.EOF, ""
+	t.Pos.Filename, t.Pos.Offset, t.Pos.Line, t.Pos.Column = s.pos.Filename, s.pos.Offset, s.pos.Line, s.pos.Column
 }
 
 // punctValue is the constant string of a punctuation character.
