@@ -156,7 +156,8 @@ func (s *scanner) scanInto(t *lexer.Token) {
 			typ = tokBad
 		}
 		if typ == lexer.EOF { // a comment, skipped
-			advance(&s.pos, src[i:end])
+			s.pos.Offset = end
+			s.pos.Column += utf8.RuneCountInString(src[i:end])
 			s.i = end
 			continue
 		}
@@ -167,13 +168,15 @@ func (s *scanner) scanInto(t *lexer.Token) {
 		// the collector runs costs a bulk write barrier
 		t.Type, t.Value = typ, value
 		t.Pos.Filename, t.Pos.Offset, t.Pos.Line, t.Pos.Column = s.pos.Filename, s.pos.Offset, s.pos.Line, s.pos.Column
+		// No token holds a line break (a comment and a string end before
+		// it), so a token moves the position a column per rune.
+		s.pos.Offset = end
 		switch typ {
 		case tokKeyword, tokIdent, tokPunct, tokOp, tokParamRef:
-			// ASCII, on one line: a column per byte
-			s.pos.Offset = end
+			// ASCII: a column per byte
 			s.pos.Column += end - i
 		default:
-			advance(&s.pos, src[i:end])
+			s.pos.Column += utf8.RuneCountInString(src[i:end])
 		}
 		s.i = end
 		s.n++
