@@ -177,14 +177,14 @@ func replicaNames(name string, x int64) []string {
 	}
 	all := string(buf)
 	out := make([]string, x)
-	start := 0
-	num = num[:1]
-	num[0] = '1'
+	start, digits, wider := 0, 1, int64(10)
 	for i := range out {
-		end := start + len(name) + 1 + len(num)
+		if int64(i+1) == wider {
+			digits, wider = digits+1, wider*10
+		}
+		end := start + len(name) + 1 + digits
 		out[i] = all[start:end]
 		start = end
-		num = incDecimal(num)
 	}
 	return out
 }
