@@ -69,12 +69,12 @@ func lower(p *program) *simulator.Scenario {
 			pr.Pos = t.pos
 			if t.native {
 				pr.Native = true
+				// th is fresh and zero: set field by field, not copied
+				// whole (a bulk write barrier while the collector runs)
 				th := &natives[0]
 				natives = natives[1:]
-				*th = simulator.Thread{
-					Name: pr.Name, Kind: simulator.ThreadPlain, Arrival: pr.Arrival,
-					Priority: t.priority, Nice: t.nice, Steps: t.steps, Pos: t.pos,
-				}
+				th.Name, th.Kind, th.Arrival = pr.Name, simulator.ThreadPlain, pr.Arrival
+				th.Priority, th.Nice, th.Steps, th.Pos = t.priority, t.nice, t.steps, t.pos
 				nativePtrs[0] = th
 				pr.Threads = nativePtrs[:1:1]
 				nativePtrs = nativePtrs[1:]
