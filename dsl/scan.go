@@ -69,8 +69,8 @@ func (s *scanner) scanInto(t *lexer.Token) {
 		end := i + 1
 		var typ lexer.TokenType
 		value := ""
-		switch {
-		case c == ' ' || c == '\t' || c == '\r' || c == '\n':
+		switch cls := byteClass[c] &^ bWord; {
+		case cls == bSpace:
 			// skipped, the position moved as advance moves it: a line
 			// at each \n, \r\n or lone \r
 			line, col := s.pos.Line, s.pos.Column
@@ -94,7 +94,7 @@ func (s *scanner) scanInto(t *lexer.Token) {
 			s.pos.Offset, s.pos.Line, s.pos.Column = end, line, col
 			s.i = end
 			continue
-		case c == '#':
+		case cls == bHash:
 			for end < len(src) && src[end] != '\n' && src[end] != '\r' {
 				end++
 			}
@@ -102,9 +102,9 @@ func (s *scanner) scanInto(t *lexer.Token) {
 			if s.comments {
 				typ = tokComment
 			}
-		case c == '"':
+		case cls == bQuote:
 			end, typ = scanString(src, i)
-		case isDigit(c) || c == '-' && i+1 < len(src) && isDigit(src[i+1]):
+		case cls == bDigit || cls == bMinus && i+1 < len(src) && isDigit(src[i+1]):
 			for end < len(src) {
 				b := src[end]
 				if b < utf8.RuneSelf {
@@ -121,22 +121,22 @@ func (s *scanner) scanInto(t *lexer.Token) {
 				end += n
 			}
 			typ = tokQuantity
-		case isLetter(c) || c == '_':
-			for end < len(src) && isWord(src[end]) {
+		case cls == bLetter:
+			for end < len(src) && byteClass[src[end]]&bWord != 0 {
 				end++
 			}
 			typ = tokIdent
 			if k := keywordCode(src[i:end]); k != 0 {
 				typ, value = tokKeyword, keywords[k-1]
 			}
-		case c == '$' && i+1 < len(src) && (isLetter(src[i+1]) || src[i+1] == '_'):
+		case cls == bDollar && i+1 < len(src) && byteClass[src[i+1]]&^bWord == bLetter:
 			end = i + 2
 			for end < len(src) && isWord(src[end]) {
 				end++
 			}
 			typ = tokParamRef
 			s.refs = true
-		case c == '<' || c == '>' || c == '=' || c == '~':
+		case cls == bCompare:
 			switch {
 			case end < len(src) && src[end] == '=':
 				end++
@@ -148,7 +148,7 @@ func (s *scanner) scanInto(t *lexer.Token) {
 			default:
 				typ = tokBad
 			}
-		case c == '{' || c == '}' || c == '(' || c == ')' || c == ',' || c == '[' || c == ']':
+		case cls == bPunct:
 			typ, value = tokPunct, punctValue(c)
 		default:
 			_, n := utf8.DecodeRuneInString(src[i:])
@@ -186,6 +186,46 @@ func (s *scanner) scanInto(t *lexer.Token) {
 	t.Type, t.Value = lexer.EOF, ""
 	t.Pos.Filename, t.Pos.Offset, t.Pos.Line, t.Pos.Column = s.pos.Filename, s.pos.Offset, s.pos.Line, s.pos.Column
 }
+
+// The classes of a token's first byte, for scanInto's switch (a byte
+// that starts no token of its own is bOther); bWord marks the bytes of
+// a word after its first (letters, digits and _).
+const (
+	bOther uint8 = iota
+	bSpace
+	bHash
+	bQuote
+	bDigit
+	bMinus
+	bLetter // and _
+	bDollar
+	bCompare // < > = ~
+	bPunct
+
+	bWord uint8 = 0x80
+)
+
+var byteClass = func() (t [256]uint8) {
+	for _, c := range " \t\r\n" {
+		t[c] = bSpace
+	}
+	t['#'], t['"'], t['-'], t['$'] = bHash, bQuote, bMinus, bDollar
+	for c := '0'; c <= '9'; c++ {
+		t[c] = bDigit | bWord
+	}
+	for c := 'a'; c <= 'z'; c++ {
+		t[c] = bLetter | bWord
+		t[c-'a'+'A'] = bLetter | bWord
+	}
+	t['_'] = bLetter | bWord
+	for _, c := range "<>=~" {
+		t[c] = bCompare
+	}
+	for _, c := range "{}(),[]" {
+		t[c] = bPunct
+	}
+	return t
+}()
 
 // punctValue is the constant string of a punctuation character.
 func punctValue(c byte) string {
