@@ -134,13 +134,16 @@ type checker struct {
 	looseNames bool
 
 	ipc []ipcFix // send and recv steps, timed once the machine is known
+
+	taskState procState // the procState of a top-level task's steps
 }
 
 // ipcFix is a `send` or `recv`, lowered to a cpu and a native step at
-// (*out)[at] and (*out)[at+1] whose durations depend on the machine block,
-// which may come later in the file.
+// out[at] and out[at+1] whose durations depend on the machine block,
+// which may come later in the file. out is the steps of its block once
+// steps has built them all (nil until then).
 type ipcFix struct {
-	out  *[]simulator.Step
+	out  []simulator.Step
 	at   int
 	size int64
 	recv bool // the copy comes first, then the unpickling
@@ -153,7 +156,7 @@ func (c *checker) fixMachineCosts() {
 	m := &c.prog.machine
 	for _, f := range c.ipc {
 		pickle, copied := m.IPC(f.size)
-		steps := *f.out
+		steps := f.out
 		p, cp := &steps[f.at], &steps[f.at+1]
 		if f.recv {
 			p, cp = cp, p
@@ -507,7 +510,7 @@ func (c *checker) entityName(s *grammar.Str) (string, bool) {
 	switch {
 	case name == "":
 		c.errs.add(s.Pos, "a name cannot be empty")
-	case strings.ContainsAny(name, "#/"):
+	case strings.IndexByte(name, '#') >= 0 || strings.IndexByte(name, '/') >= 0:
 		c.errs.add(s.Pos, "a name cannot contain `#` or `/` (%q): they address replicas and threads", name)
 	default:
 		return name, true
@@ -691,16 +694,18 @@ func (c *checker) topEntity(e *entityNode) *topT {
 	}
 	name, def := c.defineTop(e.Name, e.Pos)
 	mv := c.mods(e.Mods, takesTask, "a task")
-	ps := &procState{}
-	steps := c.steps(e.Body, ctxNative, ps, nil)
+	// a task's steps hold no lock, switch or yield: its procState stays
+	// empty, and one serves every task
+	c.taskState = procState{}
+	steps := c.steps(e.Body, ctxNative, &c.taskState, nil)
 	if def == nil {
 		return nil
 	}
+	// t is fresh and zero: set field by field, not copied whole (which,
+	// while the collector runs, costs a bulk write barrier)
 	t := c.topSlab.alloc()
-	*t = topT{
-		native: true, name: name, x: mv.x, at: mv.at, nice: mv.nice, priority: mv.priority,
-		steps: steps, pos: spos(e.Pos),
-	}
+	t.native, t.name, t.x, t.at, t.nice, t.priority = true, name, mv.x, mv.at, mv.nice, mv.priority
+	t.steps, t.pos = steps, spos(e.Pos)
 	def.t = t
 	return t
 }
@@ -1268,6 +1273,7 @@ func (c *checker) steps(body []*grammar.Step, ctx ctxKind, ps *procState, held [
 		return nil
 	}
 	out := c.stepSlab.allocN(len(body))[:0]
+	ipc := len(c.ipc) // the send and recv steps of this block are c.ipc[ipc:]
 	var switches []int
 	var targets []*grammar.Str
 	for _, s := range body {
@@ -1354,7 +1360,7 @@ func (c *checker) steps(body []*grammar.Step, ctx ctxKind, ps *procState, held [
 			st.Body = c.steps(body, ctx, ps, inner)
 		case sSend, sRecv:
 			if v, ok := c.size(s.IPC.Size, "`"+stepNames[k]+"`"); ok {
-				c.ipc = append(c.ipc, ipcFix{out: &out, at: len(out), size: v, recv: k == sRecv})
+				c.ipc = append(c.ipc, ipcFix{at: len(out), size: v, recv: k == sRecv})
 			}
 			// one side of a transfer: the pickling under the GIL and the copy
 			// with the GIL released; their durations are set once the
@@ -1374,7 +1380,13 @@ func (c *checker) steps(body []*grammar.Step, ctx ctxKind, ps *procState, held [
 		}
 		out = append(out, st)
 	}
-	// out is complete: pointers into it stay valid.
+	// out is complete: pointers into it stay valid. The ipcFix still
+	// without its steps are this block's (a nested block's have theirs).
+	for i := ipc; i < len(c.ipc); i++ {
+		if c.ipc[i].out == nil {
+			c.ipc[i].out = out
+		}
+	}
 	for i, at := range switches {
 		ps.pending = append(ps.pending, pendingSwitch{step: &out[at], target: targets[i]})
 	}

@@ -174,7 +174,7 @@ func (c *chunker) next() (eof, ok bool) {
 			c.w = w
 		}
 		t := &w.toks[n]
-		*t, _ = c.sc.Next() // the scanner never fails
+		c.sc.scanInto(t)
 		n++
 		if t.EOF() {
 			eof = true

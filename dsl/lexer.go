@@ -145,9 +145,9 @@ func (c *tokenCheck) check(toks []lexer.Token) {
 			}
 			errs.add(t.Pos, "unterminated string: a string ends with \" on the same line")
 		case tokString:
-			checkString(*t, errs)
+			checkString(t, errs)
 		case tokQuantity:
-			checkQuantityShape(*t, errs)
+			checkQuantityShape(t, errs)
 		case tokIdent, tokKeyword:
 			prev := &c.prev
 			if ti > 0 {
@@ -192,7 +192,7 @@ func describeRune(s string) string {
 // checkString reports escapes other than \" and \\, at the backslash,
 // and control characters, which no name or title may hold: a terminal
 // would act on them, and they would print differently in every format.
-func checkString(t lexer.Token, errs *errorSink) {
+func checkString(t *lexer.Token, errs *errorSink) {
 	s := t.Value
 	col := t.Pos.Column
 	for i := 1; i < len(s)-1; {
@@ -348,7 +348,7 @@ func splitQuantity(s string) (neg bool, digits, unit string, ok bool) {
 	return neg, s[:i], s[i:], i > 0
 }
 
-func checkQuantityShape(t lexer.Token, errs *errorSink) {
+func checkQuantityShape(t *lexer.Token, errs *errorSink) {
 	s := t.Value
 	_, _, unit, ok := splitQuantity(s)
 	switch {

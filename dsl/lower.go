@@ -69,12 +69,12 @@ func lower(p *program) *simulator.Scenario {
 			pr.Pos = t.pos
 			if t.native {
 				pr.Native = true
+				// th is fresh and zero: set field by field, not copied
+				// whole (a bulk write barrier while the collector runs)
 				th := &natives[0]
 				natives = natives[1:]
-				*th = simulator.Thread{
-					Name: pr.Name, Kind: simulator.ThreadPlain, Arrival: pr.Arrival,
-					Priority: t.priority, Nice: t.nice, Steps: t.steps, Pos: t.pos,
-				}
+				th.Name, th.Kind, th.Arrival = pr.Name, simulator.ThreadPlain, pr.Arrival
+				th.Priority, th.Nice, th.Steps, th.Pos = t.priority, t.nice, t.steps, t.pos
 				nativePtrs[0] = th
 				pr.Threads = nativePtrs[:1:1]
 				nativePtrs = nativePtrs[1:]
@@ -177,14 +177,14 @@ func replicaNames(name string, x int64) []string {
 	}
 	all := string(buf)
 	out := make([]string, x)
-	start := 0
-	num = num[:1]
-	num[0] = '1'
+	start, digits, wider := 0, 1, int64(10)
 	for i := range out {
-		end := start + len(name) + 1 + len(num)
+		if int64(i+1) == wider {
+			digits, wider = digits+1, wider*10
+		}
+		end := start + len(name) + 1 + digits
 		out[i] = all[start:end]
 		start = end
-		num = incDecimal(num)
 	}
 	return out
 }

@@ -52,6 +52,16 @@ func newScanner(filename, src string, comments bool) *scanner {
 // Next returns the next token; after the last one, EOF, again and
 // again. It never fails: what no rule matches is a tokBad token.
 func (s *scanner) Next() (lexer.Token, error) {
+	var t lexer.Token
+	s.scanInto(&t)
+	return t, nil
+}
+
+// scanInto writes the next token into *t, field by field: the chunker
+// scans into its window, on the heap, where a whole Token copied in
+// while the collector runs costs a bulk write barrier (some 400
+// instructions) and a field two pointer barriers.
+func (s *scanner) scanInto(t *lexer.Token) {
 	src := s.src
 	for s.i < len(src) {
 		i := s.i
@@ -59,13 +69,32 @@ func (s *scanner) Next() (lexer.Token, error) {
 		end := i + 1
 		var typ lexer.TokenType
 		value := ""
-		switch {
-		case c == ' ' || c == '\t' || c == '\r' || c == '\n':
-			for end < len(src) && (src[end] == ' ' || src[end] == '\t' || src[end] == '\r' || src[end] == '\n') {
-				end++
+		switch cls := byteClass[c] &^ bWord; {
+		case cls == bSpace:
+			// skipped, the position moved as advance moves it: a line
+			// at each \n, \r\n or lone \r
+			line, col := s.pos.Line, s.pos.Column
+		space:
+			for end = i; end < len(src); end++ {
+				switch src[end] {
+				case ' ', '\t':
+					col++
+				case '\n':
+					line, col = line+1, 1
+				case '\r':
+					if end+1 < len(src) && src[end+1] == '\n' {
+						col++
+					} else {
+						line, col = line+1, 1
+					}
+				default:
+					break space
+				}
 			}
-			typ = lexer.EOF // skipped
-		case c == '#':
+			s.pos.Offset, s.pos.Line, s.pos.Column = end, line, col
+			s.i = end
+			continue
+		case cls == bHash:
 			for end < len(src) && src[end] != '\n' && src[end] != '\r' {
 				end++
 			}
@@ -73,9 +102,9 @@ func (s *scanner) Next() (lexer.Token, error) {
 			if s.comments {
 				typ = tokComment
 			}
-		case c == '"':
+		case cls == bQuote:
 			end, typ = scanString(src, i)
-		case isDigit(c) || c == '-' && i+1 < len(src) && isDigit(src[i+1]):
+		case cls == bDigit || cls == bMinus && i+1 < len(src) && isDigit(src[i+1]):
 			for end < len(src) {
 				b := src[end]
 				if b < utf8.RuneSelf {
@@ -92,22 +121,22 @@ func (s *scanner) Next() (lexer.Token, error) {
 				end += n
 			}
 			typ = tokQuantity
-		case isLetter(c) || c == '_':
-			for end < len(src) && isWord(src[end]) {
+		case cls == bLetter:
+			for end < len(src) && byteClass[src[end]]&bWord != 0 {
 				end++
 			}
 			typ = tokIdent
 			if k := keywordCode(src[i:end]); k != 0 {
 				typ, value = tokKeyword, keywords[k-1]
 			}
-		case c == '$' && i+1 < len(src) && (isLetter(src[i+1]) || src[i+1] == '_'):
+		case cls == bDollar && i+1 < len(src) && byteClass[src[i+1]]&^bWord == bLetter:
 			end = i + 2
 			for end < len(src) && isWord(src[end]) {
 				end++
 			}
 			typ = tokParamRef
 			s.refs = true
-		case c == '<' || c == '>' || c == '=' || c == '~':
+		case cls == bCompare:
 			switch {
 			case end < len(src) && src[end] == '=':
 				end++
@@ -119,35 +148,84 @@ func (s *scanner) Next() (lexer.Token, error) {
 			default:
 				typ = tokBad
 			}
-		case c == '{' || c == '}' || c == '(' || c == ')' || c == ',' || c == '[' || c == ']':
+		case cls == bPunct:
 			typ, value = tokPunct, punctValue(c)
 		default:
 			_, n := utf8.DecodeRuneInString(src[i:])
 			end = i + n
 			typ = tokBad
 		}
-		pos := s.pos
-		switch {
-		case typ == tokKeyword || typ == tokIdent || typ == tokPunct || typ == tokOp || typ == tokParamRef:
-			// ASCII, on one line: a column per byte
+		if typ == lexer.EOF { // a comment, skipped
 			s.pos.Offset = end
-			s.pos.Column += end - i
-		default:
-			advance(&s.pos, src[i:end])
-		}
-		s.i = end
-		if typ == lexer.EOF {
+			s.pos.Column += utf8.RuneCountInString(src[i:end])
+			s.i = end
 			continue
 		}
 		if value == "" {
 			value = src[i:end]
 		}
+		// field by field: a Position copied whole into the heap while
+		// the collector runs costs a bulk write barrier
+		t.Type, t.Value = typ, value
+		t.Pos.Filename, t.Pos.Offset, t.Pos.Line, t.Pos.Column = s.pos.Filename, s.pos.Offset, s.pos.Line, s.pos.Column
+		// No token holds a line break (a comment and a string end before
+		// it), so a token moves the position a column per rune.
+		s.pos.Offset = end
+		switch typ {
+		case tokKeyword, tokIdent, tokPunct, tokOp, tokParamRef:
+			// ASCII: a column per byte
+			s.pos.Column += end - i
+		default:
+			s.pos.Column += utf8.RuneCountInString(src[i:end])
+		}
+		s.i = end
 		s.n++
-		return lexer.Token{Type: typ, Value: value, Pos: pos}, nil
+		return
 	}
 	s.n++
-	return lexer.EOFToken(s.pos), nil
+	t.Type, t.Value = lexer.EOF, ""
+	t.Pos.Filename, t.Pos.Offset, t.Pos.Line, t.Pos.Column = s.pos.Filename, s.pos.Offset, s.pos.Line, s.pos.Column
 }
+
+// The classes of a token's first byte, for scanInto's switch (a byte
+// that starts no token of its own is bOther); bWord marks the bytes of
+// a word after its first (letters, digits and _).
+const (
+	bOther uint8 = iota
+	bSpace
+	bHash
+	bQuote
+	bDigit
+	bMinus
+	bLetter // and _
+	bDollar
+	bCompare // < > = ~
+	bPunct
+
+	bWord uint8 = 0x80
+)
+
+var byteClass = func() (t [256]uint8) {
+	for _, c := range " \t\r\n" {
+		t[c] = bSpace
+	}
+	t['#'], t['"'], t['-'], t['$'] = bHash, bQuote, bMinus, bDollar
+	for c := '0'; c <= '9'; c++ {
+		t[c] = bDigit | bWord
+	}
+	for c := 'a'; c <= 'z'; c++ {
+		t[c] = bLetter | bWord
+		t[c-'a'+'A'] = bLetter | bWord
+	}
+	t['_'] = bLetter | bWord
+	for _, c := range "<>=~" {
+		t[c] = bCompare
+	}
+	for _, c := range "{}(),[]" {
+		t[c] = bPunct
+	}
+	return t
+}()
 
 // punctValue is the constant string of a punctuation character.
 func punctValue(c byte) string {

@@ -628,7 +628,7 @@ func checkLiteral(v string) string {
 		return fmt.Sprintf("%q is not a value such as 4, 5ms or 16KB", v)
 	}
 	sink := &errorSink{}
-	checkQuantityShape(toks[0], sink)
+	checkQuantityShape(&toks[0], sink)
 	if !sink.empty() {
 		return sink.errs[0].Msg
 	}
