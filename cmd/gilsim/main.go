@@ -31,6 +31,7 @@ import (
 	"strings"
 
 	"github.com/gilsim/gilsim/docs"
+	"github.com/gilsim/gilsim/internal/app"
 )
 
 func main() {
@@ -38,16 +39,17 @@ func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
-// tuneGC lets the heap grow to five times what is live before collecting,
-// unless GOGC says otherwise: parsing allocates a lot of short-lived
-// garbage, and with the default the collector, not the work, limits how
-// well a batch scales with cores (BenchmarkBatch1000: 1.5x on 2 workers
-// at GOGC=100, 1.9x at 400). A soft limit (unless GOMEMLIMIT is set: 4
-// GiB, or half the memory this process may use if less, memory.go) makes
-// it collect harder before a big run runs out of memory.
+// tuneGC lets the heap grow to five times what is live before collecting
+// (app.GCPercent), unless GOGC says otherwise: parsing allocates a lot of
+// short-lived garbage, and with the default the collector, not the work,
+// limits how fast a large file parses and how well a batch scales with
+// cores (BenchmarkBatch1000: 1.5x on 2 workers at GOGC=100, 1.9x at 400).
+// A soft limit (unless GOMEMLIMIT is set: 4 GiB, or half the memory this
+// process may use if less, memory.go) makes it collect harder before a
+// big run runs out of memory.
 func tuneGC() {
 	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(400)
+		debug.SetGCPercent(app.GCPercent)
 	}
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(defaultSoftLimit())
