@@ -102,18 +102,7 @@ func (q *eventQueue) heapLen() int { return len(q.h) }
 func (q *eventQueue) push(e event) {
 	q.seq++
 	e.seq = q.seq
-	q.h = append(q.h, e)
-	h := q.h
-	i := len(h) - 1
-	for i > 0 {
-		p := (i - 1) / 4
-		if !e.before(&h[p]) {
-			break
-		}
-		h[i] = h[p]
-		i = p
-	}
-	h[i] = e
+	q.pushKeep(e)
 }
 
 // pushKeep puts e, its sequence number given, in the heap.
