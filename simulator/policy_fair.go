@@ -18,6 +18,21 @@ type fairPolicy struct {
 	runV      []runV       // past runVScanMax cores: the vruntimes of threads on cores, a min-heap with stale entries
 	run       *fairRunning // past runVScanMax cores: the threads on cores, for the victim (policy_fair_index.go)
 	on        []fairOn     // up to runVScanMax cores: what the victim's and the minimum's passes need of each core's thread
+	lead      fairLead     // the victim's pass over on, kept until on changes
+}
+
+// fairLead is the victim's pass over the cores' threads done once for as
+// long as none of them changes: while every one has weight 1024 and has
+// begun its slice (now ≥ since), the vruntime of core c's thread now is
+// vr − since + now, so the one furthest ahead is the same at every
+// instant (the later core on a tie), with key = vr − since.
+type fairLead struct {
+	ok       bool  // the fields below are those of the threads on cores now
+	usable   bool  // every thread has weight 1024, and the values are small enough not to overflow
+	worst    int   // the core whose thread leads
+	key      int64 // its vr − since
+	minSince int64 // the least and the greatest since
+	maxSince int64
 }
 
 // fairOn is what the passes over the cores need of the thread on a core,
@@ -95,6 +110,15 @@ func (p *fairPolicy) victim() *thread {
 	}
 	// the running thread furthest ahead in vruntime now, the later core
 	// on a tie (vruntimeNow from the copies in p.on)
+	if !p.lead.ok {
+		p.findLead()
+	}
+	if l := &p.lead; l.usable && e.now >= l.maxSince && e.now < 1<<60 && e.now-l.minSince < 1<<53 {
+		if top := p.peek(); l.key+e.now-top.v <= byWeight(p.wakeupGran, top.w()) {
+			return nil
+		}
+		return e.threads[e.cores[l.worst].cur]
+	}
 	worst, v := 0, int64(0)
 	for c := range p.on {
 		o := &p.on[c]
@@ -106,6 +130,28 @@ func (p *fairPolicy) victim() *thread {
 		return nil
 	}
 	return e.threads[e.cores[worst].cur]
+}
+
+// findLead fills p.lead from p.on.
+func (p *fairPolicy) findLead() {
+	l := fairLead{ok: true, usable: true}
+	for c := range p.on {
+		o := &p.on[c]
+		if o.w != 1024 || o.vr <= -1<<60 || o.vr >= 1<<60 || o.since <= -1<<60 || o.since >= 1<<60 {
+			l.usable = false
+			break
+		}
+		if k := o.vr - o.since; c == 0 || k >= l.key {
+			l.worst, l.key = c, k
+		}
+		if c == 0 || o.since < l.minSince {
+			l.minSince = o.since
+		}
+		if c == 0 || o.since > l.maxSince {
+			l.maxSince = o.since
+		}
+	}
+	p.lead = l
 }
 
 // byWeight is d·1024/w, d ≥ 0: d itself at weight 1024 (nice 0), with no
@@ -143,6 +189,7 @@ func (p *fairPolicy) sliceEnd(t *thread) (int64, bool) {
 func (p *fairPolicy) onCore(t *thread) {
 	if p.on != nil {
 		p.on[t.os.core] = fairOn{vr: t.os.vruntime, since: t.os.onSince, w: t.weight()}
+		p.lead.ok = false
 	}
 	p.runWeight += t.weight()
 	if len(p.e.cores) > runVScanMax {
@@ -158,6 +205,7 @@ func (p *fairPolicy) sliceBegan(t *thread) {
 		// (t is on its core: place and the dispatch of expired slices
 		// begin slices of threads on cores only)
 		p.on[t.os.core].since = t.os.onSince
+		p.lead.ok = false
 		return
 	}
 	if p.run != nil && t.os.core >= 0 && p.e.cores[t.os.core].cur == t.idx {
