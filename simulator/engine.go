@@ -48,6 +48,7 @@ type engine struct {
 
 	threads []*thread
 	slab    []thread // room for the threads still to be made (thread.go's newThread)
+	first   []thread // the first slab: thread i < len(first) is &first[i] (it is made before any of another)
 	procs   []*proc
 	// sharedLocks are the multiprocessing locks of processes with
 	// SharedLocks, by name
@@ -336,7 +337,7 @@ func (e *engine) loop() {
 		} else if ev.kind == evTick {
 			live = true
 		} else {
-			t = e.threads[ev.th]
+			t = e.thread(ev.th)
 			live = e.live(&ev, t)
 		}
 		// only an event that still matters can pass the time limit: a
@@ -383,7 +384,7 @@ func (e *engine) stale(ev *event) bool {
 	case evArrive, evWake, evTick:
 		return false
 	}
-	t := e.threads[ev.th]
+	t := e.thread(ev.th)
 	switch ev.kind {
 	case evSegment:
 		return ev.gen != t.os.segGen

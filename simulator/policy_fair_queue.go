@@ -154,9 +154,9 @@ func (q *fairQueue) pop() int32 {
 // next takes the thread of least vruntime, and has the thread that
 // comes after it brought into the caches (it runs at the next placing).
 func (q *fairQueue) next(int) *thread {
-	t := q.e.threads[q.pop()]
+	t := q.e.thread(q.pop())
 	if q.len() > 0 {
-		prefetchThread(unsafe.Pointer(q.e.threads[q.peek().th()]))
+		prefetchThread(unsafe.Pointer(q.e.thread(q.peek().th())))
 	}
 	return t
 }
