@@ -28,11 +28,10 @@ type fairPolicy struct {
 // instant (the later core on a tie), with key = vr − since.
 type fairLead struct {
 	ok       bool  // the fields below are those of the threads on cores now
-	usable   bool  // every thread has weight 1024, and the values are small enough not to overflow
+	usable   bool  // every thread has weight 1024, 0 ≤ since < 2^53, |vr| < 2^60: nothing overflows
 	worst    int   // the core whose thread leads
 	key      int64 // its vr − since
-	minSince int64 // the least and the greatest since
-	maxSince int64
+	maxSince int64 // the greatest since
 }
 
 // fairOn is what the passes over the cores need of the thread on a core,
@@ -113,7 +112,7 @@ func (p *fairPolicy) victim() *thread {
 	if !p.lead.ok {
 		p.findLead()
 	}
-	if l := &p.lead; l.usable && e.now >= l.maxSince && e.now < 1<<60 && e.now-l.minSince < 1<<53 {
+	if l := &p.lead; l.usable && e.now >= l.maxSince && e.now < 1<<53 {
 		if top := p.peek(); l.key+e.now-top.v <= byWeight(p.wakeupGran, top.w()) {
 			return nil
 		}
@@ -137,21 +136,45 @@ func (p *fairPolicy) findLead() {
 	l := fairLead{ok: true, usable: true}
 	for c := range p.on {
 		o := &p.on[c]
-		if o.w != 1024 || o.vr <= -1<<60 || o.vr >= 1<<60 || o.since <= -1<<60 || o.since >= 1<<60 {
+		if o.w != 1024 || o.vr <= -1<<60 || o.vr >= 1<<60 || o.since < 0 || o.since >= 1<<53 {
 			l.usable = false
 			break
 		}
 		if k := o.vr - o.since; c == 0 || k >= l.key {
 			l.worst, l.key = c, k
 		}
-		if c == 0 || o.since < l.minSince {
-			l.minSince = o.since
-		}
 		if c == 0 || o.since > l.maxSince {
 			l.maxSince = o.since
 		}
 	}
 	p.lead = l
+}
+
+// leadMoved brings p.lead up to date after core c's entry in p.on
+// changed from old, without a pass when it can: the leader stays unless
+// c overtakes it, or c was the leader and fell back (then the pass is
+// left to the next victim check, as it is when the greatest since goes
+// back).
+func (p *fairPolicy) leadMoved(c int, old fairOn) {
+	l := &p.lead
+	o := &p.on[c]
+	if !l.ok || !l.usable || o.w != 1024 || o.vr <= -1<<60 || o.vr >= 1<<60 || o.since < 0 || o.since >= 1<<53 ||
+		(old.since == l.maxSince && o.since < old.since) {
+		l.ok = false
+		return
+	}
+	k := o.vr - o.since
+	switch {
+	case c == l.worst:
+		if k < l.key {
+			l.ok = false
+			return
+		}
+		l.key = k
+	case k > l.key || (k == l.key && c > l.worst):
+		l.worst, l.key = c, k
+	}
+	l.maxSince = max(l.maxSince, o.since)
 }
 
 // byWeight is d·1024/w, d ≥ 0: d itself at weight 1024 (nice 0), with no
@@ -188,8 +211,9 @@ func (p *fairPolicy) sliceEnd(t *thread) (int64, bool) {
 
 func (p *fairPolicy) onCore(t *thread) {
 	if p.on != nil {
+		old := p.on[t.os.core]
 		p.on[t.os.core] = fairOn{vr: t.os.vruntime, since: t.os.onSince, w: t.weight()}
-		p.lead.ok = false
+		p.leadMoved(int(t.os.core), old)
 	}
 	p.runWeight += t.weight()
 	if len(p.e.cores) > runVScanMax {
@@ -204,8 +228,9 @@ func (p *fairPolicy) sliceBegan(t *thread) {
 	if p.on != nil {
 		// (t is on its core: place and the dispatch of expired slices
 		// begin slices of threads on cores only)
+		old := p.on[t.os.core]
 		p.on[t.os.core].since = t.os.onSince
-		p.lead.ok = false
+		p.leadMoved(int(t.os.core), old)
 		return
 	}
 	if p.run != nil && t.os.core >= 0 && p.e.cores[t.os.core].cur == t.idx {
