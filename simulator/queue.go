@@ -215,18 +215,21 @@ func (q *eventQueue) fill(e event) {
 	for {
 		c := 4*i + 1
 		if c+3 < n {
-			m := c
-			if h[c+1].before(&h[m]) {
-				m = c + 1
+			// the earliest of the four in a tournament: its first two
+			// matches are independent of each other
+			ch := h[c : c+4 : c+4]
+			a, b := 0, 2
+			if ch[1].before(&ch[0]) {
+				a = 1
 			}
-			if h[c+2].before(&h[m]) {
-				m = c + 2
+			if ch[3].before(&ch[2]) {
+				b = 3
 			}
-			if h[c+3].before(&h[m]) {
-				m = c + 3
+			if ch[b].before(&ch[a]) {
+				a = b
 			}
-			h[i] = h[m]
-			i = m
+			h[i] = ch[a]
+			i = c + a
 			continue
 		}
 		if c < n {
