@@ -70,7 +70,15 @@ type eventQueue struct {
 	// next look at the root)
 	dirty   []int32
 	isDirty []bool
+	// a lane of at most laneScanMax slots keeps no tree: settle finds
+	// the earliest slot, win[1], by a scan, when a slot changed (moved)
+	scan, moved bool
 }
+
+// laneScanMax is the most slots of a slice lane found by a scan: three
+// comparisons for four cores cost less than the tree's bookkeeping of
+// the changed slots.
+const laneScanMax = 8
 
 // noEvent fills an empty slot: later than every event.
 var noEvent = event{at: math.MaxInt64, seq: math.MaxUint64}
@@ -85,6 +93,7 @@ func (q *eventQueue) initCores(n int) {
 	q.lane = make([]event, l)
 	q.win = make([]int32, 2*l)
 	q.isDirty = make([]bool, l)
+	q.scan = l <= laneScanMax
 	for s := range q.lane {
 		q.lane[s] = noEvent
 		q.win[l+s] = int32(s)
@@ -284,6 +293,10 @@ func (q *eventQueue) clearSlot(s int32) {
 
 // touch notes that slot s changed.
 func (q *eventQueue) touch(s int32) {
+	if q.scan {
+		q.moved = true
+		return
+	}
 	if !q.isDirty[s] {
 		q.isDirty[s] = true
 		q.dirty = append(q.dirty, s)
@@ -296,6 +309,21 @@ func (q *eventQueue) touch(s int32) {
 // most, the usual case, goes up a level or two).
 func (q *eventQueue) settle() {
 	w, l := q.win, q.lane
+	if q.scan {
+		if q.moved {
+			// (the filled slots' events have distinct sequence numbers:
+			// the earliest is the tree's winner)
+			q.moved = false
+			m := 0
+			for s := 1; s < len(l); s++ {
+				if l[s].before(&l[m]) {
+					m = s
+				}
+			}
+			w[1] = int32(m)
+		}
+		return
+	}
 	for _, s := range q.dirty {
 		q.isDirty[s] = false
 		for i := (uint(len(l)) + uint(s)) / 2; i >= 1; i >>= 1 {
