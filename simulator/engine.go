@@ -18,6 +18,7 @@ type proc struct {
 	nthreads int  // threads not finished yet
 	started  bool // its memory is charged
 	threads  []*thread
+	loops    int // threads[:loops] holds its threads that run a loop (result)
 	// its hidden main thread (start-up, then Thread.start of its plain
 	// threads), the threads it starts in order, and the next one
 	main      *thread
@@ -282,6 +283,7 @@ func (e *engine) addThread(p *proc, ts *Thread, file int32) {
 	if ts.Kind != ThreadPlain {
 		t.rt.uidx = -1
 		e.newLoop(t, ts, p)
+		p.loops = len(p.threads)
 	} else {
 		kind := kindThread
 		if ps.Native {
