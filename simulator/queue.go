@@ -213,6 +213,22 @@ func (q *eventQueue) pop(ev *event) {
 	}
 }
 
+// earlier is 1 if a comes before b, else 0, computed without a branch:
+// which of a heap's children comes first is a coin toss to the CPU's
+// predictor, and a wrong guess costs more than the comparisons.
+func earlier(a, b *event) int {
+	return b2i(a.at < b.at) | b2i(a.at == b.at)&b2i(a.seq < b.seq)
+}
+
+// b2i is 1 for true, 0 for false (a SETcc, no branch).
+func b2i(b bool) int {
+	var i int
+	if b {
+		i = 1
+	}
+	return i
+}
+
 // fill places e, the heap's last event, with the root taken out: the
 // hole at the root goes down to a leaf along the earlier children, and e
 // goes up from there (it came from the bottom, where it mostly stays:
@@ -227,17 +243,10 @@ func (q *eventQueue) fill(e event) {
 			// the earliest of the four in a tournament: its first two
 			// matches are independent of each other
 			ch := h[c : c+4 : c+4]
-			a, b := 0, 2
-			if ch[1].before(&ch[0]) {
-				a = 1
-			}
-			if ch[3].before(&ch[2]) {
-				b = 3
-			}
-			if ch[b].before(&ch[a]) {
-				a = b
-			}
-			h[i] = ch[a]
+			a := earlier(&ch[1], &ch[0])
+			b := 2 + earlier(&ch[3], &ch[2])
+			a ^= (a ^ b) & -earlier(&ch[b&3], &ch[a&3])
+			h[i] = ch[a&3]
 			i = c + a
 			continue
 		}
