@@ -51,6 +51,18 @@ func (it *fairItem) w() int64 { return niceWeight[it.tn&63] }
 
 func fairBefore(a, b *fairItem) bool { return a.v < b.v || (a.v == b.v && a.seq < b.seq) }
 
+// fairFirst is fairBefore as 1 or 0, computed without a branch.
+func fairFirst(a, b *fairItem) int {
+	return b2i(a.v < b.v) | b2i(a.v == b.v)&b2i(a.seq < b.seq)
+}
+
+// fairBranchFree is the size of queue below which pop chooses a child
+// without branches: a queue in the caches pays for the predictor's
+// wrong guesses, while in a bigger one, whose levels are misses, a
+// predicted branch lets the load of the next level begin early. (A
+// variable for the tests, which try both ways.)
+var fairBranchFree = 1 << 14
+
 // fairSeqLimit is the last sequence number before the queue's are dealt
 // anew (a variable for the tests, which make it small).
 var fairSeqLimit uint32 = math.MaxUint32
@@ -117,6 +129,20 @@ func (q *fairQueue) pop() int32 {
 			// the least of the eight in a tournament: its matches are
 			// independent of each other, (v, seq) orders them all
 			ch := h[c : c+8 : c+8]
+			if n < fairBranchFree {
+				// (with no branches: which child is least is a coin
+				// toss to the CPU's predictor)
+				a := fairFirst(&ch[1], &ch[0])
+				b := 2 + fairFirst(&ch[3], &ch[2])
+				d := 4 + fairFirst(&ch[5], &ch[4])
+				f := 6 + fairFirst(&ch[7], &ch[6])
+				a ^= (a ^ b) & -fairFirst(&ch[b&7], &ch[a&7])
+				d ^= (d ^ f) & -fairFirst(&ch[f&7], &ch[d&7])
+				a ^= (a ^ d) & -fairFirst(&ch[d&7], &ch[a&7])
+				h[i] = ch[a&7]
+				i = c + a
+				continue
+			}
 			a, b, d, f := 0, 2, 4, 6
 			if fairBefore(&ch[1], &ch[0]) {
 				a = 1

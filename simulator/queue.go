@@ -325,9 +325,7 @@ func (q *eventQueue) settle() {
 			q.moved = false
 			m := 0
 			for s := 1; s < len(l); s++ {
-				if l[s].before(&l[m]) {
-					m = s
-				}
+				m ^= (m ^ s) & -earlier(&l[s], &l[m])
 			}
 			w[1] = int32(m)
 		}
