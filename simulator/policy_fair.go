@@ -140,9 +140,12 @@ func (p *fairPolicy) findLead() {
 			l.usable = false
 			break
 		}
-		if k := o.vr - o.since; c == 0 || k >= l.key {
-			l.worst, l.key = c, k
-		}
+		// (no branches: which thread leads is a coin toss to the
+		// predictor)
+		k := o.vr - o.since
+		ge := b2i(c == 0) | b2i(k >= l.key)
+		l.worst ^= (l.worst ^ c) & -ge
+		l.key ^= (l.key ^ k) & -int64(ge)
 		if c == 0 || o.since > l.maxSince {
 			l.maxSince = o.since
 		}
@@ -293,15 +296,16 @@ var runVScanMax = 64 // a variable for the tests, which compare the two ways
 func (p *fairPolicy) minRunV() (int64, bool) {
 	e := p.e
 	if p.on != nil {
-		v, ok := int64(0), false
+		v, ok := int64(math.MaxInt64), false
 		for c := range e.cores {
 			if e.cores[c].cur >= 0 {
-				if r := p.on[c].vr; !ok || r < v {
-					v, ok = r, true
-				}
+				v, ok = min(v, p.on[c].vr), true // (a CMOV: no branch to guess)
 			}
 		}
-		return v, ok
+		if !ok {
+			return 0, false
+		}
+		return v, true
 	}
 	for len(p.runV) > 0 {
 		if r := p.runV[0]; p.runVLive(r) {
