@@ -14,34 +14,9 @@ func (e *engine) result() *Result {
 		Warnings:        e.warnings,
 		Failure:         e.failure,
 	}
-	// the latest finish of anything that finished (a pool worker can go
-	// idle and then take a job it never completes, so this is not the
-	// running maximum)
-	r.Makespan = 0
-	for _, u := range e.units {
-		if u.done && u.finish > r.Makespan {
-			r.Makespan = u.finish
-		}
-	}
-	if (e.failure != nil || e.unfinished > 0) && e.now > r.Makespan {
-		// a run that stopped (failure) or stuck (deadlock) lasted until then
-		r.Makespan = e.now
-	}
-	var busy int64
 	r.Cores = make([]CoreResult, 0, len(e.cores))
 	r.Processes = make([]ProcessResult, 0, len(e.procs))
 	r.Tasks = make([]TaskResult, 0, len(e.units))
-	for i := range e.cores {
-		r.Cores = append(r.Cores, CoreResult{ID: i, Busy: e.cores[i].busy})
-		busy += e.cores[i].busy
-	}
-	if r.Makespan > 0 {
-		u := float64(busy) * 100 / (float64(r.Makespan) * float64(len(e.cores)))
-		if u > 100 {
-			u = 100
-		}
-		r.Utilization = u
-	}
 	for _, p := range e.procs {
 		pr := ProcessResult{Name: p.name, Group: groupName(p.name), Native: p.spec.Native, MemoryPeak: p.memPeak}
 		if g := p.gil; g != nil {
@@ -49,7 +24,9 @@ func (e *engine) result() *Result {
 			pr.GILForcedSwitches = g.forcedN
 		}
 		var lagSum, lagN int64
-		for _, t := range p.threads {
+		for _, t := range p.threads[:p.loops] {
+			// (the threads after the last loop thread have none: at
+			// 100,000 native tasks no thread is read here)
 			if l := t.rt.lp; l != nil {
 				pr.LoopLagMax = max(pr.LoopLagMax, l.lagMax)
 				pr.LoopStallMax = max(pr.LoopStallMax, l.stallMax)
@@ -69,6 +46,7 @@ func (e *engine) result() *Result {
 		}
 		r.Processes = append(r.Processes, pr)
 	}
+	var makespan int64
 	for _, u := range e.units {
 		tr := TaskResult{
 			Name: u.name, Group: groupName(u.name), Kind: u.kind.String(), Process: e.procs[u.proc].name,
@@ -81,6 +59,29 @@ func (e *engine) result() *Result {
 		}
 		r.Processes[u.proc].GILWait += u.gil
 		r.Tasks = append(r.Tasks, tr)
+		// the latest finish of anything that finished (a pool worker
+		// can go idle and then take a job it never completes, so this
+		// is not the running maximum)
+		if u.done && u.finish > makespan {
+			makespan = u.finish
+		}
+	}
+	if (e.failure != nil || e.unfinished > 0) && e.now > makespan {
+		// a run that stopped (failure) or stuck (deadlock) lasted until then
+		makespan = e.now
+	}
+	r.Makespan = makespan
+	var busy int64
+	for i := range e.cores {
+		r.Cores = append(r.Cores, CoreResult{ID: i, Busy: e.cores[i].busy})
+		busy += e.cores[i].busy
+	}
+	if r.Makespan > 0 {
+		u := float64(busy) * 100 / (float64(r.Makespan) * float64(len(e.cores)))
+		if u > 100 {
+			u = 100
+		}
+		r.Utilization = u
 	}
 	if e.unfinished > 0 && e.failure == nil {
 		r.Deadlock = e.deadlock()

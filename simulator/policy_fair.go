@@ -18,6 +18,20 @@ type fairPolicy struct {
 	runV      []runV       // past runVScanMax cores: the vruntimes of threads on cores, a min-heap with stale entries
 	run       *fairRunning // past runVScanMax cores: the threads on cores, for the victim (policy_fair_index.go)
 	on        []fairOn     // up to runVScanMax cores: what the victim's and the minimum's passes need of each core's thread
+	lead      fairLead     // the victim's pass over on, kept until on changes
+}
+
+// fairLead is the victim's pass over the cores' threads done once for as
+// long as none of them changes: while every one has weight 1024 and has
+// begun its slice (now ≥ since), the vruntime of core c's thread now is
+// vr − since + now, so the one furthest ahead is the same at every
+// instant (the later core on a tie), with key = vr − since.
+type fairLead struct {
+	ok       bool  // the fields below are those of the threads on cores now
+	usable   bool  // every thread has weight 1024, 0 ≤ since < 2^53, |vr| < 2^60: nothing overflows
+	worst    int   // the core whose thread leads
+	key      int64 // its vr − since
+	maxSince int64 // the greatest since
 }
 
 // fairOn is what the passes over the cores need of the thread on a core,
@@ -95,6 +109,15 @@ func (p *fairPolicy) victim() *thread {
 	}
 	// the running thread furthest ahead in vruntime now, the later core
 	// on a tie (vruntimeNow from the copies in p.on)
+	if !p.lead.ok {
+		p.findLead()
+	}
+	if l := &p.lead; l.usable && e.now >= l.maxSince && e.now < 1<<53 {
+		if top := p.peek(); l.key+e.now-top.v <= byWeight(p.wakeupGran, top.w()) {
+			return nil
+		}
+		return e.threads[e.cores[l.worst].cur]
+	}
 	worst, v := 0, int64(0)
 	for c := range p.on {
 		o := &p.on[c]
@@ -106,6 +129,55 @@ func (p *fairPolicy) victim() *thread {
 		return nil
 	}
 	return e.threads[e.cores[worst].cur]
+}
+
+// findLead fills p.lead from p.on.
+func (p *fairPolicy) findLead() {
+	l := fairLead{ok: true, usable: true}
+	for c := range p.on {
+		o := &p.on[c]
+		if o.w != 1024 || o.vr <= -1<<60 || o.vr >= 1<<60 || o.since < 0 || o.since >= 1<<53 {
+			l.usable = false
+			break
+		}
+		// (no branches: which thread leads is a coin toss to the
+		// predictor)
+		k := o.vr - o.since
+		ge := b2i(c == 0) | b2i(k >= l.key)
+		l.worst ^= (l.worst ^ c) & -ge
+		l.key ^= (l.key ^ k) & -int64(ge)
+		if c == 0 || o.since > l.maxSince {
+			l.maxSince = o.since
+		}
+	}
+	p.lead = l
+}
+
+// leadMoved brings p.lead up to date after core c's entry in p.on
+// changed from old, without a pass when it can: the leader stays unless
+// c overtakes it, or c was the leader and fell back (then the pass is
+// left to the next victim check, as it is when the greatest since goes
+// back).
+func (p *fairPolicy) leadMoved(c int, old fairOn) {
+	l := &p.lead
+	o := &p.on[c]
+	if !l.ok || !l.usable || o.w != 1024 || o.vr <= -1<<60 || o.vr >= 1<<60 || o.since < 0 || o.since >= 1<<53 ||
+		(old.since == l.maxSince && o.since < old.since) {
+		l.ok = false
+		return
+	}
+	k := o.vr - o.since
+	switch {
+	case c == l.worst:
+		if k < l.key {
+			l.ok = false
+			return
+		}
+		l.key = k
+	case k > l.key || (k == l.key && c > l.worst):
+		l.worst, l.key = c, k
+	}
+	l.maxSince = max(l.maxSince, o.since)
 }
 
 // byWeight is d·1024/w, d ≥ 0: d itself at weight 1024 (nice 0), with no
@@ -142,7 +214,9 @@ func (p *fairPolicy) sliceEnd(t *thread) (int64, bool) {
 
 func (p *fairPolicy) onCore(t *thread) {
 	if p.on != nil {
+		old := p.on[t.os.core]
 		p.on[t.os.core] = fairOn{vr: t.os.vruntime, since: t.os.onSince, w: t.weight()}
+		p.leadMoved(int(t.os.core), old)
 	}
 	p.runWeight += t.weight()
 	if len(p.e.cores) > runVScanMax {
@@ -157,7 +231,9 @@ func (p *fairPolicy) sliceBegan(t *thread) {
 	if p.on != nil {
 		// (t is on its core: place and the dispatch of expired slices
 		// begin slices of threads on cores only)
+		old := p.on[t.os.core]
 		p.on[t.os.core].since = t.os.onSince
+		p.leadMoved(int(t.os.core), old)
 		return
 	}
 	if p.run != nil && t.os.core >= 0 && p.e.cores[t.os.core].cur == t.idx {
@@ -220,15 +296,16 @@ var runVScanMax = 64 // a variable for the tests, which compare the two ways
 func (p *fairPolicy) minRunV() (int64, bool) {
 	e := p.e
 	if p.on != nil {
-		v, ok := int64(0), false
+		v, ok := int64(math.MaxInt64), false
 		for c := range e.cores {
 			if e.cores[c].cur >= 0 {
-				if r := p.on[c].vr; !ok || r < v {
-					v, ok = r, true
-				}
+				v, ok = min(v, p.on[c].vr), true // (a CMOV: no branch to guess)
 			}
 		}
-		return v, ok
+		if !ok {
+			return 0, false
+		}
+		return v, true
 	}
 	for len(p.runV) > 0 {
 		if r := p.runV[0]; p.runVLive(r) {

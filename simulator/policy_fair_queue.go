@@ -18,16 +18,18 @@ import (
 // function value.)
 type fairQueue struct {
 	e      *engine
-	h      []fairItem // a 4-ary min-heap, from h[rqRoot] on (heapOf)
+	h      []fairItem // an 8-ary min-heap, from h[rqRoot] on (heapOf)
 	seq    uint32
 	weight int64 // sum of the queued threads' fair weights
 }
 
-// The heap starts at h[rqRoot]: the three entries before it are unused,
-// so that a node's four children, h[4p-8] to h[4p-5], begin a cache line
-// whenever h does (a big slice's array is page-aligned), and a level of
-// a pop reads one line, not two. A node's parent is h[p/4+2].
-const rqRoot = 3
+// The heap is 8-ary (at 100,000 waiting threads a pop goes down 6
+// levels rather than 9, each a miss) and starts at h[rqRoot]: the seven
+// entries before it are unused, so that a node's eight children, h[8p-48]
+// to h[8p-41], begin a pair of cache lines whenever h does (a big
+// slice's array is page-aligned), and a level of a pop reads one pair of
+// lines. A node's parent is h[p/8+6].
+const rqRoot = 7
 
 func newFairQueue(e *engine) fairQueue {
 	return fairQueue{e: e, h: make([]fairItem, rqRoot, 64)}
@@ -49,6 +51,18 @@ func (it *fairItem) w() int64 { return niceWeight[it.tn&63] }
 
 func fairBefore(a, b *fairItem) bool { return a.v < b.v || (a.v == b.v && a.seq < b.seq) }
 
+// fairFirst is fairBefore as 1 or 0, computed without a branch.
+func fairFirst(a, b *fairItem) int {
+	return b2i(a.v < b.v) | b2i(a.v == b.v)&b2i(a.seq < b.seq)
+}
+
+// fairBranchFree is the size of queue below which pop chooses a child
+// without branches: a queue in the caches pays for the predictor's
+// wrong guesses, while in a bigger one, whose levels are misses, a
+// predicted branch lets the load of the next level begin early. (A
+// variable for the tests, which try both ways.)
+var fairBranchFree = 1 << 14
+
 // fairSeqLimit is the last sequence number before the queue's are dealt
 // anew (a variable for the tests, which make it small).
 var fairSeqLimit uint32 = math.MaxUint32
@@ -69,7 +83,7 @@ func (q *fairQueue) push(t *thread) {
 	h := q.h
 	i := len(h) - 1
 	for i > rqRoot {
-		p := i/4 + 2
+		p := i/8 + 6
 		if !fairBefore(&it, &h[p]) {
 			break
 		}
@@ -95,9 +109,8 @@ func (q *fairQueue) renumber() {
 }
 
 // pop takes the thread of least vruntime. The hole at the root goes down
-// to a leaf along the lesser children, and the last entry goes up from
-// there (it came from the bottom, where it mostly stays): three
-// comparisons a level instead of four.
+// to a leaf along the least children, and the last entry goes up from
+// there (it came from the bottom, where it mostly stays).
 func (q *fairQueue) pop() int32 {
 	h := q.h
 	top := h[rqRoot]
@@ -111,20 +124,49 @@ func (q *fairQueue) pop() int32 {
 	}
 	i := rqRoot
 	for {
-		c := 4*i - 8
-		if c+3 < n {
-			m := c
-			if fairBefore(&h[c+1], &h[m]) {
-				m = c + 1
+		c := 8*i - 48
+		if c+7 < n {
+			// the least of the eight in a tournament: its matches are
+			// independent of each other, (v, seq) orders them all
+			ch := h[c : c+8 : c+8]
+			if n < fairBranchFree {
+				// (with no branches: which child is least is a coin
+				// toss to the CPU's predictor)
+				a := fairFirst(&ch[1], &ch[0])
+				b := 2 + fairFirst(&ch[3], &ch[2])
+				d := 4 + fairFirst(&ch[5], &ch[4])
+				f := 6 + fairFirst(&ch[7], &ch[6])
+				a ^= (a ^ b) & -fairFirst(&ch[b&7], &ch[a&7])
+				d ^= (d ^ f) & -fairFirst(&ch[f&7], &ch[d&7])
+				a ^= (a ^ d) & -fairFirst(&ch[d&7], &ch[a&7])
+				h[i] = ch[a&7]
+				i = c + a
+				continue
 			}
-			if fairBefore(&h[c+2], &h[m]) {
-				m = c + 2
+			a, b, d, f := 0, 2, 4, 6
+			if fairBefore(&ch[1], &ch[0]) {
+				a = 1
 			}
-			if fairBefore(&h[c+3], &h[m]) {
-				m = c + 3
+			if fairBefore(&ch[3], &ch[2]) {
+				b = 3
 			}
-			h[i] = h[m]
-			i = m
+			if fairBefore(&ch[5], &ch[4]) {
+				d = 5
+			}
+			if fairBefore(&ch[7], &ch[6]) {
+				f = 7
+			}
+			if fairBefore(&ch[b], &ch[a]) {
+				a = b
+			}
+			if fairBefore(&ch[f], &ch[d]) {
+				d = f
+			}
+			if fairBefore(&ch[d], &ch[a]) {
+				a = d
+			}
+			h[i] = ch[a]
+			i = c + a
 			continue
 		}
 		if c < n {
@@ -140,7 +182,7 @@ func (q *fairQueue) pop() int32 {
 		break
 	}
 	for i > rqRoot {
-		p := i/4 + 2
+		p := i/8 + 6
 		if !fairBefore(&last, &h[p]) {
 			break
 		}
@@ -154,9 +196,9 @@ func (q *fairQueue) pop() int32 {
 // next takes the thread of least vruntime, and has the thread that
 // comes after it brought into the caches (it runs at the next placing).
 func (q *fairQueue) next(int) *thread {
-	t := q.e.threads[q.pop()]
+	t := q.e.thread(q.pop())
 	if q.len() > 0 {
-		prefetchThread(unsafe.Pointer(q.e.threads[q.peek().th()]))
+		prefetchThread(unsafe.Pointer(q.e.thread(q.peek().th())))
 	}
 	return t
 }

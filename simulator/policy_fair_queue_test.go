@@ -28,12 +28,14 @@ func TestFairSeqRenumber(t *testing.T) {
 // TestFairQueueOrder pushes and pops threads of drawn vruntimes (many
 // ties) against a plain list: the pops come by vruntime, then in the
 // order of the pushes (with the sequence numbers dealt anew every few
-// pushes, or not), and the queued weight is the list's.
+// pushes, or not), and the queued weight is the list's; the pops choose
+// children with branches or without.
 func TestFairQueueOrder(t *testing.T) {
-	defer func(l uint32) { fairSeqLimit = l }(fairSeqLimit)
-	limit := fairSeqLimit
+	defer func(l uint32, b int) { fairSeqLimit, fairBranchFree = l, b }(fairSeqLimit, fairBranchFree)
+	limit, free := fairSeqLimit, fairBranchFree
 	rapid.Check(t, func(rt *rapid.T) {
 		fairSeqLimit = rapid.SampledFrom([]uint32{limit, 1, 5, 40}).Draw(rt, "seq_limit")
+		fairBranchFree = rapid.SampledFrom([]int{free, 0}).Draw(rt, "branch_free")
 		e := &engine{}
 		q := newFairQueue(e)
 		type entry struct {

@@ -70,7 +70,15 @@ type eventQueue struct {
 	// next look at the root)
 	dirty   []int32
 	isDirty []bool
+	// a lane of at most laneScanMax slots keeps no tree: settle finds
+	// the earliest slot, win[1], by a scan, when a slot changed (moved)
+	scan, moved bool
 }
+
+// laneScanMax is the most slots of a slice lane found by a scan: three
+// comparisons for four cores cost less than the tree's bookkeeping of
+// the changed slots.
+const laneScanMax = 8
 
 // noEvent fills an empty slot: later than every event.
 var noEvent = event{at: math.MaxInt64, seq: math.MaxUint64}
@@ -85,6 +93,7 @@ func (q *eventQueue) initCores(n int) {
 	q.lane = make([]event, l)
 	q.win = make([]int32, 2*l)
 	q.isDirty = make([]bool, l)
+	q.scan = l <= laneScanMax
 	for s := range q.lane {
 		q.lane[s] = noEvent
 		q.win[l+s] = int32(s)
@@ -189,8 +198,68 @@ func (q *eventQueue) pop(ev *event) {
 	last := q.h[n]
 	q.h = q.h[:n]
 	if n > 0 {
-		q.siftDown(0, last)
+		q.fill(last)
 	}
+}
+
+// earlier is 1 if a comes before b, else 0, computed without a branch:
+// which of a heap's children comes first is a coin toss to the CPU's
+// predictor, and a wrong guess costs more than the comparisons.
+func earlier(a, b *event) int {
+	return b2i(a.at < b.at) | b2i(a.at == b.at)&b2i(a.seq < b.seq)
+}
+
+// b2i is 1 for true, 0 for false (a SETcc, no branch).
+func b2i(b bool) int {
+	var i int
+	if b {
+		i = 1
+	}
+	return i
+}
+
+// fill places e, the heap's last event, with the root taken out: the
+// hole at the root goes down to a leaf along the earlier children, and e
+// goes up from there (it came from the bottom, where it mostly stays:
+// three comparisons a level instead of four).
+func (q *eventQueue) fill(e event) {
+	h := q.h
+	n := len(h)
+	i := 0
+	for {
+		c := 4*i + 1
+		if c+3 < n {
+			// the earliest of the four in a tournament: its first two
+			// matches are independent of each other
+			ch := h[c : c+4 : c+4]
+			a := earlier(&ch[1], &ch[0])
+			b := 2 + earlier(&ch[3], &ch[2])
+			a ^= (a ^ b) & -earlier(&ch[b&3], &ch[a&3])
+			h[i] = ch[a&3]
+			i = c + a
+			continue
+		}
+		if c < n {
+			m := c
+			for j := c + 1; j < n; j++ {
+				if h[j].before(&h[m]) {
+					m = j
+				}
+			}
+			h[i] = h[m]
+			i = m
+		}
+		break
+	}
+	for i > 0 {
+		p := (i - 1) / 4
+		if !e.before(&h[p]) {
+			break
+		}
+		h[i] = h[p]
+		i = p
+	}
+	h[i] = e
 }
 
 // slot is the event in slot s of the slice lane, or nil.
@@ -222,6 +291,10 @@ func (q *eventQueue) clearSlot(s int32) {
 
 // touch notes that slot s changed.
 func (q *eventQueue) touch(s int32) {
+	if q.scan {
+		q.moved = true
+		return
+	}
 	if !q.isDirty[s] {
 		q.isDirty[s] = true
 		q.dirty = append(q.dirty, s)
@@ -234,6 +307,19 @@ func (q *eventQueue) touch(s int32) {
 // most, the usual case, goes up a level or two).
 func (q *eventQueue) settle() {
 	w, l := q.win, q.lane
+	if q.scan {
+		if q.moved {
+			// (the filled slots' events have distinct sequence numbers:
+			// the earliest is the tree's winner)
+			q.moved = false
+			m := 0
+			for s := 1; s < len(l); s++ {
+				m ^= (m ^ s) & -earlier(&l[s], &l[m])
+			}
+			w[1] = int32(m)
+		}
+		return
+	}
 	for _, s := range q.dirty {
 		q.isDirty[s] = false
 		for i := (uint(len(l)) + uint(s)) / 2; i >= 1; i >>= 1 {
