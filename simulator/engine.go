@@ -137,7 +137,7 @@ func newEngine(sc *Scenario, opt Options) *engine {
 	e.idleCores = newCoreSet(cores)
 	if cores <= sliceLaneMax {
 		e.lane = true
-		e.q.initCores(cores)
+		e.q.initCores(cores, 2*cores <= laneScanMax)
 	}
 	if e.slowed {
 		e.busySet = newCoreSet(cores)
@@ -414,6 +414,29 @@ func (e *engine) pushSlice(c int32, ev event) {
 		e.q.pushKeep(*old)
 	}
 	e.q.setSlot(c, ev)
+}
+
+// pushSeg queues ev, the end of the segment of the thread on core c, in
+// the core's segment slot, like pushSlice (startSegment sees to it that
+// the lane has one).
+func (e *engine) pushSeg(c int32, ev event) {
+	s := e.q.segBase + c
+	if old := e.q.slot(s); old != nil && !e.stale(old) {
+		e.q.pushKeep(*old)
+	}
+	e.q.setSlot(s, ev)
+}
+
+// segLaneFrom is the least size of the heap at which a segment's end
+// goes to the lane: in a smaller heap it costs less than the lane's
+// look at its slots at every event (a variable for the tests).
+var segLaneFrom = 16
+
+// dropSeg empties core c's segment slot if its event went stale.
+func (e *engine) dropSeg(c int32) {
+	if old := e.q.slot(e.q.segBase + c); old != nil && e.stale(old) {
+		e.q.clearSlot(e.q.segBase + c)
+	}
 }
 
 // sliceLaneMax is the most cores whose slice ends go to the slice lane.

@@ -312,7 +312,12 @@ func (e *engine) startSegment(t *thread) {
 			e.mixedSpeeds = true
 		}
 	}
-	e.q.push(event{at: e.after(d), kind: evSegment, th: t.idx, gen: t.os.segGen})
+	ev := event{at: e.after(d), kind: evSegment, th: t.idx, gen: t.os.segGen}
+	if c := t.os.core; e.q.segBase != 0 && c >= 0 && len(e.q.h) >= segLaneFrom {
+		e.pushSeg(c, ev)
+		return
+	}
+	e.q.push(ev)
 }
 
 // stopSegment charges the part of t's running segment done so far and
@@ -331,6 +336,9 @@ func (e *engine) stopSegment(t *thread) {
 	t.os.segGen++
 	if t.os.core >= 0 {
 		e.cores[t.os.core].busy += d
+		if e.q.nlane > 0 {
+			e.dropSeg(t.os.core)
+		}
 	}
 	switch t.os.seg {
 	case segCPU, segNative:

@@ -53,9 +53,15 @@ func (a *event) before(b *event) bool {
 // anew). A slice end goes stale whenever its thread blocks before its
 // slice is up, at every round of a contended run of short bursts: in the
 // lane it neither sits in nor comes up through the heap. An update costs
-// a comparison per level of the tree, with no bookkeeping of places. (A
-// segment's end, seldom stale, goes to the heap: a heap of a few events
-// costs less than a pass up the tree.)
+// a comparison per level of the tree, with no bookkeeping of places.
+// On at most 4 cores the lane has a second slot a core, for the end of
+// its running thread's segment (one live at a time), while the heap has
+// 16 events or more (in a heap of a few events a segment's end, seldom
+// stale, costs less than the lane's look at its slots at every event).
+// A lane of at most laneScanMax slots keeps only its earliest slot, and
+// finds it again by a scan only when that slot is emptied or moved later
+// (a segment's end when it fires; a slice end, later than the segments,
+// mostly goes stale without ever being the earliest).
 type eventQueue struct {
 	h    []event
 	fifo []event // sorted by (at, seq); fifo[head:] are pending
@@ -70,9 +76,13 @@ type eventQueue struct {
 	// next look at the root)
 	dirty   []int32
 	isDirty []bool
-	// a lane of at most laneScanMax slots keeps no tree: settle finds
-	// the earliest slot, win[1], by a scan, when a slot changed (moved)
+	// a lane of at most laneScanMax slots keeps no tree: win[1] is its
+	// earliest slot, found again by settle's scan when it was emptied or
+	// moved later (moved)
 	scan, moved bool
+	// segBase is the first slot of the segment ends, slot segBase+c core
+	// c's, when they have slots (0 when not)
+	segBase int32
 }
 
 // laneScanMax is the most slots of a slice lane found by a scan: three
@@ -84,10 +94,15 @@ const laneScanMax = 8
 var noEvent = event{at: math.MaxInt64, seq: math.MaxUint64}
 
 // initCores makes the slice lane's slots for n cores (a power of two of
-// them, at least 2, the ones past n never filled).
-func (q *eventQueue) initCores(n int) {
+// them, at least 2, the ones past n never filled), and as many again for
+// the segment ends if seg.
+func (q *eventQueue) initCores(n int, seg bool) {
 	l := 2
 	for l < n {
+		l *= 2
+	}
+	if seg {
+		q.segBase = int32(l)
 		l *= 2
 	}
 	q.lane = make([]event, l)
@@ -278,6 +293,18 @@ func (q *eventQueue) setSlot(s int32, e event) {
 	if q.lane[s].seq == noEvent.seq {
 		q.nlane++
 	}
+	if q.scan {
+		// the earliest slot stays known unless it moves later
+		if !q.moved {
+			if m := q.win[1]; s == m {
+				q.moved = !e.before(&q.lane[s])
+			} else if e.before(&q.lane[m]) {
+				q.win[1] = s
+			}
+		}
+		q.lane[s] = e
+		return
+	}
 	q.lane[s] = e
 	q.touch(s)
 }
@@ -286,15 +313,16 @@ func (q *eventQueue) setSlot(s int32, e event) {
 func (q *eventQueue) clearSlot(s int32) {
 	q.lane[s] = noEvent
 	q.nlane--
+	if q.scan {
+		// (an empty lane's earliest slot is any, all noEvent)
+		q.moved = q.nlane > 0 && (q.moved || s == q.win[1])
+		return
+	}
 	q.touch(s)
 }
 
-// touch notes that slot s changed.
+// touch notes that slot s of a lane with a tree changed.
 func (q *eventQueue) touch(s int32) {
-	if q.scan {
-		q.moved = true
-		return
-	}
 	if !q.isDirty[s] {
 		q.isDirty[s] = true
 		q.dirty = append(q.dirty, s)

@@ -18,7 +18,12 @@ func TestEventQueueOrder(t *testing.T) {
 		var q eventQueue
 		cores := rapid.IntRange(1, 9).Draw(rt, "cores")
 		slots := cores
-		q.initCores(cores)
+		if rapid.Bool().Draw(rt, "seg") {
+			q.initCores(cores, true)
+			slots = len(q.lane) // the segment slots too
+		} else {
+			q.initCores(cores, false)
+		}
 		var want []event // pending, by seq
 		var fifoAt int64
 		now := int64(0)
@@ -77,9 +82,11 @@ func TestEventQueueOrder(t *testing.T) {
 
 // TestSliceLaneSameRun runs generated scenarios under every policy with
 // the slice ends in the slice lane (stale ones dropped at once) and in
-// the heap (stale ones coming up): the results must be the same.
+// the heap (stale ones coming up): the results must be the same. The
+// run with the lane puts the segment ends in it too (on at most 4
+// cores), from a heap of any size or of the usual least size.
 func TestSliceLaneSameRun(t *testing.T) {
-	defer func(m int) { sliceLaneMax = m }(sliceLaneMax)
+	defer func(m, f int) { sliceLaneMax, segLaneFrom = m, f }(sliceLaneMax, segLaneFrom)
 	rapid.Check(t, func(rt *rapid.T) {
 		pol := PolicyKind(rapid.IntRange(0, len(policies)-1).Draw(rt, "policy"))
 		var sc *Scenario
@@ -91,6 +98,7 @@ func TestSliceLaneSameRun(t *testing.T) {
 		} else {
 			sc = invGenScenarioWith(rt, pol, rapid.Bool().Draw(rt, "runtimes"))
 		}
+		segLaneFrom = rapid.SampledFrom([]int{0, 16}).Draw(rt, "segLaneFrom")
 		var res [2]*Result
 		var lim [2]*LimitError
 		for i, lane := range []bool{true, false} {
