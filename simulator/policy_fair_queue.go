@@ -80,8 +80,12 @@ func (q *fairQueue) push(t *thread) {
 	it := fairItem{v: t.os.vruntime, seq: q.seq, tn: uint32(t.idx)<<6 | uint32(int(t.os.nice)+20)}
 	q.weight += it.w()
 	q.h = append(q.h, it)
-	h := q.h
-	i := len(h) - 1
+	fairUp(q.h, len(q.h)-1, it)
+}
+
+// fairUp puts it in the heap h at the hole i or above it, moving the
+// entries that come after it down.
+func fairUp(h []fairItem, i int, it fairItem) {
 	for i > rqRoot {
 		p := i/8 + 6
 		if !fairBefore(&it, &h[p]) {
@@ -181,15 +185,7 @@ func (q *fairQueue) pop() int32 {
 		}
 		break
 	}
-	for i > rqRoot {
-		p := i/8 + 6
-		if !fairBefore(&last, &h[p]) {
-			break
-		}
-		h[i] = h[p]
-		i = p
-	}
-	h[i] = last
+	fairUp(h, i, last)
 	return top.th()
 }
 

@@ -132,8 +132,12 @@ func (q *eventQueue) push(e event) {
 // pushKeep puts e, its sequence number given, in the heap.
 func (q *eventQueue) pushKeep(e event) {
 	q.h = append(q.h, e)
-	h := q.h
-	i := len(h) - 1
+	siftUp(q.h, len(q.h)-1, e)
+}
+
+// siftUp puts e in the heap h at the hole i or above it, moving the
+// events later than e down.
+func siftUp(h []event, i int, e event) {
 	for i > 0 {
 		p := (i - 1) / 4
 		if !e.before(&h[p]) {
@@ -266,15 +270,7 @@ func (q *eventQueue) fill(e event) {
 		}
 		break
 	}
-	for i > 0 {
-		p := (i - 1) / 4
-		if !e.before(&h[p]) {
-			break
-		}
-		h[i] = h[p]
-		i = p
-	}
-	h[i] = e
+	siftUp(h, i, e)
 }
 
 // slot is the event in slot s of the slice lane, or nil.
