@@ -158,12 +158,7 @@ func (q *eventQueue) pushInOrder(e event) {
 	}
 	q.seq++
 	e.seq = q.seq
-	if q.head == len(q.fifo) {
-		q.fifo, q.head = q.fifo[:0], 0
-	} else if q.head >= 1024 && 2*q.head >= len(q.fifo) {
-		n := copy(q.fifo, q.fifo[q.head:])
-		q.fifo, q.head = q.fifo[:n], 0
-	}
+	q.fifo, q.head = compacted(q.fifo, q.head)
 	q.fifo = append(q.fifo, e)
 }
 

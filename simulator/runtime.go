@@ -102,12 +102,7 @@ func (q *timerHeap) push(t timerEntry) {
 		heap4Up(q.h, len(q.h)-1, timerBefore)
 		return
 	}
-	if q.head == len(q.fifo) {
-		q.fifo, q.head = q.fifo[:0], 0
-	} else if q.head >= 1024 && 2*q.head >= len(q.fifo) {
-		n := copy(q.fifo, q.fifo[q.head:])
-		q.fifo, q.head = q.fifo[:n], 0
-	}
+	q.fifo, q.head = compacted(q.fifo, q.head)
 	q.fifo = append(q.fifo, t)
 }
 
@@ -170,14 +165,23 @@ func (f *queue[T]) pop() T {
 	var zero T
 	r := f.q[f.head]
 	f.q[f.head] = zero
-	f.head++
-	if f.head == len(f.q) {
-		f.q, f.head = f.q[:0], 0
-	} else if f.head > 1024 && f.head*2 > len(f.q) {
-		n := copy(f.q, f.q[f.head:])
-		f.q, f.head = f.q[:n], 0
-	}
+	f.q, f.head = compacted(f.q, f.head+1)
 	return r
+}
+
+// compacted is a FIFO s whose entries before head are spent, with its
+// array reused: emptied when nothing is pending, and the pending entries
+// copied to its front once more than half of a large array is spent
+// (each entry is copied at most once on average: O(1) a push, amortised).
+func compacted[T any](s []T, head int) ([]T, int) {
+	if head == len(s) {
+		return s[:0], 0
+	}
+	if head > 1024 && 2*head > len(s) {
+		n := copy(s, s[head:])
+		return s[:n], 0
+	}
+	return s, head
 }
 
 // unitScheduler is one kind of user-level scheduler, in a file of its own
