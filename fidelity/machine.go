@@ -36,7 +36,7 @@ var paramNotes = map[string]struct{ Source, Calibrate string }{
 		"a countdown in 1 process, then in 2 processes at once: t1 / t2"},
 	"gil_handoff": {"docs/semantics.md §14.1: CPython 3.11 take_gil/drop_gil, glibc's condition variable (a waiter not yet blocked consumes a signal) and the futex's FIFO wake order",
 		"not measured"},
-	"gil_signal_race": {"fitted to the E3 convoy rows beside one and two CPU-bound threads; docs/semantics.md §14.1: traced 73–80 % for a requester on another core with one other waiter",
+	"gil_signal_race": {"docs/semantics.md §14.1: traced 73–80 % for a requester on another core than the holder with one other waiter, its middle; with a requester or rival woken on the holder's core decided apart, the E3 convoy rows beside two CPU-bound threads at 5 and 1 ms are within their bands at it",
 		"the ops/s of a time.sleep(200 µs) loop beside one, two and three CPU-bound threads (0.5 s windows, the default switch interval), then the value with which gilsim's own model, on the rest of the printed block, comes closest to the runs beside two and three"},
 	"gil_reentry": {"docs/semantics.md §14.1: the holder signals about a microsecond after the request; fitted with gil_signal_race",
 		"not measured"},

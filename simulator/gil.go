@@ -199,11 +199,15 @@ func (e *engine) signal(g *gilState) {
 // and have a core to be awake on: an idle core, shared with every other
 // thread that is awake and wants one (waiters of this GIL on their way to
 // try, threads waiting for a core); the holder's core is not free until
-// the holder has dropped. The remainder, the nanosecond race between its
-// re-entering the wait and the signal, is drawn from the seeded generator
-// with GILSignalRace for the race against the futex's wake of each waiter
-// blocked in it: traced, a requester won 73–80 % of forced switches with
-// one other waiter and about 46 % with three (0.77³).
+// the holder has dropped. Which cores the requester and the waiter the
+// futex would wake instead are on decides next (gilcore.go): a
+// requester that woke on the holder's core takes nothing; one whose rival
+// would wake there takes the signal. The remainder, the nanosecond race
+// between its re-entering the wait and the signal, is drawn from the
+// seeded generator with GILSignalRace for the race against the futex's
+// wake of each waiter blocked in it: traced, a requester won 73–80 % of
+// forced switches with one other waiter and about 46 % with three
+// (0.77³).
 func (e *engine) requesterTakesSignal(g *gilState) *thread {
 	r := g.requester
 	if r == nil || e.m.GILHandoff != GILHandoffFutex || g.mode != GILInterval || r.gil.sleepPos < 0 ||
@@ -211,8 +215,11 @@ func (e *engine) requesterTakesSignal(g *gilState) *thread {
 		return nil
 	}
 	free := int64(len(e.cores) - e.busyCores)
-	if free <= 0 {
-		return nil
+	if free <= 0 || e.onHoldersCore(g, r) {
+		return nil // it woke behind the holder: blocked again by now
+	}
+	if w := e.futexHead(g, r); w != nil && e.onHoldersCore(g, w) {
+		return r // the futex's pick wakes behind the dropping holder
 	}
 	awake := 1 + int64(g.waiters-g.nsleep) + int64(e.waiting)
 	chance := 1000 * min(free, awake) / awake

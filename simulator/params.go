@@ -149,15 +149,17 @@ var machineParams = []MachineParam{
 		Doc:    "The speed of a core running CPython work while another core is busy too (a factor in (0, 1], at most 3 decimals).",
 		Source: "1 so that textbook answers come out exactly; the reference VM's two vCPUs measure 0.917 (calibration E1, `gilsim calibrate`)"},
 	// semantics.md 14.1: who takes the new GIL at a forced drop; the
-	// chance and window are fitted to the convoy rows (calibration
-	// E3 beside one and two CPU-bound threads).
+	// cores of the requester and of the futex's pick decide first
+	// (gilcore.go), then the nanosecond race, at the traced share,
+	// checked against the convoy rows (calibration E3 beside one and
+	// two CPU-bound threads).
 	{Key: "gil_handoff", Field: "GILHandoff", Kind: ParamHandoff, Default: int64(GILHandoffFutex),
 		Doc:    "Which waiter a release of the new GIL wakes: as the futex and glibc do (at a forced drop the requester may take the signal while still awake; otherwise the waiter blocked longest since its latest timed-wait re-entry), a random one, or the one that began waiting first.",
 		Source: "futex: CPython 3.11 take_gil/drop_gil, glibc pthread_cond_*, Linux futex wake order (semantics.md 14.1)"},
 	{Key: "gil_signal_race", Field: "GILSignalRace", Kind: ParamChance, Default: 770, Max: 1000,
 		Range: "is a chance: at most 1", Example: "0.77", at: func(m *Machine) *int64 { return &m.GILSignalRace },
 		Doc:    "The chance that a requester still awake on a core of its own takes a forced drop's signal before the futex wakes a sleeper (a probability, at most 3 decimals).",
-		Source: "fitted to the convoy rows beside one and two CPU-bound threads (calibration E3); the traced share was 73-80 % with one other waiter (semantics.md 14.1)"},
+		Source: "the middle of the traced share, 73-80 % for a requester on another core than the holder with one other waiter (semantics.md 14.1); with where the threads woke decided apart (a requester or a rival woken on the holder's core), the convoy rows beside two CPU-bound threads (calibration E3) at 5 and 1 ms are within their bands at it"},
 	{Key: "gil_reentry", Field: "GILReentry", Default: 2_000, at: func(m *Machine) *int64 { return &m.GILReentry },
 		Doc:    "How long after its timed wait expired a GIL waiter is still awake re-entering the wait: a forced drop later than that finds it blocked again.",
 		Source: "a few hundred ns to a µs between the request and the holder's signal (semantics.md 14.1); fitted with gil_signal_race"},
