@@ -68,7 +68,7 @@ const (
 // timedWaits is the per-GIL bookkeeping.
 type timedWaits struct {
 	sets    *waitSets // the sleeping waiters, in ordered sets (nil until the first)
-	fresh   []*thread // waiters that went to sleep after the last change of owner, in order
+	fresh   []int32   // waiters that went to sleep after the last change of owner, in order (thread indices: no pointers to clear)
 	head    int
 	h       int64  // the last change of owner
 	checkAt int64  // the pending check event's time (-1: none)
@@ -161,7 +161,7 @@ func (e *engine) sleepTimed(g *gilState, t *thread) {
 	t.gil.since = e.now
 	t.gil.fresh = true
 	g.treeMode()
-	g.tw.fresh = append(g.tw.fresh, t)
+	g.tw.fresh = append(g.tw.fresh, t.idx)
 	w := g.waitSets()
 	w.fSince.insert(phaseKey{phase: e.now - g.tw.h, idx: t.idx})
 	if w.long {
@@ -206,7 +206,8 @@ func (e *engine) ownerChanged(g *gilState) {
 		w.settle(e.now)
 		// the fresh waiters join the others (those asleep since this very
 		// instant in nNow)
-		for _, t := range g.tw.fresh[g.tw.head:] {
+		for _, i := range g.tw.fresh[g.tw.head:] {
+			t := e.thread(i)
 			if !t.gil.fresh {
 				continue
 			}
@@ -226,8 +227,13 @@ func (e *engine) ownerChanged(g *gilState) {
 		}
 	}
 	g.tw.h = e.now
-	clear(g.tw.fresh)
 	g.tw.fresh, g.tw.head = g.tw.fresh[:0], 0
+	// every drop request comes a whole period after h (now) or later: a
+	// check pending by then stands, and nextDropRequest's answer would
+	// not move it (scheduleGILCheck)
+	if c := g.tw.checkAt; c >= e.now && c <= e.now+g.period {
+		return
+	}
 	if t, at := e.nextDropRequest(g); t != nil {
 		e.scheduleGILCheck(g, at)
 	}
@@ -368,11 +374,11 @@ func (e *engine) nextDropRequest(g *gilState) (*thread, int64) {
 	var best soonest
 	if g.tw.tree {
 		// the first fresh waiter in the order they went to sleep
-		for g.tw.head < len(g.tw.fresh) && !g.tw.fresh[g.tw.head].gil.fresh {
+		for g.tw.head < len(g.tw.fresh) && !e.thread(g.tw.fresh[g.tw.head]).gil.fresh {
 			g.tw.head++
 		}
 		if g.tw.head < len(g.tw.fresh) {
-			t := g.tw.fresh[g.tw.head]
+			t := e.thread(g.tw.fresh[g.tw.head])
 			best.offer(t.idx, t.gil.since+P)
 		}
 	} else if k, ok := w.fSince.min(); ok {
