@@ -75,6 +75,21 @@ type timedWaits struct {
 	gen     uint32 // the pending check's generation: an earlier one is stale
 	on      bool   // the new GIL: waiters wait in timed waits
 	tree    bool   // tree mode (past treeAbove sleeping waiters)
+	last    lastDeadline
+}
+
+// lastDeadline is nextDeadline's last answer, (idx, at) for x = from,
+// kept while no waiter comes or goes and the owner stays: any x in
+// [from, at] then has the same answer (no waiter has a deadline in
+// [from, at) but idx, whose first deadline at or after x is still at).
+// It is kept only when nNow and fNow are empty: every answer is then the
+// earliest deadline, with no waiter asleep since the pivot itself. The
+// GIL's check, due at the deadline of a waiter signalled since, finds the
+// next one here (a release computed it) instead of searching again.
+type lastDeadline struct {
+	from, at int64
+	idx      int32
+	ok       bool
 }
 
 // waitSets holds the sleeping waiters. The fresh ones (asleep since the
@@ -114,13 +129,18 @@ func (g *gilState) waitSets() *waitSets {
 	return w
 }
 
-// settle moves the waiters of an instant now past into the old sets.
+// settle moves the waiters of an instant now past into the old sets
+// (inline: mostly there are none).
 func (w *waitSets) settle(now int64) {
 	if w.nowT >= 0 && w.nowT < now {
-		w.nNow.moveTo(&w.nOld)
-		w.fNow.moveTo(&w.fOld)
-		w.nowT = -1
+		w.settleNow()
 	}
+}
+
+func (w *waitSets) settleNow() {
+	w.nNow.moveTo(&w.nOld)
+	w.fNow.moveTo(&w.fOld)
+	w.nowT = -1
 }
 
 // goLong puts the fresh waiters in phase order as well, h being the last
@@ -128,6 +148,7 @@ func (w *waitSets) settle(now int64) {
 func (g *gilState) goLong(now int64) {
 	w := g.tw.sets
 	w.long = true
+	g.tw.last.ok = false
 	w.fSince.each(func(k phaseKey) {
 		since := g.tw.h + k.phase
 		pk := phaseKey{phase: since % g.period, idx: k.idx}
@@ -160,6 +181,7 @@ func (g *gilState) key(t *thread) phaseKey {
 func (e *engine) sleepTimed(g *gilState, t *thread) {
 	t.gil.since = e.now
 	t.gil.fresh = true
+	g.tw.last.ok = false
 	g.treeMode()
 	g.tw.fresh = append(g.tw.fresh, t.idx)
 	w := g.waitSets()
@@ -180,6 +202,7 @@ func (g *gilState) wakeTimed(t *thread) {
 		return
 	}
 	w := g.tw.sets
+	g.tw.last.ok = false
 	now := w.nowT >= 0 && t.gil.since == w.nowT
 	switch {
 	case t.gil.fresh:
@@ -202,6 +225,7 @@ func (e *engine) ownerChanged(g *gilState) {
 	if !g.tw.on {
 		return
 	}
+	g.tw.last.ok = false
 	if w := g.tw.sets; w != nil {
 		w.settle(e.now)
 		// the fresh waiters join the others (those asleep since this very
@@ -251,9 +275,14 @@ func (e *engine) released(g *gilState) {
 }
 
 func (e *engine) scheduleGILCheck(g *gilState, at int64) {
-	if g.tw.checkAt >= e.now && g.tw.checkAt <= at {
+	if c := g.tw.checkAt; c >= e.now && c <= at {
 		return // an earlier check is pending; it reschedules itself
 	}
+	e.pushGILCheck(g, at)
+}
+
+// pushGILCheck makes the GIL's pending check one at at.
+func (e *engine) pushGILCheck(g *gilState, at int64) {
 	g.tw.gen++
 	g.tw.checkAt = at
 	e.q.push(event{at: at, kind: evGILCheck, th: int32(g.proc), gen: g.tw.gen})
@@ -264,6 +293,9 @@ func (e *engine) scheduleGILCheck(g *gilState, at int64) {
 // it is b's.
 func firstFrom(a, b *phaseSet, pivot, P int64) (k phaseKey, inB, ok bool) {
 	ka, oka := a.from(pivot)
+	if b.empty() {
+		return ka, false, oka
+	}
 	kb, okb := b.from(pivot)
 	if !okb {
 		return ka, false, oka
@@ -323,6 +355,9 @@ func (e *engine) nextDeadline(g *gilState, x int64) (*thread, int64) {
 	}
 	w.settle(e.now)
 	P := g.period
+	if l := &g.tw.last; l.ok && x >= l.from && x <= l.at && (w.long || x-g.tw.h <= P) {
+		return e.thread(l.idx), l.at
+	}
 	if !w.long && x-g.tw.h > P {
 		g.goLong(e.now)
 	}
@@ -338,8 +373,10 @@ func (e *engine) nextDeadline(g *gilState, x int64) (*thread, int64) {
 		if k, ok := w.nOld.from(xp); ok {
 			best.offer(k.idx, w.deadline(k, false, x, xp, P))
 		}
-		if k, ok := w.nNow.from(xp); ok {
-			best.offer(k.idx, w.deadline(k, true, x, xp, P))
+		if w.nowT >= 0 { // (nNow is empty otherwise)
+			if k, ok := w.nNow.from(xp); ok {
+				best.offer(k.idx, w.deadline(k, true, x, xp, P))
+			}
 		}
 	}
 	if w.long {
@@ -349,7 +386,8 @@ func (e *engine) nextDeadline(g *gilState, x int64) (*thread, int64) {
 		if k, ok := w.fNow.from(xp); ok {
 			best.offer(k.idx, w.deadline(k, true, x, xp, P))
 		}
-	} else if k, ok := w.fSince.min(); ok {
+	} else if !w.fSince.empty() {
+		k, _ := w.fSince.min()
 		// asleep at or after x-P: each one's next deadline is a period
 		// after it went to sleep
 		best.offer(k.idx, g.tw.h+k.phase+P)
@@ -357,7 +395,10 @@ func (e *engine) nextDeadline(g *gilState, x int64) (*thread, int64) {
 	if !best.ok {
 		return nil, 0
 	}
-	return e.threads[best.idx], best.at
+	if w.nowT < 0 {
+		g.tw.last = lastDeadline{from: x, at: best.at, idx: best.idx, ok: true}
+	}
+	return e.thread(best.idx), best.at
 }
 
 // nextDropRequest is when the first waiter will have seen a whole interval
@@ -381,7 +422,8 @@ func (e *engine) nextDropRequest(g *gilState) (*thread, int64) {
 			t := e.thread(g.tw.fresh[g.tw.head])
 			best.offer(t.idx, t.gil.since+P)
 		}
-	} else if k, ok := w.fSince.min(); ok {
+	} else if !w.fSince.empty() {
+		k, _ := w.fSince.min()
 		best.offer(k.idx, h+k.phase+P)
 	}
 	hp := h % P

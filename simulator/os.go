@@ -80,6 +80,9 @@ func (e *engine) makeReady(t *thread, woke bool) {
 // the victim, the most frequent question of a contended run, again with
 // nothing changed.
 func (e *engine) dispatch() {
+	if len(e.readyNow) == 0 && len(e.expired) == 0 && e.waiting == 0 {
+		return // nobody to queue or place, and no victim to ask for
+	}
 	for {
 		changed, placed := false, false
 		if len(e.readyNow) > 0 {

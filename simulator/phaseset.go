@@ -49,6 +49,9 @@ func unpack(v int64) phaseKey {
 	return phaseKey{phase: v >> phaseIdxBits, idx: int32(v & (1<<phaseIdxBits - 1))}
 }
 
+// empty says whether the set has no pair (inline, before a search).
+func (p *phaseSet) empty() bool { return p.bt == nil && p.s.n == 0 }
+
 func (p *phaseSet) len() int {
 	if p.bt != nil {
 		return p.bt.Len()
@@ -122,12 +125,17 @@ func (p *phaseSet) from(pivot int64) (k phaseKey, ok bool) {
 
 // min is the least pair.
 func (p *phaseSet) min() (phaseKey, bool) {
-	if p.bt == nil {
-		v, ok := p.s.min()
-		return unpack(v), ok
+	if p.bt != nil {
+		return p.btMin()
 	}
-	return p.bt.Min()
+	if p.s.n == 0 {
+		return phaseKey{}, false
+	}
+	return unpack(p.s.root.keys[0]), true
 }
+
+// btMin is min of a set in its B-tree (out of line: min is inlined).
+func (p *phaseSet) btMin() (phaseKey, bool) { return p.bt.Min() }
 
 // each calls f with every pair, in order.
 func (p *phaseSet) each(f func(phaseKey)) {
