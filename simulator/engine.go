@@ -308,29 +308,38 @@ func (e *engine) addThread(p *proc, ts *Thread, file int32) {
 
 // loop pops events in (time, sequence) order. All events of an instant are
 // applied before the dispatch of that instant.
+//
+// The next event is popped before the dispatch that may come first: when
+// it is of the same instant no dispatch is due, and when the dispatch
+// queues nothing (the sequence counter stands still) it is still the
+// next, with no look at the queue's heads in between; one that the
+// dispatch's events come before goes back, its sequence number kept.
 func (e *engine) loop() {
 	var ev event
+	next := false // ev is the next event, popped already
 	for {
-		if e.q.len() == 0 {
-			if len(e.readyNow) > 0 || len(e.expired) > 0 || (e.waiting > 0 && e.idleCore()) {
-				e.dispatch()
-				if e.failure != nil || e.limit != nil {
-					return
+		if !next {
+			if e.q.len() == 0 {
+				if len(e.readyNow) > 0 || len(e.expired) > 0 || (e.waiting > 0 && e.idleCore()) {
+					e.dispatch()
+					if e.failure != nil || e.limit != nil {
+						return
+					}
+					if e.slowed {
+						e.retime()
+					}
+					if e.q.len() > 0 {
+						continue
+					}
 				}
-				if e.slowed {
-					e.retime()
-				}
-				if e.q.len() > 0 {
-					continue
-				}
+				break
 			}
-			break
+			if e.q.heapLen() > e.compactAt {
+				e.compact()
+			}
+			e.q.pop(&ev)
 		}
-		if e.q.heapLen() > e.compactAt {
-			e.q.compact(e.stale)
-			e.compactAt = max(minCompact, 4*e.q.heapLen())
-		}
-		e.q.pop(&ev)
+		next = false
 		var t *thread
 		var live bool
 		if ev.kind == evGILCheck {
@@ -360,16 +369,36 @@ func (e *engine) loop() {
 			}
 		}
 		// a stale last event of an instant must not skip its dispatch
-		if e.q.len() == 0 || e.q.peek().at != e.now {
-			e.dispatch()
-			if e.failure != nil || e.limit != nil {
-				return
+		if e.q.len() > 0 {
+			if e.q.heapLen() > e.compactAt {
+				e.compact()
 			}
-			if e.slowed {
-				e.retime()
+			e.q.pop(&ev)
+			next = true
+			if ev.at == e.now {
+				continue
 			}
 		}
+		seq := e.q.seq
+		e.dispatch()
+		if e.failure != nil || e.limit != nil {
+			return
+		}
+		if e.slowed {
+			e.retime()
+		}
+		if next && e.q.seq != seq && e.q.len() > 0 && e.q.peek().before(&ev) {
+			e.q.pushKeep(ev)
+			next = false
+		}
 	}
+}
+
+// compact sweeps the stale events out of the heap, grown past
+// compactAt.
+func (e *engine) compact() {
+	e.q.compact(e.stale)
+	e.compactAt = max(minCompact, 4*e.q.heapLen())
 }
 
 // minCompact is the event-heap size below which stale events are left to
