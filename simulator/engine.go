@@ -341,15 +341,23 @@ func (e *engine) loop() {
 		}
 		next = false
 		var t *thread
-		var live bool
-		if ev.kind == evGILCheck {
+		live := true
+		switch ev.kind {
+		case evGILCheck:
 			g := e.procs[ev.th].gil
 			live = g != nil && ev.gen == g.tw.gen
-		} else if ev.kind == evTick {
-			live = true
-		} else {
+		case evTick:
+		default:
 			t = e.thread(ev.th)
-			live = e.live(&ev, t)
+			switch ev.kind { // live's cases, inline
+			case evSegment:
+				live = ev.gen == t.os.segGen && t.os.state == stCore && t.os.running
+			case evBlockDone:
+				live = ev.gen == t.os.ioGen && t.os.state == stIO
+			case evArrive, evWake:
+			default:
+				live = e.live(&ev, t)
+			}
 		}
 		// only an event that still matters can pass the time limit: a
 		// cancelled slice end, or a tick while no task waits for a core,
@@ -478,9 +486,12 @@ var sliceLaneMax = 16
 // dropSlice empties core c's slot of the slice lane if its event went
 // stale, so that it does not come up.
 func (e *engine) dropSlice(c int32) {
-	if e.q.nlane == 0 {
-		return // (always so without the lane)
+	if e.q.nlane > 0 { // (never so without the lane: inline)
+		e.dropStaleSlot(c)
 	}
+}
+
+func (e *engine) dropStaleSlot(c int32) {
 	if old := e.q.slot(c); old != nil && e.stale(old) {
 		e.q.clearSlot(c)
 	}
@@ -654,9 +665,12 @@ func (e *engine) scaleCPU(t *thread, s *Step, d int64) int64 {
 
 // mark reports an instant of note about t to Options.Mark.
 func (e *engine) mark(k MarkKind, t *thread) {
-	if e.opt.Mark == nil {
-		return
+	if e.opt.Mark != nil { // (inline)
+		e.markNow(k, t)
 	}
+}
+
+func (e *engine) markNow(k MarkKind, t *thread) {
 	ent := -1
 	if t.rt.unit != nil {
 		ent = int(t.rt.uidx)

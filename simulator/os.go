@@ -23,21 +23,34 @@ func (e *engine) setState(t *thread, s thState) {
 		switch t.os.state {
 		case stReady:
 			u.wait += d
-			e.span(t, SpanReady, t.os.since)
 		case stIO:
 			u.io += d
-			e.spanWhy(t, t.os.blockWhy, t.os.since)
 		case stLock:
 			u.lockWait += d
-			e.spanWhy(t, BlockLock, t.os.since)
 		case stGIL:
 			u.gil += d
 			u.wait += d
-			e.span(t, SpanGILWait, t.os.since)
+		}
+		if e.opt.Trace != nil {
+			e.traceState(t)
 		}
 	}
 	t.os.state = s
 	t.os.since = e.now
+}
+
+// traceState reports the span of t's state that ends now (setState).
+func (e *engine) traceState(t *thread) {
+	switch t.os.state {
+	case stReady:
+		e.span(t, SpanReady, t.os.since)
+	case stIO:
+		e.spanWhy(t, t.os.blockWhy, t.os.since)
+	case stLock:
+		e.spanWhy(t, BlockLock, t.os.since)
+	case stGIL:
+		e.span(t, SpanGILWait, t.os.since)
+	}
 }
 
 func (e *engine) spanWhy(t *thread, why BlockWhy, start int64) {
@@ -353,7 +366,9 @@ func (e *engine) stopSegment(t *thread) {
 		if t.os.inBurst {
 			t.os.burstLeft -= w
 		}
-		e.span(t, SpanRunning, t.os.segStart)
+		if e.opt.Trace != nil {
+			e.span(t, SpanRunning, t.os.segStart)
+		}
 	case segStartup:
 		t.os.segLeft -= w
 		e.cpuTime += d
