@@ -361,8 +361,28 @@ func (e *engine) nextDeadline(g *gilState, x int64) (*thread, int64) {
 	if !w.long && x-g.tw.h > P {
 		g.goLong(e.now)
 	}
-	var best soonest
 	xp := x % P
+	if !w.long && w.nowT < 0 {
+		// the usual case, nNow empty (the two modes then agree): the
+		// first of nOld from x's phase, and the first to go to sleep
+		// since the last change of owner
+		idx, at := int32(-1), int64(0)
+		if k, ok := w.nOld.from(xp); ok {
+			idx, at = k.idx, x+ahead(k.phase, xp, P)
+		}
+		if !w.fSince.empty() {
+			k, _ := w.fSince.min()
+			if a := g.tw.h + k.phase + P; idx < 0 || a < at || (a == at && k.idx < idx) {
+				idx, at = k.idx, a
+			}
+		}
+		if idx < 0 {
+			return nil, 0
+		}
+		g.tw.last = lastDeadline{from: x, at: at, idx: idx, ok: true}
+		return e.thread(idx), at
+	}
+	var best soonest
 	if g.tw.tree {
 		// the first of the waiters from before the last change of owner
 		// in phase order counts as their earliest

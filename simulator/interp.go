@@ -22,7 +22,7 @@ func (t *thread) busy() bool {
 // running here (it started a segment, blocked, or waits for the GIL).
 func (e *engine) prologue(t *thread) bool {
 	for {
-		if t.os.state != stCore || !e.runPending(t) {
+		if t.os.state != stCore || (t.gil.pend != pendNone && !e.runPending(t)) {
 			return false
 		}
 		if t.os.seg == segStartup {
@@ -96,7 +96,9 @@ func (e *engine) runSegment(t *thread) bool {
 			// the eval breaker: honour a drop request before running on
 			return !e.dropGIL(t)
 		}
-		e.armLegacyCheck(t)
+		if g.mode == GILLegacy {
+			e.armLegacyCheck(t)
+		}
 	}
 	e.startSegment(t)
 	return false
