@@ -158,6 +158,8 @@ func (e *engine) releaseGIL(t *thread) {
 		} else {
 			e.makeReady(r, true)
 		}
+	} else if e.signalReleased(g) {
+		return
 	} else {
 		e.signal(g)
 	}

@@ -65,6 +65,12 @@ const (
 	treeBelow = 16
 )
 
+// gilShortcuts turns on the answers the timed waits give without their
+// general searches: nextDeadline's last answer kept and its usual case,
+// signalReleased, and a change of owner's skipped search. Each answers
+// as the general path would; a test compares runs with and without them.
+var gilShortcuts = true
+
 // timedWaits is the per-GIL bookkeeping.
 type timedWaits struct {
 	sets    *waitSets // the sleeping waiters, in ordered sets (nil until the first)
@@ -255,7 +261,7 @@ func (e *engine) ownerChanged(g *gilState) {
 	// every drop request comes a whole period after h (now) or later: a
 	// check pending by then stands, and nextDropRequest's answer would
 	// not move it (scheduleGILCheck)
-	if c := g.tw.checkAt; c >= e.now && c <= e.now+g.period {
+	if c := g.tw.checkAt; c >= e.now && c <= e.now+g.period && gilShortcuts {
 		return
 	}
 	if t, at := e.nextDropRequest(g); t != nil {
@@ -355,14 +361,14 @@ func (e *engine) nextDeadline(g *gilState, x int64) (*thread, int64) {
 	}
 	w.settle(e.now)
 	P := g.period
-	if l := &g.tw.last; l.ok && x >= l.from && x <= l.at && (w.long || x-g.tw.h <= P) {
+	if l := &g.tw.last; l.ok && gilShortcuts && x >= l.from && x <= l.at && (w.long || x-g.tw.h <= P) {
 		return e.thread(l.idx), l.at
 	}
 	if !w.long && x-g.tw.h > P {
 		g.goLong(e.now)
 	}
 	xp := x % P
-	if !w.long && w.nowT < 0 {
+	if !w.long && w.nowT < 0 && gilShortcuts {
 		// the usual case, nNow empty (the two modes then agree): the
 		// first of nOld from x's phase, and the first to go to sleep
 		// since the last change of owner
@@ -419,6 +425,88 @@ func (e *engine) nextDeadline(g *gilState, x int64) (*thread, int64) {
 		g.tw.last = lastDeadline{from: x, at: best.at, idx: best.idx, ok: true}
 	}
 	return e.thread(best.idx), best.at
+}
+
+// signalReleased is signal then released for a futex hand-off in the
+// usual case, one search of nOld's leaf serving both: the waiter whose
+// deadline comes first after now is signalled, and the GIL's check is
+// scheduled at the first deadline, from now, of those left. The usual
+// case is that of nextDeadline's (no waiter asleep since the instant of
+// the last change of owner, the owner not holding past a period), with
+// nOld one leaf of packed pairs; false, having done nothing, in any
+// other.
+func (e *engine) signalReleased(g *gilState) bool {
+	w := g.tw.sets
+	if g.nsleep == 0 || w == nil || g.mode != GILInterval || e.m.GILHandoff != GILHandoffFutex || !gilShortcuts {
+		return false
+	}
+	w.settle(e.now)
+	P, h, x := g.period, g.tw.h, e.now+1
+	old, fs := &w.nOld.s, &w.fSince.s
+	if w.long || w.nowT >= 0 || x-h > P || w.nOld.bt != nil || w.fSince.bt != nil ||
+		(old.root != nil && old.root.kids != nil) || (old.n == 0 && fs.n == 0) {
+		return false
+	}
+	// the waiter signalled: the first deadline at or after now+1
+	xp := x % P
+	idx, at, j := int32(-1), int64(0), -1
+	if old.n > 0 {
+		ks := old.root.keys
+		if j = seek(ks, xp<<phaseIdxBits, old.fIdx); j == len(ks) {
+			j = 0
+		}
+		k := unpack(ks[j])
+		idx, at = k.idx, x+ahead(k.phase, xp, P)
+	}
+	if fs.n > 0 {
+		k := unpack(fs.root.keys[0])
+		if a := h + k.phase + P; idx < 0 || a < at || (a == at && k.idx < idx) {
+			idx, j = k.idx, -1
+		}
+	}
+	t := e.thread(idx)
+	if j >= 0 {
+		// removeSleeping's work, the pair's place known
+		l := old.root
+		l.keys = append(l.keys[:j], l.keys[j+1:]...)
+		old.n--
+		old.fIdx = j
+		g.tw.last.ok = false
+		g.nsleep--
+		t.gil.sleepPos = -1
+		g.treeMode()
+	} else {
+		g.removeSleeping(t)
+	}
+	t.gil.signalled = true
+	e.wake(t)
+	// released's search: the first deadline at or after now of those
+	// left (one exactly now is the pair before the place found above)
+	x = e.now
+	xp = x % P
+	idx = -1
+	if old.n > 0 {
+		ks := old.root.keys
+		i := seek(ks, xp<<phaseIdxBits, max(j, 0))
+		if i == len(ks) {
+			i = 0
+		} else {
+			old.fIdx = i
+		}
+		k := unpack(ks[i])
+		idx, at = k.idx, x+ahead(k.phase, xp, P)
+	}
+	if fs.n > 0 {
+		k := unpack(fs.root.keys[0])
+		if a := h + k.phase + P; idx < 0 || a < at || (a == at && k.idx < idx) {
+			idx, at = k.idx, a
+		}
+	}
+	if idx >= 0 {
+		g.tw.last = lastDeadline{from: x, at: at, idx: idx, ok: true}
+		e.scheduleGILCheck(g, at)
+	}
+	return true
 }
 
 // nextDropRequest is when the first waiter will have seen a whole interval

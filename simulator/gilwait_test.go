@@ -1,6 +1,7 @@
 package simulator
 
 import (
+	"reflect"
 	"testing"
 
 	"pgregory.net/rapid"
@@ -178,4 +179,31 @@ func idxOf(t *thread) int32 {
 		return -1
 	}
 	return t.idx
+}
+
+// TestGILShortcutsSameRun runs generated scenarios (many GIL threads
+// around the engine's thresholds, and mixed ones) with the timed waits'
+// shortcuts and with their general searches only: the results must be
+// the same.
+func TestGILShortcutsSameRun(t *testing.T) {
+	defer func(v bool) { gilShortcuts = v }(gilShortcuts)
+	rapid.Check(t, func(rt *rapid.T) {
+		var sc *Scenario
+		if rapid.Bool().Draw(rt, "sized") {
+			sc = invGenSized(rt)
+		} else {
+			sc = invGenScenarioWith(rt, rapid.SampledFrom(invPolicies).Draw(rt, "policy"), rapid.Bool().Draw(rt, "runtimes"))
+		}
+		var res [2]*Result
+		var lim [2]*LimitError
+		for i, on := range []bool{true, false} {
+			gilShortcuts = on
+			var e *engine
+			e, res[i] = runEngine(sc, Options{MaxEvents: 2_000_000, MaxTime: DefaultMaxTime})
+			lim[i] = e.limit
+		}
+		if !reflect.DeepEqual(res[0], res[1]) || !reflect.DeepEqual(lim[0], lim[1]) {
+			rt.Fatalf("the run with the GIL's shortcuts differs from the run without (limits %v, %v)", lim[0], lim[1])
+		}
+	})
 }
