@@ -123,7 +123,7 @@ func (e *engine) dispatch() {
 		}
 		// the idle cores in order, each offered the thread the policy
 		// has for it (the policy names only cores it may have one for)
-		for c := e.firstCore(); c >= 0 && e.waiting > 0; c = e.pol.nextCore(c + 1) {
+		for c := e.nextCore(0); c >= 0; c = e.nextCore(c + 1) {
 			if t := e.pol.next(c); t != nil {
 				e.waiting--
 				e.place(t, c)
@@ -141,19 +141,20 @@ func (e *engine) dispatch() {
 				changed = true
 			}
 		}
-		if !changed && len(e.readyNow) == 0 && len(e.expired) == 0 && (!placed || e.firstCore() < 0) {
+		if !changed && len(e.readyNow) == 0 && len(e.expired) == 0 && (!placed || e.nextCore(0) < 0) {
 			return
 		}
 	}
 }
 
-// firstCore is the policy's first idle core that may have a thread to
-// run, or -1 (at once when no core is idle or nobody waits).
-func (e *engine) firstCore() int {
+// nextCore is the policy's next idle core at or after from that may
+// have a thread to run, or -1 (at once when no core is idle, as the
+// policy names idle cores only, or nobody waits).
+func (e *engine) nextCore(from int) int {
 	if e.busyCores == len(e.cores) || e.waiting == 0 {
 		return -1
 	}
-	return e.pol.nextCore(0)
+	return e.pol.nextCore(from)
 }
 
 // enqueue hands runnable t to the policy's queue.
