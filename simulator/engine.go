@@ -70,6 +70,7 @@ type engine struct {
 	swTime     int64
 	failure    *Failure
 	limit      *LimitError
+	stopped    bool // failure or limit is set: the loop ends
 	warnings   []Warning
 	lastFinish int64
 	busyCores  int       // cores with a thread on them
@@ -322,7 +323,7 @@ func (e *engine) loop() {
 			if e.q.len() == 0 {
 				if len(e.readyNow) > 0 || len(e.expired) > 0 || (e.waiting > 0 && e.idleCore()) {
 					e.dispatch()
-					if e.failure != nil || e.limit != nil {
+					if e.stopped {
 						return
 					}
 					if e.slowed {
@@ -363,7 +364,7 @@ func (e *engine) loop() {
 		// cancelled slice end, or a tick while no task waits for a core,
 		// is not work left to do
 		if live && ev.at > e.opt.MaxTime && (ev.kind != evTick || e.waiting > 0) {
-			e.limit = &LimitError{What: "time", Limit: e.opt.MaxTime, At: e.now}
+			e.limit, e.stopped = &LimitError{What: "time", Limit: e.opt.MaxTime, At: e.now}, true
 			return
 		}
 		if live {
@@ -372,7 +373,7 @@ func (e *engine) loop() {
 				return
 			}
 			e.handle(&ev, t)
-			if e.failure != nil || e.limit != nil {
+			if e.stopped {
 				return
 			}
 		}
@@ -389,7 +390,7 @@ func (e *engine) loop() {
 		}
 		seq := e.q.seq
 		e.dispatch()
-		if e.failure != nil || e.limit != nil {
+		if e.stopped {
 			return
 		}
 		if e.slowed {
@@ -506,7 +507,7 @@ func (e *engine) tick() bool {
 // eventLimit stops the run at --max-events.
 func (e *engine) eventLimit() bool {
 	if e.limit == nil {
-		e.limit = &LimitError{What: "events", Limit: e.opt.MaxEvents, At: e.now}
+		e.limit, e.stopped = &LimitError{What: "events", Limit: e.opt.MaxEvents, At: e.now}, true
 	}
 	return true
 }
@@ -605,6 +606,7 @@ func (e *engine) alloc(p *proc, who string, n int64) bool {
 		e.failure = &Failure{Time: e.now, Entity: who,
 			Message: "out of memory: cannot create " + who + " (needs " + FormatSize(n) + ", " +
 				FormatSize(e.m.MemTotal-e.memNow) + " free of " + FormatSize(e.m.MemTotal) + ")"}
+		e.stopped = true
 		return false
 	}
 	e.memNow += n

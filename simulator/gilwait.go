@@ -125,8 +125,12 @@ func (g *gilState) initWaits() {
 // waitSets are g's sets, made on first use.
 func (g *gilState) waitSets() *waitSets {
 	if w := g.tw.sets; w != nil {
-		return w
+		return w // (inline)
 	}
+	return g.newWaitSets()
+}
+
+func (g *gilState) newWaitSets() *waitSets {
 	w := &waitSets{nowT: -1}
 	for _, s := range []*phaseSet{&w.nOld, &w.nNow, &w.fOld, &w.fNow} {
 		s.init(g.period)
@@ -191,7 +195,9 @@ func (e *engine) sleepTimed(g *gilState, t *thread) {
 	g.treeMode()
 	g.tw.fresh = append(g.tw.fresh, t.idx)
 	w := g.waitSets()
-	w.fSince.insert(phaseKey{phase: e.now - g.tw.h, idx: t.idx})
+	if k := (phaseKey{phase: e.now - g.tw.h, idx: t.idx}); !w.fSince.insertLeaf(k) {
+		w.fSince.insert(k)
+	}
 	if w.long {
 		w.settle(e.now)
 		w.nowT = e.now
@@ -245,8 +251,8 @@ func (e *engine) ownerChanged(g *gilState) {
 			if t.gil.since == e.now {
 				w.nowT = e.now
 				w.nNow.insert(g.key(t))
-			} else {
-				w.nOld.insert(g.key(t))
+			} else if k := g.key(t); !w.nOld.insertLeaf(k) {
+				w.nOld.insert(k)
 			}
 		}
 		w.fSince.clear()

@@ -70,6 +70,34 @@ func (p *phaseSet) insert(k phaseKey) {
 	p.s.insert(pack(k))
 }
 
+// insertLeaf is insert for the usual case, a set of packed pairs in one
+// leaf with room for k (false, having done nothing, in any other): the
+// GIL's waiters go to sleep and join the old ones one by one, and the
+// layers of insert showed in profiles.
+func (p *phaseSet) insertLeaf(k phaseKey) bool {
+	s := &p.s
+	l := s.root
+	if p.bt != nil || l == nil || l.kids != nil || len(l.keys) >= bsetMax || !packs(k) {
+		return false
+	}
+	v := pack(k)
+	if n := len(l.keys); n == 0 || v > l.keys[n-1] {
+		l.keys = append(l.keys, v) // past the others (times of going to sleep come in order)
+		s.n++
+		return true
+	}
+	i := seek(l.keys, v, s.fIdx)
+	s.fIdx = i
+	if l.keys[i] == v {
+		return true // there already
+	}
+	l.keys = append(l.keys, 0)
+	copy(l.keys[i+1:], l.keys[i:])
+	l.keys[i] = v
+	s.n++
+	return true
+}
+
 // toTree moves the packed pairs to a B-tree of pairs.
 func (p *phaseSet) toTree() {
 	p.bt = btree.NewG[phaseKey](16, phaseLess)
