@@ -474,7 +474,8 @@ func (e *engine) signalReleased(g *gilState) bool {
 	if j >= 0 {
 		// removeSleeping's work, the pair's place known
 		l := old.root
-		l.keys = append(l.keys[:j], l.keys[j+1:]...)
+		copy(l.keys[j:], l.keys[j+1:])
+		l.keys = l.keys[:len(l.keys)-1]
 		old.n--
 		old.fIdx = j
 		g.tw.last.ok = false

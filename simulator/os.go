@@ -100,7 +100,9 @@ func (e *engine) dispatch() {
 		changed, placed := false, false
 		if len(e.readyNow) > 0 {
 			rn := e.readyNow
-			sortThreads(rn, func(a, b *thread) bool { return a.file < b.file })
+			if len(rn) > 1 {
+				sortThreads(rn, func(a, b *thread) bool { return a.file < b.file })
+			}
 			for _, t := range rn {
 				e.enqueue(t)
 			}
@@ -108,7 +110,9 @@ func (e *engine) dispatch() {
 		}
 		if len(e.expired) > 0 {
 			ex := e.expired
-			sortThreads(ex, func(a, b *thread) bool { return a.os.core < b.os.core })
+			if len(ex) > 1 {
+				sortThreads(ex, func(a, b *thread) bool { return a.os.core < b.os.core })
+			}
 			for _, t := range ex {
 				if t.os.state != stCore {
 					continue
