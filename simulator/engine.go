@@ -372,7 +372,26 @@ func (e *engine) loop() {
 			if e.tick() {
 				return
 			}
-			e.handle(&ev, t)
+			switch ev.kind { // (inline: the loop's hottest call)
+			case evArrive:
+				e.arrive(t)
+			case evSegment:
+				e.segmentDone(t)
+			case evBlockDone:
+				e.blockDone(t)
+			case evWake:
+				e.makeReady(t, true)
+			case evGILCheck:
+				e.gilCheck(e.procs[ev.th].gil)
+			case evSlice:
+				e.expired = append(e.expired, t)
+			case evLegacyCheck:
+				e.legacyCheck(t)
+			case evGoOn:
+				e.run(t)
+			case evTick:
+				e.pol.tick()
+			}
 			if e.stopped {
 				return
 			}
@@ -535,29 +554,6 @@ func (e *engine) live(ev *event, t *thread) bool {
 		return ev.gen == t.os.segGen && t.os.state == stCore && !t.os.running && !t.gil.spinning
 	}
 	return true
-}
-
-func (e *engine) handle(ev *event, t *thread) {
-	switch ev.kind {
-	case evArrive:
-		e.arrive(t)
-	case evSegment:
-		e.segmentDone(t)
-	case evBlockDone:
-		e.blockDone(t)
-	case evWake:
-		e.makeReady(t, true)
-	case evGILCheck:
-		e.gilCheck(e.procs[ev.th].gil)
-	case evSlice:
-		e.expired = append(e.expired, t)
-	case evLegacyCheck:
-		e.legacyCheck(t)
-	case evGoOn:
-		e.run(t)
-	case evTick:
-		e.pol.tick()
-	}
 }
 
 func (e *engine) arrive(t *thread) {
