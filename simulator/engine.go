@@ -375,8 +375,14 @@ func (e *engine) loop() {
 			switch ev.kind { // (inline: the loop's hottest call)
 			case evArrive:
 				e.arrive(t)
-			case evSegment:
-				e.segmentDone(t)
+			case evSegment: // the end of a segment (work, or a switch's cost)
+				startup := t.os.seg == segStartup
+				e.stopSegment(t)
+				if startup {
+					e.startupDone(t)
+				} else {
+					e.run(t)
+				}
 			case evBlockDone:
 				e.blockDone(t)
 			case evWake:

@@ -85,7 +85,9 @@ func (e *engine) takeGIL(t *thread) bool {
 		g.waiters++
 	}
 	t.gil.signalled = false
-	e.stopSegment(t)
+	if t.os.running || t.gil.spinning {
+		e.stopSegment(t) // (which leaves a thread with neither alone)
+	}
 	e.leaveCore(t)
 	e.setState(t, stGIL)
 	since := t.gil.since

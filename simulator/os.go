@@ -446,21 +446,6 @@ func (e *engine) preempt(t *thread) {
 	e.enqueue(t)
 }
 
-func (e *engine) segmentDone(t *thread) {
-	switch t.os.seg {
-	case segSwitch:
-		e.stopSegment(t)
-		e.run(t)
-		return
-	case segStartup:
-		e.stopSegment(t)
-		e.startupDone(t)
-		return
-	}
-	e.stopSegment(t)
-	e.run(t)
-}
-
 // startupDone releases a process's threads once its interpreter is up.
 func (e *engine) startupDone(t *thread) {
 	p := t.proc
