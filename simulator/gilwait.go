@@ -471,18 +471,28 @@ func (e *engine) signalReleased(g *gilState) bool {
 		}
 	}
 	t := e.thread(idx)
-	if j >= 0 {
-		// removeSleeping's work, the pair's place known
-		l := old.root
-		copy(l.keys[j:], l.keys[j+1:])
-		l.keys = l.keys[:len(l.keys)-1]
-		old.n--
-		old.fIdx = j
+	switch {
+	case j >= 0 || fs.root.kids == nil:
+		// removeSleeping's work, the pair's place known: j in nOld's
+		// leaf, or the first of fSince's
+		if j >= 0 {
+			l := old.root
+			copy(l.keys[j:], l.keys[j+1:])
+			l.keys = l.keys[:len(l.keys)-1]
+			old.n--
+			old.fIdx = j
+		} else {
+			l := fs.root
+			copy(l.keys, l.keys[1:])
+			l.keys = l.keys[:len(l.keys)-1]
+			fs.n--
+			t.gil.fresh = false
+		}
 		g.tw.last.ok = false
 		g.nsleep--
 		t.gil.sleepPos = -1
 		g.treeMode()
-	} else {
+	default:
 		g.removeSleeping(t)
 	}
 	t.gil.signalled = true
