@@ -172,7 +172,7 @@ func newEngine(sc *Scenario, opt Options) *engine {
 	e.q.fifo = make([]event, 0, nt)
 	e.readyNow = make([]*thread, 0, nt)
 	if fp, ok := e.pol.(*fairPolicy); ok {
-		fp.h = slices.Grow(fp.h, nt)
+		fp.h = slices.Grow(fp.h, min(nt, fairSplitMin+1))
 	}
 	seen := map[*Step]bool{}
 	var file int32

@@ -21,7 +21,46 @@ type fairQueue struct {
 	h      []fairItem // an 8-ary min-heap, from h[rqRoot] on (heapOf)
 	seq    uint32
 	weight int64 // sum of the queued threads' fair weights
+	n      int   // the queued entries, wherever they are
+	fairSplit
 }
+
+// fairSplit is the queue of many entries split in two: at 100,000
+// waiting threads the heap is 1.6 MB, and every pop went down six levels
+// of it, a miss at each of the lower ones (a quarter of such a run's
+// time). Split, the heap holds only the entries of least vruntime,
+// those below lo, with a sorted run of them; the others wait unsorted in
+// buckets of vruntime ranges (an append each, a bucket's end in cache)
+// or, past the buckets' window, in far. When the run and the heap are
+// empty, the next bucket is sorted into the run; when the buckets are
+// empty, far is dealt into a new window of buckets over its range. An
+// entry is popped from the run or the heap, whichever has the lesser:
+// every entry outside them has a vruntime of lo or more, every one in
+// them less, so ties of vruntime are never split and the order is the
+// heap's own, (vruntime, queue order).
+type fairSplit struct {
+	split bool       // the queue is split (else every entry is in h)
+	run   []fairItem // run[ri:]: entries below lo, sorted
+	ri    int
+	lo    int64        // the entries outside h and the run have vruntimes of lo or more
+	base  int64        // bucket i holds the vruntimes v ≥ lo with (v − base) >> shift = i
+	shift uint         // a bucket's range, log2
+	cur   int          // the buckets before cur are empty (lo is past them)
+	bk    [][]fairItem // fairBuckets of them
+	nb    int          // the entries in the buckets
+	far   []fairItem   // the entries past the buckets' window
+	tmp   []fairItem   // sortRun's other half
+}
+
+// fairBuckets is the number of buckets of a window: at 100,000 waiting
+// threads spread evenly, a few hundred entries each, sorted in the L1
+// cache; the buckets' ends, where pushes append, stay in cache.
+const fairBuckets = 256
+
+// fairSplitMin is the most entries the queue holds unsplit (128 KiB of
+// heap, in the L2 cache); a split queue that comes down to a quarter of
+// it is joined again. (A variable for the tests.)
+var fairSplitMin = 1 << 13
 
 // The heap is 8-ary (at 100,000 waiting threads a pop goes down 6
 // levels rather than 9, each a miss) and starts at h[rqRoot]: the seven
@@ -67,9 +106,24 @@ var fairBranchFree = 1 << 14
 // anew (a variable for the tests, which make it small).
 var fairSeqLimit uint32 = math.MaxUint32
 
-func (q *fairQueue) len() int { return len(q.h) - rqRoot }
+func (q *fairQueue) len() int { return q.n }
 
-func (q *fairQueue) peek() *fairItem { return &q.h[rqRoot] }
+// peek is the entry of least vruntime; the queue must not be empty.
+func (q *fairQueue) peek() *fairItem {
+	if q.split {
+		return q.peekSplit()
+	}
+	return &q.h[rqRoot]
+}
+
+// peekSplit is peek of a split queue: the run's first or the heap's
+// root (one of them has an entry: refill).
+func (q *fairQueue) peekSplit() *fairItem {
+	if q.ri < len(q.run) && (len(q.h) == rqRoot || fairBefore(&q.run[q.ri], &q.h[rqRoot])) {
+		return &q.run[q.ri]
+	}
+	return &q.h[rqRoot]
+}
 
 // push queues t at its vruntime.
 func (q *fairQueue) push(t *thread) {
@@ -79,8 +133,189 @@ func (q *fairQueue) push(t *thread) {
 	q.seq++
 	it := fairItem{v: t.os.vruntime, seq: q.seq, tn: uint32(t.idx)<<6 | uint32(int(t.os.nice)+20)}
 	q.weight += it.w()
+	q.n++
+	if q.split && it.v >= q.lo {
+		q.pushOut(it)
+		return
+	}
+	if q.split && (q.ri == len(q.run) || it.v >= q.run[len(q.run)-1].v) {
+		// after the run's last (its sequence number is greater): the
+		// run stays sorted (at the start of a run, thousands of arrivals
+		// at one vruntime come here)
+		if q.ri == len(q.run) {
+			q.run, q.ri = q.run[:0], 0
+		}
+		q.run = append(q.run, it)
+		return
+	}
 	q.h = append(q.h, it)
 	fairUp(q.h, len(q.h)-1, it)
+	if !q.split && q.n > fairSplitMin {
+		q.splitUp()
+	}
+}
+
+// pushOut puts it, of vruntime lo or more, in its bucket or in far.
+func (q *fairQueue) pushOut(it fairItem) {
+	// (a bucket before cur only when lo saturated at MaxInt64: deal)
+	if i := uint64(it.v-q.base) >> q.shift; i < fairBuckets && int(i) >= q.cur {
+		q.bk[i] = append(q.bk[i], it)
+		q.nb++
+	} else {
+		q.far = append(q.far, it)
+	}
+	if q.ri == len(q.run) && len(q.h) == rqRoot {
+		q.refill() // it was the only entry
+	}
+}
+
+// splitUp splits the queue: its entries go to far, to be dealt into
+// buckets.
+func (q *fairQueue) splitUp() {
+	if q.bk == nil {
+		q.bk = make([][]fairItem, fairBuckets)
+	}
+	q.split = true
+	// (in queue order: a bucket's entries are, for sortRun)
+	q.far = append(q.far, q.h[rqRoot:]...)
+	slices.SortFunc(q.far, func(a, b fairItem) int { return cmp.Compare(a.seq, b.seq) })
+	clear(q.h[rqRoot:])
+	q.h = q.h[:rqRoot]
+	q.run, q.ri = q.run[:0], 0
+	q.refill()
+}
+
+// refill brings the next entries into the run, the heap and the run
+// being empty: the next bucket's, sorted, or, with the buckets empty,
+// those of the first bucket of a new window over far. A queue come down
+// to a quarter of fairSplitMin is joined into the heap again.
+func (q *fairQueue) refill() {
+	q.run, q.ri = q.run[:0], 0
+	if q.n <= fairSplitMin/4 {
+		q.join()
+		return
+	}
+	for {
+		for q.cur < fairBuckets && len(q.bk[q.cur]) == 0 {
+			q.cur++
+		}
+		if q.cur < fairBuckets {
+			// (the bucket becomes the run, and the run's array the
+			// bucket's: no copy)
+			b := q.bk[q.cur]
+			from := q.base + int64(uint64(q.cur)<<q.shift) // (its entries are from here on: no overflow)
+			q.run, q.bk[q.cur] = b, q.run[:0]
+			q.nb -= len(b)
+			q.cur++
+			q.lo = math.MaxInt64 // (the bucket's end, unless past it)
+			if end := uint64(q.cur) << q.shift; end <= uint64(math.MaxInt64-q.base) {
+				q.lo = q.base + int64(end)
+			}
+			q.sortRun(from)
+			return
+		}
+		q.deal()
+	}
+}
+
+// deal makes a window of buckets over far's vruntimes and deals far's
+// entries into them; far must not be empty.
+func (q *fairQueue) deal() {
+	lo, hi := q.far[0].v, q.far[0].v
+	for i := range q.far {
+		lo, hi = min(lo, q.far[i].v), max(hi, q.far[i].v)
+	}
+	// the least shift whose buckets span lo to hi (an unsigned
+	// difference: it does not overflow)
+	shift := uint(0)
+	for uint64(hi-lo)>>shift >= fairBuckets {
+		shift++
+	}
+	q.base, q.lo, q.shift, q.cur = lo, lo, shift, 0
+	for _, it := range q.far {
+		i := uint64(it.v-lo) >> shift
+		q.bk[i] = append(q.bk[i], it)
+	}
+	q.nb += len(q.far)
+	clear(q.far)
+	q.far = q.far[:0]
+}
+
+// join puts the entries of a split queue back into the heap (the run is
+// empty).
+func (q *fairQueue) join() {
+	q.split = false
+	for i := range q.bk {
+		for _, it := range q.bk[i] {
+			q.h = append(q.h, it)
+			fairUp(q.h, len(q.h)-1, it)
+		}
+		clear(q.bk[i])
+		q.bk[i] = q.bk[i][:0]
+	}
+	for _, it := range q.far {
+		q.h = append(q.h, it)
+		fairUp(q.h, len(q.h)-1, it)
+	}
+	clear(q.far)
+	q.far = q.far[:0]
+	q.nb, q.cur = 0, fairBuckets
+}
+
+// sortRun sorts the run, a bucket's entries, in queue order, of
+// vruntimes from from on, less than from + 2^shift: by the vruntime's
+// offset from from, a byte at a time, a stable counting sort (a few
+// instructions an entry where a comparison sort took hundreds); a bucket
+// of a wide range, or of a few entries, by comparisons.
+func (q *fairQueue) sortRun(from int64) {
+	r := q.run
+	if len(r) < 2 {
+		return
+	}
+	if q.shift > 16 || len(r) < 12 {
+		if len(r) < 12 {
+			for i := 1; i < len(r); i++ {
+				for j := i; j > 0 && fairBefore(&r[j], &r[j-1]); j-- {
+					r[j], r[j-1] = r[j-1], r[j]
+				}
+			}
+			return
+		}
+		slices.SortFunc(r, fairCmp)
+		return
+	}
+	tmp := q.tmp
+	if cap(tmp) < len(r) {
+		tmp = make([]fairItem, len(r), 2*len(r))
+	}
+	tmp = tmp[:len(r)]
+	for sh := uint(0); sh < q.shift; sh += 8 {
+		var at [256]int32
+		for i := range r {
+			at[uint8(uint64(r[i].v-from)>>sh)]++
+		}
+		if int(at[uint8(uint64(r[0].v-from)>>sh)]) == len(r) {
+			continue // one digit: in order already
+		}
+		sum := int32(0)
+		for d := range at {
+			at[d], sum = sum, sum+at[d]
+		}
+		for i := range r {
+			d := uint8(uint64(r[i].v-from) >> sh)
+			tmp[at[d]] = r[i]
+			at[d]++
+		}
+		r, tmp = tmp, r
+	}
+	q.run, q.tmp = r, tmp[:0]
+}
+
+func fairCmp(a, b fairItem) int {
+	if c := cmp.Compare(a.v, b.v); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.seq, b.seq)
 }
 
 // fairUp puts it in the heap h at the hole i or above it, moving the
@@ -98,33 +333,67 @@ func fairUp(h []fairItem, i int, it fairItem) {
 }
 
 // renumber deals the queued entries the sequence numbers 1, 2, ... in
-// their order, which leaves every comparison, and so the heap, as it was.
+// their order, which leaves every comparison, and so the heap and the
+// run, as they were.
 func (q *fairQueue) renumber() {
-	h := q.h[rqRoot:]
-	idx := make([]int32, len(h))
-	for i := range idx {
-		idx[i] = int32(i)
+	var all []*fairItem
+	add := func(s []fairItem) {
+		for i := range s {
+			all = append(all, &s[i])
+		}
 	}
-	slices.SortFunc(idx, func(a, b int32) int { return cmp.Compare(h[a].seq, h[b].seq) })
-	for r, i := range idx {
-		h[i].seq = uint32(r + 1)
+	add(q.h[rqRoot:])
+	add(q.run[q.ri:])
+	for _, b := range q.bk {
+		add(b)
 	}
-	q.seq = uint32(len(h))
+	add(q.far)
+	slices.SortFunc(all, func(a, b *fairItem) int { return cmp.Compare(a.seq, b.seq) })
+	for r, it := range all {
+		it.seq = uint32(r + 1)
+	}
+	q.seq = uint32(len(all))
 }
 
 // pop takes the thread of least vruntime. The hole at the root goes down
 // to a leaf along the least children, and the last entry goes up from
 // there (it came from the bottom, where it mostly stays).
 func (q *fairQueue) pop() int32 {
+	q.n--
+	if q.split {
+		return q.popSplit()
+	}
+	top := q.popHeap()
+	q.weight -= top.w()
+	return top.th()
+}
+
+// popSplit is pop of a split queue.
+func (q *fairQueue) popSplit() int32 {
+	var top fairItem
+	if q.ri < len(q.run) && (len(q.h) == rqRoot || fairBefore(&q.run[q.ri], &q.h[rqRoot])) {
+		top = q.run[q.ri]
+		q.ri++
+	} else {
+		top = q.popHeap()
+	}
+	q.weight -= top.w()
+	if q.ri == len(q.run) && len(q.h) == rqRoot && q.n > 0 {
+		q.refill()
+	}
+	return top.th()
+}
+
+// popHeap takes the root of the heap, which must not be empty.
+func (q *fairQueue) popHeap() fairItem {
 	h := q.h
 	top := h[rqRoot]
 	n := len(h) - 1
 	last := h[n]
 	h = h[:n]
 	q.h = h
-	q.weight -= top.w()
 	if n == rqRoot {
-		return top.th()
+		return top
 	}
 	i := rqRoot
 	for {
@@ -186,7 +455,7 @@ func (q *fairQueue) pop() int32 {
 		break
 	}
 	fairUp(h, i, last)
-	return top.th()
+	return top
 }
 
 // next takes the thread of least vruntime, and has the thread that
