@@ -18,24 +18,26 @@ func (e *engine) result() *Result {
 	r.Processes = make([]ProcessResult, 0, len(e.procs))
 	r.Tasks = make([]TaskResult, 0, len(e.units))
 	for _, p := range e.procs {
-		pr := ProcessResult{Name: p.name, Group: groupName(p.name), Native: p.spec.Native, MemoryPeak: p.memPeak}
+		pr := ProcessResult{Name: p.name, Group: groupName(p.name), Native: p.native, MemoryPeak: p.memPeak}
 		if g := p.gil; g != nil {
 			pr.GILHandoffs = g.handoffs
 			pr.GILForcedSwitches = g.forcedN
 		}
-		var lagSum, lagN int64
-		for _, t := range p.threads[:p.loops] {
+		if p.loops > 0 {
 			// (the threads after the last loop thread have none: at
-			// 100,000 native tasks no thread is read here)
-			if l := t.rt.lp; l != nil {
-				pr.LoopLagMax = max(pr.LoopLagMax, l.lagMax)
-				pr.LoopStallMax = max(pr.LoopStallMax, l.stallMax)
-				lagSum += l.lagSum
-				lagN += l.lagN
+			// 100,000 native tasks no thread, nor the list, is read here)
+			var lagSum, lagN int64
+			for _, t := range p.threads[:p.loops] {
+				if l := t.rt.lp; l != nil {
+					pr.LoopLagMax = max(pr.LoopLagMax, l.lagMax)
+					pr.LoopStallMax = max(pr.LoopStallMax, l.stallMax)
+					lagSum += l.lagSum
+					lagN += l.lagN
+				}
 			}
-		}
-		if lagN > 0 {
-			pr.LoopLagMean = lagSum / lagN
+			if lagN > 0 {
+				pr.LoopLagMean = lagSum / lagN
+			}
 		}
 		for _, l := range p.locks {
 			lr := LockResult{Name: l.name, Wait: l.waited, Contended: l.contended, Shared: l.shared}

@@ -125,7 +125,9 @@ func (e *engine) finish(t *thread) {
 			e.lastFinish = e.now
 		}
 	}
-	if !t.rt.startup {
+	if !t.rt.startup && t.rt.cpython {
+		// (a native task's process charged no memory, and is not looked
+		// at: at 100,000 tasks, a miss each)
 		if t.os.memCharged {
 			e.release(p, e.m.MemThread)
 			t.os.memCharged = false
