@@ -57,10 +57,14 @@ type fairSplit struct {
 // cache; the buckets' ends, where pushes append, stay in cache.
 const fairBuckets = 256
 
-// fairSplitMin is the most entries the queue holds unsplit (128 KiB of
-// heap, in the L2 cache); a split queue that comes down to a quarter of
-// it is joined again. (A variable for the tests.)
-var fairSplitMin = 1 << 13
+// fairSplitMin is the most entries the queue holds unsplit; a split
+// queue that comes down to a quarter of it is joined again. A queue of a
+// few entries stays one heap (a split and a join cost more than its
+// pops); past it, split, a thread queued behind the run's last, as one
+// that has just run mostly is, costs an append, and a pop mostly the
+// run's first entry, where a heap of a hundred went down two or three
+// levels of eight children each. (A variable for the tests.)
+var fairSplitMin = 32
 
 // The heap is 8-ary (at 100,000 waiting threads a pop goes down 6
 // levels rather than 9, each a miss) and starts at h[rqRoot]: the seven
