@@ -3,6 +3,7 @@ package simulator
 import (
 	"cmp"
 	"math"
+	"math/bits"
 	"slices"
 	"unsafe"
 )
@@ -96,7 +97,10 @@ func fairBefore(a, b *fairItem) bool { return a.v < b.v || (a.v == b.v && a.seq 
 
 // fairFirst is fairBefore as 1 or 0, computed without a branch.
 func fairFirst(a, b *fairItem) int {
-	return b2i(a.v < b.v) | b2i(a.v == b.v)&b2i(a.seq < b.seq)
+	// (a 96-bit comparison by subtraction, as earlier's)
+	_, c := bits.Sub64(uint64(a.seq), uint64(b.seq), 0)
+	_, c = bits.Sub64(uint64(a.v)^1<<63, uint64(b.v)^1<<63, c)
+	return int(c)
 }
 
 // fairBranchFree is the size of queue below which pop chooses a child

@@ -1,6 +1,9 @@
 package simulator
 
-import "math"
+import (
+	"math"
+	"math/bits"
+)
 
 // eventKind says what an event does when it fires.
 type eventKind uint8
@@ -219,8 +222,15 @@ func (q *eventQueue) pop(ev *event) {
 // earlier is 1 if a comes before b, else 0, computed without a branch:
 // which of a heap's children comes first is a coin toss to the CPU's
 // predictor, and a wrong guess costs more than the comparisons.
+//
+// (at, seq) is compared as one 128-bit unsigned number, at's sign bit
+// flipped so that its order is the signed one: the borrow out of the
+// subtraction, a SUB and an SBB, is the answer (three comparisons and
+// their flags took twice the instructions).
 func earlier(a, b *event) int {
-	return b2i(a.at < b.at) | b2i(a.at == b.at)&b2i(a.seq < b.seq)
+	_, c := bits.Sub64(a.seq, b.seq, 0)
+	_, c = bits.Sub64(uint64(a.at)^1<<63, uint64(b.at)^1<<63, c)
+	return int(c)
 }
 
 // b2i is 1 for true, 0 for false (a SETcc, no branch).

@@ -2,6 +2,7 @@ package simulator
 
 import (
 	"cmp"
+	"math"
 	"reflect"
 	"slices"
 	"testing"
@@ -114,4 +115,28 @@ func TestSliceLaneSameRun(t *testing.T) {
 			rt.Fatalf("the run with the slice lane differs from the run without (limits %v, %v)", lim[0], lim[1])
 		}
 	})
+}
+
+// TestEarlierMatchesBefore compares the branch-free comparisons, a
+// subtraction of (time, sequence) as one wide number, with the plain
+// ones on the ends of their ranges and around zero.
+func TestEarlierMatchesBefore(t *testing.T) {
+	ats := []int64{math.MinInt64, math.MinInt64 + 1, -5, -1, 0, 1, 5, math.MaxInt64 - 1, math.MaxInt64}
+	seqs := []uint64{0, 1, 2, 1 << 32, math.MaxUint64 - 1, math.MaxUint64}
+	for _, a := range ats {
+		for _, b := range ats {
+			for _, x := range seqs {
+				for _, y := range seqs {
+					e1, e2 := event{at: a, seq: x}, event{at: b, seq: y}
+					if got := earlier(&e1, &e2); got != b2i(e1.before(&e2)) {
+						t.Fatalf("earlier(%d/%d, %d/%d) = %d", a, x, b, y, got)
+					}
+					f1, f2 := fairItem{v: a, seq: uint32(x)}, fairItem{v: b, seq: uint32(y)}
+					if got := fairFirst(&f1, &f2); got != b2i(fairBefore(&f1, &f2)) {
+						t.Fatalf("fairFirst(%d/%d, %d/%d) = %d", a, uint32(x), b, uint32(y), got)
+					}
+				}
+			}
+		}
+	}
 }
