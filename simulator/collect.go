@@ -50,8 +50,18 @@ func (e *engine) result() *Result {
 	}
 	var makespan int64
 	for _, u := range e.units {
+		// the process's row, not the process (whose name it holds): it
+		// is written below anyway. A unit named as its process, as a
+		// native task mostly is, has its group too, without a second
+		// look at the name's bytes (at 100,000 tasks, two misses fewer
+		// a row).
+		pr := &r.Processes[u.proc]
+		group := pr.Group
+		if u.name != pr.Name {
+			group = groupName(u.name)
+		}
 		tr := TaskResult{
-			Name: u.name, Group: groupName(u.name), Kind: u.kind.String(), Process: e.procs[u.proc].name,
+			Name: u.name, Group: group, Kind: u.kind.String(), Process: pr.Name,
 			Arrival: u.arrival, Start: u.start, Finish: u.finish,
 			CPU: u.cpu, Wait: u.wait, GILWait: u.gil, IO: u.io, LockWait: u.lockWait,
 			Switches: u.switches, Finished: u.done,
@@ -59,7 +69,7 @@ func (e *engine) result() *Result {
 		if u.done {
 			tr.Turnaround = u.finish - u.arrival
 		}
-		r.Processes[u.proc].GILWait += u.gil
+		pr.GILWait += u.gil
 		r.Tasks = append(r.Tasks, tr)
 		// the latest finish of anything that finished (a pool worker
 		// can go idle and then take a job it never completes, so this
