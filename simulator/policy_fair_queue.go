@@ -47,15 +47,19 @@ type fairSplit struct {
 	base  int64        // bucket i holds the vruntimes v ≥ lo with (v − base) >> shift = i
 	shift uint         // a bucket's range, log2
 	cur   int          // the buckets before cur are empty (lo is past them)
-	bk    [][]fairItem // fairBuckets of them
-	nb    int          // the entries in the buckets
-	far   []fairItem   // the entries past the buckets' window
-	tmp   []fairItem   // sortRun's other half
+	bk    [][]fairItem // fairBuckets of them, the window's first nbk in use
+	nbk   int
+	nb    int        // the entries in the buckets
+	far   []fairItem // the entries past the buckets' window
+	tmp   []fairItem // sortRun's other half
 }
 
-// fairBuckets is the number of buckets of a window: at 100,000 waiting
+// fairBuckets is the most buckets of a window: at 100,000 waiting
 // threads spread evenly, a few hundred entries each, sorted in the L1
-// cache; the buckets' ends, where pushes append, stay in cache.
+// cache; the buckets' ends, where pushes append, stay in cache. A window
+// over fewer entries has fewer buckets, about one per two entries, at
+// least eight (at a hundred, 256 mostly empty buckets were misses of
+// the L1 cache of their own).
 const fairBuckets = 256
 
 // fairSplitMin is the most entries the queue holds unsplit; a split
@@ -166,7 +170,7 @@ func (q *fairQueue) push(t *thread) {
 // pushOut puts it, of vruntime lo or more, in its bucket or in far.
 func (q *fairQueue) pushOut(it fairItem) {
 	// (a bucket before cur only when lo saturated at MaxInt64: deal)
-	if i := uint64(it.v-q.base) >> q.shift; i < fairBuckets && int(i) >= q.cur {
+	if i := uint64(it.v-q.base) >> q.shift; i < uint64(q.nbk) && int(i) >= q.cur {
 		q.bk[i] = append(q.bk[i], it)
 		q.nb++
 	} else {
@@ -204,10 +208,10 @@ func (q *fairQueue) refill() {
 		return
 	}
 	for {
-		for q.cur < fairBuckets && len(q.bk[q.cur]) == 0 {
+		for q.cur < q.nbk && len(q.bk[q.cur]) == 0 {
 			q.cur++
 		}
-		if q.cur < fairBuckets {
+		if q.cur < q.nbk {
 			// (the bucket becomes the run, and the run's array the
 			// bucket's: no copy)
 			b := q.bk[q.cur]
@@ -236,7 +240,12 @@ func (q *fairQueue) deal() {
 	// the least shift whose buckets span lo to hi (an unsigned
 	// difference: it does not overflow)
 	shift := uint(0)
-	for uint64(hi-lo)>>shift >= fairBuckets {
+	nbk := 8
+	for nbk < fairBuckets && 2*nbk < len(q.far) {
+		nbk *= 2
+	}
+	q.nbk = nbk
+	for uint64(hi-lo)>>shift >= uint64(nbk) {
 		shift++
 	}
 	q.base, q.lo, q.shift, q.cur = lo, lo, shift, 0
@@ -267,7 +276,7 @@ func (q *fairQueue) join() {
 	}
 	clear(q.far)
 	q.far = q.far[:0]
-	q.nb, q.cur = 0, fairBuckets
+	q.nb, q.cur = 0, q.nbk
 }
 
 // sortRun sorts the run, a bucket's entries, in queue order, of
