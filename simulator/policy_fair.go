@@ -48,6 +48,9 @@ func newFairPolicy(e *engine) osPolicy {
 		p.run = newFairRunning(len(e.cores))
 	} else {
 		p.on = make([]fairOn, len(e.cores))
+		for c := range p.on {
+			p.on[c].vr = math.MaxInt64 // idle (minRunV)
+		}
 	}
 	return p
 }
@@ -131,12 +134,19 @@ func (p *fairPolicy) victim() *thread {
 	return e.threads[e.cores[worst].cur]
 }
 
+// plain says whether o is one the lead can use: weight 1024,
+// −2^60 < vr < 2^60, 0 ≤ since < 2^53 (each range one unsigned
+// comparison).
+func (o *fairOn) plain() bool {
+	return o.w == 1024 && uint64(o.vr+(1<<60-1)) < 1<<61-1 && uint64(o.since) < 1<<53
+}
+
 // findLead fills p.lead from p.on.
 func (p *fairPolicy) findLead() {
 	l := fairLead{ok: true, usable: true}
 	for c := range p.on {
 		o := &p.on[c]
-		if o.w != 1024 || o.vr <= -1<<60 || o.vr >= 1<<60 || o.since < 0 || o.since >= 1<<53 {
+		if !o.plain() {
 			l.usable = false
 			break
 		}
@@ -161,7 +171,7 @@ func (p *fairPolicy) findLead() {
 func (p *fairPolicy) leadMoved(c int, old fairOn) {
 	l := &p.lead
 	o := &p.on[c]
-	if !l.ok || !l.usable || o.w != 1024 || o.vr <= -1<<60 || o.vr >= 1<<60 || o.since < 0 || o.since >= 1<<53 ||
+	if !l.ok || !l.usable || !o.plain() ||
 		(old.since == l.maxSince && o.since < old.since) {
 		l.ok = false
 		return
@@ -246,6 +256,12 @@ func (p *fairPolicy) offCore(t *thread) {
 	if p.run != nil {
 		p.run.remove(t.os.core)
 	}
+	if p.on != nil {
+		// an idle core's copy weighs nothing in minRunV's least
+		// vruntime (the victim's passes look at the copies only while
+		// every core is busy, and onCore overwrites it first)
+		p.on[t.os.core].vr = math.MaxInt64
+	}
 	p.runWeight -= t.weight()
 	t.os.vruntime += byWeight(max(p.e.now-t.os.onSince, 0), t.weight())
 }
@@ -294,18 +310,14 @@ var runVScanMax = 64 // a variable for the tests, which compare the two ways
 
 // minRunV is the least vruntime of the threads on cores.
 func (p *fairPolicy) minRunV() (int64, bool) {
-	e := p.e
 	if p.on != nil {
-		v, ok := int64(math.MaxInt64), false
-		for c := range e.cores {
-			if e.cores[c].cur >= 0 {
-				v, ok = min(v, p.on[c].vr), true // (a CMOV: no branch to guess)
-			}
+		// (an idle core's copy has MaxInt64, offCore; a running
+		// thread's vruntime of MaxInt64 would move nothing either)
+		v := int64(math.MaxInt64)
+		for c := range p.on {
+			v = min(v, p.on[c].vr) // (a CMOV: no branch to guess)
 		}
-		if !ok {
-			return 0, false
-		}
-		return v, true
+		return v, v != math.MaxInt64
 	}
 	for len(p.runV) > 0 {
 		if r := p.runV[0]; p.runVLive(r) {

@@ -169,3 +169,27 @@ func (h *refHeap) Pop() any {
 	*h = old[:len(old)-1]
 	return x
 }
+
+// TestFairOnPlain: the lead uses a core's copy only at weight 1024, a
+// vruntime strictly within ±2^60 and a start in [0, 2^53).
+func TestFairOnPlain(t *testing.T) {
+	for _, c := range []struct {
+		o    fairOn
+		want bool
+	}{
+		{fairOn{vr: 0, since: 0, w: 1024}, true},
+		{fairOn{vr: 0, since: 0, w: 1023}, false},
+		{fairOn{vr: 1<<60 - 1, since: 1<<53 - 1, w: 1024}, true},
+		{fairOn{vr: -1<<60 + 1, since: 5, w: 1024}, true},
+		{fairOn{vr: 1 << 60, since: 5, w: 1024}, false},
+		{fairOn{vr: -1 << 60, since: 5, w: 1024}, false},
+		{fairOn{vr: math.MaxInt64, since: 5, w: 1024}, false},
+		{fairOn{vr: math.MinInt64, since: 5, w: 1024}, false},
+		{fairOn{vr: 7, since: -1, w: 1024}, false},
+		{fairOn{vr: 7, since: 1 << 53, w: 1024}, false},
+	} {
+		if got := c.o.plain(); got != c.want {
+			t.Errorf("%+v: plain %v, want %v", c.o, got, c.want)
+		}
+	}
+}
