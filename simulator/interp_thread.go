@@ -110,8 +110,12 @@ func (e *engine) finish(t *thread) {
 		g.dropReq = false
 		e.releaseGIL(t)
 	}
-	if g := t.proc.gil; g != nil && t.gil.waiting {
-		g.removeWaiter(t)
+	if t.gil.waiting {
+		// (the thread's flag first: a native task's process, often not
+		// in cache, is not looked at)
+		if g := t.proc.gil; g != nil {
+			g.removeWaiter(t)
+		}
 	}
 	e.leaveCore(t)
 	e.setState(t, stDone)
