@@ -188,6 +188,11 @@ func (q *fairQueue) splitUp() {
 		q.bk = make([][]fairItem, fairBuckets)
 	}
 	q.split = true
+	if n := len(q.e.threads); cap(q.far) < n {
+		// room for every thread at once, made once: grown by doublings
+		// as pushes came, far was a tenth of a big run's allocations
+		q.far = make([]fairItem, 0, n)
+	}
 	// (in queue order: a bucket's entries are, for sortRun)
 	q.far = append(q.far, q.h[rqRoot:]...)
 	slices.SortFunc(q.far, func(a, b fairItem) int { return cmp.Compare(a.seq, b.seq) })
@@ -237,18 +242,32 @@ func (q *fairQueue) deal() {
 	for i := range q.far {
 		lo, hi = min(lo, q.far[i].v), max(hi, q.far[i].v)
 	}
-	// the least shift whose buckets span lo to hi (an unsigned
-	// difference: it does not overflow)
-	shift := uint(0)
 	nbk := 8
 	for nbk < fairBuckets && 2*nbk < len(q.far) {
 		nbk *= 2
 	}
 	q.nbk = nbk
+	// the least shift whose buckets span lo to hi (an unsigned
+	// difference: it does not overflow)
+	shift := uint(0)
 	for uint64(hi-lo)>>shift >= uint64(nbk) {
 		shift++
 	}
 	q.base, q.lo, q.shift, q.cur = lo, lo, shift, 0
+	if len(q.far) >= 1024 {
+		// each bucket of a big window grown once to what it gets, and
+		// half as much again for the window's pushes, rather than by
+		// doublings as entries come
+		var cnt [fairBuckets]int32
+		for i := range q.far {
+			cnt[uint64(q.far[i].v-lo)>>shift]++
+		}
+		for i, c := range cnt[:nbk] {
+			if c := int(c); cap(q.bk[i]) < c {
+				q.bk[i] = slices.Grow(q.bk[i], c+c/2)
+			}
+		}
+	}
 	for _, it := range q.far {
 		i := uint64(it.v-lo) >> shift
 		q.bk[i] = append(q.bk[i], it)
