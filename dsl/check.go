@@ -311,7 +311,7 @@ func (c *checker) scenario(sc *scenarioNode) {
 			kind, name := "process", (*grammar.Str)(nil)
 			switch {
 			case it.Process != nil:
-				name = it.Process.Name
+				name = (*grammar.Str)(it.Process.Name)
 			case it.Entity != nil:
 				kind, name = it.Entity.Kind, it.Entity.Name
 			default:
@@ -718,7 +718,7 @@ func (c *checker) workload(w *workloadNode) {
 		c.errs.add(w.Pos, "a file holds one workload (the first is at %s)", lineOf(first.lpos))
 		return
 	}
-	name, _ := c.defineTop(w.Name, w.Pos)
+	name, _ := c.defineTop((*grammar.Str)(w.Name), w.Pos)
 	wt := &workloadT{name: name, pos: spos(w.Pos), lpos: w.Pos}
 	c.prog.workload = wt
 	for _, m := range w.Mods {
@@ -815,7 +815,7 @@ var memberCtx = map[string]ctxKind{
 }
 
 func (c *checker) process(p *processNode) *topT {
-	name, def := c.defineTop(p.Name, p.Pos)
+	name, def := c.defineTop((*grammar.Str)(p.Name), p.Pos)
 	mv := c.mods(p.Mods, takesProcess, "a process")
 	t := &topT{
 		name: name, x: mv.x, at: mv.at, nice: mv.nice, start: mv.start,

@@ -224,7 +224,7 @@ func parseChunks(filename, text string) (syn *syntax, chunks int) {
 			if err != nil {
 				return nil, 0
 			}
-			ownTokens(f.Scenario.Items)
+			finishItems(f.Scenario.Items)
 			return &syntax{text: text, ast: f, refs: c.sc.refs}, 1
 		case chunks == 0:
 			h, err := headParser().ParseFromLexer(peek)
@@ -245,7 +245,7 @@ func parseChunks(filename, text string) (syn *syntax, chunks int) {
 			}
 			chunk = m.Items
 		}
-		ownTokens(chunk)
+		finishItems(chunk)
 		items = append(items, chunk...)
 		if len(items) >= participle.MaxIterations {
 			// too many items in one block, which the whole file's

@@ -19,7 +19,8 @@
 // its PeekingLexer; the tree's outer nodes (grammar.go) are the
 // grammar's, and an entity, what a large file is made of, is read by
 // entityNode's Parse method, participle's Parseable (entity.go), into the
-// tree the grammar would give. A file that parser refuses is parsed again
+// tree the grammar would give, as is each leaf, a node of one token
+// (leaves.go). A file that parser refuses is parsed again
 // with the grammar whole, which words its error. participle's parsers
 // are built on first use.
 //

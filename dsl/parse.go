@@ -204,20 +204,8 @@ func parseWhole(filename, text string) (*syntax, error) {
 		// tree is the right one.
 		ast = fromGrammar(gast)
 	}
-	ownTokens(ast.Scenario.Items)
+	finishItems(ast.Scenario.Items)
 	return &syntax{text: text, ast: ast, refs: sc.refs}, nil
-}
-
-// ownTokens gives each expectation's tokens a slice of their own:
-// participle hands out a window on the PeekingLexer's array of tokens,
-// which the tree must not keep alive (and which parseChunks writes the
-// next chunk over).
-func ownTokens(items []*topItem) {
-	for _, it := range items {
-		if e := it.Expect; e != nil {
-			e.Tokens = slices.Clip(slices.Clone(e.Tokens))
-		}
-	}
 }
 
 func invalidUTF8Pos(filename, text string) lexer.Position {

@@ -71,6 +71,7 @@ func parseableSyntax(text string) (f *fileNode, refs bool, ok bool) {
 	if err != nil {
 		return nil, false, false
 	}
+	finishItems(f.Scenario.Items)
 	return f, sc.refs, true
 }
 
@@ -283,8 +284,10 @@ func FuzzParseable(f *testing.F) {
 
 // TestParserRulesAreTheGrammars: the parser's copies of the grammar's
 // outer nodes have the grammar's rules, word for word, and what the
-// parser leaves to the Parseable entityNode is the Entity rule and the
-// rules only an entity uses. The copies are unexported and named
+// parser leaves to Parseable nodes is the Entity rule and the rules only
+// an entity uses (entityNode), and the leaves that no rule participle
+// parses holds any more (leaves.go: Qty and Word are still the grammar's
+// in the rules the parser has no copy of). The copies are unexported and named
 // fooNode, which participle writes FooNode or fooNode: their rules are
 // read as Foo's.
 func TestParserRulesAreTheGrammars(t *testing.T) {
@@ -314,8 +317,8 @@ func TestParserRulesAreTheGrammars(t *testing.T) {
 		}
 	}
 	slices.Sort(left)
-	if want := []string{"Await", "Blocking", "Entity", "IPC", "Lock", "Offload", "Repeat", "Semaphore", "Step", "Switch", "Timed"}; !slices.Equal(left, want) {
-		t.Errorf("the parser leaves %v to the Parseable Entity, want %v", left, want)
+	if want := []string{"Await", "Blocking", "Entity", "IPC", "Lock", "Method", "MetricArg", "Offload", "OpTok", "Repeat", "Semaphore", "Step", "Str", "Switch", "Timed"}; !slices.Equal(left, want) {
+		t.Errorf("the parser leaves %v to Parseable nodes, want %v", left, want)
 	}
 }
 
