@@ -49,13 +49,13 @@ const (
 // (parser parses a file of one chunk).
 var (
 	headParser = sync.OnceValue(func() *participle.Parser[headNode] {
-		return participle.MustBuild[headNode](parserOptions()...)
+		return participle.MustBuild[headNode](treeOptions()...)
 	})
 	middleParser = sync.OnceValue(func() *participle.Parser[middleNode] {
-		return participle.MustBuild[middleNode](parserOptions()...)
+		return participle.MustBuild[middleNode](treeOptions()...)
 	})
 	tailParser = sync.OnceValue(func() *participle.Parser[tailNode] {
-		return participle.MustBuild[tailNode](parserOptions()...)
+		return participle.MustBuild[tailNode](treeOptions()...)
 	})
 )
 
@@ -224,28 +224,27 @@ func parseChunks(filename, text string) (syn *syntax, chunks int) {
 			if err != nil {
 				return nil, 0
 			}
-			finishItems(f.Scenario.Items)
+			f.Scenario.finish()
 			return &syntax{text: text, ast: f, refs: c.sc.refs}, 1
 		case chunks == 0:
 			h, err := headParser().ParseFromLexer(peek)
 			if err != nil {
 				return nil, 0
 			}
-			head, chunk = h, h.Items
+			head, chunk = h, finishItems(h.Items)
 		case eof:
 			t, err := tailParser().ParseFromLexer(peek)
 			if err != nil {
 				return nil, 0
 			}
-			chunk = t.Items
+			chunk = finishItems(t.Items)
 		default:
 			m, err := middleParser().ParseFromLexer(peek)
 			if err != nil {
 				return nil, 0
 			}
-			chunk = m.Items
+			chunk = finishItems(m.Items)
 		}
-		finishItems(chunk)
 		items = append(items, chunk...)
 		if len(items) >= participle.MaxIterations {
 			// too many items in one block, which the whole file's

@@ -2,16 +2,23 @@ package dsl
 
 import (
 	"reflect"
+	"slices"
 
 	"github.com/gilsim/gilsim/dsl/internal/grammar"
 )
 
 // fromGrammar copies a tree of package grammar into the parser's types:
 // the outer nodes field by field, the inner ones (the same types) as
-// they are.
+// they are, but for each expectation's tokens, which get a slice of
+// their own as finishItems gives them.
 func fromGrammar(g *grammar.File) *fileNode {
 	f := new(fileNode)
 	copyTree(reflect.ValueOf(f).Elem(), reflect.ValueOf(g).Elem())
+	for _, it := range f.Scenario.Items {
+		if e := it.Expect; e != nil {
+			e.Tokens = slices.Clip(slices.Clone(e.Tokens))
+		}
+	}
 	return f
 }
 

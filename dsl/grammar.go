@@ -3,6 +3,7 @@ package dsl
 import (
 	"slices"
 
+	"github.com/alecthomas/participle/v2"
 	"github.com/alecthomas/participle/v2/lexer"
 
 	"github.com/gilsim/gilsim/dsl/internal/grammar"
@@ -27,7 +28,8 @@ import (
 //
 // The inner nodes are the grammar's own types, used as grammar.Step,
 // grammar.Expect and so on; the copies of those that hold leaves become
-// them once parsed (finishItems). None of the tree is part of the
+// them once parsed (finishItems), as the items of the scenario and of a
+// process become topItem and procItem. None of the tree is part of the
 // package's API: a tool reads a file through Tokens and NewOutline.
 
 // fileNode is a whole .sim file: exactly one scenario.
@@ -35,11 +37,19 @@ type fileNode struct {
 	Scenario *scenarioNode `parser:"@@"`
 }
 
-// scenarioNode is `scenario "title" { items }`.
+// scenarioNode is `scenario "title" { items }`. participle parses the
+// items into ItemNodes; finish turns them into Items.
 type scenarioNode struct {
-	Pos   lexer.Position
-	Title *strNode   `parser:"'scenario' @@"`
-	Items []*topItem `parser:"'{' @@* '}'"`
+	Pos       lexer.Position
+	Title     *strNode      `parser:"'scenario' @@"`
+	ItemNodes []topItemNode `parser:"'{' @@* '}'"`
+
+	Items []*topItem
+}
+
+// finish gives the scenario the items the checker reads (finishItems).
+func (s *scenarioNode) finish() {
+	s.Items, s.ItemNodes = finishItems(s.ItemNodes), nil
 }
 
 // A large file is parsed in chunks (chunk.go), each cut right after an
@@ -51,60 +61,107 @@ type scenarioNode struct {
 // headNode is the first chunk: `scenario "title" {` and items.
 type headNode struct {
 	Pos   lexer.Position
-	Title *strNode   `parser:"'scenario' @@"`
-	Items []*topItem `parser:"'{' @@*"`
+	Title *strNode      `parser:"'scenario' @@"`
+	Items []topItemNode `parser:"'{' @@*"`
 }
 
 // middleNode is a chunk between the first and the last: items.
 type middleNode struct {
-	Items []*topItem `parser:"@@*"`
+	Items []topItemNode `parser:"@@*"`
 }
 
 // tailNode is the last chunk: items and the scenario's `}`.
 type tailNode struct {
-	Items []*topItem `parser:"@@* '}'"`
+	Items []topItemNode `parser:"@@* '}'"`
 }
 
-// topItem is one setting, entity or expectation at the top level.
+// topItemNode is a top-level item as participle parses it: a union
+// (treeOptions) of
 //
-// The alternatives start with distinct keywords; the most frequent come
-// first because participle tries them in order.
+//	TopItem = Entity | Process | Expect | Setting | Policy | Machine | Workload | ParamLine | VaryLine .
 //
-// Participle parses an expectation or a setting into the parser's copy
-// of its node (a fooNode field), whose leaves are Parseable (leaves.go);
-// finishItems then puts the grammar's node in the field of the grammar's
-// name, and the checker reads that.
+// the grammar's TopItem rule, whose alternatives start with distinct
+// keywords (participle tries them in order). As a union, participle
+// parses an item into the alternative's node alone; as a struct with a
+// field for each alternative (grammar.TopItem) it also allocates the
+// struct, defers the capture of the field, and copies the node into a
+// fresh one when it applies it, a fifth of what an item costs it.
+type topItemNode interface{}
+
+// topItem is one setting, entity or expectation at the top level: one
+// field set, as grammar.TopItem's.
 type topItem struct {
-	Entity      *entityNode        `parser:"  @@"`
-	Process     *processNode       `parser:"| @@"`
-	ExpectNode  *expectNode        `parser:"| @@"`
-	SettingNode *settingNode       `parser:"| @@"`
-	Policy      *grammar.Policy    `parser:"| @@"`
-	Machine     *grammar.Machine   `parser:"| @@"`
-	Workload    *workloadNode      `parser:"| @@"`
-	Param       *grammar.ParamLine `parser:"| @@"`
-	Vary        *grammar.VaryLine  `parser:"| @@"`
-
-	Expect  *grammar.Expect
-	Setting *grammar.Setting
+	Entity   *entityNode
+	Process  *processNode
+	Expect   *grammar.Expect
+	Setting  *grammar.Setting
+	Policy   *grammar.Policy
+	Machine  *grammar.Machine
+	Workload *workloadNode
+	Param    *grammar.ParamLine
+	Vary     *grammar.VaryLine
 }
 
-// processNode is a CPython process.
+// processNode is a CPython process. participle parses its modifiers
+// and items into ModNodes and ItemNodes; finish turns them into Mods
+// and Items.
 type processNode struct {
-	Pos      lexer.Position
-	Name     *strNode    `parser:"'process' @@"`
-	ModNodes []*modNode  `parser:"@@*"`
-	Items    []*procItem `parser:"'{' @@* '}'"`
+	Pos       lexer.Position
+	Name      *strNode       `parser:"'process' @@"`
+	ModNodes  []*modNode     `parser:"@@*"`
+	ItemNodes []procItemNode `parser:"'{' @@* '}'"`
 
-	Mods []*grammar.Mod
+	Mods  []*grammar.Mod
+	Items []*procItem
 }
 
-// procItem is one setting, thread or runtime block of a process.
+func (p *processNode) finish() {
+	p.Mods, p.ModNodes = mods(p.ModNodes), nil
+	if p.ItemNodes == nil {
+		return
+	}
+	p.Items = make([]*procItem, len(p.ItemNodes))
+	block := make([]procItem, len(p.ItemNodes))
+	for i, n := range p.ItemNodes {
+		it := &block[i]
+		switch n := n.(type) {
+		case *entityNode:
+			it.Entity = n
+		case *blockNode:
+			it.Block = n
+		case *grammar.GIL:
+			it.GIL = n
+		case *grammar.Startup:
+			it.Startup = n
+		}
+		p.Items[i] = it
+	}
+	p.ItemNodes = nil
+}
+
+// procItemNode is an item of a process as participle parses it: a union
+// (treeOptions) of the grammar's ProcItem rule (see topItemNode),
+//
+//	ProcItem = Entity | Block | GIL | Startup .
+type procItemNode interface{}
+
+// procItem is one setting, thread or runtime block of a process: one
+// field set, as grammar.ProcItem's.
 type procItem struct {
-	Entity  *entityNode      `parser:"  @@"`
-	Block   *blockNode       `parser:"| @@"`
-	GIL     *grammar.GIL     `parser:"| @@"`
-	Startup *grammar.Startup `parser:"| @@"`
+	Entity  *entityNode
+	Block   *blockNode
+	GIL     *grammar.GIL
+	Startup *grammar.Startup
+}
+
+// treeOptions are the options of the parsers of the tree (parser and
+// the chunks'): parserOptions and the unions.
+func treeOptions() []participle.Option {
+	return append(parserOptions(),
+		participle.Union[topItemNode](&entityNode{}, &processNode{}, &expectNode{}, &settingNode{},
+			&grammar.Policy{}, &grammar.Machine{}, &workloadNode{}, &grammar.ParamLine{}, &grammar.VaryLine{}),
+		participle.Union[procItemNode](&entityNode{}, &blockNode{}, &grammar.GIL{}, &grammar.Startup{}),
+	)
 }
 
 // blockNode is a runtime block of a process: asyncio, gevent, eventlet,
@@ -156,6 +213,10 @@ type expectNode struct {
 	Tokens []lexer.Token
 }
 
+// grammar returns the grammar's expectation, with tokens of its own:
+// participle hands out a window on the PeekingLexer's array of tokens,
+// which the tree must not keep alive (and which parseChunks writes the
+// next chunk over).
 func (n *expectNode) grammar() *grammar.Expect {
 	e := &grammar.Expect{
 		Pos:    n.Pos,
@@ -163,7 +224,7 @@ func (n *expectNode) grammar() *grammar.Expect {
 		Arg:    (*grammar.MetricArg)(n.Arg),
 		Op:     (*grammar.OpTok)(n.Op),
 		Value:  (*grammar.Qty)(n.Value),
-		Tokens: n.Tokens,
+		Tokens: slices.Clip(slices.Clone(n.Tokens)),
 	}
 	if w := n.Within; w != nil {
 		e.Within = &grammar.Within{Pos: w.Pos, Value: (*grammar.Qty)(w.Value)}
@@ -262,30 +323,41 @@ func qtys(ns []*qtyNode) []*grammar.Qty {
 	return out
 }
 
-// finishItems puts into each item the grammar's nodes for the parser's
-// copies participle parsed (and drops the copies): the tree the checker
-// reads, and the one the grammar gives (fromGrammar).
-//
-// It gives each expectation's tokens a slice of their own: participle
-// hands out a window on the PeekingLexer's array of tokens, which the
-// tree must not keep alive (and which parseChunks writes the next chunk
-// over).
-func finishItems(items []*topItem) {
-	for _, it := range items {
-		switch {
-		case it.ExpectNode != nil:
-			it.Expect, it.ExpectNode = it.ExpectNode.grammar(), nil
-			fallthrough
-		case it.Expect != nil:
-			it.Expect.Tokens = slices.Clip(slices.Clone(it.Expect.Tokens))
-		case it.SettingNode != nil:
-			it.Setting, it.SettingNode = it.SettingNode.grammar(), nil
-		case it.Process != nil:
-			p := it.Process
-			p.Mods, p.ModNodes = mods(p.ModNodes), nil
-		case it.Workload != nil:
-			w := it.Workload
-			w.Mods, w.ModNodes = mods(w.ModNodes), nil
-		}
+// finishItems returns the items participle parsed as the checker reads
+// them: each in a topItem, with the grammar's nodes for the parser's
+// copies (expectNode, settingNode, modNode), the tree the grammar gives
+// (fromGrammar).
+func finishItems(nodes []topItemNode) []*topItem {
+	if nodes == nil {
+		return nil
 	}
+	items := make([]*topItem, len(nodes))
+	block := make([]topItem, len(nodes))
+	for i, n := range nodes {
+		it := &block[i]
+		switch n := n.(type) {
+		case *entityNode:
+			it.Entity = n
+		case *processNode:
+			n.finish()
+			it.Process = n
+		case *expectNode:
+			it.Expect = n.grammar()
+		case *settingNode:
+			it.Setting = n.grammar()
+		case *grammar.Policy:
+			it.Policy = n
+		case *grammar.Machine:
+			it.Machine = n
+		case *workloadNode:
+			n.Mods, n.ModNodes = mods(n.ModNodes), nil
+			it.Workload = n
+		case *grammar.ParamLine:
+			it.Param = n
+		case *grammar.VaryLine:
+			it.Vary = n
+		}
+		items[i] = it
+	}
+	return items
 }

@@ -35,7 +35,7 @@ func parserOptions() []participle.Option {
 // and the Parseable entityNode (grammar.go). A larger file is parsed in
 // chunks by the same nodes (chunk.go), and parsed whole when that fails.
 var parser = sync.OnceValue(func() *participle.Parser[fileNode] {
-	return participle.MustBuild[fileNode](parserOptions()...)
+	return participle.MustBuild[fileNode](treeOptions()...)
 })
 
 // grammarParser is participle with package grammar whole: it words the
@@ -203,8 +203,9 @@ func parseWhole(filename, text string) (*syntax, error) {
 		// the Parseable (FuzzParseable looks for them), but the grammar's
 		// tree is the right one.
 		ast = fromGrammar(gast)
+	} else {
+		ast.Scenario.finish()
 	}
-	finishItems(ast.Scenario.Items)
 	return &syntax{text: text, ast: ast, refs: sc.refs}, nil
 }
 

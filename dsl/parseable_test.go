@@ -71,7 +71,7 @@ func parseableSyntax(text string) (f *fileNode, refs bool, ok bool) {
 	if err != nil {
 		return nil, false, false
 	}
-	finishItems(f.Scenario.Items)
+	f.Scenario.finish()
 	return f, sc.refs, true
 }
 
