@@ -196,6 +196,12 @@ func checkString(t *lexer.Token, errs *errorSink) {
 	s := t.Value
 	col := t.Pos.Column
 	for i := 1; i < len(s)-1; {
+		if c := s[i]; c >= ' ' && c < utf8.RuneSelf && c != '\\' && c != 0x7f {
+			// printable ASCII, the most of any name
+			i++
+			col++
+			continue
+		}
 		r, n := utf8.DecodeRuneInString(s[i:])
 		if isControl(r) {
 			p := t.Pos

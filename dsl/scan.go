@@ -1,6 +1,7 @@
 package dsl
 
 import (
+	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -95,9 +96,7 @@ func (s *scanner) scanInto(t *lexer.Token) {
 			s.i = end
 			continue
 		case cls == bHash:
-			for end < len(src) && src[end] != '\n' && src[end] != '\r' {
-				end++
-			}
+			end = lineEnd(src, end)
 			typ = lexer.EOF // skipped
 			if s.comments {
 				typ = tokComment
@@ -157,7 +156,7 @@ func (s *scanner) scanInto(t *lexer.Token) {
 		}
 		if typ == lexer.EOF { // a comment, skipped
 			s.pos.Offset = end
-			s.pos.Column += utf8.RuneCountInString(src[i:end])
+			s.pos.Column += commentColumns(src, i, end)
 			s.i = end
 			continue
 		}
@@ -175,6 +174,8 @@ func (s *scanner) scanInto(t *lexer.Token) {
 		case tokKeyword, tokIdent, tokPunct, tokOp, tokParamRef:
 			// ASCII: a column per byte
 			s.pos.Column += end - i
+		case tokComment:
+			s.pos.Column += commentColumns(src, i, end)
 		default:
 			s.pos.Column += utf8.RuneCountInString(src[i:end])
 		}
@@ -227,6 +228,29 @@ var byteClass = func() (t [256]uint8) {
 	return t
 }()
 
+// lineEnd is the index of the first \n or \r of src from i, or len(src).
+func lineEnd(src string, i int) int {
+	rest := src[i:]
+	if n := strings.IndexByte(rest, '\n'); n >= 0 {
+		rest = rest[:n]
+	}
+	if r := strings.IndexByte(rest, '\r'); r >= 0 {
+		rest = rest[:r]
+	}
+	return i + len(rest)
+}
+
+// commentColumns is the columns the comment src[i:end] moves the
+// position: none that count when a line ends right after it, as one
+// always does but at the end of the file (the line's end puts the
+// position on the next line's first column).
+func commentColumns(src string, i, end int) int {
+	if end < len(src) {
+		return 0
+	}
+	return utf8.RuneCountInString(src[i:end])
+}
+
 // punctValue is the constant string of a punctuation character.
 func punctValue(c byte) string {
 	switch c {
@@ -265,8 +289,9 @@ func scanString(src string, i int) (int, lexer.TokenType) {
 			_, n := utf8.DecodeRuneInString(src[j+1:])
 			j += 1 + n
 		default:
-			_, n := utf8.DecodeRuneInString(src[j:])
-			j += n
+			// a byte of a rune: none of the bytes above is ever part of
+			// another rune's encoding
+			j++
 		}
 	}
 	return j, tokBadString
