@@ -92,7 +92,9 @@ func checkFuzzError(t *testing.T, src []byte, err error) {
 	if len(list) > MaxErrors+1 {
 		t.Fatalf("%d errors", len(list))
 	}
+	// lines as positions count them: a line ends at \n, \r\n or a lone \r
 	text := strings.TrimPrefix(string(src), "\uFEFF")
+	text = strings.ReplaceAll(strings.ReplaceAll(text, "\r\n", "\n"), "\r", "\n")
 	lines := strings.Split(text, "\n")
 	for _, e := range list {
 		if e.Line < 1 || e.Line > len(lines) {
