@@ -201,9 +201,15 @@ type workloadNode struct {
 // The parser's copies of the grammar's inner nodes that hold leaves,
 // with the grammar's rules, each with the grammar's node it becomes.
 
-// expectNode is grammar.Expect.
+// expectNode is grammar.Expect, but for its position, its first token's.
+//
+// A node with a field Pos gets its position from participle as soon as
+// participle tries it, boxed into an interface (an allocation), and
+// participle tries an expectation at every item that is not an entity
+// or a process, and a within and a when after every expectation: the
+// copies that are tried more often than they match have Tokens instead,
+// which participle sets only on a match.
 type expectNode struct {
-	Pos    lexer.Position
 	Metric *wordNode      `parser:"'expect' @@"`
 	Arg    *metricArgNode `parser:"( '(' @@ ')' )?"`
 	Op     *opTokNode     `parser:"@@"`
@@ -219,7 +225,7 @@ type expectNode struct {
 // next chunk over).
 func (n *expectNode) grammar() *grammar.Expect {
 	e := &grammar.Expect{
-		Pos:    n.Pos,
+		Pos:    n.Tokens[0].Pos,
 		Metric: (*grammar.Word)(n.Metric),
 		Arg:    (*grammar.MetricArg)(n.Arg),
 		Op:     (*grammar.OpTok)(n.Op),
@@ -227,10 +233,10 @@ func (n *expectNode) grammar() *grammar.Expect {
 		Tokens: slices.Clip(slices.Clone(n.Tokens)),
 	}
 	if w := n.Within; w != nil {
-		e.Within = &grammar.Within{Pos: w.Pos, Value: (*grammar.Qty)(w.Value)}
+		e.Within = &grammar.Within{Pos: w.Tokens[0].Pos, Value: (*grammar.Qty)(w.Value)}
 	}
 	if w := n.When; w != nil {
-		e.When = &grammar.When{Pos: w.Pos, Conds: make([]*grammar.Cond, len(w.Conds))}
+		e.When = &grammar.When{Pos: w.Tokens[0].Pos, Conds: make([]*grammar.Cond, len(w.Conds))}
 		for i, c := range w.Conds {
 			e.When.Conds[i] = &grammar.Cond{Pos: c.Pos, Name: c.Name, Op: (*grammar.OpTok)(c.Op), Value: (*grammar.Qty)(c.Value)}
 		}
@@ -238,16 +244,18 @@ func (n *expectNode) grammar() *grammar.Expect {
 	return e
 }
 
-// withinNode is grammar.Within.
+// withinNode is grammar.Within, with Tokens for its position (see
+// expectNode).
 type withinNode struct {
-	Pos   lexer.Position
-	Value *qtyNode `parser:"'within' @@"`
+	Tokens []lexer.Token
+	Value  *qtyNode `parser:"'within' @@"`
 }
 
-// whenNode is grammar.When.
+// whenNode is grammar.When, with Tokens for its position (see
+// expectNode).
 type whenNode struct {
-	Pos   lexer.Position
-	Conds []*condNode `parser:"'when' @@ ( 'and' @@ )*"`
+	Tokens []lexer.Token
+	Conds  []*condNode `parser:"'when' @@ ( 'and' @@ )*"`
 }
 
 // condNode is grammar.Cond.
