@@ -1,6 +1,7 @@
 package dsl
 
 import (
+	"fmt"
 	"slices"
 
 	"github.com/alecthomas/participle/v2"
@@ -115,6 +116,7 @@ type processNode struct {
 	Items []*procItem
 }
 
+// finish gives the process the modifiers and items the checker reads.
 func (p *processNode) finish() {
 	p.Mods, p.ModNodes = mods(p.ModNodes), nil
 	if p.ItemNodes == nil {
@@ -133,6 +135,8 @@ func (p *processNode) finish() {
 			it.GIL = n
 		case *grammar.Startup:
 			it.Startup = n
+		default:
+			panic(fmt.Sprintf("dsl: a process item of type %T", n)) // a union member treeOptions lacks
 		}
 		p.Items[i] = it
 	}
@@ -364,6 +368,8 @@ func finishItems(nodes []topItemNode) []*topItem {
 			it.Param = n
 		case *grammar.VaryLine:
 			it.Vary = n
+		default:
+			panic(fmt.Sprintf("dsl: an item of type %T", n)) // a union member treeOptions lacks
 		}
 		items[i] = it
 	}

@@ -31,9 +31,12 @@ func parserOptions() []participle.Option {
 	}
 }
 
-// parser parses a file whole: participle, with the grammar's outer nodes
-// and the Parseable entityNode (grammar.go). A larger file is parsed in
-// chunks by the same nodes (chunk.go), and parsed whole when that fails.
+// parser parses a file whole: participle, with the parser's copies of
+// the grammar's nodes, the Parseable entityNode and leaves, and the items
+// as unions (grammar.go, treeOptions); the tree it gives is finished
+// (scenarioNode.finish) before anything reads it. A larger file is parsed
+// in chunks by the same nodes (chunk.go), and parsed whole when that
+// fails.
 var parser = sync.OnceValue(func() *participle.Parser[fileNode] {
 	return participle.MustBuild[fileNode](treeOptions()...)
 })
