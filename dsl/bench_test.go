@@ -6,11 +6,11 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/alecthomas/participle/v2/lexer"
+	"github.com/gilsim/gilsim/internal/cputime"
 )
 
 // bigScenario has n top-level tasks with a few steps each.
@@ -194,12 +194,6 @@ func BenchmarkExpandMillion(b *testing.B) {
 	}
 }
 
-// cpuTime is the CPU time the process has used, in user and system mode,
-// on every thread (the collector's too).
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
+// cpuTime is the CPU time the process has used, user and system, on
+// every thread (the collector's too); 0 where the system does not say.
+func cpuTime() time.Duration { return cputime.Process() }

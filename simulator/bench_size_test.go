@@ -5,9 +5,10 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
+
+	"github.com/gilsim/gilsim/internal/cputime"
 )
 
 // The size axis: the same total work, 400,000 rounds of 100 µs of CPU
@@ -79,15 +80,9 @@ func benchSized(b *testing.B, sc *Scenario) {
 	}
 }
 
-// cpuTime is the CPU time the process has used, user and system (0
-// where getrusage does not say).
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
+// cpuTime is the CPU time the process has used, user and system, on
+// every thread (the collector's too); 0 where the system does not say.
+func cpuTime() time.Duration { return cputime.Process() }
 
 func sizes(b *testing.B, run func(b *testing.B, n int)) {
 	for _, n := range benchSizes {
