@@ -29,6 +29,6 @@ func ExampleRun() {
 	}
 	// Output:
 	// sequential      80ms  1.00x
-	// threads      80.49ms  0.99x
+	// threads     80.538ms  0.99x
 	// processes   42.291ms  1.89x
 }

@@ -158,7 +158,7 @@
 // result with simulator.Evaluate.
 //
 // The machine block takes wakeup_latency, context_switch, timer_slack,
-// thread_start, legacy_tick (> 0), legacy_signal_cost, asyncio_switch,
+// thread_start, thread_bootstrap, thread_bootstrap_tail, legacy_tick (> 0), legacy_signal_cost, asyncio_switch,
 // gevent_switch, eventlet_switch, greenlet_switch, generator_switch,
 // trampoline_dispatch, process_start_fork, process_start_forkserver,
 // process_start_spawn, ipc_base and ipc_per_mib (durations), freethreading_overhead F (a factor >= 1

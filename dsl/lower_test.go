@@ -77,6 +77,7 @@ func TestMachineBlock(t *testing.T) {
 	sc := mustParse(t, `scenario "m" {
   machine {
     wakeup_latency 30us  context_switch 3us  timer_slack 1us  thread_start 90us
+    thread_bootstrap 7us  thread_bootstrap_tail 11us
     legacy_tick 20ns  legacy_signal_cost 2us  freethreading_overhead 1.25
     gil_handoff fifo  gil_signal_race 0.5  gil_reentry 3us  gil_steal_cost 4us  tick 10ms  base_slice 1ms
     fork_ramp 20ms  balance_idle 6ms  balance_busy 90ms  balance_flip 120ms  asyncio_switch 1us  gevent_switch 2us  eventlet_switch 3us
@@ -89,6 +90,7 @@ func TestMachineBlock(t *testing.T) {
 }`)
 	want := simulator.Machine{
 		ContextSwitch: 3000, WakeupLatency: 30_000, TimerSlack: 1000, ThreadStart: 90_000,
+		ThreadBootstrap: 7000, ThreadBootstrapTail: 11_000,
 		LegacyTick: 20, LegacySignalCost: 2000, FreeThreadingOverheadPermille: 1250, GILHandoff: simulator.GILHandoffFIFO, GILSignalRace: 500, GILReentry: 3000, GILStealCost: 4000,
 		Tick: 10_000_000, BaseSlice: 1_000_000, ForkRamp: 20_000_000, BalanceIdle: 6_000_000, BalanceBusy: 90_000_000, BalanceFlip: 120_000_000,
 		AsyncioSwitch: 1000, GeventSwitch: 2000, EventletSwitch: 3000, GreenletSwitch: 100, GeneratorSwitch: 20,

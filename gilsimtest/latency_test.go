@@ -30,11 +30,11 @@ func TestLatencyMetrics(t *testing.T) {
 	}
 	// Three threads of a free-threaded process queue on one lock held 2 ms
 	// each: the second waits 2 ms, the third 4 ms, 6 ms in all, counted
-	// by the lock and by the waiters (thread start and wake-up costs are
-	// zero here).
+	// by the lock and by the waiters (thread start, bootstrap and wake-up
+	// costs are zero here).
 	o, err = Run("lock.sim", []byte(`scenario "lock" {
   cores 4
-  machine { wakeup_latency 0  thread_start 0  memory process 0 }
+  machine { wakeup_latency 0  thread_start 0  thread_bootstrap 0  thread_bootstrap_tail 0  memory process 0 }
   process "app" {
     gil off
     thread "w" x 3 { lock "db" { io 2ms } }

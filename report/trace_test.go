@@ -294,10 +294,12 @@ func TestTraceOverlap(t *testing.T) {
 }
 
 // TestTraceOwnWork: a process's own work (its start-up, then its main
-// thread's Thread.start of "w") is on a track of the process's own and on
-// its core, labelled with the process: 20 ms of start-up and the CPU part
-// of thread_start each (the rest of thread_start is the two wake-ups of
-// the hand-shake between the main thread and the new one).
+// thread's Thread.start of "w" and w's bootstrap) is on a track of the
+// process's own and on its core, labelled with the process: 20 ms of
+// start-up, the CPU part of thread_start (the rest is the two wake-ups of
+// the hand-shake between the main thread and the new one, and the
+// bootstrap up to start()'s Event, which the new thread runs) and the
+// whole bootstrap, each.
 func TestTraceOwnWork(t *testing.T) {
 	data, res := writeTrace(t, "testdata/timeline/startup.sim")
 	tf := checkTrace(t, data, res)
@@ -314,7 +316,7 @@ func TestTraceOwnWork(t *testing.T) {
 		}
 	}
 	m := simulator.DefaultMachine()
-	want := 2 * (20_000_000 + m.ThreadStart - 2*m.WakeupLatency)
+	want := 2 * (20_000_000 + m.ThreadStart - 2*m.WakeupLatency + m.ThreadBootstrapTail)
 	if own != want || core != want {
 		t.Errorf("own work of %d ns on the processes' tracks and %d on the cores, want %d", own, core, want)
 	}

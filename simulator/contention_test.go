@@ -111,6 +111,56 @@ func TestThreadStartWaitsForTheGIL(t *testing.T) {
 	}
 }
 
+// Thread.start with the new thread's bootstrap (semantics.md 14.2): as
+// above, but 5 us of it (thread_bootstrap) runs on the new thread before
+// it sets start()'s Event, and 8 us more (thread_bootstrap_tail) before
+// its target. The main thread's own work is thread_start less the two
+// wake-ups and the 5 us: 25 us. a arrives a wake-up later (35 us), takes
+// the free GIL, sets the Event at 40 us and begins its target at 48 us.
+// The main thread wakes at 50 us (a wake-up after the Event, not after
+// the target's start), asks for the GIL after one timed wait (1.01 ms),
+// takes it at 1.062 ms, does its 25 us and creates b, which arrives at
+// 1.097 ms, takes the GIL and begins its target 13 us later. The
+// bootstrap is the process's work, not the threads': a's CPU is its
+// 20 ms, and its 13 us of bootstrap count as wait.
+func TestThreadBootstrap(t *testing.T) {
+	sc := scenario(2, PolicyFair, 0, pyproc("p", GIL{Mode: GILInterval, Interval: ms}, th("a", cpu(20*ms)), th("b", cpu(ms))))
+	sc.Machine.WakeupLatency = 10_000
+	sc.Machine.TimerSlack = 0
+	sc.Machine.ThreadStart = 50_000
+	sc.Machine.ThreadBootstrap = 5_000
+	sc.Machine.ThreadBootstrapTail = 8_000
+	sc.Machine.GILStealCost = 2_000
+	var own, boot int64 // the process's own running time; a's start wait
+	r, err := Run(sc, Options{Trace: func(s Span) {
+		if s.Entity < 0 && s.Kind == SpanRunning {
+			own += s.End - s.Start
+		}
+		if s.Entity == 0 && s.Kind == SpanBlocked && s.Why == BlockStart {
+			boot += s.End - s.Start
+		}
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := r.Tasks[0], r.Tasks[1]
+	if want := int64(25_000 + 10_000 + 5_000 + 8_000); a.Start != want {
+		t.Errorf("a started at %s, want %s", FormatDuration(a.Start), FormatDuration(want))
+	}
+	if want := int64(40_000 + 10_000 + 1_010_000 + 2_000 + 25_000 + 10_000 + 5_000 + 8_000); b.Start != want {
+		t.Errorf("b started at %s, want %s", FormatDuration(b.Start), FormatDuration(want))
+	}
+	if a.CPU != 20*ms || b.CPU != ms {
+		t.Errorf("CPU %s and %s, want 20ms and 1ms: the bootstrap is not the target's", FormatDuration(a.CPU), FormatDuration(b.CPU))
+	}
+	if want := int64(35_000 + 13_000); boot != want {
+		t.Errorf("a was being started for %s, want %s (until it arrived, then its bootstrap)", FormatDuration(boot), FormatDuration(want))
+	}
+	if want := int64(2 * (25_000 + 13_000)); own != want {
+		t.Errorf("the process's own work ran %s, want %s (two starts and two bootstraps)", FormatDuration(own), FormatDuration(want))
+	}
+}
+
 // The linux policy: four processes forked at once. t0 and t1 take the
 // two idle cores; with none idle, t2 and t3 pile onto the core of the
 // previous fork (core 1): none has run long enough to count. On core 1

@@ -601,6 +601,9 @@ func (e *engine) arrive(t *thread) {
 		u.arrival = t.os.arrival
 		u.wait += e.now - t.os.arrival
 		e.spanWhy(t, BlockStart, t.os.arrival)
+		if b := e.m.ThreadBootstrap; b > 0 {
+			t.os.seg, t.os.segLeft = segCPU, b // its bootstrap, up to start()'s Event
+		}
 	}
 	e.makeReady(t, false)
 }

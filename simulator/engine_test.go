@@ -30,12 +30,12 @@ func pyproc(name string, gil GIL, threads ...*Thread) *Process {
 func th(name string, steps ...Step) *Thread { return &Thread{Name: name, Steps: steps} }
 
 // scenario is a hand-computed test's scenario: the default machine, but
-// with no thread_start, so that a process's first thread starts at once
-// (its main thread's start() of it costs nothing; a second thread still
-// waits for the main thread's hand-shake, start.go).
+// with no thread_start and no bootstrap, so that a process's first thread
+// starts at once (its main thread's start() of it costs nothing; a second
+// thread still waits for the main thread's hand-shake, start.go).
 func scenario(cores int, pol PolicyKind, q int64, ps ...*Process) *Scenario {
 	m := DefaultMachine()
-	m.ThreadStart = 0
+	m.ThreadStart, m.ThreadBootstrap, m.ThreadBootstrapTail = 0, 0, 0
 	return &Scenario{Title: "t", Seed: 1, Cores: cores, Policy: pol, Quantum: q, Machine: m, Processes: ps}
 }
 

@@ -29,8 +29,8 @@ func Example() {
 	run(&simulator.Process{Name: "p1", GIL: gil, Threads: []*simulator.Thread{{Name: "main", Steps: work}}},
 		&simulator.Process{Name: "p2", GIL: gil, Threads: []*simulator.Thread{{Name: "main", Steps: work}}})
 	// Output:
-	// 1 process(es): makespan 200.336ms, GIL wait 192.2ms
-	// 2 process(es): makespan 100.061ms, GIL wait 0
+	// 1 process(es): makespan 200.36ms, GIL wait 192.206ms
+	// 2 process(es): makespan 100.073ms, GIL wait 0
 }
 
 // A scenario the engine cannot run is refused with what is wrong and

@@ -51,9 +51,6 @@ func (e *engine) stepBegins(t *thread) bool {
 	if !t.gil.held && t.gil.python && !e.takeGIL(t) {
 		return false
 	}
-	if t.rt.announce {
-		e.announce(t) // its bootstrap, holding the GIL, sets start()'s Event
-	}
 	return !e.tick()
 }
 

@@ -11,6 +11,13 @@ func (e *engine) runOnCore(t *thread) {
 		if t.busy() && !e.prologue(t) {
 			return
 		}
+		if t.rt.announce {
+			// a started thread's bootstrap (start.go)
+			if !e.bootstrapped(t) {
+				return
+			}
+			continue
+		}
 		if t.rt.prog.atEnd() {
 			e.drainReleases(t)
 			if t.rt.pool != nil {

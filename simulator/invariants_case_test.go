@@ -387,7 +387,9 @@ func (c *invCase) scenarioEnts() {
 			// the main thread's Thread.start of each plain thread
 			for _, t := range p.Threads {
 				if t.Kind == ThreadPlain {
-					c.startup += max(sc.Machine.ThreadStart-2*sc.Machine.WakeupLatency, 0)
+					// and the new thread's bootstrap before its target
+					c.startup += max(sc.Machine.ThreadStart-2*sc.Machine.WakeupLatency-sc.Machine.ThreadBootstrap, 0) +
+						sc.Machine.ThreadBootstrap + sc.Machine.ThreadBootstrapTail
 				}
 			}
 		}

@@ -110,7 +110,11 @@ type Machine struct {
 	ContextSwitch int64 // charged when a core starts an entity other than the last one it ran
 	WakeupLatency int64 // OS wake-up of a sleeping thread (GIL signal, io completion) until it is runnable
 	TimerSlack    int64 // added to a CPython thread's sleep (Linux timer slack)
-	ThreadStart   int64 // CPU cost, on the creating side, of starting one more Python thread
+	ThreadStart   int64 // what Thread.start() costs its caller uncontended, the hand-shake's two wake-ups and ThreadBootstrap included
+	// A started Python thread's own bootstrap, holding the GIL, before its
+	// target: up to setting start()'s Event, and from there to the target.
+	ThreadBootstrap     int64
+	ThreadBootstrapTail int64
 	// Legacy GIL: the time of one "tick" (about one bytecode instruction)
 	// and the cost a contended release adds for the releasing thread.
 	LegacyTick       int64

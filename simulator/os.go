@@ -365,8 +365,16 @@ func (e *engine) stopSegment(t *thread) {
 	case segCPU, segNative:
 		t.os.segLeft -= w
 		e.cpuTime += d
-		if t.rt.unit != nil {
-			t.rt.unit.cpu += d
+		if u := t.rt.unit; u != nil {
+			if u.start < 0 && t.rt.lp == nil {
+				// a started thread's bootstrap, before its target
+				// (start.go): the process's own work, while the thread
+				// is still being started
+				u.wait += d
+				e.bootSpans(t)
+				break
+			}
+			u.cpu += d
 		}
 		if t.os.inBurst {
 			t.os.burstLeft -= w

@@ -119,8 +119,19 @@ var machineParams = []MachineParam{
 	// calibration thread_start_join_empty_k1_ms = 0.119 ms; about
 	// 80-90 us of it is Thread.start (semantics.md 6.2).
 	{Key: "thread_start", Field: "ThreadStart", Default: 85_000, at: func(m *Machine) *int64 { return &m.ThreadStart },
-		Doc:    "What Thread.start costs.",
+		Doc:    "What Thread.start costs its caller uncontended: its own work, the two wake-ups of the hand-shake and the new thread's thread_bootstrap.",
 		Source: "calibration: starting and joining an empty thread takes 0.119 ms, about 85 us of it Thread.start (docs/semantics.md §6.2)"},
+	// semantics.md 14.2: threading's _bootstrap_inner sets start()'s
+	// Event after the thread's ident, tstate lock and native id, then
+	// runs run(). Timed on a 2-vCPU development machine (CPython 3.11.7),
+	// whose start() does 35-41 us of work besides the two wake-ups, as
+	// the reference's does 37 us (thread_start less two wake-ups).
+	{Key: "thread_bootstrap", Field: "ThreadBootstrap", Default: 6_000, at: func(m *Machine) *int64 { return &m.ThreadBootstrap },
+		Doc:    "What a started Python thread runs, holding the GIL, before it sets start()'s Event (its ident, tstate lock and native id); part of thread_start.",
+		Source: "timed on a development machine, not the reference VM: 5-6 us of the 35-41 us of work in a start() there (docs/semantics.md §14.2)"},
+	{Key: "thread_bootstrap_tail", Field: "ThreadBootstrapTail", Default: 12_000, at: func(m *Machine) *int64 { return &m.ThreadBootstrapTail },
+		Doc:    "What a started Python thread runs, holding the GIL, after setting start()'s Event and before its target (the active-thread table, the trace and profile hooks, run()).",
+		Source: "timed on a development machine, not the reference VM: 12.5 us from the Event to the target's first line (docs/semantics.md §14.2)"},
 	// Python 2.7: a tick is about one bytecode instruction; about
 	// 25 ns on the calibration VM's countdown loop (4 instructions per
 	// 10 ns iteration at 3.11 speed, ~2.5x slower on 2.7).

@@ -329,9 +329,9 @@ func TestCalibrateBudget(t *testing.T) {
 	}
 	for _, s := range []string{
 		"tick 4ms", "balance_idle 4.6ms",
-		"# balance_busy not measured (does not fit in a 12s budget: needs --budget 19s or more): it keeps its default\n",
-		"# gil_signal_race not measured (does not fit in a 12s budget: needs --budget 21s or more): it keeps its default\n",
-		"# balance_flip not measured (does not fit in a 12s budget: needs --budget 23s or more): it keeps its default\n",
+		"# balance_busy not measured (does not fit in a 12s budget: needs --budget 20s or more): it keeps its default\n",
+		"# gil_signal_race not measured (does not fit in a 12s budget: needs --budget 22s or more): it keeps its default\n",
+		"# balance_flip not measured (does not fit in a 12s budget: needs --budget 24s or more): it keeps its default\n",
 	} {
 		if !strings.Contains(out, s) {
 			t.Errorf("output lacks %q:\n%s", s, out)
@@ -345,7 +345,7 @@ func TestCalibrateBudget(t *testing.T) {
 	if m.Tick != 4_000_000 || m.BalanceIdle != 4_600_000 {
 		t.Errorf("measured keys should be set: %+v", m)
 	}
-	if !strings.Contains(errs, "not measured, keeping gilsim's defaults: balance_busy (does not fit in a 12s budget: needs --budget 19s or more); balance_flip (") {
+	if !strings.Contains(errs, "not measured, keeping gilsim's defaults: balance_busy (does not fit in a 12s budget: needs --budget 20s or more); balance_flip (") {
 		t.Errorf("stderr should list the keys left out:\n%s", errs)
 	}
 }

@@ -122,6 +122,8 @@ var keys = []Key{
 	{"context_switch", "context_switch", "ns", ""},
 	{"timer_slack", "sleep_200us", "ns", ""}, // minus 200 us and the wake-up
 	{"thread_start", "thread_start", "ns", ""},
+	{"thread_bootstrap", "thread_bootstrap", "ns", ""},
+	{"thread_bootstrap_tail", "thread_bootstrap_tail", "ns", ""},
 	{"asyncio_switch", "asyncio_switch", "ns", ""},
 	{"generator_switch", "generator_switch", "ns", ""},
 	{"trampoline_dispatch", "trampoline_step", "ns", ""}, // minus the send

@@ -255,9 +255,9 @@ func TestPlan(t *testing.T) {
 	if err := os.WriteFile(script, Script(), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	need := map[string]string{"tick_turn": "9s", "balance_idle": "12s", "balance_busy": "19s",
-		"convoy_1": "21s", "convoy_2": "21s", "convoy_3": "21s", "balance_flip": "23s"}
-	for _, budget := range []int{12, 21, 30} {
+	need := map[string]string{"tick_turn": "9s", "balance_idle": "12s", "balance_busy": "20s",
+		"convoy_1": "22s", "convoy_2": "22s", "convoy_3": "22s", "balance_flip": "24s"}
+	for _, budget := range []int{12, 22, 30} {
 		out, err := exec.Command(py, script, "--plan", strconv.Itoa(budget)).Output()
 		if err != nil {
 			t.Fatal(err)

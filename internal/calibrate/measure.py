@@ -48,6 +48,8 @@ MEASUREMENTS = [
     ("thread_hop", 3, "pipe ping-pong between two threads of one process on the same CPU, per hop"),
     ("sleep_200us", 2, "time.sleep(0.0002), wall time per call"),
     ("thread_start", 2, "threading.Thread(target=noop).start(), per thread"),
+    ("thread_bootstrap", 1, "a started thread's bootstrap until it sets start()'s Event (stamped), per thread"),
+    ("thread_bootstrap_tail", 1, "a started thread's bootstrap from the Event to its target's first line (stamped), per thread"),
     ("process_start", 2, "multiprocessing Process(target=noop) start + join"),
     ("effective_cores", 3, "countdown in 1 process vs 2 processes at once: 2 * t1 / t2"),
     ("asyncio_switch", 1, "await asyncio.sleep(0) between two tasks, per call"),
@@ -281,6 +283,49 @@ def m_thread_start(seconds):
 
     starts(20)
     return result(repeat(starts, seconds), "ns", 1e9)
+
+
+def bootstrap_stamps(part, seconds):
+    """Start threads one after another, like m_thread_start, each a
+    Thread whose _bootstrap, Event.set() and target stamp the time: part
+    0 is the time from the bootstrap's entry (the GIL taken) to the set(),
+    part 1 from the set() to the target's first line."""
+    import threading
+
+    if not hasattr(threading.Thread, "_bootstrap") or not hasattr(threading.Thread(), "_started"):
+        raise Skip("this threading module has no Thread._bootstrap or _started")
+
+    class Stamped(threading.Event):
+        def set(self):
+            self.at = time.perf_counter()
+            super().set()
+
+    class Boot(threading.Thread):
+        def _bootstrap(self):
+            self.at = time.perf_counter()
+            super()._bootstrap()
+
+    def starts(n):
+        total = 0.0
+        for _ in range(n):
+            seen = []
+            th = Boot(target=lambda: seen.append(time.perf_counter()))
+            th._started = Stamped()
+            th.start()
+            th.join()
+            total += (th._started.at - th.at) if part == 0 else (seen[0] - th._started.at)
+        return total / n
+
+    starts(20)
+    return result(repeat(starts, seconds), "ns", 1e9)
+
+
+def m_thread_bootstrap(seconds):
+    return bootstrap_stamps(0, seconds)
+
+
+def m_thread_bootstrap_tail(seconds):
+    return bootstrap_stamps(1, seconds)
 
 
 def _noop():
