@@ -28,10 +28,9 @@ func (e *engine) ensureBurst(t *thread) {
 		return
 	}
 	t.os.inBurst = true
-	if t.os.draws == nil {
-		t.os.draws = new([]int64)
-	}
-	draws := (*t.os.draws)[:0]
+	e.drawsAhead = true
+	r := t.rareOf()
+	draws := r.draws[:0]
 	total := t.os.segLeft
 	cp := program{stack: append([]frame(nil), t.rt.prog.stack...)}
 	n := 0
@@ -52,6 +51,6 @@ func (e *engine) ensureBurst(t *thread) {
 		}
 		total = satAdd(total, e.scaleCPU(t, s, d))
 	}
-	*t.os.draws = draws
+	r.draws = draws
 	t.os.burstLeft = total
 }

@@ -12,9 +12,9 @@ func (e *engine) draw(t *thread, s *Step) int64 {
 	if s.Dur.Kind == DistFixed {
 		return s.Dur.A
 	}
-	if (s.Op == OpCPU || s.Op == OpNative) && t.os.draws != nil && len(*t.os.draws) > 0 {
-		d := (*t.os.draws)[0]
-		*t.os.draws = (*t.os.draws)[1:]
+	if e.drawsAhead && (s.Op == OpCPU || s.Op == OpNative) && t.rare != nil && len(t.rare.draws) > 0 {
+		d := t.rare.draws[0]
+		t.rare.draws = t.rare.draws[1:]
 		return d
 	}
 	return Draw(s.Dur, e.rng)

@@ -51,6 +51,9 @@ type engine struct {
 	scans     int64  // candidates looked at by the schedulers' searches: the complexity tests bound it
 	mainSteps []Step // the main threads' program (start.go)
 	cores     []core
+	// drawsAhead: some thread has durations drawn ahead (sjf/srtf's
+	// bursts, thread.draws): until then a draw does not look at them
+	drawsAhead bool
 
 	threads []*thread
 	slab    []thread // room for the threads still to be made (thread.go's newThread)
@@ -242,7 +245,7 @@ func (e *engine) newProc(p *proc, pi int, ps *Process, file int32) {
 	if hasStartup(ps) {
 		t := e.newThread(p, nil, file)
 		t.rt.startup = true
-		t.os.arrival = ps.Arrival
+		t.arrival = ps.Arrival
 		t.os.seg, t.os.segLeft = segStartup, ps.Startup
 		e.q.pushInOrder(event{at: ps.Arrival, kind: evArrive, th: t.idx})
 		p.startAt = -1 // set when start-up ends
@@ -302,13 +305,13 @@ func (e *engine) addThread(p *proc, ts *Thread, file int32) {
 		e.unfinished++
 	}
 	if p.startAt >= 0 {
-		t.os.arrival = p.startAt + ts.Arrival
+		t.arrival = p.startAt + ts.Arrival
 		if ps.Native {
-			t.os.arrival = ts.Arrival
+			t.arrival = ts.Arrival
 		}
 		// the arrivals mostly come in time order (often all at 0): in
 		// the FIFO lane they cost no heap of thousands
-		e.q.pushInOrder(event{at: t.os.arrival, kind: evArrive, th: t.idx})
+		e.q.pushInOrder(event{at: t.arrival, kind: evArrive, th: t.idx})
 	}
 }
 
@@ -590,7 +593,7 @@ func (e *engine) arrive(t *thread) {
 	if t.rt.unit != nil {
 		t.rt.unit.arrival = e.now
 	}
-	if w := t.rt.pool; w != nil && t.os.state == stNew {
+	if w := t.pool(); w != nil && t.os.state == stNew {
 		w.pool.starting--
 	}
 	t.os.since = e.now
@@ -598,9 +601,9 @@ func (e *engine) arrive(t *thread) {
 		// started by its process's main thread: it arrived when its `at`
 		// came, and waited to be started since (start.go)
 		u := t.rt.unit
-		u.arrival = t.os.arrival
-		u.wait += e.now - t.os.arrival
-		e.spanWhy(t, BlockStart, t.os.arrival)
+		u.arrival = t.arrival
+		u.wait += e.now - t.arrival
+		e.spanWhy(t, BlockStart, t.arrival)
 		if b := e.m.ThreadBootstrap; b > 0 {
 			t.os.seg, t.os.segLeft = segCPU, b // its bootstrap, up to start()'s Event
 		}

@@ -60,11 +60,11 @@ func (e *engine) runPending(t *thread) bool {
 	switch t.gil.pend {
 	case pendBlock:
 		t.gil.pend = pendNone
-		e.block(t, t.gil.pendDur)
+		e.block(t, t.pendDur)
 		return false
 	case pendLock:
-		s := t.gil.pendStep
-		t.gil.pend, t.gil.pendStep = pendNone, nil
+		s := t.rare.pendStep
+		t.gil.pend, t.rare.pendStep = pendNone, nil
 		return e.tryLock(t, s)
 	case pendIdle:
 		t.gil.pend = pendNone

@@ -20,7 +20,7 @@ func (e *engine) runOnCore(t *thread) {
 		}
 		if t.rt.prog.atEnd() {
 			e.drainReleases(t)
-			if t.rt.pool != nil {
+			if t.pool() != nil {
 				if !e.jobDone(t) {
 					return
 				}
@@ -71,7 +71,7 @@ func (e *engine) runOnCore(t *thread) {
 			t.os.inBurst = false
 			t.os.blockWhy = blockWhyOf(s.Op)
 			if t.gil.held {
-				t.gil.pend, t.gil.pendDur = pendBlock, d
+				t.gil.pend, t.pendDur = pendBlock, d
 				if e.dropGIL(t) {
 					return
 				}

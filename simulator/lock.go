@@ -71,11 +71,11 @@ func (e *engine) tryLock(t *thread, s *Step) bool {
 		return true
 	}
 	if t.gil.held {
-		t.gil.pend, t.gil.pendStep = pendLock, s
+		t.gil.pend, t.rareOf().pendStep = pendLock, s
 		if e.dropGIL(t) {
 			return false
 		}
-		t.gil.pend, t.gil.pendStep = pendNone, nil
+		t.gil.pend, t.rare.pendStep = pendNone, nil
 	}
 	e.leaveCore(t)
 	e.setState(t, stLock)

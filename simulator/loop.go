@@ -170,7 +170,7 @@ func (e *engine) warnBlocking(l *loop, m *member, s *Step) {
 // blockThread blocks the whole loop thread in a blocking call of d.
 func (e *engine) blockThread(t *thread, d int64) bool {
 	if t.gil.held {
-		t.gil.pend, t.gil.pendDur = pendBlock, d
+		t.gil.pend, t.pendDur = pendBlock, d
 		if e.dropGIL(t) {
 			return false
 		}
@@ -200,7 +200,7 @@ func (e *engine) pollBlock(l *loop) (stop, ok bool) {
 		// waiting only on other threads (offload, a lock): sleep until woken
 		t.rt.polling = true
 		if t.gil.held {
-			t.gil.pend, t.gil.pendDur = pendNone, 0
+			t.gil.pend, t.pendDur = pendNone, 0
 			if e.dropGIL(t) {
 				t.rt.polling = true
 				return true, false

@@ -466,8 +466,8 @@ func (e *engine) startupDone(t *thread) {
 		if starts && th.spec.Kind == ThreadPlain {
 			continue // the main thread starts it (start.go)
 		}
-		th.os.arrival = e.after(th.spec.Arrival)
-		e.q.push(event{at: th.os.arrival, kind: evArrive, th: th.idx})
+		th.arrival = e.after(th.spec.Arrival)
+		e.q.push(event{at: th.arrival, kind: evArrive, th: th.idx})
 	}
 	if starts && e.beginStarts(t) {
 		e.run(t)
@@ -501,7 +501,7 @@ func (e *engine) blockDone(t *thread) {
 		e.wake(t)
 		return
 	}
-	if t.rt.pool == nil && t.rt.prog.atEnd() {
+	if t.pool() == nil && t.rt.prog.atEnd() {
 		e.drainReleases(t)
 		e.finish(t)
 		return

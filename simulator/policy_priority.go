@@ -26,7 +26,7 @@ func newPriorityPolicy(e *engine) osPolicy {
 }
 
 func (p *priorityPolicy) enqueue(t *thread) {
-	p.push(t, int64(t.os.priority), t.os.arrival, int64(t.file))
+	p.push(t, int64(t.os.priority), t.arrival, int64(t.file))
 }
 
 func (p *priorityPolicy) onCore(t *thread) {

@@ -10,5 +10,5 @@ func newSJFPolicy(e *engine) osPolicy { return &sjfPolicy{readyQueue{e: e}} }
 
 func (p *sjfPolicy) enqueue(t *thread) {
 	p.e.ensureBurst(t)
-	p.push(t, t.os.burstLeft, t.os.arrival, int64(t.file))
+	p.push(t, t.os.burstLeft, t.arrival, int64(t.file))
 }

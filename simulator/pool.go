@@ -81,7 +81,7 @@ func (e *engine) startWorker(l *loop, p *pool) *thread {
 	name := p.prefix + strconv.Itoa(len(p.workers))
 	ts := &Thread{Name: name, Kind: ThreadPlain}
 	t := e.newThread(pr, ts, int32(1<<30)+int32(len(e.threads)))
-	t.rt.pool = &worker{pool: p}
+	t.rareOf().pool = &worker{pool: p}
 	t.own = unitStats{name: name, kind: kindThread, proc: int32(pr.idx), start: -1, finish: -1, done: true}
 	t.rt.unit = &t.own
 	t.rt.uidx = int32(len(e.units))
@@ -89,8 +89,8 @@ func (e *engine) startWorker(l *loop, p *pool) *thread {
 	t.rt.prog = programIn(nil, &t.frames)
 	p.workers = append(p.workers, t)
 	p.starting++
-	t.os.arrival = e.after(e.m.ThreadStart)
-	e.q.push(event{at: t.os.arrival, kind: evArrive, th: t.idx})
+	t.arrival = e.after(e.m.ThreadStart)
+	e.q.push(event{at: t.arrival, kind: evArrive, th: t.idx})
 	return t
 }
 
@@ -112,7 +112,7 @@ func (e *engine) submit(l *loop, m *member, body []Step) {
 // takeJob gives worker t the next queued job. It returns false when the
 // queue is empty.
 func (e *engine) takeJob(t *thread) bool {
-	p := t.rt.pool.pool
+	p := t.rare.pool.pool
 	if p.head >= len(p.queue) {
 		return false
 	}
@@ -123,7 +123,7 @@ func (e *engine) takeJob(t *thread) bool {
 		p.queue, p.head = p.queue[:0], 0
 	}
 	t.rt.prog = programIn(j.body, &t.frames)
-	t.rt.pool.job = j.m
+	t.rare.pool.job = j.m
 	if u := t.rt.unit; u.done {
 		u.done = false
 		u.finish = -1
@@ -139,8 +139,8 @@ func (e *engine) takeJob(t *thread) bool {
 // its loop, and the worker takes the next job or goes idle. It returns
 // true when the worker goes on running.
 func (e *engine) jobDone(t *thread) bool {
-	if m := t.rt.pool.job; m != nil {
-		t.rt.pool.job = nil
+	if m := t.rare.pool.job; m != nil {
+		t.rare.pool.job = nil
 		e.offloadDone(m)
 	}
 	if e.takeJob(t) {
@@ -166,7 +166,7 @@ func (e *engine) jobDone(t *thread) bool {
 	}
 	e.leaveCore(t)
 	e.setState(t, stIdle)
-	t.rt.pool.pool.idle = append(t.rt.pool.pool.idle, t)
+	t.rare.pool.pool.idle = append(t.rare.pool.pool.idle, t)
 	return false
 }
 

@@ -89,7 +89,7 @@ func (e *engine) mainStep(t *thread, s *Step) bool {
 	case opStartThread:
 		p.nextStart++
 		w.rt.announce = true
-		w.os.arrival = p.startAt + w.spec.Arrival // its `at`: start() was due then
+		w.arrival = p.startAt + w.spec.Arrival // its `at`: start() was due then
 		// the new OS thread runs once the kernel has started it on a core:
 		// a wake-up later
 		e.q.push(event{at: e.after(e.m.WakeupLatency), kind: evArrive, th: w.idx})

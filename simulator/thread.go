@@ -44,39 +44,69 @@ const (
 // in its process's GIL (gil), and what its interpreter or runtime is doing
 // (rt); a plain thread's result row is its own.
 type thread struct {
-	// What a thread's events touch lies together, in the middle: with
-	// thousands of threads a thread is seldom in cache when its turn
-	// comes, and each of its cache lines is a miss. Its result row's
-	// fields read only at the end (and its spec) come first, before those
-	// charged at every change of state; the OS part's rarely used fields
-	// come last.
-	spec   *Thread
-	own    unitStats // the result row of a plain thread
-	proc   *proc
-	idx    int32
-	file   int32 // expanded file order, for tie rules
+	// With thousands of threads a thread is seldom in cache when its
+	// turn comes, and each of its cache lines is a miss. A thread is 384
+	// bytes, six lines (a slab of them is line-aligned): what a round of
+	// a plain thread or of a native task touches fills the first four;
+	// the fifth holds pendDur and the counters of its result row (own's
+	// head), the sixth what is read only at its start, at its end, or by
+	// a few policies.
+	os     threadOS
 	gil    threadGIL
 	rt     threadRT
 	frames [2]frame // rt.prog's first frames
-	os     threadOS
+	proc   *proc
+	idx    int32
+	file   int32 // expanded file order, for tie rules
+
+	pendDur int64     // gil.pend == pendBlock: the blocking call's duration
+	own     unitStats // the result row of a plain thread
+	spec    *Thread
+	arrival int64
+	rare    *threadRare // made on first use
+}
+
+// threadRare is what few threads ever use: a pool worker's pool, the
+// acquire a forced GIL drop made a thread postpone, the durations sjf and
+// srtf draw ahead.
+type threadRare struct {
+	pool     *worker // pool workers: their pool and current job
+	pendStep *Step   // gil.pend == pendLock: the acquire to retry
+	draws    []int64 // sjf/srtf: pre-drawn durations of the current burst (engine.drawsAhead)
+}
+
+// rareOf is t's rare part, made on first use.
+func (t *thread) rareOf() *threadRare {
+	if t.rare == nil {
+		t.rare = new(threadRare)
+	}
+	return t.rare
+}
+
+// pool is t's pool when t is a pool worker, else nil.
+func (t *thread) pool() *worker {
+	if t.rare == nil {
+		return nil
+	}
+	return t.rare.pool
 }
 
 // threadOS is layer 1's view of a thread: where it is, what it runs on its
 // core, and the policy's bookkeeping. (The fields of the thread's parts are
-// ordered to pack: a thread is 400 bytes, and a million of them are the
-// biggest scenario allowed.)
+// ordered to pack: a million threads are the biggest scenario allowed.)
 type threadOS struct {
 	segLeft    int64
 	segStart   int64
 	vruntime   int64
 	onSince    int64
 	sliceBase  int64 // when the current quantum/slice began counting
-	burstLeft  int64 // sjf/srtf: CPU left in the current burst
+	burstLeft  int64 // CPU left in the current burst (sjf/srtf order by it)
 	since      int64 // when it entered its state
 	core       int32
 	segGen     uint32
 	ioGen      uint32 // generation of the block-done event (a poll can be cut short)
 	sliceGen   uint32
+	priority   int32
 	segSpeed   uint16 // the running work segment's speed in thousandths (multicore_speed); 0 = full
 	state      thState
 	seg        segKind
@@ -87,21 +117,14 @@ type threadOS struct {
 	sliceArmed bool // its expiry event is scheduled
 	inBurst    bool
 	wokeUp     bool // linux policy: it is being queued after a sleep
-
-	// seldom used
 	memCharged bool // its stack's memory is charged to its process
-	priority   int32
-	arrival    int64
-	draws      *[]int64 // sjf/srtf: pre-drawn durations of the current burst
 }
 
 // threadGIL is layer 2's view of a thread: whether it holds its process's
 // GIL, how it waits for it, and what it will do once through a forced
-// drop's handshake.
+// drop's handshake (pend; what it postponed: thread.pendDur, threadRare).
 type threadGIL struct {
-	since     int64 // when its current series of timed waits began
-	pendDur   int64
-	pendStep  *Step
+	since     int64  // when its current series of timed waits began
 	sleepPos  int32  // index in gilState.sleeping (0 when not listed), -1 if not asleep
 	sleeps    uint32 // times it went to sleep as a waiter (gilState.fifo's entries)
 	pend      pendKind
@@ -114,10 +137,10 @@ type threadGIL struct {
 }
 
 // threadRT is what runs on the thread: its program, or the runtime (loop,
-// hub, pool) it serves, and the unit whose result row it charges now.
+// hub) it serves, and the unit whose result row it charges now. (A pool
+// worker's pool is in its threadRare.)
 type threadRT struct {
 	lp       *loop      // runtime threads: the scheduler they run
-	pool     *worker    // pool workers: their pool and current job
 	unit     *unitStats // the unit it runs now (own, or a loop's current unit); nil for the start-up thread
 	prog     program
 	uidx     int32 // index of unit in engine.units
@@ -181,23 +204,24 @@ func (t *thread) weight() int64 { return niceWeight[int(t.os.nice)+20] }
 // clampNice is a nice level within Linux's range.
 func clampNice(n int) int8 { return int8(max(-20, min(19, n))) }
 
-// unitStats accumulates one result row. Its fields read only when the
-// row is made come first, those charged at every change of state last
-// (a thread's own row sits before its hot fields, thread).
+// unitStats accumulates one result row. The fields charged at changes of
+// state come first, in one cache line (a thread's own row starts the fifth
+// line of the thread); those set once, or read only when the row is made,
+// after.
 type unitStats struct {
-	name     string
-	arrival  int64
-	finish   int64
-	lockWait int64
-	proc     int32
-	kind     unitKind
-	done     bool
 	start    int64
 	cpu      int64
 	wait     int64
 	gil      int64
 	io       int64
 	switches int64
+	lockWait int64
+	name     string
+	arrival  int64
+	finish   int64
+	proc     int32
+	kind     unitKind
+	done     bool
 }
 
 // unitKind is what a result row is.
