@@ -6,6 +6,11 @@ import (
 	"slices"
 )
 
+// proc is one process: a native task's, or a CPython interpreter's. It is
+// 128 bytes, two cache lines (the processes are one array, engine.go's
+// newEngine): what its result row reads, then what its threads' events
+// use; what only a process whose main thread starts threads needs is in
+// its procStarter.
 type proc struct {
 	// what its result row reads comes first, in one cache line (at
 	// 100,000 native tasks a process is seldom in cache: its row costs a
@@ -18,18 +23,31 @@ type proc struct {
 	native  bool  // spec.Native
 	started bool  // its memory is charged
 
-	idx      int
 	spec     *Process
 	startAt  int64 // when its threads' `at` starts counting
 	memNow   int64
-	nthreads int // threads not finished yet (of a CPython process: a native one charges no memory)
 	threads  []*thread
-	// its hidden main thread (start-up, then Thread.start of its plain
-	// threads), the threads it starts in order, and the next one
+	idx      int32
+	nthreads int32        // threads not finished yet (of a CPython process: a native one charges no memory)
+	starter  *procStarter // nil unless it has a hidden main thread
+}
+
+// procStarter is a CPython process's hidden main thread (start-up, then
+// Thread.start of its plain threads), the threads it starts in order, and
+// the next one.
+type procStarter struct {
 	main      *thread
 	toStart   []*thread
 	nextStart int
 	announced int // started threads that have run their bootstrap
+}
+
+// mainThread is p's hidden main thread, nil when it has none.
+func (p *proc) mainThread() *thread {
+	if p.starter == nil {
+		return nil
+	}
+	return p.starter.main
 }
 
 type engine struct {
@@ -201,7 +219,7 @@ func newEngine(sc *Scenario, opt Options) *engine {
 // newProc builds process pi in p (zero; its threads' list made): its GIL, its locks, and the hidden thread of
 // its interpreter's start-up.
 func (e *engine) newProc(p *proc, pi int, ps *Process, file int32) {
-	p.idx, p.spec, p.name, p.startAt, p.native = pi, ps, ps.Name, ps.Arrival, ps.Native
+	p.idx, p.spec, p.name, p.startAt, p.native = int32(pi), ps, ps.Name, ps.Arrival, ps.Native
 	if !ps.Native && ps.GIL.Mode != GILOff {
 		p.gil = &gilState{mode: ps.GIL.Mode, interval: ps.GIL.Interval, check: ps.GIL.Check, proc: pi,
 			listed: ps.GIL.Mode != GILInterval || e.m.GILHandoff == GILHandoffRandom}
@@ -249,7 +267,7 @@ func (e *engine) newProc(p *proc, pi int, ps *Process, file int32) {
 		t.os.seg, t.os.segLeft = segStartup, ps.Startup
 		e.q.pushInOrder(event{at: ps.Arrival, kind: evArrive, th: t.idx})
 		p.startAt = -1 // set when start-up ends
-		p.main = t
+		p.starter = &procStarter{main: t}
 	}
 }
 
@@ -298,7 +316,7 @@ func (e *engine) addThread(p *proc, ts *Thread, file int32) {
 		if ps.Native {
 			kind = kindTask
 		}
-		t.own = unitStats{name: ts.Name, kind: kind, proc: int32(p.idx), start: -1, finish: -1}
+		t.own = unitStats{name: ts.Name, kind: kind, proc: p.idx, start: -1, finish: -1}
 		t.rt.unit = &t.own
 		t.rt.uidx = int32(len(e.units))
 		e.units = append(e.units, t.rt.unit)
@@ -692,5 +710,5 @@ func (e *engine) markNow(k MarkKind, t *thread) {
 	if t.rt.unit != nil {
 		ent = int(t.rt.uidx)
 	}
-	e.opt.Mark(Mark{Kind: k, At: e.now, Process: t.proc.idx, Entity: ent})
+	e.opt.Mark(Mark{Kind: k, At: e.now, Process: int(t.proc.idx), Entity: ent})
 }

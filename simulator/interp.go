@@ -68,7 +68,7 @@ func (e *engine) runPending(t *thread) bool {
 		return e.tryLock(t, s)
 	case pendIdle:
 		t.gil.pend = pendNone
-		if p := t.proc; p.announced >= p.nextStart {
+		if p := t.proc.starter; p.announced >= p.nextStart {
 			return true // the thread it started ran already: go on
 		}
 		e.leaveCore(t)

@@ -57,7 +57,7 @@ func (e *engine) spanWhy(t *thread, why BlockWhy, start int64) {
 	if e.opt.Trace == nil || t.rt.unit == nil || start == e.now {
 		return
 	}
-	e.opt.Trace(Span{Entity: int(t.rt.uidx), Process: t.proc.idx, Kind: SpanBlocked, Core: -1, Why: why, Start: start, End: e.now})
+	e.opt.Trace(Span{Entity: int(t.rt.uidx), Process: int(t.proc.idx), Kind: SpanBlocked, Core: -1, Why: why, Start: start, End: e.now})
 }
 
 func (e *engine) span(t *thread, k SpanKind, start int64) {
@@ -74,7 +74,7 @@ func (e *engine) span(t *thread, k SpanKind, start int64) {
 	} else if c < 0 {
 		return // only the core time of a process's own work is shown
 	}
-	e.opt.Trace(Span{Entity: ent, Process: t.proc.idx, Kind: k, Core: c, HasGIL: t.gil.held && k == SpanRunning, Start: start, End: e.now})
+	e.opt.Trace(Span{Entity: ent, Process: int(t.proc.idx), Kind: k, Core: c, HasGIL: t.gil.held && k == SpanRunning, Start: start, End: e.now})
 }
 
 // makeReady makes t runnable. woke says it comes back from sleeping (for

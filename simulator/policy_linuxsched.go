@@ -210,7 +210,7 @@ func (p *linuxPolicy) place(t *thread) int32 {
 		if idle := p.idleCore(); idle >= 0 {
 			return int32(idle)
 		}
-		return p.qcore[t.proc.main.idx]
+		return p.qcore[t.proc.starter.main.idx]
 	case !woke && prev < 0:
 		c := p.forkTarget()
 		p.forks = append(p.forks, recentFork{at: e.now, c: c})
@@ -320,7 +320,7 @@ func (t *lazyMinTree) leaf(c int) int64 { return t.nodes[t.size+c] }
 // startedThread: t is a thread its process's main thread starts, which
 // has not run yet.
 func (p *linuxPolicy) startedThread(t *thread) bool {
-	return t.rt.announce && t.proc.main != nil && p.coreOf(t.proc.main) >= 0
+	return t.rt.announce && t.proc.mainThread() != nil && p.coreOf(t.proc.mainThread()) >= 0
 }
 
 // idleCore is the lowest core with nothing to run, or -1.

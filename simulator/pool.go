@@ -82,7 +82,7 @@ func (e *engine) startWorker(l *loop, p *pool) *thread {
 	ts := &Thread{Name: name, Kind: ThreadPlain}
 	t := e.newThread(pr, ts, int32(1<<30)+int32(len(e.threads)))
 	t.rareOf().pool = &worker{pool: p}
-	t.own = unitStats{name: name, kind: kindThread, proc: int32(pr.idx), start: -1, finish: -1, done: true}
+	t.own = unitStats{name: name, kind: kindThread, proc: pr.idx, start: -1, finish: -1, done: true}
 	t.rt.unit = &t.own
 	t.rt.uidx = int32(len(e.units))
 	e.units = append(e.units, t.rt.unit)

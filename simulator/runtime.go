@@ -274,7 +274,7 @@ func (e *engine) newLoop(t *thread, ts *Thread, p *proc) {
 		// collector runs, which this allocation itself often starts
 		m.idx, m.th = int32(i), t.idx
 		m.prog = programIn(ms.Steps, &m.frames)
-		m.own.name, m.own.kind, m.own.proc = ms.Name, l.unitKind, int32(p.idx)
+		m.own.name, m.own.kind, m.own.proc = ms.Name, l.unitKind, p.idx
 		m.own.start, m.own.finish = -1, -1
 		m.uidx = int32(len(e.units))
 		e.units = append(e.units, &m.own)
@@ -404,14 +404,14 @@ func (e *engine) resume(l *loop, m *member) {
 			u.lockWait += d
 		}
 		if d > 0 && e.opt.Trace != nil {
-			e.opt.Trace(Span{Entity: int(m.uidx), Process: t.proc.idx, Kind: SpanBlocked, Core: -1, Why: m.parkWhy, Start: m.parkedAt, End: end})
+			e.opt.Trace(Span{Entity: int(m.uidx), Process: int(t.proc.idx), Kind: SpanBlocked, Core: -1, Why: m.parkWhy, Start: m.parkedAt, End: end})
 		}
 	}
 	late := e.now - m.readyAt
 	if late > 0 {
 		u.wait += late
 		if e.opt.Trace != nil {
-			e.opt.Trace(Span{Entity: int(m.uidx), Process: t.proc.idx, Kind: SpanLoopWait, Core: -1, Start: m.readyAt, End: e.now})
+			e.opt.Trace(Span{Entity: int(m.uidx), Process: int(t.proc.idx), Kind: SpanLoopWait, Core: -1, Start: m.readyAt, End: e.now})
 		}
 	}
 	if l.lag {

@@ -55,9 +55,9 @@ func (e *engine) startCPU() int64 {
 // thread that starts the process's plain threads. It returns false when
 // there are none: t is done.
 func (e *engine) beginStarts(t *thread) bool {
-	p := t.proc
-	p.toStart = make([]*thread, 0, len(p.threads))
-	for _, th := range p.threads {
+	p := t.proc.starter
+	p.toStart = make([]*thread, 0, len(t.proc.threads))
+	for _, th := range t.proc.threads {
 		if th.spec.Kind == ThreadPlain {
 			p.toStart = append(p.toStart, th)
 		}
@@ -74,14 +74,14 @@ func (e *engine) beginStarts(t *thread) bool {
 // mainStep carries out one of the main thread's internal steps. It
 // returns false when t stops running here.
 func (e *engine) mainStep(t *thread, s *Step) bool {
-	p := t.proc
+	p := t.proc.starter
 	if p.nextStart >= len(p.toStart) {
 		return true
 	}
 	w := p.toStart[p.nextStart]
 	switch s.Op {
 	case opAwaitStartTime:
-		if due := p.startAt + w.spec.Arrival; due > e.now {
+		if due := t.proc.startAt + w.spec.Arrival; due > e.now {
 			t.os.blockWhy = BlockSleep
 			return e.blockThread(t, due-e.now)
 		}
@@ -89,7 +89,7 @@ func (e *engine) mainStep(t *thread, s *Step) bool {
 	case opStartThread:
 		p.nextStart++
 		w.rt.announce = true
-		w.arrival = p.startAt + w.spec.Arrival // its `at`: start() was due then
+		w.arrival = t.proc.startAt + w.spec.Arrival // its `at`: start() was due then
 		// the new OS thread runs once the kernel has started it on a core:
 		// a wake-up later
 		e.q.push(event{at: e.after(e.m.WakeupLatency), kind: evArrive, th: w.idx})
@@ -125,7 +125,7 @@ func (e *engine) waitForStart(t *thread) {
 // thread it started has announced itself already (while t was still on
 // its way to sleep): then it goes on.
 func (e *engine) idleUntilStarted(t *thread) bool {
-	if p := t.proc; p.announced >= p.nextStart {
+	if p := t.proc.starter; p.announced >= p.nextStart {
 		e.run(t)
 		return true
 	}
@@ -153,7 +153,7 @@ func (e *engine) bootstrapped(t *thread) bool {
 // thread, waiting in start(), wakes up.
 func (e *engine) announce(t *thread) {
 	t.rt.announce = false
-	p := t.proc
+	p := t.proc.starter
 	p.announced++
 	if m := p.main; m != nil && m.os.state == stIdle {
 		e.wake(m)
@@ -167,6 +167,6 @@ func (e *engine) bootSpans(t *thread) {
 	if e.opt.Trace == nil || t.os.segStart == e.now {
 		return
 	}
-	e.opt.Trace(Span{Entity: -1, Process: t.proc.idx, Kind: SpanRunning, Core: int(t.os.core), HasGIL: t.gil.held, Start: t.os.segStart, End: e.now})
+	e.opt.Trace(Span{Entity: -1, Process: int(t.proc.idx), Kind: SpanRunning, Core: int(t.os.core), HasGIL: t.gil.held, Start: t.os.segStart, End: e.now})
 	e.spanWhy(t, BlockStart, t.os.segStart)
 }
