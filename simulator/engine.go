@@ -70,7 +70,7 @@ type engine struct {
 	mainSteps []Step // the main threads' program (start.go)
 	cores     []core
 	// drawsAhead: some thread has durations drawn ahead (sjf/srtf's
-	// bursts, thread.draws): until then a draw does not look at them
+	// bursts, threadRare.draws): until then a draw does not look at them
 	drawsAhead bool
 
 	threads []*thread
