@@ -463,7 +463,7 @@ func (e *engine) startupDone(t *thread) {
 	}
 	starts := startsThreads(p.spec)
 	for _, th := range p.threads {
-		if starts && th.spec.Kind == ThreadPlain {
+		if starts && th.plain() {
 			continue // the main thread starts it (start.go)
 		}
 		th.arrival = e.after(th.spec.Arrival)

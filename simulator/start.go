@@ -58,14 +58,18 @@ func (e *engine) beginStarts(t *thread) bool {
 	p := t.proc.starter
 	p.toStart = make([]*thread, 0, len(t.proc.threads))
 	for _, th := range t.proc.threads {
-		if th.spec.Kind == ThreadPlain {
+		if th.plain() {
+			// its `at`, when start() is due (a thread that has not
+			// arrived is in no queue: nothing reads it before then),
+			// kept for the sort and mainStep: its spec is read once
+			th.arrival = t.proc.startAt + th.spec.Arrival
 			p.toStart = append(p.toStart, th)
 		}
 	}
 	if len(p.toStart) == 0 {
 		return false
 	}
-	sortThreads(p.toStart, func(a, b *thread) bool { return a.spec.Arrival < b.spec.Arrival })
+	sortThreads(p.toStart, func(a, b *thread) bool { return a.arrival < b.arrival })
 	t.rt.prog = programIn(e.mainProgram(), &t.frames)
 	t.rt.prog.stack[0].left = int64(len(p.toStart)) - 1
 	return true
@@ -81,7 +85,7 @@ func (e *engine) mainStep(t *thread, s *Step) bool {
 	w := p.toStart[p.nextStart]
 	switch s.Op {
 	case opAwaitStartTime:
-		if due := t.proc.startAt + w.spec.Arrival; due > e.now {
+		if due := w.arrival; due > e.now {
 			t.os.blockWhy = BlockSleep
 			return e.blockThread(t, due-e.now)
 		}
@@ -89,7 +93,6 @@ func (e *engine) mainStep(t *thread, s *Step) bool {
 	case opStartThread:
 		p.nextStart++
 		w.rt.announce = true
-		w.arrival = t.proc.startAt + w.spec.Arrival // its `at`: start() was due then
 		// the new OS thread runs once the kernel has started it on a core:
 		// a wake-up later
 		e.q.push(event{at: e.after(e.m.WakeupLatency), kind: evArrive, th: w.idx})
