@@ -9,7 +9,7 @@ import (
 // at p with huge pages (madvise MADV_HUGEPAGE: a hint, which changes
 // nothing but the page tables; where transparent huge pages are off it
 // does nothing). The first slab of threads (thread.go) is one array of
-// 40 MB at 100,000 threads, read in no order the hardware foresees: in
+// 38 MB at 100,000 threads, read in no order the hardware foresees: in
 // pages of 4 KiB nearly every thread's first touch was a TLB miss too,
 // a page walk before the cache miss (the fair queue's prefetch of the
 // next thread stalled on it).
