@@ -210,8 +210,8 @@ func (t *thread) weight() int64 { return niceWeight[int(t.os.nice)+20] }
 func clampNice(n int) int8 { return int8(max(-20, min(19, n))) }
 
 // unitStats accumulates one result row. The fields charged at changes of
-// state come first, in one cache line (a thread's own row starts the fifth
-// line of the thread); those set once, or read only when the row is made,
+// state come first, 56 bytes (in a thread, the rest of the fifth cache
+// line after pendDur); those set once, or read only when the row is made,
 // after.
 type unitStats struct {
 	start    int64
