@@ -516,10 +516,6 @@ func (e *engine) pushSeg(c int32, ev event) {
 	e.q.setSlot(s, ev)
 }
 
-// gilLane says whether GIL checks go to the queue's GIL check slot (a
-// variable for the tests, which compare runs with and without it).
-var gilLane = true
-
 // segLaneFrom is the least size of the heap at which a segment's end
 // goes to the lane: in a smaller heap it costs less than the lane's
 // look at its slots at every event (a variable for the tests).

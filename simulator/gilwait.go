@@ -293,23 +293,11 @@ func (e *engine) scheduleGILCheck(g *gilState, at int64) {
 	e.pushGILCheck(g, at)
 }
 
-// pushGILCheck makes the GIL's pending check one at at. It goes to the
-// queue's GIL check slot: the slot's event before it is stale if it is
-// the same GIL's (a GIL has one pending check, and a new one makes the
-// one before stale); another GIL's, live, keeps its place in the order,
-// in the heap.
+// pushGILCheck makes the GIL's pending check one at at.
 func (e *engine) pushGILCheck(g *gilState, at int64) {
 	g.tw.gen++
 	g.tw.checkAt = at
-	ev := event{at: at, kind: evGILCheck, th: int32(g.proc), gen: g.tw.gen}
-	if !gilLane {
-		e.q.push(ev)
-		return
-	}
-	if old := e.q.gilCheck(); old != nil && old.th != ev.th && !e.stale(old) {
-		e.q.pushKeep(*old)
-	}
-	e.q.setGIL(ev)
+	e.q.push(event{at: at, kind: evGILCheck, th: int32(g.proc), gen: g.tw.gen})
 }
 
 // firstFrom is the first waiter of a or b in phase order from pivot: the

@@ -38,7 +38,7 @@ func (a *event) before(b *event) bool {
 // events at the same instant fire in the order they were scheduled:
 // deterministic whatever the machine.
 //
-// It has four lanes. Most events go into a 4-ary min-heap. Events that
+// It has three lanes. Most events go into a 4-ary min-heap. Events that
 // come a fixed delay after the instant they are scheduled (the OS wake-up
 // latency), and the arrivals queued before the run (in file order, mostly
 // in time order too), are pushed in time order, so they need no heap:
@@ -65,17 +65,6 @@ func (a *event) before(b *event) bool {
 // finds it again by a scan only when that slot is emptied or moved later
 // (a segment's end when it fires; a slice end, later than the segments,
 // mostly goes stale without ever being the earliest).
-//
-// The fourth lane is a slot for a GIL's pending check. A GIL has one
-// pending check at a time (a new one makes the one before it stale), and
-// most checks that fire, while the GIL is free, find the next deadline
-// later and schedule another: in the slot the check is replaced rather
-// than left stale, and neither it nor its successor is sifted through
-// the heap. The slot is compared with the FIFO's head when either
-// changes (gilFirst), so that pop compares the earlier of the two with
-// the heap's root, as it did the FIFO's head alone. Another GIL's check
-// (a run of several processes) moves a live check in the slot to the
-// heap, with its sequence number.
 type eventQueue struct {
 	h    []event
 	fifo []event // sorted by (at, seq); fifo[head:] are pending
@@ -85,7 +74,6 @@ type eventQueue struct {
 	lane  []event // the slice lane's slots: slot c is core c's; an empty one is noEvent
 	win   []int32 // the tournament: win[i] is the earlier slot of win[2i] and win[2i+1]; win[len(lane)+s] = s
 	nlane int     // the filled slots
-	nslot int     // the filled slots of the slice lane and the GIL check's
 	// the slots changed since the tree was last brought up to date (a
 	// round of a thread on a core empties and fills its slot before the
 	// next look at the root)
@@ -98,12 +86,6 @@ type eventQueue struct {
 	// segBase is the first slot of the segment ends, slot segBase+c core
 	// c's, when they have slots (0 when not)
 	segBase int32
-
-	// gil is the GIL check's slot (when gilFull): the pending check of a
-	// GIL, which a GIL's next check replaces (gilFirst: it comes before
-	// the FIFO's head, or the FIFO is empty)
-	gil               event
-	gilFull, gilFirst bool
 }
 
 // laneScanMax is the most slots of a slice lane found by a scan: three
@@ -139,7 +121,7 @@ func (q *eventQueue) initCores(n int, seg bool) {
 	}
 }
 
-func (q *eventQueue) len() int { return len(q.h) + len(q.fifo) - q.head + q.nslot }
+func (q *eventQueue) len() int { return len(q.h) + len(q.fifo) - q.head + q.nlane }
 
 // heapLen is the size of the heap lane, the part compact works on.
 func (q *eventQueue) heapLen() int { return len(q.h) }
@@ -180,43 +162,19 @@ func (q *eventQueue) pushInOrder(e event) {
 	q.seq++
 	e.seq = q.seq
 	q.fifo, q.head = compacted(q.fifo, q.head)
-	if q.gilFull && q.head == len(q.fifo) {
-		q.gilFirst = q.gil.at <= e.at // (e's seq is the latest)
-	}
 	q.fifo = append(q.fifo, e)
-}
-
-// gilCheck is the event in the GIL check's slot, or nil.
-func (q *eventQueue) gilCheck() *event {
-	if !q.gilFull {
-		return nil
-	}
-	return &q.gil
-}
-
-// setGIL puts e in the GIL check's slot, with the next sequence number,
-// in place of the event there (the caller has seen to it).
-func (q *eventQueue) setGIL(e event) {
-	q.seq++
-	e.seq = q.seq
-	if !q.gilFull {
-		q.nslot++
-	}
-	q.gil, q.gilFull = e, true
-	q.gilFirst = q.head == len(q.fifo) || e.at < q.fifo[q.head].at // (e's seq is the latest)
 }
 
 // peek is the next event; the queue must not be empty. (Small enough
 // to be inlined when only the heap has events, as is usual.)
 func (q *eventQueue) peek() *event {
-	if q.nslot > 0 || q.head < len(q.fifo) {
+	if q.nlane > 0 || q.head < len(q.fifo) {
 		return q.peekLanes()
 	}
 	return &q.h[0]
 }
 
-// peekLanes is peek when the FIFO, the GIL check's slot or the slice
-// lane has events.
+// peekLanes is peek when the FIFO or the slice lane has events.
 func (q *eventQueue) peekLanes() *event {
 	var b *event
 	if len(q.h) > 0 {
@@ -224,9 +182,6 @@ func (q *eventQueue) peekLanes() *event {
 	}
 	if q.head < len(q.fifo) && (b == nil || q.fifo[q.head].before(b)) {
 		b = &q.fifo[q.head]
-	}
-	if q.gilFull && (b == nil || q.gil.before(b)) {
-		b = &q.gil
 	}
 	if q.nlane > 0 {
 		q.settle()
@@ -244,28 +199,15 @@ func (q *eventQueue) pop(ev *event) {
 	if q.nlane > 0 {
 		q.settle()
 		if s := q.win[1]; (len(q.h) == 0 || q.lane[s].before(&q.h[0])) &&
-			(q.head == len(q.fifo) || q.lane[s].before(&q.fifo[q.head])) &&
-			(!q.gilFull || q.lane[s].before(&q.gil)) {
+			(q.head == len(q.fifo) || q.lane[s].before(&q.fifo[q.head])) {
 			*ev = q.lane[s]
 			q.clearSlot(s)
 			return
 		}
 	}
-	// the earlier of the FIFO's head and the GIL check, against the
-	// heap's root (a GIL check after the root is before the FIFO's head)
-	if q.gilFirst {
-		if len(q.h) == 0 || q.gil.before(&q.h[0]) {
-			*ev = q.gil
-			q.gilFull, q.gilFirst = false, false
-			q.nslot--
-			return
-		}
-	} else if q.head < len(q.fifo) && (len(q.h) == 0 || q.fifo[q.head].before(&q.h[0])) {
+	if q.head < len(q.fifo) && (len(q.h) == 0 || q.fifo[q.head].before(&q.h[0])) {
 		*ev = q.fifo[q.head]
 		q.head++
-		if q.gilFull {
-			q.gilFirst = q.head == len(q.fifo) || q.gil.before(&q.fifo[q.head])
-		}
 		return
 	}
 	*ev = q.h[0]
@@ -351,7 +293,6 @@ func (q *eventQueue) setSlot(s int32, e event) {
 	e.seq = q.seq
 	if q.lane[s].seq == noEvent.seq {
 		q.nlane++
-		q.nslot++
 	}
 	if q.scan {
 		// the earliest slot stays known unless it moves later
@@ -373,7 +314,6 @@ func (q *eventQueue) setSlot(s int32, e event) {
 func (q *eventQueue) clearSlot(s int32) {
 	q.lane[s] = noEvent
 	q.nlane--
-	q.nslot--
 	if q.scan {
 		// (an empty lane's earliest slot is any, all noEvent)
 		q.moved = q.nlane > 0 && (q.moved || s == q.win[1])

@@ -10,11 +10,10 @@ import (
 	"pgregory.net/rapid"
 )
 
-// TestEventQueueOrder runs random pushes to the queue's lanes (the heap,
-// the in-order FIFO, the slice lane's slots, overwritten and emptied, and
-// the GIL check's slot, overwritten) against a plain list: the pops must
-// come in (at, seq) order, each event once, and the emptied or
-// overwritten slots' events never.
+// TestEventQueueOrder runs random pushes to the queue's three lanes (the
+// heap, the in-order FIFO, the slice lane's slots, overwritten and
+// emptied) against a plain list: the pops must come in (at, seq) order,
+// each event once, and the emptied slots' events never.
 func TestEventQueueOrder(t *testing.T) {
 	rapid.Check(t, func(rt *rapid.T) {
 		var q eventQueue
@@ -40,7 +39,7 @@ func TestEventQueueOrder(t *testing.T) {
 		}
 		for range rapid.IntRange(1, 300).Draw(rt, "ops") {
 			at := now + rapid.Int64Range(0, 20).Draw(rt, "d")
-			switch rapid.IntRange(0, 5).Draw(rt, "op") {
+			switch rapid.IntRange(0, 4).Draw(rt, "op") {
 			case 0:
 				q.push(event{at: at})
 				want = append(want, event{at: at, seq: q.seq})
@@ -60,12 +59,6 @@ func TestEventQueueOrder(t *testing.T) {
 					drop(func(e event) bool { return e.seq == old })
 					q.clearSlot(s)
 				}
-			case 5:
-				if old := q.gilCheck(); old != nil {
-					drop(func(e event) bool { return e.seq == old.seq })
-				}
-				q.setGIL(event{at: at})
-				want = append(want, event{at: at, seq: q.seq})
 			case 4:
 				if q.len() == 0 {
 					continue
@@ -92,10 +85,9 @@ func TestEventQueueOrder(t *testing.T) {
 // the slice ends in the slice lane (stale ones dropped at once) and in
 // the heap (stale ones coming up): the results must be the same. The
 // run with the lane puts the segment ends in it too (on at most 4
-// cores), from a heap of any size or of the usual least size, and the
-// GIL's checks in the GIL check's slot or not.
+// cores), from a heap of any size or of the usual least size.
 func TestSliceLaneSameRun(t *testing.T) {
-	defer func(m, f int, g bool) { sliceLaneMax, segLaneFrom, gilLane = m, f, g }(sliceLaneMax, segLaneFrom, gilLane)
+	defer func(m, f int) { sliceLaneMax, segLaneFrom = m, f }(sliceLaneMax, segLaneFrom)
 	rapid.Check(t, func(rt *rapid.T) {
 		pol := PolicyKind(rapid.IntRange(0, len(policies)-1).Draw(rt, "policy"))
 		var sc *Scenario
@@ -108,13 +100,11 @@ func TestSliceLaneSameRun(t *testing.T) {
 			sc = invGenScenarioWith(rt, pol, rapid.Bool().Draw(rt, "runtimes"))
 		}
 		segLaneFrom = rapid.SampledFrom([]int{0, 16}).Draw(rt, "segLaneFrom")
-		gil := rapid.Bool().Draw(rt, "gilLane")
 		var res [2]*Result
 		var lim [2]*LimitError
 		for i, lane := range []bool{true, false} {
-			sliceLaneMax, gilLane = 0, false
+			sliceLaneMax = 0
 			if lane {
-				gilLane = gil
 				sliceLaneMax = 1 << 20
 			}
 			var e *engine
