@@ -3,6 +3,7 @@ package simulator
 import (
 	"math"
 	"math/bits"
+	"slices"
 )
 
 // eventKind says what an event does when it fires.
@@ -38,7 +39,10 @@ func (a *event) before(b *event) bool {
 // events at the same instant fire in the order they were scheduled:
 // deterministic whatever the machine.
 //
-// It has three lanes. Most events go into a 4-ary min-heap. Events that
+// It has three lanes. Most events go into the heap lane: an array sorted
+// latest first while it holds at most smallMax events (the next event
+// is the last, and a new one goes in after the later ones), a 4-ary
+// min-heap past that, until it is down to smallMin. Events that
 // come a fixed delay after the instant they are scheduled (the OS wake-up
 // latency), and the arrivals queued before the run (in file order, mostly
 // in time order too), are pushed in time order, so they need no heap:
@@ -67,6 +71,7 @@ func (a *event) before(b *event) bool {
 // mostly goes stale without ever being the earliest).
 type eventQueue struct {
 	h    []event
+	big  bool    // h is a heap; while small it is sorted latest first
 	fifo []event // sorted by (at, seq); fifo[head:] are pending
 	head int
 	seq  uint64
@@ -135,8 +140,35 @@ func (q *eventQueue) push(e event) {
 // pushKeep puts e, its sequence number given, in the heap.
 func (q *eventQueue) pushKeep(e event) {
 	q.h = append(q.h, e)
+	if !q.big {
+		if len(q.h) <= smallMax {
+			// sorted latest first: an event goes in after the later ones
+			h := q.h
+			i := len(h) - 1
+			for i > 0 && h[i-1].before(&e) {
+				h[i] = h[i-1]
+				i--
+			}
+			h[i] = e
+			return
+		}
+		slices.Reverse(q.h[:len(q.h)-1]) // (earliest first, it is a heap)
+		q.big = true
+	}
 	siftUp(q.h, len(q.h)-1, e)
 }
+
+// The heap lane is sorted while it holds at most smallMax events, and a
+// heap from then on until it is down to smallMin. In a run of threads
+// under a GIL on 2 cores it holds about ten (the threads in their
+// blocking calls, the segment on the core, the GIL's check): a pop
+// takes the last event rather than filling the root's hole, with three
+// matches a level and a sift up, and a push, most often of an event
+// earlier than most, moves the few earlier ones.
+const (
+	smallMax = 16
+	smallMin = 8
+)
 
 // siftUp puts e in the heap h at the hole i or above it, moving the
 // events later than e down.
@@ -166,19 +198,28 @@ func (q *eventQueue) pushInOrder(e event) {
 }
 
 // peek is the next event; the queue must not be empty. (Small enough
-// to be inlined when only the heap has events, as is usual.)
+// to be inlined when only a big heap has events.)
 func (q *eventQueue) peek() *event {
-	if q.nlane > 0 || q.head < len(q.fifo) {
-		return q.peekLanes()
+	if q.big && q.nlane == 0 && q.head == len(q.fifo) {
+		return &q.h[0]
 	}
-	return &q.h[0]
+	return q.peekLanes()
 }
 
-// peekLanes is peek when the FIFO or the slice lane has events.
+// first is the heap lane's first event; the lane must not be empty.
+func (q *eventQueue) first() *event {
+	if q.big {
+		return &q.h[0]
+	}
+	return &q.h[len(q.h)-1]
+}
+
+// peekLanes is peek when the FIFO or the slice lane has events, or the
+// heap lane is small.
 func (q *eventQueue) peekLanes() *event {
 	var b *event
 	if len(q.h) > 0 {
-		b = &q.h[0]
+		b = q.first()
 	}
 	if q.head < len(q.fifo) && (b == nil || q.fifo[q.head].before(b)) {
 		b = &q.fifo[q.head]
@@ -198,25 +239,49 @@ func (q *eventQueue) peekLanes() *event {
 func (q *eventQueue) pop(ev *event) {
 	if q.nlane > 0 {
 		q.settle()
-		if s := q.win[1]; (len(q.h) == 0 || q.lane[s].before(&q.h[0])) &&
+		if s := q.win[1]; (len(q.h) == 0 || q.lane[s].before(q.first())) &&
 			(q.head == len(q.fifo) || q.lane[s].before(&q.fifo[q.head])) {
 			*ev = q.lane[s]
 			q.clearSlot(s)
 			return
 		}
 	}
-	if q.head < len(q.fifo) && (len(q.h) == 0 || q.fifo[q.head].before(&q.h[0])) {
+	if q.head < len(q.fifo) && (len(q.h) == 0 || q.fifo[q.head].before(q.first())) {
 		*ev = q.fifo[q.head]
 		q.head++
 		return
 	}
-	*ev = q.h[0]
 	n := len(q.h) - 1
+	if !q.big {
+		*ev = q.h[n]
+		q.h = q.h[:n]
+		return
+	}
+	*ev = q.h[0]
 	last := q.h[n]
 	q.h = q.h[:n]
 	if n > 0 {
 		q.fill(last)
 	}
+	if n <= smallMin {
+		q.sortSmall()
+	}
+}
+
+// sortSmall sorts the heap lane, down to smallMin events, latest first
+// (an insertion sort).
+func (q *eventQueue) sortSmall() {
+	h := q.h
+	for i := 1; i < len(h); i++ {
+		e := h[i]
+		j := i
+		for j > 0 && h[j-1].before(&e) {
+			h[j] = h[j-1]
+			j--
+		}
+		h[j] = e
+	}
+	q.big = false
 }
 
 // earlier is 1 if a comes before b, else 0, computed without a branch:
@@ -405,6 +470,9 @@ func (q *eventQueue) compact(stale func(*event) bool) {
 	}
 	clear(q.h[n:])
 	q.h = q.h[:n]
+	if !q.big {
+		return // (still sorted)
+	}
 	for i := (n - 2) / 4; n > 1 && i >= 0; i-- {
 		q.siftDown(i, q.h[i])
 	}

@@ -13,7 +13,9 @@ import (
 // TestEventQueueOrder runs random pushes to the queue's three lanes (the
 // heap, the in-order FIFO, the slice lane's slots, overwritten and
 // emptied) against a plain list: the pops must come in (at, seq) order,
-// each event once, and the emptied slots' events never.
+// each event once, and the emptied slots' events never. Bursts of pushes
+// and pops take the heap lane past smallMax and back under smallMin,
+// and compactions drop some of its events, in either form.
 func TestEventQueueOrder(t *testing.T) {
 	rapid.Check(t, func(rt *rapid.T) {
 		var q eventQueue
@@ -39,10 +41,21 @@ func TestEventQueueOrder(t *testing.T) {
 		}
 		for range rapid.IntRange(1, 300).Draw(rt, "ops") {
 			at := now + rapid.Int64Range(0, 20).Draw(rt, "d")
-			switch rapid.IntRange(0, 4).Draw(rt, "op") {
+			switch rapid.IntRange(0, 6).Draw(rt, "op") {
 			case 0:
-				q.push(event{at: at})
-				want = append(want, event{at: at, seq: q.seq})
+				// gen 1: dropped by a compaction
+				g := uint32(rapid.IntRange(0, 1).Draw(rt, "gen"))
+				q.push(event{at: at, gen: g})
+				want = append(want, event{at: at, seq: q.seq, gen: g})
+			case 5:
+				for range rapid.IntRange(1, 2*smallMax).Draw(rt, "burst") {
+					at := now + rapid.Int64Range(0, 20).Draw(rt, "bd")
+					q.push(event{at: at})
+					want = append(want, event{at: at, seq: q.seq})
+				}
+			case 6:
+				q.compact(func(e *event) bool { return e.gen == 1 })
+				drop(func(e event) bool { return e.gen == 1 })
 			case 1:
 				fifoAt = max(fifoAt, now) + rapid.Int64Range(0, 3).Draw(rt, "fd")
 				q.pushInOrder(event{at: fifoAt})
@@ -60,19 +73,21 @@ func TestEventQueueOrder(t *testing.T) {
 					q.clearSlot(s)
 				}
 			case 4:
-				if q.len() == 0 {
-					continue
+				for range rapid.IntRange(1, smallMax).Draw(rt, "pops") {
+					if q.len() == 0 {
+						break
+					}
+					var ev event
+					q.pop(&ev)
+					best := slices.MinFunc(want, func(a, b event) int {
+						return cmp.Or(cmp.Compare(a.at, b.at), cmp.Compare(a.seq, b.seq))
+					})
+					if ev.at != best.at || ev.seq != best.seq {
+						rt.Fatalf("popped (%d, %d), want (%d, %d)", ev.at, ev.seq, best.at, best.seq)
+					}
+					drop(func(e event) bool { return e.seq == best.seq })
+					now = ev.at
 				}
-				var ev event
-				q.pop(&ev)
-				best := slices.MinFunc(want, func(a, b event) int {
-					return cmp.Or(cmp.Compare(a.at, b.at), cmp.Compare(a.seq, b.seq))
-				})
-				if ev.at != best.at || ev.seq != best.seq {
-					rt.Fatalf("popped (%d, %d), want (%d, %d)", ev.at, ev.seq, best.at, best.seq)
-				}
-				drop(func(e event) bool { return e.seq == best.seq })
-				now = ev.at
 			}
 			if q.len() != len(want) {
 				rt.Fatalf("%d events queued, want %d", q.len(), len(want))
