@@ -28,56 +28,28 @@ import (
 type qtyNode grammar.Qty
 
 func (q *qtyNode) Parse(lex *lexer.PeekingLexer) error {
-	t := lex.Peek()
-	if t.Type != tokQuantity && t.Type != tokParamRef {
-		return participle.NextMatch
-	}
-	setPos(&q.Pos, &t.Pos)
-	q.Raw = t.Value
-	lex.Next()
-	return nil
+	return take(lex, &q.Pos, &q.Raw, tokQuantity, tokParamRef)
 }
 
 // strNode is grammar.Str: `@String`.
 type strNode grammar.Str
 
 func (s *strNode) Parse(lex *lexer.PeekingLexer) error {
-	t := lex.Peek()
-	if t.Type != tokString {
-		return participle.NextMatch
-	}
-	setPos(&s.Pos, &t.Pos)
-	s.Raw = t.Value
-	lex.Next()
-	return nil
+	return take(lex, &s.Pos, &s.Raw, tokString, tokString)
 }
 
 // wordNode is grammar.Word: `@(Ident | Keyword)`.
 type wordNode grammar.Word
 
 func (w *wordNode) Parse(lex *lexer.PeekingLexer) error {
-	t := lex.Peek()
-	if t.Type != tokIdent && t.Type != tokKeyword {
-		return participle.NextMatch
-	}
-	setPos(&w.Pos, &t.Pos)
-	w.Text = t.Value
-	lex.Next()
-	return nil
+	return take(lex, &w.Pos, &w.Text, tokIdent, tokKeyword)
 }
 
 // opTokNode is grammar.OpTok: `@Op`.
 type opTokNode grammar.OpTok
 
 func (o *opTokNode) Parse(lex *lexer.PeekingLexer) error {
-	t := lex.Peek()
-	if t.Type != tokOp {
-		return participle.NextMatch
-	}
-	setPos(&o.Pos, &t.Pos)
-	o.Text = t.Value
-	lex.Next()
-	return nil
+	return take(lex, &o.Pos, &o.Text, tokOp, tokOp)
 }
 
 // metricArgNode is grammar.MetricArg: `@String | @(Ident | Keyword)`,
@@ -104,12 +76,19 @@ func (a *metricArgNode) Parse(lex *lexer.PeekingLexer) error {
 type methodNode grammar.Method
 
 func (m *methodNode) Parse(lex *lexer.PeekingLexer) error {
+	return take(lex, &m.Pos, &m.Name, tokIdent, tokIdent)
+}
+
+// take is a leaf's Parse: it takes the next token if it is of type a or
+// b, its position into pos and its text into text; otherwise it consumes
+// nothing and returns participle.NextMatch, as a rule that does not match.
+func take(lex *lexer.PeekingLexer, pos *lexer.Position, text *string, a, b lexer.TokenType) error {
 	t := lex.Peek()
-	if t.Type != tokIdent {
+	if t.Type != a && t.Type != b {
 		return participle.NextMatch
 	}
-	setPos(&m.Pos, &t.Pos)
-	m.Name = t.Value
+	setPos(pos, &t.Pos)
+	*text = t.Value
 	lex.Next()
 	return nil
 }
