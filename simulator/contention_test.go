@@ -346,3 +346,48 @@ func TestLinuxTurnsCannotShrinkToNothing(t *testing.T) {
 		t.Errorf("makespan %s", FormatDuration(r.Makespan))
 	}
 }
+
+// Under srtf a started thread's burst is its bootstrap and its target's
+// CPU, and both parts are taken off as they run: a native task of 8 ms
+// that arrives when a has exactly 8 ms of its 20 ms target left does not
+// preempt it (srtf preempts for a strictly shorter burst), and one that
+// arrives a microsecond earlier does. With a 5 ms bootstrap counted into
+// the burst but never taken off, the second task preempted a with 3 ms
+// of its target left; with the tail added to no burst, a 5 ms tail made
+// the cut-off 5 ms late the other way.
+func TestSRTFCountsBootstrap(t *testing.T) {
+	for _, c := range []struct {
+		name       string
+		boot, tail int64
+	}{{"bootstrap", 5 * ms, 0}, {"tail", 0, 5 * ms}, {"both", 3 * ms, 2 * ms}} {
+		t.Run(c.name, func(t *testing.T) {
+			run := func(nAt int64) (a, n TaskResult) {
+				ps := []*Process{pyproc("p", GIL{Mode: GILInterval, Interval: 5 * ms}, th("a", cpu(20*ms)))}
+				if nAt >= 0 {
+					ps = append(ps, task("n", nAt, 0, cpu(8*ms)))
+				}
+				sc := scenario(1, PolicySRTF, 0, ps...)
+				sc.Machine.ThreadBootstrap, sc.Machine.ThreadBootstrapTail = c.boot, c.tail
+				r := mustRun(t, sc)
+				a = r.Tasks[0]
+				if nAt >= 0 {
+					n = r.Tasks[1]
+				}
+				return a, n
+			}
+			alone, _ := run(-1)
+			s0 := alone.Start
+			if alone.Finish != s0+20*ms {
+				t.Fatalf("alone: a ran %s to %s, want 20ms", FormatDuration(s0), FormatDuration(alone.Finish))
+			}
+			if a, n := run(s0 + 12*ms); a.Finish != s0+20*ms || n.Finish != s0+28*ms {
+				t.Errorf("n at 8ms left: a finished at %s and n at %s, want %s and %s (no preemption)",
+					FormatDuration(a.Finish), FormatDuration(n.Finish), FormatDuration(s0+20*ms), FormatDuration(s0+28*ms))
+			}
+			if a, n := run(s0 + 12*ms - 1_000); n.Finish != s0+20*ms-1_000 || a.Finish != s0+28*ms {
+				t.Errorf("n at 8.001ms left: a finished at %s and n at %s, want %s and %s (n preempts)",
+					FormatDuration(a.Finish), FormatDuration(n.Finish), FormatDuration(s0+28*ms), FormatDuration(s0+20*ms-1_000))
+			}
+		})
+	}
+}

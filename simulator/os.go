@@ -365,6 +365,9 @@ func (e *engine) stopSegment(t *thread) {
 	case segCPU, segNative:
 		t.os.segLeft -= w
 		e.cpuTime += d
+		if t.os.inBurst {
+			t.os.burstLeft -= w
+		}
 		if u := t.rt.unit; u != nil {
 			if u.start < 0 && t.rt.lp == nil {
 				// a started thread's bootstrap, before its target
@@ -375,9 +378,6 @@ func (e *engine) stopSegment(t *thread) {
 				break
 			}
 			u.cpu += d
-		}
-		if t.os.inBurst {
-			t.os.burstLeft -= w
 		}
 		if e.opt.Trace != nil {
 			e.span(t, SpanRunning, t.os.segStart)

@@ -148,6 +148,11 @@ func (e *engine) bootstrapped(t *thread) bool {
 	e.announce(t)
 	if b := e.m.ThreadBootstrapTail; b > 0 {
 		t.os.seg, t.os.segLeft = segCPU, b
+		if t.os.inBurst {
+			// sjf/srtf: the bootstrap's first part was in the burst
+			// (ensureBurst counts the segment it finds), and so is this
+			t.os.burstLeft += b
+		}
 	}
 	return true
 }
