@@ -119,7 +119,7 @@ var machineParams = []MachineParam{
 	// calibration thread_start_join_empty_k1_ms = 0.119 ms; about
 	// 80-90 us of it is Thread.start (semantics.md 6.2).
 	{Key: "thread_start", Field: "ThreadStart", Default: 85_000, at: func(m *Machine) *int64 { return &m.ThreadStart },
-		Doc:    "What Thread.start costs its caller uncontended: its own work, the two wake-ups of the hand-shake and the new thread's thread_bootstrap.",
+		Doc:    "What Thread.start costs its caller uncontended: its own work, the two wake-ups of the hand-shake and the new thread's thread_bootstrap (the caller's own work is what is left, at least 0: set lower than those, a start costs more).",
 		Source: "calibration: starting and joining an empty thread takes 0.119 ms, about 85 us of it Thread.start (docs/semantics.md §6.2)"},
 	// semantics.md 14.2: threading's _bootstrap_inner sets start()'s
 	// Event after the thread's ident, tstate lock and native id, then
