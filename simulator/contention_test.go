@@ -93,12 +93,7 @@ func TestForcedDropWhoTakesTheGIL(t *testing.T) {
 // (it is the only waiter: no race to lose) gil_steal_cost (2 us) later,
 // then does its 30 us and creates b, which runs a wake-up later.
 func TestThreadStartWaitsForTheGIL(t *testing.T) {
-	sc := scenario(2, PolicyFair, 0, pyproc("p", GIL{Mode: GILInterval, Interval: ms}, th("a", cpu(20*ms)), th("b", cpu(ms))))
-	sc.Machine.WakeupLatency = 10_000
-	sc.Machine.TimerSlack = 0
-	sc.Machine.ThreadStart = 50_000
-	sc.Machine.GILStealCost = 2_000
-	r := mustRun(t, sc)
+	r := mustRun(t, startScenario(0, 0))
 	a, b := r.Tasks[0], r.Tasks[1]
 	if want := int64(30_000 + 10_000); a.Start != want {
 		t.Errorf("a started at %s, want %s", FormatDuration(a.Start), FormatDuration(want))
@@ -109,6 +104,20 @@ func TestThreadStartWaitsForTheGIL(t *testing.T) {
 	if b.Arrival != 0 || a.Arrival != 0 {
 		t.Errorf("arrivals %s and %s, want 0: `at` is when start() is due", FormatDuration(a.Arrival), FormatDuration(b.Arrival))
 	}
+}
+
+// startScenario is the Thread.start tests' process: threads a (20 ms of
+// CPU) and b (1 ms) under a 1 ms interval on 2 cores, with 10 us
+// wake-ups, no timer slack, a 50 us thread_start, a 2 us steal and the
+// bootstrap's two parts as given.
+func startScenario(boot, tail int64) *Scenario {
+	sc := scenario(2, PolicyFair, 0, pyproc("p", GIL{Mode: GILInterval, Interval: ms}, th("a", cpu(20*ms)), th("b", cpu(ms))))
+	sc.Machine.WakeupLatency = 10_000
+	sc.Machine.TimerSlack = 0
+	sc.Machine.ThreadStart = 50_000
+	sc.Machine.ThreadBootstrap, sc.Machine.ThreadBootstrapTail = boot, tail
+	sc.Machine.GILStealCost = 2_000
+	return sc
 }
 
 // Thread.start with the new thread's bootstrap (semantics.md 14.2): as
@@ -124,13 +133,7 @@ func TestThreadStartWaitsForTheGIL(t *testing.T) {
 // bootstrap is the process's work, not the threads': a's CPU is its
 // 20 ms, and its 13 us of bootstrap count as wait.
 func TestThreadBootstrap(t *testing.T) {
-	sc := scenario(2, PolicyFair, 0, pyproc("p", GIL{Mode: GILInterval, Interval: ms}, th("a", cpu(20*ms)), th("b", cpu(ms))))
-	sc.Machine.WakeupLatency = 10_000
-	sc.Machine.TimerSlack = 0
-	sc.Machine.ThreadStart = 50_000
-	sc.Machine.ThreadBootstrap = 5_000
-	sc.Machine.ThreadBootstrapTail = 8_000
-	sc.Machine.GILStealCost = 2_000
+	sc := startScenario(5_000, 8_000)
 	var own, boot int64 // the process's own running time; a's start wait
 	r, err := Run(sc, Options{Trace: func(s Span) {
 		if s.Entity < 0 && s.Kind == SpanRunning {
