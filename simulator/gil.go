@@ -186,14 +186,21 @@ func (e *engine) signal(g *gilState) {
 	case e.m.GILHandoff == GILHandoffRandom || g.mode != GILInterval:
 		w = g.sleeping[e.rng.IntN(n)]
 	default:
-		// a waiter's latest entry is its latest deadline (or when it
-		// went to sleep): the oldest is the one whose next deadline comes
-		// first, one that entered at this very instant counting as newest
-		w, _ = e.nextDeadline(g, e.now+1)
+		w = e.futexPick(g)
 	}
 	g.removeSleeping(w)
 	w.gil.signalled = true
 	e.wake(w)
+}
+
+// futexPick is the sleeping waiter the futex wakes: the one blocked
+// longest since its latest entry into the wait. A waiter's latest entry
+// is its latest deadline (or when it went to sleep), so the oldest is the
+// one whose next deadline comes first, one that entered at this very
+// instant counting as newest.
+func (e *engine) futexPick(g *gilState) *thread {
+	w, _ := e.nextDeadline(g, e.now+1)
+	return w
 }
 
 // requesterTakesSignal decides, at a forced drop, whether the waiter that

@@ -37,14 +37,13 @@ func (e *engine) onHoldersCore(g *gilState, t *thread) bool {
 }
 
 // futexHead is the waiter that g's signal would wake if requester r does
-// not take it: the one blocked longest since its latest entry into the
-// wait (as signal picks it), or nil when that is r itself or there is
-// no other sleeper.
+// not take it (futexPick), or nil when that is r itself or there is no
+// other sleeper.
 func (e *engine) futexHead(g *gilState, r *thread) *thread {
 	if g.nsleep < 2 {
 		return nil
 	}
-	w, _ := e.nextDeadline(g, e.now+1)
+	w := e.futexPick(g)
 	if w == r {
 		return nil
 	}
