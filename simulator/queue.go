@@ -143,13 +143,7 @@ func (q *eventQueue) pushKeep(e event) {
 	if !q.big {
 		if len(q.h) <= smallMax {
 			// sorted latest first: an event goes in after the later ones
-			h := q.h
-			i := len(h) - 1
-			for i > 0 && h[i-1].before(&e) {
-				h[i] = h[i-1]
-				i--
-			}
-			h[i] = e
+			placeSorted(q.h, len(q.h)-1, &e)
 			return
 		}
 		slices.Reverse(q.h[:len(q.h)-1]) // (earliest first, it is a heap)
@@ -268,18 +262,23 @@ func (q *eventQueue) pop(ev *event) {
 	}
 }
 
+// placeSorted puts e at h[i] or before it in h[:i+1], h[:i] sorted
+// latest first, moving the events earlier than e up a place.
+func placeSorted(h []event, i int, e *event) {
+	for i > 0 && h[i-1].before(e) {
+		h[i] = h[i-1]
+		i--
+	}
+	h[i] = *e
+}
+
 // sortSmall sorts the heap lane, down to smallMin events, latest first
 // (an insertion sort).
 func (q *eventQueue) sortSmall() {
 	h := q.h
 	for i := 1; i < len(h); i++ {
 		e := h[i]
-		j := i
-		for j > 0 && h[j-1].before(&e) {
-			h[j] = h[j-1]
-			j--
-		}
-		h[j] = e
+		placeSorted(h, i, &e)
 	}
 	q.big = false
 }
