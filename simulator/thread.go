@@ -1,7 +1,5 @@
 package simulator
 
-import "unsafe"
-
 // thState is where an OS thread is, as the OS sees it.
 type thState uint8
 
@@ -169,7 +167,6 @@ func (e *engine) newThread(p *proc, ts *Thread, file int32) *thread {
 			n = max(cap(e.threads), n)
 		}
 		e.slab = make([]thread, n)
-		adviseHuge(unsafe.Pointer(&e.slab[0]), uintptr(n)*unsafe.Sizeof(thread{}))
 		if len(e.threads) == 0 {
 			e.first = e.slab
 		}
