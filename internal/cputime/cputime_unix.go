@@ -7,10 +7,23 @@ import (
 	"time"
 )
 
-func process() time.Duration {
+func usage() (syscall.Rusage, bool) {
 	var ru syscall.Rusage
-	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+	return ru, syscall.Getrusage(syscall.RUSAGE_SELF, &ru) == nil
+}
+
+func process() time.Duration {
+	ru, ok := usage()
+	if !ok {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+func pageFaults() int64 {
+	ru, ok := usage()
+	if !ok {
+		return 0
+	}
+	return int64(ru.Minflt)
 }
