@@ -84,7 +84,10 @@ type engine struct {
 	idle        map[*Step]bool
 
 	readyNow []*thread
-	expired  []*thread
+	// readyMixed: readyNow is not in file order (makeReady saw a thread
+	// of an earlier file come after a later one), and dispatch sorts it
+	readyMixed bool
+	expired    []*thread
 
 	unfinished int
 	compactAt  int // heap size at which stale events are swept out

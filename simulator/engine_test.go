@@ -2,6 +2,7 @@ package simulator
 
 import (
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -195,5 +196,44 @@ func TestThreadSlabs(t *testing.T) {
 	}
 	if left > 1 || len(e.slab) != 15 {
 		t.Fatalf("slab: %d threads left after the scenario's, %d after 17 more (want at most 1, then 15)", left, len(e.slab))
+	}
+}
+
+// The threads made ready at one instant are queued in file order,
+// whatever order makeReady saw them in: makeReady notes when one comes
+// before the thread of a later file (readyMixed), and only then does
+// dispatch sort them. On one core under fifo the first in file order
+// runs and the others wait in file order.
+func TestReadyFileOrder(t *testing.T) {
+	for _, c := range []struct {
+		order []int32 // the threads (file order 0..4) in makeReady's order
+		mixed bool
+	}{
+		{[]int32{0, 1, 2, 3, 4}, false},
+		{[]int32{2}, false},
+		{[]int32{1, 3}, false},
+		{[]int32{3, 1}, true},
+		{[]int32{2, 0, 4, 3, 1}, true},
+		{[]int32{4, 3, 2, 1, 0}, true},
+		{[]int32{0, 1, 2, 4, 3}, true},
+	} {
+		e := newEngine(genNative(PolicyFIFO, 1, 5, 1), Options{MaxEvents: DefaultMaxEvents, MaxTime: DefaultMaxTime})
+		for _, i := range c.order {
+			e.makeReady(e.thread(i), false)
+		}
+		if e.readyMixed != c.mixed {
+			t.Errorf("%v: readyMixed %v, want %v", c.order, e.readyMixed, c.mixed)
+		}
+		e.dispatch()
+		if e.readyMixed || len(e.readyNow) != 0 {
+			t.Errorf("%v: after dispatch readyMixed %v, %d ready", c.order, e.readyMixed, len(e.readyNow))
+		}
+		got := []int32{e.cores[0].cur}
+		for range len(c.order) - 1 {
+			got = append(got, e.pol.next(0).idx)
+		}
+		if want := slices.Sorted(slices.Values(c.order)); !reflect.DeepEqual(got, want) {
+			t.Errorf("%v: core, then queue %v, want %v", c.order, got, want)
+		}
 	}
 }
