@@ -141,26 +141,29 @@ func (o *fairOn) plain() bool {
 	return o.w == 1024 && uint64(o.vr+(1<<60-1)) < 1<<61-1 && uint64(o.since) < 1<<53
 }
 
-// findLead fills p.lead from p.on.
+// findLead fills p.lead from p.on. (Its fields are kept in registers
+// during the pass, and stored once: a pass over the fields of p.lead, or
+// of a local fairLead, kept them in memory.)
 func (p *fairPolicy) findLead() {
-	l := fairLead{ok: true, usable: true}
+	usable := true
+	// (key and maxSince start below every plain entry's, which core 0's
+	// entry then replaces, as the later core does on a tie)
+	worst, key, maxSince := 0, int64(math.MinInt64), int64(math.MinInt64)
 	for c := range p.on {
 		o := &p.on[c]
 		if !o.plain() {
-			l.usable = false
+			usable = false
 			break
 		}
 		// (no branches: which thread leads is a coin toss to the
 		// predictor)
 		k := o.vr - o.since
-		ge := b2i(c == 0) | b2i(k >= l.key)
-		l.worst ^= (l.worst ^ c) & -ge
-		l.key ^= (l.key ^ k) & -int64(ge)
-		if c == 0 || o.since > l.maxSince {
-			l.maxSince = o.since
-		}
+		ge := b2i(k >= key)
+		worst ^= (worst ^ c) & -ge
+		key ^= (key ^ k) & -int64(ge)
+		maxSince = max(maxSince, o.since)
 	}
-	p.lead = l
+	p.lead = fairLead{ok: true, usable: usable, worst: worst, key: key, maxSince: maxSince}
 }
 
 // leadMoved brings p.lead up to date after core c's entry in p.on

@@ -2,6 +2,7 @@ package simulator
 
 import (
 	"fmt"
+	"math"
 	"reflect"
 	"slices"
 	"strconv"
@@ -312,6 +313,70 @@ func TestSortThreadsStable(t *testing.T) {
 			if a[i] != b[i] {
 				rt.Fatalf("position %d: thread %d, want %d", i, a[i].idx, b[i].idx)
 			}
+		}
+	})
+}
+
+// TestFairFindLead: findLead's pass over the cores' copies against its
+// definition. The lead is usable when every copy is plain (weight 1024,
+// |vr| < 2^60, 0 ≤ since < 2^53); then worst is the core of greatest
+// vr − since, the later core on a tie, key that difference, and maxSince
+// the greatest since.
+func TestFairFindLead(t *testing.T) {
+	for _, c := range []struct {
+		on   []fairOn
+		want fairLead
+	}{
+		// keys 90, 50, 100, 90
+		{[]fairOn{{100, 10, 1024}, {50, 0, 1024}, {200, 100, 1024}, {95, 5, 1024}},
+			fairLead{ok: true, usable: true, worst: 2, key: 100, maxSince: 100}},
+		// a tie of keys (10): the later core
+		{[]fairOn{{10, 0, 1024}, {20, 10, 1024}},
+			fairLead{ok: true, usable: true, worst: 1, key: 10, maxSince: 10}},
+		// negative keys, the first core's the greatest
+		{[]fairOn{{-5, 0, 1024}, {-30, 20, 1024}, {0, 40, 1024}},
+			fairLead{ok: true, usable: true, worst: 0, key: -5, maxSince: 40}},
+		{[]fairOn{{7, 3, 1024}}, fairLead{ok: true, usable: true, worst: 0, key: 4, maxSince: 3}},
+		// a copy of another weight, or of an idle core: not usable
+		{[]fairOn{{100, 10, 1024}, {50, 0, 820}}, fairLead{ok: true}},
+		{[]fairOn{{math.MaxInt64, 10, 1024}, {50, 0, 1024}}, fairLead{ok: true}},
+	} {
+		p := &fairPolicy{on: c.on}
+		p.findLead()
+		got := p.lead
+		if !got.usable {
+			got = fairLead{ok: got.ok} // (the rest is not read)
+		}
+		if got != c.want {
+			t.Errorf("%v: lead %+v, want %+v", c.on, got, c.want)
+		}
+	}
+	rapid.Check(t, func(rt *rapid.T) {
+		n := rapid.IntRange(1, 8).Draw(rt, "cores")
+		p := &fairPolicy{on: make([]fairOn, n)}
+		want := fairLead{ok: true, usable: true}
+		for i := range p.on {
+			o := &p.on[i]
+			o.vr = rapid.Int64Range(-50, 50).Draw(rt, "vr")
+			o.since = rapid.Int64Range(0, 50).Draw(rt, "since")
+			o.w = rapid.SampledFrom([]int64{1024, 1024, 1024, 820}).Draw(rt, "w")
+			if o.w != 1024 {
+				want.usable = false
+			}
+			if k := o.vr - o.since; i == 0 || k >= want.key {
+				want.worst, want.key = i, k
+			}
+			if i == 0 || o.since > want.maxSince {
+				want.maxSince = o.since
+			}
+		}
+		p.findLead()
+		got := p.lead
+		if !want.usable {
+			got, want = fairLead{ok: got.ok, usable: got.usable}, fairLead{ok: true}
+		}
+		if got != want {
+			rt.Fatalf("%v: lead %+v, want %+v", p.on, got, want)
 		}
 	})
 }
