@@ -184,11 +184,13 @@ func (q *fairQueue) pushOut(it fairItem) {
 // splitUp splits the queue: its entries go to far, to be dealt into
 // buckets.
 func (q *fairQueue) splitUp() {
-	if q.bk == nil {
+	first := q.bk == nil
+	if first {
 		q.bk = make([][]fairItem, fairBuckets)
 	}
 	q.split = true
-	if n := len(q.e.threads); cap(q.far) < n {
+	n := len(q.e.threads)
+	if cap(q.far) < n {
 		// room for every thread at once, made once: grown by doublings
 		// as pushes came, far was a tenth of a big run's allocations
 		q.far = make([]fairItem, 0, n)
@@ -200,6 +202,15 @@ func (q *fairQueue) splitUp() {
 	q.h = q.h[:rqRoot]
 	q.run, q.ri = q.run[:0], 0
 	q.refill()
+	if first {
+		// the run, a bucket's few entries, in an array with room for
+		// every thread, made once: the queue splits as the arrivals of
+		// a run's start come, and those at one vruntime, thousands,
+		// are appended to the run (grown by appends, 100,000 of them
+		// left 8 MB of copies behind). The array then goes round the
+		// buckets.
+		q.run = append(make([]fairItem, 0, n), q.run...)
+	}
 }
 
 // refill brings the next entries into the run, the heap and the run
