@@ -1,5 +1,7 @@
 package simulator
 
+import "slices"
+
 // This file is layer 3: the user-level schedulers that multiplex
 // coroutines, greenlets, greenthreads and generators on the one OS thread
 // they own (semantics.md sections 4, 5, 11, 12 and 13). The owning thread
@@ -267,6 +269,7 @@ func (e *engine) newLoop(t *thread, ts *Thread, p *proc) {
 	l.coopLk = l.coop || ts.Kind == ThreadAsyncio
 	l.coopSem = l.hub || ts.Kind == ThreadAsyncio
 	l.members = make([]member, len(ts.Members))
+	e.units = slices.Grow(e.units, len(ts.Members)) // (newEngine counted threads only)
 	for i, ms := range ts.Members {
 		m := &l.members[i]
 		// field by field: the array is fresh (zero), and a whole-struct
