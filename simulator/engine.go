@@ -320,7 +320,11 @@ func (e *engine) addThread(p *proc, ts *Thread, file int32) {
 		if ps.Native {
 			kind = kindTask
 		}
-		t.own = unitStats{name: ts.Name, kind: kind, proc: p.idx, start: -1, finish: -1}
+		// field by field: the thread is fresh (zero), and a whole-struct
+		// copy of a type with pointers is a bulk write barrier when the
+		// collector runs, which the threads' slab itself often starts
+		t.own.name, t.own.kind, t.own.proc = ts.Name, kind, p.idx
+		t.own.start, t.own.finish = -1, -1
 		t.rt.unit = &t.own
 		t.rt.uidx = int32(len(e.units))
 		e.units = append(e.units, t.rt.unit)
