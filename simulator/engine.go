@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"unsafe"
 )
 
 // proc is one process: a native task's, or a CPython interpreter's. It is
@@ -199,6 +200,9 @@ func newEngine(sc *Scenario, opt Options) *engine {
 	// process order, after the process's start-up thread); the
 	// arrivals' FIFO lane and the ready lists at their sizes
 	procs := make([]proc, len(sc.Processes))
+	for i := 0; i < len(procs); i += touchStride(unsafe.Sizeof(proc{})) {
+		procs[i].memPeak = 0 // (faults the page in: touchStride)
+	}
 	e.q.fifo = make([]event, 0, nt)
 	e.readyNow = make([]*thread, 0, nt)
 	if fp, ok := e.pol.(*fairPolicy); ok {
