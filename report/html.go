@@ -45,8 +45,9 @@ func NewHTMLSection(res *simulator.Result, rec *Recorder, label string) (*HTMLSe
 		Warnings: warningLines(r),
 	}
 	s.ProcHeader, s.ProcRows = processTable(r)
-	s.TaskHeader, s.TaskRows, s.TaskNote = taskTable(r)
-	if g := latencyGrid(r); g != nil {
+	v := newView(r, false)
+	s.TaskHeader, s.TaskRows, s.TaskNote = taskTable(v)
+	if g := latencyGrid(v); g != nil {
 		s.LatHeader, s.LatRows = gridCells(g)
 	}
 	if d := r.Deadlock; d != nil {
@@ -247,8 +248,9 @@ func processTable(r *simulator.Result) ([]string, [][]string) {
 
 // taskTable is the task table of Tables (taskGrid), replica groups on one
 // row.
-func taskTable(r *simulator.Result) (header []string, rows [][]string, note string) {
-	g, collapsed, _ := taskGrid(r, false)
+func taskTable(v *view) (header []string, rows [][]string, note string) {
+	r := v.r
+	g, collapsed, _ := taskGrid(v)
 	if collapsed {
 		note = "Rows marked (xN) are replica groups: arrival, start, finish and turnaround show min–max; the other columns are totals."
 	}

@@ -260,7 +260,7 @@ func toJSON(r *simulator.Result) jsonResult {
 			out.Processes[i].Locks = append(out.Processes[i].Locks, jsonLock{Name: l.Name, WaitNS: l.Wait, Contended: l.Contended})
 		}
 	}
-	for _, g := range latencyGroups(r, false) {
+	for _, g := range latencyGroups(groupTasks(r, false), false) {
 		out.Groups = append(out.Groups, jsonGroup{
 			Name: g.name, Kind: g.kind, Process: g.process, Tasks: g.lat.Tasks, Finished: g.lat.Finished,
 			LatencyP50NS: g.lat.P50, LatencyP90NS: g.lat.P90, LatencyP99NS: g.lat.P99, LatencyMaxNS: g.lat.Max,

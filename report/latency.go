@@ -12,30 +12,30 @@ type latencyGroup struct {
 	lat                 simulator.Latency
 }
 
-// latencyGroups measures each row of the task table (groupTasks): a
-// replica group, or a task of its own; with several only, the rows of
-// two tasks or more.
-func latencyGroups(r *simulator.Result, several bool) []latencyGroup {
+// latencyGroups measures each row of rows (the task table's groups): a
+// replica group, or a task of its own; with several only, the rows of two
+// tasks or more.
+func latencyGroups(rows *taskRows, several bool) []latencyGroup {
+	tasks := rows.r.Tasks
 	var out []latencyGroup
-	for _, g := range groupTasks(r, false) {
-		if several && len(g) < 2 {
+	// (one set of buffers, as long as the largest row, serves every row)
+	var lat, arr []int64
+	var done []bool
+	for k := range rows.len() {
+		members := rows.row(k)
+		if several && len(members) < 2 {
 			continue
 		}
-		lat := make([]int64, len(g))
-		arr := make([]int64, len(g))
-		done := make([]bool, len(g))
-		var procs []string
-		for i, t := range g {
-			lat[i], arr[i], done[i] = t.Turnaround, t.Arrival, t.Finished
-			procs = append(procs, t.Process)
+		lat, arr, done = lat[:0], arr[:0], done[:0]
+		for _, i := range members {
+			t := &tasks[i]
+			lat, arr, done = append(lat, t.Turnaround), append(arr, t.Arrival), append(done, t.Finished)
 		}
-		first := g[0]
+		first := &tasks[members[0]]
 		lg := latencyGroup{name: first.Name, kind: first.Kind, process: first.Process, lat: simulator.LatencyOf(lat, arr, done)}
-		if len(g) > 1 {
+		if len(members) > 1 {
 			lg.name = groupOf(first.Group, first.Name)
-			if procs = dedupe(procs); len(procs) > 1 {
-				lg.process = processGroup(r, procs[0])
-			}
+			lg.process = rows.processGroupOf(members)
 		}
 		out = append(out, lg)
 	}
@@ -44,8 +44,8 @@ func latencyGroups(r *simulator.Result, several bool) []latencyGroup {
 
 // latencyGrid is the table of the latency distribution of each replica
 // group of two tasks or more; nil when the run has none.
-func latencyGrid(r *simulator.Result) *Grid {
-	groups := latencyGroups(r, true)
+func latencyGrid(v *view) *Grid {
+	groups := latencyGroups(v.groups(), true)
 	if len(groups) == 0 {
 		return nil
 	}

@@ -13,6 +13,7 @@ import (
 // string from the scenario goes through MarkdownEscape.
 func Markdown(w io.Writer, r *simulator.Result, o TableOptions) error {
 	var b strings.Builder
+	v := newView(r, o.PerTask)
 	title := r.Scenario
 	if r.File != "" {
 		title += " (" + r.File + ")"
@@ -32,12 +33,12 @@ func Markdown(w io.Writer, r *simulator.Result, o TableOptions) error {
 	if len(r.Tasks) == 0 {
 		b.WriteString("(no tasks)\n")
 	} else {
-		g, _, _ := taskGrid(r, o.PerTask)
+		g, _, _ := taskGrid(v)
 		if err := writeGrid(w, &b, g); err != nil {
 			return err
 		}
 	}
-	if g := latencyGrid(r); g != nil {
+	if g := latencyGrid(v); g != nil {
 		b.WriteByte('\n')
 		if err := writeGrid(w, &b, g); err != nil {
 			return err

@@ -28,7 +28,8 @@ type TableOptions struct {
 // groups are shown.
 func Tables(w io.Writer, r *simulator.Result, o TableOptions) error {
 	bw := bufio.NewWriter(w)
-	sections := []func(io.Writer, *simulator.Result, TableOptions) error{
+	v := newView(r, o.PerTask)
+	sections := []func(io.Writer, *view) error{
 		writeHeader,
 		writeSummary,
 		writeProcesses,
@@ -40,14 +41,15 @@ func Tables(w io.Writer, r *simulator.Result, o TableOptions) error {
 		writeExpectations,
 	}
 	for _, section := range sections {
-		if err := section(bw, r, o); err != nil {
+		if err := section(bw, v); err != nil {
 			return err
 		}
 	}
 	return bw.Flush()
 }
 
-func writeHeader(w io.Writer, r *simulator.Result, _ TableOptions) error {
+func writeHeader(w io.Writer, v *view) error {
+	r := v.r
 	line := "== " + termSafe(r.Scenario)
 	if r.File != "" {
 		line += " (" + termSafe(r.File) + ")"
@@ -56,12 +58,13 @@ func writeHeader(w io.Writer, r *simulator.Result, _ TableOptions) error {
 	return err
 }
 
-func writeSummary(w io.Writer, r *simulator.Result, _ TableOptions) error {
+func writeSummary(w io.Writer, v *view) error {
+	r := v.r
 	return summaryGrid(r).WriteTable(w)
 }
 
-func writeProcesses(w io.Writer, r *simulator.Result, o TableOptions) error {
-	g := processGrid(r, o.PerTask)
+func writeProcesses(w io.Writer, v *view) error {
+	g := processGrid(v.r, v.perTask)
 	if g == nil {
 		return nil
 	}
@@ -71,7 +74,8 @@ func writeProcesses(w io.Writer, r *simulator.Result, o TableOptions) error {
 	return g.WriteTable(w)
 }
 
-func writeTasks(w io.Writer, r *simulator.Result, o TableOptions) error {
+func writeTasks(w io.Writer, v *view) error {
+	r := v.r
 	if len(r.Tasks) == 0 {
 		// tablewriter draws no bottom border under a header alone.
 		_, err := io.WriteString(w, "\n(no tasks)\n")
@@ -80,7 +84,7 @@ func writeTasks(w io.Writer, r *simulator.Result, o TableOptions) error {
 	if _, err := io.WriteString(w, "\n"); err != nil {
 		return err
 	}
-	g, collapsed, lockWait := taskGrid(r, o.PerTask)
+	g, collapsed, lockWait := taskGrid(v)
 	if err := g.WriteTable(w); err != nil {
 		return err
 	}
@@ -103,8 +107,8 @@ func writeTasks(w io.Writer, r *simulator.Result, o TableOptions) error {
 }
 
 // writeLatency writes the latency distribution of each replica group.
-func writeLatency(w io.Writer, r *simulator.Result, _ TableOptions) error {
-	g := latencyGrid(r)
+func writeLatency(w io.Writer, v *view) error {
+	g := latencyGrid(v)
 	if g == nil {
 		return nil
 	}
@@ -181,9 +185,9 @@ func processGrid(r *simulator.Result, perTask bool) *Grid {
 // taskGrid is the table of a run's tasks, a row per replica group unless
 // perTask. collapsed reports a row that stands for several tasks;
 // lockWait, the lock wait column (shown when some task waited for a lock).
-func taskGrid(r *simulator.Result, perTask bool) (g *Grid, collapsed, lockWait bool) {
-	for _, t := range r.Tasks {
-		lockWait = lockWait || t.LockWait != 0
+func taskGrid(v *view) (g *Grid, collapsed, lockWait bool) {
+	for i := range v.r.Tasks {
+		lockWait = lockWait || v.r.Tasks[i].LockWait != 0
 	}
 	g = &Grid{}
 	for _, c := range []string{"task", "kind", "process"} {
@@ -196,9 +200,12 @@ func taskGrid(r *simulator.Result, perTask bool) (g *Grid, collapsed, lockWait b
 		g.AddColumn("lock wait", true)
 	}
 	g.AddColumn("switches", true)
-	for _, grp := range groupTasks(r, perTask) {
-		collapsed = collapsed || len(grp) > 1
-		g.Rows = append(g.Rows, taskRow(r, grp, lockWait))
+	rows := v.taskRows()
+	g.Rows = make([][]string, 0, rows.len())
+	for k := range rows.len() {
+		members := rows.row(k)
+		collapsed = collapsed || len(members) > 1
+		g.Rows = append(g.Rows, taskRow(rows, members, lockWait))
 	}
 	return g, collapsed, lockWait
 }
@@ -232,22 +239,21 @@ func processRow(g []simulator.ProcessResult, loop bool) []string {
 }
 
 // taskRow renders one task, or a replica group of tasks as described in
-// the package comment. lockWait adds the lock wait column.
-func taskRow(r *simulator.Result, g []simulator.TaskResult, lockWait bool) []string {
-	var arrival, start, finish, around []int64
+// the package comment: members are indexes into the run's tasks. lockWait
+// adds the lock wait column.
+func taskRow(rows *taskRows, members []int32, lockWait bool) []string {
+	tasks := rows.r.Tasks
+	var arrival, start, finish, around spanOf
 	var cpu, wait, gilWait, ioTime, lockTime, switches int64
-	names := make([]string, len(g))
-	var procs []string
-	for i, tr := range g {
-		names[i] = tr.Name
-		procs = append(procs, tr.Process)
-		arrival = append(arrival, tr.Arrival)
-		start = append(start, tr.Start)
-		finish = append(finish, tr.Finish)
+	for _, i := range members {
+		tr := &tasks[i]
+		arrival.add(tr.Arrival)
+		start.add(tr.Start)
+		finish.add(tr.Finish)
 		if tr.Finish >= 0 {
-			around = append(around, tr.Turnaround)
+			around.add(tr.Turnaround)
 		} else {
-			around = append(around, -1)
+			around.add(-1)
 		}
 		cpu += tr.CPU
 		wait += tr.Wait
@@ -256,17 +262,16 @@ func taskRow(r *simulator.Result, g []simulator.TaskResult, lockWait bool) []str
 		lockTime += tr.LockWait
 		switches += tr.Switches
 	}
-	first := g[0]
+	first := &tasks[members[0]]
 	name, process := first.Name, first.Process
-	if len(g) > 1 {
-		name = replicaLabel(groupOf(first.Group, first.Name), names) + " (x" + strconv.Itoa(len(g)) + ")"
-		if procs = dedupe(procs); len(procs) > 1 {
-			process = replicaLabel(processGroup(r, procs[0]), procs)
-		}
+	if len(members) > 1 {
+		name = replicaLabelOf(groupOf(first.Group, first.Name), len(members), func(j int) string { return tasks[members[j]].Name }) +
+			" (x" + strconv.Itoa(len(members)) + ")"
+		process = rows.processLabel(members)
 	}
 	row := []string{
 		name, first.Kind, process,
-		span(arrival), span(start), span(finish), span(around),
+		arrival.String(), start.String(), finish.String(), around.String(),
 		dur(cpu), dur(wait), dur(gilWait), dur(ioTime),
 	}
 	if lockWait {
@@ -275,7 +280,8 @@ func taskRow(r *simulator.Result, g []simulator.TaskResult, lockWait bool) []str
 	return append(row, count(switches))
 }
 
-func writeWarnings(w io.Writer, r *simulator.Result, _ TableOptions) error {
+func writeWarnings(w io.Writer, v *view) error {
+	r := v.r
 	if len(r.Warnings) == 0 {
 		return nil
 	}
@@ -295,7 +301,8 @@ func writeWarnings(w io.Writer, r *simulator.Result, _ TableOptions) error {
 	return err
 }
 
-func writeDeadlock(w io.Writer, r *simulator.Result, _ TableOptions) error {
+func writeDeadlock(w io.Writer, v *view) error {
+	r := v.r
 	d := r.Deadlock
 	if d == nil {
 		return nil
@@ -312,7 +319,8 @@ func writeDeadlock(w io.Writer, r *simulator.Result, _ TableOptions) error {
 	return err
 }
 
-func writeFailure(w io.Writer, r *simulator.Result, _ TableOptions) error {
+func writeFailure(w io.Writer, v *view) error {
+	r := v.r
 	f := r.Failure
 	if f == nil {
 		return nil
@@ -326,7 +334,8 @@ func writeFailure(w io.Writer, r *simulator.Result, _ TableOptions) error {
 	return err
 }
 
-func writeExpectations(w io.Writer, r *simulator.Result, _ TableOptions) error {
+func writeExpectations(w io.Writer, v *view) error {
+	r := v.r
 	if len(r.Expectations) == 0 {
 		return nil
 	}
@@ -383,41 +392,6 @@ func newTable(w io.Writer, align string) *tablewriter.Table {
 	)
 }
 
-// groupTasks splits r.Tasks into display rows: each replica group (tasks
-// of one Group and Kind whose processes belong to one process group) is
-// one row, placed where its first member stands; everything else is a row
-// of its own. With perTask every task is a row of its own.
-func groupTasks(r *simulator.Result, perTask bool) [][]simulator.TaskResult {
-	rows := make([][]simulator.TaskResult, 0, len(r.Tasks))
-	if perTask {
-		for _, t := range r.Tasks {
-			rows = append(rows, []simulator.TaskResult{t})
-		}
-		return rows
-	}
-	type key struct{ procGroup, kind, group string }
-	index := map[key]int{}
-	procGroups := processGroups(r)
-	for _, t := range r.Tasks {
-		if t.Group == "" {
-			rows = append(rows, []simulator.TaskResult{t})
-			continue
-		}
-		pg, ok := procGroups[t.Process]
-		if !ok {
-			pg = t.Process
-		}
-		k := key{pg, t.Kind, t.Group}
-		if i, ok := index[k]; ok {
-			rows[i] = append(rows[i], t)
-			continue
-		}
-		index[k] = len(rows)
-		rows = append(rows, []simulator.TaskResult{t})
-	}
-	return rows
-}
-
 // groupProcesses is groupTasks for processes: replicas of one process
 // (same Group) form one row.
 func groupProcesses(ps []simulator.ProcessResult, perTask bool) [][]simulator.ProcessResult {
@@ -436,14 +410,6 @@ func groupProcesses(ps []simulator.ProcessResult, perTask bool) [][]simulator.Pr
 		rows = append(rows, []simulator.ProcessResult{p})
 	}
 	return rows
-}
-
-func processGroups(r *simulator.Result) map[string]string {
-	m := make(map[string]string, len(r.Processes))
-	for _, p := range r.Processes {
-		m[p.Name] = groupOf(p.Group, p.Name)
-	}
-	return m
 }
 
 func processGroup(r *simulator.Result, name string) string {
@@ -466,10 +432,16 @@ func groupOf(group, name string) string {
 // every name is group#k (k from 1 to 4), the name itself when all are the
 // same, else first..last.
 func replicaLabel(group string, names []string) string {
+	return replicaLabelOf(group, len(names), func(i int) string { return names[i] })
+}
+
+// replicaLabelOf is replicaLabel of the n names name(0) to name(n-1).
+func replicaLabelOf(group string, n int, name func(int) string) string {
 	lo, hi := int64(-1), int64(-1)
 	numbered := true
-	for _, n := range names {
-		k, ok := replicaIndex(group, n)
+	prefix := group + "#"
+	for i := range n {
+		k, ok := replicaIndex(prefix, name(i))
 		if !ok {
 			numbered = false
 			break
@@ -481,28 +453,25 @@ func replicaLabel(group string, names []string) string {
 			hi = k
 		}
 	}
-	if numbered && len(names) > 0 {
+	if numbered && n > 0 {
 		s := group + "#" + strconv.FormatInt(lo, 10)
 		if hi != lo {
 			s += ".." + strconv.FormatInt(hi, 10)
 		}
 		return s
 	}
-	same := true
-	for _, n := range names[1:] {
-		if n != names[0] {
-			same = false
-			break
+	first := name(0)
+	for i := 1; i < n; i++ {
+		if name(i) != first {
+			return first + ".." + name(n-1)
 		}
 	}
-	if same {
-		return names[0]
-	}
-	return names[0] + ".." + names[len(names)-1]
+	return first
 }
 
-func replicaIndex(group, name string) (int64, bool) {
-	rest, ok := strings.CutPrefix(name, group+"#")
+// replicaIndex is k when name is prefix followed by the number k.
+func replicaIndex(prefix, name string) (int64, bool) {
+	rest, ok := strings.CutPrefix(name, prefix)
 	if !ok || rest == "" {
 		return 0, false
 	}
@@ -531,31 +500,43 @@ func dedupe(s []string) []string {
 // they are equal). Negative values mean "never"; "-" when all are, and a
 // note of how many when only some are.
 func span(vs []int64) string {
-	lo, hi := int64(-1), int64(-1)
-	never := 0
+	var s spanOf
 	for _, v := range vs {
-		if v < 0 {
-			never++
-			continue
-		}
-		if lo < 0 || v < lo {
-			lo = v
-		}
-		if v > hi {
-			hi = v
-		}
+		s.add(v)
 	}
-	if lo < 0 {
+	return s.String()
+}
+
+// spanOf is span's accumulator: add the instants, then String.
+type spanOf struct {
+	lo, hi int64 // valid when seen
+	seen   bool
+	never  int
+}
+
+func (s *spanOf) add(v int64) {
+	switch {
+	case v < 0:
+		s.never++
+	case !s.seen:
+		s.lo, s.hi, s.seen = v, v, true
+	default:
+		s.lo, s.hi = min(s.lo, v), max(s.hi, v)
+	}
+}
+
+func (s *spanOf) String() string {
+	if !s.seen {
 		return "-"
 	}
-	s := dur(lo)
-	if hi != lo {
-		s += "–" + dur(hi)
+	out := dur(s.lo)
+	if s.hi != s.lo {
+		out += "–" + dur(s.hi)
 	}
-	if never > 0 {
-		s += " (" + strconv.Itoa(never) + " never)"
+	if s.never > 0 {
+		out += " (" + strconv.Itoa(s.never) + " never)"
 	}
-	return s
+	return out
 }
 
 func position(file string, p simulator.Pos) string {
