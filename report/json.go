@@ -19,27 +19,11 @@ import (
 // contract's fields come first and in its order; the extra fields follow.
 // Output is indented by two spaces and ends with a newline.
 func JSON(w io.Writer, rs []*simulator.Result) error {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetIndent("", "  ")
-	// Names are shown as written: "<" stays "<". Control characters are
-	// still escaped, as JSON requires.
-	enc.SetEscapeHTML(false)
-	var v any
-	if len(rs) == 1 {
-		v = toJSON(rs[0])
-	} else {
-		out := make([]jsonResult, len(rs))
-		for i, r := range rs {
-			out[i] = toJSON(r)
-		}
-		v = out
+	runs := make([]Run, len(rs))
+	for i, r := range rs {
+		runs[i] = Run{Result: r}
 	}
-	if err := enc.Encode(v); err != nil {
-		return err
-	}
-	_, err := w.Write(escapeTerminalRunes(buf.Bytes()))
-	return err
+	return JSONRuns(w, runs)
 }
 
 // escapeTerminalRunes writes the non-ASCII characters that a terminal may
@@ -81,7 +65,15 @@ func appendJSONEscape(out []byte, r rune) []byte {
 	return fmt.Appendf(out, `\u%04x`, r)
 }
 
-// jsonResult is one run. Field order is the contract's; do not reorder.
+// The JSON of a run is written as it is made, field by field and element
+// by element, by jsonOut (writeRun), not built whole in memory and then
+// indented: at 100,000 tasks the document is tens of megabytes. Its bytes
+// are those of encoding/json (SetEscapeHTML(false), and SetIndent for the
+// indented forms) encoding a jsonRun, then escapeTerminalRunes;
+// TestJSONWriterMatchesEncoding holds the two to the same output.
+
+// jsonResult is one run. Field order is the contract's; do not reorder
+// (writeRun writes the fields in this order).
 type jsonResult struct {
 	Scenario        string        `json:"scenario"`
 	File            string        `json:"file"`
@@ -215,77 +207,74 @@ func (d decimal3) MarshalJSON() ([]byte, error) {
 	return []byte(s), nil
 }
 
-func toJSON(r *simulator.Result) jsonResult {
-	out := jsonResult{
-		Scenario:        r.Scenario,
-		File:            r.File,
-		MakespanNS:      r.Makespan,
-		Utilization:     decimal3(r.Utilization),
-		Events:          r.Events,
-		MemoryPeakBytes: r.MemoryPeak,
-		Tasks:           make([]jsonTask, len(r.Tasks)),
-		Processes:       make([]jsonProcess, len(r.Processes)),
-		Cores:           make([]jsonCore, len(r.Cores)),
-		Expectations:    make([]jsonExpect, len(r.Expectations)),
-		CPUNS:           r.CPUTime,
-		SwitchNS:        r.SwitchTime,
-		ContextSwitches: r.ContextSwitches,
-		Warnings:        make([]jsonWarning, len(r.Warnings)),
+// jsonTaskOf is task t as JSON: never-reached instants are -1.
+func jsonTaskOf(t *simulator.TaskResult) jsonTask {
+	start, finish, around := t.Start, t.Finish, t.Turnaround
+	if start < 0 {
+		start = -1
 	}
-	for i, t := range r.Tasks {
-		start, finish, around := t.Start, t.Finish, t.Turnaround
-		if start < 0 {
-			start = -1
-		}
-		if finish < 0 {
-			finish, around = -1, -1
-		}
-		out.Tasks[i] = jsonTask{
-			Name: t.Name, Kind: t.Kind, Process: t.Process,
-			ArrivalNS: t.Arrival, StartNS: start, FinishNS: finish, TurnaroundNS: around,
-			CPUNS: t.CPU, WaitNS: t.Wait, GILWaitNS: t.GILWait, IONS: t.IO, Switches: t.Switches,
-			LockWaitNS: t.LockWait, Group: groupOf(t.Group, t.Name), Finished: t.Finished,
-		}
+	if finish < 0 {
+		finish, around = -1, -1
 	}
-	spans := processMakespans(r)
-	for i, p := range r.Processes {
-		out.Processes[i] = jsonProcess{
-			Name: p.Name, GILHandoffs: p.GILHandoffs, GILForcedSwitches: p.GILForcedSwitches,
-			GILWaitNS: p.GILWait, MemoryPeakBytes: p.MemoryPeak,
-			LoopLagMaxNS: p.LoopLagMax, LoopStallMaxNS: p.LoopStallMax,
-			LoopLagMeanNS: p.LoopLagMean, Group: groupOf(p.Group, p.Name), Native: p.Native,
-			MakespanNS: spans[p.Name],
-		}
-		for _, l := range p.Locks {
-			out.Processes[i].Locks = append(out.Processes[i].Locks, jsonLock{Name: l.Name, WaitNS: l.Wait, Contended: l.Contended})
-		}
+	return jsonTask{
+		Name: t.Name, Kind: t.Kind, Process: t.Process,
+		ArrivalNS: t.Arrival, StartNS: start, FinishNS: finish, TurnaroundNS: around,
+		CPUNS: t.CPU, WaitNS: t.Wait, GILWaitNS: t.GILWait, IONS: t.IO, Switches: t.Switches,
+		LockWaitNS: t.LockWait, Group: groupOf(t.Group, t.Name), Finished: t.Finished,
 	}
+}
+
+// jsonProcessOf is process p as JSON; makespan is its processMakespans.
+func jsonProcessOf(p *simulator.ProcessResult, makespan int64) jsonProcess {
+	out := jsonProcess{
+		Name: p.Name, GILHandoffs: p.GILHandoffs, GILForcedSwitches: p.GILForcedSwitches,
+		GILWaitNS: p.GILWait, MemoryPeakBytes: p.MemoryPeak,
+		LoopLagMaxNS: p.LoopLagMax, LoopStallMaxNS: p.LoopStallMax,
+		LoopLagMeanNS: p.LoopLagMean, Group: groupOf(p.Group, p.Name), Native: p.Native,
+		MakespanNS: makespan,
+	}
+	for _, l := range p.Locks {
+		out.Locks = append(out.Locks, jsonLock{Name: l.Name, WaitNS: l.Wait, Contended: l.Contended})
+	}
+	return out
+}
+
+// jsonGroups are the latency rows of a run, each task table row (replica
+// groups collapsed) one.
+func jsonGroups(r *simulator.Result) []jsonGroup {
+	out := []jsonGroup{}
 	for _, g := range latencyGroups(groupTasks(r, false), false) {
-		out.Groups = append(out.Groups, jsonGroup{
+		out = append(out, jsonGroup{
 			Name: g.name, Kind: g.kind, Process: g.process, Tasks: g.lat.Tasks, Finished: g.lat.Finished,
 			LatencyP50NS: g.lat.P50, LatencyP90NS: g.lat.P90, LatencyP99NS: g.lat.P99, LatencyMaxNS: g.lat.Max,
 			ThroughputPerS: decimal3(g.lat.Throughput),
 		})
 	}
-	if out.Groups == nil {
-		out.Groups = []jsonGroup{}
-	}
-	for i, c := range r.Cores {
-		out.Cores[i] = jsonCore{ID: c.ID, BusyNS: c.Busy}
-	}
-	for i, e := range r.Expectations {
-		out.Expectations[i] = jsonExpect{Text: e.Text, OK: e.OK, Actual: e.Actual, Line: e.Pos.Line, Error: e.Err}
-	}
-	for i, wr := range r.Warnings {
-		out.Warnings[i] = jsonWarning{Line: wr.Pos.Line, Col: wr.Pos.Col, Process: wr.Process, Entity: wr.Entity, Message: wr.Message}
-	}
-	if d := r.Deadlock; d != nil {
-		out.Deadlock = &jsonDeadlock{TimeNS: d.Time, Blocked: nonNil(d.BlockedStrings()), Locks: nonNil(d.LockStrings())}
-	}
-	if f := r.Failure; f != nil {
-		out.Failure = &jsonFailure{TimeNS: f.Time, Entity: f.Entity, Message: f.Message}
-	}
 	return out
+}
+
+func jsonExpectOf(e *simulator.ExpectResult) jsonExpect {
+	return jsonExpect{Text: e.Text, OK: e.OK, Actual: e.Actual, Line: e.Pos.Line, Error: e.Err}
+}
+
+func jsonWarningOf(wr *simulator.Warning) jsonWarning {
+	return jsonWarning{Line: wr.Pos.Line, Col: wr.Pos.Col, Process: wr.Process, Entity: wr.Entity, Message: wr.Message}
+}
+
+// jsonDeadlockOf is the deadlock of a run, nil for none.
+func jsonDeadlockOf(d *simulator.Deadlock) *jsonDeadlock {
+	if d == nil {
+		return nil
+	}
+	return &jsonDeadlock{TimeNS: d.Time, Blocked: nonNil(d.BlockedStrings()), Locks: nonNil(d.LockStrings())}
+}
+
+// jsonFailureOf is the failure of a run, nil for none.
+func jsonFailureOf(f *simulator.Failure) *jsonFailure {
+	if f == nil {
+		return nil
+	}
+	return &jsonFailure{TimeNS: f.Time, Entity: f.Entity, Message: f.Message}
 }
 
 func nonNil(s []string) []string {

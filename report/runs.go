@@ -113,10 +113,6 @@ func marshalNoHTML(v any) ([]byte, error) {
 	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }
 
-func toJSONRun(r Run) jsonRun {
-	return jsonRun{jsonResult: toJSON(r.Result), Params: r.Params}
-}
-
 // JSONRuns is JSON for runs that may carry sweep parameters: each object
 // ends with "params": {"workers": 4, "switch": "5ms"} when its run has
 // any. Without parameters the bytes are those of JSON.
@@ -151,26 +147,20 @@ func (s *JSONStream) Write(r Run) error {
 	if s.array {
 		prefix = "  "
 	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetIndent(prefix, "  ")
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(toJSONRun(r)); err != nil {
-		return err
-	}
-	body := escapeTerminalRunes(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
-	var out []byte
+	o := newJSONOut(s.w, true, prefix)
 	switch {
 	case !s.array:
-		out = append(body, '\n')
 	case s.n == 0:
-		out = append([]byte("[\n  "), body...)
+		o.b = append(o.b, "[\n  "...)
 	default:
-		out = append([]byte(",\n  "), body...)
+		o.b = append(o.b, ",\n  "...)
+	}
+	o.writeRun(r)
+	if !s.array {
+		o.b = append(o.b, '\n')
 	}
 	s.n++
-	_, err := s.w.Write(out)
-	return err
+	return o.flush()
 }
 
 // Close ends the array (an empty one is written as []).
@@ -190,14 +180,10 @@ func (s *JSONStream) Close() error {
 // same fields as JSONRuns. Lines from several processes can simply be
 // concatenated.
 func JSONLine(w io.Writer, r Run) error {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(toJSONRun(r)); err != nil {
-		return err
-	}
-	_, err := w.Write(escapeTerminalRunes(buf.Bytes()))
-	return err
+	o := newJSONOut(w, false, "")
+	o.writeRun(r)
+	o.b = append(o.b, '\n')
+	return o.flush()
 }
 
 // paramNames is the union of the runs' parameter names, in first-seen
