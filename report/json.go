@@ -224,8 +224,12 @@ func jsonTaskOf(t *simulator.TaskResult) jsonTask {
 	}
 }
 
-// jsonProcessOf is process p as JSON; makespan is its processMakespans.
+// jsonProcessOf is process p as JSON; makespan is its processMakespans
+// (0 for a process without tasks).
 func jsonProcessOf(p *simulator.ProcessResult, makespan int64) jsonProcess {
+	if makespan == noTasks {
+		makespan = 0
+	}
 	out := jsonProcess{
 		Name: p.Name, GILHandoffs: p.GILHandoffs, GILForcedSwitches: p.GILForcedSwitches,
 		GILWaitNS: p.GILWait, MemoryPeakBytes: p.MemoryPeak,

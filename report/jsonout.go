@@ -180,7 +180,7 @@ func (o *jsonOut) writeRun(run Run) {
 	spans := processMakespans(r)
 	for i := range r.Processes {
 		o.member()
-		p := jsonProcessOf(&r.Processes[i], spans[r.Processes[i].Name])
+		p := jsonProcessOf(&r.Processes[i], spans[i])
 		if len(p.Locks) > 0 {
 			o.value(p)
 		} else {

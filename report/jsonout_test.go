@@ -30,7 +30,7 @@ func referenceRun(run Run) jsonRun {
 	}
 	spans := processMakespans(r)
 	for i := range r.Processes {
-		out.Processes[i] = jsonProcessOf(&r.Processes[i], spans[r.Processes[i].Name])
+		out.Processes[i] = jsonProcessOf(&r.Processes[i], spans[i])
 	}
 	for i, c := range r.Cores {
 		out.Cores[i] = jsonCore{ID: c.ID, BusyNS: c.Busy}

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"math"
 	"strconv"
 
 	"github.com/gilsim/gilsim/simulator"
@@ -72,19 +73,32 @@ func latencyGrid(v *view) *Grid {
 }
 
 // processMakespans is the latest finish of each process's tasks, by
-// process name; -1 for a process some task of which never finished.
-func processMakespans(r *simulator.Result) map[string]int64 {
-	m := make(map[string]int64, len(r.Processes))
-	for _, t := range r.Tasks {
-		cur, seen := m[t.Process]
-		switch {
+// index in r.Processes: -1 for a process some task of which never
+// finished, noTasks for a process without tasks (a task whose process
+// is not in r.Processes counts for none).
+func processMakespans(r *simulator.Result) []int64 {
+	spans := make([]int64, len(r.Processes))
+	for i := range spans {
+		spans[i] = noTasks
+	}
+	f := processFinder{ps: r.Processes}
+	for i := range r.Tasks {
+		t := &r.Tasks[i]
+		p := f.find(t.Process)
+		if p < 0 {
+			continue
+		}
+		switch cur := spans[p]; {
 		case !t.Finished:
-			m[t.Process] = -1
-		case !seen:
-			m[t.Process] = t.Finish
+			spans[p] = -1
+		case cur == noTasks:
+			spans[p] = t.Finish
 		case cur >= 0:
-			m[t.Process] = max(cur, t.Finish)
+			spans[p] = max(cur, t.Finish)
 		}
 	}
-	return m
+	return spans
 }
+
+// noTasks is processMakespans of a process without tasks.
+const noTasks = math.MinInt64

@@ -128,13 +128,12 @@ type processFigure struct {
 // r has no such process.
 func processFigures(r *simulator.Result, name string) (f processFigure, ok bool) {
 	spans := processMakespans(r)
-	for _, p := range r.Processes {
+	for i, p := range r.Processes {
 		if p.Native || groupOf(p.Group, p.Name) != name {
 			continue
 		}
-		ms, ran := spans[p.Name]
-		switch {
-		case !ran:
+		switch ms := spans[i]; {
+		case ms == noTasks:
 		case ms < 0 || f.makespan < 0:
 			f.makespan = -1
 		default:

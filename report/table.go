@@ -155,11 +155,11 @@ func summaryGrid(r *simulator.Result) *Grid {
 // columns appear when some process runs a loop. It is nil when the run
 // has no CPython process.
 func processGrid(r *simulator.Result, perTask bool) *Grid {
-	var procs []simulator.ProcessResult
+	var procs []int32 // the CPython processes, as indexes into r.Processes
 	loop := false
-	for _, p := range r.Processes {
-		if !p.Native {
-			procs = append(procs, p)
+	for i := range r.Processes {
+		if p := &r.Processes[i]; !p.Native {
+			procs = append(procs, int32(i))
 			loop = loop || p.LoopLagMax != 0 || p.LoopLagMean != 0 || p.LoopStallMax != 0
 		}
 	}
@@ -176,8 +176,8 @@ func processGrid(r *simulator.Result, perTask bool) *Grid {
 			g.AddColumn(c, true)
 		}
 	}
-	for _, grp := range groupProcesses(procs, perTask) {
-		g.Rows = append(g.Rows, processRow(grp, loop))
+	for _, grp := range groupProcesses(r.Processes, procs, perTask) {
+		g.Rows = append(g.Rows, processRow(r.Processes, grp, loop))
 	}
 	return g
 }
@@ -210,14 +210,13 @@ func taskGrid(v *view) (g *Grid, collapsed, lockWait bool) {
 	return g, collapsed, lockWait
 }
 
-// processRow renders one process, or a replica group of processes: counts
-// and waits are totals, peaks and maxima are the largest replica's, and the
-// loop lag mean is the mean over the replicas.
-func processRow(g []simulator.ProcessResult, loop bool) []string {
+// processRow renders one process, or a replica group of processes (g,
+// indexes into ps): counts and waits are totals, peaks and maxima are the
+// largest replica's, and the loop lag mean is the mean over the replicas.
+func processRow(ps []simulator.ProcessResult, g []int32, loop bool) []string {
 	var handoffs, forced, gilWait, mem, lagMax, lagMean, stall int64
-	names := make([]string, len(g))
-	for i, p := range g {
-		names[i] = p.Name
+	for _, i := range g {
+		p := &ps[i]
 		handoffs += p.GILHandoffs
 		forced += p.GILForcedSwitches
 		gilWait += p.GILWait
@@ -226,9 +225,11 @@ func processRow(g []simulator.ProcessResult, loop bool) []string {
 		lagMean += p.LoopLagMean
 		stall = max(stall, p.LoopStallMax)
 	}
-	name := g[0].Name
+	first := &ps[g[0]]
+	name := first.Name
 	if len(g) > 1 {
-		name = replicaLabel(groupOf(g[0].Group, g[0].Name), names) + " (x" + strconv.Itoa(len(g)) + ")"
+		name = replicaLabelOf(groupOf(first.Group, first.Name), len(g), func(j int) string { return ps[g[j]].Name }) +
+			" (x" + strconv.Itoa(len(g)) + ")"
 		lagMean /= int64(len(g))
 	}
 	row := []string{name, count(handoffs), count(forced), dur(gilWait), simulator.FormatSize(mem)}
@@ -393,21 +394,27 @@ func newTable(w io.Writer, align string) *tablewriter.Table {
 }
 
 // groupProcesses is groupTasks for processes: replicas of one process
-// (same Group) form one row.
-func groupProcesses(ps []simulator.ProcessResult, perTask bool) [][]simulator.ProcessResult {
-	rows := make([][]simulator.ProcessResult, 0, len(ps))
+// (same Group) among procs (indexes into ps) form one row.
+func groupProcesses(ps []simulator.ProcessResult, procs []int32, perTask bool) [][]int32 {
+	rows := make([][]int32, 0, len(procs))
 	index := map[string]int{}
-	for _, p := range ps {
+	last, lastRow := "", -1
+	for _, i := range procs {
+		p := &ps[i]
 		if perTask || p.Group == "" {
-			rows = append(rows, []simulator.ProcessResult{p})
+			rows = append(rows, []int32{i})
 			continue
 		}
-		if i, ok := index[p.Group]; ok {
-			rows[i] = append(rows[i], p)
-			continue
+		if lastRow < 0 || p.Group != last {
+			k, ok := index[p.Group]
+			if !ok {
+				k = len(rows)
+				index[p.Group] = k
+				rows = append(rows, nil)
+			}
+			last, lastRow = p.Group, k
 		}
-		index[p.Group] = len(rows)
-		rows = append(rows, []simulator.ProcessResult{p})
+		rows[lastRow] = append(rows[lastRow], i)
 	}
 	return rows
 }
