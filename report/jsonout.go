@@ -100,11 +100,13 @@ func (o *jsonOut) end(c byte) {
 	o.flushSoon()
 }
 
-// key starts an object's member.
+// key starts an object's member. Keys are the field names of the
+// contract, plain ASCII that JSON writes as it is.
 func (o *jsonOut) key(k string) {
 	o.member()
-	o.str(k)
-	o.b = append(o.b, ':')
+	o.b = append(o.b, '"')
+	o.b = append(o.b, k...)
+	o.b = append(o.b, '"', ':')
 	if o.indent {
 		o.b = append(o.b, ' ')
 	}
