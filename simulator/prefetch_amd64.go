@@ -12,3 +12,10 @@ import "unsafe"
 //
 //go:noescape
 func prefetchThread(t unsafe.Pointer)
+
+// prefetchLine asks the CPU to bring the cache line at p into its caches
+// without waiting for it, which also has the address translated (a
+// page-table walk when its page is not in the TLB).
+//
+//go:noescape
+func prefetchLine(p unsafe.Pointer)

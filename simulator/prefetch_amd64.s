@@ -13,3 +13,11 @@ TEXT ·prefetchThread(SB), NOSPLIT|NOFRAME, $0-8
 	PREFETCHT0 192(AX)
 	PREFETCHT0 256(AX)
 	RET
+
+// func prefetchLine(p unsafe.Pointer)
+//
+// PREFETCHT0 of the one line at p.
+TEXT ·prefetchLine(SB), NOSPLIT|NOFRAME, $0-8
+	MOVQ p+0(FP), AX
+	PREFETCHT0 (AX)
+	RET

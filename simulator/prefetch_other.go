@@ -6,3 +6,6 @@ import "unsafe"
 
 // prefetchThread does nothing on this architecture (prefetch_amd64.go).
 func prefetchThread(unsafe.Pointer) {}
+
+// prefetchLine does nothing on this architecture (prefetch_amd64.go).
+func prefetchLine(unsafe.Pointer) {}
