@@ -74,3 +74,64 @@ func BenchmarkRenderTable(b *testing.B) {
 func BenchmarkRenderJSON(b *testing.B) {
 	benchRender(b, func(w io.Writer, r *simulator.Result) error { return JSONRuns(w, []Run{{Result: r}}) })
 }
+
+// The size axis of recording: a run of n native tasks under the fair
+// policy on 4 cores, each computing and waiting for io four times
+// (issue 17's file at n = 100,000). With many tasks each waits for a core
+// for a long time, so most spans cover many of the Recorder's buckets.
+// The run is simulated once per size, outside the timer, keeping its
+// spans; what is timed is a fresh Recorder taking every span and then
+// drawing the HTML chart's cells, which reads every bucket.
+
+var recordSizes = []int{100, 1_000, 10_000, 100_000}
+
+type recordedRun struct {
+	sc    *simulator.Scenario
+	res   *simulator.Result
+	spans []simulator.Span
+}
+
+var recordedRuns = map[int]*recordedRun{}
+
+func recordRun(b *testing.B, n int) *recordedRun {
+	if r, ok := recordedRuns[n]; ok {
+		return r
+	}
+	src := fmt.Sprintf(`scenario "record %d" {
+  cores 4
+  policy fair
+  task "t" x %d { repeat 4 { cpu uniform(50us, 150us)  io uniform(500us, 1500us) } }
+}`, n, n)
+	sc, err := dsl.Parse("record.sim", []byte(src))
+	if err != nil {
+		b.Fatal(err)
+	}
+	r := &recordedRun{sc: sc}
+	r.res, err = simulator.Run(sc, simulator.Options{Trace: func(s simulator.Span) { r.spans = append(r.spans, s) }})
+	if err != nil {
+		b.Fatal(err)
+	}
+	recordedRuns[n] = r
+	return r
+}
+
+// BenchmarkRecord: recording a run for gilsim report's chart. spans/op
+// is how many spans the Recorder took.
+func BenchmarkRecord(b *testing.B) {
+	for _, n := range recordSizes {
+		b.Run("n="+strconv.Itoa(n), func(b *testing.B) {
+			r := recordRun(b, n)
+			b.ReportAllocs()
+			for b.Loop() {
+				rec := NewRecorder(r.sc, HTMLRecorderOptions())
+				for _, s := range r.spans {
+					rec.Trace(s)
+				}
+				if _, err := rec.chart(r.res, htmlChartWidth); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(len(r.spans)), "spans/op")
+		})
+	}
+}
