@@ -73,8 +73,17 @@ func slotOf(s simulator.Span) simulator.SpanKind {
 }
 
 // bucketRow is one line of the chart while the run goes on.
+//
+// A span adds its time to the buckets it covers. The partial buckets at
+// its ends get their share in t at once; the buckets it covers wholly, if
+// there are more than directWhole, are only counted in whole, a difference
+// array: +1 at the first of them, -1 just past the last. Until settle
+// folds whole into t, t lacks that time; settle runs before the buckets
+// merge or are read, so a span costs O(1) however many buckets it covers.
 type bucketRow struct {
 	t       []int64 // ns per (bucket, span kind): t[b*spanKinds+k]
+	whole   []int64 // difference array of whole buckets covered, laid out as t; nil until needed
+	pending bool    // whole holds counts that t lacks
 	members []int32 // entity indexes; nil for a core
 	name    string  // a declared entity's name when it is the only member, checked against the Result
 	core    int
@@ -247,6 +256,7 @@ func (r *Recorder) fit(end int64) {
 
 // coarsen doubles the bucket width, merging pairs of buckets.
 func (r *Recorder) coarsen() {
+	r.settle()
 	half := (r.used + 1) / 2
 	merge := func(row *bucketRow) {
 		if row.t == nil {
@@ -273,17 +283,66 @@ func (r *Recorder) coarsen() {
 	r.width *= 2
 }
 
+// directWhole is how many whole buckets a span fills one by one; past
+// that, add counts it in the line's difference array instead.
+const directWhole = 4
+
+// add adds [start, end) to row's buckets, in slot k. The buckets must
+// reach end (fit).
 func (r *Recorder) add(row *bucketRow, k simulator.SpanKind, start, end int64) {
 	if row.t == nil {
 		row.t = make([]int64, r.nb*spanKinds)
 	}
 	b0, b1 := int(start/r.width), int((end-1)/r.width)
-	for b := b0; b <= b1; b++ {
-		lo := max(start, int64(b)*r.width)
-		hi := min(end, bucketEnd(b, r.width))
-		row.t[b*spanKinds+int(k)] += hi - lo
-	}
 	r.used = max(r.used, b1+1)
+	if b0 == b1 {
+		row.t[b0*spanKinds+int(k)] += end - start
+		return
+	}
+	// (b0+1)*width <= b1*width < end: neither product overflows.
+	row.t[b0*spanKinds+int(k)] += int64(b0+1)*r.width - start
+	row.t[b1*spanKinds+int(k)] += end - int64(b1)*r.width
+	if b1-b0-1 <= directWhole {
+		for b := b0 + 1; b < b1; b++ {
+			row.t[b*spanKinds+int(k)] += r.width
+		}
+		return
+	}
+	if row.whole == nil {
+		row.whole = make([]int64, r.nb*spanKinds)
+	}
+	row.whole[(b0+1)*spanKinds+int(k)]++
+	row.whole[b1*spanKinds+int(k)]--
+	row.pending = true
+}
+
+// settle folds every line's difference array into its buckets.
+func (r *Recorder) settle() {
+	for _, row := range r.rows {
+		row.settle(r.used, r.width)
+	}
+	for _, row := range r.cores {
+		row.settle(r.used, r.width)
+	}
+}
+
+// settle adds width to bucket b, slot k, once per span that covers it
+// wholly, as add would have one span at a time: n*width wraps around
+// exactly as n additions of width do, so the totals come out the same
+// even past the range of int64.
+func (row *bucketRow) settle(used int, width int64) {
+	if !row.pending {
+		return
+	}
+	var n [spanKinds]int64
+	for b := range used {
+		for k := range spanKinds {
+			n[k] += row.whole[b*spanKinds+k]
+			row.t[b*spanKinds+k] += n[k] * width
+		}
+	}
+	clear(row.whole[:used*spanKinds])
+	row.pending = false
 }
 
 // bucketEnd is where bucket b ends, saturating instead of overflowing.
@@ -398,6 +457,7 @@ func (r *Recorder) chart(res *simulator.Result, cols int) (*chart, error) {
 	if err != nil {
 		return nil, err
 	}
+	r.settle()
 	c := &chart{makespan: max(res.Makespan, 0), cols: max(cols, 0)}
 	if int64(c.cols) > c.makespan {
 		c.cols = int(c.makespan)

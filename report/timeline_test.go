@@ -3,7 +3,10 @@ package report
 import (
 	"bytes"
 	"io"
+	"math/rand/v2"
 	"path/filepath"
+	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -110,6 +113,7 @@ func TestRecorderKeepsTime(t *testing.T) {
 	for _, f := range files {
 		t.Run(f, func(t *testing.T) {
 			rec, res := record(t, f, RecorderOptions{Columns: 10})
+			rec.settle()
 			if len(rec.rows) > 40+1 {
 				t.Errorf("%d lines, more than the default 40 and a shared one", len(rec.rows))
 			}
@@ -174,6 +178,7 @@ func TestRecorderOverlap(t *testing.T) {
 	rec.Trace(simulator.Span{Entity: 0, Kind: simulator.SpanRunning, Core: 0, Start: 10, End: 20})
 	rec.Trace(simulator.Span{Entity: 0, Kind: simulator.SpanReady, Core: -1, Start: 0, End: 30})
 	rec.Trace(simulator.Span{Entity: 0, Kind: simulator.SpanReady, Core: -1, Start: 5, End: 25})
+	rec.settle()
 	var sum [spanKinds]int64
 	for i, v := range rec.rows[0].t {
 		sum[i%spanKinds] += v
@@ -205,5 +210,126 @@ func TestRecorderWorkerOrder(t *testing.T) {
 	}
 	if strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Errorf("worker lines %q, want %q", got, want)
+	}
+}
+
+// TestRecorderBucketsAreSums feeds generated spans to a Recorder and
+// compares every bucket with a direct sum: the part of each span of the
+// line's members (or, for a core, of the spans that ran on it) that falls
+// in the bucket, at the final bucket width. The spans are short and long
+// against a bucket, so that whole buckets go both one by one and through
+// the difference array, and the run is long enough to merge buckets many
+// times with counts still pending. In "huge" and "wrap", a line of 97
+// members on 40 buckets sums past the range of int64, in "wrap" within
+// the difference array's counts: both sides wrap around the same.
+func TestRecorderBucketsAreSums(t *testing.T) {
+	cases := []struct {
+		name     string
+		columns  int
+		spans    int
+		minLog   int   // spans last 2^(L-1) to 2^L ns (1 ns for L = 0),
+		maxLog   int   // L drawn from minLog to maxLog
+		maxStart int64 // the first span of each entity starts below it
+		kinds    int   // span kinds drawn from: the first 1 to 6
+	}{
+		{"short", 10, 30, 0, 6, 1 << 8, 6},
+		{"merges", 10, 60, 0, 30, 1 << 20, 6},
+		{"wide", 200, 40, 0, 24, 1 << 10, 6},
+		{"huge", 10, 4, 59, 60, 1 << 40, 1},
+		{"wrap", 10, 1, 62, 62, 1 << 40, 1},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			// one entity on its own line, then a group of 100: three lines
+			// of their own and one for the other 97
+			p := &simulator.Process{Name: "p", Native: true, Threads: []*simulator.Thread{{Name: "a"}}}
+			for i := range 100 {
+				p.Threads = append(p.Threads, &simulator.Thread{Name: "b#" + strconv.Itoa(i+1)})
+			}
+			sc := &simulator.Scenario{Cores: 3, Processes: []*simulator.Process{p}}
+			rec := NewRecorder(sc, RecorderOptions{Columns: c.columns})
+			if len(rec.rows) != 5 {
+				t.Fatalf("%d lines, want 5", len(rec.rows))
+			}
+
+			rng := rand.New(rand.NewPCG(17, uint64(c.columns)))
+			var spans []simulator.Span
+			for e := range 101 {
+				at := rng.Int64N(c.maxStart)
+				for range c.spans {
+					l := int64(1) << (c.minLog + rng.IntN(c.maxLog-c.minLog+1))
+					n := at + l - rng.Int64N(l/2+1)
+					s := simulator.Span{Entity: e, Kind: simulator.SpanKind(rng.IntN(c.kinds)), Core: -1, Start: at, End: n}
+					if s.Kind == simulator.SpanBlocked {
+						s.Why = simulator.BlockWhy(rng.IntN(2)) // io or sleep
+					}
+					if s.Kind == simulator.SpanRunning || s.Kind == simulator.SpanSwitching {
+						s.Core = rng.IntN(3)
+					}
+					spans = append(spans, s)
+					at = n + rng.Int64N(3)
+				}
+			}
+			// in order of end, as the engine reports them
+			sort.SliceStable(spans, func(i, j int) bool { return spans[i].End < spans[j].End })
+			for _, s := range spans {
+				rec.Trace(s)
+			}
+			rec.settle()
+
+			w := rec.width
+			var last int64
+			for _, s := range spans {
+				last = max(last, s.End)
+			}
+			if w < 1 || (last-1)/w >= int64(rec.nb) || (w > 1 && (last-1)/(w/2) < int64(rec.nb)) {
+				t.Fatalf("bucket width %d for spans up to %d on %d buckets", w, last, rec.nb)
+			}
+			want := func(keep func(simulator.Span) bool) []int64 {
+				sum := make([]int64, rec.nb*spanKinds)
+				for _, s := range spans {
+					if !keep(s) {
+						continue
+					}
+					for b := range rec.nb {
+						lo, hi := max(s.Start, int64(b)*w), min(s.End, int64(b+1)*w)
+						if lo < hi {
+							sum[b*spanKinds+int(slotOf(s))] += hi - lo
+						}
+					}
+				}
+				return sum
+			}
+			check := func(line string, got, want []int64) {
+				t.Helper()
+				if got == nil {
+					got = make([]int64, len(want))
+				}
+				for i := range want {
+					if got[i] != want[i] {
+						t.Errorf("%s: bucket %d, slot %d holds %d, want %d", line, i/spanKinds, i%spanKinds, got[i], want[i])
+						return
+					}
+				}
+			}
+			wrapped := false
+			for i, row := range rec.rows {
+				members := map[int]bool{}
+				for _, m := range row.members {
+					members[int(m)] = true
+				}
+				sum := want(func(s simulator.Span) bool { return members[s.Entity] })
+				check("line "+strconv.Itoa(i), row.t, sum)
+				for _, v := range sum {
+					wrapped = wrapped || v < 0
+				}
+			}
+			for i, row := range rec.cores {
+				check("core "+strconv.Itoa(i), row.t, want(func(s simulator.Span) bool { return s.Core == i }))
+			}
+			if c.kinds == 1 && !wrapped {
+				t.Error("no bucket of the huge case passed the range of int64")
+			}
+		})
 	}
 }
