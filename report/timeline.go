@@ -83,7 +83,7 @@ func slotOf(s simulator.Span) simulator.SpanKind {
 type bucketRow struct {
 	t       []int64 // ns per (bucket, span kind): t[b*spanKinds+k]
 	whole   []int64 // difference array of whole buckets covered, laid out as t; nil until needed
-	pending bool    // whole holds counts that t lacks
+	lo, hi  int     // whole's counts lie in buckets [lo, hi); none when hi is 0
 	members []int32 // entity indexes; nil for a core
 	name    string  // a declared entity's name when it is the only member, checked against the Result
 	core    int
@@ -311,18 +311,21 @@ func (r *Recorder) add(row *bucketRow, k simulator.SpanKind, start, end int64) {
 	if row.whole == nil {
 		row.whole = make([]int64, r.nb*spanKinds)
 	}
+	if row.hi == 0 {
+		row.lo = b0 + 1
+	}
+	row.lo, row.hi = min(row.lo, b0+1), max(row.hi, b1+1)
 	row.whole[(b0+1)*spanKinds+int(k)]++
 	row.whole[b1*spanKinds+int(k)]--
-	row.pending = true
 }
 
 // settle folds every line's difference array into its buckets.
 func (r *Recorder) settle() {
 	for _, row := range r.rows {
-		row.settle(r.used, r.width)
+		row.settle(r.width)
 	}
 	for _, row := range r.cores {
-		row.settle(r.used, r.width)
+		row.settle(r.width)
 	}
 }
 
@@ -330,19 +333,19 @@ func (r *Recorder) settle() {
 // wholly, as add would have one span at a time: n*width wraps around
 // exactly as n additions of width do, so the totals come out the same
 // even past the range of int64.
-func (row *bucketRow) settle(used int, width int64) {
-	if !row.pending {
+func (row *bucketRow) settle(width int64) {
+	if row.hi == 0 {
 		return
 	}
 	var n [spanKinds]int64
-	for b := range used {
+	for b := row.lo; b < row.hi; b++ {
 		for k := range spanKinds {
 			n[k] += row.whole[b*spanKinds+k]
 			row.t[b*spanKinds+k] += n[k] * width
 		}
 	}
-	clear(row.whole[:used*spanKinds])
-	row.pending = false
+	clear(row.whole[row.lo*spanKinds : row.hi*spanKinds])
+	row.lo, row.hi = 0, 0
 }
 
 // bucketEnd is where bucket b ends, saturating instead of overflowing.
