@@ -266,7 +266,7 @@ func (r *Recorder) coarsen() {
 			for k := range spanKinds {
 				v := row.t[2*b*spanKinds+k]
 				if 2*b+1 < r.used {
-					v += row.t[(2*b+1)*spanKinds+k]
+					v = addSat(v, row.t[(2*b+1)*spanKinds+k])
 				}
 				row.t[b*spanKinds+k] = v
 			}
@@ -296,15 +296,15 @@ func (r *Recorder) add(row *bucketRow, k simulator.SpanKind, start, end int64) {
 	b0, b1 := int(start/r.width), int((end-1)/r.width)
 	r.used = max(r.used, b1+1)
 	if b0 == b1 {
-		row.t[b0*spanKinds+int(k)] += end - start
+		row.t[b0*spanKinds+int(k)] = addSat(row.t[b0*spanKinds+int(k)], end-start)
 		return
 	}
 	// (b0+1)*width <= b1*width < end: neither product overflows.
-	row.t[b0*spanKinds+int(k)] += int64(b0+1)*r.width - start
-	row.t[b1*spanKinds+int(k)] += end - int64(b1)*r.width
+	row.t[b0*spanKinds+int(k)] = addSat(row.t[b0*spanKinds+int(k)], int64(b0+1)*r.width-start)
+	row.t[b1*spanKinds+int(k)] = addSat(row.t[b1*spanKinds+int(k)], end-int64(b1)*r.width)
 	if b1-b0-1 <= directWhole {
 		for b := b0 + 1; b < b1; b++ {
-			row.t[b*spanKinds+int(k)] += r.width
+			row.t[b*spanKinds+int(k)] = addSat(row.t[b*spanKinds+int(k)], r.width)
 		}
 		return
 	}
@@ -330,9 +330,9 @@ func (r *Recorder) settle() {
 }
 
 // settle adds width to bucket b, slot k, once per span that covers it
-// wholly, as add would have one span at a time: n*width wraps around
-// exactly as n additions of width do, so the totals come out the same
-// even past the range of int64.
+// wholly, as add would have one span at a time: every total saturates at
+// the largest int64 (addSat), so n*width saturated and added once comes
+// out as n additions of width.
 func (row *bucketRow) settle(width int64) {
 	if row.hi == 0 {
 		return
@@ -341,11 +341,31 @@ func (row *bucketRow) settle(width int64) {
 	for b := row.lo; b < row.hi; b++ {
 		for k := range spanKinds {
 			n[k] += row.whole[b*spanKinds+k]
-			row.t[b*spanKinds+k] += n[k] * width
+			row.t[b*spanKinds+k] = addSat(row.t[b*spanKinds+k], mulSat(n[k], width))
 		}
 	}
 	clear(row.whole[row.lo*spanKinds : row.hi*spanKinds])
 	row.lo, row.hi = 0, 0
+}
+
+// addSat is a+b for a and b ≥ 0, or the largest int64 when that is
+// more. The chart's totals (a bucket's, a column's) saturate rather than
+// wrap: a line of many members waiting for years sums past int64, and a
+// total that wrapped negative drew the line as running. Saturated sums of
+// non-negative parts do not depend on their order.
+func addSat(a, b int64) int64 {
+	if a > math.MaxInt64-b {
+		return math.MaxInt64
+	}
+	return a + b
+}
+
+// mulSat is n*w for n and w ≥ 0, or the largest int64 when that is more.
+func mulSat(n, w int64) int64 {
+	if w != 0 && n > math.MaxInt64/w {
+		return math.MaxInt64
+	}
+	return n * w
 }
 
 // bucketEnd is where bucket b ends, saturating instead of overflowing.
@@ -507,7 +527,7 @@ func (r *Recorder) cells(c *chart, row *bucketRow, res *simulator.Result) []cell
 				}
 				for k := range spanKinds {
 					if v := row.t[b*spanKinds+k]; v > 0 {
-						spent[i][fromSpan[k]] += mulDiv(v, chi-clo, hi-lo)
+						spent[i][fromSpan[k]] = addSat(spent[i][fromSpan[k]], mulDiv(v, chi-clo, hi-lo))
 					}
 				}
 			}
@@ -539,15 +559,15 @@ func (r *Recorder) cells(c *chart, row *bucketRow, res *simulator.Result) []cell
 	n := int64(len(row.members))
 	for i := range cells {
 		s := &spent[i]
-		s[cellNone] += before.sum[i]
-		s[cellDone] += after.sum[i]
+		s[cellNone] = addSat(s[cellNone], before.sum[i])
+		s[cellDone] = addSat(s[cellDone], after.sum[i])
 		var known int64
 		for _, v := range s {
-			known += v
+			known = addSat(known, v)
 		}
 		// Time no span covers, between arrival and finish: parked or idle.
-		if gap := n*(c.edge(i+1)-c.edge(i)) - known; gap > 0 {
-			s[cellBlocked] += gap
+		if gap := mulSat(n, c.edge(i+1)-c.edge(i)) - known; gap > 0 {
+			s[cellBlocked] = addSat(s[cellBlocked], gap)
 		}
 		cells[i] = pick(s, 0)
 	}
@@ -560,7 +580,7 @@ func pick(s *[cellStates]int64, length int64) cellState {
 	if length > 0 {
 		var busy int64
 		for _, v := range s {
-			busy += v
+			busy = addSat(busy, v)
 		}
 		s[cellNone] = max(length-busy, 0)
 	}
@@ -591,11 +611,11 @@ func (s *rangeSum) add(lo, hi int64) {
 	}
 	cl, ch := s.c.column(lo), s.c.column(hi-1)
 	if cl == ch {
-		s.sum[cl] += hi - lo
+		s.sum[cl] = addSat(s.sum[cl], hi-lo)
 		return
 	}
-	s.sum[cl] += s.c.edge(cl+1) - lo
-	s.sum[ch] += hi - s.c.edge(ch)
+	s.sum[cl] = addSat(s.sum[cl], s.c.edge(cl+1)-lo)
+	s.sum[ch] = addSat(s.sum[ch], hi-s.c.edge(ch))
 	s.full[cl+1]++
 	s.full[ch]--
 }
@@ -604,7 +624,7 @@ func (s *rangeSum) finish() {
 	var k int64
 	for i := range s.sum {
 		k += s.full[i]
-		s.sum[i] += k * (s.c.edge(i+1) - s.c.edge(i))
+		s.sum[i] = addSat(s.sum[i], mulSat(k, s.c.edge(i+1)-s.c.edge(i)))
 	}
 }
 

@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"io"
+	"math"
 	"math/rand/v2"
 	"path/filepath"
 	"sort"
@@ -57,6 +58,8 @@ func TestTimelineGolden(t *testing.T) {
 		{"replicas.txt", "replicas.sim", 100, RecorderOptions{}},
 		// the cores are busy during the start-up, which no task shows
 		{"startup.txt", "startup.sim", 100, RecorderOptions{}},
+		// totals past the range of int64 saturate
+		{"saturate.txt", "saturate.sim", 80, RecorderOptions{}},
 		// Two lines for the entities: the first group's first member and
 		// the rest of the group, then everything else on one more line.
 		{"replicas-capped.txt", "replicas.sim", 72, RecorderOptions{GroupLines: 1, MaxLines: 2}},
@@ -163,6 +166,50 @@ func TestTimelineEscapesNames(t *testing.T) {
 	}
 }
 
+// TestTimelineSaturates draws 2,997 members that sleep 127 years each:
+// their line's totals pass the range of int64. Totals that wrapped
+// around drew them blocked; saturated totals keep them sleeping.
+func TestTimelineSaturates(t *testing.T) {
+	rec, res := record(t, "testdata/timeline/saturate.sim", RecorderOptions{})
+	var b bytes.Buffer
+	if err := rec.Timeline(&b, res, 100); err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(b.String(), "\n") {
+		if strings.HasPrefix(line, "w#4..3000") {
+			_, cells, _ := strings.Cut(line, "|")
+			cells = strings.TrimSuffix(cells, "|")
+			if cells == "" || strings.Trim(cells, "z") != "" {
+				t.Errorf("the sleeping members are drawn as %q, want only z", cells)
+			}
+			return
+		}
+	}
+	t.Fatalf("no line for w#4..3000:\n%s", b.String())
+}
+
+func TestSaturatingArithmetic(t *testing.T) {
+	const m = math.MaxInt64
+	for _, c := range []struct{ a, b, sum, prod int64 }{
+		{0, 0, 0, 0},
+		{3, 4, 7, 12},
+		{m, 0, m, 0},
+		{0, m, m, 0},
+		{m - 1, 1, m, m - 1},
+		{m - 1, 2, m, m},
+		{m, m, m, m},
+		{1 << 32, 1 << 31, 1<<32 + 1<<31, 1<<63 - 1},
+		{1 << 31, 1 << 31, 1 << 32, 1 << 62},
+	} {
+		if got := addSat(c.a, c.b); got != c.sum {
+			t.Errorf("addSat(%d, %d) = %d, want %d", c.a, c.b, got, c.sum)
+		}
+		if got := mulSat(c.a, c.b); got != c.prod {
+			t.Errorf("mulSat(%d, %d) = %d, want %d", c.a, c.b, got, c.prod)
+		}
+	}
+}
+
 // oneTask is a scenario of one native task, for feeding spans by hand.
 func oneTask() *simulator.Scenario {
 	return &simulator.Scenario{Cores: 1, Processes: []*simulator.Process{
@@ -221,7 +268,8 @@ func TestRecorderWorkerOrder(t *testing.T) {
 // the difference array, and the run is long enough to merge buckets many
 // times with counts still pending. In "huge" and "wrap", a line of 97
 // members on 40 buckets sums past the range of int64, in "wrap" within
-// the difference array's counts: both sides wrap around the same.
+// the difference array's counts: both sides saturate at the largest
+// int64.
 func TestRecorderBucketsAreSums(t *testing.T) {
 	cases := []struct {
 		name     string
@@ -294,7 +342,8 @@ func TestRecorderBucketsAreSums(t *testing.T) {
 					for b := range rec.nb {
 						lo, hi := max(s.Start, int64(b)*w), min(s.End, int64(b+1)*w)
 						if lo < hi {
-							sum[b*spanKinds+int(slotOf(s))] += hi - lo
+							i := b*spanKinds + int(slotOf(s))
+							sum[i] = addSat(sum[i], hi-lo)
 						}
 					}
 				}
@@ -312,7 +361,7 @@ func TestRecorderBucketsAreSums(t *testing.T) {
 					}
 				}
 			}
-			wrapped := false
+			saturated := false
 			for i, row := range rec.rows {
 				members := map[int]bool{}
 				for _, m := range row.members {
@@ -321,13 +370,13 @@ func TestRecorderBucketsAreSums(t *testing.T) {
 				sum := want(func(s simulator.Span) bool { return members[s.Entity] })
 				check("line "+strconv.Itoa(i), row.t, sum)
 				for _, v := range sum {
-					wrapped = wrapped || v < 0
+					saturated = saturated || v == math.MaxInt64
 				}
 			}
 			for i, row := range rec.cores {
 				check("core "+strconv.Itoa(i), row.t, want(func(s simulator.Span) bool { return s.Core == i }))
 			}
-			if c.kinds == 1 && !wrapped {
+			if c.kinds == 1 && !saturated {
 				t.Error("no bucket of the huge case passed the range of int64")
 			}
 		})
