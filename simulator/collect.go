@@ -17,6 +17,8 @@ func (e *engine) result() *Result {
 	r.Cores = make([]CoreResult, 0, len(e.cores))
 	r.Processes = make([]ProcessResult, 0, len(e.procs))
 	r.Tasks = make([]TaskResult, 0, len(e.units))
+	prefaultSlice(r.Processes)
+	prefaultSlice(r.Tasks)
 	for _, p := range e.procs {
 		pr := ProcessResult{Name: p.name, Group: groupName(p.name), Native: p.native, MemoryPeak: p.memPeak}
 		if g := p.gil; g != nil {

@@ -200,11 +200,20 @@ func newEngine(sc *Scenario, opt Options) *engine {
 	// process order, after the process's start-up thread); the
 	// arrivals' FIFO lane and the ready lists at their sizes
 	procs := make([]proc, len(sc.Processes))
-	for i := 0; i < len(procs); i += touchStride(unsafe.Sizeof(proc{})) {
-		procs[i].memPeak = 0 // (faults the page in: touchStride)
+	if !prefaultSlice(procs) {
+		for i := 0; i < len(procs); i += touchStride(unsafe.Sizeof(proc{})) {
+			procs[i].memPeak = 0 // (faults the page in: touchStride)
+		}
 	}
 	e.q.fifo = make([]event, 0, nt)
 	e.readyNow = make([]*thread, 0, nt)
+	// (the lists are filled as the entities are made, or by the
+	// arrivals of one instant: their pages mapped in at once too)
+	for _, l := range [][]*thread{e.threads, e.readyNow} {
+		prefaultSlice(l)
+	}
+	prefaultSlice(e.units)
+	prefaultSlice(e.q.fifo)
 	if fp, ok := e.pol.(*fairPolicy); ok {
 		fp.h = slices.Grow(fp.h, min(nt, fairSplitMin+1))
 	}

@@ -194,6 +194,7 @@ func (q *fairQueue) splitUp() {
 		// room for every thread at once, made once: grown by doublings
 		// as pushes came, far was a tenth of a big run's allocations
 		q.far = make([]fairItem, 0, n)
+		prefaultSlice(q.far)
 	}
 	// (in queue order: a bucket's entries are, for sortRun)
 	q.far = append(q.far, q.h[rqRoot:]...)
@@ -209,7 +210,9 @@ func (q *fairQueue) splitUp() {
 		// are appended to the run (grown by appends, 100,000 of them
 		// left 8 MB of copies behind). The array then goes round the
 		// buckets.
-		q.run = append(make([]fairItem, 0, n), q.run...)
+		run := make([]fairItem, 0, n)
+		prefaultSlice(run)
+		q.run = append(run, q.run...)
 	}
 }
 

@@ -269,6 +269,7 @@ func (e *engine) newLoop(t *thread, ts *Thread, p *proc) {
 	l.coopLk = l.coop || ts.Kind == ThreadAsyncio
 	l.coopSem = l.hub || ts.Kind == ThreadAsyncio
 	l.members = make([]member, len(ts.Members))
+	prefaultSlice(l.members)
 	e.units = slices.Grow(e.units, len(ts.Members)) // (newEngine counted threads only)
 	for i, ms := range ts.Members {
 		m := &l.members[i]

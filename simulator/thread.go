@@ -169,8 +169,10 @@ func (e *engine) newThread(p *proc, ts *Thread, file int32) *thread {
 			n = max(cap(e.threads), n)
 		}
 		e.slab = make([]thread, n)
-		for i := 0; i < n; i += touchStride(unsafe.Sizeof(thread{})) {
-			e.slab[i].os.segLeft = 0 // (faults the page in: touchStride)
+		if !prefaultSlice(e.slab) {
+			for i := 0; i < n; i += touchStride(unsafe.Sizeof(thread{})) {
+				e.slab[i].os.segLeft = 0 // (faults the page in: touchStride)
+			}
 		}
 		if len(e.threads) == 0 {
 			e.first = e.slab
@@ -194,18 +196,6 @@ func (e *engine) newThread(p *proc, ts *Thread, file int32) *thread {
 	e.threads = append(e.threads, t)
 	return t
 }
-
-// touchStride is how many elements of size bytes apart the writes are
-// that fault a new array's pages in, one in each 4 KiB page, before it
-// is filled. A big array's allocation often starts the collector (the
-// threads' slab is most of a big run's new memory), which scans it while
-// it is filled; every page it reads first maps the kernel's shared zero
-// page, which the fill's write then copies: a second fault, and a TLB
-// shootdown on the collector's core. Written first, in a quick pass (a
-// zero where a zero is), a page takes one fault. (At 100,000 native
-// tasks, on a 2-core Linux VM: about 2,000 faults fewer a run, the
-// collector's reads ahead of newThread's writes halved.)
-func touchStride(size uintptr) int { return max(1, int(4096/size)) }
 
 // thread is thread i. Those of the first slab are found by their
 // place in it, with no load of a pointer from e.threads (at 100,000
