@@ -41,9 +41,12 @@ func main() {
 
 // tuneGC lets the heap grow to five times what is live before collecting
 // (app.GCPercent), unless GOGC says otherwise: parsing allocates a lot of
-// short-lived garbage, and with the default the collector, not the work,
-// limits how fast a large file parses and how well a batch scales with
-// cores (BenchmarkBatch1000: 1.5x on 2 workers at GOGC=100, 1.9x at 400).
+// short-lived garbage, and with the default the collector's work is a
+// large part of a large file's parse and of a batch's (BenchmarkBatch1000
+// on the 2-core reference machine, 4 December 2026, three runs each: one
+// worker 108-131 ms at GOGC=400 and 142-174 ms at 100, two workers 62-71
+// and 65-80 ms; the ratio of the two is larger at 100 only because one
+// worker leaves the collector a core of its own).
 // A soft limit (unless GOMEMLIMIT is set: 4 GiB, or half the memory this
 // process may use if less, memory.go) makes it collect harder before a
 // big run runs out of memory.
