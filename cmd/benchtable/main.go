@@ -204,6 +204,15 @@ func speedTargets() []target {
 				also: []shown{{"events/cpu-s", cpuEvents}, {"first-events/s", firstEvents}}})
 		}
 	}
+	// what the size axis's largest runs pay for new memory: a write to
+	// a page the process has never touched (a page fault, and on a VM
+	// the host's backing), page by page and as a run maps in its big
+	// arrays (simulator/prefault.go)
+	perPage := func(v float64) string { return fmt.Sprintf("%.1f µs a page", v/1e3) }
+	info := func(float64) bool { return true }
+	ts = append(ts,
+		target{measure: "a first write to a page never touched, page by page (64 MiB)", pkg: "./simulator", bench: "BenchmarkFreshPages/touch", metric: "ns/page", goal: "—", ok: info, show: perPage},
+		target{measure: "the same, the pages mapped in first by one madvise(MADV_POPULATE_WRITE), as a run's big arrays are", pkg: "./simulator", bench: "BenchmarkFreshPages/populate", metric: "ns/page", goal: "—", ok: info, show: perPage})
 	under5s := func(v float64) bool { return v < 5e9 }
 	return append(ts,
 		target{measure: "100,000 threads × 100 steps", pkg: "./simulator", bench: "BenchmarkScale100kThreads", scale: true, metric: "ns/op", goal: "< 5 s", ok: under5s, show: secs},
