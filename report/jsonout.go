@@ -129,6 +129,31 @@ func (o *jsonOut) str(s string) {
 
 func (o *jsonOut) int(n int64) { o.b = strconv.AppendInt(o.b, n, 10) }
 
+// intField is a key and its whole number, for ints.
+type intField struct {
+	k string
+	v int64
+}
+
+// strField is a key and its string, for strs.
+type strField struct{ k, v string }
+
+// strs writes each of fs as a key and its string, in order.
+func (o *jsonOut) strs(fs ...strField) {
+	for _, f := range fs {
+		o.key(f.k)
+		o.str(f.v)
+	}
+}
+
+// ints writes each of fs as a key and its number, in order.
+func (o *jsonOut) ints(fs ...intField) {
+	for _, f := range fs {
+		o.key(f.k)
+		o.int(f.v)
+	}
+}
+
 func (o *jsonOut) bool(b bool) { o.b = strconv.AppendBool(o.b, b) }
 
 // value writes v as encoding/json encodes it, indented for the current
@@ -164,10 +189,7 @@ func (o *jsonOut) writeRun(run Run) {
 	o.int(r.Makespan)
 	o.key("utilization")
 	o.value(decimal3(r.Utilization))
-	o.key("events")
-	o.int(r.Events)
-	o.key("memory_peak_bytes")
-	o.int(r.MemoryPeak)
+	o.ints(intField{"events", r.Events}, intField{"memory_peak_bytes", r.MemoryPeak})
 
 	o.key("tasks")
 	o.beginArray()
@@ -206,12 +228,7 @@ func (o *jsonOut) writeRun(run Run) {
 	}
 	o.endArray()
 
-	o.key("cpu_ns")
-	o.int(r.CPUTime)
-	o.key("switch_ns")
-	o.int(r.SwitchTime)
-	o.key("context_switches")
-	o.int(r.ContextSwitches)
+	o.ints(intField{"cpu_ns", r.CPUTime}, intField{"switch_ns", r.SwitchTime}, intField{"context_switches", r.ContextSwitches})
 	o.key("warnings")
 	o.beginArray()
 	for i := range r.Warnings {
@@ -242,24 +259,13 @@ func (o *jsonOut) writeRun(run Run) {
 // task writes t as encoding/json writes a jsonTask.
 func (o *jsonOut) task(t jsonTask) {
 	o.beginObject()
-	o.key("name")
-	o.str(t.Name)
-	o.key("kind")
-	o.str(t.Kind)
-	o.key("process")
-	o.str(t.Process)
-	for _, f := range [...]struct {
-		k string
-		v int64
-	}{
-		{"arrival_ns", t.ArrivalNS}, {"start_ns", t.StartNS}, {"finish_ns", t.FinishNS},
-		{"turnaround_ns", t.TurnaroundNS}, {"cpu_ns", t.CPUNS}, {"wait_ns", t.WaitNS},
-		{"gil_wait_ns", t.GILWaitNS}, {"io_ns", t.IONS}, {"switches", t.Switches},
-		{"lock_wait_ns", t.LockWaitNS},
-	} {
-		o.key(f.k)
-		o.int(f.v)
-	}
+	o.strs(strField{"name", t.Name}, strField{"kind", t.Kind}, strField{"process", t.Process})
+	o.ints(
+		intField{"arrival_ns", t.ArrivalNS}, intField{"start_ns", t.StartNS}, intField{"finish_ns", t.FinishNS},
+		intField{"turnaround_ns", t.TurnaroundNS}, intField{"cpu_ns", t.CPUNS}, intField{"wait_ns", t.WaitNS},
+		intField{"gil_wait_ns", t.GILWaitNS}, intField{"io_ns", t.IONS}, intField{"switches", t.Switches},
+		intField{"lock_wait_ns", t.LockWaitNS},
+	)
 	o.key("group")
 	o.str(t.Group)
 	o.key("finished")
@@ -273,18 +279,12 @@ func (o *jsonOut) process(p jsonProcess) {
 	o.beginObject()
 	o.key("name")
 	o.str(p.Name)
-	for _, f := range [...]struct {
-		k string
-		v int64
-	}{
-		{"gil_handoffs", p.GILHandoffs}, {"gil_forced_switches", p.GILForcedSwitches},
-		{"gil_wait_ns", p.GILWaitNS}, {"memory_peak_bytes", p.MemoryPeakBytes},
-		{"loop_lag_max_ns", p.LoopLagMaxNS}, {"loop_stall_max_ns", p.LoopStallMaxNS},
-		{"loop_lag_mean_ns", p.LoopLagMeanNS},
-	} {
-		o.key(f.k)
-		o.int(f.v)
-	}
+	o.ints(
+		intField{"gil_handoffs", p.GILHandoffs}, intField{"gil_forced_switches", p.GILForcedSwitches},
+		intField{"gil_wait_ns", p.GILWaitNS}, intField{"memory_peak_bytes", p.MemoryPeakBytes},
+		intField{"loop_lag_max_ns", p.LoopLagMaxNS}, intField{"loop_stall_max_ns", p.LoopStallMaxNS},
+		intField{"loop_lag_mean_ns", p.LoopLagMeanNS},
+	)
 	o.key("group")
 	o.str(p.Group)
 	o.key("native")
@@ -297,23 +297,12 @@ func (o *jsonOut) process(p jsonProcess) {
 // group writes g as encoding/json writes a jsonGroup.
 func (o *jsonOut) group(g jsonGroup) {
 	o.beginObject()
-	o.key("name")
-	o.str(g.Name)
-	o.key("kind")
-	o.str(g.Kind)
-	o.key("process")
-	o.str(g.Process)
-	for _, f := range [...]struct {
-		k string
-		v int64
-	}{
-		{"tasks", int64(g.Tasks)}, {"finished", int64(g.Finished)},
-		{"latency_p50_ns", g.LatencyP50NS}, {"latency_p90_ns", g.LatencyP90NS},
-		{"latency_p99_ns", g.LatencyP99NS}, {"latency_max_ns", g.LatencyMaxNS},
-	} {
-		o.key(f.k)
-		o.int(f.v)
-	}
+	o.strs(strField{"name", g.Name}, strField{"kind", g.Kind}, strField{"process", g.Process})
+	o.ints(
+		intField{"tasks", int64(g.Tasks)}, intField{"finished", int64(g.Finished)},
+		intField{"latency_p50_ns", g.LatencyP50NS}, intField{"latency_p90_ns", g.LatencyP90NS},
+		intField{"latency_p99_ns", g.LatencyP99NS}, intField{"latency_max_ns", g.LatencyMaxNS},
+	)
 	o.key("throughput_per_s")
 	o.value(g.ThroughputPerS)
 	o.endObject()
