@@ -209,9 +209,8 @@ func newEngine(sc *Scenario, opt Options) *engine {
 	e.readyNow = make([]*thread, 0, nt)
 	// (the lists are filled as the entities are made, or by the
 	// arrivals of one instant: their pages mapped in at once too)
-	for _, l := range [][]*thread{e.threads, e.readyNow} {
-		prefaultSlice(l)
-	}
+	prefaultSlice(e.threads)
+	prefaultSlice(e.readyNow)
 	prefaultSlice(e.units)
 	prefaultSlice(e.q.fifo)
 	if fp, ok := e.pol.(*fairPolicy); ok {
