@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/gilsim/gilsim/dsl"
@@ -68,6 +69,39 @@ func benchRender(b *testing.B, write func(io.Writer, *simulator.Result) error) {
 // BenchmarkRenderTable: the terminal tables of a run (gilsim run).
 func BenchmarkRenderTable(b *testing.B) {
 	benchRender(b, func(w io.Writer, r *simulator.Result) error { return Tables(w, r, TableOptions{}) })
+}
+
+// BenchmarkRenderTableRows: the terminal tables of a run of n native
+// tasks each named on its own, so that the tasks' table has a row each
+// (at 100,000, what tablewriter costs a row).
+func BenchmarkRenderTableRows(b *testing.B) {
+	for _, n := range renderSizes {
+		b.Run("n="+strconv.Itoa(n), func(b *testing.B) {
+			var src strings.Builder
+			fmt.Fprintf(&src, "scenario \"rows %d\" {\n  cores 4\n  policy fair\n", n)
+			for i := range n {
+				fmt.Fprintf(&src, "  task \"t%d\" { cpu uniform(50us, 150us)  io uniform(500us, 1500us) }\n", i)
+			}
+			src.WriteString("}\n")
+			sc, err := dsl.Parse("rows.sim", []byte(src.String()))
+			if err != nil {
+				b.Fatal(err)
+			}
+			r, err := simulator.Run(sc, simulator.Options{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			f0 := cputime.PageFaults()
+			for b.Loop() {
+				if err := Tables(io.Discard, r, TableOptions{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(cputime.PageFaults()-f0)/float64(b.N), "faults/op")
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/row")
+		})
+	}
 }
 
 // BenchmarkRenderJSON: the JSON document of a run (gilsim run --format json).
