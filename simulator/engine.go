@@ -4,7 +4,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
-	"unsafe"
 )
 
 // proc is one process: a native task's, or a CPython interpreter's. It is
@@ -200,11 +199,7 @@ func newEngine(sc *Scenario, opt Options) *engine {
 	// process order, after the process's start-up thread); the
 	// arrivals' FIFO lane and the ready lists at their sizes
 	procs := make([]proc, len(sc.Processes))
-	if !prefaultSlice(procs) {
-		for i := 0; i < len(procs); i += touchStride(unsafe.Sizeof(proc{})) {
-			procs[i].memPeak = 0 // (faults the page in: touchStride)
-		}
-	}
+	mapIn(procs)
 	e.q.fifo = make([]event, 0, nt)
 	e.readyNow = make([]*thread, 0, nt)
 	// (the lists are filled as the entities are made, or by the

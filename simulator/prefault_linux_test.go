@@ -49,6 +49,28 @@ func TestPrefaultMapsPagesIn(t *testing.T) {
 	}
 }
 
+// Where the kernel refuses the call, mapIn's pass of writes faults each
+// page in, and the writes that fill the array then take none.
+func TestTouchPagesMapsPagesIn(t *testing.T) {
+	const size = 8 << 20
+	pages := int64(size / pageSize)
+	b := freshPages(t, size)
+	f0 := cputime.PageFaults()
+	touchPages(unsafe.Pointer(&b[0]), size)
+	if f := cputime.PageFaults() - f0; f < pages/2 {
+		t.Skipf("touching fresh memory took %d faults for %d pages: this system does not count them", f, pages)
+	}
+	if f := writePages(b); f > pages/20 {
+		t.Errorf("writes after touchPages took %d faults for %d pages, want almost none", f, pages)
+	}
+	// (read after the writes: a read of an untouched page would map it)
+	for i, c := range b {
+		if want := byte(0); i%int(pageSize) == 0 && c != want+1 || i%int(pageSize) != 0 && c != want {
+			t.Fatalf("byte %d is %d: touchPages changed the array", i, c)
+		}
+	}
+}
+
 // prefault leaves out the pages an array shares with its neighbours,
 // and an array too small for a system call.
 func TestPrefaultBounds(t *testing.T) {

@@ -1,7 +1,5 @@
 package simulator
 
-import "unsafe"
-
 // thState is where an OS thread is, as the OS sees it.
 type thState uint8
 
@@ -169,11 +167,7 @@ func (e *engine) newThread(p *proc, ts *Thread, file int32) *thread {
 			n = max(cap(e.threads), n)
 		}
 		e.slab = make([]thread, n)
-		if !prefaultSlice(e.slab) {
-			for i := 0; i < n; i += touchStride(unsafe.Sizeof(thread{})) {
-				e.slab[i].os.segLeft = 0 // (faults the page in: touchStride)
-			}
-		}
+		mapIn(e.slab)
 		if len(e.threads) == 0 {
 			e.first = e.slab
 		}
