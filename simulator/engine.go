@@ -138,7 +138,6 @@ func Run(sc *Scenario, opt Options) (*Result, error) {
 // when a limit stopped it).
 func runEngine(sc *Scenario, opt Options) (*engine, *Result) {
 	e := newEngine(sc, opt)
-	e.compactAt = max(minCompact, 4*e.q.heapLen())
 	e.loop()
 	if e.limit != nil {
 		return e, nil
@@ -224,6 +223,7 @@ func newEngine(sc *Scenario, opt Options) *engine {
 			e.addThread(p, ts, file)
 		}
 	}
+	e.compactAt = max(minCompact, 4*e.q.heapLen())
 	return e
 }
 

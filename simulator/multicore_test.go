@@ -88,7 +88,6 @@ func TestBusyCoresCounted(t *testing.T) {
 	sc := scenario(2, PolicyFair, 0, p, q)
 	sc.Machine.MulticoreSpeedPermille = 900
 	e := newEngine(sc, Options{MaxEvents: DefaultMaxEvents, MaxTime: DefaultMaxTime})
-	e.compactAt = max(minCompact, 4*e.q.heapLen())
 	e.loop()
 	busy := 0
 	for _, c := range e.cores {
