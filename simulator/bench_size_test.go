@@ -183,3 +183,40 @@ func peakRSSKB() int64 {
 	}
 	return 0
 }
+
+// BenchmarkSizeFairPhases: where a first run's time goes at 100,000
+// native tasks under fair, each run right after the heap is given back
+// to the system (as a lone gilsim run): making the engine (new-ms,
+// new-faults), the event loop (loop-ms, loop-faults) and the result rows
+// (result-ms, result-faults), each averaged over the runs.
+func BenchmarkSizeFairPhases(b *testing.B) {
+	sc := genNative(PolicyFair, 4, 100_000, benchCycles/100_000)
+	if err := Validate(sc); err != nil {
+		b.Fatal(err)
+	}
+	opt := Options{MaxEvents: DefaultMaxEvents, MaxTime: DefaultMaxTime}
+	var took [3]time.Duration
+	var faults [3]int64
+	phase := func(i int, f func()) {
+		f0, t0 := cputime.PageFaults(), time.Now()
+		f()
+		took[i] += time.Since(t0)
+		faults[i] += cputime.PageFaults() - f0
+	}
+	for b.Loop() {
+		b.StopTimer()
+		debug.FreeOSMemory()
+		b.StartTimer()
+		var e *engine
+		phase(0, func() { e = newEngine(sc, opt) })
+		phase(1, e.loop)
+		if e.limit != nil {
+			b.Fatal(e.limit)
+		}
+		phase(2, func() { Evaluate(sc, e.result()) })
+	}
+	for i, name := range []string{"new", "loop", "result"} {
+		b.ReportMetric(took[i].Seconds()*1e3/float64(b.N), name+"-ms")
+		b.ReportMetric(float64(faults[i])/float64(b.N), name+"-faults")
+	}
+}
